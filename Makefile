@@ -1,0 +1,41 @@
+# akhbar: every target sets itself up from pyproject.toml + constraints.txt.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast bench ui eval clean-state help
+
+help:
+	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
+	@echo "make test   - install (if needed) and run the whole test suite"
+	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
+	@echo "make ui     - start a local Prefect server + UI on 127.0.0.1:4200"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/akhbar run --input seeds --output data
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
+
+bench: $(STAMP)
+	$(PY) -m bench.run
+
+ui: $(STAMP)
+	$(VENV)/bin/akhbar server
+
+eval: $(STAMP)
+	$(VENV)/bin/akhbar eval entities
+	$(VENV)/bin/akhbar eval events
+
+clean-state:
+	rm -rf .akhbar

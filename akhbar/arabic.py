@@ -1,0 +1,103 @@
+"""Arabic text normalisation for matching, hashing and tokenising.
+
+Normalised forms are for *matching only*: stored text keeps its original
+characters, and every span is an offset into the original text.
+
+pyarabic does the Arabic-specific stripping (tashkeel, tatweel, ligatures);
+a translate table adds what it lacks (alef/hamza carriers kept apart from
+pyarabic's normalize_hamza, which turns أحمد into ءحمد; Arabic-Indic digits;
+quotes; bidi marks; presentation forms via NFKC).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pyarabic import araby
+
+ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]")
+
+# One table for every single-character mapping: cheap, and applied in one pass.
+_CHAR_MAP = {
+    # alef forms -> bare alef
+    "\u0622": "\u0627", "\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
+    # alef maqsura -> yeh, teh marbuta -> heh (common spelling variation in news)
+    "\u0649": "\u064A", "\u0629": "\u0647",
+    # Persian/Urdu letter variants seen in scraped Arabic
+    "\u06CC": "\u064A", "\u06A9": "\u0643",
+    # Arabic-Indic and Eastern Arabic-Indic digits -> ASCII
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+    "\u066B": ".", "\u066C": ",",  # Arabic decimal / thousands separators
+    # quotes -> ASCII double quote
+    "\u00AB": '"', "\u00BB": '"', "\u201C": '"', "\u201D": '"', "\u201E": '"',
+    "\u2018": "'", "\u2019": "'", "\u201B": "'",
+    # Arabic comma / semicolon / question mark kept as their ASCII kin
+    "\u060C": ",", "\u061B": ";", "\u061F": "?",
+    # dashes
+    "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    # non-breaking and odd spaces -> space
+    "\u00A0": " ", "\u2009": " ", "\u202F": " ", "\u200A": " ",
+}
+# Characters deleted outright: tatweel, bidi/zero-width marks, BOM.
+_DELETE = "\u0640\u200B\u200C\u200D\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\uFEFF"
+_TABLE = str.maketrans({**_CHAR_MAP, **{c: None for c in _DELETE}})
+_PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Normalise Arabic text for matching. Idempotent: normalize(normalize(x)) == normalize(x)."""
+    if _PRESENTATION_FORMS.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    text = araby.strip_tashkeel(text)
+    text = araby.normalize_ligature(text)
+    return text.translate(_TABLE)
+
+
+def normalize_for_hash(text: str) -> str:
+    """Normalisation used for content hashing: `normalize` plus collapsed whitespace."""
+    return _SPACES.sub(" ", normalize(text)).strip()
+
+
+# Proclitics, longest first. A matching key strips at most one conjunction (و/ف),
+# one preposition (ب/ل/ك) and the article (ال), or the fused لل.
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ل", "ك")
+
+
+@lru_cache(maxsize=200_000)
+def clitic_keys(token: str) -> tuple[str, ...]:
+    """Candidate matching keys for a *normalised* token, most specific first.
+
+    'والموصل' -> ('والموصل', 'الموصل', 'موصل'); 'للموصل' -> ('للموصل', 'الموصل', 'موصل').
+    The bare form (without ال) is included so gazetteer names stored with or
+    without the article both match. Stems shorter than 2 letters are never produced.
+    """
+    keys: list[str] = [token]
+    stems = [token]
+    if len(token) > 3 and token[0] in _CONJ:
+        stems.append(token[1:])
+    more = []
+    for s in stems:
+        if s.startswith("لل") and len(s) > 3:
+            more.append("ال" + s[2:])
+        elif len(s) > 3 and s[0] in _PREP:
+            more.append(s[1:])
+    stems += more
+    for s in stems:
+        if s not in keys:
+            keys.append(s)
+        if s.startswith("ال") and len(s) > 3 and s[2:] not in keys:
+            keys.append(s[2:])
+    return tuple(keys)
+
+
+def arabic_ratio(text: str) -> float:
+    """Share of letters that are Arabic (0..1); 0 for text with no letters."""
+    letters = sum(1 for c in text if c.isalpha())
+    if not letters:
+        return 0.0
+    return len(ARABIC_LETTER.findall(text)) / letters

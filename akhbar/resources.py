@@ -1,0 +1,21 @@
+"""Loading of the data files under akhbar/resources (gazetteers, lexicons, ontology)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+def resource_path(name: str):
+    return resources.files("akhbar") / "resources" / name
+
+
+@lru_cache(maxsize=None)
+def read_tsv(name: str) -> tuple[tuple[str, ...], ...]:
+    """Rows of a TSV resource, skipping blank lines and '#' comments."""
+    rows = []
+    for line in resource_path(name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        rows.append(tuple(c.strip() for c in line.split("\t")))
+    return tuple(rows)

@@ -1,0 +1,150 @@
+"""`akhbar`: run the pipeline and read its tables.
+
+Every command that reads tables takes the same --output DIR (default data/),
+and tables live at OUTPUT/lake/NAME as Delta tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.settings import configure_environment, silence_shutdown_noise
+
+configure_environment()
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="akhbar: Arabic news pages to a versioned conflict-event dataset.")
+console = Console()
+err = Console(stderr=True)
+
+OutputOpt = typer.Option(Path("data"), "--output", "-o", help="Output root; tables live in OUTPUT/lake/NAME.")
+
+
+def fail(msg: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {msg}")
+    raise typer.Exit(code)
+
+
+def check_output_writable(output: Path) -> None:
+    try:
+        (output / "lake").mkdir(parents=True, exist_ok=True)
+        probe = output / "lake" / ".write-probe"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        fail(f"output folder '{output}' is not writable: {exc.strerror or exc}")
+
+
+def lake(output: Path) -> Path:
+    path = output / "lake"
+    if not path.is_dir():
+        fail(f"no tables under '{path}': run `akhbar run --output {output}` first")
+    return path
+
+
+@app.command()
+def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder of input files (recursive)."),
+        output: Path = OutputOpt,
+        partition_size: int = typer.Option(2000, help="Articles per segment/extract task."),
+        max_failure_share: float = typer.Option(0.05, help="Quarantined share above which nothing is published."),
+        as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON.")):
+    """Run the pipeline on INPUT and publish a new snapshot of every table under OUTPUT/lake."""
+    if not input.exists():
+        fail(f"input folder '{input}' does not exist")
+    if not input.is_dir():
+        fail(f"input '{input}' is not a folder")
+    check_output_writable(output)
+    silence_shutdown_noise()
+    from flows.pipeline import pipeline
+    from tasks.validate import ValidationError
+
+    try:
+        summary = pipeline(input_dir=str(input), output_dir=str(output),
+                           config=dict(partition_size=partition_size, max_failure_share=max_failure_share))
+    except ValidationError as exc:
+        fail(f"validation failed, nothing published: {exc}", code=1)
+    if as_json:
+        print(json.dumps(summary, indent=2, default=str))
+        return
+    print_summary(summary)
+
+
+def print_summary(summary: dict) -> None:
+    t = Table(title=f"akhbar run {summary['run_id']}", show_lines=False)
+    t.add_column("table")
+    t.add_column("rows", justify="right")
+    t.add_column("version", justify="right")
+    for name, n in summary["counts"].items():
+        t.add_row(name, str(n), str(summary["versions"].get(name, "")))
+    t.add_row("runs", "+1", str(summary["versions"].get("runs", "")))
+    console.print(t)
+    docs = summary.get("documents_by_status", {})
+    console.print("documents: " + ", ".join(f"{k} {v}" for k, v in docs.items()))
+    v = summary.get("validation", {})
+    console.print(f"validation: {v.get('quarantined', 0)} rows quarantined {v.get('checks', {})}")
+    console.print("stage seconds: " + ", ".join(f"{k} {s:.2f}" for k, s in summary["timings"].items()))
+
+
+@app.command()
+def tables(output: Path = OutputOpt):
+    """Each table with its row count and current Delta version."""
+    from deltalake import DeltaTable
+
+    root = lake(output)
+    t = Table(title=f"tables in {root}")
+    for col in ("table", "rows", "version"):
+        t.add_column(col, justify="right" if col != "table" else "left")
+    for path in sorted(p for p in root.iterdir() if (p / "_delta_log").is_dir()):
+        dt_ = DeltaTable(str(path))
+        rows = dt_.to_pyarrow_dataset().count_rows()
+        t.add_row(path.name, str(rows), str(dt_.version()))
+    console.print(t)
+
+
+@app.command()
+def show(table: str = typer.Argument(..., help="Table name, e.g. articles"),
+         output: Path = OutputOpt, limit: int = typer.Option(10, "--limit", "-n"),
+         version: int | None = typer.Option(None, "--version", help="Delta version to read (time travel).")):
+    """Pretty-print the first rows of a table."""
+    import polars as pl
+
+    path = lake(output) / table
+    if not (path / "_delta_log").is_dir():
+        fail(f"no table '{table}' under {path.parent}")
+    df = pl.read_delta(str(path), version=version).head(limit)
+    with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=200):
+        console.print(str(df))
+
+
+@app.command()
+def history(output: Path = OutputOpt, limit: int = typer.Option(20, "--limit", "-n")):
+    """Published runs (snapshots) with the table versions each one names."""
+    import polars as pl
+
+    path = lake(output) / "runs"
+    if not (path / "_delta_log").is_dir():
+        fail("no runs recorded yet")
+    runs = pl.read_delta(str(path)).sort("started_at", descending=True).head(limit)
+    t = Table(title="runs (newest first)")
+    for col in ("run_id", "started_at", "status", "table versions", "counts"):
+        t.add_column(col)
+    for r in runs.iter_rows(named=True):
+        t.add_row(r["run_id"], str(r["started_at"])[:19], r["status"],
+                  " ".join(f"{k}={v}" for k, v in json.loads(r["table_versions"]).items()),
+                  " ".join(f"{k}={v}" for k, v in json.loads(r["counts"]).items()))
+    console.print(t)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

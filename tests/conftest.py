@@ -1,0 +1,32 @@
+import os
+import tempfile
+from pathlib import Path
+
+# Prefect reads settings at import: keep test state out of the user's folders.
+os.environ.setdefault("AKHBAR_STATE", tempfile.mkdtemp(prefix="akhbar-test-state-"))
+from flows.settings import configure_environment  # noqa: E402
+
+configure_environment()
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test harness (temporary API + database) for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+def seed_text(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
