@@ -87,6 +87,9 @@ def print_summary(summary: dict) -> None:
     console.print(t)
     docs = summary.get("documents_by_status", {})
     console.print("documents: " + ", ".join(f"{k} {v}" for k, v in docs.items()))
+    ing = summary.get("ingest", {})
+    if ing:
+        console.print(f"input: {ing['new']} new, {ing['known']} known, {ing['rejected']} newly rejected")
     v = summary.get("validation", {})
     console.print(f"validation: {v.get('quarantined', 0)} rows quarantined {v.get('checks', {})}")
     console.print("stage seconds: " + ", ".join(f"{k} {s:.2f}" for k, s in summary["timings"].items()))
@@ -140,6 +143,36 @@ def history(output: Path = OutputOpt, limit: int = typer.Option(20, "--limit", "
                   " ".join(f"{k}={v}" for k, v in json.loads(r["table_versions"]).items()),
                   " ".join(f"{k}={v}" for k, v in json.loads(r["counts"]).items()))
     console.print(t)
+
+
+eval_app = typer.Typer(help="Score extraction against the hand-annotated gold data in tests/gold/.")
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("entities")
+def eval_entities(gold: Path = typer.Option(Path("tests/gold"), help="Gold folder."),
+                  input: Path = typer.Option(Path("seeds"), "--input", "-i"),
+                  as_json: bool = typer.Option(False, "--json")):
+    """Precision, recall and F1 per entity type (exact span and type)."""
+    from akhbar.eval_entities import evaluate, render
+
+    result = evaluate(gold, input)
+    print(json.dumps(result, indent=2, ensure_ascii=False)) if as_json else console.print(render(result))
+
+
+@eval_app.command("events")
+def eval_events(gold: Path = typer.Option(Path("tests/gold"), help="Gold folder."),
+                input: Path = typer.Option(Path("seeds"), "--input", "-i"),
+                as_json: bool = typer.Option(False, "--json")):
+    """Precision, recall and F1 for event detection and each argument; modality accuracy."""
+    from akhbar.eval_events import evaluate, render
+
+    result = evaluate(gold, input)
+    print(json.dumps(result, indent=2, ensure_ascii=False)) if as_json else console.print(render(result))
+
+
+# Commands kept in their own modules register themselves on `app`.
+from flows import cli_data, cli_ops  # noqa: E402,F401
 
 
 def main() -> None:  # pragma: no cover

@@ -24,7 +24,7 @@ from tasks.dedupe import dedupe_task
 from tasks.entities import build_catalog, extract_entities_task
 from tasks.events import extract_events_task
 from tasks.ingest import ingest_task, input_manifest_hash
-from tasks.publish import publish_task
+from tasks.publish import publish_task, read_latest
 from tasks.segment import merge_articles, segment_task
 from tasks.validate import validate_task
 
@@ -61,11 +61,15 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     timings: dict[str, float] = {}
 
     t = time.perf_counter()
-    documents = ingest_task(input_dir, run_id, cfg)
+    known = read_latest(output_dir, "documents")
+    documents = ingest_task(input_dir, run_id, cfg, known)
     timings["ingest"] = time.perf_counter() - t
-    logger.info("ingest: %d files, %d ok, %d rejected", documents.height,
-                documents.filter(pl.col("status") == "ok").height,
-                documents.filter(pl.col("status") == "rejected").height)
+    ingest_counts = dict(
+        files=documents.height, new=documents.filter(pl.col("is_new")).height,
+        known=documents.filter(~pl.col("is_new")).height,
+        rejected=documents.filter(pl.col("is_new") & (pl.col("status") == "rejected")).height)
+    logger.info("ingest: %(files)d documents, %(new)d new, %(known)d known, %(rejected)d newly rejected",
+                ingest_counts)
 
     t = time.perf_counter()
     documents, segments, blocks = dedupe_task(documents, run_id)
@@ -118,7 +122,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     versions = publish_task(output_dir, tables, run_row)
     timings["publish"] = time.perf_counter() - t
 
-    summary = dict(run_id=run_id, counts=counts, versions=versions, validation=report,
+    summary = dict(run_id=run_id, counts=counts, ingest=ingest_counts, versions=versions, validation=report,
                    timings={k: round(v, 3) for k, v in timings.items()},
                    documents_by_status=dict(documents.group_by("status").len().sort("status").iter_rows()))
     logger.info("published run %s: %s", run_id, json.dumps(counts, sort_keys=True))

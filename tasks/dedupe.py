@@ -38,8 +38,18 @@ def mark_exact_duplicates(documents: pl.DataFrame) -> pl.DataFrame:
     ).drop("_keeper")
 
 
+def reset_marks(documents: pl.DataFrame) -> pl.DataFrame:
+    """Documents carried over from an earlier snapshot are judged again with the whole corpus."""
+    was_dup = pl.col("status").is_in(["duplicate", "near_duplicate"])
+    return documents.with_columns(
+        status=pl.when(was_dup).then(pl.lit("ok")).otherwise(pl.col("status")),
+        reason=pl.when(was_dup).then(pl.lit(None, pl.String)).otherwise(pl.col("reason")),
+        duplicate_of=pl.lit(None, pl.String), cluster_id=pl.lit(None, pl.String),
+        similarity=pl.lit(None, pl.Float64))
+
+
 def dedupe(documents: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    documents = mark_exact_duplicates(documents)
+    documents = mark_exact_duplicates(reset_marks(documents))
     dups = documents.filter(pl.col("status") == "duplicate")
     segments = pl.DataFrame({
         "doc_id": dups["doc_id"], "start": pl.Series([0] * dups.height, dtype=pl.Int64),

@@ -85,14 +85,40 @@ def finish_text_row(row: dict, text: str, cfg: PipelineConfig) -> dict:
     return row
 
 
-def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = None) -> pl.DataFrame:
-    """Read every file under input_dir into a documents frame (one row per file)."""
+def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = None,
+                  known: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Read every file under input_dir into a documents frame (one row per file).
+
+    `known` is the documents table of the previous snapshot (or None). A file
+    whose path and content hash are already known keeps its earlier row (and
+    its ingested_run_id); known documents whose file is gone are kept too: the
+    corpus only grows, nothing published is dropped. The returned frame has an
+    extra boolean column `is_new`.
+    """
     cfg = cfg or PipelineConfig()
     input_dir = Path(input_dir)
-    rows = [read_file(p, p.relative_to(input_dir).as_posix(), run_id, cfg) for p in discover(input_dir)]
+    schema = pl.from_arrow(SCHEMAS["documents"].empty_table()).schema
+    known = known if known is not None else pl.DataFrame(schema=schema)
+    known_rows = {(r["source_path"], r["content_sha256"]): r for r in known.iter_rows(named=True)}
+    rows, seen = [], set()
+    for p in discover(input_dir):
+        rel = p.relative_to(input_dir).as_posix()
+        row = read_file(p, rel, run_id, cfg)
+        prev = known_rows.get((rel, row["content_sha256"]))
+        if prev is not None:
+            row = dict(prev, is_new=False)
+        else:
+            row["is_new"] = True
+        seen.add(row["doc_id"])
+        rows.append(row)
+    for r in known.iter_rows(named=True):
+        if r["doc_id"] not in seen:
+            rows.append(dict(r, is_new=False))
+    full_schema = {**schema, "is_new": pl.Boolean}
     if not rows:
-        return pl.from_arrow(SCHEMAS["documents"].empty_table())
-    return pl.DataFrame(rows, schema=pl.from_arrow(SCHEMAS["documents"].empty_table()).schema)
+        return pl.DataFrame(schema=full_schema)
+    # Rows reused from the previous snapshot carry their old status; dedupe recomputes it.
+    return pl.DataFrame(rows, schema=full_schema).sort("source_path", "record_idx", nulls_last=False)
 
 
 def input_manifest_hash(documents: pl.DataFrame) -> str:
@@ -102,5 +128,5 @@ def input_manifest_hash(documents: pl.DataFrame) -> str:
 
 
 @task(name="ingest", retries=2, retry_delay_seconds=[1, 5])
-def ingest_task(input_dir: str, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
-    return ingest_folder(Path(input_dir), run_id, cfg)
+def ingest_task(input_dir: str, run_id: str, cfg: PipelineConfig, known: pl.DataFrame | None = None) -> pl.DataFrame:
+    return ingest_folder(Path(input_dir), run_id, cfg, known=known)

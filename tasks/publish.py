@@ -21,6 +21,28 @@ def table_path(output_dir: Path | str, name: str) -> Path:
     return Path(output_dir) / "lake" / name
 
 
+def latest_snapshot(output_dir: Path | str) -> dict | None:
+    """The newest published `runs` row (the current snapshot), or None before the first run."""
+    path = table_path(output_dir, "runs")
+    if not (path / "_delta_log").is_dir():
+        return None
+    runs = pl.read_delta(str(path)).filter(pl.col("status") == "published")
+    if runs.is_empty():
+        return None
+    return runs.sort("finished_at").row(-1, named=True)
+
+
+def read_latest(output_dir: Path | str, name: str) -> pl.DataFrame | None:
+    """A table as of the latest snapshot: the Delta version named by the newest `runs` row."""
+    snap = latest_snapshot(output_dir)
+    if snap is None:
+        return None
+    version = json.loads(snap["table_versions"]).get(name)
+    if version is None:
+        return None
+    return pl.read_delta(str(table_path(output_dir, name)), version=version)
+
+
 def to_arrow(name: str, df: pl.DataFrame) -> pa.Table:
     """Cast a frame to its contract schema (column order, types, nullability)."""
     schema = SCHEMAS[name]

@@ -41,3 +41,4 @@ def test_pipeline_on_seeds(prefect_harness, seeds_dir, tmp_path):
     ents2 = read(tmp_path, "entities")
     assert sorted(ents2["mention_id"]) == sorted(ents["mention_id"])
     assert read(tmp_path, "runs").height == 2
+    assert summary2["ingest"]["new"] == 0 and summary2["ingest"]["known"] == 5
