@@ -75,7 +75,25 @@ def bench_stages(n: int) -> dict:
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}
 
 
+STAGE_BENCHES = ("bench.bench_dedupe", "bench.bench_segment", "bench.bench_entities",
+                 "bench.bench_events", "bench.bench_flow")
+
+
 def main() -> None:
+    """Whole-pipeline stage figures, then each stage's own benchmark module (each prints its figures)."""
+    import importlib
+
+    pipeline_figures()
+    for name in STAGE_BENCHES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        print(f"\n== {name} ==", flush=True)
+        module.main()
+
+
+def pipeline_figures() -> None:
     sizes = [int(x) for x in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
     results = [bench_stages(n) for n in sizes]
     out = Path("bench/out")
