@@ -66,8 +66,13 @@ def is_stale(info: dict) -> bool:
             and isinstance(info.get("pid"), int) and not pid_alive(info["pid"]))
 
 
-def held_by_me(info: dict | None) -> bool:
-    return bool(info) and info.get("host") == socket.gethostname() and info.get("pid") == os.getpid()
+# Locks this process took (lock path -> token): a publish inside a locked run re-enters them.
+_HELD: dict[str, str] = {}
+
+
+def held_by_me(output_dir: Path | str) -> bool:
+    info = read_lock(output_dir)
+    return bool(info) and _HELD.get(str(lock_path(output_dir))) == info.get("token")
 
 
 def describe(info: dict) -> str:
@@ -92,6 +97,7 @@ def acquire(output_dir: Path | str, run_id: str | None = None, recover_stale: bo
         for _ in range(3):
             try:
                 os.link(tmp, path)
+                _HELD[str(path)] = info["token"]
                 return info
             except FileExistsError:
                 holder = read_lock(output_dir)
@@ -114,6 +120,7 @@ def release(output_dir: Path | str, info: dict) -> bool:
     if not holder or holder.get("token") != info.get("token"):
         return False
     lock_path(output_dir).unlink(missing_ok=True)
+    _HELD.pop(str(lock_path(output_dir)), None)
     return True
 
 
@@ -127,13 +134,12 @@ def break_lock(output_dir: Path | str, expected_token: str | None = None) -> dic
 
 
 @contextlib.contextmanager
-def writer_lock(output_dir: Path | str, run_id: str | None = None, flow_run_id: str | None = None
-                ) -> Iterator[dict]:
-    """Hold the lock for the block. Re-entrant within one process: a publish inside a
-    locked run does not take it again (and does not release it)."""
-    current = read_lock(output_dir)
-    if held_by_me(current):
-        yield current
+def writer_lock(output_dir: Path | str, run_id: str | None = None, flow_run_id: str | None = None,
+                reentrant: bool = False) -> Iterator[dict]:
+    """Hold the lock for the block. With `reentrant`, a lock this process already holds is
+    used as is (a publish inside a locked run); otherwise a second holder always fails."""
+    if reentrant and held_by_me(output_dir):
+        yield read_lock(output_dir)
         return
     info = acquire(output_dir, run_id, flow_run_id=flow_run_id)
     try:

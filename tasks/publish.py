@@ -212,7 +212,7 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
             allow_breaking_schema: bool = False) -> dict[str, int]:
     """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
     output_dir = Path(output_dir)
-    with writer_lock(output_dir, run_id=run_row["run_id"]):
+    with writer_lock(output_dir, run_id=run_row["run_id"], reentrant=True):
         previous = latest_snapshot(output_dir)
         prev_versions = json.loads(previous["table_versions"]) if previous else {}
         prev_hashes = json.loads(previous.get("table_hashes") or "{}") if previous else {}

@@ -73,6 +73,8 @@ def test_reentrant_within_one_process_and_released_on_error(tmp_path):
     with writer_lock(tmp_path, run_id="outer") as info:
         publish(tmp_path, clean_tables("r1"), run_row("r1"))  # inside a locked run: no second acquire
         assert read_lock(tmp_path)["token"] == info["token"]
+        with pytest.raises(LockError):  # a second run in the same process is still a second writer
+            acquire(tmp_path)
     assert read_lock(tmp_path) is None
     with pytest.raises(RuntimeError, match="boom"):
         with writer_lock(tmp_path):
