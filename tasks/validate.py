@@ -88,6 +88,11 @@ def failures(name: str, df: pl.DataFrame, bad: pl.Expr, check: str, detail: pl.E
         pl.lit(check).alias("check"), detail.cast(pl.String).fill_null("").alias("detail"))
 
 
+def rules_for(name: str, rules) -> list[tuple]:
+    """The rules of one table, without the table name: REFERENCES etc. rows start with it."""
+    return [rule[1:] for rule in rules if rule[0] == name]
+
+
 def column_checks(name: str, df: pl.DataFrame) -> list[pl.DataFrame]:
     """Non-null columns, enumerations and ranges."""
     out = []
@@ -110,13 +115,11 @@ def column_checks(name: str, df: pl.DataFrame) -> list[pl.DataFrame]:
     return out
 
 
-def span_checks(name: str, df: pl.DataFrame, articles: pl.DataFrame) -> list[pl.DataFrame]:
+def span_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
     """Spans into articles.text (rows whose article is missing are left to the reference check)."""
     out = []
-    for table, start, end, surface in SPANS:
-        if table != name:
-            continue
-        j = df.join(articles.select("article_id", pl.col("text").alias("_atext")), on="article_id", how="inner")
+    for start, end, surface in rules_for(name, SPANS):
+        j = df.join(clean["articles"].select("article_id", pl.col("text").alias("_atext")), on="article_id", how="inner")
         s, e = pl.col(start), pl.col(end)
         outside = (s < 0) | (e < s) | (e > pl.col("_atext").str.len_chars())
         bad, detail = outside, pl.format("span {}..{} outside the article text", s, e)
@@ -132,9 +135,7 @@ def span_checks(name: str, df: pl.DataFrame, articles: pl.DataFrame) -> list[pl.
 
 def reference_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
     out = []
-    for table, cols, ref, ref_cols in REFERENCES:
-        if table != name:
-            continue
+    for cols, ref, ref_cols in rules_for(name, REFERENCES):
         target = clean[ref].select([pl.col(r).alias(c) for c, r in zip(cols, ref_cols)]).unique()
         check = f"reference:{'+'.join(cols)}"
         if len(cols) == 1 and isinstance(df.schema[cols[0]], pl.List):
@@ -157,9 +158,7 @@ def reference_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]
 def date_checks(name: str, df: pl.DataFrame, as_of: dt.date) -> list[pl.DataFrame]:
     out = []
     earliest = dt.date.fromisoformat(EARLIEST_DATE)
-    for table, col, prec in DATES:
-        if table != name:
-            continue
+    for col, prec in rules_for(name, DATES):
         d = pl.col(col)
         out.append(failures(name, df, (d < earliest) | (d > as_of), f"date_plausible:{col}",
                             pl.format("{} = {} not within {}..{}", pl.lit(col), shown(d), pl.lit(str(earliest)),
@@ -171,9 +170,7 @@ def date_checks(name: str, df: pl.DataFrame, as_of: dt.date) -> list[pl.DataFram
 
 def text_checks(name: str, df: pl.DataFrame) -> list[pl.DataFrame]:
     out = []
-    for table, col in ARABIC_TEXT:
-        if table != name:
-            continue
+    for (col,) in rules_for(name, ARABIC_TEXT):
         c = pl.col(col)
         empty = c.str.strip_chars().str.len_chars() == 0
         share = c.str.count_matches(ARABIC_LETTER.pattern) / c.str.count_matches(r"\p{L}")
@@ -187,9 +184,7 @@ def text_checks(name: str, df: pl.DataFrame) -> list[pl.DataFrame]:
 def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
     """Counts against the counted table as the stages produced it (before quarantine)."""
     out = []
-    for table, col, counted, on in COUNTS:
-        if table != name:
-            continue
+    for col, counted, on in rules_for(name, COUNTS):
         n = candidates[counted].group_by(list(on)).len("_n")
         j = df.join(n, on=list(on), how="left").with_columns(pl.col("_n").fill_null(0))
         out.append(failures(name, j, pl.col(col) != pl.col("_n"), f"count:{col}",
@@ -200,10 +195,8 @@ def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame
 def row_failures(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame], candidates: dict[str, pl.DataFrame],
                  as_of: dt.date) -> pl.DataFrame:
     """Every row-level failure of one table; `df` carries a `_row` index."""
-    frames = column_checks(name, df) + reference_checks(name, df, clean)
-    if any(t == name for t, *_ in SPANS):
-        frames += span_checks(name, df, clean["articles"])
-    frames += date_checks(name, df, as_of) + text_checks(name, df) + count_checks(name, df, candidates)
+    frames = (column_checks(name, df) + reference_checks(name, df, clean) + span_checks(name, df, clean)
+              + date_checks(name, df, as_of) + text_checks(name, df) + count_checks(name, df, candidates))
     return pl.concat([f.select(FAILURE_COLUMNS) for f in frames]).unique(["_row", "check"], maintain_order=True)
 
 
