@@ -4,6 +4,8 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from akhbar.contracts import (ENUMS, RANGES, REFERENCES, SCHEMAS, SPANS, data_dictionary)
 from tasks.validate import CHECK_ORDER, ValidationError, validate
@@ -158,3 +160,25 @@ def test_data_dictionary_lists_every_column_and_rule():
         assert f"## `{name}`" in md
         assert all(f"| `{c}` |" in md for c in schema.names)
     assert "asserted, claimed, reported" in md and "-90..90" in md
+
+
+# Text with the characters that break naive offsets: tashkeel, tatweel, hamza forms,
+# bidi marks, presentation forms, astral symbols.
+ARABIC_ALPHABET = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآؤئىة" + "\u064b\u064e\u0650\u0651\u0640\u200f\ufefb" + " .،🙂"
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(alphabet=ARABIC_ALPHABET, min_size=1, max_size=40), data=st.data())
+def test_span_check_agrees_with_python_slicing(text, data):
+    full = "الموصل " + text  # keeps the article mainly Arabic
+    start = data.draw(st.integers(0, len(full)))
+    end = data.draw(st.integers(start, len(full) + 2))
+    surface = data.draw(st.one_of(st.just(full[start:end]), st.text(alphabet=ARABIC_ALPHABET, max_size=5)))
+    t = make_tables()
+    t["articles"] = set_cell(t["articles"], 0, "text", full)
+    for col, value in (("start", start), ("end", end), ("surface", surface)):
+        t["entities"] = set_cell(t["entities"], 0, col, value)
+    _, quarantine, _ = validate(t, "r1", max_failure_share=1.0)
+    flagged = quarantine.filter((pl.col("check") == "span:start..end")
+                                & (pl.col("row_key") == t["entities"]["mention_id"][0])).height == 1
+    assert flagged == (end > len(full) or full[start:end] != surface)
