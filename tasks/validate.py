@@ -102,16 +102,16 @@ def column_checks(name: str, df: pl.DataFrame) -> list[pl.DataFrame]:
                                 pl.lit(f"{f.name} is null")))
     for (table, col), allowed in ENUMS.items():
         if table == name:
-            out.append(failures(name, df, ~pl.col(col).is_in(list(allowed)), f"enum:{col}",
-                                pl.format("{} = '{}' not in {}", pl.lit(col), shown(pl.col(col)), pl.lit("|".join(allowed)))))
+            detail = pl.format("{} = '{}' not in {}", pl.lit(col), shown(pl.col(col)), pl.lit("|".join(allowed)))
+            out.append(failures(name, df, ~pl.col(col).is_in(list(allowed)), f"enum:{col}", detail))
     for (table, col), (lo, hi) in RANGES.items():
         if table != name:
             continue
         c = pl.col(col)
         bad = c.is_nan() if df.schema[col].is_float() else pl.lit(False)
         bad = bad | (c < lo if lo is not None else False) | (c > hi if hi is not None else False)
-        out.append(failures(name, df, bad, f"range:{col}",
-                            pl.format("{} = {} outside {}..{}", pl.lit(col), shown(c), pl.lit(str(lo)), pl.lit(str(hi)))))
+        detail = pl.format("{} = {} outside {}..{}", pl.lit(col), shown(c), pl.lit(str(lo)), pl.lit(str(hi)))
+        out.append(failures(name, df, bad, f"range:{col}", detail))
     return out
 
 
@@ -119,7 +119,8 @@ def span_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> 
     """Spans into articles.text (rows whose article is missing are left to the reference check)."""
     out = []
     for start, end, surface in rules_for(name, SPANS):
-        j = df.join(clean["articles"].select("article_id", pl.col("text").alias("_atext")), on="article_id", how="inner")
+        texts = clean["articles"].select("article_id", pl.col("text").alias("_atext"))
+        j = df.join(texts, on="article_id", how="inner")
         s, e = pl.col(start), pl.col(end)
         outside = (s < 0) | (e < s) | (e > pl.col("_atext").str.len_chars())
         bad, detail = outside, pl.format("span {}..{} outside the article text", s, e)
@@ -163,8 +164,8 @@ def date_checks(name: str, df: pl.DataFrame, as_of: dt.date) -> list[pl.DataFram
         out.append(failures(name, df, (d < earliest) | (d > as_of), f"date_plausible:{col}",
                             pl.format("{} = {} not within {}..{}", pl.lit(col), shown(d), pl.lit(str(earliest)),
                                       pl.lit(str(as_of)))))
-        out.append(failures(name, df, d.is_null() != (pl.col(prec) == "unknown"), f"date_precision:{col}",
-                            pl.format("{} = {} with {} = {}", pl.lit(col), shown(d), pl.lit(prec), shown(pl.col(prec)))))
+        detail = pl.format("{} = {} with {} = {}", pl.lit(col), shown(d), pl.lit(prec), shown(pl.col(prec)))
+        out.append(failures(name, df, d.is_null() != (pl.col(prec) == "unknown"), f"date_precision:{col}", detail))
     return out
 
 
@@ -187,8 +188,8 @@ def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame
     for col, counted, on in rules_for(name, COUNTS):
         n = candidates[counted].group_by(list(on)).len("_n")
         j = df.join(n, on=list(on), how="left").with_columns(pl.col("_n").fill_null(0))
-        out.append(failures(name, j, pl.col(col) != pl.col("_n"), f"count:{col}",
-                            pl.format("{} = {} but {} has {}", pl.lit(col), pl.col(col), pl.lit(counted), pl.col("_n"))))
+        detail = pl.format("{} = {} but {} has {}", pl.lit(col), pl.col(col), pl.lit(counted), pl.col("_n"))
+        out.append(failures(name, j, pl.col(col) != pl.col("_n"), f"count:{col}", detail))
     return out
 
 

@@ -17,7 +17,11 @@ ARTICLES = {
               "شن التحالف غارة جوية على الرقة أمس. "
               "وقالت مصادر محلية إن الغارة استهدفت مقرا للتنظيم."),
 }
-PLACES = {"الموصل": ("loc_mosul", 36.34, 43.13), "الرقة": ("loc_raqqa", 35.95, 39.01)}
+# A third story, for incremental runs.
+MORE = dict(ARTICLES, art_c=("مقتل قيادي في التنظيم\n"
+                             "أعلن الجيش العراقي مقتل قيادي في الموصل. وقال بيان إن العملية نجحت."))
+PLACES = {"الموصل": ("loc_mosul", 36.34, 43.13),
+          "الرقة": ("loc_raqqa", 35.95, 39.01)}
 PEOPLE = {"أبو بكر البغدادي": "per_abu_bakr_al_baghdadi", "التحالف": "org_coalition",
           "الجيش العراقي": "org_iraqi_army"}
 
@@ -98,3 +102,15 @@ def run_row(run_id: str, **extra) -> dict:
     return dict(dict(run_id=run_id, flow_run_id=None, started_at=now, finished_at=now, status="published",
                      code_version="0", git_commit=None, contract_version="1", parameters="{}",
                      input_manifest_hash="x", counts="{}", validation_summary="{}"), **extra)
+
+
+def publish_run(out, run_id: str, articles: dict[str, str] | None = None, **kw) -> dict[str, int]:
+    """Validate and publish make_tables(run_id, articles) as one snapshot."""
+    import json
+
+    from tasks.publish import publish
+    from tasks.validate import validate
+
+    clean, quarantine, report = validate(make_tables(run_id, articles), run_id)
+    return publish(out, dict(clean, quarantine=quarantine),
+                   run_row(run_id, validation_summary=json.dumps(report, default=str)), **kw)

@@ -14,13 +14,12 @@ from typer.testing import CliRunner
 from akhbar.contracts import data_dictionary
 from akhbar.lock import lock_path
 from flows.cli import app
-from tasks.publish import publish, read_table
-from tasks.validate import validate
-from tests.snapshot_tables import ARTICLES, make_tables, run_row
+from tasks.publish import read_table
+from tests.snapshot_tables import ARTICLES, MORE, publish_run
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
-MORE = dict(ARTICLES, art_c="مقتل قيادي في التنظيم\nأعلن الجيش العراقي مقتل قيادي في الموصل. وقال بيان إن العملية نجحت.")
+
 
 
 def cli(*args):
@@ -30,10 +29,8 @@ def cli(*args):
 @pytest.fixture
 def lake(tmp_path):
     """Two snapshots: r1 (two articles), r2 (a third article added)."""
-    for run_id, arts in (("r1", ARTICLES), ("r2", MORE)):
-        clean, quarantine, report = validate(make_tables(run_id, arts), run_id)
-        publish(tmp_path, dict(clean, quarantine=quarantine),
-                run_row(run_id, validation_summary=json.dumps(report, default=str)))
+    publish_run(tmp_path, "r1", ARTICLES)
+    publish_run(tmp_path, "r2", MORE)
     return tmp_path
 
 

@@ -11,15 +11,8 @@ from akhbar.contracts import SCHEMAS
 from tasks.publish import (SchemaChangeError, SnapshotError, diff_snapshots, export_table, publish, read_latest,
                            read_table, snapshots, table_path, vacuum)
 from tasks.validate import validate
-from tests.snapshot_tables import ARTICLES, make_tables, run_row
+from tests.snapshot_tables import ARTICLES, MORE, make_tables, publish_run, run_row
 
-MORE = dict(ARTICLES, art_c="مقتل قيادي في التنظيم\nأعلن الجيش العراقي مقتل قيادي في الموصل. وقال بيان إن العملية نجحت.")
-
-
-def run(out, run_id, articles=None, **kw):
-    clean, quarantine, report = validate(make_tables(run_id, articles), run_id)
-    clean["quarantine"] = quarantine
-    return publish(out, clean, run_row(run_id, validation_summary=json.dumps(report, default=str)), **kw)
 
 
 def head_version(out, name):
@@ -28,8 +21,8 @@ def head_version(out, name):
 
 
 def test_rerun_over_unchanged_input_writes_no_new_version(tmp_path):
-    v1 = run(tmp_path, "r1")
-    v2 = run(tmp_path, "r2")
+    v1 = publish_run(tmp_path, "r1")
+    v2 = publish_run(tmp_path, "r2")
     assert {k: v for k, v in v2.items() if k != "runs"} == {k: v for k, v in v1.items() if k != "runs"}
     assert v2["runs"] == v1["runs"] + 1
     snaps = snapshots(tmp_path)
@@ -41,8 +34,8 @@ def test_rerun_over_unchanged_input_writes_no_new_version(tmp_path):
 
 
 def test_incremental_run_and_time_travel(tmp_path):
-    v1 = run(tmp_path, "r1")
-    v2 = run(tmp_path, "r2", MORE)
+    v1 = publish_run(tmp_path, "r1")
+    v2 = publish_run(tmp_path, "r2", MORE)
     assert v2["articles"] == v1["articles"] + 1
     latest = read_latest(tmp_path, "articles")
     assert dict(latest.select("article_id", "run_id").iter_rows()) == {"art_a": "r1", "art_b": "r1", "art_c": "r2"}
@@ -54,7 +47,7 @@ def test_incremental_run_and_time_travel(tmp_path):
 
 
 def test_crash_between_table_commits_keeps_readers_on_previous_snapshot(tmp_path, monkeypatch):
-    run(tmp_path, "r1")
+    publish_run(tmp_path, "r1")
     real_write, written = publish_mod.write_table, []
 
     def dying_write(out, name, tbl, change=None):
@@ -65,7 +58,7 @@ def test_crash_between_table_commits_keeps_readers_on_previous_snapshot(tmp_path
 
     monkeypatch.setattr(publish_mod, "write_table", dying_write)
     with pytest.raises(OSError, match="killed"):
-        run(tmp_path, "r2", MORE)
+        publish_run(tmp_path, "r2", MORE)
     assert len(written) == 2 and "articles" in written  # two tables did commit a new version...
     assert head_version(tmp_path, "articles") == 1
     assert snapshots(tmp_path)["run_id"].to_list() == ["r1"]  # ...but no snapshot names them
@@ -74,7 +67,7 @@ def test_crash_between_table_commits_keeps_readers_on_previous_snapshot(tmp_path
     assert not (tmp_path / "lake" / ".akhbar.lock").exists()
 
     monkeypatch.setattr(publish_mod, "write_table", real_write)
-    v3 = run(tmp_path, "r3", MORE)  # the next run recovers
+    v3 = publish_run(tmp_path, "r3", MORE)  # the next run recovers
     assert v3["articles"] == 2
     assert read_latest(tmp_path, "articles").height == 3
     assert set(read_latest(tmp_path, "sentences")["article_id"]) == {"art_a", "art_b", "art_c"}
@@ -86,7 +79,7 @@ def with_column(monkeypatch, table, schema):
 
 
 def test_added_column_is_allowed_and_recorded(tmp_path, monkeypatch):
-    run(tmp_path, "r1")
+    publish_run(tmp_path, "r1")
     with_column(monkeypatch, "articles", SCHEMAS["articles"].append(pa.field("language", pa.string())))
     clean, quarantine, _ = validate(make_tables("r2"), "r2")
     clean["articles"] = clean["articles"].with_columns(language=pl.lit("ar"))
@@ -99,7 +92,7 @@ def test_added_column_is_allowed_and_recorded(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("change", ["dropped", "retyped"])
 def test_breaking_schema_change_is_refused_unless_allowed(tmp_path, monkeypatch, change):
-    v1 = run(tmp_path, "r1")
+    v1 = publish_run(tmp_path, "r1")
     schema = SCHEMAS["articles"]
     if change == "dropped":
         schema = schema.remove(schema.get_field_index("section"))
@@ -108,12 +101,12 @@ def test_breaking_schema_change_is_refused_unless_allowed(tmp_path, monkeypatch,
         schema = schema.set(i, pa.field("n_sentences", pa.int64(), nullable=False))
     with_column(monkeypatch, "articles", schema)
     with pytest.raises(SchemaChangeError, match=f"breaking schema change refused.*{change}"):
-        run(tmp_path, "r2", MORE)
+        publish_run(tmp_path, "r2", MORE)
     assert head_version(tmp_path, "articles") == v1["articles"]
     assert head_version(tmp_path, "documents") == v1["documents"]  # nothing at all was written
     assert snapshots(tmp_path).height == 1
 
-    run(tmp_path, "r3", MORE, allow_breaking_schema=True)
+    publish_run(tmp_path, "r3", MORE, allow_breaking_schema=True)
     recorded = json.loads(snapshots(tmp_path)["schema_changes"][-1])["articles"]
     assert change in recorded
     latest = read_latest(tmp_path, "articles")
@@ -122,7 +115,7 @@ def test_breaking_schema_change_is_refused_unless_allowed(tmp_path, monkeypatch,
 
 
 def test_diff_reports_added_removed_changed(tmp_path):
-    run(tmp_path, "r1")
+    publish_run(tmp_path, "r1")
     changed = dict(MORE)
     del changed["art_b"]
     clean, quarantine, _ = validate(make_tables("r2", changed), "r2")
@@ -141,8 +134,8 @@ def test_diff_reports_added_removed_changed(tmp_path):
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
 def test_export_round_trips(tmp_path, fmt):
-    run(tmp_path, "r1")
-    run(tmp_path, "r2", MORE)
+    publish_run(tmp_path, "r1")
+    publish_run(tmp_path, "r2", MORE)
     for table in ("events", "articles"):
         dest = export_table(tmp_path, table, fmt, tmp_path / f"out.{fmt}", run="r1")
         want = read_table(tmp_path, table, run="r1")
@@ -161,7 +154,7 @@ def test_vacuum_keeps_versions_named_by_kept_snapshots(tmp_path):
     texts = dict(ARTICLES)
     for i in range(4):  # four snapshots, each with different articles
         texts[f"art_{i}"] = f"خبر رقم {i}\nقال مسؤول إن القصف استمر في الموصل. وأضاف أن السكان نزحوا."
-        run(tmp_path, f"r{i}", texts)
+        publish_run(tmp_path, f"r{i}", texts)
     planned = vacuum(tmp_path, keep=2, dry_run=True)
     assert planned["articles"] and read_table(tmp_path, "articles", run="r0").height == 3  # dry run deletes nothing
     removed = vacuum(tmp_path, keep=2)
@@ -171,7 +164,7 @@ def test_vacuum_keeps_versions_named_by_kept_snapshots(tmp_path):
     with pytest.raises(SnapshotError):
         read_table(tmp_path, "articles", run="r0")
     assert read_table(tmp_path, "documents", run="r2").height == 5
-    run(tmp_path, "r4", texts)  # publishing still works after vacuum
+    publish_run(tmp_path, "r4", texts)  # publishing still works after vacuum
     assert read_latest(tmp_path, "articles").height == 6
     with pytest.raises(ValueError, match="at least 1"):
         vacuum(tmp_path, keep=0)
