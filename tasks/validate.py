@@ -33,10 +33,13 @@ FAILURE_COLUMNS = ("_row", "table", "row_key", "check", "detail")
 class ValidationError(RuntimeError):
     """A critical check failed, or too many rows did: the run must publish nothing."""
 
-    def __init__(self, message: str, check: str, report: dict | None = None):
+    def __init__(self, message: str, check: str = "", report: dict | None = None):
         super().__init__(message)
         self.check = check
         self.report = report or {}
+
+    def __reduce__(self):  # picklable with its fields (Prefect may persist a failed task's exception)
+        return ValidationError, (str(self), self.check, self.report)
 
 
 def contract_dtypes(name: str) -> dict[str, pl.DataType]:

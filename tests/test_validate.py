@@ -102,6 +102,9 @@ def test_failure_share_blocks_publish():
     with pytest.raises(ValidationError, match="failed validation") as exc:
         validate(t, "r1", max_failure_share=0.05)
     assert exc.value.check == "entities/enum:type"
+    import pickle
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert (str(again), again.check, again.report) == (str(exc.value), exc.value.check, exc.value.report)
     assert exc.value.report["checks"]["entities/enum:type"] == t["entities"].height
 
 
