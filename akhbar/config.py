@@ -15,6 +15,8 @@ class PipelineConfig:
     partition_size: int = 2_000               # blocks per segment/extract task
     # validate
     max_failure_share: float = 0.05           # quarantined share above which nothing is published
+    # publish
+    allow_breaking_schema: bool = False       # allow dropping/retyping columns of published tables
     extra: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:

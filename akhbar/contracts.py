@@ -22,6 +22,8 @@ DOC_STATUSES = ("ok", "duplicate", "near_duplicate", "rejected")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP", "DATE", "TIME", "QUANTITY")
 MODALITIES = ("asserted", "claimed", "reported", "accused", "denied", "hypothetical", "future")
+SEGMENT_KINDS = ("duplicate_doc", "near_duplicate_doc", "shared", "repeated_line", "boilerplate")
+RUN_STATUSES = ("published", "failed")
 
 QUANTITY = pa.struct([("kind", STR), ("value", F64), ("unit", STR), ("text", STR)])
 
@@ -175,6 +177,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("table_versions", STR, False, "JSON {table: delta version} : the snapshot"),
         _f("counts", STR, False, "JSON {table: rows}"),
         _f("validation_summary", STR, False, "JSON report"),
+        _f("table_hashes", STR, True, "JSON {table: sha256 of its sorted content}: unchanged tables are not rewritten"),
+        _f("schema_changes", STR, True, "JSON {table: {added, dropped, retyped}} vs the previous Delta schema"),
     ]),
 }
 
@@ -199,3 +203,138 @@ DATA_TABLES = ("documents", "segments", "articles", "sentences", "entities",
 def empty_frame(table: str):
     import polars as pl
     return pl.from_arrow(SCHEMAS[table].empty_table())
+
+
+# ---------------------------------------------------------------------------
+# Checks beyond types. Data, not code: tasks/validate.py reads these tables of
+# rules and docs/DATA_DICTIONARY.md renders them. Schema (columns, types) and
+# key uniqueness are critical (the run publishes nothing); every other check is
+# row-level (the row goes to `quarantine`).
+# ---------------------------------------------------------------------------
+
+# Allowed values of categorical columns.
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("documents", "status"): DOC_STATUSES,
+    ("segments", "kind"): SEGMENT_KINDS,
+    ("articles", "date_precision"): DATE_PRECISIONS,
+    ("entities", "type"): ENTITY_TYPES,
+    ("entity_catalog", "type"): ENTITY_TYPES,
+    ("events", "date_precision"): DATE_PRECISIONS,
+    ("events", "modality"): MODALITIES,
+    ("runs", "status"): RUN_STATUSES,
+}
+
+# Closed numeric ranges (None: unbounded on that side); nulls are left to nullability.
+RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("documents", "n_bytes"): (0, None),
+    ("documents", "similarity"): (0, 1),
+    ("segments", "start"): (0, None),
+    ("articles", "n_sentences"): (0, None),
+    ("articles", "n_paragraphs"): (0, None),
+    ("entities", "confidence"): (0, 1),
+    ("entities", "lat"): (-90, 90),
+    ("entities", "lon"): (-180, 180),
+    ("entity_catalog", "mention_count"): (1, None),
+    ("entity_catalog", "lat"): (-90, 90),
+    ("entity_catalog", "lon"): (-180, 180),
+    ("events", "confidence"): (0, 1),
+    ("events", "n_sources"): (1, None),
+}
+
+# Spans into articles.text: (table, start column, end column, surface column or None).
+# text[start:end] must lie inside the article and, with a surface column, equal it.
+SPANS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("sentences", "start", "end", "text"),
+    ("entities", "start", "end", "surface"),
+    ("events", "trigger_start", "trigger_end", "trigger"),
+    ("events", "start", "end", None),
+)
+
+# References: (table, columns, referenced table, referenced columns). A list
+# column is checked element by element. Referenced tables are validated first,
+# so a row whose parent was quarantined is quarantined too.
+REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...] = (
+    ("segments", ("doc_id",), "documents", ("doc_id",)),
+    ("articles", ("doc_ids",), "documents", ("doc_id",)),
+    ("sentences", ("article_id",), "articles", ("article_id",)),
+    ("entities", ("article_id",), "articles", ("article_id",)),
+    ("entities", ("article_id", "sentence_idx"), "sentences", ("article_id", "sentence_idx")),
+    ("entities", ("entity_id",), "entity_catalog", ("entity_id",)),
+    ("events", ("article_id",), "articles", ("article_id",)),
+    ("events", ("article_id", "sentence_idx"), "sentences", ("article_id", "sentence_idx")),
+    ("events", ("actor_entity_ids",), "entity_catalog", ("entity_id",)),
+    ("events", ("target_entity_ids",), "entity_catalog", ("entity_id",)),
+    ("events", ("location_entity_id",), "entity_catalog", ("entity_id",)),
+    ("events", ("origin_entity_id",), "entity_catalog", ("entity_id",)),
+    ("events", ("destination_entity_id",), "entity_catalog", ("entity_id",)),
+    ("events", ("source_entity_id",), "entity_catalog", ("entity_id",)),
+)
+
+# Dates: (table, date column, precision column). A date must fall between
+# EARLIEST_DATE and the run's start; precision "unknown" <=> no date.
+DATES: tuple[tuple[str, str, str], ...] = (
+    ("articles", "published_date", "date_precision"),
+    ("events", "event_date", "date_precision"),
+)
+EARLIEST_DATE = "1900-01-01"
+
+# Text columns that must be non-empty and mainly Arabic (share of letters that are Arabic).
+ARABIC_TEXT: tuple[tuple[str, str], ...] = (("articles", "text"),)
+MIN_ARABIC_SHARE = 0.5
+
+# Counts that must agree with another table, as the stages produced them:
+# (table, count column, counted table, join columns).
+COUNTS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("articles", "n_sentences", "sentences", ("article_id",)),
+    ("entity_catalog", "mention_count", "entities", ("entity_id",)),
+)
+
+# One line per table for the data dictionary.
+TABLE_DOCS: dict[str, str] = {
+    "documents": "one input file or record, with its status and the reason for it",
+    "segments": "one cut made by dedupe (duplicate document, shared segment, repeated line, boilerplate)",
+    "articles": "one story; `text` begins with the title paragraph and every span indexes it",
+    "sentences": "one sentence; `articles.text[start:end]` is the sentence",
+    "entities": "one entity mention with its canonical entity",
+    "entity_catalog": "one canonical entity, with coordinates for places",
+    "events": "one event mention with its arguments, date, source and modality",
+    "quarantine": "one row that failed a data-contract check in a run (kept out of the tables)",
+    "runs": "one run; a published row is a snapshot naming the Delta version of every table",
+}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def data_dictionary() -> str:
+    """The data dictionary as Markdown, generated from the contracts above."""
+    out = ["# Data dictionary", "",
+           f"Generated from `akhbar/contracts.py` (contract version {CONTRACT_VERSION}) by "
+           "`akhbar schema --markdown`; do not edit by hand.", ""]
+    for table, schema in SCHEMAS.items():
+        out += [f"## `{table}`", "", f"Each row: {TABLE_DOCS.get(table, table)}. "
+                f"Key: {', '.join(f'`{k}`' for k in KEYS[table])}.", "",
+                "| column | type | nullable | allowed | description |", "|---|---|---|---|---|"]
+        for f in schema:
+            allowed = ENUMS.get((table, f.name))
+            rng = RANGES.get((table, f.name))
+            rule = (", ".join(allowed) if allowed else
+                    f"{'' if rng[0] is None else rng[0]}..{'' if rng[1] is None else rng[1]}" if rng else "")
+            doc = (f.metadata or {}).get(b"doc", b"").decode()
+            out.append(f"| `{f.name}` | {_cell(f.type)} | {'yes' if f.nullable else 'no'} | {_cell(rule)} "
+                       f"| {_cell(doc)} |")
+        out.append("")
+    out += ["## Checks", "",
+            "Critical (the run publishes nothing): every contract column present with a castable type; "
+            "keys unique. Row-level (the row goes to `quarantine` with the check and a detail): "
+            "non-null columns, allowed values and ranges above, and:", ""]
+    out += [f"- span `{t}.{s}..{e}` slices `articles.text`" + (f" and equals `{t}.{x}`" if x else "")
+            for t, s, e, x in SPANS]
+    out += [f"- `{t}.{'+'.join(c)}` exists in `{r}.{'+'.join(rc)}`" for t, c, r, rc in REFERENCES]
+    out += [f"- `{t}.{d}` between {EARLIEST_DATE} and the run date; `{p}` is unknown exactly when `{d}` is null"
+            for t, d, p in DATES]
+    out += [f"- `{t}.{c}` non-empty, at least {MIN_ARABIC_SHARE:.0%} of its letters Arabic" for t, c in ARABIC_TEXT]
+    out += [f"- `{t}.{c}` equals the number of `{ct}` rows with the same {', '.join(j)}"
+            for t, c, ct, j in COUNTS]
+    return "\n".join(out) + "\n"

@@ -54,6 +54,8 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
         output: Path = OutputOpt,
         partition_size: int = typer.Option(2000, help="Articles per segment/extract task."),
         max_failure_share: float = typer.Option(0.05, help="Quarantined share above which nothing is published."),
+        allow_breaking_schema: bool = typer.Option(
+            False, "--allow-breaking-schema", help="Allow dropping or retyping columns of published tables."),
         as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON.")):
     """Run the pipeline on INPUT and publish a new snapshot of every table under OUTPUT/lake."""
     if not input.exists():
@@ -62,14 +64,22 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
         fail(f"input '{input}' is not a folder")
     check_output_writable(output)
     silence_shutdown_noise()
+    from akhbar.lock import LockError
+    from flows.cli_data import render_validation
     from flows.pipeline import pipeline
+    from tasks.publish import SchemaChangeError
     from tasks.validate import ValidationError
 
     try:
         summary = pipeline(input_dir=str(input), output_dir=str(output),
-                           config=dict(partition_size=partition_size, max_failure_share=max_failure_share))
+                           config=dict(partition_size=partition_size, max_failure_share=max_failure_share,
+                                       allow_breaking_schema=allow_breaking_schema))
     except ValidationError as exc:
-        fail(f"validation failed, nothing published: {exc}", code=1)
+        if exc.report:
+            console.print(render_validation(exc.report))
+        fail(f"validation failed on check '{exc.check}', nothing published: {exc}", code=1)
+    except (LockError, SchemaChangeError) as exc:
+        fail(f"nothing published: {exc}", code=1)
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
         return
@@ -90,8 +100,8 @@ def print_summary(summary: dict) -> None:
     ing = summary.get("ingest", {})
     if ing:
         console.print(f"input: {ing['new']} new, {ing['known']} known, {ing['rejected']} newly rejected")
-    v = summary.get("validation", {})
-    console.print(f"validation: {v.get('quarantined', 0)} rows quarantined {v.get('checks', {})}")
+    from flows.cli_data import render_validation
+    console.print(render_validation(summary.get("validation", {})))
     console.print("stage seconds: " + ", ".join(f"{k} {s:.2f}" for k, s in summary["timings"].items()))
 
 
@@ -114,34 +124,47 @@ def tables(output: Path = OutputOpt):
 @app.command()
 def show(table: str = typer.Argument(..., help="Table name, e.g. articles"),
          output: Path = OutputOpt, limit: int = typer.Option(10, "--limit", "-n"),
+         run: str | None = typer.Option(None, "--run", help="Run id (or unique prefix): that snapshot's version."),
          version: int | None = typer.Option(None, "--version", help="Delta version to read (time travel).")):
-    """Pretty-print the first rows of a table."""
+    """Pretty-print the first rows of a table as of the latest snapshot, a run, or a Delta version."""
     import polars as pl
 
-    path = lake(output) / table
-    if not (path / "_delta_log").is_dir():
-        fail(f"no table '{table}' under {path.parent}")
-    df = pl.read_delta(str(path), version=version).head(limit)
+    from tasks.publish import SnapshotError, read_table
+
+    lake(output)
+    if run is not None and version is not None:
+        fail("give --run or --version, not both")
+    try:
+        df = read_table(output, table, run=run, version=version).head(limit)
+    except SnapshotError as exc:
+        fail(str(exc))
     with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=200):
         console.print(str(df))
 
 
 @app.command()
-def history(output: Path = OutputOpt, limit: int = typer.Option(20, "--limit", "-n")):
-    """Published runs (snapshots) with the table versions each one names."""
-    import polars as pl
+def history(output: Path = OutputOpt, limit: int = typer.Option(20, "--limit", "-n"),
+            as_json: bool = typer.Option(False, "--json", help="Print the runs rows as JSON.")):
+    """Published runs (snapshots), newest first, with the table versions each one names."""
+    from tasks.publish import snapshots
 
-    path = lake(output) / "runs"
-    if not (path / "_delta_log").is_dir():
+    lake(output)
+    runs = snapshots(output).reverse().head(limit)
+    if runs.is_empty():
         fail("no runs recorded yet")
-    runs = pl.read_delta(str(path)).sort("started_at", descending=True).head(limit)
-    t = Table(title="runs (newest first)")
-    for col in ("run_id", "started_at", "status", "table versions", "counts"):
+    if as_json:
+        print(json.dumps(runs.to_dicts(), indent=2, default=str, ensure_ascii=False))
+        return
+    t = Table(title="snapshots (newest first; --json for every field)")
+    t.add_column("run_id", no_wrap=True)
+    for col in ("finished_at", "code", "table versions", "quarantined", "schema changes"):
         t.add_column(col)
     for r in runs.iter_rows(named=True):
-        t.add_row(r["run_id"], str(r["started_at"])[:19], r["status"],
+        report = json.loads(r["validation_summary"] or "{}")
+        t.add_row(r["run_id"], str(r["finished_at"])[:19],
+                  f"{r['code_version']} {(r['git_commit'] or '')[:8]}".strip(),
                   " ".join(f"{k}={v}" for k, v in json.loads(r["table_versions"]).items()),
-                  " ".join(f"{k}={v}" for k, v in json.loads(r["counts"]).items()))
+                  str(report.get("quarantined", "")), r.get("schema_changes") or "")
     console.print(t)
 
 

@@ -20,6 +20,7 @@ from prefect import flow, get_run_logger, runtime
 import akhbar
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION, KEYS
+from akhbar.lock import single_writer
 from tasks.dedupe import dedupe_task
 from tasks.entities import build_catalog, extract_entities_task
 from tasks.events import extract_events_task
@@ -53,6 +54,7 @@ def concat_unique(frames: list[pl.DataFrame], table: str) -> pl.DataFrame:
 
 
 @flow(name="akhbar-pipeline", log_prints=True)
+@single_writer  # one writer per output root for the whole run (akhbar/lock.py)
 def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | None = None) -> dict:
     logger = get_run_logger()
     cfg = PipelineConfig(**(config or {}))
@@ -119,7 +121,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
                               sort_keys=True, default=str),
         input_manifest_hash=input_manifest_hash(documents), counts=json.dumps(counts, sort_keys=True),
         validation_summary=json.dumps(report, sort_keys=True, default=str))
-    versions = publish_task(output_dir, tables, run_row)
+    versions = publish_task(output_dir, tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema)
     timings["publish"] = time.perf_counter() - t
 
     summary = dict(run_id=run_id, counts=counts, ingest=ingest_counts, versions=versions, validation=report,

@@ -1,27 +1,69 @@
 """Validate: check candidate tables against the contracts before anything is published.
 
-Row-level failures go to `quarantine` (table, row_key, check, detail, run_id) and
-are removed from the tables; critical failures (schema, duplicate keys) raise
-ValidationError and nothing is published.
+Every rule comes from akhbar/contracts.py (SCHEMAS, KEYS, ENUMS, RANGES, SPANS,
+REFERENCES, DATES, ARABIC_TEXT, COUNTS). Two severities:
+
+- critical (schema: a contract column missing or not castable to its type;
+  keys: a duplicate key): ValidationError, the run publishes nothing;
+- row-level (everything else): the row goes to `quarantine` (table, row_key,
+  check, detail, run_id) and is removed from its table. Tables are checked in
+  reference order, so a row whose parent was quarantined follows it there.
+
+If the quarantined share of all rows passes `max_failure_share`, the run
+publishes nothing either (ValidationError naming the worst check).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 from prefect import task
 
-from akhbar.contracts import KEYS, SCHEMAS
+from akhbar.arabic import ARABIC_LETTER
+from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
+                              MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS)
+
+# Candidate tables, parents before children (see REFERENCES).
+CHECK_ORDER = ("documents", "segments", "articles", "sentences", "entity_catalog", "entities", "events")
+EXAMPLES_PER_CHECK = 3
+FAILURE_COLUMNS = ("_row", "table", "row_key", "check", "detail")
 
 
 class ValidationError(RuntimeError):
-    """A critical check failed: the run must publish nothing."""
+    """A critical check failed, or too many rows did: the run must publish nothing."""
+
+    def __init__(self, message: str, check: str = "", report: dict | None = None):
+        super().__init__(message)
+        self.check = check
+        self.report = report or {}
+
+    def __reduce__(self):  # picklable with its fields (Prefect may persist a failed task's exception)
+        return ValidationError, (str(self), self.check, self.report)
 
 
-def check_schema(name: str, df: pl.DataFrame) -> None:
-    expected = SCHEMAS[name].names
+def contract_dtypes(name: str) -> dict[str, pl.DataType]:
+    return dict(pl.from_arrow(SCHEMAS[name].empty_table()).schema)
+
+
+def check_schema(name: str, df: pl.DataFrame) -> pl.DataFrame:
+    """Critical: every contract column present and castable to its type. Returns df with those columns cast."""
+    expected = contract_dtypes(name)
     missing = [c for c in expected if c not in df.columns]
     if missing:
-        raise ValidationError(f"schema check failed for table '{name}': missing columns {missing}")
+        raise ValidationError(f"schema check failed for table '{name}': missing columns {missing}", "schema")
+    casts = []
+    for col, dtype in expected.items():
+        if df.schema[col] == dtype:
+            continue
+        try:
+            df.select(pl.col(col).cast(dtype, strict=True))
+        except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
+            raise ValidationError(f"schema check failed for table '{name}': column '{col}' is "
+                                  f"{df.schema[col]}, contract says {dtype} ({str(exc).splitlines()[0]})",
+                                  "schema") from exc
+        casts.append(pl.col(col).cast(dtype))
+    return df.with_columns(casts) if casts else df
 
 
 def check_keys(name: str, df: pl.DataFrame) -> None:
@@ -29,66 +71,193 @@ def check_keys(name: str, df: pl.DataFrame) -> None:
     dup = df.group_by(key).len().filter(pl.col("len") > 1)
     if dup.height:
         raise ValidationError(f"key check failed for table '{name}': {dup.height} duplicate key(s) on {key}, "
-                              f"e.g. {dup.row(0, named=True)}")
+                              f"e.g. {dup.row(0, named=True)}", "key")
 
 
-def row_key(df: pl.DataFrame, name: str) -> pl.Expr:
-    return pl.concat_str([pl.col(c).cast(pl.String) for c in KEYS[name]], separator="|")
+def row_key(name: str) -> pl.Expr:
+    """The row's key as one string (the quarantine's row_key)."""
+    return pl.concat_str([pl.col(c).cast(pl.String).fill_null("<null>") for c in KEYS[name]], separator="|")
 
 
-def span_failures(name: str, df: pl.DataFrame, articles: pl.DataFrame, start: str, end: str,
-                  surface: str | None) -> pl.DataFrame:
-    """Rows whose article is missing, or whose span does not slice the article text (to its surface)."""
-    joined = df.with_row_index("_row").join(articles.select("article_id", pl.col("text").alias("_atext")),
-                                             on="article_id", how="left")
-    sliced = pl.col("_atext").str.slice(pl.col(start), pl.col(end) - pl.col(start))
-    missing = pl.col("_atext").is_null()
-    bad_range = (pl.col(start) < 0) | (pl.col(end) <= pl.col(start)) | (pl.col(end) > pl.col("_atext").str.len_chars())
-    checks = [("article_exists", missing, pl.lit("article_id not in articles"))]
-    checks.append(("span_in_range", ~missing & bad_range,
-                   pl.format("span {}..{} outside article text", pl.col(start), pl.col(end))))
-    if surface:
-        checks.append(("span_slices_surface", ~missing & ~bad_range & (sliced != pl.col(surface)),
-                       pl.format("text[{}:{}] != {}", pl.col(start), pl.col(end), pl.col(surface))))
-    frames = []
-    for check, cond, detail in checks:
-        frames.append(joined.filter(cond).select(
-            pl.col("_row"), pl.lit(name).alias("table"), row_key(joined, name).alias("row_key"),
-            pl.lit(check).alias("check"), detail.cast(pl.String).alias("detail")))
-    return pl.concat(frames)
+def shown(expr: pl.Expr) -> pl.Expr:
+    """A value as text for a detail message (pl.format would turn a null into a null message)."""
+    return expr.cast(pl.String).fill_null("null")
 
 
-def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: float = 0.05
-             ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict]:
-    for name, df in tables.items():
-        if name in SCHEMAS:
-            check_schema(name, df)
-            check_keys(name, df)
-    articles = tables["articles"]
-    report: dict = {"checks": {}, "rows_in": {k: v.height for k, v in tables.items()}}
-    failures = []
-    clean = dict(tables)
-    for name, surface, start, end in (("sentences", "text", "start", "end"),
-                                      ("entities", "surface", "start", "end"),
-                                      ("events", "trigger", "trigger_start", "trigger_end")):
-        df = tables[name]
-        bad = span_failures(name, df, articles, start, end, surface)
-        if name == "events":  # the evidence span must also lie inside the article
-            bad = pl.concat([bad, span_failures(name, df, articles, "start", "end", None)])
-        if bad.height:
-            clean[name] = df.with_row_index("_row").join(bad.select("_row").unique(), on="_row", how="anti").drop("_row")
-            failures.append(bad.drop("_row"))
-    quarantine = (pl.concat(failures).unique(maintain_order=True).with_columns(run_id=pl.lit(run_id))
-                  if failures else pl.from_arrow(SCHEMAS["quarantine"].empty_table()))
-    for check, n in quarantine.group_by("check").len().iter_rows():
-        report["checks"][check] = n
-    total = sum(v.height for k, v in tables.items() if k in ("sentences", "entities", "events")) or 1
-    share = quarantine.height / total
-    report["quarantined"] = quarantine.height
-    report["failure_share"] = round(share, 6)
-    if share > max_failure_share:
-        raise ValidationError(f"{share:.1%} of rows failed validation (limit {max_failure_share:.1%}): "
-                              f"{report['checks']}")
+def failures(name: str, df: pl.DataFrame, bad: pl.Expr, check: str, detail: pl.Expr) -> pl.DataFrame:
+    """Failure rows (see FAILURE_COLUMNS) of `df` (which has a `_row` index) where `bad` is true."""
+    return df.filter(bad.fill_null(False)).select(
+        pl.col("_row"), pl.lit(name).alias("table"), row_key(name).alias("row_key"),
+        pl.lit(check).alias("check"), detail.cast(pl.String).fill_null("").alias("detail"))
+
+
+def rules_for(name: str, rules) -> list[tuple]:
+    """The rules of one table, without the table name: REFERENCES etc. rows start with it."""
+    return [rule[1:] for rule in rules if rule[0] == name]
+
+
+def column_checks(name: str, df: pl.DataFrame) -> list[pl.DataFrame]:
+    """Non-null columns, enumerations and ranges."""
+    out = []
+    for f in SCHEMAS[name]:
+        if not f.nullable:
+            out.append(failures(name, df, pl.col(f.name).is_null(), f"not_null:{f.name}",
+                                pl.lit(f"{f.name} is null")))
+    for (table, col), allowed in ENUMS.items():
+        if table == name:
+            detail = pl.format("{} = '{}' not in {}", pl.lit(col), shown(pl.col(col)), pl.lit("|".join(allowed)))
+            out.append(failures(name, df, ~pl.col(col).is_in(list(allowed)), f"enum:{col}", detail))
+    for (table, col), (lo, hi) in RANGES.items():
+        if table != name:
+            continue
+        c = pl.col(col)
+        bad = c.is_nan() if df.schema[col].is_float() else pl.lit(False)
+        bad = bad | (c < lo if lo is not None else False) | (c > hi if hi is not None else False)
+        detail = pl.format("{} = {} outside {}..{}", pl.lit(col), shown(c), pl.lit(str(lo)), pl.lit(str(hi)))
+        out.append(failures(name, df, bad, f"range:{col}", detail))
+    return out
+
+
+def span_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
+    """Spans into articles.text (rows whose article is missing are left to the reference check)."""
+    out = []
+    for start, end, surface in rules_for(name, SPANS):
+        texts = clean["articles"].select("article_id", pl.col("text").alias("_atext"))
+        j = df.join(texts, on="article_id", how="inner")
+        s, e = pl.col(start), pl.col(end)
+        outside = (s < 0) | (e < s) | (e > pl.col("_atext").str.len_chars())
+        bad, detail = outside, pl.format("span {}..{} outside the article text", s, e)
+        if surface:
+            differs = pl.col("_atext").str.slice(s, e - s) != pl.col(surface)
+            bad = outside | differs
+            detail = (pl.when(outside).then(detail)
+                      .otherwise(pl.format("text[{}:{}] = '{}' != {} '{}'", s, e, pl.col("_atext").str.slice(s, e - s),
+                                           pl.lit(surface), pl.col(surface))))
+        out.append(failures(name, j, bad, f"span:{start}..{end}", detail))
+    return out
+
+
+def reference_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
+    out = []
+    for cols, ref, ref_cols in rules_for(name, REFERENCES):
+        target = clean[ref].select([pl.col(r).alias(c) for c, r in zip(cols, ref_cols)]).unique()
+        check = f"reference:{'+'.join(cols)}"
+        if len(cols) == 1 and isinstance(df.schema[cols[0]], pl.List):
+            col = cols[0]
+            missing = (df.select("_row", col).explode(col, keep_nulls=False, empty_as_null=False)
+                       .filter(pl.col(col).is_not_null()).join(target, on=col, how="anti")
+                       .group_by("_row").agg(pl.col(col).unique().sort().str.join(", ").alias("_missing")))
+            j = df.join(missing, on="_row", how="inner")
+            out.append(failures(name, j, pl.lit(True), check,
+                                pl.format("{} [{}] not in {}", pl.lit(col), pl.col("_missing"), pl.lit(ref))))
+        else:
+            present = pl.all_horizontal([pl.col(c).is_not_null() for c in cols])
+            j = df.filter(present).join(target, on=list(cols), how="anti")
+            shown = pl.concat_str([pl.col(c).cast(pl.String) for c in cols], separator="|")
+            out.append(failures(name, j, pl.lit(True), check,
+                                pl.format("{} = {} not in {}", pl.lit("+".join(cols)), shown, pl.lit(ref))))
+    return out
+
+
+def date_checks(name: str, df: pl.DataFrame, as_of: dt.date) -> list[pl.DataFrame]:
+    out = []
+    earliest = dt.date.fromisoformat(EARLIEST_DATE)
+    for col, prec in rules_for(name, DATES):
+        d = pl.col(col)
+        out.append(failures(name, df, (d < earliest) | (d > as_of), f"date_plausible:{col}",
+                            pl.format("{} = {} not within {}..{}", pl.lit(col), shown(d), pl.lit(str(earliest)),
+                                      pl.lit(str(as_of)))))
+        detail = pl.format("{} = {} with {} = {}", pl.lit(col), shown(d), pl.lit(prec), shown(pl.col(prec)))
+        out.append(failures(name, df, d.is_null() != (pl.col(prec) == "unknown"), f"date_precision:{col}", detail))
+    return out
+
+
+def text_checks(name: str, df: pl.DataFrame) -> list[pl.DataFrame]:
+    out = []
+    for (col,) in rules_for(name, ARABIC_TEXT):
+        c = pl.col(col)
+        empty = c.str.strip_chars().str.len_chars() == 0
+        share = c.str.count_matches(ARABIC_LETTER.pattern) / c.str.count_matches(r"\p{L}")
+        out.append(failures(name, df, empty, f"text_non_empty:{col}", pl.lit(f"{col} is empty")))
+        share = share.fill_nan(0.0).round(2)  # no letters at all: 0/0
+        out.append(failures(name, df, ~empty & (share < MIN_ARABIC_SHARE), f"text_arabic:{col}",
+                            pl.format("share of Arabic letters {} < {}", share, pl.lit(MIN_ARABIC_SHARE))))
+    return out
+
+
+def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame]) -> list[pl.DataFrame]:
+    """Counts against the counted table as the stages produced it (before quarantine)."""
+    out = []
+    for col, counted, on in rules_for(name, COUNTS):
+        n = candidates[counted].group_by(list(on)).len("_n")
+        j = df.join(n, on=list(on), how="left").with_columns(pl.col("_n").fill_null(0))
+        detail = pl.format("{} = {} but {} has {}", pl.lit(col), pl.col(col), pl.lit(counted), pl.col("_n"))
+        out.append(failures(name, j, pl.col(col) != pl.col("_n"), f"count:{col}", detail))
+    return out
+
+
+def row_failures(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame], candidates: dict[str, pl.DataFrame],
+                 as_of: dt.date) -> pl.DataFrame:
+    """Every row-level failure of one table; `df` carries a `_row` index."""
+    frames = (column_checks(name, df) + reference_checks(name, df, clean) + span_checks(name, df, clean)
+              + date_checks(name, df, as_of) + text_checks(name, df) + count_checks(name, df, candidates))
+    return pl.concat([f.select(FAILURE_COLUMNS) for f in frames]).unique(["_row", "check"], maintain_order=True)
+
+
+def build_report(tables: dict[str, pl.DataFrame], clean: dict[str, pl.DataFrame], quarantine: pl.DataFrame,
+                 max_failure_share: float, ignored: dict[str, list[str]]) -> dict:
+    rows_in = {k: v.height for k, v in tables.items()}
+    removed = sum(rows_in[k] - clean[k].height for k in rows_in)
+    by_check = quarantine.group_by("table", "check").agg(pl.len(), pl.struct("row_key", "detail")
+                                                         .head(EXAMPLES_PER_CHECK).alias("examples"))
+    by_check = by_check.sort("len", "table", "check", descending=[True, False, False])
+    return {
+        "contract_version": CONTRACT_VERSION,
+        "rows_in": rows_in,
+        "rows_out": {k: v.height for k, v in clean.items()},
+        "quarantined": removed,
+        "failures": quarantine.height,
+        "failure_share": round(removed / max(sum(rows_in.values()), 1), 6),
+        "max_failure_share": max_failure_share,
+        "checks": {f"{t}/{c}": n for t, c, n, _ in by_check.iter_rows()},
+        "examples": {f"{t}/{c}": ex for t, c, _, ex in by_check.iter_rows()},
+        "ignored_columns": ignored,
+    }
+
+
+def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: float = 0.05,
+             as_of: dt.datetime | None = None) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict]:
+    """Check the candidate tables; return (clean tables, quarantine rows, report) or raise ValidationError.
+
+    `as_of` is the run's start (dates after it are implausible); default now.
+    """
+    missing = [t for t in CHECK_ORDER if t not in tables]
+    if missing:
+        raise ValidationError(f"schema check failed: candidate tables missing {missing}", "schema")
+    as_of_date = (as_of or dt.datetime.now(dt.timezone.utc)).date()
+    candidates, ignored = {}, {}
+    for name in CHECK_ORDER:
+        candidates[name] = check_schema(name, tables[name])
+        check_keys(name, candidates[name])
+        extra = [c for c in tables[name].columns if c not in SCHEMAS[name].names]
+        if extra:  # internal columns (e.g. ingest's is_new) are not published
+            ignored[name] = extra
+
+    clean: dict[str, pl.DataFrame] = {}
+    failed = []
+    for name in CHECK_ORDER:
+        df = candidates[name].with_row_index("_row")
+        bad = row_failures(name, df, clean, candidates, as_of_date)
+        clean[name] = df.join(bad.select("_row").unique(), on="_row", how="anti").drop("_row")
+        failed.append(bad.drop("_row"))
+    quarantine = (pl.concat(failed).with_columns(run_id=pl.lit(run_id))
+                  .cast(contract_dtypes("quarantine")).select(SCHEMAS["quarantine"].names))
+    report = build_report(candidates, clean, quarantine, max_failure_share, ignored)
+    if report["failure_share"] > max_failure_share:
+        worst = next(iter(report["checks"]), "?")
+        raise ValidationError(f"{report['failure_share']:.1%} of rows failed validation (limit "
+                              f"{max_failure_share:.1%}); most failures: {worst} "
+                              f"({report['checks'].get(worst, 0)} rows)", worst, report)
     return clean, quarantine, report
 
 

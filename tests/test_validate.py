@@ -1,0 +1,187 @@
+"""Validate: every kind of contract violation lands in quarantine; critical ones raise."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from akhbar.contracts import (ENUMS, RANGES, REFERENCES, SCHEMAS, SPANS, data_dictionary)
+from tasks.validate import CHECK_ORDER, ValidationError, validate
+from tests.snapshot_tables import make_tables
+
+
+def set_cell(df: pl.DataFrame, row: int, col: str, value) -> pl.DataFrame:
+    """Return df with one cell replaced (the column keeps its dtype)."""
+    return df.with_columns(pl.when(pl.int_range(pl.len()) == row).then(pl.lit(value, dtype=df.schema[col]))
+                           .otherwise(pl.col(col)).alias(col))
+
+
+def key_of(t, table, row):
+    from akhbar.contracts import KEYS
+    return "|".join(str(t[table][row, k]) for k in KEYS[table])
+
+
+# (table, row, column, bad value, expected check)
+VIOLATIONS = [
+    ("entities", 0, "canonical_name", None, "not_null:canonical_name"),
+    ("documents", 1, "status", "lost", "enum:status"),
+    ("entities", 2, "type", "WEAPON", "enum:type"),
+    ("events", 0, "modality", "rumoured", "enum:modality"),
+    ("articles", 1, "date_precision", "week", "enum:date_precision"),
+    ("entities", 0, "lat", 123.0, "range:lat"),
+    ("entities", 1, "lon", -200.0, "range:lon"),
+    ("events", 1, "confidence", 1.5, "range:confidence"),
+    ("entity_catalog", 0, "lat", float("nan"), "range:lat"),
+    ("entities", 3, "surface", "الرقة!", "span:start..end"),
+    ("sentences", 2, "end", 10_000, "span:start..end"),
+    ("events", 0, "trigger_start", 3, "span:trigger_start..trigger_end"),
+    ("events", 1, "end", -1, "span:start..end"),
+    ("entities", 4, "article_id", "art_ghost", "reference:article_id"),
+    ("entities", 4, "sentence_idx", 99, "reference:article_id+sentence_idx"),
+    ("entities", 5, "entity_id", "per_ghost", "reference:entity_id"),  # the only mention of its entity
+    ("events", 0, "actor_entity_ids", ["per_ghost"], "reference:actor_entity_ids"),
+    ("events", 0, "location_entity_id", "loc_atlantis", "reference:location_entity_id"),
+    ("events", 1, "source_entity_id", "org_nobody", "reference:source_entity_id"),
+    ("articles", 0, "doc_ids", ["doc_missing"], "reference:doc_ids"),
+    ("events", 0, "event_date", dt.date(2999, 1, 1), "date_plausible:event_date"),
+    ("articles", 1, "published_date", dt.date(1850, 1, 1), "date_plausible:published_date"),
+    ("events", 1, "date_precision", "unknown", "date_precision:event_date"),
+    ("articles", 0, "published_date", None, "date_precision:published_date"),
+    ("articles", 1, "n_sentences", 7, "count:n_sentences"),
+    ("entity_catalog", 2, "mention_count", 42, "count:mention_count"),
+]
+
+
+@pytest.mark.parametrize("table,row,col,value,check", VIOLATIONS, ids=[v[4] + "@" + v[0] for v in VIOLATIONS])
+def test_violation_lands_in_quarantine(table, row, col, value, check):
+    t = make_tables()
+    key = key_of(t, table, row)
+    t[table] = set_cell(t[table], row, col, value)
+    clean, quarantine, report = validate(t, "r1", max_failure_share=1.0)
+    hit = quarantine.filter((pl.col("table") == table) & (pl.col("check") == check))
+    assert hit["row_key"].to_list() == [key], quarantine
+    assert hit["run_id"].to_list() == ["r1"] and hit["detail"][0]
+    assert clean[table].height == t[table].height - 1
+    assert report["checks"][f"{table}/{check}"] == 1
+    assert report["examples"][f"{table}/{check}"][0]["row_key"] == key
+
+
+def test_clean_tables_pass_untouched():
+    t = make_tables()
+    clean, quarantine, report = validate(t, "r1")
+    assert quarantine.is_empty() and report["quarantined"] == 0
+    for name in CHECK_ORDER:
+        assert clean[name].equals(t[name])
+
+
+def test_non_arabic_article_cascades_to_its_rows():
+    t = make_tables(articles={"art_a": make_tables().get("articles")["text"][0],
+                              "art_en": "Coalition strike on Raqqa\nThe coalition struck Raqqa. Nobody died."})
+    clean, quarantine, report = validate(t, "r1", max_failure_share=1.0)
+    assert quarantine.filter(pl.col("table") == "articles")["check"].to_list() == ["text_arabic:text"]
+    assert clean["articles"]["article_id"].to_list() == ["art_a"]
+    orphans = quarantine.filter(pl.col("table") == "sentences")
+    assert orphans.height == 3 and set(orphans["check"]) == {"reference:article_id"}
+    assert set(clean["sentences"]["article_id"]) == {"art_a"}
+
+
+def test_empty_article_text():
+    t = make_tables()
+    t["articles"] = set_cell(t["articles"], 1, "text", "   ")
+    _, quarantine, _ = validate(t, "r1", max_failure_share=1.0)
+    assert "text_non_empty:text" in quarantine.filter(pl.col("table") == "articles")["check"].to_list()
+    # the article's spans no longer slice its text
+    assert quarantine.filter(pl.col("table") == "sentences").height == 3
+
+
+def test_failure_share_blocks_publish():
+    t = make_tables()
+    t["entities"] = t["entities"].with_columns(type=pl.lit("WEAPON"))
+    with pytest.raises(ValidationError, match="failed validation") as exc:
+        validate(t, "r1", max_failure_share=0.05)
+    assert exc.value.check == "entities/enum:type"
+    import pickle
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert (str(again), again.check, again.report) == (str(exc.value), exc.value.check, exc.value.report)
+    assert exc.value.report["checks"]["entities/enum:type"] == t["entities"].height
+
+
+def test_duplicate_key_is_critical():
+    t = make_tables()
+    t["articles"] = pl.concat([t["articles"], t["articles"].head(1)])
+    with pytest.raises(ValidationError, match="key check failed for table 'articles'") as exc:
+        validate(t, "r1", max_failure_share=1.0)
+    assert exc.value.check == "key"
+
+
+def test_missing_column_is_critical():
+    t = make_tables()
+    t["events"] = t["events"].drop("modality")
+    with pytest.raises(ValidationError, match=r"table 'events': missing columns \['modality'\]"):
+        validate(t, "r1", max_failure_share=1.0)
+
+
+def test_uncastable_type_is_critical():
+    t = make_tables()
+    t["sentences"] = t["sentences"].with_columns(pl.col("start").cast(pl.String) + "x")
+    with pytest.raises(ValidationError, match="column 'start' is String") as exc:
+        validate(t, "r1", max_failure_share=1.0)
+    assert exc.value.check == "schema"
+
+
+def test_castable_type_is_cast_and_extra_columns_reported():
+    t = make_tables()
+    t["sentences"] = t["sentences"].with_columns(pl.col("start").cast(pl.Int32))
+    t["documents"] = t["documents"].with_columns(is_new=pl.lit(True))
+    clean, _, report = validate(t, "r1")
+    assert clean["sentences"].schema["start"] == pl.Int64
+    assert report["ignored_columns"] == {"documents": ["is_new"]}
+
+
+def test_missing_table_is_critical():
+    t = make_tables()
+    del t["entity_catalog"]
+    with pytest.raises(ValidationError, match="candidate tables missing"):
+        validate(t, "r1")
+
+
+def test_rules_name_real_columns_and_parents_come_first():
+    for (table, col) in list(ENUMS) + list(RANGES):
+        assert col in SCHEMAS[table].names, (table, col)
+    for table, s, e, x in SPANS:
+        assert {s, e, x or s, "article_id"} <= set(SCHEMAS[table].names)
+    for table, cols, ref, ref_cols in REFERENCES:
+        assert set(cols) <= set(SCHEMAS[table].names) and set(ref_cols) <= set(SCHEMAS[ref].names)
+        assert CHECK_ORDER.index(ref) < CHECK_ORDER.index(table), (table, ref)
+
+
+def test_data_dictionary_lists_every_column_and_rule():
+    md = data_dictionary()
+    for name, schema in SCHEMAS.items():
+        assert f"## `{name}`" in md
+        assert all(f"| `{c}` |" in md for c in schema.names)
+    assert "asserted, claimed, reported" in md and "-90..90" in md
+
+
+# Text with the characters that break naive offsets: tashkeel, tatweel, hamza forms,
+# bidi marks, presentation forms, astral symbols.
+ARABIC_ALPHABET = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآؤئىة" + "\u064b\u064e\u0650\u0651\u0640\u200f\ufefb" + " .،🙂"
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=st.text(alphabet=ARABIC_ALPHABET, min_size=1, max_size=40), data=st.data())
+def test_span_check_agrees_with_python_slicing(text, data):
+    full = "الموصل " + text  # keeps the article mainly Arabic
+    start = data.draw(st.integers(0, len(full)))
+    end = data.draw(st.integers(start, len(full) + 2))
+    surface = data.draw(st.one_of(st.just(full[start:end]), st.text(alphabet=ARABIC_ALPHABET, max_size=5)))
+    t = make_tables()
+    t["articles"] = set_cell(t["articles"], 0, "text", full)
+    for col, value in (("start", start), ("end", end), ("surface", surface)):
+        t["entities"] = set_cell(t["entities"], 0, col, value)
+    _, quarantine, _ = validate(t, "r1", max_failure_share=1.0)
+    flagged = quarantine.filter((pl.col("check") == "span:start..end")
+                                & (pl.col("row_key") == t["entities"]["mention_id"][0])).height == 1
+    assert flagged == (end > len(full) or full[start:end] != surface)
