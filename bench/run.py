@@ -76,7 +76,7 @@ def bench_stages(n: int) -> dict:
 
 
 STAGE_BENCHES = ("bench.bench_dedupe", "bench.bench_segment", "bench.bench_entities",
-                 "bench.bench_events", "bench.bench_flow")
+                 "bench.bench_events", "bench.bench_publish", "bench.bench_flow")
 
 
 def main() -> None:
