@@ -72,7 +72,7 @@ def evaluate(gold_dir: Path | str, input_dir: Path | str) -> dict:
             unlocated += 1
             continue
         if r["source_path"] in gold and not inside(ignored.get(r["source_path"], []), r["src_start"], r["src_end"]):
-            preds.append((r["source_path"], r["src_start"], r["src_end"], r["type"], r["canonical_name"]))
+            preds.append((r["source_path"], r["src_start"], r["src_end"], r["type"], r["canonical_name"], r["entity_id"]))
     golds = [(name, g["start"], g["end"], g["type"], g.get("entity")) for name, rows in gold.items() for g in rows
              if not inside(ignored.get(name, []), g["start"], g["end"])]
 
@@ -91,17 +91,29 @@ def evaluate(gold_dir: Path | str, input_dir: Path | str) -> dict:
     core_u = result["core"]
     core_u["fp"] += unlocated
     result["core"] = prf(core_u["tp"], core_u["fp"], core_u["fn"]) | {"lenient_f1": core_u["lenient_f1"]}
-    pred_canon = {p[:4]: p[4] for p in preds}
+    pred_canon = {p[:4]: (p[4], p[5]) for p in preds}
     linked = [(g, pred_canon[g[:4]]) for g in golds if g[4] and g[:4] in pred_canon]
-    ok = sum(1 for g, c in linked if c and normalize(c) == normalize(g[4]))
+    ok = sum(1 for g, c in linked if same_entity(g[4], *c))
     result["linking"] = {"checked": len(linked), "correct": ok,
-                         "accuracy": round(ok / len(linked), 4) if linked else 0.0}
+                         "accuracy": round(ok / len(linked), 4) if linked else 0.0,
+                         "wrong": [dict(file=g[0], start=g[1], type=g[3], surface=sources[g[0]][g[1]:g[2]], gold=g[4],
+                                        predicted=c[0]) for g, c in linked if not same_entity(g[4], *c)]}
     result["errors"] = {"missed": sorted(set(g[:4] for g in golds) - set(p[:4] for p in preds)),
                         "spurious": sorted(set(p[:4] for p in preds) - set(g[:4] for g in golds))}
     for kind in ("missed", "spurious"):
         result["errors"][kind] = [dict(file=f, start=s, end=e, type=t, surface=sources[f][s:e])
                                   for f, s, e, t in result["errors"][kind]]
     return result
+
+
+def same_entity(gold_name: str, pred_name: str | None, pred_id: str | None) -> bool:
+    """Gold names an entity by a canonical name: the same gazetteer entity, or the same normalised name."""
+    from tasks.entity_lexicon import default_gazetteer
+
+    entry = default_gazetteer().lookup(tuple(normalize(gold_name).split()))
+    if entry is not None and pred_id == entry.entity_id:
+        return True
+    return bool(pred_name) and normalize(pred_name) == normalize(gold_name)
 
 
 def _lenient(g: set, p: set) -> float:

@@ -92,13 +92,18 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
             continue
         want = cls["ANAPHOR"]
         kind = ANAPHOR_KINDS.get(want, want)
-
-        def fits(m: Mention) -> bool:
-            return m.kind == kind or normalize(r.surface(m)).startswith(want)
+        head = r.lexkey[i][2:]                        # 'التنظيم' -> 'تنظيم'
         start = r.token_start(i, r.lexkey[i])
-        before = [m for m in orgs if m.end <= start and fits(m)]
-        after = [m for m in orgs if m.start > start and fits(m)]
-        ante = before[-1] if before else (after[0] if after else None)
+        ante = None
+        # an organisation named with the same head word first ('تنظيم داعش' for 'التنظيم'), then one of the kind
+        for fits in (lambda m: any(normalize(n).removeprefix("ال").startswith(head)
+                                   for n in (r.surface(m), m.canonical_name)),
+                     lambda m: m.kind == kind):
+            before = [m for m in orgs if m.end <= start and fits(m)]
+            after = [m for m in orgs if m.start > start and fits(m)]
+            ante = before[-1] if before else (after[0] if after else None)
+            if ante is not None:
+                break
         if ante is None:
             continue
         m = r.add(i, i + 1, "ORG", ante.entity_id, ante.canonical_name, 0.6, "anaphor", start=start, kind=ante.kind)

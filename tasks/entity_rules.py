@@ -35,7 +35,7 @@ CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 YEAR = re.compile(r"^(1[89]|20)\d\d$")
 DATE_CLASSES = ("MONTH", "MONTH_PREFIX", "WEEKDAY", "DATE_REL", "DATE_UNIT", "DATE_MOD", "YEAR_WORD")
 # Word classes that can never be part of a name.
-NOT_NAME = frozenset(("STOP", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
+NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
                       "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
                       "DAYPART", *DATE_CLASSES))
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
@@ -133,6 +133,11 @@ class ArticleRules:
             return True
         return not any(self.has(i, k) for k in c if k in NOT_NAME)
 
+    def head_form(self, i: int) -> bool:
+        """Cue words and organisation heads work in the construct state: without an article of their own
+        ('مدينة الرقة', not 'المدينة'), unless the lexicon lists the definite form itself (العاصمة, المرصد)."""
+        return not self.definite(i) or self.lexkey[i].startswith("ال")
+
     # --- spans ------------------------------------------------------------------------
     def token_start(self, i: int, key: str | None = None) -> int:
         """Offset where the word proper begins: after و/ف and a preposition, keeping ال (one ل of لل)."""
@@ -205,7 +210,7 @@ class ArticleRules:
     def org_pass(self) -> None:
         for s0, s1 in self.bounds:
             for i in range(s0, s1):
-                if self.taken[i] is None and self.has(i, "ORG_HEAD"):
+                if self.taken[i] is None and self.has(i, "ORG_HEAD") and self.head_form(i):
                     self.org_at(i, s1)
 
     def org_at(self, i: int, s1: int) -> None:
@@ -233,6 +238,7 @@ class ArticleRules:
             t = self.taken[k]
             if t is not None:
                 if t.type == "LOC" and t.i == k and n_tok >= 1:
+                    seen_def |= self.definite(t.j - 1)
                     k, n_tok = t.j, n_tok + (t.j - t.i)   # 'مجلس محافظة الأنبار', 'جامعة الموصل'
                     continue
                 break
@@ -274,7 +280,7 @@ class ArticleRules:
     def loc_pass(self, geo_names) -> None:
         for s0, s1 in self.bounds:
             for i in range(s0, s1):
-                if self.taken[i] is None and self.has(i, "LOC_CUE"):
+                if self.taken[i] is None and self.has(i, "LOC_CUE") and self.head_form(i):
                     self.loc_at(i, s1, geo_names)
 
     def loc_at(self, i: int, s1: int, geo_names) -> None:
@@ -470,7 +476,7 @@ class ArticleRules:
     def counted_noun(self, k: int) -> bool:
         if self.taken[k] is not None or not self.is_word(k) or self.prep_prefixed(k) or self.conj_prefixed(k):
             return False
-        return not any(self.has(k, c) for c in NOT_NAME if c != "LOC_CUE")
+        return not any(self.has(k, c) for c in NOT_NAME if c not in ("LOC_CUE", "NOUN"))
 
     # --- 5. persons ---------------------------------------------------------------------------
     def parse_name(self, i: int, s1: int, need_first: bool = False) -> int | None:
@@ -479,7 +485,8 @@ class ArticleRules:
         if k < s1 and self.has(k, "LINKER") and self.taken[k] is None:
             while k < s1 and self.has(k, "LINKER"):
                 k += 1
-            if k >= s1 or not self.nameable(k):
+            # after عبد / أبو any word but a function word: 'عبد الأمير', 'عبد الملك'
+            if k >= s1 or self.taken[k] is not None or not self.is_word(k) or self.has(k, "STOP"):
                 return None
             k, first_is_name = k + 1, True
         elif k < s1 and self.nameable(k) and (not self.definite(k) or self.has(k, "FIRSTNAME")):
@@ -566,7 +573,7 @@ class ArticleRules:
                 self.taken[j].role = self.role_text(i, last)
             return
         end = self.parse_name(j, s1)
-        if end:
+        if end and (end - j >= 2 or self.has(j, "FIRSTNAME")):   # 'ووزير خارجيته' is no name
             self.add_person(j, end, 0.85, "title", role=self.role_text(i, last))
 
     def role_after_at(self, i: int, s0: int, s1: int) -> None:
@@ -590,8 +597,12 @@ class ArticleRules:
         first = b + 1
         if first > k:
             return
-        start = next((t for t in range(first, k + 1) if self.has(t, "FIRSTNAME") or self.has(t, "LINKER")),
-                     max(first, k - 1))
+        start = next((t for t in range(first, k + 1) if self.has(t, "FIRSTNAME") or self.has(t, "LINKER")), None)
+        if start is None:
+            # without a known given name, only 'X Y، <role>' with the comma is evidence enough
+            if self.raw[k + 1] not in COMMAS or k - first < 1:
+                return
+            start = k - 1
         if self.parse_name(start, k + 1) == k + 1:
             self.add_person(start, k + 1, 0.75, "role_after", role=self.role_text(i, last))
 
