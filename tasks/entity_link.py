@@ -146,12 +146,16 @@ def link_capitals(r: ArticleRules, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.type != "LOC" or not m.capital or m.dead:
             continue
-        k = m.i - 1
-        s0 = next(a for a, b in r.bounds if a <= m.i < b)
+        s0, s1 = next((a, b) for a, b in r.bounds if a <= m.i < b)
+        prev = m.i - 1 if m.i > s0 else None
+        nxt = m.j if m.j < s1 else None
         clitics = r.raw[m.i][:m.start - r.starts[m.i]]
-        if k < s0 or "ب" in clitics or "ل" in clitics:
-            continue                                   # sentence-initial, or 'بواشنطن', 'لواشنطن': a place
-        if r.has(k, "LOCATIVE") or r.has(k, "LOC_CUE") or not (r.has(k, "GOV_CUE") or verb_like(r, k)):
+        if "ب" in clitics or "ل" in clitics:
+            continue                                   # 'بواشنطن', 'لواشنطن': a place
+        if prev is not None and (r.has(prev, "LOCATIVE") or r.has(prev, "LOC_CUE")):
+            continue                                   # 'في واشنطن', 'العاصمة واشنطن'
+        acting = prev is not None and (r.has(prev, "GOV_CUE") or verb_like(r, prev))
+        if not (acting or (nxt is not None and verb_like(r, nxt))):   # 'أن واشنطن أرسلت'
             continue
         country = r.gaz.country_of(m.country_code)
         if country:

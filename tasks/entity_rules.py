@@ -147,7 +147,7 @@ class ArticleRules:
         if n.endswith(key):
             p = len(n) - len(key)
             strip = n[:p]
-            if strip.endswith("ال") and not key.startswith("ال"):
+            if strip.endswith("ال"):              # the key is the stem without its article: keep ال
                 p -= 2
             elif strip.endswith("لل"):
                 p -= 1
@@ -245,7 +245,8 @@ class ArticleRules:
             if not self.is_word(k):
                 break
             if self.has(k, "NORP") or self.has(k, "NORP_FORM"):
-                if strength == "state" and n_tok >= 1 and self.definite(k):
+                # 'وزارة الدفاع التركية', 'وكالة الأنباء اليمنية'; after a quoted name it is NORP (checked above)
+                if strength != "weak" and n_tok >= 1 and self.definite(k):
                     k, n_tok = k + 1, n_tok + 1
                 break
             if (any(self.has(k, c) for c in NOT_NAME if c not in ("ROLEWORD", "LOC_CUE"))
@@ -263,6 +264,8 @@ class ArticleRules:
         entry = self.gaz.lookup(self.names_of(j, k), ("ORG",)) or self.gaz.lookup(self.names_of(i, k), ("ORG",))
         if strength == "bound" and not (entry or closed):
             return
+        if not entry and not closed and n_tok == 1 and not self.definite(j) and self.base(j).endswith("ه"):
+            return          # 'حكومة مسؤولة', 'منظمة إنسانية': an adjective, not a name
         last, end = k, self.ends[k - 1]
         if closed:
             last, end = k + 1, self.ends[k]
@@ -318,9 +321,7 @@ class ArticleRules:
         for a, b in elements:
             if self.taken[a] is not None:
                 continue
-            names = self.names_of(a, b)
-            entry = self.gaz.lookup(names, ("LOC",))
-            known = entry is not None or (geo == "geo" and " ".join(names) in geo_names)
+            b, entry, known = self.known_place(a, b, geo_names if geo == "geo" else {})
             if not known:
                 last = self.base(b - 1)
                 if mode == "known" or (mode == "plural" and len(elements) < 2):
@@ -336,21 +337,40 @@ class ArticleRules:
                 m.entity_id = stable_id("loc", normalize(m.canonical_name))
 
     def place_name(self, k: int, s1: int, first: bool) -> int | None:
+        """End of a place name at k: up to 3 words; 'أم درمان', 'أبو كمال' start with a linker."""
         t = self.taken[k]
         if t is not None:
             return t.j if t.type == "LOC" and t.i == k else None
         if not self.is_word(k) or self.prep_prefixed(k) or (first and self.conj_prefixed(k)):
             return None
-        if any(self.has(k, c) for c in NOT_NAME if c != "LOC_CUE") or self.has(k, "NUMWORD"):
+        linker = self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1)
+        if not linker and (any(self.has(k, c) for c in NOT_NAME if c != "LOC_CUE") or self.has(k, "NUMWORD")):
             return None
-        end, seen_def = k + 1, self.definite(k)
+        end, seen_def = k + 1 + linker, self.definite(k)
         while end < s1 and end - k < 3 and self.nameable(end) and not self.conj_prefixed(end):
             d = self.definite(end)
-            if seen_def and not d:
-                break
+            if (seen_def and not d) or (d and self.base(end).endswith("يه")):
+                break       # 'وادي خالد الحدودية': a feminine nisba after a name is an adjective
             seen_def |= d
             end += 1
         return end
+
+    def known_place(self, a: int, b: int, geo_names) -> tuple[int, GazEntry | None, bool]:
+        """Longest known prefix of the place name a..b: (end, gazetteer entry, known to GeoNames)."""
+        topographic = self.has(a, "PLACE_HEAD") or self.has(a, "LINKER")
+        for end in range(b, a + topographic, -1):      # 'وادي' alone is not the place 'وادي خالد'
+            names = self.names_of(a, end)
+            entry = self.gaz.lookup(names, ("LOC",))
+            if entry or " ".join(names) in geo_names:
+                return end, entry, True
+        # unknown: keep the first word and the definite words after it ('قرية الباغوز الفوقاني', not 'هامبورغ شابا');
+        # a topographic first word takes one more ('وادي خالد', 'تل أبيض', 'خان يونس')
+        end = a + 1
+        if end < b and (self.has(a, "PLACE_HEAD") or self.has(a, "LINKER")):
+            end += 1
+        while end < b and self.definite(end):
+            end += 1
+        return end, None, False
 
     # --- 4. dates, times, quantities --------------------------------------------------------
     def date_pass(self) -> None:
