@@ -249,7 +249,8 @@ class ArticleRules:
                 if strength != "weak" and n_tok >= 1 and self.definite(k):
                     k, n_tok = k + 1, n_tok + 1
                 break
-            if (any(self.has(k, c) for c in NOT_NAME if c not in ("ROLEWORD", "LOC_CUE"))
+            if (any(self.has(k, c) for c in NOT_NAME if c not in ("ROLEWORD", "LOC_CUE", "NOUN"))
+                    or (self.has(k, "NOUN") and strength == "weak")
                     or (self.conj_prefixed(k) and k > j) or self.prep_prefixed(k)):
                 break
             d = self.definite(k)
@@ -264,6 +265,8 @@ class ArticleRules:
         entry = self.gaz.lookup(self.names_of(j, k), ("ORG",)) or self.gaz.lookup(self.names_of(i, k), ("ORG",))
         if strength == "bound" and not (entry or closed):
             return
+        if not entry and n_tok == 1 and self.has(j, "NOUN"):
+            return          # 'مجلس المحافظة', 'قيادة الشرطة': a generic body, no name
         if not entry and not closed and n_tok == 1 and not self.definite(j) and self.base(j).endswith("ه"):
             return          # 'حكومة مسؤولة', 'منظمة إنسانية': an adjective, not a name
         last, end = k, self.ends[k - 1]
@@ -462,7 +465,8 @@ class ArticleRules:
             while i < s1:
                 end = self.quantity_at(i, s1) if self.taken[i] is None else None
                 if end:
-                    self.add(i, end, "QUANTITY", "", "", 0.8, "quantity_rule")
+                    glued = self.raw[i][0] in "وف" and self.raw[i][1:2].isdigit()     # 'و15 الف'
+                    self.add(i, end, "QUANTITY", "", "", 0.8, "quantity_rule", start=self.starts[i] + glued)
                     i = end
                 else:
                     i += 1
@@ -470,10 +474,11 @@ class ArticleRules:
     def quantity_at(self, i: int, s1: int) -> int | None:
         raw = self.raw
         vague = self.has(i, "VAGUE_NUM")
-        if DIGITS.match(raw[i]):
-            if YEAR.match(raw[i]):
+        num = raw[i][1:] if raw[i][:1] in "وف" and raw[i][1:2].isdigit() else raw[i]
+        if DIGITS.match(num):
+            if YEAR.match(num):
                 return None
-            if raw[i].endswith("%"):
+            if num.endswith("%"):
                 return i + 1
         elif not (self.has(i, "NUMWORD") or vague):
             return None
@@ -522,6 +527,10 @@ class ArticleRules:
                 k, count = k + 2, count + 2
             elif self.nameable(k) and not self.conj_prefixed(k) and (self.definite(k) or count == 1):
                 k, count = k + 1, count + 1
+            elif (count == 1 and first_is_name and self.taken[k] is None and self.definite(k)
+                  and self.has(k, "NORP") and self.base(k).endswith("ي")):
+                k, count = k + 1, count + 1     # a nisba family name after a given name: 'خالد المصري'
+                break
             else:
                 break
         if need_first and count < 2:
