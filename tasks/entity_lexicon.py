@@ -44,6 +44,7 @@ class Gazetteer:
         self.all: dict[tuple[str, ...], list[GazEntry]] = {}
         self.by_id: dict[str, GazEntry] = {}
         self.aliases: dict[str, list[str]] = {}
+        self.first_tokens: set[str] = set()
         self.max_len = 1
         for row in rows:
             names, typ, eid, *rest = row
@@ -59,6 +60,7 @@ class Gazetteer:
                 if len(toks) > 1:
                     keys.append(("".join(toks),))  # glued form: 'الولاياتالمتحدة'
                 for key in keys:
+                    self.first_tokens.add(key[0])
                     self.all.setdefault(key, []).append(entry)
                     if not entry.cue_only:
                         self.bare.setdefault(key, []).append(entry)

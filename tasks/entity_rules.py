@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from akhbar.arabic import ARABIC_LETTER, clitic_keys, normalize
 from akhbar.ids import stable_id
@@ -38,6 +39,8 @@ DATE_CLASSES = ("MONTH", "MONTH_PREFIX", "WEEKDAY", "DATE_REL", "DATE_UNIT", "DA
 NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
                       "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
                       "DAYPART", *DATE_CLASSES))
+# Tokens repeat a lot (Zipf): normalise each distinct token once.
+norm_token = lru_cache(maxsize=300_000)(normalize)
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
 
 
@@ -85,7 +88,7 @@ class ArticleRules:
             self.bounds.append((first, len(self.starts)))
             self.sent_ids.append(s_idx)
         self.raw = [text[a:b] for a, b in zip(self.starts, self.ends)]
-        self.norm = [normalize(r) for r in self.raw]
+        self.norm = [norm_token(r) for r in self.raw]
         found = [lex.lookup(n) for n in self.norm]
         self.lexkey = [f[0] if f else None for f in found]
         self.cls: list[dict[str, str]] = [f[1] if f else {} for f in found]
@@ -195,6 +198,8 @@ class ArticleRules:
 
     def gaz_match(self, i: int, s1: int) -> tuple[int, str, GazEntry] | None:
         keys = clitic_keys(self.norm[i])
+        if not any(k in self.gaz.first_tokens for k in keys):
+            return None
         # a key that only drops the article is not the same name ('السورية' is not 'سورية')
         keys = [k for k in keys if "ال" + k not in keys]
         index = self.gaz.bare
@@ -423,7 +428,7 @@ class ArticleRules:
             return end, "DATE"
         if has(i, "ORDINAL") and i + 2 < s1 and self.base(i + 1) == "من" and has(i + 2, "DATE_REL"):
             return i + 3, "DATE"                        # 'أول من أمس'
-        if normalize(raw[i]) in ("هذا", "هذه") and i + 1 < s1 and has(i + 1, "DATE_UNIT"):
+        if self.norm[i] in ("هذا", "هذه") and i + 1 < s1 and has(i + 1, "DATE_UNIT"):
             return i + 2, "DATE"
         if has(i, "DATE_UNIT") and i + 1 < s1 and has(i + 1, "DATE_MOD"):
             return i + 2, "DATE"
@@ -661,7 +666,7 @@ def original_offset(surface: str, norm_chars: int) -> int:
         return 0
     consumed = 0
     for idx, ch in enumerate(surface):
-        consumed += len(normalize(ch))
+        consumed += len(norm_token(ch))
         if consumed >= norm_chars:
             return idx + 1
     return len(surface)
