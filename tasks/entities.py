@@ -26,9 +26,13 @@ from akhbar.arabic import normalize
 from akhbar.contracts import SCHEMAS
 from akhbar.geo import GeoIndex, default_index
 from akhbar.ids import stable_id
-from tasks.entity_lexicon import Gazetteer, default_gazetteer, default_lexicon
+from tasks.entity_lexicon import Gazetteer, GazEntry, default_gazetteer, default_lexicon
 from tasks.entity_link import link
-from tasks.entity_rules import ArticleRules
+from tasks.entity_rules import ArticleRules, original_offset
+
+__all__ = ["EntityBackend", "RuleBackend", "TransformersBackend", "Gazetteer", "GazEntry", "build_catalog",
+           "default_gazetteer", "extract_entities", "extract_mentions", "get_backend", "merge_mentions",
+           "original_offset"]
 
 MENTION_COLUMNS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id", "canonical_name",
                    "role", "confidence", "method", "geonames_id", "lat", "lon", "country_code")
