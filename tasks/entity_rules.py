@@ -402,7 +402,7 @@ class ArticleRules:
             end = k + 2
         else:
             return None
-        if end + 1 < s1 and self.raw[end] in ("/", "(") :
+        if end + 1 < s1 and self.raw[end] in ("/", "("):
             alt = self.month_at(end + 1, s1)
             if alt:
                 end = alt
@@ -411,54 +411,52 @@ class ArticleRules:
         return end
 
     def date_at(self, i: int, s1: int) -> tuple[int | None, str]:
-        raw, has = self.raw, self.has
-        if DATE_NUMERIC.match(raw[i]):
+        """End and type of a date/time expression starting at token i, or (None, '')."""
+        norm, has = self.norm, self.has              # normalised: Arabic-Indic digits are ASCII here
+        if DATE_NUMERIC.match(norm[i]):
             return i + 1, "DATE"
-        if CLOCK.match(raw[i]):
+        if CLOCK.match(norm[i]):
             return i + 1, "TIME"
         k = i
         if has(k, "DAYPART") and k + 1 < s1 and (has(k + 1, "WEEKDAY") or has(k + 1, "DATE_REL")):
-            k += 1
+            k += 1                                   # 'مساء السبت', 'صباح أمس'
         if has(k, "WEEKDAY") or has(k, "DATE_REL"):
             end = k + 1
             if end < s1 and has(end, "WEEKDAY"):
-                end += 1
+                end += 1                             # 'أمس الخميس', 'ليل السبت الأحد'
             if end < s1 and has(end, "DATE_MOD"):
                 end += 1
             return end, "DATE"
         if has(i, "ORDINAL") and i + 2 < s1 and self.base(i + 1) == "من" and has(i + 2, "DATE_REL"):
-            return i + 3, "DATE"                        # 'أول من أمس'
-        if self.norm[i] in ("هذا", "هذه") and i + 1 < s1 and has(i + 1, "DATE_UNIT"):
-            return i + 2, "DATE"
+            return i + 3, "DATE"                     # 'أول من أمس'
+        if norm[i] in ("هذا", "هذه") and i + 1 < s1 and has(i + 1, "DATE_UNIT"):
+            return i + 2, "DATE"                     # 'هذا الشهر'
         if has(i, "DATE_UNIT") and i + 1 < s1 and has(i + 1, "DATE_MOD"):
-            return i + 2, "DATE"
-        if has(i, "YEAR_WORD") and i + 1 < s1 and YEAR.match(raw[i + 1]):
-            return i + 2, "DATE"
-        end = None
-        if raw[i].isdigit() and 1 <= int(raw[i]) <= 31:
+            return i + 2, "DATE"                     # 'الأسبوع الحالي'
+        if has(i, "YEAR_WORD") and i + 1 < s1 and YEAR.match(norm[i + 1]):
+            return i + 2, "DATE"                     # 'عام 2014'
+        if norm[i].isdigit() and 1 <= int(norm[i]) <= 31:
             k = i + 1
-            if k + 1 < s1 and self.norm[k] == "و" and raw[k + 1].isdigit():
-                k += 2
-            elif k < s1 and raw[k].isdigit() is False and self.norm[k].startswith("و") and self.norm[k][1:].isdigit():
-                k += 1
+            if k + 1 < s1 and norm[k] == "و" and norm[k + 1].isdigit():
+                k += 2                               # '22 و 23 مارس'
+            elif k < s1 and norm[k][:1] == "و" and norm[k][1:].isdigit():
+                k += 1                               # '22 و23 مارس'
             end = self.month_at(k, s1)
-        elif self.month_at(i, s1):
-            end = self.month_at(i, s1)
-            bare_month = has(i, "MONTH") and end == i + 1
-            nxt = end
-            if nxt < s1 and self.base(nxt) == "من" and nxt + 1 < s1 and has(nxt + 1, "YEAR_WORD"):
-                nxt += 2
-            if nxt < s1 and YEAR.match(raw[nxt]):
-                end = nxt + 1
-            elif bare_month:
-                return None, ""                         # 'مارس' alone is also a verb
-            return self.date_tail(end, s1), "DATE"
+            return (self.date_tail(end, s1), "DATE") if end else (None, "")
+        end = self.month_at(i, s1)
         if end is None:
             return None, ""
+        nxt = end
+        if nxt + 1 < s1 and self.base(nxt) == "من" and has(nxt + 1, "YEAR_WORD"):
+            nxt += 2                                 # 'تشرين أول من عام 2017'
+        if nxt < s1 and YEAR.match(norm[nxt]):
+            return self.date_tail(nxt + 1, s1), "DATE"
+        if has(i, "MONTH") and end == i + 1:
+            return None, ""                          # a bare 'مارس' is also a verb
         return self.date_tail(end, s1), "DATE"
 
     def date_tail(self, end: int, s1: int) -> int:
-        if end < s1 and YEAR.match(self.raw[end]):
+        if end < s1 and YEAR.match(self.norm[end]):
             end += 1
         if end < s1 and self.has(end, "DATE_MOD"):
             end += 1
@@ -477,9 +475,8 @@ class ArticleRules:
                     i += 1
 
     def quantity_at(self, i: int, s1: int) -> int | None:
-        raw = self.raw
         vague = self.has(i, "VAGUE_NUM")
-        num = raw[i][1:] if raw[i][:1] in "وف" and raw[i][1:2].isdigit() else raw[i]
+        num = self.norm[i][1:] if self.norm[i][:1] in "وف" and self.norm[i][1:2].isdigit() else self.norm[i]
         if DIGITS.match(num):
             if YEAR.match(num):
                 return None
