@@ -94,6 +94,7 @@ class Lexicon:
 
     classes: dict[str, dict[str, str]] = field(default_factory=dict)
     maqsura_stops: set[str] = field(default_factory=set)
+    norp_names: dict[str, str] = field(default_factory=dict)   # slug -> Arabic canonical form
 
     def add(self, form: str, cls: str, value: str = "") -> None:
         self.classes.setdefault(normalize(form), {})[cls] = value
@@ -117,6 +118,8 @@ def default_lexicon() -> Lexicon:
     lex = Lexicon()
     for form, cls, *rest in read_tsv("entity_lexicon.tsv"):
         value = rest[0] if rest else ""
+        if cls in ("NORP", "NORP_FORM"):
+            lex.norp_names.setdefault(value, form)
         if cls == "NORP":
             stem = normalize(form)
             for suffix in NORP_SUFFIXES:

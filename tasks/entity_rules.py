@@ -642,9 +642,8 @@ class ArticleRules:
         for i, cls in enumerate(self.cls):
             if self.taken[i] is None and ("NORP" in cls or "NORP_FORM" in cls):
                 slug = cls.get("NORP") or cls.get("NORP_FORM")
-                m = self.add(i, i + 1, "NORP", f"norp_{slug}", "", 0.85, "norp_lexicon",
-                             start=self.token_start(i, self.lexkey[i]))
-                m.canonical_name = slug
+                self.add(i, i + 1, "NORP", f"norp_{slug}", self.lex.norp_names.get(slug, slug), 0.85,
+                         "norp_lexicon", start=self.token_start(i, self.lexkey[i]))
 
     def run(self, geo_names) -> list[Mention]:
         self.gazetteer_pass()
