@@ -1,0 +1,81 @@
+"""Entity stage throughput: tokens per second per core, with a same-run baseline.
+
+    python -m bench.bench_entities            # BENCH_ENTITY_DOCS=2000 by default
+
+The corpus comes from bench/generate.py (seed paragraphs with noise); ingest, dedupe and
+segment run untimed, then the entity stage (rule backend, one process = one core) is timed.
+The baseline is the floor any token-level extractor pays: tokenize every sentence with
+tasks.segment.tokenize, normalise each token and look it up in a dict (the gazetteer's
+first words), measured in the same run on the same articles. Target: >= 20,000 tokens/s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_TOKENS_PER_S = 20_000
+
+
+def baseline(articles, sentences) -> float:
+    """Seconds for tokenize + normalize + one dict lookup per token over all sentences."""
+    from akhbar.arabic import normalize
+    from tasks.entity_lexicon import default_gazetteer
+    from tasks.segment import tokenize
+
+    index = {k[0]: v for k, v in default_gazetteer().bare.items()}
+    texts = dict(articles.select("article_id", "text").iter_rows())
+    t = time.perf_counter()
+    hits = 0
+    for aid, s, e in sentences.select("article_id", "start", "end").iter_rows():
+        text = texts[aid]
+        for a, b in tokenize(text, s, e):
+            hits += normalize(text[a:b]) in index
+    return time.perf_counter() - t
+
+
+def run(n_docs: int) -> dict:
+    from bench.generate import generate
+    from tasks.dedupe import dedupe
+    from tasks.entities import extract_entities
+    from tasks.ingest import ingest_folder
+    from tasks.segment import segment, tokenize
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = generate(n_docs, Path(tmp) / "corpus")
+        docs = ingest_folder(corpus, "bench")
+        _, _, blocks = dedupe(docs, "bench")
+        articles, sentences = segment(blocks, "bench")
+    texts = dict(articles.select("article_id", "text").iter_rows())
+    n_tokens = sum(len(tokenize(texts[a], s, e)) for a, s, e in sentences.select("article_id", "start", "end").iter_rows())
+    extract_entities(articles.head(5), sentences, "warmup")          # load resources outside the timing
+    t = time.perf_counter()
+    mentions = extract_entities(articles, sentences, "bench")
+    stage_s = time.perf_counter() - t
+    base_s = baseline(articles, sentences)
+    res = dict(documents=n_docs, articles=articles.height, sentences=sentences.height, tokens=n_tokens,
+               mentions=mentions.height, entities_s=round(stage_s, 3),
+               entities_tokens_per_s=round(n_tokens / stage_s), baseline_tokens_per_s=round(n_tokens / base_s),
+               target_tokens_per_s=TARGET_TOKENS_PER_S)
+    res["ratio_to_baseline"] = round(res["entities_tokens_per_s"] / res["baseline_tokens_per_s"], 3)
+    return res
+
+
+def main() -> None:
+    res = run(int(os.environ.get("BENCH_ENTITY_DOCS", "2000")))
+    out = Path("bench/out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "entities.json").write_text(json.dumps(res, indent=2))
+    print(json.dumps(res, ensure_ascii=False))
+    verdict = "meets" if res["entities_tokens_per_s"] >= TARGET_TOKENS_PER_S else "BELOW"
+    print(f"entities: {res['entities_tokens_per_s']:,} tokens/s on one core ({verdict} target "
+          f"{TARGET_TOKENS_PER_S:,}); baseline tokenize+normalize+lookup {res['baseline_tokens_per_s']:,} tokens/s; "
+          f"ratio {res['ratio_to_baseline']}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

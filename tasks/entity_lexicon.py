@@ -1,0 +1,136 @@
+"""Resources of the entity rules, loaded once: the gazetteer and the word-class lexicon.
+
+Both are data files under akhbar/resources/ (gazetteer.tsv, entity_lexicon.tsv); this module
+only normalises them for matching (akhbar.arabic.normalize) and indexes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pyarabic.number_const import NUMBER_WORDS
+
+from akhbar.arabic import clitic_keys, normalize
+from akhbar.resources import read_tsv
+from tasks.segment import tokenize
+
+# Nisba endings derived from a NORP stem ending in ي (normalised: ة is ه).
+NORP_SUFFIXES = ("", "ه", "ون", "ين", "ات", "ان", "تان", "تين")
+# Number words that are more often something else in news text ('أحد' one/someone, 'ست' six/lady).
+AMBIGUOUS_NUMBER_WORDS = frozenset(normalize(w) for w in ("أحد", "إحدى", "ست", "عشر", "ثمان", "سبع", "تسع"))
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    type: str
+    entity_id: str
+    canonical_name: str
+    kind: str = ""
+    country_code: str = ""
+    cue_only: bool = False
+    capital: bool = False
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    return tuple(normalize(name[a:b]) for a, b in tokenize(name))
+
+
+class Gazetteer:
+    """Tuples of normalised tokens -> entries. `bare` serves free matching; `all` includes cue-only names."""
+
+    def __init__(self, rows):
+        self.bare: dict[tuple[str, ...], list[GazEntry]] = {}
+        self.all: dict[tuple[str, ...], list[GazEntry]] = {}
+        self.by_id: dict[str, GazEntry] = {}
+        self.aliases: dict[str, list[str]] = {}
+        self.first_tokens: set[str] = set()
+        self.max_len = 1
+        for row in rows:
+            names, typ, eid, *rest = row
+            kind, cc, flags = (list(rest) + ["", "", ""])[:3]
+            forms = [n.strip() for n in names.split("|") if n.strip()]
+            entry = GazEntry(typ, eid, self.by_id[eid].canonical_name if eid in self.by_id else forms[0],
+                             kind, cc, "cue" in flags, "capital" in flags)
+            self.by_id.setdefault(eid, entry)
+            self.aliases.setdefault(eid, []).extend(forms)
+            for form in forms:
+                toks = name_tokens(form)
+                keys = [toks]
+                if len(toks) > 1:
+                    keys.append(("".join(toks),))  # glued form: 'الولاياتالمتحدة'
+                for key in keys:
+                    self.first_tokens.add(key[0])
+                    self.all.setdefault(key, []).append(entry)
+                    if not entry.cue_only:
+                        self.bare.setdefault(key, []).append(entry)
+                self.max_len = max(self.max_len, len(toks))
+
+    def lookup(self, tokens: tuple[str, ...], types: tuple[str, ...] = ("PERSON", "ORG", "LOC"),
+                include_cue_only: bool = True) -> GazEntry | None:
+        """Entry for an exact normalised name (with or without the article on its first word)."""
+        index = self.all if include_cue_only else self.bare
+        if not tokens:
+            return None
+        for key in clitic_keys(tokens[0]):
+            for entry in index.get((key, *tokens[1:]), ()):
+                if entry.type in types:
+                    return entry
+        for entry in index.get(("ال" + tokens[0], *tokens[1:]), ()):
+            if entry.type in types:
+                return entry
+        return None
+
+    def country_of(self, cc: str) -> GazEntry | None:
+        for entry in self.by_id.values():
+            if entry.kind == "country" and entry.country_code == cc:
+                return entry
+        return None
+
+
+@dataclass
+class Lexicon:
+    """normalised form -> {class: value}."""
+
+    classes: dict[str, dict[str, str]] = field(default_factory=dict)
+    maqsura_stops: set[str] = field(default_factory=set)
+    norp_names: dict[str, str] = field(default_factory=dict)   # slug -> Arabic canonical form
+
+    def add(self, form: str, cls: str, value: str = "") -> None:
+        self.classes.setdefault(normalize(form), {})[cls] = value
+
+    def lookup(self, norm: str) -> tuple[str, dict[str, str]] | None:
+        """(matched key, classes) for the most specific clitic key of a normalised token."""
+        for key in clitic_keys(norm):
+            cls = self.classes.get(key)
+            if cls is not None:
+                return key, cls
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer(read_tsv("gazetteer.tsv"))
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    lex = Lexicon()
+    for form, cls, *rest in read_tsv("entity_lexicon.tsv"):
+        value = rest[0] if rest else ""
+        if cls in ("NORP", "NORP_FORM"):
+            lex.norp_names.setdefault(value, form)
+        if cls == "NORP":
+            stem = normalize(form)
+            for suffix in NORP_SUFFIXES:
+                lex.classes.setdefault(stem + suffix, {})["NORP"] = value
+            continue
+        lex.add(form, cls, value)
+        if cls == "STOP" and form.endswith("ى"):
+            # 'على' and 'علي' normalise alike; the written alef maqsura tells the preposition apart
+            lex.maqsura_stops.add(normalize(form))
+    for word in NUMBER_WORDS:
+        norm = normalize(word)
+        if norm not in AMBIGUOUS_NUMBER_WORDS:
+            lex.classes.setdefault(norm, {})["NUMWORD"] = word
+    return lex

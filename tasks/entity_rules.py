@@ -1,0 +1,668 @@
+"""The rule backend: typed mentions of one article from its token stream.
+
+Passes, in order (each only claims tokens no earlier pass took):
+  1. gazetteer    longest match of known names, one pass over the tokens
+  2. org heads    'وزارة الدفاع', 'تنظيم «داعش»', 'قوات الرد السريع' (head + name words)
+  3. place cues   'مدينة X', 'قريتي X وY', 'ناحية البغدادي' (a cue overrides a person reading)
+  4. dates/times, quantities
+  5. persons      title + name, name + ', role', speech verb + name
+  6. NORP         nationality / sect / ethnic adjectives and nouns
+Article-level linking (surnames, anaphora, capitals standing for their government, geocoding)
+is in tasks/entity_link.py.
+
+Arabic has no capitals: a name is delimited by word classes (entity_lexicon.tsv: stop words,
+titles, cue words ...) and by definiteness: inside one noun phrase, once a word carries the
+article ال every following word does too ('جهاز مكافحة الإرهاب', 'خلية الإعلام الحربي' but not
+'... الحربي مقتل'). Normalised forms are for matching only; spans index the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from akhbar.arabic import ARABIC_LETTER, clitic_keys, normalize
+from akhbar.ids import stable_id
+from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon
+from tasks.segment import tokenize
+
+OPEN_QUOTES = frozenset('«"“(\'‘[')
+CLOSE_QUOTES = frozenset('»"”)\'’]')
+COMMAS = frozenset(",،")
+DIGITS = re.compile(r"^\d+(?:[.,٫٬]\d+)?%?$")
+DATE_NUMERIC = re.compile(r"^\d{1,4}/\d{1,2}/\d{1,4}$")
+CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
+YEAR = re.compile(r"^(1[89]|20)\d\d$")
+DATE_CLASSES = ("MONTH", "MONTH_PREFIX", "WEEKDAY", "DATE_REL", "DATE_UNIT", "DATE_MOD", "YEAR_WORD")
+# Word classes that can never be part of a name.
+NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
+                      "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
+                      "DAYPART", *DATE_CLASSES))
+# Tokens repeat a lot (Zipf): normalise each distinct token once.
+norm_token = lru_cache(maxsize=300_000)(normalize)
+APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
+
+
+@dataclass(eq=False)
+class Mention:
+    i: int                 # first token
+    j: int                 # one past the last token
+    start: int
+    end: int
+    type: str
+    entity_id: str
+    canonical_name: str
+    confidence: float
+    method: str
+    role: str | None = None
+    kind: str = ""         # ORG kind (armed_group, media ...), LOC kind (country, capital ...)
+    country_code: str = ""
+    capital: bool = False
+    geo: bool = True       # False: never geocode (streets, neighbourhoods)
+    dead: bool = False
+    place: object = None   # akhbar.geo.Place once geocoded
+
+
+def org_kind_of(value: str) -> tuple[str, str]:
+    strength, _, kind = value.partition(":")
+    return strength, kind
+
+
+class ArticleRules:
+    """Token stream of one article plus the mentions found so far."""
+
+    def __init__(self, text: str, sentences: list[tuple[int, int, int]], gaz: Gazetteer, lex: Lexicon):
+        self.text, self.gaz, self.lex = text, gaz, lex
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.sent: list[int] = []
+        self.bounds: list[tuple[int, int]] = []   # token range of each sentence
+        self.sent_ids: list[int] = []
+        for s_idx, s, e in sentences:
+            first = len(self.starts)
+            for a, b in tokenize(text, s, e):
+                self.starts.append(a)
+                self.ends.append(b)
+                self.sent.append(s_idx)
+            self.bounds.append((first, len(self.starts)))
+            self.sent_ids.append(s_idx)
+        self.raw = [text[a:b] for a, b in zip(self.starts, self.ends)]
+        self.norm = [norm_token(r) for r in self.raw]
+        found = [lex.lookup(n) for n in self.norm]
+        self.lexkey = [f[0] if f else None for f in found]
+        self.cls: list[dict[str, str]] = [f[1] if f else {} for f in found]
+        self.taken: list[Mention | None] = [None] * len(self.raw)
+        self.mentions: list[Mention] = []
+
+    # --- token predicates -------------------------------------------------------------
+    def is_word(self, i: int) -> bool:
+        return bool(ARABIC_LETTER.search(self.raw[i]))
+
+    def has(self, i: int, c: str) -> bool:
+        if c == "STOP" and "STOP" in self.cls[i]:
+            # 'علي' (a name) and 'على' (on) normalise alike: trust the written alef maqsura
+            return not (self.lexkey[i] in self.lex.maqsura_stops and self.raw[i].endswith("ي"))
+        return c in self.cls[i]
+
+    def base(self, i: int) -> str:
+        """Normalised token without و/ف and without a preposition before ال."""
+        n = self.norm[i]
+        if len(n) > 3 and n[0] in "وف" and not self.has(i, "NAMEWORD"):
+            n = n[1:]
+        if n.startswith("لل") and len(n) > 3:
+            return "ال" + n[2:]
+        if len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال":
+            return n[1:]
+        return n
+
+    def definite(self, i: int) -> bool:
+        return self.base(i).startswith("ال")
+
+    def prep_prefixed(self, i: int) -> bool:
+        n = self.norm[i]
+        if len(n) > 3 and n[0] in "وف":
+            n = n[1:]
+        return n.startswith("لل") or (len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال")
+
+    def conj_prefixed(self, i: int) -> bool:
+        return self.norm[i][:1] == "و" and len(self.norm[i]) > 3 and not self.has(i, "NAMEWORD")
+
+    def nameable(self, i: int) -> bool:
+        if self.taken[i] is not None or not self.is_word(i) or self.prep_prefixed(i):
+            return False
+        c = self.cls[i]
+        if "FIRSTNAME" in c and not self.has(i, "STOP"):
+            return True
+        return not any(self.has(i, k) for k in c if k in NOT_NAME)
+
+    def head_form(self, i: int) -> bool:
+        """Cue words and organisation heads work in the construct state: without an article of their own
+        ('مدينة الرقة', not 'المدينة'), unless the lexicon lists the definite form itself (العاصمة, المرصد)."""
+        return not self.definite(i) or self.lexkey[i].startswith("ال")
+
+    # --- spans ------------------------------------------------------------------------
+    def token_start(self, i: int, key: str | None = None) -> int:
+        """Offset where the word proper begins: after و/ف and a preposition, keeping ال (one ل of لل)."""
+        n = self.norm[i]
+        if key is None:
+            key = self.base(i)
+        if n.endswith(key):
+            p = len(n) - len(key)
+            strip = n[:p]
+            if strip.endswith("ال"):              # the key is the stem without its article: keep ال
+                p -= 2
+            elif strip.endswith("لل"):
+                p -= 1
+        elif key.startswith("ال") and n.endswith(key[1:]):
+            p = len(n) - len(key) + 1      # fused لل: keep the article's ل
+        else:
+            p = 0
+        return self.starts[i] + original_offset(self.raw[i], max(p, 0))
+
+    def add(self, i: int, j: int, typ: str, entity_id: str, canonical: str, confidence: float, method: str,
+            start: int | None = None, end: int | None = None, **kw) -> Mention:
+        m = Mention(i, j, self.token_start(i) if start is None else start, self.ends[j - 1] if end is None else end,
+                    typ, entity_id, canonical, confidence, method, **kw)
+        self.mentions.append(m)
+        for k in range(i, j):
+            self.taken[k] = m
+        return m
+
+    def drop(self, m: Mention) -> None:
+        m.dead = True
+        for k in range(m.i, m.j):
+            if self.taken[k] is m:
+                self.taken[k] = None
+
+    def surface(self, m: Mention) -> str:
+        return self.text[m.start:m.end]
+
+    def names_of(self, i: int, j: int) -> tuple[str, ...]:
+        return tuple([self.base(i)] + self.norm[i + 1:j])
+
+    # --- 1. gazetteer -------------------------------------------------------------------
+    def gazetteer_pass(self) -> None:
+        for s0, s1 in self.bounds:
+            i = s0
+            while i < s1:
+                hit = self.gaz_match(i, s1)
+                if not hit:
+                    i += 1
+                    continue
+                n, key, entry = hit
+                self.add(i, i + n, entry.type, entry.entity_id, entry.canonical_name, 0.9, "gazetteer",
+                         start=self.token_start(i, key), kind=entry.kind, country_code=entry.country_code,
+                         capital=entry.capital)
+                i += n
+
+    def gaz_match(self, i: int, s1: int) -> tuple[int, str, GazEntry] | None:
+        keys = clitic_keys(self.norm[i])
+        if not any(k in self.gaz.first_tokens for k in keys):
+            return None
+        # a key that only drops the article is not the same name ('السورية' is not 'سورية')
+        keys = [k for k in keys if "ال" + k not in keys]
+        index = self.gaz.bare
+        for n in range(min(self.gaz.max_len, s1 - i), 0, -1):
+            rest = tuple(self.norm[i + 1:i + n])
+            for key in keys:
+                entries = index.get((key, *rest))
+                if entries:
+                    return n, key, entries[0]
+        return None
+
+    # --- 2. organisation heads ------------------------------------------------------------
+    def org_pass(self) -> None:
+        for s0, s1 in self.bounds:
+            for i in range(s0, s1):
+                if self.taken[i] is None and self.has(i, "ORG_HEAD") and self.head_form(i):
+                    self.org_at(i, s1)
+
+    def org_at(self, i: int, s1: int) -> None:
+        strength, kind = org_kind_of(self.cls[i]["ORG_HEAD"])
+        head_start = self.token_start(i, self.lexkey[i])
+        j, quoted = i + 1, False
+        if j < s1 and self.raw[j] in OPEN_QUOTES:
+            j, quoted = j + 1, True
+        m = self.taken[j] if j < s1 else None
+        if m is not None and m.type == "ORG" and m.i == j:
+            if strength == "weak":
+                return                          # 'قوات التحالف الدولي' is the coalition
+            end, last = m.end, m.j
+            if quoted and last < s1 and self.raw[last] in CLOSE_QUOTES:
+                end, last = self.ends[last], last + 1
+            self.drop(m)
+            self.add(i, last, "ORG", m.entity_id, m.canonical_name, 0.9, m.method + "+head", start=head_start,
+                     end=end, kind=m.kind or kind)
+            return
+        k, n_tok, seen_def, closed = j, 0, False, False
+        while k < s1 and n_tok < 5:
+            if quoted and self.raw[k] in CLOSE_QUOTES:
+                closed = True
+                break
+            t = self.taken[k]
+            if t is not None:
+                if t.type == "LOC" and t.i == k and n_tok >= 1:
+                    seen_def |= self.definite(t.j - 1)
+                    k, n_tok = t.j, n_tok + (t.j - t.i)   # 'مجلس محافظة الأنبار', 'جامعة الموصل'
+                    continue
+                break
+            if not self.is_word(k):
+                break
+            if self.has(k, "NORP") or self.has(k, "NORP_FORM"):
+                # 'وزارة الدفاع التركية', 'وكالة الأنباء اليمنية'; after a quoted name it is NORP (checked above)
+                if strength != "weak" and n_tok >= 1 and self.definite(k):
+                    k, n_tok = k + 1, n_tok + 1
+                break
+            if (any(self.has(k, c) for c in NOT_NAME if c not in ("ROLEWORD", "LOC_CUE", "NOUN"))
+                    or (self.has(k, "NOUN") and strength == "weak")
+                    or (self.conj_prefixed(k) and k > j) or self.prep_prefixed(k)):
+                break
+            d = self.definite(k)
+            if seen_def and not d:
+                break
+            seen_def |= d
+            k, n_tok = k + 1, n_tok + 1
+        if n_tok == 0:
+            return
+        if strength == "weak" and (n_tok < 2 or not self.definite(j)):
+            return
+        entry = self.gaz.lookup(self.names_of(j, k), ("ORG",)) or self.gaz.lookup(self.names_of(i, k), ("ORG",))
+        if strength == "bound" and not (entry or closed):
+            return
+        if not entry and n_tok == 1 and self.has(j, "NOUN"):
+            return          # 'مجلس المحافظة', 'قيادة الشرطة': a generic body, no name
+        if not entry and not closed and n_tok == 1 and not self.definite(j) and self.base(j).endswith("ه"):
+            return          # 'حكومة مسؤولة', 'منظمة إنسانية': an adjective, not a name
+        last, end = k, self.ends[k - 1]
+        if closed:
+            last, end = k + 1, self.ends[k]
+        for t in {self.taken[x] for x in range(j, k) if self.taken[x] is not None}:
+            self.drop(t)
+        if entry:
+            self.add(i, last, "ORG", entry.entity_id, entry.canonical_name, 0.9, "gazetteer+head", start=head_start,
+                     end=end, kind=entry.kind)
+        else:
+            canon = self.text[head_start:end].strip("«»\"“”()")
+            self.add(i, last, "ORG", stable_id("org", normalize(canon)), canon, 0.8, "org_head", start=head_start,
+                     end=end, kind=kind)
+
+    # --- 3. place cues ----------------------------------------------------------------------
+    def loc_pass(self, geo_names) -> None:
+        for s0, s1 in self.bounds:
+            for i in range(s0, s1):
+                if self.taken[i] is None and self.has(i, "LOC_CUE") and self.head_form(i):
+                    self.loc_at(i, s1, geo_names)
+
+    def loc_at(self, i: int, s1: int, geo_names) -> None:
+        mode, _, geo = self.cls[i]["LOC_CUE"].partition(":")
+        j = i + 1
+        if j < s1 and self.raw[j] in OPEN_QUOTES:
+            j += 1
+        if j >= s1:
+            return
+        m = self.taken[j]
+        if m is not None:
+            if m.type == "LOC":
+                m.confidence, m.method = 0.95, m.method + "+cue"
+            elif m.i == j and m.type in ("ORG", "PERSON"):
+                # the cue wins: 'ناحية البغدادي' is a town, 'مدينة الميادين' a city
+                entry = self.gaz.lookup(self.names_of(m.i, m.j), ("LOC",))
+                if entry:
+                    self.drop(m)
+                    self.add(m.i, m.j, "LOC", entry.entity_id, entry.canonical_name, 0.9, "gazetteer+cue",
+                             start=m.start, kind=entry.kind, country_code=entry.country_code)
+            return
+        max_el = {"dual": 2, "plural": 6}.get(mode, 1)
+        elements: list[tuple[int, int]] = []
+        k = j
+        while k < s1 and len(elements) < max_el:
+            if elements and self.conj_prefixed(k) is False and self.taken[k] is None:
+                break
+            end = self.place_name(k, s1, first=not elements)
+            if end is None:
+                break
+            elements.append((k, end))
+            k = end
+            if k < s1 and self.raw[k] in COMMAS:
+                k += 1
+        for a, b in elements:
+            if self.taken[a] is not None:
+                continue
+            b, entry, known = self.known_place(a, b, geo_names if geo == "geo" else {})
+            if not known:
+                last = self.base(b - 1)
+                if mode == "known" or (mode == "plural" and len(elements) < 2):
+                    continue
+                if not self.definite(a) and b - a == 1 and last.endswith("ه"):
+                    continue  # 'منطقة آمنة', 'مدينة كبيرة': an adjective, not a name
+            if entry:
+                self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, 0.95, "gazetteer+cue",
+                         kind=entry.kind, country_code=entry.country_code)
+            else:
+                m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo == "geo")
+                m.canonical_name = self.surface(m)
+                m.entity_id = stable_id("loc", normalize(m.canonical_name))
+
+    def place_name(self, k: int, s1: int, first: bool) -> int | None:
+        """End of a place name at k: up to 3 words; 'أم درمان', 'أبو كمال' start with a linker."""
+        t = self.taken[k]
+        if t is not None:
+            return t.j if t.type == "LOC" and t.i == k else None
+        if not self.is_word(k) or self.prep_prefixed(k) or (first and self.conj_prefixed(k)):
+            return None
+        linker = self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1)
+        if not linker and (any(self.has(k, c) for c in NOT_NAME if c != "LOC_CUE") or self.has(k, "NUMWORD")):
+            return None
+        end, seen_def = k + 1 + linker, self.definite(k)
+        while end < s1 and end - k < 3 and self.nameable(end) and not self.conj_prefixed(end):
+            d = self.definite(end)
+            if (seen_def and not d) or (d and self.base(end).endswith("يه")):
+                break       # 'وادي خالد الحدودية': a feminine nisba after a name is an adjective
+            seen_def |= d
+            end += 1
+        return end
+
+    def known_place(self, a: int, b: int, geo_names) -> tuple[int, GazEntry | None, bool]:
+        """Longest known prefix of the place name a..b: (end, gazetteer entry, known to GeoNames)."""
+        topographic = self.has(a, "PLACE_HEAD") or self.has(a, "LINKER")
+        for end in range(b, a + topographic, -1):      # 'وادي' alone is not the place 'وادي خالد'
+            names = self.names_of(a, end)
+            entry = self.gaz.lookup(names, ("LOC",))
+            if entry or " ".join(names) in geo_names:
+                return end, entry, True
+        # unknown: keep the first word and the definite words after it ('قرية الباغوز الفوقاني', not 'هامبورغ شابا');
+        # a topographic first word takes one more ('وادي خالد', 'تل أبيض', 'خان يونس')
+        end = a + 1
+        if end < b and (self.has(a, "PLACE_HEAD") or self.has(a, "LINKER")):
+            end += 1
+        while end < b and self.definite(end):
+            end += 1
+        return end, None, False
+
+    # --- 4. dates, times, quantities --------------------------------------------------------
+    def date_pass(self) -> None:
+        for s0, s1 in self.bounds:
+            i = s0
+            while i < s1:
+                end, typ = self.date_at(i, s1)
+                if end and all(self.taken[x] is None for x in range(i, end)):
+                    self.add(i, end, typ, "", "", 0.85, "date_rule")
+                    i = end
+                else:
+                    i += 1
+
+    def month_at(self, k: int, s1: int) -> int | None:
+        """End of a month name at k ('مارس', 'تشرين الأول', 'تشرين أول'), optionally '/ other name' or '(other)'."""
+        if k >= s1:
+            return None
+        if self.has(k, "MONTH"):
+            end = k + 1
+        elif self.has(k, "MONTH_PREFIX") and k + 1 < s1 and self.has(k + 1, "ORDINAL"):
+            end = k + 2
+        else:
+            return None
+        if end + 1 < s1 and self.raw[end] in ("/", "("):
+            alt = self.month_at(end + 1, s1)
+            if alt:
+                end = alt
+                if self.raw[end - 1] != ")" and end < s1 and self.raw[end] == ")":
+                    end += 1
+        return end
+
+    def date_at(self, i: int, s1: int) -> tuple[int | None, str]:
+        """End and type of a date/time expression starting at token i, or (None, '')."""
+        norm, has = self.norm, self.has              # normalised: Arabic-Indic digits are ASCII here
+        if DATE_NUMERIC.match(norm[i]):
+            return i + 1, "DATE"
+        if CLOCK.match(norm[i]):
+            return i + 1, "TIME"
+        k = i
+        if has(k, "DAYPART") and k + 1 < s1 and (has(k + 1, "WEEKDAY") or has(k + 1, "DATE_REL")):
+            k += 1                                   # 'مساء السبت', 'صباح أمس'
+        if has(k, "WEEKDAY") or has(k, "DATE_REL"):
+            end = k + 1
+            if end < s1 and has(end, "WEEKDAY"):
+                end += 1                             # 'أمس الخميس', 'ليل السبت الأحد'
+            if end < s1 and has(end, "DATE_MOD"):
+                end += 1
+            return end, "DATE"
+        if has(i, "ORDINAL") and i + 2 < s1 and self.base(i + 1) == "من" and has(i + 2, "DATE_REL"):
+            return i + 3, "DATE"                     # 'أول من أمس'
+        if norm[i] in ("هذا", "هذه") and i + 1 < s1 and has(i + 1, "DATE_UNIT"):
+            return i + 2, "DATE"                     # 'هذا الشهر'
+        if has(i, "DATE_UNIT") and i + 1 < s1 and has(i + 1, "DATE_MOD"):
+            return i + 2, "DATE"                     # 'الأسبوع الحالي'
+        if has(i, "YEAR_WORD") and i + 1 < s1 and YEAR.match(norm[i + 1]):
+            return i + 2, "DATE"                     # 'عام 2014'
+        if norm[i].isdigit() and 1 <= int(norm[i]) <= 31:
+            k = i + 1
+            if k + 1 < s1 and norm[k] == "و" and norm[k + 1].isdigit():
+                k += 2                               # '22 و 23 مارس'
+            elif k < s1 and norm[k][:1] == "و" and norm[k][1:].isdigit():
+                k += 1                               # '22 و23 مارس'
+            end = self.month_at(k, s1)
+            return (self.date_tail(end, s1), "DATE") if end else (None, "")
+        end = self.month_at(i, s1)
+        if end is None:
+            return None, ""
+        nxt = end
+        if nxt + 1 < s1 and self.base(nxt) == "من" and has(nxt + 1, "YEAR_WORD"):
+            nxt += 2                                 # 'تشرين أول من عام 2017'
+        if nxt < s1 and YEAR.match(norm[nxt]):
+            return self.date_tail(nxt + 1, s1), "DATE"
+        if has(i, "MONTH") and end == i + 1:
+            return None, ""                          # a bare 'مارس' is also a verb
+        return self.date_tail(end, s1), "DATE"
+
+    def date_tail(self, end: int, s1: int) -> int:
+        if end < s1 and YEAR.match(self.norm[end]):
+            end += 1
+        if end < s1 and self.has(end, "DATE_MOD"):
+            end += 1
+        return end
+
+    def quantity_pass(self) -> None:
+        for s0, s1 in self.bounds:
+            i = s0
+            while i < s1:
+                end = self.quantity_at(i, s1) if self.taken[i] is None else None
+                if end:
+                    glued = self.raw[i][0] in "وف" and self.raw[i][1:2].isdigit()     # 'و15 الف'
+                    self.add(i, end, "QUANTITY", "", "", 0.8, "quantity_rule", start=self.starts[i] + glued)
+                    i = end
+                else:
+                    i += 1
+
+    def quantity_at(self, i: int, s1: int) -> int | None:
+        vague = self.has(i, "VAGUE_NUM")
+        num = self.norm[i][1:] if self.norm[i][:1] in "وف" and self.norm[i][1:2].isdigit() else self.norm[i]
+        if DIGITS.match(num):
+            if YEAR.match(num):
+                return None
+            if num.endswith("%"):
+                return i + 1
+        elif not (self.has(i, "NUMWORD") or vague):
+            return None
+        k = i + 1
+        if k < s1 and self.has(k, "SCALE") and not vague:
+            k += 1
+        if k < s1 and self.taken[k] is None and self.has(k, "UNIT"):
+            k += 1
+            if k < s1 and self.has(k, "UNIT"):
+                k += 1                                   # 'كم مربع'
+            return k
+        if k < s1 and self.counted_noun(k):
+            return k + 1
+        partitive = k < s1 and self.base(k) == "من"
+        approx = i > 0 and self.base(i - 1) in APPROX
+        if partitive or approx or vague or k > i + 1:
+            return k
+        return None
+
+    def counted_noun(self, k: int) -> bool:
+        if self.taken[k] is not None or not self.is_word(k) or self.prep_prefixed(k) or self.conj_prefixed(k):
+            return False
+        return not any(self.has(k, c) for c in NOT_NAME if c not in ("LOC_CUE", "NOUN"))
+
+    # --- 5. persons ---------------------------------------------------------------------------
+    def parse_name(self, i: int, s1: int, need_first: bool = False) -> int | None:
+        """End of a person name starting at i, or None. See the module docstring for the shape."""
+        k = i
+        if k < s1 and self.has(k, "LINKER") and self.taken[k] is None:
+            while k < s1 and self.has(k, "LINKER"):
+                k += 1
+            # after عبد / أبو any word but a function word: 'عبد الأمير', 'عبد الملك'
+            if k >= s1 or self.taken[k] is not None or not self.is_word(k) or self.has(k, "STOP"):
+                return None
+            k, first_is_name = k + 1, True
+        elif k < s1 and self.nameable(k) and (not self.definite(k) or self.has(k, "FIRSTNAME")):
+            first_is_name = self.has(k, "FIRSTNAME")
+            k += 1
+        else:
+            return None
+        if need_first and not first_is_name:
+            return None
+        count = k - i
+        while k < s1 and count < 4:
+            if self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1):
+                k, count = k + 2, count + 2
+            elif self.nameable(k) and not self.conj_prefixed(k) and (self.definite(k) or count == 1):
+                k, count = k + 1, count + 1
+            elif (count == 1 and first_is_name and self.taken[k] is None and self.definite(k)
+                  and self.has(k, "NORP") and self.base(k).endswith("ي")):
+                k, count = k + 1, count + 1     # a nisba family name after a given name: 'خالد المصري'
+                break
+            else:
+                break
+        if need_first and count < 2:
+            return None
+        return k
+
+    def role_skip(self, j: int, s1: int, limit: int = 10) -> tuple[int, int]:
+        """Skip a role phrase from j: (first token after it, last token of it or j-1)."""
+        start, last = j, j - 1
+        while j < s1 and j - start < limit:
+            t = self.taken[j]
+            if t is not None:
+                if t.type in ("ORG", "LOC", "NORP"):
+                    j = last = t.j - 1
+                    j += 1
+                    continue
+                break
+            if any(self.has(j, c) for c in ("TITLE", "ROLEWORD", "ANAPHOR", "NORP", "NORP_FORM")):
+                last, j = j, j + 1
+                continue
+            if self.raw[j] in OPEN_QUOTES or self.raw[j] in CLOSE_QUOTES:
+                j += 1
+                continue
+            nxt = self.taken[j + 1] if j + 1 < s1 else None
+            if (self.has(j, "ORG_HEAD") or self.has(j, "LOC_CUE") or self.base(j) in ("في", "من", "لدى")) \
+                    and nxt is not None and nxt.type in ("ORG", "LOC"):
+                j += 1
+                continue
+            if self.raw[j] in COMMAS and j + 1 < s1 and self.has(j + 1, "TITLE"):
+                j += 1
+                continue
+            break
+        return j, last
+
+    def role_text(self, a: int, last: int) -> str | None:
+        if last < a:
+            return None
+        return self.text[self.token_start(a, self.lexkey[a]):self.ends[last]].strip("«»\"“”()، ,")
+
+    def person_pass(self) -> None:
+        for s0, s1 in self.bounds:
+            for i in range(s0, s1):
+                if self.taken[i] is not None:
+                    continue
+                if self.has(i, "TITLE"):
+                    self.title_at(i, s1)
+                    self.role_after_at(i, s0, s1)
+                elif self.has(i, "SPEECH") and i + 1 < s1:
+                    end = self.parse_name(i + 1, s1, need_first=True)
+                    if end:
+                        self.add_person(i + 1, end, 0.7, "speech_verb")
+
+    def add_person(self, a: int, b: int, confidence: float, method: str, role: str | None = None) -> None:
+        m = self.add(a, b, "PERSON", "", "", confidence, method, role=role)
+        m.canonical_name = self.surface(m)
+        entry = self.gaz.lookup(tuple(normalize(m.canonical_name).split()), ("PERSON",), include_cue_only=False)
+        if entry:
+            m.entity_id, m.canonical_name = entry.entity_id, entry.canonical_name
+        else:
+            m.entity_id = stable_id("per", normalize(m.canonical_name))
+
+    def title_at(self, i: int, s1: int) -> None:
+        if self.cls[i]["TITLE"] == "after":
+            return
+        j, last = self.role_skip(i + 1, s1)
+        last = max(last, i)
+        if j < s1 and self.taken[j] is not None and self.taken[j].type == "PERSON":
+            if self.taken[j].role is None:
+                self.taken[j].role = self.role_text(i, last)
+            return
+        end = self.parse_name(j, s1)
+        if end and (end - j >= 2 or self.has(j, "FIRSTNAME")):   # 'ووزير خارجيته' is no name
+            self.add_person(j, end, 0.85, "title", role=self.role_text(i, last))
+
+    def role_after_at(self, i: int, s0: int, s1: int) -> None:
+        if self.taken[i] is not None or self.cls[i]["TITLE"] == "before":
+            return
+        j, last = self.role_skip(i + 1, s1)
+        if last <= i:
+            return                                       # a bare title is no role phrase
+        k = i - 1
+        if k >= s0 and self.raw[k] in COMMAS:
+            k -= 1
+        if k < s0:
+            return
+        if self.taken[k] is not None and self.taken[k].type == "PERSON":
+            if self.taken[k].role is None:
+                self.taken[k].role = self.role_text(i, last)
+            return
+        b = k
+        while b >= s0 and k - b < 4 and (self.nameable(b) or self.has(b, "LINKER")):
+            b -= 1
+        first = b + 1
+        if first > k:
+            return
+        start = next((t for t in range(first, k + 1) if self.has(t, "FIRSTNAME") or self.has(t, "LINKER")), None)
+        if start is None:
+            # without a known given name, only 'X Y، <role>' with the comma is evidence enough
+            if self.raw[k + 1] not in COMMAS or k - first < 1:
+                return
+            start = k - 1
+        if self.parse_name(start, k + 1) == k + 1:
+            self.add_person(start, k + 1, 0.75, "role_after", role=self.role_text(i, last))
+
+    # --- 6. NORP --------------------------------------------------------------------------------
+    def norp_pass(self) -> None:
+        for i, cls in enumerate(self.cls):
+            if self.taken[i] is None and ("NORP" in cls or "NORP_FORM" in cls):
+                slug = cls.get("NORP") or cls.get("NORP_FORM")
+                self.add(i, i + 1, "NORP", f"norp_{slug}", self.lex.norp_names.get(slug, slug), 0.85,
+                         "norp_lexicon", start=self.token_start(i, self.lexkey[i]))
+
+    def run(self, geo_names) -> list[Mention]:
+        self.gazetteer_pass()
+        self.org_pass()
+        self.loc_pass(geo_names)
+        self.date_pass()
+        self.quantity_pass()
+        self.person_pass()
+        self.norp_pass()
+        return [m for m in self.mentions if not m.dead]
+
+
+def original_offset(surface: str, norm_chars: int) -> int:
+    """Offset in `surface` after which `norm_chars` normalised characters have been consumed."""
+    if norm_chars <= 0:
+        return 0
+    consumed = 0
+    for idx, ch in enumerate(surface):
+        consumed += len(norm_token(ch))
+        if consumed >= norm_chars:
+            return idx + 1
+    return len(surface)
