@@ -74,7 +74,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("source", STR, True, "publisher named by the page or record"),
         _f("agency", STR, True, "news agency credited (أ ف ب, رويترز, وكالات ...)"),
         _f("dateline", STR, True, "dateline place (بغداد -)"),
-        _f("date_text", STR, True, "the date as written in the page furniture or the record's metadata"),
+        _f("date_text", STR, True, "the date expression published_date came from (page furniture or record metadata), normalised"),
         _f("captions", pa.list_(STR), True, "photo captions, kept apart from the body"),
         _f("furniture", pa.list_(STR), True,
            "page lines kept out of text: markers, share/bullet lines, credit lines, repeated headlines"),

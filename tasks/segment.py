@@ -213,8 +213,8 @@ def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> 
                 continue
         if spans:
             i = bisect.bisect_left(span_starts, stop) - 1
-            if i >= 0 and stop < spans[i][1]:
-                continue                                   # inside a quotation or bracket
+            if i >= 0 and (stop < spans[i][1] or m.start() == spans[i][0] + 1):
+                continue                                   # inside a quotation or bracket, or '(…)'
         _append_trimmed(text, cut, stop, out)
         cut = stop
     _append_trimmed(text, cut, end, out)
@@ -270,7 +270,7 @@ class Token(NamedTuple):
 
 
 def _apply_splits(spans: list[tuple[int, int]], splits) -> list[tuple[int, int]]:
-    cuts = sorted(splits)
+    cuts = sorted(set(splits))
     out = []
     for a, b in spans:
         i = bisect.bisect_right(cuts, a)
@@ -445,13 +445,13 @@ def parse_date(s: str) -> tuple[dt.date, str, str] | None:
         if got:
             return got, "day", m.group().strip()
     for m in _month_date_re().finditer(label_key_spaced(n)):
-        month = lexicon().months[m.group(2)]
-        if m.group(1):
-            got = _valid(int(m.group(4)), month, int(m.group(1)))
+        day, month, year = m.group(1), lexicon().months[m.group(2)], int(m.group(3))
+        if day:
+            got = _valid(year, month, int(day))
             if got:
                 return got, "day", m.group().strip()
-        elif _valid(int(m.group(4)), month, 1):
-            return dt.date(int(m.group(4)), month, 1), "month", m.group().strip()
+        elif _valid(year, month, 1):
+            return dt.date(year, month, 1), "month", m.group().strip()
     return None
 
 
