@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import polars as pl
+import pyarrow as pa
 from prefect import task
 
 from akhbar.arabic import ARABIC_LETTER, clitic_keys, normalize, normalize_for_hash
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 TITLE_MAX_WORDS = 30        # a longer line is a body paragraph, whatever its punctuation
 CAPTION_MAX_WORDS = 40
+LABEL_MAX_WORDS = 6         # furniture/section labels are never longer
+LONG_LINE_CHARS = 400       # longer than any headline, caption or label line
 HEADER_LOOKAHEAD = 8        # lines after a headline searched for captions/markers/repeats
 PARAGRAPH_SEP = "\n\n"
 
@@ -313,7 +316,7 @@ def repair_splits(repairs) -> list[int]:
 # a teh marbuta / alef maqsura (letters that only end a word), needs parts in the top 20,000;
 # any other split needs two parts of 4+ letters in the top 10,000. Two-letter parts must be
 # function words (top 200). The thresholds are measured in docs/segment.md.
-_AR_WORD = re.compile(r"[\u0621-\u064A]+")
+_AR_RAW_WORD = re.compile(r"[\u0621-\u064A][\u0621-\u064A\u064B-\u065F\u0670\u0640]*")
 RANK_STRONG, RANK_PLAIN, RANK_FUNCTION = 20_000, 10_000, 200
 _PROCLITICS = "وفبلك"
 
@@ -334,9 +337,20 @@ class Vocabulary:
     """Known words for one partition: the common-word list plus the partition's own words."""
 
     def __init__(self, texts: list[str]):
-        self.counts = Counter(_AR_WORD.findall(normalize("\n".join(texts))))
+        # Words are counted as written (C speed) and normalised once per distinct form.
+        raw_counts = Counter(_AR_RAW_WORD.findall("\n".join(texts)))
+        self.norm_of = {w: normalize(w) for w in raw_counts}
+        self.counts: Counter[str] = Counter()
+        for w, c in raw_counts.items():
+            self.counts[self.norm_of[w]] += c
         self.ranks = word_ranks()
         self._split_cache: dict[str, int | None] = {}
+        # Written form -> offset splitting it, for every glued word of the partition.
+        self.glued: dict[str, int] = {}
+        for w, n in self.norm_of.items():
+            k = self.split(n) if len(n) >= 5 else None
+            if k is not None:
+                self.glued[w] = _raw_offset(w, k)
 
     def _known(self, part: str, max_rank: int) -> bool:
         if len(part) == 2:
@@ -382,23 +396,12 @@ def _raw_offset(surface: str, norm_chars: int) -> int:
 
 
 def find_repairs(text: str, vocab: Vocabulary) -> list[dict]:
-    """Glued words of text as {start, end, split} (offsets into text); text is not changed."""
-    norm = normalize(text)
-    glued = {w for w in set(_AR_WORD.findall(norm)) if len(w) >= 5 and vocab.split(w) is not None}
-    if not glued:
+    """Glued words of text as {start, end, split} (offsets into text); text is not changed.
+    `vocab` must have seen text (segment builds it from the whole partition)."""
+    if not vocab.glued or vocab.glued.keys().isdisjoint(_AR_RAW_WORD.findall(text)):
         return []
-    out = []
-    if len(norm) == len(text):              # no character was deleted: offsets line up
-        for m in _AR_WORD.finditer(norm):
-            if m.group() in glued and normalize(text[m.start():m.end()]) == m.group():
-                out.append(dict(start=m.start(), end=m.end(), split=m.start() + vocab.split(m.group())))
-        return out
-    for m in TOKEN.finditer(text):          # tashkeel etc.: map through each raw word
-        w = normalize(m.group())
-        if w in glued:
-            out.append(dict(start=m.start(), end=m.end(),
-                            split=m.start() + _raw_offset(m.group(), vocab.split(w))))
-    return out
+    return [dict(start=m.start(), end=m.end(), split=m.start() + vocab.glued[m.group()])
+            for m in _AR_RAW_WORD.finditer(text) if m.group() in vocab.glued]
 
 
 # --- dates -----------------------------------------------------------------------
@@ -553,8 +556,11 @@ def is_date_line(s: str) -> bool:
 def classify(s: str) -> str:
     if not ARABIC_LETTER.search(s):
         return MARKER if _MARKER.fullmatch(s) else FURNITURE
+    if len(s) > LONG_LINE_CHARS:
+        return BODY                             # longer than any headline, caption or label
     words = s.split()
-    if is_kind("furniture", s) or (_BULLET.match(s) and len(words) <= 3):
+    short = len(words) <= LABEL_MAX_WORDS             # lexicon look-ups only for label-sized lines
+    if (short and is_kind("furniture", s)) or (_BULLET.match(s) and len(words) <= 3):
         return FURNITURE
     if len(words) <= 3 and s.endswith(":"):
         return FURNITURE                        # a label with nothing after it ('مشاركة :')
@@ -562,7 +568,7 @@ def classify(s: str) -> str:
         return DATE
     if len(words) <= 3 and is_kind("section", s):
         return SECTION
-    if credit_parts(s):
+    if len(words) <= 12 and credit_parts(s):
         return CREDIT
     if len(words) <= 3 and is_kind("publisher_noun", words[0]) and len(words) > 1:
         return PUBLISHER
@@ -808,10 +814,6 @@ def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
             .select(cols).sort("article_id"))
 
 
-def _schema(table: str) -> pl.Schema:
-    return pl.from_arrow(SCHEMAS[table].empty_table()).schema
-
-
 def segment_blocks(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Articles, sentences, and the blocks that yielded no article (quarantine rows with a reason)."""
     rows = list(blocks.iter_rows(named=True))
@@ -838,11 +840,12 @@ def segment_blocks(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.
                 sen_cols["start"].append(a)
                 sen_cols["end"].append(b)
                 sen_cols["text"].append(text[a:b])
-    art_schema, sen_schema = _schema("articles"), _schema("sentences")
-    articles = merge_articles([pl.DataFrame(arts, schema=art_schema)]) if arts else pl.DataFrame(schema=art_schema)
+    # Arrow builds typed columns from Python objects in C; polars' own row path is much slower here.
+    articles = pl.from_arrow(pa.Table.from_pylist(arts, schema=SCHEMAS["articles"]))
+    articles = merge_articles([articles]) if arts else articles
     sen_cols["run_id"] = [run_id] * len(sen_cols["start"])
-    sentences = pl.DataFrame(sen_cols, schema=sen_schema).sort("article_id", "sentence_idx")
-    return articles, sentences, pl.DataFrame(rejected, schema=_schema("quarantine"))
+    sentences = pl.from_arrow(pa.table(sen_cols, schema=SCHEMAS["sentences"])).sort("article_id", "sentence_idx")
+    return articles, sentences, pl.from_arrow(pa.Table.from_pylist(rejected, schema=SCHEMAS["quarantine"]))
 
 
 def segment(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
