@@ -316,7 +316,8 @@ def repair_splits(repairs) -> list[int]:
 # a teh marbuta / alef maqsura (letters that only end a word), needs parts in the top 20,000;
 # any other split needs two parts of 4+ letters in the top 10,000. Two-letter parts must be
 # function words (top 200). The thresholds are measured in docs/segment.md.
-_AR_RAW_WORD = re.compile(r"[\u0621-\u064A][\u0621-\u064A\u064B-\u065F\u0670\u0640]*")
+_AR_CHAR = r"[\u0621-\u064A\u064B-\u065F\u0670\u0640]"
+_AR_RAW_WORD = re.compile(rf"[\u0621-\u064A]{_AR_CHAR}*")
 RANK_STRONG, RANK_PLAIN, RANK_FUNCTION = 20_000, 10_000, 200
 _PROCLITICS = "وفبلك"
 
@@ -351,6 +352,9 @@ class Vocabulary:
             k = self.split(n) if len(n) >= 5 else None
             if k is not None:
                 self.glued[w] = _raw_offset(w, k)
+        # One alternation finds them in an article without visiting every word in Python.
+        alternation = "|".join(map(re.escape, sorted(self.glued, key=len, reverse=True)))
+        self.glued_re = re.compile(rf"(?<!{_AR_CHAR})(?:{alternation})(?!{_AR_CHAR})") if self.glued else None
 
     def _known(self, part: str, max_rank: int) -> bool:
         if len(part) == 2:
@@ -398,10 +402,10 @@ def _raw_offset(surface: str, norm_chars: int) -> int:
 def find_repairs(text: str, vocab: Vocabulary) -> list[dict]:
     """Glued words of text as {start, end, split} (offsets into text); text is not changed.
     `vocab` must have seen text (segment builds it from the whole partition)."""
-    if not vocab.glued or vocab.glued.keys().isdisjoint(_AR_RAW_WORD.findall(text)):
+    if vocab.glued_re is None:
         return []
     return [dict(start=m.start(), end=m.end(), split=m.start() + vocab.glued[m.group()])
-            for m in _AR_RAW_WORD.finditer(text) if m.group() in vocab.glued]
+            for m in vocab.glued_re.finditer(text)]
 
 
 # --- dates -----------------------------------------------------------------------
