@@ -558,8 +558,8 @@ def is_date_line(s: str) -> bool:
 
 
 def classify(s: str) -> str:
-    if not ARABIC_LETTER.search(s):
-        return MARKER if _MARKER.fullmatch(s) else FURNITURE
+    if not ARABIC_LETTER.search(s) and len(s.split()) <= LABEL_MAX_WORDS:
+        return MARKER if _MARKER.fullmatch(s) else FURNITURE      # 'TT', 'news-picture', '• 4/19/2017'
     if len(s) > LONG_LINE_CHARS:
         return BODY                             # longer than any headline, caption or label
     words = s.split()
@@ -634,7 +634,7 @@ def split_stories(lines: list[Line]) -> list[list[Line]]:
     return [s for s in stories if s]
 
 
-_LEAD_SEG = re.compile(r"\s*([^-–—|:\n()«»،.]{2,40}?)\s*(?:\(([^()\n]{1,30})\))?\s*(?:[-–—]|\sـ)\s*")
+_LEAD_SEG = re.compile(r"\s*([^-–—|:\n()«»،]{2,40}?)\s*(?:\(([^()\n]{1,30})\))?\s*(?:[-–—]|\sـ)\s*")
 
 
 def lead_credit(par: str) -> tuple[str | None, str | None]:
