@@ -223,11 +223,17 @@ def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> 
     _append_trimmed(text, cut, end, out)
 
 
-def _append_trimmed(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """text[a:b] without surrounding whitespace, as offsets."""
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
+    return a, b
+
+
+def _append_trimmed(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+    a, b = _trim(text, a, b)
     if b > a:
         out.append((a, b))
 
@@ -589,11 +595,7 @@ def page_lines(text: str) -> list[Line]:
     while a <= len(text):
         b = text.find("\n", a)
         b = len(text) if b < 0 else b
-        s, e = a, b
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = _trim(text, a, b)
         if e > s:
             line = text[s:e]
             lines.append(Line(s, e, line, gap, classify(line)))

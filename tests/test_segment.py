@@ -180,32 +180,29 @@ def test_repair_offsets_survive_tashkeel():
 
 
 # --- metadata pieces --------------------------------------------------------------------
-@pytest.mark.parametrize("s,expected", [
-    ("4/19/2017", (dt.date(2017, 4, 19), "day")),        # month first: 19 > 12 decides
-    ("19/4/2017", (dt.date(2017, 4, 19), "day")),
-    ("3/4/2017", (dt.date(2017, 4, 3), "day")),          # ambiguous: day first (documented)
-    ("2017-04-19", (dt.date(2017, 4, 19), "day")),
-    ("١٩/٤/٢٠١٧", (dt.date(2017, 4, 19), "day")),
-    ("الخميس 19 نيسان 2017", (dt.date(2017, 4, 19), "day")),
-    ("17 تشرين الأول/ اكتوبر 2016", (dt.date(2016, 10, 17), "day")),
-    ("مارس 2017", (dt.date(2017, 3, 1), "month")),
-    ("13/13/2017", None),
-    ("00:00", None),
-])
-def test_parse_date(s, expected):
-    got = parse_date(s)
-    assert (got[:2] if got else None) == expected
+DAY, MONTH, YEAR = "day", "month", "year"
+DATE_CASES = [  # (parser, text, expected (date, precision) or None)
+    (parse_date, "4/19/2017", (dt.date(2017, 4, 19), DAY)),        # month first: 19 > 12 decides
+    (parse_date, "19/4/2017", (dt.date(2017, 4, 19), DAY)),
+    (parse_date, "3/4/2017", (dt.date(2017, 4, 3), DAY)),          # ambiguous: day first (documented)
+    (parse_date, "2017-04-19", (dt.date(2017, 4, 19), DAY)),
+    (parse_date, "١٩/٤/٢٠١٧", (dt.date(2017, 4, 19), DAY)),
+    (parse_date, "الخميس 19 نيسان 2017", (dt.date(2017, 4, 19), DAY)),
+    (parse_date, "17 تشرين الأول/ اكتوبر 2016", (dt.date(2016, 10, 17), DAY)),
+    (parse_date, "مارس 2017", (dt.date(2017, 3, 1), MONTH)),
+    (parse_date, "13/13/2017", None),
+    (parse_date, "00:00", None),
+    (parse_meta_date, "2017-04-19T10:00:00Z", (dt.date(2017, 4, 19), DAY)),
+    (parse_meta_date, "2017-04", (dt.date(2017, 4, 1), MONTH)),
+    (parse_meta_date, "2017", (dt.date(2017, 1, 1), YEAR)),
+    (parse_meta_date, "قبل ساعة", None),
+    (parse_meta_date, "", None),
+]
 
 
-@pytest.mark.parametrize("s,expected", [
-    ("2017-04-19T10:00:00Z", (dt.date(2017, 4, 19), "day")),
-    ("2017-04", (dt.date(2017, 4, 1), "month")),
-    ("2017", (dt.date(2017, 1, 1), "year")),
-    ("قبل ساعة", None),
-    ("", None),
-])
-def test_parse_meta_date(s, expected):
-    got = parse_meta_date(s)
+@pytest.mark.parametrize("parser,s,expected", DATE_CASES)
+def test_dates(parser, s, expected):
+    got = parser(s)
     assert (got[:2] if got else None) == expected
 
 
