@@ -106,13 +106,15 @@ def place_names() -> frozenset[str]:
 # sentence when whitespace follows it, or when an Arabic word follows it directly (scraped text
 # glues sentences: 'في الموصل.وأوضح'). It does not end one inside a matched quotation or bracket,
 # after an abbreviation ('د.', 'أ.ب'), or inside a number ('3.5', '12/3/2017').
-_TERM = re.compile(r"[.!?؟…]+[\"'»”’)\]}›]*")
+_TERM = re.compile(r"[.!?؟…]+[\"'»”’)\]}›]*")          # terminators and the closers after them
 _QUOTES = re.compile(r"[«»()\[\]{}“”\"„‘’‹›]")
 _OPENERS = {"«": "»", "(": ")", "[": "]", "{": "}", "‹": "›"}
 _CLOSER_OF = {c: o for o, c in _OPENERS.items()}
 _AMBIGUOUS = {'"': "dq", "“": "dq", "”": "dq", "„": "dq", "‘": "sq", "’": "sq"}  # direction from context
-_AR_WORD_END = re.compile(r"[\u0621-\u064A\u064B-\u0652\u0670\u0640]+$")
-_AR_WORD_START = re.compile(r"[\u0621-\u064A][\u0621-\u064A\u064B-\u0652\u0670\u0640]*")
+_AR_CHAR = r"[\u0621-\u064A\u064B-\u065F\u0670\u0640]"    # letters, tashkeel, tatweel
+_AR_WORD = re.compile(rf"[\u0621-\u064A]{_AR_CHAR}*")          # an Arabic word as written
+_AR_WORD_END = re.compile(rf"{_AR_CHAR}+$")
+_CLOSERS = "\"'»”’)]}›"
 _WORD_END = re.compile(r"\w+$")
 _DIGITS_END = re.compile(r"\d\s*$")
 
@@ -182,21 +184,18 @@ def _is_abbreviation(text: str, line_start: int, dot: int) -> bool:
 
 def _glued_break(text: str, line_start: int, m: re.Match) -> bool:
     """A terminator directly followed by an Arabic letter ends a sentence when both sides are words."""
-    nxt = _AR_WORD_START.match(text, m.end())
+    nxt = _AR_WORD.match(text, m.end())
     if not nxt:
         return False
     if m.group()[0] != ".":
         return True
     if m.end() - m.start() > 1 and m.group()[1] == ".":
         return True                                        # '..' / '...' glued to the next word
-    before = text[m.start() - 1] if m.start() > line_start else " "
-    if before.isdigit() or before in "\"'»”’)]":
-        pass
-    elif "\u0621" <= before <= "\u0652" or before == "\u0640":
-        left = _AR_WORD_END.search(text, max(line_start, m.start() - 30), m.start())
-        if not left or len(normalize(left.group())) < 2 or _is_abbreviation(text, line_start, m.start()):
-            return False
-    else:
+    left = _AR_WORD_END.search(text, max(line_start, m.start() - 30), m.start())
+    if left:
+        if len(normalize(left.group())) < 2 or _is_abbreviation(text, line_start, m.start()):
+            return False                                   # 'أ.ب', 'د.محمد'
+    elif not (m.start() > line_start and (text[m.start() - 1].isdigit() or text[m.start() - 1] in _CLOSERS)):
         return False                                       # Latin ('U.S.'), URLs, etc.
     word = normalize(nxt.group())
     return len(word) >= 3 or is_kind("opener", word)
@@ -251,18 +250,6 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return out
 
 
-def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines as (start, end) spans, stripped of surrounding spaces."""
-    out: list[tuple[int, int]] = []
-    a = 0
-    while a <= len(text):
-        b = text.find("\n", a)
-        b = len(text) if b < 0 else b
-        _append_trimmed(text, a, b, out)
-        a = b + 1
-    return out
-
-
 # --- tokens --------------------------------------------------------------------
 TOKEN = re.compile(r"\d+(?:[.,٫٬/:]\d+)*%?|[\w\u064B-\u065F\u0670\u0640]+|[^\w\s]", re.UNICODE)
 
@@ -304,11 +291,6 @@ def tokens(text: str, start: int = 0, end: int | None = None, splits=None) -> li
     return [Token(a, b, normalize(text[a:b])) for a, b in tokenize(text, start, end, splits)]
 
 
-def token_frame(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised form) for each token of text."""
-    return [tuple(t) for t in tokens(text)]
-
-
 def repair_splits(repairs) -> list[int]:
     """Split offsets from an `articles.repairs` value (list of {start, end, split})."""
     return [r["split"] for r in repairs or ()]
@@ -322,8 +304,6 @@ def repair_splits(repairs) -> list[int]:
 # a teh marbuta / alef maqsura (letters that only end a word), needs parts in the top 20,000;
 # any other split needs two parts of 4+ letters in the top 10,000. Two-letter parts must be
 # function words (top 200). The thresholds are measured in docs/segment.md.
-_AR_CHAR = r"[\u0621-\u064A\u064B-\u065F\u0670\u0640]"
-_AR_RAW_WORD = re.compile(rf"[\u0621-\u064A]{_AR_CHAR}*")
 RANK_STRONG, RANK_PLAIN, RANK_FUNCTION = 20_000, 10_000, 200
 _PROCLITICS = "وفبلك"
 
@@ -345,7 +325,7 @@ class Vocabulary:
 
     def __init__(self, texts: list[str]):
         # Words are counted as written (C speed) and normalised once per distinct form.
-        raw_counts = Counter(_AR_RAW_WORD.findall("\n".join(texts)))
+        raw_counts = Counter(_AR_WORD.findall("\n".join(texts)))
         self.norm_of = {w: normalize(w) for w in raw_counts}
         self.counts: Counter[str] = Counter()
         for w, c in raw_counts.items():
@@ -427,6 +407,14 @@ def _month_date_re() -> re.Pattern:
     return re.compile(rf"(?:(?<!\d)(\d{{1,2}})\s+)?({alt})(?:\s*[/\-(]\s*(?:{alt})\s*\)?)?\s*،?\s*(\d{{4}})(?!\d)")
 
 
+_DATE_NOISE = re.compile(r"[^\w/\-()]+")
+
+
+def _date_words(norm: str) -> str:
+    """Normalised text reduced to words, digits and / - ( ), single-spaced, as the month pattern expects."""
+    return " ".join(_DATE_NOISE.sub(" ", norm).split())
+
+
 def _valid(y: int, m: int, d: int) -> dt.date | None:
     if not 1900 <= y <= 2100:
         return None
@@ -457,7 +445,7 @@ def parse_date(s: str) -> tuple[dt.date, str, str] | None:
             got = None
         if got:
             return got, "day", m.group().strip()
-    for m in _month_date_re().finditer(label_key_spaced(n)):
+    for m in _month_date_re().finditer(_date_words(n)):
         day, month, year = m.group(1), lexicon().months[m.group(2)], int(m.group(3))
         if day:
             got = _valid(year, month, int(day))
@@ -466,11 +454,6 @@ def parse_date(s: str) -> tuple[dt.date, str, str] | None:
         elif _valid(year, month, 1):
             return dt.date(year, month, 1), "month", m.group().strip()
     return None
-
-
-def label_key_spaced(n: str) -> str:
-    """Normalised text with hamza/alef variants folded like the month keys, digits kept."""
-    return " ".join(re.sub(r"[^\w/\-()]+", " ", n).split())
 
 
 def parse_meta_date(s: str | None) -> tuple[dt.date, str, str] | None:
@@ -558,7 +541,7 @@ def is_date_line(s: str) -> bool:
     if len(s.split()) > 8 or not parse_date(s):
         return False
     rest = _NUM_DATE.sub(" ", normalize(s))
-    rest = _month_date_re().sub(" ", label_key_spaced(rest))
+    rest = _month_date_re().sub(" ", _date_words(rest))
     words = [w for w in label_key(rest).split() if not is_kind("weekday", w)]
     return not words or is_kind("date_label", " ".join(words))
 
@@ -793,19 +776,6 @@ def build_articles(block: dict, vocab: Vocabulary, run_id: str) -> tuple[list[tu
             first.title = meta_title
     page_publisher = next((st.footer_publisher for st in stories if st.footer_publisher), None)
     return [_article_row(st, block, vocab, page_publisher, run_id) for st in stories], None
-
-
-def build_article(block: dict, run_id: str) -> tuple[dict, list[dict]]:
-    """The first article of a block with its sentence rows (convenience for tests and tools)."""
-    arts, _ = build_articles(block, Vocabulary([block.get("text") or ""]), run_id)
-    row, sents = arts[0]
-    return row, _sentence_rows(row, sents, run_id)
-
-
-def _sentence_rows(row: dict, sents: list[tuple[int, int, int]], run_id: str) -> list[dict]:
-    text = row["text"]
-    return [dict(article_id=row["article_id"], sentence_idx=i, paragraph_idx=p, start=a, end=b,
-                 text=text[a:b], run_id=run_id) for i, (p, a, b) in enumerate(sents)]
 
 
 def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
