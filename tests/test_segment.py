@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from akhbar.arabic import normalize
+from akhbar.contracts import empty_frame
 from tasks.segment import (Vocabulary, agency_of, find_repairs, lead_credit, parse_date, parse_meta_date,
-                           segment, segment_blocks, split_sentences, tokenize, tokens)
+                           repair_splits, segment, segment_blocks, split_sentences, tokenize, tokens)
 from tests.conftest import seed_text
 
 META = ["meta_title", "meta_date", "meta_source", "meta_url"]
@@ -284,6 +285,13 @@ def test_meta_title_and_date_used_and_never_invented():
     assert arts["date_precision"][0] == "unknown" and arts["published_date"][0] is None
 
 
+def test_empty_partition_gives_typed_empty_frames():
+    arts, sens, rejected = segment_blocks(blocks_of(), "r")
+    assert arts.schema == empty_frame("articles").schema and arts.height == 0
+    assert sens.schema == empty_frame("sentences").schema and sens.height == 0
+    assert rejected.schema == empty_frame("quarantine").schema
+
+
 def test_same_article_from_two_blocks_merges():
     page = "هجوم في بغداد\n\nقال مسؤول إن الهجوم وقع أمس."
     arts, sens, _ = articles_of(page, page)
@@ -326,6 +334,9 @@ def test_seed_000_single_paragraph(seed_articles):
     t = a["text"]
     assert sorted((t[r["start"]:r["split"]], t[r["split"]:r["end"]]) for r in a["repairs"]) == [
         ("الولايات", "المتحدة"), ("الولايات", "المتحدة"), ("جنوب", "المدينة")]
+    words = [t[x:y] for x, y in tokenize(t, splits=repair_splits(a["repairs"]))]
+    assert "الولاياتالمتحدة" not in words and words.count("المتحدة") == 2
+    assert "الولاياتالمتحدة" in [t[x:y] for x, y in tokenize(t)]          # stored text unchanged
 
 
 def test_seed_001_agency_lead(seed_articles):
