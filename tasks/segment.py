@@ -398,6 +398,7 @@ def find_repairs(text: str, vocab: Vocabulary) -> list[dict]:
 _NUM_DATE = re.compile(r"(?<!\d)(\d{1,4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?!\d)")
 _YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 
 
 @lru_cache(maxsize=1)
@@ -540,10 +541,17 @@ def is_date_line(s: str) -> bool:
     """A short line that is a date, perhaps with a weekday, time or label ('تاريخ النشر: 19/4/2017')."""
     if len(s.split()) > 8 or not parse_date(s):
         return False
-    rest = _NUM_DATE.sub(" ", normalize(s))
+    rest = _TIME.sub(" ", _NUM_DATE.sub(" ", normalize(s)))
     rest = _month_date_re().sub(" ", _date_words(rest))
-    words = [w for w in label_key(rest).split() if not is_kind("weekday", w)]
-    return not words or is_kind("date_label", " ".join(words))
+    return all(w in date_line_words() for w in label_key(rest).split())
+
+
+@lru_cache(maxsize=1)
+def date_line_words() -> frozenset[str]:
+    """Words a date line may hold beside the date: weekdays, time words, words of date labels."""
+    kinds = lexicon().kinds
+    return frozenset(w for k in ("weekday", "time_word", "date_label") for label in kinds.get(k, ())
+                     for w in label.split())
 
 
 def classify(s: str) -> str:
@@ -676,6 +684,7 @@ def read_story(lines: list[Line]) -> Story | None:
     first_body = next((i for i, ln in enumerate(lines) if ln.kind == BODY), None)
     last_body = max((i for i, ln in enumerate(lines) if ln.kind == BODY), default=-1)
     seen_heads: set[str] = set()
+    after_label = False                            # a furniture line followed the last body paragraph
     for i, ln in enumerate(lines):
         s, kind = ln.text, ln.kind
         in_header = first_body is None or i < first_body
@@ -706,6 +715,9 @@ def read_story(lines: list[Line]) -> Story | None:
         elif kind in (MARKER, FURNITURE, DATE):
             st.date = st.date or parse_date(s)
             st.furniture.append(s)
+            after_label = after_label or (kind == FURNITURE and i > last_body)
+        elif kind == HEAD and after_label:
+            st.furniture.append(s)                 # link titles under a trailing 'اقرأ أيضاً:'
         else:
             st.body.append(s)                      # body paragraphs, crossheads, labels inside the body
     if first_body is None:

@@ -239,6 +239,18 @@ def test_two_stories_with_captions_and_markers_split():
         assert "(" not in a["text"]                                  # captions are not body text
 
 
+def test_page_with_time_line_and_related_links():
+    page = ("الجيش يسيطر على بلدة في ريف إدلب\nالأحد 12 مارس 2017 - 10:30 ص\n"
+            "دمشق (رويترز) - قال الجيش إنه سيطر على البلدة. وأضاف أن المعارك مستمرة.\n"
+            "اقرأ أيضاً:\nمقتل خمسة مدنيين في غارة على حلب\n© جميع الحقوق محفوظة")
+    arts, _, _ = articles_of(page)
+    (a,) = arts.iter_rows(named=True)
+    assert a["title"] == "الجيش يسيطر على بلدة في ريف إدلب" and a["subtitle"] is None
+    assert (a["published_date"], a["date_precision"]) == (dt.date(2017, 3, 12), "day")
+    assert (a["dateline"], a["agency"]) == ("دمشق", "رويترز")
+    assert "حلب" not in a["text"] and "مقتل خمسة مدنيين في غارة على حلب" in a["furniture"]
+
+
 def test_crosshead_inside_body_does_not_split():
     page = "قال مسؤول إن الهجوم وقع أمس.\n\nمقتل 23 مدنيا\n\nوفي سوريا تقدمت القوات في الرقة."
     arts, _, _ = articles_of(page)
