@@ -23,7 +23,6 @@ DATE_PRECISIONS = ("day", "month", "year", "unknown")
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP", "DATE", "TIME", "QUANTITY")
 MODALITIES = ("asserted", "claimed", "reported", "accused", "denied", "hypothetical", "future")
 
-REPAIR = pa.struct([("start", I64), ("end", I64), ("split", I64)])
 QUANTITY = pa.struct([("kind", STR), ("value", F64), ("unit", STR), ("text", STR)])
 
 
@@ -78,7 +77,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("captions", pa.list_(STR), True, "photo captions, kept apart from the body"),
         _f("furniture", pa.list_(STR), True,
            "page lines kept out of text: markers, share/bullet lines, credit lines, repeated headlines"),
-        _f("repairs", pa.list_(REPAIR), True,
+        _f("repairs", pa.list_(pa.struct([("start", I64), ("end", I64), ("split", I64)])), True,
            "glued words (start, end) in text and the offset splitting them in two; text is unchanged"),
         _f("n_paragraphs", I32, False, "paragraphs in text"),
         _f("n_sentences", I32, False, "sentences in text"),
