@@ -32,9 +32,12 @@ def locate_in_source(article_text: str, start: int, end: int, source: str) -> tu
     for ctx in CONTEXT_STEPS:
         left = article_text[max(0, start - ctx):start]
         right = article_text[end:end + ctx]
-        pos = source.find(left + surface + right)
-        if pos >= 0:
-            return pos + len(left), pos + len(left) + len(surface)
+        # Both sides first, then one side: segmentation may have changed the whitespace
+        # (paragraph joins) or dropped a line on just one side of the span.
+        for lft, rgt in ((left, right), (left, ""), ("", right)):
+            pos = source.find(lft + surface + rgt)
+            if pos >= 0:
+                return pos + len(lft), pos + len(lft) + len(surface)
     return None
 
 

@@ -29,6 +29,7 @@ from akhbar.ids import stable_id
 from tasks.entity_lexicon import Gazetteer, GazEntry, default_gazetteer, default_lexicon
 from tasks.entity_link import link
 from tasks.entity_rules import ArticleRules, original_offset
+from tasks.segment import repair_splits
 
 __all__ = ["EntityBackend", "RuleBackend", "TransformersBackend", "Gazetteer", "GazEntry", "build_catalog",
            "default_gazetteer", "extract_entities", "extract_mentions", "get_backend", "merge_mentions",
@@ -51,10 +52,13 @@ def sentences_by_article(sentences: pl.DataFrame) -> dict[str, list[tuple[int, i
 
 
 def extract_mentions(article_id: str, text: str, sentences: list[tuple[int, int, int]], run_id: str,
-                     gaz: Gazetteer | None = None, geo: GeoIndex | None = None) -> list[dict]:
-    """Rule mentions of one article as rows of the `entities` table, in text order."""
+                     gaz: Gazetteer | None = None, geo: GeoIndex | None = None,
+                     splits: list[int] | None = None) -> list[dict]:
+    """Rule mentions of one article as rows of the `entities` table, in text order.
+
+    `splits`: glued-word repair offsets of the article (tasks.segment.repair_splits)."""
     gaz, geo, lex = gaz or default_gazetteer(), geo or default_index(), default_lexicon()
-    rules = ArticleRules(text, sentences, gaz, lex)
+    rules = ArticleRules(text, sentences, gaz, lex, splits)
     mentions = link(rules, rules.run(geo.by_name), geo)
     rows = []
     for m in mentions:
@@ -83,8 +87,12 @@ class RuleBackend:
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         by_article = sentences_by_article(sentences)
         rows: list[dict] = []
-        for aid, text in articles.select("article_id", "text").iter_rows():
-            rows.extend(extract_mentions(aid, text, by_article.get(aid, []), ""))
+        has_repairs = "repairs" in articles.columns
+        cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
+        for row in articles.select(cols).iter_rows(named=True):
+            splits = repair_splits(row["repairs"]) if has_repairs else None
+            rows.extend(extract_mentions(row["article_id"], row["text"], by_article.get(row["article_id"], []), "",
+                                         splits=splits))
         schema = empty_entities().schema
         frame = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
         return frame.select(MENTION_COLUMNS)

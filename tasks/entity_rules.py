@@ -72,7 +72,10 @@ def org_kind_of(value: str) -> tuple[str, str]:
 class ArticleRules:
     """Token stream of one article plus the mentions found so far."""
 
-    def __init__(self, text: str, sentences: list[tuple[int, int, int]], gaz: Gazetteer, lex: Lexicon):
+    def __init__(self, text: str, sentences: list[tuple[int, int, int]], gaz: Gazetteer, lex: Lexicon,
+                 splits: list[int] | None = None):
+        # splits: offsets where segment repaired a glued word ('الولاياتالمتحدة'), so the
+        # token stream sees two words while offsets stay true to the stored text.
         self.text, self.gaz, self.lex = text, gaz, lex
         self.starts: list[int] = []
         self.ends: list[int] = []
@@ -81,7 +84,7 @@ class ArticleRules:
         self.sent_ids: list[int] = []
         for s_idx, s, e in sentences:
             first = len(self.starts)
-            for a, b in tokenize(text, s, e):
+            for a, b in tokenize(text, s, e, splits):
                 self.starts.append(a)
                 self.ends.append(b)
                 self.sent.append(s_idx)
