@@ -173,8 +173,7 @@ def mark_furniture(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig) -> pl.
     """Short lines found in many documents are site furniture (frequency rule)."""
     min_docs = max(cfg.furniture_min_docs, math.ceil(cfg.furniture_min_share * n_docs))
     short = ~pl.col("blank") & (pl.col("n_words") <= cfg.furniture_max_words) & ~pl.col("keep")
-    freq = pl.when(short).then(pl.col("doc_idx")).otherwise(None).n_unique().over("line_hash") - 1
-    lines = lines.with_columns(_freq=freq)  # n_unique counts the null of the non-short rows
+    lines = lines.with_columns(_freq=pl.col("doc_idx").n_unique().over("line_hash"))
     return cut(lines, short & (pl.col("_freq") >= min_docs), "boilerplate",
                pl.format("boilerplate: short line found in {} documents (furniture rule: >= {})",
                          pl.col("_freq"), pl.lit(min_docs))).drop("_freq")
@@ -540,7 +539,7 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
 def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
     """Blocks with the same normalised text become one (doc_ids united, smallest block_id kept)."""
     if blocks.height == 0:
-        return blocks
+        return blocks.with_columns(_merged=pl.lit(None, pl.List(pl.String)))
     keys = [normalize_for_hash(t) for t in blocks["text"]]
     return (blocks.with_columns(_k=pl.Series(keys, dtype=pl.String)).sort("block_id")
             .group_by("_k", maintain_order=True)
