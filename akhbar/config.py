@@ -32,8 +32,8 @@ class PipelineConfig:
     shingle_size: int = 3                     # words per shingle (within a line)
     num_perm: int = 64                        # MinHash permutations = bands * rows
     lsh_bands: int = 16                       # candidate when one band of rows agrees (S-curve ~0.5 at 16x4)
-    near_dup_threshold: float = 0.7           # true Jaccard on shingle sets to call two documents near-duplicates
-    near_dup_residual_threshold: float = 0.3  # Jaccard of the lines the two do NOT share (see docs)
+    near_dup_threshold: float = 0.8           # true Jaccard on shingle sets to call two documents near-duplicates
+    near_dup_residual_threshold: float = 0.5  # Jaccard of the lines the two do NOT share (see docs)
     near_dup_residual_min_shingles: int = 20  # residuals smaller than this never veto a near-duplicate
     lsh_max_bucket: int = 100                 # larger LSH buckets are linked as a chain, not all pairs
     # dedupe: shared segments

@@ -441,7 +441,8 @@ def coalesce(lines: pl.DataFrame) -> pl.DataFrame:
             .group_by("_part", maintain_order=True)
             .agg(pl.col("doc_idx", "doc_id", "kind", "canonical_id", "reason").first(),
                  pl.col("start").min(), pl.col("span_end").max().alias("end"),
-                 pl.col("n_words").sum(), pl.col("blank").all())
+                 pl.col("n_words").sum(), pl.col("blank").all(),
+                 pl.col("line_hash").filter(~pl.col("blank")).alias("_hashes"))
             .drop("_part"))
 
 
@@ -500,53 +501,69 @@ def carried_by(documents: pl.DataFrame) -> dict[str, list[str]]:
 
 def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFrame,
                  cfg: PipelineConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut."""
+    """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
+
+    Each block carries `_k`, a hash of its lines' normalised keys, so that merging blocks
+    with the same text does not normalise every block again.
+    """
     texts = dict(zip(docs["doc_idx"].to_list(), docs["text"].to_list()))
-    ids = docs["doc_id"].to_list()
     carriers = carried_by(documents)
     meta = {r["doc_id"]: r for r in docs.select("doc_id", "meta_title", "meta_date", "meta_source",
                                                   "meta_url").iter_rows(named=True)}
-    kept = parts.filter(pl.col("kind").is_null()).with_columns(_t=pl.Series(
-        piece_text(texts, parts.filter(pl.col("kind").is_null())), dtype=pl.String))
-    page = kept.group_by("doc_idx", "doc_id", maintain_order=True).agg(
-        pl.col("_t").str.join(""), pl.col("n_words").sum())
+
+    def joined(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+        frame = frame.with_columns(_t=pl.Series(piece_text(texts, frame), dtype=pl.String))
+        return frame.group_by(by, maintain_order=True).agg(
+            pl.col("_t").str.join(""), pl.col("n_words").sum(),
+            _k=pl.col("_hashes").list.explode(keep_nulls=False, empty_as_null=False),
+        ).with_columns(_k=pl.col("_k").hash(HASH_SEED))
+
+    page = joined(parts.filter(pl.col("kind").is_null()), ["doc_idx", "doc_id"])
     residue_docs = page.filter(pl.col("n_words") < cfg.block_min_words)["doc_id"]
     residue = (parts.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_id").is_in(residue_docs))
                .with_columns(kind=pl.lit("residue"), reason=pl.format(
-                   "residue: what is left of the page after the cuts has fewer than {} words", pl.lit(cfg.block_min_words))))
+                   "residue: what is left of the page after the cuts has fewer than {} words",
+                   pl.lit(cfg.block_min_words))))
     rows = []
     for r in page.filter(pl.col("n_words") >= cfg.block_min_words).iter_rows(named=True):
         m = meta[r["doc_id"]]
         rows.append(dict(block_id=r["doc_id"], doc_ids=sorted(carriers[r["doc_id"]]), text=r["_t"].strip("\n"),
                          meta_title=m["meta_title"], meta_date=m["meta_date"], meta_source=m["meta_source"],
-                         meta_url=m["meta_url"]))
+                         meta_url=m["meta_url"], _k=r["_k"]))
     shared = parts.filter(pl.col("kind") == "shared")
     if shared.height:
-        shared = shared.with_columns(_t=pl.Series(piece_text(texts, shared), dtype=pl.String))
-        rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"))
-        reps = shared.join(rep, on="canonical_id").filter(pl.col("doc_idx") == pl.col("_rep"))
-        carriers_of = shared.group_by("canonical_id").agg(pl.col("doc_id").unique())
-        sources = dict(zip(carriers_of["canonical_id"], carriers_of["doc_id"]))
-        for r in reps.group_by("canonical_id", maintain_order=True).agg(pl.col("_t").str.join("")).iter_rows(named=True):
-            docs_of = sorted({c for d in sources[r["canonical_id"]] for c in carriers[d]})
-            src = {meta[d]["meta_source"] for d in sources[r["canonical_id"]]}
+        rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
+                                                  pl.col("doc_id").unique().alias("_carriers"))
+        shared = shared.join(rep, on="canonical_id")
+        blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"),
+                        ["canonical_id"]).join(rep, on="canonical_id")
+        for r in blocks.iter_rows(named=True):
+            docs_of = sorted({c for d in r["_carriers"] for c in carriers[d]})
+            src = {meta[d]["meta_source"] for d in r["_carriers"]}
             rows.append(dict(block_id=r["canonical_id"], doc_ids=docs_of, text=r["_t"].strip("\n"), meta_title=None,
-                             meta_date=None, meta_source=src.pop() if len(src) == 1 else None, meta_url=None))
-    blocks = pl.DataFrame(rows, schema=BLOCK_SCHEMA) if rows else pl.DataFrame(schema=BLOCK_SCHEMA)
+                             meta_date=None, meta_source=src.pop() if len(src) == 1 else None, meta_url=None,
+                             _k=r["_k"]))
+    schema = {**BLOCK_SCHEMA, "_k": pl.UInt64}
+    blocks = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
     return merge_blocks(blocks), residue
 
 
 def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
-    """Blocks with the same normalised text become one (doc_ids united, smallest block_id kept)."""
+    """Blocks with the same normalised text become one (doc_ids united, smallest block_id kept).
+
+    The text key is `_k` when the caller has one, else the hash of normalize_for_hash(text).
+    The output lists the ids merged into each block in `_merged`.
+    """
     if blocks.height == 0:
-        return blocks.with_columns(_merged=pl.lit(None, pl.List(pl.String)))
-    keys = [normalize_for_hash(t) for t in blocks["text"]]
-    return (blocks.with_columns(_k=pl.Series(keys, dtype=pl.String)).sort("block_id")
+        return blocks.select(*BLOCK_SCHEMA).with_columns(_merged=pl.lit(None, pl.List(pl.String)))
+    if "_k" not in blocks.columns:
+        blocks = blocks.with_columns(_k=pl.Series([normalize_for_hash(t) for t in blocks["text"]]).hash(HASH_SEED))
+    return (blocks.sort("block_id")
             .group_by("_k", maintain_order=True)
             .agg(pl.col("block_id").first(), pl.col("doc_ids").list.explode(keep_nulls=False, empty_as_null=False)
                  .unique().sort(), pl.all().exclude("block_id", "doc_ids", "_k").first(),
                  pl.col("block_id").alias("_merged"))
-            .drop("_k").select(*BLOCK_SCHEMA, "_merged").sort("block_id"))
+            .select(*BLOCK_SCHEMA, "_merged").sort("block_id"))
 
 
 # --- the stage -------------------------------------------------------------------------

@@ -253,3 +253,18 @@ def test_rebuild_rejects_gaps():
         rebuild_document([(0, "ab"), (3, "d")])
     with pytest.raises(ValueError):
         kept_spans(10, [(0, 5), (4, 6)])
+
+
+def test_page_remainders_with_the_same_text_become_one_block(tmp_path):
+    short = "سطر قصير أول هنا\nسطر قصير ثان هنا\nسطر ثالث قصير"  # lines too short to be shared
+    story = seed_text("002")
+    write(tmp_path, "a.txt", short + "\n\n" + BLINKEN)
+    write(tmp_path, "b.txt", short + "\n\n" + story)
+    write(tmp_path, "c.txt", BLINKEN + "\n\n" + story)
+    docs, segments, blocks = run(tmp_path)
+    ids = dict(zip(docs["source_path"], docs["doc_id"]))
+    assert set(docs["status"]) == {"ok"}
+    remainder = blocks.filter(pl.col("text") == short)
+    assert remainder.height == 1 and set(remainder["doc_ids"][0]) == {ids["a.txt"], ids["b.txt"]}
+    assert blocks.height == 3  # the two shared stories and the one remainder
+    assert_rebuildable(docs, segments)
