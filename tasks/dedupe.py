@@ -412,7 +412,8 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     runs = (rep.group_by("_run").agg(pl.col("line_hash").sort_by("_rank"), pl.col("_docs").first())
             .with_columns(_block=pl.col("line_hash").list.eval(pl.element().cast(pl.String)).list.join(",")))
     runs = runs.with_columns(_block=pl.Series([stable_id("shared", k) for k in runs["_block"]], dtype=pl.String))
-    line_block = runs.select("_block", "line_hash").explode("line_hash").unique("line_hash", keep="first")
+    line_block = (runs.sort("_run").select("_block", "line_hash").explode("line_hash")
+                  .unique("line_hash", keep="first", maintain_order=True))
     # a shared line hash belongs to one block; every document holding that line carries it
     lines = lines.join(line_block, on="line_hash", how="left").sort("doc_idx", "line_idx")
     lines = lines.with_columns(_block=pl.when(pl.col("_subst")).then(pl.col("_block")).otherwise(None))

@@ -148,11 +148,12 @@ def test_every_rejection_reason(tmp_path: Path):
     (tmp_path / "doc.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "bad.json").write_text('[{"text": "نص"},\n {oops}]', encoding="utf-8")
     (tmp_path / "gone.txt").symlink_to(tmp_path / "missing-target.txt")
+    (tmp_path / "shell.html").write_text("<html><head><title>t</title></head><body></body></html>", "utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "good.txt").write_text("نص عربي قصير", encoding="utf-8")
     docs = ingest_folder(tmp_path, "r", PipelineConfig(max_file_bytes=500))
     reasons = dict(zip(docs["source_path"], docs["reason"]))
-    assert docs.height == 10  # every file accounted for, recursively
+    assert docs.height == 11  # every file accounted for, recursively
     assert reasons["empty.txt"].startswith("empty")
     assert reasons["blank.txt"].startswith("empty")
     assert reasons["english.txt"].startswith("no Arabic text")
@@ -162,6 +163,7 @@ def test_every_rejection_reason(tmp_path: Path):
     assert reasons["doc.pdf"].startswith("unsupported format: .pdf")
     assert reasons["bad.json"].startswith("malformed JSON line 2")
     assert reasons["gone.txt"].startswith("unreadable")
+    assert reasons["shell.html"].startswith("empty: no main text")
     assert reasons["sub/good.txt"] is None
     assert set(docs.filter(pl.col("reason").is_not_null())["status"]) == {"rejected"}
     assert docs["doc_id"].n_unique() == docs.height
