@@ -298,16 +298,18 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)  # the smaller doc_idx (first by path) is the root
 
 
-def doc_sets(lines: pl.DataFrame, doc_idx: np.ndarray, k: int) -> dict[int, tuple[np.ndarray, dict]]:
-    """For the given documents: (unique shingles, {line_hash: its shingles}) for verification."""
-    sub = lines.filter(pl.col("doc_idx").is_in(doc_idx.tolist()))
-    sh, d, lh = shingles(sub, k)
+def doc_sets(lines: pl.DataFrame, doc_idx: np.ndarray, k: int,
+             chunk_docs: int = 10_000) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For the given documents: (unique sorted shingles, shingles, their line hashes) for verification."""
     out = {}
-    if len(sh) == 0:
-        return out
-    docs, starts = np.unique(d, return_index=True)
-    for i, (s, e) in zip(docs.tolist(), zip(starts, np.r_[starts[1:], len(sh)])):
-        out[i] = (np.unique(sh[s:e]), sh[s:e], lh[s:e])
+    for lo in range(0, len(doc_idx), chunk_docs):
+        sub = lines.filter(pl.col("doc_idx").is_in(doc_idx[lo:lo + chunk_docs].tolist()))
+        sh, d, lh = shingles(sub, k)
+        if len(sh) == 0:
+            continue
+        docs, starts = np.unique(d, return_index=True)
+        for i, (s, e) in zip(docs.tolist(), zip(starts, np.r_[starts[1:], len(sh)])):
+            out[i] = (np.unique(sh[s:e]), sh[s:e], lh[s:e])
     return out
 
 
@@ -329,7 +331,7 @@ def verify(a: tuple, b: tuple, cfg: PipelineConfig) -> float | None:
 
 
 def near_duplicate_clusters(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig,
-                            chunk_docs: int = 20_000) -> list[tuple[int, int, float]]:
+                            chunk_docs: int = 10_000) -> list[tuple[int, int, float]]:
     """(member doc_idx, canonical doc_idx, Jaccard to canonical) for every non-canonical member.
 
     Signatures are computed chunk by chunk (bounded memory); LSH buckets give candidate pairs;
@@ -402,14 +404,16 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank")
     sets = (cand.group_by("line_hash").agg(pl.col("doc_idx").unique().sort().alias("_docs"))
             .filter(pl.col("_docs").list.len() >= 2)
-            .with_columns(_set=pl.col("_docs").hash(HASH_SEED), _rep=pl.col("_docs").list.first()))
+            .with_columns(_set=pl.col("_docs").hash(HASH_SEED), _rep=pl.col("_docs").list.first(),
+                          _n=pl.col("_docs").list.len())
+            .drop("_docs"))  # a popular line's carrier list must not ride along with every row
     if sets.height == 0:
         return lines.drop("_subst", "_rank").with_columns(_block=pl.lit(None, pl.String),
-                                                          _carriers=pl.lit(None, pl.List(pl.Int64)))
+                                                          _n=pl.lit(None, pl.UInt32))
     rep = (cand.join(sets, on="line_hash").filter(pl.col("doc_idx") == pl.col("_rep"))
            .sort("_set", "_rank")
            .with_columns(_run=((pl.col("_rank").diff().over("_set") != 1).fill_null(True)).cum_sum()))
-    runs = (rep.group_by("_run").agg(pl.col("line_hash").sort_by("_rank"), pl.col("_docs").first())
+    runs = (rep.group_by("_run").agg(pl.col("line_hash").sort_by("_rank"), pl.col("_n").first())
             .with_columns(_block=pl.col("line_hash").list.eval(pl.element().cast(pl.String)).list.join(",")))
     runs = runs.with_columns(_block=pl.Series([stable_id("shared", k) for k in runs["_block"]], dtype=pl.String))
     line_block = (runs.sort("_run").select("_block", "line_hash").explode("line_hash")
@@ -421,8 +425,7 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     nxt = pl.col("_block").backward_fill().over("doc_idx")
     between = pl.col("_block").is_null() & ~pl.col("_subst") & (prev == nxt)
     lines = lines.with_columns(_block=pl.when(between).then(prev).otherwise(pl.col("_block")))
-    carriers = runs.select("_block", _carriers="_docs")
-    return lines.join(carriers, on="_block", how="left").sort("doc_idx", "line_idx").drop("_subst", "_rank")
+    return lines.join(runs.select("_block", "_n"), on="_block", how="left").sort("doc_idx", "line_idx").drop("_subst", "_rank")
 
 
 # --- 6. assembly ----------------------------------------------------------------------
@@ -587,7 +590,7 @@ def dedupe(documents: pl.DataFrame, run_id: str,
     documents, docs = mark_near_duplicates(documents, docs, lines, cfg)
     lines = lines.join(docs.select("doc_idx"), on="doc_idx", how="semi").sort("doc_idx", "line_idx")
     lines = mark_shared(mark_furniture(lines, docs.height, cfg), cfg)
-    n_carriers = pl.col("_carriers").list.len()
+    n_carriers = pl.col("_n")
     lines = cut(lines, pl.col("_block").is_not_null(), "shared",
                 pl.format("shared segment: carried by {} documents, kept once as its own block", n_carriers),
                 pl.col("_block"))
