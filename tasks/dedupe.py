@@ -547,7 +547,7 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
     if shared.height:
         rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
                                                   pl.col("doc_id").unique().alias("_carriers"))
-        shared = shared.join(rep, on="canonical_id")
+        shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
         blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"),
                         ["canonical_id"]).join(rep, on="canonical_id")
         for r in blocks.iter_rows(named=True):
