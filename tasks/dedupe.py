@@ -534,7 +534,7 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
     page = joined(parts.filter(pl.col("kind").is_null()), ["doc_idx", "doc_id"])
     residue_docs = page.filter(pl.col("n_words") < cfg.block_min_words)["doc_id"]
     residue = (parts.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_id").is_in(residue_docs))
-               .with_columns(kind=pl.lit("residue"), reason=pl.format(
+               .with_columns(kind=pl.lit("boilerplate"), reason=pl.format(
                    "residue: what is left of the page after the cuts has fewer than {} words",
                    pl.lit(cfg.block_min_words))))
     rows = []
