@@ -1,4 +1,7 @@
-"""Pipeline settings with sane defaults. Every threshold a user may want to change lives here."""
+"""Pipeline settings with sane defaults. Every threshold a user may want to change lives here.
+
+The ingest and dedupe thresholds are explained, with measured figures, in docs/ingest-dedupe.md.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,32 @@ class PipelineConfig:
     # ingest
     max_file_bytes: int = 20_000_000          # larger files are rejected as "too large"
     min_arabic_ratio: float = 0.3             # below it a text is rejected as "no Arabic text"
-    text_column: str = "text"                 # csv/parquet column holding the article text
+    text_column: str = "text"                 # csv/parquet column (json field) holding the article text
+    # Field names tried, in order, after text_column (json/jsonl/csv/parquet records; case-insensitive).
+    text_field_aliases: tuple[str, ...] = ("text", "content", "body", "article", "article_text", "full_text",
+                                           "maintext", "story", "description")
+    title_fields: tuple[str, ...] = ("title", "headline", "name")
+    date_fields: tuple[str, ...] = ("date", "published", "published_at", "publish_date", "date_published",
+                                    "pubdate", "datetime", "time", "created_at")
+    url_fields: tuple[str, ...] = ("url", "link", "href", "source_url")
+    source_fields: tuple[str, ...] = ("source", "site", "sitename", "publisher", "domain", "outlet")
+    record_list_fields: tuple[str, ...] = ("articles", "items", "data", "records", "results", "docs", "news")
+    # dedupe: lines
+    line_min_chars: int = 10                  # shorter lines are never collapsed as in-page repeats
+    furniture_max_words: int = 6              # a line of at most this many words may be furniture ...
+    furniture_min_docs: int = 5               # ... when it occurs in at least this many documents
+    furniture_min_share: float = 0.01         # ... and in at least this share of the documents
+    # dedupe: near-duplicate documents (MinHash LSH over word shingles, verified by true Jaccard)
+    shingle_size: int = 3                     # words per shingle (within a line)
+    num_perm: int = 64                        # MinHash permutations = bands * rows
+    lsh_bands: int = 16                       # candidate when one band of rows agrees (S-curve ~0.5 at 16x4)
+    near_dup_threshold: float = 0.8           # true Jaccard on shingle sets to call two documents near-duplicates
+    near_dup_residual_threshold: float = 0.5  # Jaccard of the lines the two do NOT share (see docs)
+    near_dup_residual_min_shingles: int = 20  # residuals smaller than this never veto a near-duplicate
+    lsh_max_bucket: int = 100                 # larger LSH buckets are linked as a chain, not all pairs
+    # dedupe: shared segments
+    shared_line_min_words: int = 5            # a line must have this many words to start a shared segment
+    block_min_words: int = 8                  # a page remainder with fewer words is residue, not an article
     # processing
     partition_size: int = 2_000               # blocks per segment/extract task
     # validate
@@ -18,6 +46,10 @@ class PipelineConfig:
     # publish
     allow_breaking_schema: bool = False       # allow dropping/retyping columns of published tables
     extra: dict = field(default_factory=dict)
+
+    def text_fields(self) -> tuple[str, ...]:
+        """Text field names to try: the configured column first, then the common aliases."""
+        return tuple(dict.fromkeys((self.text_column, *self.text_field_aliases)))
 
     def as_dict(self) -> dict:
         return asdict(self)

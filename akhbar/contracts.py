@@ -38,6 +38,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("source_path", STR, False, "path relative to the input folder"),
         _f("record_idx", I32, True, "index of the record inside a multi-record file (json/jsonl/csv/parquet)"),
         _f("content_sha256", STR, False, "sha256 of the raw bytes (or of the record's text)"),
+        _f("file_sha256", STR, True, "sha256 of the whole input file (a rerun skips known files by it)"),
         _f("norm_sha256", STR, True, "sha256 of the Arabic-normalised text, the exact-duplicate key"),
         _f("encoding", STR, True, "detected encoding of the file"),
         _f("n_bytes", I64, False, "size of the raw input"),

@@ -33,31 +33,53 @@ def seed_parts() -> tuple[list[str], str]:
     return pars, blinken
 
 
-def generate(n: int, out_dir: Path, seed: int = 7, dup: float = 0.05, near: float = 0.05,
-             shared: float = 0.1) -> Path:
+def corpus(n: int, seed: int = 7, dup: float = 0.05, near: float = 0.05,
+           shared: float = 0.1) -> list[tuple[str, str, dict]]:
+    """(file name, text, ground truth) for n documents; `generate` writes exactly these.
+
+    Ground truth: `kind` (original | duplicate | near_duplicate), `root` (index of the original
+    the document derives from, through any chain of copies) and `blinken` (carries the shared
+    segment).
+    """
     rng = random.Random(seed)
     pars, blinken = seed_parts()
     words = sorted({w for p in pars for w in p.split() if len(w) > 3})
-    out_dir.mkdir(parents=True, exist_ok=True)
     made: list[str] = []
+    truth: list[dict] = []
+    out = []
     for i in range(n):
         r = rng.random()
         if made and r < dup:
-            text = rng.choice(made)
+            j = rng.randrange(len(made))
+            text = made[j]
+            t = dict(kind="duplicate", root=truth[j]["root"], blinken=truth[j]["blinken"])
         elif made and r < dup + near:
-            base = rng.choice(made).split(" ")
+            j = rng.randrange(len(made))
+            base = made[j].split(" ")
             for _ in range(3):
                 base[rng.randrange(len(base))] = rng.choice(words)
             text = " ".join(base) + "\n" + rng.choice(FOOTERS)
+            t = dict(kind="near_duplicate", root=truth[j]["root"], blinken=truth[j]["blinken"])
         else:
             body = rng.sample(pars, k=min(len(pars), rng.randint(3, 8)))
             body = [" ".join(rng.choice(words) if rng.random() < 0.08 else w for w in p.split()) for p in body]
             title = " ".join(rng.sample(words, k=8))
             text = "\n\n".join([title, *body, rng.choice(BOILERPLATE)])
+            t = dict(kind="original", root=i, blinken=False)
             if rng.random() < shared:
                 text += "\n\n\n\n" + blinken
+                t["blinken"] = True
         made.append(text)
-        (out_dir / f"gen_{i:06d}.txt").write_text(text, encoding="utf-8")
+        truth.append(t)
+        out.append((f"gen_{i:06d}.txt", text, t))
+    return out
+
+
+def generate(n: int, out_dir: Path, seed: int = 7, dup: float = 0.05, near: float = 0.05,
+             shared: float = 0.1) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, text, _ in corpus(n, seed, dup, near, shared):
+        (out_dir / name).write_text(text, encoding="utf-8")
     return out_dir
 
 

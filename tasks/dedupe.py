@@ -1,28 +1,91 @@
 """Dedupe: keep each story once and log every cut.
 
 Input: the documents frame from ingest. Output:
-  - documents with status/duplicate_of updated,
-  - segments: one row per cut (doc_id, start, end, kind, canonical_id, reason),
-  - blocks: the clean units handed to segment, one per kept page text or shared
-    segment: block_id, doc_ids (every document that carried it), text, and the
-    record metadata (meta_title, meta_date, meta_source, meta_url).
+  - documents with status/duplicate_of/cluster_id/similarity updated,
+  - segments: one row per cut (doc_id, start, end, kind, canonical_id, reason); offsets index
+    documents.text, cuts never overlap, and a document is its kept parts plus its cuts
+    (`kept_spans`, `rebuild_document`),
+  - blocks: the clean units handed to segment, one per kept page text or shared segment:
+    block_id, doc_ids (every document that carried it), text, and the record metadata
+    (meta_title, meta_date, meta_source, meta_url).
+
+Steps, in order (docs/ingest-dedupe.md explains each rule and its thresholds):
+  1. exact duplicates: same normalised text -> `duplicate` of the first by path;
+  2. lines: listed/pattern boilerplate, then lines repeated inside one page (first kept);
+  3. near-duplicates: MinHash LSH over word shingles (numpy), candidates verified by true
+     Jaccard, clustered with union-find -> `near_duplicate` of the first by path;
+  4. furniture: short lines found in many documents (frequency rule);
+  5. shared segments: runs of lines carried by two or more documents, cut from each and
+     kept once as their own block;
+  6. blocks: what is left of each page, plus one block per shared segment; blocks with the
+     same normalised text are merged.
+Lines are compared on a normalised key (akhbar.arabic.normalize); the stored text never changes.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
 import polars as pl
 from prefect import task
 
+from akhbar.arabic import normalize, normalize_for_hash
+from akhbar.config import PipelineConfig
 from akhbar.contracts import SCHEMAS
+from akhbar.ids import stable_id
+from akhbar.resources import read_tsv
 
 BLOCK_SCHEMA = {
     "block_id": pl.String, "doc_ids": pl.List(pl.String), "text": pl.String,
     "meta_title": pl.String, "meta_date": pl.String, "meta_source": pl.String, "meta_url": pl.String,
 }
+HASH_SEED = 0x5EED  # polars' hash is stable within a polars version (pinned in constraints.txt)
+WORD = r"\w+"
+# A candidate pair whose signatures agree on fewer than (threshold - margin) of their rows is not
+# worth an exact check: at 64 permutations and Jaccard 0.8 the estimate's standard error is 0.05,
+# so a pair at the threshold is pruned with probability ~2%, one at 0.85 with ~0.04%.
+SIGNATURE_MARGIN = 0.1
 
 
 def empty_segments() -> pl.DataFrame:
     return pl.from_arrow(SCHEMAS["segments"].empty_table())
+
+
+# --- 0. rules ------------------------------------------------------------------------
+def furniture_key(text: str) -> str:
+    """Letters and digits of a normalised line, single-spaced: how listed furniture is matched."""
+    return re.sub(r"[\W_]+", " ", normalize(text)).strip()
+
+
+@lru_cache(maxsize=1)
+def boilerplate_rules() -> tuple[frozenset[str], str, str]:
+    """(listed line keys, one cut regex, one keep regex) from akhbar/resources/boilerplate.tsv."""
+    lines, cut, keep = set(), [], []
+    for kind, pattern, *_ in read_tsv("boilerplate.tsv"):
+        if kind == "line":
+            lines.add(furniture_key(pattern))
+        elif kind == "regex":
+            cut.append(f"(?:{pattern})")
+        elif kind == "keep":
+            keep.append(f"(?:{pattern})")
+        else:
+            raise ValueError(f"boilerplate.tsv: unknown kind {kind!r}")
+    return frozenset(lines), "^(?:" + "|".join(cut) + ")$", "|".join(keep)
+
+
+# --- 1. exact duplicates -----------------------------------------------------------------
+def reset_marks(documents: pl.DataFrame) -> pl.DataFrame:
+    """Documents carried over from an earlier snapshot are judged again with the whole corpus."""
+    was_dup = pl.col("status").is_in(["duplicate", "near_duplicate"])
+    return documents.with_columns(
+        status=pl.when(was_dup).then(pl.lit("ok")).otherwise(pl.col("status")),
+        reason=pl.when(was_dup).then(pl.lit(None, pl.String)).otherwise(pl.col("reason")),
+        duplicate_of=pl.lit(None, pl.String), cluster_id=pl.lit(None, pl.String),
+        similarity=pl.lit(None, pl.Float64))
 
 
 def mark_exact_duplicates(documents: pl.DataFrame) -> pl.DataFrame:
@@ -38,32 +101,515 @@ def mark_exact_duplicates(documents: pl.DataFrame) -> pl.DataFrame:
     ).drop("_keeper")
 
 
-def reset_marks(documents: pl.DataFrame) -> pl.DataFrame:
-    """Documents carried over from an earlier snapshot are judged again with the whole corpus."""
-    was_dup = pl.col("status").is_in(["duplicate", "near_duplicate"])
-    return documents.with_columns(
-        status=pl.when(was_dup).then(pl.lit("ok")).otherwise(pl.col("status")),
-        reason=pl.when(was_dup).then(pl.lit(None, pl.String)).otherwise(pl.col("reason")),
-        duplicate_of=pl.lit(None, pl.String), cluster_id=pl.lit(None, pl.String),
-        similarity=pl.lit(None, pl.Float64))
+# --- 2. lines ----------------------------------------------------------------------------
+def line_keys(text: str) -> str:
+    """The document normalised for line matching, line for line with the original.
+
+    NFKC after `normalize` makes keys independent of whether the page happened to contain
+    presentation forms (normalize applies NFKC only then): '…' is '...' on every page.
+    """
+    return unicodedata.normalize("NFKC", normalize(text))
 
 
-def dedupe(documents: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    documents = mark_exact_duplicates(reset_marks(documents))
-    dups = documents.filter(pl.col("status") == "duplicate")
-    segments = pl.DataFrame({
-        "doc_id": dups["doc_id"], "start": pl.Series([0] * dups.height, dtype=pl.Int64),
-        "end": dups["text"].str.len_chars().cast(pl.Int64), "kind": ["duplicate_doc"] * dups.height,
-        "canonical_id": dups["duplicate_of"], "reason": dups["reason"], "run_id": [run_id] * dups.height,
-    }, schema=empty_segments().schema)
-    kept = documents.filter(pl.col("status") == "ok").sort("doc_id")
-    blocks = kept.select(
-        pl.col("doc_id").alias("block_id"), pl.concat_list("doc_id").alias("doc_ids"), "text",
-        "meta_title", "meta_date", "meta_source", "meta_url",
+def line_table(docs: pl.DataFrame) -> pl.DataFrame:
+    """One row per line of each document: doc, line_idx, start/end (line), span_end (with its newline), key."""
+    keys = [line_keys(t) for t in docs["text"]]
+    frame = docs.select("doc_idx", "doc_id", "text").with_columns(key=pl.Series(keys, dtype=pl.String))
+    lines = (frame.select("doc_idx", "doc_id", line=pl.col("text").str.split("\n"),
+                          key=pl.col("key").str.split("\n"), doc_len=pl.col("text").str.len_chars())
+             .filter(pl.col("line").list.len() == pl.col("key").list.len())  # always true; guards the explode
+             .explode(["line", "key"]))
+    n_lines = frame.select(pl.col("text").str.count_matches("\n") + 1).to_series().sum()
+    if lines.height != n_lines:  # normalisation changed the line count: cannot happen with LF-only text
+        raise ValueError("dedupe: normalised text lost its line structure")
+    length = pl.col("line").str.len_chars()
+    lines = lines.with_columns(
+        line_idx=pl.int_range(pl.len()).over("doc_idx"),
+        start=((length + 1).cum_sum().over("doc_idx") - length - 1),
+        key=pl.col("key").str.replace_all(r"\s+", " ").str.strip_chars(),
+    ).with_columns(end=pl.col("start") + length)
+    return lines.with_columns(
+        span_end=pl.min_horizontal(pl.col("end") + 1, pl.col("doc_len")),
+        blank=pl.col("key") == "",
+        n_words=pl.col("key").str.count_matches(WORD),
+        line_hash=pl.col("key").hash(HASH_SEED),
+        kind=pl.lit(None, pl.String), canonical_id=pl.lit(None, pl.String), reason=pl.lit(None, pl.String),
+    ).drop("line", "doc_len")
+
+
+def cut(lines: pl.DataFrame, mask: pl.Expr, kind: str, reason: pl.Expr | str,
+        canonical: pl.Expr | None = None) -> pl.DataFrame:
+    """Mark lines matching `mask` (and not cut yet) with a cut of `kind`."""
+    mask = mask & pl.col("kind").is_null()
+    reason = pl.lit(reason) if isinstance(reason, str) else reason
+    canonical = pl.lit(None, pl.String) if canonical is None else canonical
+    return lines.with_columns(
+        canonical_id=pl.when(mask).then(canonical).otherwise(pl.col("canonical_id")),
+        reason=pl.when(mask).then(reason).otherwise(pl.col("reason")),
+        kind=pl.when(mask).then(pl.lit(kind)).otherwise(pl.col("kind")),
     )
-    return documents, segments, blocks
+
+
+def mark_listed_boilerplate(lines: pl.DataFrame) -> pl.DataFrame:
+    listed, cut_re, keep_re = boilerplate_rules()
+    fkey = pl.col("key").str.replace_all(r"[\W_]+", " ").str.strip_chars()
+    lines = lines.with_columns(keep=pl.col("key").str.contains(keep_re) if keep_re else pl.lit(False))
+    lines = cut(lines, fkey.is_in(list(listed)) & ~pl.col("keep"), "boilerplate",
+                "boilerplate: listed site furniture (akhbar/resources/boilerplate.tsv)")
+    return cut(lines, pl.col("key").str.contains(cut_re) & ~pl.col("keep"), "boilerplate",
+               "boilerplate: counter line (akhbar/resources/boilerplate.tsv)")
+
+
+def mark_repeated_lines(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
+    """A line printed again in the same page (headline, caption) is cut; the first stays."""
+    long_enough = ~pl.col("blank") & (pl.col("key").str.len_chars() >= cfg.line_min_chars) & pl.col("kind").is_null()
+    first = (pl.when(long_enough).then(pl.col("start")).otherwise(None)
+             .min().over("doc_idx", "line_hash"))
+    return cut(lines, long_enough & (pl.col("start") > first), "repeated_line",
+               pl.format("repeated line: same text as the line at offset {} of this page", first),
+               pl.col("doc_id"))
+
+
+def mark_furniture(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig) -> pl.DataFrame:
+    """Short lines found in many documents are site furniture (frequency rule)."""
+    min_docs = max(cfg.furniture_min_docs, math.ceil(cfg.furniture_min_share * n_docs))
+    short = ~pl.col("blank") & (pl.col("n_words") <= cfg.furniture_max_words) & ~pl.col("keep")
+    lines = lines.with_columns(_freq=pl.col("doc_idx").n_unique().over("line_hash"))
+    return cut(lines, short & (pl.col("_freq") >= min_docs), "boilerplate",
+               pl.format("boilerplate: short line found in {} documents (furniture rule: >= {})",
+                         pl.col("_freq"), pl.lit(min_docs))).drop("_freq")
+
+
+# --- 3. near-duplicates --------------------------------------------------------------
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads combined token hashes over all 64 bits."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _MIX1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _MIX2
+    return x ^ (x >> np.uint64(31))
+
+
+def shingles(lines: pl.DataFrame, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word k-shingles inside each line: (shingle hash, doc_idx, line_hash), ordered by doc.
+
+    A line shorter than k words is one shingle of all its words.
+    """
+    tok = (lines.select("doc_idx", "line_hash", tok=pl.col("key").str.extract_all(WORD))
+           .with_columns(n=pl.col("tok").list.len()).filter(pl.col("n") > 0)
+           .with_columns(pos=pl.int_ranges(pl.col("n"))).explode(["tok", "pos"]))
+    if tok.height == 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.uint64)
+    h = tok["tok"].hash(HASH_SEED).to_numpy()
+    pos, n = tok["pos"].to_numpy(), tok["n"].to_numpy()
+    starts = np.flatnonzero((pos + k <= n) | ((pos == 0) & (n < k)))
+    acc = h[starts].copy()
+    for j in range(1, k):  # rotate-xor the next words of the same line
+        idx = starts + j
+        ok = pos[starts] + j < n[starts]
+        nxt = np.where(ok, h[np.minimum(idx, len(h) - 1)], np.uint64(0))
+        acc = (acc << np.uint64(7)) ^ (acc >> np.uint64(57)) ^ nxt
+    return (mix64(acc), tok["doc_idx"].to_numpy()[starts], tok["line_hash"].to_numpy()[starts])
+
+
+def minhash(sh: np.ndarray, doc: np.ndarray, n_docs: int, num_perm: int) -> np.ndarray:
+    """MinHash signatures (n_docs x num_perm, uint32) by multiply-shift hashing; all-max for no shingles."""
+    rng = np.random.default_rng(1)
+    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    sig = np.full((n_docs, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    if len(sh) == 0:
+        return sig
+    docs, starts = np.unique(doc, return_index=True)  # shingles arrive grouped by doc
+    for i in range(num_perm):
+        v = ((sh * a[i] + b[i]) >> np.uint64(32)).astype(np.uint32)
+        sig[docs, i] = np.minimum.reduceat(v, starts)
+    return sig
+
+
+def lsh_pairs(sig: np.ndarray, bands: int, max_bucket: int) -> np.ndarray:
+    """Candidate pairs (i < j) sharing at least one band; big buckets are chained, not all-paired."""
+    n, p = sig.shape
+    r = p // bands
+    out = []
+    for b in range(bands):
+        key = np.zeros(n, dtype=np.uint64)
+        for j in range(b * r, (b + 1) * r):
+            key = mix64(key ^ sig[:, j].astype(np.uint64))
+        empty = (sig[:, b * r:(b + 1) * r] == np.iinfo(np.uint32).max).all(axis=1)
+        idx = np.flatnonzero(~empty)
+        order = idx[np.argsort(key[idx], kind="stable")]
+        k = key[order]
+        bounds = np.flatnonzero(np.diff(k)) + 1
+        starts, ends = np.r_[0, bounds], np.r_[bounds, len(order)]
+        size = ends - starts
+        two = starts[size == 2]
+        out.append(np.stack([order[two], order[two + 1]], axis=1))
+        for s, e in zip(starts[size > 2], ends[size > 2]):
+            members = np.sort(order[s:e])
+            if len(members) <= max_bucket:
+                i, j = np.triu_indices(len(members), 1)
+                out.append(np.stack([members[i], members[j]], axis=1))
+            else:  # chain + star: bounded work, clusters still connect through verified links
+                out.append(np.stack([members[:-1], members[1:]], axis=1))
+                out.append(np.stack([np.repeat(members[0], len(members) - 2), members[2:]], axis=1))
+    if not out:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.sort(np.concatenate(out).astype(np.int64), axis=1)
+    key = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    key = key[key // n != key % n]
+    return np.stack([key // n, key % n], axis=1)
+
+
+def prune_pairs(sig: np.ndarray, pairs: np.ndarray, min_agree: float, chunk: int = 200_000) -> np.ndarray:
+    """Pairs whose signatures agree on at least `min_agree` of their rows (in chunks: bounded memory)."""
+    keep = [pairs[i:i + chunk][(sig[pairs[i:i + chunk, 0]] == sig[pairs[i:i + chunk, 1]]).mean(axis=1) >= min_agree]
+            for i in range(0, len(pairs), chunk)]
+    return np.concatenate(keep) if keep else pairs
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard similarity of two sorted arrays of unique values."""
+    if len(a) == 0 or len(b) == 0:
+        return 0.0
+    idx = np.searchsorted(b, a)
+    inter = int(np.count_nonzero(b[np.minimum(idx, len(b) - 1)] == a))
+    return inter / (len(a) + len(b) - inter)
+
+
+class UnionFind:
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while x != root:  # path compression
+            self.parent[x], x = root, self.parent.get(x, x)
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)  # the smaller doc_idx (first by path) is the root
+
+
+def doc_sets(lines: pl.DataFrame, doc_idx: np.ndarray, k: int,
+             chunk_docs: int = 10_000) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """For the given documents: (unique sorted shingles, shingles, their line hashes) for verification."""
+    out = {}
+    for lo in range(0, len(doc_idx), chunk_docs):
+        sub = lines.filter(pl.col("doc_idx").is_in(doc_idx[lo:lo + chunk_docs].tolist()))
+        sh, d, lh = shingles(sub, k)
+        if len(sh) == 0:
+            continue
+        docs, starts = np.unique(d, return_index=True)
+        for i, (s, e) in zip(docs.tolist(), zip(starts, np.r_[starts[1:], len(sh)])):
+            out[i] = (np.unique(sh[s:e]), sh[s:e], lh[s:e])
+    return out
+
+
+def verify(a: tuple, b: tuple, cfg: PipelineConfig) -> float | None:
+    """True Jaccard if the pair is a near-duplicate, else None.
+
+    Two different stories carrying the same appended segment can reach the threshold when the
+    segment is long: the lines they do not share (the residuals) then differ completely. A pair
+    is vetoed when both residuals are substantial and unlike each other.
+    """
+    sim = jaccard(a[0], b[0])
+    if sim < cfg.near_dup_threshold:
+        return None
+    common = np.intersect1d(np.unique(a[2]), np.unique(b[2]), assume_unique=True)
+    ra = np.unique(a[1][~np.isin(a[2], common)])
+    rb = np.unique(b[1][~np.isin(b[2], common)])
+    small = min(len(ra), len(rb)) < cfg.near_dup_residual_min_shingles
+    return sim if small or jaccard(ra, rb) >= cfg.near_dup_residual_threshold else None
+
+
+def near_duplicate_clusters(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig,
+                            chunk_docs: int = 10_000) -> list[tuple[int, int, float]]:
+    """(member doc_idx, canonical doc_idx, Jaccard to canonical) for every non-canonical member.
+
+    Signatures are computed chunk by chunk (bounded memory); LSH buckets give candidate pairs;
+    the signature estimate prunes hopeless ones; the rest are checked on true shingle sets.
+    """
+    if n_docs < 2:
+        return []
+    sig = np.full((n_docs, cfg.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    for lo in range(0, n_docs, chunk_docs):
+        chunk = lines.filter(pl.col("doc_idx").is_between(lo, lo + chunk_docs - 1))
+        sh, d, _ = shingles(chunk, cfg.shingle_size)
+        part = minhash(sh, d - lo, min(chunk_docs, n_docs - lo), cfg.num_perm)
+        sig[lo:lo + part.shape[0]] = part
+    pairs = prune_pairs(sig, lsh_pairs(sig, cfg.lsh_bands, cfg.lsh_max_bucket),
+                        cfg.near_dup_threshold - SIGNATURE_MARGIN)
+    if not len(pairs):
+        return []
+    sets = doc_sets(lines, np.unique(pairs), cfg.shingle_size)
+    uf = UnionFind()
+    for i, j in pairs.tolist():
+        if i in sets and j in sets and verify(sets[i], sets[j], cfg) is not None:
+            uf.union(i, j)
+    members = [(i, uf.find(i)) for i in list(uf.parent) if uf.find(i) != i]
+    return sorted((i, root, jaccard(sets[i][0], sets[root][0])) for i, root in members)
+
+
+def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, lines: pl.DataFrame,
+                         cfg: PipelineConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Set near_duplicate marks on documents; return (documents, ok docs still kept)."""
+    kept_lines = lines.filter(pl.col("kind").is_null() & ~pl.col("blank"))
+    found = near_duplicate_clusters(kept_lines, docs.height, cfg)
+    if not found:
+        return documents, docs
+    ids = docs["doc_id"].to_list()
+    marks = pl.DataFrame(
+        {"doc_id": [ids[i] for i, _, _ in found], "_canon": [ids[c] for _, c, _ in found],
+         "_sim": [round(s, 4) for _, _, s in found]},
+        schema={"doc_id": pl.String, "_canon": pl.String, "_sim": pl.Float64})
+    canon = marks.select(doc_id="_canon", _canon="_canon", _sim=pl.lit(1.0)).unique("doc_id")
+    marks = pl.concat([marks, canon])
+    out = documents.join(marks, on="doc_id", how="left")
+    member = pl.col("_canon").is_not_null() & (pl.col("_canon") != pl.col("doc_id"))
+    in_cluster = pl.col("_canon").is_not_null()
+    out = out.with_columns(
+        status=pl.when(member).then(pl.lit("near_duplicate")).otherwise(pl.col("status")),
+        duplicate_of=pl.when(member).then(pl.col("_canon")).otherwise(pl.col("duplicate_of")),
+        cluster_id=pl.when(in_cluster).then(pl.concat_str(pl.lit("ndc_"), pl.col("_canon").str.slice(4)))
+        .otherwise(pl.col("cluster_id")),
+        similarity=pl.when(in_cluster).then(pl.col("_sim")).otherwise(pl.col("similarity")),
+        reason=pl.when(member).then(pl.format(
+            "near duplicate: {} of its word {}-shingles shared with the canonical document (Jaccard)",
+            pl.col("_sim").round(3), pl.lit(cfg.shingle_size))).otherwise(pl.col("reason")),
+    ).drop("_canon", "_sim")
+    return out, docs.join(marks.filter(pl.col("_canon") != pl.col("doc_id")), on="doc_id", how="anti")
+
+
+# --- 5. shared segments --------------------------------------------------------------
+def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
+    """Runs of substantial lines carried by the same set of (2+) documents -> one shared block each.
+
+    A line's block is decided in the first document carrying it (its representative): there,
+    consecutive substantial lines with the same set of carrying documents form one run. Every
+    other carrier cuts the same lines with the same block id, so the block is kept once even
+    when a carrier interleaves its own lines. Short lines and blank lines between two lines of
+    one block go with the block (a 'TT' marker inside an appended story).
+    """
+    subst = pl.col("kind").is_null() & (pl.col("n_words") >= cfg.shared_line_min_words)
+    lines = lines.with_columns(_subst=subst).with_columns(
+        _rank=pl.col("_subst").cast(pl.Int64).cum_sum().over("doc_idx"))
+    cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank")
+    sets = (cand.group_by("line_hash").agg(pl.col("doc_idx").unique().sort().alias("_docs"))
+            .filter(pl.col("_docs").list.len() >= 2)
+            .with_columns(_set=pl.col("_docs").hash(HASH_SEED), _rep=pl.col("_docs").list.first(),
+                          _n=pl.col("_docs").list.len())
+            .drop("_docs"))  # a popular line's carrier list must not ride along with every row
+    if sets.height == 0:
+        return lines.drop("_subst", "_rank").with_columns(_block=pl.lit(None, pl.String),
+                                                          _n=pl.lit(None, pl.UInt32))
+    rep = (cand.join(sets, on="line_hash").filter(pl.col("doc_idx") == pl.col("_rep"))
+           .sort("_set", "_rank")
+           .with_columns(_run=((pl.col("_rank").diff().over("_set") != 1).fill_null(True)).cum_sum()))
+    runs = (rep.group_by("_run").agg(pl.col("line_hash").sort_by("_rank"), pl.col("_n").first())
+            .with_columns(_block=pl.col("line_hash").list.eval(pl.element().cast(pl.String)).list.join(",")))
+    runs = runs.with_columns(_block=pl.Series([stable_id("shared", k) for k in runs["_block"]], dtype=pl.String))
+    line_block = (runs.sort("_run").select("_block", "line_hash").explode("line_hash")
+                  .unique("line_hash", keep="first", maintain_order=True))
+    # a shared line hash belongs to one block; every document holding that line carries it
+    lines = lines.join(line_block, on="line_hash", how="left").sort("doc_idx", "line_idx")
+    lines = lines.with_columns(_block=pl.when(pl.col("_subst")).then(pl.col("_block")).otherwise(None))
+    prev = pl.col("_block").forward_fill().over("doc_idx")
+    nxt = pl.col("_block").backward_fill().over("doc_idx")
+    between = pl.col("_block").is_null() & ~pl.col("_subst") & (prev == nxt)
+    lines = lines.with_columns(_block=pl.when(between).then(prev).otherwise(pl.col("_block")))
+    return lines.join(runs.select("_block", "_n"), on="_block", how="left").sort("doc_idx", "line_idx").drop("_subst", "_rank")
+
+
+# --- 6. assembly ----------------------------------------------------------------------
+def coalesce(lines: pl.DataFrame) -> pl.DataFrame:
+    """Consecutive lines with the same fate -> one part: doc, start, end, kind, canonical, reason.
+
+    Blank lines between two cuts of the same kind and canonical go with the cut; other blank
+    lines are kept. A part with kind null is kept text.
+    """
+    lines = lines.sort("doc_idx", "line_idx")
+    label = pl.concat_str([pl.col("kind").fill_null("keep"), pl.col("canonical_id").fill_null("")], separator="|")
+    nb = pl.when(pl.col("blank")).then(None).otherwise(label)
+    prev, nxt = nb.forward_fill().over("doc_idx"), nb.backward_fill().over("doc_idx")
+    fill = pl.col("blank") & (prev == nxt) & (prev != "keep|")
+    src_reason = pl.when(pl.col("blank")).then(None).otherwise(pl.col("reason")).forward_fill().over("doc_idx")
+    src_kind = pl.when(pl.col("blank")).then(None).otherwise(pl.col("kind")).forward_fill().over("doc_idx")
+    src_canon = pl.when(pl.col("blank")).then(None).otherwise(pl.col("canonical_id")).forward_fill().over("doc_idx")
+    lines = lines.with_columns(
+        kind=pl.when(fill).then(src_kind).otherwise(pl.col("kind")),
+        canonical_id=pl.when(fill).then(src_canon).otherwise(pl.col("canonical_id")),
+        reason=pl.when(fill).then(src_reason).otherwise(pl.col("reason")))
+    lab = pl.concat_str([pl.col("kind").fill_null("keep"), pl.col("canonical_id").fill_null(""),
+                         pl.col("reason").fill_null("")], separator="|")
+    new = (lab != lab.shift(1)) | (pl.col("doc_idx") != pl.col("doc_idx").shift(1))
+    return (lines.with_columns(_part=new.fill_null(True).cum_sum())
+            .group_by("_part", maintain_order=True)
+            .agg(pl.col("doc_idx", "doc_id", "kind", "canonical_id", "reason").first(),
+                 pl.col("start").min(), pl.col("span_end").max().alias("end"),
+                 pl.col("n_words").sum(), pl.col("blank").all(),
+                 pl.col("line_hash").filter(~pl.col("blank")).alias("_hashes"))
+            .drop("_part"))
+
+
+def piece_text(texts: dict[int, str], parts: pl.DataFrame) -> list[str]:
+    return [texts[d][s:e] for d, s, e in zip(parts["doc_idx"], parts["start"], parts["end"])]
+
+
+def kept_spans(length: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of a document of `length` characters not covered by its (non-overlapping) cuts."""
+    spans, pos = [], 0
+    for s, e in sorted(cuts):
+        if s < pos:
+            raise ValueError(f"overlapping cuts at offset {s}")
+        if s > pos:
+            spans.append((pos, s))
+        pos = e
+    if pos < length:
+        spans.append((pos, length))
+    return spans
+
+
+def rebuild_document(parts: list[tuple[int, str]]) -> str:
+    """A document from its kept parts and its cuts, each given as (start offset, text)."""
+    out, pos = [], 0
+    for start, text in sorted(parts):
+        if start != pos:
+            raise ValueError(f"gap or overlap at offset {pos} (next part starts at {start})")
+        out.append(text)
+        pos += len(text)
+    return "".join(out)
+
+
+def document_parts(text: str, cuts: pl.DataFrame) -> list[tuple[int, str]]:
+    """(start, text) of every kept part and every cut of one document (cuts: its segments rows)."""
+    spans = list(zip(cuts["start"].to_list(), cuts["end"].to_list()))
+    return [(s, text[s:e]) for s, e in spans + kept_spans(len(text), spans)]
+
+
+def whole_doc_cuts(documents: pl.DataFrame, status: str, kind: str, run_id: str) -> pl.DataFrame:
+    d = documents.filter(pl.col("status") == status)
+    return d.select("doc_id", start=pl.lit(0, pl.Int64), end=pl.col("text").str.len_chars().cast(pl.Int64),
+                    kind=pl.lit(kind), canonical_id="duplicate_of", reason="reason", run_id=pl.lit(run_id))
+
+
+def carried_by(documents: pl.DataFrame) -> dict[str, list[str]]:
+    """kept doc_id -> itself plus every duplicate / near-duplicate that resolves to it."""
+    parent = dict(documents.filter(pl.col("duplicate_of").is_not_null()).select("doc_id", "duplicate_of").iter_rows())
+    out: dict[str, list[str]] = {}
+    for d in documents.filter(pl.col("status") != "rejected")["doc_id"]:
+        root, hops = d, 0
+        while root in parent and hops < 10:  # a duplicate of a near-duplicate resolves to the canonical
+            root, hops = parent[root], hops + 1
+        out.setdefault(root, []).append(d)
+    return out
+
+
+def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFrame,
+                 cfg: PipelineConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
+
+    Each block carries `_k`, a hash of its lines' normalised keys, so that merging blocks
+    with the same text does not normalise every block again.
+    """
+    texts = dict(zip(docs["doc_idx"].to_list(), docs["text"].to_list()))
+    carriers = carried_by(documents)
+    meta = {r["doc_id"]: r for r in docs.select("doc_id", "meta_title", "meta_date", "meta_source",
+                                                  "meta_url").iter_rows(named=True)}
+
+    def joined(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+        frame = frame.with_columns(_t=pl.Series(piece_text(texts, frame), dtype=pl.String))
+        return frame.group_by(by, maintain_order=True).agg(
+            pl.col("_t").str.join(""), pl.col("n_words").sum(),
+            _k=pl.col("_hashes").list.explode(keep_nulls=False, empty_as_null=False),
+        ).with_columns(_k=pl.col("_k").hash(HASH_SEED))
+
+    page = joined(parts.filter(pl.col("kind").is_null()), ["doc_idx", "doc_id"])
+    residue_docs = page.filter(pl.col("n_words") < cfg.block_min_words)["doc_id"]
+    residue = (parts.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_id").is_in(residue_docs))
+               .with_columns(kind=pl.lit("boilerplate"), reason=pl.format(
+                   "residue: what is left of the page after the cuts has fewer than {} words",
+                   pl.lit(cfg.block_min_words))))
+    rows = []
+    for r in page.filter(pl.col("n_words") >= cfg.block_min_words).iter_rows(named=True):
+        m = meta[r["doc_id"]]
+        rows.append(dict(block_id=r["doc_id"], doc_ids=sorted(carriers[r["doc_id"]]), text=r["_t"].strip("\n"),
+                         meta_title=m["meta_title"], meta_date=m["meta_date"], meta_source=m["meta_source"],
+                         meta_url=m["meta_url"], _k=r["_k"]))
+    shared = parts.filter(pl.col("kind") == "shared")
+    if shared.height:
+        rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
+                                                  pl.col("doc_id").unique().alias("_carriers"))
+        shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
+        blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"),
+                        ["canonical_id"]).join(rep, on="canonical_id")
+        for r in blocks.iter_rows(named=True):
+            docs_of = sorted({c for d in r["_carriers"] for c in carriers[d]})
+            src = {meta[d]["meta_source"] for d in r["_carriers"]}
+            rows.append(dict(block_id=r["canonical_id"], doc_ids=docs_of, text=r["_t"].strip("\n"), meta_title=None,
+                             meta_date=None, meta_source=src.pop() if len(src) == 1 else None, meta_url=None,
+                             _k=r["_k"]))
+    schema = {**BLOCK_SCHEMA, "_k": pl.UInt64}
+    blocks = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    return merge_blocks(blocks), residue
+
+
+def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
+    """Blocks with the same normalised text become one (doc_ids united, smallest block_id kept).
+
+    The text key is `_k` when the caller has one, else the hash of normalize_for_hash(text).
+    The output lists the ids merged into each block in `_merged`.
+    """
+    if blocks.height == 0:
+        return blocks.select(*BLOCK_SCHEMA).with_columns(_merged=pl.lit(None, pl.List(pl.String)))
+    if "_k" not in blocks.columns:
+        blocks = blocks.with_columns(_k=pl.Series([normalize_for_hash(t) for t in blocks["text"]]).hash(HASH_SEED))
+    return (blocks.sort("block_id")
+            .group_by("_k", maintain_order=True)
+            .agg(pl.col("block_id").first(), pl.col("doc_ids").list.explode(keep_nulls=False, empty_as_null=False)
+                 .unique().sort(), pl.all().exclude("block_id", "doc_ids", "_k").first(),
+                 pl.col("block_id").alias("_merged"))
+            .select(*BLOCK_SCHEMA, "_merged").sort("block_id"))
+
+
+# --- the stage -------------------------------------------------------------------------
+def dedupe(documents: pl.DataFrame, run_id: str,
+           cfg: PipelineConfig | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    cfg = cfg or PipelineConfig()
+    documents = mark_exact_duplicates(reset_marks(documents))
+    docs = (documents.filter(pl.col("status") == "ok").sort("source_path", "record_idx", nulls_last=False)
+            .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64)))
+    lines = mark_repeated_lines(mark_listed_boilerplate(line_table(docs)), cfg)
+    documents, docs = mark_near_duplicates(documents, docs, lines, cfg)
+    lines = lines.join(docs.select("doc_idx"), on="doc_idx", how="semi").sort("doc_idx", "line_idx")
+    lines = mark_shared(mark_furniture(lines, docs.height, cfg), cfg)
+    n_carriers = pl.col("_n")
+    lines = cut(lines, pl.col("_block").is_not_null(), "shared",
+                pl.format("shared segment: carried by {} documents, kept once as its own block", n_carriers),
+                pl.col("_block"))
+    parts = coalesce(lines)
+    blocks, residue = build_blocks(parts, docs, documents, cfg)
+    # ids of blocks merged away now point at the block that was kept
+    remap = blocks.select("block_id", "_merged").explode("_merged").filter(pl.col("block_id") != pl.col("_merged"))
+    line_cuts = pl.concat([parts.filter(pl.col("kind").is_not_null()), residue]).join(
+        remap.rename({"_merged": "canonical_id", "block_id": "_to"}), on="canonical_id", how="left").select(
+        "doc_id", pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64), "kind",
+        canonical_id=pl.coalesce("_to", "canonical_id"), reason="reason", run_id=pl.lit(run_id))
+    segments = pl.concat([
+        whole_doc_cuts(documents, "duplicate", "duplicate_doc", run_id),
+        whole_doc_cuts(documents, "near_duplicate", "near_duplicate_doc", run_id),
+        line_cuts,
+    ]).select(empty_segments().columns).cast(empty_segments().schema).sort("doc_id", "start")
+    return documents, segments, blocks.drop("_merged")
 
 
 @task(name="dedupe")
-def dedupe_task(documents: pl.DataFrame, run_id: str):
-    return dedupe(documents, run_id)
+def dedupe_task(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig | None = None):
+    return dedupe(documents, run_id, cfg)
