@@ -24,7 +24,7 @@ def run_stages(input_dir: Path | str, run_id: str = "local", cfg: PipelineConfig
     """ingest -> dedupe -> segment -> entities -> events; returns the candidate tables (not validated)."""
     cfg = cfg or PipelineConfig()
     documents = ingest_folder(Path(input_dir), run_id, cfg, known=known)
-    documents, segments, blocks = dedupe(documents, run_id)
+    documents, segments, blocks = dedupe(documents, run_id, cfg)
     articles, sentences = segment(blocks, run_id)
     entities = extract_entities(articles, sentences, run_id)
     events = extract_events(articles, sentences, entities, run_id)
