@@ -1,88 +1,769 @@
 """Events: who did what to whom, where, when, and who says so.
 
-Foundation backend: a trigger lexicon (akhbar/resources/event_triggers.tsv)
-matched clitic-aware on the token stream; arguments from the entity mentions of
-the same sentence; modality from cue words.
+Rule-based backend over one sentence at a time (docs/events.md):
+  1. triggers: the ontology's lexicon (tasks/event_lexicon.py, inflected forms, clitic- and
+     pronoun-aware) with per-entry context conditions; same-type triggers a few words apart
+     are one event ('سيستضيف اجتماعا');
+  2. arguments: the sentence's entity mentions (entities frame) placed by syntax cues —
+     verb-subject order, genitive after a verbal noun, agent 'من قبل', prepositions
+     من/إلى/نحو/باتجاه/في/على — with noun-phrase chunks as a fallback when no mention exists;
+  3. attribution: speech verbs, 'وفق/بحسب', 'نقلت X عن Y', carried over to the next
+     sentence while a quote stays open or a continuation verb ('وأضاف') has no subject;
+  4. modality by precedence: denied > hypothetical > accused > future > reported > claimed > asserted;
+  5. time and quantities (tasks/event_time.py), resolved against articles.published_date;
+  6. cross-article clusters (`cluster_events`).
+Every span indexes articles.text; normalised forms are used for matching only.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import polars as pl
 from prefect import task
 
-from akhbar.arabic import clitic_keys, normalize
+from akhbar.arabic import normalize
 from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
-from akhbar.resources import read_tsv
+from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
+                                 trigger_index, verb_forms, verb_set)
+from tasks.event_time import find_quantities, find_times, resolve
 from tasks.segment import tokenize
 
-REPORTED_CUES = ("انباء", "تقارير", "انباء عن")
-ACCUSED_CUES = ("اتهم", "اتهمت", "يتهم")
-NEGATION_CUES = ("لا", "لم", "لن", "عدم", "غير")
+METHOD = "lexicon-rules-v1"
+MERGE_GAP = 3                 # same-type triggers at most this many words apart are one event
+ARG_WINDOW = 10               # words after the trigger searched for arguments
+LIST_SEP = "؛ "               # joins several actor/target surfaces in *_text columns
+MOVEMENT = {"ESCAPE", "EVACUATE", "RETREAT", "MOBILIZE"}
+AGENTIVE = {"PERSON", "ORG", "NORP", "LOC"}    # LOC: states and capitals act ('واشنطن سترسل')
+OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
+RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"}
+
+_norm = lru_cache(maxsize=500_000)(normalize)
+
+
+@dataclass
+class Word:
+    start: int
+    end: int
+    norm: str
+    keys: tuple[str, ...]
+    punct: str = ""           # punctuation between the previous word and this one
+
+
+@dataclass
+class Carry:
+    """Attribution state handed from one sentence to the next within an article."""
+    source: dict | None = None
+    quote_depth: int = 0
+    paragraph: int | None = None
+
+
+@dataclass
+class Filler:
+    """An argument: an entity mention or, failing that, a chunk of words."""
+    start: int
+    end: int
+    text: str
+    entity_id: str | None = None
+    first: int = 0
+    last: int = 0
+
+
+@dataclass
+class Sentence:
+    text: str
+    words: list[Word]
+    mention_at: dict[int, dict] = field(default_factory=dict)   # first word index -> mention
+    mention_end: dict[int, int] = field(default_factory=dict)   # first word -> last word of a mention
+    covered: set[int] = field(default_factory=set)
+
+
+# --- sentence analysis ---------------------------------------------------------------
+def words_of(text: str, s_start: int, s_end: int) -> tuple[list[Word], str]:
+    """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation."""
+    words: list[Word] = []
+    pending = ""
+    for a, b in tokenize(text, s_start, s_end):
+        tok = text[a:b]
+        if any(c.isalnum() for c in tok):
+            norm = _norm(tok)
+            if not norm:
+                continue
+            words.append(Word(a, b, norm, lookup_keys(norm), pending))
+            pending = ""
+        else:
+            pending += tok
+    return words, pending
+
+
+def analyse(text: str, s_start: int, s_end: int, mentions: list[dict]) -> Sentence:
+    words, _ = words_of(text, s_start, s_end)
+    sent = Sentence(text, words)
+    starts = [w.start for w in words]
+    for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
+        first = _word_at(starts, words, m["start"])
+        last = _word_at(starts, words, m["end"] - 1)
+        if first is None or last is None or first in sent.mention_at or first in sent.covered:
+            continue
+        sent.mention_at[first] = m
+        sent.mention_end[first] = last
+        sent.covered.update(range(first, last + 1))
+    return sent
+
+
+def _word_at(starts, words, offset) -> int | None:
+    i = bisect.bisect_right(starts, offset) - 1
+    return i if i >= 0 and words[i].start <= offset < words[i].end else None
+
+
+def has(word: Word, values) -> bool:
+    return any(k in values for k in word.keys)
+
+
+def phrase_at(words: list[Word], i: int, phrases) -> int:
+    """Length of the cue phrase starting at word i (0 if none)."""
+    for ph in phrases:
+        if i + len(ph) <= len(words) and ph[0] in words[i].keys and all(
+                words[i + k].norm == ph[k] or ph[k] in words[i + k].keys for k in range(1, len(ph))):
+            return len(ph)
+    return 0
+
+
+def in_cues(words: list[Word], i: int, name: str) -> bool:
+    return has(words[i], cue_set(name)) or phrase_at(words, i, cue_phrases(name)) > 0
+
+
+# --- triggers --------------------------------------------------------------------------
+def context_ok(t: Trigger, words: list[Word], i: int) -> bool:
+    c = t.context
+    w = words[i]
+    if c.exclude_forms and (w.norm in c.exclude_forms or w.keys[min(1, len(w.keys) - 1)] in c.exclude_forms):
+        return False
+    if c.exclude_prev and i > 0 and has(words[i - 1], c.exclude_prev):
+        return False
+    if c.exclude_next and i + 1 < len(words) and has(words[i + 1], c.exclude_next):
+        return False
+    if c.require_next and not any(has(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
+        return False
+    if c.require_near and not any(has(x, c.require_near)
+                                  for x in words[max(0, i - c.window):i] + words[i + 1:i + 1 + c.window]):
+        return False
+    return True
+
+
+def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
+    """(word index, trigger, matched key) per event, same-type neighbours merged."""
+    index = trigger_index()
+    words = sent.words
+    found: list[tuple[int, Trigger, str]] = []
+    for i, w in enumerate(words):
+        if i in sent.covered:                # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي'
+            continue
+        hit = lookup(w.norm, index)
+        if not hit:
+            continue
+        key, cands = hit
+        t = next((c for c in cands if context_ok(c, words, i)), None)
+        if t is None:
+            continue
+        if t.pos == "verb" and not t.future and i > 0 and words[i - 1].norm in RELATIVES and key[0] in "يتنا":
+            continue                         # habitual description: 'التحالف الذي يحارب'
+        if found and found[-1][1].type == t.type and i - found[-1][0] <= MERGE_GAP:
+            j, prev, pkey = found[-1]
+            if prev.mode is None and t.mode is not None:
+                found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context), pkey)
+            continue
+        found.append((i, t, key))
+    return found
+
+
+# --- fillers -----------------------------------------------------------------------------
+def mention_filler(sent: Sentence, first: int) -> Filler:
+    m = sent.mention_at[first]
+    return Filler(m["start"], m["end"], m["surface"], m["entity_id"], first, sent.mention_end[first])
+
+
+def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[int] | None = None) -> Filler | None:
+    """Words from `first` up to a stop word, punctuation or trigger: a noun phrase approximation."""
+    words = sent.words
+    stops = cue_set("chunk_stops")
+    if first >= len(words) or words[first].norm in stops:
+        return None
+    last = first
+    for j in range(first + 1, min(len(words), first + max_words)):
+        w = words[j]
+        if (w.punct.strip(" ()") or w.norm in stops or has(w, cue_set("complementizers")) or has(w, cue_set("speech_nouns"))
+                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
+            break
+        last = j
+    a, b = words[first].start, words[last].end
+    return Filler(a, b, sent.text[a:b], None, first, last)
+
+
+def filler_at(sent: Sentence, i: int, heads: frozenset | None = None, triggers: set[int] | None = None) -> Filler | None:
+    """Mention starting at word i, else a chunk when word i is a known head noun."""
+    if i < 0 or i >= len(sent.words):
+        return None
+    if i in sent.mention_at:
+        return mention_filler(sent, i)
+    if heads is not None and has(sent.words[i], heads) and i not in (triggers or ()):
+        return chunk(sent, i, stop_at_trigger=triggers)
+    return None
 
 
 @lru_cache(maxsize=1)
-def trigger_lexicon() -> dict[str, tuple[str, str]]:
-    return {normalize(t): (typ, mode) for t, typ, mode in read_tsv("event_triggers.tsv")}
+def _heads() -> dict[str, frozenset]:
+    return dict(person=cue_set("person_heads") | cue_set("militant_heads") | cue_set("civilian_heads"),
+                place=cue_set("place_heads"), civilian=cue_set("civilian_heads"),
+                militant=cue_set("militant_heads"), media=cue_set("media_heads"))
 
 
-def sentence_modality(norm_tokens: list[str], trigger_idx: int) -> str:
-    window = set(norm_tokens[max(0, trigger_idx - 3):trigger_idx])
-    if window & set(NEGATION_CUES):
-        return "denied"
-    toks = set(norm_tokens)
-    if toks & set(ACCUSED_CUES):
+# --- arguments ---------------------------------------------------------------------------
+def proclitic(norm: str) -> str:
+    """Separable proclitics of a normalised word, without و/ف: 'بمنطقة' -> 'ب', 'للموصل' -> 'ل'."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    if n.startswith("لل"):
+        return "ل"
+    if len(n) > 3 and n[0] in "بلك" and n[1:] in lookup_keys(n):
+        return n[0]
+    return ""
+
+
+def preps_before(sent: Sentence, f: Filler) -> frozenset:
+    """Prepositions governing a filler: a proclitic on its first word and the previous word's forms."""
+    w = sent.words[f.first]
+    lead = _norm(sent.text[w.start:f.start]) if f.start > w.start else w.norm
+    out = {proclitic(lead) if f.start == w.start else lead.lstrip("وف")[-1:] if lead.lstrip("وف") else ""}
+    if f.first > 0:
+        prev = sent.words[f.first - 1]
+        out.update(prev.keys)
+        if prev.norm == "قبل" and f.first >= 2 and sent.words[f.first - 2].norm == "من":
+            out.add("من قبل")
+    out.discard("")
+    return frozenset(out)
+
+
+GOVERNING = frozenset({"ل", "ب", "من", "في", "علي", "الي", "عن", "مع", "نحو", "باتجاه", "اتجاه", "داخل", "ضد", "بين"})
+
+
+def place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[Filler]:
+    """LOC mentions and place-head chunks ('مدينة القائم', 'الأراضي العراقية') in words[lo:hi]."""
+    out = []
+    i = lo
+    while i < hi:
+        m = sent.mention_at.get(i)
+        if m is not None:
+            if m["type"] == "LOC":
+                out.append(mention_filler(sent, i))
+            i = sent.mention_end[i] + 1
+            continue
+        if has(sent.words[i], _heads()["place"]) and i not in triggers:
+            f = chunk(sent, i, max_words=4, stop_at_trigger=triggers)
+            if f:
+                # a LOC mention inside the chunk gives it an entity id
+                inner = next((sent.mention_at[j] for j in range(f.first, f.last + 1)
+                              if j in sent.mention_at and sent.mention_at[j]["type"] == "LOC"), None)
+                if inner:
+                    f.entity_id = inner["entity_id"]
+                out.append(f)
+                i = f.last + 1
+                continue
+        i += 1
+    return out
+
+
+def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
+    """f plus a mention joined to it by و ('«قسد» و«التحالف الدولي»')."""
+    nxt = f.last + 1
+    if nxt < len(sent.words) and nxt in sent.mention_at:
+        w = sent.words[nxt]
+        if w.norm.startswith("و") and sent.mention_at[nxt]["type"] in AGENTIVE:
+            return [f, mention_filler(sent, nxt)]
+    return [f]
+
+
+def _is_place(sent: Sentence, f: Filler) -> bool:
+    m = sent.mention_at.get(f.first)
+    return (m is not None and m["type"] == "LOC") or has(sent.words[f.first], _heads()["place"])
+
+
+def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
+    words = sent.words
+    n = len(words)
+    heads = _heads()["person"]
+    spec = ontology()["types"][t.type]
+    actor: list[Filler] = []
+    target: list[Filler] = []
+
+    # agent marker after the trigger: 'من قبل X', 'على يد X'
+    for j in range(i + 2, min(n, i + ARG_WINDOW + 4)):
+        if (words[j - 1].norm == "قبل" and words[j - 2].norm == "من") or words[j - 1].norm in ("يد", "ايدي"):
+            f = filler_at(sent, j, heads, triggers)
+            if f:
+                actor = coordinated(sent, f)
+                break
+
+    nxt = i + 1
+    f = filler_at(sent, nxt, heads, triggers) if nxt < n else None
+    if f is not None and (preps_before(sent, f) & {"ل", "ب"} or _is_place(sent, f)):
+        f = None                              # a prepositional phrase or a place, not a participant
+    if t.pos == "verb":
+        if f is not None:                     # VSO: the subject follows the verb
+            role = spec.get("verb_subject", "actor")
+            if role == "target":
+                target = coordinated(sent, f)
+            elif not actor:
+                actor = coordinated(sent, f)
+            nxt = (target or actor)[-1].last + 1
+            obj = filler_at(sent, nxt, heads, triggers) if nxt < n else None
+            if obj is not None and role == "actor" and not preps_before(sent, obj) & GOVERNING \
+                    and not _is_place(sent, obj):
+                target = coordinated(sent, obj)
+        if not actor:                         # SVO: 'أن البغدادي هرب', 'القوات ستتقدم'
+            actor = _subject_before(sent, i, triggers)
+    else:
+        if f is not None:                     # the genitive after a verbal noun
+            if spec.get("genitive", "actor") == "actor":
+                actor = actor or coordinated(sent, f)
+            else:
+                target = coordinated(sent, f)
+        if not actor and spec.get("genitive") == "target":
+            actor = _subject_before(sent, i, triggers, max_back=4, mentions_only=True)
+    if not target and t.type in ("ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"):
+        for j in range(i + 1, min(n, i + 6)):
+            if words[j].norm == "ضد":        # 'عمليات عسكرية ضد تنظيم داعش'
+                obj = filler_at(sent, j + 1, heads, triggers)
+                if obj is not None and not _is_place(sent, obj):
+                    target = [obj]
+                break
+
+    # places, by the preposition that governs them
+    origin = destination = location = None
+    for f in place_fillers(sent, i + 1, min(n, i + ARG_WINDOW + 2), triggers):
+        p = preps_before(sent, f)
+        if p & cue_set("destination_preps") or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
+            destination = destination or f
+        elif "من قبل" in p:
+            continue
+        elif p & cue_set("origin_preps"):
+            origin = origin or f
+        elif f.first == i + 1 and t.pos == "verb" and t.type in MOVEMENT:
+            origin = origin or f              # 'غادر الموصل'
+        else:
+            location = location or f
+    if location is None:
+        before = [f for f in place_fillers(sent, max(0, i - 6), i, triggers) if preps_before(sent, f) & {"في", "ب"}]
+        if before:
+            location = before[-1]
+    if t.type not in MOVEMENT | {"CONTROL_CHANGE", "CONSULT"}:
+        location = location or origin or destination
+        origin = destination = None
+    elif location is None:
+        location = (destination or origin) if t.type in ("MOBILIZE", "CONSULT") else (origin or destination)
+    return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 6,
+                    mentions_only: bool = False) -> list[Filler]:
+    """Nearest agentive mention (or head-noun chunk) before the trigger, not crossing a speech verb."""
+    words = sent.words
+    for j in range(i - 1, max(-1, i - 1 - max_back), -1):
+        w = words[j]
+        if has(w, verb_set("speech_verbs")):
+            break
+        start = next((a for a, b in sent.mention_end.items() if a <= j <= b), None)
+        if start is not None:
+            if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
+                return [mention_filler(sent, start)]
+            continue
+        if mentions_only or not has(w, _heads()["person"]):
+            continue
+        if j == 0 or w.punct.strip() or has(words[j - 1], cue_set("complementizers")) or words[j - 1].norm in ("و", "لكن"):
+            f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})
+            if f and f.last < i:
+                return [f]
+    return []
+
+
+# --- attribution -------------------------------------------------------------------------
+NAQL = frozenset(verb_forms("نقل", "ينقل"))    # 'نقلت وكالة X عن Y': X is the channel, Y the source
+
+
+def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
+    return dict(filler=f, via=via, rumour=has(sent.words[f.first], cue_set("rumour")))
+
+
+def _speaker_after(sent: Sentence, j: int) -> Filler | None:
+    """Who speaks: a mention or chunk right after a speech verb/cue at word j."""
+    words = sent.words
+    k = j + 1
+    while k < len(words) and (words[k].norm in ("ما", "ان") or has(words[k], verb_set("speech_verbs"))):
+        k += 1                               # 'وفق ما أفاد صحافي'
+    if k >= len(words) or has(words[k], cue_set("complementizers")) or words[k].punct.strip(" «»\"“”()"):
+        return None
+    if k in sent.mention_at:
+        return mention_filler(sent, k)
+    if words[k].norm in cue_set("chunk_stops") or has(words[k], cue_set("future")):
+        return None
+    return chunk(sent, k, max_words=6)
+
+
+def _speaker_before(sent: Sentence, j: int) -> Filler | None:
+    """Subject before a speech verb ('وكانت وزارة الدفاع الأمريكية (البنتاغون) رجحت')."""
+    words = sent.words
+    last = j - 1
+    if last < 0 or words[j].punct.strip(" ()"):
+        return None
+    first = last
+    while first > 0 and last - first < 5 and words[first - 1].norm not in cue_set("chunk_stops") \
+            and not words[first].punct.strip(" ()"):
+        first -= 1
+    for s in range(first, last + 1):
+        if s in sent.mention_at:
+            return mention_filler(sent, s)
+    if words[first].norm in cue_set("chunk_stops") or not has(words[first], _heads()["person"]):
+        return None
+    a, b = words[first].start, words[last].end
+    return Filler(a, b, sent.text[a:b], None, first, last)
+
+
+def _via_after(sent: Sentence, f: Filler) -> Filler | None:
+    """An outlet after the speaker: 'لوكالة فرانس برس', 'لـ«سكاي نيوز عربية»'."""
+    words = sent.words
+    for k in range(f.last + 1, min(len(words), f.last + 8)):
+        w = words[k]
+        if has(w, cue_set("complementizers")):
+            return None
+        if w.norm == "ل":
+            return chunk(sent, k + 1, max_words=4)
+        if proclitic(w.norm) == "ل" and has(w, _heads()["media"]):
+            c = chunk(sent, k, max_words=4)
+            if c:
+                lead = w.norm.index(next(x for x in w.keys if x in _heads()["media"]))
+                return Filler(w.start + lead, c.end, sent.text[w.start + lead:c.end], None, c.first, c.last)
+    return None
+
+
+def speech_source(sent: Sentence, j: int) -> dict | None:
+    """The source introduced by the speech verb or noun at word j, if one can be found."""
+    w = sent.words[j]
+    f = _speaker_after(sent, j)
+    via = None
+    if f is not None and has(w, NAQL):
+        for k in range(f.last + 1, min(len(sent.words), f.last + 6)):
+            if sent.words[k].norm == "عن" or has(sent.words[k], cue_set("speech_nouns")):
+                inner = _speaker_after(sent, k)
+                if inner is not None:
+                    f, via = inner, f
+                break
+    if f is None and has(w, verb_set("speech_verbs")):
+        f = _speaker_before(sent, j)
+    if f is None:
+        return None
+    return _source(sent, f, via or _via_after(sent, f))
+
+
+def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int | None]:
+    """(source dict, index of the speech cue) for the event at word i."""
+    words = sent.words
+    # 'وفق X', 'بحسب X', 'نقلا عن X' anywhere in the sentence
+    for j, w in enumerate(words):
+        n = phrase_at(words, j, cue_phrases("according_to"))
+        if n or has(w, cue_set("according_to")):
+            f = _speaker_after(sent, j + max(n, 1) - 1)
+            if f:
+                return _source(sent, f, None), j
+    # the closest speech verb or noun before the trigger, not across a clause break
+    for j in range(i - 1, -1, -1):
+        w = words[j]
+        if in_cues(words, j, "clause_breaks") and not (j + 1 < len(words) and has(words[j + 1], cue_set("complementizers"))):
+            break
+        if not (has(w, verb_set("speech_verbs")) or has(w, cue_set("speech_nouns"))):
+            continue
+        src = speech_source(sent, j)
+        if src is not None:
+            return src, j
+        if has(w, cue_set("continuation_verbs")) and carry.source:
+            return dict(carry.source), j
+    if carry.source and (carry.quote_depth > 0 or (words and has(words[0], cue_set("continuation_verbs")))):
+        return dict(carry.source), None
+    return None, None
+
+
+# --- modality ----------------------------------------------------------------------------
+def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
+    words = sent.words
+    c = cues()
+    w = words[i]
+    before = lambda n: range(max(0, i - n), i)  # noqa: E731
+    for j in before(c["negation_window"]):
+        if has(words[j], cue_set("negation_before")) and not (
+                j + 1 < len(words) and has(words[j + 1], cue_set("negation_exempt_next"))):
+            return "denied"
+    for j in range(i + 1, min(len(words), i + 4)):
+        if phrase_at(words, j, cue_phrases("negation_after")) or words[j].norm in cue_set("negation_after"):
+            return "denied"
+    for j in before(c["hypothetical_window"]):
+        if in_cues(words, j, "hypothetical"):
+            return "hypothetical"
+    if any(has(words[j], cue_set("hypothetical_near")) for j in before(2)):
+        return "hypothetical"
+    if any(words[j].norm in cue_set("hypothetical_after") for j in range(i + 1, min(len(words), i + 3))):
+        return "hypothetical"
+    if any(x.norm == "واما" for x in words) and any(has(words[j], cue_set("disjunction")) for j in before(3)):
+        return "hypothetical"
+    if t.type != "ACCUSE" and any(has(words[j], verb_set("accuse_verbs")) or has(words[j], cue_set("accuse_nouns"))
+                                  for j in range(0, i)):
         return "accused"
-    if toks & set(REPORTED_CUES):
+    purpose = t.pos == "noun" and w.norm != key and w.norm.lstrip("وف").startswith("ل") and not key.startswith("ل")
+    if t.future or purpose or any(in_cues(words, j, "future") for j in before(c["future_window"])) \
+            or any(words[j].norm in cue_set("future_after") for j in range(i + 1, min(len(words), i + 3))):
+        return "future"
+    if t.type != "REQUEST" and any(has(words[j], verb_set("request_verbs")) for j in before(6)):
+        return "future"
+    if source and source.get("rumour"):
         return "reported"
+    if any(in_cues(words, j, "rumour") for j in before(c["rumour_window"])):
+        return "reported"
+    if source:
+        return "claimed"
     return "asserted"
 
 
-def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int,
-                            mentions: list[dict], run_id: str) -> list[dict]:
-    lex = trigger_lexicon()
-    spans = tokenize(text, s_start, s_end)
-    norm = [normalize(text[a:b]) for a, b in spans]
+# --- one sentence ------------------------------------------------------------------------
+def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
+                     run_id: str, published: dt.date | None, carry: Carry) -> list[dict]:
+    sent = analyse(text, s_start, s_end, mentions)
+    found = find_triggers(sent)
     out = []
-    for i, tok in enumerate(norm):
-        hit = next((lex[k] for k in clitic_keys(tok) if k in lex), None)
-        if not hit:
-            continue
-        etype, mode = hit
-        t_start, t_end = spans[i]
-        before = [m for m in mentions if m["end"] <= t_start and m["type"] in ("PERSON", "ORG")]
-        after = [m for m in mentions if m["start"] >= t_end]
-        actor = before[-1] if before else None
-        locs = [m for m in after if m["type"] == "LOC"]
-        out.append(dict(
-            event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
-            sentence_idx=s_idx, start=s_start, end=s_end, trigger=text[t_start:t_end],
-            trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
-            actor_entity_ids=[actor["entity_id"]] if actor else [], actor_text=actor["surface"] if actor else None,
-            target_entity_ids=[], target_text=None,
-            location_entity_id=locs[0]["entity_id"] if locs else None,
-            location_text=locs[0]["surface"] if locs else None,
-            origin_entity_id=None, origin_text=None, destination_entity_id=None, destination_text=None,
-            event_date=None, date_precision="unknown", date_text=None, quantities=[],
-            source_entity_id=None, source_text=None, via_text=None,
-            modality=sentence_modality(norm, i), confidence=0.5, method="lexicon",
-            cluster_id=None, n_sources=None, run_id=run_id))
+    if found:
+        trig_idx = {i for i, _, _ in found}
+        times = find_times(sent.words)
+        time_words = {k for e in times for k in range(e.first, e.last + 1)}
+        quantities = find_quantities(sent.words, time_words)
+        for i, t, key in found:
+            out.append(_event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times,
+                                  quantities, published, carry, run_id))
+    _update_carry(sent, carry)
     return out
+
+
+def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times, quantities, published,
+               carry, run_id) -> dict:
+    w = sent.words[i]
+    t_start, t_end = _trigger_span(sent.text, w, key)
+    args = arguments(sent, i, t, trig_idx)
+    source, cue_idx = attribution(sent, i, carry)
+    mod = modality(sent, i, t, key, source, cue_idx)
+    mode = t.mode or _mode_from_cues(sent, i, t)
+    # time: nearest expression that dates the event, not the statement ('قال يوم الخميس إن ...')
+    eligible = [e for e in times if cue_idx is None or e.first > cue_idx and not _before_complementizer(sent, cue_idx, e.first, i)]
+    near = sorted(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i)))
+    expr = near[0] if near and min(abs(near[0].first - i), abs(near[0].last - i)) <= 12 else None
+    date, precision = resolve(expr, published) if expr else (None, "unknown")
+    qs = []
+    for a, b, q in quantities:
+        if abs(a - i) <= 8 or abs(b - i) <= 8:
+            kind = q["kind"]
+            if t.type == "CASUALTIES" and kind in ("people", "troops", "count"):
+                kind = t.mode or "killed"
+            elif t.type == "MOBILIZE" and kind in ("people", "count") and t.mode == "troops":
+                kind = "troops"
+            qs.append(dict(q, kind=kind, text=sent.text[sent.words[a].start:sent.words[b].end]))
+    if t.type == "CASUALTIES" and not args["target"] and qs:
+        a = next(x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"])
+        args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
+    etype = t.type
+    if etype == "ESCAPE" and t.mode in ("leave", "flee") and _civilian_movers(sent, i):
+        etype, mode = "EVACUATE", "civilians"
+    src = source["filler"] if source else None
+    via = source.get("via") if source else None
+    actor, target = args["actor"], args["target"]
+    conf = 0.5 + 0.15 * bool(actor) + 0.1 * bool(args["location"] or args["origin"] or args["destination"]) \
+        + 0.1 * (t.pos == "verb" or bool(t.context.require_near or t.context.require_next)) + 0.1 * bool(src)
+    return dict(
+        event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
+        sentence_idx=s_idx, start=s_start, end=s_end, trigger=sent.text[t_start:t_end],
+        trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
+        actor_entity_ids=[f.entity_id for f in actor if f.entity_id],
+        actor_text=LIST_SEP.join(f.text for f in actor) or None,
+        target_entity_ids=[f.entity_id for f in target if f.entity_id],
+        target_text=LIST_SEP.join(f.text for f in target) or None,
+        **_place("location", args["location"]), **_place("origin", args["origin"]),
+        **_place("destination", args["destination"]),
+        event_date=date, date_precision=precision,
+        date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
+        quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
+        via_text=via.text if via else None, modality=mod, confidence=round(min(conf, 0.95), 2), method=METHOD,
+        cluster_id=None, n_sources=None, run_id=run_id)
+
+
+def _place(role: str, f: Filler | None) -> dict:
+    return {f"{role}_entity_id": f.entity_id if f else None, f"{role}_text": f.text if f else None}
+
+
+def _trigger_span(text: str, w: Word, key: str) -> tuple[int, int]:
+    """Trigger span inside its word: proclitics (و ف ب ل) left out, the article ال kept."""
+    pos = w.norm.find(key)
+    if pos < 0:                              # key restored a teh marbuta: 'حملته' -> 'حمله'
+        pos = w.norm.find(key[:-1])
+    if pos < 0:
+        return w.start, w.end
+    if pos >= 2 and w.norm[pos - 2:pos] == "ال":
+        pos -= 2
+    consumed = 0                             # normalised chars -> surface chars (tashkeel, tatweel)
+    for idx, ch in enumerate(text[w.start:w.end]):
+        if consumed >= pos:
+            return w.start + idx, w.end
+        consumed += len(_norm(ch))
+    return w.start, w.end
+
+
+def _before_complementizer(sent: Sentence, cue: int, pos: int, trig: int) -> bool:
+    """True when `pos` sits in the speech clause: after the speech cue but before its 'أن/إن' and the trigger."""
+    comp = next((k for k in range(cue + 1, trig) if has(sent.words[k], cue_set("complementizers"))), None)
+    return comp is not None and pos < comp
+
+
+def _mode_from_cues(sent: Sentence, i: int, t: Trigger) -> str | None:
+    mode_cues = ontology()["types"][t.type].get("mode_cues", {})
+    window = sent.words[max(0, i - 3):i + 4]
+    for mode, words in mode_cues.items():
+        values = {normalize(x) for x in words}
+        if any(has(w, values) for w in window):
+            return mode
+    return None
+
+
+def _civilian_movers(sent: Sentence, i: int) -> bool:
+    """An escape/leave whose movers are civilians ('دعت المدنيين إلى الخروج'): an evacuation."""
+    window = sent.words[max(0, i - 8):i + 3]
+    heads = _heads()
+    return any(has(w, heads["civilian"]) for w in window) and not any(has(w, heads["militant"]) for w in window)
+
+
+def _update_carry(sent: Sentence, carry: Carry) -> None:
+    """Remember the sentence's last speaker and whether a quote is still open at its end."""
+    for j, w in enumerate(sent.words):
+        if has(w, verb_set("speech_verbs")):
+            src = speech_source(sent, j)
+            if src is not None:
+                carry.source = src
+    if sent.words:
+        span = sent.text[sent.words[0].start:sent.words[-1].end + 2]
+        carry.quote_depth = max(0, carry.quote_depth + sum(span.count(q) for q in OPEN_QUOTES)
+                                - sum(span.count(q) for q in CLOSE_QUOTES))
+
+
+# --- public API ----------------------------------------------------------------------------
+def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int,
+                            mentions: list[dict], run_id: str, *, published: dt.date | None = None,
+                            carry: Carry | None = None) -> list[dict]:
+    """Events of one sentence (text[s_start:s_end]); `carry` hands attribution to the next sentence."""
+    return _sentence_events(article_id, text, s_idx, s_start, s_end, mentions, run_id, published,
+                            carry if carry is not None else Carry())
 
 
 def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
                    run_id: str) -> pl.DataFrame:
     schema = pl.from_arrow(SCHEMAS["events"].empty_table()).schema
-    texts = dict(articles.select("article_id", "text").iter_rows())
+    if sentences.is_empty():
+        return pl.DataFrame(schema=schema)
+    meta = {r["article_id"]: r for r in articles.select("article_id", "text", "published_date").iter_rows(named=True)}
     mentions: dict[tuple[str, int], list[dict]] = {}
-    for m in entities.iter_rows(named=True):
+    for m in entities.select("article_id", "sentence_idx", "start", "end", "surface", "type",
+                             "entity_id").iter_rows(named=True):
         mentions.setdefault((m["article_id"], m["sentence_idx"]), []).append(m)
-    rows = []
-    for aid, s_idx, s, e in sentences.select("article_id", "sentence_idx", "start", "end").iter_rows():
-        rows.extend(extract_sentence_events(aid, texts[aid], s_idx, s, e, mentions.get((aid, s_idx), []), run_id))
-    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    cols = ["article_id", "sentence_idx", "start", "end"]
+    has_par = "paragraph_idx" in sentences.columns
+    rows: list[dict] = []
+    carry, current = Carry(), None
+    for r in sentences.sort("article_id", "sentence_idx").select(cols + (["paragraph_idx"] if has_par else [])).iter_rows(named=True):
+        aid = r["article_id"]
+        art = meta.get(aid)
+        if art is None:
+            continue
+        if aid != current:
+            carry, current = Carry(), aid
+        par = r.get("paragraph_idx")
+        if carry.paragraph is not None and par != carry.paragraph:
+            carry.quote_depth = 0            # a quote does not run across paragraphs
+        carry.paragraph = par
+        rows.extend(_sentence_events(aid, art["text"], r["sentence_idx"], r["start"], r["end"],
+                                     mentions.get((aid, r["sentence_idx"]), []), run_id,
+                                     art["published_date"], carry))
+    events = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    return cluster_events(events)
+
+
+# --- cross-article coreference ---------------------------------------------------------------
+def _place_key(r: dict) -> str | None:
+    for role in ("location", "origin", "destination"):
+        if r[f"{role}_entity_id"]:
+            return r[f"{role}_entity_id"]
+    for role in ("location", "origin", "destination"):
+        if r[f"{role}_text"]:
+            return "t:" + normalize(r[f"{role}_text"]).replace("ال", "")
+    return None
+
+
+def _actor_keys(r: dict) -> set[str]:
+    keys = set(r["actor_entity_ids"] or [])
+    if not keys and r["actor_text"]:
+        keys = {"t:" + normalize(x).replace("ال", "") for x in r["actor_text"].split(LIST_SEP)}
+    return keys
+
+
+def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
+    """cluster_id shared by events of the same type, place, compatible date and actor across articles.
+
+    Events without a place form their own cluster. A claim and its denial stay separate rows
+    (they are separate mentions) but may share a cluster. n_sources counts the distinct
+    (article, source) pairs behind the cluster.
+    """
+    if events.is_empty():
+        return events
+    rows = events.to_dicts()
+    parent = list(range(len(rows)))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    groups: dict[tuple, list[int]] = {}
+    for k, r in enumerate(rows):
+        place = _place_key(r)
+        if place:
+            groups.setdefault((r["event_type"], place), []).append(k)
+    for members in groups.values():
+        for a_pos, a in enumerate(members):
+            ra = rows[a]
+            for b in members[a_pos + 1:]:
+                rb = rows[b]
+                if ra["article_id"] == rb["article_id"]:
+                    continue
+                da, db = ra["event_date"], rb["event_date"]
+                if da and db and abs((da - db).days) > 1:
+                    continue
+                ka, kb = _actor_keys(ra), _actor_keys(rb)
+                if ka and kb and not ka & kb:
+                    continue
+                parent[find(a)] = find(b)
+    clusters: dict[int, list[int]] = {}
+    for k in range(len(rows)):
+        clusters.setdefault(find(k), []).append(k)
+    for members in clusters.values():
+        cid = stable_id("clu", min(rows[k]["event_id"] for k in members))
+        n = len({(rows[k]["article_id"], normalize(rows[k]["source_text"] or "")) for k in members})
+        for k in members:
+            rows[k]["cluster_id"], rows[k]["n_sources"] = cid, n
+    return pl.DataFrame(rows, schema=events.schema)
 
 
 @task(name="extract-events")
