@@ -32,6 +32,8 @@ class Context:
     exclude_next: frozenset = frozenset()
     exclude_forms: frozenset = frozenset()
     window: int = 3
+    prev_window: int = 1
+    next_window: int = 1
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def noun_forms(noun: str) -> list[str]:
 
 
 def _norm_set(values) -> frozenset:
-    return frozenset(normalize(v) for v in values or ())
+    """Normalised cue stems; '@PERSON'-style entity-type cues are kept as written."""
+    return frozenset(v if v.startswith("@") else normalize(v) for v in values or ())
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +93,8 @@ def trigger_index() -> dict[str, tuple[Trigger, ...]]:
             raise ValueError(f"event_ontology.json: trigger entry of unknown type {entry['type']!r}")
         ctx = Context(_norm_set(entry.get("require_near")), _norm_set(entry.get("require_next")),
                       _norm_set(entry.get("exclude_prev")), _norm_set(entry.get("exclude_next")),
-                      _norm_set(entry.get("exclude_forms")), int(entry.get("window", 3)))
+                      _norm_set(entry.get("exclude_forms")), int(entry.get("window", 3)),
+                      int(entry.get("prev_window", 1)), int(entry.get("next_window", 1)))
         for past, present in entry.get("verbs", []):
             for form, fut in verb_forms(past, present).items():
                 index.setdefault(form, []).append(Trigger(entry["type"], entry.get("mode"), "verb",

@@ -34,7 +34,7 @@ from tasks.event_time import find_quantities, find_times, resolve
 from tasks.segment import tokenize
 
 METHOD = "lexicon-rules-v1"
-MERGE_GAP = 3                 # same-type triggers at most this many words apart are one event
+MERGE_GAP = 3                 # same-type triggers at most this many words apart (no punctuation between) are one event
 ARG_WINDOW = 10               # words after the trigger searched for arguments
 LIST_SEP = "؛ "               # joins several actor/target surfaces in *_text columns
 MOVEMENT = {"ESCAPE", "EVACUATE", "RETREAT", "MOBILIZE"}
@@ -138,21 +138,31 @@ def in_cues(words: list[Word], i: int, name: str) -> bool:
 
 
 # --- triggers --------------------------------------------------------------------------
-def context_ok(t: Trigger, words: list[Word], i: int) -> bool:
+def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
     c = t.context
-    w = words[i]
-    if c.exclude_forms and (w.norm in c.exclude_forms or w.keys[min(1, len(w.keys) - 1)] in c.exclude_forms):
+    words = sent.words
+    if c.exclude_forms and any(k in c.exclude_forms for k in words[i].keys):
         return False
-    if c.exclude_prev and i > 0 and has(words[i - 1], c.exclude_prev):
+    if c.exclude_prev and any(has(x, c.exclude_prev) for x in words[max(0, i - c.prev_window):i]):
         return False
-    if c.exclude_next and i + 1 < len(words) and has(words[i + 1], c.exclude_next):
+    if c.exclude_next and any(has(x, c.exclude_next) for x in words[i + 1:i + 1 + c.next_window]):
         return False
     if c.require_next and not any(has(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
         return False
-    if c.require_near and not any(has(x, c.require_near)
-                                  for x in words[max(0, i - c.window):i] + words[i + 1:i + 1 + c.window]):
-        return False
+    if c.require_near:
+        lo, hi = max(0, i - c.window), min(len(words), i + 1 + c.window)
+        if not any(has(words[j], c.require_near) or _mention_type(sent, j) in c.require_near
+                   for j in range(lo, hi) if j != i):
+            return False
     return True
+
+
+def _mention_type(sent: Sentence, j: int) -> str | None:
+    """'@TYPE' of the entity mention covering word j (for '@PERSON'-style context cues)."""
+    if j not in sent.covered:
+        return None
+    start = max(a for a in sent.mention_at if a <= j)
+    return "@" + sent.mention_at[start]["type"]
 
 
 def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
@@ -167,12 +177,13 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         if not hit:
             continue
         key, cands = hit
-        t = next((c for c in cands if context_ok(c, words, i)), None)
+        t = next((c for c in cands if context_ok(c, sent, i)), None)
         if t is None:
             continue
         if t.pos == "verb" and not t.future and i > 0 and words[i - 1].norm in RELATIVES and key[0] in "يتنا":
             continue                         # habitual description: 'التحالف الذي يحارب'
-        if found and found[-1][1].type == t.type and i - found[-1][0] <= MERGE_GAP:
+        if found and found[-1][1].type == t.type and i - found[-1][0] <= MERGE_GAP \
+                and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
             j, prev, pkey = found[-1]
             if prev.mode is None and t.mode is not None:
                 found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context), pkey)
@@ -578,7 +589,7 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
         a = next(x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"])
         args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
     etype = t.type
-    if etype == "ESCAPE" and t.mode in ("leave", "flee") and _civilian_movers(sent, i):
+    if etype == "ESCAPE" and t.mode in ("leave", "flee", "transfer") and _civilian_movers(sent, i):
         etype, mode = "EVACUATE", "civilians"
     src = source["filler"] if source else None
     via = source.get("via") if source else None
@@ -640,10 +651,24 @@ def _mode_from_cues(sent: Sentence, i: int, t: Trigger) -> str | None:
 
 
 def _civilian_movers(sent: Sentence, i: int) -> bool:
-    """An escape/leave whose movers are civilians ('دعت المدنيين إلى الخروج'): an evacuation."""
-    window = sent.words[max(0, i - 8):i + 3]
+    """Whether the people leaving are civilians ('دعت المدنيين إلى الخروج'), making it an evacuation.
+
+    The first human noun decides: after a request verb ('تنصح سكان الرمادي بمغادرتها') its
+    object, otherwise the leftmost one in the eight words before the trigger.
+    """
+    words = sent.words
+    lo = max(0, i - 8)
+    for j in range(i - 1, lo - 1, -1):
+        if has(words[j], verb_set("request_verbs")):
+            lo = j + 1
+            break
     heads = _heads()
-    return any(has(w, heads["civilian"]) for w in window) and not any(has(w, heads["militant"]) for w in window)
+    for w in words[lo:i + 2]:
+        if has(w, heads["militant"]):
+            return False
+        if has(w, heads["civilian"]):
+            return True
+    return False
 
 
 def _update_carry(sent: Sentence, carry: Carry) -> None:
@@ -681,14 +706,18 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     cols = ["article_id", "sentence_idx", "start", "end"]
     has_par = "paragraph_idx" in sentences.columns
     rows: list[dict] = []
-    carry, current = Carry(), None
+    carry, current, seen = Carry(), None, set()
     for r in sentences.sort("article_id", "sentence_idx").select(cols + (["paragraph_idx"] if has_par else [])).iter_rows(named=True):
         aid = r["article_id"]
         art = meta.get(aid)
         if art is None:
             continue
         if aid != current:
-            carry, current = Carry(), aid
+            carry, current, seen = Carry(), aid, set()
+        key = _norm(art["text"][r["start"]:r["end"]])
+        if key in seen:                      # a line printed twice (repeated headline, caption)
+            continue
+        seen.add(key)
         par = r.get("paragraph_idx")
         if carry.paragraph is not None and par != carry.paragraph:
             carry.quote_depth = 0            # a quote does not run across paragraphs
