@@ -40,6 +40,7 @@ LIST_SEP = "؛ "               # joins several actor/target surfaces in *_text c
 MOVEMENT = {"ESCAPE", "EVACUATE", "RETREAT", "MOBILIZE"}
 AGENTIVE = {"PERSON", "ORG", "NORP", "LOC"}    # LOC: states and capitals act ('واشنطن سترسل')
 OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
+PURPOSE_TYPES = {"CONTROL_CHANGE", "EVACUATE", "ESCAPE", "MOBILIZE", "RETREAT", "CONSULT", "AID"}
 RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"}
 
 _norm = lru_cache(maxsize=500_000)(normalize)
@@ -409,18 +410,36 @@ def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
 
 
 def _speaker_after(sent: Sentence, j: int) -> Filler | None:
-    """Who speaks: a mention or chunk right after a speech verb/cue at word j."""
+    """Who speaks: a mention or a head-noun chunk right after a speech verb/cue at word j."""
     words = sent.words
     k = j + 1
-    while k < len(words) and (words[k].norm in ("ما", "ان") or has(words[k], verb_set("speech_verbs"))):
+    while k < len(words) and (words[k].norm == "ما" or has(words[k], verb_set("speech_verbs"))):
         k += 1                               # 'وفق ما أفاد صحافي'
     if k >= len(words) or has(words[k], cue_set("complementizers")) or words[k].punct.strip(" «»\"“”()"):
         return None
     if k in sent.mention_at:
         return mention_filler(sent, k)
-    if words[k].norm in cue_set("chunk_stops") or has(words[k], cue_set("future")):
-        return None
-    return chunk(sent, k, max_words=6)
+    if not has(words[k], _heads()["person"]) or words[k].norm in cue_set("chunk_stops"):
+        return None                          # 'قال فيها', 'يوضح السياسة': no speaker here
+    return speaker_chunk(sent, k)
+
+
+def speaker_chunk(sent: Sentence, k: int) -> Filler:
+    """A speaker's noun phrase: crosses 'في/باسم/من' into an institution ('مسؤول في وزارة الدفاع')."""
+    words = sent.words
+    last = k
+    stops = cue_set("chunk_stops") - {"في", "من"}
+    for j in range(k + 1, min(len(words), k + 9)):
+        w = words[j]
+        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or has(w, cue_set("complementizers"))
+                or has(w, cue_set("speech_nouns")) or w.norm.isdigit() or w.norm == "ل"):
+            break
+        if w.norm in ("في", "من") and not (j + 1 < len(words) and (has(words[j + 1], _heads()["person"])
+                                                                   or j + 1 in sent.mention_at)):
+            break
+        last = j
+    a, b = words[k].start, words[last].end
+    return Filler(a, b, sent.text[a:b], None, k, last)
 
 
 def _speaker_before(sent: Sentence, j: int) -> Filler | None:
@@ -461,21 +480,30 @@ def _via_after(sent: Sentence, f: Filler) -> Filler | None:
 
 def speech_source(sent: Sentence, j: int) -> dict | None:
     """The source introduced by the speech verb or noun at word j, if one can be found."""
-    w = sent.words[j]
+    words = sent.words
+    w = words[j]
+    is_verb = has(w, verb_set("speech_verbs"))
+    if not is_verb and not any(has(x, cue_set("complementizers")) or x.norm == "عن" for x in words[j + 1:j + 8]):
+        return None                          # a speech noun that introduces no content ('شبه بيان قسد')
     f = _speaker_after(sent, j)
     via = None
     if f is not None and has(w, NAQL):
-        for k in range(f.last + 1, min(len(sent.words), f.last + 6)):
-            if sent.words[k].norm == "عن" or has(sent.words[k], cue_set("speech_nouns")):
+        for k in range(f.last + 1, min(len(words), f.last + 6)):
+            if words[k].norm == "عن" or has(words[k], cue_set("speech_nouns")):
                 inner = _speaker_after(sent, k)
                 if inner is not None:
                     f, via = inner, f
                 break
-    if f is None and has(w, verb_set("speech_verbs")):
+    if f is None and is_verb:
         f = _speaker_before(sent, j)
     if f is None:
         return None
     return _source(sent, f, via or _via_after(sent, f))
+
+
+def _in_quote(sent: Sentence, i: int) -> bool:
+    span = sent.text[sent.words[0].start:sent.words[i].start]
+    return sum(span.count(q) for q in OPEN_QUOTES) > sum(span.count(q) for q in CLOSE_QUOTES)
 
 
 def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int | None]:
@@ -488,21 +516,49 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
             f = _speaker_after(sent, j + max(n, 1) - 1)
             if f:
                 return _source(sent, f, None), j
-    # the closest speech verb or noun before the trigger, not across a clause break
+    # a headline 'علاوي: البغدادي والظواهري يتفاوضان'
+    colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
+    if colon is not None and colon <= i and (has(words[0], _heads()["person"]) or 0 in sent.mention_at):
+        a, b = words[0].start, words[colon - 1].end
+        return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
+    # the closest speech verb or noun before the trigger, not across a clause break (unless quoted)
+    quoted = _in_quote(sent, i)
     for j in range(i - 1, -1, -1):
         w = words[j]
-        if in_cues(words, j, "clause_breaks") and not (j + 1 < len(words) and has(words[j + 1], cue_set("complementizers"))):
-            break
-        if not (has(w, verb_set("speech_verbs")) or has(w, cue_set("speech_nouns"))):
+        if not quoted and in_cues(words, j, "clause_breaks") \
+                and not (j + 1 < len(words) and has(words[j + 1], cue_set("complementizers"))):
+            return None, None
+        speech = has(w, verb_set("speech_verbs")) or has(w, cue_set("speech_nouns"))
+        cont = has(w, cue_set("continuation_verbs"))
+        if not (speech or cont):
             continue
-        src = speech_source(sent, j)
+        src = speech_source(sent, j) if speech else None
         if src is not None:
             return src, j
-        if has(w, cue_set("continuation_verbs")) and carry.source:
-            return dict(carry.source), j
-    if carry.source and (carry.quote_depth > 0 or (words and has(words[0], cue_set("continuation_verbs")))):
+        if j <= 1 or cont:                   # 'وأضاف أن', 'مضيفا أن': the last speaker goes on
+            prev = _last_speaker(sent, j, carry)
+            if prev is not None:
+                return prev, j
+    # a speech verb after the event: '..., قال رسول'
+    for j in range(i + 1, len(words)):
+        if has(words[j], verb_set("speech_verbs")) and words[j].punct.strip():
+            src = speech_source(sent, j)
+            if src is not None:
+                return src, j
+            break
+    if carry.source and carry.quote_depth > 0:
         return dict(carry.source), None
     return None, None
+
+
+def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
+    """The speaker of an earlier speech cue in the sentence, else the one carried from before."""
+    for k in range(j - 1, -1, -1):
+        if has(sent.words[k], verb_set("speech_verbs")):
+            src = speech_source(sent, k)
+            if src is not None:
+                return src
+    return dict(carry.source) if carry.source else None
 
 
 # --- modality ----------------------------------------------------------------------------
@@ -513,7 +569,8 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     before = lambda n: range(max(0, i - n), i)  # noqa: E731
     for j in before(c["negation_window"]):
         if has(words[j], cue_set("negation_before")) and not (
-                j + 1 < len(words) and has(words[j + 1], cue_set("negation_exempt_next"))):
+                j + 1 < len(words) and has(words[j + 1], cue_set("negation_exempt_next"))) \
+                and not any(has(x, cue_set("negation_cancel")) for x in words[j + 1:i]):
             return "denied"
     for j in range(i + 1, min(len(words), i + 4)):
         if phrase_at(words, j, cue_phrases("negation_after")) or words[j].norm in cue_set("negation_after"):
@@ -523,26 +580,36 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
             return "hypothetical"
     if any(has(words[j], cue_set("hypothetical_near")) for j in before(2)):
         return "hypothetical"
-    if any(words[j].norm in cue_set("hypothetical_after") for j in range(i + 1, min(len(words), i + 3))):
+    if any(has(words[j], cue_set("hypothetical_after")) for j in _after(words, i, 4)):
         return "hypothetical"
     if any(x.norm == "واما" for x in words) and any(has(words[j], cue_set("disjunction")) for j in before(3)):
         return "hypothetical"
     if t.type != "ACCUSE" and any(has(words[j], verb_set("accuse_verbs")) or has(words[j], cue_set("accuse_nouns"))
                                   for j in range(0, i)):
         return "accused"
-    purpose = t.pos == "noun" and w.norm != key and w.norm.lstrip("وف").startswith("ل") and not key.startswith("ل")
+    # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
+    purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
+        and not w.norm.lstrip("وف").startswith("لل")
     if t.future or purpose or any(in_cues(words, j, "future") for j in before(c["future_window"])) \
-            or any(words[j].norm in cue_set("future_after") for j in range(i + 1, min(len(words), i + 3))):
+            or any(has(words[j], cue_set("future_after")) for j in _after(words, i, 5)):
         return "future"
-    if t.type != "REQUEST" and any(has(words[j], verb_set("request_verbs")) for j in before(6)):
+    if t.type != "REQUEST" and any(has(words[j], verb_set("request_verbs")) for j in before(10)):
         return "future"
     if source and source.get("rumour"):
         return "reported"
-    if any(in_cues(words, j, "rumour") for j in before(c["rumour_window"])):
+    if any(in_cues(words, j, "rumour") for j in before(c["rumour_window"]) if cue_idx is None or j > cue_idx):
         return "reported"
     if source:
         return "claimed"
     return "asserted"
+
+
+def _after(words: list[Word], i: int, n: int) -> range:
+    """Up to n words after word i, stopping at punctuation."""
+    end = i + 1
+    while end < min(len(words), i + 1 + n) and not words[end].punct.strip():
+        end += 1
+    return range(i + 1, end)
 
 
 # --- one sentence ------------------------------------------------------------------------
