@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import polars as pl
@@ -59,6 +59,7 @@ class Word:
 class Carry:
     """Attribution state handed from one sentence to the next within an article."""
     source: dict | None = None
+    source_paragraph: int | None = None
     quote_depth: int = 0
     paragraph: int | None = None
 
@@ -158,6 +159,12 @@ def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
     return True
 
 
+def _nominal(norm: str) -> bool:
+    """A word carrying the article or a preposition cannot be a finite verb."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    return n.startswith(("ال", "لل")) or proclitic(norm) in ("ب", "ل")
+
+
 def _mention_type(sent: Sentence, j: int) -> str | None:
     """'@TYPE' of the entity mention covering word j (for '@PERSON'-style context cues)."""
     if j not in sent.covered:
@@ -181,6 +188,8 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         t = next((c for c in cands if context_ok(c, sent, i)), None)
         if t is None:
             continue
+        if t.pos == "verb" and _nominal(w.norm):
+            t = replace(t, pos="noun")       # 'لطرد', 'الطرد': the verbal noun spelled like the verb
         if t.pos == "verb" and not t.future and i > 0 and words[i - 1].norm in RELATIVES and key[0] in "يتنا":
             continue                         # habitual description: 'التحالف الذي يحارب'
         if found and found[-1][1].type == t.type and i - found[-1][0] <= MERGE_GAP \
@@ -419,9 +428,23 @@ def _speaker_after(sent: Sentence, j: int) -> Filler | None:
         return None
     if k in sent.mention_at:
         return mention_filler(sent, k)
-    if not has(words[k], _heads()["person"]) or words[k].norm in cue_set("chunk_stops"):
-        return None                          # 'قال فيها', 'يوضح السياسة': no speaker here
-    return speaker_chunk(sent, k)
+    if has(words[k], _heads()["person"]):
+        return speaker_chunk(sent, k)
+    return _name_before_content(sent, k)
+
+
+def _name_before_content(sent: Sentence, k: int) -> Filler | None:
+    """An unknown name between a speech verb and its content: 'وكشف الطليباوي عن', 'قال رسول: إن'."""
+    words = sent.words
+    for end in range(k, min(len(words), k + 3)):
+        w = words[end]
+        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.keys) or has(w, cue_set("complementizers")):
+            return None                      # 'قال فيها', 'أكد أن'
+        nxt = words[end + 1] if end + 1 < len(words) else None
+        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in ("عن", "في", "ل") or has(nxt, cue_set("complementizers")):
+            a, b = words[k].start, w.end
+            return Filler(a, b, sent.text[a:b], None, k, end)
+    return None
 
 
 def speaker_chunk(sent: Sentence, k: int) -> Filler:
@@ -453,7 +476,8 @@ def _speaker_before(sent: Sentence, j: int) -> Filler | None:
             and not words[first].punct.strip(" ()"):
         first -= 1
     for s in range(first, last + 1):
-        if s in sent.mention_at:
+        m = sent.mention_at.get(s)
+        if m is not None and (m["type"] in ("PERSON", "ORG", "NORP") or sent.mention_end[s] == last):
             return mention_filler(sent, s)
     if words[first].norm in cue_set("chunk_stops") or not has(words[first], _heads()["person"]):
         return None
@@ -482,7 +506,7 @@ def speech_source(sent: Sentence, j: int) -> dict | None:
     """The source introduced by the speech verb or noun at word j, if one can be found."""
     words = sent.words
     w = words[j]
-    is_verb = has(w, verb_set("speech_verbs"))
+    is_verb = has(w, verb_set("speech_verbs")) or has(w, cue_set("continuation_verbs"))
     if not is_verb and not any(has(x, cue_set("complementizers")) or x.norm == "عن" for x in words[j + 1:j + 8]):
         return None                          # a speech noun that introduces no content ('شبه بيان قسد')
     f = _speaker_after(sent, j)
@@ -518,7 +542,9 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
                 return _source(sent, f, None), j
     # a headline 'علاوي: البغدادي والظواهري يتفاوضان'
     colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
-    if colon is not None and colon <= i and (has(words[0], _heads()["person"]) or 0 in sent.mention_at):
+    if colon is not None and colon <= min(i, 3) and not any(
+            has(x, verb_set("speech_verbs")) or has(x, cue_set("continuation_verbs")) or x.norm in cue_set("chunk_stops")
+            for x in words[:colon]):
         a, b = words[0].start, words[colon - 1].end
         return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
     # the closest speech verb or noun before the trigger, not across a clause break (unless quoted)
@@ -532,20 +558,15 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
         cont = has(w, cue_set("continuation_verbs"))
         if not (speech or cont):
             continue
-        src = speech_source(sent, j) if speech else None
+        src = speech_source(sent, j)
         if src is not None:
             return src, j
-        if j <= 1 or cont:                   # 'وأضاف أن', 'مضيفا أن': the last speaker goes on
+        nxt = words[j + 1] if j + 1 < len(words) else None
+        if j <= 1 or cont or j + 1 == i or (nxt is not None and has(nxt, cue_set("complementizers"))):
+            # a speech verb with a pronoun subject ('وأضاف أن', 'مضيفا أن', 'أقر بمقتل'): the last speaker goes on
             prev = _last_speaker(sent, j, carry)
             if prev is not None:
                 return prev, j
-    # a speech verb after the event: '..., قال رسول'
-    for j in range(i + 1, len(words)):
-        if has(words[j], verb_set("speech_verbs")) and words[j].punct.strip():
-            src = speech_source(sent, j)
-            if src is not None:
-                return src, j
-            break
     if carry.source and carry.quote_depth > 0:
         return dict(carry.source), None
     return None, None
@@ -593,8 +614,9 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     if t.future or purpose or any(in_cues(words, j, "future") for j in before(c["future_window"])) \
             or any(has(words[j], cue_set("future_after")) for j in _after(words, i, 5)):
         return "future"
-    if t.type != "REQUEST" and any(has(words[j], verb_set("request_verbs")) for j in before(10)):
-        return "future"
+    if t.type != "REQUEST" and any(has(words[j], verb_set("request_verbs")) and not any(
+            has(x, cue_set("complementizers")) for x in words[j + 1:i]) for j in before(10)):
+        return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
     if any(in_cues(words, j, "rumour") for j in before(c["rumour_window"]) if cue_idx is None or j > cue_idx):
@@ -744,7 +766,7 @@ def _update_carry(sent: Sentence, carry: Carry) -> None:
         if has(w, verb_set("speech_verbs")):
             src = speech_source(sent, j)
             if src is not None:
-                carry.source = src
+                carry.source, carry.source_paragraph = src, carry.paragraph
     if sent.words:
         span = sent.text[sent.words[0].start:sent.words[-1].end + 2]
         carry.quote_depth = max(0, carry.quote_depth + sum(span.count(q) for q in OPEN_QUOTES)
@@ -788,6 +810,8 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
         par = r.get("paragraph_idx")
         if carry.paragraph is not None and par != carry.paragraph:
             carry.quote_depth = 0            # a quote does not run across paragraphs
+            if carry.source_paragraph is not None and par is not None and par - carry.source_paragraph > 1:
+                carry.source = None          # a speaker carries into the next paragraph only
         carry.paragraph = par
         rows.extend(_sentence_events(aid, art["text"], r["sentence_idx"], r["start"], r["end"],
                                      mentions.get((aid, r["sentence_idx"]), []), run_id,
