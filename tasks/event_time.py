@@ -266,7 +266,7 @@ def find_quantities(words, skip: set[int]) -> list[tuple[int, int, dict]]:
         if j >= len(words):
             break
         noun = words[j]
-        kind = next((kinds[k] for k in noun.keys if k in kinds), None)
+        kind = next((kinds[k] for k in noun.stems if k in kinds), None)
         if kind is None:
             if not words[i].norm[0].isdigit():      # a number word must count a known noun
                 i += 1

@@ -25,7 +25,7 @@ from functools import lru_cache
 import polars as pl
 from prefect import task
 
-from akhbar.arabic import normalize
+from akhbar.arabic import clitic_keys, normalize
 from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
 from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
@@ -51,7 +51,8 @@ class Word:
     start: int
     end: int
     norm: str
-    keys: tuple[str, ...]
+    keys: tuple[str, ...]     # clitic-stripped forms (cue matching)
+    stems: tuple[str, ...]    # the same with attached pronouns peeled off (head nouns, triggers)
     punct: str = ""           # punctuation between the previous word and this one
 
 
@@ -95,7 +96,7 @@ def words_of(text: str, s_start: int, s_end: int) -> tuple[list[Word], str]:
             norm = _norm(tok)
             if not norm:
                 continue
-            words.append(Word(a, b, norm, lookup_keys(norm), pending))
+            words.append(Word(a, b, norm, clitic_keys(norm), lookup_keys(norm), pending))
             pending = ""
         else:
             pending += tok
@@ -124,6 +125,11 @@ def _word_at(starts, words, offset) -> int | None:
 
 def has(word: Word, values) -> bool:
     return any(k in values for k in word.keys)
+
+
+def has_stem(word: Word, values) -> bool:
+    """Like `has`, also looking through an attached pronoun ('جيبه' -> 'جيب', 'جنودها' -> 'جنود')."""
+    return any(k in values for k in word.stems)
 
 
 def phrase_at(words: list[Word], i: int, phrases) -> int:
@@ -282,7 +288,7 @@ def place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[
                 out.append(mention_filler(sent, i))
             i = sent.mention_end[i] + 1
             continue
-        if has(sent.words[i], _heads()["place"]) and i not in triggers:
+        if has_stem(sent.words[i], _heads()["place"]) and i not in triggers:
             f = chunk(sent, i, max_words=4, stop_at_trigger=triggers)
             if f:
                 # a LOC mention inside the chunk gives it an entity id
@@ -309,7 +315,7 @@ def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
 
 def _is_place(sent: Sentence, f: Filler) -> bool:
     m = sent.mention_at.get(f.first)
-    return (m is not None and m["type"] == "LOC") or has(sent.words[f.first], _heads()["place"])
+    return (m is not None and m["type"] == "LOC") or has_stem(sent.words[f.first], _heads()["place"])
 
 
 def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
@@ -401,7 +407,7 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 return [mention_filler(sent, start)]
             continue
-        if mentions_only or not has(w, _heads()["person"]):
+        if mentions_only or not has_stem(w, _heads()["person"]):
             continue
         if j == 0 or w.punct.strip() or has(words[j - 1], cue_set("complementizers")) or words[j - 1].norm in ("و", "لكن"):
             f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})
@@ -428,7 +434,7 @@ def _speaker_after(sent: Sentence, j: int) -> Filler | None:
         return None
     if k in sent.mention_at:
         return mention_filler(sent, k)
-    if has(words[k], _heads()["person"]):
+    if has_stem(words[k], _heads()["person"]):
         return speaker_chunk(sent, k)
     return _name_before_content(sent, k)
 
@@ -457,7 +463,7 @@ def speaker_chunk(sent: Sentence, k: int) -> Filler:
         if (w.punct.strip(" ()«»\"“”") or w.norm in stops or has(w, cue_set("complementizers"))
                 or has(w, cue_set("speech_nouns")) or w.norm.isdigit() or w.norm == "ل"):
             break
-        if w.norm in ("في", "من") and not (j + 1 < len(words) and (has(words[j + 1], _heads()["person"])
+        if w.norm in ("في", "من") and not (j + 1 < len(words) and (has_stem(words[j + 1], _heads()["person"])
                                                                    or j + 1 in sent.mention_at)):
             break
         last = j
@@ -479,7 +485,7 @@ def _speaker_before(sent: Sentence, j: int) -> Filler | None:
         m = sent.mention_at.get(s)
         if m is not None and (m["type"] in ("PERSON", "ORG", "NORP") or sent.mention_end[s] == last):
             return mention_filler(sent, s)
-    if words[first].norm in cue_set("chunk_stops") or not has(words[first], _heads()["person"]):
+    if words[first].norm in cue_set("chunk_stops") or not has_stem(words[first], _heads()["person"]):
         return None
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
@@ -494,7 +500,7 @@ def _via_after(sent: Sentence, f: Filler) -> Filler | None:
             return None
         if w.norm == "ل":
             return chunk(sent, k + 1, max_words=4)
-        if proclitic(w.norm) == "ل" and has(w, _heads()["media"]):
+        if proclitic(w.norm) == "ل" and has_stem(w, _heads()["media"]):
             c = chunk(sent, k, max_words=4)
             if c:
                 lead = w.norm.index(next(x for x in w.keys if x in _heads()["media"]))
@@ -552,7 +558,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     for j in range(i - 1, -1, -1):
         w = words[j]
         if not quoted and in_cues(words, j, "clause_breaks") \
-                and not (j + 1 < len(words) and has(words[j + 1], cue_set("complementizers"))):
+                and not (w.norm == "حيث" and j + 1 < len(words) and has(words[j + 1], cue_set("complementizers"))):
             return None, None
         speech = has(w, verb_set("speech_verbs")) or has(w, cue_set("speech_nouns"))
         cont = has(w, cue_set("continuation_verbs"))
@@ -615,7 +621,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
             or any(has(words[j], cue_set("future_after")) for j in _after(words, i, 5)):
         return "future"
     if t.type != "REQUEST" and any(has(words[j], verb_set("request_verbs")) and not any(
-            has(x, cue_set("complementizers")) for x in words[j + 1:i]) for j in before(10)):
+            has(x, cue_set("complementizers")) for x in words[j + 1:i]) for j in before(12)):
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
@@ -753,9 +759,9 @@ def _civilian_movers(sent: Sentence, i: int) -> bool:
             break
     heads = _heads()
     for w in words[lo:i + 2]:
-        if has(w, heads["militant"]):
+        if has_stem(w, heads["militant"]):
             return False
-        if has(w, heads["civilian"]):
+        if has_stem(w, heads["civilian"]):
             return True
     return False
 
