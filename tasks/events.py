@@ -40,6 +40,7 @@ LIST_SEP = "؛ "               # joins several actor/target surfaces in *_text c
 MOVEMENT = {"ESCAPE", "EVACUATE", "RETREAT", "MOBILIZE"}
 AGENTIVE = {"PERSON", "ORG", "NORP", "LOC"}    # LOC: states and capitals act ('واشنطن سترسل')
 OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
+PLACE_OBJECT_TYPES = {"ESCAPE", "EVACUATE", "RETREAT", "CONTROL_CHANGE", "CONSULT"}   # 'غادر الموصل', 'زار عمان'
 PURPOSE_TYPES = {"CONTROL_CHANGE", "EVACUATE", "ESCAPE", "MOBILIZE", "RETREAT", "CONSULT", "AID"}
 RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"}
 
@@ -151,15 +152,15 @@ def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
     words = sent.words
     if c.exclude_forms and any(k in c.exclude_forms for k in words[i].keys):
         return False
-    if c.exclude_prev and any(has(x, c.exclude_prev) for x in words[max(0, i - c.prev_window):i]):
+    if c.exclude_prev and any(has_stem(x, c.exclude_prev) for x in words[max(0, i - c.prev_window):i]):
         return False
-    if c.exclude_next and any(has(x, c.exclude_next) for x in words[i + 1:i + 1 + c.next_window]):
+    if c.exclude_next and any(has_stem(x, c.exclude_next) for x in words[i + 1:i + 1 + c.next_window]):
         return False
-    if c.require_next and not any(has(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
+    if c.require_next and not any(has_stem(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
         return False
     if c.require_near:
         lo, hi = max(0, i - c.window), min(len(words), i + 1 + c.window)
-        if not any(has(words[j], c.require_near) or _mention_type(sent, j) in c.require_near
+        if not any(has_stem(words[j], c.require_near) or _mention_type(sent, j) in c.require_near
                    for j in range(lo, hi) if j != i):
             return False
     return True
@@ -336,7 +337,10 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
 
     nxt = i + 1
     f = filler_at(sent, nxt, heads, triggers) if nxt < n else None
-    if f is not None and (preps_before(sent, f) & {"ل", "ب"} or _is_place(sent, f)):
+    if f is not None and t.pos == "verb" and t.type not in PLACE_OBJECT_TYPES and _is_state(sent, f):
+        pass                                  # 'وسترسل واشنطن': a state or capital acts
+    elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
+                            or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
     if t.pos == "verb":
         if f is not None:                     # VSO: the subject follows the verb
@@ -358,6 +362,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
                 actor = actor or coordinated(sent, f)
             else:
                 target = coordinated(sent, f)
+        if not actor:
+            actor = _light_verb_subject(sent, i, triggers)
         if not actor and spec.get("genitive") == "target":
             actor = _subject_before(sent, i, triggers, max_back=4, mentions_only=True)
     if not target and t.type in ("ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"):
@@ -394,6 +400,26 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
 
 
+def _is_state(sent: Sentence, f: Filler) -> bool:
+    """A LOC mention right after a verb that is not about moving to/from places: a state acting."""
+    m = sent.mention_at.get(f.first)
+    return m is not None and m["type"] == "LOC" and not preps_before(sent, f) & GOVERNING
+
+
+def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """Subject of a support verb governing the verbal noun: 'تشن القوات العراقية ... عملية'."""
+    words = sent.words
+    for j in range(i - 1, max(-1, i - 9), -1):
+        if has(words[j], verb_set("light_verbs")):
+            f = filler_at(sent, j + 1, _heads()["person"], triggers) if j + 1 < i else None
+            if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
+                return coordinated(sent, f)
+            return _subject_before(sent, j, triggers, max_back=4)
+        if has(words[j], verb_set("speech_verbs")):
+            break
+    return []
+
+
 def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 6,
                     mentions_only: bool = False) -> list[Filler]:
     """Nearest agentive mention (or head-noun chunk) before the trigger, not crossing a speech verb."""
@@ -407,9 +433,10 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 return [mention_filler(sent, start)]
             continue
-        if mentions_only or not has_stem(w, _heads()["person"]):
+        after_comp = j > 0 and (has(words[j - 1], cue_set("complementizers")) or words[j - 1].norm in ("يكون", "تكون"))
+        if mentions_only or not (has_stem(w, _heads()["person"]) or (after_comp and w.norm not in cue_set("chunk_stops"))):
             continue
-        if j == 0 or w.punct.strip() or has(words[j - 1], cue_set("complementizers")) or words[j - 1].norm in ("و", "لكن"):
+        if j == 0 or w.punct.strip() or after_comp or words[j - 1].norm in ("و", "لكن"):
             f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})
             if f and f.last < i:
                 return [f]
