@@ -625,6 +625,14 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         if has(words[j], cue_set("negation_before")) and not (
                 j + 1 < len(words) and has(words[j + 1], cue_set("negation_exempt_next"))) \
                 and not any(has(x, cue_set("negation_cancel")) for x in words[j + 1:i]):
+            # 'إذا لم تنسحب', 'إذا فشلت المفاوضات': a negated condition is hypothetical
+            if any(in_cues(words, k, "hypothetical") for k in range(max(0, j - 3), j)):
+                return "hypothetical"
+            return "denied"
+    for j in range(i - 1, -1, -1):           # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs what follows
+        if in_cues(words, j, "clause_breaks"):
+            break
+        if has(words[j], verb_set("denial_verbs")):
             return "denied"
     for j in range(i + 1, min(len(words), i + 4)):
         if phrase_at(words, j, cue_phrases("negation_after")) or words[j].norm in cue_set("negation_after"):
