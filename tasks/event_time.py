@@ -45,6 +45,7 @@ class TimeExpr:
     rel_days: int | None = None      # relative to the publication date
     weekday: int | None = None
     direction: int = -1              # -1 past, +1 next (weekday / month without year)
+    marked: bool = False             # 'الماضي' / 'المقبل' written out
     rel_month: int | None = None
     rel_year: int | None = None
 
@@ -146,7 +147,7 @@ def _match_at(words, i) -> TimeExpr | None:
     if k and (w.norm.startswith("ال") or w.norm.startswith("وال") or (i and words[i - 1].norm in LEAD_WORDS)):
         e = TimeExpr(i, i, weekday=WEEKDAYS[k])
         if nxt is not None and nxt.norm in PAST_WORDS | NEXT_WORDS:
-            e.last, e.direction = i + 1, (1 if nxt.norm in NEXT_WORDS else -1)
+            e.last, e.direction, e.marked = i + 1, (1 if nxt.norm in NEXT_WORDS else -1), True
         elif nxt is not None and _key_in(nxt, WEEKDAYS):  # 'ليل السبت الأحد'
             e.last = i + 1
         return e
@@ -199,7 +200,7 @@ def resolve(e: TimeExpr, published: dt.date | None) -> tuple[dt.date | None, str
         delta = (published.weekday() - e.weekday) % 7
         if e.direction > 0:
             return published + dt.timedelta(days=(e.weekday - published.weekday()) % 7 or 7), "day"
-        if e.direction < 0 and delta == 0 and e.last > e.first:   # 'السبت الماضي' on a Saturday
+        if e.direction < 0 and delta == 0 and e.marked:           # 'السبت الماضي' on a Saturday
             delta = 7
         return published - dt.timedelta(days=delta), "day"
     if e.month:

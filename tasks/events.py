@@ -488,8 +488,9 @@ def speaker_chunk(sent: Sentence, k: int) -> Filler:
     for j in range(k + 1, min(len(words), k + 9)):
         w = words[j]
         if (w.punct.strip(" ()«»\"“”") or w.norm in stops or has(w, cue_set("complementizers"))
-                or has(w, cue_set("speech_nouns")) or w.norm.isdigit() or w.norm == "ل"):
-            break
+                or has(w, cue_set("speech_nouns")) or w.norm.isdigit() or w.norm == "ل"
+                or (proclitic(w.norm) == "ل" and has_stem(w, _heads()["media"]))):
+            break                            # 'لوكالة فرانس برس' is the channel, not the speaker
         if w.norm in ("في", "من") and not (j + 1 < len(words) and (has_stem(words[j + 1], _heads()["person"])
                                                                    or j + 1 in sent.mention_at)):
             break
