@@ -79,11 +79,23 @@ def _int(word) -> int | None:
     return int(word.norm) if word.norm.isdigit() else None
 
 
+@lru_cache(maxsize=1)
+def _starters() -> frozenset:
+    """Words that can begin a time expression (first tokens of month names, weekdays, relative words)."""
+    return frozenset({k[0] for k in month_table()} | set(WEEKDAYS) | set(RELATIVE_DAYS) | VAGUE_HEADS | NOW_WORDS
+                     | {"عام", "العام", "سنه", "السنه", "الشهر", "شهر", "هذا", "هذه", "اول"})
+
+
 def find_times(words) -> list[TimeExpr]:
     """Time expressions in a sentence, left to right, non-overlapping."""
     out: list[TimeExpr] = []
     i, n = 0, len(words)
+    starters = _starters()
     while i < n:
+        w = words[i]
+        if not (w.norm[:1].isdigit() or any(k in starters for k in w.keys)):
+            i += 1
+            continue
         e = _match_at(words, i)
         if e is None:
             i += 1
@@ -238,11 +250,15 @@ def _number_words() -> dict[str, float]:
     return {normalize(k): float(v) for k, v in cues()["number_words"].items()}
 
 
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
 def _number(word) -> float | None:
-    s = word.norm.replace(",", "")
-    if re.fullmatch(r"\d+(?:\.\d+)?", s):
-        return float(s)
-    return next((_number_words()[k] for k in word.keys if k in _number_words()), None)
+    if word.norm[0].isdigit():
+        s = word.norm.replace(",", "")
+        return float(s) if NUMBER.fullmatch(s) else None
+    words = _number_words()
+    return next((words[k] for k in word.keys if k in words), None)
 
 
 def find_quantities(words, skip: set[int]) -> list[tuple[int, int, dict]]:

@@ -31,7 +31,7 @@ from akhbar.ids import stable_id
 from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
                                  trigger_index, verb_forms, verb_set)
 from tasks.event_time import find_quantities, find_times, resolve
-from tasks.segment import tokenize
+from tasks.segment import TOKEN
 
 METHOD = "lexicon-rules-v1"
 MERGE_GAP = 3                 # same-type triggers at most this many words apart (no punctuation between) are one event
@@ -47,13 +47,14 @@ RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين
 _norm = lru_cache(maxsize=500_000)(normalize)
 
 
-@dataclass
+@dataclass(slots=True)
 class Word:
     start: int
     end: int
     norm: str
     keys: tuple[str, ...]     # clitic-stripped forms (cue matching)
     stems: tuple[str, ...]    # the same with attached pronouns peeled off (head nouns, triggers)
+    flags: int = 0            # cue lists the word belongs to (see word_flags)
     punct: str = ""           # punctuation between the previous word and this one
 
 
@@ -66,7 +67,7 @@ class Carry:
     paragraph: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Filler:
     """An argument: an entity mention or, failing that, a chunk of words."""
     start: int
@@ -84,6 +85,25 @@ class Sentence:
     mention_at: dict[int, dict] = field(default_factory=dict)   # first word index -> mention
     mention_end: dict[int, int] = field(default_factory=dict)   # first word -> last word of a mention
     covered: set[int] = field(default_factory=set)
+    _phrases: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)
+    cflags: list[int] | None = None
+
+    def cue_flags(self) -> list[int]:
+        """Per word, its cue-list bits plus those of the multi-word cues starting there (once per sentence)."""
+        if self.cflags is None:
+            index = _phrase_index()
+            self.cflags = [w.flags for w in self.words]
+            for j, w in enumerate(self.words):
+                for k in w.keys:
+                    for ph, bit in index.get(k, ()):
+                        if phrase_at(self.words, j, (ph,)):
+                            self.cflags[j] |= bit
+        return self.cflags
+
+    def phrase_len(self, j: int, name: str) -> int:
+        """Length of the multi-word cue of list `name` starting at word j (0 if none)."""
+        return phrase_at(self.words, j, cue_phrases(name)) if self.cue_flags()[j] & BIT[name] else 0
 
 
 # --- sentence analysis ---------------------------------------------------------------
@@ -91,16 +111,13 @@ def words_of(text: str, s_start: int, s_end: int) -> tuple[list[Word], str]:
     """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation."""
     words: list[Word] = []
     pending = ""
-    for a, b in tokenize(text, s_start, s_end):
-        tok = text[a:b]
-        if any(c.isalnum() for c in tok):
-            norm = _norm(tok)
-            if not norm:
-                continue
-            words.append(Word(a, b, norm, clitic_keys(norm), lookup_keys(norm), pending))
+    for m in TOKEN.finditer(text, s_start, s_end):
+        info = _token_info(m.group())
+        if info is None:
+            pending += m.group()
+        elif info[0]:
+            words.append(Word(m.start(), m.end(), *info, pending))
             pending = ""
-        else:
-            pending += tok
     return words, pending
 
 
@@ -124,6 +141,52 @@ def _word_at(starts, words, offset) -> int | None:
     return i if i >= 0 and words[i].start <= offset < words[i].end else None
 
 
+@lru_cache(maxsize=300_000)
+def _token_info(tok: str):
+    """(norm, clitic keys, stems, flags) of a word token; None for punctuation (one cache hit per token)."""
+    if not any(c.isalnum() for c in tok):
+        return None
+    norm = _norm(tok)
+    return (norm, clitic_keys(norm), lookup_keys(norm), word_flags(norm)) if norm else ("",)
+
+
+# One bit per cue list: a word's memberships are computed once per distinct form (word_flags)
+# so the modality/attribution scans test an int instead of set lookups over clitic keys.
+CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_verbs", "disjunction",
+             "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
+             "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
+             "clause_breaks", "chunk_stops", "negation_after")
+VERB_LISTS = ("accuse_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
+HEAD_LISTS = ("person", "place", "civilian", "militant", "media")
+BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
+PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "negation_after", "rumour")
+
+
+SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
+
+
+@lru_cache(maxsize=300_000)
+def word_flags(norm: str) -> int:
+    keys, stems = clitic_keys(norm), lookup_keys(norm)
+    flags = 0
+    for name in CUE_LISTS:
+        if any(k in cue_set(name) for k in keys):
+            flags |= BIT[name]
+    for name in VERB_LISTS:
+        if any(k in verb_set(name) for k in keys):
+            flags |= BIT[name]
+    heads = _heads()
+    for h in HEAD_LISTS:
+        if any(k in heads[h] for k in stems):
+            flags |= BIT["head_" + h]
+    return flags
+
+
+def is_(word: Word, name: str) -> int:
+    """Whether the word is in the cue list `name` (event_cues.json; head_* = head-noun lists)."""
+    return word.flags & BIT[name]
+
+
 def has(word: Word, values) -> bool:
     return any(k in values for k in word.keys)
 
@@ -131,6 +194,16 @@ def has(word: Word, values) -> bool:
 def has_stem(word: Word, values) -> bool:
     """Like `has`, also looking through an attached pronoun ('جيبه' -> 'جيب', 'جنودها' -> 'جنود')."""
     return any(k in values for k in word.stems)
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> dict[str, tuple]:
+    """Multi-word cues of every list, indexed by their first word: {first: ((phrase, bit), ...)}."""
+    index: dict[str, list] = {}
+    for name in PHRASE_LISTS:
+        for ph in cue_phrases(name):
+            index.setdefault(ph[0], []).append((ph, BIT[name]))
+    return {k: tuple(v) for k, v in index.items()}
 
 
 def phrase_at(words: list[Word], i: int, phrases) -> int:
@@ -142,8 +215,9 @@ def phrase_at(words: list[Word], i: int, phrases) -> int:
     return 0
 
 
-def in_cues(words: list[Word], i: int, name: str) -> bool:
-    return has(words[i], cue_set(name)) or phrase_at(words, i, cue_phrases(name)) > 0
+def in_cues(sent: Sentence, i: int, name: str) -> bool:
+    """Single-word or multi-word cue of list `name` starting at word i."""
+    return bool((sent.cflags or sent.cue_flags())[i] & BIT[name])
 
 
 # --- triggers --------------------------------------------------------------------------
@@ -224,7 +298,7 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     last = first
     for j in range(first + 1, min(len(words), first + max_words)):
         w = words[j]
-        if (w.punct.strip(" ()") or w.norm in stops or has(w, cue_set("complementizers")) or has(w, cue_set("speech_nouns"))
+        if (w.punct.strip(" ()") or w.norm in stops or is_(w, "complementizers") or is_(w, "speech_nouns")
                 or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
             break
         last = j
@@ -289,7 +363,7 @@ def place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[
                 out.append(mention_filler(sent, i))
             i = sent.mention_end[i] + 1
             continue
-        if has_stem(sent.words[i], _heads()["place"]) and i not in triggers:
+        if is_(sent.words[i], "head_place") and i not in triggers:
             f = chunk(sent, i, max_words=4, stop_at_trigger=triggers)
             if f:
                 # a LOC mention inside the chunk gives it an entity id
@@ -316,7 +390,7 @@ def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
 
 def _is_place(sent: Sentence, f: Filler) -> bool:
     m = sent.mention_at.get(f.first)
-    return (m is not None and m["type"] == "LOC") or has_stem(sent.words[f.first], _heads()["place"])
+    return (m is not None and m["type"] == "LOC") or is_(sent.words[f.first], "head_place")
 
 
 def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
@@ -410,12 +484,12 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     """Subject of a support verb governing the verbal noun: 'تشن القوات العراقية ... عملية'."""
     words = sent.words
     for j in range(i - 1, max(-1, i - 9), -1):
-        if has(words[j], verb_set("light_verbs")):
+        if is_(words[j], "light_verbs"):
             f = filler_at(sent, j + 1, _heads()["person"], triggers) if j + 1 < i else None
             if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
                 return coordinated(sent, f)
             return _subject_before(sent, j, triggers, max_back=4)
-        if has(words[j], verb_set("speech_verbs")):
+        if is_(words[j], "speech_verbs"):
             break
     return []
 
@@ -426,15 +500,15 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
     words = sent.words
     for j in range(i - 1, max(-1, i - 1 - max_back), -1):
         w = words[j]
-        if has(w, verb_set("speech_verbs")):
+        if is_(w, "speech_verbs"):
             break
         start = next((a for a, b in sent.mention_end.items() if a <= j <= b), None)
         if start is not None:
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 return [mention_filler(sent, start)]
             continue
-        after_comp = j > 0 and (has(words[j - 1], cue_set("complementizers")) or words[j - 1].norm in ("يكون", "تكون"))
-        if mentions_only or not (has_stem(w, _heads()["person"]) or (after_comp and w.norm not in cue_set("chunk_stops"))):
+        after_comp = j > 0 and (is_(words[j - 1], "complementizers") or words[j - 1].norm in ("يكون", "تكون"))
+        if mentions_only or not (is_(w, "head_person") or (after_comp and w.norm not in cue_set("chunk_stops"))):
             continue
         if j == 0 or w.punct.strip() or after_comp or words[j - 1].norm in ("و", "لكن"):
             f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})
@@ -448,20 +522,20 @@ NAQL = frozenset(verb_forms("نقل", "ينقل"))    # 'نقلت وكالة X �
 
 
 def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
-    return dict(filler=f, via=via, rumour=has(sent.words[f.first], cue_set("rumour")))
+    return dict(filler=f, via=via, rumour=is_(sent.words[f.first], "rumour"))
 
 
 def _speaker_after(sent: Sentence, j: int) -> Filler | None:
     """Who speaks: a mention or a head-noun chunk right after a speech verb/cue at word j."""
     words = sent.words
     k = j + 1
-    while k < len(words) and (words[k].norm == "ما" or has(words[k], verb_set("speech_verbs"))):
+    while k < len(words) and (words[k].norm == "ما" or is_(words[k], "speech_verbs")):
         k += 1                               # 'وفق ما أفاد صحافي'
-    if k >= len(words) or has(words[k], cue_set("complementizers")) or words[k].punct.strip(" «»\"“”()"):
+    if k >= len(words) or is_(words[k], "complementizers") or words[k].punct.strip(" «»\"“”()"):
         return None
     if k in sent.mention_at:
         return mention_filler(sent, k)
-    if has_stem(words[k], _heads()["person"]):
+    if is_(words[k], "head_person"):
         return speaker_chunk(sent, k)
     return _name_before_content(sent, k)
 
@@ -471,10 +545,10 @@ def _name_before_content(sent: Sentence, k: int) -> Filler | None:
     words = sent.words
     for end in range(k, min(len(words), k + 3)):
         w = words[end]
-        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.keys) or has(w, cue_set("complementizers")):
+        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.keys) or is_(w, "complementizers"):
             return None                      # 'قال فيها', 'أكد أن'
         nxt = words[end + 1] if end + 1 < len(words) else None
-        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in ("عن", "في", "ل") or has(nxt, cue_set("complementizers")):
+        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in ("عن", "في", "ل") or is_(nxt, "complementizers"):
             a, b = words[k].start, w.end
             return Filler(a, b, sent.text[a:b], None, k, end)
     return None
@@ -487,11 +561,11 @@ def speaker_chunk(sent: Sentence, k: int) -> Filler:
     stops = cue_set("chunk_stops") - {"في", "من"}
     for j in range(k + 1, min(len(words), k + 9)):
         w = words[j]
-        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or has(w, cue_set("complementizers"))
-                or has(w, cue_set("speech_nouns")) or w.norm.isdigit() or w.norm == "ل"
-                or (proclitic(w.norm) == "ل" and has_stem(w, _heads()["media"]))):
+        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or is_(w, "complementizers")
+                or is_(w, "speech_nouns") or w.norm.isdigit() or w.norm == "ل"
+                or (proclitic(w.norm) == "ل" and is_(w, "head_media"))):
             break                            # 'لوكالة فرانس برس' is the channel, not the speaker
-        if w.norm in ("في", "من") and not (j + 1 < len(words) and (has_stem(words[j + 1], _heads()["person"])
+        if w.norm in ("في", "من") and not (j + 1 < len(words) and (is_(words[j + 1], "head_person")
                                                                    or j + 1 in sent.mention_at)):
             break
         last = j
@@ -513,7 +587,7 @@ def _speaker_before(sent: Sentence, j: int) -> Filler | None:
         m = sent.mention_at.get(s)
         if m is not None and (m["type"] in ("PERSON", "ORG", "NORP") or sent.mention_end[s] == last):
             return mention_filler(sent, s)
-    if words[first].norm in cue_set("chunk_stops") or not has_stem(words[first], _heads()["person"]):
+    if words[first].norm in cue_set("chunk_stops") or not is_(words[first], "head_person"):
         return None
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
@@ -524,11 +598,11 @@ def _via_after(sent: Sentence, f: Filler) -> Filler | None:
     words = sent.words
     for k in range(f.last + 1, min(len(words), f.last + 8)):
         w = words[k]
-        if has(w, cue_set("complementizers")):
+        if is_(w, "complementizers"):
             return None
         if w.norm == "ل":
             return chunk(sent, k + 1, max_words=4)
-        if proclitic(w.norm) == "ل" and has_stem(w, _heads()["media"]):
+        if proclitic(w.norm) == "ل" and is_(w, "head_media"):
             c = chunk(sent, k, max_words=4)
             if c:
                 lead = w.norm.index(next(x for x in w.keys if x in _heads()["media"]))
@@ -540,14 +614,14 @@ def speech_source(sent: Sentence, j: int) -> dict | None:
     """The source introduced by the speech verb or noun at word j, if one can be found."""
     words = sent.words
     w = words[j]
-    is_verb = has(w, verb_set("speech_verbs")) or has(w, cue_set("continuation_verbs"))
-    if not is_verb and not any(has(x, cue_set("complementizers")) or x.norm == "عن" for x in words[j + 1:j + 8]):
+    is_verb = is_(w, "speech_verbs") or is_(w, "continuation_verbs")
+    if not is_verb and not any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:j + 8]):
         return None                          # a speech noun that introduces no content ('شبه بيان قسد')
     f = _speaker_after(sent, j)
     via = None
     if f is not None and has(w, NAQL):
         for k in range(f.last + 1, min(len(words), f.last + 6)):
-            if words[k].norm == "عن" or has(words[k], cue_set("speech_nouns")):
+            if words[k].norm == "عن" or is_(words[k], "speech_nouns"):
                 inner = _speaker_after(sent, k)
                 if inner is not None:
                     f, via = inner, f
@@ -568,16 +642,22 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     """(source dict, index of the speech cue) for the event at word i."""
     words = sent.words
     # 'وفق X', 'بحسب X', 'نقلا عن X' anywhere in the sentence
-    for j, w in enumerate(words):
-        n = phrase_at(words, j, cue_phrases("according_to"))
-        if n or has(w, cue_set("according_to")):
-            f = _speaker_after(sent, j + max(n, 1) - 1)
-            if f:
-                return _source(sent, f, None), j
+    according = sent.memo.get("according", False)
+    if according is False:
+        according = None
+        for j, w in enumerate(words):
+            if in_cues(sent, j, "according_to"):
+                f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
+                if f:
+                    according = (_source(sent, f, None), j)
+                    break
+        sent.memo["according"] = according
+    if according is not None:
+        return according
     # a headline 'علاوي: البغدادي والظواهري يتفاوضان'
     colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
     if colon is not None and colon <= min(i, 3) and not any(
-            has(x, verb_set("speech_verbs")) or has(x, cue_set("continuation_verbs")) or x.norm in cue_set("chunk_stops")
+            is_(x, "speech_verbs") or is_(x, "continuation_verbs") or x.norm in cue_set("chunk_stops")
             for x in words[:colon]):
         a, b = words[0].start, words[colon - 1].end
         return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
@@ -585,18 +665,18 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     quoted = _in_quote(sent, i)
     for j in range(i - 1, -1, -1):
         w = words[j]
-        if not quoted and in_cues(words, j, "clause_breaks") \
-                and not (w.norm == "حيث" and j + 1 < len(words) and has(words[j + 1], cue_set("complementizers"))):
+        if not quoted and in_cues(sent, j, "clause_breaks") \
+                and not (w.norm == "حيث" and j + 1 < len(words) and is_(words[j + 1], "complementizers")):
             return None, None
-        speech = has(w, verb_set("speech_verbs")) or has(w, cue_set("speech_nouns"))
-        cont = has(w, cue_set("continuation_verbs"))
+        speech = is_(w, "speech_verbs") or is_(w, "speech_nouns")
+        cont = is_(w, "continuation_verbs")
         if not (speech or cont):
             continue
         src = speech_source(sent, j)
         if src is not None:
             return src, j
         nxt = words[j + 1] if j + 1 < len(words) else None
-        if j <= 1 or cont or j + 1 == i or (nxt is not None and has(nxt, cue_set("complementizers"))):
+        if j <= 1 or cont or j + 1 == i or (nxt is not None and is_(nxt, "complementizers")):
             # a speech verb with a pronoun subject ('وأضاف أن', 'مضيفا أن', 'أقر بمقتل'): the last speaker goes on
             prev = _last_speaker(sent, j, carry)
             if prev is not None:
@@ -609,7 +689,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
 def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
     """The speaker of an earlier speech cue in the sentence, else the one carried from before."""
     for k in range(j - 1, -1, -1):
-        if has(sent.words[k], verb_set("speech_verbs")):
+        if is_(sent.words[k], "speech_verbs"):
             src = speech_source(sent, k)
             if src is not None:
                 return src
@@ -623,45 +703,45 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     w = words[i]
     before = lambda n: range(max(0, i - n), i)  # noqa: E731
     for j in before(c["negation_window"]):
-        if has(words[j], cue_set("negation_before")) and not (
-                j + 1 < len(words) and has(words[j + 1], cue_set("negation_exempt_next"))) \
-                and not any(has(x, cue_set("negation_cancel")) for x in words[j + 1:i]):
+        if is_(words[j], "negation_before") and not (
+                j + 1 < len(words) and is_(words[j + 1], "negation_exempt_next")) \
+                and not any(is_(x, "negation_cancel") for x in words[j + 1:i]):
             # 'إذا لم تنسحب', 'إذا فشلت المفاوضات': a negated condition is hypothetical
-            if any(in_cues(words, k, "hypothetical") for k in range(max(0, j - 3), j)):
+            if any(in_cues(sent, k, "hypothetical") for k in range(max(0, j - 3), j)):
                 return "hypothetical"
             return "denied"
     for j in range(i - 1, -1, -1):           # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs what follows
-        if in_cues(words, j, "clause_breaks"):
+        if in_cues(sent, j, "clause_breaks"):
             break
-        if has(words[j], verb_set("denial_verbs")):
+        if is_(words[j], "denial_verbs"):
             return "denied"
     for j in range(i + 1, min(len(words), i + 4)):
-        if phrase_at(words, j, cue_phrases("negation_after")) or words[j].norm in cue_set("negation_after"):
+        if in_cues(sent, j, "negation_after"):
             return "denied"
     for j in before(c["hypothetical_window"]):
-        if in_cues(words, j, "hypothetical"):
+        if in_cues(sent, j, "hypothetical"):
             return "hypothetical"
-    if any(has(words[j], cue_set("hypothetical_near")) for j in before(2)):
+    if any(is_(words[j], "hypothetical_near") for j in before(2)):
         return "hypothetical"
-    if any(has(words[j], cue_set("hypothetical_after")) for j in _after(words, i, 4)):
+    if any(is_(words[j], "hypothetical_after") for j in _after(words, i, 4)):
         return "hypothetical"
-    if any(x.norm == "واما" for x in words) and any(has(words[j], cue_set("disjunction")) for j in before(3)):
+    if any(x.norm == "واما" for x in words) and any(is_(words[j], "disjunction") for j in before(3)):
         return "hypothetical"
-    if t.type != "ACCUSE" and any(has(words[j], verb_set("accuse_verbs")) or has(words[j], cue_set("accuse_nouns"))
+    if t.type != "ACCUSE" and any(is_(words[j], "accuse_verbs") or is_(words[j], "accuse_nouns")
                                   for j in range(0, i)):
         return "accused"
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
         and not w.norm.lstrip("وف").startswith("لل")
-    if t.future or purpose or any(in_cues(words, j, "future") for j in before(c["future_window"])) \
-            or any(has(words[j], cue_set("future_after")) for j in _after(words, i, 5)):
+    if t.future or purpose or any(in_cues(sent, j, "future") for j in before(c["future_window"])) \
+            or any(is_(words[j], "future_after") for j in _after(words, i, 5)):
         return "future"
-    if t.type != "REQUEST" and any(has(words[j], verb_set("request_verbs")) and not any(
-            has(x, cue_set("complementizers")) for x in words[j + 1:i]) for j in before(12)):
+    if t.type != "REQUEST" and any(is_(words[j], "request_verbs") and not any(
+            is_(x, "complementizers") for x in words[j + 1:i]) for j in before(12)):
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
-    if any(in_cues(words, j, "rumour") for j in before(c["rumour_window"]) if cue_idx is None or j > cue_idx):
+    if any(in_cues(sent, j, "rumour") for j in before(c["rumour_window"]) if cue_idx is None or j > cue_idx):
         return "reported"
     if source:
         return "claimed"
@@ -679,6 +759,9 @@ def _after(words: list[Word], i: int, n: int) -> range:
 # --- one sentence ------------------------------------------------------------------------
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
                      run_id: str, published: dt.date | None, carry: Carry) -> list[dict]:
+    if not _worth_analysing(text, s_start, s_end):   # no trigger form and no speech verb: only quotes move
+        _count_quotes(text[s_start:s_end], carry)
+        return []
     sent = analyse(text, s_start, s_end, mentions)
     found = find_triggers(sent)
     out = []
@@ -692,6 +775,20 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
                                   quantities, published, carry, run_id))
     _update_carry(sent, carry)
     return out
+
+
+def _worth_analysing(text: str, s_start: int, s_end: int) -> bool:
+    index = trigger_index()
+    for m in TOKEN.finditer(text, s_start, s_end):
+        info = _token_info(m.group())
+        if info and info[0] and (info[3] & SPEECH_BITS or any(k in index for k in info[2])):
+            return True
+    return False
+
+
+def _count_quotes(span: str, carry: Carry) -> None:
+    carry.quote_depth = max(0, carry.quote_depth + sum(span.count(q) for q in OPEN_QUOTES)
+                            - sum(span.count(q) for q in CLOSE_QUOTES))
 
 
 def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times, quantities, published,
@@ -767,7 +864,7 @@ def _trigger_span(text: str, w: Word, key: str) -> tuple[int, int]:
 
 def _before_complementizer(sent: Sentence, cue: int, pos: int, trig: int) -> bool:
     """True when `pos` sits in the speech clause: after the speech cue but before its 'أن/إن' and the trigger."""
-    comp = next((k for k in range(cue + 1, trig) if has(sent.words[k], cue_set("complementizers"))), None)
+    comp = next((k for k in range(cue + 1, trig) if is_(sent.words[k], "complementizers")), None)
     return comp is not None and pos < comp
 
 
@@ -790,14 +887,14 @@ def _civilian_movers(sent: Sentence, i: int) -> bool:
     words = sent.words
     lo = max(0, i - 8)
     for j in range(i - 1, lo - 1, -1):
-        if has(words[j], verb_set("request_verbs")):
+        if is_(words[j], "request_verbs"):
             lo = j + 1
             break
     heads = _heads()
     for w in words[lo:i + 2]:
-        if has_stem(w, heads["militant"]):
+        if is_(w, "head_militant"):
             return False
-        if has_stem(w, heads["civilian"]):
+        if is_(w, "head_civilian"):
             return True
     return False
 
@@ -805,14 +902,12 @@ def _civilian_movers(sent: Sentence, i: int) -> bool:
 def _update_carry(sent: Sentence, carry: Carry) -> None:
     """Remember the sentence's last speaker and whether a quote is still open at its end."""
     for j, w in enumerate(sent.words):
-        if has(w, verb_set("speech_verbs")):
+        if is_(w, "speech_verbs"):
             src = speech_source(sent, j)
             if src is not None:
                 carry.source, carry.source_paragraph = src, carry.paragraph
     if sent.words:
-        span = sent.text[sent.words[0].start:sent.words[-1].end + 2]
-        carry.quote_depth = max(0, carry.quote_depth + sum(span.count(q) for q in OPEN_QUOTES)
-                                - sum(span.count(q) for q in CLOSE_QUOTES))
+        _count_quotes(sent.text[sent.words[0].start:sent.words[-1].end + 2], carry)
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -881,11 +976,14 @@ def _actor_keys(r: dict) -> set[str]:
 
 
 def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
-    """cluster_id shared by events of the same type, place, compatible date and actor across articles.
+    """cluster_id shared by events of the same type, place, compatible date and compatible actor.
 
-    Events without a place form their own cluster. A claim and its denial stay separate rows
-    (they are separate mentions) but may share a cluster. n_sources counts the distinct
-    (article, source) pairs behind the cluster.
+    Linear in the number of events: events are bucketed by (type, place key); inside a bucket,
+    dated events split by date and undated ones join the bucket's only date (if there is exactly
+    one); then events sharing an actor key are united, and events without actor join the first
+    actor group. Events without a place form their own cluster. A claim and its denial stay
+    separate rows but may share a cluster. n_sources counts the distinct (article, source)
+    pairs behind a cluster.
     """
     if events.is_empty():
         return events
@@ -898,25 +996,38 @@ def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
             x = parent[x]
         return x
 
-    groups: dict[tuple, list[int]] = {}
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    buckets: dict[tuple, list[int]] = {}
     for k, r in enumerate(rows):
         place = _place_key(r)
         if place:
-            groups.setdefault((r["event_type"], place), []).append(k)
-    for members in groups.values():
-        for a_pos, a in enumerate(members):
-            ra = rows[a]
-            for b in members[a_pos + 1:]:
-                rb = rows[b]
-                if ra["article_id"] == rb["article_id"]:
-                    continue
-                da, db = ra["event_date"], rb["event_date"]
-                if da and db and abs((da - db).days) > 1:
-                    continue
-                ka, kb = _actor_keys(ra), _actor_keys(rb)
-                if ka and kb and not ka & kb:
-                    continue
-                parent[find(a)] = find(b)
+            buckets.setdefault((r["event_type"], place), []).append(k)
+    for members in buckets.values():
+        by_date: dict = {}
+        for k in members:
+            by_date.setdefault(rows[k]["event_date"], []).append(k)
+        undated = by_date.pop(None, [])
+        if len(by_date) == 1:
+            next(iter(by_date.values())).extend(undated)
+        elif undated:
+            by_date[None] = undated
+        for group in by_date.values():
+            owner: dict[str, int] = {}
+            loose: list[int] = []
+            for k in group:
+                keys = _actor_keys(rows[k])
+                if not keys:
+                    loose.append(k)
+                for key in keys:
+                    if key in owner:
+                        union(k, owner[key])
+                    else:
+                        owner[key] = k
+            anchor = next(iter(owner.values()), loose[0] if loose else None)
+            for k in loose:
+                union(k, anchor)
     clusters: dict[int, list[int]] = {}
     for k in range(len(rows)):
         clusters.setdefault(find(k), []).append(k)

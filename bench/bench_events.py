@@ -1,0 +1,72 @@
+"""Throughput of the events stage (tasks.events.extract_events), sentences per second on one core.
+
+Corpora come from bench/generate.py; ingest, dedupe, segment and entities run first and
+are not timed. A same-run baseline (tokenising and normalising every sentence, the least
+any extractor must do) normalises for the machine's speed; the ratio is the figure to
+compare across machines. Target: >= 5,000 sentences/s per core.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET = 5_000
+
+
+def baseline_rate(texts: dict[str, str], spans: list[tuple[str, int, int]]) -> float:
+    """Sentences/s for tokenize + normalize of every token (no extraction)."""
+    from akhbar.arabic import normalize
+    from tasks.segment import tokenize
+
+    t = time.perf_counter()
+    for aid, a, b in spans:
+        text = texts[aid]
+        for x, y in tokenize(text, a, b):
+            normalize(text[x:y])
+    return len(spans) / (time.perf_counter() - t)
+
+
+def bench(n_docs: int) -> dict:
+    from bench.generate import generate
+    from tasks.dedupe import dedupe
+    from tasks.entities import extract_entities
+    from tasks.events import extract_events
+    from tasks.ingest import ingest_folder
+    from tasks.segment import segment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = generate(n_docs, Path(tmp) / "corpus")
+        docs = ingest_folder(corpus, "bench")
+        _, _, blocks = dedupe(docs, "bench")
+        arts, sens = segment(blocks, "bench")
+        ents = extract_entities(arts, sens, "bench")
+        extract_events(arts.head(20), sens, ents, "bench")          # warm the lexicon caches
+        t = time.perf_counter()
+        evs = extract_events(arts, sens, ents, "bench")
+        elapsed = time.perf_counter() - t
+        texts = dict(arts.select("article_id", "text").iter_rows())
+        base = baseline_rate(texts, list(sens.select("article_id", "start", "end").iter_rows()))
+    rate = sens.height / elapsed
+    return {"documents": n_docs, "articles": arts.height, "sentences": sens.height, "events": evs.height,
+            "events_s": round(elapsed, 3), "sentences_per_s": round(rate),
+            "baseline_tokenize_normalize_sentences_per_s": round(base), "ratio_to_baseline": round(rate / base, 3),
+            "target_sentences_per_s": TARGET, "meets_target": rate >= TARGET}
+
+
+def main() -> None:
+    sizes = [int(x) for x in os.environ.get("BENCH_EVENTS_SIZES", os.environ.get("BENCH_SIZES", "1000,10000")).split(",")]
+    results = [bench(n) for n in sizes]
+    out = Path("bench/out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "events.json").write_text(json.dumps(results, indent=2))
+    for r in results:
+        print(json.dumps(r, ensure_ascii=False))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
