@@ -85,6 +85,7 @@ class Sentence:
     mention_at: dict[int, dict] = field(default_factory=dict)   # first word index -> mention
     mention_end: dict[int, int] = field(default_factory=dict)   # first word -> last word of a mention
     covered: set[int] = field(default_factory=set)
+    owner: dict[int, int] = field(default_factory=dict)          # word index -> first word of its mention
     _phrases: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
@@ -133,6 +134,7 @@ def analyse(text: str, s_start: int, s_end: int, mentions: list[dict]) -> Senten
         sent.mention_at[first] = m
         sent.mention_end[first] = last
         sent.covered.update(range(first, last + 1))
+        sent.owner.update(dict.fromkeys(range(first, last + 1), first))
     return sent
 
 
@@ -250,7 +252,7 @@ def _mention_type(sent: Sentence, j: int) -> str | None:
     """'@TYPE' of the entity mention covering word j (for '@PERSON'-style context cues)."""
     if j not in sent.covered:
         return None
-    start = max(a for a in sent.mention_at if a <= j)
+    start = sent.owner[j]
     return "@" + sent.mention_at[start]["type"]
 
 
@@ -502,7 +504,7 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
         w = words[j]
         if is_(w, "speech_verbs"):
             break
-        start = next((a for a, b in sent.mention_end.items() if a <= j <= b), None)
+        start = sent.owner.get(j)
         if start is not None:
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 return [mention_filler(sent, start)]
@@ -663,14 +665,17 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
         return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
     # the closest speech verb or noun before the trigger, not across a clause break (unless quoted)
     quoted = _in_quote(sent, i)
+    flags = sent.cue_flags()
+    stop = BIT["clause_breaks"] | BIT["speech_verbs"] | BIT["speech_nouns"] | BIT["continuation_verbs"]
     for j in range(i - 1, -1, -1):
+        if not flags[j] & stop:              # most words: one int test
+            continue
         w = words[j]
-        if not quoted and in_cues(sent, j, "clause_breaks") \
+        if not quoted and flags[j] & BIT["clause_breaks"] \
                 and not (w.norm == "حيث" and j + 1 < len(words) and is_(words[j + 1], "complementizers")):
             return None, None
-        speech = is_(w, "speech_verbs") or is_(w, "speech_nouns")
         cont = is_(w, "continuation_verbs")
-        if not (speech or cont):
+        if not (is_(w, "speech_verbs") or is_(w, "speech_nouns") or cont):
             continue
         src = speech_source(sent, j)
         if src is not None:
