@@ -89,6 +89,7 @@ class Sentence:
     _phrases: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
+    triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
 
     def cue_flags(self) -> list[int]:
         """Per word, its cue-list bits plus those of the multi-word cues starting there (once per sentence)."""
@@ -440,8 +441,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
                 target = coordinated(sent, f)
         if not actor:
             actor = _light_verb_subject(sent, i, triggers)
-        if not actor and spec.get("genitive") == "target":
-            actor = _subject_before(sent, i, triggers, max_back=4, mentions_only=True)
+        if not actor:                         # 'البغدادي على الهروب', 'تمكنوا من الفرار'
+            actor = _subject_before(sent, i, triggers, max_back=4 if spec.get("genitive") == "target" else 3,
+                                    mentions_only=True)
     if not target and t.type in ("ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"):
         for j in range(i + 1, min(n, i + 6)):
             if words[j].norm == "ضد":        # 'عمليات عسكرية ضد تنظيم داعش'
@@ -531,7 +533,8 @@ def _speaker_after(sent: Sentence, j: int) -> Filler | None:
     """Who speaks: a mention or a head-noun chunk right after a speech verb/cue at word j."""
     words = sent.words
     k = j + 1
-    while k < len(words) and (words[k].norm == "ما" or is_(words[k], "speech_verbs")):
+    while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and is_(words[k + 1], "speech_verbs"))
+                               or is_(words[k], "speech_verbs")):
         k += 1                               # 'وفق ما أفاد صحافي'
     if k >= len(words) or is_(words[k], "complementizers") or words[k].punct.strip(" «»\"“”()"):
         return None
@@ -547,7 +550,7 @@ def _name_before_content(sent: Sentence, k: int) -> Filler | None:
     words = sent.words
     for end in range(k, min(len(words), k + 3)):
         w = words[end]
-        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.keys) or is_(w, "complementizers"):
+        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.stems) or is_(w, "complementizers"):
             return None                      # 'قال فيها', 'أكد أن'
         nxt = words[end + 1] if end + 1 < len(words) else None
         if nxt is None or nxt.punct.strip(" ()") or nxt.norm in ("عن", "في", "ل") or is_(nxt, "complementizers"):
@@ -658,7 +661,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
         return according
     # a headline 'علاوي: البغدادي والظواهري يتفاوضان'
     colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
-    if colon is not None and colon <= min(i, 3) and not any(
+    if colon is not None and colon <= min(i, 2) and not words[0].norm.startswith("و") and not any(
             is_(x, "speech_verbs") or is_(x, "continuation_verbs") or x.norm in cue_set("chunk_stops")
             for x in words[:colon]):
         a, b = words[0].start, words[colon - 1].end
@@ -675,8 +678,8 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
                 and not (w.norm == "حيث" and j + 1 < len(words) and is_(words[j + 1], "complementizers")):
             return None, None
         cont = is_(w, "continuation_verbs")
-        if not (is_(w, "speech_verbs") or is_(w, "speech_nouns") or cont):
-            continue
+        if not (is_(w, "speech_verbs") or is_(w, "speech_nouns") or cont) or j in sent.triggers:
+            continue                         # 'نقل' moving people is an event, not a report
         src = speech_source(sent, j)
         if src is not None:
             return src, j
@@ -694,7 +697,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
 def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
     """The speaker of an earlier speech cue in the sentence, else the one carried from before."""
     for k in range(j - 1, -1, -1):
-        if is_(sent.words[k], "speech_verbs"):
+        if is_(sent.words[k], "speech_verbs") and k not in sent.triggers:
             src = speech_source(sent, k)
             if src is not None:
                 return src
@@ -769,6 +772,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         return []
     sent = analyse(text, s_start, s_end, mentions)
     found = find_triggers(sent)
+    sent.triggers = {i for i, _, _ in found}
     out = []
     if found:
         trig_idx = {i for i, _, _ in found}
@@ -907,7 +911,7 @@ def _civilian_movers(sent: Sentence, i: int) -> bool:
 def _update_carry(sent: Sentence, carry: Carry) -> None:
     """Remember the sentence's last speaker and whether a quote is still open at its end."""
     for j, w in enumerate(sent.words):
-        if is_(w, "speech_verbs"):
+        if is_(w, "speech_verbs") and j not in sent.triggers:
             src = speech_source(sent, j)
             if src is not None:
                 carry.source, carry.source_paragraph = src, carry.paragraph
@@ -974,9 +978,12 @@ def _place_key(r: dict) -> str | None:
 
 
 def _actor_keys(r: dict) -> set[str]:
+    """Entity ids plus the bare last word of each actor surface ('أبو بكر البغدادي' ~ 'البغدادي')."""
     keys = set(r["actor_entity_ids"] or [])
-    if not keys and r["actor_text"]:
-        keys = {"t:" + normalize(x).replace("ال", "") for x in r["actor_text"].split(LIST_SEP)}
+    for x in (r["actor_text"] or "").split(LIST_SEP):
+        words = normalize(x).split()
+        if words:
+            keys.add("t:" + clitic_keys(words[-1].strip("«»()"))[-1])
     return keys
 
 
