@@ -3,7 +3,7 @@
 1. The pipeline runs on the input folder (tasks.chain.run_stages); predicted triggers are
    projected to offsets in the raw source files (akhbar.gold.project_to_source).
 2. Sentences of the raw source are defined by the segmenter's own rule applied to the raw
-   text: paragraphs (non-blank lines), then tasks.segment.split_sentences inside each.
+   text: each non-blank line, then tasks.segment.split_sentences inside it.
 3. Detection: a predicted event matches a gold event of the same event_type whose trigger
    lies in the same source sentence (one-to-one, closest triggers first). Predictions that
    cannot be located in a source count as false positives.
@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from pathlib import Path
 
 from akhbar.arabic import clitic_keys, normalize
@@ -29,9 +30,13 @@ LIST_SEP = "؛ "
 STOP = {"من", "في", "الى", "الي", "علي", "عن", "و", "ل", "ب", "ال"}
 
 
+LINE = re.compile(r"[^\n]+")
+
+
 def source_sentences(text: str) -> list[tuple[int, int]]:
-    from tasks.segment import split_paragraphs, split_sentences
-    return [s for ps, pe in split_paragraphs(text) for s in split_sentences(text, ps, pe)]
+    """Sentences of a raw source file: each non-blank line split by the segmenter's sentence rule."""
+    from tasks.segment import split_sentences
+    return [s for m in LINE.finditer(text) if m.group().strip() for s in split_sentences(text, m.start(), m.end())]
 
 
 def _words(phrase: str) -> set[str]:

@@ -59,13 +59,10 @@ def bench(n_docs: int) -> dict:
 
 
 def main() -> None:
-    sizes = [int(x) for x in os.environ.get("BENCH_EVENTS_SIZES", os.environ.get("BENCH_SIZES", "1000,10000")).split(",")]
-    results = [bench(n) for n in sizes]
-    out = Path("bench/out")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "events.json").write_text(json.dumps(results, indent=2))
-    for r in results:
-        print(json.dumps(r, ensure_ascii=False))
+    """Print one JSON line per corpus size (BENCH_EVENTS_SIZES, default BENCH_SIZES or 1000,10000)."""
+    sizes = os.environ.get("BENCH_EVENTS_SIZES", os.environ.get("BENCH_SIZES", "1000,10000"))
+    for n in sizes.split(","):
+        print(json.dumps(bench(int(n)), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

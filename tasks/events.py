@@ -263,8 +263,8 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
     words = sent.words
     found: list[tuple[int, Trigger, str]] = []
     for i, w in enumerate(words):
-        if i in sent.covered:                # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي'
-            continue
+        if i in sent.covered and sent.mention_at[sent.owner[i]]["type"] in ("ORG", "LOC", "NORP"):
+            continue                         # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي', 'درع الفرات'
         hit = lookup(w.norm, index)
         if not hit:
             continue

@@ -4,7 +4,7 @@ Run: python tests/gold/events/build_gold.py (reports any context or argument not
 import json, sys, re
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from tasks.segment import split_paragraphs, split_sentences
+from akhbar.eval_events import source_sentences
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
 out = {}
@@ -28,7 +28,7 @@ for line in Path(__file__).with_name("spec.txt").read_text().splitlines():
     te = ts + len(m.group(1))
     assert text[ts:te] == m.group(1)
     # the sentence (paragraph-then-sentence rule) around the trigger
-    sent = next((a, b) for ps, pe in split_paragraphs(text) for a, b in split_sentences(text, ps, pe) if a <= ts < b)
+    sent = next((a, b) for a, b in source_sentences(text) if a <= ts < b)
     window = text[max(0, sent[0] - 600):sent[1]]
     for name, val in (("actor", actor), ("target", target), ("location", loc), ("origin", orig), ("destination", dest), ("time", time), ("source", src)):
         for v in filter(None, val.split(";")):
