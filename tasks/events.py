@@ -733,10 +733,13 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "hypothetical"
     if any(is_(words[j], "hypothetical_after") for j in _after(words, i, 4)):
         return "hypothetical"
-    if any(x.norm == "واما" for x in words) and any(is_(words[j], "disjunction") for j in before(3)):
+    if any(is_(words[j], "disjunction") for j in before(3)) and any(x.norm == "واما" for x in words):
         return "hypothetical"
-    if t.type != "ACCUSE" and any(is_(words[j], "accuse_verbs") or is_(words[j], "accuse_nouns")
-                                  for j in range(0, i)):
+    first_accusation = sent.memo.get("accuse")
+    if first_accusation is None:              # once per sentence: where the first اتهم/اتهام is
+        mask = BIT["accuse_verbs"] | BIT["accuse_nouns"]
+        first_accusation = sent.memo["accuse"] = next((j for j, x in enumerate(words) if x.flags & mask), len(words))
+    if t.type != "ACCUSE" and first_accusation < i:
         return "accused"
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
