@@ -937,6 +937,10 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     if sentences.is_empty():
         return pl.DataFrame(schema=schema)
     meta = {r["article_id"]: r for r in articles.select("article_id", "text", "published_date").iter_rows(named=True)}
+    unknown = set(sentences["article_id"].unique()) - set(meta)
+    if unknown:
+        raise ValueError(f"extract_events: {len(unknown)} article_id(s) in sentences have no article, "
+                         f"e.g. {sorted(unknown)[:3]}; pass the articles of the same partition")
     mentions: dict[tuple[str, int], list[dict]] = {}
     for m in entities.select("article_id", "sentence_idx", "start", "end", "surface", "type",
                              "entity_id").iter_rows(named=True):
@@ -947,9 +951,7 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     carry, current, seen = Carry(), None, set()
     for r in sentences.sort("article_id", "sentence_idx").select(cols + (["paragraph_idx"] if has_par else [])).iter_rows(named=True):
         aid = r["article_id"]
-        art = meta.get(aid)
-        if art is None:
-            continue
+        art = meta[aid]
         if aid != current:
             carry, current, seen = Carry(), aid, set()
         key = _norm(art["text"][r["start"]:r["end"]])
