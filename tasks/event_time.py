@@ -253,6 +253,11 @@ def _number_words() -> dict[str, float]:
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
+@lru_cache(maxsize=1)
+def _multipliers() -> dict[str, float]:
+    return {normalize(k): float(v) for k, v in cues()["multipliers"].items()}
+
+
 def _number(word) -> float | None:
     if word.norm[0].isdigit():
         s = word.norm.replace(",", "")
@@ -263,7 +268,7 @@ def _number(word) -> float | None:
 
 def find_quantities(words, skip: set[int]) -> list[tuple[int, int, dict]]:
     """(first word, last word, QUANTITY struct without text) for 'number [من] noun' phrases."""
-    kinds, mult = _count_kinds(), {normalize(k): v for k, v in cues()["multipliers"].items()}
+    kinds, mult = _count_kinds(), _multipliers()
     out = []
     i = 0
     while i < len(words):

@@ -166,6 +166,7 @@ PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "nega
 
 
 SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
+TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
 
 
 @lru_cache(maxsize=300_000)
@@ -182,6 +183,8 @@ def word_flags(norm: str) -> int:
     for h in HEAD_LISTS:
         if any(k in heads[h] for k in stems):
             flags |= BIT["head_" + h]
+    if lookup(norm) is not None:
+        flags |= TRIGGER_BIT
     return flags
 
 
@@ -265,9 +268,9 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
     for i, w in enumerate(words):
         if i in sent.covered and sent.mention_at[sent.owner[i]]["type"] in ("ORG", "LOC", "NORP"):
             continue                         # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي', 'درع الفرات'
-        hit = lookup(w.norm, index)
-        if not hit:
+        if not w.flags & TRIGGER_BIT:
             continue
+        hit = lookup(w.norm, index)
         key, cands = hit
         t = next((c for c in cands if context_ok(c, sent, i)), None)
         if t is None:
@@ -793,7 +796,7 @@ def _worth_analysing(text: str, s_start: int, s_end: int) -> bool:
     index = trigger_index()
     for m in TOKEN.finditer(text, s_start, s_end):
         info = _token_info(m.group())
-        if info and info[0] and (info[3] & SPEECH_BITS or any(k in index for k in info[2])):
+        if info and info[0] and info[3] & (SPEECH_BITS | TRIGGER_BIT):
             return True
     return False
 
@@ -880,11 +883,16 @@ def _before_complementizer(sent: Sentence, cue: int, pos: int, trig: int) -> boo
     return comp is not None and pos < comp
 
 
+@lru_cache(maxsize=64)
+def _mode_cues(etype: str) -> tuple[tuple[str, frozenset], ...]:
+    return tuple((mode, frozenset(normalize(x) for x in words))
+                 for mode, words in ontology()["types"][etype].get("mode_cues", {}).items())
+
+
 def _mode_from_cues(sent: Sentence, i: int, t: Trigger) -> str | None:
-    mode_cues = ontology()["types"][t.type].get("mode_cues", {})
+    """Mode from words around the trigger ('ضربات جوية' -> airstrike), in the ontology's order."""
     window = sent.words[max(0, i - 3):i + 4]
-    for mode, words in mode_cues.items():
-        values = {normalize(x) for x in words}
+    for mode, values in _mode_cues(t.type):
         if any(has(w, values) for w in window):
             return mode
     return None
@@ -1004,7 +1012,9 @@ def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
     """
     if events.is_empty():
         return events
-    rows = events.to_dicts()
+    rows = events.select("event_id", "event_type", "article_id", "event_date", "actor_entity_ids", "actor_text",
+                         "source_text", *(f"{r}_{k}" for r in ("location", "origin", "destination")
+                                          for k in ("entity_id", "text"))).to_dicts()
     parent = list(range(len(rows)))
 
     def find(x):
@@ -1048,12 +1058,14 @@ def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
     clusters: dict[int, list[int]] = {}
     for k in range(len(rows)):
         clusters.setdefault(find(k), []).append(k)
+    cluster_ids, n_sources = [None] * len(rows), [0] * len(rows)
     for members in clusters.values():
         cid = stable_id("clu", min(rows[k]["event_id"] for k in members))
         n = len({(rows[k]["article_id"], normalize(rows[k]["source_text"] or "")) for k in members})
         for k in members:
-            rows[k]["cluster_id"], rows[k]["n_sources"] = cid, n
-    return pl.DataFrame(rows, schema=events.schema)
+            cluster_ids[k], n_sources[k] = cid, n
+    return events.with_columns(pl.Series("cluster_id", cluster_ids, pl.String),
+                               pl.Series("n_sources", n_sources, pl.Int32))
 
 
 @task(name="extract-events")
