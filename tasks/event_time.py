@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from akhbar.arabic import normalize
+from akhbar.arabic import clitic_keys, normalize
 from akhbar.resources import read_tsv
 from tasks.event_lexicon import cues
 
@@ -86,14 +86,17 @@ def _starters() -> frozenset:
                      | {"عام", "العام", "سنه", "السنه", "الشهر", "شهر", "هذا", "هذه", "اول"})
 
 
+@lru_cache(maxsize=100_000)
+def _may_start_time(norm: str) -> bool:
+    return norm[:1].isdigit() or any(k in _starters() for k in clitic_keys(norm))
+
+
 def find_times(words) -> list[TimeExpr]:
     """Time expressions in a sentence, left to right, non-overlapping."""
     out: list[TimeExpr] = []
     i, n = 0, len(words)
-    starters = _starters()
     while i < n:
-        w = words[i]
-        if not (w.norm[:1].isdigit() or any(k in starters for k in w.keys)):
+        if not _may_start_time(words[i].norm):
             i += 1
             continue
         e = _match_at(words, i)
@@ -259,11 +262,17 @@ def _multipliers() -> dict[str, float]:
 
 
 def _number(word) -> float | None:
-    if word.norm[0].isdigit():
-        s = word.norm.replace(",", "")
+    return _number_of(word.norm)
+
+
+@lru_cache(maxsize=100_000)
+def _number_of(norm: str) -> float | None:
+    """Value of a number written in digits or words ('23', 'ثمانية', 'مئات'), else None."""
+    if norm[0].isdigit():
+        s = norm.replace(",", "")
         return float(s) if NUMBER.fullmatch(s) else None
     words = _number_words()
-    return next((words[k] for k in word.keys if k in words), None)
+    return next((words[k] for k in clitic_keys(norm) if k in words), None)
 
 
 def find_quantities(words, skip: set[int]) -> list[tuple[int, int, dict]]:

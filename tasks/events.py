@@ -99,7 +99,9 @@ class Sentence:
             for j, w in enumerate(self.words):
                 for k in w.keys:
                     for ph, bit in index.get(k, ()):
-                        if phrase_at(self.words, j, (ph,)):
+                        if j + len(ph) <= len(self.words) and all(
+                                ph[n] == self.words[j + n].norm or ph[n] in self.words[j + n].keys
+                                for n in range(1, len(ph))):
                             self.cflags[j] |= bit
         return self.cflags
 
@@ -708,54 +710,72 @@ def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
 
 
 # --- modality ----------------------------------------------------------------------------
+def _first(sent: Sentence, name: str) -> int:
+    """Index of the first word of the sentence in cue list `name` (len(words) if none), computed once."""
+    key = "first_" + name
+    if key not in sent.memo:
+        bit = BIT[name]
+        sent.memo[key] = next((j for j, f in enumerate(sent.cue_flags()) if f & bit), len(sent.words))
+    return sent.memo[key]
+
+
 def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
     words = sent.words
+    flags = sent.cue_flags()
     c = cues()
     w = words[i]
-    before = lambda n: range(max(0, i - n), i)  # noqa: E731
-    for j in before(c["negation_window"]):
-        if is_(words[j], "negation_before") and not (
-                j + 1 < len(words) and is_(words[j + 1], "negation_exempt_next")) \
-                and not any(is_(x, "negation_cancel") for x in words[j + 1:i]):
-            # 'إذا لم تنسحب', 'إذا فشلت المفاوضات': a negated condition is hypothetical
-            if any(in_cues(sent, k, "hypothetical") for k in range(max(0, j - 3), j)):
-                return "hypothetical"
-            return "denied"
-    for j in range(i - 1, -1, -1):           # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs what follows
-        if in_cues(sent, j, "clause_breaks"):
-            break
-        if is_(words[j], "denial_verbs"):
-            return "denied"
-    for j in range(i + 1, min(len(words), i + 4)):
-        if in_cues(sent, j, "negation_after"):
-            return "denied"
-    for j in before(c["hypothetical_window"]):
-        if in_cues(sent, j, "hypothetical"):
-            return "hypothetical"
-    if any(is_(words[j], "hypothetical_near") for j in before(2)):
+
+    def before(n):
+        return range(max(0, i - n), i)
+
+    def any_before(n, name):
+        bit = BIT[name]
+        return any(flags[j] & bit for j in before(n))
+
+    seen = 0                                  # every cue bit within 12 words before: skip absent checks
+    for f in flags[max(0, i - 12):i]:
+        seen |= f
+    if seen & BIT["negation_before"]:
+        for j in before(c["negation_window"]):
+            if flags[j] & BIT["negation_before"] and not (
+                    j + 1 < len(words) and flags[j + 1] & BIT["negation_exempt_next"]) \
+                    and not any(flags[k] & BIT["negation_cancel"] for k in range(j + 1, i)):
+                # 'إذا لم تنسحب', 'إذا فشلت المفاوضات': a negated condition is hypothetical
+                if any(flags[k] & BIT["hypothetical"] for k in range(max(0, j - 3), j)):
+                    return "hypothetical"
+                return "denied"
+    if _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
+        for j in range(i - 1, -1, -1):
+            if flags[j] & BIT["clause_breaks"]:
+                break
+            if flags[j] & BIT["denial_verbs"]:
+                return "denied"
+    if any(flags[j] & BIT["negation_after"] for j in range(i + 1, min(len(words), i + 4))):
+        return "denied"
+    if seen & BIT["hypothetical"] and any_before(c["hypothetical_window"], "hypothetical"):
         return "hypothetical"
-    if any(is_(words[j], "hypothetical_after") for j in _after(words, i, 4)):
+    if seen & BIT["hypothetical_near"] and any_before(2, "hypothetical_near"):
         return "hypothetical"
-    if any(is_(words[j], "disjunction") for j in before(3)) and any(x.norm == "واما" for x in words):
+    if any(flags[j] & BIT["hypothetical_after"] for j in _after(words, i, 4)):
         return "hypothetical"
-    first_accusation = sent.memo.get("accuse")
-    if first_accusation is None:              # once per sentence: where the first اتهم/اتهام is
-        mask = BIT["accuse_verbs"] | BIT["accuse_nouns"]
-        first_accusation = sent.memo["accuse"] = next((j for j, x in enumerate(words) if x.flags & mask), len(words))
-    if t.type != "ACCUSE" and first_accusation < i:
+    if seen & BIT["disjunction"] and any_before(3, "disjunction") and any(x.norm == "واما" for x in words):
+        return "hypothetical"
+    if t.type != "ACCUSE" and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
         return "accused"
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
         and not w.norm.lstrip("وف").startswith("لل")
-    if t.future or purpose or any(in_cues(sent, j, "future") for j in before(c["future_window"])) \
-            or any(is_(words[j], "future_after") for j in _after(words, i, 5)):
+    if t.future or purpose or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
+            or any(flags[j] & BIT["future_after"] for j in _after(words, i, 5)):
         return "future"
-    if t.type != "REQUEST" and any(is_(words[j], "request_verbs") and not any(
-            is_(x, "complementizers") for x in words[j + 1:i]) for j in before(12)):
+    if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
+            flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
+            for j in before(12)):
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
-    if any(in_cues(sent, j, "rumour") for j in before(c["rumour_window"]) if cue_idx is None or j > cue_idx):
+    if seen & BIT["rumour"] and any(flags[j] & BIT["rumour"] for j in before(c["rumour_window"])
+                                    if cue_idx is None or j > cue_idx):
         return "reported"
     if source:
         return "claimed"
