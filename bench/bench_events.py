@@ -3,7 +3,8 @@
 Corpora come from bench/generate.py; ingest, dedupe, segment and entities run first and
 are not timed. A same-run baseline (tokenising and normalising every sentence, the least
 any extractor must do) normalises for the machine's speed; the ratio is the figure to
-compare across machines. Target: >= 5,000 sentences/s per core.
+compare across machines. Target: >= 5,000 sentences/s per core. Two passes are timed: the
+first with caches filling (a one-shot run), the second warm (a long-lived worker).
 """
 
 from __future__ import annotations
@@ -49,14 +50,19 @@ def bench(n_docs: int) -> dict:
         extract_events(head, sens.join(head.select("article_id"), on="article_id", how="semi"), ents, "bench")
         t = time.perf_counter()
         evs = extract_events(arts, sens, ents, "bench")
-        elapsed = time.perf_counter() - t
+        elapsed = time.perf_counter() - t             # first pass: token caches fill as they go
+        t = time.perf_counter()
+        extract_events(arts, sens, ents, "bench")
+        warm = time.perf_counter() - t                # second pass: a long-lived worker's steady state
         texts = dict(arts.select("article_id", "text").iter_rows())
         base = baseline_rate(texts, list(sens.select("article_id", "start", "end").iter_rows()))
-    rate = sens.height / elapsed
+    rate, warm_rate = sens.height / elapsed, sens.height / warm
     return {"documents": n_docs, "articles": arts.height, "sentences": sens.height, "events": evs.height,
             "events_s": round(elapsed, 3), "sentences_per_s": round(rate),
+            "warm_sentences_per_s": round(warm_rate),
             "baseline_tokenize_normalize_sentences_per_s": round(base), "ratio_to_baseline": round(rate / base, 3),
-            "target_sentences_per_s": TARGET, "meets_target": rate >= TARGET}
+            "warm_ratio_to_baseline": round(warm_rate / base, 3),
+            "target_sentences_per_s": TARGET, "meets_target": rate >= TARGET, "warm_meets_target": warm_rate >= TARGET}
 
 
 def main() -> None:

@@ -125,8 +125,9 @@ def words_of(text: str, s_start: int, s_end: int) -> tuple[list[Word], str]:
     return words, pending
 
 
-def analyse(text: str, s_start: int, s_end: int, mentions: list[dict]) -> Sentence:
-    words, _ = words_of(text, s_start, s_end)
+def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: list[Word] | None = None) -> Sentence:
+    if words is None:
+        words, _ = words_of(text, s_start, s_end)
     sent = Sentence(text, words)
     starts = [w.start for w in words]
     for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
@@ -793,10 +794,11 @@ def _after(words: list[Word], i: int, n: int) -> range:
 # --- one sentence ------------------------------------------------------------------------
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
                      run_id: str, published: dt.date | None, carry: Carry) -> list[dict]:
-    if not _worth_analysing(text, s_start, s_end):   # no trigger form and no speech verb: only quotes move
-        _count_quotes(text[s_start:s_end], carry)
+    words, _ = words_of(text, s_start, s_end)
+    if not any(w.flags & (SPEECH_BITS | TRIGGER_BIT) for w in words):
+        _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
-    sent = analyse(text, s_start, s_end, mentions)
+    sent = analyse(text, s_start, s_end, mentions, words)
     found = find_triggers(sent)
     sent.triggers = {i for i, _, _ in found}
     out = []
@@ -810,15 +812,6 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
                                   quantities, published, carry, run_id))
     _update_carry(sent, carry)
     return out
-
-
-def _worth_analysing(text: str, s_start: int, s_end: int) -> bool:
-    index = trigger_index()
-    for m in TOKEN.finditer(text, s_start, s_end):
-        info = _token_info(m.group())
-        if info and info[0] and info[3] & (SPEECH_BITS | TRIGGER_BIT):
-            return True
-    return False
 
 
 def _count_quotes(span: str, carry: Carry) -> None:
@@ -970,31 +963,29 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
         raise ValueError(f"extract_events: {len(unknown)} article_id(s) in sentences have no article, "
                          f"e.g. {sorted(unknown)[:3]}; pass the articles of the same partition")
     mentions: dict[tuple[str, int], list[dict]] = {}
-    for m in entities.select("article_id", "sentence_idx", "start", "end", "surface", "type",
-                             "entity_id").iter_rows(named=True):
+    cols = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")
+    for row in entities.select(cols).rows():
+        m = dict(zip(cols, row))
         mentions.setdefault((m["article_id"], m["sentence_idx"]), []).append(m)
-    cols = ["article_id", "sentence_idx", "start", "end"]
-    has_par = "paragraph_idx" in sentences.columns
+    par_col = pl.col("paragraph_idx") if "paragraph_idx" in sentences.columns else pl.lit(None, pl.Int32)
     rows: list[dict] = []
     carry, current, seen = Carry(), None, set()
-    for r in sentences.sort("article_id", "sentence_idx").select(cols + (["paragraph_idx"] if has_par else [])).iter_rows(named=True):
-        aid = r["article_id"]
+    for aid, s_idx, s_start, s_end, par in sentences.sort("article_id", "sentence_idx").select(
+            "article_id", "sentence_idx", "start", "end", par_col).rows():
         art = meta[aid]
         if aid != current:
             carry, current, seen = Carry(), aid, set()
-        key = _norm(art["text"][r["start"]:r["end"]])
+        key = _norm(art["text"][s_start:s_end])
         if key in seen:                      # a line printed twice (repeated headline, caption)
             continue
         seen.add(key)
-        par = r.get("paragraph_idx")
         if carry.paragraph is not None and par != carry.paragraph:
             carry.quote_depth = 0            # a quote does not run across paragraphs
             if carry.source_paragraph is not None and par is not None and par - carry.source_paragraph > 1:
                 carry.source = None          # a speaker carries into the next paragraph only
         carry.paragraph = par
-        rows.extend(_sentence_events(aid, art["text"], r["sentence_idx"], r["start"], r["end"],
-                                     mentions.get((aid, r["sentence_idx"]), []), run_id,
-                                     art["published_date"], carry))
+        rows.extend(_sentence_events(aid, art["text"], s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
+                                     run_id, art["published_date"], carry))
     events = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
     return cluster_events(events)
 
