@@ -997,7 +997,7 @@ def _place_key(r: dict) -> str | None:
             return r[f"{role}_entity_id"]
     for role in ("location", "origin", "destination"):
         if r[f"{role}_text"]:
-            return "t:" + normalize(r[f"{role}_text"]).replace("ال", "")
+            return "t:" + _norm(r[f"{role}_text"]).replace("ال", "")
     return None
 
 
@@ -1005,7 +1005,7 @@ def _actor_keys(r: dict) -> set[str]:
     """Entity ids plus the bare last word of each actor surface ('أبو بكر البغدادي' ~ 'البغدادي')."""
     keys = set(r["actor_entity_ids"] or [])
     for x in (r["actor_text"] or "").split(LIST_SEP):
-        words = normalize(x).split()
+        words = _norm(x).split()
         if words:
             keys.add("t:" + clitic_keys(words[-1].strip("«»()"))[-1])
     return keys
@@ -1072,7 +1072,7 @@ def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
     cluster_ids, n_sources = [None] * len(rows), [0] * len(rows)
     for members in clusters.values():
         cid = stable_id("clu", min(rows[k]["event_id"] for k in members))
-        n = len({(rows[k]["article_id"], normalize(rows[k]["source_text"] or "")) for k in members})
+        n = len({(rows[k]["article_id"], _norm(rows[k]["source_text"] or "")) for k in members})
         for k in members:
             cluster_ids[k], n_sources[k] = cid, n
     return events.with_columns(pl.Series("cluster_id", cluster_ids, pl.String),
