@@ -298,8 +298,12 @@ def mention_filler(sent: Sentence, first: int) -> Filler:
     return Filler(m["start"], m["end"], m["surface"], m["entity_id"], first, sent.mention_end[first])
 
 
-def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[int] | None = None) -> Filler | None:
-    """Words from `first` up to a stop word, punctuation or trigger: a noun phrase approximation."""
+def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[int] | None = None,
+          place: bool = False) -> Filler | None:
+    """Words from `first` up to a stop word, punctuation or trigger: a noun phrase approximation.
+
+    A place chunk also stops at a present-tense verb ('جيب يسيطر عليه') and at a و-joined word
+    that is neither a name nor a head noun ('الصحراء ويمتنع')."""
     words = sent.words
     stops = cue_set("chunk_stops")
     if first >= len(words) or words[first].norm in stops:
@@ -309,6 +313,12 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
         w = words[j]
         if (w.punct.strip(" ()") or w.norm in stops or is_(w, "complementizers") or is_(w, "speech_nouns")
                 or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
+            break
+        if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
+            break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
+        if place and j not in sent.mention_at and (
+                (w.norm[0] == "ي" and len(w.norm) > 3)
+                or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):
             break
         last = j
     a, b = words[first].start, words[last].end
@@ -372,8 +382,8 @@ def place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[
                 out.append(mention_filler(sent, i))
             i = sent.mention_end[i] + 1
             continue
-        if is_(sent.words[i], "head_place") and i not in triggers:
-            f = chunk(sent, i, max_words=4, stop_at_trigger=triggers)
+        if is_(sent.words[i], "head_place") and i not in triggers and "«" not in sent.words[i].punct:
+            f = chunk(sent, i, max_words=4, stop_at_trigger=triggers, place=True)   # «القاعدة» is a name
             if f:
                 # a LOC mention inside the chunk gives it an entity id
                 inner = next((sent.mention_at[j] for j in range(f.first, f.last + 1)
@@ -458,9 +468,16 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
                     target = [obj]
                 break
 
-    # places, by the preposition that governs them
+    # places, by the preposition that governs them, up to the next event or comma
     origin = destination = location = None
-    for f in place_fillers(sent, i + 1, min(n, i + ARG_WINDOW + 2), triggers):
+    end = i + 1
+    while end < min(n, i + ARG_WINDOW + 2) and end not in triggers and "،" not in words[end].punct \
+            and "," not in words[end].punct:
+        end += 1
+    used = {k for f in actor + target for k in range(f.first, f.last + 1)}
+    for f in place_fillers(sent, i + 1, end, triggers):
+        if f.first in used:
+            continue                          # 'وسترسل واشنطن': the state acting is no place
         p = preps_before(sent, f)
         if p & cue_set("destination_preps") or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
             destination = destination or f
@@ -476,10 +493,12 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
         before = [f for f in place_fillers(sent, max(0, i - 6), i, triggers) if preps_before(sent, f) & {"في", "ب"}]
         if before:
             location = before[-1]
-    if t.type not in MOVEMENT | {"CONTROL_CHANGE", "CONSULT"}:
-        location = location or origin or destination
-        origin = destination = None
-    elif location is None:
+    # roles the type does not take (ontology 'arguments') fold into the location
+    if "origin" not in spec["arguments"]:
+        location, origin = location or origin, None
+    if "destination" not in spec["arguments"]:
+        location, destination = location or destination, None
+    if location is None:
         location = (destination or origin) if t.type in ("MOBILIZE", "CONSULT") else (origin or destination)
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
 
