@@ -847,7 +847,7 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
     mod = modality(sent, i, t, key, source, cue_idx)
     mode = t.mode or _mode_from_cues(sent, i, t)
     # time: nearest expression that dates the event, not the statement ('قال يوم الخميس إن ...')
-    eligible = [e for e in times if cue_idx is None or e.first > cue_idx and not _before_complementizer(sent, cue_idx, e.first, i)]
+    eligible = [e for e in times if not _statement_date(sent, e, i, cue_idx)]
     near = sorted(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i)))
     expr = near[0] if near and min(abs(near[0].first - i), abs(near[0].last - i)) <= 12 else None
     date, precision = resolve(expr, published) if expr else (None, "unknown")
@@ -909,10 +909,19 @@ def _trigger_span(text: str, w: Word, key: str) -> tuple[int, int]:
     return w.start, w.end
 
 
-def _before_complementizer(sent: Sentence, cue: int, pos: int, trig: int) -> bool:
-    """True when `pos` sits in the speech clause: after the speech cue but before its 'أن/إن' and the trigger."""
-    comp = next((k for k in range(cue + 1, trig) if is_(sent.words[k], "complementizers")), None)
-    return comp is not None and pos < comp
+def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
+    """Whether time expression e dates a statement, not the event at word i.
+
+    True when e comes before the speech cue that introduces the event ('ويوم أمس أكد ... أن'),
+    or sits between a speech verb and the 'أن/إن' that opens the event's clause
+    ('قال يوم الخميس إن', 'رجحت، يوم الأربعاء، أن')."""
+    if e.first >= i:
+        return False
+    comp = next((k for k in range(e.last + 1, i) if is_(sent.words[k], "complementizers")), None)
+    if cue_idx is not None and cue_idx < i:
+        if e.last < cue_idx or comp is not None and e.first > cue_idx:
+            return True
+    return comp is not None and any(is_(sent.words[j], "speech_verbs") for j in range(max(0, e.first - 5), e.first))
 
 
 @lru_cache(maxsize=64)
