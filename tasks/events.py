@@ -1,12 +1,25 @@
 """Events: who did what to whom, where, when, and who says so.
 
-Foundation backend: a trigger lexicon (akhbar/resources/event_triggers.tsv)
-matched clitic-aware on the token stream; arguments from the entity mentions of
-the same sentence; modality from cue words.
+Rule-based backend over one sentence at a time (docs/events.md):
+  1. triggers: the ontology's lexicon (tasks/event_lexicon.py, inflected forms, clitic- and
+     pronoun-aware) with per-entry context conditions; same-type triggers a few words apart
+     are one event ('سيستضيف اجتماعا');
+  2. arguments: the sentence's entity mentions (entities frame) placed by syntax cues —
+     verb-subject order, genitive after a verbal noun, agent 'من قبل', prepositions
+     من/إلى/نحو/باتجاه/في/على — with noun-phrase chunks as a fallback when no mention exists;
+  3. attribution: speech verbs, 'وفق/بحسب', 'نقلت X عن Y', carried over to the next
+     sentence while a quote stays open or a continuation verb ('وأضاف') has no subject;
+  4. modality by precedence: denied > hypothetical > accused > future > reported > claimed > asserted;
+  5. time and quantities (tasks/event_time.py), resolved against articles.published_date;
+  6. cross-article clusters (`cluster_events`).
+Every span indexes articles.text; normalised forms are used for matching only.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import polars as pl
@@ -15,74 +28,1083 @@ from prefect import task
 from akhbar.arabic import clitic_keys, normalize
 from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
-from akhbar.resources import read_tsv
-from tasks.segment import tokenize
+from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
+                                 trigger_index, verb_forms, verb_set)
+from tasks.event_time import find_quantities, find_times, resolve
+from tasks.segment import TOKEN
 
-REPORTED_CUES = ("انباء", "تقارير", "انباء عن")
-ACCUSED_CUES = ("اتهم", "اتهمت", "يتهم")
-NEGATION_CUES = ("لا", "لم", "لن", "عدم", "غير")
+METHOD = "lexicon-rules-v1"
+MERGE_GAP = 3                 # same-type triggers at most this many words apart (no punctuation between) are one event
+ARG_WINDOW = 10               # words after the trigger searched for arguments
+LIST_SEP = "؛ "               # joins several actor/target surfaces in *_text columns
+MOVEMENT = {"ESCAPE", "EVACUATE", "RETREAT", "MOBILIZE"}
+AGENTIVE = {"PERSON", "ORG", "NORP", "LOC"}    # LOC: states and capitals act ('واشنطن سترسل')
+OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
+PLACE_OBJECT_TYPES = {"ESCAPE", "EVACUATE", "RETREAT", "CONTROL_CHANGE", "CONSULT"}   # 'غادر الموصل', 'زار عمان'
+PURPOSE_TYPES = {"CONTROL_CHANGE", "EVACUATE", "ESCAPE", "MOBILIZE", "RETREAT", "CONSULT", "AID"}
+RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"}
+
+_norm = lru_cache(maxsize=500_000)(normalize)
+
+
+@dataclass(slots=True)
+class Word:
+    start: int
+    end: int
+    norm: str
+    keys: tuple[str, ...]     # clitic-stripped forms (cue matching)
+    stems: tuple[str, ...]    # the same with attached pronouns peeled off (head nouns, triggers)
+    flags: int = 0            # cue lists the word belongs to (see word_flags)
+    punct: str = ""           # punctuation between the previous word and this one
+
+
+@dataclass
+class Carry:
+    """Attribution state handed from one sentence to the next within an article."""
+    source: dict | None = None
+    source_paragraph: int | None = None
+    quote_depth: int = 0
+    paragraph: int | None = None
+
+
+@dataclass(slots=True)
+class Filler:
+    """An argument: an entity mention or, failing that, a chunk of words."""
+    start: int
+    end: int
+    text: str
+    entity_id: str | None = None
+    first: int = 0
+    last: int = 0
+
+
+@dataclass
+class Sentence:
+    text: str
+    words: list[Word]
+    mention_at: dict[int, dict] = field(default_factory=dict)   # first word index -> mention
+    mention_end: dict[int, int] = field(default_factory=dict)   # first word -> last word of a mention
+    covered: set[int] = field(default_factory=set)
+    owner: dict[int, int] = field(default_factory=dict)          # word index -> first word of its mention
+    _phrases: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)
+    cflags: list[int] | None = None
+    triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
+
+    def cue_flags(self) -> list[int]:
+        """Per word, its cue-list bits plus those of the multi-word cues starting there (once per sentence)."""
+        if self.cflags is None:
+            index = _phrase_index()
+            self.cflags = [w.flags for w in self.words]
+            for j, w in enumerate(self.words):
+                for k in w.keys:
+                    for ph, bit in index.get(k, ()):
+                        if j + len(ph) <= len(self.words) and all(
+                                ph[n] == self.words[j + n].norm or ph[n] in self.words[j + n].keys
+                                for n in range(1, len(ph))):
+                            self.cflags[j] |= bit
+        return self.cflags
+
+    def phrase_len(self, j: int, name: str) -> int:
+        """Length of the multi-word cue of list `name` starting at word j (0 if none)."""
+        return phrase_at(self.words, j, cue_phrases(name)) if self.cue_flags()[j] & BIT[name] else 0
+
+
+# --- sentence analysis ---------------------------------------------------------------
+def words_of(text: str, s_start: int, s_end: int) -> tuple[list[Word], str]:
+    """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation."""
+    words: list[Word] = []
+    pending = ""
+    for m in TOKEN.finditer(text, s_start, s_end):
+        info = _token_info(m.group())
+        if info is None:
+            pending += m.group()
+        elif info[0]:
+            words.append(Word(m.start(), m.end(), *info, pending))
+            pending = ""
+    return words, pending
+
+
+def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: list[Word] | None = None) -> Sentence:
+    if words is None:
+        words, _ = words_of(text, s_start, s_end)
+    sent = Sentence(text, words)
+    starts = [w.start for w in words]
+    for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
+        first = _word_at(starts, words, m["start"])
+        last = _word_at(starts, words, m["end"] - 1)
+        if first is None or last is None or first in sent.mention_at or first in sent.covered:
+            continue
+        sent.mention_at[first] = m
+        sent.mention_end[first] = last
+        sent.covered.update(range(first, last + 1))
+        sent.owner.update(dict.fromkeys(range(first, last + 1), first))
+    return sent
+
+
+def _word_at(starts, words, offset) -> int | None:
+    i = bisect.bisect_right(starts, offset) - 1
+    return i if i >= 0 and words[i].start <= offset < words[i].end else None
+
+
+@lru_cache(maxsize=300_000)
+def _token_info(tok: str):
+    """(norm, clitic keys, stems, flags) of a word token; None for punctuation (one cache hit per token)."""
+    if not any(c.isalnum() for c in tok):
+        return None
+    norm = _norm(tok)
+    return (norm, clitic_keys(norm), lookup_keys(norm), word_flags(norm)) if norm else ("",)
+
+
+# One bit per cue list: a word's memberships are computed once per distinct form (word_flags)
+# so the modality/attribution scans test an int instead of set lookups over clitic keys.
+CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_verbs", "disjunction",
+             "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
+             "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
+             "clause_breaks", "chunk_stops", "negation_after")
+VERB_LISTS = ("accuse_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
+HEAD_LISTS = ("person", "place", "civilian", "militant", "media")
+BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
+PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "negation_after", "rumour")
+
+
+SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
+TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
+
+
+@lru_cache(maxsize=300_000)
+def word_flags(norm: str) -> int:
+    keys, stems = clitic_keys(norm), lookup_keys(norm)
+    flags = 0
+    for name in CUE_LISTS:
+        if any(k in cue_set(name) for k in keys):
+            flags |= BIT[name]
+    for name in VERB_LISTS:
+        if any(k in verb_set(name) for k in keys):
+            flags |= BIT[name]
+    heads = _heads()
+    for h in HEAD_LISTS:
+        if any(k in heads[h] for k in stems):
+            flags |= BIT["head_" + h]
+    if lookup(norm) is not None:
+        flags |= TRIGGER_BIT
+    return flags
+
+
+def is_(word: Word, name: str) -> int:
+    """Whether the word is in the cue list `name` (event_cues.json; head_* = head-noun lists)."""
+    return word.flags & BIT[name]
+
+
+def has(word: Word, values) -> bool:
+    return any(k in values for k in word.keys)
+
+
+def has_stem(word: Word, values) -> bool:
+    """Like `has`, also looking through an attached pronoun ('جيبه' -> 'جيب', 'جنودها' -> 'جنود')."""
+    return any(k in values for k in word.stems)
 
 
 @lru_cache(maxsize=1)
-def trigger_lexicon() -> dict[str, tuple[str, str]]:
-    return {normalize(t): (typ, mode) for t, typ, mode in read_tsv("event_triggers.tsv")}
+def _phrase_index() -> dict[str, tuple]:
+    """Multi-word cues of every list, indexed by their first word: {first: ((phrase, bit), ...)}."""
+    index: dict[str, list] = {}
+    for name in PHRASE_LISTS:
+        for ph in cue_phrases(name):
+            index.setdefault(ph[0], []).append((ph, BIT[name]))
+    return {k: tuple(v) for k, v in index.items()}
 
 
-def sentence_modality(norm_tokens: list[str], trigger_idx: int) -> str:
-    window = set(norm_tokens[max(0, trigger_idx - 3):trigger_idx])
-    if window & set(NEGATION_CUES):
+def phrase_at(words: list[Word], i: int, phrases) -> int:
+    """Length of the cue phrase starting at word i (0 if none)."""
+    for ph in phrases:
+        if i + len(ph) <= len(words) and ph[0] in words[i].keys and all(
+                words[i + k].norm == ph[k] or ph[k] in words[i + k].keys for k in range(1, len(ph))):
+            return len(ph)
+    return 0
+
+
+def in_cues(sent: Sentence, i: int, name: str) -> bool:
+    """Single-word or multi-word cue of list `name` starting at word i."""
+    return bool((sent.cflags or sent.cue_flags())[i] & BIT[name])
+
+
+# --- triggers --------------------------------------------------------------------------
+def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
+    c = t.context
+    words = sent.words
+    if c.exclude_forms and any(k in c.exclude_forms for k in words[i].keys):
+        return False
+    if c.exclude_prev and any(has_stem(x, c.exclude_prev) for x in words[max(0, i - c.prev_window):i]):
+        return False
+    if c.exclude_next and any(has_stem(x, c.exclude_next) for x in words[i + 1:i + 1 + c.next_window]):
+        return False
+    if c.require_next and not any(has_stem(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
+        return False
+    if c.require_near:
+        lo, hi = max(0, i - c.window), min(len(words), i + 1 + c.window)
+        if not any(has_stem(words[j], c.require_near) or _mention_type(sent, j) in c.require_near
+                   for j in range(lo, hi) if j != i):
+            return False
+    return True
+
+
+def _nominal(norm: str) -> bool:
+    """A word carrying the article or a preposition cannot be a finite verb."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    return n.startswith(("ال", "لل")) or proclitic(norm) in ("ب", "ل")
+
+
+def _mention_type(sent: Sentence, j: int) -> str | None:
+    """'@TYPE' of the entity mention covering word j (for '@PERSON'-style context cues)."""
+    if j not in sent.covered:
+        return None
+    start = sent.owner[j]
+    return "@" + sent.mention_at[start]["type"]
+
+
+def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
+    """(word index, trigger, matched key) per event, same-type neighbours merged."""
+    index = trigger_index()
+    words = sent.words
+    found: list[tuple[int, Trigger, str]] = []
+    for i, w in enumerate(words):
+        if i in sent.covered and sent.mention_at[sent.owner[i]]["type"] in ("ORG", "LOC", "NORP"):
+            continue                         # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي', 'درع الفرات'
+        if not w.flags & TRIGGER_BIT:
+            continue
+        hit = lookup(w.norm, index)
+        key, cands = hit
+        t = next((c for c in cands if context_ok(c, sent, i)), None)
+        if t is None:
+            continue
+        if t.pos == "verb" and _nominal(w.norm):
+            t = replace(t, pos="noun")       # 'لطرد', 'الطرد': the verbal noun spelled like the verb
+        if t.pos == "verb" and not t.future and i > 0 and words[i - 1].norm in RELATIVES and key[0] in "يتنا":
+            continue                         # habitual description: 'التحالف الذي يحارب'
+        if found and found[-1][1].type == t.type and i - found[-1][0] <= MERGE_GAP \
+                and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
+            j, prev, pkey = found[-1]
+            if prev.mode is None and t.mode is not None:
+                found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context), pkey)
+            continue
+        found.append((i, t, key))
+    return found
+
+
+# --- fillers -----------------------------------------------------------------------------
+def mention_filler(sent: Sentence, first: int) -> Filler:
+    m = sent.mention_at[first]
+    return Filler(m["start"], m["end"], m["surface"], m["entity_id"], first, sent.mention_end[first])
+
+
+def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[int] | None = None,
+          place: bool = False) -> Filler | None:
+    """Words from `first` up to a stop word, punctuation or trigger: a noun phrase approximation.
+
+    A place chunk also stops at a present-tense verb ('جيب يسيطر عليه') and at a و-joined word
+    that is neither a name nor a head noun ('الصحراء ويمتنع')."""
+    words = sent.words
+    stops = cue_set("chunk_stops")
+    if first >= len(words) or words[first].norm in stops:
+        return None
+    last = first
+    for j in range(first + 1, min(len(words), first + max_words)):
+        w = words[j]
+        if (w.punct.strip(" ()") or w.norm in stops or is_(w, "complementizers") or is_(w, "speech_nouns")
+                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
+            break
+        if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
+            break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
+        if place and j not in sent.mention_at and (
+                (w.norm[0] == "ي" and len(w.norm) > 3)
+                or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):
+            break
+        last = j
+    a, b = words[first].start, words[last].end
+    return Filler(a, b, sent.text[a:b], None, first, last)
+
+
+def filler_at(sent: Sentence, i: int, heads: frozenset | None = None, triggers: set[int] | None = None) -> Filler | None:
+    """Mention starting at word i, else a chunk when word i is a known head noun."""
+    if i < 0 or i >= len(sent.words):
+        return None
+    if i in sent.mention_at:
+        return mention_filler(sent, i)
+    if heads is not None and has(sent.words[i], heads) and i not in (triggers or ()):
+        return chunk(sent, i, stop_at_trigger=triggers)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _heads() -> dict[str, frozenset]:
+    return dict(person=cue_set("person_heads") | cue_set("militant_heads") | cue_set("civilian_heads"),
+                place=cue_set("place_heads"), civilian=cue_set("civilian_heads"),
+                militant=cue_set("militant_heads"), media=cue_set("media_heads"))
+
+
+# --- arguments ---------------------------------------------------------------------------
+def proclitic(norm: str) -> str:
+    """Separable proclitics of a normalised word, without و/ف: 'بمنطقة' -> 'ب', 'للموصل' -> 'ل'."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    if n.startswith("لل"):
+        return "ل"
+    if len(n) > 3 and n[0] in "بلك" and n[1:] in lookup_keys(n):
+        return n[0]
+    return ""
+
+
+def preps_before(sent: Sentence, f: Filler) -> frozenset:
+    """Prepositions governing a filler: a proclitic on its first word and the previous word's forms."""
+    w = sent.words[f.first]
+    lead = _norm(sent.text[w.start:f.start]) if f.start > w.start else w.norm
+    out = {proclitic(lead) if f.start == w.start else lead.lstrip("وف")[-1:] if lead.lstrip("وف") else ""}
+    if f.first > 0:
+        prev = sent.words[f.first - 1]
+        out.update(prev.keys)
+        if prev.norm == "قبل" and f.first >= 2 and sent.words[f.first - 2].norm == "من":
+            out.add("من قبل")
+    out.discard("")
+    return frozenset(out)
+
+
+GOVERNING = frozenset({"ل", "ب", "من", "في", "علي", "الي", "عن", "مع", "نحو", "باتجاه", "اتجاه", "داخل", "ضد", "بين"})
+
+
+def place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[Filler]:
+    """LOC mentions and place-head chunks ('مدينة القائم', 'الأراضي العراقية') in words[lo:hi]."""
+    out = []
+    i = lo
+    while i < hi:
+        m = sent.mention_at.get(i)
+        if m is not None:
+            if m["type"] == "LOC":
+                out.append(mention_filler(sent, i))
+            i = sent.mention_end[i] + 1
+            continue
+        if is_(sent.words[i], "head_place") and i not in triggers and "«" not in sent.words[i].punct:
+            f = chunk(sent, i, max_words=4, stop_at_trigger=triggers, place=True)   # «القاعدة» is a name
+            if f:
+                # a LOC mention inside the chunk gives it an entity id
+                inner = next((sent.mention_at[j] for j in range(f.first, f.last + 1)
+                              if j in sent.mention_at and sent.mention_at[j]["type"] == "LOC"), None)
+                if inner:
+                    f.entity_id = inner["entity_id"]
+                out.append(f)
+                i = f.last + 1
+                continue
+        i += 1
+    return out
+
+
+def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
+    """f plus a mention joined to it by و ('«قسد» و«التحالف الدولي»')."""
+    nxt = f.last + 1
+    if nxt < len(sent.words) and nxt in sent.mention_at:
+        w = sent.words[nxt]
+        if w.norm.startswith("و") and sent.mention_at[nxt]["type"] in AGENTIVE:
+            return [f, mention_filler(sent, nxt)]
+    return [f]
+
+
+def _is_place(sent: Sentence, f: Filler) -> bool:
+    m = sent.mention_at.get(f.first)
+    return (m is not None and m["type"] == "LOC") or is_(sent.words[f.first], "head_place")
+
+
+def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
+    words = sent.words
+    n = len(words)
+    heads = _heads()["person"]
+    spec = ontology()["types"][t.type]
+    actor: list[Filler] = []
+    target: list[Filler] = []
+
+    # agent marker after the trigger: 'من قبل X', 'على يد X'
+    for j in range(i + 2, min(n, i + ARG_WINDOW + 4)):
+        if (words[j - 1].norm == "قبل" and words[j - 2].norm == "من") or words[j - 1].norm in ("يد", "ايدي"):
+            f = filler_at(sent, j, heads, triggers)
+            if f:
+                actor = coordinated(sent, f)
+                break
+
+    nxt = i + 1
+    f = filler_at(sent, nxt, heads, triggers) if nxt < n else None
+    if f is not None and t.pos == "verb" and t.type not in PLACE_OBJECT_TYPES and _is_state(sent, f):
+        pass                                  # 'وسترسل واشنطن': a state or capital acts
+    elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
+                            or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
+        f = None                              # a prepositional phrase or a place, not a participant
+    if t.pos == "verb":
+        if f is not None:                     # VSO: the subject follows the verb
+            role = spec.get("verb_subject", "actor")
+            if role == "target":
+                target = coordinated(sent, f)
+            elif not actor:
+                actor = coordinated(sent, f)
+            nxt = (target or actor)[-1].last + 1
+            obj = filler_at(sent, nxt, heads, triggers) if nxt < n else None
+            if obj is not None and role == "actor" and not preps_before(sent, obj) & GOVERNING \
+                    and not _is_place(sent, obj):
+                target = coordinated(sent, obj)
+        if not actor:                         # SVO: 'أن البغدادي هرب', 'القوات ستتقدم'
+            actor = _subject_before(sent, i, triggers)
+    else:
+        if f is not None:                     # the genitive after a verbal noun
+            if spec.get("genitive", "actor") == "actor":
+                actor = actor or coordinated(sent, f)
+            else:
+                target = coordinated(sent, f)
+        if not actor:
+            actor = _light_verb_subject(sent, i, triggers)
+        if not actor:                         # 'البغدادي على الهروب', 'تمكنوا من الفرار'
+            actor = _subject_before(sent, i, triggers, max_back=4 if spec.get("genitive") == "target" else 3,
+                                    mentions_only=True)
+    if not target and t.type in ("ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"):
+        for j in range(i + 1, min(n, i + 6)):
+            if words[j].norm == "ضد":        # 'عمليات عسكرية ضد تنظيم داعش'
+                obj = filler_at(sent, j + 1, heads, triggers)
+                if obj is not None and not _is_place(sent, obj):
+                    target = [obj]
+                break
+
+    # places, by the preposition that governs them, up to the next event or comma
+    origin = destination = location = None
+    end = i + 1
+    while end < min(n, i + ARG_WINDOW + 2) and end not in triggers and "،" not in words[end].punct \
+            and "," not in words[end].punct:
+        end += 1
+    used = {k for f in actor + target for k in range(f.first, f.last + 1)}
+    for f in place_fillers(sent, i + 1, end, triggers):
+        if f.first in used:
+            continue                          # 'وسترسل واشنطن': the state acting is no place
+        p = preps_before(sent, f)
+        if p & cue_set("destination_preps") or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
+            destination = destination or f
+        elif "من قبل" in p:
+            continue
+        elif p & cue_set("origin_preps"):
+            origin = origin or f
+        elif f.first == i + 1 and t.pos == "verb" and t.type in MOVEMENT:
+            origin = origin or f              # 'غادر الموصل'
+        else:
+            location = location or f
+    if location is None:
+        before = [f for f in place_fillers(sent, max(0, i - 6), i, triggers) if preps_before(sent, f) & {"في", "ب"}]
+        if before:
+            location = before[-1]
+    # roles the type does not take (ontology 'arguments') fold into the location
+    if "origin" not in spec["arguments"]:
+        location, origin = location or origin, None
+    if "destination" not in spec["arguments"]:
+        location, destination = location or destination, None
+    if location is None:
+        location = (destination or origin) if t.type in ("MOBILIZE", "CONSULT") else (origin or destination)
+    return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+def _is_state(sent: Sentence, f: Filler) -> bool:
+    """A LOC mention right after a verb that is not about moving to/from places: a state acting."""
+    m = sent.mention_at.get(f.first)
+    return m is not None and m["type"] == "LOC" and not preps_before(sent, f) & GOVERNING
+
+
+def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """Subject of a support verb governing the verbal noun: 'تشن القوات العراقية ... عملية'."""
+    words = sent.words
+    for j in range(i - 1, max(-1, i - 9), -1):
+        if is_(words[j], "light_verbs"):
+            f = filler_at(sent, j + 1, _heads()["person"], triggers) if j + 1 < i else None
+            if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
+                return coordinated(sent, f)
+            return _subject_before(sent, j, triggers, max_back=4)
+        if is_(words[j], "speech_verbs"):
+            break
+    return []
+
+
+def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 6,
+                    mentions_only: bool = False) -> list[Filler]:
+    """Nearest agentive mention (or head-noun chunk) before the trigger, not crossing a speech verb."""
+    words = sent.words
+    for j in range(i - 1, max(-1, i - 1 - max_back), -1):
+        w = words[j]
+        if is_(w, "speech_verbs"):
+            break
+        start = sent.owner.get(j)
+        if start is not None:
+            if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
+                return [mention_filler(sent, start)]
+            continue
+        after_comp = j > 0 and (is_(words[j - 1], "complementizers") or words[j - 1].norm in ("يكون", "تكون"))
+        if mentions_only or not (is_(w, "head_person") or (after_comp and w.norm not in cue_set("chunk_stops"))):
+            continue
+        if j == 0 or w.punct.strip() or after_comp or words[j - 1].norm in ("و", "لكن"):
+            f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})
+            if f and f.last < i:
+                return [f]
+    return []
+
+
+# --- attribution -------------------------------------------------------------------------
+NAQL = frozenset(verb_forms("نقل", "ينقل"))    # 'نقلت وكالة X عن Y': X is the channel, Y the source
+
+
+def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
+    return dict(filler=f, via=via, rumour=is_(sent.words[f.first], "rumour"))
+
+
+def _speaker_after(sent: Sentence, j: int) -> Filler | None:
+    """Who speaks: a mention or a head-noun chunk right after a speech verb/cue at word j."""
+    words = sent.words
+    k = j + 1
+    while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and is_(words[k + 1], "speech_verbs"))
+                               or is_(words[k], "speech_verbs")):
+        k += 1                               # 'وفق ما أفاد صحافي'
+    if k >= len(words) or is_(words[k], "complementizers") or words[k].punct.strip(" «»\"“”()"):
+        return None
+    if k in sent.mention_at:
+        return mention_filler(sent, k)
+    if is_(words[k], "head_person"):
+        return speaker_chunk(sent, k)
+    return _name_before_content(sent, k)
+
+
+def _name_before_content(sent: Sentence, k: int) -> Filler | None:
+    """An unknown name between a speech verb and its content: 'وكشف الطليباوي عن', 'قال رسول: إن'."""
+    words = sent.words
+    for end in range(k, min(len(words), k + 3)):
+        w = words[end]
+        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.stems) or is_(w, "complementizers"):
+            return None                      # 'قال فيها', 'أكد أن'
+        nxt = words[end + 1] if end + 1 < len(words) else None
+        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in ("عن", "في", "ل") or is_(nxt, "complementizers"):
+            a, b = words[k].start, w.end
+            return Filler(a, b, sent.text[a:b], None, k, end)
+    return None
+
+
+def speaker_chunk(sent: Sentence, k: int) -> Filler:
+    """A speaker's noun phrase: crosses 'في/باسم/من' into an institution ('مسؤول في وزارة الدفاع')."""
+    words = sent.words
+    last = k
+    stops = cue_set("chunk_stops") - {"في", "من"}
+    for j in range(k + 1, min(len(words), k + 9)):
+        w = words[j]
+        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or is_(w, "complementizers")
+                or is_(w, "speech_nouns") or w.norm.isdigit() or w.norm == "ل"
+                or (proclitic(w.norm) == "ل" and is_(w, "head_media"))):
+            break                            # 'لوكالة فرانس برس' is the channel, not the speaker
+        if w.norm in ("في", "من") and not (j + 1 < len(words) and (is_(words[j + 1], "head_person")
+                                                                   or j + 1 in sent.mention_at)):
+            break
+        last = j
+    a, b = words[k].start, words[last].end
+    return Filler(a, b, sent.text[a:b], None, k, last)
+
+
+def _speaker_before(sent: Sentence, j: int) -> Filler | None:
+    """Subject before a speech verb ('وكانت وزارة الدفاع الأمريكية (البنتاغون) رجحت')."""
+    words = sent.words
+    last = j - 1
+    if last < 0 or words[j].punct.strip(" ()"):
+        return None
+    first = last
+    while first > 0 and last - first < 5 and words[first - 1].norm not in cue_set("chunk_stops") \
+            and not words[first].punct.strip(" ()"):
+        first -= 1
+    for s in range(first, last + 1):
+        m = sent.mention_at.get(s)
+        if m is not None and (m["type"] in ("PERSON", "ORG", "NORP") or sent.mention_end[s] == last):
+            return mention_filler(sent, s)
+    if words[first].norm in cue_set("chunk_stops") or not is_(words[first], "head_person"):
+        return None
+    a, b = words[first].start, words[last].end
+    return Filler(a, b, sent.text[a:b], None, first, last)
+
+
+def _via_after(sent: Sentence, f: Filler) -> Filler | None:
+    """An outlet after the speaker: 'لوكالة فرانس برس', 'لـ«سكاي نيوز عربية»'."""
+    words = sent.words
+    for k in range(f.last + 1, min(len(words), f.last + 8)):
+        w = words[k]
+        if is_(w, "complementizers"):
+            return None
+        if w.norm == "ل":
+            return chunk(sent, k + 1, max_words=4)
+        if proclitic(w.norm) == "ل" and is_(w, "head_media"):
+            c = chunk(sent, k, max_words=4)
+            if c:
+                lead = w.norm.index(next(x for x in w.keys if x in _heads()["media"]))
+                return Filler(w.start + lead, c.end, sent.text[w.start + lead:c.end], None, c.first, c.last)
+    return None
+
+
+def speech_source(sent: Sentence, j: int) -> dict | None:
+    """The source introduced by the speech verb or noun at word j, if one can be found."""
+    words = sent.words
+    w = words[j]
+    is_verb = is_(w, "speech_verbs") or is_(w, "continuation_verbs")
+    if not is_verb and not any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:j + 8]):
+        return None                          # a speech noun that introduces no content ('شبه بيان قسد')
+    f = _speaker_after(sent, j)
+    via = None
+    if f is not None and has(w, NAQL):
+        for k in range(f.last + 1, min(len(words), f.last + 6)):
+            if words[k].norm == "عن" or is_(words[k], "speech_nouns"):
+                inner = _speaker_after(sent, k)
+                if inner is not None:
+                    f, via = inner, f
+                break
+    if f is None and is_verb:
+        f = _speaker_before(sent, j)
+    if f is None:
+        return None
+    return _source(sent, f, via or _via_after(sent, f))
+
+
+def _in_quote(sent: Sentence, i: int) -> bool:
+    span = sent.text[sent.words[0].start:sent.words[i].start]
+    return sum(span.count(q) for q in OPEN_QUOTES) > sum(span.count(q) for q in CLOSE_QUOTES)
+
+
+def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int | None]:
+    """(source dict, index of the speech cue) for the event at word i."""
+    words = sent.words
+    # 'وفق X', 'بحسب X', 'نقلا عن X' anywhere in the sentence
+    according = sent.memo.get("according", False)
+    if according is False:
+        according = None
+        for j, w in enumerate(words):
+            if in_cues(sent, j, "according_to"):
+                f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
+                if f:
+                    according = (_source(sent, f, None), j)
+                    break
+        sent.memo["according"] = according
+    if according is not None:
+        return according
+    # a headline 'علاوي: البغدادي والظواهري يتفاوضان'
+    colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
+    if colon is not None and colon <= min(i, 2) and not words[0].norm.startswith("و") and not any(
+            is_(x, "speech_verbs") or is_(x, "continuation_verbs") or x.norm in cue_set("chunk_stops")
+            for x in words[:colon]):
+        a, b = words[0].start, words[colon - 1].end
+        return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
+    # the closest speech verb or noun before the trigger, not across a clause break (unless quoted)
+    quoted = _in_quote(sent, i)
+    flags = sent.cue_flags()
+    stop = BIT["clause_breaks"] | BIT["speech_verbs"] | BIT["speech_nouns"] | BIT["continuation_verbs"]
+    for j in range(i - 1, -1, -1):
+        if not flags[j] & stop:              # most words: one int test
+            continue
+        w = words[j]
+        if not quoted and flags[j] & BIT["clause_breaks"] \
+                and not (w.norm == "حيث" and j + 1 < len(words) and is_(words[j + 1], "complementizers")):
+            return None, None
+        cont = is_(w, "continuation_verbs")
+        if not (is_(w, "speech_verbs") or is_(w, "speech_nouns") or cont) or j in sent.triggers:
+            continue                         # 'نقل' moving people is an event, not a report
+        src = speech_source(sent, j)
+        if src is not None:
+            return src, j
+        nxt = words[j + 1] if j + 1 < len(words) else None
+        if j <= 1 or cont or j + 1 == i or (nxt is not None and is_(nxt, "complementizers")):
+            # a speech verb with a pronoun subject ('وأضاف أن', 'مضيفا أن', 'أقر بمقتل'): the last speaker goes on
+            prev = _last_speaker(sent, j, carry)
+            if prev is not None:
+                return prev, j
+    if carry.source and carry.quote_depth > 0:
+        return dict(carry.source), None
+    return None, None
+
+
+def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
+    """The speaker of an earlier speech cue in the sentence, else the one carried from before."""
+    for k in range(j - 1, -1, -1):
+        if is_(sent.words[k], "speech_verbs") and k not in sent.triggers:
+            src = speech_source(sent, k)
+            if src is not None:
+                return src
+    return dict(carry.source) if carry.source else None
+
+
+# --- modality ----------------------------------------------------------------------------
+def _first(sent: Sentence, name: str) -> int:
+    """Index of the first word of the sentence in cue list `name` (len(words) if none), computed once."""
+    key = "first_" + name
+    if key not in sent.memo:
+        bit = BIT[name]
+        sent.memo[key] = next((j for j, f in enumerate(sent.cue_flags()) if f & bit), len(sent.words))
+    return sent.memo[key]
+
+
+def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
+    words = sent.words
+    flags = sent.cue_flags()
+    c = cues()
+    w = words[i]
+
+    def before(n):
+        return range(max(0, i - n), i)
+
+    def any_before(n, name):
+        bit = BIT[name]
+        return any(flags[j] & bit for j in before(n))
+
+    seen = 0                                  # every cue bit within 12 words before: skip absent checks
+    for f in flags[max(0, i - 12):i]:
+        seen |= f
+    if seen & BIT["negation_before"]:
+        for j in before(c["negation_window"]):
+            if flags[j] & BIT["negation_before"] and not (
+                    j + 1 < len(words) and flags[j + 1] & BIT["negation_exempt_next"]) \
+                    and not any(flags[k] & BIT["negation_cancel"] for k in range(j + 1, i)):
+                # 'إذا لم تنسحب', 'إذا فشلت المفاوضات': a negated condition is hypothetical
+                if any(flags[k] & BIT["hypothetical"] for k in range(max(0, j - 3), j)):
+                    return "hypothetical"
+                return "denied"
+    if _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
+        for j in range(i - 1, -1, -1):
+            if flags[j] & BIT["clause_breaks"]:
+                break
+            if flags[j] & BIT["denial_verbs"]:
+                return "denied"
+    if any(flags[j] & BIT["negation_after"] for j in range(i + 1, min(len(words), i + 4))):
         return "denied"
-    toks = set(norm_tokens)
-    if toks & set(ACCUSED_CUES):
+    if seen & BIT["hypothetical"] and any_before(c["hypothetical_window"], "hypothetical"):
+        return "hypothetical"
+    if seen & BIT["hypothetical_near"] and any_before(2, "hypothetical_near"):
+        return "hypothetical"
+    if any(flags[j] & BIT["hypothetical_after"] for j in _after(words, i, 4)):
+        return "hypothetical"
+    if seen & BIT["disjunction"] and any_before(3, "disjunction") and any(x.norm == "واما" for x in words):
+        return "hypothetical"
+    if t.type != "ACCUSE" and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
         return "accused"
-    if toks & set(REPORTED_CUES):
+    # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
+    purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
+        and not w.norm.lstrip("وف").startswith("لل")
+    if t.future or purpose or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
+            or any(flags[j] & BIT["future_after"] for j in _after(words, i, 5)):
+        return "future"
+    if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
+            flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
+            for j in before(12)):
+        return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
+    if source and source.get("rumour"):
         return "reported"
+    if seen & BIT["rumour"] and any(flags[j] & BIT["rumour"] for j in before(c["rumour_window"])
+                                    if cue_idx is None or j > cue_idx):
+        return "reported"
+    if source:
+        return "claimed"
     return "asserted"
 
 
-def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int,
-                            mentions: list[dict], run_id: str) -> list[dict]:
-    lex = trigger_lexicon()
-    spans = tokenize(text, s_start, s_end)
-    norm = [normalize(text[a:b]) for a, b in spans]
+def _after(words: list[Word], i: int, n: int) -> range:
+    """Up to n words after word i, stopping at punctuation."""
+    end = i + 1
+    while end < min(len(words), i + 1 + n) and not words[end].punct.strip():
+        end += 1
+    return range(i + 1, end)
+
+
+# --- one sentence ------------------------------------------------------------------------
+def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
+                     run_id: str, published: dt.date | None, carry: Carry) -> list[dict]:
+    words, _ = words_of(text, s_start, s_end)
+    if not any(w.flags & (SPEECH_BITS | TRIGGER_BIT) for w in words):
+        _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
+        return []
+    sent = analyse(text, s_start, s_end, mentions, words)
+    found = find_triggers(sent)
+    sent.triggers = {i for i, _, _ in found}
     out = []
-    for i, tok in enumerate(norm):
-        hit = next((lex[k] for k in clitic_keys(tok) if k in lex), None)
-        if not hit:
-            continue
-        etype, mode = hit
-        t_start, t_end = spans[i]
-        before = [m for m in mentions if m["end"] <= t_start and m["type"] in ("PERSON", "ORG")]
-        after = [m for m in mentions if m["start"] >= t_end]
-        actor = before[-1] if before else None
-        locs = [m for m in after if m["type"] == "LOC"]
-        out.append(dict(
-            event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
-            sentence_idx=s_idx, start=s_start, end=s_end, trigger=text[t_start:t_end],
-            trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
-            actor_entity_ids=[actor["entity_id"]] if actor else [], actor_text=actor["surface"] if actor else None,
-            target_entity_ids=[], target_text=None,
-            location_entity_id=locs[0]["entity_id"] if locs else None,
-            location_text=locs[0]["surface"] if locs else None,
-            origin_entity_id=None, origin_text=None, destination_entity_id=None, destination_text=None,
-            event_date=None, date_precision="unknown", date_text=None, quantities=[],
-            source_entity_id=None, source_text=None, via_text=None,
-            modality=sentence_modality(norm, i), confidence=0.5, method="lexicon",
-            cluster_id=None, n_sources=None, run_id=run_id))
+    if found:
+        trig_idx = {i for i, _, _ in found}
+        times = find_times(sent.words)
+        time_words = {k for e in times for k in range(e.first, e.last + 1)}
+        quantities = find_quantities(sent.words, time_words)
+        for i, t, key in found:
+            out.append(_event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times,
+                                  quantities, published, carry, run_id))
+    _update_carry(sent, carry)
     return out
+
+
+def _count_quotes(span: str, carry: Carry) -> None:
+    carry.quote_depth = max(0, carry.quote_depth + sum(span.count(q) for q in OPEN_QUOTES)
+                            - sum(span.count(q) for q in CLOSE_QUOTES))
+
+
+def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times, quantities, published,
+               carry, run_id) -> dict:
+    w = sent.words[i]
+    t_start, t_end = _trigger_span(sent.text, w, key)
+    args = arguments(sent, i, t, trig_idx)
+    source, cue_idx = attribution(sent, i, carry)
+    mod = modality(sent, i, t, key, source, cue_idx)
+    mode = t.mode or _mode_from_cues(sent, i, t)
+    # time: nearest expression that dates the event, not the statement ('قال يوم الخميس إن ...')
+    eligible = [e for e in times if not _statement_date(sent, e, i, cue_idx)]
+    near = sorted(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i)))
+    expr = near[0] if near and min(abs(near[0].first - i), abs(near[0].last - i)) <= 12 else None
+    date, precision = resolve(expr, published) if expr else (None, "unknown")
+    qs = []
+    for a, b, q in quantities:
+        if abs(a - i) <= 8 or abs(b - i) <= 8:
+            kind = q["kind"]
+            if t.type == "CASUALTIES" and kind in ("people", "troops", "count"):
+                kind = t.mode or "killed"
+            elif t.type == "MOBILIZE" and kind in ("people", "count") and t.mode == "troops":
+                kind = "troops"
+            qs.append(dict(q, kind=kind, text=sent.text[sent.words[a].start:sent.words[b].end]))
+    if t.type == "CASUALTIES" and not args["target"] and qs:
+        a = next(x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"])
+        args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
+    etype = t.type
+    if etype == "ESCAPE" and t.mode in ("leave", "flee", "transfer") and _civilian_movers(sent, i):
+        etype, mode = "EVACUATE", "civilians"
+    src = source["filler"] if source else None
+    via = source.get("via") if source else None
+    actor, target = args["actor"], args["target"]
+    conf = 0.5 + 0.15 * bool(actor) + 0.1 * bool(args["location"] or args["origin"] or args["destination"]) \
+        + 0.1 * (t.pos == "verb" or bool(t.context.require_near or t.context.require_next)) + 0.1 * bool(src)
+    return dict(
+        event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
+        sentence_idx=s_idx, start=s_start, end=s_end, trigger=sent.text[t_start:t_end],
+        trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
+        actor_entity_ids=[f.entity_id for f in actor if f.entity_id],
+        actor_text=LIST_SEP.join(f.text for f in actor) or None,
+        target_entity_ids=[f.entity_id for f in target if f.entity_id],
+        target_text=LIST_SEP.join(f.text for f in target) or None,
+        **_place("location", args["location"]), **_place("origin", args["origin"]),
+        **_place("destination", args["destination"]),
+        event_date=date, date_precision=precision,
+        date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
+        quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
+        via_text=via.text if via else None, modality=mod, confidence=round(min(conf, 0.95), 2), method=METHOD,
+        cluster_id=None, n_sources=None, run_id=run_id)
+
+
+def _place(role: str, f: Filler | None) -> dict:
+    return {f"{role}_entity_id": f.entity_id if f else None, f"{role}_text": f.text if f else None}
+
+
+def _trigger_span(text: str, w: Word, key: str) -> tuple[int, int]:
+    """Trigger span inside its word: proclitics (و ف ب ل) left out, the article ال kept."""
+    pos = w.norm.find(key)
+    if pos < 0:                              # key restored a teh marbuta: 'حملته' -> 'حمله'
+        pos = w.norm.find(key[:-1])
+    if pos < 0:
+        return w.start, w.end
+    if pos >= 2 and w.norm[pos - 2:pos] == "ال":
+        pos -= 2
+    consumed = 0                             # normalised chars -> surface chars (tashkeel, tatweel)
+    for idx, ch in enumerate(text[w.start:w.end]):
+        if consumed >= pos:
+            return w.start + idx, w.end
+        consumed += len(_norm(ch))
+    return w.start, w.end
+
+
+def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
+    """Whether time expression e dates a statement, not the event at word i.
+
+    True when e comes before the speech cue that introduces the event ('ويوم أمس أكد ... أن'),
+    or sits between a speech verb and the 'أن/إن' that opens the event's clause
+    ('قال يوم الخميس إن', 'رجحت، يوم الأربعاء، أن')."""
+    if e.first >= i:
+        return False
+    comp = next((k for k in range(e.last + 1, i) if is_(sent.words[k], "complementizers")), None)
+    if cue_idx is not None and cue_idx < i:
+        if e.last < cue_idx or comp is not None and e.first > cue_idx:
+            return True
+    return comp is not None and any(is_(sent.words[j], "speech_verbs") for j in range(max(0, e.first - 5), e.first))
+
+
+@lru_cache(maxsize=64)
+def _mode_cues(etype: str) -> tuple[tuple[str, frozenset], ...]:
+    return tuple((mode, frozenset(normalize(x) for x in words))
+                 for mode, words in ontology()["types"][etype].get("mode_cues", {}).items())
+
+
+def _mode_from_cues(sent: Sentence, i: int, t: Trigger) -> str | None:
+    """Mode from words around the trigger ('ضربات جوية' -> airstrike), in the ontology's order."""
+    window = sent.words[max(0, i - 3):i + 4]
+    for mode, values in _mode_cues(t.type):
+        if any(has(w, values) for w in window):
+            return mode
+    return None
+
+
+def _civilian_movers(sent: Sentence, i: int) -> bool:
+    """Whether the people leaving are civilians ('دعت المدنيين إلى الخروج'), making it an evacuation.
+
+    The first human noun decides: after a request verb ('تنصح سكان الرمادي بمغادرتها') its
+    object, otherwise the leftmost one in the eight words before the trigger.
+    """
+    words = sent.words
+    lo = max(0, i - 8)
+    for j in range(i - 1, lo - 1, -1):
+        if is_(words[j], "request_verbs"):
+            lo = j + 1
+            break
+    heads = _heads()
+    for w in words[lo:i + 2]:
+        if is_(w, "head_militant"):
+            return False
+        if is_(w, "head_civilian"):
+            return True
+    return False
+
+
+def _update_carry(sent: Sentence, carry: Carry) -> None:
+    """Remember the sentence's last speaker and whether a quote is still open at its end."""
+    for j, w in enumerate(sent.words):
+        if is_(w, "speech_verbs") and j not in sent.triggers:
+            src = speech_source(sent, j)
+            if src is not None:
+                carry.source, carry.source_paragraph = src, carry.paragraph
+    if sent.words:
+        _count_quotes(sent.text[sent.words[0].start:sent.words[-1].end + 2], carry)
+
+
+# --- public API ----------------------------------------------------------------------------
+def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int,
+                            mentions: list[dict], run_id: str, *, published: dt.date | None = None,
+                            carry: Carry | None = None) -> list[dict]:
+    """Events of one sentence (text[s_start:s_end]); `carry` hands attribution to the next sentence."""
+    return _sentence_events(article_id, text, s_idx, s_start, s_end, mentions, run_id, published,
+                            carry if carry is not None else Carry())
 
 
 def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
                    run_id: str) -> pl.DataFrame:
     schema = pl.from_arrow(SCHEMAS["events"].empty_table()).schema
-    texts = dict(articles.select("article_id", "text").iter_rows())
+    if sentences.is_empty():
+        return pl.DataFrame(schema=schema)
+    meta = {r["article_id"]: r for r in articles.select("article_id", "text", "published_date").iter_rows(named=True)}
+    unknown = set(sentences["article_id"].unique()) - set(meta)
+    if unknown:
+        raise ValueError(f"extract_events: {len(unknown)} article_id(s) in sentences have no article, "
+                         f"e.g. {sorted(unknown)[:3]}; pass the articles of the same partition")
     mentions: dict[tuple[str, int], list[dict]] = {}
-    for m in entities.iter_rows(named=True):
+    cols = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")
+    for row in entities.select(cols).rows():
+        m = dict(zip(cols, row))
         mentions.setdefault((m["article_id"], m["sentence_idx"]), []).append(m)
-    rows = []
-    for aid, s_idx, s, e in sentences.select("article_id", "sentence_idx", "start", "end").iter_rows():
-        rows.extend(extract_sentence_events(aid, texts[aid], s_idx, s, e, mentions.get((aid, s_idx), []), run_id))
-    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    par_col = pl.col("paragraph_idx") if "paragraph_idx" in sentences.columns else pl.lit(None, pl.Int32)
+    rows: list[dict] = []
+    carry, current, seen = Carry(), None, set()
+    for aid, s_idx, s_start, s_end, par in sentences.sort("article_id", "sentence_idx").select(
+            "article_id", "sentence_idx", "start", "end", par_col).rows():
+        art = meta[aid]
+        if aid != current:
+            carry, current, seen = Carry(), aid, set()
+        key = _norm(art["text"][s_start:s_end])
+        if key in seen:                      # a line printed twice (repeated headline, caption)
+            continue
+        seen.add(key)
+        if carry.paragraph is not None and par != carry.paragraph:
+            carry.quote_depth = 0            # a quote does not run across paragraphs
+            if carry.source_paragraph is not None and par is not None and par - carry.source_paragraph > 1:
+                carry.source = None          # a speaker carries into the next paragraph only
+        carry.paragraph = par
+        rows.extend(_sentence_events(aid, art["text"], s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
+                                     run_id, art["published_date"], carry))
+    events = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    return cluster_events(events)
+
+
+# --- cross-article coreference ---------------------------------------------------------------
+def _place_key(r: dict) -> str | None:
+    for role in ("location", "origin", "destination"):
+        if r[f"{role}_entity_id"]:
+            return r[f"{role}_entity_id"]
+    for role in ("location", "origin", "destination"):
+        if r[f"{role}_text"]:
+            return "t:" + _norm(r[f"{role}_text"]).replace("ال", "")
+    return None
+
+
+def _actor_keys(r: dict) -> set[str]:
+    """Entity ids plus the bare last word of each actor surface ('أبو بكر البغدادي' ~ 'البغدادي')."""
+    keys = set(r["actor_entity_ids"] or [])
+    for x in (r["actor_text"] or "").split(LIST_SEP):
+        words = _norm(x).split()
+        if words:
+            keys.add("t:" + clitic_keys(words[-1].strip("«»()"))[-1])
+    return keys
+
+
+def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
+    """cluster_id shared by events of the same type, place, compatible date and compatible actor.
+
+    Linear in the number of events: events are bucketed by (type, place key); inside a bucket,
+    dated events split by date and undated ones join the bucket's only date (if there is exactly
+    one); then events sharing an actor key are united, and events without actor join the first
+    actor group. Events without a place form their own cluster. A claim and its denial stay
+    separate rows but may share a cluster. n_sources counts the distinct (article, source)
+    pairs behind a cluster.
+    """
+    if events.is_empty():
+        return events
+    rows = events.select("event_id", "event_type", "article_id", "event_date", "actor_entity_ids", "actor_text",
+                         "source_text", *(f"{r}_{k}" for r in ("location", "origin", "destination")
+                                          for k in ("entity_id", "text"))).to_dicts()
+    parent = list(range(len(rows)))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    buckets: dict[tuple, list[int]] = {}
+    for k, r in enumerate(rows):
+        place = _place_key(r)
+        if place:
+            buckets.setdefault((r["event_type"], place), []).append(k)
+    for members in buckets.values():
+        by_date: dict = {}
+        for k in members:
+            by_date.setdefault(rows[k]["event_date"], []).append(k)
+        undated = by_date.pop(None, [])
+        if len(by_date) == 1:
+            next(iter(by_date.values())).extend(undated)
+        elif undated:
+            by_date[None] = undated
+        for group in by_date.values():
+            owner: dict[str, int] = {}
+            loose: list[int] = []
+            for k in group:
+                keys = _actor_keys(rows[k])
+                if not keys:
+                    loose.append(k)
+                for key in keys:
+                    if key in owner:
+                        union(k, owner[key])
+                    else:
+                        owner[key] = k
+            anchor = next(iter(owner.values()), loose[0] if loose else None)
+            for k in loose:
+                union(k, anchor)
+    clusters: dict[int, list[int]] = {}
+    for k in range(len(rows)):
+        clusters.setdefault(find(k), []).append(k)
+    cluster_ids, n_sources = [None] * len(rows), [0] * len(rows)
+    for members in clusters.values():
+        cid = stable_id("clu", min(rows[k]["event_id"] for k in members))
+        n = len({(rows[k]["article_id"], _norm(rows[k]["source_text"] or "")) for k in members})
+        for k in members:
+            cluster_ids[k], n_sources[k] = cid, n
+    return events.with_columns(pl.Series("cluster_id", cluster_ids, pl.String),
+                               pl.Series("n_sources", n_sources, pl.Int32))
 
 
 @task(name="extract-events")

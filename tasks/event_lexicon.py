@@ -1,0 +1,157 @@
+"""The event ontology (akhbar/resources/event_ontology.json) compiled into a trigger index.
+
+Morphology is generated, not listed: each verb is given as [past 3ms, present 3ms] and
+inflected here (person/number suffixes, present prefixes ي ت ن أ, future س); each noun gets
+its plural/dual/accusative forms. At match time proclitics (و ف ب ل ك ال لل) are stripped
+with `clitic_keys` and attached pronouns (ه ها هم ...) are peeled off, so 'لتحريرها',
+'وسيغادر', 'قتلوهم', 'حملته' all reach their lemma. The same generator inflects the
+speech/accusation/request verbs of akhbar/resources/event_cues.json.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from akhbar.arabic import clitic_keys, normalize
+from akhbar.resources import resource_path
+
+PRESENT_PREFIXES = ("ي", "ت", "ن", "ا")
+PAST_SUFFIXES = ("", "ت", "وا", "و", "ا", "تا", "ن", "نا", "تم", "تما")
+PRESENT_SUFFIXES = ("", "ون", "ان", "ين", "وا", "و", "ن")
+PRONOUNS = ("هما", "هم", "هن", "ها", "ه", "نا", "كم")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Conditions on the tokens around a trigger (normalised stems, matched clitic-aware)."""
+    require_near: frozenset = frozenset()
+    require_next: frozenset = frozenset()
+    exclude_prev: frozenset = frozenset()
+    exclude_next: frozenset = frozenset()
+    exclude_forms: frozenset = frozenset()
+    window: int = 3
+    prev_window: int = 1
+    next_window: int = 1
+
+
+@dataclass(frozen=True)
+class Trigger:
+    type: str
+    mode: str | None
+    pos: str            # "verb" | "noun"
+    lemma: str
+    future: bool        # the form carries the future prefix س
+    context: Context
+
+
+def verb_forms(past: str, present: str) -> dict[str, bool]:
+    """Normalised inflected forms of a verb -> whether the form is future (س + present)."""
+    out: dict[str, bool] = {}
+    p, pres = normalize(past), normalize(present)
+    if p:
+        for suf in PAST_SUFFIXES:
+            out.setdefault(p + suf, False)
+        if len(p) > 2 and p[-1] in "اي":            # defective: دعا -> دعت, دعوا
+            for suf in ("ت", "وا", "و", "تا"):
+                out.setdefault(p[:-1] + suf, False)
+    if len(pres) > 1:
+        stem = pres[1:]
+        prefixes = PRESENT_PREFIXES if len(stem) > 2 else ("ي", "ت")   # 'نفر', 'افر' are other words
+        for pre in prefixes:
+            for suf in PRESENT_SUFFIXES:
+                out.setdefault(pre + stem + suf, False)
+                out.setdefault("س" + pre + stem + suf, True)
+    return out
+
+
+def noun_forms(noun: str) -> list[str]:
+    n = normalize(noun)
+    if n.endswith("ه"):                              # teh marbuta: غارة -> غارات, غارتين
+        return [n, n[:-1] + "ات", n[:-1] + "تان", n[:-1] + "تين"]
+    return [n, n + "ا", n + "ان", n + "ين", n + "ات"]
+
+
+def _norm_set(values) -> frozenset:
+    """Normalised cue stems; '@PERSON'-style entity-type cues are kept as written."""
+    return frozenset(v if v.startswith("@") else normalize(v) for v in values or ())
+
+
+@lru_cache(maxsize=1)
+def ontology() -> dict:
+    return json.loads(resource_path("event_ontology.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def trigger_index() -> dict[str, tuple[Trigger, ...]]:
+    """Normalised surface form -> candidate triggers, in ontology order (first whose context holds wins)."""
+    index: dict[str, list[Trigger]] = {}
+    types = ontology()["types"]
+    for entry in ontology()["triggers"]:
+        if entry["type"] not in types:
+            raise ValueError(f"event_ontology.json: trigger entry of unknown type {entry['type']!r}")
+        ctx = Context(_norm_set(entry.get("require_near")), _norm_set(entry.get("require_next")),
+                      _norm_set(entry.get("exclude_prev")), _norm_set(entry.get("exclude_next")),
+                      _norm_set(entry.get("exclude_forms")), int(entry.get("window", 3)),
+                      int(entry.get("prev_window", 1)), int(entry.get("next_window", 1)))
+        for past, present in entry.get("verbs", []):
+            for form, fut in verb_forms(past, present).items():
+                index.setdefault(form, []).append(Trigger(entry["type"], entry.get("mode"), "verb",
+                                                          normalize(past or present), fut, ctx))
+        for noun in entry.get("nouns", []) + entry.get("extra_forms", []):
+            for form in noun_forms(noun):
+                index.setdefault(form, []).append(Trigger(entry["type"], entry.get("mode"), "noun",
+                                                          normalize(noun), False, ctx))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=200_000)
+def lookup_keys(norm_token: str) -> tuple[str, ...]:
+    """Matching keys of a normalised token: clitic-stripped forms, then the same without an attached pronoun."""
+    keys = list(clitic_keys(norm_token))
+    for k in list(keys):
+        for pron in PRONOUNS:
+            if k.endswith(pron) and len(k) - len(pron) >= 2:
+                base = k[: -len(pron)]
+                keys.append(base)
+                if base.endswith("ت"):               # حملته -> حملت -> حملة
+                    keys.append(base[:-1] + "ه")
+                break
+    return tuple(dict.fromkeys(keys))
+
+
+def lookup(norm_token: str, index: dict[str, tuple[Trigger, ...]] | None = None) -> tuple[str, tuple[Trigger, ...]] | None:
+    """(matched key, candidate triggers) for a token, or None."""
+    index = trigger_index() if index is None else index
+    for key in lookup_keys(norm_token):
+        hit = index.get(key)
+        if hit:
+            return key, hit
+    return None
+
+
+@lru_cache(maxsize=8)
+def verb_set(cue_name: str) -> frozenset:
+    """All inflected forms of the [past, present] verb pairs listed under `cue_name` in event_cues.json."""
+    forms: set[str] = set()
+    for past, present in cues()[cue_name]:
+        forms.update(verb_forms(past, present))
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    return json.loads(resource_path("event_cues.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=64)
+def cue_set(cue_name: str) -> frozenset:
+    """Single-token cues of a list in event_cues.json, normalised."""
+    return frozenset(normalize(c) for c in cues()[cue_name] if " " not in c)
+
+
+@lru_cache(maxsize=64)
+def cue_phrases(cue_name: str) -> tuple[tuple[str, ...], ...]:
+    """Multi-token cues of a list in event_cues.json, as tuples of normalised tokens."""
+    return tuple(tuple(normalize(w) for w in c.split()) for c in cues()[cue_name] if " " in c)

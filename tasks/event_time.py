@@ -1,0 +1,311 @@
+"""Time expressions and quantities inside a sentence, for the events stage.
+
+Self-contained (DATE/QUANTITY entity mentions may not exist): works on the sentence's
+word list (tasks.events.Word: start, end, norm, keys) and returns token ranges, so every
+surface is a slice of the article text. Month names (Gregorian, Levantine/Iraqi, Maghrebi)
+come from akhbar/resources/event_months.tsv; number words and counted nouns from
+akhbar/resources/event_cues.json.
+
+Resolution against the publication date: relative expressions ('أمس', 'يوم الأربعاء',
+'مساء السبت الماضي', '19 فبراير') need it and stay unknown without it; absolute ones
+('منذ أوت 2014', 'عام 2014', '17 تشرين الأول 2016') do not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from akhbar.arabic import clitic_keys, normalize
+from akhbar.resources import read_tsv
+from tasks.event_lexicon import cues
+
+WEEKDAYS = {"الاثنين": 0, "الاتنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
+RELATIVE_DAYS = {"امس": -1, "البارحه": -1, "اليوم": 0, "الليله": 0, "غدا": 1}
+PAST_WORDS = {"الماضي", "الماضيه", "المنصرم", "المنصرمه", "الفائت"}
+NEXT_WORDS = {"المقبل", "المقبله", "القادم", "القادمه"}
+THIS_WORDS = {"الحالي", "الجاري", "هذا", "هذه"}
+LEAD_WORDS = {"في", "منذ", "يوم", "يومي", "مساء", "صباح", "ليل", "ليله", "فجر", "ظهر", "عصر", "مطلع", "اواخر",
+              "اوائل", "منتصف", "نهايه", "بدايه", "خلال", "حتي", "شهر", "مساءي"}
+VAGUE_HEADS = {"الاسبوع", "الايام", "اليومين", "الاونه", "الاشهر", "الشهور", "الساعات", "الفتره", "السنوات", "الاعوام"}
+NOW_WORDS = {"حاليا", "الان", "قريبا"}
+YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})$")
+
+
+@dataclass
+class TimeExpr:
+    first: int                       # word range [first, last]
+    last: int
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    rel_days: int | None = None      # relative to the publication date
+    weekday: int | None = None
+    direction: int = -1              # -1 past, +1 next (weekday / month without year)
+    marked: bool = False             # 'الماضي' / 'المقبل' written out
+    rel_month: int | None = None
+    rel_year: int | None = None
+
+
+@lru_cache(maxsize=1)
+def month_table() -> dict[tuple[str, ...], int]:
+    out = {}
+    for name, num in read_tsv("event_months.tsv"):
+        out[tuple(normalize(w) for w in name.split())] = int(num)
+    return out
+
+
+def _key_in(word, values) -> str | None:
+    return next((k for k in word.keys if k in values), None)
+
+
+def _month_at(words, i) -> tuple[int, int] | None:
+    """(month, number of words) when a month name starts at word i."""
+    table = month_table()
+    for n in (2, 1):
+        if i + n > len(words):
+            continue
+        for k in words[i].keys:
+            m = table.get((k, *(w.norm for w in words[i + 1:i + n])))
+            if m:
+                return m, n
+    return None
+
+
+def _int(word) -> int | None:
+    return int(word.norm) if word.norm.isdigit() else None
+
+
+@lru_cache(maxsize=1)
+def _starters() -> frozenset:
+    """Words that can begin a time expression (first tokens of month names, weekdays, relative words)."""
+    return frozenset({k[0] for k in month_table()} | set(WEEKDAYS) | set(RELATIVE_DAYS) | VAGUE_HEADS | NOW_WORDS
+                     | {"عام", "العام", "سنه", "السنه", "الشهر", "شهر", "هذا", "هذه", "اول"})
+
+
+@lru_cache(maxsize=100_000)
+def _may_start_time(norm: str) -> bool:
+    return norm[:1].isdigit() or any(k in _starters() for k in clitic_keys(norm))
+
+
+def find_times(words) -> list[TimeExpr]:
+    """Time expressions in a sentence, left to right, non-overlapping."""
+    out: list[TimeExpr] = []
+    i, n = 0, len(words)
+    while i < n:
+        if not _may_start_time(words[i].norm):
+            i += 1
+            continue
+        e = _match_at(words, i)
+        if e is None:
+            i += 1
+            continue
+        while e.first > 0 and words[e.first - 1].norm in LEAD_WORDS and (not out or out[-1].last < e.first - 1):
+            e.first -= 1
+        out.append(e)
+        i = e.last + 1
+    return out
+
+
+def _match_at(words, i) -> TimeExpr | None:
+    w = words[i]
+    nxt = words[i + 1] if i + 1 < len(words) else None
+    m = NUMERIC_DATE.match(w.norm)
+    if m:
+        a, b, c = (int(x) for x in m.groups())
+        if a > 31:
+            a, c = c, a                              # 2017/4/19
+        day, month = (b, a) if b > 12 >= a else (a, b)   # 4/19/2017 is US order; else day first
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return TimeExpr(i, i, year=c if c > 999 else None, month=month, day=day)
+    num = _int(w)
+    if num is not None and 1 <= num <= 31:
+        j = i + 1
+        if j + 1 < len(words) and words[j].norm == "و" and _int(words[j + 1]) is not None:
+            j += 2                                   # 'يومي 22 و23 مارس': keep the first day
+        elif j < len(words) and words[j].norm.startswith("و") and words[j].norm[1:].isdigit():
+            j += 1
+        hit = _month_at(words, j) if j < len(words) else None
+        if hit:
+            e = TimeExpr(i, j + hit[1] - 1, month=hit[0], day=num)
+            return _extend(words, e)
+    hit = _month_at(words, i)
+    if hit:
+        e = _extend(words, TimeExpr(i, i + hit[1] - 1, month=hit[0]))
+        return e
+    k = _key_in(w, ("عام", "العام", "سنه", "السنه"))
+    if k and nxt is not None:
+        if YEAR.match(nxt.norm):
+            return TimeExpr(i, i + 1, year=int(nxt.norm))
+        if nxt.norm in PAST_WORDS:
+            return TimeExpr(i, i + 1, rel_year=-1)
+        if nxt.norm in THIS_WORDS or nxt.norm in NEXT_WORDS:
+            return TimeExpr(i, i + 1, rel_year=0 if nxt.norm in THIS_WORDS else 1)
+    if _key_in(w, ("الشهر", "شهر")) and nxt is not None:
+        if nxt.norm in PAST_WORDS | NEXT_WORDS | THIS_WORDS:
+            rel = -1 if nxt.norm in PAST_WORDS else (1 if nxt.norm in NEXT_WORDS else 0)
+            return TimeExpr(i, i + 1, rel_month=rel)
+    if w.norm in ("هذا", "هذه") and nxt is not None and nxt.norm == "الشهر":
+        return TimeExpr(i, i + 1, rel_month=0)
+    if w.norm == "اول" and nxt is not None:          # 'أول من أمس', 'أول أمس'
+        if nxt.norm == "امس":
+            return TimeExpr(i, i + 1, rel_days=-2)
+        if nxt.norm == "من" and i + 2 < len(words) and words[i + 2].norm == "امس":
+            return TimeExpr(i, i + 2, rel_days=-2)
+    k = _key_in(w, RELATIVE_DAYS)
+    if k and (k != "اليوم" or w.norm in ("اليوم", "واليوم")):
+        return TimeExpr(i, i, rel_days=RELATIVE_DAYS[k])
+    k = _key_in(w, WEEKDAYS)
+    if k and (w.norm.startswith("ال") or w.norm.startswith("وال") or (i and words[i - 1].norm in LEAD_WORDS)):
+        e = TimeExpr(i, i, weekday=WEEKDAYS[k])
+        if nxt is not None and nxt.norm in PAST_WORDS | NEXT_WORDS:
+            e.last, e.direction, e.marked = i + 1, (1 if nxt.norm in NEXT_WORDS else -1), True
+        elif nxt is not None and _key_in(nxt, WEEKDAYS):  # 'ليل السبت الأحد'
+            e.last = i + 1
+        return e
+    if _key_in(w, VAGUE_HEADS) and nxt is not None and (nxt.norm in PAST_WORDS or nxt.norm in ("الماضيين", "القليله", "الاخيره")):
+        j = i + 1
+        while j + 1 < len(words) and words[j + 1].norm in PAST_WORDS | {"الماضيين", "الماضيه"}:
+            j += 1
+        return TimeExpr(i, j)
+    if w.norm in NOW_WORDS:
+        return TimeExpr(i, i)
+    return None
+
+
+def _extend(words, e: TimeExpr) -> TimeExpr:
+    """Absorb '/ month', '(month)', a year ('2014', 'من عام 2017') or 'الماضي/المقبل' after a month."""
+    j = e.last + 1
+    while j < len(words):
+        w = words[j]
+        hit = _month_at(words, j)
+        if hit:                                      # second name of the same month ('اذار/مارس')
+            j += hit[1]
+            e.last = j - 1
+            continue
+        if YEAR.match(w.norm):
+            e.year, e.last = int(w.norm), j
+            break
+        if w.norm in ("من", "عام", "العام", "سنه") and j + 1 < len(words):
+            j += 1
+            continue
+        if w.norm in PAST_WORDS | NEXT_WORDS | THIS_WORDS:
+            e.direction = 1 if w.norm in NEXT_WORDS else (0 if w.norm in THIS_WORDS else -1)
+            e.last = j
+        break
+    return e
+
+
+def resolve(e: TimeExpr, published: dt.date | None) -> tuple[dt.date | None, str]:
+    """(date, precision) of a time expression; relative ones need the publication date."""
+    if e.year and e.month and e.day:
+        return _safe(e.year, e.month, e.day), "day"
+    if e.year and e.month:
+        return dt.date(e.year, e.month, 1), "month"
+    if e.year:
+        return dt.date(e.year, 1, 1), "year"
+    if published is None:
+        return None, "unknown"
+    if e.rel_days is not None:
+        return published + dt.timedelta(days=e.rel_days), "day"
+    if e.weekday is not None:
+        delta = (published.weekday() - e.weekday) % 7
+        if e.direction > 0:
+            return published + dt.timedelta(days=(e.weekday - published.weekday()) % 7 or 7), "day"
+        if e.direction < 0 and delta == 0 and e.marked:           # 'السبت الماضي' on a Saturday
+            delta = 7
+        return published - dt.timedelta(days=delta), "day"
+    if e.month:
+        year = published.year
+        if e.direction < 0 and (e.month, e.day or 1) > (published.month, published.day):
+            year -= 1                                # a past month later in the year: last year
+        if e.direction > 0 and (e.month, e.day or 1) < (published.month, published.day):
+            year += 1
+        if e.day:
+            return _safe(year, e.month, e.day), "day"
+        return dt.date(year, e.month, 1), "month"
+    if e.rel_month is not None:
+        m = published.month - 1 + e.rel_month
+        return dt.date(published.year + m // 12, m % 12 + 1, 1), "month"
+    if e.rel_year is not None:
+        return dt.date(published.year + e.rel_year, 1, 1), "year"
+    return None, "unknown"
+
+
+def _safe(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+# --- quantities ------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _count_kinds() -> dict[str, str]:
+    return {normalize(noun): kind for kind, nouns in cues()["count_nouns"].items() for noun in nouns}
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> dict[str, float]:
+    return {normalize(k): float(v) for k, v in cues()["number_words"].items()}
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@lru_cache(maxsize=1)
+def _multipliers() -> dict[str, float]:
+    return {normalize(k): float(v) for k, v in cues()["multipliers"].items()}
+
+
+def _number(word) -> float | None:
+    return _number_of(word.norm)
+
+
+@lru_cache(maxsize=100_000)
+def _number_of(norm: str) -> float | None:
+    """Value of a number written in digits or words ('23', 'ثمانية', 'مئات'), else None."""
+    if norm[0].isdigit():
+        s = norm.replace(",", "")
+        return float(s) if NUMBER.fullmatch(s) else None
+    words = _number_words()
+    return next((words[k] for k in clitic_keys(norm) if k in words), None)
+
+
+def find_quantities(words, skip: set[int]) -> list[tuple[int, int, dict]]:
+    """(first word, last word, QUANTITY struct without text) for 'number [من] noun' phrases."""
+    kinds, mult = _count_kinds(), _multipliers()
+    out = []
+    i = 0
+    while i < len(words):
+        if i in skip or words[i].norm.endswith("%"):
+            i += 1
+            continue
+        value = _number(words[i])
+        if value is None:
+            i += 1
+            continue
+        j = i + 1
+        if j < len(words) and words[j].norm in mult and words[i].norm[0].isdigit():
+            value *= mult[words[j].norm]          # '15 ألف'
+            j += 1
+        if j < len(words) and words[j].norm == "من":    # '900 من جنودها'
+            j += 1
+        if j >= len(words):
+            break
+        noun = words[j]
+        kind = next((kinds[k] for k in noun.stems if k in kinds), None)
+        if kind is None:
+            if not words[i].norm[0].isdigit():      # a number word must count a known noun
+                i += 1
+                continue
+            kind = "count"
+        unit = "km" if kind == "distance" and (noun.norm in ("كم", "كلم") or noun.norm.startswith("كيلو")) else None
+        if kind == "distance" and j + 1 < len(words) and words[j + 1].norm == "مربع":
+            kind, unit, j = "area", "km2", j + 1
+        out.append((i, j, dict(kind=kind, value=value, unit=unit or noun.norm)))
+        i = j + 1
+    return out
