@@ -12,7 +12,8 @@ class PipelineConfig:
     min_arabic_ratio: float = 0.3             # below it a text is rejected as "no Arabic text"
     text_column: str = "text"                 # csv/parquet column holding the article text
     # processing
-    partition_size: int = 2_000               # blocks per segment/extract task
+    partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
+                                              # so adding documents only touches the partitions they land in
     # validate
     max_failure_share: float = 0.05           # quarantined share above which nothing is published
     extra: dict = field(default_factory=dict)
