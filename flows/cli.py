@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import configure_environment, silence_shutdown_noise
+from flows.settings import configure_environment, prefect_api, silence_shutdown_noise
 
 configure_environment()
 
@@ -49,31 +51,78 @@ def lake(output: Path) -> Path:
     return path
 
 
+TaskRunnerOpt = typer.Option("threads", "--task-runner",
+                             help="threads (default) or dask: partitions in parallel on a Dask cluster.")
+DaskAddressOpt = typer.Option(None, "--dask-address", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
+DaskWorkersOpt = typer.Option(2, "--dask-workers", min=1, help="Workers of the local Dask cluster.")
+PartitionsOpt = typer.Option(8, "--partitions", min=1,
+                             help="Partitions (task runs per stage); rows go to hash(id) % partitions.")
+
+
+def check_task_runner(kind: str, address: str | None) -> None:
+    if kind not in ("threads", "dask"):
+        fail(f"unknown task runner '{kind}': use 'threads' or 'dask'")
+    if address and kind != "dask":
+        fail("--dask-address needs --task-runner dask")
+
+
 @app.command()
 def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder of input files (recursive)."),
         output: Path = OutputOpt,
-        partition_size: int = typer.Option(2000, help="Articles per segment/extract task."),
+        partitions: int = PartitionsOpt,
         max_failure_share: float = typer.Option(0.05, help="Quarantined share above which nothing is published."),
+        task_runner: str = TaskRunnerOpt, dask_address: str | None = DaskAddressOpt,
+        dask_workers: int = DaskWorkersOpt,
+        cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse stage results of unchanged partitions."),
         as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON.")):
-    """Run the pipeline on INPUT and publish a new snapshot of every table under OUTPUT/lake."""
+    """Run the pipeline on INPUT and publish a new snapshot of every table under OUTPUT/lake.
+
+    Uses the Prefect server named by PREFECT_API_URL when set (see `akhbar server`),
+    else a temporary local one.
+    """
     if not input.exists():
         fail(f"input folder '{input}' does not exist")
     if not input.is_dir():
         fail(f"input '{input}' is not a folder")
     check_output_writable(output)
+    check_task_runner(task_runner, dask_address)
     silence_shutdown_noise()
-    from flows.pipeline import pipeline
+    from flows.pipeline import pipeline, task_runner as make_runner
     from tasks.validate import ValidationError
 
+    flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
+    show_bar = not as_json and sys.stdout.isatty()
     try:
-        summary = pipeline(input_dir=str(input), output_dir=str(output),
-                           config=dict(partition_size=partition_size, max_failure_share=max_failure_share))
+        with prefect_api(), progress_bar(show_bar):
+            summary = flow(input_dir=str(input), output_dir=str(output), cache=cache,
+                           config=dict(partitions=partitions, max_failure_share=max_failure_share))
     except ValidationError as exc:
         fail(f"validation failed, nothing published: {exc}", code=1)
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
         return
     print_summary(summary)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[None]:
+    """A rich progress bar fed by the flow's progress (stages and partitions) while it runs."""
+    if not enabled:
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.report import listen
+
+    with Progress(TextColumn("[bold]akhbar[/] {task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def update(label: str, done: int, planned: int) -> None:
+            bar.update(task, description=label, completed=done, total=planned)
+
+        with listen(update):
+            yield
 
 
 def print_summary(summary: dict) -> None:
@@ -93,6 +142,8 @@ def print_summary(summary: dict) -> None:
     v = summary.get("validation", {})
     console.print(f"validation: {v.get('quarantined', 0)} rows quarantined {v.get('checks', {})}")
     console.print("stage seconds: " + ", ".join(f"{k} {s:.2f}" for k, s in summary["timings"].items()))
+    if summary.get("cached"):
+        console.print("cached partitions: " + ", ".join(f"{k} {v}" for k, v in summary["cached"].items()))
 
 
 @app.command()

@@ -16,6 +16,7 @@ Stages live in tasks/ as pure functions; this module only wires them together:
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import subprocess
 import time
@@ -82,10 +83,16 @@ def task_runner(kind: str = "threads", address: str | None = None, workers: int 
 
 
 def start_cluster(runner) -> float:
-    """Start a Dask runner's cluster now (it starts lazily on first submit); seconds it took."""
+    """Have a Dask runner's workers load the stage code now; seconds it took.
+
+    Each worker process otherwise imports polars, Prefect and the stages on its
+    first task; doing it up front keeps that out of the stage timings and fails
+    early, with the worker's error, when a remote cluster lacks the code.
+    """
     t = time.perf_counter()
-    if hasattr(runner, "client"):
-        runner.client  # noqa: B018 - the property starts (or connects to) the cluster
+    client = getattr(runner, "client", None)   # DaskTaskRunner: starts or connects to the cluster
+    if client is not None:
+        client.run(importlib.import_module, "flows.pipeline")
     return round(time.perf_counter() - t, 3)
 
 
