@@ -231,4 +231,6 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m flows.cli`: the command modules registered on flows.cli's app, not on __main__'s
+    from flows.cli import main as registered_main
+    registered_main()
