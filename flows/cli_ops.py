@@ -42,6 +42,8 @@ def server(port: int = typer.Option(4200, "--port", help="Port of the API and UI
                   f"In other terminals: [bold]export PREFECT_API_URL={url}/api[/] so `akhbar run` / `akhbar serve` "
                   "report to this server.")
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    # the UI asks the server where its API is; `--port` alone leaves that answer at the default port
+    env.update(PREFECT_SERVER_API_HOST=host, PREFECT_SERVER_API_PORT=str(port), PREFECT_UI_API_URL=f"{url}/api")
     proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", host,
                              "--port", str(port)], env=env)
     # Ctrl-C in a terminal reaches both processes; SIGTERM (kill, systemd) reaches only this one: pass it on.
