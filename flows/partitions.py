@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib
+import importlib.util
 import inspect
 import sys
 from functools import lru_cache
@@ -73,7 +75,18 @@ def _imports(module: ModuleType) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
             names.update(f"{node.module}.{a.name}" for a in node.names)  # `from akhbar import arabic`
-    return {n for n in names if n.split(".")[0] in _OWN_PACKAGES and n in sys.modules}
+    return {n for n in names if n.split(".")[0] in _OWN_PACKAGES and _is_module(n)}
+
+
+def _is_module(name: str) -> bool:
+    """True for an importable module (imported now if it was not: lazy imports count too)."""
+    try:
+        if importlib.util.find_spec(name) is None:
+            return False
+    except (ModuleNotFoundError, ValueError):  # `tasks.segment.tokenize`: a name, not a module
+        return False
+    importlib.import_module(name)
+    return True
 
 
 def _own_modules(module_name: str) -> list[ModuleType]:
@@ -95,10 +108,18 @@ def code_version(module_name: str) -> str:
     for mod in _own_modules(module_name):
         h.update(mod.__name__.encode())
         h.update(inspect.getsource(mod).encode())
+    h.update(resources_digest().encode())
+    return f"{akhbar.__version__}-pl{pl.__version__}-{h.hexdigest()}"
+
+
+@lru_cache(maxsize=1)
+def resources_digest() -> str:
+    """Hash of every data file under akhbar/resources (lexicons, gazetteers): they are code too."""
+    h = hashlib.blake2b(digest_size=16)
     for path in sorted(p for p in RESOURCES.rglob("*") if p.is_file()):
         h.update(path.relative_to(RESOURCES).as_posix().encode())
         h.update(path.read_bytes())
-    return f"{akhbar.__version__}-pl{pl.__version__}-{h.hexdigest()}"
+    return h.hexdigest()
 
 
 def _fingerprint(value: Any) -> str:

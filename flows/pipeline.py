@@ -21,6 +21,7 @@ import json
 import subprocess
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,6 +76,8 @@ def task_runner(kind: str = "threads", address: str | None = None, workers: int 
         return ThreadPoolTaskRunner()
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
+        # task inputs are partitions of a few MB by design; Dask warns about every "large graph"
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
         if address:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs=dict(n_workers=workers, threads_per_worker=1, processes=True,
