@@ -18,7 +18,7 @@ import typer
 
 from flows.cli import (DaskAddressOpt, DaskWorkersOpt, OutputOpt, PartitionsOpt, TaskRunnerOpt, app,
                        check_task_runner, console, fail)
-from flows.deploy import DEFAULT_CRON, ServeError, build_deployments, check_server, pair_specs
+from flows.deploy import DEFAULT_CRON, ServeError, build_deployments, check_server, pair_specs, runner_env
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -76,9 +76,8 @@ def serve(input: list[Path] = typer.Option(..., "--input", "-i", help="Input fol
         specs = pair_specs(input, output, name)
         for s in specs:
             (s.output_dir / "lake").mkdir(parents=True, exist_ok=True)
-        from flows.pipeline import task_runner as make_runner
-        deployments = build_deployments(specs, cron, make_runner(task_runner, dask_address, dask_workers),
-                                        config=dict(partitions=partitions))
+        os.environ.update(runner_env(task_runner, dask_address, dask_workers))  # inherited by every run
+        deployments = build_deployments(specs, cron, config=dict(partitions=partitions))
     except (ServeError, OSError) as exc:
         fail(str(exc))
     from prefect import serve as prefect_serve

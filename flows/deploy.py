@@ -51,8 +51,17 @@ def pair_specs(inputs: list[Path], outputs: list[Path], names: list[str]) -> lis
     return [DeploymentSpec(n, i.resolve(), o.resolve()) for n, i, o in zip(names, inputs, outputs)]
 
 
-def build_deployments(specs: list[DeploymentSpec], cron: str = DEFAULT_CRON, task_runner=None,
-                      config: dict | None = None) -> list:
+def runner_env(kind: str = "threads", address: str | None = None, workers: int = 2) -> dict[str, str]:
+    """Environment that makes scheduled runs use this task runner (read by flows.pipeline.task_runner_from_env).
+
+    Prefect starts a served deployment's runs by importing the flow from its
+    entrypoint in a new process that inherits this environment: a runner set
+    with `with_options` on the serving side would be lost.
+    """
+    return {"AKHBAR_TASK_RUNNER": kind, "AKHBAR_DASK_ADDRESS": address or "", "AKHBAR_DASK_WORKERS": str(workers)}
+
+
+def build_deployments(specs: list[DeploymentSpec], cron: str = DEFAULT_CRON, config: dict | None = None) -> list:
     """RunnerDeployments of the pipeline flow, one per spec, each with the cron schedule.
 
     concurrency_limit=1: a run still going when the next one is due makes that
@@ -60,9 +69,8 @@ def build_deployments(specs: list[DeploymentSpec], cron: str = DEFAULT_CRON, tas
     """
     from prefect.schedules import Cron
 
-    from flows.pipeline import pipeline
+    from flows.pipeline import pipeline as flow
 
-    flow = pipeline.with_options(task_runner=task_runner) if task_runner is not None else pipeline
     try:
         schedule = Cron(cron, timezone="UTC")
     except ValueError as exc:

@@ -8,7 +8,8 @@ Stages live in tasks/ as pure functions; this module only wires them together:
     plus the code version of their stage, so a rerun over unchanged input skips
     them (results persisted under the state folder, see docs/operations.md);
   - the task runner is chosen by the caller (`pipeline.with_options(task_runner=
-    ...)`, see `task_runner()`): threads by default, Dask to scale out; partition
+    ...)`, see `task_runner()`) or, for scheduled runs, by the environment
+    (`task_runner_from_env()`): threads by default, Dask to scale out; partition
     results are gathered in partition order, so every runner gives the same tables;
   - the run's lineage goes to the `runs` table, its report to Prefect artifacts.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import os
 import subprocess
 import time
 import uuid
@@ -85,6 +87,16 @@ def task_runner(kind: str = "threads", address: str | None = None, workers: int 
     raise ValueError(f"unknown task runner '{kind}' (expected 'threads' or 'dask')")
 
 
+def task_runner_from_env():
+    """The runner named by AKHBAR_TASK_RUNNER / AKHBAR_DASK_ADDRESS / AKHBAR_DASK_WORKERS (default threads).
+
+    Scheduled runs are started by Prefect importing this module (the deployment's
+    entrypoint), so `akhbar serve --task-runner dask` passes its choice this way.
+    """
+    return task_runner(os.environ.get("AKHBAR_TASK_RUNNER", "threads"), os.environ.get("AKHBAR_DASK_ADDRESS") or None,
+                       int(os.environ.get("AKHBAR_DASK_WORKERS", "2")))
+
+
 def start_cluster(runner) -> float:
     """Have a Dask runner's workers load the stage code now; seconds it took.
 
@@ -143,7 +155,7 @@ def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str
     return results
 
 
-@flow(name="akhbar-pipeline", log_prints=True)
+@flow(name="akhbar-pipeline", log_prints=True, task_runner=task_runner_from_env())
 def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | None = None,
              cache: bool = True) -> dict:
     logger = get_run_logger()

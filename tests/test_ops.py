@@ -155,3 +155,21 @@ def test_serve_refuses_without_a_server():
         check_server(None)
     with pytest.raises(ServeError, match="no Prefect server answers"):
         check_server("http://127.0.0.1:9/api")
+
+
+def test_serve_passes_the_task_runner_through_the_environment(monkeypatch):
+    from prefect_dask import DaskTaskRunner
+
+    from flows.deploy import runner_env
+    from flows.pipeline import task_runner_from_env
+
+    for k, v in runner_env("dask", "tcp://10.0.0.1:8786", 3).items():
+        monkeypatch.setenv(k, v)
+    runner = task_runner_from_env()
+    assert isinstance(runner, DaskTaskRunner) and runner.address == "tcp://10.0.0.1:8786"
+    for k, v in runner_env().items():
+        monkeypatch.setenv(k, v)
+    assert type(task_runner_from_env()).__name__ == "ThreadPoolTaskRunner"
+    monkeypatch.setenv("AKHBAR_TASK_RUNNER", "ray")
+    with pytest.raises(ValueError, match="unknown task runner"):
+        task_runner_from_env()
