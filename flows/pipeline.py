@@ -173,7 +173,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
 
     with clock("ingest"):
         known = read_latest(output_dir, "documents")
-        documents = ingest_task(input_dir, run_id, cfg, known)
+        documents = ingest_task.with_options(task_run_name="ingest")(input_dir, run_id, cfg, known)
     progress.step("ingest")
     ingest_counts = dict(
         files=documents.height, new=documents.filter(pl.col("is_new")).height,
@@ -183,7 +183,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
                 ingest_counts)
 
     with clock("dedupe"):
-        fut = dedupe_task.with_options(**cache_options(cache)).submit(documents, run_id)
+        fut = dedupe_task.with_options(task_run_name="dedupe", **cache_options(cache)).submit(documents, run_id)
         deduped, segments, blocks = fut.result()
         clock.cached["dedupe"] = f"{int(fut.state.name == 'Cached')}/1"
         # is_new is this run's view of the input, not part of dedupe's cached answer
@@ -220,7 +220,8 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     with clock("validate"):
         candidates = dict(documents=documents, segments=segments, articles=articles, sentences=sentences,
                           entities=entities, entity_catalog=catalog, events=events)
-        tables, quarantine, report = validate_task(candidates, run_id, cfg.max_failure_share)
+        tables, quarantine, report = validate_task.with_options(task_run_name="validate")(
+            candidates, run_id, cfg.max_failure_share)
         tables["quarantine"] = quarantine
     progress.step("validate")
 
@@ -235,7 +236,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
                                   sort_keys=True, default=str),
             input_manifest_hash=input_manifest_hash(documents), counts=json.dumps(counts, sort_keys=True),
             validation_summary=json.dumps(report, sort_keys=True, default=str))
-        versions = publish_task(output_dir, tables, run_row)
+        versions = publish_task.with_options(task_run_name="publish")(output_dir, tables, run_row)
     progress.step("publish")
 
     summary = dict(run_id=run_id, counts=counts, ingest=ingest_counts, versions=versions, validation=report,
