@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,10 +61,19 @@ PartitionsOpt = typer.Option(8, "--partitions", min=1,
 
 
 def check_task_runner(kind: str, address: str | None) -> None:
+    """Refuse an unknown runner, or a Dask scheduler that does not answer, before any run starts."""
     if kind not in ("threads", "dask"):
         fail(f"unknown task runner '{kind}': use 'threads' or 'dask'")
     if address and kind != "dask":
         fail("--dask-address needs --task-runner dask")
+    if address:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(address if "://" in address else f"tcp://{address}")
+        try:
+            socket.create_connection((url.hostname, url.port or 8786), timeout=10).close()
+        except (OSError, ValueError) as exc:
+            fail(f"no Dask scheduler answers at {address}: {exc}")
 
 
 @app.command()
