@@ -83,7 +83,7 @@ def task_runner(kind: str = "threads", address: str | None = None, workers: int 
         if address:
             return DaskTaskRunner(address=address)
         return DaskTaskRunner(cluster_kwargs=dict(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None))
+                                                  dashboard_address=":0"))  # any free port: several clusters may run
     raise ValueError(f"unknown task runner '{kind}' (expected 'threads' or 'dask')")
 
 
