@@ -4,13 +4,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench ui eval clean-state help
+.PHONY: run test test-fast bench bench-flow ui eval clean-state help
 
 help:
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
 	@echo "make test   - install (if needed) and run the whole test suite"
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
+	@echo "make bench-flow - end-to-end flow throughput, default runner vs dask (2 workers), 10k documents"
 	@echo "make ui     - start a local Prefect server + UI on 127.0.0.1:4200"
+	@echo "make clean-state - remove Prefect's state (database, cached stage results) under .akhbar/"
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +31,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+bench-flow: $(STAMP)
+	$(PY) -m bench.bench_flow
 
 ui: $(STAMP)
 	$(VENV)/bin/akhbar server

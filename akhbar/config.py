@@ -40,7 +40,8 @@ class PipelineConfig:
     shared_line_min_words: int = 5            # a line must have this many words to start a shared segment
     block_min_words: int = 8                  # a page remainder with fewer words is residue, not an article
     # processing
-    partition_size: int = 2_000               # blocks per segment/extract task
+    partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
+                                              # so adding documents only touches the partitions they land in
     # validate
     max_failure_share: float = 0.05           # quarantined share above which nothing is published
     # publish

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import configure_environment, silence_shutdown_noise
+from flows.settings import configure_environment, prefect_api, silence_shutdown_noise
 
 configure_environment()
 
@@ -49,30 +52,65 @@ def lake(output: Path) -> Path:
     return path
 
 
+TaskRunnerOpt = typer.Option("threads", "--task-runner",
+                             help="threads (default) or dask: partitions in parallel on a Dask cluster.")
+DaskAddressOpt = typer.Option(None, "--dask-address", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
+DaskWorkersOpt = typer.Option(2, "--dask-workers", min=1, help="Workers of the local Dask cluster.")
+PartitionsOpt = typer.Option(8, "--partitions", min=1,
+                             help="Partitions (task runs per stage); rows go to hash(id) % partitions.")
+
+
+def check_task_runner(kind: str, address: str | None) -> None:
+    """Refuse an unknown runner, or a Dask scheduler that does not answer, before any run starts."""
+    if kind not in ("threads", "dask"):
+        fail(f"unknown task runner '{kind}': use 'threads' or 'dask'")
+    if address and kind != "dask":
+        fail("--dask-address needs --task-runner dask")
+    if address:
+        from urllib.parse import urlsplit
+
+        url = urlsplit(address if "://" in address else f"tcp://{address}")
+        try:
+            socket.create_connection((url.hostname, url.port or 8786), timeout=10).close()
+        except (OSError, ValueError) as exc:
+            fail(f"no Dask scheduler answers at {address}: {exc}")
+
+
 @app.command()
 def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder of input files (recursive)."),
         output: Path = OutputOpt,
-        partition_size: int = typer.Option(2000, help="Articles per segment/extract task."),
+        partitions: int = PartitionsOpt,
         max_failure_share: float = typer.Option(0.05, help="Quarantined share above which nothing is published."),
         allow_breaking_schema: bool = typer.Option(
             False, "--allow-breaking-schema", help="Allow dropping or retyping columns of published tables."),
+        task_runner: str = TaskRunnerOpt, dask_address: str | None = DaskAddressOpt,
+        dask_workers: int = DaskWorkersOpt,
+        cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse stage results of unchanged partitions."),
         as_json: bool = typer.Option(False, "--json", help="Print the run summary as JSON.")):
-    """Run the pipeline on INPUT and publish a new snapshot of every table under OUTPUT/lake."""
+    """Run the pipeline on INPUT and publish a new snapshot of every table under OUTPUT/lake.
+
+    Uses the Prefect server named by PREFECT_API_URL when set (see `akhbar server`),
+    else a temporary local one.
+    """
     if not input.exists():
         fail(f"input folder '{input}' does not exist")
     if not input.is_dir():
         fail(f"input '{input}' is not a folder")
     check_output_writable(output)
+    check_task_runner(task_runner, dask_address)
     silence_shutdown_noise()
     from akhbar.lock import LockError
     from flows.cli_data import render_validation
-    from flows.pipeline import pipeline
+    from flows.pipeline import pipeline, task_runner as make_runner
     from tasks.publish import SchemaChangeError
     from tasks.validate import ValidationError
 
+    flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
+    show_bar = not as_json and sys.stdout.isatty()
     try:
-        summary = pipeline(input_dir=str(input), output_dir=str(output),
-                           config=dict(partition_size=partition_size, max_failure_share=max_failure_share,
+        with prefect_api(), progress_bar(show_bar):
+            summary = flow(input_dir=str(input), output_dir=str(output), cache=cache,
+                           config=dict(partitions=partitions, max_failure_share=max_failure_share,
                                        allow_breaking_schema=allow_breaking_schema))
     except ValidationError as exc:
         if exc.report:
@@ -84,6 +122,27 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
         print(json.dumps(summary, indent=2, default=str))
         return
     print_summary(summary)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[None]:
+    """A rich progress bar fed by the flow's progress (stages and partitions) while it runs."""
+    if not enabled:
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.report import listen
+
+    with Progress(TextColumn("[bold]akhbar[/] {task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def update(label: str, done: int, planned: int) -> None:
+            bar.update(task, description=label, completed=done, total=planned)
+
+        with listen(update):
+            yield
 
 
 def print_summary(summary: dict) -> None:
@@ -103,6 +162,8 @@ def print_summary(summary: dict) -> None:
     from flows.cli_data import render_validation
     console.print(render_validation(summary.get("validation", {})))
     console.print("stage seconds: " + ", ".join(f"{k} {s:.2f}" for k, s in summary["timings"].items()))
+    if summary.get("cached"):
+        console.print("cached partitions: " + ", ".join(f"{k} {v}" for k, v in summary["cached"].items()))
 
 
 @app.command()
@@ -203,4 +264,6 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m flows.cli`: the command modules registered on flows.cli's app, not on __main__'s
+    from flows.cli import main as registered_main
+    registered_main()

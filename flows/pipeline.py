@@ -1,33 +1,56 @@
 """The akhbar pipeline flow: ingest -> dedupe -> segment -> extract -> validate -> publish.
 
-Stages live in tasks/ as pure functions; this module only wires them together,
-partitions the corpus (a task per partition, never per document) and records
-the run's lineage.
+Stages live in tasks/ as pure functions; this module only wires them together:
+  - the corpus is split into a fixed number of partitions by a hash of each
+    block / article id (flows/partitions.py), one task run per partition,
+    named `<stage>-p<N>`, never one per document;
+  - dedupe and the partition tasks are cached on the content of their inputs
+    plus the code version of their stage, so a rerun over unchanged input skips
+    them (results persisted under the state folder, see docs/operations.md);
+  - the task runner is chosen by the caller (`pipeline.with_options(task_runner=
+    ...)`, see `task_runner()`) or, for scheduled runs, by the environment
+    (`task_runner_from_env()`): threads by default, Dask to scale out; partition
+    results are gathered in partition order, so every runner gives the same tables;
+  - the run's lineage goes to the `runs` table, its report to Prefect artifacts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
+import os
 import subprocess
 import time
 import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import polars as pl
-from prefect import flow, get_run_logger, runtime
+from prefect import Task, flow, get_run_logger, runtime
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import as_completed
 
 import akhbar
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION, KEYS
 from akhbar.lock import single_writer
+from flows.partitions import partition_cache_key, split
+from flows.report import RunProgress, artifact_prefix, publish_artifacts
 from tasks.dedupe import dedupe_task
 from tasks.entities import build_catalog, extract_entities_task
-from tasks.events import extract_events_task
+from tasks.events import cluster_events, extract_events_task
 from tasks.ingest import ingest_task, input_manifest_hash
 from tasks.publish import publish_task, read_latest
 from tasks.segment import merge_articles, segment_task
 from tasks.validate import validate_task
+
+CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
+FIXED_STEPS = ("ingest", "dedupe", "validate", "publish")
 
 
 def new_run_id() -> str:
@@ -44,8 +67,61 @@ def git_commit() -> str | None:
         return None
 
 
-def partitions(frame: pl.DataFrame, size: int) -> list[pl.DataFrame]:
-    return [frame.slice(i, size) for i in range(0, frame.height, size)] or [frame]
+def task_runner(kind: str = "threads", address: str | None = None, workers: int = 2):
+    """The task runner for `pipeline.with_options(task_runner=...)`.
+
+    threads: Prefect's thread pool (default). dask: a local Dask cluster of
+    `workers` single-threaded processes, or the scheduler at `address`
+    (tcp://host:8786) when given.
+    """
+    if kind == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+        return ThreadPoolTaskRunner()
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+        # task inputs are partitions of a few MB by design; Dask warns about every "large graph"
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs=dict(n_workers=workers, threads_per_worker=1, processes=True,
+                                                  dashboard_address=":0"))  # any free port: several clusters may run
+    raise ValueError(f"unknown task runner '{kind}' (expected 'threads' or 'dask')")
+
+
+def task_runner_from_env():
+    """The runner named by AKHBAR_TASK_RUNNER / AKHBAR_DASK_ADDRESS / AKHBAR_DASK_WORKERS (default threads).
+
+    Scheduled runs are started by Prefect importing this module (the deployment's
+    entrypoint), so `akhbar serve --task-runner dask` passes its choice this way.
+    """
+    return task_runner(os.environ.get("AKHBAR_TASK_RUNNER", "threads"), os.environ.get("AKHBAR_DASK_ADDRESS") or None,
+                       int(os.environ.get("AKHBAR_DASK_WORKERS", "2")))
+
+
+def start_cluster(runner) -> float:
+    """Have a Dask runner's workers load the stage code now; seconds it took.
+
+    Each worker process otherwise imports polars, Prefect and the stages on its
+    first task; doing it up front keeps that out of the stage timings and fails
+    early, with the worker's error, when a remote cluster lacks the code.
+    """
+    t = time.perf_counter()
+    client = getattr(runner, "client", None)   # DaskTaskRunner: starts or connects to the cluster
+    if client is not None:
+        client.run(importlib.import_module, "flows.pipeline")
+    return round(time.perf_counter() - t, 3)
+
+
+def cache_options(enabled: bool) -> dict[str, Any]:
+    """Task options for a cached stage: key = inputs' content + stage code version; result persisted."""
+    if not enabled:
+        return dict(cache_policy=NO_CACHE, persist_result=False)
+    return dict(cache_key_fn=partition_cache_key, persist_result=True, cache_expiration=CACHE_EXPIRATION)
+
+
+def stamp(frame: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    """A cached result was computed by an earlier run: the rows are this run's now."""
+    return frame.with_columns(run_id=pl.lit(run_id)) if "run_id" in frame.columns else frame
 
 
 def concat_unique(frames: list[pl.DataFrame], table: str) -> pl.DataFrame:
@@ -53,19 +129,54 @@ def concat_unique(frames: list[pl.DataFrame], table: str) -> pl.DataFrame:
     return pl.concat(frames, how="vertical").unique(list(KEYS[table]), keep="first", maintain_order=True)
 
 
-@flow(name="akhbar-pipeline", log_prints=True)
+class StageClock:
+    """Wall-clock seconds per stage, and the number of cached task runs per stage."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.cached: dict[str, str] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        t = time.perf_counter()
+        yield
+        self.seconds[stage] = round(time.perf_counter() - t, 3)
+
+
+def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
+                   progress: RunProgress, clock: StageClock) -> list[Any]:
+    """One task run per partition (`<stage>-p<N>`); results in partition order, whatever finished first."""
+    futures = {task.with_options(task_run_name=f"{stage}-p{p}", **cache_options(cache)).submit(*args, run_id): p
+               for p, args in inputs.items()}
+    for fut in as_completed(list(futures)):
+        progress.step(f"{stage}-p{futures[fut]}")
+    ordered = [fut for fut, _ in sorted(futures.items(), key=lambda kv: kv[1])]
+    results = [f.result() for f in ordered]   # result() first: it fixes the future's final state
+    clock.cached[stage] = f"{sum(f.state.name == 'Cached' for f in ordered)}/{len(ordered)}"
+    return results
+
+
+@flow(name="akhbar-pipeline", log_prints=True, task_runner=task_runner_from_env())
 @single_writer  # one writer per output root for the whole run (akhbar/lock.py)
-def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | None = None) -> dict:
+def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | None = None,
+             cache: bool = True) -> dict:
     logger = get_run_logger()
+    runner = FlowRunContext.get().task_runner
+    startup_s = start_cluster(runner)
+    t_flow = time.perf_counter()   # elapsed_s: from here, a started task runner, to the published snapshot
     cfg = PipelineConfig(**(config or {}))
+    if cfg.partitions < 1:
+        raise ValueError(f"config partitions must be >= 1, got {cfg.partitions}")
     run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
-    timings: dict[str, float] = {}
+    prefix = artifact_prefix(runtime.deployment.name)
+    progress = RunProgress(prefix, planned=len(FIXED_STEPS) + 3 * cfg.partitions)
+    clock = StageClock()
 
-    t = time.perf_counter()
-    known = read_latest(output_dir, "documents")
-    documents = ingest_task(input_dir, run_id, cfg, known)
-    timings["ingest"] = time.perf_counter() - t
+    with clock("ingest"):
+        known = read_latest(output_dir, "documents")
+        documents = ingest_task.with_options(task_run_name="ingest")(input_dir, run_id, cfg, known)
+    progress.step("ingest")
     ingest_counts = dict(
         files=documents.height, new=documents.filter(pl.col("is_new")).height,
         known=documents.filter(~pl.col("is_new")).height,
@@ -73,59 +184,72 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     logger.info("ingest: %(files)d documents, %(new)d new, %(known)d known, %(rejected)d newly rejected",
                 ingest_counts)
 
-    t = time.perf_counter()
-    documents, segments, blocks = dedupe_task(documents, run_id)
-    timings["dedupe"] = time.perf_counter() - t
+    with clock("dedupe"):
+        fut = dedupe_task.with_options(task_run_name="dedupe", **cache_options(cache)).submit(documents, run_id, cfg)
+        deduped, segments, blocks = fut.result()
+        clock.cached["dedupe"] = f"{int(fut.state.name == 'Cached')}/1"
+        # is_new is this run's view of the input, not part of dedupe's cached answer
+        documents = deduped.drop("is_new", strict=False).join(documents.select("doc_id", "is_new"), on="doc_id",
+                                                              how="left", maintain_order="left")
+        segments = stamp(segments, run_id)
+    progress.step("dedupe")
 
-    t = time.perf_counter()
-    parts = partitions(blocks, cfg.partition_size)
-    seg_futures = [segment_task.with_options(task_run_name=f"segment-p{i}").submit(p, run_id)
-                   for i, p in enumerate(parts)]
-    seg_results = [f.result() for f in seg_futures]
-    articles = merge_articles([a for a, _ in seg_results])
-    sentences = concat_unique([s for _, s in seg_results], "sentences")
-    timings["segment"] = time.perf_counter() - t
+    with clock("segment"):
+        block_parts = split(blocks, "block_id", cfg.partitions) or {0: blocks}
+        progress.plan(2 + 3 * len(block_parts))   # validate + publish + three partitioned stages
+        seg = map_partitions(segment_task, "segment", {p: (b,) for p, b in block_parts.items()},
+                             run_id, cache, progress, clock)
+        articles = stamp(merge_articles([a for a, _ in seg]), run_id)
+        sentences = stamp(concat_unique([s for _, s in seg], "sentences"), run_id)
 
-    t = time.perf_counter()
-    art_parts = partitions(articles, cfg.partition_size)
-    ent_futures = [extract_entities_task.with_options(task_run_name=f"extract-entities-p{i}").submit(
-        p, sentences.join(p.select("article_id"), on="article_id", how="semi"), run_id)
-        for i, p in enumerate(art_parts)]
-    entities = concat_unique([f.result() for f in ent_futures], "entities")
-    catalog = build_catalog(entities, run_id)
-    timings["extract_entities"] = time.perf_counter() - t
+    # entities and events use the same article partitions: each events task gets its partition's mentions
+    art_parts = split(articles, "article_id", cfg.partitions) or {0: articles}
+    sen_parts = {p: sentences.join(a.select("article_id"), on="article_id", how="semi") for p, a in art_parts.items()}
+    progress.plan(2 + 2 * len(art_parts))
+    with clock("extract_entities"):
+        ent = map_partitions(extract_entities_task, "extract-entities",
+                             {p: (a, sen_parts[p]) for p, a in art_parts.items()}, run_id, cache, progress, clock)
+        ent = [stamp(f, run_id) for f in ent]
+        entities = concat_unique(ent, "entities")
+        catalog = build_catalog(entities, run_id)
 
-    t = time.perf_counter()
-    evt_futures = [extract_events_task.with_options(task_run_name=f"extract-events-p{i}").submit(
-        p, sentences.join(p.select("article_id"), on="article_id", how="semi"),
-        entities.join(p.select("article_id"), on="article_id", how="semi"), run_id)
-        for i, p in enumerate(art_parts)]
-    events = concat_unique([f.result() for f in evt_futures], "events")
-    timings["extract_events"] = time.perf_counter() - t
+    with clock("extract_events"):
+        evt = map_partitions(extract_events_task, "extract-events",
+                             {p: (a, sen_parts[p], e) for (p, a), e in zip(art_parts.items(), ent)},
+                             run_id, cache, progress, clock)
+        # clusters span partitions: assign them once over the whole corpus
+        events = cluster_events(stamp(concat_unique(evt, "events"), run_id))
 
-    t = time.perf_counter()
-    candidates = dict(documents=documents, segments=segments, articles=articles, sentences=sentences,
-                      entities=entities, entity_catalog=catalog, events=events)
-    tables, quarantine, report = validate_task(candidates, run_id, cfg.max_failure_share)
-    tables["quarantine"] = quarantine
-    timings["validate"] = time.perf_counter() - t
+    with clock("validate"):
+        candidates = dict(documents=documents, segments=segments, articles=articles, sentences=sentences,
+                          entities=entities, entity_catalog=catalog, events=events)
+        tables, quarantine, report = validate_task.with_options(task_run_name="validate")(
+            candidates, run_id, cfg.max_failure_share)
+        tables["quarantine"] = quarantine
+    progress.step("validate")
 
-    t = time.perf_counter()
-    counts = {k: v.height for k, v in tables.items()}
-    flow_run_id = runtime.flow_run.id
-    run_row = dict(
-        run_id=run_id, flow_run_id=str(flow_run_id) if flow_run_id else None, started_at=started,
-        finished_at=dt.datetime.now(dt.timezone.utc), status="published", code_version=akhbar.__version__,
-        git_commit=git_commit(), contract_version=CONTRACT_VERSION,
-        parameters=json.dumps({"input_dir": str(input_dir), "output_dir": str(output_dir), **cfg.as_dict()},
-                              sort_keys=True, default=str),
-        input_manifest_hash=input_manifest_hash(documents), counts=json.dumps(counts, sort_keys=True),
-        validation_summary=json.dumps(report, sort_keys=True, default=str))
-    versions = publish_task(output_dir, tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema)
-    timings["publish"] = time.perf_counter() - t
+    with clock("publish"):
+        counts = {k: v.height for k, v in tables.items()}
+        flow_run_id = runtime.flow_run.id
+        run_row = dict(
+            run_id=run_id, flow_run_id=str(flow_run_id) if flow_run_id else None, started_at=started,
+            finished_at=dt.datetime.now(dt.timezone.utc), status="published", code_version=akhbar.__version__,
+            git_commit=git_commit(), contract_version=CONTRACT_VERSION,
+            parameters=json.dumps({"input_dir": str(input_dir), "output_dir": str(output_dir), **cfg.as_dict()},
+                                  sort_keys=True, default=str),
+            input_manifest_hash=input_manifest_hash(documents), counts=json.dumps(counts, sort_keys=True),
+            validation_summary=json.dumps(report, sort_keys=True, default=str))
+        versions = publish_task.with_options(task_run_name="publish")(
+            output_dir, tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema)
+    progress.step("publish")
 
     summary = dict(run_id=run_id, counts=counts, ingest=ingest_counts, versions=versions, validation=report,
-                   timings={k: round(v, 3) for k, v in timings.items()},
+                   timings=clock.seconds, cached=clock.cached, elapsed_s=round(time.perf_counter() - t_flow, 3),
+                   task_runner=type(runner).__name__, runner_startup_s=startup_s, partitions=cfg.partitions,
+                   input_dir=str(input_dir), output_dir=str(output_dir),
+                   flow_run_id=str(flow_run_id) if flow_run_id else None,
                    documents_by_status=dict(documents.group_by("status").len().sort("status").iter_rows()))
-    logger.info("published run %s: %s", run_id, json.dumps(counts, sort_keys=True))
+    publish_artifacts(prefix, summary, tables)
+    logger.info("published run %s in %.2f s (cached partitions %s): %s", run_id, summary["elapsed_s"],
+                json.dumps(clock.cached, sort_keys=True), json.dumps(counts, sort_keys=True))
     return summary

@@ -124,11 +124,15 @@ def to_arrow(name: str, df: pl.DataFrame) -> pa.Table:
 
 
 def content_hash(tbl: pa.Table) -> str:
-    """sha256 of the table as one Arrow IPC stream (schema included)."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, tbl.schema) as writer:
-        writer.write_table(tbl.combine_chunks())
-    return sha256_bytes(sink.getvalue().to_pybytes())
+    """sha256 over the schema and the rows' values (in key order).
+
+    Hashes values, not Arrow buffers: two logically equal tables can differ in their buffers
+    (a validity bitmap present or not, sliced offsets after a join). Row hashes come from polars
+    with fixed seeds; a polars upgrade may change them, which costs one extra table version.
+    """
+    frame = pl.from_arrow(tbl)
+    rows = frame.hash_rows(seed=0) if frame.width else pl.Series([], dtype=pl.UInt64)
+    return sha256_bytes(str(tbl.schema).encode() + rows.to_numpy().tobytes())
 
 
 def keep_first_run_ids(name: str, df: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:

@@ -1,0 +1,143 @@
+"""Stable partitions and the cache keys of the partition tasks.
+
+Partitions: a row goes to partition `hash(id) % n` with `n` fixed by config
+(PipelineConfig.partitions), so adding a few documents changes only the
+partitions those documents land in; every other partition keeps its content
+and therefore its cache key.
+
+Cache keys: hash of the task's input frames (content, not object identity)
+plus the code version: akhbar.__version__, the polars version (row hashes are
+only stable within one polars release) and a hash of the source of the stage
+module and of every akhbar/tasks module it uses, plus the resource files.
+Editing a stage, a lexicon or a shared helper therefore invalidates the cache;
+a rerun over unchanged input with unchanged code skips the stage.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import importlib.util
+import inspect
+import sys
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import polars as pl
+
+import akhbar
+
+# Columns that say *when* or *by which run* a row was made, not what it is:
+# left out of content hashes so a rerun over the same input hits the cache
+# (the flow stamps the current run_id on cached outputs).
+VOLATILE_COLUMNS = ("run_id", "is_new")
+_OWN_PACKAGES = ("akhbar", "tasks")
+RESOURCES = Path(akhbar.__file__).resolve().parent / "resources"
+
+
+def partition_of(ids: pl.Series, n: int) -> pl.Series:
+    """Partition number in [0, n) for each id: a blake2b hash, stable across processes and releases."""
+    return pl.Series([int.from_bytes(hashlib.blake2b(str(x).encode(), digest_size=8).digest(), "big") % n
+                      for x in ids], dtype=pl.Int64)
+
+
+def split(frame: pl.DataFrame, id_col: str, n: int) -> dict[int, pl.DataFrame]:
+    """Non-empty partitions of `frame` by the hash of `id_col`, keyed by partition number (row order kept)."""
+    if frame.is_empty():
+        return {}
+    tagged = frame.with_columns(partition_of(frame[id_col], n).alias("_part"))
+    return {p: tagged.filter(pl.col("_part") == p).drop("_part")
+            for p in sorted(tagged["_part"].unique().to_list())}
+
+
+def frame_fingerprint(frame: pl.DataFrame) -> str:
+    """Content hash of a frame (schema + rows in order), ignoring VOLATILE_COLUMNS."""
+    cols = [c for c in frame.columns if c not in VOLATILE_COLUMNS]
+    frame = frame.select(cols)
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr([(c, str(t)) for c, t in frame.schema.items()]).encode())
+    h.update(str(frame.height).encode())
+    if frame.height and cols:
+        for seed in (0, 1):  # two independent 64-bit row hashes
+            h.update(frame.hash_rows(seed=seed).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def _imports(module: ModuleType) -> set[str]:
+    """Names of the akhbar/tasks modules imported by `module` (read from its source)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(module))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)  # `from akhbar import arabic`
+    return {n for n in names if n.split(".")[0] in _OWN_PACKAGES and _is_module(n)}
+
+
+def _is_module(name: str) -> bool:
+    """True for an importable module (imported now if it was not: lazy imports count too)."""
+    try:
+        if importlib.util.find_spec(name) is None:
+            return False
+    except (ModuleNotFoundError, ValueError):  # `tasks.segment.tokenize`: a name, not a module
+        return False
+    importlib.import_module(name)
+    return True
+
+
+def _own_modules(module_name: str) -> list[ModuleType]:
+    """The module and every akhbar/tasks module it imports, transitively."""
+    seen: set[str] = set()
+    todo = [module_name]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(_imports(sys.modules[name]))
+    return [sys.modules[n] for n in sorted(seen)]
+
+
+@lru_cache(maxsize=None)
+def code_version(module_name: str) -> str:
+    """akhbar version + polars version + hash of the stage's own sources and the resource files."""
+    h = hashlib.blake2b(digest_size=16)
+    for mod in _own_modules(module_name):
+        h.update(mod.__name__.encode())
+        h.update(inspect.getsource(mod).encode())
+    h.update(resources_digest().encode())
+    return f"{akhbar.__version__}-pl{pl.__version__}-{h.hexdigest()}"
+
+
+@lru_cache(maxsize=1)
+def resources_digest() -> str:
+    """Hash of every data file under akhbar/resources (lexicons, gazetteers): they are code too."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in RESOURCES.rglob("*") if p.is_file()):
+        h.update(path.relative_to(RESOURCES).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _fingerprint(value: Any) -> str:
+    if isinstance(value, pl.DataFrame):
+        return frame_fingerprint(value)
+    if isinstance(value, (tuple, list)):
+        return "[" + ",".join(_fingerprint(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_fingerprint(v)}" for k, v in sorted(value.items())) + "}"
+    return repr(value)
+
+
+def partition_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    """Prefect cache_key_fn: task name + code version of its stage + content of its inputs (run_id left out)."""
+    fn = context.task.fn
+    inputs = {k: v for k, v in parameters.items() if k not in VOLATILE_COLUMNS}
+    h = hashlib.blake2b(digest_size=20)
+    h.update(code_version(fn.__module__).encode())
+    h.update(f"{fn.__module__}.{fn.__qualname__}".encode())
+    h.update(_fingerprint(inputs).encode())
+    return f"{context.task.name}-{h.hexdigest()}"

@@ -1,0 +1,152 @@
+"""What a run tells its watchers: Prefect artifacts and progress.
+
+Artifacts are created under fixed keys (`<prefix>-run-report`,
+`<prefix>-top-entities`, `<prefix>-events`, `<prefix>-progress`), so the
+Prefect UI's Artifacts page shows each one's history across runs. The prefix is
+the deployment name for scheduled runs (one history per served input folder)
+and `akhbar` otherwise.
+
+Progress goes to a Prefect progress artifact and to any in-process listener
+(the CLI's rich progress bar registers one with `listen`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import polars as pl
+from prefect.artifacts import (create_markdown_artifact, create_progress_artifact, create_table_artifact,
+                               update_progress_artifact)
+
+TOP_ENTITIES = 25
+Listener = Callable[[str, int, int], None]   # (label, steps done, steps planned)
+_listeners: list[Listener] = []
+
+
+def artifact_prefix(deployment_name: str | None) -> str:
+    """Artifact keys allow lowercase letters, digits and dashes only."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (deployment_name or "akhbar").lower()).strip("-")
+    return slug or "akhbar"
+
+
+@contextmanager
+def listen(listener: Listener) -> Iterator[None]:
+    """Receive progress updates of flows run in this process while the context is open."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+class RunProgress:
+    """Counts finished steps (a stage, or one partition of a stage) against the steps planned so far."""
+
+    def __init__(self, prefix: str, planned: int):
+        self.done, self.planned = 0, planned
+        self.artifact_id = create_progress_artifact(0.0, key=f"{prefix}-progress",
+                                                    description="akhbar run progress (stages and partitions)")
+
+    def plan(self, remaining: int) -> None:
+        """Re-estimate the steps still to come (partitions are known only after dedupe and segment)."""
+        self.planned = self.done + remaining
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        pct = round(100.0 * self.done / max(self.planned, self.done), 1)
+        update_progress_artifact(self.artifact_id, pct, description=f"{label} ({self.done}/{self.planned})")
+        for listener in list(_listeners):
+            listener(label, self.done, self.planned)
+
+
+# --- report contents (pure: frames and dicts in, text and rows out) ---------------------------------
+
+def count_rows(frame: pl.DataFrame, *by: str) -> list[dict]:
+    """Rows per value of `by`, most frequent first (ties by value)."""
+    if frame.is_empty():
+        return []
+    return (frame.group_by(list(by)).len("n").sort(["n", *by], descending=[True] + [False] * len(by))
+            .to_dicts())
+
+
+def top_entities(entities: pl.DataFrame, n: int = TOP_ENTITIES) -> list[dict]:
+    if entities.is_empty():
+        return []
+    return (entities.group_by("entity_id").agg(
+        pl.col("canonical_name").first(), pl.col("type").first(), pl.len().alias("mentions"),
+        pl.col("article_id").n_unique().alias("articles"))
+        .sort(["mentions", "entity_id"], descending=[True, False]).head(n).to_dicts())
+
+
+def events_by_type_and_modality(events: pl.DataFrame) -> list[dict]:
+    """One row per event type: a count per modality and the total."""
+    if events.is_empty():
+        return []
+    wide = (events.group_by("event_type", "modality").len("n")
+            .pivot(on="modality", index="event_type", values="n", sort_columns=True).fill_null(0))
+    modalities = [c for c in wide.columns if c != "event_type"]
+    return (wide.with_columns(total=pl.sum_horizontal(modalities))
+            .sort(["total", "event_type"], descending=[True, False]).to_dicts())
+
+
+def _md_table(rows: list[dict], empty: str = "none") -> str:
+    if not rows:
+        return f"_{empty}_\n"
+    cols = list(rows[0])
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(r[c]).replace("|", "\\|") for c in cols) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def run_report_markdown(summary: dict, tables: dict[str, pl.DataFrame]) -> str:
+    """The run report: input, dedupe cuts, extraction, validation, snapshot, timings and cache hits."""
+    docs, ing = tables["documents"], summary["ingest"]
+    rejected = docs.filter(pl.col("status") == "rejected")
+    segs = tables["segments"]
+    cuts = (segs.group_by("kind").agg(pl.len().alias("cuts"), pl.col("doc_id").n_unique().alias("documents"),
+                                      (pl.col("end") - pl.col("start")).sum().alias("chars"))
+            .sort("kind").to_dicts() if not segs.is_empty() else [])
+    ents = tables["entities"]
+    ent_types = (ents.group_by("type").agg(pl.len().alias("mentions"), pl.col("entity_id").n_unique().alias("entities"))
+                 .sort("type").to_dicts() if not ents.is_empty() else [])
+    v = summary["validation"]
+    timings = [dict(stage=k, seconds=s, cached_partitions=summary["cached"].get(k, ""))
+               for k, s in summary["timings"].items()]
+    return "\n".join([
+        f"# akhbar run `{summary['run_id']}`",
+        f"Input `{summary['input_dir']}` -> output `{summary['output_dir']}`; "
+        f"{summary['elapsed_s']:.2f} s from flow start, task runner `{summary['task_runner']}`.",
+        "## Input",
+        f"{ing['files']} documents seen: **{ing['new']} new**, {ing['known']} known from the previous snapshot, "
+        f"{ing['rejected']} newly rejected.",
+        _md_table(count_rows(docs, "status"), "no documents"),
+        "### Rejections by reason",
+        _md_table(count_rows(rejected, "reason"), "no rejected documents"),
+        "## Dedupe cuts by kind",
+        _md_table(cuts, "no cuts"),
+        "## Extraction",
+        f"{tables['articles'].height} articles, {tables['sentences'].height} sentences, "
+        f"{ents.height} entity mentions, {tables['events'].height} events.",
+        "### Entities by type", _md_table(ent_types, "no entities"),
+        "### Events by type", _md_table(count_rows(tables["events"], "event_type"), "no events"),
+        "## Validation",
+        f"{v.get('quarantined', 0)} rows quarantined (failure share {v.get('failure_share', 0)}).",
+        _md_table([dict(check=k, rows=n) for k, n in sorted(v.get("checks", {}).items())], "all checks passed"),
+        "## Snapshot (Delta table versions)",
+        _md_table([dict(table=k, version=n, rows=summary["counts"].get(k, "")) for k, n in summary["versions"].items()]),
+        "## Elapsed time per stage",
+        _md_table(timings),
+    ])
+
+
+def publish_artifacts(prefix: str, summary: dict, tables: dict[str, pl.DataFrame]) -> None:
+    create_markdown_artifact(run_report_markdown(summary, tables), key=f"{prefix}-run-report",
+                             description=f"akhbar run report {summary['run_id']}")
+    create_table_artifact(top_entities(tables["entities"]) or [{"entity_id": "(none)"}],
+                          key=f"{prefix}-top-entities",
+                          description=f"top {TOP_ENTITIES} entities by mentions, run {summary['run_id']}")
+    create_table_artifact(events_by_type_and_modality(tables["events"]) or [{"event_type": "(none)"}],
+                          key=f"{prefix}-events",
+                          description=f"events by type and modality, run {summary['run_id']}")
