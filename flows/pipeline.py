@@ -199,8 +199,9 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
         progress.plan(2 + 3 * len(block_parts))   # validate + publish + three partitioned stages
         seg = map_partitions(segment_task, "segment", {p: (b,) for p, b in block_parts.items()},
                              run_id, cache, progress, clock)
-        articles = stamp(merge_articles([a for a, _ in seg]), run_id)
-        sentences = stamp(concat_unique([s for _, s in seg], "sentences"), run_id)
+        articles = stamp(merge_articles([a for a, _, _ in seg]), run_id)
+        sentences = stamp(concat_unique([s for _, s, _ in seg], "sentences"), run_id)
+        segment_rejections = stamp(pl.concat([r for _, _, r in seg], how="vertical"), run_id)
 
     # entities and events use the same article partitions: each events task gets its partition's mentions
     art_parts = split(articles, "article_id", cfg.partitions) or {0: articles}
@@ -225,7 +226,9 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
                           entities=entities, entity_catalog=catalog, events=events)
         tables, quarantine, report = validate_task.with_options(task_run_name="validate")(
             candidates, run_id, cfg.max_failure_share)
-        tables["quarantine"] = quarantine
+        # blocks that yielded no article are quarantined too (with segment's reason)
+        tables["quarantine"] = pl.concat([quarantine, segment_rejections.select(quarantine.columns)],
+                                         how="vertical_relaxed").unique(maintain_order=True)
     progress.step("validate")
 
     with clock("publish"):

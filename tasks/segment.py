@@ -847,10 +847,12 @@ def segment(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFra
 
 @task(name="segment")
 def segment_task(blocks: pl.DataFrame, run_id: str):
+    """Articles, sentences, and quarantine rows for blocks that yielded no article (the flow
+    publishes them in `quarantine`, so nothing is dropped silently)."""
     from prefect import get_run_logger
 
     articles, sentences, rejected = segment_blocks(blocks, run_id)
     logger = get_run_logger()
     for r in rejected.iter_rows(named=True):
         logger.warning("block %s yielded no article: %s", r["row_key"], r["detail"])
-    return articles, sentences
+    return articles, sentences, rejected
