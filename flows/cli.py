@@ -168,17 +168,23 @@ def print_summary(summary: dict) -> None:
 
 @app.command()
 def tables(output: Path = OutputOpt):
-    """Each table with its row count and current Delta version."""
+    """Each table with its rows and Delta version as of the latest snapshot (and the newest version)."""
     from deltalake import DeltaTable
 
+    from tasks.publish import latest_snapshot
+
     root = lake(output)
-    t = Table(title=f"tables in {root}")
-    for col in ("table", "rows", "version"):
+    snap = latest_snapshot(output)
+    named = json.loads(snap["table_versions"]) if snap else {}
+    t = Table(title=f"tables in {root}" + (f" (snapshot {snap['run_id']})" if snap else " (no snapshot yet)"))
+    for col in ("table", "rows", "snapshot version", "newest version"):
         t.add_column(col, justify="right" if col != "table" else "left")
     for path in sorted(p for p in root.iterdir() if (p / "_delta_log").is_dir()):
-        dt_ = DeltaTable(str(path))
-        rows = dt_.to_pyarrow_dataset().count_rows()
-        t.add_row(path.name, str(rows), str(dt_.version()))
+        newest = DeltaTable(str(path)).version()
+        version = named.get(path.name, newest)   # `runs` itself: its newest version is the snapshot
+        rows = DeltaTable(str(path), version=version).to_pyarrow_dataset().count_rows()
+        # a newest version beyond the snapshot's comes from a run that did not finish publishing
+        t.add_row(path.name, str(rows), str(version), str(newest) if newest != version else "")
     console.print(t)
 
 

@@ -124,3 +124,19 @@ def test_run_refuses_while_another_writer_holds_the_lock(prefect_harness, lake):
     result = cli("run", "--input", ROOT / "seeds", "--output", lake)
     assert result.exit_code == 1
     assert "nothing published" in result.output and "another akhbar writer" in result.output
+
+
+def test_tables_reports_the_snapshot_version_not_an_unfinished_write(lake):
+    from deltalake import write_deltalake
+
+    before = cli("tables", "--output", lake)
+    assert before.exit_code == 0, before.output
+    assert "snapshot r2" in before.output
+    # a crashed run wrote a new articles version but no runs row: readers stay on the snapshot
+    arts = read_table(lake, "articles")
+    write_deltalake(str(lake / "lake" / "articles"), arts.head(1).to_arrow(), mode="overwrite")
+    after = cli("tables", "--output", lake)
+    row = next(line for line in after.output.splitlines() if line.strip().startswith("│ articles"))
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[1] == str(arts.height)          # rows as of the snapshot
+    assert cells[3] != ""                        # the newer, unnamed version is shown apart
