@@ -239,26 +239,33 @@ eval_app = typer.Typer(help="Score extraction against the hand-annotated gold da
 app.add_typer(eval_app, name="eval")
 
 
-@eval_app.command("entities")
-def eval_entities(gold: Path = typer.Option(Path("tests/gold"), help="Gold folder."),
-                  input: Path = typer.Option(Path("seeds"), "--input", "-i"),
-                  as_json: bool = typer.Option(False, "--json")):
-    """Precision, recall and F1 per entity type (exact span and type)."""
-    from akhbar.eval_entities import evaluate, render
+GoldOpt = typer.Option(Path("tests/gold"), help="Gold folder.")
+EvalInputOpt = typer.Option(Path("seeds"), "--input", "-i", help="Folder the gold data annotates.")
+EvalJsonOpt = typer.Option(False, "--json", help="Print the figures (and every error) as JSON.")
 
-    result = evaluate(gold, input)
-    print(json.dumps(result, indent=2, ensure_ascii=False)) if as_json else console.print(render(result))
+
+def print_evaluation(kind: str, gold: Path, input: Path, as_json: bool) -> None:
+    """Run the stages on INPUT and score them against GOLD/<kind> (akhbar.eval_<kind>)."""
+    import importlib
+
+    module = importlib.import_module(f"akhbar.eval_{kind}")
+    result = module.evaluate(gold, input)
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        console.print(module.render(result))
+
+
+@eval_app.command("entities")
+def eval_entities(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: bool = EvalJsonOpt):
+    """Precision, recall and F1 per entity type (exact span and type)."""
+    print_evaluation("entities", gold, input, as_json)
 
 
 @eval_app.command("events")
-def eval_events(gold: Path = typer.Option(Path("tests/gold"), help="Gold folder."),
-                input: Path = typer.Option(Path("seeds"), "--input", "-i"),
-                as_json: bool = typer.Option(False, "--json")):
+def eval_events(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: bool = EvalJsonOpt):
     """Precision, recall and F1 for event detection and each argument; modality accuracy."""
-    from akhbar.eval_events import evaluate, render
-
-    result = evaluate(gold, input)
-    print(json.dumps(result, indent=2, ensure_ascii=False)) if as_json else console.print(render(result))
+    print_evaluation("events", gold, input, as_json)
 
 
 # Commands kept in their own modules register themselves on `app`.
