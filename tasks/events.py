@@ -90,6 +90,7 @@ class Sentence:
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
     triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
+    time_words: set[int] = field(default_factory=set)            # words inside a time expression
 
     def cue_flags(self) -> list[int]:
         """Per word, its cue-list bits plus those of the multi-word cues starting there (once per sentence)."""
@@ -336,6 +337,41 @@ def filler_at(sent: Sentence, i: int, heads: frozenset | None = None, triggers: 
     return None
 
 
+def _definite(w: Word) -> bool:
+    n = w.norm[1:] if len(w.norm) > 3 and w.norm[0] in "وف" else w.norm
+    return n.startswith(("ال", "لل"))
+
+
+NOT_NP = BIT["chunk_stops"] | BIT["complementizers"] | SPEECH_BITS | BIT["light_verbs"] | BIT["clause_breaks"]
+
+
+def np_at(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
+    """Any noun phrase starting at word j (a mention, else a chunk): objects and genitives are
+    mostly common nouns ('مواقع للمعارضة', 'سيارة مفخخة'), so no head list is required. Words that
+    cannot open a participant are refused: stop words, prepositional proclitics (ب/ل), triggers,
+    time words, cue verbs, and a word after an opening quote (a name the entities stage missed is
+    still taken)."""
+    if j < 0 or j >= len(sent.words):
+        return None
+    if j in sent.mention_at:
+        return mention_filler(sent, j)
+    w = sent.words[j]
+    if (j in sent.covered or j in triggers or j in sent.time_words or w.flags & NOT_NP
+            or proclitic(w.norm) in ("ب", "ل", "ك") or len(w.norm) < 2):
+        return None
+    return chunk(sent, j, max_words=4, stop_at_trigger=triggers)
+
+
+def _marker_before(sent: Sentence, j: int, phrases) -> bool:
+    """Whether a multi-word cue of `phrases` (tuples of normalised words) ends right before word j."""
+    words = sent.words
+    for ph in phrases:
+        k = j - len(ph)
+        if k >= 0 and all(words[k + n].norm == ph[n] or ph[n] in words[k + n].keys for n in range(len(ph))):
+            return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def _heads() -> dict[str, frozenset]:
     return dict(person=cue_set("person_heads") | cue_set("militant_heads") | cue_set("civilian_heads"),
@@ -412,6 +448,17 @@ def _is_place(sent: Sentence, f: Filler) -> bool:
     return (m is not None and m["type"] == "LOC") or is_(sent.words[f.first], "head_place")
 
 
+@lru_cache(maxsize=16)
+def _markers(name: str) -> tuple[tuple[str, ...], ...]:
+    """Every cue of a list (single- and multi-word) as tuples of normalised words."""
+    return tuple(tuple(normalize(w) for w in c.split()) for c in cues()[name])
+
+
+def _construct(w: Word) -> bool:
+    """A verbal noun that can take a genitive: no article ('مقتل X', not 'المقتل')."""
+    return not _definite(w)
+
+
 def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
     words = sent.words
     n = len(words)
@@ -420,10 +467,12 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
     actor: list[Filler] = []
     target: list[Filler] = []
 
-    # agent marker after the trigger: 'من قبل X', 'على يد X'
+    # agent marker after the trigger: 'من قبل X', 'على يد X', 'بمساعدة X'
     for j in range(i + 2, min(n, i + ARG_WINDOW + 4)):
-        if (words[j - 1].norm == "قبل" and words[j - 2].norm == "من") or words[j - 1].norm in ("يد", "ايدي"):
-            f = filler_at(sent, j, heads, triggers)
+        if j in triggers or words[j].punct.strip(" «»\"()"):
+            break
+        if _marker_before(sent, j, _markers("agent_markers")):
+            f = np_at(sent, j, triggers)
             if f:
                 actor = coordinated(sent, f)
                 break
@@ -435,21 +484,32 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
     elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
                             or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
+    role = spec.get("verb_subject", "actor")
     if t.pos == "verb":
-        if f is not None:                     # VSO: the subject follows the verb
-            role = spec.get("verb_subject", "actor")
-            if role == "target":
-                target = coordinated(sent, f)
-            elif not actor:
-                actor = coordinated(sent, f)
-            nxt = (target or actor)[-1].last + 1
-            obj = filler_at(sent, nxt, heads, triggers) if nxt < n else None
-            if obj is not None and role == "actor" and not preps_before(sent, obj) & GOVERNING \
-                    and not _is_place(sent, obj):
+        before = [] if actor or role == "target" else _subject_before(sent, i, triggers)
+        np1 = f or _object_np(sent, nxt, t, triggers)
+        if np1 is not None and role == "target":
+            target = coordinated(sent, np1)   # news passive: 'قتل جندي' (the killed)
+        elif f is not None or (np1 is not None and not before and _definite(words[np1.first])
+                               and not words[i].norm.endswith("وا")):
+            # VSO: a definite noun phrase or a name after the verb is its subject; the next one the object
+            s1 = f or np1
+            if not actor:
+                actor = coordinated(sent, s1)
+            obj = _object_np(sent, coordinated(sent, s1)[-1].last + 1, t, triggers)
+            if obj is not None:
                 target = coordinated(sent, obj)
+        elif np1 is not None:                 # SVO or a pronoun subject: 'القوات اعتقلت 15 فلسطينيا', 'دمروا سيارة'
+            target = coordinated(sent, np1)
         if not actor:                         # SVO: 'أن البغدادي هرب', 'القوات ستتقدم'
-            actor = _subject_before(sent, i, triggers)
+            actor = before
     else:
+        if f is None and _construct(words[i]) and nxt < n and (
+                _definite(words[nxt]) or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
+                or words[nxt].norm.isdigit()):
+            f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
+            if f is not None and spec.get("genitive", "actor") == "actor" and not is_(words[f.first], "head_person"):
+                f = None                       # an actor genitive must name someone
         if f is not None:                     # the genitive after a verbal noun
             if spec.get("genitive", "actor") == "actor":
                 actor = actor or coordinated(sent, f)
@@ -461,12 +521,27 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
             actor = _subject_before(sent, i, triggers, max_back=4 if spec.get("genitive") == "target" else 3,
                                     mentions_only=True)
     if not target and t.type in ("ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"):
-        for j in range(i + 1, min(n, i + 6)):
-            if words[j].norm == "ضد":        # 'عمليات عسكرية ضد تنظيم داعش'
-                obj = filler_at(sent, j + 1, heads, triggers)
-                if obj is not None and not _is_place(sent, obj):
-                    target = [obj]
+        for j in range(i + 1, min(n, i + 6)):   # 'عمليات عسكرية ضد تنظيم داعش', 'هجوما على قاعدة'
+            if j in triggers or "،" in words[j].punct or "," in words[j].punct:
                 break
+            if any(k in cue_set("target_preps") for k in (words[j].norm,)):
+                obj = np_at(sent, j + 1, triggers)
+                if obj is not None and (words[j].norm == "ضد" or not _is_place(sent, obj)
+                                        or obj.first in sent.mention_at or t.type != "ASSAULT"
+                                        or is_(words[obj.first], "head_place")):
+                    target = coordinated(sent, obj)
+                break
+    if t.type == "CONTROL_CHANGE" and not target:
+        for j in range(i + 1, min(n, i + ARG_WINDOW)):   # 'استعادت المدينة من تنظيم داعش': the side that lost it
+            if j in triggers:
+                break
+            if words[j].norm == "من" and j + 1 < n:
+                g = filler_at(sent, j + 1, _heads()["militant"] | heads, triggers)
+                if g is not None and not _is_place(sent, g):
+                    target = [g]
+                    break
+    if "target" not in spec["arguments"]:
+        target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
 
     # places, by the preposition that governs them, up to the next event or comma
     origin = destination = location = None
@@ -474,7 +549,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
     while end < min(n, i + ARG_WINDOW + 2) and end not in triggers and "،" not in words[end].punct \
             and "," not in words[end].punct:
         end += 1
-    used = {k for f in actor + target for k in range(f.first, f.last + 1)}
+    used = {k for f in actor + target for k in range(f.first, f.last + 1)
+            if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
     for f in place_fillers(sent, i + 1, end, triggers):
         if f.first in used:
             continue                          # 'وسترسل واشنطن': the state acting is no place
@@ -501,6 +577,20 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
     if location is None:
         location = (destination or origin) if t.type in ("MOBILIZE", "CONSULT") else (origin or destination)
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+def _object_np(sent: Sentence, j: int, t: Trigger, triggers: set[int]) -> Filler | None:
+    """The direct object at word j: a noun phrase not governed by a preposition; a place only
+    when the event acts on it ('قصفت مواقع', not 'غادر الموصل', which is an origin)."""
+    f = np_at(sent, j, triggers)
+    if f is None or preps_before(sent, f) & GOVERNING - {"ل"} and j in sent.mention_at:
+        return None
+    m = sent.mention_at.get(f.first)
+    if m is not None and m["type"] == "LOC" and t.type != "ASSAULT":
+        return None
+    if m is None and is_(sent.words[f.first], "head_place") and t.type in PLACE_OBJECT_TYPES | MOVEMENT:
+        return None
+    return f
 
 
 def _is_state(sent: Sentence, f: Filler) -> bool:
@@ -824,7 +914,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     if found:
         trig_idx = {i for i, _, _ in found}
         times = find_times(sent.words)
-        time_words = {k for e in times for k in range(e.first, e.last + 1)}
+        time_words = sent.time_words = {k for e in times for k in range(e.first, e.last + 1)}
         quantities = find_quantities(sent.words, time_words)
         for i, t, key in found:
             out.append(_event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times,
