@@ -162,7 +162,7 @@ def _token_info(tok: str):
 CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_verbs", "disjunction",
              "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
              "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
-             "clause_breaks", "chunk_stops", "negation_after")
+             "clause_breaks", "chunk_stops", "negation_after", "np_stops")
 VERB_LISTS = ("accuse_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
 HEAD_LISTS = ("person", "place", "civilian", "militant", "media")
 BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
@@ -322,6 +322,9 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
                 or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):
             break
         last = j
+        if j in sent.mention_at:
+            last = min(sent.mention_end[j], len(words) - 1)
+            break                             # a name closes the phrase ('القيادي بالحشد الشعبي | القوات')
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
 
@@ -342,7 +345,7 @@ def _definite(w: Word) -> bool:
     return n.startswith(("ال", "لل"))
 
 
-NOT_NP = BIT["chunk_stops"] | BIT["complementizers"] | SPEECH_BITS | BIT["light_verbs"] | BIT["clause_breaks"]
+NOT_NP = BIT["chunk_stops"] | BIT["np_stops"] | TRIGGER_BIT | BIT["complementizers"] | SPEECH_BITS | BIT["light_verbs"] | BIT["clause_breaks"]
 
 
 def np_at(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
@@ -459,7 +462,20 @@ def _construct(w: Word) -> bool:
     return not _definite(w)
 
 
-def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
+PRONOUN_SUFFIXES = frozenset({"ه", "ها", "هم", "هما", "هن", "نا", "كم", "ني"})
+
+
+def _has_pronoun(norm: str, key: str) -> bool:
+    """Whether the trigger word carries an attached pronoun ('خسارته', 'قتلوهم'): it has its
+    genitive or object already, so the next noun phrase is not one."""
+    pos = norm.rfind(key)
+    if pos < 0 and key.endswith("ه"):       # teh marbuta opened before the suffix: 'خساره' in 'خسارته'
+        key = key[:-1] + "ت"
+        pos = norm.rfind(key)
+    return pos >= 0 and norm[pos + len(key):] in PRONOUN_SUFFIXES
+
+
+def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str = "") -> dict:
     words = sent.words
     n = len(words)
     heads = _heads()["person"]
@@ -485,9 +501,11 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
                             or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
     role = spec.get("verb_subject", "actor")
+    # objects of a control change are the territory (a place); only expulsions and overthrows take a party
+    takes_object = not _has_pronoun(words[i].norm, key) and (t.type != "CONTROL_CHANGE" or t.mode in ("expel", "overthrow"))
     if t.pos == "verb":
         before = [] if actor or role == "target" else _subject_before(sent, i, triggers)
-        np1 = f or _object_np(sent, nxt, t, triggers)
+        np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)
         if np1 is not None and role == "target":
             target = coordinated(sent, np1)   # news passive: 'قتل جندي' (the killed)
         elif f is not None or (np1 is not None and not before and _definite(words[np1.first])
@@ -496,7 +514,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
             s1 = f or np1
             if not actor:
                 actor = coordinated(sent, s1)
-            obj = _object_np(sent, coordinated(sent, s1)[-1].last + 1, t, triggers)
+            obj = _object_np(sent, coordinated(sent, s1)[-1].last + 1, t, triggers) if takes_object else None
             if obj is not None:
                 target = coordinated(sent, obj)
         elif np1 is not None:                 # SVO or a pronoun subject: 'القوات اعتقلت 15 فلسطينيا', 'دمروا سيارة'
@@ -504,7 +522,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int]) -> dict:
         if not actor:                         # SVO: 'أن البغدادي هرب', 'القوات ستتقدم'
             actor = before
     else:
-        if f is None and _construct(words[i]) and nxt < n and (
+        if f is None and takes_object and _construct(words[i]) and nxt < n and nxt not in sent.covered and (
                 _definite(words[nxt]) or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
                 or words[nxt].norm.isdigit()):
             f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
@@ -932,7 +950,7 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
                carry, run_id) -> dict:
     w = sent.words[i]
     t_start, t_end = _trigger_span(sent.text, w, key)
-    args = arguments(sent, i, t, trig_idx)
+    args = arguments(sent, i, t, trig_idx, key=key)
     source, cue_idx = attribution(sent, i, carry)
     mod = modality(sent, i, t, key, source, cue_idx)
     mode = t.mode or _mode_from_cues(sent, i, t)
