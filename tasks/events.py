@@ -35,6 +35,7 @@ from tasks.segment import TOKEN
 
 METHOD = "lexicon-rules-v1"
 MERGE_GAP = 3                 # same-type triggers at most this many words apart (no punctuation between) are one event
+TIME_WINDOW = 12              # words between a trigger and its time expression (same clause only)
 ARG_WINDOW = 10               # words after the trigger searched for arguments
 LIST_SEP = "؛ "               # joins several actor/target surfaces in *_text columns
 MOVEMENT = {"ESCAPE", "EVACUATE", "RETREAT", "MOBILIZE"}
@@ -594,6 +595,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         location, destination = location or destination, None
     if location is None:
         location = (destination or origin) if t.type in ("MOBILIZE", "CONSULT") else (origin or destination)
+    if "location" not in spec["arguments"]:
+        location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
 
 
@@ -955,9 +958,9 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
     mod = modality(sent, i, t, key, source, cue_idx)
     mode = t.mode or _mode_from_cues(sent, i, t)
     # time: nearest expression that dates the event, not the statement ('قال يوم الخميس إن ...')
-    eligible = [e for e in times if not _statement_date(sent, e, i, cue_idx)]
+    eligible = [e for e in times if not _statement_date(sent, e, i, cue_idx) and _same_clause(sent, i, e, trig_idx)]
     near = sorted(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i)))
-    expr = near[0] if near and min(abs(near[0].first - i), abs(near[0].last - i)) <= 12 else None
+    expr = near[0] if near and min(abs(near[0].first - i), abs(near[0].last - i)) <= TIME_WINDOW else None
     date, precision = resolve(expr, published) if expr else (None, "unknown")
     qs = []
     for a, b, q in quantities:
@@ -1015,6 +1018,24 @@ def _trigger_span(text: str, w: Word, key: str) -> tuple[int, int]:
             return w.start + idx, w.end
         consumed += len(_norm(ch))
     return w.start, w.end
+
+
+CLAUSE_BITS = BIT["clause_breaks"] | BIT["complementizers"] | SPEECH_BITS
+
+
+def _same_clause(sent: Sentence, i: int, e, triggers: set[int]) -> bool:
+    """Whether time expression e is in the clause of the trigger at word i: no comma, clause
+    break, complementizer or speech verb between them, and no other event nearer to it on the
+    way ('خرج ... في تشرين أول' dates the nearer event, not one three clauses back)."""
+    words = sent.words
+    lo, hi = (i + 1, e.first) if e.first > i else (e.last + 1, i)
+    cflags = sent.cue_flags()
+    for k in range(lo, hi + 1):
+        if k not in (e.first, e.last + 1) and k < len(words) and any(c in words[k].punct for c in "،,;:"):
+            return False                      # commas around the expression itself are parenthetical ('، أمس،')
+        if k < hi and (cflags[k] & CLAUSE_BITS or k in triggers):
+            return False
+    return True
 
 
 def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
