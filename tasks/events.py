@@ -582,8 +582,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             origin = origin or f
         elif f.first == i + 1 and t.pos == "verb" and t.type in MOVEMENT:
             origin = origin or f              # 'غادر الموصل'
-        else:
-            location = location or f
+        elif p & cue_set("location_preps") or f.first <= i + 2 or _site_noun_before(sent, f):
+            location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
         before = [f for f in place_fillers(sent, max(0, i - 6), i, triggers) if preps_before(sent, f) & {"في", "ب"}]
         if before:
@@ -598,6 +598,15 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+def _site_noun_before(sent: Sentence, f: Filler) -> bool:
+    """'في محيط مدينة سرت', 'بأطراف X': a site preposition one noun before the place."""
+    if f.first < 2:
+        return False
+    prev = sent.words[f.first - 1]
+    return bool(({proclitic(prev.norm)} | set(sent.words[f.first - 2].keys)) & cue_set("location_preps")) \
+        and not prev.flags & (NOT_NP | TRIGGER_BIT) and f.first - 1 not in sent.covered
 
 
 def _object_np(sent: Sentence, j: int, t: Trigger, triggers: set[int]) -> Filler | None:
