@@ -458,6 +458,18 @@ def _markers(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(normalize(w) for w in c.split()) for c in cues()[name])
 
 
+def _agent_slots(sent: Sentence) -> set[int]:
+    """Word indexes right after an agent marker ('من قبل', 'على يد', 'بمساعدة'), once per sentence."""
+    slots = sent.memo.get("agent")
+    if slots is None:
+        markers = _markers("agent_markers")
+        last = {ph[-1] for ph in markers}
+        slots = sent.memo["agent"] = {j for j in range(1, len(sent.words))
+                                      if not last.isdisjoint(sent.words[j - 1].keys)
+                                      and _marker_before(sent, j, markers)}
+    return slots
+
+
 def _construct(w: Word) -> bool:
     """A verbal noun that can take a genitive: no article ('مقتل X', not 'المقتل')."""
     return not _definite(w)
@@ -488,7 +500,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     for j in range(i + 2, min(n, i + ARG_WINDOW + 4)):
         if j in triggers or words[j].punct.strip(" «»\"()"):
             break
-        if _marker_before(sent, j, _markers("agent_markers")):
+        if j in _agent_slots(sent):
             f = np_at(sent, j, triggers)
             if f:
                 actor = coordinated(sent, f)
@@ -761,7 +773,15 @@ def _via_after(sent: Sentence, f: Filler) -> Filler | None:
 
 
 def speech_source(sent: Sentence, j: int) -> dict | None:
-    """The source introduced by the speech verb or noun at word j, if one can be found."""
+    """The source introduced by the speech verb or noun at word j, if one can be found (once per cue:
+    every event after the cue asks for it)."""
+    key = ("source", j)
+    if key not in sent.memo:
+        sent.memo[key] = _speech_source(sent, j)
+    return sent.memo[key]
+
+
+def _speech_source(sent: Sentence, j: int) -> dict | None:
     words = sent.words
     w = words[j]
     is_verb = is_(w, "speech_verbs") or is_(w, "continuation_verbs")
@@ -795,12 +815,12 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     according = sent.memo.get("according", False)
     if according is False:
         according = None
-        for j, w in enumerate(words):
-            if in_cues(sent, j, "according_to"):
-                f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
-                if f:
-                    according = (_source(sent, f, None), j)
-                    break
+        bit = BIT["according_to"]
+        for j in [k for k, fl in enumerate(sent.cue_flags()) if fl & bit]:
+            f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
+            if f:
+                according = (_source(sent, f, None), j)
+                break
         sent.memo["according"] = according
     if according is not None:
         return according
