@@ -116,13 +116,16 @@ class Sentence:
 def words_of(text: str, s_start: int, s_end: int) -> tuple[list[Word], str]:
     """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation."""
     words: list[Word] = []
+    append, info_of = words.append, _token_info     # hot loop: locals, one span() per token
     pending = ""
     for m in TOKEN.finditer(text, s_start, s_end):
-        info = _token_info(m.group())
+        g = m.group()
+        info = info_of(g)
         if info is None:
-            pending += m.group()
+            pending += g
         elif info[0]:
-            words.append(Word(m.start(), m.end(), *info, pending))
+            a, b = m.span()
+            append(Word(a, b, info[0], info[1], info[2], info[3], pending))
             pending = ""
     return words, pending
 
@@ -412,7 +415,15 @@ GOVERNING = frozenset({"ل", "ب", "من", "في", "علي", "الي", "عن", "
 
 
 def place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[Filler]:
-    """LOC mentions and place-head chunks ('مدينة القائم', 'الأراضي العراقية') in words[lo:hi]."""
+    """LOC mentions and place-head chunks ('مدينة القائم', 'الأراضي العراقية') in words[lo:hi]
+    (memoised: neighbouring events scan the same stretch)."""
+    key = ("places", lo, hi)
+    if key not in sent.memo:
+        sent.memo[key] = _place_fillers(sent, lo, hi, triggers)
+    return sent.memo[key]                            # read-only for callers
+
+
+def _place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[Filler]:
     out = []
     i = lo
     while i < hi:
@@ -958,6 +969,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
     sent = analyse(text, s_start, s_end, mentions, words)
+    sent.cue_flags()                                 # once; scans below read sent.cflags
     found = find_triggers(sent)
     sent.triggers = {i for i, _, _ in found}
     out = []
