@@ -300,7 +300,39 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
 # --- fillers -----------------------------------------------------------------------------
 def mention_filler(sent: Sentence, first: int) -> Filler:
     m = sent.mention_at[first]
+    if m["type"] == "NORP":
+        head = _adjective_head(sent, first)
+        if head < first:                      # 'القوات الحكومية السورية': the phrase, with the NORP's id
+            a = sent.words[head].start
+            return Filler(a, m["end"], sent.text[a:m["end"]], m["entity_id"], head, sent.mention_end[first])
     return Filler(m["start"], m["end"], m["surface"], m["entity_id"], first, sent.mention_end[first])
+
+
+ADJ_ENDINGS = ("ي", "يه", "يين", "يون", "يا", "يان")
+HEAD_BITS = BIT["head_person"] | BIT["head_militant"] | BIT["head_civilian"] | BIT["head_media"] | BIT["head_place"]
+
+
+def _adjective_head(sent: Sentence, first: int) -> int:
+    """First word of the noun phrase a gentilic NORP mention qualifies ('قوات الأمن التركية',
+    'جندي أميركي'), or `first` when the mention stands alone ('الأكراد'). A definite adjective
+    follows definite words and their construct head; an indefinite one follows one noun."""
+    words = sent.words
+    w = words[first]
+    if not w.norm.endswith(ADJ_ENDINGS) or w.punct.strip() or first == 0:
+        return first
+    definite = _definite(w)
+    k = first
+    while k > 0 and k - 1 not in sent.covered and k - 1 not in sent.triggers and not words[k].punct.strip():
+        prev = words[k - 1]
+        if prev.flags & NOT_NP or proclitic(prev.norm) or prev.norm.isdigit():
+            break
+        if definite and _definite(prev):
+            k -= 1
+            continue
+        if prev.flags & HEAD_BITS or prev.norm.endswith("ات"):
+            k -= 1                            # the construct head ('قوات الأمن') or the indefinite noun ('جندي')
+        break
+    return k
 
 
 def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[int] | None = None,
@@ -672,12 +704,14 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
     words = sent.words
     for j in range(i - 1, max(-1, i - 1 - max_back), -1):
         w = words[j]
-        if is_(w, "speech_verbs"):
-            break
+        if is_(w, "speech_verbs") or (is_(w, "complementizers") and j < i - 1):
+            break                             # the subject of 'قالت X إن ... تقدمت' is inside the clause
         start = sent.owner.get(j)
         if start is not None:
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
-                return [mention_filler(sent, start)]
+                f = mention_filler(sent, start)
+                if not is_(words[f.first], "head_place"):     # 'الأراضي العراقية' is a place, not an agent
+                    return [f]
             continue
         after_comp = j > 0 and (is_(words[j - 1], "complementizers") or words[j - 1].norm in ("يكون", "تكون"))
         if mentions_only or not (is_(w, "head_person") or (after_comp and w.norm not in cue_set("chunk_stops"))):
