@@ -66,6 +66,8 @@ class Carry:
     source_paragraph: int | None = None
     quote_depth: int = 0
     paragraph: int | None = None
+    actor: list | None = None              # the last named actor (Fillers), for pronoun subjects
+    actor_paragraph: int | None = None
 
 
 @dataclass(slots=True)
@@ -1029,6 +1031,11 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
     w = sent.words[i]
     t_start, t_end = _trigger_span(sent.text, w, key)
     args = arguments(sent, i, t, trig_idx, key=key)
+    if not args["actor"] and carry.actor and _pronoun_subject(sent, i, t, key) is not None \
+            and _pronoun_subject(sent, i, t, key) == _gender(sent, carry.actor[0]):
+        args["actor"] = list(carry.actor)    # 'وصل بلينكن ... وفي جولته': the pronoun is the last actor
+    elif args["actor"] and args["actor"][0].text:
+        carry.actor, carry.actor_paragraph = args["actor"], carry.paragraph
     source, cue_idx = attribution(sent, i, carry)
     mod = modality(sent, i, t, key, source, cue_idx)
     mode = t.mode or _mode_from_cues(sent, i, t)
@@ -1164,6 +1171,37 @@ def _civilian_movers(sent: Sentence, i: int) -> bool:
     return False
 
 
+def _pronoun_subject(sent: Sentence, i: int, t: Trigger, key: str) -> str | None:
+    """Gender/number of an elided or pronoun subject: 'm', 'f' or 'pl' from the verb's affixes
+    (قتل/قتلت/قتلوا, يقتل/تقتل/يقتلون) or a possessive on a verbal noun (جولته/جولتها/جولتهم);
+    None when the trigger shows no person (a bare noun, a first-person verb)."""
+    norm = sent.words[i].norm
+    if t.pos != "verb":
+        pos = norm.rfind(key[:-1] if key.endswith("ه") else key)
+        rest = norm[pos + len(key):] if pos >= 0 else ""
+        rest = rest[1:] if key.endswith("ه") and rest.startswith("ت") else rest
+        return {"ه": "m", "ها": "f", "هم": "pl", "هما": "pl"}.get(rest)
+    v = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    v = v[1:] if v.startswith("س") and len(v) > 3 and v[1] in "يتنا" else v
+    if v.endswith(("وا", "ون")):
+        return "pl"
+    if key.startswith("ي") or v.startswith("ي"):
+        return "m"
+    if key.startswith("ت") or v.startswith("ت") or v.endswith("ت"):
+        return "f"
+    return None                              # a bare past form: active or passive, no person shown
+
+
+def _gender(sent: Sentence, f: Filler) -> str:
+    """Agreement class of an actor: feminine for ة/ات nouns and places (states, cities), else masculine."""
+    m = sent.mention_at.get(f.first) if f.text == sent.text[f.start:f.end] else None
+    head = normalize(f.text.split()[0]) if f.text else ""
+    head = head[2:] if head.startswith("ال") else head
+    if (m is not None and m["type"] == "LOC") or head.endswith(("ه", "ات")):
+        return "f"
+    return "pl" if head.endswith(("ون", "ين")) else "m"
+
+
 def _update_carry(sent: Sentence, carry: Carry) -> None:
     """Remember the sentence's last speaker and whether a quote is still open at its end."""
     for j, w in enumerate(sent.words):
@@ -1213,6 +1251,8 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
         seen.add(key)
         if carry.paragraph is not None and par != carry.paragraph:
             carry.quote_depth = 0            # a quote does not run across paragraphs
+            if carry.actor_paragraph is not None and par is not None and par - carry.actor_paragraph > 1:
+                carry.actor = None           # an elided subject reaches one paragraph back at most
             if carry.source_paragraph is not None and par is not None and par - carry.source_paragraph > 1:
                 carry.source = None          # a speaker carries into the next paragraph only
         carry.paragraph = par
