@@ -138,6 +138,8 @@ def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: li
     sent = Sentence(text, words)
     starts = [w.start for w in words]
     for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
+        if m["type"] in ("DATE", "TIME"):
+            continue                          # dates are found by event_time; they are never participants
         first = _word_at(starts, words, m["start"])
         last = _word_at(starts, words, m["end"] - 1)
         if first is None or last is None or first in sent.mention_at or first in sent.covered:
@@ -350,7 +352,7 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     last = first
     for j in range(first + 1, min(len(words), first + max_words)):
         w = words[j]
-        if (w.punct.strip(" ()") or w.norm in stops or is_(w, "complementizers") or is_(w, "speech_nouns")
+        if (w.punct.strip(" ()") or w.norm in stops or w.flags & (BIT["complementizers"] | BIT["speech_nouns"] | BIT["np_stops"])
                 or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
             break
         if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
@@ -515,6 +517,11 @@ def _agent_slots(sent: Sentence) -> set[int]:
     return slots
 
 
+def _accusative(w: Word) -> bool:
+    """An indefinite noun with an accusative/oblique ending (tanween alif, sound plural -ين)."""
+    return not _definite(w) and len(w.norm) > 3 and (w.norm.endswith("ين") or w.norm.endswith("ا") and not w.norm.endswith("اا"))
+
+
 def _construct(w: Word) -> bool:
     """A verbal noun that can take a genitive: no article ('مقتل X', not 'المقتل')."""
     return not _definite(w)
@@ -558,6 +565,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
                             or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
+    if f is not None and t.pos == "verb" and f.first not in sent.mention_at and _accusative(words[f.first]):
+        f = None                              # 'احتجز مسلحين', 'قتل جنديا': an indefinite accusative is the object
     role = spec.get("verb_subject", "actor")
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(words[i].norm, key) and (t.type != "CONTROL_CHANGE" or t.mode in ("expel", "overthrow"))
