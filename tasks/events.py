@@ -565,8 +565,10 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
                             or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
-    if f is not None and t.pos == "verb" and f.first not in sent.mention_at and _accusative(words[f.first]):
-        f = None                              # 'احتجز مسلحين', 'قتل جنديا': an indefinite accusative is the object
+    if f is not None and t.pos == "verb" and (
+            f.first not in sent.mention_at and _accusative(words[f.first])
+            or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY"):
+        f = None                              # 'احتجز مسلحين', 'اعتقلت أربعة مشتبهين': an object, not the subject
     role = spec.get("verb_subject", "actor")
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(words[i].norm, key) and (t.type != "CONTROL_CHANGE" or t.mode in ("expel", "overthrow"))
@@ -621,8 +623,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             if j in triggers:
                 break
             if words[j].norm == "من" and j + 1 < n:
-                g = filler_at(sent, j + 1, _heads()["militant"] | heads, triggers)
-                if g is not None and not _is_place(sent, g):
+                g = np_at(sent, j + 1, triggers)
+                if g is not None and not _is_place(sent, g) and (g.first in sent.mention_at or _definite(words[g.first])):
                     target = [g]
                     break
     if "target" not in spec["arguments"]:
@@ -1017,6 +1019,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     sent.cue_flags()                                 # once; scans below read sent.cflags
     found = find_triggers(sent)
     sent.triggers = {i for i, _, _ in found}
+    _drop_mentions_opening_with(sent, sent.triggers)
     out = []
     if found:
         trig_idx = {i for i, _, _ in found}
@@ -1028,6 +1031,18 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
                                   quantities, published, carry, run_id))
     _update_carry(sent, carry)
     return out
+
+
+def _drop_mentions_opening_with(sent: Sentence, triggers: set[int]) -> None:
+    """A person mention that begins with an event trigger ('باستهداف الصحافيين') is a name-finder
+    over-reach: forget it so the trigger's genitive can be read."""
+    for i in triggers:
+        m = sent.mention_at.get(i)
+        if m is not None and m["type"] == "PERSON":
+            for k in range(i, sent.mention_end[i] + 1):
+                sent.covered.discard(k)
+                sent.owner.pop(k, None)
+            del sent.mention_at[i], sent.mention_end[i]
 
 
 def _count_quotes(span: str, carry: Carry) -> None:
