@@ -101,6 +101,8 @@ class Sentence:
             index = _phrase_index()
             self.cflags = [w.flags for w in self.words]
             for j, w in enumerate(self.words):
+                if not w.flags & PHRASE_BIT:
+                    continue                  # most words open no multi-word cue (one int test)
                 for k in w.keys:
                     for ph, bit in index.get(k, ()):
                         if j + len(ph) <= len(self.words) and all(
@@ -111,7 +113,7 @@ class Sentence:
 
     def phrase_len(self, j: int, name: str) -> int:
         """Length of the multi-word cue of list `name` starting at word j (0 if none)."""
-        return phrase_at(self.words, j, cue_phrases(name)) if self.cue_flags()[j] & BIT[name] else 0
+        return phrase_at(self.words, j, cue_phrases(name)) if self.cflags[j] & BIT[name] else 0
 
 
 # --- sentence analysis ---------------------------------------------------------------
@@ -148,6 +150,7 @@ def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: li
         sent.mention_end[first] = last
         sent.covered.update(range(first, last + 1))
         sent.owner.update(dict.fromkeys(range(first, last + 1), first))
+    sent.cue_flags()                          # once per sentence; the scans read sent.cflags
     return sent
 
 
@@ -179,6 +182,7 @@ PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "nega
 
 SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
 TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
+PHRASE_BIT = TRIGGER_BIT << 1         # the form can open a multi-word cue
 
 
 @lru_cache(maxsize=300_000)
@@ -197,6 +201,8 @@ def word_flags(norm: str) -> int:
             flags |= BIT["head_" + h]
     if lookup(norm) is not None:
         flags |= TRIGGER_BIT
+    if any(k in _phrase_index() for k in keys):
+        flags |= PHRASE_BIT
     return flags
 
 
@@ -235,7 +241,7 @@ def phrase_at(words: list[Word], i: int, phrases) -> int:
 
 def in_cues(sent: Sentence, i: int, name: str) -> bool:
     """Single-word or multi-word cue of list `name` starting at word i."""
-    return bool((sent.cflags or sent.cue_flags())[i] & BIT[name])
+    return bool(sent.cflags[i] & BIT[name])
 
 
 # --- triggers --------------------------------------------------------------------------
@@ -874,7 +880,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     if according is False:
         according = None
         bit = BIT["according_to"]
-        for j in [k for k, fl in enumerate(sent.cue_flags()) if fl & bit]:
+        for j in [k for k, fl in enumerate(sent.cflags) if fl & bit]:
             f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
             if f:
                 according = (_source(sent, f, None), j)
@@ -891,7 +897,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
         return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
     # the closest speech verb or noun before the trigger, not across a clause break (unless quoted)
     quoted = _in_quote(sent, i)
-    flags = sent.cue_flags()
+    flags = sent.cflags
     stop = BIT["clause_breaks"] | BIT["speech_verbs"] | BIT["speech_nouns"] | BIT["continuation_verbs"]
     for j in range(i - 1, -1, -1):
         if not flags[j] & stop:              # most words: one int test
@@ -933,13 +939,13 @@ def _first(sent: Sentence, name: str) -> int:
     key = "first_" + name
     if key not in sent.memo:
         bit = BIT[name]
-        sent.memo[key] = next((j for j, f in enumerate(sent.cue_flags()) if f & bit), len(sent.words))
+        sent.memo[key] = next((j for j, f in enumerate(sent.cflags) if f & bit), len(sent.words))
     return sent.memo[key]
 
 
 def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
     words = sent.words
-    flags = sent.cue_flags()
+    flags = sent.cflags
     c = cues()
     w = words[i]
 
@@ -1016,7 +1022,6 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
     sent = analyse(text, s_start, s_end, mentions, words)
-    sent.cue_flags()                                 # once; scans below read sent.cflags
     found = find_triggers(sent)
     sent.triggers = {i for i, _, _ in found}
     _drop_mentions_opening_with(sent, sent.triggers)
@@ -1135,7 +1140,7 @@ def _same_clause(sent: Sentence, i: int, e, triggers: set[int]) -> bool:
     way ('خرج ... في تشرين أول' dates the nearer event, not one three clauses back)."""
     words = sent.words
     lo, hi = (i + 1, e.first) if e.first > i else (e.last + 1, i)
-    cflags = sent.cue_flags()
+    cflags = sent.cflags
     for k in range(lo, hi + 1):
         if k not in (e.first, e.last + 1) and k < len(words) and any(c in words[k].punct for c in "،,;:"):
             return False                      # commas around the expression itself are parenthetical ('، أمس،')
@@ -1258,14 +1263,16 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
                          f"e.g. {sorted(unknown)[:3]}; pass the articles of the same partition")
     mentions: dict[tuple[str, int], list[dict]] = {}
     cols = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")
-    for row in entities.select(cols).rows():
+    # column lists zipped in Python are cheaper than polars row tuples or dicts (hot at 10^5 rows)
+    for row in zip(*(entities.get_column(c).to_list() for c in cols)):
         m = dict(zip(cols, row))
         mentions.setdefault((m["article_id"], m["sentence_idx"]), []).append(m)
     par_col = pl.col("paragraph_idx") if "paragraph_idx" in sentences.columns else pl.lit(None, pl.Int32)
     rows: list[dict] = []
     carry, current, seen = Carry(), None, set()
-    for aid, s_idx, s_start, s_end, par in sentences.sort("article_id", "sentence_idx").select(
-            "article_id", "sentence_idx", "start", "end", par_col).rows():
+    ordered = sentences.sort("article_id", "sentence_idx").select("article_id", "sentence_idx", "start", "end",
+                                                                   par_col.alias("paragraph_idx"))
+    for aid, s_idx, s_start, s_end, par in zip(*(ordered.get_column(c).to_list() for c in ordered.columns)):
         art = meta[aid]
         if aid != current:
             carry, current, seen = Carry(), aid, set()
