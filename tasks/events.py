@@ -117,21 +117,36 @@ class Sentence:
 
 
 # --- sentence analysis ---------------------------------------------------------------
-def words_of(text: str, s_start: int, s_end: int) -> tuple[list[Word], str]:
-    """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation."""
+def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = None) -> tuple[list[Word], str]:
+    """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation.
+
+    Every non-space character belongs to a token (segment.TOKEN), so the gaps are whitespace and
+    `str.find` from the previous end locates each token: cheaper than a Match object per token."""
+    if tokens is None:
+        tokens = TOKEN.findall(text, s_start, s_end)
     words: list[Word] = []
-    append, info_of = words.append, _token_info     # hot loop: locals, one span() per token
-    pending = ""
-    for m in TOKEN.finditer(text, s_start, s_end):
-        g = m.group()
+    append, info_of, find = words.append, _token_info, text.find
+    pending, pos = "", s_start
+    for g in tokens:
+        a = find(g, pos)
+        pos = a + len(g)
         info = info_of(g)
         if info is None:
             pending += g
         elif info[0]:
-            a, b = m.span()
-            append(Word(a, b, info[0], info[1], info[2], info[3], pending))
+            append(Word(a, pos, info[0], info[1], info[2], info[3], pending))
             pending = ""
     return words, pending
+
+
+def _may_have_events(tokens: list[str]) -> bool:
+    """Token-level pre-check, before any Word is built (one cached lookup per token)."""
+    info_of = _token_info
+    for g in tokens:
+        info = info_of(g)
+        if info is not None and len(info) > 1 and info[3] & EVENT_BITS:
+            return True
+    return False
 
 
 def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: list[Word] | None = None) -> Sentence:
@@ -183,6 +198,7 @@ PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "nega
 SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
 TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
 PHRASE_BIT = TRIGGER_BIT << 1         # the form can open a multi-word cue
+EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
 @lru_cache(maxsize=300_000)
@@ -1017,10 +1033,11 @@ def _after(words: list[Word], i: int, n: int) -> range:
 # --- one sentence ------------------------------------------------------------------------
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
                      run_id: str, published: dt.date | None, carry: Carry) -> list[dict]:
-    words, _ = words_of(text, s_start, s_end)
-    if not any(w.flags & (SPEECH_BITS | TRIGGER_BIT) for w in words):
+    tokens = TOKEN.findall(text, s_start, s_end)
+    if not _may_have_events(tokens):
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
+    words, _ = words_of(text, s_start, s_end, tokens)
     sent = analyse(text, s_start, s_end, mentions, words)
     found = find_triggers(sent)
     sent.triggers = {i for i, _, _ in found}
