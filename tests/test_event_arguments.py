@@ -1,6 +1,12 @@
 """Argument rules of the events stage (second pass), each on sentences written for the test."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from akhbar.arabic import normalize
 from akhbar.eval_events import same_phrase
+from tasks.events import words_of
+from tasks.segment import TOKEN
 from tests.test_events import events, one
 
 
@@ -96,3 +102,15 @@ def test_spans_are_exact():
         for role in ("actor", "target"):
             for part in (e[f"{role}_text"] or "").split("؛ "):
                 assert part in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("قتل الجيش،.«»\u064e\u0640\u200f 12\n\tأب:؛")), max_size=80))
+def test_words_of_locates_every_token(text):
+    """str.find-based token location agrees with the token regex's own spans, gaps included."""
+    words, trailing = words_of(text, 0, len(text))
+    spans = [(m.start(), m.end()) for m in TOKEN.finditer(text)
+             if any(c.isalnum() for c in m.group()) and normalize(m.group())]
+    assert [(w.start, w.end) for w in words] == spans
+    for w in words:
+        assert normalize(text[w.start:w.end]) == w.norm
