@@ -30,7 +30,7 @@ from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
 from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
                                  trigger_index, verb_forms, verb_set)
-from tasks.event_time import find_quantities, find_times, resolve
+from tasks.event_time import number_value, find_quantities, find_times, resolve
 from tasks.segment import TOKEN
 
 METHOD = "lexicon-rules-v1"
@@ -198,6 +198,7 @@ PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "nega
 SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
 TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
 PHRASE_BIT = TRIGGER_BIT << 1         # the form can open a multi-word cue
+NUMBER_BIT = TRIGGER_BIT << 2         # the form is a number (digits or number words)
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -219,6 +220,8 @@ def word_flags(norm: str) -> int:
         flags |= TRIGGER_BIT
     if any(k in _phrase_index() for k in keys):
         flags |= PHRASE_BIT
+    if norm and number_value(norm) is not None:
+        flags |= NUMBER_BIT
     return flags
 
 
@@ -1047,7 +1050,8 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         trig_idx = {i for i, _, _ in found}
         times = find_times(sent.words)
         time_words = sent.time_words = {k for e in times for k in range(e.first, e.last + 1)}
-        quantities = find_quantities(sent.words, time_words)
+        quantities = find_quantities(sent.words, time_words,
+                                     [k for k, fl in enumerate(sent.cflags) if fl & NUMBER_BIT])
         for i, t, key in found:
             out.append(_event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times,
                                   quantities, published, carry, run_id))
