@@ -30,7 +30,7 @@ from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
 from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
                                  trigger_index, verb_forms, verb_set)
-from tasks.event_time import number_value, find_quantities, find_times, resolve
+from tasks.event_time import find_quantities, find_times, number_value, resolve
 from tasks.segment import TOKEN
 
 METHOD = "lexicon-rules-v1"
@@ -199,6 +199,7 @@ SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
 TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
 PHRASE_BIT = TRIGGER_BIT << 1         # the form can open a multi-word cue
 NUMBER_BIT = TRIGGER_BIT << 2         # the form is a number (digits or number words)
+AGENT_END_BIT = TRIGGER_BIT << 3      # the form can end an agent marker ('من قبل', 'على يد')
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -222,6 +223,8 @@ def word_flags(norm: str) -> int:
         flags |= PHRASE_BIT
     if norm and number_value(norm) is not None:
         flags |= NUMBER_BIT
+    if any(ph[-1] in keys for ph in _markers("agent_markers")):
+        flags |= AGENT_END_BIT
     return flags
 
 
@@ -535,10 +538,8 @@ def _agent_slots(sent: Sentence) -> set[int]:
     slots = sent.memo.get("agent")
     if slots is None:
         markers = _markers("agent_markers")
-        last = {ph[-1] for ph in markers}
-        slots = sent.memo["agent"] = {j for j in range(1, len(sent.words))
-                                      if not last.isdisjoint(sent.words[j - 1].keys)
-                                      and _marker_before(sent, j, markers)}
+        slots = sent.memo["agent"] = {j + 1 for j, fl in enumerate(sent.cflags)
+                                      if fl & AGENT_END_BIT and _marker_before(sent, j + 1, markers)}
     return slots
 
 
@@ -1254,8 +1255,9 @@ def _gender(sent: Sentence, f: Filler) -> str:
 
 def _update_carry(sent: Sentence, carry: Carry) -> None:
     """Remember the sentence's last speaker and whether a quote is still open at its end."""
-    for j, w in enumerate(sent.words):
-        if is_(w, "speech_verbs") and j not in sent.triggers:
+    bit = BIT["speech_verbs"]
+    for j in [k for k, fl in enumerate(sent.cflags) if fl & bit]:
+        if j not in sent.triggers:
             src = speech_source(sent, j)
             if src is not None:
                 carry.source, carry.source_paragraph = src, carry.paragraph
