@@ -1091,9 +1091,9 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
     mod = modality(sent, i, t, key, source, cue_idx)
     mode = t.mode or _mode_from_cues(sent, i, t)
     # time: nearest expression that dates the event, not the statement ('قال يوم الخميس إن ...')
-    eligible = [e for e in times if not _statement_date(sent, e, i, cue_idx) and _same_clause(sent, i, e, trig_idx)]
-    near = sorted(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i)))
-    expr = near[0] if near and min(abs(near[0].first - i), abs(near[0].last - i)) <= TIME_WINDOW else None
+    eligible = [e for e in times if min(abs(e.first - i), abs(e.last - i)) <= TIME_WINDOW
+                and not _statement_date(sent, e, i, cue_idx) and _same_clause(sent, i, e, trig_idx)]
+    expr = min(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i))) if eligible else None
     date, precision = resolve(expr, published) if expr else (None, "unknown")
     qs = []
     for a, b, q in quantities:
