@@ -200,4 +200,4 @@ def test_held_out_arguments():
     print("held-out arguments:", {r: round(f1(*c), 2) for r, c in counts.items()}, counts)
     for n in notes:
         print("  ", n)
-    assert all(f1(*c) >= 0.3 for c in counts.values()), (counts, notes)
+    assert all(f1(*c) >= 0.6 for c in counts.values()), (counts, notes)   # first run: target 0.18
