@@ -261,11 +261,6 @@ def phrase_at(words: list[Word], i: int, phrases) -> int:
     return 0
 
 
-def in_cues(sent: Sentence, i: int, name: str) -> bool:
-    """Single-word or multi-word cue of list `name` starting at word i."""
-    return bool(sent.cflags[i] & BIT[name])
-
-
 # --- triggers --------------------------------------------------------------------------
 def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
     c = t.context
@@ -434,13 +429,8 @@ def np_at(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
 
 
 def _marker_before(sent: Sentence, j: int, phrases) -> bool:
-    """Whether a multi-word cue of `phrases` (tuples of normalised words) ends right before word j."""
-    words = sent.words
-    for ph in phrases:
-        k = j - len(ph)
-        if k >= 0 and all(words[k + n].norm == ph[n] or ph[n] in words[k + n].keys for n in range(len(ph))):
-            return True
-    return False
+    """Whether a cue of `phrases` (tuples of normalised words) ends right before word j."""
+    return any(j >= len(ph) and phrase_at(sent.words, j - len(ph), (ph,)) for ph in phrases)
 
 
 @lru_cache(maxsize=1)
