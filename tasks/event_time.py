@@ -262,11 +262,11 @@ def _multipliers() -> dict[str, float]:
 
 
 def _number(word) -> float | None:
-    return _number_of(word.norm)
+    return number_value(word.norm)
 
 
 @lru_cache(maxsize=100_000)
-def _number_of(norm: str) -> float | None:
+def number_value(norm: str) -> float | None:
     """Value of a number written in digits or words ('23', 'ثمانية', 'مئات'), else None."""
     if norm[0].isdigit():
         s = norm.replace(",", "")
@@ -275,18 +275,19 @@ def _number_of(norm: str) -> float | None:
     return next((words[k] for k in clitic_keys(norm) if k in words), None)
 
 
-def find_quantities(words, skip: set[int]) -> list[tuple[int, int, dict]]:
-    """(first word, last word, QUANTITY struct without text) for 'number [من] noun' phrases."""
+def find_quantities(words, skip: set[int], candidates: list[int] | None = None) -> list[tuple[int, int, dict]]:
+    """(first word, last word, QUANTITY struct without text) for 'number [من] noun' phrases.
+
+    `candidates`, when given, lists the word indexes that can be numbers (the caller's cached
+    per-form bits), so the scan skips the other words."""
     kinds, mult = _count_kinds(), _multipliers()
     out = []
-    i = 0
-    while i < len(words):
-        if i in skip or words[i].norm.endswith("%"):
-            i += 1
+    resume = 0
+    for i in (range(len(words)) if candidates is None else candidates):
+        if i < resume or i in skip or words[i].norm.endswith("%"):
             continue
         value = _number(words[i])
         if value is None:
-            i += 1
             continue
         j = i + 1
         if j < len(words) and words[j].norm in mult and words[i].norm[0].isdigit():
@@ -300,12 +301,11 @@ def find_quantities(words, skip: set[int]) -> list[tuple[int, int, dict]]:
         kind = next((kinds[k] for k in noun.stems if k in kinds), None)
         if kind is None:
             if not words[i].norm[0].isdigit():      # a number word must count a known noun
-                i += 1
                 continue
             kind = "count"
         unit = "km" if kind == "distance" and (noun.norm in ("كم", "كلم") or noun.norm.startswith("كيلو")) else None
         if kind == "distance" and j + 1 < len(words) and words[j + 1].norm == "مربع":
             kind, unit, j = "area", "km2", j + 1
         out.append((i, j, dict(kind=kind, value=value, unit=unit or noun.norm)))
-        i = j + 1
+        resume = j + 1
     return out

@@ -132,3 +132,72 @@ def test_unseen_spans_are_exact():
         for e in predict(text):
             assert text[e["trigger_start"]:e["trigger_end"]] == e["trigger"]
             assert e["start"] <= e["trigger_start"] < e["trigger_end"] <= e["end"]
+
+
+# Arguments held out: written before the argument rules of the second pass were touched, scored
+# as-is (docs/events.md gives the first-run and current figures). Per expected event: type and
+# the actor / target / location a careful annotator gives (None = none expected). The guideline
+# applies: for CONTROL_CHANGE the territory is the location and the losing side the target.
+ARG_HELD_OUT = [
+    ("اعتقلت قوات الأمن التركية عشرين مشتبها بانتمائهم إلى تنظيم داعش في مدينة إسطنبول.",
+     [("COERCE", "قوات الأمن التركية", "عشرين مشتبها", "مدينة إسطنبول")]),
+    ("قصفت المدفعية الروسية مواقع للمعارضة السورية في ريف حلب الغربي أمس.",
+     [("ASSAULT", "المدفعية الروسية", "مواقع للمعارضة السورية", "ريف حلب الغربي")]),
+    ("أعلن الجيش النيجيري مقتل قائد ميداني في جماعة بوكو حرام خلال اشتباكات في ولاية بورنو.",
+     [("CASUALTIES", None, "قائد ميداني في جماعة بوكو حرام", "ولاية بورنو")]),
+    ("تعرضت دورية تابعة لقوات اليونيفيل لهجوم من قبل مسلحين مجهولين قرب بلدة العاقبية في جنوب لبنان.",
+     [("ASSAULT", "مسلحين مجهولين", "دورية تابعة لقوات اليونيفيل", "بلدة العاقبية")]),
+    ("شنت حركة الشباب هجوما على قاعدة عسكرية للجيش الصومالي في إقليم شبيلي السفلى.",
+     [("ASSAULT", "حركة الشباب", "قاعدة عسكرية للجيش الصومالي", "إقليم شبيلي السفلى")]),
+    ("استعادت القوات الحكومية السيطرة على مدينة تدمر من تنظيم داعش بعد معارك عنيفة.",
+     [("CONTROL_CHANGE", "القوات الحكومية", "تنظيم داعش", "مدينة تدمر")]),
+    ("وقال الوزير، الذي وصل من باريس، إن الطيران الحربي استهدف مخازن أسلحة تابعة للميليشيات في محيط مدينة سرت.",
+     [("ASSAULT", "الطيران الحربي", "مخازن أسلحة تابعة للميليشيات", "مدينة سرت")]),
+    ("قتل جندي إسرائيلي على يد مسلح فلسطيني عند حاجز عسكري قرب مدينة نابلس.",
+     [("CASUALTIES", "مسلح فلسطيني", "جندي إسرائيلي", "مدينة نابلس")]),
+    ("نفذت القوات الأمريكية عملية إنزال ضد قيادي في تنظيم القاعدة في محافظة البيضاء وسط اليمن.",
+     [("ASSAULT", "القوات الأمريكية", "قيادي في تنظيم القاعدة", "محافظة البيضاء")]),
+    ("التقى وزير الخارجية المصري نظيره الأردني في عمان لبحث الأوضاع في غزة.",
+     [("CONSULT", "وزير الخارجية المصري", "نظيره الأردني", "عمان")]),
+]
+
+ROLES = ("actor", "target", "location")
+
+
+def score_arguments(cases=ARG_HELD_OUT) -> tuple[dict, list[str]]:
+    """Per role (tp, fp, fn) over expected events found by type; phrases match as in `akhbar eval events`."""
+    from akhbar.eval_events import LIST_SEP, same_phrase
+    counts = {r: [0, 0, 0] for r in ROLES}
+    notes = []
+    for text, expected in cases:
+        pool = predict(text)
+        for etype, *gold in expected:
+            cands = [e for e in pool if e["event_type"] == etype]
+            if not cands:
+                notes.append(f"missing {etype}: {text}")
+                continue
+            e = cands[0]
+            pool.remove(e)
+            for role, g in zip(ROLES, gold):
+                raw = e[f"{role}_text"]
+                pred = raw.split(LIST_SEP) if raw else []
+                hit = g is not None and any(same_phrase(g, p) for p in pred)
+                c = counts[role]
+                c[0] += hit
+                c[1] += len(pred) - hit
+                c[2] += g is not None and not hit
+                if not hit and (g or pred):
+                    notes.append(f"{etype} {role}: expected {g!r}, got {raw!r}")
+    return counts, notes
+
+
+def f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / max(2 * tp + fp + fn, 1)
+
+
+def test_held_out_arguments():
+    counts, notes = score_arguments()
+    print("held-out arguments:", {r: round(f1(*c), 2) for r, c in counts.items()}, counts)
+    for n in notes:
+        print("  ", n)
+    assert all(f1(*c) >= 0.6 for c in counts.values()), (counts, notes)   # first run: target 0.18

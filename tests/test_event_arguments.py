@@ -1,0 +1,108 @@
+"""Argument rules of the events stage (second pass), each on sentences written for the test."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from akhbar.arabic import normalize
+from akhbar.eval_events import same_phrase
+from tasks.events import words_of
+from tasks.segment import TOKEN
+from tests.test_events import events, one
+
+
+def has(value, expected):
+    return value is not None and any(same_phrase(expected, v) for v in value.split("؛ "))
+
+
+# (sentence, event type, {role: phrase the annotator expects}); roles are *_text columns
+CASES = [
+    # VSO: a definite phrase after the verb is the subject, the next phrase the object
+    ("قصفت المدفعية التركية مخازن ذخيرة في ريف الحسكة.", "ASSAULT",
+     {"actor": "المدفعية التركية", "target": "مخازن ذخيرة", "location": "ريف الحسكة"}),
+    # SVO inside an أن clause; a counted phrase after the verb is the object
+    ("وأكدت الشرطة أن قوات الأمن اعتقلت أربعة مشتبهين في المدينة.", "COERCE",
+     {"actor": "قوات الأمن", "target": "أربعة مشتبهين"}),
+    # agent markers
+    ("تعرض موكب الوزير لهجوم من قبل مسلحين مجهولين.", "ASSAULT", {"actor": "مسلحين مجهولين"}),
+    ("قتل الصحافي على يد قناص في المدينة القديمة.", "CASUALTIES", {"actor": "قناص", "target": "الصحافي"}),
+    # the genitive of a verbal noun (إضافة)
+    ("أعلنت الحكومة مقتل قيادي بارز في الجماعة.", "CASUALTIES", {"target": "قيادي بارز"}),
+    ("ندد الرئيس باستهداف الصحافيين الأجانب.", "ASSAULT", {"target": "الصحافيين الأجانب"}),
+    # 'على X' and 'ضد X'
+    ("شن المتمردون هجوما على قافلة إغاثة شمال البلاد.", "ASSAULT", {"target": "قافلة إغاثة"}),
+    ("أطلق الجيش عملية عسكرية ضد عصابات التهريب.", "ASSAULT", {"target": "عصابات التهريب"}),
+    # the losing side of a control change
+    ("حررت القوات الحكومية بلدة الحمدانية من المتمردين.", "CONTROL_CHANGE", {"target": "المتمردين"}),
+    # the site, one relational noun after the preposition
+    ("قصفت الطائرات مواقع المسلحين في محيط مدينة الرمادي.", "ASSAULT", {"location": "مدينة الرمادي"}),
+    # a gentilic NORP mention takes its noun
+    ("قصفت الطائرات الروسية مواقع في إدلب.", "ASSAULT", {"actor": "الطائرات الروسية"}),
+]
+
+
+@pytest.mark.parametrize("text,etype,expected", CASES)
+def test_argument_rules(text, etype, expected):
+    e = one(text, etype)
+    for role, phrase in expected.items():
+        assert has(e[f"{role}_text"], phrase), (role, e[f"{role}_text"])
+
+
+def test_attached_pronoun_blocks_a_second_object():
+    e = one("وكان التنظيم قد أعلن استهدافهم الأسبوع الماضي.", "ASSAULT")
+    assert e["target_text"] is None
+
+
+def test_territory_is_not_the_target_and_cooperation_has_no_site():
+    e = one("حررت القوات الحكومية بلدة الحمدانية من المتمردين.", "CONTROL_CHANGE")
+    assert "الحمدانية" not in (e["target_text"] or "")
+    evs = [x for x in events("أكد الوزير التنسيق مع تركيا في مكافحة الإرهاب.") if x["event_type"] == "COOPERATE"]
+    assert all(x["location_text"] is None for x in evs)
+
+
+def test_time_only_from_the_trigger_clause():
+    text = "انسحبت القوات من البلدة، فيما وصلت تعزيزات إلى المطار يوم الأحد."
+    ev = {x["event_type"]: x for x in events(text)}
+    assert ev["RETREAT"]["date_text"] is None
+    assert ev["MOBILIZE"]["date_text"] is not None and "الأحد" in ev["MOBILIZE"]["date_text"]
+    # a time expression set off by commas still dates its event
+    e = one("واقتحمت القوات، أمس، حي الزهراء.", "ASSAULT")
+    assert e["date_text"] == "أمس"
+
+
+def test_gentilic_norp_takes_its_noun():
+    e = one("قصفت الطائرات الروسية مواقع في إدلب.", "ASSAULT")
+    assert has(e["actor_text"], "الطائرات الروسية")
+
+
+def test_pronoun_subject_resolves_to_last_actor_when_the_verb_agrees():
+    text = "وصل وزير الخارجية البريطاني إلى بغداد. وسيلتقي خلال زيارته رئيس الوزراء."
+    consult = [x for x in events(text) if x["event_type"] == "CONSULT"]
+    assert len(consult) >= 2
+    assert all(has(x["actor_text"], "وزير الخارجية البريطاني") for x in consult)
+    # a feminine verb does not take a masculine antecedent
+    text = "وصل وزير الخارجية البريطاني إلى بغداد. واستهدفت غارة مخزنا للأسلحة."
+    assault = one(text, "ASSAULT")
+    assert not has(assault["actor_text"], "وزير الخارجية البريطاني")
+
+
+def test_spans_are_exact():
+    text = "قصفت المدفعية التركية مخازن ذخيرة في ريف الحسكة، وقتل جندي على يد قناص."
+    for e in events(text):
+        for role in ("location", "origin", "destination"):
+            assert e[f"{role}_text"] is None or e[f"{role}_text"] in text
+        for role in ("actor", "target"):
+            for part in (e[f"{role}_text"] or "").split("؛ "):
+                assert part in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("قتل الجيش،.«»\u064e\u0640\u200f 12\n\tأب:؛")), max_size=80))
+def test_words_of_locates_every_token(text):
+    """str.find-based token location agrees with the token regex's own spans, gaps included."""
+    words, trailing = words_of(text, 0, len(text))
+    spans = [(m.start(), m.end()) for m in TOKEN.finditer(text)
+             if any(c.isalnum() for c in m.group()) and normalize(m.group())]
+    assert [(w.start, w.end) for w in words] == spans
+    for w in words:
+        assert normalize(text[w.start:w.end]) == w.norm
