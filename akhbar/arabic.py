@@ -3,10 +3,12 @@
 Normalised forms are for *matching only*: stored text keeps its original
 characters, and every span is an offset into the original text.
 
-pyarabic does the Arabic-specific stripping (tashkeel, tatweel, ligatures);
+pyarabic defines the Arabic-specific marks (tashkeel, lam-alef ligatures);
 a translate table adds what it lacks (alef/hamza carriers kept apart from
 pyarabic's normalize_hamza, which turns أحمد into ءحمد; Arabic-Indic digits;
-quotes; bidi marks; presentation forms via NFKC).
+quotes; bidi marks; presentation forms via NFKC). Everything is applied as one
+`str.translate` pass: pyarabic's strip_tashkeel/normalize_ligature scan the text
+character by character in Python and were most of the cost (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -43,7 +45,16 @@ _CHAR_MAP = {
 }
 # Characters deleted outright: tatweel, bidi/zero-width marks, BOM.
 _DELETE = "\u0640\u200B\u200C\u200D\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\uFEFF"
-_TABLE = str.maketrans({**_CHAR_MAP, **{c: None for c in _DELETE}})
+# pyarabic's strip_tashkeel deletes these marks and normalize_ligature turns each lam-alef
+# ligature into lam + bare alef; both are single-character rewrites, so they join the table.
+_PYARABIC = {**{c: None for c in araby.TASHKEEL}, **{c: araby.LAM + araby.ALEF for c in araby.LIGUATURES}}
+_MAPPING = str.maketrans({**_CHAR_MAP, **{c: None for c in _DELETE}, **_PYARABIC})
+# The same mapping as a list indexed by code point (identity where unmapped): str.translate
+# indexes a list faster than it looks up a dict. Code points past the list raise IndexError,
+# which translate treats as "unmapped" (all mapped characters are in the BMP).
+_TABLE = [chr(i) for i in range(0x10000)]
+for _cp, _to in _MAPPING.items():
+    _TABLE[_cp] = _to
 _PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]")
 _SPACES = re.compile(r"\s+")
 
@@ -52,8 +63,6 @@ def normalize(text: str) -> str:
     """Normalise Arabic text for matching. Idempotent: normalize(normalize(x)) == normalize(x)."""
     if _PRESENTATION_FORMS.search(text):
         text = unicodedata.normalize("NFKC", text)
-    text = araby.strip_tashkeel(text)
-    text = araby.normalize_ligature(text)
     return text.translate(_TABLE)
 
 
