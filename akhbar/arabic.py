@@ -56,7 +56,6 @@ _TABLE = [chr(i) for i in range(0x10000)]
 for _cp, _to in _MAPPING.items():
     _TABLE[_cp] = _to
 _PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]")
-_SPACES = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
@@ -67,8 +66,12 @@ def normalize(text: str) -> str:
 
 
 def normalize_for_hash(text: str) -> str:
-    """Normalisation used for content hashing: `normalize` plus collapsed whitespace."""
-    return _SPACES.sub(" ", normalize(text)).strip()
+    """Normalisation used for content hashing: `normalize` plus collapsed whitespace.
+
+    str.split() and the regex `\\s` agree on what whitespace is (both use str.isspace), so
+    this equals re.sub(r"\\s+", " ", ...).strip(), at a fraction of the cost on long texts.
+    """
+    return " ".join(normalize(text).split())
 
 
 # Proclitics, longest first. A matching key strips at most one conjunction (و/ف),

@@ -1,10 +1,11 @@
+import re
 import unicodedata
 
 from hypothesis import given, strategies as st
 from pyarabic import araby
 
 from akhbar import arabic
-from akhbar.arabic import arabic_ratio, clitic_keys, normalize
+from akhbar.arabic import arabic_ratio, clitic_keys, normalize, normalize_for_hash
 
 ARABIC = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=50)
 MIXED = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآءؤئـًٌٍَُِّْ«»“”0123456789٠١٢٣ ab.,،؟\n\u200f")),
@@ -41,6 +42,11 @@ ANY = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x0600, max_codepoi
 @given(st.one_of(ARABIC, MIXED, ANY, st.text(max_size=40)))
 def test_normalize_matches_reference(s):
     assert normalize(s) == reference_normalize(s)
+
+
+@given(st.one_of(MIXED, ANY, st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\u00a0\u2028\u3000ab"))))
+def test_normalize_for_hash_matches_reference(s):
+    assert normalize_for_hash(s) == re.sub(r"\s+", " ", reference_normalize(s)).strip()
 
 
 @given(st.one_of(ARABIC, MIXED, ANY))
