@@ -53,9 +53,8 @@ _MAPPING = str.maketrans({**_CHAR_MAP, **{c: None for c in _DELETE}, **_PYARABIC
 # The same mapping as a list indexed by code point (identity where unmapped): str.translate
 # indexes a list faster than it looks up a dict. Code points past the list raise IndexError,
 # which translate treats as "unmapped" (all mapped characters are in the BMP).
-_TABLE = [chr(i) for i in range(0x10000)]
-for _cp, _to in _MAPPING.items():
-    _TABLE[_cp] = _to
+_TABLE = [_MAPPING.get(cp, chr(cp)) for cp in range(0x10000)]
+assert max(_MAPPING) < len(_TABLE)
 _PRESENTATION_FORMS = re.compile(r"[\uFB50-\uFDFF\uFE70-\uFEFF]")
 
 
