@@ -65,6 +65,8 @@ def bench_stages(n: int) -> dict:
             articles=arts.height, sentences=sens.height, mentions=ents.height, events=evs.height,
             total_s=round(total, 3), articles_per_s=round(arts.height / total, 1),
             docs_per_s=round(n / total, 1),
+            ingest_files_per_s=round(n / res["ingest_s"]),
+            dedupe_docs_per_s=round(n / res["dedupe_s"]),
             segment_mb_per_s=round(mb / res["segment_s"], 2),
             entities_tokens_per_s=round(n_tokens / res["entities_s"]),
             events_sentences_per_s=round(sens.height / res["events_s"]),
@@ -72,9 +74,12 @@ def bench_stages(n: int) -> dict:
             peak_rss_mb=round(peak_rss_mb(), 1),
         )
         res["segment_vs_baseline"] = round(res["segment_mb_per_s"] / res["baseline_split_mb_per_s"], 4)
+        # articles/s per MB/s of the baseline: comparable across runs on a machine of changing speed
+        res["articles_per_s_vs_baseline"] = round(res["articles_per_s"] / res["baseline_split_mb_per_s"], 3)
         return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in res.items()}
 
 
+STAGE_TIMES = ("ingest_s", "dedupe_s", "segment_s", "entities_s", "events_s", "validate_s")
 STAGE_BENCHES = ("bench.bench_dedupe", "bench.bench_segment", "bench.bench_entities",
                  "bench.bench_events", "bench.bench_publish", "bench.bench_flow")
 
@@ -102,9 +107,12 @@ def pipeline_figures() -> None:
     for r in results:
         print(json.dumps(r, ensure_ascii=False))
     target = 300
-    last = results[-1]
-    print(f"end-to-end (stages, Prefect start-up excluded) on {last['documents']} docs: "
-          f"{last['articles_per_s']} articles/s (target >= {target}); peak RSS {last['peak_rss_mb']} MB")
+    for r in results:
+        print(f"end-to-end (stages, Prefect start-up excluded) on {r['documents']} docs: "
+              f"{r['articles_per_s']} articles/s (target >= {target}); same-run baseline str.split "
+              f"{r['baseline_split_mb_per_s']} MB/s, ratio {r['articles_per_s_vs_baseline']} articles/s per "
+              f"baseline MB/s; stages s: " + ", ".join(f"{k[:-2]} {r[k]}" for k in STAGE_TIMES))
+    print(f"peak RSS {results[-1]['peak_rss_mb']} MB")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,10 +53,11 @@ def sentences_by_article(sentences: pl.DataFrame) -> dict[str, list[tuple[int, i
 
 def extract_mentions(article_id: str, text: str, sentences: list[tuple[int, int, int]], run_id: str,
                      gaz: Gazetteer | None = None, geo: GeoIndex | None = None,
-                     splits: list[int] | None = None) -> list[dict]:
+                     splits: list[int] | None = None, with_ids: bool = True) -> list[dict]:
     """Rule mentions of one article as rows of the `entities` table, in text order.
 
-    `splits`: glued-word repair offsets of the article (tasks.segment.repair_splits)."""
+    `splits`: glued-word repair offsets of the article (tasks.segment.repair_splits).
+    `with_ids=False` leaves mention_id None: extract_entities derives it for the whole frame."""
     gaz, geo, lex = gaz or default_gazetteer(), geo or default_index(), default_lexicon()
     rules = ArticleRules(text, sentences, gaz, lex, splits)
     mentions = link(rules, rules.run(geo.by_name), geo)
@@ -64,7 +65,8 @@ def extract_mentions(article_id: str, text: str, sentences: list[tuple[int, int,
     for m in mentions:
         place = m.place
         rows.append(dict(
-            mention_id=stable_id("men", article_id, m.start, m.end, m.type), article_id=article_id,
+            mention_id=stable_id("men", article_id, m.start, m.end, m.type) if with_ids else None,
+            article_id=article_id,
             sentence_idx=rules.sent[m.i], start=m.start, end=m.end, surface=text[m.start:m.end], type=m.type,
             entity_id=m.entity_id, canonical_name=m.canonical_name, role=m.role, confidence=m.confidence,
             method=m.method, geonames_id=(place.geonames_id or None) if place else None,
@@ -92,7 +94,7 @@ class RuleBackend:
         for row in articles.select(cols).iter_rows(named=True):
             splits = repair_splits(row["repairs"]) if has_repairs else None
             rows.extend(extract_mentions(row["article_id"], row["text"], by_article.get(row["article_id"], []), "",
-                                         splits=splits))
+                                         splits=splits, with_ids=False))
         schema = empty_entities().schema
         frame = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
         return frame.select(MENTION_COLUMNS)

@@ -46,6 +46,7 @@ class Gazetteer:
         self.aliases: dict[str, list[str]] = {}
         self.first_tokens: set[str] = set()
         self.max_len = 1
+        self._start_keys: dict[str, tuple[str, ...] | None] = {}
         for row in rows:
             names, typ, eid, *rest = row
             kind, cc, flags = (list(rest) + ["", "", ""])[:3]
@@ -65,6 +66,21 @@ class Gazetteer:
                     if not entry.cue_only:
                         self.bare.setdefault(key, []).append(entry)
                 self.max_len = max(self.max_len, len(toks))
+
+    def start_keys(self, token: str) -> tuple[str, ...] | None:
+        """Clitic keys of a normalised token under which a name may start here, or None when no
+        name starts with any of them. Memoised: this is asked of every token of every article."""
+        try:
+            return self._start_keys[token]
+        except KeyError:
+            pass
+        keys = clitic_keys(token)
+        found = None
+        if any(k in self.first_tokens for k in keys):
+            # a key that only drops the article is not the same name ('السورية' is not 'سورية')
+            found = tuple(k for k in keys if "ال" + k not in keys)
+        self._start_keys[token] = found
+        return found
 
     def lookup(self, tokens: tuple[str, ...], types: tuple[str, ...] = ("PERSON", "ORG", "LOC"),
                 include_cue_only: bool = True) -> GazEntry | None:

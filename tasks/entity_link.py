@@ -57,7 +57,11 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
             full = keys.get(tuple(normalize(m.canonical_name).split()))
             if full is not None and full is not m and full.entity_id != m.entity_id:
                 m.entity_id, m.canonical_name = full.entity_id, full.canonical_name
-    long_keys = [k for k in keys if len(k) == 1 and len(k[0]) >= 7]
+    # one-word surnames long enough to trust a transposition typo, by length: transposed() needs equal lengths
+    long_keys: dict[int, list[tuple[str, ...]]] = {}
+    for k in keys:
+        if len(k) == 1 and len(k[0]) >= 7:
+            long_keys.setdefault(len(k[0]), []).append(k)
     for s0, s1 in r.bounds:
         for i in range(s0, s1):
             if r.taken[i] is not None or not r.is_word(i):
@@ -72,7 +76,7 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
                     break
             if found is None:
                 base = r.base(i)
-                match = next((k for k in long_keys if transposed(k[0], base)), None)
+                match = next((k for k in long_keys.get(len(base), ()) if transposed(k[0], base)), None)
                 if match is None:
                     continue
                 found = (match, base)

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from akhbar.arabic import ARABIC_LETTER, clitic_keys, normalize
+from akhbar.arabic import ARABIC_LETTER, normalize
 from akhbar.ids import stable_id
 from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon
 from tasks.segment import tokenize
@@ -35,6 +35,11 @@ DATE_NUMERIC = re.compile(r"^\d{1,4}/\d{1,2}/\d{1,4}$")
 CLOCK = re.compile(r"^\d{1,2}:\d{2}$")
 YEAR = re.compile(r"^(1[89]|20)\d\d$")
 DATE_CLASSES = ("MONTH", "MONTH_PREFIX", "WEEKDAY", "DATE_REL", "DATE_UNIT", "DATE_MOD", "YEAR_WORD")
+# Classes one of which a date expression (date_at/month_at) or a quantity (quantity_at) needs on its
+# first token unless that token is digits: cheap rejects for the token-by-token scans.
+DATE_START = frozenset(("DAYPART", "WEEKDAY", "DATE_REL", "ORDINAL", "DATE_UNIT", "YEAR_WORD", "MONTH",
+                        "MONTH_PREFIX"))
+QUANTITY_START = frozenset(("NUMWORD", "VAGUE_NUM"))
 # Word classes that can never be part of a name.
 NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
                       "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
@@ -200,11 +205,9 @@ class ArticleRules:
                 i += n
 
     def gaz_match(self, i: int, s1: int) -> tuple[int, str, GazEntry] | None:
-        keys = clitic_keys(self.norm[i])
-        if not any(k in self.gaz.first_tokens for k in keys):
+        keys = self.gaz.start_keys(self.norm[i])
+        if keys is None:
             return None
-        # a key that only drops the article is not the same name ('السورية' is not 'سورية')
-        keys = [k for k in keys if "ال" + k not in keys]
         index = self.gaz.bare
         for n in range(min(self.gaz.max_len, s1 - i), 0, -1):
             rest = tuple(self.norm[i + 1:i + n])
@@ -416,6 +419,8 @@ class ArticleRules:
     def date_at(self, i: int, s1: int) -> tuple[int | None, str]:
         """End and type of a date/time expression starting at token i, or (None, '')."""
         norm, has = self.norm, self.has              # normalised: Arabic-Indic digits are ASCII here
+        if DATE_START.isdisjoint(self.cls[i]) and not norm[i][:1].isdigit() and norm[i] not in ("هذا", "هذه"):
+            return None, ""                          # every rule below needs one of these at token i
         if DATE_NUMERIC.match(norm[i]):
             return i + 1, "DATE"
         if CLOCK.match(norm[i]):
@@ -478,6 +483,8 @@ class ArticleRules:
                     i += 1
 
     def quantity_at(self, i: int, s1: int) -> int | None:
+        if QUANTITY_START.isdisjoint(self.cls[i]) and not (self.norm[i][:1].isdigit() or self.norm[i][1:2].isdigit()):
+            return None                              # neither a number word nor digits (perhaps after و/ف)
         vague = self.has(i, "VAGUE_NUM")
         num = self.norm[i][1:] if self.norm[i][:1] in "وف" and self.norm[i][1:2].isdigit() else self.norm[i]
         if DIGITS.match(num):

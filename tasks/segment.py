@@ -282,7 +282,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None, splits=None) -> 
     """Token spans in text[start:end]. `splits`: offsets where a glued word is cut in two
     (the `split` of each `articles.repairs` entry)."""
     end = len(text) if end is None else end
-    spans = [(m.start(), m.end()) for m in TOKEN.finditer(text, start, end)]
+    spans = [m.span() for m in TOKEN.finditer(text, start, end)]
     return _apply_splits(spans, splits) if splits else spans
 
 

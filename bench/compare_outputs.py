@@ -1,0 +1,74 @@
+"""Digest of every table `run_stages` produces, to prove an optimisation changed no output.
+
+    python -m bench.compare_outputs                  # print the digests (seeds + generated 2k corpus)
+    python -m bench.compare_outputs --write F.json   # record them
+    python -m bench.compare_outputs --check F.json   # exit 1 if any table differs
+
+Each table is hashed value by value: rows are serialised to JSON (columns in contract order,
+lists and dates included), sorted, then hashed, so row order does not matter but every value
+does. The generated corpus is written to a fixed directory so source paths are stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import polars as pl
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def table_digest(df: pl.DataFrame) -> str:
+    rows = sorted(json.dumps(r, ensure_ascii=False, sort_keys=True, default=str) for r in df.iter_rows(named=True))
+    h = hashlib.sha256()
+    h.update(json.dumps(df.columns).encode())
+    for r in rows:
+        h.update(r.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def corpus_digests(input_dir: Path) -> dict[str, dict]:
+    from tasks.chain import run_stages
+
+    tables = run_stages(input_dir, run_id="compare")
+    return {name: {"rows": df.height, "sha256": table_digest(df)} for name, df in sorted(tables.items())}
+
+
+def all_digests(n: int) -> dict[str, dict]:
+    from bench.generate import generate
+
+    out = {"seeds": corpus_digests(SEEDS)}
+    # A fixed path: documents.source_path is part of the digest.
+    gen_dir = Path(tempfile.gettempdir()) / f"akhbar_compare_{n}"
+    if not gen_dir.exists():
+        generate(n, gen_dir)
+    out[f"generated_{n}"] = corpus_digests(gen_dir)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2000, help="size of the generated corpus")
+    ap.add_argument("--write", type=Path, help="record the digests to this JSON file")
+    ap.add_argument("--check", type=Path, help="compare against digests recorded in this JSON file")
+    args = ap.parse_args(argv)
+    digests = all_digests(args.n)
+    print(json.dumps(digests, indent=2))
+    if args.write:
+        args.write.write_text(json.dumps(digests, indent=2) + "\n")
+    if args.check:
+        expected = json.loads(args.check.read_text())
+        bad = [f"{c}.{t}" for c in expected for t in expected[c] if digests.get(c, {}).get(t) != expected[c][t]]
+        print("IDENTICAL" if not bad else f"DIFFERENT: {', '.join(bad)}")
+        return 1 if bad else 0
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
