@@ -128,6 +128,7 @@ def run_datasketch(n: int) -> dict:
     from datasketch import MinHash, MinHashLSH
 
     from akhbar.config import PipelineConfig
+    from akhbar.unionfind import UnionFind
     cfg = PipelineConfig()
     docs, roots = documents_frame(n)
     rep, reps = exact_groups(docs)
@@ -136,13 +137,8 @@ def run_datasketch(n: int) -> dict:
     base = rss_mb()
     t = time.perf_counter()
     lsh = MinHashLSH(threshold=cfg.near_dup_threshold, num_perm=cfg.num_perm)
-    parent = list(range(len(reps)))
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets = UnionFind()   # the same disjoint sets as akhbar's near-duplicate clustering
+    find = sets.find
 
     k = cfg.shingle_size
     for d, keys in per_doc.iter_rows():
@@ -153,8 +149,7 @@ def run_datasketch(n: int) -> dict:
         m = MinHash(num_perm=cfg.num_perm)
         m.update_batch([s.encode("utf-8") for s in sh])
         for other in lsh.query(m):
-            a, b = find(d), find(other)
-            parent[max(a, b)] = min(a, b)
+            sets.union(d, other)
         lsh.insert(d, m)
     secs = time.perf_counter() - t
     canon = {reps[i]: reps[find(i)] for i in range(len(reps))}

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,17 +38,11 @@ def baseline(articles, sentences) -> float:
 
 
 def run(n_docs: int) -> dict:
-    from bench.generate import generate
-    from tasks.dedupe import dedupe
+    from bench.generate import segmented_corpus
     from tasks.entities import extract_entities
-    from tasks.ingest import ingest_folder
-    from tasks.segment import segment, tokenize
+    from tasks.segment import tokenize
 
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = generate(n_docs, Path(tmp) / "corpus")
-        docs = ingest_folder(corpus, "bench")
-        _, _, blocks = dedupe(docs, "bench")
-        articles, sentences = segment(blocks, "bench")
+    articles, sentences = segmented_corpus(n_docs)
     texts = dict(articles.select("article_id", "text").iter_rows())
     n_tokens = sum(len(tokenize(texts[a], s, e)) for a, s, e in sentences.select("article_id", "start", "end").iter_rows())
     extract_entities(articles.head(5), sentences, "warmup")          # load resources outside the timing

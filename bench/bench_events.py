@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 TARGET = 5_000
 
@@ -33,29 +31,22 @@ def baseline_rate(texts: dict[str, str], spans: list[tuple[str, int, int]]) -> f
 
 
 def bench(n_docs: int) -> dict:
-    from bench.generate import generate
-    from tasks.dedupe import dedupe
+    from bench.generate import segmented_corpus
     from tasks.entities import extract_entities
     from tasks.events import extract_events
-    from tasks.ingest import ingest_folder
-    from tasks.segment import segment
 
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = generate(n_docs, Path(tmp) / "corpus")
-        docs = ingest_folder(corpus, "bench")
-        _, _, blocks = dedupe(docs, "bench")
-        arts, sens = segment(blocks, "bench")
-        ents = extract_entities(arts, sens, "bench")
-        head = arts.head(20)                                         # warm the lexicon caches
-        extract_events(head, sens.join(head.select("article_id"), on="article_id", how="semi"), ents, "bench")
-        t = time.perf_counter()
-        evs = extract_events(arts, sens, ents, "bench")
-        elapsed = time.perf_counter() - t             # first pass: token caches fill as they go
-        t = time.perf_counter()
-        extract_events(arts, sens, ents, "bench")
-        warm = time.perf_counter() - t                # second pass: a long-lived worker's steady state
-        texts = dict(arts.select("article_id", "text").iter_rows())
-        base = baseline_rate(texts, list(sens.select("article_id", "start", "end").iter_rows()))
+    arts, sens = segmented_corpus(n_docs)
+    ents = extract_entities(arts, sens, "bench")
+    head = arts.head(20)                                         # warm the lexicon caches
+    extract_events(head, sens.join(head.select("article_id"), on="article_id", how="semi"), ents, "bench")
+    t = time.perf_counter()
+    evs = extract_events(arts, sens, ents, "bench")
+    elapsed = time.perf_counter() - t             # first pass: token caches fill as they go
+    t = time.perf_counter()
+    extract_events(arts, sens, ents, "bench")
+    warm = time.perf_counter() - t                # second pass: a long-lived worker's steady state
+    texts = dict(arts.select("article_id", "text").iter_rows())
+    base = baseline_rate(texts, list(sens.select("article_id", "start", "end").iter_rows()))
     rate, warm_rate = sens.height / elapsed, sens.height / warm
     return {"documents": n_docs, "articles": arts.height, "sentences": sens.height, "events": evs.height,
             "events_s": round(elapsed, 3), "sentences_per_s": round(rate),

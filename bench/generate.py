@@ -83,6 +83,21 @@ def generate(n: int, out_dir: Path, seed: int = 7, dup: float = 0.05, near: floa
     return out_dir
 
 
+def segmented_corpus(n: int):
+    """(articles, sentences) of n generated documents after ingest, dedupe and segment: the
+    input the extraction benchmarks time their stage on."""
+    import tempfile
+
+    from tasks.dedupe import dedupe
+    from tasks.ingest import ingest_folder
+    from tasks.segment import segment
+
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = ingest_folder(generate(n, Path(tmp) / "corpus"), "bench")
+    _, _, blocks = dedupe(docs, "bench")
+    return segment(blocks, "bench")
+
+
 if __name__ == "__main__":  # pragma: no cover
     import sys
     generate(int(sys.argv[1]), Path(sys.argv[2]))

@@ -7,7 +7,6 @@ and tables live at OUTPUT/lake/NAME as Delta tables.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sys
 from collections.abc import Iterator

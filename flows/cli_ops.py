@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli import (DaskAddressOpt, DaskWorkersOpt, OutputOpt, PartitionsOpt, TaskRunnerOpt, app,
+from flows.cli import (DaskAddressOpt, DaskWorkersOpt, PartitionsOpt, TaskRunnerOpt, app,
                        check_task_runner, console, fail)
 from flows.deploy import DEFAULT_CRON, ServeError, build_deployments, check_server, pair_specs, runner_env
 

@@ -35,9 +35,10 @@ from prefect import task
 
 from akhbar.arabic import normalize, normalize_for_hash
 from akhbar.config import PipelineConfig
-from akhbar.contracts import SCHEMAS
+from akhbar.contracts import empty_frame
 from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
+from akhbar.unionfind import UnionFind
 
 BLOCK_SCHEMA = {
     "block_id": pl.String, "doc_ids": pl.List(pl.String), "text": pl.String,
@@ -52,7 +53,7 @@ SIGNATURE_MARGIN = 0.1
 
 
 def empty_segments() -> pl.DataFrame:
-    return pl.from_arrow(SCHEMAS["segments"].empty_table())
+    return empty_frame("segments")
 
 
 # --- 0. rules ------------------------------------------------------------------------
@@ -278,24 +279,6 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     idx = np.searchsorted(b, a)
     inter = int(np.count_nonzero(b[np.minimum(idx, len(b) - 1)] == a))
     return inter / (len(a) + len(b) - inter)
-
-
-class UnionFind:
-    def __init__(self):
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        root = x
-        while self.parent.get(root, root) != root:
-            root = self.parent[root]
-        while x != root:  # path compression
-            self.parent[x], x = root, self.parent.get(x, x)
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)  # the smaller doc_idx (first by path) is the root
 
 
 def doc_sets(lines: pl.DataFrame, doc_idx: np.ndarray, k: int,

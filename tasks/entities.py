@@ -23,7 +23,7 @@ import polars as pl
 from prefect import task
 
 from akhbar.arabic import normalize
-from akhbar.contracts import SCHEMAS
+from akhbar.contracts import empty_frame
 from akhbar.geo import GeoIndex, default_index
 from akhbar.ids import stable_id
 from tasks.entity_lexicon import Gazetteer, GazEntry, default_gazetteer, default_lexicon
@@ -40,7 +40,7 @@ MENTION_COLUMNS = ("article_id", "sentence_idx", "start", "end", "surface", "typ
 
 
 def empty_entities() -> pl.DataFrame:
-    return pl.from_arrow(SCHEMAS["entities"].empty_table())
+    return empty_frame("entities")
 
 
 def sentences_by_article(sentences: pl.DataFrame) -> dict[str, list[tuple[int, int, int]]]:
@@ -195,7 +195,7 @@ def extract_entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: st
 
 def build_catalog(mentions: pl.DataFrame, run_id: str) -> pl.DataFrame:
     """One row per entity: canonical name, type, aliases (gazetteer names + surfaces seen), counts, geo."""
-    schema = pl.from_arrow(SCHEMAS["entity_catalog"].empty_table()).schema
+    schema = empty_frame("entity_catalog").schema
     if mentions.is_empty():
         return pl.DataFrame(schema=schema)
     gaz, geo = default_gazetteer(), default_index()

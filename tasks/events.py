@@ -26,8 +26,9 @@ import polars as pl
 from prefect import task
 
 from akhbar.arabic import clitic_keys, normalize
-from akhbar.contracts import SCHEMAS
+from akhbar.contracts import empty_frame
 from akhbar.ids import stable_id
+from akhbar.unionfind import UnionFind
 from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
                                  trigger_index, verb_forms, verb_set)
 from tasks.event_time import find_quantities, find_times, number_value, resolve
@@ -1203,7 +1204,6 @@ def _civilian_movers(sent: Sentence, i: int) -> bool:
         if is_(words[j], "request_verbs"):
             lo = j + 1
             break
-    heads = _heads()
     for w in words[lo:i + 2]:
         if is_(w, "head_militant"):
             return False
@@ -1266,7 +1266,7 @@ def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int
 
 def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
                    run_id: str) -> pl.DataFrame:
-    schema = pl.from_arrow(SCHEMAS["events"].empty_table()).schema
+    schema = empty_frame("events").schema
     if sentences.is_empty():
         return pl.DataFrame(schema=schema)
     meta = {r["article_id"]: r for r in articles.select("article_id", "text", "published_date").iter_rows(named=True)}
@@ -1342,16 +1342,8 @@ def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
     rows = events.select("event_id", "event_type", "article_id", "event_date", "actor_entity_ids", "actor_text",
                          "source_text", *(f"{r}_{k}" for r in ("location", "origin", "destination")
                                           for k in ("entity_id", "text"))).to_dicts()
-    parent = list(range(len(rows)))
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a, b):
-        parent[find(a)] = find(b)
+    sets = UnionFind()
+    union, find = sets.union, sets.find
 
     buckets: dict[tuple, list[int]] = {}
     for k, r in enumerate(rows):

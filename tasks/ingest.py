@@ -25,7 +25,7 @@ from prefect import task
 
 from akhbar.arabic import arabic_ratio, normalize_for_hash
 from akhbar.config import PipelineConfig
-from akhbar.contracts import SCHEMAS
+from akhbar.contracts import empty_frame
 from akhbar.ids import sha256_bytes, stable_id
 
 SINGLE_FORMATS = {".txt", ".html", ".htm"}
@@ -347,7 +347,7 @@ def read_file(path: Path, rel: str, run_id: str, cfg: PipelineConfig,
 
 
 def documents_schema() -> dict:
-    return pl.from_arrow(SCHEMAS["documents"].empty_table()).schema
+    return empty_frame("documents").schema
 
 
 def known_index(known: pl.DataFrame) -> dict[tuple[str, str], list[dict]]:

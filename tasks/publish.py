@@ -30,7 +30,7 @@ import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 from prefect import task
 
-from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS
+from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, empty_frame
 from akhbar.ids import sha256_bytes
 from akhbar.lock import LockError, writer_lock
 
@@ -59,7 +59,7 @@ def is_table(output_dir: Path | str, name: str) -> bool:
 def snapshots(output_dir: Path | str) -> pl.DataFrame:
     """Published `runs` rows, oldest first (empty frame before the first run)."""
     if not is_table(output_dir, "runs"):
-        return pl.from_arrow(SCHEMAS["runs"].empty_table())
+        return empty_frame("runs")
     runs = pl.read_delta(str(table_path(output_dir, "runs")))
     return runs.filter(pl.col("status") == "published").sort("finished_at", "run_id")
 

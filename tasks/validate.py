@@ -22,7 +22,7 @@ from prefect import task
 
 from akhbar.arabic import ARABIC_LETTER
 from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
-                              MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS)
+                              MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS, empty_frame)
 
 # Candidate tables, parents before children (see REFERENCES).
 CHECK_ORDER = ("documents", "segments", "articles", "sentences", "entity_catalog", "entities", "events")
@@ -43,7 +43,7 @@ class ValidationError(RuntimeError):
 
 
 def contract_dtypes(name: str) -> dict[str, pl.DataType]:
-    return dict(pl.from_arrow(SCHEMAS[name].empty_table()).schema)
+    return dict(empty_frame(name).schema)
 
 
 def check_schema(name: str, df: pl.DataFrame) -> pl.DataFrame:
