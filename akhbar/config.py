@@ -42,6 +42,8 @@ class PipelineConfig:
     # processing
     partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
                                               # so adding documents only touches the partitions they land in
+    workers: int = 0                          # processes running the partition tasks' work under the thread
+                                              # runner (akhbar/workers.py); 0 = one per core, 1 = in the flow process
     # validate
     max_failure_share: float = 0.05           # quarantined share above which nothing is published
     # publish

@@ -36,6 +36,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 
 import akhbar
+from akhbar import workers
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION, KEYS
 from akhbar.lock import single_writer
@@ -112,6 +113,17 @@ def start_cluster(runner) -> float:
     return round(time.perf_counter() - t, 3)
 
 
+def start_workers(runner, requested: int) -> int:
+    """Worker processes for the partition stages (akhbar/workers.py): with the thread runner,
+    `requested` (0 = one per core); with Dask, none (its workers are processes already).
+    They start now, while ingest and dedupe run in this process."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    n = workers.configure((requested or workers.default_workers()) if isinstance(runner, ThreadPoolTaskRunner) else 1)
+    workers.warm_up()
+    return n
+
+
 def cache_options(enabled: bool) -> dict[str, Any]:
     """Task options for a cached stage: key = inputs' content + stage code version; result persisted."""
     if not enabled:
@@ -167,6 +179,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     cfg = PipelineConfig(**(config or {}))
     if cfg.partitions < 1:
         raise ValueError(f"config partitions must be >= 1, got {cfg.partitions}")
+    n_workers = start_workers(runner, cfg.workers)
     run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
     prefix = artifact_prefix(runtime.deployment.name)
@@ -249,6 +262,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     summary = dict(run_id=run_id, counts=counts, ingest=ingest_counts, versions=versions, validation=report,
                    timings=clock.seconds, cached=clock.cached, elapsed_s=round(time.perf_counter() - t_flow, 3),
                    task_runner=type(runner).__name__, runner_startup_s=startup_s, partitions=cfg.partitions,
+                   worker_processes=n_workers,
                    input_dir=str(input_dir), output_dir=str(output_dir),
                    flow_run_id=str(flow_run_id) if flow_run_id else None,
                    documents_by_status=dict(documents.group_by("status").len().sort("status").iter_rows()))

@@ -22,6 +22,7 @@ from typing import Protocol
 import polars as pl
 from prefect import task
 
+from akhbar import workers
 from akhbar.arabic import normalize
 from akhbar.contracts import empty_frame
 from akhbar.geo import GeoIndex, default_index
@@ -217,4 +218,4 @@ def build_catalog(mentions: pl.DataFrame, run_id: str) -> pl.DataFrame:
 
 @task(name="extract-entities")
 def extract_entities_task(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    return extract_entities(articles, sentences, run_id)
+    return workers.run(extract_entities, articles, sentences, run_id)

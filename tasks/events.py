@@ -26,6 +26,7 @@ from operator import or_
 import polars as pl
 from prefect import task
 
+from akhbar import workers
 from akhbar.arabic import clitic_keys, normalize
 from akhbar.contracts import empty_frame
 from akhbar.ids import stable_id
@@ -1268,7 +1269,9 @@ def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int
 
 
 def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
-                   run_id: str) -> pl.DataFrame:
+                   run_id: str, *, cluster: bool = True) -> pl.DataFrame:
+    """Events of every sentence; with `cluster`, cluster_id/n_sources over these events (the
+    flow clusters once over all partitions instead, see `cluster_events`)."""
     schema = empty_frame("events").schema
     if sentences.is_empty():
         return pl.DataFrame(schema=schema)
@@ -1307,8 +1310,9 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
                                      run_id, art["published_date"], carry))
     if not rows:
         return pl.DataFrame(schema=schema)
-    for r, cid, n in zip(rows, *cluster_rows(rows)):   # on the row dicts: no frame round trip
-        r["cluster_id"], r["n_sources"] = cid, n
+    if cluster:
+        for r, cid, n in zip(rows, *cluster_rows(rows)):   # on the row dicts: no frame round trip
+            r["cluster_id"], r["n_sources"] = cid, n
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -1406,4 +1410,5 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
 
 @task(name="extract-events")
 def extract_events_task(articles, sentences, entities, run_id: str) -> pl.DataFrame:
-    return extract_events(articles, sentences, entities, run_id)
+    """One partition's events, unclustered: the flow clusters across partitions."""
+    return workers.run(extract_events, articles, sentences, entities, run_id, cluster=False)

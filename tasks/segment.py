@@ -31,6 +31,7 @@ import polars as pl
 import pyarrow as pa
 from prefect import task
 
+from akhbar import workers
 from akhbar.arabic import ARABIC_LETTER, clitic_keys, normalize, normalize_for_hash
 from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
@@ -851,7 +852,7 @@ def segment_task(blocks: pl.DataFrame, run_id: str):
     publishes them in `quarantine`, so nothing is dropped silently)."""
     from prefect import get_run_logger
 
-    articles, sentences, rejected = segment_blocks(blocks, run_id)
+    articles, sentences, rejected = workers.run(segment_blocks, blocks, run_id)
     logger = get_run_logger()
     for r in rejected.iter_rows(named=True):
         logger.warning("block %s yielded no article: %s", r["row_key"], r["detail"])

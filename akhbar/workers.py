@@ -1,0 +1,119 @@
+"""CPU-bound stage work on every core: a pool of worker processes behind the thread runner.
+
+The partition tasks (segment, extract-entities, extract-events) are pure Python, so under
+Prefect's default thread runner the GIL keeps them on one core. Prefect's own
+ProcessPoolTaskRunner costs about a second per task run on this kind of machine (measured:
+docs/performance.md), more than a partition's work. So the task runs stay in threads (cheap,
+visible in the UI, cached as before) and each hands its computation to this pool:
+`run(fn, *args)` calls `fn` in a worker process and returns its result.
+
+- Workers come from a forkserver that has imported the stage modules and loaded their
+  lexicons once (akhbar/worker_init.py), so a worker starts in milliseconds with code and
+  data in memory, and never inherits the flow's threads.
+- Log records the stage emits in a worker are sent back and re-emitted in the calling
+  thread, so they still land on the task run's log in Prefect.
+- An exception in the stage is re-raised in the task, as if it had run in-process.
+- `configure(n)` with n <= 1 (the default) runs everything in-process: plain function calls,
+  tests and the Dask runner (whose workers are processes already) are unaffected.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable
+
+PRELOAD = ["akhbar.worker_init"]     # stage modules and their lexicons, loaded before any fork
+
+_lock = threading.Lock()
+_size = 1
+_pool: ProcessPoolExecutor | None = None
+
+
+def default_workers() -> int:
+    """One worker per core the process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:                       # not Linux
+        return os.cpu_count() or 1
+
+
+def configure(workers: int) -> int:
+    """Set the number of worker processes (<= 1: run in-process); returns the number in use.
+
+    A pool of another size is shut down; the next `run` starts the new one."""
+    global _size, _pool
+    workers = max(1, int(workers))
+    with _lock:
+        if workers != _size and _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None
+        _size = workers
+    return workers
+
+
+def size() -> int:
+    return _size
+
+
+def _get_pool() -> ProcessPoolExecutor | None:
+    global _pool
+    if _size <= 1:
+        return None
+    with _lock:
+        if _pool is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(PRELOAD)
+            _pool = ProcessPoolExecutor(max_workers=_size, mp_context=ctx)
+        return _pool
+
+
+def warm_up() -> None:
+    """Start the forkserver and the workers in the background, so their start (the preload
+    takes seconds) overlaps the stages that run before the first partition task."""
+    pool = _get_pool()
+    if pool is not None:    # submit() forks the workers, and waits for the forkserver's preload
+        threading.Thread(target=lambda: [pool.submit(os.getpid) for _ in range(_size)],
+                         name="akhbar-workers-warm-up", daemon=True).start()
+
+
+def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """fn(*args, **kwargs) in a worker process (in-process when the pool is off)."""
+    pool = _get_pool()
+    if pool is None:
+        return fn(*args, **kwargs)
+    level = logging.getLogger(fn.__module__).getEffectiveLevel()
+    result, records = pool.submit(_call_logged, fn, level, args, kwargs).result()
+    for record in records:
+        logging.getLogger(record.name).handle(record)
+    return result
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None      # picklable whatever the arguments were
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def _call_logged(fn: Callable[..., Any], level: int, args: tuple, kwargs: dict) -> tuple[Any, list]:
+    """Worker side: run fn at the caller's log level, collecting every record that reaches the
+    root logger (instead of printing it: the caller re-emits them)."""
+    root = logging.getLogger()
+    handler, saved = _Collect(), (root.level, root.handlers[:])
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    try:
+        return fn(*args, **kwargs), handler.records
+    finally:
+        root.setLevel(saved[0])
+        root.handlers[:] = saved[1]

@@ -1,0 +1,60 @@
+"""akhbar/workers.py: partition work in worker processes gives what the in-process call gives."""
+
+import logging
+import os
+
+import polars as pl
+import pytest
+
+from akhbar import workers
+
+
+def _pid_and_double(frame: pl.DataFrame) -> tuple[int, pl.DataFrame]:
+    logging.getLogger("tasks.test_workers").warning("doubled %d rows", frame.height)
+    return os.getpid(), frame.with_columns(pl.col("x") * 2)
+
+
+def _fail() -> None:
+    raise ValueError("bad partition")
+
+
+@pytest.fixture
+def pool():
+    workers.configure(2)
+    yield
+    workers.configure(1)
+
+
+def test_in_process_by_default():
+    assert workers.size() == 1
+    pid, out = workers.run(_pid_and_double, pl.DataFrame({"x": [1, 2]}))
+    assert pid == os.getpid() and out["x"].to_list() == [2, 4]
+
+
+@pytest.mark.slow
+def test_pool_runs_elsewhere_and_returns_the_same(pool, caplog):
+    frame = pl.DataFrame({"x": list(range(1000))})
+    expected = _pid_and_double(frame)[1]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="tasks"):
+        pid, out = workers.run(_pid_and_double, frame)
+    assert pid != os.getpid()
+    assert out.equals(expected)
+    # the worker's log record is re-emitted here, under the stage's logger name
+    assert any(r.name == "tasks.test_workers" and r.getMessage() == "doubled 1000 rows" for r in caplog.records)
+    with pytest.raises(ValueError, match="bad partition"):
+        workers.run(_fail)
+
+
+@pytest.mark.slow
+def test_stage_output_identical_in_pool(pool):
+    from pathlib import Path
+
+    from tasks.chain import run_stages
+    from tasks.events import extract_events
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    t = run_stages(seeds, "r")
+    here = extract_events(t["articles"], t["sentences"], t["entities"], "r", cluster=False)
+    there = workers.run(extract_events, t["articles"], t["sentences"], t["entities"], "r", cluster=False)
+    assert there.equals(here) and here.height > 100
