@@ -326,8 +326,12 @@ def word_forms(texts) -> pl.DataFrame:
     """Distinct Arabic words of `texts` as written (`raw`), their normalised form (`word`) and count (`n`).
     Words are found and counted in polars; only each distinct form is normalised in Python."""
     col = pl.Series("raw", texts, dtype=pl.String).drop_nulls()
-    forms = (col.str.extract_all(_AR_WORD.pattern).list.explode(keep_nulls=False, empty_as_null=False)
-             .value_counts(name="n").sort("raw"))
+    return _normalised(col.str.extract_all(_AR_WORD.pattern).list.explode(keep_nulls=False, empty_as_null=False)
+                       .value_counts(name="n"))
+
+
+def _normalised(forms: pl.DataFrame) -> pl.DataFrame:
+    forms = forms.sort("raw")
     return forms.with_columns(word=pl.Series([normalize(w) for w in forms["raw"]], dtype=pl.String))
 
 
@@ -347,16 +351,19 @@ def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame]) -> d
     the same as with the whole list, and a partition's cache key changes only when a word it
     could use crosses the threshold, not whenever any document is added.
     """
-    forms = word_forms(blocks["text"])
+    tag = pl.concat([part.select("block_id", _p=pl.lit(p, pl.Int64)) for p, part in parts.items()]) if parts \
+        else pl.DataFrame(schema={"block_id": pl.String, "_p": pl.Int64})
+    found = (blocks.select("block_id", raw=pl.col("text").str.extract_all(_AR_WORD.pattern))
+             .join(tag, on="block_id", how="left").select("_p", "raw")
+             .explode("raw", keep_nulls=False, empty_as_null=False))
+    forms = _normalised(found.group_by("raw").agg(n=pl.len()))
     known = frequent_words(forms)
-    out = {}
-    for p, part in parts.items():
-        raw = part["text"].drop_nulls().str.extract_all(_AR_WORD.pattern).list.explode(
-            keep_nulls=False, empty_as_null=False).unique()
-        words = (forms.filter(pl.col("raw").is_in(raw.implode()) & (pl.col("word").str.len_chars() >= GLUED_MIN_LETTERS))
-                 .select("word").unique())
-        out[p] = known.join(_split_parts(words), on="word", how="semi")
-    return out
+    # the distinct words of each partition long enough to be glued
+    candidates = (found.group_by("_p").agg(pl.col("raw").unique()).explode("raw")
+                  .join(forms.filter(pl.col("word").str.len_chars() >= GLUED_MIN_LETTERS), on="raw"))
+    return {p: known.join(_split_parts(candidates.filter(pl.col("_p") == p).select("word").unique()),
+                          on="word", how="semi")
+            for p in parts}
 
 
 def _split_parts(words: pl.DataFrame) -> pl.DataFrame:
