@@ -38,6 +38,8 @@ class PipelineConfig:
     lsh_max_bucket: int = 100                 # larger LSH buckets are linked as a chain, not all pairs
     # dedupe: shared segments
     shared_line_min_words: int = 5            # a line must have this many words to start a shared segment
+    shared_single_line_min_words: int = 40    # a shared segment of one line without a sentence end needs
+                                              # this many words; shorter ones are logged as boilerplate
     block_min_words: int = 8                  # a page remainder with fewer words is residue, not an article
     # processing
     partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,

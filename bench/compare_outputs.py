@@ -44,11 +44,9 @@ def all_digests(n: int) -> dict[str, dict]:
     from bench.generate import generate
 
     out = {"seeds": corpus_digests(SEEDS)}
-    # A fixed path: documents.source_path is part of the digest.
-    gen_dir = Path(tempfile.gettempdir()) / f"akhbar_compare_{n}"
-    if not gen_dir.exists():
-        generate(n, gen_dir)
-    out[f"generated_{n}"] = corpus_digests(gen_dir)
+    # documents.source_path is relative to the input folder, so a fresh folder gives the same digests
+    with tempfile.TemporaryDirectory(prefix="akhbar-compare-") as tmp:
+        out[f"generated_{n}"] = corpus_digests(generate(n, Path(tmp) / f"akhbar_compare_{n}"))
     return out
 
 

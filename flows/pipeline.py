@@ -47,7 +47,7 @@ from tasks.entities import build_catalog, extract_entities_task
 from tasks.events import cluster_events, extract_events_task
 from tasks.ingest import ingest_task, input_manifest_hash
 from tasks.publish import publish_task, read_latest
-from tasks.segment import merge_articles, segment_task
+from tasks.segment import corpus_vocabulary, merge_articles, segment_task
 from tasks.validate import validate_task
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
@@ -156,9 +156,12 @@ class StageClock:
 
 
 def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
-                   progress: RunProgress, clock: StageClock) -> list[Any]:
-    """One task run per partition (`<stage>-p<N>`); results in partition order, whatever finished first."""
-    futures = {task.with_options(task_run_name=f"{stage}-p{p}", **cache_options(cache)).submit(*args, run_id): p
+                   progress: RunProgress, clock: StageClock, keywords: dict[int, dict] | None = None) -> list[Any]:
+    """One task run per partition (`<stage>-p<N>`); results in partition order, whatever finished first.
+    `keywords`: keyword arguments per partition, after the positional `inputs` and run_id."""
+    keywords = keywords or {}
+    futures = {task.with_options(task_run_name=f"{stage}-p{p}", **cache_options(cache))
+               .submit(*args, run_id, **keywords.get(p, {})): p
                for p, args in inputs.items()}
     for fut in as_completed(list(futures)):
         progress.step(f"{stage}-p{futures[fut]}")
@@ -210,8 +213,10 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     with clock("segment"):
         block_parts = split(blocks, "block_id", cfg.partitions) or {0: blocks}
         progress.plan(2 + 3 * len(block_parts))   # validate + publish + three partitioned stages
+        # glued-word repair counts words over all blocks, so partitioning cannot change a repair
+        vocab = corpus_vocabulary(blocks, block_parts)
         seg = map_partitions(segment_task, "segment", {p: (b,) for p, b in block_parts.items()},
-                             run_id, cache, progress, clock)
+                             run_id, cache, progress, clock, {p: dict(known_words=v) for p, v in vocab.items()})
         articles = stamp(merge_articles([a for a, _, _ in seg]), run_id)
         sentences = stamp(concat_unique([s for _, s, _ in seg], "sentences"), run_id)
         segment_rejections = stamp(pl.concat([r for _, _, r in seg], how="vertical"), run_id)

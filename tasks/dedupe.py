@@ -46,6 +46,7 @@ BLOCK_SCHEMA = {
 }
 HASH_SEED = 0x5EED  # polars' hash is stable within a polars version (pinned in constraints.txt)
 WORD = r"\w+"
+SENTENCE_END = r"[.!?؟…][\"'»”’)\]}›]*$"  # a line ending a sentence, perhaps inside quotes or brackets
 # A candidate pair whose signatures agree on fewer than (threshold - margin) of their rows is not
 # worth an exact check: at 64 permutations and Jaccard 0.8 the estimate's standard error is 0.05,
 # so a pair at the threshold is pruned with probability ~2%, one at 0.85 with ~0.04%.
@@ -384,7 +385,7 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     subst = pl.col("kind").is_null() & (pl.col("n_words") >= cfg.shared_line_min_words)
     lines = lines.with_columns(_subst=subst).with_columns(
         _rank=pl.col("_subst").cast(pl.Int64).cum_sum().over("doc_idx"))
-    cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank")
+    cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank", "key", "n_words")
     sets = (cand.group_by("line_hash").agg(pl.col("doc_idx").unique().sort().alias("_docs"))
             .filter(pl.col("_docs").list.len() >= 2)
             .with_columns(_set=pl.col("_docs").hash(HASH_SEED), _rep=pl.col("_docs").list.first(),
@@ -396,13 +397,25 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     rep = (cand.join(sets, on="line_hash").filter(pl.col("doc_idx") == pl.col("_rep"))
            .sort("_set", "_rank")
            .with_columns(_run=((pl.col("_rank").diff().over("_set") != 1).fill_null(True)).cum_sum()))
-    runs = (rep.group_by("_run").agg(pl.col("line_hash").sort_by("_rank"), pl.col("_n").first())
+    runs = (rep.group_by("_run").agg(pl.col("line_hash").sort_by("_rank"), pl.col("_n").first(),
+                                     pl.col("key").first(), pl.col("n_words").first())
             .with_columns(_block=pl.col("line_hash").list.eval(pl.element().cast(pl.String)).list.join(",")))
+    # One shared line that neither ends a sentence nor is long is a headline, caption or footer
+    # the pages repeat, not a story: logged as boilerplate instead of becoming a block of its own.
+    lone = ((pl.col("line_hash").list.len() == 1) & ~pl.col("key").str.contains(SENTENCE_END)
+            & (pl.col("n_words") < cfg.shared_single_line_min_words))
+    furniture = runs.filter(lone).select(pl.col("line_hash").list.first(), _furn_n=pl.col("_n"))
+    runs = runs.filter(~lone)
     runs = runs.with_columns(_block=pl.Series([stable_id("shared", k) for k in runs["_block"]], dtype=pl.String))
     line_block = (runs.sort("_run").select("_block", "line_hash").explode("line_hash")
                   .unique("line_hash", keep="first", maintain_order=True))
     # a shared line hash belongs to one block; every document holding that line carries it
-    lines = lines.join(line_block, on="line_hash", how="left").sort("doc_idx", "line_idx")
+    lines = (lines.join(line_block, on="line_hash", how="left").join(furniture, on="line_hash", how="left")
+             .sort("doc_idx", "line_idx"))
+    lines = cut(lines, pl.col("_subst") & pl.col("_furn_n").is_not_null(), "boilerplate", pl.format(
+        "boilerplate: one line without a sentence end carried by {} documents (a shared headline, caption or "
+        "footer; a shared segment needs 2 lines, a sentence end or >= {} words)",
+        pl.col("_furn_n"), pl.lit(cfg.shared_single_line_min_words))).drop("_furn_n")
     lines = lines.with_columns(_block=pl.when(pl.col("_subst")).then(pl.col("_block")).otherwise(None))
     prev = pl.col("_block").forward_fill().over("doc_idx")
     nxt = pl.col("_block").backward_fill().over("doc_idx")

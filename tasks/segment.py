@@ -22,7 +22,6 @@ import datetime as dt
 import logging
 import re
 import statistics
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -300,12 +299,15 @@ def repair_splits(repairs) -> list[int]:
 # --- glued-word repair -----------------------------------------------------------
 # A word is glued when it is unknown but splits into two known words ('جنوبالمدينة' ->
 # 'جنوب' + 'المدينة'). Known: ranked in the common-word list (wordfreq, most frequent first) or
-# named in the gazetteer, or a word of 4+ letters seen 3+ times on its own in the partition.
+# named in the gazetteer, or a word of 4+ letters seen 3+ times on its own in the corpus (all
+# blocks of the run, whatever the partitioning: `corpus_vocabulary`).
 # Evidence decides how common the parts must be: a split before the article 'ال', or right after
 # a teh marbuta / alef maqsura (letters that only end a word), needs parts in the top 20,000;
 # any other split needs two parts of 4+ letters in the top 10,000. Two-letter parts must be
 # function words (top 200). The thresholds are measured in docs/segment.md.
 RANK_STRONG, RANK_PLAIN, RANK_FUNCTION = 20_000, 10_000, 200
+SEEN_MIN_COUNT, SEEN_MIN_LETTERS = 3, 4     # a corpus word is known when seen this often, this long
+GLUED_MIN_LETTERS = 5                       # shorter words are never split
 _PROCLITICS = "وفبلك"
 
 
@@ -321,22 +323,79 @@ def word_ranks() -> dict[str, int]:
     return ranks
 
 
-class Vocabulary:
-    """Known words for one partition: the common-word list plus the partition's own words."""
+def word_forms(texts) -> pl.DataFrame:
+    """Distinct Arabic words of `texts` as written (`raw`), their normalised form (`word`) and count (`n`).
+    Words are found and counted in polars; only each distinct form is normalised in Python."""
+    col = pl.Series("raw", texts, dtype=pl.String).drop_nulls()
+    return _normalised(col.str.extract_all(_AR_WORD.pattern).list.explode(keep_nulls=False, empty_as_null=False)
+                       .value_counts(name="n"))
 
-    def __init__(self, texts: list[str]):
-        # Words are counted as written (C speed) and normalised once per distinct form.
-        raw_counts = Counter(_AR_WORD.findall("\n".join(texts)))
-        self.norm_of = {w: normalize(w) for w in raw_counts}
-        self.counts: Counter[str] = Counter()
-        for w, c in raw_counts.items():
-            self.counts[self.norm_of[w]] += c
+
+def _normalised(forms: pl.DataFrame) -> pl.DataFrame:
+    forms = forms.sort("raw")
+    return forms.with_columns(word=pl.Series([normalize(w) for w in forms["raw"]], dtype=pl.String))
+
+
+def frequent_words(forms: pl.DataFrame) -> pl.DataFrame:
+    """The `word`s of `word_forms` with SEEN_MIN_LETTERS+ letters seen SEEN_MIN_COUNT+ times, sorted."""
+    return (forms.group_by("word").agg(pl.col("n").sum())
+            .filter((pl.col("n") >= SEEN_MIN_COUNT) & (pl.col("word").str.len_chars() >= SEEN_MIN_LETTERS))
+            .select("word").sort("word"))
+
+
+def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame]) -> dict[int, pl.DataFrame]:
+    """For each partition of `blocks`, the corpus-frequent words its glued-word repair can use.
+
+    Frequency is counted once over all blocks, so a repair never depends on how the blocks are
+    partitioned. Each partition gets only the frequent words that are a possible part of one of
+    its own words (the left part, perhaps after a proclitic, or the right part): the repairs are
+    the same as with the whole list, and a partition's cache key changes only when a word it
+    could use crosses the threshold, not whenever any document is added.
+    """
+    tag = pl.concat([part.select("block_id", _p=pl.lit(p, pl.Int64)) for p, part in parts.items()]) if parts \
+        else pl.DataFrame(schema={"block_id": pl.String, "_p": pl.Int64})
+    found = (blocks.select("block_id", raw=pl.col("text").str.extract_all(_AR_WORD.pattern))
+             .join(tag, on="block_id", how="left").select("_p", "raw")
+             .explode("raw", keep_nulls=False, empty_as_null=False))
+    forms = _normalised(found.group_by("raw").agg(n=pl.len()))
+    known = frequent_words(forms)
+    # the distinct words of each partition long enough to be glued
+    candidates = (found.group_by("_p").agg(pl.col("raw").unique()).explode("raw")
+                  .join(forms.filter(pl.col("word").str.len_chars() >= GLUED_MIN_LETTERS), on="raw"))
+    return {p: known.join(_split_parts(candidates.filter(pl.col("_p") == p).select("word").unique()),
+                          on="word", how="semi")
+            for p in parts}
+
+
+def _split_parts(words: pl.DataFrame) -> pl.DataFrame:
+    """Every word[:i], word[1:i] and word[i:] (2 <= i <= len - 2) of `words`: what `Vocabulary.split` looks up."""
+    longest = words["word"].str.len_chars().max() or 0
+    w = pl.col("word")
+    parts = [words.filter(w.str.len_chars() > i + 1)
+             .select(pl.concat_list(w.str.slice(0, i), w.str.slice(1, i - 1), w.str.slice(i)).alias("word"))
+             for i in range(2, longest - 1)]
+    if not parts:
+        return pl.DataFrame(schema={"word": pl.String})
+    return pl.concat(parts).explode("word").unique()
+
+
+class Vocabulary:
+    """Known words for one partition: the common-word list plus the corpus's frequent words.
+
+    `known_words` (a `word` frame, e.g. from `corpus_vocabulary`) are the corpus's frequent words;
+    without it they are counted in `texts`, which is right when `texts` is the whole corpus.
+    """
+
+    def __init__(self, texts: list[str], known_words: pl.DataFrame | None = None):
+        forms = word_forms(texts)
+        self.norm_of = dict(zip(forms["raw"].to_list(), forms["word"].to_list()))
+        self.seen = frozenset((frequent_words(forms) if known_words is None else known_words)["word"].to_list())
         self.ranks = word_ranks()
         self._split_cache: dict[str, int | None] = {}
         # Written form -> offset splitting it, for every glued word of the partition.
         self.glued: dict[str, int] = {}
         for w, n in self.norm_of.items():
-            k = self.split(n) if len(n) >= 5 else None
+            k = self.split(n) if len(n) >= GLUED_MIN_LETTERS else None
             if k is not None:
                 self.glued[w] = _raw_offset(w, k)
         # One alternation finds them in an article without visiting every word in Python.
@@ -346,7 +405,7 @@ class Vocabulary:
     def _known(self, part: str, max_rank: int) -> bool:
         if len(part) == 2:
             return self.ranks.get(part, RANK_FUNCTION) < RANK_FUNCTION
-        return self.ranks.get(part, max_rank) < max_rank or (len(part) >= 4 and self.counts.get(part, 0) >= 3)
+        return self.ranks.get(part, max_rank) < max_rank or part in self.seen
 
     def _known_left(self, part: str, max_rank: int) -> bool:
         """The left word may carry one proclitic ('والولايات')."""
@@ -358,7 +417,7 @@ class Vocabulary:
         if word in self._split_cache:
             return self._split_cache[word]
         best, best_score = None, 0
-        if len(word) >= 5 and not any(k in self.ranks for k in clitic_keys(word)):
+        if len(word) >= GLUED_MIN_LETTERS and not any(k in self.ranks for k in clitic_keys(word)):
             for i in range(2, len(word) - 1):
                 left, right = word[:i], word[i:]
                 if left[-1] in "\u0629\u0649":
@@ -803,10 +862,12 @@ def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
             .select(cols).sort("article_id"))
 
 
-def segment_blocks(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Articles, sentences, and the blocks that yielded no article (quarantine rows with a reason)."""
+def segment_blocks(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None,
+                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Articles, sentences, and the blocks that yielded no article (quarantine rows with a reason).
+    `known_words`: the corpus's frequent words when `blocks` is one partition (`corpus_vocabulary`)."""
     rows = list(blocks.iter_rows(named=True))
-    vocab = Vocabulary([r["text"] for r in rows if r.get("text")])
+    vocab = Vocabulary([r["text"] for r in rows if r.get("text")], known_words)
     arts: list[dict] = []
     sen_cols: dict[str, list] = {k: [] for k in ("article_id", "sentence_idx", "paragraph_idx", "start", "end", "text")}
     rejected = []
@@ -837,22 +898,24 @@ def segment_blocks(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.
     return articles, sentences, pl.from_arrow(pa.Table.from_pylist(rejected, schema=SCHEMAS["quarantine"]))
 
 
-def segment(blocks: pl.DataFrame, run_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def segment(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None,
+            ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles and sentences of a partition of blocks. Blocks without article text are logged;
     `segment_blocks` returns them as quarantine rows."""
-    articles, sentences, rejected = segment_blocks(blocks, run_id)
+    articles, sentences, rejected = segment_blocks(blocks, run_id, known_words)
     for r in rejected.iter_rows(named=True):
         log.warning("segment: block %s yielded no article: %s", r["row_key"], r["detail"])
     return articles, sentences
 
 
 @task(name="segment")
-def segment_task(blocks: pl.DataFrame, run_id: str):
+def segment_task(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None):
     """Articles, sentences, and quarantine rows for blocks that yielded no article (the flow
-    publishes them in `quarantine`, so nothing is dropped silently)."""
+    publishes them in `quarantine`, so nothing is dropped silently). `known_words` is part of
+    the partition's cache key (an input like the blocks)."""
     from prefect import get_run_logger
 
-    articles, sentences, rejected = workers.run(segment_blocks, blocks, run_id)
+    articles, sentences, rejected = workers.run(segment_blocks, blocks, run_id, known_words)
     logger = get_run_logger()
     for r in rejected.iter_rows(named=True):
         logger.warning("block %s yielded no article: %s", r["row_key"], r["detail"])

@@ -1,9 +1,15 @@
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-# Prefect reads settings at import: keep test state out of the user's folders.
-os.environ.setdefault("AKHBAR_STATE", tempfile.mkdtemp(prefix="akhbar-test-state-"))
+# Prefect reads settings at import: keep test state out of the user's folders. A state folder
+# made here is removed when the interpreter exits: after the session's Prefect harness and
+# Prefect's own exit handlers (registered later, so run earlier) are done writing to it.
+if "AKHBAR_STATE" not in os.environ:
+    os.environ["AKHBAR_STATE"] = tempfile.mkdtemp(prefix="akhbar-test-state-")
+    atexit.register(shutil.rmtree, os.environ["AKHBAR_STATE"], ignore_errors=True)
 from flows.settings import configure_environment  # noqa: E402
 
 configure_environment()

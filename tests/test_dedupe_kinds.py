@@ -268,3 +268,27 @@ def test_page_remainders_with_the_same_text_become_one_block(tmp_path):
     assert remainder.height == 1 and set(remainder["doc_ids"][0]) == {ids["a.txt"], ids["b.txt"]}
     assert blocks.height == 3  # the two shared stories and the one remainder
     assert_rebuildable(docs, segments)
+
+
+def test_one_shared_line_without_a_sentence_end_is_boilerplate(tmp_path):
+    # Two different stories carry the same photo caption: a line the pages repeat, not a story.
+    caption = "جنود عراقيون يتقدمون نحو مواقع المسلحين غرب المدينة القديمة صباح أمس (رويترز)"
+    paragraph = "وقال مسؤول محلي إن القوات الأمنية فرضت حظرا للتجوال في الأحياء الشرقية حتى إشعار آخر."
+    write(tmp_path, "a.txt", caption + "\n\n" + seed_text("000") + "\n\n" + paragraph)
+    write(tmp_path, "b.txt", paragraph + "\n\n" + seed_text("002") + "\n\n" + caption)
+    docs, segments, blocks = run(tmp_path)
+    assert set(docs["status"]) == {"ok"}
+    texts = dict(zip(docs["doc_id"], docs["text"]))
+    cut_text = {texts[d][s:e].strip(): (k, r) for d, s, e, k, r in
+                segments.select("doc_id", "start", "end", "kind", "reason").iter_rows()}
+    kind, reason = cut_text[caption]
+    assert kind == "boilerplate" and "carried by 2 documents" in reason
+    assert segments.filter(pl.col("reason") == reason).height == 2          # logged in both pages
+    # the shared sentence is still a shared segment, kept once as its own block
+    assert cut_text[paragraph][0] == "shared"
+    assert blocks.filter(pl.col("text") == paragraph).height == 1
+    assert not any(caption in t for t in blocks["text"])
+    assert_rebuildable(docs, segments)
+    # a one-line segment long enough to be a story on its own stays shared
+    _, segments, _ = run(tmp_path, PipelineConfig(shared_single_line_min_words=10))
+    assert segments.filter(pl.col("kind") == "shared").height == 4

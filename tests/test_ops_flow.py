@@ -148,3 +148,19 @@ def test_cli_run_leaves_no_traceback(tmp_path):
     assert "Traceback" not in output and "Error" not in output, output
     assert "akhbar run" in proc.stdout
     assert (tmp_path / "state" / "prefect" / "temporary-server.log").exists()
+
+
+def test_partition_count_does_not_change_repairs(prefect_harness, tmp_path):
+    from tests.test_segment import GLUED_PAGES
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i, text in enumerate(GLUED_PAGES):
+        (corpus / f"page_{i}.txt").write_text(text, encoding="utf-8")
+    out = {}
+    for n in (1, 4):
+        pipeline(input_dir=str(corpus), output_dir=str(tmp_path / f"p{n}"), config={"partitions": n}, cache=False)
+        out[n] = read_tables(tmp_path / f"p{n}")
+    assert out[1]["articles"]["repairs"].list.len().sum() == 1
+    for name in ("articles", "sentences", "entities", "events"):
+        assert out[4][name].equals(out[1][name]), name

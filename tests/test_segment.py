@@ -8,8 +8,10 @@ from hypothesis import given, settings, strategies as st
 
 from akhbar.arabic import normalize
 from akhbar.contracts import empty_frame
-from tasks.segment import (Vocabulary, agency_of, find_repairs, lead_credit, parse_date, parse_meta_date,
-                           repair_splits, segment, segment_blocks, split_sentences, tokenize, tokens)
+from flows.partitions import partition_of, split
+from tasks.segment import (Vocabulary, agency_of, corpus_vocabulary, find_repairs, lead_credit, merge_articles,
+                           parse_date, parse_meta_date, repair_splits, segment, segment_blocks, split_sentences,
+                           tokenize, tokens)
 from tests.conftest import seed_text
 
 META = ["meta_title", "meta_date", "meta_source", "meta_url"]
@@ -172,6 +174,52 @@ def test_glued_words_repaired_and_tokenised_in_two():
 def test_known_and_rare_words_are_not_split():
     text = "وصل بلينكن والمدينة والمتلاصقة ودوريان وأبوبكر والطليباوي مستهِلاً جولته لجيرانها"
     assert find_repairs(text, Vocabulary([text])) == []
+
+
+# A place name ('كرمشان', made up so that no word list knows it) seen three times on its own,
+# once glued to the word before it; each page is a different story.
+GLUED_PAGES = [
+    "اشتباكات عنيفة قرب كرمشان\n\nقالت مصادر محلية إن اشتباكات عنيفة وقعت قرب كرمشان صباح اليوم.",
+    "وصول قافلة مساعدات\n\nوصلت قافلة مساعدات إنسانية إلى كرمشان بعد أسابيع من الحصار.",
+    "افتتاح مستشفى جديد\n\nأعلنت السلطات افتتاح مستشفى ميداني على أطراف كرمشان الشمالية.",
+    "عودة النازحين\n\nبدأ مئات النازحين العودة إلى منازلهم في مدينةكرمشان بعد انتهاء المعارك.",
+]
+
+
+def spread_blocks(texts: list[str], n: int) -> pl.DataFrame:
+    """Blocks of `texts` whose ids land in n different partitions (one text per partition)."""
+    ids, used = [], set()
+    for i in range(1000):
+        p = partition_of(pl.Series([f"b{i}"]), n)[0]
+        if p not in used:
+            used.add(p)
+            ids.append(f"b{i}")
+        if len(ids) == len(texts):
+            break
+    return blocks_of(*texts).with_columns(block_id=pl.Series(ids))
+
+
+def test_glued_word_repair_does_not_depend_on_partitioning():
+    blocks = spread_blocks(GLUED_PAGES, 4)
+    parts = split(blocks, "block_id", 4)
+    assert len(parts) == 4          # the name is seen once per partition, three times overall
+    whole_arts, whole_sens, _ = segment_blocks(blocks, "r")
+    vocab = corpus_vocabulary(blocks, parts)
+    pieces = [segment_blocks(b, "r", vocab[p]) for p, b in parts.items()]
+    arts = merge_articles([a for a, _, _ in pieces])
+    sens = pl.concat([s for _, s, _ in pieces]).sort("article_id", "sentence_idx")
+    assert arts.equals(whole_arts) and sens.equals(whole_sens)
+    repaired = arts.filter(pl.col("repairs").list.len() > 0)
+    (r,) = repaired["repairs"][0]
+    text = repaired["text"][0]
+    assert (text[r["start"]:r["split"]], text[r["split"]:r["end"]]) == ("مدينة", "كرمشان")
+    # each partition gets only the frequent words it could use: the name, where it is glued
+    glued_part = next(p for p, b in parts.items() if "مدينةكرمشان" in b["text"][0])
+    assert {p: v["word"].to_list() for p, v in vocab.items()} == {
+        p: (["كرمشان"] if p == glued_part else []) for p in parts}
+    # counted inside each partition, the name is rare and the glued word stays unrepaired
+    local = merge_articles([segment_blocks(b, "r")[0] for b in parts.values()])
+    assert local["repairs"].list.len().sum() == 0
 
 
 def test_repair_offsets_survive_tashkeel():

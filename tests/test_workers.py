@@ -25,7 +25,8 @@ def pool():
     workers.configure(1)
 
 
-def test_in_process_by_default():
+def test_one_worker_means_in_process():
+    workers.configure(1)
     assert workers.size() == 1
     pid, out = workers.run(_pid_and_double, pl.DataFrame({"x": [1, 2]}))
     assert pid == os.getpid() and out["x"].to_list() == [2, 4]
