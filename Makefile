@@ -10,7 +10,7 @@ help:
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
 	@echo "make test   - install (if needed) and run the whole test suite"
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
-	@echo "make bench-flow - end-to-end flow throughput, default runner vs dask (2 workers), 10k documents"
+	@echo "make bench-flow - end-to-end flow throughput, one process vs worker processes (BENCH_FLOW_DASK=1 adds dask), 10k documents"
 	@echo "make ui     - start a local Prefect server + UI on 127.0.0.1:4200"
 	@echo "make clean-state - remove Prefect's state (database, cached stage results) under .akhbar/"
 

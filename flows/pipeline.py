@@ -116,12 +116,13 @@ def start_cluster(runner) -> float:
 def start_workers(runner, requested: int) -> int:
     """Worker processes for the partition stages (akhbar/workers.py): with the thread runner,
     `requested` (0 = one per core); with Dask, none (its workers are processes already).
-    They start now, while ingest and dedupe run in this process."""
+    They start now, while ingest and dedupe run in this process. Returns the number of worker
+    processes (0: the partition work runs in this process)."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
     n = workers.configure((requested or workers.default_workers()) if isinstance(runner, ThreadPoolTaskRunner) else 1)
     workers.warm_up()
-    return n
+    return n if n > 1 else 0
 
 
 def cache_options(enabled: bool) -> dict[str, Any]:
