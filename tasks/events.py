@@ -236,13 +236,13 @@ def is_(word: Word, name: str) -> int:
     return word.flags & BIT[name]
 
 
-def has(word: Word, values) -> bool:
-    return any(k in values for k in word.keys)
+def has(word: Word, values: frozenset | set) -> bool:
+    return not values.isdisjoint(word.keys)
 
 
-def has_stem(word: Word, values) -> bool:
+def has_stem(word: Word, values: frozenset | set) -> bool:
     """Like `has`, also looking through an attached pronoun ('جيبه' -> 'جيب', 'جنودها' -> 'جنود')."""
-    return any(k in values for k in word.stems)
+    return not values.isdisjoint(word.stems)
 
 
 @lru_cache(maxsize=1)
@@ -268,7 +268,7 @@ def phrase_at(words: list[Word], i: int, phrases) -> int:
 def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
     c = t.context
     words = sent.words
-    if c.exclude_forms and any(k in c.exclude_forms for k in words[i].keys):
+    if c.exclude_forms and has(words[i], c.exclude_forms):
         return False
     if c.exclude_prev and any(has_stem(x, c.exclude_prev) for x in words[max(0, i - c.prev_window):i]):
         return False
@@ -304,10 +304,11 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
     words = sent.words
     found: list[tuple[int, Trigger, str]] = []
     for i, w in enumerate(words):
-        if i in sent.covered and sent.mention_at[sent.owner[i]]["type"] in ("ORG", "LOC", "NORP"):
-            continue                         # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي', 'درع الفرات'
         if not w.flags & TRIGGER_BIT:
             continue
+        if i in sent.covered and sent.mention_at[sent.owner[i]]["type"] in ("ORG", "LOC", "NORP"):
+            continue                         # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي', 'درع الفرات'
+
         hit = lookup(w.norm, index)
         key, cands = hit
         t = next((c for c in cands if context_ok(c, sent, i)), None)
