@@ -380,7 +380,8 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
                 rewrite = (name in changes or name not in prev_indexes
                            or not head_is(table_path(output_dir, name), prev_versions[name])
                            or not head_is(index_path(output_dir, name), prev_indexes[name]))
-            plan = plan_table(name, tables[name], before, force=name in changes, rewrite=rewrite)
+            # a table new to the lake is written even when empty, so the snapshot can name it
+            plan = plan_table(name, tables[name], before, force=name in changes or before is None, rewrite=rewrite)
             hashes[name] = table_hash(name, plan.index)
             if plan.mode != "unchanged":
                 versions[name] = write_table(output_dir, name, to_arrow(name, plan.rows), changes.get(name),
