@@ -51,6 +51,9 @@ HASH = "row_hash"      # the index's content-hash column
 # More updated + deleted rows than this share of the table: overwrite it rather than replace
 # rows in place (replacing rewrites every file holding one of them, and builds a long predicate).
 MAX_REPLACE_SHARE = 0.5
+# delta-rs parses the replace predicate as SQL: a few tens of thousands of IN values crash it
+# (measured: 20,000 fine, 30,000 a segfault); above this, overwrite.
+MAX_PREDICATE_VALUES = 10_000
 
 
 class SchemaChangeError(RuntimeError):
@@ -177,25 +180,35 @@ def empty_index(name: str) -> pl.DataFrame:
 
 
 @dataclass
-class TablePlan:
-    """What publish does to one table: `mode` is unchanged | overwrite | append | replace.
-
-    rows / index_rows are what gets written (all rows for overwrite, the inserted ones for
-    append, every row whose `predicate` column value was touched for replace); `index` is the
-    table's whole new index (key, row hash, first-seen run id)."""
-    mode: str
-    rows: pl.DataFrame
-    index: pl.DataFrame
-    index_rows: pl.DataFrame
+class Write:
+    """One Delta commit of a table and the same commit of its index (see commit)."""
+    how: str                   # overwrite | append | replace
+    rows: pl.DataFrame         # the table's rows to write, run ids restored
+    index_rows: pl.DataFrame   # their index rows
     predicate: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TablePlan:
+    """What publish does to one table: its writes (none when nothing changed), the table's whole
+    new index (key, row hash, first-seen run id), and the inserted / updated / deleted keys."""
+    index: pl.DataFrame
+    counts: dict[str, int]
+    writes: list[Write] = field(default_factory=list)
+
+    @property
+    def mode(self) -> str:
+        return "+".join(w.how for w in self.writes) or "unchanged"
 
 
 def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = None,
                force: bool = False, rewrite: bool = False) -> TablePlan:
     """Compare a table's new full state with the previous snapshot's index (never its rows).
 
-    Rows whose key was published before keep that run's id (first seen), so reruns are identical.
+    New keys are appended. Updated and deleted keys are replaced in place: one key column's
+    values select the rows to replace (all current rows under those values are rewritten), and
+    new keys outside them are appended after. Rows whose key was published before keep that
+    run's id (first seen), so reruns are identical.
     `force`: write even when no row changed (a schema change). `rewrite`: when writing, write the
     whole table (no usable previous version to change in place: first write, schema change, or
     commits left by a crashed run). Without `previous` the table is new: every row is inserted.
@@ -208,34 +221,40 @@ def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = N
     df = (df.with_columns(row_hashes(name, df))
           .join(old, on=key, how="left", maintain_order="left")
           .with_columns(pl.coalesce("_first", run_col).alias(run_col)))
-    inserted = pl.col("_first").is_null()
-    updated = ~inserted & pl.col(HASH).ne_missing(pl.col("_old"))
-    duplicated = pl.struct(key).is_duplicated()
-    df = df.with_columns(_ins=inserted, _upd=updated, _dup=duplicated)
-    deleted = old.select(key).join(df.select(key), on=key, how="anti")
-    counts = dict(inserted=int(df["_ins"].sum()), updated=int(df["_upd"].sum()), deleted=deleted.height)
-    # a key carried by two rows (quarantine can repeat one) cannot be compared row by row:
-    # its index hash is null, so it counts as updated next time too
-    index = (df.select(*key, pl.when(pl.col("_dup")).then(None).otherwise(pl.col(HASH)).alias(HASH), run_col)
-             .unique(key, keep="first", maintain_order=True))
-    rows = df.drop(HASH, "_old", "_first")
-    changed = sum(counts.values())
-    if not changed and not force:
-        return TablePlan("unchanged", rows.clear().drop("_ins", "_upd", "_dup"), index, index.clear(), counts=counts)
+    inserted = df["_first"].is_null()
+    updated = ~inserted & df[HASH].ne_missing(df["_old"])
+    duplicated = df.select(pl.struct(key).is_duplicated()).to_series()
+    counts = dict(inserted=int(inserted.sum()), updated=int(updated.sum()))
+    # every previous key matched by a row of this run: nothing deleted (the common case, no anti join)
+    gone = old.height > df.height - counts["inserted"] - int((duplicated & ~inserted).sum())
+    deleted = old.select(key).join(df.select(key), on=key, how="anti") if gone else old.select(key).clear()
+    counts["deleted"] = deleted.height
+    index = df.select(*key, HASH, run_col)
+    if duplicated.any():
+        # a key carried by two rows (quarantine can repeat one) cannot be compared row by row:
+        # its index hash is null, so it counts as updated next time too
+        index = (index.with_columns(pl.when(duplicated).then(None).otherwise(pl.col(HASH)).alias(HASH))
+                 .unique(key, keep="first", maintain_order=True))
+    rows = df.select(SCHEMAS[name].names)
+    plan = TablePlan(index, counts)
+    if not sum(counts.values()) and not force:
+        return plan
+    touched = pl.concat([rows.filter(updated).select(key), deleted])
     selectable = [k for k in key if df.schema[k] == pl.String or df.schema[k].is_integer()]
-    rewrite = (rewrite or not selectable or bool(rows["_dup"].any())
-               or counts["updated"] + counts["deleted"] > MAX_REPLACE_SHARE * max(previous.height, 1))
-    if rewrite:
-        return TablePlan("overwrite", rows.drop("_ins", "_upd", "_dup"), index, index, counts=counts)
-    if not counts["updated"] and not counts["deleted"]:
-        return TablePlan("append", rows.filter("_ins").drop("_ins", "_upd", "_dup"), index,
-                         index.filter(rows["_ins"]), counts=counts)
-    touched = pl.concat([rows.filter(pl.col("_ins") | pl.col("_upd")).select(key), deleted])
-    column = max(selectable, key=lambda c: touched[c].n_unique())   # the column that singles out fewest rows
-    values = touched[column].unique().sort()
-    hit = pl.col(column).is_in(values.implode())
-    return TablePlan("replace", rows.filter(hit).drop("_ins", "_upd", "_dup"), index, index.filter(hit),
-                     in_predicate(column, values), counts)
+    # the key column whose values single out the fewest rows
+    column = max(selectable, key=lambda c: touched[c].n_unique()) if selectable else None
+    values = touched[column].unique().sort() if column else None
+    if (rewrite or column is None or duplicated.any() or len(values) > MAX_PREDICATE_VALUES
+            or touched.height > MAX_REPLACE_SHARE * max(previous.height, 1)):
+        plan.writes.append(Write("overwrite", rows, index))
+        return plan
+    hit = rows[column].is_in(values)   # index rows align with rows: no repeated key
+    if hit.any() or len(values):
+        plan.writes.append(Write("replace", rows.filter(hit), index.filter(hit), in_predicate(column, values)))
+    new = inserted & ~hit
+    if new.any():
+        plan.writes.append(Write("append", rows.filter(new), index.filter(new)))
+    return plan
 
 
 def in_predicate(column: str, values: pl.Series) -> str:
@@ -316,13 +335,13 @@ def write_table(output_dir: Path | str, name: str, tbl: pa.Table, change: dict |
     return commit(table_path(output_dir, name), tbl, how, predicate, mode)
 
 
-def write_index(output_dir: Path | str, name: str, plan: TablePlan) -> int:
+def write_index(output_dir: Path | str, name: str, write: Write) -> int:
     """Write the table's index change the same way as its rows; return the index's new version."""
     schema = pa.schema([delta_schema(name).field(k) for k in publish_key(name)]
                        + [pa.field(HASH, pa.int64()), pa.field(run_column(name), pa.string())])
-    tbl = plan.index_rows.sort(publish_key(name)).to_arrow().cast(schema)
-    return commit(index_path(output_dir, name), tbl, plan.mode, plan.predicate,
-                  "overwrite" if plan.mode == "overwrite" else None)
+    tbl = write.index_rows.sort(publish_key(name)).to_arrow().cast(schema)
+    return commit(index_path(output_dir, name), tbl, write.how, write.predicate,
+                  "overwrite" if write.how == "overwrite" else None)
 
 
 def append_run(output_dir: Path | str, run_row: dict, change: dict | None = None) -> int:
@@ -383,10 +402,10 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
             # a table new to the lake is written even when empty, so the snapshot can name it
             plan = plan_table(name, tables[name], before, force=name in changes or before is None, rewrite=rewrite)
             hashes[name] = table_hash(name, plan.index)
-            if plan.mode != "unchanged":
-                versions[name] = write_table(output_dir, name, to_arrow(name, plan.rows), changes.get(name),
-                                             how=plan.mode, predicate=plan.predicate)
-                indexes[name] = write_index(output_dir, name, plan)
+            for write in plan.writes:
+                versions[name] = write_table(output_dir, name, to_arrow(name, write.rows), changes.get(name),
+                                             how=write.how, predicate=write.predicate)
+                indexes[name] = write_index(output_dir, name, write)
         row = dict(run_row, table_versions=json.dumps(versions, sort_keys=True),
                    index_versions=json.dumps(indexes, sort_keys=True),
                    table_hashes=json.dumps(hashes, sort_keys=True),

@@ -25,12 +25,12 @@ BASE = {("a1", 0): "جملة أولى", ("a1", 1): "جملة ثانية", ("a2",
 
 def test_first_publish_overwrites_and_new_keys_append():
     first = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True)
-    assert first.mode == "overwrite" and first.rows.height == 4 and first.counts["inserted"] == 4
+    assert first.mode == "overwrite" and first.writes[0].rows.height == 4 and first.counts["inserted"] == 4
     again = plan_table("sentences", sentences(BASE, "r2"), first.index)
-    assert again.mode == "unchanged" and again.rows.is_empty()
+    assert again.mode == "unchanged" and not again.writes
     grown = plan_table("sentences", sentences({**BASE, ("a4", 0): "جديد"}, "r2"), first.index)
-    assert grown.mode == "append" and grown.rows["article_id"].to_list() == ["a4"]
-    assert grown.rows["run_id"].to_list() == ["r2"] and grown.index_rows.height == 1
+    assert grown.mode == "append" and grown.writes[0].rows["article_id"].to_list() == ["a4"]
+    assert grown.writes[0].rows["run_id"].to_list() == ["r2"] and grown.writes[0].index_rows.height == 1
     assert dict(grown.index.select("article_id", "run_id").unique().iter_rows()) == \
         {"a1": "r1", "a2": "r1", "a3": "r1", "a4": "r2"}
 
@@ -39,25 +39,35 @@ def test_update_and_delete_replace_only_the_touched_key_values():
     base = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True).index
     new = {k: v for k, v in BASE.items() if k != ("a3", 0)}
     new[("a1", 1)] = "جملة معدلة"
+    new[("a1", 2)] = "جملة جديدة"   # a new key under a touched value: part of the replace
+    new[("a5", 0)] = "خبر جديد"     # a new key elsewhere: appended after
     plan = plan_table("sentences", sentences(new, "r2"), base)
-    assert plan.mode == "replace" and plan.counts == dict(inserted=0, updated=1, deleted=1)
+    assert plan.mode == "replace+append" and plan.counts == dict(inserted=2, updated=1, deleted=1)
+    replace, append = plan.writes
     # one key column selects the rows: every current row under a touched value is rewritten
-    assert plan.predicate == "\"article_id\" IN ('a1','a3')"
-    assert sorted(plan.rows.select("article_id", "sentence_idx").iter_rows()) == [("a1", 0), ("a1", 1)]
-    assert set(plan.rows["run_id"]) == {"r1"}  # updated rows keep the run that first published them
-    assert plan.index_rows.height == 2
+    assert replace.predicate == "\"article_id\" IN ('a1','a3')"
+    assert sorted(replace.rows.select("article_id", "sentence_idx").iter_rows()) == [("a1", 0), ("a1", 1), ("a1", 2)]
+    assert dict(replace.rows.select("sentence_idx", "run_id").iter_rows()) == {0: "r1", 1: "r1", 2: "r2"}
+    assert replace.index_rows.height == 3
+    assert append.rows["article_id"].to_list() == ["a5"] and append.predicate is None
 
 
-def test_large_changes_duplicate_keys_and_forced_writes_overwrite():
+def test_large_changes_duplicate_keys_and_forced_writes_overwrite(monkeypatch):
     base = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True).index
     most = {k: v + "!" for k, v in BASE.items()}
     assert plan_table("sentences", sentences(most, "r2"), base).mode == "overwrite"  # > MAX_REPLACE_SHARE
     forced = plan_table("sentences", sentences(BASE, "r2"), base, force=True, rewrite=True)
-    assert forced.mode == "overwrite" and forced.rows.height == 4
+    assert forced.mode == "overwrite" and forced.writes[0].rows.height == 4
+    many = {(f"a{i}", 0): "نص" for i in range(publish_mod.MAX_PREDICATE_VALUES + 1)}
+    grown = plan_table("sentences", sentences(many, "r1"), None, rewrite=True).index
+    many[("a0", 0)] = "تغير"
+    assert plan_table("sentences", sentences(many, "r2"), grown).mode == "replace"
+    monkeypatch.setattr(publish_mod, "MAX_PREDICATE_VALUES", 0)  # too long a predicate: overwrite
+    assert plan_table("sentences", sentences(many, "r2"), grown).mode == "overwrite"
     q = frame("quarantine", [dict(table="articles", row_key="x", check="span", detail=d, run_id="r1")
                              for d in ("one", "two")])
     dup = plan_table("quarantine", q, plan_table("quarantine", q.head(1), None, rewrite=True).index)
-    assert dup.mode == "overwrite" and dup.rows.height == 2  # a repeated key is never compared row by row
+    assert dup.mode == "overwrite" and dup.writes[0].rows.height == 2  # a repeated key is never compared row by row
     assert dup.index.height == 1 and dup.index["row_hash"].is_null().all()
 
 
