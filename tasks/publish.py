@@ -54,6 +54,9 @@ MAX_REPLACE_SHARE = 0.5
 # delta-rs parses the replace predicate as SQL: a few tens of thousands of IN values crash it
 # (measured: 20,000 fine, 30,000 a segfault); above this, overwrite.
 MAX_PREDICATE_VALUES = 10_000
+# Delta operations that rewrite files but not rows: a table changed only by these since its
+# snapshot version can still be changed in place.
+ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
 
 
 class SchemaChangeError(RuntimeError):
@@ -355,10 +358,11 @@ def append_run(output_dir: Path | str, run_row: dict, change: dict | None = None
 
 
 def head_is(path: Path, version: int) -> bool:
-    """Whether the Delta table's newest version holds the same files as `version` (vacuum commits
-    change no data; a run that died after committing does)."""
-    head = DeltaTable(str(path))
-    return head.version() == version or set(head.file_uris()) == set(DeltaTable(str(path), version=version).file_uris())
+    """Whether the Delta table's newest version holds the rows of `version`: nothing but vacuum or
+    compaction committed since. A run that died after committing leaves a WRITE: not the same rows."""
+    table = DeltaTable(str(path))
+    later = table.version() - version
+    return later == 0 or (later > 0 and all(h["operation"] in ROW_PRESERVING for h in table.history(later)))
 
 
 def previous_index(output_dir: Path, name: str, table_version: int, index_version: int | None) -> pl.DataFrame:

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tasks.publish as publish_mod
-from tasks.publish import index_path, plan_table, publish, read_latest, read_table, snapshots, table_path
+from tasks.publish import index_path, plan_table, publish, read_latest, read_table, snapshots, table_path, vacuum
 from tests.snapshot_tables import MORE, frame, publish_run, run_row
 
 
@@ -130,3 +130,14 @@ def test_any_sequence_of_runs_publishes_each_full_state(tmp_path_factory, states
     before = DeltaTable(str(table_path(out, "sentences"))).version()
     publish(out, {"sentences": sentences(states[-1], "again")}, run_row("again"))
     assert DeltaTable(str(table_path(out, "sentences"))).version() == before
+
+
+def test_vacuum_and_compaction_keep_tables_changeable_in_place(tmp_path):
+    publish_run(tmp_path, "r1")
+    DeltaTable(str(table_path(tmp_path, "sentences"))).optimize.compact()
+    publish_run(tmp_path, "r2", MORE)
+    vacuum(tmp_path, keep=1)
+    publish_run(tmp_path, "r3", dict(MORE, art_d=MORE["art_c"].replace("قيادي", "مسلح")))
+    for name in ("articles", "sentences"):   # the last write appended: no full rewrite after vacuum/compaction
+        assert DeltaTable(str(table_path(tmp_path, name))).history(1)[0]["operationParameters"]["mode"] == "Append"
+    assert read_latest(tmp_path, "articles")["article_id"].to_list() == ["art_a", "art_b", "art_c", "art_d"]
