@@ -220,7 +220,7 @@ def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = N
     df = frame.select(SCHEMAS[name].names).cast(contract_dtypes(name))
     previous = empty_index(name) if previous is None else previous
     old = previous.select(*key, pl.col(HASH).alias("_old"), pl.col(run_col).alias("_first"))
-    old = old.cast({k: df.schema[k] for k in key})
+    old = old.cast({k: df.schema[k] for k in key}, strict=False)   # a retyped key column: new keys
     df = (df.with_columns(row_hashes(name, df))
           .join(old, on=key, how="left", maintain_order="left")
           .with_columns(pl.coalesce("_first", run_col).alias(run_col)))
@@ -252,7 +252,7 @@ def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = N
         plan.writes.append(Write("overwrite", rows, index))
         return plan
     hit = rows[column].is_in(values)   # index rows align with rows: no repeated key
-    if hit.any() or len(values):
+    if len(values):
         plan.writes.append(Write("replace", rows.filter(hit), index.filter(hit), in_predicate(column, values)))
     new = inserted & ~hit
     if new.any():

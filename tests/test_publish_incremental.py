@@ -99,9 +99,10 @@ def test_lake_without_indexes_is_migrated_by_one_full_rewrite(tmp_path):
     publish_run(tmp_path, "r1")
     for name in ("articles", "documents"):   # as published before indexes existed
         shutil.rmtree(index_path(tmp_path, name))
-    runs = pl.read_delta(str(table_path(tmp_path, "runs"))).with_columns(index_versions=pl.lit(None, pl.String))
+    runs = pl.read_delta(str(table_path(tmp_path, "runs"))).drop("index_versions")
     write_deltalake(str(table_path(tmp_path, "runs")), runs.to_arrow(), mode="overwrite", schema_mode="overwrite")
     v2 = publish_run(tmp_path, "r2")
+    assert json.loads(snapshots(tmp_path)["schema_changes"][-1])["runs"]["added"] == ["index_versions"]
     assert v2["articles"] == 1 and set(read_latest(tmp_path, "articles")["run_id"]) == {"r1"}
     assert set(read_latest(tmp_path, "documents")["ingested_run_id"]) == {"r1"}
     v3 = publish_run(tmp_path, "r3")   # now indexed: an unchanged rerun writes nothing
