@@ -420,7 +420,8 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
 
 
 def retry_io_only(task, task_run, state) -> bool:
-    """Retry a failed publish (a full-state rewrite is safe to repeat), but not a refusal."""
+    """Retry a failed publish, but not a refusal. Safe: the retry compares with the same snapshot,
+    and a table the failed attempt already committed to is rewritten in full."""
     exc = state.result(raise_on_failure=False)
     return not isinstance(exc, (SchemaChangeError, LockError))
 
