@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.1.0"
+CONTRACT_VERSION = "1.2.0"
 
 STR = pa.string()
 I32 = pa.int32()
@@ -183,8 +183,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("table_versions", STR, False, "JSON {table: delta version} : the snapshot"),
         _f("counts", STR, False, "JSON {table: rows}"),
         _f("validation_summary", STR, False, "JSON report"),
-        _f("table_hashes", STR, True, "JSON {table: sha256 of its sorted content}: unchanged tables are not rewritten"),
+        _f("table_hashes", STR, True, "JSON {table: sha256 of its content (key, row hash, first run)}"),
         _f("schema_changes", STR, True, "JSON {table: {added, dropped, retyped}} vs the previous Delta schema"),
+        _f("index_versions", STR, True,
+           "JSON {table: delta version of lake/_index/<table>}: publish's per-key index (key, row hash, first run)"),
     ]),
 }
 

@@ -1,16 +1,24 @@
-"""Publish: one new Delta version per changed table, then one `runs` row naming them all.
+"""Publish: one Delta commit per changed table, then one `runs` row naming them all.
 
 The `runs` row is the snapshot and is committed last: a reader that resolves
 'latest' through `runs` (read_latest, read_table) sees the previous snapshot or
 the new one, never a mix, even if the process dies between two table commits.
-The next run simply writes every table again (full state) and names the new
-versions; versions left by the crashed run are named by no snapshot.
+Versions left by a crashed run are named by no snapshot; the next run finds the
+table's newest version is not its snapshot's and rewrites that table in full.
 
-Tables are written as full state, sorted by key. A table whose content hash
-equals the one recorded by the previous snapshot is not rewritten: the new
-`runs` row names the same version again, so a rerun over unchanged input adds a
-`runs` row and no table versions. Rows whose key already existed keep the
-run_id of the run that first published them, so reruns are identical in content.
+Each run hands publish the full current state of every table; publish writes
+only the difference. It never reads the previous rows: per table it keeps an
+index (lake/_index/<table>: key, a 64-bit hash of the row's content, the run
+that first published the key), versioned with the table and named by the same
+`runs` row (`index_versions`). Comparing the new frame with the index gives the
+inserted, updated and deleted keys: new keys are appended, updated and deleted
+ones are replaced in place (delta-rs replaceWhere on one key column, which
+rewrites only the files holding those rows), and a table with more than
+MAX_REPLACE_SHARE of its rows changed, a schema change or a crashed run's
+leftovers is overwritten in full. A table with no changed row is not written:
+the new `runs` row names the same version again, so a rerun over unchanged
+input adds a `runs` row and no table versions. Rows whose key already existed
+keep the run_id of the run that first published them, so reruns are identical.
 
 Schema evolution is checked against each existing Delta table before anything
 is written: added columns are merged in and recorded; dropped or retyped
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import deltalake
@@ -33,9 +42,21 @@ from prefect import task
 from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, empty_frame
 from akhbar.ids import sha256_bytes
 from akhbar.lock import LockError, writer_lock
+from tasks.validate import contract_dtypes
 
 # The column saying which run first published a row (documents: ingest keeps it).
 RUN_COLUMNS = {"documents": "ingested_run_id"}
+INDEX_DIR = "_index"   # lake/_index/<table>: the per-key index publish compares against
+HASH = "row_hash"      # the index's content-hash column
+# More updated + deleted rows than this share of the table: overwrite it rather than replace
+# rows in place (replacing rewrites every file holding one of them, and builds a long predicate).
+MAX_REPLACE_SHARE = 0.5
+# delta-rs parses the replace predicate as SQL: a few tens of thousands of IN values crash it
+# (measured: 20,000 fine, 30,000 a segfault); above this, overwrite.
+MAX_PREDICATE_VALUES = 10_000
+# Delta operations that rewrite files but not rows: a table changed only by these since its
+# snapshot version can still be changed in place.
+ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
 
 
 class SchemaChangeError(RuntimeError):
@@ -50,6 +71,16 @@ class SnapshotError(LookupError):
 
 def table_path(output_dir: Path | str, name: str) -> Path:
     return Path(output_dir) / "lake" / name
+
+
+def index_path(output_dir: Path | str, name: str) -> Path:
+    return Path(output_dir) / "lake" / INDEX_DIR / name
+
+
+def delta_schema(name: str) -> pa.Schema:
+    """The contract schema without field docs: they live in the contract, and delta-rs refuses
+    to overwrite a table whose field metadata differs."""
+    return pa.schema([f.remove_metadata() for f in SCHEMAS[name]])
 
 
 def is_table(output_dir: Path | str, name: str) -> bool:
@@ -95,15 +126,18 @@ def table_version(snapshot: dict, name: str) -> int:
 
 def read_table(output_dir: Path | str, name: str, run: str | None = None, version: int | None = None
                ) -> pl.DataFrame:
-    """A table at an explicit Delta version, or as named by a run (default: the latest snapshot)."""
+    """A table at an explicit Delta version, or as named by a run (default: the latest snapshot),
+    sorted by key."""
     if not is_table(output_dir, name):
         raise SnapshotError(f"no table '{name}' under {Path(output_dir) / 'lake'}")
     if version is None:
         version = table_version(resolve_run(output_dir, run), name)
     try:
-        return pl.read_delta(str(table_path(output_dir, name)), version=version)
+        df = pl.read_delta(str(table_path(output_dir, name)), version=version)
     except Exception as exc:  # delta-rs raises several types for a missing version or vacuumed files
         raise SnapshotError(f"cannot read {name} version {version}: {str(exc).splitlines()[0]}") from exc
+    # rows appended or replaced by later runs sit in later files: restore the key order
+    return df.sort([k for k in KEYS.get(name, ()) if k in df.columns], nulls_last=True)
 
 
 def read_latest(output_dir: Path | str, name: str) -> pl.DataFrame | None:
@@ -117,34 +151,124 @@ def read_latest(output_dir: Path | str, name: str) -> pl.DataFrame | None:
 # ----------------------------------------------------------------------------- writing
 
 def to_arrow(name: str, df: pl.DataFrame) -> pa.Table:
-    """The frame cast to its contract schema, sorted by key. Field docs are dropped: they live in
-    the contract, and delta-rs refuses to overwrite a table whose field metadata differs."""
-    schema = pa.schema([f.remove_metadata() for f in SCHEMAS[name]])
+    """The frame cast to its contract schema (without field docs), sorted by key."""
+    schema = delta_schema(name)
     return df.select(schema.names).sort(list(KEYS[name]), nulls_last=True).to_arrow().cast(schema)
 
 
-def content_hash(tbl: pa.Table) -> str:
-    """sha256 over the schema and the rows' values (in key order).
+def run_column(name: str) -> str:
+    return RUN_COLUMNS.get(name, "run_id")
 
-    Hashes values, not Arrow buffers: two logically equal tables can differ in their buffers
-    (a validity bitmap present or not, sliced offsets after a join). Row hashes come from polars
-    with fixed seeds; a polars upgrade may change them, which costs one extra table version.
+
+def publish_key(name: str) -> list[str]:
+    """The key a row keeps its first-seen run id by: the table's key without the run column."""
+    return [k for k in KEYS[name] if k != run_column(name)]
+
+
+def row_hashes(name: str, df: pl.DataFrame) -> pl.Series:
+    """One 64-bit hash per row over its content (every contract column but the run column), as Int64
+    (Delta has no unsigned type). Values are hashed after the cast to the contract's types, so a
+    frame and the same rows read back from Delta hash alike. Fixed seeds: a polars upgrade that
+    changes the hash makes every row look updated once, and the table is rewritten in full."""
+    cols = [c for c in SCHEMAS[name].names if c != run_column(name)]
+    dtypes = contract_dtypes(name)
+    content = df.select(cols).cast({c: dtypes[c] for c in cols})
+    return content.hash_rows(seed=0).reinterpret(signed=True).alias(HASH)
+
+
+def empty_index(name: str) -> pl.DataFrame:
+    dtypes = contract_dtypes(name)
+    return pl.DataFrame(schema={**{k: dtypes[k] for k in publish_key(name)}, HASH: pl.Int64,
+                                run_column(name): pl.String})
+
+
+@dataclass
+class Write:
+    """One Delta commit of a table and the same commit of its index (see commit)."""
+    how: str                   # overwrite | append | replace
+    rows: pl.DataFrame         # the table's rows to write, run ids restored
+    index_rows: pl.DataFrame   # their index rows
+    predicate: str | None = None
+
+
+@dataclass
+class TablePlan:
+    """What publish does to one table: its writes (none when nothing changed), the table's whole
+    new index (key, row hash, first-seen run id), and the inserted / updated / deleted keys."""
+    index: pl.DataFrame
+    counts: dict[str, int]
+    writes: list[Write] = field(default_factory=list)
+
+    @property
+    def mode(self) -> str:
+        return "+".join(w.how for w in self.writes) or "unchanged"
+
+
+def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = None,
+               force: bool = False, rewrite: bool = False) -> TablePlan:
+    """Compare a table's new full state with the previous snapshot's index (never its rows).
+
+    New keys are appended. Updated and deleted keys are replaced in place: one key column's
+    values select the rows to replace (all current rows under those values are rewritten), and
+    new keys outside them are appended after. Rows whose key was published before keep that
+    run's id (first seen), so reruns are identical.
+    `force`: write even when no row changed (a schema change). `rewrite`: when writing, write the
+    whole table (no usable previous version to change in place: first write, schema change, or
+    commits left by a crashed run). Without `previous` the table is new: every row is inserted.
     """
-    frame = pl.from_arrow(tbl)
-    rows = frame.hash_rows(seed=0) if frame.width else pl.Series([], dtype=pl.UInt64)
-    return sha256_bytes(str(tbl.schema).encode() + rows.to_numpy().tobytes())
+    key, run_col = publish_key(name), run_column(name)
+    df = frame.select(SCHEMAS[name].names).cast(contract_dtypes(name))
+    previous = empty_index(name) if previous is None else previous
+    old = previous.select(*key, pl.col(HASH).alias("_old"), pl.col(run_col).alias("_first"))
+    old = old.cast({k: df.schema[k] for k in key}, strict=False)   # a retyped key column: new keys
+    df = (df.with_columns(row_hashes(name, df))
+          .join(old, on=key, how="left", maintain_order="left")
+          .with_columns(pl.coalesce("_first", run_col).alias(run_col)))
+    inserted = df["_first"].is_null()
+    updated = ~inserted & df[HASH].ne_missing(df["_old"])
+    duplicated = df.select(pl.struct(key).is_duplicated()).to_series()
+    counts = dict(inserted=int(inserted.sum()), updated=int(updated.sum()))
+    # every previous key matched by a row of this run: nothing deleted (the common case, no anti join)
+    gone = old.height > df.height - counts["inserted"] - int((duplicated & ~inserted).sum())
+    deleted = old.select(key).join(df.select(key), on=key, how="anti") if gone else old.select(key).clear()
+    counts["deleted"] = deleted.height
+    index = df.select(*key, HASH, run_col)
+    if duplicated.any():
+        # a key carried by two rows (quarantine can repeat one) cannot be compared row by row:
+        # its index hash is null, so it counts as updated next time too
+        index = (index.with_columns(pl.when(duplicated).then(None).otherwise(pl.col(HASH)).alias(HASH))
+                 .unique(key, keep="first", maintain_order=True))
+    rows = df.select(SCHEMAS[name].names)
+    plan = TablePlan(index, counts)
+    if not sum(counts.values()) and not force:
+        return plan
+    touched = pl.concat([rows.filter(updated).select(key), deleted])
+    selectable = [k for k in key if df.schema[k] == pl.String or df.schema[k].is_integer()]
+    # the key column whose values single out the fewest rows
+    column = max(selectable, key=lambda c: touched[c].n_unique()) if selectable else None
+    values = touched[column].unique().sort() if column else None
+    if (rewrite or column is None or duplicated.any() or len(values) > MAX_PREDICATE_VALUES
+            or touched.height > MAX_REPLACE_SHARE * max(previous.height, 1)):
+        plan.writes.append(Write("overwrite", rows, index))
+        return plan
+    hit = rows[column].is_in(values)   # index rows align with rows: no repeated key
+    if len(values):
+        plan.writes.append(Write("replace", rows.filter(hit), index.filter(hit), in_predicate(column, values)))
+    new = inserted & ~hit
+    if new.any():
+        plan.writes.append(Write("append", rows.filter(new), index.filter(new)))
+    return plan
 
 
-def keep_first_run_ids(name: str, df: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:
-    """Rows whose key was already published keep that run's id (first seen), so reruns are identical."""
-    col = RUN_COLUMNS.get(name, "run_id")
-    key = [k for k in KEYS[name] if k != col]
-    if previous is None or previous.is_empty() or col not in previous.columns or col not in df.columns:
-        return df
-    first = previous.select(*key, pl.col(col).alias("_first")).unique(key, keep="first")
-    first = first.cast({k: df.schema[k] for k in key})
-    return (df.join(first, on=key, how="left", maintain_order="left")
-            .with_columns(pl.coalesce("_first", col).alias(col)).drop("_first"))
+def in_predicate(column: str, values: pl.Series) -> str:
+    """A delta-rs (DataFusion SQL) predicate `"column" IN (...)` over string or integer values."""
+    if values.dtype == pl.String:
+        literals = ("'" + v.replace("'", "''") + "'" for v in values)
+    elif values.dtype.is_integer():
+        literals = (str(int(v)) for v in values)
+    else:
+        raise TypeError(f"cannot select rows by a {values.dtype} key column '{column}'")
+    return f'"{column}" IN ({",".join(literals)})'
 
 
 def _fields(schema_json: str) -> dict[str, tuple[object, bool]]:
@@ -177,9 +301,9 @@ def is_breaking(change: dict) -> bool:
     return bool(change.get("dropped") or change.get("retyped"))
 
 
-def check_schema_changes(output_dir: Path | str, arrow: dict[str, pa.Table], allow_breaking: bool) -> dict:
+def check_schema_changes(output_dir: Path | str, schemas: dict[str, pa.Schema], allow_breaking: bool) -> dict:
     """All tables' schema changes, checked before the first write; raises on a refused breaking change."""
-    changes = {name: c for name, tbl in arrow.items() if (c := schema_change(output_dir, name, tbl.schema))}
+    changes = {name: c for name, schema in schemas.items() if (c := schema_change(output_dir, name, schema))}
     breaking = {n: c for n, c in changes.items() if is_breaking(c)}
     if breaking and not allow_breaking:
         raise SchemaChangeError(f"breaking schema change refused, nothing published: {json.dumps(breaking)}. "
@@ -189,27 +313,72 @@ def check_schema_changes(output_dir: Path | str, arrow: dict[str, pa.Table], all
     return changes
 
 
-def write_table(output_dir: Path | str, name: str, tbl: pa.Table, change: dict | None = None) -> int:
-    """Write the table's full content as a new Delta version; return that version.
-
-    Added columns only: schema_mode="merge". Any other difference (already allowed by
-    check_schema_changes): schema_mode="overwrite", the table takes the contract's schema.
-    """
-    path = table_path(output_dir, name)
+def commit(path: Path, tbl: pa.Table, how: str = "overwrite", predicate: str | None = None,
+           schema_mode: str | None = None) -> int:
+    """One Delta commit; return the new version. how: overwrite (the whole table), append, or
+    replace (delta-rs replaceWhere: rows matching `predicate` are replaced by `tbl`, whose rows
+    must all match it; only the files holding matching rows are rewritten)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = None if not change else "merge" if set(change) == {"added"} else "overwrite"
-    write_deltalake(str(path), tbl, mode="overwrite", schema_mode=mode)
+    if how == "replace":
+        write_deltalake(str(path), tbl, mode="overwrite", predicate=predicate)
+    else:
+        write_deltalake(str(path), tbl, mode="append" if how == "append" else "overwrite", schema_mode=schema_mode)
     return DeltaTable(str(path)).version()
+
+
+def write_table(output_dir: Path | str, name: str, tbl: pa.Table, change: dict | None = None,
+                how: str = "overwrite", predicate: str | None = None) -> int:
+    """Write a data table (see commit); return its new version.
+
+    A schema change is always written as a full overwrite: added columns only with
+    schema_mode="merge"; any other difference (already allowed by check_schema_changes) with
+    schema_mode="overwrite", the table takes the contract's schema.
+    """
+    mode = None if not change else "merge" if set(change) == {"added"} else "overwrite"
+    return commit(table_path(output_dir, name), tbl, how, predicate, mode)
+
+
+def write_index(output_dir: Path | str, name: str, write: Write) -> int:
+    """Write the table's index change the same way as its rows; return the index's new version."""
+    schema = pa.schema([delta_schema(name).field(k) for k in publish_key(name)]
+                       + [pa.field(HASH, pa.int64()), pa.field(run_column(name), pa.string())])
+    tbl = write.index_rows.sort(publish_key(name)).to_arrow().cast(schema)
+    return commit(index_path(output_dir, name), tbl, write.how, write.predicate,
+                  "overwrite" if write.how == "overwrite" else None)
 
 
 def append_run(output_dir: Path | str, run_row: dict, change: dict | None = None) -> int:
     """Append the snapshot row to `runs`: the commit that makes the run visible."""
     path = table_path(output_dir, "runs")
     path.parent.mkdir(parents=True, exist_ok=True)
-    schema = pa.schema([f.remove_metadata() for f in SCHEMAS["runs"]])
+    schema = delta_schema("runs")
     tbl = pa.Table.from_pylist([{c: run_row.get(c) for c in schema.names}], schema=schema)
     write_deltalake(str(path), tbl, mode="append", schema_mode="merge" if change else None)
     return DeltaTable(str(path)).version()
+
+
+def head_is(path: Path, version: int) -> bool:
+    """Whether the Delta table's newest version holds the rows of `version`: nothing but vacuum or
+    compaction committed since. A run that died after committing leaves a WRITE: not the same rows."""
+    table = DeltaTable(str(path))
+    later = table.version() - version
+    return later == 0 or (later > 0 and all(h["operation"] in ROW_PRESERVING for h in table.history(later)))
+
+
+def previous_index(output_dir: Path, name: str, table_version: int, index_version: int | None) -> pl.DataFrame:
+    """The previous snapshot's index of a table. A lake published before indexes existed has
+    none: its key and run columns are read (column projection) with unknown row hashes."""
+    if index_version is not None:
+        return pl.read_delta(str(index_path(output_dir, name)), version=index_version)
+    return (pl.scan_delta(str(table_path(output_dir, name)), version=table_version)
+            .select(*publish_key(name), pl.lit(None, pl.Int64).alias(HASH), run_column(name)).collect())
+
+
+def table_hash(name: str, index: pl.DataFrame) -> str:
+    """sha256 over the contract schema and the index rows (key, row hash, first-seen run), in any
+    order: the sorted per-row hashes are hashed. Recorded in runs.table_hashes for lineage."""
+    rows = index.hash_rows(seed=0).sort() if index.height else pl.Series([], dtype=pl.UInt64)
+    return sha256_bytes(str(delta_schema(name)).encode() + rows.to_numpy().tobytes())
 
 
 def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: dict,
@@ -219,23 +388,30 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
     with writer_lock(output_dir, run_id=run_row["run_id"], reentrant=True):
         previous = latest_snapshot(output_dir)
         prev_versions = json.loads(previous["table_versions"]) if previous else {}
-        prev_hashes = json.loads(previous.get("table_hashes") or "{}") if previous else {}
-        arrow = {}
-        for name in (n for n in DATA_TABLES if n in tables):
-            before = read_table(output_dir, name, version=prev_versions[name]) if name in prev_versions else None
-            arrow[name] = to_arrow(name, keep_first_run_ids(name, tables[name], before))
-        runs_schema = pa.schema([f.remove_metadata() for f in SCHEMAS["runs"]])
-        changes = check_schema_changes(output_dir, {**arrow, "runs": runs_schema.empty_table()},
+        prev_indexes = json.loads(previous.get("index_versions") or "{}") if previous else {}
+        names = [n for n in DATA_TABLES if n in tables]
+        changes = check_schema_changes(output_dir, {n: delta_schema(n) for n in [*names, "runs"]},
                                        allow_breaking_schema)
 
-        versions, hashes = dict(prev_versions), dict(prev_hashes)  # tables this run lacks stay as they were
-        for name, tbl in arrow.items():
-            hashes[name] = content_hash(tbl)
-            unchanged = (name in prev_versions and prev_hashes.get(name) == hashes[name]
-                         and name not in changes)
-            if not unchanged:
-                versions[name] = write_table(output_dir, name, tbl, changes.get(name))
+        # tables this run lacks stay as they were
+        versions, indexes = dict(prev_versions), dict(prev_indexes)
+        hashes = json.loads(previous.get("table_hashes") or "{}") if previous else {}
+        for name in names:
+            before, rewrite = None, True
+            if name in prev_versions:
+                before = previous_index(output_dir, name, prev_versions[name], prev_indexes.get(name))
+                rewrite = (name in changes or name not in prev_indexes
+                           or not head_is(table_path(output_dir, name), prev_versions[name])
+                           or not head_is(index_path(output_dir, name), prev_indexes[name]))
+            # a table new to the lake is written even when empty, so the snapshot can name it
+            plan = plan_table(name, tables[name], before, force=name in changes or before is None, rewrite=rewrite)
+            hashes[name] = table_hash(name, plan.index)
+            for write in plan.writes:
+                versions[name] = write_table(output_dir, name, to_arrow(name, write.rows), changes.get(name),
+                                             how=write.how, predicate=write.predicate)
+                indexes[name] = write_index(output_dir, name, write)
         row = dict(run_row, table_versions=json.dumps(versions, sort_keys=True),
+                   index_versions=json.dumps(indexes, sort_keys=True),
                    table_hashes=json.dumps(hashes, sort_keys=True),
                    schema_changes=json.dumps(changes, sort_keys=True) if changes else None,
                    finished_at=dt.datetime.now(dt.timezone.utc))
@@ -244,7 +420,8 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
 
 
 def retry_io_only(task, task_run, state) -> bool:
-    """Retry a failed publish (a full-state rewrite is safe to repeat), but not a refusal."""
+    """Retry a failed publish, but not a refusal. Safe: the retry compares with the same snapshot,
+    and a table the failed attempt already committed to is rewritten in full."""
     exc = state.result(raise_on_failure=False)
     return not isinstance(exc, (SchemaChangeError, LockError))
 
@@ -320,23 +497,26 @@ def vacuum(output_dir: Path | str, keep: int, dry_run: bool = False) -> dict[str
     table's current version. Uses delta-rs vacuum(keep_versions=..., full=True, retention 0):
     files of other versions and orphans from crashed writes are deleted; the Delta log is
     left alone. Older snapshots stay listed in `runs`, but their data can no longer be read.
-    The `runs` table is append-only and never vacuumed.
+    The `runs` table is append-only and never vacuumed. Publish's indexes (lake/_index/) are
+    vacuumed the same way, keeping the index versions the kept snapshots name
+    (reported as `_index/<table>`).
     """
     if keep < 1:
         raise ValueError("--keep must be at least 1 (the latest snapshot is always kept)")
     with writer_lock(output_dir):
         kept = snapshots(output_dir).tail(keep)
         named: dict[str, set[int]] = {}
-        for versions in kept["table_versions"]:
-            for name, v in json.loads(versions).items():
-                named.setdefault(name, set()).add(int(v))
+        for column, prefix in (("table_versions", ""), ("index_versions", f"{INDEX_DIR}/")):
+            for versions in kept[column] if column in kept.columns else ():
+                for name, v in json.loads(versions or "{}").items():
+                    named.setdefault(prefix + name, set()).add(int(v))
+        lake = Path(output_dir) / "lake"
+        paths = [p for root in (lake, lake / INDEX_DIR) if root.is_dir() for p in root.iterdir()]
         removed = {}
-        for path in sorted(p for p in (Path(output_dir) / "lake").iterdir() if (p / "_delta_log").is_dir()):
-            if path.name == "runs":
-                continue
+        for path in sorted(p for p in paths if (p / "_delta_log").is_dir() and p != lake / "runs"):
+            name = path.relative_to(lake).as_posix()
             table = DeltaTable(str(path))
-            keep_versions = sorted(named.get(path.name, set()) | {table.version()})
-            removed[path.name] = sorted(table.vacuum(retention_hours=0, dry_run=dry_run,
-                                                     enforce_retention_duration=False,
-                                                     keep_versions=keep_versions, full=True))
+            keep_versions = sorted(named.get(name, set()) | {table.version()})
+            removed[name] = sorted(table.vacuum(retention_hours=0, dry_run=dry_run, enforce_retention_duration=False,
+                                                keep_versions=keep_versions, full=True))
     return removed

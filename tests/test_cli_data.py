@@ -97,11 +97,13 @@ def test_export_round_trips(lake, tmp_path, fmt):
 
 
 def test_vacuum_command(lake):
+    # r2 only appended art_c (r1's file is still part of r2); r3 changes art_a, rewriting that file
+    publish_run(lake, "r3", dict(MORE, art_a=MORE["art_a"] + " وقال شاهد إن المسلحين فروا."))
     dry = cli("vacuum", "--keep", "1", "--dry-run", "--output", lake)
     assert dry.exit_code == 0 and "articles: would remove 1 file(s)" in dry.output
     assert read_table(lake, "articles", run="r1").height == 2
     assert "articles: removed 1 file(s)" in cli("vacuum", "--keep", "1", "--output", lake).output
-    assert read_table(lake, "articles", run="r2").height == 3
+    assert read_table(lake, "articles", run="r3").height == 3
     gone = cli("show", "articles", "--run", "r1", "--output", lake)
     assert gone.exit_code == 2 and "cannot read articles" in gone.output
 

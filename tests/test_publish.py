@@ -50,11 +50,11 @@ def test_crash_between_table_commits_keeps_readers_on_previous_snapshot(tmp_path
     publish_run(tmp_path, "r1")
     real_write, written = publish_mod.write_table, []
 
-    def dying_write(out, name, tbl, change=None):
+    def dying_write(out, name, tbl, change=None, **how):
         if len(written) == 2:
             raise OSError("killed between two table commits")
         written.append(name)
-        return real_write(out, name, tbl, change)
+        return real_write(out, name, tbl, change, **how)
 
     monkeypatch.setattr(publish_mod, "write_table", dying_write)
     with pytest.raises(OSError, match="killed"):
@@ -152,11 +152,13 @@ def test_export_round_trips(tmp_path, fmt):
 
 def test_vacuum_keeps_versions_named_by_kept_snapshots(tmp_path):
     texts = dict(ARTICLES)
-    for i in range(4):  # four snapshots, each with different articles
+    for i in range(4):  # four snapshots, each adding an article and changing art_a (rewriting its file)
         texts[f"art_{i}"] = f"خبر رقم {i}\nقال مسؤول إن القصف استمر في الموصل. وأضاف أن السكان نزحوا."
+        texts["art_a"] = ARTICLES["art_a"] + f" وقال شاهد إن {i} مسلحين فروا."
         publish_run(tmp_path, f"r{i}", texts)
     planned = vacuum(tmp_path, keep=2, dry_run=True)
     assert planned["articles"] and read_table(tmp_path, "articles", run="r0").height == 3  # dry run deletes nothing
+    assert planned["_index/articles"]  # publish's indexes are vacuumed too
     removed = vacuum(tmp_path, keep=2)
     assert removed["articles"] == planned["articles"]
     assert read_table(tmp_path, "articles", run="r3").height == 6

@@ -1,0 +1,144 @@
+"""Incremental publish: plans per table, only changed rows written, previous rows never read."""
+
+import json
+import shutil
+
+import polars as pl
+import pytest
+from deltalake import DeltaTable, write_deltalake
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tasks.publish as publish_mod
+from tasks.publish import index_path, plan_table, publish, read_latest, read_table, snapshots, table_path, vacuum
+from tests.snapshot_tables import MORE, frame, publish_run, run_row
+
+
+def sentences(rows: dict[tuple[str, int], str], run_id: str) -> pl.DataFrame:
+    """A sentences frame from {(article_id, sentence_idx): text}."""
+    return frame("sentences", [dict(article_id=a, sentence_idx=i, paragraph_idx=0, start=0, end=len(t), text=t,
+                                    run_id=run_id) for (a, i), t in sorted(rows.items())])
+
+
+BASE = {("a1", 0): "جملة أولى", ("a1", 1): "جملة ثانية", ("a2", 0): "خبر", ("a3", 0): "نص"}
+
+
+def test_first_publish_overwrites_and_new_keys_append():
+    first = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True)
+    assert first.mode == "overwrite" and first.writes[0].rows.height == 4 and first.counts["inserted"] == 4
+    again = plan_table("sentences", sentences(BASE, "r2"), first.index)
+    assert again.mode == "unchanged" and not again.writes
+    grown = plan_table("sentences", sentences({**BASE, ("a4", 0): "جديد"}, "r2"), first.index)
+    assert grown.mode == "append" and grown.writes[0].rows["article_id"].to_list() == ["a4"]
+    assert grown.writes[0].rows["run_id"].to_list() == ["r2"] and grown.writes[0].index_rows.height == 1
+    assert dict(grown.index.select("article_id", "run_id").unique().iter_rows()) == \
+        {"a1": "r1", "a2": "r1", "a3": "r1", "a4": "r2"}
+
+
+def test_update_and_delete_replace_only_the_touched_key_values():
+    base = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True).index
+    new = {k: v for k, v in BASE.items() if k != ("a3", 0)}
+    new[("a1", 1)] = "جملة معدلة"
+    new[("a1", 2)] = "جملة جديدة"   # a new key under a touched value: part of the replace
+    new[("a5", 0)] = "خبر جديد"     # a new key elsewhere: appended after
+    plan = plan_table("sentences", sentences(new, "r2"), base)
+    assert plan.mode == "replace+append" and plan.counts == dict(inserted=2, updated=1, deleted=1)
+    replace, append = plan.writes
+    # one key column selects the rows: every current row under a touched value is rewritten
+    assert replace.predicate == "\"article_id\" IN ('a1','a3')"
+    assert sorted(replace.rows.select("article_id", "sentence_idx").iter_rows()) == [("a1", 0), ("a1", 1), ("a1", 2)]
+    assert dict(replace.rows.select("sentence_idx", "run_id").iter_rows()) == {0: "r1", 1: "r1", 2: "r2"}
+    assert replace.index_rows.height == 3
+    assert append.rows["article_id"].to_list() == ["a5"] and append.predicate is None
+
+
+def test_large_changes_duplicate_keys_and_forced_writes_overwrite(monkeypatch):
+    base = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True).index
+    most = {k: v + "!" for k, v in BASE.items()}
+    assert plan_table("sentences", sentences(most, "r2"), base).mode == "overwrite"  # > MAX_REPLACE_SHARE
+    forced = plan_table("sentences", sentences(BASE, "r2"), base, force=True, rewrite=True)
+    assert forced.mode == "overwrite" and forced.writes[0].rows.height == 4
+    many = {(f"a{i}", 0): "نص" for i in range(publish_mod.MAX_PREDICATE_VALUES + 1)}
+    grown = plan_table("sentences", sentences(many, "r1"), None, rewrite=True).index
+    many[("a0", 0)] = "تغير"
+    assert plan_table("sentences", sentences(many, "r2"), grown).mode == "replace"
+    monkeypatch.setattr(publish_mod, "MAX_PREDICATE_VALUES", 0)  # too long a predicate: overwrite
+    assert plan_table("sentences", sentences(many, "r2"), grown).mode == "overwrite"
+    q = frame("quarantine", [dict(table="articles", row_key="x", check="span", detail=d, run_id="r1")
+                             for d in ("one", "two")])
+    dup = plan_table("quarantine", q, plan_table("quarantine", q.head(1), None, rewrite=True).index)
+    assert dup.mode == "overwrite" and dup.writes[0].rows.height == 2  # a repeated key is never compared row by row
+    assert dup.index.height == 1 and dup.index["row_hash"].is_null().all()
+
+
+def test_in_predicate_quotes_values():
+    assert publish_mod.in_predicate("k", pl.Series(["a'b", "ج"])) == "\"k\" IN ('a''b','ج')"
+    assert publish_mod.in_predicate("n", pl.Series([3, 1])) == "\"n\" IN (3,1)"
+    with pytest.raises(TypeError):
+        publish_mod.in_predicate("f", pl.Series([1.5]))
+
+
+def test_publish_reads_only_indexes_never_previous_rows(tmp_path, monkeypatch):
+    publish_run(tmp_path, "r1")
+    reads = []
+    for fn in ("read_delta", "scan_delta"):
+        real = getattr(pl, fn)
+        monkeypatch.setattr(pl, fn, lambda path, *a, _real=real, **kw: reads.append(path) or _real(path, *a, **kw))
+    versions = publish_run(tmp_path, "r2", MORE)
+    lake = tmp_path / "lake"
+    assert reads and all(p.startswith(str(lake / "_index")) or p == str(lake / "runs") for p in reads), reads
+    monkeypatch.undo()
+    # only the new rows were written: articles' new version added one file and removed none
+    added = DeltaTable(str(table_path(tmp_path, "articles"))).history(1)[0]["operationMetrics"]
+    assert added["num_added_files"] == 1 and added.get("num_removed_files", 0) == 0
+    assert versions["articles"] == 1
+    assert json.loads(snapshots(tmp_path)["index_versions"][-1])["articles"] == 1
+
+
+def test_lake_without_indexes_is_migrated_by_one_full_rewrite(tmp_path):
+    publish_run(tmp_path, "r1")
+    for name in ("articles", "documents"):   # as published before indexes existed
+        shutil.rmtree(index_path(tmp_path, name))
+    runs = pl.read_delta(str(table_path(tmp_path, "runs"))).drop("index_versions")
+    write_deltalake(str(table_path(tmp_path, "runs")), runs.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    v2 = publish_run(tmp_path, "r2")
+    assert json.loads(snapshots(tmp_path)["schema_changes"][-1])["runs"]["added"] == ["index_versions"]
+    assert v2["articles"] == 1 and set(read_latest(tmp_path, "articles")["run_id"]) == {"r1"}
+    assert set(read_latest(tmp_path, "documents")["ingested_run_id"]) == {"r1"}
+    v3 = publish_run(tmp_path, "r3")   # now indexed: an unchanged rerun writes nothing
+    assert v3["articles"] == 1 and v3["documents"] == v2["documents"]
+
+
+STATES = st.lists(st.dictionaries(st.tuples(st.sampled_from(["a1", "a2", "a3", "a'4"]), st.integers(0, 2)),
+                                  st.sampled_from(["نص", "خبر", "جملة"]), max_size=8),
+                  min_size=1, max_size=4)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(states=STATES)
+def test_any_sequence_of_runs_publishes_each_full_state(tmp_path_factory, states):
+    """Whatever inserts, updates and deletes a run brings, the snapshot is exactly the run's
+    state, with each key's first-seen run id; an unchanged rerun writes no version."""
+    out = tmp_path_factory.mktemp("lake")
+    first_seen: dict = {}
+    for n, state in enumerate(states):
+        run = f"r{n}"
+        first_seen = {k: first_seen.get(k, run) for k in state}
+        publish(out, {"sentences": sentences(state, run)}, run_row(run))
+        got = read_table(out, "sentences")
+        assert {(a, i): (t, r) for a, i, t, r in got.select("article_id", "sentence_idx", "text", "run_id").rows()} \
+            == {k: (state[k], first_seen[k]) for k in state}
+    before = DeltaTable(str(table_path(out, "sentences"))).version()
+    publish(out, {"sentences": sentences(states[-1], "again")}, run_row("again"))
+    assert DeltaTable(str(table_path(out, "sentences"))).version() == before
+
+
+def test_vacuum_and_compaction_keep_tables_changeable_in_place(tmp_path):
+    publish_run(tmp_path, "r1")
+    DeltaTable(str(table_path(tmp_path, "sentences"))).optimize.compact()
+    publish_run(tmp_path, "r2", MORE)
+    vacuum(tmp_path, keep=1)
+    publish_run(tmp_path, "r3", dict(MORE, art_d=MORE["art_c"].replace("قيادي", "مسلح")))
+    for name in ("articles", "sentences"):   # the last write appended: no full rewrite after vacuum/compaction
+        assert DeltaTable(str(table_path(tmp_path, name))).history(1)[0]["operationParameters"]["mode"] == "Append"
+    assert read_latest(tmp_path, "articles")["article_id"].to_list() == ["art_a", "art_b", "art_c", "art_d"]
