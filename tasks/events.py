@@ -456,7 +456,16 @@ def proclitic(norm: str) -> str:
 
 
 def preps_before(sent: Sentence, f: Filler) -> frozenset:
-    """Prepositions governing a filler: a proclitic on its first word and the previous word's forms."""
+    """Prepositions governing a filler: a proclitic on its first word and the previous word's forms
+    (once per filler start: several events ask about the same places)."""
+    key = ("preps", f.first, f.start)
+    preps = sent.memo.get(key)
+    if preps is None:
+        preps = sent.memo[key] = _preps_before(sent, f)
+    return preps
+
+
+def _preps_before(sent: Sentence, f: Filler) -> frozenset:
     w = sent.words[f.first]
     lead = _norm(sent.text[w.start:f.start]) if f.start > w.start else w.norm
     out = {proclitic(lead) if f.start == w.start else lead.lstrip("وف")[-1:] if lead.lstrip("وف") else ""}
@@ -485,27 +494,30 @@ def place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list[
 
 
 def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
+    words, mention_at = sent.words, sent.mention_at
+    head_place = BIT["head_place"]
     out = []
-    i, hi = 0, len(sent.words)
-    while i < hi:
-        m = sent.mention_at.get(i)
+    free = 0                                  # first word not inside an earlier name or place chunk
+    # only names and place-head words can open a place: visit those, left to right
+    for i in sorted(set(mention_at).union(j for j, w in enumerate(words) if w.flags & head_place)):
+        if i < free:
+            continue
+        m = mention_at.get(i)
         if m is not None:
             if m["type"] == "LOC":
                 out.append(mention_filler(sent, i))
-            i = sent.mention_end[i] + 1
+            free = sent.mention_end[i] + 1
             continue
-        if is_(sent.words[i], "head_place") and i not in triggers and "«" not in sent.words[i].punct:
+        if i not in triggers and "«" not in words[i].punct:
             f = chunk(sent, i, max_words=4, stop_at_trigger=triggers, place=True)   # «القاعدة» is a name
             if f:
                 # a LOC mention inside the chunk gives it an entity id
-                inner = next((sent.mention_at[j] for j in range(f.first, f.last + 1)
-                              if j in sent.mention_at and sent.mention_at[j]["type"] == "LOC"), None)
+                inner = next((mention_at[j] for j in range(f.first, f.last + 1)
+                              if j in mention_at and mention_at[j]["type"] == "LOC"), None)
                 if inner:
                     f.entity_id = inner["entity_id"]
                 out.append(f)
-                i = f.last + 1
-                continue
-        i += 1
+                free = f.last + 1
     return out
 
 
