@@ -44,6 +44,7 @@ AGENTIVE = {"PERSON", "ORG", "NORP", "LOC"}    # LOC: states and capitals act ('
 OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
 PLACE_OBJECT_TYPES = {"ESCAPE", "EVACUATE", "RETREAT", "CONTROL_CHANGE", "CONSULT"}   # 'غادر الموصل', 'زار عمان'
 PURPOSE_TYPES = {"CONTROL_CHANGE", "EVACUATE", "ESCAPE", "MOBILIZE", "RETREAT", "CONSULT", "AID"}
+INTRANSITIVE = {"PROTEST", "flee", "withdraw", "leave"}   # types/modes whose verb takes no person object: 'تظاهر مئات الطلاب'
 RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"}
 
 _norm = lru_cache(maxsize=500_000)(normalize)
@@ -190,7 +191,7 @@ CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_ve
              "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
              "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
              "clause_breaks", "chunk_stops", "negation_after", "np_stops")
-VERB_LISTS = ("accuse_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
+VERB_LISTS = ("accuse_verbs", "control_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
 HEAD_LISTS = ("person", "place", "civilian", "militant", "media")
 BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
 PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "negation_after", "rumour")
@@ -513,6 +514,16 @@ def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
     return [f]
 
 
+def _coordinated_before(sent: Sentence, f: Filler) -> list[Filler]:
+    """f plus an agentive mention joined to it from the left by و ('البغدادي والظواهري يتفاوضان')."""
+    w = sent.words[f.first]
+    if f.first > 0 and (_norm(sent.text[w.start:f.start]).endswith("و") or w.norm == "و"):
+        start = sent.owner.get(f.first - 1 if f.start > w.start else f.first - 2)
+        if start is not None and sent.mention_at[start]["type"] in AGENTIVE - {"LOC"}:
+            return [mention_filler(sent, start), f]
+    return [f]
+
+
 def _is_place(sent: Sentence, f: Filler) -> bool:
     m = sent.mention_at.get(f.first)
     return (m is not None and m["type"] == "LOC") or is_(sent.words[f.first], "head_place")
@@ -576,13 +587,16 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
                 break
 
     nxt = i + 1
+    if t.pos == "verb":                       # 'هاجمت فجر اليوم مجموعة مسلحة': a time adverbial may precede the subject
+        while nxt < min(n, i + 5) and nxt in sent.time_words:
+            nxt += 1
     f = filler_at(sent, nxt, heads, triggers) if nxt < n else None
     if f is not None and t.pos == "verb" and t.type not in PLACE_OBJECT_TYPES and _is_state(sent, f):
         pass                                  # 'وسترسل واشنطن': a state or capital acts
     elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
                             or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
-    if f is not None and t.pos == "verb" and (
+    if f is not None and t.pos == "verb" and t.type not in INTRANSITIVE and t.mode not in INTRANSITIVE and (
             f.first not in sent.mention_at and _accusative(words[f.first])
             or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY"):
         f = None                              # 'احتجز مسلحين', 'اعتقلت أربعة مشتبهين': an object, not the subject
@@ -715,14 +729,22 @@ def _is_state(sent: Sentence, f: Filler) -> bool:
 
 
 def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
-    """Subject of a support verb governing the verbal noun: 'تشن القوات العراقية ... عملية'."""
+    """Subject of a support verb governing the verbal noun ('تشن القوات العراقية ... عملية'), or
+    of a control verb whose complement it is ('تمكن مسلحون من اقتحام', 'حاولت القوات الهروب'):
+    the verbal noun's actor is that verb's subject."""
     words = sent.words
     for j in range(i - 1, max(-1, i - 9), -1):
-        if is_(words[j], "light_verbs"):
-            f = filler_at(sent, j + 1, _heads()["person"], triggers) if j + 1 < i else None
+        if is_(words[j], "light_verbs") or (i - j <= 3 and is_(words[j], "control_verbs")):
+            k = j + 1
+            while k < i and k in sent.time_words:   # 'شنت أمس القوات ... هجوما'
+                k += 1
+            f = filler_at(sent, k, _heads()["person"], triggers) if k < i else None
+            before = _subject_before(sent, j, triggers, max_back=6 if is_(words[j], "control_verbs") else 4)
+            if f is None and not before and k < i and _definite(words[k]) and not is_(words[k], "head_place"):
+                f = np_at(sent, k, triggers)        # VSO: a definite phrase right after the verb ('تمكنت القوات من')
             if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
                 return coordinated(sent, f)
-            return _subject_before(sent, j, triggers, max_back=4)
+            return before
         if is_(words[j], "speech_verbs"):
             break
     return []
@@ -740,8 +762,9 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
         if start is not None:
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 f = mention_filler(sent, start)
-                if not is_(words[f.first], "head_place"):     # 'الأراضي العراقية' is a place, not an agent
-                    return [f]
+                # 'الأراضي العراقية' is a place, 'بدعم من التحالف' a prepositional phrase: neither is the subject
+                if not is_(words[f.first], "head_place") and not preps_before(sent, f) & GOVERNING:
+                    return _coordinated_before(sent, f)
             continue
         after_comp = j > 0 and (is_(words[j - 1], "complementizers") or words[j - 1].norm in ("يكون", "تكون"))
         if mentions_only or not (is_(w, "head_person") or (after_comp and w.norm not in cue_set("chunk_stops"))):
