@@ -497,11 +497,32 @@ def _place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list
                               if j in sent.mention_at and sent.mention_at[j]["type"] == "LOC"), None)
                 if inner:
                     f.entity_id = inner["entity_id"]
+                elif _vague_place(sent, f) and f.last + 2 < hi and sent.words[f.last + 1].norm == "من" \
+                        and sent.mention_at.get(f.last + 2, {}).get("type") == "LOC":
+                    m = sent.mention_at[f.last + 2]      # 'الجانب الغربي من الموصل': the part with its city
+                    f = Filler(f.start, m["end"], sent.text[f.start:m["end"]], m["entity_id"], f.first,
+                               sent.mention_end[f.last + 2])
                 out.append(f)
                 i = f.last + 1
                 continue
         i += 1
     return out
+
+
+def _purpose_noun(sent: Sentence, j: int) -> bool:
+    """'لبحث', 'لمنع', 'لعزل': ل on a bare noun that is no name, place or party opens a purpose
+    clause; places after it belong to that clause ('جولة لبحث الأزمة في سوريا')."""
+    w = sent.words[j]
+    return (proclitic(w.norm) == "ل" and "لل" not in w.norm[:3] and j not in sent.covered
+            and not w.flags & (HEAD_BITS | BIT["head_militant"]))
+
+
+def _vague_place(sent: Sentence, f: Filler) -> bool:
+    """A place phrase headed by a part-of noun with no name or place noun after it ('الجانب الشرقي',
+    'المناطق الريفية', not 'الأراضي السورية' or 'الجانب الشرقي للمدينة'): too vague to be a site."""
+    return (f.entity_id is None and has_stem(sent.words[f.first], cue_set("vague_place_heads"))
+            and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or is_(sent.words[k], "head_place")
+                        for k in range(f.first + 1, f.last + 1)))
 
 
 def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
@@ -628,8 +649,10 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
             if f is not None and spec.get("genitive", "actor") == "actor" and not is_(words[f.first], "head_person"):
                 f = None                       # an actor genitive must name someone
+        if f is None and not actor and takes_object:
+            actor = _possessor(sent, i, triggers)  # 'الضربات الجوية لطائرات التحالف'
         if f is not None:                     # the genitive after a verbal noun
-            if spec.get("genitive", "actor") == "actor":
+            if spec.get("genitive", "actor") == "actor" or _agent_genitive(sent, f):
                 actor = actor or coordinated(sent, f)
             else:
                 target = coordinated(sent, f)
@@ -665,7 +688,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     origin = destination = location = None
     end = i + 1
     while end < min(n, i + ARG_WINDOW + 2) and end not in triggers and "،" not in words[end].punct \
-            and "," not in words[end].punct:
+            and "," not in words[end].punct and not _purpose_noun(sent, end):
         end += 1
     used = {k for f in actor + target for k in range(f.first, f.last + 1)
             if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
@@ -681,6 +704,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             origin = origin or f
         elif f.first == i + 1 and t.pos == "verb" and t.type in MOVEMENT:
             origin = origin or f              # 'غادر الموصل'
+        elif _vague_place(sent, f):
+            continue
         elif p & cue_set("location_preps") or f.first <= i + 2 or _site_noun_before(sent, f):
             location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
@@ -697,6 +722,46 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+def _agentive(sent: Sentence, f: Filler) -> bool:
+    """A phrase that can act: a person/organisation name or an armed-actor head ('الطائرات الإسرائيلية')."""
+    m = sent.mention_at.get(f.first)
+    return (m["type"] in ("PERSON", "ORG") if m is not None else False) or bool(is_(sent.words[f.first], "head_militant"))
+
+
+def _agent_genitive(sent: Sentence, f: Filler) -> bool:
+    """The genitive of a verbal noun is its subject when the object is expressed after it
+    ('اعتقال «قسد» لمسلحين', 'قصف الطائرات مدرسة', 'هجوم حماس على إسرائيل')."""
+    nxt = f.last + 1
+    if not _agentive(sent, f) or nxt >= len(sent.words) or sent.words[nxt].punct.strip(" ()«»\""):
+        return False
+    w = sent.words[nxt]
+    if has(w, cue_set("target_preps")) or proclitic(w.norm) == "ل":
+        return True                           # 'على إسرائيل', 'لمسلحين': the object marked by a preposition
+    return nxt not in sent.covered and _accusative(w) and not w.flags & NOT_NP   # 'مدرسةً', 'مسلحين'
+
+
+
+def _possessor(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """'ل' + an agent after a verbal noun and its adjectives: the possessor is the actor
+    ('الضربات الجوية لطائرات التحالف الدولي')."""
+    words = sent.words
+    for j in range(i + 1, min(len(words), i + 4)):
+        w = words[j]
+        if w.punct.strip() or j in triggers:
+            return []
+        if w.norm.startswith(("ل", "لل")) and proclitic(w.norm) == "ل":
+            start = sent.owner.get(j)
+            if start is not None and start == j and sent.mention_at[j]["type"] in ("PERSON", "ORG"):
+                return [mention_filler(sent, j)]
+            if start is None and is_(w, "head_militant"):
+                f = chunk(sent, j, max_words=4, stop_at_trigger=triggers)
+                return [f] if f else []
+            return []
+        if j in sent.covered or not w.norm.endswith(ADJ_ENDINGS + ("يه",)) or w.flags & NOT_NP:
+            return []                          # only adjectives may stand between the noun and its possessor
+    return []
 
 
 def _site_noun_before(sent: Sentence, f: Filler) -> bool:
