@@ -687,7 +687,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     # places, by the preposition that governs them, up to the next event or comma
     origin = destination = location = None
     end = i + 1
-    while end < min(n, i + ARG_WINDOW + 2) and end not in triggers and "،" not in words[end].punct \
+    # an instrument ('قتل ... بغارة جوية في شبوة') shares the event's site: the scan goes past it
+    while end < min(n, i + ARG_WINDOW + 2) and (end not in triggers or proclitic(words[end].norm) == "ب") \
+            and "،" not in words[end].punct \
             and "," not in words[end].punct and not _purpose_noun(sent, end):
         end += 1
     used = {k for f in actor + target for k in range(f.first, f.last + 1)
