@@ -626,6 +626,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     takes_object = not _has_pronoun(words[i].norm, key) and (t.type != "CONTROL_CHANGE" or t.mode in ("expel", "overthrow"))
     if t.pos == "verb":
         before = [] if actor or role == "target" else _subject_before(sent, i, triggers)
+        if before and f is not None and _clause_subject(sent, before[0], i):
+            f = None                          # 'إن بلينكن ... سيلتقي العاهل الأردني': the name after the verb is its object
         np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)
         if np1 is not None and role == "target":
             target = coordinated(sent, np1)   # news passive: 'قتل جندي' (the killed)
@@ -726,6 +728,15 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
 
 
+def _clause_subject(sent: Sentence, f: Filler, i: int) -> bool:
+    """Whether f opens the clause of the verb at i (after 'أن/إن' or at the start of the sentence)
+    a few words before it: then it is the verb's subject (SVO) and nothing after the verb is."""
+    words = sent.words
+    return (i - f.last <= 4 and (f.first in sent.mention_at or bool(is_(words[f.first], "head_person")))
+            and (f.first == 0 or bool(is_(words[f.first - 1], "complementizers")))
+            and not any(words[k].punct.strip() for k in range(f.last + 1, i + 1)))
+
+
 def _agentive(sent: Sentence, f: Filler) -> bool:
     """A phrase that can act: a person/organisation name or an armed-actor head ('الطائرات الإسرائيلية')."""
     m = sent.mention_at.get(f.first)
@@ -812,9 +823,32 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
             if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
                 return coordinated(sent, f)
             return before
+        if i - j <= 8 and is_(words[j], "request_verbs") and not triggers.intersection(range(j + 1, i)):
+            return _request_object(sent, j, i, triggers)
         if is_(words[j], "speech_verbs"):
             break
     return []
+
+
+def _request_object(sent: Sentence, j: int, i: int, triggers: set[int]) -> list[Filler]:
+    """The act asked for is done by whom the request addresses: 'تنصح سكان الرمادي بمغادرتها',
+    'دعت القيادة المدنيين إلى الخروج', 'طلبت من السكان إخلاء المدينة'. The first phrase after the
+    verb is that object when the subject came before it, else the second one (VSO)."""
+    k = j + 1
+    if k < i and sent.words[k].norm == "من":
+        k += 1                                # 'طلب من X'
+    first = np_at(sent, k, triggers) if k < i else None
+    if first is None or first.last >= i:
+        return []
+    if k > j + 1 or _subject_before(sent, j, triggers) or _pronoun_plural(sent.words[j]):
+        return coordinated(sent, first)
+    nxt = coordinated(sent, first)[-1].last + 1
+    second = np_at(sent, nxt, triggers) if nxt < i else None
+    return coordinated(sent, second) if second is not None and second.last < i else []
+
+
+def _pronoun_plural(w: Word) -> bool:
+    return w.norm.endswith(("وا", "ون"))
 
 
 def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 6,
@@ -829,8 +863,10 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
         if start is not None:
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 f = mention_filler(sent, start)
-                # 'الأراضي العراقية' is a place, 'بدعم من التحالف' a prepositional phrase: neither is the subject
-                if not is_(words[f.first], "head_place") and not preps_before(sent, f) & GOVERNING:
+                # 'الأراضي العراقية' is a place, 'بدعم من التحالف' a prepositional phrase: neither is the
+                # subject, unless a relative pronoun follows ('لتنظيم داعش الذي بدأ بالهروب')
+                relative = f.last + 1 < i and words[f.last + 1].norm in RELATIVES
+                if not is_(words[f.first], "head_place") and (relative or not preps_before(sent, f) & GOVERNING):
                     return _coordinated_before(sent, f)
             continue
         after_comp = j > 0 and (is_(words[j - 1], "complementizers") or words[j - 1].norm in ("يكون", "تكون"))
