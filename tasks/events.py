@@ -382,6 +382,11 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
             break
         if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
             break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
+        prev = words[j - 1]
+        if j not in sent.mention_at and (
+                _tanween(w) and not _tanween(prev)                     # 'جماعة مسلحة | عمالا': case changes
+                or _definite(w) and _definite(prev) and w.flags & HEAD_BITS):   # 'القوات | الجانب الشرقي'
+            break                             # a new noun phrase (the object) starts here
         if place and j not in sent.mention_at and (
                 (w.norm[0] == "ي" and len(w.norm) > 3)
                 or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):
@@ -571,6 +576,11 @@ def _accusative(w: Word) -> bool:
     return not _definite(w) and len(w.norm) > 3 and (w.norm.endswith("ين") or w.norm.endswith("ا") and not w.norm.endswith("اا"))
 
 
+def _tanween(w: Word) -> bool:
+    """An indefinite accusative with tanween alif ('عمالا', 'جنديا'); adjectives agree with it."""
+    return not _definite(w) and len(w.norm) > 3 and w.norm.endswith("ا") and not w.norm.endswith("اا")
+
+
 def _construct(w: Word) -> bool:
     """A verbal noun that can take a genitive: no article ('مقتل X', not 'المقتل')."""
     return not _definite(w)
@@ -654,8 +664,14 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if f is None and not actor and takes_object:
             actor = _possessor(sent, i, triggers)  # 'الضربات الجوية لطائرات التحالف'
         if f is not None:                     # the genitive after a verbal noun
-            if spec.get("genitive", "actor") == "actor" or _agent_genitive(sent, f):
+            if spec.get("genitive", "actor") == "actor":
                 actor = actor or coordinated(sent, f)
+            elif _agent_genitive(sent, f):    # 'اختطاف جماعة مسلحة عمالا': subject, then object
+                actor = actor or coordinated(sent, f)
+                obj = np_at(sent, f.last + 1, triggers)
+                if obj is None and f.last + 1 < n and proclitic(words[f.last + 1].norm) == "ل":
+                    obj = chunk(sent, f.last + 1, max_words=4, stop_at_trigger=triggers)   # 'لمسلحين'
+                target = coordinated(sent, obj) if obj is not None else []
             else:
                 target = coordinated(sent, f)
         if not actor:
@@ -740,7 +756,9 @@ def _clause_subject(sent: Sentence, f: Filler, i: int) -> bool:
 def _agentive(sent: Sentence, f: Filler) -> bool:
     """A phrase that can act: a person/organisation name or an armed-actor head ('الطائرات الإسرائيلية')."""
     m = sent.mention_at.get(f.first)
-    return (m["type"] in ("PERSON", "ORG") if m is not None else False) or bool(is_(sent.words[f.first], "head_militant"))
+    if m is not None:
+        return m["type"] in ("PERSON", "ORG")
+    return bool(sent.words[f.first].flags & (BIT["head_person"] | BIT["head_militant"]))
 
 
 def _agent_genitive(sent: Sentence, f: Filler) -> bool:

@@ -38,6 +38,20 @@ CASES = [
     ("قصفت الطائرات مواقع المسلحين في محيط مدينة الرمادي.", "ASSAULT", {"location": "مدينة الرمادي"}),
     # a gentilic NORP mention takes its noun
     ("قصفت الطائرات الروسية مواقع في إدلب.", "ASSAULT", {"actor": "الطائرات الروسية"}),
+    # third pass: a time adverbial between the verb and its subject
+    ("قصفت مساء أمس الطائرات الحربية مواقع للمتمردين.", "ASSAULT", {"actor": "الطائرات الحربية"}),
+    # a control verb's subject does the act of its complement
+    ("حاول عشرات السجناء الفرار من سجن المدينة.", "ESCAPE", {"actor": "عشرات السجناء"}),
+    # the addressee of a request does the requested act
+    ("طالبت الأمم المتحدة السكان بإخلاء الحي فورا.", "EVACUATE", {"actor": "السكان"}),
+    # an agentive genitive followed by an object is the subject
+    ("أدانت الحكومة اختطاف جماعة مسلحة عمالا أجانب.", "ASSAULT", {"actor": "جماعة مسلحة", "target": "عمالا أجانب"}),
+    # 'ل' + an armed actor after an attack noun and its adjective
+    ("تواصلت الغارات الجوية للطائرات الحربية على أحياء المدينة.", "ASSAULT", {"actor": "الطائرات الحربية"}),
+    # a part-of place takes its city
+    ("استعادت القوات الجانب الشرقي من مدينة حلب.", "CONTROL_CHANGE", {"actor": "القوات", "location": "مدينة حلب"}),
+    # a subject opening the أن-clause: the name after the verb is the object
+    ("وقال المتحدث إن الوزير سيلتقي الرئيس الفرنسي في باريس.", "CONSULT", {"actor": "الوزير"}),
 ]
 
 
@@ -106,3 +120,20 @@ def test_words_of_locates_every_token(text):
     assert [(w.start, w.end) for w in words] == spans
     for w in words:
         assert normalize(text[w.start:w.end]) == w.norm
+
+
+def test_prepositional_phrase_is_not_the_subject():
+    e = one("أطلقت القوات الحكومية بدعم من الطيران الروسي عملية عسكرية في ريف حماة.", "ASSAULT")
+    assert has(e["actor_text"], "القوات الحكومية") and "الطيران" not in e["actor_text"]
+
+
+def test_passive_gets_no_actor_and_instrument_shares_the_site():
+    evs = events("قتل قيادي في الجماعة بغارة جوية في ريف درعا.")
+    by_type = {e["event_type"]: e for e in evs}
+    assert by_type["ASSAULT"]["actor_text"] is None            # 'الجماعة' follows 'في': no subject
+    assert has(by_type["CASUALTIES"]["location_text"], "ريف درعا")
+
+
+def test_vague_place_alone_is_no_site():
+    e = one("خسر التنظيم مناطق واسعة خلال العام الماضي.", "CONTROL_CHANGE")
+    assert e["location_text"] is None
