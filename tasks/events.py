@@ -461,8 +461,11 @@ def proclitic(norm: str) -> str:
 def preps_before(sent: Sentence, f: Filler) -> frozenset:
     """Prepositions governing a filler: a proclitic on its first word and the previous word's forms."""
     w = sent.words[f.first]
-    lead = _norm(sent.text[w.start:f.start]) if f.start > w.start else w.norm
-    out = {proclitic(lead) if f.start == w.start else lead.lstrip("وف")[-1:] if lead.lstrip("وف") else ""}
+    if f.start > w.start:                     # the mention starts inside the word: what precedes it is a clitic
+        lead = _norm(sent.text[w.start:f.start]).lstrip("وف")
+        out = {lead[-1:]}
+    else:                                     # a name that starts the word has no proclitic ('بلينكن', 'بغداد')
+        out = {"" if f.first in sent.mention_at else proclitic(w.norm)}
     if f.first > 0:
         prev = sent.words[f.first - 1]
         out.update(prev.keys)
