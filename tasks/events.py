@@ -536,10 +536,18 @@ def _vague_place(sent: Sentence, f: Filler) -> bool:
 def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
     """f plus a mention joined to it by و ('«قسد» و«التحالف الدولي»')."""
     nxt = f.last + 1
-    if nxt < len(sent.words) and nxt in sent.mention_at:
-        w = sent.words[nxt]
+    if nxt >= len(sent.words):
+        return [f]
+    w = sent.words[nxt]
+    if nxt in sent.mention_at:
         if w.norm.startswith("و") and sent.mention_at[nxt]["type"] in AGENTIVE:
             return [f, mention_filler(sent, nxt)]
+    elif w.norm.startswith("و") and len(w.norm) > 3 and w.flags & BIT["head_militant"] and nxt not in sent.covered \
+            and not w.punct.strip():
+        g = chunk(sent, nxt, max_words=4)     # 'الطيران الروسي وطائرات التحالف الدولي'
+        if g is not None:
+            a = w.start + 1                   # the conjunction is not part of the phrase
+            return [f, Filler(a, g.end, sent.text[a:g.end], g.entity_id, g.first, g.last)]
     return [f]
 
 
@@ -679,6 +687,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
                 target = coordinated(sent, f)
         if not actor:
             actor = _light_verb_subject(sent, i, triggers)
+        if not actor:
+            actor = _resumptive_subject(sent, i, triggers)
         if not actor:                         # 'البغدادي على الهروب', 'تمكنوا من الفرار'
             actor = _subject_before(sent, i, triggers, max_back=4 if spec.get("genitive") == "target" else 3,
                                     mentions_only=True)
@@ -848,6 +858,32 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
             return _request_object(sent, j, i, triggers)
         if is_(words[j], "speech_verbs"):
             break
+    return []
+
+
+def _resumptive_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """Subject of a support verb after the noun that points back to it with a pronoun:
+    'الضربات الجوية التي يشنها الطيران الروسي', 'ضربات جوية نفذتها طائرات التحالف',
+    'الزيارة التي يقوم بها بلينكن'."""
+    words = sent.words
+    light = verb_set("light_verbs")
+    for j in range(i + 1, min(len(words), i + 6)):
+        w = words[j]
+        if j in triggers or w.punct.strip(" «»\"()"):
+            return []
+        if not has_stem(w, light):
+            continue
+        k = j + 1
+        if k < len(words) and words[k].norm in ("به", "بها", "بهم"):
+            k += 1                            # the pronoun on the preposition: 'يقوم بها'
+        elif w.norm in light:
+            return []                         # no pronoun: the verb governs something else
+        while k < len(words) and k in sent.time_words:
+            k += 1
+        f = filler_at(sent, k, _heads()["person"], triggers)
+        if f is None and k < len(words) and _definite(words[k]) and not is_(words[k], "head_place"):
+            f = np_at(sent, k, triggers)
+        return coordinated(sent, f) if f is not None else []
     return []
 
 
