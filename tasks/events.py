@@ -665,6 +665,10 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             target = coordinated(sent, np1)
         if not actor:                         # SVO: 'أن البغدادي هرب', 'القوات ستتقدم'
             actor = before
+        if not actor and role != "target":
+            actor = _conjoined_verb_subject(sent, i, key)
+        if actor:
+            sent.memo.setdefault("verb_actors", {})[i] = actor
     else:
         if f is None and takes_object and _construct(words[i]) and nxt < n and nxt not in sent.covered and (
                 _definite(words[nxt]) or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
@@ -755,6 +759,20 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+def _conjoined_verb_subject(sent: Sentence, i: int, key: str) -> list[Filler]:
+    """A verb joined by و/ف with no subject of its own shares the subject of the previous verb
+    event of the sentence ('مسلحو «قسد» تقدموا ...، ودمروا سيارة'), unless a speech verb or
+    complementizer opens a new clause between them."""
+    norm = sent.words[i].norm
+    if not norm.startswith(("و", "ف")) or key.startswith(("و", "ف")):
+        return []
+    done = sent.memo.get("verb_actors", {})
+    k = max((j for j in done if j < i), default=None)
+    if k is None or any(sent.cflags[j] & CLAUSE_BITS for j in range(k + 1, i)):
+        return []
+    return list(done[k])
 
 
 def _clause_subject(sent: Sentence, f: Filler, i: int) -> bool:
