@@ -623,6 +623,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if j in triggers or words[j].punct.strip(" «»\"()"):
             break
         if j in _agent_slots(sent):
+            if _participle_before_marker(sent, i, j):
+                break                         # 'المدنيين المحاصرين من قبل داعش': the participle's agent
             f = np_at(sent, j, triggers)
             if f:
                 actor = coordinated(sent, f)
@@ -775,6 +777,19 @@ def _conjoined_verb_subject(sent: Sentence, i: int, key: str) -> list[Filler]:
     return list(done[k])
 
 
+def _participle_before_marker(sent: Sentence, i: int, slot: int) -> bool:
+    """Whether the agent marker ending before `slot` follows a passive participle that is not the
+    trigger's own adjective ('دعت المدنيين المحاصرين من قبل داعش', but 'الغارات المكثفة من قبل
+    الطائرات'): the agent is then the participle's, not the event's."""
+    size = next((len(ph) for ph in _markers("agent_markers") if _marker_before(sent, slot, (ph,))), 1)
+    k = slot - size - 1                       # the word before the marker
+    if k <= i + 1:
+        return False
+    n = sent.words[k].norm
+    n = n[2:] if n.startswith("ال") else n
+    return len(n) > 4 and n[0] == "م" and k not in sent.covered and k not in sent.triggers
+
+
 def _clause_subject(sent: Sentence, f: Filler, i: int) -> bool:
     """Whether f opens the clause of the verb at i (after 'أن/إن' or at the start of the sentence)
     a few words before it: then it is the verb's subject (SVO) and nothing after the verb is."""
@@ -860,8 +875,8 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     of a control verb whose complement it is ('تمكن مسلحون من اقتحام', 'حاولت القوات الهروب'):
     the verbal noun's actor is that verb's subject."""
     words = sent.words
-    for j in range(i - 1, max(-1, i - 9), -1):
-        if is_(words[j], "light_verbs") or (i - j <= 3 and is_(words[j], "control_verbs")):
+    for j in range(i - 1, max(-1, i - 13), -1):
+        if i - j <= 8 and is_(words[j], "light_verbs") or i - j <= 3 and is_(words[j], "control_verbs"):
             k = j + 1
             while k < i and k in sent.time_words:   # 'شنت أمس القوات ... هجوما'
                 k += 1
@@ -872,7 +887,7 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
             if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
                 return coordinated(sent, f)
             return before
-        if i - j <= 8 and is_(words[j], "request_verbs") and not triggers.intersection(range(j + 1, i)):
+        if is_(words[j], "request_verbs") and not triggers.intersection(range(j + 1, i)):   # 12 words back
             return _request_object(sent, j, i, triggers)
         if is_(words[j], "speech_verbs"):
             break
