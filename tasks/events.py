@@ -192,7 +192,7 @@ CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_ve
              "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
              "clause_breaks", "chunk_stops", "negation_after", "np_stops")
 VERB_LISTS = ("accuse_verbs", "control_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
-HEAD_LISTS = ("person", "place", "civilian", "militant", "media")
+HEAD_LISTS = ("person", "place", "civilian", "militant", "media", "vague")
 BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
 PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "negation_after", "rumour")
 
@@ -202,6 +202,8 @@ TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
 PHRASE_BIT = TRIGGER_BIT << 1         # the form can open a multi-word cue
 NUMBER_BIT = TRIGGER_BIT << 2         # the form is a number (digits or number words)
 AGENT_END_BIT = TRIGGER_BIT << 3      # the form can end an agent marker ('من قبل', 'على يد')
+RESUMPTIVE_BIT = TRIGGER_BIT << 4     # a support verb with an attached pronoun ('يشنها', 'نفذتها')
+LAM_BIT = TRIGGER_BIT << 5            # the preposition ل on a word without the article ('لبحث', not 'للمدينة')
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -227,6 +229,10 @@ def word_flags(norm: str) -> int:
         flags |= NUMBER_BIT
     if any(ph[-1] in keys for ph in _markers("agent_markers")):
         flags |= AGENT_END_BIT
+    if any(k in verb_set("light_verbs") for k in stems if k not in keys):
+        flags |= RESUMPTIVE_BIT
+    if proclitic(norm) == "ل" and not norm.lstrip("وف").startswith("لل"):
+        flags |= LAM_BIT
     return flags
 
 
@@ -444,7 +450,8 @@ def _marker_before(sent: Sentence, j: int, phrases) -> bool:
 def _heads() -> dict[str, frozenset]:
     return dict(person=cue_set("person_heads") | cue_set("militant_heads") | cue_set("civilian_heads"),
                 place=cue_set("place_heads"), civilian=cue_set("civilian_heads"),
-                militant=cue_set("militant_heads"), media=cue_set("media_heads"))
+                militant=cue_set("militant_heads"), media=cue_set("media_heads"),
+                vague=cue_set("vague_place_heads"))
 
 
 # --- arguments ---------------------------------------------------------------------------
@@ -520,15 +527,14 @@ def _place_fillers(sent: Sentence, lo: int, hi: int, triggers: set[int]) -> list
 def _purpose_noun(sent: Sentence, j: int) -> bool:
     """'لبحث', 'لمنع', 'لعزل': ل on a bare noun that is no name, place or party opens a purpose
     clause; places after it belong to that clause ('جولة لبحث الأزمة في سوريا')."""
-    w = sent.words[j]
-    return (proclitic(w.norm) == "ل" and "لل" not in w.norm[:3] and j not in sent.covered
-            and not w.flags & (HEAD_BITS | BIT["head_militant"]))
+    fl = sent.words[j].flags
+    return bool(fl & LAM_BIT) and not fl & HEAD_BITS and j not in sent.covered
 
 
 def _vague_place(sent: Sentence, f: Filler) -> bool:
     """A place phrase headed by a part-of noun with no name or place noun after it ('الجانب الشرقي',
     'المناطق الريفية', not 'الأراضي السورية' or 'الجانب الشرقي للمدينة'): too vague to be a site."""
-    return (f.entity_id is None and has_stem(sent.words[f.first], cue_set("vague_place_heads"))
+    return (f.entity_id is None and is_(sent.words[f.first], "head_vague")
             and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or is_(sent.words[k], "head_place")
                         for k in range(f.first + 1, f.last + 1)))
 
@@ -727,7 +733,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     # an instrument ('قتل ... بغارة جوية في شبوة') shares the event's site: the scan goes past it
     while end < min(n, i + ARG_WINDOW + 2) and (end not in triggers or proclitic(words[end].norm) == "ب") \
             and "،" not in words[end].punct \
-            and "," not in words[end].punct and not _purpose_noun(sent, end):
+            and "," not in words[end].punct and not (words[end].flags & LAM_BIT and _purpose_noun(sent, end)):
         end += 1
     used = {k for f in actor + target for k in range(f.first, f.last + 1)
             if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
@@ -870,12 +876,17 @@ def _is_state(sent: Sentence, f: Filler) -> bool:
     return m is not None and m["type"] == "LOC" and not preps_before(sent, f) & GOVERNING
 
 
+GOVERNOR_BITS = BIT["light_verbs"] | BIT["control_verbs"] | BIT["request_verbs"] | BIT["speech_verbs"]
+
+
 def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
     """Subject of a support verb governing the verbal noun ('تشن القوات العراقية ... عملية'), or
     of a control verb whose complement it is ('تمكن مسلحون من اقتحام', 'حاولت القوات الهروب'):
     the verbal noun's actor is that verb's subject."""
     words = sent.words
     for j in range(i - 1, max(-1, i - 13), -1):
+        if not words[j].flags & GOVERNOR_BITS:
+            continue
         if i - j <= 8 and is_(words[j], "light_verbs") or i - j <= 3 and is_(words[j], "control_verbs"):
             k = j + 1
             while k < i and k in sent.time_words:   # 'شنت أمس القوات ... هجوما'
@@ -899,17 +910,16 @@ def _resumptive_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     'الضربات الجوية التي يشنها الطيران الروسي', 'ضربات جوية نفذتها طائرات التحالف',
     'الزيارة التي يقوم بها بلينكن'."""
     words = sent.words
-    light = verb_set("light_verbs")
     for j in range(i + 1, min(len(words), i + 6)):
         w = words[j]
         if j in triggers or w.punct.strip(" «»\"()"):
             return []
-        if not has_stem(w, light):
+        if not w.flags & (RESUMPTIVE_BIT | BIT["light_verbs"]):
             continue
         k = j + 1
         if k < len(words) and words[k].norm in ("به", "بها", "بهم"):
             k += 1                            # the pronoun on the preposition: 'يقوم بها'
-        elif w.norm in light:
+        elif not w.flags & RESUMPTIVE_BIT:
             return []                         # no pronoun: the verb governs something else
         while k < len(words) and k in sent.time_words:
             k += 1
