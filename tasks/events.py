@@ -46,6 +46,7 @@ AGENTIVE = {"PERSON", "ORG", "NORP", "LOC"}    # LOC: states and capitals act ('
 OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
 PLACE_OBJECT_TYPES = {"ESCAPE", "EVACUATE", "RETREAT", "CONTROL_CHANGE", "CONSULT"}   # 'غادر الموصل', 'زار عمان'
 PURPOSE_TYPES = {"CONTROL_CHANGE", "EVACUATE", "ESCAPE", "MOBILIZE", "RETREAT", "CONSULT", "AID"}
+INTRANSITIVE = {"PROTEST", "flee", "withdraw", "leave"}   # types/modes whose verb takes no person object: 'تظاهر مئات الطلاب'
 RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"}
 
 _norm = lru_cache(maxsize=500_000)(normalize)
@@ -192,8 +193,8 @@ CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_ve
              "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
              "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
              "clause_breaks", "chunk_stops", "negation_after", "np_stops")
-VERB_LISTS = ("accuse_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
-HEAD_LISTS = ("person", "place", "civilian", "militant", "media")
+VERB_LISTS = ("accuse_verbs", "control_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
+HEAD_LISTS = ("person", "place", "civilian", "militant", "media", "vague")
 BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
 PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "negation_after", "rumour")
 
@@ -203,6 +204,8 @@ TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
 PHRASE_BIT = TRIGGER_BIT << 1         # the form can open a multi-word cue
 NUMBER_BIT = TRIGGER_BIT << 2         # the form is a number (digits or number words)
 AGENT_END_BIT = TRIGGER_BIT << 3      # the form can end an agent marker ('من قبل', 'على يد')
+RESUMPTIVE_BIT = TRIGGER_BIT << 4     # a support verb with an attached pronoun ('يشنها', 'نفذتها')
+LAM_BIT = TRIGGER_BIT << 5            # the preposition ل on a word without the article ('لبحث', not 'للمدينة')
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -228,6 +231,10 @@ def word_flags(norm: str) -> int:
         flags |= NUMBER_BIT
     if any(ph[-1] in keys for ph in _markers("agent_markers")):
         flags |= AGENT_END_BIT
+    if any(k in verb_set("light_verbs") for k in stems if k not in keys):
+        flags |= RESUMPTIVE_BIT
+    if proclitic(norm) == "ل" and not norm.lstrip("وف").startswith("لل"):
+        flags |= LAM_BIT
     return flags
 
 
@@ -384,6 +391,11 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
             break
         if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
             break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
+        prev = words[j - 1]
+        if j not in sent.mention_at and (
+                _tanween(w) and not _tanween(prev)                     # 'جماعة مسلحة | عمالا': case changes
+                or _definite(w) and _definite(prev) and w.flags & HEAD_BITS):   # 'القوات | الجانب الشرقي'
+            break                             # a new noun phrase (the object) starts here
         if place and j not in sent.mention_at and (
                 (w.norm[0] == "ي" and len(w.norm) > 3)
                 or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):
@@ -441,7 +453,8 @@ def _marker_before(sent: Sentence, j: int, phrases) -> bool:
 def _heads() -> dict[str, frozenset]:
     return dict(person=cue_set("person_heads") | cue_set("militant_heads") | cue_set("civilian_heads"),
                 place=cue_set("place_heads"), civilian=cue_set("civilian_heads"),
-                militant=cue_set("militant_heads"), media=cue_set("media_heads"))
+                militant=cue_set("militant_heads"), media=cue_set("media_heads"),
+                vague=cue_set("vague_place_heads"))
 
 
 # --- arguments ---------------------------------------------------------------------------
@@ -467,8 +480,11 @@ def preps_before(sent: Sentence, f: Filler) -> frozenset:
 
 def _preps_before(sent: Sentence, f: Filler) -> frozenset:
     w = sent.words[f.first]
-    lead = _norm(sent.text[w.start:f.start]) if f.start > w.start else w.norm
-    out = {proclitic(lead) if f.start == w.start else lead.lstrip("وف")[-1:] if lead.lstrip("وف") else ""}
+    if f.start > w.start:                     # the mention starts inside the word: what precedes it is a clitic
+        lead = _norm(sent.text[w.start:f.start]).lstrip("وف")
+        out = {lead[-1:]}
+    else:                                     # a name that starts the word has no proclitic ('بلينكن', 'بغداد')
+        out = {"" if f.first in sent.mention_at else proclitic(w.norm)}
     if f.first > 0:
         prev = sent.words[f.first - 1]
         out.update(prev.keys)
@@ -516,18 +532,56 @@ def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
                               if j in mention_at and mention_at[j]["type"] == "LOC"), None)
                 if inner:
                     f.entity_id = inner["entity_id"]
+                elif _vague_place(sent, f) and f.last + 2 < len(words) and words[f.last + 1].norm == "من" \
+                        and sent.mention_at.get(f.last + 2, {}).get("type") == "LOC":
+                    m = sent.mention_at[f.last + 2]      # 'الجانب الغربي من الموصل': the part with its city
+                    f = Filler(f.start, m["end"], sent.text[f.start:m["end"]], m["entity_id"], f.first,
+                               sent.mention_end[f.last + 2])
                 out.append(f)
                 free = f.last + 1
     return out
 
 
+def _purpose_noun(sent: Sentence, j: int) -> bool:
+    """'لبحث', 'لمنع', 'لعزل': ل on a bare noun that is no name, place or party opens a purpose
+    clause; places after it belong to that clause ('جولة لبحث الأزمة في سوريا')."""
+    fl = sent.words[j].flags
+    return bool(fl & LAM_BIT) and not fl & HEAD_BITS and j not in sent.covered
+
+
+def _vague_place(sent: Sentence, f: Filler) -> bool:
+    """A place phrase headed by a part-of noun with no name or place noun after it ('الجانب الشرقي',
+    'المناطق الريفية', not 'الأراضي السورية' or 'الجانب الشرقي للمدينة'): too vague to be a site."""
+    return (f.entity_id is None and is_(sent.words[f.first], "head_vague")
+            and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or is_(sent.words[k], "head_place")
+                        for k in range(f.first + 1, f.last + 1)))
+
+
 def coordinated(sent: Sentence, f: Filler) -> list[Filler]:
     """f plus a mention joined to it by و ('«قسد» و«التحالف الدولي»')."""
     nxt = f.last + 1
-    if nxt < len(sent.words) and nxt in sent.mention_at:
-        w = sent.words[nxt]
+    if nxt >= len(sent.words):
+        return [f]
+    w = sent.words[nxt]
+    if nxt in sent.mention_at:
         if w.norm.startswith("و") and sent.mention_at[nxt]["type"] in AGENTIVE:
             return [f, mention_filler(sent, nxt)]
+    elif w.norm.startswith("و") and len(w.norm) > 3 and w.flags & BIT["head_militant"] and nxt not in sent.covered \
+            and not w.punct.strip():
+        g = chunk(sent, nxt, max_words=4)     # 'الطيران الروسي وطائرات التحالف الدولي'
+        if g is not None:
+            a = w.start + 1                   # the conjunction is not part of the phrase
+            return [f, Filler(a, g.end, sent.text[a:g.end], g.entity_id, g.first, g.last)]
+    return [f]
+
+
+def _coordinated_before(sent: Sentence, f: Filler) -> list[Filler]:
+    """f plus an agentive mention joined to it from the left by و ('البغدادي والظواهري يتفاوضان')."""
+    w = sent.words[f.first]
+    if f.first > 0 and (_norm(sent.text[w.start:f.start]).endswith("و") or w.norm == "و"):
+        start = sent.owner.get(f.first - 1 if f.start > w.start else f.first - 2)
+        if start is not None and sent.mention_at[start]["type"] in AGENTIVE - {"LOC"}:
+            return [mention_filler(sent, start), f]
     return [f]
 
 
@@ -555,6 +609,11 @@ def _agent_slots(sent: Sentence) -> set[int]:
 def _accusative(w: Word) -> bool:
     """An indefinite noun with an accusative/oblique ending (tanween alif, sound plural -ين)."""
     return not _definite(w) and len(w.norm) > 3 and (w.norm.endswith("ين") or w.norm.endswith("ا") and not w.norm.endswith("اا"))
+
+
+def _tanween(w: Word) -> bool:
+    """An indefinite accusative with tanween alif ('عمالا', 'جنديا'); adjectives agree with it."""
+    return not _definite(w) and len(w.norm) > 3 and w.norm.endswith("ا") and not w.norm.endswith("اا")
 
 
 def _construct(w: Word) -> bool:
@@ -589,19 +648,24 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if j in triggers or words[j].punct.strip(" «»\"()"):
             break
         if j in agent_slots:
+            if _participle_before_marker(sent, i, j):
+                break                         # 'المدنيين المحاصرين من قبل داعش': the participle's agent
             f = np_at(sent, j, triggers)
             if f:
                 actor = coordinated(sent, f)
                 break
 
     nxt = i + 1
+    if t.pos == "verb":                       # 'هاجمت فجر اليوم مجموعة مسلحة': a time adverbial may precede the subject
+        while nxt < min(n, i + 5) and nxt in sent.time_words:
+            nxt += 1
     f = filler_at(sent, nxt, heads, triggers) if nxt < n else None
     if f is not None and t.pos == "verb" and t.type not in PLACE_OBJECT_TYPES and _is_state(sent, f):
         pass                                  # 'وسترسل واشنطن': a state or capital acts
     elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
                             or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
-    if f is not None and t.pos == "verb" and (
+    if f is not None and t.pos == "verb" and t.type not in INTRANSITIVE and t.mode not in INTRANSITIVE and (
             f.first not in sent.mention_at and _accusative(words[f.first])
             or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY"):
         f = None                              # 'احتجز مسلحين', 'اعتقلت أربعة مشتبهين': an object, not the subject
@@ -610,6 +674,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     takes_object = not _has_pronoun(words[i].norm, key) and (t.type != "CONTROL_CHANGE" or t.mode in ("expel", "overthrow"))
     if t.pos == "verb":
         before = [] if actor or role == "target" else _subject_before(sent, i, triggers)
+        if before and f is not None and _clause_subject(sent, before[0], i):
+            f = None                          # 'إن بلينكن ... سيلتقي العاهل الأردني': the name after the verb is its object
         np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)
         if np1 is not None and role == "target":
             target = coordinated(sent, np1)   # news passive: 'قتل جندي' (the killed)
@@ -626,6 +692,10 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             target = coordinated(sent, np1)
         if not actor:                         # SVO: 'أن البغدادي هرب', 'القوات ستتقدم'
             actor = before
+        if not actor and role != "target":
+            actor = _conjoined_verb_subject(sent, i, key)
+        if actor:
+            sent.memo.setdefault("verb_actors", {})[i] = actor
     else:
         if f is None and takes_object and _construct(words[i]) and nxt < n and nxt not in sent.covered and (
                 _definite(words[nxt]) or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
@@ -633,13 +703,23 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
             if f is not None and spec.get("genitive", "actor") == "actor" and not is_(words[f.first], "head_person"):
                 f = None                       # an actor genitive must name someone
+        if f is None and not actor and takes_object:
+            actor = _possessor(sent, i, triggers)  # 'الضربات الجوية لطائرات التحالف'
         if f is not None:                     # the genitive after a verbal noun
             if spec.get("genitive", "actor") == "actor":
                 actor = actor or coordinated(sent, f)
+            elif _agent_genitive(sent, f):    # 'اختطاف جماعة مسلحة عمالا': subject, then object
+                actor = actor or coordinated(sent, f)
+                obj = np_at(sent, f.last + 1, triggers)
+                if obj is None and f.last + 1 < n and proclitic(words[f.last + 1].norm) == "ل":
+                    obj = chunk(sent, f.last + 1, max_words=4, stop_at_trigger=triggers)   # 'لمسلحين'
+                target = coordinated(sent, obj) if obj is not None else []
             else:
                 target = coordinated(sent, f)
         if not actor:
             actor = _light_verb_subject(sent, i, triggers)
+        if not actor:
+            actor = _resumptive_subject(sent, i, triggers)
         if not actor:                         # 'البغدادي على الهروب', 'تمكنوا من الفرار'
             actor = _subject_before(sent, i, triggers, max_back=4 if spec.get("genitive") == "target" else 3,
                                     mentions_only=True)
@@ -669,8 +749,10 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     # places, by the preposition that governs them, up to the next event or comma
     origin = destination = location = None
     end = i + 1
-    while end < min(n, i + ARG_WINDOW + 2) and end not in triggers and "،" not in words[end].punct \
-            and "," not in words[end].punct:
+    # an instrument ('قتل ... بغارة جوية في شبوة') shares the event's site: the scan goes past it
+    while end < min(n, i + ARG_WINDOW + 2) and (end not in triggers or proclitic(words[end].norm) == "ب") \
+            and "،" not in words[end].punct \
+            and "," not in words[end].punct and not (words[end].flags & LAM_BIT and _purpose_noun(sent, end)):
         end += 1
     used = {k for f in actor + target for k in range(f.first, f.last + 1)
             if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
@@ -686,6 +768,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             origin = origin or f
         elif f.first == i + 1 and t.pos == "verb" and t.type in MOVEMENT:
             origin = origin or f              # 'غادر الموصل'
+        elif _vague_place(sent, f):
+            continue
         elif p & cue_set("location_preps") or f.first <= i + 2 or _site_noun_before(sent, f):
             location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
@@ -702,6 +786,84 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+def _conjoined_verb_subject(sent: Sentence, i: int, key: str) -> list[Filler]:
+    """A verb joined by و/ف with no subject of its own shares the subject of the previous verb
+    event of the sentence ('مسلحو «قسد» تقدموا ...، ودمروا سيارة'), unless a speech verb or
+    complementizer opens a new clause between them."""
+    norm = sent.words[i].norm
+    if not norm.startswith(("و", "ف")) or key.startswith(("و", "ف")):
+        return []
+    done = sent.memo.get("verb_actors", {})
+    k = max((j for j in done if j < i), default=None)
+    if k is None or any(sent.cflags[j] & CLAUSE_BITS for j in range(k + 1, i)):
+        return []
+    return list(done[k])
+
+
+def _participle_before_marker(sent: Sentence, i: int, slot: int) -> bool:
+    """Whether the agent marker ending before `slot` follows a passive participle that is not the
+    trigger's own adjective ('دعت المدنيين المحاصرين من قبل داعش', but 'الغارات المكثفة من قبل
+    الطائرات'): the agent is then the participle's, not the event's."""
+    size = next((len(ph) for ph in _markers("agent_markers") if _marker_before(sent, slot, (ph,))), 1)
+    k = slot - size - 1                       # the word before the marker
+    if k <= i + 1:
+        return False
+    n = sent.words[k].norm
+    n = n[2:] if n.startswith("ال") else n
+    return len(n) > 4 and n[0] == "م" and k not in sent.covered and k not in sent.triggers
+
+
+def _clause_subject(sent: Sentence, f: Filler, i: int) -> bool:
+    """Whether f opens the clause of the verb at i (after 'أن/إن' or at the start of the sentence)
+    a few words before it: then it is the verb's subject (SVO) and nothing after the verb is."""
+    words = sent.words
+    return (i - f.last <= 4 and (f.first in sent.mention_at or bool(is_(words[f.first], "head_person")))
+            and (f.first == 0 or bool(is_(words[f.first - 1], "complementizers")))
+            and not any(words[k].punct.strip() for k in range(f.last + 1, i + 1)))
+
+
+def _agentive(sent: Sentence, f: Filler) -> bool:
+    """A phrase that can act: a person/organisation name or an armed-actor head ('الطائرات الإسرائيلية')."""
+    m = sent.mention_at.get(f.first)
+    if m is not None:
+        return m["type"] in ("PERSON", "ORG")
+    return bool(sent.words[f.first].flags & (BIT["head_person"] | BIT["head_militant"]))
+
+
+def _agent_genitive(sent: Sentence, f: Filler) -> bool:
+    """The genitive of a verbal noun is its subject when the object is expressed after it
+    ('اعتقال «قسد» لمسلحين', 'قصف الطائرات مدرسة', 'هجوم حماس على إسرائيل')."""
+    nxt = f.last + 1
+    if not _agentive(sent, f) or nxt >= len(sent.words) or sent.words[nxt].punct.strip(" ()«»\""):
+        return False
+    w = sent.words[nxt]
+    if has(w, cue_set("target_preps")) or proclitic(w.norm) == "ل":
+        return True                           # 'على إسرائيل', 'لمسلحين': the object marked by a preposition
+    return nxt not in sent.covered and _accusative(w) and not w.flags & NOT_NP   # 'مدرسةً', 'مسلحين'
+
+
+
+def _possessor(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """'ل' + an agent after a verbal noun and its adjectives: the possessor is the actor
+    ('الضربات الجوية لطائرات التحالف الدولي')."""
+    words = sent.words
+    for j in range(i + 1, min(len(words), i + 4)):
+        w = words[j]
+        if w.punct.strip() or j in triggers:
+            return []
+        if w.norm.startswith(("ل", "لل")) and proclitic(w.norm) == "ل":
+            start = sent.owner.get(j)
+            if start is not None and start == j and sent.mention_at[j]["type"] in ("PERSON", "ORG"):
+                return [mention_filler(sent, j)]
+            if start is None and is_(w, "head_militant"):
+                f = chunk(sent, j, max_words=4, stop_at_trigger=triggers)
+                return [f] if f else []
+            return []
+        if j in sent.covered or not w.norm.endswith(ADJ_ENDINGS + ("يه",)) or w.flags & NOT_NP:
+            return []                          # only adjectives may stand between the noun and its possessor
+    return []
 
 
 def _site_noun_before(sent: Sentence, f: Filler) -> bool:
@@ -733,18 +895,79 @@ def _is_state(sent: Sentence, f: Filler) -> bool:
     return m is not None and m["type"] == "LOC" and not preps_before(sent, f) & GOVERNING
 
 
+GOVERNOR_BITS = BIT["light_verbs"] | BIT["control_verbs"] | BIT["request_verbs"] | BIT["speech_verbs"]
+
+
 def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
-    """Subject of a support verb governing the verbal noun: 'تشن القوات العراقية ... عملية'."""
+    """Subject of a support verb governing the verbal noun ('تشن القوات العراقية ... عملية'), or
+    of a control verb whose complement it is ('تمكن مسلحون من اقتحام', 'حاولت القوات الهروب'):
+    the verbal noun's actor is that verb's subject."""
     words = sent.words
-    for j in range(i - 1, max(-1, i - 9), -1):
-        if is_(words[j], "light_verbs"):
-            f = filler_at(sent, j + 1, _heads()["person"], triggers) if j + 1 < i else None
+    for j in range(i - 1, max(-1, i - 13), -1):
+        if not words[j].flags & GOVERNOR_BITS:
+            continue
+        if i - j <= 8 and is_(words[j], "light_verbs") or i - j <= 3 and is_(words[j], "control_verbs"):
+            k = j + 1
+            while k < i and k in sent.time_words:   # 'شنت أمس القوات ... هجوما'
+                k += 1
+            f = filler_at(sent, k, _heads()["person"], triggers) if k < i else None
+            before = _subject_before(sent, j, triggers, max_back=6 if is_(words[j], "control_verbs") else 4)
+            if f is None and not before and k < i and _definite(words[k]) and not is_(words[k], "head_place"):
+                f = np_at(sent, k, triggers)        # VSO: a definite phrase right after the verb ('تمكنت القوات من')
             if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
                 return coordinated(sent, f)
-            return _subject_before(sent, j, triggers, max_back=4)
+            return before
+        if is_(words[j], "request_verbs") and not triggers.intersection(range(j + 1, i)):   # 12 words back
+            return _request_object(sent, j, i, triggers)
         if is_(words[j], "speech_verbs"):
             break
     return []
+
+
+def _resumptive_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """Subject of a support verb after the noun that points back to it with a pronoun:
+    'الضربات الجوية التي يشنها الطيران الروسي', 'ضربات جوية نفذتها طائرات التحالف',
+    'الزيارة التي يقوم بها بلينكن'."""
+    words = sent.words
+    for j in range(i + 1, min(len(words), i + 6)):
+        w = words[j]
+        if j in triggers or w.punct.strip(" «»\"()"):
+            return []
+        if not w.flags & (RESUMPTIVE_BIT | BIT["light_verbs"]):
+            continue
+        k = j + 1
+        if k < len(words) and words[k].norm in ("به", "بها", "بهم"):
+            k += 1                            # the pronoun on the preposition: 'يقوم بها'
+        elif not w.flags & RESUMPTIVE_BIT:
+            return []                         # no pronoun: the verb governs something else
+        while k < len(words) and k in sent.time_words:
+            k += 1
+        f = filler_at(sent, k, _heads()["person"], triggers)
+        if f is None and k < len(words) and _definite(words[k]) and not is_(words[k], "head_place"):
+            f = np_at(sent, k, triggers)
+        return coordinated(sent, f) if f is not None else []
+    return []
+
+
+def _request_object(sent: Sentence, j: int, i: int, triggers: set[int]) -> list[Filler]:
+    """The act asked for is done by whom the request addresses: 'تنصح سكان الرمادي بمغادرتها',
+    'دعت القيادة المدنيين إلى الخروج', 'طلبت من السكان إخلاء المدينة'. The first phrase after the
+    verb is that object when the subject came before it, else the second one (VSO)."""
+    k = j + 1
+    if k < i and sent.words[k].norm == "من":
+        k += 1                                # 'طلب من X'
+    first = np_at(sent, k, triggers) if k < i else None
+    if first is None or first.last >= i:
+        return []
+    if k > j + 1 or _subject_before(sent, j, triggers) or _pronoun_plural(sent.words[j]):
+        return coordinated(sent, first)
+    nxt = coordinated(sent, first)[-1].last + 1
+    second = np_at(sent, nxt, triggers) if nxt < i else None
+    return coordinated(sent, second) if second is not None and second.last < i else []
+
+
+def _pronoun_plural(w: Word) -> bool:
+    return w.norm.endswith(("وا", "ون"))
 
 
 def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 6,
@@ -759,8 +982,11 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int = 
         if start is not None:
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 f = mention_filler(sent, start)
-                if not is_(words[f.first], "head_place"):     # 'الأراضي العراقية' is a place, not an agent
-                    return [f]
+                # 'الأراضي العراقية' is a place, 'بدعم من التحالف' a prepositional phrase: neither is the
+                # subject, unless a relative pronoun follows ('لتنظيم داعش الذي بدأ بالهروب')
+                relative = f.last + 1 < i and words[f.last + 1].norm in RELATIVES
+                if not is_(words[f.first], "head_place") and (relative or not preps_before(sent, f) & GOVERNING):
+                    return _coordinated_before(sent, f)
             continue
         after_comp = j > 0 and (is_(words[j - 1], "complementizers") or words[j - 1].norm in ("يكون", "تكون"))
         if mentions_only or not (is_(w, "head_person") or (after_comp and w.norm not in cue_set("chunk_stops"))):

@@ -38,6 +38,27 @@ CASES = [
     ("قصفت الطائرات مواقع المسلحين في محيط مدينة الرمادي.", "ASSAULT", {"location": "مدينة الرمادي"}),
     # a gentilic NORP mention takes its noun
     ("قصفت الطائرات الروسية مواقع في إدلب.", "ASSAULT", {"actor": "الطائرات الروسية"}),
+    # third pass: a time adverbial between the verb and its subject
+    ("قصفت مساء أمس الطائرات الحربية مواقع للمتمردين.", "ASSAULT", {"actor": "الطائرات الحربية"}),
+    # a control verb's subject does the act of its complement
+    ("حاول عشرات السجناء الفرار من سجن المدينة.", "ESCAPE", {"actor": "عشرات السجناء"}),
+    # the addressee of a request does the requested act
+    ("طالبت الأمم المتحدة السكان بإخلاء الحي فورا.", "EVACUATE", {"actor": "السكان"}),
+    # an agentive genitive followed by an object is the subject
+    ("أدانت الحكومة اختطاف جماعة مسلحة عمالا أجانب.", "ASSAULT", {"actor": "جماعة مسلحة", "target": "عمالا أجانب"}),
+    # 'ل' + an armed actor after an attack noun and its adjective
+    ("تواصلت الغارات الجوية للطائرات الحربية على أحياء المدينة.", "ASSAULT", {"actor": "الطائرات الحربية"}),
+    # a part-of place takes its city
+    ("استعادت القوات الجانب الشرقي من مدينة حلب.", "CONTROL_CHANGE", {"actor": "القوات", "location": "مدينة حلب"}),
+    # a subject opening the أن-clause: the name after the verb is the object
+    ("وقال المتحدث إن الوزير سيلتقي الرئيس الفرنسي في باريس.", "CONSULT", {"actor": "الوزير"}),
+    # the support verb after the noun points back to it with a pronoun; its subject acts
+    ("تصاعدت الهجمات التي تشنها الميليشيات المسلحة على القرى.", "ASSAULT", {"actor": "الميليشيات المسلحة"}),
+    ("أدانت المنظمة الغارات التي قامت بها الطائرات الحربية.", "ASSAULT", {"actor": "الطائرات الحربية"}),
+    # coordinated head-noun phrases ('X وY') are both actors
+    ("قصفت المدفعية وطائرات الجيش مواقع المتمردين.", "ASSAULT", {"actor": "طائرات الجيش"}),
+    # the addressee of a request is the actor of the act it asks for, even after a participle's agent
+    ("دعت السلطات الأهالي المحاصرين من قبل المتمردين إلى الخروج من الحي.", "EVACUATE", {"actor": "الأهالي"}),
 ]
 
 
@@ -106,3 +127,40 @@ def test_words_of_locates_every_token(text):
     assert [(w.start, w.end) for w in words] == spans
     for w in words:
         assert normalize(text[w.start:w.end]) == w.norm
+
+
+def test_prepositional_phrase_is_not_the_subject():
+    e = one("أطلقت القوات الحكومية بدعم من الطيران الروسي عملية عسكرية في ريف حماة.", "ASSAULT")
+    assert has(e["actor_text"], "القوات الحكومية") and "الطيران" not in e["actor_text"]
+
+
+def test_passive_gets_no_actor_and_instrument_shares_the_site():
+    evs = events("قتل قيادي في الجماعة بغارة جوية في ريف درعا.")
+    by_type = {e["event_type"]: e for e in evs}
+    assert by_type["ASSAULT"]["actor_text"] is None            # 'الجماعة' follows 'في': no subject
+    assert has(by_type["CASUALTIES"]["location_text"], "ريف درعا")
+
+
+def test_vague_place_alone_is_no_site():
+    e = one("خسر التنظيم مناطق واسعة خلال العام الماضي.", "CONTROL_CHANGE")
+    assert e["location_text"] is None
+
+
+# --- third pass: participle agents, conjoined verbs, names that start with ب/ل ---------------
+
+
+def test_participle_agent_is_not_the_event_actor():
+    e = one("دعت السلطات الأهالي المحاصرين من قبل المتمردين إلى الخروج من الحي.", "REQUEST")
+    assert has(e["actor_text"], "السلطات") and "المتمردين" not in e["actor_text"]
+
+
+def test_conjoined_verb_shares_the_subject():
+    evs = [e for e in events("وذكر البيان أن مقاتلي الجماعة هاجموا نقطة عسكرية، ودمروا آلية مدرعة.")
+           if e["event_type"] == "ASSAULT"]
+    assert len(evs) == 2 and all(has(e["actor_text"], "مقاتلي الجماعة") for e in evs), evs
+
+
+def test_name_starting_with_a_preposition_letter_is_a_genitive():
+    evs = events("وصل أنتوني بلينكن إلى عمان. وبدأت جولة بلينكن أمس.")
+    tours = [e for e in evs if e["event_type"] == "CONSULT" and e["trigger"] == "جولة"]
+    assert tours and has(tours[0]["actor_text"], "بلينكن")

@@ -201,3 +201,42 @@ def test_held_out_arguments():
     for n in notes:
         print("  ", n)
     assert all(f1(*c) >= 0.6 for c in counts.values()), (counts, notes)   # first run: target 0.18
+
+
+# Third pass (actor recall): 10 more sentences, written and committed before any third-pass rule
+# and scored as-is first (docs/events.md gives the first-run and final figures). They cover the
+# word orders the pass targets: a time adverbial between verb and subject, SVO with a topic, a
+# complement clause under 'تمكن من', a verbal noun with its agent in the genitive, coordinated
+# subjects, passives (no actor), a head-noun subject without a name, a relative clause.
+ARG_HELD_OUT_3 = [
+    ("استهدفت صباح اليوم طائرة مسيرة تابعة للحوثيين سفينة تجارية قبالة سواحل الحديدة.",
+     [("ASSAULT", "طائرة مسيرة تابعة للحوثيين", "سفينة تجارية", "سواحل الحديدة")]),
+    ("الجيش السوداني قصف مواقع لقوات الدعم السريع في مدينة أم درمان.",
+     [("ASSAULT", "الجيش السوداني", "مواقع لقوات الدعم السريع", "مدينة أم درمان")]),
+    ("تمكن مسلحون من اقتحام مقر الحكومة في طرابلس فجر اليوم.",
+     [("ASSAULT", "مسلحون", "مقر الحكومة", "طرابلس")]),
+    ("أدان الاتحاد الأوروبي قصف الطائرات الإسرائيلية مدرسة تؤوي نازحين في خان يونس.",
+     [("ASSAULT", "الطائرات الإسرائيلية", "مدرسة تؤوي نازحين", "خان يونس")]),
+    ("شنت القوات التركية والفصائل الموالية لها هجوما على بلدة عين عيسى في ريف الرقة.",
+     [("ASSAULT", "القوات التركية والفصائل الموالية لها", "بلدة عين عيسى", "ريف الرقة")]),
+    ("قتل قيادي في تنظيم القاعدة بغارة جوية في محافظة شبوة.",
+     [("CASUALTIES", None, "قيادي في تنظيم القاعدة", "محافظة شبوة"),
+      ("ASSAULT", None, None, "محافظة شبوة")]),
+    ("تظاهر مئات الطلاب أمام مقر البرلمان في طرابلس احتجاجا على تأخر صرف المنح.",
+     [("PROTEST", "مئات الطلاب", None, "طرابلس")]),
+    ("دفعت قوات حفتر بتعزيزات عسكرية كبيرة نحو مدينة سرت.",
+     [("MOBILIZE", "قوات حفتر", None, "مدينة سرت")]),
+    ("قالت الشرطة إن المسلحين الذين هاجموا نقطة تفتيش في عدن فروا باتجاه محافظة أبين.",
+     [("ASSAULT", "المسلحين", "نقطة تفتيش", "عدن"),
+      ("ESCAPE", "المسلحين", None, None)]),
+    ("هاجمت فجر اليوم مجموعة مسلحة مركزا للشرطة في مدينة نيالا بجنوب دارفور.",
+     [("ASSAULT", "مجموعة مسلحة", "مركزا للشرطة", "مدينة نيالا")]),
+]
+
+
+def test_held_out_arguments_third_pass():
+    counts, notes = score_arguments(ARG_HELD_OUT_3)
+    print("held-out arguments (third pass):", {r: round(f1(*c), 2) for r, c in counts.items()}, counts)
+    for n in notes:
+        print("  ", n)
+    assert all(f1(*c) >= 0.5 for c in counts.values()), (counts, notes)
