@@ -182,6 +182,7 @@ def get_backend(env: dict | None = None) -> EntityBackend:
     return RuleBackend()
 
 
+@workers.gc_paused
 def extract_entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str,
                      backend: EntityBackend | None = None) -> pl.DataFrame:
     backend = backend or get_backend()

@@ -1507,6 +1507,7 @@ def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int
                             carry if carry is not None else Carry())
 
 
+@workers.gc_paused
 def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
                    run_id: str, *, cluster: bool = True) -> pl.DataFrame:
     """Events of every sentence; with `cluster`, cluster_id/n_sources over these events (the

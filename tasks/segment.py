@@ -862,6 +862,7 @@ def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
             .select(cols).sort("article_id"))
 
 
+@workers.gc_paused
 def segment_blocks(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None,
                    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Articles, sentences, and the blocks that yielded no article (quarantine rows with a reason).
