@@ -373,6 +373,9 @@ def _adjective_head(sent: Sentence, first: int) -> int:
     return k
 
 
+CHUNK_BREAK_BITS = BIT["complementizers"] | BIT["speech_nouns"] | BIT["np_stops"]
+
+
 def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[int] | None = None,
           place: bool = False) -> Filler | None:
     """Words from `first` up to a stop word, punctuation or trigger: a noun phrase approximation.
@@ -386,7 +389,7 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     last = first
     for j in range(first + 1, min(len(words), first + max_words)):
         w = words[j]
-        if (w.punct.strip(" ()") or w.norm in stops or w.flags & (BIT["complementizers"] | BIT["speech_nouns"] | BIT["np_stops"])
+        if (w.flags & CHUNK_BREAK_BITS or w.punct.strip(" ()") or w.norm in stops
                 or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
             break
         if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
@@ -1316,8 +1319,8 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
     w = sent.words[i]
     t_start, t_end = _trigger_span(sent.text, w, key)
     args = arguments(sent, i, t, trig_idx, key=key)
-    if not args["actor"] and carry.actor and _pronoun_subject(sent, i, t, key) is not None \
-            and _pronoun_subject(sent, i, t, key) == _gender(sent, carry.actor[0]):
+    pronoun = _pronoun_subject(sent, i, t, key) if not args["actor"] and carry.actor else None
+    if pronoun is not None and pronoun == _gender(sent, carry.actor[0]):
         args["actor"] = list(carry.actor)    # 'وصل بلينكن ... وفي جولته': the pronoun is the last actor
     elif args["actor"] and args["actor"][0].text:
         carry.actor, carry.actor_paragraph = args["actor"], carry.paragraph
