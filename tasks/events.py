@@ -1127,8 +1127,17 @@ def _speech_source(sent: Sentence, j: int) -> dict | None:
 
 
 def _in_quote(sent: Sentence, i: int) -> bool:
-    span = sent.text[sent.words[0].start:sent.words[i].start]
-    return sum(span.count(q) for q in OPEN_QUOTES) > sum(span.count(q) for q in CLOSE_QUOTES)
+    """Whether more quotes open than close between the sentence's first word and word i.
+    Quote marks are one-character tokens, so they sit in the words' `punct` (counted once per sentence)."""
+    depth = sent.memo.get("quote_depth")
+    if depth is None:
+        depth, d = [0], 0
+        for w in sent.words[1:]:
+            if w.punct:
+                d += sum(w.punct.count(q) for q in OPEN_QUOTES) - sum(w.punct.count(q) for q in CLOSE_QUOTES)
+            depth.append(d)
+        sent.memo["quote_depth"] = depth
+    return depth[i] > 0
 
 
 def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int | None]:
@@ -1195,11 +1204,11 @@ def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
 # --- modality ----------------------------------------------------------------------------
 def _first(sent: Sentence, name: str) -> int:
     """Index of the first word of the sentence in cue list `name` (len(words) if none), computed once."""
-    key = "first_" + name
-    if key not in sent.memo:
+    first = sent.memo.get(name)               # memo keys: cue list names and a few stage names ('places', ...)
+    if first is None:
         bit = BIT[name]
-        sent.memo[key] = next((j for j, f in enumerate(sent.cflags) if f & bit), len(sent.words))
-    return sent.memo[key]
+        first = sent.memo[name] = next((j for j, f in enumerate(sent.cflags) if f & bit), len(sent.words))
+    return first
 
 
 def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
@@ -1237,7 +1246,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "hypothetical"
     if seen & BIT["hypothetical_near"] and any_before(2, "hypothetical_near"):
         return "hypothetical"
-    if any(flags[j] & BIT["hypothetical_after"] for j in _after(words, i, 4)):
+    if _after_bits(sent, i, 4) & BIT["hypothetical_after"]:
         return "hypothetical"
     if seen & BIT["disjunction"] and any_before(3, "disjunction") and any(x.norm == "واما" for x in words):
         return "hypothetical"
@@ -1247,7 +1256,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
         and not w.norm.lstrip("وف").startswith("لل")
     if t.future or purpose or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
-            or any(flags[j] & BIT["future_after"] for j in _after(words, i, 5)):
+            or _after_bits(sent, i, 5) & BIT["future_after"]:
         return "future"
     if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
             flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
@@ -1263,12 +1272,15 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     return "asserted"
 
 
-def _after(words: list[Word], i: int, n: int) -> range:
-    """Up to n words after word i, stopping at punctuation."""
-    end = i + 1
-    while end < min(len(words), i + 1 + n) and not words[end].punct.strip():
-        end += 1
-    return range(i + 1, end)
+def _after_bits(sent: Sentence, i: int, n: int) -> int:
+    """The cue bits of the up to n words after word i, stopping at punctuation."""
+    words, flags = sent.words, sent.cflags
+    bits = 0
+    for j in range(i + 1, min(len(words), i + 1 + n)):
+        if words[j].punct.strip():
+            break
+        bits |= flags[j]
+    return bits
 
 
 # --- one sentence ------------------------------------------------------------------------
