@@ -91,6 +91,8 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
     orgs = sorted((m for m in mentions if m.type == "ORG" and not m.dead), key=lambda m: m.start)
     if not orgs:
         return
+    # each organisation's names without the article, once (not once per anaphor)
+    bare = {id(m): [normalize(n).removeprefix("ال") for n in (r.surface(m), m.canonical_name)] for m in orgs}
     for i, cls in enumerate(r.cls):
         if r.taken[i] is not None or "ANAPHOR" not in cls:
             continue
@@ -100,8 +102,7 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
         start = r.token_start(i, r.lexkey[i])
         ante = None
         # an organisation named with the same head word first ('تنظيم داعش' for 'التنظيم'), then one of the kind
-        for fits in (lambda m: any(normalize(n).removeprefix("ال").startswith(head)
-                                   for n in (r.surface(m), m.canonical_name)),
+        for fits in (lambda m: any(n.startswith(head) for n in bare[id(m)]),
                      lambda m: m.kind == kind):
             before = [m for m in orgs if m.end <= start and fits(m)]
             after = [m for m in orgs if m.start > start and fits(m)]
