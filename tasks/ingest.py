@@ -22,6 +22,7 @@ from pathlib import Path
 
 import polars as pl
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from akhbar.arabic import arabic_ratio, normalize_for_hash
 from akhbar.config import PipelineConfig
@@ -406,6 +407,6 @@ def input_manifest_hash(documents: pl.DataFrame) -> str:
     return sha256_bytes("\n".join(f"{p}\t{h}" for p, h in pairs).encode())
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=[1, 5])
+@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
 def ingest_task(input_dir: str, run_id: str, cfg: PipelineConfig, known: pl.DataFrame | None = None) -> pl.DataFrame:
     return ingest_folder(Path(input_dir), run_id, cfg, known=known)

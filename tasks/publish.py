@@ -38,6 +38,7 @@ import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, empty_frame
 from akhbar.ids import sha256_bytes
@@ -426,7 +427,7 @@ def retry_io_only(task, task_run, state) -> bool:
     return not isinstance(exc, (SchemaChangeError, LockError))
 
 
-@task(name="publish", retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_io_only)
+@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_io_only)
 def publish_task(output_dir: str, tables: dict[str, pl.DataFrame], run_row: dict,
                  allow_breaking_schema: bool = False) -> dict[str, int]:
     return publish(output_dir, tables, run_row, allow_breaking_schema=allow_breaking_schema)

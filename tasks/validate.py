@@ -19,6 +19,7 @@ import datetime as dt
 
 import polars as pl
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from akhbar.arabic import ARABIC_LETTER
 from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
@@ -261,6 +262,6 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
     return clean, quarantine, report
 
 
-@task(name="validate")
+@task(name="validate", cache_policy=NO_CACHE)   # hashing every table for a cache key costs more than validating
 def validate_task(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: float):
     return validate(tables, run_id, max_failure_share)
