@@ -33,7 +33,7 @@ import polars as pl
 from prefect import Task, flow, get_run_logger, runtime
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import as_completed
 
 import akhbar
 from akhbar import workers
@@ -156,33 +156,20 @@ class StageClock:
         self.seconds[stage] = round(time.perf_counter() - t, 3)
 
 
-def submit_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
-                      keywords: dict[int, dict] | None = None) -> dict[int, PrefectFuture]:
-    """One task run per partition (`<stage>-p<N>`), submitted now; {partition: future}.
-    `keywords`: keyword arguments per partition, after the positional `inputs` and run_id. An
-    input may be an upstream partition's future: the task starts as soon as that one is done."""
+def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
+                   progress: RunProgress, clock: StageClock, keywords: dict[int, dict] | None = None) -> list[Any]:
+    """One task run per partition (`<stage>-p<N>`); results in partition order, whatever finished first.
+    `keywords`: keyword arguments per partition, after the positional `inputs` and run_id."""
     keywords = keywords or {}
-    return {p: task.with_options(task_run_name=f"{stage}-p{p}", **cache_options(cache))
-            .submit(*args, run_id, **keywords.get(p, {}))
-            for p, args in inputs.items()}
-
-
-def gather_partitions(stage: str, futures: dict[int, PrefectFuture], progress: RunProgress,
-                      clock: StageClock) -> list[Any]:
-    """Results of `submit_partitions` in partition order, whatever finished first."""
-    part_of = {fut: p for p, fut in futures.items()}
-    for fut in as_completed(list(part_of)):
-        progress.step(f"{stage}-p{part_of[fut]}")
-    ordered = [futures[p] for p in sorted(futures)]
+    futures = {task.with_options(task_run_name=f"{stage}-p{p}", **cache_options(cache))
+               .submit(*args, run_id, **keywords.get(p, {})): p
+               for p, args in inputs.items()}
+    for fut in as_completed(list(futures)):
+        progress.step(f"{stage}-p{futures[fut]}")
+    ordered = [fut for fut, _ in sorted(futures.items(), key=lambda kv: kv[1])]
     results = [f.result() for f in ordered]   # result() first: it fixes the future's final state
     clock.cached[stage] = f"{sum(f.state.name == 'Cached' for f in ordered)}/{len(ordered)}"
     return results
-
-
-def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
-                   progress: RunProgress, clock: StageClock, keywords: dict[int, dict] | None = None) -> list[Any]:
-    """`submit_partitions` then `gather_partitions`: a stage with a barrier after it."""
-    return gather_partitions(stage, submit_partitions(task, stage, inputs, run_id, cache, keywords), progress, clock)
 
 
 @flow(name="akhbar-pipeline", log_prints=True, task_runner=task_runner_from_env())
@@ -239,19 +226,17 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     art_parts = split(articles, "article_id", cfg.partitions) or {0: articles}
     sen_parts = {p: sentences.join(a.select("article_id"), on="article_id", how="semi") for p, a in art_parts.items()}
     progress.plan(2 + 2 * len(art_parts))
-    # no barrier between the two: events-pN starts as soon as entities-pN is done
     with clock("extract_entities"):
-        ent_futures = submit_partitions(extract_entities_task, "extract-entities",
-                                        {p: (a, sen_parts[p]) for p, a in art_parts.items()}, run_id, cache)
-        evt_futures = submit_partitions(extract_events_task, "extract-events",
-                                        {p: (a, sen_parts[p], ent_futures[p]) for p, a in art_parts.items()},
-                                        run_id, cache)
-        ent = [stamp(f, run_id) for f in gather_partitions("extract-entities", ent_futures, progress, clock)]
+        ent = map_partitions(extract_entities_task, "extract-entities",
+                             {p: (a, sen_parts[p]) for p, a in art_parts.items()}, run_id, cache, progress, clock)
+        ent = [stamp(f, run_id) for f in ent]
         entities = concat_unique(ent, "entities")
         catalog = build_catalog(entities, run_id)
 
-    with clock("extract_events"):       # from the last entities partition on
-        evt = gather_partitions("extract-events", evt_futures, progress, clock)
+    with clock("extract_events"):
+        evt = map_partitions(extract_events_task, "extract-events",
+                             {p: (a, sen_parts[p], e) for (p, a), e in zip(art_parts.items(), ent)},
+                             run_id, cache, progress, clock)
         # clusters span partitions: assign them once over the whole corpus
         events = cluster_events(stamp(concat_unique(evt, "events"), run_id))
 
