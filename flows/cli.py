@@ -57,6 +57,9 @@ DaskAddressOpt = typer.Option(None, "--dask-address", help="Dask scheduler (tcp:
 DaskWorkersOpt = typer.Option(2, "--dask-workers", min=1, help="Workers of the local Dask cluster.")
 PartitionsOpt = typer.Option(8, "--partitions", min=1,
                              help="Partitions (task runs per stage); rows go to hash(id) % partitions.")
+WorkersOpt = typer.Option(0, "--workers", min=0,
+                          help="Processes running the partition stages with the threads runner "
+                               "(0 = one per core, 1 = all in the flow's process).")
 
 
 def check_task_runner(kind: str, address: str | None) -> None:
@@ -78,7 +81,7 @@ def check_task_runner(kind: str, address: str | None) -> None:
 @app.command()
 def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder of input files (recursive)."),
         output: Path = OutputOpt,
-        partitions: int = PartitionsOpt,
+        partitions: int = PartitionsOpt, workers: int = WorkersOpt,
         max_failure_share: float = typer.Option(0.05, help="Quarantined share above which nothing is published."),
         allow_breaking_schema: bool = typer.Option(
             False, "--allow-breaking-schema", help="Allow dropping or retyping columns of published tables."),
@@ -109,7 +112,7 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
     try:
         with prefect_api(), progress_bar(show_bar):
             summary = flow(input_dir=str(input), output_dir=str(output), cache=cache,
-                           config=dict(partitions=partitions, max_failure_share=max_failure_share,
+                           config=dict(partitions=partitions, workers=workers, max_failure_share=max_failure_share,
                                        allow_breaking_schema=allow_breaking_schema))
     except ValidationError as exc:
         if exc.report:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli import (DaskAddressOpt, DaskWorkersOpt, PartitionsOpt, TaskRunnerOpt, app,
+from flows.cli import (DaskAddressOpt, DaskWorkersOpt, PartitionsOpt, TaskRunnerOpt, WorkersOpt, app,
                        check_task_runner, console, fail)
 from flows.deploy import DEFAULT_CRON, ServeError, build_deployments, check_server, pair_specs, runner_env
 
@@ -63,7 +63,7 @@ def serve(input: list[Path] = typer.Option(..., "--input", "-i", help="Input fol
                                             help="Output root; one for all inputs, or one per --input."),
           name: list[str] = typer.Option([], "--name", help="Deployment name per --input (default akhbar-<folder>)."),
           cron: str = typer.Option(DEFAULT_CRON, "--cron", help="Schedule (cron syntax, UTC)."),
-          partitions: int = PartitionsOpt, task_runner: str = TaskRunnerOpt,
+          partitions: int = PartitionsOpt, workers: int = WorkersOpt, task_runner: str = TaskRunnerOpt,
           dask_address: str | None = DaskAddressOpt, dask_workers: int = DaskWorkersOpt):
     """Register one scheduled deployment per --input and serve them until Ctrl-C / SIGTERM.
 
@@ -77,7 +77,7 @@ def serve(input: list[Path] = typer.Option(..., "--input", "-i", help="Input fol
         for s in specs:
             (s.output_dir / "lake").mkdir(parents=True, exist_ok=True)
         os.environ.update(runner_env(task_runner, dask_address, dask_workers))  # inherited by every run
-        deployments = build_deployments(specs, cron, config=dict(partitions=partitions))
+        deployments = build_deployments(specs, cron, config=dict(partitions=partitions, workers=workers))
     except (ServeError, OSError) as exc:
         fail(str(exc))
     from prefect import serve as prefect_serve
