@@ -1598,6 +1598,7 @@ CLUSTER_COLUMNS = ("event_id", "event_type", "article_id", "event_date", "actor_
                                     for k in ("entity_id", "text")))
 
 
+@workers.gc_paused
 def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
     """cluster_id and n_sources over a whole events frame (see `cluster_rows`)."""
     if events.is_empty():
@@ -1653,10 +1654,14 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
             for k in loose:
                 union(k, anchor)
     clusters: dict[int, list[int]] = {}
+    parent = sets.parent
     for k in range(len(rows)):
-        clusters.setdefault(find(k), []).append(k)
-    cluster_ids, n_sources = [""] * len(rows), [0] * len(rows)
+        clusters.setdefault(find(k) if k in parent else k, []).append(k)   # most events were never united
+    cluster_ids, n_sources = [""] * len(rows), [1] * len(rows)
     for members in clusters.values():
+        if len(members) == 1:                 # a cluster of one: its own event, one source
+            cluster_ids[members[0]] = stable_id("clu", rows[members[0]]["event_id"])
+            continue
         cid = stable_id("clu", min(rows[k]["event_id"] for k in members))
         n = len({(rows[k]["article_id"], _norm(rows[k]["source_text"] or "")) for k in members})
         for k in members:
