@@ -34,7 +34,7 @@ from akhbar.ids import stable_id
 from akhbar.unionfind import UnionFind
 from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
                                  trigger_index, verb_forms, verb_set)
-from tasks.event_time import find_quantities, find_times, number_value, resolve
+from tasks.event_time import find_quantities, find_times, may_start_time, number_value, resolve
 from tasks.segment import TOKEN
 
 METHOD = "lexicon-rules-v1"
@@ -207,6 +207,7 @@ NUMBER_BIT = TRIGGER_BIT << 2         # the form is a number (digits or number w
 AGENT_END_BIT = TRIGGER_BIT << 3      # the form can end an agent marker ('من قبل', 'على يد')
 RESUMPTIVE_BIT = TRIGGER_BIT << 4     # a support verb with an attached pronoun ('يشنها', 'نفذتها')
 LAM_BIT = TRIGGER_BIT << 5            # the preposition ل on a word without the article ('لبحث', not 'للمدينة')
+TIME_START_BIT = TRIGGER_BIT << 6     # the form can open a time expression (digits, months, weekdays, 'أمس')
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -236,6 +237,8 @@ def word_flags(norm: str) -> int:
         flags |= RESUMPTIVE_BIT
     if proclitic(norm) == "ل" and not norm.lstrip("وف").startswith("لل"):
         flags |= LAM_BIT
+    if norm and may_start_time(norm):
+        flags |= TIME_START_BIT
     return flags
 
 
@@ -1299,7 +1302,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     out = []
     if found:
         trig_idx = {i for i, _, _ in found}
-        times = find_times(sent.words)
+        times = find_times(sent.words, [k for k, fl in enumerate(sent.cflags) if fl & TIME_START_BIT])
         time_words = sent.time_words = {k for e in times for k in range(e.first, e.last + 1)}
         quantities = find_quantities(sent.words, time_words,
                                      [k for k, fl in enumerate(sent.cflags) if fl & NUMBER_BIT])
