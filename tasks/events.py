@@ -1541,8 +1541,10 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
                          f"e.g. {sorted(unknown)[:3]}; pass the articles of the same partition")
     mentions: dict[tuple[str, int], list[dict]] = {}
     cols = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")
-    # column lists zipped in Python are cheaper than polars row tuples or dicts (hot at 10^5 rows)
-    for row in zip(*(entities.get_column(c).to_list() for c in cols)):
+    # column lists zipped in Python are cheaper than polars row tuples or dicts (hot at 10^5 rows);
+    # dates and times are found by event_time, never read from the mentions (see `analyse`)
+    participants = entities.filter(~pl.col("type").is_in(["DATE", "TIME"]))
+    for row in zip(*(participants.get_column(c).to_list() for c in cols)):
         m = dict(zip(cols, row))
         mentions.setdefault((m["article_id"], m["sentence_idx"]), []).append(m)
     par_col = pl.col("paragraph_idx") if "paragraph_idx" in sentences.columns else pl.lit(None, pl.Int32)
@@ -1572,7 +1574,9 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     if cluster:
         for r, cid, n in zip(rows, *cluster_rows(rows)):   # on the row dicts: no frame round trip
             r["cluster_id"], r["n_sources"] = cid, n
-    return pl.from_arrow(pa.Table.from_pylist(rows, schema=SCHEMAS["events"]))   # cheaper than polars from dicts
+    # column lists to Arrow: cheaper than polars or Arrow building from the row dicts
+    columns = {name: [r[name] for r in rows] for name in schema}
+    return pl.from_arrow(pa.Table.from_pydict(columns, schema=SCHEMAS["events"]))
 
 
 # --- cross-article coreference ---------------------------------------------------------------
