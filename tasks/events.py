@@ -1301,7 +1301,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     _drop_mentions_opening_with(sent, sent.triggers)
     out = []
     if found:
-        trig_idx = {i for i, _, _ in found}
+        trig_idx = sent.triggers
         times = find_times(sent.words, [k for k, fl in enumerate(sent.cflags) if fl & TIME_START_BIT])
         time_words = sent.time_words = {k for e in times for k in range(e.first, e.last + 1)}
         quantities = find_quantities(sent.words, time_words,
@@ -1345,7 +1345,7 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
     mode = t.mode or _mode_from_cues(sent, i, t)
     # time: nearest expression that dates the event, not the statement ('قال يوم الخميس إن ...')
     eligible = [e for e in times if min(abs(e.first - i), abs(e.last - i)) <= TIME_WINDOW
-                and not _statement_date(sent, e, i, cue_idx) and _same_clause(sent, i, e, trig_idx)]
+                and not _statement_date(sent, e, i, cue_idx) and _same_clause(sent, i, e, trig_idx)] if times else ()
     expr = min(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i))) if eligible else None
     date, precision = resolve(expr, published) if expr else (None, "unknown")
     qs = []
@@ -1366,7 +1366,8 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
     src = source["filler"] if source else None
     via = source.get("via") if source else None
     actor, target = args["actor"], args["target"]
-    conf = 0.5 + 0.15 * bool(actor) + 0.1 * bool(args["location"] or args["origin"] or args["destination"]) \
+    loc, orig, dest = args["location"], args["origin"], args["destination"]
+    conf = 0.5 + 0.15 * bool(actor) + 0.1 * bool(loc or orig or dest) \
         + 0.1 * (t.pos == "verb" or bool(t.context.require_near or t.context.require_next)) + 0.1 * bool(src)
     return dict(
         event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
@@ -1376,17 +1377,14 @@ def _event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, tim
         actor_text=LIST_SEP.join(f.text for f in actor) or None,
         target_entity_ids=[f.entity_id for f in target if f.entity_id],
         target_text=LIST_SEP.join(f.text for f in target) or None,
-        **_place("location", args["location"]), **_place("origin", args["origin"]),
-        **_place("destination", args["destination"]),
+        location_entity_id=loc.entity_id if loc else None, location_text=loc.text if loc else None,
+        origin_entity_id=orig.entity_id if orig else None, origin_text=orig.text if orig else None,
+        destination_entity_id=dest.entity_id if dest else None, destination_text=dest.text if dest else None,
         event_date=date, date_precision=precision,
         date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
         quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
         via_text=via.text if via else None, modality=mod, confidence=round(min(conf, 0.95), 2), method=METHOD,
         cluster_id=None, n_sources=None, run_id=run_id)
-
-
-def _place(role: str, f: Filler | None) -> dict:
-    return {f"{role}_entity_id": f.entity_id if f else None, f"{role}_text": f.text if f else None}
 
 
 def _trigger_span(text: str, w: Word, key: str) -> tuple[int, int]:
