@@ -1542,9 +1542,10 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     # column lists zipped in Python are cheaper than polars row tuples or dicts (hot at 10^5 rows);
     # dates and times are found by event_time, never read from the mentions (see `analyse`)
     participants = entities.filter(~pl.col("type").is_in(["DATE", "TIME"]))
-    for row in zip(*(participants.get_column(c).to_list() for c in cols)):
-        m = dict(zip(cols, row))
-        mentions.setdefault((m["article_id"], m["sentence_idx"]), []).append(m)
+    of_sentence = mentions.setdefault
+    for aid, s_idx, start, end, surface, typ, eid in zip(*(participants.get_column(c).to_list() for c in cols)):
+        of_sentence((aid, s_idx), []).append({"start": start, "end": end, "surface": surface, "type": typ,
+                                              "entity_id": eid})
     par_col = pl.col("paragraph_idx") if "paragraph_idx" in sentences.columns else pl.lit(None, pl.Int32)
     rows: list[dict] = []
     carry, current, seen = Carry(), None, set()
