@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,16 +64,34 @@ def size() -> int:
     return _size
 
 
+log = logging.getLogger(__name__)
+
+
 def _get_pool() -> ProcessPoolExecutor | None:
-    global _pool
+    global _pool, _size
     if _size <= 1:
         return None
     with _lock:
         if _pool is None:
-            ctx = multiprocessing.get_context("forkserver")
+            try:
+                ctx = multiprocessing.get_context("forkserver")
+            except ValueError:               # a platform without forkserver (Windows): stay in-process
+                log.warning("worker processes need the 'forkserver' start method, which this platform "
+                            "lacks: the partition stages run in the flow's process")
+                _size = 1
+                return None
             ctx.set_forkserver_preload(PRELOAD)
             _pool = ProcessPoolExecutor(max_workers=_size, mp_context=ctx)
         return _pool
+
+
+def _discard_pool(pool: ProcessPoolExecutor) -> None:
+    """Forget a pool whose worker died, so the next call starts a fresh one."""
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def warm_up() -> None:
@@ -90,7 +109,13 @@ def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if pool is None:
         return fn(*args, **kwargs)
     level = logging.getLogger(fn.__module__).getEffectiveLevel()
-    result, records = pool.submit(_call_logged, fn, level, args, kwargs).result()
+    try:
+        result, records = pool.submit(_call_logged, fn, level, args, kwargs).result()
+    except BrokenProcessPool as exc:         # killed (out of memory, a signal) or crashed in C code
+        _discard_pool(pool)
+        raise RuntimeError(f"a worker process died while running {fn.__module__}.{fn.__qualname__} "
+                           f"(out of memory? see the system log); the next run starts new workers, "
+                           f"or run with workers=1 to keep the work in this process") from exc
     for record in records:
         logging.getLogger(record.name).handle(record)
     return result

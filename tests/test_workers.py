@@ -47,6 +47,18 @@ def test_pool_runs_elsewhere_and_returns_the_same(pool, caplog):
         workers.run(_fail)
 
 
+def _die() -> None:
+    os._exit(3)
+
+
+@pytest.mark.slow
+def test_a_dead_worker_is_a_clear_error_and_the_pool_recovers(pool):
+    with pytest.raises(RuntimeError, match=r"a worker process died while running (tests\.)?test_workers\._die"):
+        workers.run(_die)
+    pid, out = workers.run(_pid_and_double, pl.DataFrame({"x": [1]}))   # a fresh pool
+    assert pid != os.getpid() and out["x"].to_list() == [2]
+
+
 @pytest.mark.slow
 def test_stage_output_identical_in_pool(pool):
     from pathlib import Path
