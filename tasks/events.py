@@ -1573,8 +1573,9 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     if cluster:
         for r, cid, n in zip(rows, *cluster_rows(rows)):   # on the row dicts: no frame round trip
             r["cluster_id"], r["n_sources"] = cid, n
-    # column lists to Arrow: cheaper than polars or Arrow building from the row dicts
-    columns = {name: [r[name] for r in rows] for name in schema}
+    # column lists to Arrow: cheaper than polars or Arrow building from the row dicts. Every row
+    # is built by `_event_row` with the same keys in the same order, so zip transposes them.
+    columns = dict(zip(rows[0], map(list, zip(*(r.values() for r in rows)))))
     return pl.from_arrow(pa.Table.from_pydict(columns, schema=SCHEMAS["events"]))
 
 
