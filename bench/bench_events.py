@@ -4,7 +4,10 @@ Corpora come from bench/generate.py; ingest, dedupe, segment and entities run fi
 are not timed. A same-run baseline (tokenising and normalising every sentence, the least
 any extractor must do) normalises for the machine's speed; the ratio is the figure to
 compare across machines. Target: >= 5,000 sentences/s per core. Two passes are timed: the
-first with caches filling (a one-shot run), the second warm (a long-lived worker).
+first with caches filling (a one-shot run), the second warm (a long-lived worker). The first
+pass is also reported per CPU second (`sentences_per_cpu_s`, process time): on a shared VM the
+wall clock includes time the host gave the core to others; `meets_target` stays on the wall
+clock.
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ def bench(n_docs: int) -> dict:
     ents = extract_entities(arts, sens, "bench")
     head = arts.head(20)                                         # warm the lexicon caches
     extract_events(head, sens.join(head.select("article_id"), on="article_id", how="semi"), ents, "bench")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     evs = extract_events(arts, sens, ents, "bench")
     elapsed = time.perf_counter() - t             # first pass: token caches fill as they go
+    cpu_s = time.process_time() - cpu             # CPU seconds: what "per core" means on a shared VM
     t = time.perf_counter()
     extract_events(arts, sens, ents, "bench")
     warm = time.perf_counter() - t                # second pass: a long-lived worker's steady state
@@ -53,7 +57,9 @@ def bench(n_docs: int) -> dict:
             "warm_sentences_per_s": round(warm_rate),
             "baseline_tokenize_normalize_sentences_per_s": round(base), "ratio_to_baseline": round(rate / base, 3),
             "warm_ratio_to_baseline": round(warm_rate / base, 3),
-            "target_sentences_per_s": TARGET, "meets_target": rate >= TARGET, "warm_meets_target": warm_rate >= TARGET}
+            "cpu_s": round(cpu_s, 3), "sentences_per_cpu_s": round(sens.height / cpu_s),
+            "target_sentences_per_s": TARGET, "meets_target": rate >= TARGET, "warm_meets_target": warm_rate >= TARGET,
+            "cpu_meets_target": sens.height / cpu_s >= TARGET}
 
 
 def main() -> None:
