@@ -59,7 +59,7 @@ PartitionsOpt = typer.Option(8, "--partitions", min=1,
                              help="Partitions (task runs per stage); rows go to hash(id) % partitions.")
 WorkersOpt = typer.Option(0, "--workers", min=0,
                           help="Processes running the partition stages with the threads runner "
-                               "(0 = one per core, 1 = all in the flow's process).")
+                               "(0 = one per core for inputs of 1 MB or more, 1 = all in the flow's process).")
 
 
 def check_task_runner(kind: str, address: str | None) -> None:

@@ -136,6 +136,18 @@ def test_dask_runner_gives_the_same_tables(prefect_harness, corpus, tmp_path):
         assert a[name].equals(b[name]), name
 
 
+def test_worker_processes_give_the_same_tables(prefect_harness, corpus, tmp_path):
+    one = pipeline(input_dir=str(corpus), output_dir=str(tmp_path / "one"), cache=False, config={"workers": 1})
+    two = pipeline(input_dir=str(corpus), output_dir=str(tmp_path / "two"), cache=False, config={"workers": 2})
+    auto = pipeline(input_dir=str(corpus), output_dir=str(tmp_path / "auto"), cache=False)
+    assert one["worker_processes"] == 0 and two["worker_processes"] == 2
+    assert auto["worker_processes"] == 0            # a small input stays in the flow's process
+    assert two["counts"] == one["counts"]
+    a, b = read_tables(tmp_path / "one"), read_tables(tmp_path / "two")
+    for name in DATA_TABLES:
+        assert a[name].equals(b[name]), name
+
+
 def test_cli_run_leaves_no_traceback(tmp_path):
     """A successful `akhbar run` on the temporary server prints no traceback, even at shutdown."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
