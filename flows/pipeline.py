@@ -45,7 +45,7 @@ from flows.report import RunProgress, artifact_prefix, publish_artifacts
 from tasks.dedupe import dedupe_task
 from tasks.entities import build_catalog, extract_entities_task
 from tasks.events import cluster_events, extract_events_task
-from tasks.ingest import discover, ingest_task, input_manifest_hash
+from tasks.ingest import ingest_task, input_manifest_hash, iter_files
 from tasks.publish import publish_task, read_latest
 from tasks.segment import corpus_vocabulary, merge_articles, segment_task
 from tasks.validate import validate_task
@@ -113,26 +113,32 @@ def start_cluster(runner) -> float:
     return round(time.perf_counter() - t, 3)
 
 
-def input_bytes(input_dir: str) -> int:
-    """Total size of the input files (0 when the folder cannot be read: ingest reports that)."""
+def input_reaches(input_dir: str, min_bytes: int) -> bool:
+    """Whether the input files hold at least `min_bytes` (the walk stops there; False when the
+    folder cannot be read: ingest reports that)."""
+    total = 0
     try:
-        return sum(p.stat().st_size for p in discover(Path(input_dir)) if p.exists())
+        for p in iter_files(Path(input_dir)):
+            total += p.stat().st_size if p.exists() else 0
+            if total >= min_bytes:
+                return True
     except OSError:
-        return 0
+        pass
+    return False
 
 
-def start_workers(runner, requested: int, size: int, min_size: int) -> int:
+def start_workers(runner, requested: int, input_dir: str, min_bytes: int) -> int:
     """Worker processes for the partition stages (akhbar/workers.py): with the thread runner,
-    `requested`, or with 0 one per core once the input holds at least `min_size` bytes (the
-    pool's start, about a second, costs more than it saves on a few pages); with Dask, none
-    (its workers are processes already). They start now, while ingest and dedupe run in this
+    `requested`, or with 0 one per core once the input holds at least `min_bytes` (the pool's
+    start, about a second, costs more than it saves on a few pages); with Dask, none (its
+    workers are processes already). They start now, while ingest and dedupe run in this
     process. Returns the number of worker processes (0: the partition work runs in this process)."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
     if not isinstance(runner, ThreadPoolTaskRunner):
         n = 1
     else:
-        n = requested or (workers.default_workers() if size >= min_size else 1)
+        n = requested or (workers.default_workers() if input_reaches(input_dir, min_bytes) else 1)
     n = workers.configure(n)
     workers.warm_up()
     return n if n > 1 else 0
@@ -196,7 +202,7 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     cfg = PipelineConfig(**(config or {}))
     if cfg.partitions < 1:
         raise ValueError(f"config partitions must be >= 1, got {cfg.partitions}")
-    n_workers = start_workers(runner, cfg.workers, input_bytes(input_dir), cfg.workers_min_input_bytes)
+    n_workers = start_workers(runner, cfg.workers, input_dir, cfg.workers_min_input_bytes)
     run_id = new_run_id()
     started = dt.datetime.now(dt.timezone.utc)
     prefix = artifact_prefix(runtime.deployment.name)

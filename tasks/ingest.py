@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -41,14 +42,19 @@ CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13, 27})
 HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 
 
-def discover(input_dir: Path) -> list[Path]:
-    """All files under input_dir (recursive), in a deterministic order; hidden files skipped.
+def iter_files(input_dir: Path) -> Iterator[Path]:
+    """Files under input_dir (recursive), as the walk finds them; hidden files skipped.
 
     Broken symlinks are listed too, so that they are reported as unreadable instead of vanishing.
     """
-    return sorted(p for p in input_dir.rglob("*")
-                  if (p.is_file() or p.is_symlink() and not p.exists())
-                  and not any(part.startswith(".") for part in p.relative_to(input_dir).parts))
+    return (p for p in input_dir.rglob("*")
+            if (p.is_file() or p.is_symlink() and not p.exists())
+            and not any(part.startswith(".") for part in p.relative_to(input_dir).parts))
+
+
+def discover(input_dir: Path) -> list[Path]:
+    """`iter_files` in a deterministic order."""
+    return sorted(iter_files(input_dir))
 
 
 # --- decoding ------------------------------------------------------------------
