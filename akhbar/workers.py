@@ -30,6 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 PRELOAD = ["akhbar.worker_init"]     # stage modules and their lexicons, loaded before any fork
 
@@ -62,9 +63,6 @@ def configure(workers: int) -> int:
 
 def size() -> int:
     return _size
-
-
-log = logging.getLogger(__name__)
 
 
 def _get_pool() -> ProcessPoolExecutor | None:

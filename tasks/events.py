@@ -48,6 +48,7 @@ OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
 PLACE_OBJECT_TYPES = {"ESCAPE", "EVACUATE", "RETREAT", "CONTROL_CHANGE", "CONSULT"}   # 'غادر الموصل', 'زار عمان'
 PURPOSE_TYPES = {"CONTROL_CHANGE", "EVACUATE", "ESCAPE", "MOBILIZE", "RETREAT", "CONSULT", "AID"}
 INTRANSITIVE = {"PROTEST", "flee", "withdraw", "leave"}   # types/modes whose verb takes no person object: 'تظاهر مئات الطلاب'
+NON_PARTICIPANTS = ("DATE", "TIME")          # mention types events never take as arguments (event_time reads dates)
 RELATIVES = {"الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"}
 
 _norm = lru_cache(maxsize=500_000)(normalize)
@@ -160,7 +161,7 @@ def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: li
     sent = Sentence(text, words)
     starts = [w.start for w in words]
     for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
-        if m["type"] in ("DATE", "TIME"):
+        if m["type"] in NON_PARTICIPANTS:
             continue                          # dates are found by event_time; they are never participants
         first = _word_at(starts, words, m["start"])
         last = _word_at(starts, words, m["end"] - 1)
@@ -613,14 +614,14 @@ def _agent_slots(sent: Sentence) -> set[int]:
     return slots
 
 
-def _accusative(w: Word) -> bool:
-    """An indefinite noun with an accusative/oblique ending (tanween alif, sound plural -ين)."""
-    return not _definite(w) and len(w.norm) > 3 and (w.norm.endswith("ين") or w.norm.endswith("ا") and not w.norm.endswith("اا"))
-
-
 def _tanween(w: Word) -> bool:
     """An indefinite accusative with tanween alif ('عمالا', 'جنديا'); adjectives agree with it."""
     return not _definite(w) and len(w.norm) > 3 and w.norm.endswith("ا") and not w.norm.endswith("اا")
+
+
+def _accusative(w: Word) -> bool:
+    """An indefinite noun with an accusative/oblique ending (tanween alif, sound plural -ين)."""
+    return _tanween(w) or not _definite(w) and len(w.norm) > 3 and w.norm.endswith("ين")
 
 
 def _construct(w: Word) -> bool:
@@ -1529,9 +1530,8 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
                    run_id: str, *, cluster: bool = True) -> pl.DataFrame:
     """Events of every sentence; with `cluster`, cluster_id/n_sources over these events (the
     flow clusters once over all partitions instead, see `cluster_events`)."""
-    schema = empty_frame("events").schema
     if sentences.is_empty():
-        return pl.DataFrame(schema=schema)
+        return empty_frame("events")
     meta = {r["article_id"]: r for r in articles.select("article_id", "text", "published_date").iter_rows(named=True)}
     unknown = set(sentences["article_id"].unique()) - set(meta)
     if unknown:
@@ -1540,8 +1540,8 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     mentions: dict[tuple[str, int], list[dict]] = {}
     cols = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")
     # column lists zipped in Python are cheaper than polars row tuples or dicts (hot at 10^5 rows);
-    # dates and times are found by event_time, never read from the mentions (see `analyse`)
-    participants = entities.filter(~pl.col("type").is_in(["DATE", "TIME"]))
+    # `analyse` skips dates and times anyway: no dict is built for them
+    participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS))
     of_sentence = mentions.setdefault
     for aid, s_idx, start, end, surface, typ, eid in zip(*(participants.get_column(c).to_list() for c in cols)):
         of_sentence((aid, s_idx), []).append({"start": start, "end": end, "surface": surface, "type": typ,
@@ -1569,7 +1569,7 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
         rows.extend(_sentence_events(aid, art["text"], s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
                                      run_id, art["published_date"], carry))
     if not rows:
-        return pl.DataFrame(schema=schema)
+        return empty_frame("events")
     if cluster:
         for r, cid, n in zip(rows, *cluster_rows(rows)):   # on the row dicts: no frame round trip
             r["cluster_id"], r["n_sources"] = cid, n
