@@ -65,3 +65,26 @@ def test_arabic_ratio():
     assert arabic_ratio("hello") == 0.0
     assert arabic_ratio("مرحبا") == 1.0
     assert arabic_ratio("123 ...") == 0.0
+    assert arabic_ratio("abc 😀 عربي 𝐀") == 4 / 8     # astral letters count, emoji do not
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_arabic_ratio_matches_per_character_definition(text):
+    letters = [c for c in text if c.isalpha()]
+    expected = sum(1 for c in text if arabic.ARABIC_LETTER.match(c)) / len(letters) if letters else 0.0
+    assert abs(arabic_ratio(text) - expected) < 1e-12
+
+
+LONG = st.lists(st.one_of(ARABIC, MIXED, ANY, st.text(max_size=40)), min_size=4, max_size=12).map("".join)
+
+
+@given(LONG)
+def test_normalize_long_texts_match_reference(s):
+    """Documents (>= LONG_TEXT characters) take the array path: same strings as the reference."""
+    assert normalize(s) == reference_normalize(s)
+
+
+@given(st.text(min_size=arabic.LONG_TEXT, max_size=2 * arabic.LONG_TEXT)
+       | st.text(alphabet=st.characters(min_codepoint=0xFB50, max_codepoint=0xFEFF), min_size=arabic.LONG_TEXT))
+def test_array_translate_equals_str_translate(s):
+    assert arabic._translate_long(s) == s.translate(arabic._TABLE)   # ligatures included (no NFKC here)
