@@ -33,7 +33,7 @@ import polars as pl
 from prefect import Task, flow, get_run_logger, runtime
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 
 import akhbar
 from akhbar import workers
@@ -175,20 +175,32 @@ class StageClock:
         self.seconds[stage] = round(time.perf_counter() - t, 3)
 
 
-def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
-                   progress: RunProgress, clock: StageClock, keywords: dict[int, dict] | None = None) -> list[Any]:
-    """One task run per partition (`<stage>-p<N>`); results in partition order, whatever finished first.
+def submit_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
+                      keywords: dict[int, dict] | None = None) -> dict[int, PrefectFuture]:
+    """One task run per partition (`<stage>-p<N>`), submitted: {partition: future}. An input may be
+    another stage's future: the task starts when that partition is done (no stage-wide barrier).
     `keywords`: keyword arguments per partition, after the positional `inputs` and run_id."""
     keywords = keywords or {}
-    futures = {task.with_options(task_run_name=f"{stage}-p{p}", **cache_options(cache))
-               .submit(*args, run_id, **keywords.get(p, {})): p
-               for p, args in inputs.items()}
-    for fut in as_completed(list(futures)):
-        progress.step(f"{stage}-p{futures[fut]}")
-    ordered = [fut for fut, _ in sorted(futures.items(), key=lambda kv: kv[1])]
+    return {p: task.with_options(task_run_name=f"{stage}-p{p}", **cache_options(cache))
+            .submit(*args, run_id, **keywords.get(p, {}))
+            for p, args in inputs.items()}
+
+
+def gather(futures: dict[int, PrefectFuture], stage: str, progress: RunProgress, clock: StageClock) -> list[Any]:
+    """Results of submitted partitions in partition order, whatever finished first."""
+    by_future = {fut: p for p, fut in futures.items()}
+    for fut in as_completed(list(by_future)):
+        progress.step(f"{stage}-p{by_future[fut]}")
+    ordered = [futures[p] for p in sorted(futures)]
     results = [f.result() for f in ordered]   # result() first: it fixes the future's final state
     clock.cached[stage] = f"{sum(f.state.name == 'Cached' for f in ordered)}/{len(ordered)}"
     return results
+
+
+def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str, cache: bool,
+                   progress: RunProgress, clock: StageClock, keywords: dict[int, dict] | None = None) -> list[Any]:
+    """`submit_partitions`, then `gather`."""
+    return gather(submit_partitions(task, stage, inputs, run_id, cache, keywords), stage, progress, clock)
 
 
 @flow(name="akhbar-pipeline", log_prints=True, task_runner=task_runner_from_env())
@@ -245,17 +257,19 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
     art_parts = split(articles, "article_id", cfg.partitions) or {0: articles}
     sen_parts = {p: sentences.join(a.select("article_id"), on="article_id", how="semi") for p, a in art_parts.items()}
     progress.plan(2 + 2 * len(art_parts))
+    # each events partition starts as soon as its entities partition is done (its input is that future)
     with clock("extract_entities"):
-        ent = map_partitions(extract_entities_task, "extract-entities",
-                             {p: (a, sen_parts[p]) for p, a in art_parts.items()}, run_id, cache, progress, clock)
-        ent = [stamp(f, run_id) for f in ent]
+        ent_futures = submit_partitions(extract_entities_task, "extract-entities",
+                                        {p: (a, sen_parts[p]) for p, a in art_parts.items()}, run_id, cache)
+        evt_futures = submit_partitions(extract_events_task, "extract-events",
+                                        {p: (a, sen_parts[p], ent_futures[p]) for p, a in art_parts.items()},
+                                        run_id, cache)
+        ent = [stamp(f, run_id) for f in gather(ent_futures, "extract-entities", progress, clock)]
         entities = concat_unique(ent, "entities")
         catalog = build_catalog(entities, run_id)
 
-    with clock("extract_events"):
-        evt = map_partitions(extract_events_task, "extract-events",
-                             {p: (a, sen_parts[p], e) for (p, a), e in zip(art_parts.items(), ent)},
-                             run_id, cache, progress, clock)
+    with clock("extract_events"):     # from the last entities partition on: the two stages overlap
+        evt = gather(evt_futures, "extract-events", progress, clock)
         # clusters span partitions: assign them once over the whole corpus
         events = cluster_events(stamp(concat_unique(evt, "events"), run_id))
 

@@ -1525,6 +1525,9 @@ def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int
                             carry if carry is not None else Carry())
 
 
+MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")  # what events read
+
+
 @workers.gc_paused
 def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
                    run_id: str, *, cluster: bool = True) -> pl.DataFrame:
@@ -1538,7 +1541,7 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
         raise ValueError(f"extract_events: {len(unknown)} article_id(s) in sentences have no article, "
                          f"e.g. {sorted(unknown)[:3]}; pass the articles of the same partition")
     mentions: dict[tuple[str, int], list[dict]] = {}
-    cols = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")
+    cols = MENTION_FIELDS
     # column lists zipped in Python are cheaper than polars row tuples or dicts (hot at 10^5 rows);
     # `analyse` skips dates and times anyway: no dict is built for them
     participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS))
@@ -1678,5 +1681,6 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
 
 @task(name="extract-events")
 def extract_events_task(articles, sentences, entities, run_id: str) -> pl.DataFrame:
-    """One partition's events, unclustered: the flow clusters across partitions."""
-    return workers.run(extract_events, articles, sentences, entities, run_id, cluster=False)
+    """One partition's events, unclustered: the flow clusters across partitions. Only the mention
+    columns events read go to the worker process (a third of the entities frame)."""
+    return workers.run(extract_events, articles, sentences, entities.select(MENTION_FIELDS), run_id, cluster=False)
