@@ -104,17 +104,17 @@ class Sentence:
     def cue_flags(self) -> list[int]:
         """Per word, its cue-list bits plus those of the multi-word cues starting there (once per sentence)."""
         if self.cflags is None:
-            index = _phrase_index()
-            self.cflags = [w.flags for w in self.words]
-            for j, w in enumerate(self.words):
+            words = self.words
+            n = len(words)
+            cflags = self.cflags = [w.flags for w in words]
+            for j, w in enumerate(words):
                 if not w.flags & PHRASE_BIT:
                     continue                  # most words open no multi-word cue (one int test)
-                for k in w.keys:
-                    for ph, bit in index.get(k, ()):
-                        if j + len(ph) <= len(self.words) and all(
-                                ph[n] == self.words[j + n].norm or ph[n] in self.words[j + n].keys
-                                for n in range(1, len(ph))):
-                            self.cflags[j] |= bit
+                for ph, bit in _phrases_opening(w.keys):
+                    # a word's keys start with its normalised form: `in keys` is "equals or a clitic key"
+                    if j + len(ph) <= n and ph[1] in words[j + 1].keys and (
+                            len(ph) == 2 or all(ph[m] in words[j + m].keys for m in range(2, len(ph)))):
+                        cflags[j] |= bit
         return self.cflags
 
     def phrase_len(self, j: int, name: str) -> int:
@@ -265,6 +265,13 @@ def _phrase_index() -> dict[str, tuple]:
         for ph in cue_phrases(name):
             index.setdefault(ph[0], []).append((ph, BIT[name]))
     return {k: tuple(v) for k, v in index.items()}
+
+
+@lru_cache(maxsize=100_000)
+def _phrases_opening(keys: tuple[str, ...]) -> tuple:
+    """(phrase, bit) of every multi-word cue whose first word is one of `keys` (a word's clitic keys)."""
+    index = _phrase_index()
+    return tuple(c for k in keys for c in index.get(k, ()))
 
 
 def phrase_at(words: list[Word], i: int, phrases) -> int:
@@ -1133,16 +1140,20 @@ def _speech_source(sent: Sentence, j: int) -> dict | None:
 
 def _in_quote(sent: Sentence, i: int) -> bool:
     """Whether more quotes open than close between the sentence's first word and word i.
-    Quote marks are one-character tokens, so they sit in the words' `punct` (counted once per sentence)."""
-    depth = sent.memo.get("quote_depth")
-    if depth is None:
-        depth, d = [0], 0
-        for w in sent.words[1:]:
-            if w.punct:
-                d += sum(w.punct.count(q) for q in OPEN_QUOTES) - sum(w.punct.count(q) for q in CLOSE_QUOTES)
-            depth.append(d)
-        sent.memo["quote_depth"] = depth
-    return depth[i] > 0
+    Quote marks are one-character tokens (segment.TOKEN), never inside a word, so counting them in
+    the text between the two words counts the quotes of the words' `punct`; most sentences have
+    no opening quote at all (checked once per sentence)."""
+    words = sent.words
+    if i == 0:
+        return False
+    quoted = sent.memo.get("has_open_quote")
+    if quoted is None:
+        span = sent.text[words[0].end:words[-1].start]
+        quoted = sent.memo["has_open_quote"] = any(q in span for q in OPEN_QUOTES)
+    if not quoted:
+        return False
+    between = sent.text[words[0].end:words[i].start]
+    return sum(between.count(q) for q in OPEN_QUOTES) > sum(between.count(q) for q in CLOSE_QUOTES)
 
 
 def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int | None]:
@@ -1212,8 +1223,18 @@ def _first(sent: Sentence, name: str) -> int:
     first = sent.memo.get(name)               # memo keys: cue list names and a few stage names ('places', ...)
     if first is None:
         bit = BIT[name]
-        first = sent.memo[name] = next((j for j, f in enumerate(sent.cflags) if f & bit), len(sent.words))
+        first = sent.memo[name] = (next(j for j, f in enumerate(sent.cflags) if f & bit)
+                                   if _sentence_bits(sent) & bit else len(sent.words))
     return first
+
+
+def _sentence_bits(sent: Sentence) -> int:
+    """The cue bits of all the sentence's words (once per sentence): a list absent from the
+    sentence needs no scan."""
+    bits = sent.memo.get("bits")
+    if bits is None:
+        bits = sent.memo["bits"] = reduce(or_, sent.cflags, 0)
+    return bits
 
 
 def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
