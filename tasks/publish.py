@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +58,7 @@ MAX_REPLACE_SHARE = 0.5
 MAX_PREDICATE_VALUES = 10_000
 # Delta operations that rewrite files but not rows: a table changed only by these since its
 # snapshot version can still be changed in place.
+PUBLISH_THREADS = 4    # tables written at once
 ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
 
 
@@ -382,6 +384,26 @@ def table_hash(name: str, index: pl.DataFrame) -> str:
     return sha256_bytes(str(delta_schema(name)).encode() + rows.to_numpy().tobytes())
 
 
+def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version: int | None,
+                  prev_index: int | None, change: dict | None) -> tuple[int | None, int | None, str]:
+    """Write one table's changes against its previous snapshot: (table version, index version,
+    content hash); the versions are None when nothing had to be written."""
+    before, rewrite = None, True
+    if prev_version is not None:
+        before = previous_index(output_dir, name, prev_version, prev_index)
+        rewrite = (change is not None or prev_index is None
+                   or not head_is(table_path(output_dir, name), prev_version)
+                   or not head_is(index_path(output_dir, name), prev_index))
+    # a table new to the lake is written even when empty, so the snapshot can name it
+    plan = plan_table(name, frame, before, force=change is not None or before is None, rewrite=rewrite)
+    version = index_version = None
+    for write in plan.writes:
+        version = write_table(output_dir, name, to_arrow(name, write.rows), change, how=write.how,
+                              predicate=write.predicate)
+        index_version = write_index(output_dir, name, write)
+    return version, index_version, table_hash(name, plan.index)
+
+
 def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: dict,
             allow_breaking_schema: bool = False) -> dict[str, int]:
     """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
@@ -397,20 +419,19 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
         # tables this run lacks stay as they were
         versions, indexes = dict(prev_versions), dict(prev_indexes)
         hashes = json.loads(previous.get("table_hashes") or "{}") if previous else {}
-        for name in names:
-            before, rewrite = None, True
-            if name in prev_versions:
-                before = previous_index(output_dir, name, prev_versions[name], prev_indexes.get(name))
-                rewrite = (name in changes or name not in prev_indexes
-                           or not head_is(table_path(output_dir, name), prev_versions[name])
-                           or not head_is(index_path(output_dir, name), prev_indexes[name]))
-            # a table new to the lake is written even when empty, so the snapshot can name it
-            plan = plan_table(name, tables[name], before, force=name in changes or before is None, rewrite=rewrite)
-            hashes[name] = table_hash(name, plan.index)
-            for write in plan.writes:
-                versions[name] = write_table(output_dir, name, to_arrow(name, write.rows), changes.get(name),
-                                             how=write.how, predicate=write.predicate)
-                indexes[name] = write_index(output_dir, name, write)
+
+        def publish_one(name: str) -> tuple[int | None, int | None, str]:
+            return publish_table(output_dir, name, tables[name], prev_versions.get(name), prev_indexes.get(name),
+                                 changes.get(name))
+
+        # tables are independent until `runs` names them: written side by side (delta-rs writes
+        # without holding the GIL); an error in one is raised once all have finished
+        with ThreadPoolExecutor(max_workers=PUBLISH_THREADS, thread_name_prefix="akhbar-publish") as pool:
+            done = dict(zip(names, pool.map(publish_one, names)))
+        for name, (version, index_version, digest) in done.items():
+            hashes[name] = digest
+            if version is not None:
+                versions[name], indexes[name] = version, index_version
         row = dict(run_row, table_versions=json.dumps(versions, sort_keys=True),
                    index_versions=json.dumps(indexes, sort_keys=True),
                    table_hashes=json.dumps(hashes, sort_keys=True),
