@@ -111,6 +111,8 @@ class Lexicon:
     classes: dict[str, dict[str, str]] = field(default_factory=dict)
     maqsura_stops: set[str] = field(default_factory=set)
     norp_names: dict[str, str] = field(default_factory=dict)   # slug -> Arabic canonical form
+    # raw token -> tasks.entity_rules.TokenFacts, filled as the rules meet tokens
+    facts: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, form: str, cls: str, value: str = "") -> None:
         self.classes.setdefault(normalize(form), {})[cls] = value

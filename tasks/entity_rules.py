@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from typing import Iterator, NamedTuple
 
 from akhbar.arabic import ARABIC_LETTER, normalize
 from akhbar.ids import stable_id
@@ -47,6 +49,56 @@ NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD"
 # Tokens repeat a lot (Zipf): normalise each distinct token once.
 norm_token = lru_cache(maxsize=300_000)(normalize)
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
+
+
+class TokenFacts(NamedTuple):
+    """What the rules ask of one token. All of it follows from the written token alone, so it is
+    computed once per distinct token (`token_facts`, memoised in Lexicon.facts), not per position."""
+    norm: str
+    lexkey: str | None          # the lexicon key the token matched (Lexicon.lookup)
+    cls: dict[str, str]         # its word classes
+    kinds: frozenset[str]       # the classes `has` answers yes for
+    word: bool                  # has an Arabic letter
+    base: str                   # normalised, without و/ف and without a preposition before ال
+    definite: bool              # base starts with ال
+    prep: bool                  # a preposition before ال, or fused لل (after an optional و/ف)
+    conj: bool                  # starts with the conjunction و
+    name_ok: bool               # may be part of a name (ArticleRules.nameable, if not taken)
+    date_ok: bool               # may start a date/time (date_at)
+    quantity_ok: bool           # may start a quantity (quantity_at)
+
+
+MEMO_MAX = 300_000      # distinct tokens remembered per lexicon before the memo starts over
+
+
+def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
+    norm = norm_token(raw)
+    found = lex.lookup(norm)
+    lexkey, cls = found if found else (None, {})
+    kinds = frozenset(cls)
+    if "STOP" in kinds and lexkey in lex.maqsura_stops and raw.endswith("ي"):
+        # 'علي' (a name) and 'على' (on) normalise alike: trust the written alef maqsura
+        kinds -= {"STOP"}
+    n = norm
+    if len(n) > 3 and n[0] in "وف":
+        n = n[1:]
+    prep = n.startswith("لل") or (len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال")
+    n = norm
+    if len(n) > 3 and n[0] in "وف" and "NAMEWORD" not in kinds:
+        n = n[1:]
+    if n.startswith("لل") and len(n) > 3:
+        base = "ال" + n[2:]
+    elif len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال":
+        base = n[1:]
+    else:
+        base = n
+    word = bool(ARABIC_LETTER.search(raw))
+    name_ok = word and not prep and (("FIRSTNAME" in kinds and "STOP" not in kinds) or kinds.isdisjoint(NOT_NAME))
+    # date_at / quantity_at need one of these classes at their first token, or digits (perhaps after و/ف)
+    date_ok = not DATE_START.isdisjoint(kinds) or norm[:1].isdigit() or norm in ("هذا", "هذه")
+    quantity_ok = not QUANTITY_START.isdisjoint(kinds) or norm[:1].isdigit() or norm[1:2].isdigit()
+    return TokenFacts(norm, lexkey, cls, kinds, word, base, base.startswith("ال"), prep,
+                      norm[:1] == "و" and len(norm) > 3 and "NAMEWORD" not in kinds, name_ok, date_ok, quantity_ok)
 
 
 @dataclass(eq=False)
@@ -82,67 +134,55 @@ class ArticleRules:
         # splits: offsets where segment repaired a glued word ('الولاياتالمتحدة'), so the
         # token stream sees two words while offsets stay true to the stored text.
         self.text, self.gaz, self.lex = text, gaz, lex
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.sent: list[int] = []
+        spans: list[tuple[int, int]] = []
+        self.sent: list[int] = []                 # per token: its sentence_idx
+        self.sent_end: list[int] = []             # per token: one past the last token of its sentence
         self.bounds: list[tuple[int, int]] = []   # token range of each sentence
         self.sent_ids: list[int] = []
         for s_idx, s, e in sentences:
-            first = len(self.starts)
-            for a, b in tokenize(text, s, e, splits):
-                self.starts.append(a)
-                self.ends.append(b)
-                self.sent.append(s_idx)
-            self.bounds.append((first, len(self.starts)))
+            first = len(spans)
+            spans += tokenize(text, s, e, splits)
+            n = len(spans) - first
+            self.sent += [s_idx] * n
+            self.sent_end += [len(spans)] * n
+            self.bounds.append((first, len(spans)))
             self.sent_ids.append(s_idx)
-        self.raw = [text[a:b] for a, b in zip(self.starts, self.ends)]
-        self.norm = [norm_token(r) for r in self.raw]
-        found = [lex.lookup(n) for n in self.norm]
-        self.lexkey = [f[0] if f else None for f in found]
-        self.cls: list[dict[str, str]] = [f[1] if f else {} for f in found]
+        self.starts: list[int] = [a for a, _ in spans]
+        self.ends: list[int] = [b for _, b in spans]
+        self.raw = [text[a:b] for a, b in spans]
+        memo = lex.facts
+        if len(memo) > MEMO_MAX:
+            memo.clear()
+        facts = [memo.get(r) or memo.setdefault(r, token_facts(r, lex)) for r in self.raw]
+        # one tuple per field, indexed by token: self.norm[i], self.kinds[i], self.bases[i] ...
+        (self.norm, self.lexkey, self.cls, self.kinds, self.words, self.bases, self.definites, self.preps,
+         self.conjs, self.name_ok, self.date_ok, self.quantity_ok) = (
+            zip(*facts) if facts else [()] * len(TokenFacts._fields))
         self.taken: list[Mention | None] = [None] * len(self.raw)
         self.mentions: list[Mention] = []
 
-    # --- token predicates -------------------------------------------------------------
+    # --- token predicates (see token_facts) --------------------------------------------
     def is_word(self, i: int) -> bool:
-        return bool(ARABIC_LETTER.search(self.raw[i]))
+        return self.words[i]
 
     def has(self, i: int, c: str) -> bool:
-        if c == "STOP" and "STOP" in self.cls[i]:
-            # 'علي' (a name) and 'على' (on) normalise alike: trust the written alef maqsura
-            return not (self.lexkey[i] in self.lex.maqsura_stops and self.raw[i].endswith("ي"))
-        return c in self.cls[i]
+        return c in self.kinds[i]
 
     def base(self, i: int) -> str:
         """Normalised token without و/ف and without a preposition before ال."""
-        n = self.norm[i]
-        if len(n) > 3 and n[0] in "وف" and not self.has(i, "NAMEWORD"):
-            n = n[1:]
-        if n.startswith("لل") and len(n) > 3:
-            return "ال" + n[2:]
-        if len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال":
-            return n[1:]
-        return n
+        return self.bases[i]
 
     def definite(self, i: int) -> bool:
-        return self.base(i).startswith("ال")
+        return self.definites[i]
 
     def prep_prefixed(self, i: int) -> bool:
-        n = self.norm[i]
-        if len(n) > 3 and n[0] in "وف":
-            n = n[1:]
-        return n.startswith("لل") or (len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال")
+        return self.preps[i]
 
     def conj_prefixed(self, i: int) -> bool:
-        return self.norm[i][:1] == "و" and len(self.norm[i]) > 3 and not self.has(i, "NAMEWORD")
+        return self.conjs[i]
 
     def nameable(self, i: int) -> bool:
-        if self.taken[i] is not None or not self.is_word(i) or self.prep_prefixed(i):
-            return False
-        c = self.cls[i]
-        if "FIRSTNAME" in c and not self.has(i, "STOP"):
-            return True
-        return not any(self.has(i, k) for k in c if k in NOT_NAME)
+        return self.taken[i] is None and self.name_ok[i]
 
     def head_form(self, i: int) -> bool:
         """Cue words and organisation heads work in the construct state: without an article of their own
@@ -187,27 +227,32 @@ class ArticleRules:
         return self.text[m.start:m.end]
 
     def names_of(self, i: int, j: int) -> tuple[str, ...]:
-        return tuple([self.base(i)] + self.norm[i + 1:j])
+        return (self.bases[i], *self.norm[i + 1:j])
+
+    def candidates(self, flags) -> Iterator[tuple[int, int]]:
+        """(token, end of its sentence) for the tokens whose flag is true, in text order: the passes
+        below skip the tokens that cannot start what they look for without a Python step each."""
+        sent_end = self.sent_end
+        for i in compress(range(len(flags)), flags):
+            yield i, sent_end[i]
 
     # --- 1. gazetteer -------------------------------------------------------------------
     def gazetteer_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            i = s0
-            while i < s1:
-                hit = self.gaz_match(i, s1)
-                if not hit:
-                    i += 1
-                    continue
+        start_keys = [self.gaz.start_keys(n) for n in self.norm]
+        after = 0                                # first token after the last match
+        for i, s1 in self.candidates(start_keys):
+            if i < after:
+                continue
+            hit = self.gaz_match(i, s1, start_keys[i])
+            if hit:
                 n, key, entry = hit
                 self.add(i, i + n, entry.type, entry.entity_id, entry.canonical_name, 0.9, "gazetteer",
                          start=self.token_start(i, key), kind=entry.kind, country_code=entry.country_code,
                          capital=entry.capital)
-                i += n
+                after = i + n
 
-    def gaz_match(self, i: int, s1: int) -> tuple[int, str, GazEntry] | None:
-        keys = self.gaz.start_keys(self.norm[i])
-        if keys is None:
-            return None
+    def gaz_match(self, i: int, s1: int, keys: tuple[str, ...]) -> tuple[int, str, GazEntry] | None:
+        """Longest name at token i under one of its start keys (Gazetteer.start_keys)."""
         index = self.gaz.bare
         for n in range(min(self.gaz.max_len, s1 - i), 0, -1):
             rest = tuple(self.norm[i + 1:i + n])
@@ -388,15 +433,14 @@ class ArticleRules:
 
     # --- 4. dates, times, quantities --------------------------------------------------------
     def date_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            i = s0
-            while i < s1:
-                end, typ = self.date_at(i, s1)
-                if end and all(self.taken[x] is None for x in range(i, end)):
-                    self.add(i, end, typ, "", "", 0.85, "date_rule")
-                    i = end
-                else:
-                    i += 1
+        after = 0
+        for i, s1 in self.candidates(self.date_ok):
+            if i < after:
+                continue
+            end, typ = self.date_at(i, s1)
+            if end and all(self.taken[x] is None for x in range(i, end)):
+                self.add(i, end, typ, "", "", 0.85, "date_rule")
+                after = end
 
     def month_at(self, k: int, s1: int) -> int | None:
         """End of a month name at k ('مارس', 'تشرين الأول', 'تشرين أول'), optionally '/ other name' or '(other)'."""
@@ -419,8 +463,8 @@ class ArticleRules:
     def date_at(self, i: int, s1: int) -> tuple[int | None, str]:
         """End and type of a date/time expression starting at token i, or (None, '')."""
         norm, has = self.norm, self.has              # normalised: Arabic-Indic digits are ASCII here
-        if DATE_START.isdisjoint(self.cls[i]) and not norm[i][:1].isdigit() and norm[i] not in ("هذا", "هذه"):
-            return None, ""                          # every rule below needs one of these at token i
+        if not self.date_ok[i]:
+            return None, ""                          # every rule below needs DATE_START or digits at token i
         if DATE_NUMERIC.match(norm[i]):
             return i + 1, "DATE"
         if CLOCK.match(norm[i]):
@@ -471,19 +515,18 @@ class ArticleRules:
         return end
 
     def quantity_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            i = s0
-            while i < s1:
-                end = self.quantity_at(i, s1) if self.taken[i] is None else None
-                if end:
-                    glued = self.raw[i][0] in "وف" and self.raw[i][1:2].isdigit()     # 'و15 الف'
-                    self.add(i, end, "QUANTITY", "", "", 0.8, "quantity_rule", start=self.starts[i] + glued)
-                    i = end
-                else:
-                    i += 1
+        after = 0
+        for i, s1 in self.candidates(self.quantity_ok):
+            if i < after or self.taken[i] is not None:
+                continue
+            end = self.quantity_at(i, s1)
+            if end:
+                glued = self.raw[i][0] in "وف" and self.raw[i][1:2].isdigit()     # 'و15 الف'
+                self.add(i, end, "QUANTITY", "", "", 0.8, "quantity_rule", start=self.starts[i] + glued)
+                after = end
 
     def quantity_at(self, i: int, s1: int) -> int | None:
-        if QUANTITY_START.isdisjoint(self.cls[i]) and not (self.norm[i][:1].isdigit() or self.norm[i][1:2].isdigit()):
+        if not self.quantity_ok[i]:
             return None                              # neither a number word nor digits (perhaps after و/ف)
         vague = self.has(i, "VAGUE_NUM")
         num = self.norm[i][1:] if self.norm[i][:1] in "وف" and self.norm[i][1:2].isdigit() else self.norm[i]
