@@ -62,29 +62,31 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
     for k in keys:
         if len(k) == 1 and len(k[0]) >= 7:
             long_keys.setdefault(len(k[0]), []).append(k)
-    for s0, s1 in r.bounds:
-        for i in range(s0, s1):
-            if r.taken[i] is not None or not r.is_word(i):
+    # the words that may be such a mention: a clitic key of theirs starts a name, or a long surname's length
+    firsts = {k[0] for k in keys}
+    starting = {n for n in set(r.norm) if not firsts.isdisjoint(clitic_keys(n))}
+    for i, _, s1 in r.candidates([n in starting or len(b) in long_keys for n, b in zip(r.norm, r.bases)]):
+        if r.taken[i] is not None or not r.is_word(i):
+            continue
+        found = None
+        for key in clitic_keys(r.norm[i]):
+            if (key,) in keys:
+                found = ((key,), key)
+                break
+            if i + 1 < s1 and r.taken[i + 1] is None and (key, r.norm[i + 1]) in keys:
+                found = ((key, r.norm[i + 1]), key)
+                break
+        if found is None:
+            base = r.base(i)
+            match = next((k for k in long_keys.get(len(base), ()) if transposed(k[0], base)), None)
+            if match is None:
                 continue
-            found = None
-            for key in clitic_keys(r.norm[i]):
-                if (key,) in keys:
-                    found = ((key,), key)
-                    break
-                if i + 1 < s1 and r.taken[i + 1] is None and (key, r.norm[i + 1]) in keys:
-                    found = ((key, r.norm[i + 1]), key)
-                    break
-            if found is None:
-                base = r.base(i)
-                match = next((k for k in long_keys.get(len(base), ()) if transposed(k[0], base)), None)
-                if match is None:
-                    continue
-                found = (match, base)
-            key, first = found
-            full = keys[key]
-            m = r.add(i, i + len(key), "PERSON", full.entity_id, full.canonical_name, 0.85, "surname",
-                      start=r.token_start(i, first))
-            mentions.append(m)
+            found = (match, base)
+        key, first = found
+        full = keys[key]
+        m = r.add(i, i + len(key), "PERSON", full.entity_id, full.canonical_name, 0.85, "surname",
+                  start=r.token_start(i, first))
+        mentions.append(m)
 
 
 def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
@@ -93,10 +95,10 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
         return
     # each organisation's names without the article, once (not once per anaphor)
     bare = {id(m): [normalize(n).removeprefix("ال") for n in (r.surface(m), m.canonical_name)] for m in orgs}
-    for i, cls in enumerate(r.cls):
-        if r.taken[i] is not None or "ANAPHOR" not in cls:
+    for i, _, _ in r.having("ANAPHOR"):
+        if r.taken[i] is not None:
             continue
-        want = cls["ANAPHOR"]
+        want = r.cls[i]["ANAPHOR"]
         kind = ANAPHOR_KINDS.get(want, want)
         head = r.lexkey[i][2:]                        # 'التنظيم' -> 'تنظيم'
         start = r.token_start(i, r.lexkey[i])

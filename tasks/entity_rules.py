@@ -58,6 +58,7 @@ class TokenFacts(NamedTuple):
     lexkey: str | None          # the lexicon key the token matched (Lexicon.lookup)
     cls: dict[str, str]         # its word classes
     kinds: frozenset[str]       # the classes `has` answers yes for
+    bits: int                   # the same as a bit mask (class_bits), for scans over all tokens
     word: bool                  # has an Arabic letter
     base: str                   # normalised, without و/ف and without a preposition before ال
     definite: bool              # base starts with ال
@@ -69,6 +70,14 @@ class TokenFacts(NamedTuple):
 
 
 MEMO_MAX = 300_000      # distinct tokens remembered per lexicon before the memo starts over
+CLASS_BITS: dict[str, int] = {}   # word class -> its bit, assigned as classes are met
+
+
+def class_bits(classes) -> int:
+    bits = 0
+    for c in classes:
+        bits |= CLASS_BITS.setdefault(c, 1 << len(CLASS_BITS))
+    return bits
 
 
 def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
@@ -97,7 +106,7 @@ def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
     # date_at / quantity_at need one of these classes at their first token, or digits (perhaps after و/ف)
     date_ok = not DATE_START.isdisjoint(kinds) or norm[:1].isdigit() or norm in ("هذا", "هذه")
     quantity_ok = not QUANTITY_START.isdisjoint(kinds) or norm[:1].isdigit() or norm[1:2].isdigit()
-    return TokenFacts(norm, lexkey, cls, kinds, word, base, base.startswith("ال"), prep,
+    return TokenFacts(norm, lexkey, cls, kinds, class_bits(kinds), word, base, base.startswith("ال"), prep,
                       norm[:1] == "و" and len(norm) > 3 and "NAMEWORD" not in kinds, name_ok, date_ok, quantity_ok)
 
 
@@ -136,7 +145,7 @@ class ArticleRules:
         self.text, self.gaz, self.lex = text, gaz, lex
         spans: list[tuple[int, int]] = []
         self.sent: list[int] = []                 # per token: its sentence_idx
-        self.sent_end: list[int] = []             # per token: one past the last token of its sentence
+        self.sent_range: list[tuple[int, int]] = []   # per token: the token range of its sentence
         self.bounds: list[tuple[int, int]] = []   # token range of each sentence
         self.sent_ids: list[int] = []
         for s_idx, s, e in sentences:
@@ -144,7 +153,7 @@ class ArticleRules:
             spans += tokenize(text, s, e, splits)
             n = len(spans) - first
             self.sent += [s_idx] * n
-            self.sent_end += [len(spans)] * n
+            self.sent_range += [(first, len(spans))] * n
             self.bounds.append((first, len(spans)))
             self.sent_ids.append(s_idx)
         self.starts: list[int] = [a for a, _ in spans]
@@ -155,7 +164,7 @@ class ArticleRules:
             memo.clear()
         facts = [memo.get(r) or memo.setdefault(r, token_facts(r, lex)) for r in self.raw]
         # one tuple per field, indexed by token: self.norm[i], self.kinds[i], self.bases[i] ...
-        (self.norm, self.lexkey, self.cls, self.kinds, self.words, self.bases, self.definites, self.preps,
+        (self.norm, self.lexkey, self.cls, self.kinds, self.bits, self.words, self.bases, self.definites, self.preps,
          self.conjs, self.name_ok, self.date_ok, self.quantity_ok) = (
             zip(*facts) if facts else [()] * len(TokenFacts._fields))
         self.taken: list[Mention | None] = [None] * len(self.raw)
@@ -229,18 +238,23 @@ class ArticleRules:
     def names_of(self, i: int, j: int) -> tuple[str, ...]:
         return (self.bases[i], *self.norm[i + 1:j])
 
-    def candidates(self, flags) -> Iterator[tuple[int, int]]:
-        """(token, end of its sentence) for the tokens whose flag is true, in text order: the passes
-        below skip the tokens that cannot start what they look for without a Python step each."""
-        sent_end = self.sent_end
+    def candidates(self, flags) -> Iterator[tuple[int, int, int]]:
+        """(token, start and end of its sentence) for the tokens whose flag is true, in text order: the
+        passes below skip the tokens that cannot start what they look for without a Python step each."""
+        sent_range = self.sent_range
         for i in compress(range(len(flags)), flags):
-            yield i, sent_end[i]
+            yield i, *sent_range[i]
+
+    def having(self, *classes: str) -> Iterator[tuple[int, int, int]]:
+        """candidates(): the tokens in one of these word classes."""
+        want = class_bits(classes)
+        return self.candidates([b & want for b in self.bits])
 
     # --- 1. gazetteer -------------------------------------------------------------------
     def gazetteer_pass(self) -> None:
         start_keys = [self.gaz.start_keys(n) for n in self.norm]
         after = 0                                # first token after the last match
-        for i, s1 in self.candidates(start_keys):
+        for i, _, s1 in self.candidates(start_keys):
             if i < after:
                 continue
             hit = self.gaz_match(i, s1, start_keys[i])
@@ -264,10 +278,9 @@ class ArticleRules:
 
     # --- 2. organisation heads ------------------------------------------------------------
     def org_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            for i in range(s0, s1):
-                if self.taken[i] is None and self.has(i, "ORG_HEAD") and self.head_form(i):
-                    self.org_at(i, s1)
+        for i, _, s1 in self.having("ORG_HEAD"):
+            if self.taken[i] is None and self.head_form(i):
+                self.org_at(i, s1)
 
     def org_at(self, i: int, s1: int) -> None:
         strength, kind = org_kind_of(self.cls[i]["ORG_HEAD"])
@@ -340,10 +353,9 @@ class ArticleRules:
 
     # --- 3. place cues ----------------------------------------------------------------------
     def loc_pass(self, geo_names) -> None:
-        for s0, s1 in self.bounds:
-            for i in range(s0, s1):
-                if self.taken[i] is None and self.has(i, "LOC_CUE") and self.head_form(i):
-                    self.loc_at(i, s1, geo_names)
+        for i, _, s1 in self.having("LOC_CUE"):
+            if self.taken[i] is None and self.head_form(i):
+                self.loc_at(i, s1, geo_names)
 
     def loc_at(self, i: int, s1: int, geo_names) -> None:
         mode, _, geo = self.cls[i]["LOC_CUE"].partition(":")
@@ -434,7 +446,7 @@ class ArticleRules:
     # --- 4. dates, times, quantities --------------------------------------------------------
     def date_pass(self) -> None:
         after = 0
-        for i, s1 in self.candidates(self.date_ok):
+        for i, _, s1 in self.candidates(self.date_ok):
             if i < after:
                 continue
             end, typ = self.date_at(i, s1)
@@ -516,7 +528,7 @@ class ArticleRules:
 
     def quantity_pass(self) -> None:
         after = 0
-        for i, s1 in self.candidates(self.quantity_ok):
+        for i, _, s1 in self.candidates(self.quantity_ok):
             if i < after or self.taken[i] is not None:
                 continue
             end = self.quantity_at(i, s1)
@@ -626,17 +638,16 @@ class ArticleRules:
         return self.text[self.token_start(a, self.lexkey[a]):self.ends[last]].strip("«»\"“”()، ,")
 
     def person_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            for i in range(s0, s1):
-                if self.taken[i] is not None:
-                    continue
-                if self.has(i, "TITLE"):
-                    self.title_at(i, s1)
-                    self.role_after_at(i, s0, s1)
-                elif self.has(i, "SPEECH") and i + 1 < s1:
-                    end = self.parse_name(i + 1, s1, need_first=True)
-                    if end:
-                        self.add_person(i + 1, end, 0.7, "speech_verb")
+        for i, s0, s1 in self.having("TITLE", "SPEECH"):
+            if self.taken[i] is not None:
+                continue
+            if self.has(i, "TITLE"):
+                self.title_at(i, s1)
+                self.role_after_at(i, s0, s1)
+            elif i + 1 < s1:
+                end = self.parse_name(i + 1, s1, need_first=True)
+                if end:
+                    self.add_person(i + 1, end, 0.7, "speech_verb")
 
     def add_person(self, a: int, b: int, confidence: float, method: str, role: str | None = None) -> None:
         m = self.add(a, b, "PERSON", "", "", confidence, method, role=role)
@@ -692,8 +703,9 @@ class ArticleRules:
 
     # --- 6. NORP --------------------------------------------------------------------------------
     def norp_pass(self) -> None:
-        for i, cls in enumerate(self.cls):
-            if self.taken[i] is None and ("NORP" in cls or "NORP_FORM" in cls):
+        for i, _, _ in self.having("NORP", "NORP_FORM"):
+            if self.taken[i] is None:
+                cls = self.cls[i]
                 slug = cls.get("NORP") or cls.get("NORP_FORM")
                 self.add(i, i + 1, "NORP", f"norp_{slug}", self.lex.norp_names.get(slug, slug), 0.85,
                          "norp_lexicon", start=self.token_start(i, self.lexkey[i]))
