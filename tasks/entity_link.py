@@ -95,6 +95,9 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
         return
     # each organisation's names without the article, once (not once per anaphor)
     bare = {id(m): [normalize(n).removeprefix("ال") for n in (r.surface(m), m.canonical_name)] for m in orgs}
+    # the organisations (in text order) named with a head word, and of a kind: once per article, not per anaphor
+    named: dict[str, list[Mention]] = {}
+    of_kind: dict[str, list[Mention]] = {}
     for i, _, _ in r.having("ANAPHOR"):
         if r.taken[i] is not None:
             continue
@@ -104,10 +107,13 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
         start = r.token_start(i, r.lexkey[i])
         ante = None
         # an organisation named with the same head word first ('تنظيم داعش' for 'التنظيم'), then one of the kind
-        for fits in (lambda m: any(n.startswith(head) for n in bare[id(m)]),
-                     lambda m: m.kind == kind):
-            before = [m for m in orgs if m.end <= start and fits(m)]
-            after = [m for m in orgs if m.start > start and fits(m)]
+        if head not in named:
+            named[head] = [m for m in orgs if any(n.startswith(head) for n in bare[id(m)])]
+        if kind not in of_kind:
+            of_kind[kind] = [m for m in orgs if m.kind == kind]
+        for fitting in (named[head], of_kind[kind]):
+            before = [m for m in fitting if m.end <= start]
+            after = [m for m in fitting if m.start > start]
             ante = before[-1] if before else (after[0] if after else None)
             if ante is not None:
                 break
