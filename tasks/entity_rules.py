@@ -201,21 +201,7 @@ class ArticleRules:
     # --- spans ------------------------------------------------------------------------
     def token_start(self, i: int, key: str | None = None) -> int:
         """Offset where the word proper begins: after و/ف and a preposition, keeping ال (one ل of لل)."""
-        n = self.norm[i]
-        if key is None:
-            key = self.base(i)
-        if n.endswith(key):
-            p = len(n) - len(key)
-            strip = n[:p]
-            if strip.endswith("ال"):              # the key is the stem without its article: keep ال
-                p -= 2
-            elif strip.endswith("لل"):
-                p -= 1
-        elif key.startswith("ال") and n.endswith(key[1:]):
-            p = len(n) - len(key) + 1      # fused لل: keep the article's ل
-        else:
-            p = 0
-        return self.starts[i] + original_offset(self.raw[i], max(p, 0))
+        return self.starts[i] + word_offset(self.raw[i], self.norm[i], self.base(i) if key is None else key)
 
     def add(self, i: int, j: int, typ: str, entity_id: str, canonical: str, confidence: float, method: str,
             start: int | None = None, end: int | None = None, **kw) -> Mention:
@@ -252,7 +238,7 @@ class ArticleRules:
 
     # --- 1. gazetteer -------------------------------------------------------------------
     def gazetteer_pass(self) -> None:
-        start_keys = [self.gaz.start_keys(n) for n in self.norm]
+        start_keys = self.gaz.start_keys_of(self.norm)
         after = 0                                # first token after the last match
         for i, _, s1 in self.candidates(start_keys):
             if i < after:
@@ -267,8 +253,8 @@ class ArticleRules:
 
     def gaz_match(self, i: int, s1: int, keys: tuple[str, ...]) -> tuple[int, str, GazEntry] | None:
         """Longest name at token i under one of its start keys (Gazetteer.start_keys)."""
-        index = self.gaz.bare
-        for n in range(min(self.gaz.max_len, s1 - i), 0, -1):
+        index, longest = self.gaz.bare, self.gaz.first_tokens
+        for n in range(min(max([longest.get(k, 0) for k in keys]), s1 - i), 0, -1):
             rest = tuple(self.norm[i + 1:i + n])
             for key in keys:
                 entries = index.get((key, *rest))
@@ -719,6 +705,23 @@ class ArticleRules:
         self.person_pass()
         self.norp_pass()
         return [m for m in self.mentions if not m.dead]
+
+
+@lru_cache(maxsize=100_000)
+def word_offset(raw: str, norm: str, key: str) -> int:
+    """ArticleRules.token_start within the token: raw, its normal form norm, and the key it matched as."""
+    if norm.endswith(key):
+        p = len(norm) - len(key)
+        strip = norm[:p]
+        if strip.endswith("ال"):              # the key is the stem without its article: keep ال
+            p -= 2
+        elif strip.endswith("لل"):
+            p -= 1
+    elif key.startswith("ال") and norm.endswith(key[1:]):
+        p = len(norm) - len(key) + 1      # fused لل: keep the article's ل
+    else:
+        p = 0
+    return original_offset(raw, max(p, 0))
 
 
 def original_offset(surface: str, norm_chars: int) -> int:
