@@ -20,17 +20,22 @@
 
 from __future__ import annotations
 
-from akhbar.arabic import clitic_keys, normalize
+from functools import lru_cache
+from operator import or_
+
+from akhbar.arabic import clitic_keys
 from akhbar.geo import GeoIndex
 from akhbar.ids import stable_id
-from tasks.entity_rules import ArticleRules, Mention
+from tasks.entity_rules import ArticleRules, Mention, norm_token
 
 ANAPHOR_KINDS = {"وكالة": "media", "قناة": "media", "شبكة": "media", "صحيفة": "media",
                  "وزارة": "government", "حزب": "party", "جهاز": "security"}
 
 
+@lru_cache(maxsize=100_000)
 def transposed(a: str, b: str) -> bool:
-    """True when b is a with two adjacent letters swapped."""
+    """True when b is a with two adjacent letters swapped. Memoised: asked of a surname and every
+    word as long in an article, and both repeat across articles."""
     if len(a) != len(b) or a == b:
         return False
     diff = [k for k in range(len(a)) if a[k] != b[k]]
@@ -43,7 +48,7 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.type != "PERSON":
             continue
-        toks = normalize(m.canonical_name).split()
+        toks = norm_token(m.canonical_name).split()
         if len(toks) < 2:
             continue
         cut = 2 if len(toks) >= 3 and toks[-2] in ("عبد", "ابو", "بن", "ابن") else 1
@@ -54,7 +59,7 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
         return
     for m in mentions:                               # pattern persons that are short forms of a full name
         if m.type == "PERSON" and not m.dead:
-            full = keys.get(tuple(normalize(m.canonical_name).split()))
+            full = keys.get(tuple(norm_token(m.canonical_name).split()))
             if full is not None and full is not m and full.entity_id != m.entity_id:
                 m.entity_id, m.canonical_name = full.entity_id, full.canonical_name
     # one-word surnames long enough to trust a transposition typo, by length: transposed() needs equal lengths
@@ -62,10 +67,15 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
     for k in keys:
         if len(k) == 1 and len(k[0]) >= 7:
             long_keys.setdefault(len(k[0]), []).append(k)
-    # the words that may be such a mention: a clitic key of theirs starts a name, or a long surname's length
+    # the words that may be such a mention: a clitic key of theirs starts a name (clitic keys are
+    # suffixes of the word, or ال + a suffix), or as long as a long surname
     firsts = {k[0] for k in keys}
-    starting = {n for n in set(r.norm) if not firsts.isdisjoint(clitic_keys(n))}
-    for i, _, s1 in r.candidates([n in starting or len(b) in long_keys for n, b in zip(r.norm, r.bases)]):
+    suffixes = tuple(firsts) + tuple(f[1:] for f in firsts if f.startswith("ال"))
+    starting = {n for n in set(r.norm) if n.endswith(suffixes) and not firsts.isdisjoint(clitic_keys(n))}
+    flags = list(map(starting.__contains__, r.norm))
+    if long_keys:
+        flags = list(map(or_, flags, map(long_keys.__contains__, map(len, r.bases))))
+    for i, _, s1 in r.candidates(flags):
         if r.taken[i] is not None or not r.is_word(i):
             continue
         found = None
@@ -94,7 +104,7 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
     if not orgs:
         return
     # each organisation's names without the article, once (not once per anaphor)
-    bare = {id(m): [normalize(n).removeprefix("ال") for n in (r.surface(m), m.canonical_name)] for m in orgs}
+    bare = {id(m): [norm_token(n).removeprefix("ال") for n in (r.surface(m), m.canonical_name)] for m in orgs}
     # the organisations (in text order) named with a head word, and of a kind: once per article, not per anaphor
     named: dict[str, list[Mention]] = {}
     of_kind: dict[str, list[Mention]] = {}
@@ -125,7 +135,7 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
 
 def link_short_orgs(r: ArticleRules, mentions: list[Mention]) -> None:
     orgs = [m for m in mentions if m.type == "ORG" and not m.dead]
-    names = {m: normalize(m.canonical_name).split() for m in orgs}
+    names = {m: norm_token(m.canonical_name).split() for m in orgs}
     for m in orgs:
         if m.method != "org_head":
             continue
@@ -205,6 +215,6 @@ def link(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> list[Mentio
     geocode(r, mentions, geo)
     for m in mentions:
         if not m.entity_id:   # DATE / TIME / QUANTITY: an id per normalised expression
-            m.entity_id = stable_id(m.type.lower()[:4], normalize(r.surface(m)))
+            m.entity_id = stable_id(m.type.lower()[:4], norm_token(r.surface(m)))
             m.canonical_name = r.surface(m)
     return sorted((m for m in mentions if not m.dead), key=lambda m: (m.start, m.end))

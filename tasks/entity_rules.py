@@ -46,7 +46,7 @@ QUANTITY_START = frozenset(("NUMWORD", "VAGUE_NUM"))
 NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
                       "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
                       "DAYPART", *DATE_CLASSES))
-# Tokens repeat a lot (Zipf): normalise each distinct token once.
+# Tokens (and names) repeat a lot (Zipf): normalise each distinct one once.
 norm_token = lru_cache(maxsize=300_000)(normalize)
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
 
