@@ -36,21 +36,17 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(normalize(name[a:b]) for a, b in tokenize(name))
 
 
-class StartKeys(dict):
-    """Memo of Gazetteer.start_keys (normalised token -> keys or None), filled on first access."""
+class Memo(dict):
+    """key -> fn(key), computed on first access. `list(map(memo.__getitem__, tokens))` answers a
+    whole token list without a Python call per token once the tokens have been seen."""
 
-    def __init__(self, first_tokens: dict[str, int]):
+    def __init__(self, fn):
         super().__init__()
-        self.first_tokens = first_tokens
+        self.fn = fn
 
-    def __missing__(self, token: str) -> tuple[str, ...] | None:
-        keys = clitic_keys(token)
-        found = None
-        if any(k in self.first_tokens for k in keys):
-            # a key that only drops the article is not the same name ('السورية' is not 'سورية')
-            found = tuple(k for k in keys if "ال" + k not in keys)
-        self[token] = found
-        return found
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
 
 
 class Gazetteer:
@@ -63,7 +59,7 @@ class Gazetteer:
         self.aliases: dict[str, list[str]] = {}
         self.first_tokens: dict[str, int] = {}     # first token of a name -> most tokens of a name it starts
         self.max_len = 1
-        self._start_keys = StartKeys(self.first_tokens)
+        self._start_keys = Memo(self._find_start_keys)
         for row in rows:
             names, typ, eid, *rest = row
             kind, cc, flags = (list(rest) + ["", "", ""])[:3]
@@ -88,6 +84,13 @@ class Gazetteer:
         """Clitic keys of a normalised token under which a name may start here, or None when no
         name starts with any of them. Memoised: this is asked of every token of every article."""
         return self._start_keys[token]
+
+    def _find_start_keys(self, token: str) -> tuple[str, ...] | None:
+        keys = clitic_keys(token)
+        if not any(k in self.first_tokens for k in keys):
+            return None
+        # a key that only drops the article is not the same name ('السورية' is not 'سورية')
+        return tuple(k for k in keys if "ال" + k not in keys)
 
     def start_keys_of(self, tokens) -> list[tuple[str, ...] | None]:
         """start_keys of each token, looked up in one pass (C-level on tokens seen before)."""
@@ -122,8 +125,8 @@ class Lexicon:
     classes: dict[str, dict[str, str]] = field(default_factory=dict)
     maqsura_stops: set[str] = field(default_factory=set)
     norp_names: dict[str, str] = field(default_factory=dict)   # slug -> Arabic canonical form
-    # raw token -> tasks.entity_rules.TokenFacts, filled as the rules meet tokens
-    facts: dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+    # raw token -> tasks.entity_rules.TokenFacts, set up and filled by the rules
+    facts: Memo | None = field(default=None, repr=False, compare=False)
 
     def add(self, form: str, cls: str, value: str = "") -> None:
         self.classes.setdefault(normalize(form), {})[cls] = value

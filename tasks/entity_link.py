@@ -153,7 +153,7 @@ def verb_like(r: ArticleRules, k: int) -> bool:
         return False
     if r.has(k, "SPEECH") or r.has(k, "GOV_CUE"):
         return True
-    if any(r.has(k, c) for c in ("STOP", "LOCATIVE", "LOC_CUE", "ORG_HEAD", "TITLE")):
+    if r.has_any(k, ("STOP", "LOCATIVE", "LOC_CUE", "ORG_HEAD", "TITLE")):
         return False
     n = r.norm[k]
     if n[:1] in "وف" and len(n) > 3:

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress
-from typing import Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 from akhbar.arabic import ARABIC_LETTER, normalize
 from akhbar.ids import stable_id
-from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon
+from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon, Memo
 from tasks.segment import tokenize
 
 OPEN_QUOTES = frozenset('«"“(\'‘[')
@@ -46,6 +46,9 @@ QUANTITY_START = frozenset(("NUMWORD", "VAGUE_NUM"))
 NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
                       "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
                       "DAYPART", *DATE_CLASSES))
+NOT_IN_ORG = NOT_NAME - {"ROLEWORD", "LOC_CUE", "NOUN"}   # end an organisation name after its head
+NOT_IN_PLACE = NOT_NAME - {"LOC_CUE"}                      # end a place name
+NOT_COUNTED = NOT_NAME - {"LOC_CUE", "NOUN"}               # cannot be the noun counted after a number
 # Tokens (and names) repeat a lot (Zipf): normalise each distinct one once.
 norm_token = lru_cache(maxsize=300_000)(normalize)
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
@@ -159,10 +162,9 @@ class ArticleRules:
         self.starts: list[int] = [a for a, _ in spans]
         self.ends: list[int] = [b for _, b in spans]
         self.raw = [text[a:b] for a, b in spans]
-        memo = lex.facts
-        if len(memo) > MEMO_MAX:
-            memo.clear()
-        facts = [memo.get(r) or memo.setdefault(r, token_facts(r, lex)) for r in self.raw]
+        if lex.facts is None or len(lex.facts) > MEMO_MAX:
+            lex.facts = Memo(partial(token_facts, lex=lex))
+        facts = list(map(lex.facts.__getitem__, self.raw))
         # one tuple per field, indexed by token: self.norm[i], self.kinds[i], self.bases[i] ...
         (self.norm, self.lexkey, self.cls, self.kinds, self.bits, self.words, self.bases, self.definites, self.preps,
          self.conjs, self.name_ok, self.date_ok, self.quantity_ok) = (
@@ -176,6 +178,9 @@ class ArticleRules:
 
     def has(self, i: int, c: str) -> bool:
         return c in self.kinds[i]
+
+    def has_any(self, i: int, classes: Iterable[str]) -> bool:
+        return not self.kinds[i].isdisjoint(classes)
 
     def base(self, i: int) -> str:
         """Normalised token without و/ف and without a preposition before ال."""
@@ -224,17 +229,17 @@ class ArticleRules:
     def names_of(self, i: int, j: int) -> tuple[str, ...]:
         return (self.bases[i], *self.norm[i + 1:j])
 
-    def candidates(self, flags) -> Iterator[tuple[int, int, int]]:
-        """(token, start and end of its sentence) for the tokens whose flag is true, in text order: the
-        passes below skip the tokens that cannot start what they look for without a Python step each."""
+    def candidates(self, flags: Iterable) -> Iterator[tuple[int, int, int]]:
+        """(token, start and end of its sentence) for the tokens whose flag (one per token) is true, in
+        text order: the passes below skip the tokens that cannot start what they look for without a
+        Python step each."""
         sent_range = self.sent_range
-        for i in compress(range(len(flags)), flags):
+        for i in compress(range(len(self.raw)), flags):
             yield i, *sent_range[i]
 
     def having(self, *classes: str) -> Iterator[tuple[int, int, int]]:
         """candidates(): the tokens in one of these word classes."""
-        want = class_bits(classes)
-        return self.candidates([b & want for b in self.bits])
+        return self.candidates(map(class_bits(classes).__and__, self.bits))
 
     # --- 1. gazetteer -------------------------------------------------------------------
     def gazetteer_pass(self) -> None:
@@ -304,7 +309,7 @@ class ArticleRules:
                 if strength != "weak" and n_tok >= 1 and self.definite(k):
                     k, n_tok = k + 1, n_tok + 1
                 break
-            if (any(self.has(k, c) for c in NOT_NAME if c not in ("ROLEWORD", "LOC_CUE", "NOUN"))
+            if (self.has_any(k, NOT_IN_ORG)
                     or (self.has(k, "NOUN") and strength == "weak")
                     or (self.conj_prefixed(k) and k > j) or self.prep_prefixed(k)):
                 break
@@ -401,7 +406,7 @@ class ArticleRules:
         if not self.is_word(k) or self.prep_prefixed(k) or (first and self.conj_prefixed(k)):
             return None
         linker = self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1)
-        if not linker and (any(self.has(k, c) for c in NOT_NAME if c != "LOC_CUE") or self.has(k, "NUMWORD")):
+        if not linker and (self.has_any(k, NOT_IN_PLACE) or self.has(k, "NUMWORD")):
             return None
         end, seen_def = k + 1 + linker, self.definite(k)
         while end < s1 and end - k < 3 and self.nameable(end) and not self.conj_prefixed(end):
@@ -554,7 +559,7 @@ class ArticleRules:
     def counted_noun(self, k: int) -> bool:
         if self.taken[k] is not None or not self.is_word(k) or self.prep_prefixed(k) or self.conj_prefixed(k):
             return False
-        return not any(self.has(k, c) for c in NOT_NAME if c not in ("LOC_CUE", "NOUN"))
+        return not self.has_any(k, NOT_COUNTED)
 
     # --- 5. persons ---------------------------------------------------------------------------
     def parse_name(self, i: int, s1: int, need_first: bool = False) -> int | None:
@@ -601,7 +606,7 @@ class ArticleRules:
                     j += 1
                     continue
                 break
-            if any(self.has(j, c) for c in ("TITLE", "ROLEWORD", "ANAPHOR", "NORP", "NORP_FORM")):
+            if self.has_any(j, ("TITLE", "ROLEWORD", "ANAPHOR", "NORP", "NORP_FORM")):
                 last, j = j, j + 1
                 continue
             if self.raw[j] in OPEN_QUOTES or self.raw[j] in CLOSE_QUOTES:
