@@ -76,7 +76,7 @@ MEMO_MAX = 300_000      # distinct tokens remembered per lexicon before the memo
 CLASS_BITS: dict[str, int] = {}   # word class -> its bit, assigned as classes are met
 
 
-def class_bits(classes) -> int:
+def class_bits(classes: Iterable[str]) -> int:
     bits = 0
     for c in classes:
         bits |= CLASS_BITS.setdefault(c, 1 << len(CLASS_BITS))
@@ -84,6 +84,7 @@ def class_bits(classes) -> int:
 
 
 def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
+    """The facts of one written token; each field as the ArticleRules predicate of that name decides it."""
     norm = norm_token(raw)
     found = lex.lookup(norm)
     lexkey, cls = found if found else (None, {})
