@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Protocol
 
 import polars as pl
+import pyarrow as pa
 from prefect import task
 
 from akhbar import workers
 from akhbar.arabic import normalize
-from akhbar.contracts import empty_frame
+from akhbar.contracts import SCHEMAS, empty_frame
 from akhbar.geo import GeoIndex, default_index
 from akhbar.ids import stable_id
 from tasks.entity_lexicon import Gazetteer, GazEntry, default_gazetteer, default_lexicon
@@ -52,27 +53,34 @@ def sentences_by_article(sentences: pl.DataFrame) -> dict[str, list[tuple[int, i
     return out
 
 
+def rule_mentions(article_id: str, text: str, sentences: list[tuple[int, int, int]], gaz: Gazetteer | None = None,
+                  geo: GeoIndex | None = None, splits: list[int] | None = None) -> list[tuple]:
+    """Rule mentions of one article as value tuples in MENTION_COLUMNS order, in text order.
+
+    `splits`: glued-word repair offsets of the article (tasks.segment.repair_splits)."""
+    gaz, geo, lex = gaz or default_gazetteer(), geo or default_index(), default_lexicon()
+    rules = ArticleRules(text, sentences, gaz, lex, splits)
+    rows = []
+    for m in link(rules, rules.run(geo.by_name), geo):
+        place = m.place
+        rows.append((article_id, rules.sent[m.i], m.start, m.end, text[m.start:m.end], m.type, m.entity_id,
+                     m.canonical_name, m.role, m.confidence, m.method,
+                     (place.geonames_id or None) if place else None, place.lat if place else None,
+                     place.lon if place else None, (place.country_code.strip() or None) if place else None))
+    return rows
+
+
 def extract_mentions(article_id: str, text: str, sentences: list[tuple[int, int, int]], run_id: str,
                      gaz: Gazetteer | None = None, geo: GeoIndex | None = None,
                      splits: list[int] | None = None, with_ids: bool = True) -> list[dict]:
-    """Rule mentions of one article as rows of the `entities` table, in text order.
+    """Rule mentions of one article as rows of the `entities` table, in text order (see rule_mentions).
 
-    `splits`: glued-word repair offsets of the article (tasks.segment.repair_splits).
-    `with_ids=False` leaves mention_id None: extract_entities derives it for the whole frame."""
-    gaz, geo, lex = gaz or default_gazetteer(), geo or default_index(), default_lexicon()
-    rules = ArticleRules(text, sentences, gaz, lex, splits)
-    mentions = link(rules, rules.run(geo.by_name), geo)
+    `with_ids=False` leaves mention_id None."""
     rows = []
-    for m in mentions:
-        place = m.place
-        rows.append(dict(
-            mention_id=stable_id("men", article_id, m.start, m.end, m.type) if with_ids else None,
-            article_id=article_id,
-            sentence_idx=rules.sent[m.i], start=m.start, end=m.end, surface=text[m.start:m.end], type=m.type,
-            entity_id=m.entity_id, canonical_name=m.canonical_name, role=m.role, confidence=m.confidence,
-            method=m.method, geonames_id=(place.geonames_id or None) if place else None,
-            lat=place.lat if place else None, lon=place.lon if place else None,
-            country_code=(place.country_code.strip() or None) if place else None, run_id=run_id))
+    for values in rule_mentions(article_id, text, sentences, gaz, geo, splits):
+        row = dict(zip(MENTION_COLUMNS, values))
+        mention_id = stable_id("men", article_id, row["start"], row["end"], row["type"]) if with_ids else None
+        rows.append({"mention_id": mention_id, **row, "run_id": run_id})
     return rows
 
 
@@ -89,16 +97,17 @@ class RuleBackend:
 
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         by_article = sentences_by_article(sentences)
-        rows: list[dict] = []
+        rows: list[tuple] = []
         has_repairs = "repairs" in articles.columns
         cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
         for row in articles.select(cols).iter_rows(named=True):
             splits = repair_splits(row["repairs"]) if has_repairs else None
-            rows.extend(extract_mentions(row["article_id"], row["text"], by_article.get(row["article_id"], []), "",
-                                         splits=splits, with_ids=False))
-        schema = empty_entities().schema
-        frame = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-        return frame.select(MENTION_COLUMNS)
+            rows.extend(rule_mentions(row["article_id"], row["text"], by_article.get(row["article_id"], []),
+                                      splits=splits))
+        # column lists to Arrow: cheaper than building the frame from row dicts (as in tasks/events.py)
+        schema = pa.schema([SCHEMAS["entities"].field(c) for c in MENTION_COLUMNS])
+        columns = dict(zip(MENTION_COLUMNS, map(list, zip(*rows)))) if rows else {c: [] for c in MENTION_COLUMNS}
+        return pl.from_arrow(pa.Table.from_pydict(columns, schema=schema))
 
 
 # Labels of common Arabic NER models (CAMeLBERT NER, AraBERT ANERcorp, WikiANN) -> our types.

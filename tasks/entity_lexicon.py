@@ -36,6 +36,19 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(normalize(name[a:b]) for a, b in tokenize(name))
 
 
+class Memo(dict):
+    """key -> fn(key), computed on first access. `list(map(memo.__getitem__, tokens))` answers a
+    whole token list without a Python call per token once the tokens have been seen."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
+
+
 class Gazetteer:
     """Tuples of normalised tokens -> entries. `bare` serves free matching; `all` includes cue-only names."""
 
@@ -44,9 +57,9 @@ class Gazetteer:
         self.all: dict[tuple[str, ...], list[GazEntry]] = {}
         self.by_id: dict[str, GazEntry] = {}
         self.aliases: dict[str, list[str]] = {}
-        self.first_tokens: set[str] = set()
+        self.first_tokens: dict[str, int] = {}     # first token of a name -> most tokens of a name it starts
         self.max_len = 1
-        self._start_keys: dict[str, tuple[str, ...] | None] = {}
+        self._start_keys = Memo(self._find_start_keys)
         for row in rows:
             names, typ, eid, *rest = row
             kind, cc, flags = (list(rest) + ["", "", ""])[:3]
@@ -61,7 +74,7 @@ class Gazetteer:
                 if len(toks) > 1:
                     keys.append(("".join(toks),))  # glued form: 'الولاياتالمتحدة'
                 for key in keys:
-                    self.first_tokens.add(key[0])
+                    self.first_tokens[key[0]] = max(self.first_tokens.get(key[0], 0), len(key))
                     self.all.setdefault(key, []).append(entry)
                     if not entry.cue_only:
                         self.bare.setdefault(key, []).append(entry)
@@ -70,17 +83,18 @@ class Gazetteer:
     def start_keys(self, token: str) -> tuple[str, ...] | None:
         """Clitic keys of a normalised token under which a name may start here, or None when no
         name starts with any of them. Memoised: this is asked of every token of every article."""
-        try:
-            return self._start_keys[token]
-        except KeyError:
-            pass
+        return self._start_keys[token]
+
+    def _find_start_keys(self, token: str) -> tuple[str, ...] | None:
         keys = clitic_keys(token)
-        found = None
-        if any(k in self.first_tokens for k in keys):
-            # a key that only drops the article is not the same name ('السورية' is not 'سورية')
-            found = tuple(k for k in keys if "ال" + k not in keys)
-        self._start_keys[token] = found
-        return found
+        if not any(k in self.first_tokens for k in keys):
+            return None
+        # a key that only drops the article is not the same name ('السورية' is not 'سورية')
+        return tuple(k for k in keys if "ال" + k not in keys)
+
+    def start_keys_of(self, tokens) -> list[tuple[str, ...] | None]:
+        """start_keys of each token, looked up in one pass (C-level on tokens seen before)."""
+        return list(map(self._start_keys.__getitem__, tokens))
 
     def lookup(self, tokens: tuple[str, ...], types: tuple[str, ...] = ("PERSON", "ORG", "LOC"),
                 include_cue_only: bool = True) -> GazEntry | None:
@@ -111,6 +125,8 @@ class Lexicon:
     classes: dict[str, dict[str, str]] = field(default_factory=dict)
     maqsura_stops: set[str] = field(default_factory=set)
     norp_names: dict[str, str] = field(default_factory=dict)   # slug -> Arabic canonical form
+    # raw token -> tasks.entity_rules.TokenFacts, set up and filled by the rules
+    facts: Memo | None = field(default=None, repr=False, compare=False)
 
     def add(self, form: str, cls: str, value: str = "") -> None:
         self.classes.setdefault(normalize(form), {})[cls] = value

@@ -20,17 +20,22 @@
 
 from __future__ import annotations
 
-from akhbar.arabic import clitic_keys, normalize
+from functools import lru_cache
+from operator import or_
+
+from akhbar.arabic import clitic_keys
 from akhbar.geo import GeoIndex
 from akhbar.ids import stable_id
-from tasks.entity_rules import ArticleRules, Mention
+from tasks.entity_rules import ArticleRules, Mention, norm_token
 
 ANAPHOR_KINDS = {"وكالة": "media", "قناة": "media", "شبكة": "media", "صحيفة": "media",
                  "وزارة": "government", "حزب": "party", "جهاز": "security"}
 
 
+@lru_cache(maxsize=100_000)
 def transposed(a: str, b: str) -> bool:
-    """True when b is a with two adjacent letters swapped."""
+    """True when b is a with two adjacent letters swapped. Memoised: asked of a surname and every
+    word as long in an article, and both repeat across articles."""
     if len(a) != len(b) or a == b:
         return False
     diff = [k for k in range(len(a)) if a[k] != b[k]]
@@ -43,7 +48,7 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
     for m in mentions:
         if m.type != "PERSON":
             continue
-        toks = normalize(m.canonical_name).split()
+        toks = norm_token(m.canonical_name).split()
         if len(toks) < 2:
             continue
         cut = 2 if len(toks) >= 3 and toks[-2] in ("عبد", "ابو", "بن", "ابن") else 1
@@ -54,7 +59,7 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
         return
     for m in mentions:                               # pattern persons that are short forms of a full name
         if m.type == "PERSON" and not m.dead:
-            full = keys.get(tuple(normalize(m.canonical_name).split()))
+            full = keys.get(tuple(norm_token(m.canonical_name).split()))
             if full is not None and full is not m and full.entity_id != m.entity_id:
                 m.entity_id, m.canonical_name = full.entity_id, full.canonical_name
     # one-word surnames long enough to trust a transposition typo, by length: transposed() needs equal lengths
@@ -62,29 +67,36 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
     for k in keys:
         if len(k) == 1 and len(k[0]) >= 7:
             long_keys.setdefault(len(k[0]), []).append(k)
-    for s0, s1 in r.bounds:
-        for i in range(s0, s1):
-            if r.taken[i] is not None or not r.is_word(i):
+    # the words that may be such a mention: a clitic key of theirs starts a name (clitic keys are
+    # suffixes of the word, or ال + a suffix), or as long as a long surname
+    firsts = {k[0] for k in keys}
+    suffixes = tuple(firsts) + tuple(f[1:] for f in firsts if f.startswith("ال"))
+    starting = {n for n in set(r.norm) if n.endswith(suffixes) and not firsts.isdisjoint(clitic_keys(n))}
+    flags = list(map(starting.__contains__, r.norm))
+    if long_keys:
+        flags = list(map(or_, flags, map(long_keys.__contains__, map(len, r.bases))))
+    for i, _, s1 in r.candidates(flags):
+        if r.taken[i] is not None or not r.is_word(i):
+            continue
+        found = None
+        for key in clitic_keys(r.norm[i]):
+            if (key,) in keys:
+                found = ((key,), key)
+                break
+            if i + 1 < s1 and r.taken[i + 1] is None and (key, r.norm[i + 1]) in keys:
+                found = ((key, r.norm[i + 1]), key)
+                break
+        if found is None:
+            base = r.base(i)
+            match = next((k for k in long_keys.get(len(base), ()) if transposed(k[0], base)), None)
+            if match is None:
                 continue
-            found = None
-            for key in clitic_keys(r.norm[i]):
-                if (key,) in keys:
-                    found = ((key,), key)
-                    break
-                if i + 1 < s1 and r.taken[i + 1] is None and (key, r.norm[i + 1]) in keys:
-                    found = ((key, r.norm[i + 1]), key)
-                    break
-            if found is None:
-                base = r.base(i)
-                match = next((k for k in long_keys.get(len(base), ()) if transposed(k[0], base)), None)
-                if match is None:
-                    continue
-                found = (match, base)
-            key, first = found
-            full = keys[key]
-            m = r.add(i, i + len(key), "PERSON", full.entity_id, full.canonical_name, 0.85, "surname",
-                      start=r.token_start(i, first))
-            mentions.append(m)
+            found = (match, base)
+        key, first = found
+        full = keys[key]
+        m = r.add(i, i + len(key), "PERSON", full.entity_id, full.canonical_name, 0.85, "surname",
+                  start=r.token_start(i, first))
+        mentions.append(m)
 
 
 def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
@@ -92,20 +104,26 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
     if not orgs:
         return
     # each organisation's names without the article, once (not once per anaphor)
-    bare = {id(m): [normalize(n).removeprefix("ال") for n in (r.surface(m), m.canonical_name)] for m in orgs}
-    for i, cls in enumerate(r.cls):
-        if r.taken[i] is not None or "ANAPHOR" not in cls:
+    bare = {id(m): [norm_token(n).removeprefix("ال") for n in (r.surface(m), m.canonical_name)] for m in orgs}
+    # the organisations (in text order) named with a head word, and of a kind: once per article, not per anaphor
+    named: dict[str, list[Mention]] = {}
+    of_kind: dict[str, list[Mention]] = {}
+    for i, _, _ in r.having("ANAPHOR"):
+        if r.taken[i] is not None:
             continue
-        want = cls["ANAPHOR"]
+        want = r.cls[i]["ANAPHOR"]
         kind = ANAPHOR_KINDS.get(want, want)
         head = r.lexkey[i][2:]                        # 'التنظيم' -> 'تنظيم'
         start = r.token_start(i, r.lexkey[i])
         ante = None
         # an organisation named with the same head word first ('تنظيم داعش' for 'التنظيم'), then one of the kind
-        for fits in (lambda m: any(n.startswith(head) for n in bare[id(m)]),
-                     lambda m: m.kind == kind):
-            before = [m for m in orgs if m.end <= start and fits(m)]
-            after = [m for m in orgs if m.start > start and fits(m)]
+        if head not in named:
+            named[head] = [m for m in orgs if any(n.startswith(head) for n in bare[id(m)])]
+        if kind not in of_kind:
+            of_kind[kind] = [m for m in orgs if m.kind == kind]
+        for fitting in (named[head], of_kind[kind]):
+            before = [m for m in fitting if m.end <= start]
+            after = [m for m in fitting if m.start > start]
             ante = before[-1] if before else (after[0] if after else None)
             if ante is not None:
                 break
@@ -117,7 +135,7 @@ def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
 
 def link_short_orgs(r: ArticleRules, mentions: list[Mention]) -> None:
     orgs = [m for m in mentions if m.type == "ORG" and not m.dead]
-    names = {m: normalize(m.canonical_name).split() for m in orgs}
+    names = {m: norm_token(m.canonical_name).split() for m in orgs}
     for m in orgs:
         if m.method != "org_head":
             continue
@@ -135,7 +153,7 @@ def verb_like(r: ArticleRules, k: int) -> bool:
         return False
     if r.has(k, "SPEECH") or r.has(k, "GOV_CUE"):
         return True
-    if any(r.has(k, c) for c in ("STOP", "LOCATIVE", "LOC_CUE", "ORG_HEAD", "TITLE")):
+    if r.has_any(k, ("STOP", "LOCATIVE", "LOC_CUE", "ORG_HEAD", "TITLE")):
         return False
     n = r.norm[k]
     if n[:1] in "وف" and len(n) > 3:
@@ -197,6 +215,6 @@ def link(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> list[Mentio
     geocode(r, mentions, geo)
     for m in mentions:
         if not m.entity_id:   # DATE / TIME / QUANTITY: an id per normalised expression
-            m.entity_id = stable_id(m.type.lower()[:4], normalize(r.surface(m)))
+            m.entity_id = stable_id(m.type.lower()[:4], norm_token(r.surface(m)))
             m.canonical_name = r.surface(m)
     return sorted((m for m in mentions if not m.dead), key=lambda m: (m.start, m.end))

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import compress
+from typing import Iterable, Iterator, NamedTuple
 
 from akhbar.arabic import ARABIC_LETTER, normalize
 from akhbar.ids import stable_id
-from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon
+from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon, Memo
 from tasks.segment import tokenize
 
 OPEN_QUOTES = frozenset('«"“(\'‘[')
@@ -44,9 +46,72 @@ QUANTITY_START = frozenset(("NUMWORD", "VAGUE_NUM"))
 NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
                       "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
                       "DAYPART", *DATE_CLASSES))
-# Tokens repeat a lot (Zipf): normalise each distinct token once.
+NOT_IN_ORG = NOT_NAME - {"ROLEWORD", "LOC_CUE", "NOUN"}   # end an organisation name after its head
+NOT_IN_PLACE = NOT_NAME - {"LOC_CUE"}                      # end a place name
+NOT_COUNTED = NOT_NAME - {"LOC_CUE", "NOUN"}               # cannot be the noun counted after a number
+# Tokens (and names) repeat a lot (Zipf): normalise each distinct one once.
 norm_token = lru_cache(maxsize=300_000)(normalize)
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
+
+
+class TokenFacts(NamedTuple):
+    """What the rules ask of one token. All of it follows from the written token alone, so it is
+    computed once per distinct token (`token_facts`, memoised in Lexicon.facts), not per position."""
+    norm: str
+    lexkey: str | None          # the lexicon key the token matched (Lexicon.lookup)
+    cls: dict[str, str]         # its word classes
+    kinds: frozenset[str]       # the classes `has` answers yes for
+    bits: int                   # the same as a bit mask (class_bits), for scans over all tokens
+    word: bool                  # has an Arabic letter
+    base: str                   # normalised, without و/ف and without a preposition before ال
+    definite: bool              # base starts with ال
+    prep: bool                  # a preposition before ال, or fused لل (after an optional و/ف)
+    conj: bool                  # starts with the conjunction و
+    name_ok: bool               # may be part of a name (ArticleRules.nameable, if not taken)
+    date_ok: bool               # may start a date/time (date_at)
+    quantity_ok: bool           # may start a quantity (quantity_at)
+
+
+MEMO_MAX = 300_000      # distinct tokens remembered per lexicon before the memo starts over
+CLASS_BITS: dict[str, int] = {}   # word class -> its bit, assigned as classes are met
+
+
+def class_bits(classes: Iterable[str]) -> int:
+    bits = 0
+    for c in classes:
+        bits |= CLASS_BITS.setdefault(c, 1 << len(CLASS_BITS))
+    return bits
+
+
+def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
+    """The facts of one written token; each field as the ArticleRules predicate of that name decides it."""
+    norm = norm_token(raw)
+    found = lex.lookup(norm)
+    lexkey, cls = found if found else (None, {})
+    kinds = frozenset(cls)
+    if "STOP" in kinds and lexkey in lex.maqsura_stops and raw.endswith("ي"):
+        # 'علي' (a name) and 'على' (on) normalise alike: trust the written alef maqsura
+        kinds -= {"STOP"}
+    n = norm
+    if len(n) > 3 and n[0] in "وف":
+        n = n[1:]
+    prep = n.startswith("لل") or (len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال")
+    n = norm
+    if len(n) > 3 and n[0] in "وف" and "NAMEWORD" not in kinds:
+        n = n[1:]
+    if n.startswith("لل") and len(n) > 3:
+        base = "ال" + n[2:]
+    elif len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال":
+        base = n[1:]
+    else:
+        base = n
+    word = bool(ARABIC_LETTER.search(raw))
+    name_ok = word and not prep and (("FIRSTNAME" in kinds and "STOP" not in kinds) or kinds.isdisjoint(NOT_NAME))
+    # date_at / quantity_at need one of these classes at their first token, or digits (perhaps after و/ف)
+    date_ok = not DATE_START.isdisjoint(kinds) or norm[:1].isdigit() or norm in ("هذا", "هذه")
+    quantity_ok = not QUANTITY_START.isdisjoint(kinds) or norm[:1].isdigit() or norm[1:2].isdigit()
+    return TokenFacts(norm, lexkey, cls, kinds, class_bits(kinds), word, base, base.startswith("ال"), prep,
+                      norm[:1] == "و" and len(norm) > 3 and "NAMEWORD" not in kinds, name_ok, date_ok, quantity_ok)
 
 
 @dataclass(eq=False)
@@ -82,67 +147,57 @@ class ArticleRules:
         # splits: offsets where segment repaired a glued word ('الولاياتالمتحدة'), so the
         # token stream sees two words while offsets stay true to the stored text.
         self.text, self.gaz, self.lex = text, gaz, lex
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.sent: list[int] = []
+        spans: list[tuple[int, int]] = []
+        self.sent: list[int] = []                 # per token: its sentence_idx
+        self.sent_range: list[tuple[int, int]] = []   # per token: the token range of its sentence
         self.bounds: list[tuple[int, int]] = []   # token range of each sentence
         self.sent_ids: list[int] = []
         for s_idx, s, e in sentences:
-            first = len(self.starts)
-            for a, b in tokenize(text, s, e, splits):
-                self.starts.append(a)
-                self.ends.append(b)
-                self.sent.append(s_idx)
-            self.bounds.append((first, len(self.starts)))
+            first = len(spans)
+            spans += tokenize(text, s, e, splits)
+            n = len(spans) - first
+            self.sent += [s_idx] * n
+            self.sent_range += [(first, len(spans))] * n
+            self.bounds.append((first, len(spans)))
             self.sent_ids.append(s_idx)
-        self.raw = [text[a:b] for a, b in zip(self.starts, self.ends)]
-        self.norm = [norm_token(r) for r in self.raw]
-        found = [lex.lookup(n) for n in self.norm]
-        self.lexkey = [f[0] if f else None for f in found]
-        self.cls: list[dict[str, str]] = [f[1] if f else {} for f in found]
+        self.starts: list[int] = [a for a, _ in spans]
+        self.ends: list[int] = [b for _, b in spans]
+        self.raw = [text[a:b] for a, b in spans]
+        if lex.facts is None or len(lex.facts) > MEMO_MAX:
+            lex.facts = Memo(partial(token_facts, lex=lex))
+        facts = list(map(lex.facts.__getitem__, self.raw))
+        # one tuple per field, indexed by token: self.norm[i], self.kinds[i], self.bases[i] ...
+        (self.norm, self.lexkey, self.cls, self.kinds, self.bits, self.words, self.bases, self.definites, self.preps,
+         self.conjs, self.name_ok, self.date_ok, self.quantity_ok) = (
+            zip(*facts) if facts else [()] * len(TokenFacts._fields))
         self.taken: list[Mention | None] = [None] * len(self.raw)
         self.mentions: list[Mention] = []
 
-    # --- token predicates -------------------------------------------------------------
+    # --- token predicates (see token_facts) --------------------------------------------
     def is_word(self, i: int) -> bool:
-        return bool(ARABIC_LETTER.search(self.raw[i]))
+        return self.words[i]
 
     def has(self, i: int, c: str) -> bool:
-        if c == "STOP" and "STOP" in self.cls[i]:
-            # 'علي' (a name) and 'على' (on) normalise alike: trust the written alef maqsura
-            return not (self.lexkey[i] in self.lex.maqsura_stops and self.raw[i].endswith("ي"))
-        return c in self.cls[i]
+        return c in self.kinds[i]
+
+    def has_any(self, i: int, classes: Iterable[str]) -> bool:
+        return not self.kinds[i].isdisjoint(classes)
 
     def base(self, i: int) -> str:
         """Normalised token without و/ف and without a preposition before ال."""
-        n = self.norm[i]
-        if len(n) > 3 and n[0] in "وف" and not self.has(i, "NAMEWORD"):
-            n = n[1:]
-        if n.startswith("لل") and len(n) > 3:
-            return "ال" + n[2:]
-        if len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال":
-            return n[1:]
-        return n
+        return self.bases[i]
 
     def definite(self, i: int) -> bool:
-        return self.base(i).startswith("ال")
+        return self.definites[i]
 
     def prep_prefixed(self, i: int) -> bool:
-        n = self.norm[i]
-        if len(n) > 3 and n[0] in "وف":
-            n = n[1:]
-        return n.startswith("لل") or (len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال")
+        return self.preps[i]
 
     def conj_prefixed(self, i: int) -> bool:
-        return self.norm[i][:1] == "و" and len(self.norm[i]) > 3 and not self.has(i, "NAMEWORD")
+        return self.conjs[i]
 
     def nameable(self, i: int) -> bool:
-        if self.taken[i] is not None or not self.is_word(i) or self.prep_prefixed(i):
-            return False
-        c = self.cls[i]
-        if "FIRSTNAME" in c and not self.has(i, "STOP"):
-            return True
-        return not any(self.has(i, k) for k in c if k in NOT_NAME)
+        return self.taken[i] is None and self.name_ok[i]
 
     def head_form(self, i: int) -> bool:
         """Cue words and organisation heads work in the construct state: without an article of their own
@@ -152,21 +207,7 @@ class ArticleRules:
     # --- spans ------------------------------------------------------------------------
     def token_start(self, i: int, key: str | None = None) -> int:
         """Offset where the word proper begins: after و/ف and a preposition, keeping ال (one ل of لل)."""
-        n = self.norm[i]
-        if key is None:
-            key = self.base(i)
-        if n.endswith(key):
-            p = len(n) - len(key)
-            strip = n[:p]
-            if strip.endswith("ال"):              # the key is the stem without its article: keep ال
-                p -= 2
-            elif strip.endswith("لل"):
-                p -= 1
-        elif key.startswith("ال") and n.endswith(key[1:]):
-            p = len(n) - len(key) + 1      # fused لل: keep the article's ل
-        else:
-            p = 0
-        return self.starts[i] + original_offset(self.raw[i], max(p, 0))
+        return self.starts[i] + word_offset(self.raw[i], self.norm[i], self.base(i) if key is None else key)
 
     def add(self, i: int, j: int, typ: str, entity_id: str, canonical: str, confidence: float, method: str,
             start: int | None = None, end: int | None = None, **kw) -> Mention:
@@ -187,29 +228,39 @@ class ArticleRules:
         return self.text[m.start:m.end]
 
     def names_of(self, i: int, j: int) -> tuple[str, ...]:
-        return tuple([self.base(i)] + self.norm[i + 1:j])
+        return (self.bases[i], *self.norm[i + 1:j])
+
+    def candidates(self, flags: Iterable) -> Iterator[tuple[int, int, int]]:
+        """(token, start and end of its sentence) for the tokens whose flag (one per token) is true, in
+        text order: the passes below skip the tokens that cannot start what they look for without a
+        Python step each."""
+        sent_range = self.sent_range
+        for i in compress(range(len(self.raw)), flags):
+            yield i, *sent_range[i]
+
+    def having(self, *classes: str) -> Iterator[tuple[int, int, int]]:
+        """candidates(): the tokens in one of these word classes."""
+        return self.candidates(map(class_bits(classes).__and__, self.bits))
 
     # --- 1. gazetteer -------------------------------------------------------------------
     def gazetteer_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            i = s0
-            while i < s1:
-                hit = self.gaz_match(i, s1)
-                if not hit:
-                    i += 1
-                    continue
+        start_keys = self.gaz.start_keys_of(self.norm)
+        after = 0                                # first token after the last match
+        for i, _, s1 in self.candidates(start_keys):
+            if i < after:
+                continue
+            hit = self.gaz_match(i, s1, start_keys[i])
+            if hit:
                 n, key, entry = hit
                 self.add(i, i + n, entry.type, entry.entity_id, entry.canonical_name, 0.9, "gazetteer",
                          start=self.token_start(i, key), kind=entry.kind, country_code=entry.country_code,
                          capital=entry.capital)
-                i += n
+                after = i + n
 
-    def gaz_match(self, i: int, s1: int) -> tuple[int, str, GazEntry] | None:
-        keys = self.gaz.start_keys(self.norm[i])
-        if keys is None:
-            return None
-        index = self.gaz.bare
-        for n in range(min(self.gaz.max_len, s1 - i), 0, -1):
+    def gaz_match(self, i: int, s1: int, keys: tuple[str, ...]) -> tuple[int, str, GazEntry] | None:
+        """Longest name at token i under one of its start keys (Gazetteer.start_keys)."""
+        index, longest = self.gaz.bare, self.gaz.first_tokens
+        for n in range(min(max([longest.get(k, 0) for k in keys]), s1 - i), 0, -1):
             rest = tuple(self.norm[i + 1:i + n])
             for key in keys:
                 entries = index.get((key, *rest))
@@ -219,10 +270,9 @@ class ArticleRules:
 
     # --- 2. organisation heads ------------------------------------------------------------
     def org_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            for i in range(s0, s1):
-                if self.taken[i] is None and self.has(i, "ORG_HEAD") and self.head_form(i):
-                    self.org_at(i, s1)
+        for i, _, s1 in self.having("ORG_HEAD"):
+            if self.taken[i] is None and self.head_form(i):
+                self.org_at(i, s1)
 
     def org_at(self, i: int, s1: int) -> None:
         strength, kind = org_kind_of(self.cls[i]["ORG_HEAD"])
@@ -260,7 +310,7 @@ class ArticleRules:
                 if strength != "weak" and n_tok >= 1 and self.definite(k):
                     k, n_tok = k + 1, n_tok + 1
                 break
-            if (any(self.has(k, c) for c in NOT_NAME if c not in ("ROLEWORD", "LOC_CUE", "NOUN"))
+            if (self.has_any(k, NOT_IN_ORG)
                     or (self.has(k, "NOUN") and strength == "weak")
                     or (self.conj_prefixed(k) and k > j) or self.prep_prefixed(k)):
                 break
@@ -295,10 +345,9 @@ class ArticleRules:
 
     # --- 3. place cues ----------------------------------------------------------------------
     def loc_pass(self, geo_names) -> None:
-        for s0, s1 in self.bounds:
-            for i in range(s0, s1):
-                if self.taken[i] is None and self.has(i, "LOC_CUE") and self.head_form(i):
-                    self.loc_at(i, s1, geo_names)
+        for i, _, s1 in self.having("LOC_CUE"):
+            if self.taken[i] is None and self.head_form(i):
+                self.loc_at(i, s1, geo_names)
 
     def loc_at(self, i: int, s1: int, geo_names) -> None:
         mode, _, geo = self.cls[i]["LOC_CUE"].partition(":")
@@ -358,7 +407,7 @@ class ArticleRules:
         if not self.is_word(k) or self.prep_prefixed(k) or (first and self.conj_prefixed(k)):
             return None
         linker = self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1)
-        if not linker and (any(self.has(k, c) for c in NOT_NAME if c != "LOC_CUE") or self.has(k, "NUMWORD")):
+        if not linker and (self.has_any(k, NOT_IN_PLACE) or self.has(k, "NUMWORD")):
             return None
         end, seen_def = k + 1 + linker, self.definite(k)
         while end < s1 and end - k < 3 and self.nameable(end) and not self.conj_prefixed(end):
@@ -388,15 +437,14 @@ class ArticleRules:
 
     # --- 4. dates, times, quantities --------------------------------------------------------
     def date_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            i = s0
-            while i < s1:
-                end, typ = self.date_at(i, s1)
-                if end and all(self.taken[x] is None for x in range(i, end)):
-                    self.add(i, end, typ, "", "", 0.85, "date_rule")
-                    i = end
-                else:
-                    i += 1
+        after = 0
+        for i, _, s1 in self.candidates(self.date_ok):
+            if i < after:
+                continue
+            end, typ = self.date_at(i, s1)
+            if end and all(self.taken[x] is None for x in range(i, end)):
+                self.add(i, end, typ, "", "", 0.85, "date_rule")
+                after = end
 
     def month_at(self, k: int, s1: int) -> int | None:
         """End of a month name at k ('مارس', 'تشرين الأول', 'تشرين أول'), optionally '/ other name' or '(other)'."""
@@ -419,8 +467,8 @@ class ArticleRules:
     def date_at(self, i: int, s1: int) -> tuple[int | None, str]:
         """End and type of a date/time expression starting at token i, or (None, '')."""
         norm, has = self.norm, self.has              # normalised: Arabic-Indic digits are ASCII here
-        if DATE_START.isdisjoint(self.cls[i]) and not norm[i][:1].isdigit() and norm[i] not in ("هذا", "هذه"):
-            return None, ""                          # every rule below needs one of these at token i
+        if not self.date_ok[i]:
+            return None, ""                          # every rule below needs DATE_START or digits at token i
         if DATE_NUMERIC.match(norm[i]):
             return i + 1, "DATE"
         if CLOCK.match(norm[i]):
@@ -471,19 +519,18 @@ class ArticleRules:
         return end
 
     def quantity_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            i = s0
-            while i < s1:
-                end = self.quantity_at(i, s1) if self.taken[i] is None else None
-                if end:
-                    glued = self.raw[i][0] in "وف" and self.raw[i][1:2].isdigit()     # 'و15 الف'
-                    self.add(i, end, "QUANTITY", "", "", 0.8, "quantity_rule", start=self.starts[i] + glued)
-                    i = end
-                else:
-                    i += 1
+        after = 0
+        for i, _, s1 in self.candidates(self.quantity_ok):
+            if i < after or self.taken[i] is not None:
+                continue
+            end = self.quantity_at(i, s1)
+            if end:
+                glued = self.raw[i][0] in "وف" and self.raw[i][1:2].isdigit()     # 'و15 الف'
+                self.add(i, end, "QUANTITY", "", "", 0.8, "quantity_rule", start=self.starts[i] + glued)
+                after = end
 
     def quantity_at(self, i: int, s1: int) -> int | None:
-        if QUANTITY_START.isdisjoint(self.cls[i]) and not (self.norm[i][:1].isdigit() or self.norm[i][1:2].isdigit()):
+        if not self.quantity_ok[i]:
             return None                              # neither a number word nor digits (perhaps after و/ف)
         vague = self.has(i, "VAGUE_NUM")
         num = self.norm[i][1:] if self.norm[i][:1] in "وف" and self.norm[i][1:2].isdigit() else self.norm[i]
@@ -513,7 +560,7 @@ class ArticleRules:
     def counted_noun(self, k: int) -> bool:
         if self.taken[k] is not None or not self.is_word(k) or self.prep_prefixed(k) or self.conj_prefixed(k):
             return False
-        return not any(self.has(k, c) for c in NOT_NAME if c not in ("LOC_CUE", "NOUN"))
+        return not self.has_any(k, NOT_COUNTED)
 
     # --- 5. persons ---------------------------------------------------------------------------
     def parse_name(self, i: int, s1: int, need_first: bool = False) -> int | None:
@@ -560,7 +607,7 @@ class ArticleRules:
                     j += 1
                     continue
                 break
-            if any(self.has(j, c) for c in ("TITLE", "ROLEWORD", "ANAPHOR", "NORP", "NORP_FORM")):
+            if self.has_any(j, ("TITLE", "ROLEWORD", "ANAPHOR", "NORP", "NORP_FORM")):
                 last, j = j, j + 1
                 continue
             if self.raw[j] in OPEN_QUOTES or self.raw[j] in CLOSE_QUOTES:
@@ -583,17 +630,16 @@ class ArticleRules:
         return self.text[self.token_start(a, self.lexkey[a]):self.ends[last]].strip("«»\"“”()، ,")
 
     def person_pass(self) -> None:
-        for s0, s1 in self.bounds:
-            for i in range(s0, s1):
-                if self.taken[i] is not None:
-                    continue
-                if self.has(i, "TITLE"):
-                    self.title_at(i, s1)
-                    self.role_after_at(i, s0, s1)
-                elif self.has(i, "SPEECH") and i + 1 < s1:
-                    end = self.parse_name(i + 1, s1, need_first=True)
-                    if end:
-                        self.add_person(i + 1, end, 0.7, "speech_verb")
+        for i, s0, s1 in self.having("TITLE", "SPEECH"):
+            if self.taken[i] is not None:
+                continue
+            if self.has(i, "TITLE"):
+                self.title_at(i, s1)
+                self.role_after_at(i, s0, s1)
+            elif i + 1 < s1:
+                end = self.parse_name(i + 1, s1, need_first=True)
+                if end:
+                    self.add_person(i + 1, end, 0.7, "speech_verb")
 
     def add_person(self, a: int, b: int, confidence: float, method: str, role: str | None = None) -> None:
         m = self.add(a, b, "PERSON", "", "", confidence, method, role=role)
@@ -649,8 +695,9 @@ class ArticleRules:
 
     # --- 6. NORP --------------------------------------------------------------------------------
     def norp_pass(self) -> None:
-        for i, cls in enumerate(self.cls):
-            if self.taken[i] is None and ("NORP" in cls or "NORP_FORM" in cls):
+        for i, _, _ in self.having("NORP", "NORP_FORM"):
+            if self.taken[i] is None:
+                cls = self.cls[i]
                 slug = cls.get("NORP") or cls.get("NORP_FORM")
                 self.add(i, i + 1, "NORP", f"norp_{slug}", self.lex.norp_names.get(slug, slug), 0.85,
                          "norp_lexicon", start=self.token_start(i, self.lexkey[i]))
@@ -664,6 +711,23 @@ class ArticleRules:
         self.person_pass()
         self.norp_pass()
         return [m for m in self.mentions if not m.dead]
+
+
+@lru_cache(maxsize=100_000)
+def word_offset(raw: str, norm: str, key: str) -> int:
+    """ArticleRules.token_start within the token: raw, its normal form norm, and the key it matched as."""
+    if norm.endswith(key):
+        p = len(norm) - len(key)
+        strip = norm[:p]
+        if strip.endswith("ال"):              # the key is the stem without its article: keep ال
+            p -= 2
+        elif strip.endswith("لل"):
+            p -= 1
+    elif key.startswith("ال") and norm.endswith(key[1:]):
+        p = len(norm) - len(key) + 1      # fused لل: keep the article's ل
+    else:
+        p = 0
+    return original_offset(raw, max(p, 0))
 
 
 def original_offset(surface: str, norm_chars: int) -> int:
