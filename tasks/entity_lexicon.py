@@ -145,6 +145,16 @@ class Lexicon:
         return None
 
 
+FREQUENT_WORDS = 10_000    # a word this common is not taken as an extra, unknown part of a name
+
+
+@lru_cache(maxsize=1)
+def frequent_words() -> frozenset[str]:
+    """The most frequent normalised Arabic words (words_ar.txt, wordfreq ranks; see tasks.segment)."""
+    from tasks.segment import lexicon
+    return frozenset(lexicon().words_ranked[:FREQUENT_WORDS])
+
+
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     return Gazetteer(read_tsv("gazetteer.tsv"))

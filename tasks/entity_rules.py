@@ -26,7 +26,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from akhbar.arabic import ARABIC_LETTER, normalize
 from akhbar.ids import stable_id
-from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon, Memo
+from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon, Memo, frequent_words
 from tasks.segment import tokenize
 
 OPEN_QUOTES = frozenset('«"“(\'‘[')
@@ -52,6 +52,10 @@ NOT_COUNTED = NOT_NAME - {"LOC_CUE", "NOUN"}               # cannot be the noun 
 # Tokens (and names) repeat a lot (Zipf): normalise each distinct one once.
 norm_token = lru_cache(maxsize=300_000)(normalize)
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
+# Administrative cues whose name may begin with a compass word ('ولاية جنوب دارفور'); not 'منطقة شمال سوريا'.
+MASDAR_PREPS = frozenset(normalize(w) for w in ("عن", "على", "من", "إلى", "الى"))
+COMPASS = frozenset(normalize(w) for w in ("شمال", "جنوب", "شرق", "غرب"))
+REGION_CUES = frozenset(normalize(w) for w in ("ولاية", "محافظة", "إقليم", "مقاطعة"))
 
 
 class TokenFacts(NamedTuple):
@@ -284,7 +288,8 @@ class ArticleRules:
             if self.taken[i] is not None:
                 continue
             if self.has(i, "ORG_DEF"):
-                self.org_at(i, s0, s1, definite_head=True)
+                if i + 1 < s1 and self.definites[i + 1]:     # cheap reject: most are bare ('المجلس')
+                    self.org_at(i, s0, s1, definite_head=True)
             elif self.head_form(i):
                 self.org_at(i, s0, s1)
 
@@ -298,18 +303,36 @@ class ArticleRules:
             return True
         return self.base(p) in ("في", "من") and p - 1 >= s0 and self.has(p - 1, "TITLE")
 
+    def bound_name(self, i: int, j: int, k: int, s0: int, s1: int) -> bool:
+        """Whether the unknown words j..k after a bound head at i name a group: in an organisation
+        context (org_context), a definite name ('حركة النهضة'), or an uncommon word ('حركة طالبان'),
+        or one word after a speech verb before a boundary ('ونفت حركة أمل في بيان'); not an adjective
+        ('تنظيم سري'), a common noun ('تنظيم عمليات') or a word with a clitic ('تنظيم لطرد')."""
+        if k - j > 3 or self.has(j, "NOUN") or self.conj_prefixed(j) or self.norm[j][:1] in "لب":
+            return False
+        if not self.org_context(i, s0):
+            return False
+        if self.definite(j):
+            return True
+        if self.base(j).endswith(("ي", "ه")):
+            return False
+        if self.norm[j] not in frequent_words():
+            return True
+        return (k == j + 1 and self.has(i - 1, "SPEECH")
+                and (k >= s1 or not self.is_word(k) or self.has(k, "STOP")))
+
     def org_complement(self, k: int, s1: int) -> int:
-        """End of a prepositional complement that belongs to a body's name at k ('للإعلام',
-        'للانتخابات', 'لحقوق الإنسان'), or k. Not a plural of persons ('للصحفيين' is an addressee)."""
+        """End of a 'لل' complement that belongs to a body's name at k ('للإعلام', 'للانتخابات',
+        'للأنباء'), or k. Not a plural of persons ('للصحفيين' is an addressee) nor a purpose masdar
+        with its preposition ('للإفراج عن', 'للسيطرة على')."""
         if k >= s1 or self.taken[k] is not None or not self.is_word(k) or self.has_any(k, NOT_IN_ORG):
             return k
         norm = self.norm[k]
-        if norm.startswith("لل") and len(norm) > 4 and not norm.endswith(("ين", "ون")):
-            return k + 1
-        if (norm[:1] == "ل" and not self.definite(k) and len(norm) > 3 and k + 1 < s1 and self.nameable(k + 1)
-                and self.definite(k + 1) and not self.preps[k + 1]):
-            return k + 2
-        return k
+        if not norm.startswith("لل") or len(norm) <= 4 or norm.endswith(("ين", "ون")):
+            return k
+        if k + 1 < s1 and self.base(k + 1) in MASDAR_PREPS:
+            return k
+        return k + 1
 
     def org_at(self, i: int, s0: int, s1: int, definite_head: bool = False) -> None:
         strength, kind = org_kind_of(self.cls[i]["ORG_DEF" if definite_head else "ORG_HEAD"])
@@ -368,7 +391,7 @@ class ArticleRules:
         if strength == "weak" and (n_tok < 2 or not self.definite(j)):
             return
         entry = self.gaz.lookup(self.names_of(j, k), ("ORG",)) or self.gaz.lookup(self.names_of(i, k), ("ORG",))
-        if not entry and not closed and strength != "bound" and kind in ("media", "ngo", "intl", "government"):
+        if not entry and not closed and (definite_head or kind == "media"):
             k_end = self.org_complement(k, s1)
             if k_end > k:
                 k, n_tok = k_end, n_tok + (k_end - k)
@@ -379,12 +402,11 @@ class ArticleRules:
             # a nationality completes it ('الهيئة العليا المستقلة للانتخابات', 'الجيش الصومالي')
             if strength != "national" and n_tok < 2:
                 return
-            if strength == "national" and not self.base(j).endswith("ي"):
-                return          # 'الجيش الوطني', 'الجيش الصومالي'; not 'دخل الجيش المدينة'
+            if strength == "national" and not (self.has(j, "NORP") and self.base(j).endswith("ي")):
+                return          # 'الجيش الصومالي'; not 'الجيش النظامي', 'دخل الجيش المدينة'
             if any(self.has(x, "NOUN") or self.has(x, "LOC_CUE") for x in range(j, k)):
                 return
-        if strength == "bound" and not (entry or closed) and not (
-                n_tok <= 3 and not self.has(j, "NOUN") and self.org_context(i, s0)):
+        if strength == "bound" and not (entry or closed or self.bound_name(i, j, k, s0, s1)):
             return
         if not entry and n_tok == 1 and self.has(j, "NOUN"):
             return          # 'مجلس المحافظة', 'قيادة الشرطة': a generic body, no name
@@ -410,12 +432,14 @@ class ArticleRules:
                 self.loc_at(i, s1, geo_names)
         for i, s0, s1 in self.having("PLACE_HEAD"):
             # a topographic name after a locative preposition needs no cue: 'في وادي حوران', 'قرب تل أبيض'
-            if (i > s0 and self.taken[i] is None and not self.definite(i) and self.has(i - 1, "LOCATIVE")
+            if (i > s0 and self.taken[i] is None and self.norm[i] == self.lexkey[i] and self.has(i - 1, "LOCATIVE")
                     and i + 1 < s1 and self.nameable(i + 1) and not self.conj_prefixed(i + 1)
                     and (self.definite(i + 1) or not self.base(i + 1).endswith(("ي", "ه")))):   # 'سوق شعبي'
                 end = self.place_name(i, s1, first=True)
                 if end and end > i + 1:
                     b, entry, known = self.known_place(i, end, geo_names)
+                    if not known and self.norm[i + 1] in frequent_words():
+                        continue    # 'في رأس السنة', 'في عين المكان', 'في بيت عائلته'
                     m = self.add(i, b, "LOC", entry.entity_id if entry else "", entry.canonical_name if entry else "",
                                  0.8, "loc_cue", kind=entry.kind if entry else "",
                                  country_code=entry.country_code if entry else "")
@@ -463,7 +487,7 @@ class ArticleRules:
                 last = self.base(b - 1)
                 if mode == "known" or (mode == "plural" and len(elements) < 2):
                     continue
-                if mode == "indef" and self.definite(a):
+                if mode == "indef" and (self.definite(a) or self.norm[a] in frequent_words()):
                     continue  # 'مقاطعة بيلغورود' is a province, 'مقاطعة الانتخابات' a boycott
                 if not self.definite(a) and b - a == 1 and last.endswith("ه"):
                     continue  # 'منطقة آمنة', 'مدينة كبيرة': an adjective, not a name
@@ -483,8 +507,8 @@ class ArticleRules:
         if not self.is_word(k) or self.prep_prefixed(k) or (first and self.conj_prefixed(k)):
             return None
         linker = self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1)
-        if (first and self.has(k, "DIRECTION") and not self.definite(k) and k + 1 < s1
-                and self.taken[k - 1] is None and self.has(k - 1, "LOC_CUE")):
+        if (first and self.lexkey[k] in COMPASS and k + 1 < s1 and self.nameable(k + 1)
+                and self.lexkey[k - 1] in REGION_CUES):
             linker = True       # a region named by a direction: 'ولاية جنوب دارفور', 'محافظة شمال سيناء'
         elif not linker and (self.has_any(k, NOT_IN_PLACE) or self.has(k, "NUMWORD")):
             return None
@@ -668,7 +692,8 @@ class ArticleRules:
             elif self.norm[k] == "الله" and self.taken[k] is None and not self.definite(k - 1):
                 k, count = k + 1, count + 1     # 'ذبيح الله', 'نصر الله' (the lexicon reads له)
             elif self.nameable(k) and not self.conj_prefixed(k) and (
-                    self.definite(k) or count == 1 or self.norm[k - 1] == "الله" or self.last_name_word(k, s1)):
+                    self.definite(k) or count == 1 or self.norm[k - 1] == "الله"
+                    or (not self.definite(k - 1) and self.last_name_word(k, s1))):
                 # 'ذبيح الله مجاهد'; 'حسن شيخ محمود في', 'محمد حمدان دقلو الجيش'
                 k, count = k + 1, count + 1
             elif (count == 1 and first_is_name and self.taken[k] is None and self.definite(k)
@@ -682,11 +707,14 @@ class ArticleRules:
         return k
 
     def last_name_word(self, k: int, s1: int) -> bool:
-        """An indefinite word past the second of a name ends it when a boundary follows (punctuation,
-        a function word, a mention found before): 'علي يرلي كايا إن'; not 'أنتوني بلينكن لبحث وقف'. Not
-        an imperfect verb ('يطالب', 'تبحث')."""
+        """A third indefinite word ends a name of indefinite words when a boundary follows (punctuation,
+        a function word, a mention found before): 'علي يرلي كايا إن', 'محمد حمدان دقلو الجيش'; not
+        'أنتوني بلينكن لبحث وقف'. Not a verb ('يطالب', 'سيستضيف') nor a common word ('زار', 'قوية')
+        unless a given name ('حسن شيخ محمود')."""
         norm = self.norm[k]
-        if self.definite(k) or norm[:1] in "يت" or len(norm) < 3:
+        if self.definite(k) or norm[:1] in "يت" or norm[:2] in ("سي", "ست", "سن") or len(norm) < 3:
+            return False
+        if norm in frequent_words() and not self.has(k, "FIRSTNAME"):
             return False
         if norm[:1] in "بلكوف" and norm[1:] in self.lex.classes:
             return False        # a known word after a proclitic: 'بأن', 'لبحث'
@@ -765,7 +793,7 @@ class ArticleRules:
             end = self.parse_name(j, s1)
         if end and (end - j >= 2 or self.has(j, "FIRSTNAME")):   # 'ووزير خارجيته' is no name
             # no conjunction between a title and its name: 'الرئيس فولوديمير' keeps its ف
-            start = self.starts[j] if self.raw[j][:1] in "وف" and not self.definite(j) else None
+            start = self.starts[j] if self.raw[j][:1] in "وف" and self.lexkey[j] is None else None
             self.add_person(j, end, 0.85, "title", role=self.role_text(i, last), start=start)
 
     def role_after_at(self, i: int, s0: int, s1: int) -> None:
