@@ -148,11 +148,11 @@ class Lexicon:
 FREQUENT_WORDS = 10_000    # a word this common is not taken as an extra, unknown part of a name
 
 
-@lru_cache(maxsize=1)
-def frequent_words() -> frozenset[str]:
-    """The most frequent normalised Arabic words (words_ar.txt, wordfreq ranks; see tasks.segment)."""
+@lru_cache(maxsize=2)
+def frequent_words(n: int = FREQUENT_WORDS) -> frozenset[str]:
+    """The n most frequent normalised Arabic words (words_ar.txt: 40,000 wordfreq ranks; see tasks.segment)."""
     from tasks.segment import lexicon
-    return frozenset(lexicon().words_ranked[:FREQUENT_WORDS])
+    return frozenset(lexicon().words_ranked[:n])
 
 
 @lru_cache(maxsize=1)

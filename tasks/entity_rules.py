@@ -489,7 +489,7 @@ class ArticleRules:
                     continue
                 if mode == "indef" and (self.definite(a) or self.norm[a] in frequent_words()):
                     continue  # 'مقاطعة بيلغورود' is a province, 'مقاطعة الانتخابات' a boycott
-                if not self.definite(a) and b - a == 1 and last.endswith("ه"):
+                if not self.definite(a) and b - a == 1 and last.endswith("ه") and not self.rare_name(a):
                     continue  # 'منطقة آمنة', 'مدينة كبيرة': an adjective, not a name
             if entry:
                 self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, 0.95, "gazetteer+cue",
@@ -498,6 +498,12 @@ class ArticleRules:
                 m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo == "geo")
                 m.canonical_name = self.surface(m)
                 m.entity_id = stable_id("loc", normalize(m.canonical_name))
+
+    def rare_name(self, k: int) -> bool:
+        """An indefinite word ending in ة that is a name rather than an adjective ('مدينة ترهونة'): not an
+        Arabic word of the 40,000 most frequent, not a nisba ('حدودية') nor a participle ('منكوبة')."""
+        norm = self.norm[k]
+        return not (norm in frequent_words(None) or norm.endswith("يه") or norm[:1] == "م")
 
     def place_name(self, k: int, s1: int, first: bool) -> int | None:
         """End of a place name at k: up to 3 words; 'أم درمان', 'أبو كمال' start with a linker."""
