@@ -440,12 +440,7 @@ class ArticleRules:
                     b, entry, known = self.known_place(i, end, geo_names)
                     if not known and self.norm[i + 1] in frequent_words():
                         continue    # 'في رأس السنة', 'في عين المكان', 'في بيت عائلته'
-                    m = self.add(i, b, "LOC", entry.entity_id if entry else "", entry.canonical_name if entry else "",
-                                 0.8, "loc_cue", kind=entry.kind if entry else "",
-                                 country_code=entry.country_code if entry else "")
-                    if not entry:
-                        m.canonical_name = self.surface(m)
-                        m.entity_id = stable_id("loc", normalize(m.canonical_name))
+                    self.add_place(i, b, entry, 0.8)
 
     def loc_at(self, i: int, s1: int, geo_names) -> None:
         mode, _, geo = self.cls[i]["LOC_CUE"].partition(":")
@@ -491,13 +486,17 @@ class ArticleRules:
                     continue  # 'مقاطعة بيلغورود' is a province, 'مقاطعة الانتخابات' a boycott
                 if not self.definite(a) and b - a == 1 and last.endswith("ه") and not self.rare_name(a):
                     continue  # 'منطقة آمنة', 'مدينة كبيرة': an adjective, not a name
-            if entry:
-                self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, 0.95, "gazetteer+cue",
-                         kind=entry.kind, country_code=entry.country_code)
-            else:
-                m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo == "geo")
-                m.canonical_name = self.surface(m)
-                m.entity_id = stable_id("loc", normalize(m.canonical_name))
+            self.add_place(a, b, entry, 0.95, geo=geo == "geo")
+
+    def add_place(self, a: int, b: int, entry: GazEntry | None, confidence: float, geo: bool = True) -> None:
+        """A cue-found place: the gazetteer's entity, else one named by its surface."""
+        if entry:
+            self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, confidence, "gazetteer+cue",
+                     kind=entry.kind, country_code=entry.country_code)
+        else:
+            m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo)
+            m.canonical_name = self.surface(m)
+            m.entity_id = stable_id("loc", normalize(m.canonical_name))
 
     def rare_name(self, k: int) -> bool:
         """An indefinite word ending in ة that is a name rather than an adjective ('مدينة ترهونة'): not an
