@@ -17,6 +17,10 @@ from tasks.segment import tokenize
 
 # Nisba endings derived from a NORP stem ending in ي (normalised: ة is ه).
 NORP_SUFFIXES = ("", "ه", "ون", "ين", "ات", "ان", "تان", "تين")
+# The indefinite accusative ('45 فلسطينيا', 'جنديا صوماليا'), derived unless it spells a place ('سوريا', 'ليبيا').
+NORP_ACCUSATIVE = "ا"
+# Regional stems whose accusative is mostly an adverb ('عربيا ودوليا': at Arab and world level).
+NORP_ADVERBIAL = frozenset(normalize(w) for w in ("عربي", "خليجي", "أوروبي", "مغاربي", "إقليمي", "دولي"))
 # Number words that are more often something else in news text ('أحد' one/someone, 'ست' six/lady).
 AMBIGUOUS_NUMBER_WORDS = frozenset(normalize(w) for w in ("أحد", "إحدى", "ست", "عشر", "ثمان", "سبع", "تسع"))
 
@@ -30,6 +34,7 @@ class GazEntry:
     country_code: str = ""
     cue_only: bool = False
     capital: bool = False
+    national: bool = False      # a nationality adjective after it completes another name ('الهلال الأحمر المصري')
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
@@ -65,7 +70,7 @@ class Gazetteer:
             kind, cc, flags = (list(rest) + ["", "", ""])[:3]
             forms = [n.strip() for n in names.split("|") if n.strip()]
             entry = GazEntry(typ, eid, self.by_id[eid].canonical_name if eid in self.by_id else forms[0],
-                             kind, cc, "cue" in flags, "capital" in flags)
+                             kind, cc, "cue" in flags, "capital" in flags, "national" in flags)
             self.by_id.setdefault(eid, entry)
             self.aliases.setdefault(eid, []).extend(forms)
             for form in forms:
@@ -140,9 +145,25 @@ class Lexicon:
         return None
 
 
+FREQUENT_WORDS = 10_000    # a word this common is not taken as an extra, unknown part of a name
+
+
+@lru_cache(maxsize=2)
+def frequent_words(n: int = FREQUENT_WORDS) -> frozenset[str]:
+    """The n most frequent normalised Arabic words (words_ar.txt: 40,000 wordfreq ranks; see tasks.segment)."""
+    from tasks.segment import lexicon
+    return frozenset(lexicon().words_ranked[:n])
+
+
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     return Gazetteer(read_tsv("gazetteer.tsv"))
+
+
+def is_place_name(norm: str) -> bool:
+    """A normalised one-word name of the gazetteer or of the GeoNames index."""
+    from akhbar.geo import default_index
+    return (norm,) in default_gazetteer().all or norm in default_index().by_name
 
 
 @lru_cache(maxsize=1)
@@ -156,6 +177,8 @@ def default_lexicon() -> Lexicon:
             stem = normalize(form)
             for suffix in NORP_SUFFIXES:
                 lex.classes.setdefault(stem + suffix, {})["NORP"] = value
+            if stem not in NORP_ADVERBIAL and not is_place_name(stem + NORP_ACCUSATIVE):
+                lex.classes.setdefault(stem + NORP_ACCUSATIVE, {})["NORP"] = value
             continue
         lex.add(form, cls, value)
         if cls == "STOP" and form.endswith("ى"):

@@ -26,7 +26,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from akhbar.arabic import ARABIC_LETTER, normalize
 from akhbar.ids import stable_id
-from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon, Memo
+from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon, Memo, frequent_words
 from tasks.segment import tokenize
 
 OPEN_QUOTES = frozenset('«"“(\'‘[')
@@ -45,13 +45,17 @@ QUANTITY_START = frozenset(("NUMWORD", "VAGUE_NUM"))
 # Word classes that can never be part of a name.
 NOT_NAME = frozenset(("STOP", "NOUN", "TITLE", "ROLEWORD", "LOC_CUE", "ORG_HEAD", "ANAPHOR", "NORP", "NORP_FORM",
                       "DIRECTION", "SPEECH", "NUMWORD", "VAGUE_NUM", "SCALE", "UNIT", "GOV_CUE", "LOCATIVE",
-                      "DAYPART", *DATE_CLASSES))
+                      "DAYPART", "ORG_DEF", *DATE_CLASSES))
 NOT_IN_ORG = NOT_NAME - {"ROLEWORD", "LOC_CUE", "NOUN"}   # end an organisation name after its head
 NOT_IN_PLACE = NOT_NAME - {"LOC_CUE"}                      # end a place name
 NOT_COUNTED = NOT_NAME - {"LOC_CUE", "NOUN"}               # cannot be the noun counted after a number
 # Tokens (and names) repeat a lot (Zipf): normalise each distinct one once.
 norm_token = lru_cache(maxsize=300_000)(normalize)
 APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", "زهاء", "قرابه"))
+# Administrative cues whose name may begin with a compass word ('ولاية جنوب دارفور'); not 'منطقة شمال سوريا'.
+MASDAR_PREPS = frozenset(normalize(w) for w in ("عن", "على", "من", "إلى", "الى"))
+COMPASS = frozenset(normalize(w) for w in ("شمال", "جنوب", "شرق", "غرب"))
+REGION_CUES = frozenset(normalize(w) for w in ("ولاية", "محافظة", "إقليم", "مقاطعة"))
 
 
 class TokenFacts(NamedTuple):
@@ -96,6 +100,8 @@ def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
     if len(n) > 3 and n[0] in "وف":
         n = n[1:]
     prep = n.startswith("لل") or (len(n) > 4 and n[0] in "بلك" and n[1:3] == "ال")
+    # ... or before a cue word or head: 'مديرية مودية بمحافظة أبين' ends at بمحافظة
+    prep = prep or (n[:1] in "بلك" and n[1:] == lexkey and not kinds.isdisjoint(("LOC_CUE", "ORG_HEAD")))
     n = norm
     if len(n) > 3 and n[0] in "وف" and "NAMEWORD" not in kinds:
         n = n[1:]
@@ -252,7 +258,15 @@ class ArticleRules:
             hit = self.gaz_match(i, s1, start_keys[i])
             if hit:
                 n, key, entry = hit
-                self.add(i, i + n, entry.type, entry.entity_id, entry.canonical_name, 0.9, "gazetteer",
+                eid, canon = entry.entity_id, entry.canonical_name
+                if entry.kind == "media" and i + n < s1 and self.norm[i + n].startswith("لل"):
+                    n = self.org_complement(i + n, s1) - i      # 'وكالة تسنيم للأنباء'
+                elif entry.national and i + n < s1 and self.definite(i + n) and self.has(i + n, "NORP"):
+                    # 'الهلال الأحمر المصري' is the Egyptian society, not the generic name plus an adjective
+                    n += 1
+                    canon = f"{canon} {self.raw[i + n - 1]}"
+                    eid = stable_id("org", normalize(canon))
+                self.add(i, i + n, entry.type, eid, canon, 0.9, "gazetteer",
                          start=self.token_start(i, key), kind=entry.kind, country_code=entry.country_code,
                          capital=entry.capital)
                 after = i + n
@@ -270,12 +284,58 @@ class ArticleRules:
 
     # --- 2. organisation heads ------------------------------------------------------------
     def org_pass(self) -> None:
-        for i, _, s1 in self.having("ORG_HEAD"):
-            if self.taken[i] is None and self.head_form(i):
-                self.org_at(i, s1)
+        for i, s0, s1 in self.having("ORG_HEAD", "ORG_DEF"):
+            if self.taken[i] is not None:
+                continue
+            if self.has(i, "ORG_DEF"):
+                if i + 1 < s1 and self.definites[i + 1]:     # cheap reject: most are bare ('المجلس')
+                    self.org_at(i, s0, s1, definite_head=True)
+            elif self.head_form(i):
+                self.org_at(i, s0, s1)
 
-    def org_at(self, i: int, s1: int) -> None:
-        strength, kind = org_kind_of(self.cls[i]["ORG_HEAD"])
+    def org_context(self, i: int, s0: int) -> bool:
+        """A bound head (حركة, جماعة, لواء) names a group here: after a speech verb or a title/role
+        ('ونفت حركة أمل', 'القيادي في حركة النهضة', 'قائد لواء الجبل')."""
+        p = i - 1
+        if p < s0 or self.taken[p] is not None:
+            return False
+        if self.has_any(p, ("SPEECH", "TITLE", "ROLEWORD")):
+            return True
+        return self.base(p) in ("في", "من") and p - 1 >= s0 and self.has(p - 1, "TITLE")
+
+    def bound_name(self, i: int, j: int, k: int, s0: int, s1: int) -> bool:
+        """Whether the unknown words j..k after a bound head at i name a group: in an organisation
+        context (org_context), a definite name ('حركة النهضة'), or an uncommon word ('حركة طالبان'),
+        or one word after a speech verb before a boundary ('ونفت حركة أمل في بيان'); not an adjective
+        ('تنظيم سري'), a common noun ('تنظيم عمليات') or a word with a clitic ('تنظيم لطرد')."""
+        if k - j > 3 or self.has(j, "NOUN") or self.conj_prefixed(j) or self.norm[j][:1] in "لب":
+            return False
+        if not self.org_context(i, s0):
+            return False
+        if self.definite(j):
+            return True
+        if self.base(j).endswith(("ي", "ه")):
+            return False
+        if self.norm[j] not in frequent_words():
+            return True
+        return (k == j + 1 and self.has(i - 1, "SPEECH")
+                and (k >= s1 or not self.is_word(k) or self.has(k, "STOP")))
+
+    def org_complement(self, k: int, s1: int) -> int:
+        """End of a 'لل' complement that belongs to a body's name at k ('للإعلام', 'للانتخابات',
+        'للأنباء'), or k. Not a plural of persons ('للصحفيين' is an addressee) nor a purpose masdar
+        with its preposition ('للإفراج عن', 'للسيطرة على')."""
+        if k >= s1 or self.taken[k] is not None or not self.is_word(k) or self.has_any(k, NOT_IN_ORG):
+            return k
+        norm = self.norm[k]
+        if not norm.startswith("لل") or len(norm) <= 4 or norm.endswith(("ين", "ون")):
+            return k
+        if k + 1 < s1 and self.base(k + 1) in MASDAR_PREPS:
+            return k
+        return k + 1
+
+    def org_at(self, i: int, s0: int, s1: int, definite_head: bool = False) -> None:
+        strength, kind = org_kind_of(self.cls[i]["ORG_DEF" if definite_head else "ORG_HEAD"])
         head_start = self.token_start(i, self.lexkey[i])
         j, quoted = i + 1, False
         if j < s1 and self.raw[j] in OPEN_QUOTES:
@@ -291,24 +351,31 @@ class ArticleRules:
             self.add(i, last, "ORG", m.entity_id, m.canonical_name, 0.9, m.method + "+head", start=head_start,
                      end=end, kind=m.kind or kind)
             return
-        k, n_tok, seen_def, closed = j, 0, False, False
+        # after a definite head only definite words follow ('المجلس الانتقالي الجنوبي')
+        k, n_tok, seen_def, closed = j, 0, definite_head, False
         while k < s1 and n_tok < 5:
             if quoted and self.raw[k] in CLOSE_QUOTES:
                 closed = True
                 break
             t = self.taken[k]
             if t is not None:
-                if t.type == "LOC" and t.i == k and n_tok >= 1:
-                    seen_def |= self.definite(t.j - 1)
-                    k, n_tok = t.j, n_tok + (t.j - t.i)   # 'مجلس محافظة الأنبار', 'جامعة الموصل'
+                if t.type == "LOC" and t.i == k and n_tok >= 1 and not definite_head:
+                    # 'مجلس محافظة الأنبار', 'جامعة الموصل'; a place name closes the phrase: 'حكومة إقليم
+                    # كردستان جوتيار عادل' goes on with a person
+                    seen_def = True
+                    k, n_tok = t.j, n_tok + (t.j - t.i)
                     continue
                 break
             if not self.is_word(k):
                 break
             if self.has(k, "NORP") or self.has(k, "NORP_FORM"):
                 # 'وزارة الدفاع التركية', 'وكالة الأنباء اليمنية'; after a quoted name it is NORP (checked above)
-                if strength != "weak" and n_tok >= 1 and self.definite(k):
-                    k, n_tok = k + 1, n_tok + 1
+                nisba = self.base(k).endswith(("ي", "يه"))     # singular: not 'الجيش الأكراد'
+                if strength != "weak" and (n_tok >= 1 or (strength == "national" and nisba)) and self.definite(k):
+                    k, n_tok = k + 1, n_tok + 1     # 'الجيش السوداني': an army takes it directly
+                break
+            if definite_head and n_tok >= 1 and self.has(k, "DIRECTION") and self.definite(k):
+                k, n_tok = k + 1, n_tok + 1         # 'المجلس الانتقالي الجنوبي'
                 break
             if (self.has_any(k, NOT_IN_ORG)
                     or (self.has(k, "NOUN") and strength == "weak")
@@ -324,7 +391,22 @@ class ArticleRules:
         if strength == "weak" and (n_tok < 2 or not self.definite(j)):
             return
         entry = self.gaz.lookup(self.names_of(j, k), ("ORG",)) or self.gaz.lookup(self.names_of(i, k), ("ORG",))
-        if strength == "bound" and not (entry or closed):
+        if not entry and not closed and (definite_head or kind == "media"):
+            k_end = self.org_complement(k, s1)
+            if k_end > k:
+                k, n_tok = k_end, n_tok + (k_end - k)
+                while k < s1 and self.nameable(k) and self.definite(k) and n_tok < 6 and not self.has(k, "NOUN"):
+                    k, n_tok = k + 1, n_tok + 1         # 'الهيئة العامة للطيران المدني'
+        if definite_head and not entry:
+            # a definite body is generic ('المجلس المحلي') unless its name is long, a complement or
+            # a nationality completes it ('الهيئة العليا المستقلة للانتخابات', 'الجيش الصومالي')
+            if strength != "national" and n_tok < 2:
+                return
+            if strength == "national" and not (self.has(j, "NORP") and self.base(j).endswith("ي")):
+                return          # 'الجيش الصومالي'; not 'الجيش النظامي', 'دخل الجيش المدينة'
+            if any(self.has(x, "NOUN") or self.has(x, "LOC_CUE") for x in range(j, k)):
+                return
+        if strength == "bound" and not (entry or closed or self.bound_name(i, j, k, s0, s1)):
             return
         if not entry and n_tok == 1 and self.has(j, "NOUN"):
             return          # 'مجلس المحافظة', 'قيادة الشرطة': a generic body, no name
@@ -348,6 +430,17 @@ class ArticleRules:
         for i, _, s1 in self.having("LOC_CUE"):
             if self.taken[i] is None and self.head_form(i):
                 self.loc_at(i, s1, geo_names)
+        for i, s0, s1 in self.having("PLACE_HEAD"):
+            # a topographic name after a locative preposition needs no cue: 'في وادي حوران', 'قرب تل أبيض'
+            if (i > s0 and self.taken[i] is None and self.norm[i] == self.lexkey[i] and self.has(i - 1, "LOCATIVE")
+                    and i + 1 < s1 and self.nameable(i + 1) and not self.conj_prefixed(i + 1)
+                    and (self.definite(i + 1) or not self.base(i + 1).endswith(("ي", "ه")))):   # 'سوق شعبي'
+                end = self.place_name(i, s1, first=True)
+                if end and end > i + 1:
+                    b, entry, known = self.known_place(i, end, geo_names)
+                    if not known and self.norm[i + 1] in frequent_words():
+                        continue    # 'في رأس السنة', 'في عين المكان', 'في بيت عائلته'
+                    self.add_place(i, b, entry, 0.8)
 
     def loc_at(self, i: int, s1: int, geo_names) -> None:
         mode, _, geo = self.cls[i]["LOC_CUE"].partition(":")
@@ -389,15 +482,27 @@ class ArticleRules:
                 last = self.base(b - 1)
                 if mode == "known" or (mode == "plural" and len(elements) < 2):
                     continue
-                if not self.definite(a) and b - a == 1 and last.endswith("ه"):
+                if mode == "indef" and (self.definite(a) or self.norm[a] in frequent_words()):
+                    continue  # 'مقاطعة بيلغورود' is a province, 'مقاطعة الانتخابات' a boycott
+                if not self.definite(a) and b - a == 1 and last.endswith("ه") and not self.rare_name(a):
                     continue  # 'منطقة آمنة', 'مدينة كبيرة': an adjective, not a name
-            if entry:
-                self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, 0.95, "gazetteer+cue",
-                         kind=entry.kind, country_code=entry.country_code)
-            else:
-                m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo == "geo")
-                m.canonical_name = self.surface(m)
-                m.entity_id = stable_id("loc", normalize(m.canonical_name))
+            self.add_place(a, b, entry, 0.95, geo=geo == "geo")
+
+    def add_place(self, a: int, b: int, entry: GazEntry | None, confidence: float, geo: bool = True) -> None:
+        """A cue-found place: the gazetteer's entity, else one named by its surface."""
+        if entry:
+            self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, confidence, "gazetteer+cue",
+                     kind=entry.kind, country_code=entry.country_code)
+        else:
+            m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo)
+            m.canonical_name = self.surface(m)
+            m.entity_id = stable_id("loc", normalize(m.canonical_name))
+
+    def rare_name(self, k: int) -> bool:
+        """An indefinite word ending in ة that is a name rather than an adjective ('مدينة ترهونة'): not an
+        Arabic word of the 40,000 most frequent, not a nisba ('حدودية') nor a participle ('منكوبة')."""
+        norm = self.norm[k]
+        return not (norm in frequent_words(None) or norm.endswith("يه") or norm[:1] == "م")
 
     def place_name(self, k: int, s1: int, first: bool) -> int | None:
         """End of a place name at k: up to 3 words; 'أم درمان', 'أبو كمال' start with a linker."""
@@ -407,7 +512,10 @@ class ArticleRules:
         if not self.is_word(k) or self.prep_prefixed(k) or (first and self.conj_prefixed(k)):
             return None
         linker = self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1)
-        if not linker and (self.has_any(k, NOT_IN_PLACE) or self.has(k, "NUMWORD")):
+        if (first and self.lexkey[k] in COMPASS and k + 1 < s1 and self.nameable(k + 1)
+                and self.lexkey[k - 1] in REGION_CUES):
+            linker = True       # a region named by a direction: 'ولاية جنوب دارفور', 'محافظة شمال سيناء'
+        elif not linker and (self.has_any(k, NOT_IN_PLACE) or self.has(k, "NUMWORD")):
             return None
         end, seen_def = k + 1 + linker, self.definite(k)
         while end < s1 and end - k < 3 and self.nameable(end) and not self.conj_prefixed(end):
@@ -429,7 +537,9 @@ class ArticleRules:
         # unknown: keep the first word and the definite words after it ('قرية الباغوز الفوقاني', not 'هامبورغ شابا');
         # a topographic first word takes one more ('وادي خالد', 'تل أبيض', 'خان يونس')
         end = a + 1
-        if end < b and (self.has(a, "PLACE_HEAD") or self.has(a, "LINKER")):
+        if end + 1 < b and self.has(end, "LINKER"):
+            end += 2        # 'كرم أبو سالم'
+        elif end < b and (self.has(a, "PLACE_HEAD") or self.has(a, "LINKER") or self.has(a, "DIRECTION")):
             end += 1
         while end < b and self.definite(end):
             end += 1
@@ -584,7 +694,12 @@ class ArticleRules:
         while k < s1 and count < 4:
             if self.has(k, "LINKER") and k + 1 < s1 and self.nameable(k + 1):
                 k, count = k + 2, count + 2
-            elif self.nameable(k) and not self.conj_prefixed(k) and (self.definite(k) or count == 1):
+            elif self.norm[k] == "الله" and self.taken[k] is None and not self.definite(k - 1):
+                k, count = k + 1, count + 1     # 'ذبيح الله', 'نصر الله' (the lexicon reads له)
+            elif self.nameable(k) and not self.conj_prefixed(k) and (
+                    self.definite(k) or count == 1 or self.norm[k - 1] == "الله"
+                    or (not self.definite(k - 1) and self.last_name_word(k, s1))):
+                # 'ذبيح الله مجاهد'; 'حسن شيخ محمود في', 'محمد حمدان دقلو الجيش'
                 k, count = k + 1, count + 1
             elif (count == 1 and first_is_name and self.taken[k] is None and self.definite(k)
                   and self.has(k, "NORP") and self.base(k).endswith("ي")):
@@ -595,6 +710,21 @@ class ArticleRules:
         if need_first and count < 2:
             return None
         return k
+
+    def last_name_word(self, k: int, s1: int) -> bool:
+        """A third indefinite word ends a name of indefinite words when a boundary follows (punctuation,
+        a function word, a mention found before): 'علي يرلي كايا إن', 'محمد حمدان دقلو الجيش'; not
+        'أنتوني بلينكن لبحث وقف'. Not a verb ('يطالب', 'سيستضيف') nor a common word ('زار', 'قوية')
+        unless a given name ('حسن شيخ محمود')."""
+        norm = self.norm[k]
+        if self.definite(k) or norm[:1] in "يت" or norm[:2] in ("سي", "ست", "سن") or len(norm) < 3:
+            return False
+        if norm in frequent_words() and not self.has(k, "FIRSTNAME"):
+            return False
+        if norm[:1] in "بلكوف" and norm[1:] in self.lex.classes:
+            return False        # a known word after a proclitic: 'بأن', 'لبحث'
+        n = k + 1
+        return n >= s1 or not self.is_word(n) or self.has(n, "STOP") or self.taken[n] is not None
 
     def role_skip(self, j: int, s1: int, limit: int = 10) -> tuple[int, int]:
         """Skip a role phrase from j: (first token after it, last token of it or j-1)."""
@@ -630,7 +760,7 @@ class ArticleRules:
         return self.text[self.token_start(a, self.lexkey[a]):self.ends[last]].strip("«»\"“”()، ,")
 
     def person_pass(self) -> None:
-        for i, s0, s1 in self.having("TITLE", "SPEECH"):
+        for i, s0, s1 in self.having("TITLE", "SPEECH", "GOV_CUE"):
             if self.taken[i] is not None:
                 continue
             if self.has(i, "TITLE"):
@@ -641,8 +771,9 @@ class ArticleRules:
                 if end:
                     self.add_person(i + 1, end, 0.7, "speech_verb")
 
-    def add_person(self, a: int, b: int, confidence: float, method: str, role: str | None = None) -> None:
-        m = self.add(a, b, "PERSON", "", "", confidence, method, role=role)
+    def add_person(self, a: int, b: int, confidence: float, method: str, role: str | None = None,
+                   start: int | None = None) -> None:
+        m = self.add(a, b, "PERSON", "", "", confidence, method, role=role, start=start)
         m.canonical_name = self.surface(m)
         entry = self.gaz.lookup(tuple(normalize(m.canonical_name).split()), ("PERSON",), include_cue_only=False)
         if entry:
@@ -660,8 +791,15 @@ class ArticleRules:
                 self.taken[j].role = self.role_text(i, last)
             return
         end = self.parse_name(j, s1)
+        if (end is None and j + 1 < s1 and self.taken[j] is None and self.definite(j) and self.nameable(j)
+                and self.base(j).endswith("ي") and not self.definite(j + 1)):
+            # 'الناشط الحقوقي سامر العلي': a nisba adjective of the role, then an indefinite name
+            j, last = j + 1, j
+            end = self.parse_name(j, s1)
         if end and (end - j >= 2 or self.has(j, "FIRSTNAME")):   # 'ووزير خارجيته' is no name
-            self.add_person(j, end, 0.85, "title", role=self.role_text(i, last))
+            # no conjunction between a title and its name: 'الرئيس فولوديمير' keeps its ف
+            start = self.starts[j] if self.raw[j][:1] in "وف" and self.lexkey[j] is None else None
+            self.add_person(j, end, 0.85, "title", role=self.role_text(i, last), start=start)
 
     def role_after_at(self, i: int, s0: int, s1: int) -> None:
         if self.taken[i] is not None or self.cls[i]["TITLE"] == "before":
