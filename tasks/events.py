@@ -1028,6 +1028,12 @@ def _speaker_after(sent: Sentence, j: int) -> Filler | None:
     while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and is_(words[k + 1], "speech_verbs"))
                                or is_(words[k], "speech_verbs")):
         k += 1                               # 'وفق ما أفاد صحافي'
+    if k + 1 < len(words) and is_(words[k], "speech_nouns") and not words[k + 1].punct.strip():
+        # 'وفق بيان للجيش', 'بحسب بيان صادر عن الوزارة': who issued the statement speaks
+        if words[k + 1].norm in ("صادر", "صادرا", "صادره") and k + 2 < len(words) and words[k + 2].norm == "عن":
+            k += 3
+        elif proclitic(words[k + 1].norm) == "ل" and not _definite(words[k]):
+            k += 1
     if k >= len(words) or is_(words[k], "complementizers") or words[k].punct.strip(" «»\"“”()"):
         return None
     if k in sent.mention_at:
@@ -1262,14 +1268,16 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
                 return "denied"
     if _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
         for j in range(i - 1, -1, -1):
-            if flags[j] & BIT["clause_breaks"]:
-                break
             if flags[j] & BIT["denial_verbs"]:
                 return "denied"
+            if flags[j] & (BIT["clause_breaks"] | SPEECH_BITS):
+                break                         # '...، مؤكدة أن الضربات استهدفت': a new statement is not denied
     if reduce(or_, flags[i + 1:i + 4], 0) & BIT["negation_after"]:
         return "denied"
-    if seen & BIT["hypothetical"] and any_before(c["hypothetical_window"], "hypothetical"):
-        return "hypothetical"
+    if seen & BIT["hypothetical"] and any(
+            flags[j] & BIT["hypothetical"] and not any(flags[k] & SPEECH_BITS for k in range(j + 1, i))
+            for j in before(c["hypothetical_window"])):
+        return "hypothetical"                 # not across a new statement ('...، مؤكدا أن')
     if seen & BIT["hypothetical_near"] and any_before(2, "hypothetical_near"):
         return "hypothetical"
     if _after_bits(sent, i, 4) & BIT["hypothetical_after"]:
