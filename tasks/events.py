@@ -194,7 +194,7 @@ def _token_info(tok: str):
 CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_verbs", "disjunction",
              "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
              "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
-             "clause_breaks", "chunk_stops", "negation_after", "np_stops")
+             "clause_breaks", "chunk_stops", "negation_after", "np_stops", "negation_through")
 VERB_LISTS = ("accuse_verbs", "control_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
 HEAD_LISTS = ("person", "place", "civilian", "militant", "media", "vague")
 BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
@@ -341,7 +341,7 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
                 and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
             j, prev, pkey = found[-1]
             if prev.mode is None and t.mode is not None:
-                found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context), pkey)
+                found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context, prev.passive), pkey)
             continue
         found.append((i, t, key))
     return found
@@ -654,6 +654,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     n = len(words)
     heads = _heads()["person"]
     spec = ontology()["types"][t.type]
+    genitive = spec.get("mode_genitive", {}).get(t.mode) or spec.get("genitive", "actor")   # 'إطلاق سراح الرهائن': released
     actor: list[Filler] = []
     target: list[Filler] = []
 
@@ -678,13 +679,13 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if f is not None and t.pos == "verb" and t.type not in PLACE_OBJECT_TYPES and _is_state(sent, f):
         pass                                  # 'وسترسل واشنطن': a state or capital acts
     elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
-                            or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
+                            or ("ل" in preps_before(sent, f) and (t.pos == "verb" or genitive != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
     if f is not None and t.pos == "verb" and t.type not in INTRANSITIVE and t.mode not in INTRANSITIVE and (
             f.first not in sent.mention_at and _accusative(words[f.first])
             or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY"):
         f = None                              # 'احتجز مسلحين', 'اعتقلت أربعة مشتبهين': an object, not the subject
-    role = spec.get("verb_subject", "actor")
+    role = "target" if t.passive else spec.get("verb_subject", "actor")
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(words[i].norm, key) and (t.type != "CONTROL_CHANGE" or t.mode in ("expel", "overthrow"))
     if t.pos == "verb":
@@ -712,16 +713,18 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if actor:
             sent.memo.setdefault("verb_actors", {})[i] = actor
     else:
+        if t.mode == "release" and nxt + 1 < n and words[nxt].norm == "سراح":
+            nxt += 1                           # 'إطلاق سراح الرهائن'
         if f is None and takes_object and _construct(words[i]) and nxt < n and nxt not in sent.covered and (
                 _definite(words[nxt]) or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
                 or words[nxt].norm.isdigit()):
             f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
-            if f is not None and spec.get("genitive", "actor") == "actor" and not is_(words[f.first], "head_person"):
+            if f is not None and genitive == "actor" and not is_(words[f.first], "head_person"):
                 f = None                       # an actor genitive must name someone
         if f is None and not actor and takes_object:
             actor = _possessor(sent, i, triggers)  # 'الضربات الجوية لطائرات التحالف'
         if f is not None:                     # the genitive after a verbal noun
-            if spec.get("genitive", "actor") == "actor":
+            if genitive == "actor":
                 actor = actor or coordinated(sent, f)
             elif _agent_genitive(sent, f):    # 'اختطاف جماعة مسلحة عمالا': subject, then object
                 actor = actor or coordinated(sent, f)
@@ -893,6 +896,8 @@ def _site_noun_before(sent: Sentence, f: Filler) -> bool:
 def _object_np(sent: Sentence, j: int, t: Trigger, triggers: set[int]) -> Filler | None:
     """The direct object at word j: a noun phrase not governed by a preposition; a place only
     when the event acts on it ('قصفت مواقع', not 'غادر الموصل', which is an origin)."""
+    if t.mode == "release" and j + 1 < len(sent.words) and sent.words[j].norm == "سراح":
+        j += 1                                # 'أطلقت السلطات سراح صحافية': who is released follows 'سراح'
     f = np_at(sent, j, triggers)
     if f is None or preps_before(sent, f) & GOVERNING - {"ل"} and j in sent.mention_at:
         return None
@@ -1243,6 +1248,9 @@ def _sentence_bits(sent: Sentence) -> int:
     return bits
 
 
+RESULT_VERBS = frozenset({"يسفر", "تسفر", "اسفر", "اسفرت", "يؤد", "تؤد", "يؤدي", "تؤدي"})   # 'لم يسفر X عن'
+
+
 def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
     words = sent.words
     flags = sent.cflags
@@ -1258,7 +1266,14 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
 
     seen = reduce(or_, flags[max(0, i - 12):i], 0)   # every cue bit within 12 words before: skip absent checks
     if seen & BIT["negation_before"]:
-        for j in before(c["negation_window"]):
+        lo, counted = i, 0                    # 'دون أن يسفر عن إصابات': words of the result frame do not count
+        while lo > 0 and counted < c["negation_window"]:
+            lo -= 1
+            counted += not flags[lo] & BIT["negation_through"]
+        for j in range(lo, i):
+            if j + 1 < i and words[j + 1].norm in RESULT_VERBS and not any(
+                    words[k].norm in ("عن", "الي") for k in range(j + 2, i)):
+                continue                      # 'لم يسفر القصف عن ضحايا': the result is negated, not the shelling
             if flags[j] & BIT["negation_before"] and not (
                     j + 1 < len(words) and flags[j + 1] & BIT["negation_exempt_next"]) \
                     and not any(flags[k] & BIT["negation_cancel"] for k in range(j + 1, i)):

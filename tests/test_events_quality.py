@@ -3,6 +3,7 @@ the held-out batches of tests/test_events_unseen.py (a rule must fire on a class
 
 import pytest
 
+from tests.test_event_arguments import has
 from tests.test_events import events
 
 # (sentence, event type, column, expected value): modality and attribution
@@ -16,6 +17,12 @@ MODALITY = [
     # a denial verb does not reach past a second statement ('..., مؤكدا أن ...')
     ("نفى الجيش أن يكون قد قصف المستشفى، مؤكدا أن الغارة استهدفت مخزن أسلحة.", "ASSAULT", "modality", "denied"),
     ("نفت الحركة مسؤوليتها عن الهجوم، معلنة أنها اعتقلت المنفذين.", "COERCE", "modality", "claimed"),
+    # a negation reaches through the result frame: 'دون أن يسفر عن', 'لم يؤد إلى'
+    ("انفجرت عبوة ناسفة قرب دورية للشرطة دون وقوع إصابات.", "CASUALTIES", "modality", "denied"),
+    ("سقطت قذيفة على منزل من دون أن تؤدي إلى إصابات.", "CASUALTIES", "modality", "denied"),
+    # ... and negates the result only, not the attack that is its subject
+    ("لم يسفر القصف عن سقوط ضحايا بين المدنيين.", "ASSAULT", "modality", "asserted"),
+    ("لم يسفر القصف عن سقوط ضحايا بين المدنيين.", "CASUALTIES", "modality", "denied"),
 ]
 
 
@@ -31,3 +38,41 @@ def test_denial_scope_ends_at_a_new_statement():
     text = "نفى الجيش أن يكون قد قصف المستشفى، مؤكدا أن الغارة استهدفت مخزن أسلحة."
     mods = [e["modality"] for e in events(text) if e["event_type"] == "ASSAULT"]
     assert mods == ["denied", "claimed"], mods
+
+
+# (sentence, event type, {column: expected}): triggers the lexicon lacked and their arguments
+LEXICON = [
+    # 'أطلق سراح' with the subject between verb and 'سراح'; who is released follows 'سراح'
+    ("أطلقت السلطات الإيرانية سراح صحافية فرنسية.", "RETREAT", {"actor": "السلطات الإيرانية", "target": "صحافية فرنسية"}),
+    ("طالبت العائلات بإطلاق سراح المعتقلين.", "RETREAT", {"target": "المعتقلين"}),
+    # a prisoner exchange releases prisoners (an exchange of information is cooperation)
+    ("أتمت الحكومة والمتمردون صفقة تبادل الأسرى.", "RETREAT", {"target": "الأسرى"}),
+    ("اتفق البلدان على تبادل المعلومات الأمنية.", "COOPERATE", {}),
+    # hostage taking is an abduction, not a detention
+    ("احتجز مسلحون عشرات الركاب رهائن داخل قطار.", "ASSAULT", {"mode": "abduct", "actor": "مسلحون"}),
+    ("أخذ المسلحون ثلاثة صيادين رهائن قرب الساحل.", "ASSAULT", {"mode": "abduct"}),
+    # assassination, and the passive of hollow derived verbs ('اغتيل', 'أطيح'): the phrase after is the patient
+    ("اغتيل قاض بارز بإطلاق النار عليه في مدينة البصرة.", "ASSAULT", {"target": "قاض", "actor": None}),
+    ("اغتالت طائرة مسيرة قياديا في الحركة.", "ASSAULT", {"actor": "طائرة مسيرة"}),
+    ("أطيح بالرئيس في انقلاب عسكري.", "CONTROL_CHANGE", {"actor": None}),
+    # a single shell; 'سقوط' before a count of dead is no overthrow
+    ("سقطت قذيفة هاون على سوق شعبي.", "ASSAULT", {"mode": "shelling"}),
+]
+
+
+@pytest.mark.parametrize("text,etype,expected", LEXICON)
+def test_lexicon_additions(text, etype, expected):
+    evs = [e for e in events(text) if e["event_type"] == etype]
+    assert evs, (etype, [e["event_type"] for e in events(text)])
+    e = evs[0]
+    for col, value in expected.items():
+        got = e[col] if col == "mode" else e[f"{col}_text"]
+        if value is None or col == "mode":
+            assert got == value, (col, got)
+        else:
+            assert has(got, value), (col, got)
+
+
+def test_fall_before_a_count_of_dead_is_no_overthrow():
+    for text in ("أسفر القصف عن سقوط قتيلين.", "أدى الانفجار إلى سقوط عشرات الجرحى."):
+        assert "CONTROL_CHANGE" not in [e["event_type"] for e in events(text)]
