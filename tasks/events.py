@@ -1248,6 +1248,27 @@ def _sentence_bits(sent: Sentence) -> int:
     return bits
 
 
+def _governor(sent: Sentence, i: int) -> int | None:
+    """The support or control verb governing the verbal noun at i ('ستعقد الفصائل جولة', 'تمكن
+    مسلحون من اقتحام'), as `_light_verb_subject` finds it: the noun's tense and mood are the verb's."""
+    words = sent.words
+    for j in range(i - 1, max(-1, i - 9), -1):
+        if j in sent.triggers or words[j + 1].punct.strip(" «»\"()"):
+            return None
+        if words[j].flags & (BIT["light_verbs"] | BIT["control_verbs"]):
+            return j if i - j <= 8 and is_(words[j], "light_verbs") or i - j <= 3 else None
+        if words[j].flags & SPEECH_BITS:
+            return None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _future_governors() -> frozenset:
+    """The future (س + present) forms of the support and control verbs: 'ستعقد', 'ستبدأ', 'سيحاول'."""
+    return frozenset(f for name in ("light_verbs", "control_verbs") for past, present in cues()[name]
+                     for f, fut in verb_forms(past, present).items() if fut)
+
+
 RESULT_VERBS = frozenset({"يسفر", "تسفر", "اسفر", "اسفرت", "يؤد", "تؤد", "يؤدي", "تؤدي"})   # 'لم يسفر X عن'
 
 
@@ -1257,16 +1278,21 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     c = cues()
     w = words[i]
 
+    # a verbal noun under a support verb ('من المقرر أن تبدأ القوات الانسحاب') takes the verb's
+    # tense and mood: the windows before it are measured from the verb
+    g = _governor(sent, i) if t.pos == "noun" else None
+    a = i if g is None else g
+
     def before(n):
-        return range(max(0, i - n), i)
+        return range(max(0, a - n), i)
 
     def any_before(n, name):
         bit = BIT[name]
         return any(flags[j] & bit for j in before(n))
 
-    seen = reduce(or_, flags[max(0, i - 12):i], 0)   # every cue bit within 12 words before: skip absent checks
+    seen = reduce(or_, flags[max(0, a - 12):i], 0)   # every cue bit within 12 words before: skip absent checks
     if seen & BIT["negation_before"]:
-        lo, counted = i, 0                    # 'دون أن يسفر عن إصابات': words of the result frame do not count
+        lo, counted = a, 0                    # 'دون أن يسفر عن إصابات': words of the result frame do not count
         while lo > 0 and counted < c["negation_window"]:
             lo -= 1
             counted += not flags[lo] & BIT["negation_through"]
@@ -1297,6 +1323,9 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "hypothetical"
     if _after_bits(sent, i, 4) & BIT["hypothetical_after"]:
         return "hypothetical"
+    if t.pos == "noun" and i + 1 < len(words) and flags[i + 1] & BIT["hypothetical_near"] \
+            and not words[i + 1].punct.strip():
+        return "hypothetical"                 # 'باستهداف أي سفينة': any potential target
     if seen & BIT["disjunction"] and any_before(3, "disjunction") and any(x.norm == "واما" for x in words):
         return "hypothetical"
     if t.type != "ACCUSE" and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
@@ -1304,9 +1333,10 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
         and not w.norm.lstrip("وف").startswith("لل")
-    if t.future or purpose or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
+    if t.future or purpose or (g is not None and has(words[g], _future_governors())) or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
             or _after_bits(sent, i, 5) & BIT["future_after"]:
-        return "future"
+        # a future act under a condition that follows it ('سيوسع عملياته ... في حال واصل') is hypothetical
+        return "hypothetical" if _after_bits(sent, i, 12) & BIT["hypothetical"] else "future"
     if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
             flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
             for j in before(12)):

@@ -23,7 +23,28 @@ MODALITY = [
     # ... and negates the result only, not the attack that is its subject
     ("لم يسفر القصف عن سقوط ضحايا بين المدنيين.", "ASSAULT", "modality", "asserted"),
     ("لم يسفر القصف عن سقوط ضحايا بين المدنيين.", "CASUALTIES", "modality", "denied"),
+    # a verbal noun under a support verb takes the verb's tense and mood
+    ("ستبدأ القوات الأمريكية الانسحاب من قاعدة عين الأسد.", "RETREAT", "modality", "future"),
+    ("من المقرر أن تعقد اللجنة العسكرية المشتركة اجتماعا في جنيف.", "CONSULT", "modality", "future"),
+    ("لم تبدأ القوات الانسحاب من المدينة حتى الآن.", "RETREAT", "modality", "denied"),
+    # a future act under a condition that follows it is hypothetical
+    ("سيكثف الجيش غاراته على مواقع المتمردين إذا رفضوا الهدنة.", "ASSAULT", "modality", "hypothetical"),
+    # 'أي' after an event noun: any potential target
+    ("توعدت الجماعة باستهداف أي قافلة عسكرية تمر في المنطقة.", "ASSAULT", "modality", "hypothetical"),
 ]
+
+# support verbs that organise or escalate an event give their subject: 'نظم X مسيرة', 'دخل X في إضراب'
+SUPPORT = [
+    ("نظم مئات الناشطين مسيرة في وسط العاصمة.", "PROTEST", "مئات الناشطين"),
+    ("دخل مئات السجناء في إضراب عن الطعام.", "PROTEST", "مئات السجناء"),
+    ("سيكثف الجيش غاراته على مواقع المتمردين إذا رفضوا الهدنة.", "ASSAULT", "الجيش"),
+]
+
+
+@pytest.mark.parametrize("text,etype,actor", SUPPORT)
+def test_support_verb_subjects(text, etype, actor):
+    e = next(e for e in events(text) if e["event_type"] == etype)
+    assert has(e["actor_text"], actor), e["actor_text"]
 
 
 @pytest.mark.parametrize("text,etype,column,expected", MODALITY)
