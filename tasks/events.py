@@ -791,7 +791,12 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         elif p & cue_set("location_preps") or f.first <= i + 2 or _site_noun_before(sent, f):
             location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
-        before = [f for f in place_fillers(sent, max(0, i - 6), i, triggers) if preps_before(sent, f) & {"في", "ب"}]
+        lo = max(0, i - 6)
+        for k in range(i - 1, lo - 1, -1):   # 'قالت وزارة الصحة في غزة إن ...': the speaker's place is no site
+            if sent.cflags[k] & (BIT["complementizers"] | SPEECH_BITS):
+                lo = k + 1
+                break
+        before = [f for f in place_fillers(sent, lo, i, triggers) if preps_before(sent, f) & {"في", "ب"}]
         if before:
             location = before[-1]
     # roles the type does not take (ontology 'arguments') fold into the location
@@ -1384,8 +1389,26 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         for i, t, key in found:
             out.append(_event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times,
                                   quantities, published, carry, run_id))
+        if len(out) > 1:
+            _share_site(out)
     _update_carry(sent, carry)
     return out
+
+
+SITE_SHARING = ("ASSAULT", "CASUALTIES")
+
+
+def _share_site(rows: list[dict]) -> None:
+    """Casualties happen where the attack that caused them did ('قتل خمسة وأصيب 12 في انفجار ...
+    في مقديشو', 'مقتل قيادي ... خلال غارة على ريف دير الزور'): in one sentence, an event of either
+    type with no site takes the site of the nearest event of the other type."""
+    for r in rows:
+        if r["location_text"] is None and r["event_type"] in SITE_SHARING:
+            others = [o for o in rows if o["location_text"] is not None and o["event_type"] in SITE_SHARING
+                      and o["event_type"] != r["event_type"]]
+            if others:
+                o = min(others, key=lambda o: abs(o["trigger_start"] - r["trigger_start"]))
+                r["location_text"], r["location_entity_id"] = o["location_text"], o["location_entity_id"]
 
 
 def _drop_mentions_opening_with(sent: Sentence, triggers: set[int]) -> None:

@@ -97,3 +97,15 @@ def test_lexicon_additions(text, etype, expected):
 def test_fall_before_a_count_of_dead_is_no_overthrow():
     for text in ("أسفر القصف عن سقوط قتيلين.", "أدى الانفجار إلى سقوط عشرات الجرحى."):
         assert "CONTROL_CHANGE" not in [e["event_type"] for e in events(text)]
+
+
+def test_casualties_share_the_site_of_their_attack():
+    text = "قتل ثلاثة مدنيين وأصيب سبعة آخرون جراء انفجار سيارة مفخخة في سوق مدينة الباب."
+    locs = {e["event_type"]: e["location_text"] for e in events(text)}
+    assert has(locs["CASUALTIES"], "مدينة الباب") and has(locs["ASSAULT"], "مدينة الباب"), locs
+
+
+def test_the_speakers_place_is_no_site():
+    for text in ("قالت وزارة الصحة في رام الله إن شابين قتلا في مواجهات مع الجيش.",
+                 "أعلن الجيش في بيان من دمشق أن جنديين قتلا."):
+        assert all(e["location_text"] is None for e in events(text)), text
