@@ -99,6 +99,7 @@ class Sentence:
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
     triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
+    threats: list[int] = field(default_factory=list)             # word indexes of its THREATEN events
     time_words: set[int] = field(default_factory=set)            # words inside a time expression
 
     def cue_flags(self) -> list[int]:
@@ -418,6 +419,11 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
         last = j
         if j in sent.mention_at:
             last = min(sent.mention_end[j], len(words) - 1)
+            nxt = last + 1                    # a title and its holder: 'زعيم جماعة الحوثي عبد الملك الحوثي'
+            if nxt in sent.mention_at and sent.mention_at[nxt]["type"] == "PERSON" \
+                    and sent.mention_at[j]["type"] != "PERSON" and words[first].flags & BIT["head_person"] \
+                    and not words[nxt].punct.strip():
+                last = min(sent.mention_end[nxt], len(words) - 1)
             break                             # a name closes the phrase ('القيادي بالحشد الشعبي | القوات')
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
@@ -741,6 +747,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if not actor:                         # 'البغدادي على الهروب', 'تمكنوا من الفرار'
             actor = _subject_before(sent, i, triggers, max_back=4 if spec.get("genitive") == "target" else 3,
                                     mentions_only=True)
+    if not actor and (t.type in SYMMETRIC or t.mode == "clash"):
+        actor = _between(sent, i, triggers)   # 'اشتباكات عنيفة بين فصيلين', 'محادثات بين الحكومة والمتمردين'
     if not target and t.type in ("ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"):
         for j in range(i + 1, min(n, i + 6)):   # 'عمليات عسكرية ضد تنظيم داعش', 'هجوما على قاعدة'
             if j in triggers or "،" in words[j].punct or "," in words[j].punct:
@@ -809,6 +817,21 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})   # types whose parties may stand after 'بين'
+
+
+def _between(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """The parties of a symmetric event after 'بين' (past the trigger's adjectives): all are actors."""
+    words = sent.words
+    for j in range(i + 1, min(len(words) - 1, i + 4)):
+        if j in triggers or words[j].punct.strip(" «»\"()"):
+            return []
+        if words[j].norm == "بين":
+            f = np_at(sent, j + 1, triggers)
+            return coordinated(sent, f) if f is not None else []
+    return []
 
 
 def _conjoined_verb_subject(sent: Sentence, i: int, key: str) -> list[Filler]:
@@ -1274,6 +1297,18 @@ def _future_governors() -> frozenset:
                      for f, fut in verb_forms(past, present).items() if fut)
 
 
+def _threatened(sent: Sentence, i: int, a: int) -> bool:
+    """Whether the event at i (governed from a) is the act a threat announces: the first event after a
+    THREATEN trigger in its clause, introduced by ب or من ('هدد ... بشن هجمات', 'حذر من اقتحام')."""
+    words = sent.words
+    if not (proclitic(words[a].norm) == "ب" or a > 0 and (words[a - 1].norm in ("من", "بشن")   # too short to strip
+                                                         or proclitic(words[a - 1].norm) == "ب")):
+        return False
+    j = max((k for k in sent.threats if k < i), default=None)
+    return j is not None and i - j <= 10 and not sent.triggers.intersection(range(j + 1, i)) \
+        and not any(words[k].punct.strip(" «»\"()") for k in range(j + 1, i + 1))
+
+
 RESULT_VERBS = frozenset({"يسفر", "تسفر", "اسفر", "اسفرت", "يؤد", "تؤد", "يؤدي", "تؤدي"})   # 'لم يسفر X عن'
 
 
@@ -1342,6 +1377,8 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
             or _after_bits(sent, i, 5) & BIT["future_after"]:
         # a future act under a condition that follows it ('سيوسع عملياته ... في حال واصل') is hypothetical
         return "hypothetical" if _after_bits(sent, i, 12) & BIT["hypothetical"] else "future"
+    if sent.threats and t.type != "THREATEN" and _threatened(sent, i, a):
+        return "future"                      # the act threatened: 'هدد زعيم التنظيم بشن هجمات'
     if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
             flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
             for j in before(12)):
@@ -1378,6 +1415,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     sent = analyse(text, s_start, s_end, mentions, words)
     found = find_triggers(sent)
     sent.triggers = {i for i, _, _ in found}
+    sent.threats = [i for i, t, _ in found if t.type == "THREATEN"]
     _drop_mentions_opening_with(sent, sent.triggers)
     out = []
     if found:

@@ -109,3 +109,29 @@ def test_the_speakers_place_is_no_site():
     for text in ("قالت وزارة الصحة في رام الله إن شابين قتلا في مواجهات مع الجيش.",
                  "أعلن الجيش في بيان من دمشق أن جنديين قتلا."):
         assert all(e["location_text"] is None for e in events(text)), text
+
+
+@pytest.mark.parametrize("text,etype,actors", [
+    # the parties of a clash, talks or an agreement after 'بين' are its actors
+    ("اندلعت اشتباكات مسلحة بين قوات الأمن ومهربين على الحدود.", "ASSAULT", ["قوات الأمن"]),
+    ("انطلقت محادثات بين الحكومة والمعارضة في الدوحة.", "CONSULT", ["الحكومة", "المعارضة"]),
+    # a title and its holder are one actor
+    ("التقى وزير الخارجية الأمريكي أنتوني بلينكن نظيره التركي في أنقرة.", "CONSULT", ["أنتوني بلينكن"]),
+])
+def test_symmetric_parties_and_titles(text, etype, actors):
+    e = next(e for e in events(text) if e["event_type"] == etype)
+    for a in actors:
+        assert has(e["actor_text"], a), e["actor_text"]
+
+
+@pytest.mark.parametrize("text,etype,modality", [
+    # the act a threat or warning announces has not happened
+    ("هدد زعيم التنظيم أيمن الظواهري بشن هجمات جديدة.", "ASSAULT", "future"),
+    ("هددت الولايات المتحدة بفرض عقوبات على الشركات الصينية.", "SANCTION", "future"),
+    ("حذرت الحكومة من اقتحام المتظاهرين مقر البرلمان.", "ASSAULT", "future"),
+    # ... but not an event the threat answers
+    ("توعدت الميليشيا بالرد على القصف.", "ASSAULT", "asserted"),
+])
+def test_threatened_acts(text, etype, modality):
+    e = next(e for e in events(text) if e["event_type"] == etype)
+    assert e["modality"] == modality, e["modality"]
