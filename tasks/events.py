@@ -1279,15 +1279,18 @@ def _sentence_bits(sent: Sentence) -> int:
 def _governor(sent: Sentence, i: int) -> int | None:
     """The support or control verb governing the verbal noun at i ('ستعقد الفصائل جولة', 'تمكن
     مسلحون من اقتحام'), as `_light_verb_subject` finds it: the noun's tense and mood are the verb's."""
+    govs = sent.memo.get("governors")
+    if govs is None:                          # once per sentence: most have none
+        bits = BIT["light_verbs"] | BIT["control_verbs"]
+        govs = sent.memo["governors"] = [j for j, f in enumerate(sent.cflags) if f & bits]
+    j = next((g for g in reversed(govs) if g < i), None)
+    if j is None or i - j > 8 or not is_(sent.words[j], "light_verbs") and i - j > 3:
+        return None
     words = sent.words
-    for j in range(i - 1, max(-1, i - 9), -1):
-        if j in sent.triggers or words[j + 1].punct.strip(" «»\"()"):
+    for k in range(j + 1, i):
+        if k in sent.triggers or words[k].punct.strip(" «»\"()") or words[k].flags & SPEECH_BITS:
             return None
-        if words[j].flags & (BIT["light_verbs"] | BIT["control_verbs"]):
-            return j if i - j <= 8 and is_(words[j], "light_verbs") or i - j <= 3 else None
-        if words[j].flags & SPEECH_BITS:
-            return None
-    return None
+    return None if words[i].punct.strip(" «»\"()") else j
 
 
 @lru_cache(maxsize=1)
@@ -1295,6 +1298,18 @@ def _future_governors() -> frozenset:
     """The future (س + present) forms of the support and control verbs: 'ستعقد', 'ستبدأ', 'سيحاول'."""
     return frozenset(f for name in ("light_verbs", "control_verbs") for past, present in cues()[name]
                      for f, fut in verb_forms(past, present).items() if fut)
+
+
+def _rumoured(sent: Sentence, i: int, a: int, cue_idx: int | None, window: int) -> bool:
+    """A rumour cue ('أنباء عن', 'تقارير') after the last speech cue reaches the events of its clause:
+    within the window, or further while no punctuation, clause break or speech cue intervenes."""
+    flags, words = sent.cflags, sent.words
+    for j in range(a - 1, -1 if cue_idx is None else cue_idx, -1):
+        if flags[j] & BIT["rumour"] and not (j > 0 and is_(words[j - 1], "head_media")):
+            return True                       # ('وكالة الأنباء الفلسطينية' is a name, not a rumour)
+        if a - j >= window and (words[j + 1].punct.strip(" «»\"()") or flags[j] & (BIT["clause_breaks"] | SPEECH_BITS)):
+            return False
+    return False
 
 
 def _threatened(sent: Sentence, i: int, a: int) -> bool:
@@ -1385,8 +1400,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
-    if seen & BIT["rumour"] and any(flags[j] & BIT["rumour"] for j in before(c["rumour_window"])
-                                    if cue_idx is None or j > cue_idx):
+    if _sentence_bits(sent) & BIT["rumour"] and _rumoured(sent, i, a, cue_idx, c["rumour_window"]):
         return "reported"
     if source:
         return "claimed"
