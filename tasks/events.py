@@ -403,7 +403,7 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     for j in range(first + 1, min(len(words), first + max_words)):
         w = words[j]
         if (w.flags & CHUNK_BREAK_BITS or w.punct.strip(" ()") or w.norm in stops
-                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
+                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit() or w.norm in APPROXIMATORS):
             break
         if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
             break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
@@ -429,10 +429,30 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     return Filler(a, b, sent.text[a:b], None, first, last)
 
 
+APPROXIMATORS = frozenset({"اكثر", "اقل", "نحو", "حوالي", "قرابه", "زهاء"})   # 'أكثر من 400 سجين', 'نحو 30 مدنيا'
+
+
+def _approximate(sent: Sentence, i: int, triggers: set[int] | None) -> Filler | None:
+    """'أكثر من 400 سجين': an approximator, 'من' and the counted phrase are one participant."""
+    words = sent.words
+    k = i + 2 if i + 2 < len(words) and words[i + 1].norm == "من" else i + 1
+    if k >= len(words) or not words[k].flags & NUMBER_BIT or any(words[m].punct.strip() for m in range(i + 1, k + 1)):
+        return None
+    f = mention_filler(sent, k) if k in sent.mention_at else chunk(sent, k, max_words=3, stop_at_trigger=triggers)
+    if f is None:
+        return None
+    a = words[i].start
+    return Filler(a, f.end, sent.text[a:f.end], f.entity_id, i, f.last)
+
+
 def filler_at(sent: Sentence, i: int, heads: frozenset | None = None, triggers: set[int] | None = None) -> Filler | None:
     """Mention starting at word i, else a chunk when word i is a known head noun."""
     if i < 0 or i >= len(sent.words):
         return None
+    if sent.words[i].norm in APPROXIMATORS:
+        f = _approximate(sent, i, triggers)
+        if f is not None:
+            return f
     if i in sent.mention_at:
         return mention_filler(sent, i)
     if heads is not None and has(sent.words[i], heads) and i not in (triggers or ()):
@@ -459,6 +479,10 @@ def np_at(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
     if j in sent.mention_at:
         return mention_filler(sent, j)
     w = sent.words[j]
+    if w.norm in APPROXIMATORS and j not in triggers:
+        f = _approximate(sent, j, triggers)
+        if f is not None:
+            return f
     if (j in sent.covered or j in triggers or j in sent.time_words or w.flags & NOT_NP
             or proclitic(w.norm) in ("ب", "ل", "ك") or len(w.norm) < 2):
         return None
@@ -689,7 +713,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         f = None                              # a prepositional phrase or a place, not a participant
     if f is not None and t.pos == "verb" and t.type not in INTRANSITIVE and t.mode not in INTRANSITIVE and (
             f.first not in sent.mention_at and _accusative(words[f.first])
-            or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY"):
+            or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY" or words[f.first].norm in APPROXIMATORS):
         f = None                              # 'احتجز مسلحين', 'اعتقلت أربعة مشتبهين': an object, not the subject
     role = "target" if t.passive else spec.get("verb_subject", "actor")
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party

@@ -147,3 +147,22 @@ def test_threatened_acts(text, etype, modality):
 def test_rumour_scope(text, etype, modality):
     e = next(e for e in events(text) if e["event_type"] == etype)
     assert e["modality"] == modality, e["modality"]
+
+
+@pytest.mark.parametrize("text,etype,expected", [
+    # 'برصاص X', 'بنيران X': the shooter is the actor
+    ("استشهد طفل برصاص قوات الاحتلال في مخيم جنين.", "CASUALTIES", {"actor": "قوات الاحتلال", "target": "طفل"}),
+    ("أصيب ثلاثة صيادين بنيران البحرية الإسرائيلية قبالة شاطئ غزة.", "CASUALTIES", {"actor": "البحرية الإسرائيلية"}),
+    # an approximator and the counted phrase are one participant, and it opens a new phrase
+    ("فر أكثر من 400 سجين من سجن المدينة.", "ESCAPE", {"actor": "أكثر من 400 سجين"}),
+    ("اعتقلت الشرطة أكثر من 20 شخصا في المدينة.", "COERCE", {"actor": "الشرطة", "target": "أكثر من 20 شخصا"}),
+])
+def test_agents_and_counted_participants(text, etype, expected):
+    e = next(e for e in events(text) if e["event_type"] == etype)
+    for role, phrase in expected.items():
+        assert has(e[f"{role}_text"], phrase) and len(e[f"{role}_text"].split()) <= len(phrase.split()) + 1, \
+            (role, e[f"{role}_text"])
+
+
+def test_occupation_forces_are_a_name_not_a_takeover():
+    assert "CONTROL_CHANGE" not in [e["event_type"] for e in events("استشهد طفل برصاص قوات الاحتلال في مخيم جنين.")]
