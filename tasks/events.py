@@ -405,9 +405,9 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
         if (w.flags & CHUNK_BREAK_BITS or w.punct.strip(" ()") or w.norm in stops
                 or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit() or w.norm in APPROXIMATORS):
             break
-        if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
-            break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
         prev = words[j - 1]
+        if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at and prev.norm not in AFFILIATION:
+            break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
         if j not in sent.mention_at and (
                 _tanween(w) and not _tanween(prev)                     # 'جماعة مسلحة | عمالا': case changes
                 or _definite(w) and _definite(prev) and w.flags & HEAD_BITS):   # 'القوات | الجانب الشرقي'
@@ -429,6 +429,8 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     return Filler(a, b, sent.text[a:b], None, first, last)
 
 
+AFFILIATION = frozenset({"تابع", "تابعه", "التابع", "التابعه", "تابعين", "التابعين", "تابعون", "موال", "الموالي",
+                         "الموالين", "الموالية", "مواليه", "مواليين", "مقرب", "المقرب", "المقربه"})   # 'طائرة تابعة للجيش'
 APPROXIMATORS = frozenset({"اكثر", "اقل", "نحو", "حوالي", "قرابه", "زهاء"})   # 'أكثر من 400 سجين', 'نحو 30 مدنيا'
 
 
@@ -731,7 +733,12 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             s1 = f or np1
             if not actor:
                 actor = coordinated(sent, s1)
-            obj = _object_np(sent, coordinated(sent, s1)[-1].last + 1, t, triggers) if takes_object else None
+            k = coordinated(sent, s1)[-1].last + 1
+            if takes_object and k < n and proclitic(words[k].norm) == "ب" and k not in triggers | sent.covered:
+                k += 1                        # an instrument first: 'قصفت القوات بالمدفعية الثقيلة أحياء سكنية'
+                while k < n and _definite(words[k]) and not words[k].flags & HEAD_BITS and k not in sent.covered:
+                    k += 1                    # its adjectives
+            obj = _object_np(sent, k, t, triggers) if takes_object else None
             if obj is not None:
                 target = coordinated(sent, obj)
         elif np1 is not None:                 # SVO or a pronoun subject: 'القوات اعتقلت 15 فلسطينيا', 'دمروا سيارة'

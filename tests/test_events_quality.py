@@ -166,3 +166,16 @@ def test_agents_and_counted_participants(text, etype, expected):
 
 def test_occupation_forces_are_a_name_not_a_takeover():
     assert "CONTROL_CHANGE" not in [e["event_type"] for e in events("استشهد طفل برصاص قوات الاحتلال في مخيم جنين.")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # an instrument between the subject and the object is skipped with its adjectives
+    ("قصفت القوات بالمدفعية الثقيلة أحياء سكنية في المدينة.", {"actor": "القوات", "target": "أحياء سكنية"}),
+    ("قصفت الطائرات الحربية بالصواريخ مواقع للمتمردين في الجبل.", {"target": "مواقع"}),
+    # 'تابعة ل X' belongs to the phrase: the object comes after it
+    ("هاجمت مجموعة تابعة لتنظيم داعش حاجزا للجيش.", {"actor": "مجموعة تابعة لتنظيم داعش", "target": "حاجزا"}),
+])
+def test_instruments_and_affiliation(text, expected):
+    e = next(e for e in events(text) if e["event_type"] == "ASSAULT")
+    for role, phrase in expected.items():
+        assert has(e[f"{role}_text"], phrase), (role, e[f"{role}_text"])
