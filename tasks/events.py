@@ -403,7 +403,7 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     for j in range(first + 1, min(len(words), first + max_words)):
         w = words[j]
         if (w.flags & CHUNK_BREAK_BITS or w.punct.strip(" ()") or w.norm in stops
-                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit() or w.norm in APPROXIMATORS):
+                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
             break
         prev = words[j - 1]
         if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at and prev.norm not in AFFILIATION:
@@ -431,7 +431,7 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
 
 AFFILIATION = frozenset({"تابع", "تابعه", "التابع", "التابعه", "تابعين", "التابعين", "تابعون", "موال", "الموالي",
                          "الموالين", "الموالية", "مواليه", "مواليين", "مقرب", "المقرب", "المقربه"})   # 'طائرة تابعة للجيش'
-APPROXIMATORS = frozenset({"اكثر", "اقل", "نحو", "حوالي", "قرابه", "زهاء"})   # 'أكثر من 400 سجين', 'نحو 30 مدنيا'
+APPROXIMATORS = frozenset({"اكثر", "اقل", "نحو", "حوالي", "قرابه", "زهاء"})   # in np_stops: they end a phrase
 
 
 def _approximate(sent: Sentence, i: int, triggers: set[int] | None) -> Filler | None:
@@ -451,7 +451,7 @@ def filler_at(sent: Sentence, i: int, heads: frozenset | None = None, triggers: 
     """Mention starting at word i, else a chunk when word i is a known head noun."""
     if i < 0 or i >= len(sent.words):
         return None
-    if sent.words[i].norm in APPROXIMATORS:
+    if sent.words[i].flags & BIT["np_stops"] and sent.words[i].norm in APPROXIMATORS:
         f = _approximate(sent, i, triggers)
         if f is not None:
             return f
@@ -481,7 +481,7 @@ def np_at(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
     if j in sent.mention_at:
         return mention_filler(sent, j)
     w = sent.words[j]
-    if w.norm in APPROXIMATORS and j not in triggers:
+    if w.flags & BIT["np_stops"] and w.norm in APPROXIMATORS and j not in triggers:
         f = _approximate(sent, j, triggers)
         if f is not None:
             return f
@@ -734,7 +734,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             if not actor:
                 actor = coordinated(sent, s1)
             k = coordinated(sent, s1)[-1].last + 1
-            if takes_object and k < n and proclitic(words[k].norm) == "ب" and k not in triggers | sent.covered:
+            if takes_object and k < n and k not in triggers and k not in sent.covered and proclitic(words[k].norm) == "ب":
                 k += 1                        # an instrument first: 'قصفت القوات بالمدفعية الثقيلة أحياء سكنية'
                 while k < n and _definite(words[k]) and not words[k].flags & HEAD_BITS and k not in sent.covered:
                     k += 1                    # its adjectives
@@ -1307,13 +1307,16 @@ def _sentence_bits(sent: Sentence) -> int:
     return bits
 
 
+GOVERNING_VERB_BITS = BIT["light_verbs"] | BIT["control_verbs"]
+ACCUSE_BITS = BIT["accuse_verbs"] | BIT["accuse_nouns"]
+
+
 def _governor(sent: Sentence, i: int) -> int | None:
     """The support or control verb governing the verbal noun at i ('ستعقد الفصائل جولة', 'تمكن
     مسلحون من اقتحام'), as `_light_verb_subject` finds it: the noun's tense and mood are the verb's."""
     govs = sent.memo.get("governors")
     if govs is None:                          # once per sentence: most have none
-        bits = BIT["light_verbs"] | BIT["control_verbs"]
-        govs = sent.memo["governors"] = [j for j, f in enumerate(sent.cflags) if f & bits]
+        govs = sent.memo["governors"] = [j for j, f in enumerate(sent.cflags) if f & GOVERNING_VERB_BITS]
     j = next((g for g in reversed(govs) if g < i), None)
     if j is None or i - j > 8 or not is_(sent.words[j], "light_verbs") and i - j > 3:
         return None
@@ -1366,7 +1369,8 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
 
     # a verbal noun under a support verb ('من المقرر أن تبدأ القوات الانسحاب') takes the verb's
     # tense and mood: the windows before it are measured from the verb
-    g = _governor(sent, i) if t.pos == "noun" else None
+    sbits = _sentence_bits(sent)
+    g = _governor(sent, i) if t.pos == "noun" and sbits & GOVERNING_VERB_BITS else None
     a = i if g is None else g
 
     def before(n):
@@ -1393,7 +1397,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
                 if any(flags[k] & BIT["hypothetical"] for k in range(max(0, j - 3), j)):
                     return "hypothetical"
                 return "denied"
-    if _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
+    if sbits & BIT["denial_verbs"] and _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
         for j in range(i - 1, -1, -1):
             if flags[j] & BIT["denial_verbs"]:
                 return "denied"
@@ -1414,7 +1418,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "hypothetical"                 # 'باستهداف أي سفينة': any potential target
     if seen & BIT["disjunction"] and any_before(3, "disjunction") and any(x.norm == "واما" for x in words):
         return "hypothetical"
-    if t.type != "ACCUSE" and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
+    if t.type != "ACCUSE" and sbits & ACCUSE_BITS and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
         return "accused"
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
@@ -1431,7 +1435,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
-    if _sentence_bits(sent) & BIT["rumour"] and _rumoured(sent, i, a, cue_idx, c["rumour_window"]):
+    if sbits & BIT["rumour"] and _first(sent, "rumour") < a and _rumoured(sent, i, a, cue_idx, c["rumour_window"]):
         return "reported"
     if source:
         return "claimed"
