@@ -686,7 +686,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     n = len(words)
     heads = _heads()["person"]
     spec = ontology()["types"][t.type]
-    genitive = spec.get("mode_genitive", {}).get(t.mode) or spec.get("genitive", "actor")   # 'إطلاق سراح الرهائن': released
+    genitive = spec.get("genitive", "actor")
+    if "mode_genitive" in spec:               # 'إطلاق سراح الرهائن': the released
+        genitive = spec["mode_genitive"].get(t.mode, genitive)
     actor: list[Filler] = []
     target: list[Filler] = []
 
