@@ -131,20 +131,13 @@ def test_symmetric_parties_and_titles(text, etype, actors):
     ("حذرت الحكومة من اقتحام المتظاهرين مقر البرلمان.", "ASSAULT", "future"),
     # ... but not an event the threat answers
     ("توعدت الميليشيا بالرد على القصف.", "ASSAULT", "asserted"),
-])
-def test_threatened_acts(text, etype, modality):
-    e = next(e for e in events(text) if e["event_type"] == etype)
-    assert e["modality"] == modality, e["modality"]
-
-
-@pytest.mark.parametrize("text,etype,modality", [
     # a rumour cue reaches the events of its clause beyond the window
     ("تحدثت أنباء عن مقتل العشرات في الاشتباكات التي اندلعت بين قبيلتين في ولاية النيل الأزرق.", "ASSAULT", "reported"),
     ("ترددت أنباء عن اعتقال عدد من الضباط في العاصمة بعد محاولة انقلاب فاشلة.", "CONTROL_CHANGE", "reported"),
     # 'وكالة الأنباء X' is an agency, not a rumour
     ("أفادت وكالة الأنباء العراقية بأن القوات الأمنية داهمت أوكارا للمسلحين في صحراء الأنبار الغربية.", "COERCE", "claimed"),
 ])
-def test_rumour_scope(text, etype, modality):
+def test_threatened_and_rumoured_acts(text, etype, modality):
     e = next(e for e in events(text) if e["event_type"] == etype)
     assert e["modality"] == modality, e["modality"]
 
