@@ -100,6 +100,7 @@ class Sentence:
     cflags: list[int] | None = None
     triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
     threats: list[int] = field(default_factory=list)             # word indexes of its THREATEN events
+    bits: int | None = None                                      # OR of cflags (`_sentence_bits`)
     time_words: set[int] = field(default_factory=set)            # words inside a time expression
 
     def cue_flags(self) -> list[int]:
@@ -832,13 +833,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         elif p & cue_set("location_preps") or f.first <= i + 2 or _site_noun_before(sent, f):
             location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
-        lo = max(0, i - 6)
-        for k in range(i - 1, lo - 1, -1):   # 'قالت وزارة الصحة في غزة إن ...': the speaker's place is no site
-            if sent.cflags[k] & (BIT["complementizers"] | SPEECH_BITS):
-                lo = k + 1
-                break
-        before = [f for f in place_fillers(sent, lo, i, triggers) if preps_before(sent, f) & {"في", "ب"}]
-        if before:
+        before = [f for f in place_fillers(sent, max(0, i - 6), i, triggers) if preps_before(sent, f) & {"في", "ب"}]
+        # 'قالت وزارة الصحة في غزة إن ...': a place in the speaker's clause is no site
+        if before and not any(sent.cflags[k] & (BIT["complementizers"] | SPEECH_BITS) for k in range(before[-1].last + 1, i)):
             location = before[-1]
     # roles the type does not take (ontology 'arguments') fold into the location
     if "origin" not in spec["arguments"]:
@@ -1303,9 +1300,9 @@ def _first(sent: Sentence, name: str) -> int:
 def _sentence_bits(sent: Sentence) -> int:
     """The cue bits of all the sentence's words (once per sentence): a list absent from the
     sentence needs no scan."""
-    bits = sent.memo.get("bits")
+    bits = sent.bits
     if bits is None:
-        bits = sent.memo["bits"] = reduce(or_, sent.cflags, 0)
+        bits = sent.bits = reduce(or_, sent.cflags, 0)
     return bits
 
 
@@ -1371,7 +1368,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
 
     # a verbal noun under a support verb ('من المقرر أن تبدأ القوات الانسحاب') takes the verb's
     # tense and mood: the windows before it are measured from the verb
-    sbits = _sentence_bits(sent)
+    sbits = sent.bits if sent.bits is not None else _sentence_bits(sent)
     g = _governor(sent, i) if t.pos == "noun" and sbits & GOVERNING_VERB_BITS else None
     a = i if g is None else g
 
@@ -1491,10 +1488,12 @@ def _share_site(rows: list[dict]) -> None:
     """Casualties happen where the attack that caused them did ('قتل خمسة وأصيب 12 في انفجار ...
     في مقديشو', 'مقتل قيادي ... خلال غارة على ريف دير الزور'): in one sentence, an event of either
     type with no site takes the site of the nearest event of the other type."""
+    rows = [r for r in rows if r["event_type"] in SITE_SHARING]
+    if len(rows) < 2:
+        return
     for r in rows:
-        if r["location_text"] is None and r["event_type"] in SITE_SHARING:
-            others = [o for o in rows if o["location_text"] is not None and o["event_type"] in SITE_SHARING
-                      and o["event_type"] != r["event_type"]]
+        if r["location_text"] is None:
+            others = [o for o in rows if o["location_text"] is not None and o["event_type"] != r["event_type"]]
             if others:
                 o = min(others, key=lambda o: abs(o["trigger_start"] - r["trigger_start"]))
                 r["location_text"], r["location_entity_id"] = o["location_text"], o["location_entity_id"]
