@@ -99,7 +99,6 @@ class Sentence:
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
     triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
-    threats: list[int] = field(default_factory=list)             # word indexes of its THREATEN events
     bits: int | None = None                                      # OR of cflags (`_sentence_bits`)
     time_words: set[int] = field(default_factory=set)            # words inside a time expression
 
@@ -211,6 +210,7 @@ AGENT_END_BIT = TRIGGER_BIT << 3      # the form can end an agent marker ('من 
 RESUMPTIVE_BIT = TRIGGER_BIT << 4     # a support verb with an attached pronoun ('يشنها', 'نفذتها')
 LAM_BIT = TRIGGER_BIT << 5            # the preposition ل on a word without the article ('لبحث', not 'للمدينة')
 TIME_START_BIT = TRIGGER_BIT << 6     # the form can open a time expression (digits, months, weekdays, 'أمس')
+THREAT_BIT = TRIGGER_BIT << 7         # the form can be a THREATEN trigger ('هدد', 'حذرت', 'توعد')
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -228,8 +228,11 @@ def word_flags(norm: str) -> int:
     for h in HEAD_LISTS:
         if any(k in heads[h] for k in stems):
             flags |= BIT["head_" + h]
-    if lookup(norm) is not None:
+    hit = lookup(norm)
+    if hit is not None:
         flags |= TRIGGER_BIT
+        if any(t.type == "THREATEN" for t in hit[1]):
+            flags |= THREAT_BIT
     if any(k in _phrase_index() for k in keys):
         flags |= PHRASE_BIT
     if norm and number_value(norm) is not None:
@@ -1352,7 +1355,7 @@ def _threatened(sent: Sentence, i: int, a: int) -> bool:
     if not (proclitic(words[a].norm) == "ب" or a > 0 and (words[a - 1].norm in ("من", "بشن")   # too short to strip
                                                          or proclitic(words[a - 1].norm) == "ب")):
         return False
-    j = max((k for k in sent.threats if k < i), default=None)
+    j = max((k for k in sent.triggers if k < i and sent.cflags[k] & THREAT_BIT), default=None)
     return j is not None and i - j <= 10 and not sent.triggers.intersection(range(j + 1, i)) \
         and not any(words[k].punct.strip(" «»\"()") for k in range(j + 1, i + 1))
 
@@ -1426,7 +1429,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
             or _after_bits(sent, i, 5) & BIT["future_after"]:
         # a future act under a condition that follows it ('سيوسع عملياته ... في حال واصل') is hypothetical
         return "hypothetical" if _after_bits(sent, i, 12) & BIT["hypothetical"] else "future"
-    if sent.threats and t.type != "THREATEN" and _threatened(sent, i, a):
+    if sbits & THREAT_BIT and t.type != "THREATEN" and _threatened(sent, i, a):
         return "future"                      # the act threatened: 'هدد زعيم التنظيم بشن هجمات'
     if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
             flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
@@ -1463,7 +1466,6 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     sent = analyse(text, s_start, s_end, mentions, words)
     found = find_triggers(sent)
     sent.triggers = {i for i, _, _ in found}
-    sent.threats = [i for i, t, _ in found if t.type == "THREATEN"]
     _drop_mentions_opening_with(sent, sent.triggers)
     out = []
     if found:
