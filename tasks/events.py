@@ -433,6 +433,7 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     return Filler(a, b, sent.text[a:b], None, first, last)
 
 
+DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط"})
 AFFILIATION = frozenset({"تابع", "تابعه", "التابع", "التابعه", "تابعين", "التابعين", "تابعون", "موال", "الموالي",
                          "الموالين", "الموالية", "مواليه", "مواليين", "مقرب", "المقرب", "المقربه"})   # 'طائرة تابعة للجيش'
 APPROXIMATORS = frozenset({"اكثر", "اقل", "نحو", "حوالي", "قرابه", "زهاء"})   # in np_stops: they end a phrase
@@ -819,9 +820,14 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         end += 1
     used = {k for f in actor + target for k in range(f.first, f.last + 1)
             if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
+    prev_last = -9
     for f in place_fillers(sent, i + 1, end, triggers):
         if f.first in used:
             continue                          # 'وسترسل واشنطن': the state acting is no place
+        qualifier = f.first - 2 == prev_last and words[f.first - 1].norm in DIRECTIONS
+        prev_last = f.last
+        if qualifier:
+            continue                          # 'من مدينة غاو شمالي مالي': where the town is, not another place
         p = preps_before(sent, f)
         if p & cue_set("destination_preps") or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
             destination = destination or f

@@ -172,3 +172,13 @@ def test_instruments_and_affiliation(text, expected):
     e = next(e for e in events(text) if e["event_type"] == "ASSAULT")
     for role, phrase in expected.items():
         assert has(e[f"{role}_text"], phrase), (role, e[f"{role}_text"])
+
+
+@pytest.mark.parametrize("text,etype,location", [
+    # a place after a direction word right after another place says where that place is
+    ("انسحبت القوات من بلدة الخان شرقي حماة.", "RETREAT", "بلدة الخان"),
+    ("هرب السجناء من سجن بادوش غربي الموصل.", "ESCAPE", "سجن بادوش"),
+])
+def test_direction_qualifies_the_place_before(text, etype, location):
+    e = next(e for e in events(text) if e["event_type"] == etype)
+    assert has(e["location_text"], location), e["location_text"]
