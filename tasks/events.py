@@ -760,7 +760,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if t.mode == "release" and nxt + 1 < n and words[nxt].norm == "سراح":
             nxt += 1                           # 'إطلاق سراح الرهائن'
         if f is None and takes_object and _construct(words[i]) and nxt < n and nxt not in sent.covered and (
-                _definite(words[nxt]) or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
+                _definite(words[nxt]) or words[nxt].norm.endswith(("ها", "هم"))   # 'إجلاء موظفيها': a possessive makes it definite
+                or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
                 or words[nxt].norm.isdigit()):
             f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
             if f is not None and genitive == "actor" and not is_(words[f.first], "head_person"):

@@ -182,3 +182,13 @@ def test_instruments_and_affiliation(text, expected):
 def test_direction_qualifies_the_place_before(text, etype, location):
     e = next(e for e in events(text) if e["event_type"] == etype)
     assert has(e["location_text"], location), e["location_text"]
+
+
+@pytest.mark.parametrize("text,etype,target", [
+    # a noun with a possessive pronoun is definite: the genitive of a verbal noun
+    ("بدأت السلطات إجلاء رعاياها من لبنان.", "EVACUATE", "رعاياها"),
+    ("طالبت الحكومة بإطلاق سراح مواطنيها المحتجزين.", "RETREAT", "مواطنيها المحتجزين"),
+])
+def test_possessive_genitive(text, etype, target):
+    e = next(e for e in events(text) if e["event_type"] == etype)
+    assert has(e["target_text"], target), e["target_text"]
