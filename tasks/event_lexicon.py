@@ -44,6 +44,7 @@ class Trigger:
     lemma: str
     future: bool        # the form carries the future prefix س
     context: Context
+    passive: bool = False   # a passive form: the phrase after it is the patient ('اغتيل مسؤول')
 
 
 def verb_forms(past: str, present: str) -> dict[str, bool]:
@@ -64,6 +65,16 @@ def verb_forms(past: str, present: str) -> dict[str, bool]:
                 out.setdefault(pre + stem + suf, False)
                 out.setdefault("س" + pre + stem + suf, True)
     return out
+
+
+def passive_forms(past: str) -> list[str]:
+    """Past passive of a hollow derived verb, the one passive that is spelled differently
+    ('اغتال' -> 'اغتيل', 'أطاح' -> 'أطيح', 'استعاد' -> 'استعيدت'); other passives look like the active."""
+    p = normalize(past)
+    if len(p) < 4 or p[-2] != "ا":
+        return []
+    base = p[:-2] + "ي" + p[-1]
+    return [base, base + "ت", base + "وا"]
 
 
 def noun_forms(noun: str) -> list[str]:
@@ -99,6 +110,9 @@ def trigger_index() -> dict[str, tuple[Trigger, ...]]:
             for form, fut in verb_forms(past, present).items():
                 index.setdefault(form, []).append(Trigger(entry["type"], entry.get("mode"), "verb",
                                                           normalize(past or present), fut, ctx))
+            for form in passive_forms(past):
+                index.setdefault(form, []).append(Trigger(entry["type"], entry.get("mode"), "verb",
+                                                          normalize(past), False, ctx, passive=True))
         for noun in entry.get("nouns", []) + entry.get("extra_forms", []):
             for form in noun_forms(noun):
                 index.setdefault(form, []).append(Trigger(entry["type"], entry.get("mode"), "noun",

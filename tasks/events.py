@@ -99,6 +99,7 @@ class Sentence:
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
     triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
+    bits: int | None = None                                      # OR of cflags (`_sentence_bits`)
     time_words: set[int] = field(default_factory=set)            # words inside a time expression
 
     def cue_flags(self) -> list[int]:
@@ -194,7 +195,7 @@ def _token_info(tok: str):
 CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_verbs", "disjunction",
              "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
              "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
-             "clause_breaks", "chunk_stops", "negation_after", "np_stops")
+             "clause_breaks", "chunk_stops", "negation_after", "np_stops", "negation_through")
 VERB_LISTS = ("accuse_verbs", "control_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
 HEAD_LISTS = ("person", "place", "civilian", "militant", "media", "vague")
 BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
@@ -209,6 +210,7 @@ AGENT_END_BIT = TRIGGER_BIT << 3      # the form can end an agent marker ('من 
 RESUMPTIVE_BIT = TRIGGER_BIT << 4     # a support verb with an attached pronoun ('يشنها', 'نفذتها')
 LAM_BIT = TRIGGER_BIT << 5            # the preposition ل on a word without the article ('لبحث', not 'للمدينة')
 TIME_START_BIT = TRIGGER_BIT << 6     # the form can open a time expression (digits, months, weekdays, 'أمس')
+THREAT_BIT = TRIGGER_BIT << 7         # the form can be a THREATEN trigger ('هدد', 'حذرت', 'توعد')
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -226,8 +228,11 @@ def word_flags(norm: str) -> int:
     for h in HEAD_LISTS:
         if any(k in heads[h] for k in stems):
             flags |= BIT["head_" + h]
-    if lookup(norm) is not None:
+    hit = lookup(norm)
+    if hit is not None:
         flags |= TRIGGER_BIT
+        if any(t.type == "THREATEN" for t in hit[1]):
+            flags |= THREAT_BIT
     if any(k in _phrase_index() for k in keys):
         flags |= PHRASE_BIT
     if norm and number_value(norm) is not None:
@@ -341,7 +346,7 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
                 and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
             j, prev, pkey = found[-1]
             if prev.mode is None and t.mode is not None:
-                found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context), pkey)
+                found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context, prev.passive), pkey)
             continue
         found.append((i, t, key))
     return found
@@ -404,9 +409,9 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
         if (w.flags & CHUNK_BREAK_BITS or w.punct.strip(" ()") or w.norm in stops
                 or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
             break
-        if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at:
-            break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
         prev = words[j - 1]
+        if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at and prev.norm not in AFFILIATION:
+            break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
         if j not in sent.mention_at and (
                 _tanween(w) and not _tanween(prev)                     # 'جماعة مسلحة | عمالا': case changes
                 or _definite(w) and _definite(prev) and w.flags & HEAD_BITS):   # 'القوات | الجانب الشرقي'
@@ -418,15 +423,43 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
         last = j
         if j in sent.mention_at:
             last = min(sent.mention_end[j], len(words) - 1)
+            nxt = last + 1                    # a title and its holder: 'زعيم جماعة الحوثي عبد الملك الحوثي'
+            if nxt in sent.mention_at and sent.mention_at[nxt]["type"] == "PERSON" \
+                    and sent.mention_at[j]["type"] != "PERSON" and words[first].flags & BIT["head_person"] \
+                    and not words[nxt].punct.strip():
+                last = min(sent.mention_end[nxt], len(words) - 1)
             break                             # a name closes the phrase ('القيادي بالحشد الشعبي | القوات')
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
+
+
+DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط"})
+AFFILIATION = frozenset({"تابع", "تابعه", "التابع", "التابعه", "تابعين", "التابعين", "تابعون", "موال", "الموالي",
+                         "الموالين", "الموالية", "مواليه", "مواليين", "مقرب", "المقرب", "المقربه"})   # 'طائرة تابعة للجيش'
+APPROXIMATORS = frozenset({"اكثر", "اقل", "نحو", "حوالي", "قرابه", "زهاء"})   # in np_stops: they end a phrase
+
+
+def _approximate(sent: Sentence, i: int, triggers: set[int] | None) -> Filler | None:
+    """'أكثر من 400 سجين': an approximator, 'من' and the counted phrase are one participant."""
+    words = sent.words
+    k = i + 2 if i + 2 < len(words) and words[i + 1].norm == "من" else i + 1
+    if k >= len(words) or not words[k].flags & NUMBER_BIT or any(words[m].punct.strip() for m in range(i + 1, k + 1)):
+        return None
+    f = mention_filler(sent, k) if k in sent.mention_at else chunk(sent, k, max_words=3, stop_at_trigger=triggers)
+    if f is None:
+        return None
+    a = words[i].start
+    return Filler(a, f.end, sent.text[a:f.end], f.entity_id, i, f.last)
 
 
 def filler_at(sent: Sentence, i: int, heads: frozenset | None = None, triggers: set[int] | None = None) -> Filler | None:
     """Mention starting at word i, else a chunk when word i is a known head noun."""
     if i < 0 or i >= len(sent.words):
         return None
+    if sent.words[i].flags & BIT["np_stops"] and sent.words[i].norm in APPROXIMATORS:
+        f = _approximate(sent, i, triggers)
+        if f is not None:
+            return f
     if i in sent.mention_at:
         return mention_filler(sent, i)
     if heads is not None and has(sent.words[i], heads) and i not in (triggers or ()):
@@ -453,6 +486,10 @@ def np_at(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
     if j in sent.mention_at:
         return mention_filler(sent, j)
     w = sent.words[j]
+    if w.flags & BIT["np_stops"] and w.norm in APPROXIMATORS and j not in triggers:
+        f = _approximate(sent, j, triggers)
+        if f is not None:
+            return f
     if (j in sent.covered or j in triggers or j in sent.time_words or w.flags & NOT_NP
             or proclitic(w.norm) in ("ب", "ل", "ك") or len(w.norm) < 2):
         return None
@@ -654,6 +691,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     n = len(words)
     heads = _heads()["person"]
     spec = ontology()["types"][t.type]
+    genitive = spec.get("genitive", "actor")
+    if "mode_genitive" in spec:               # 'إطلاق سراح الرهائن': the released
+        genitive = spec["mode_genitive"].get(t.mode, genitive)
     actor: list[Filler] = []
     target: list[Filler] = []
 
@@ -678,13 +718,13 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if f is not None and t.pos == "verb" and t.type not in PLACE_OBJECT_TYPES and _is_state(sent, f):
         pass                                  # 'وسترسل واشنطن': a state or capital acts
     elif f is not None and (preps_before(sent, f) & {"ب"} or _is_place(sent, f)
-                            or ("ل" in preps_before(sent, f) and (t.pos == "verb" or spec.get("genitive") != "actor"))):
+                            or ("ل" in preps_before(sent, f) and (t.pos == "verb" or genitive != "actor"))):
         f = None                              # a prepositional phrase or a place, not a participant
     if f is not None and t.pos == "verb" and t.type not in INTRANSITIVE and t.mode not in INTRANSITIVE and (
             f.first not in sent.mention_at and _accusative(words[f.first])
-            or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY"):
+            or sent.mention_at.get(f.first, {}).get("type") == "QUANTITY" or words[f.first].norm in APPROXIMATORS):
         f = None                              # 'احتجز مسلحين', 'اعتقلت أربعة مشتبهين': an object, not the subject
-    role = spec.get("verb_subject", "actor")
+    role = "target" if t.passive else spec.get("verb_subject", "actor")
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(words[i].norm, key) and (t.type != "CONTROL_CHANGE" or t.mode in ("expel", "overthrow"))
     if t.pos == "verb":
@@ -700,7 +740,12 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             s1 = f or np1
             if not actor:
                 actor = coordinated(sent, s1)
-            obj = _object_np(sent, coordinated(sent, s1)[-1].last + 1, t, triggers) if takes_object else None
+            k = coordinated(sent, s1)[-1].last + 1
+            if takes_object and k < n and k not in triggers and k not in sent.covered and proclitic(words[k].norm) == "ب":
+                k += 1                        # an instrument first: 'قصفت القوات بالمدفعية الثقيلة أحياء سكنية'
+                while k < n and _definite(words[k]) and not words[k].flags & HEAD_BITS and k not in sent.covered:
+                    k += 1                    # its adjectives
+            obj = _object_np(sent, k, t, triggers) if takes_object else None
             if obj is not None:
                 target = coordinated(sent, obj)
         elif np1 is not None:                 # SVO or a pronoun subject: 'القوات اعتقلت 15 فلسطينيا', 'دمروا سيارة'
@@ -712,16 +757,19 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if actor:
             sent.memo.setdefault("verb_actors", {})[i] = actor
     else:
+        if t.mode == "release" and nxt + 1 < n and words[nxt].norm == "سراح":
+            nxt += 1                           # 'إطلاق سراح الرهائن'
         if f is None and takes_object and _construct(words[i]) and nxt < n and nxt not in sent.covered and (
-                _definite(words[nxt]) or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
+                _definite(words[nxt]) or words[nxt].norm.endswith(("ها", "هم"))   # 'إجلاء موظفيها': a possessive makes it definite
+                or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
                 or words[nxt].norm.isdigit()):
             f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
-            if f is not None and spec.get("genitive", "actor") == "actor" and not is_(words[f.first], "head_person"):
+            if f is not None and genitive == "actor" and not is_(words[f.first], "head_person"):
                 f = None                       # an actor genitive must name someone
         if f is None and not actor and takes_object:
             actor = _possessor(sent, i, triggers)  # 'الضربات الجوية لطائرات التحالف'
         if f is not None:                     # the genitive after a verbal noun
-            if spec.get("genitive", "actor") == "actor":
+            if genitive == "actor":
                 actor = actor or coordinated(sent, f)
             elif _agent_genitive(sent, f):    # 'اختطاف جماعة مسلحة عمالا': subject, then object
                 actor = actor or coordinated(sent, f)
@@ -738,6 +786,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         if not actor:                         # 'البغدادي على الهروب', 'تمكنوا من الفرار'
             actor = _subject_before(sent, i, triggers, max_back=4 if spec.get("genitive") == "target" else 3,
                                     mentions_only=True)
+    if not actor and (t.type in SYMMETRIC or t.mode == "clash"):
+        actor = _between(sent, i, triggers)   # 'اشتباكات عنيفة بين فصيلين', 'محادثات بين الحكومة والمتمردين'
     if not target and t.type in ("ASSAULT", "COERCE", "SANCTION", "ACCUSE", "THREATEN"):
         for j in range(i + 1, min(n, i + 6)):   # 'عمليات عسكرية ضد تنظيم داعش', 'هجوما على قاعدة'
             if j in triggers or "،" in words[j].punct or "," in words[j].punct:
@@ -771,9 +821,14 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         end += 1
     used = {k for f in actor + target for k in range(f.first, f.last + 1)
             if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
+    prev_last = -9
     for f in place_fillers(sent, i + 1, end, triggers):
         if f.first in used:
             continue                          # 'وسترسل واشنطن': the state acting is no place
+        qualifier = f.first - 2 == prev_last and words[f.first - 1].norm in DIRECTIONS
+        prev_last = f.last
+        if qualifier:
+            continue                          # 'من مدينة غاو شمالي مالي': where the town is, not another place
         p = preps_before(sent, f)
         if p & cue_set("destination_preps") or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
             destination = destination or f
@@ -789,7 +844,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
             location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
         before = [f for f in place_fillers(sent, max(0, i - 6), i, triggers) if preps_before(sent, f) & {"في", "ب"}]
-        if before:
+        # 'قالت وزارة الصحة في غزة إن ...': a place in the speaker's clause is no site
+        if before and not any(sent.cflags[k] & (BIT["complementizers"] | SPEECH_BITS) for k in range(before[-1].last + 1, i)):
             location = before[-1]
     # roles the type does not take (ontology 'arguments') fold into the location
     if "origin" not in spec["arguments"]:
@@ -801,6 +857,21 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
     return dict(actor=actor, target=target, location=location, origin=origin, destination=destination)
+
+
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})   # types whose parties may stand after 'بين'
+
+
+def _between(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """The parties of a symmetric event after 'بين' (past the trigger's adjectives): all are actors."""
+    words = sent.words
+    for j in range(i + 1, min(len(words) - 1, i + 4)):
+        if j in triggers or words[j].punct.strip(" «»\"()"):
+            return []
+        if words[j].norm == "بين":
+            f = np_at(sent, j + 1, triggers)
+            return coordinated(sent, f) if f is not None else []
+    return []
 
 
 def _conjoined_verb_subject(sent: Sentence, i: int, key: str) -> list[Filler]:
@@ -893,6 +964,8 @@ def _site_noun_before(sent: Sentence, f: Filler) -> bool:
 def _object_np(sent: Sentence, j: int, t: Trigger, triggers: set[int]) -> Filler | None:
     """The direct object at word j: a noun phrase not governed by a preposition; a place only
     when the event acts on it ('قصفت مواقع', not 'غادر الموصل', which is an origin)."""
+    if t.mode == "release" and j + 1 < len(sent.words) and sent.words[j].norm == "سراح":
+        j += 1                                # 'أطلقت السلطات سراح صحافية': who is released follows 'سراح'
     f = np_at(sent, j, triggers)
     if f is None or preps_before(sent, f) & GOVERNING - {"ل"} and j in sent.mention_at:
         return None
@@ -1028,6 +1101,12 @@ def _speaker_after(sent: Sentence, j: int) -> Filler | None:
     while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and is_(words[k + 1], "speech_verbs"))
                                or is_(words[k], "speech_verbs")):
         k += 1                               # 'وفق ما أفاد صحافي'
+    if k + 1 < len(words) and is_(words[k], "speech_nouns") and not words[k + 1].punct.strip():
+        # 'وفق بيان للجيش', 'بحسب بيان صادر عن الوزارة': who issued the statement speaks
+        if words[k + 1].norm in ("صادر", "صادرا", "صادره") and k + 2 < len(words) and words[k + 2].norm == "عن":
+            k += 3
+        elif proclitic(words[k + 1].norm) == "ل" and not _definite(words[k]):
+            k += 1
     if k >= len(words) or is_(words[k], "complementizers") or words[k].punct.strip(" «»\"“”()"):
         return None
     if k in sent.mention_at:
@@ -1231,10 +1310,64 @@ def _first(sent: Sentence, name: str) -> int:
 def _sentence_bits(sent: Sentence) -> int:
     """The cue bits of all the sentence's words (once per sentence): a list absent from the
     sentence needs no scan."""
-    bits = sent.memo.get("bits")
+    bits = sent.bits
     if bits is None:
-        bits = sent.memo["bits"] = reduce(or_, sent.cflags, 0)
+        bits = sent.bits = reduce(or_, sent.cflags, 0)
     return bits
+
+
+GOVERNING_VERB_BITS = BIT["light_verbs"] | BIT["control_verbs"]
+ACCUSE_BITS = BIT["accuse_verbs"] | BIT["accuse_nouns"]
+
+
+def _governor(sent: Sentence, i: int) -> int | None:
+    """The support or control verb governing the verbal noun at i ('ستعقد الفصائل جولة', 'تمكن
+    مسلحون من اقتحام'), as `_light_verb_subject` finds it: the noun's tense and mood are the verb's."""
+    govs = sent.memo.get("governors")
+    if govs is None:                          # once per sentence: most have none
+        govs = sent.memo["governors"] = [j for j, f in enumerate(sent.cflags) if f & GOVERNING_VERB_BITS]
+    j = next((g for g in reversed(govs) if g < i), None)
+    if j is None or i - j > 8 or not is_(sent.words[j], "light_verbs") and i - j > 3:
+        return None
+    words = sent.words
+    for k in range(j + 1, i):
+        if k in sent.triggers or words[k].punct.strip(" «»\"()") or words[k].flags & SPEECH_BITS:
+            return None
+    return None if words[i].punct.strip(" «»\"()") else j
+
+
+@lru_cache(maxsize=1)
+def _future_governors() -> frozenset:
+    """The future (س + present) forms of the support and control verbs: 'ستعقد', 'ستبدأ', 'سيحاول'."""
+    return frozenset(f for name in ("light_verbs", "control_verbs") for past, present in cues()[name]
+                     for f, fut in verb_forms(past, present).items() if fut)
+
+
+def _rumoured(sent: Sentence, i: int, a: int, cue_idx: int | None, window: int) -> bool:
+    """A rumour cue ('أنباء عن', 'تقارير') after the last speech cue reaches the events of its clause:
+    within the window, or further while no punctuation, clause break or speech cue intervenes."""
+    flags, words = sent.cflags, sent.words
+    for j in range(a - 1, -1 if cue_idx is None else cue_idx, -1):
+        if flags[j] & BIT["rumour"] and not (j > 0 and is_(words[j - 1], "head_media")):
+            return True                       # ('وكالة الأنباء الفلسطينية' is a name, not a rumour)
+        if a - j >= window and (words[j + 1].punct.strip(" «»\"()") or flags[j] & (BIT["clause_breaks"] | SPEECH_BITS)):
+            return False
+    return False
+
+
+def _threatened(sent: Sentence, i: int, a: int) -> bool:
+    """Whether the event at i (governed from a) is the act a threat announces: the first event after a
+    THREATEN trigger in its clause, introduced by ب or من ('هدد ... بشن هجمات', 'حذر من اقتحام')."""
+    words = sent.words
+    if not (proclitic(words[a].norm) == "ب" or a > 0 and (words[a - 1].norm in ("من", "بشن")   # too short to strip
+                                                         or proclitic(words[a - 1].norm) == "ب")):
+        return False
+    j = max((k for k in sent.triggers if k < i and sent.cflags[k] & THREAT_BIT), default=None)
+    return j is not None and i - j <= 10 and not sent.triggers.intersection(range(j + 1, i)) \
+        and not any(words[k].punct.strip(" «»\"()") for k in range(j + 1, i + 1))
+
+
+RESULT_VERBS = frozenset({"يسفر", "تسفر", "اسفر", "اسفرت", "يؤد", "تؤد", "يؤدي", "تؤدي"})   # 'لم يسفر X عن'
 
 
 def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, cue_idx: int | None) -> str:
@@ -1243,16 +1376,29 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     c = cues()
     w = words[i]
 
+    # a verbal noun under a support verb ('من المقرر أن تبدأ القوات الانسحاب') takes the verb's
+    # tense and mood: the windows before it are measured from the verb
+    sbits = sent.bits if sent.bits is not None else _sentence_bits(sent)
+    g = _governor(sent, i) if t.pos == "noun" and sbits & GOVERNING_VERB_BITS else None
+    a = i if g is None else g
+
     def before(n):
-        return range(max(0, i - n), i)
+        return range(max(0, a - n), i)
 
     def any_before(n, name):
         bit = BIT[name]
         return any(flags[j] & bit for j in before(n))
 
-    seen = reduce(or_, flags[max(0, i - 12):i], 0)   # every cue bit within 12 words before: skip absent checks
+    seen = reduce(or_, flags[max(0, a - 12):i], 0)   # every cue bit within 12 words before: skip absent checks
     if seen & BIT["negation_before"]:
-        for j in before(c["negation_window"]):
+        lo, counted = a, 0                    # 'دون أن يسفر عن إصابات': words of the result frame do not count
+        while lo > 0 and counted < c["negation_window"]:
+            lo -= 1
+            counted += not flags[lo] & BIT["negation_through"]
+        for j in range(lo, i):
+            if j + 1 < i and words[j + 1].norm in RESULT_VERBS and not any(
+                    words[k].norm in ("عن", "الي") for k in range(j + 2, i)):
+                continue                      # 'لم يسفر القصف عن ضحايا': the result is negated, not the shelling
             if flags[j] & BIT["negation_before"] and not (
                     j + 1 < len(words) and flags[j + 1] & BIT["negation_exempt_next"]) \
                     and not any(flags[k] & BIT["negation_cancel"] for k in range(j + 1, i)):
@@ -1260,38 +1406,45 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
                 if any(flags[k] & BIT["hypothetical"] for k in range(max(0, j - 3), j)):
                     return "hypothetical"
                 return "denied"
-    if _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
+    if sbits & BIT["denial_verbs"] and _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
         for j in range(i - 1, -1, -1):
-            if flags[j] & BIT["clause_breaks"]:
-                break
             if flags[j] & BIT["denial_verbs"]:
                 return "denied"
+            if flags[j] & (BIT["clause_breaks"] | SPEECH_BITS):
+                break                         # '...، مؤكدة أن الضربات استهدفت': a new statement is not denied
     if reduce(or_, flags[i + 1:i + 4], 0) & BIT["negation_after"]:
         return "denied"
-    if seen & BIT["hypothetical"] and any_before(c["hypothetical_window"], "hypothetical"):
-        return "hypothetical"
+    if seen & BIT["hypothetical"] and any(
+            flags[j] & BIT["hypothetical"] and not any(flags[k] & SPEECH_BITS for k in range(j + 1, i))
+            for j in before(c["hypothetical_window"])):
+        return "hypothetical"                 # not across a new statement ('...، مؤكدا أن')
     if seen & BIT["hypothetical_near"] and any_before(2, "hypothetical_near"):
         return "hypothetical"
     if _after_bits(sent, i, 4) & BIT["hypothetical_after"]:
         return "hypothetical"
+    if t.pos == "noun" and i + 1 < len(words) and flags[i + 1] & BIT["hypothetical_near"] \
+            and not words[i + 1].punct.strip():
+        return "hypothetical"                 # 'باستهداف أي سفينة': any potential target
     if seen & BIT["disjunction"] and any_before(3, "disjunction") and any(x.norm == "واما" for x in words):
         return "hypothetical"
-    if t.type != "ACCUSE" and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
+    if t.type != "ACCUSE" and sbits & ACCUSE_BITS and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
         return "accused"
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
         and not w.norm.lstrip("وف").startswith("لل")
-    if t.future or purpose or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
+    if t.future or purpose or (g is not None and has(words[g], _future_governors())) or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
             or _after_bits(sent, i, 5) & BIT["future_after"]:
-        return "future"
+        # a future act under a condition that follows it ('سيوسع عملياته ... في حال واصل') is hypothetical
+        return "hypothetical" if _after_bits(sent, i, 12) & BIT["hypothetical"] else "future"
+    if sbits & THREAT_BIT and t.type != "THREATEN" and _threatened(sent, i, a):
+        return "future"                      # the act threatened: 'هدد زعيم التنظيم بشن هجمات'
     if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
             flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
             for j in before(12)):
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
-    if seen & BIT["rumour"] and any(flags[j] & BIT["rumour"] for j in before(c["rumour_window"])
-                                    if cue_idx is None or j > cue_idx):
+    if sbits & BIT["rumour"] and _first(sent, "rumour") < a and _rumoured(sent, i, a, cue_idx, c["rumour_window"]):
         return "reported"
     if source:
         return "claimed"
@@ -1331,8 +1484,28 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         for i, t, key in found:
             out.append(_event_row(article_id, sent, s_idx, s_start, s_end, i, t, key, trig_idx, times,
                                   quantities, published, carry, run_id))
+        if len(out) > 1:
+            _share_site(out)
     _update_carry(sent, carry)
     return out
+
+
+SITE_SHARING = ("ASSAULT", "CASUALTIES")
+
+
+def _share_site(rows: list[dict]) -> None:
+    """Casualties happen where the attack that caused them did ('قتل خمسة وأصيب 12 في انفجار ...
+    في مقديشو', 'مقتل قيادي ... خلال غارة على ريف دير الزور'): in one sentence, an event of either
+    type with no site takes the site of the nearest event of the other type."""
+    rows = [r for r in rows if r["event_type"] in SITE_SHARING]
+    if len(rows) < 2:
+        return
+    for r in rows:
+        if r["location_text"] is None:
+            others = [o for o in rows if o["location_text"] is not None and o["event_type"] != r["event_type"]]
+            if others:
+                o = min(others, key=lambda o: abs(o["trigger_start"] - r["trigger_start"]))
+                r["location_text"], r["location_entity_id"] = o["location_text"], o["location_entity_id"]
 
 
 def _drop_mentions_opening_with(sent: Sentence, triggers: set[int]) -> None:

@@ -240,3 +240,132 @@ def test_held_out_arguments_third_pass():
     for n in notes:
         print("  ", n)
     assert all(f1(*c) >= 0.5 for c in counts.values()), (counts, notes)
+
+
+# Fourth batch (quality pass, Dec 2026): 30 wire-style sentences written and committed before any
+# rule of that pass, scored as-is first (docs/events.md gives first-run and final figures), never
+# edited afterwards. Event kinds under-represented so far: car bombs, roadside bombs, drones,
+# shelling, snipers, suicide attacks, kidnappings, hostage releases, raids, sit-ins and strikes,
+# factional clashes, sanctions, threats, truces, prisoner swaps, deployments, withdrawals,
+# evacuations, prison breaks; attribution, rumours, denials, plans, conditions and passives.
+# Killed-and-injured in one clause is one CASUALTIES event, as in CASES and HELD_OUT.
+HELD_OUT_4 = [
+    ("قتل ثمانية أشخاص على الأقل وأصيب 15 آخرون في انفجار سيارة مفخخة قرب مطعم مزدحم في العاصمة الصومالية مقديشو مساء الجمعة، بحسب ما أفادت الشرطة.",
+     [("CASUALTIES", "claimed"), ("ASSAULT", "claimed")]),
+    ("أصيب أربعة جنود بجروح عندما انفجرت عبوة ناسفة مزروعة على جانب الطريق لدى مرور دوريتهم في شمال بوركينا فاسو، وفق بيان للجيش.",
+     [("CASUALTIES", "claimed"), ("ASSAULT", "claimed")]),
+    ("استهدفت طائرة مسيرة تابعة للجيش المالي تجمعا لمسلحين قرب بلدة تمبكتو شمالي البلاد، ما أسفر عن مقتل عدد منهم، وفق ما ذكرت مصادر أمنية.",
+     [("ASSAULT", "reported"), ("CASUALTIES", "reported")]),
+    ("قصفت القوات الروسية بالمدفعية الثقيلة أحياء سكنية في مدينة خاركيف الأوكرانية ليل الأحد، ما أدى إلى سقوط قتيلين وعشرة جرحى، حسبما أعلن حاكم المنطقة.",
+     [("ASSAULT", "claimed"), ("CASUALTIES", "claimed")]),
+    ("قتل شاب فلسطيني برصاص قناص إسرائيلي قرب السياج الحدودي شرق مدينة غزة، بحسب مصادر طبية.",
+     [("CASUALTIES", "reported"), ("ASSAULT", "reported")]),
+    ("فجر انتحاري نفسه وسط تجمع لأنصار حزب سياسي في مدينة بيشاور شمال غرب باكستان، ما أسفر عن مقتل 12 شخصا على الأقل، وفق ما قال مسؤول في الشرطة المحلية.",
+     [("ASSAULT", "claimed"), ("CASUALTIES", "claimed")]),
+    ("خطف مسلحون مجهولون 20 راكبا من حافلة على طريق سريع في ولاية زامفارا شمال غرب نيجيريا، وفق ما أعلنت الشرطة السبت.",
+     [("ASSAULT", "claimed")]),
+    ("أطلقت جماعة مسلحة سراح رهينتين إيطاليين خطفا قبل عامين في النيجر، بحسب ما أعلنت وزارة الخارجية الإيطالية الخميس.",
+     [("RETREAT", "claimed"), ("ASSAULT", "claimed")]),
+    ("قالت وزارة الداخلية العراقية إن قوات الأمن داهمت منزلا في حي الجهاد غربي بغداد واعتقلت خمسة مطلوبين بتهم إرهابية.",
+     [("COERCE", "claimed"), ("COERCE", "claimed")]),
+    ("نظم مئات المعلمين اعتصاما أمام مقر وزارة التربية في العاصمة الأردنية عمان احتجاجا على تجميد علاواتهم.",
+     [("PROTEST", "asserted")]),
+    ("دخل عمال الموانئ في تونس في إضراب عام عن العمل لمدة ثلاثة أيام، بدعوة من الاتحاد العام التونسي للشغل.",
+     [("PROTEST", "asserted")]),
+    ("اندلعت اشتباكات عنيفة بين فصيلين مسلحين في مدينة الزاوية غرب العاصمة الليبية طرابلس، ما أسفر عن سقوط قتلى وجرحى، وفق ما أفاد سكان محليون.",
+     [("ASSAULT", "claimed"), ("CASUALTIES", "claimed")]),
+    ("أعلن الاتحاد الأوروبي فرض عقوبات جديدة على ستة مسؤولين إيرانيين بسبب دورهم في برنامج الطائرات المسيرة.",
+     [("SANCTION", "claimed")]),
+    ("هدد زعيم جماعة الحوثي عبد الملك الحوثي باستهداف أي سفينة أمريكية تعبر مضيق باب المندب.",
+     [("THREATEN", "asserted"), ("ASSAULT", "hypothetical")]),
+    ("توصلت الحكومة الإثيوبية وجبهة تحرير تيغراي إلى اتفاق لوقف الأعمال العدائية خلال محادثات برعاية الاتحاد الأفريقي في بريتوريا.",
+     [("AGREE", "asserted"), ("CONSULT", "asserted")]),
+    ("أعلنت روسيا وأوكرانيا إتمام عملية تبادل للأسرى شملت 95 أسيرا من كل جانب بوساطة إماراتية.",
+     [("RETREAT", "claimed")]),
+    ("أرسلت الولايات المتحدة حاملة طائرات ثانية وعددا من السفن الحربية إلى شرق البحر المتوسط، وفق ما أعلن وزير الدفاع الأمريكي.",
+     [("MOBILIZE", "claimed")]),
+    ("بدأت القوات الفرنسية الانسحاب من قاعدتها العسكرية في العاصمة التشادية نجامينا، بحسب مصدر عسكري تشادي.",
+     [("RETREAT", "reported")]),
+    ("بدأت الأمم المتحدة إجلاء موظفيها الأجانب من العاصمة السودانية الخرطوم بعد تصاعد المعارك بين الجيش وقوات الدعم السريع.",
+     [("EVACUATE", "asserted"), ("ASSAULT", "asserted")]),
+    ("فر أكثر من 400 سجين من سجن في ولاية كوجي وسط نيجيريا إثر هجوم شنه مسلحون على المنشأة ليلا، وفق ما أعلنت مصلحة السجون.",
+     [("ESCAPE", "claimed"), ("ASSAULT", "claimed")]),
+    ("تتردد أنباء عن مقتل قيادي بارز في تنظيم داعش خلال غارة جوية شنتها طائرات التحالف على ريف دير الزور الشرقي.",
+     [("CASUALTIES", "reported"), ("ASSAULT", "reported")]),
+    ("نفت وزارة الدفاع التركية أن تكون طائراتها قد قصفت مواقع مدنية في شمال العراق، مؤكدة أن الضربات استهدفت مقاتلي حزب العمال الكردستاني فقط.",
+     [("ASSAULT", "denied"), ("ASSAULT", "claimed")]),
+    ("قال متحدث باسم الشرطة الكينية إن قوات الأمن لم تعتقل أيا من المشاركين في الاحتجاجات التي شهدتها نيروبي الثلاثاء.",
+     [("COERCE", "denied"), ("PROTEST", "claimed")]),
+    ("من المقرر أن تبدأ قوات حفظ السلام الأممية الانسحاب من مدينة غاو شمالي مالي مطلع الشهر المقبل، وفق جدول زمني أعلنته البعثة.",
+     [("RETREAT", "future")]),
+    ("ستعقد الفصائل الفلسطينية جولة جديدة من محادثات المصالحة في القاهرة الأسبوع المقبل برعاية مصرية.",
+     [("CONSULT", "future")]),
+    ("حذر الجيش الإسرائيلي من أنه سيوسع عملياته البرية في جنوب لبنان في حال واصل حزب الله إطلاق الصواريخ على شمال إسرائيل.",
+     [("THREATEN", "asserted"), ("ASSAULT", "hypothetical"), ("ASSAULT", "hypothetical")]),
+    ("اغتيل مسؤول محلي بارز برصاص مجهولين أمام منزله في مدينة درعا جنوب سوريا، بحسب المرصد السوري لحقوق الإنسان.",
+     [("ASSAULT", "claimed")]),
+    ("استهدف هجوم بطائرة مسيرة مفخخة مبنى حكوميا في مدينة أربيل بإقليم كردستان العراق من دون أن يسفر عن إصابات، بحسب ما أعلنت سلطات الإقليم.",
+     [("ASSAULT", "claimed"), ("CASUALTIES", "denied")]),
+    ("قالت وزارة الصحة في غزة إن 27 شخصا قتلوا وأصيب العشرات في غارات إسرائيلية على مخيم النصيرات وسط القطاع خلال الساعات الأربع والعشرين الماضية.",
+     [("CASUALTIES", "claimed"), ("ASSAULT", "claimed")]),
+    ("نقلت وكالة رويترز عن مسؤولين أمنيين أن عصابات مسلحة اقتحمت مركزا للشرطة في العاصمة الهايتية بور أو برنس واحتجزت عددا من العناصر رهائن لساعات.",
+     [("ASSAULT", "claimed"), ("ASSAULT", "claimed")]),
+]
+
+# Arguments of the same batch (actor / target / location; None = none expected). A site written
+# 'قرب/أمام X في Y' is given as the whole phrase, so either X or Y matches it.
+ARG_HELD_OUT_4 = [
+    (HELD_OUT_4[0][0], [("CASUALTIES", None, "ثمانية أشخاص", "مطعم مزدحم في العاصمة الصومالية مقديشو")]),
+    (HELD_OUT_4[1][0], [("CASUALTIES", None, "أربعة جنود", "شمال بوركينا فاسو")]),
+    (HELD_OUT_4[2][0], [("ASSAULT", "طائرة مسيرة تابعة للجيش المالي", "تجمعا لمسلحين", "بلدة تمبكتو")]),
+    (HELD_OUT_4[3][0], [("ASSAULT", "القوات الروسية", "أحياء سكنية", "مدينة خاركيف")]),
+    (HELD_OUT_4[4][0], [("CASUALTIES", "قناص إسرائيلي", "شاب فلسطيني", "السياج الحدودي شرق مدينة غزة")]),
+    (HELD_OUT_4[5][0], [("ASSAULT", "انتحاري", "تجمع لأنصار حزب سياسي", "مدينة بيشاور"),
+                        ("CASUALTIES", None, "12 شخصا", "مدينة بيشاور")]),
+    (HELD_OUT_4[6][0], [("ASSAULT", "مسلحون مجهولون", "20 راكبا", "ولاية زامفارا")]),
+    (HELD_OUT_4[7][0], [("RETREAT", "جماعة مسلحة", "رهينتين إيطاليين", None)]),
+    (HELD_OUT_4[8][0], [("COERCE", "قوات الأمن", "منزلا", "حي الجهاد غربي بغداد"),
+                        ("COERCE", "قوات الأمن", "خمسة مطلوبين", "حي الجهاد غربي بغداد")]),
+    (HELD_OUT_4[9][0], [("PROTEST", "مئات المعلمين", None, "مقر وزارة التربية في العاصمة الأردنية عمان")]),
+    (HELD_OUT_4[10][0], [("PROTEST", "عمال الموانئ", None, "تونس")]),
+    (HELD_OUT_4[11][0], [("ASSAULT", "فصيلين مسلحين", None, "مدينة الزاوية")]),
+    (HELD_OUT_4[12][0], [("SANCTION", "الاتحاد الأوروبي", "ستة مسؤولين إيرانيين", None)]),
+    (HELD_OUT_4[13][0], [("THREATEN", "عبد الملك الحوثي", "سفينة أمريكية", None)]),
+    (HELD_OUT_4[16][0], [("MOBILIZE", "الولايات المتحدة", None, "شرق البحر المتوسط")]),
+    (HELD_OUT_4[17][0], [("RETREAT", "القوات الفرنسية", None, "قاعدتها العسكرية في العاصمة التشادية نجامينا")]),
+    (HELD_OUT_4[18][0], [("EVACUATE", "الأمم المتحدة", "موظفيها الأجانب", "العاصمة السودانية الخرطوم")]),
+    (HELD_OUT_4[19][0], [("ESCAPE", "أكثر من 400 سجين", None, "سجن في ولاية كوجي"),
+                         ("ASSAULT", "مسلحون", "المنشأة", "ولاية كوجي")]),
+    (HELD_OUT_4[20][0], [("CASUALTIES", None, "قيادي بارز في تنظيم داعش", "ريف دير الزور الشرقي")]),
+    (HELD_OUT_4[23][0], [("RETREAT", "قوات حفظ السلام الأممية", None, "مدينة غاو")]),
+    (HELD_OUT_4[24][0], [("CONSULT", "الفصائل الفلسطينية", None, "القاهرة")]),
+    (HELD_OUT_4[25][0], [("THREATEN", "الجيش الإسرائيلي", None, None)]),
+    (HELD_OUT_4[26][0], [("ASSAULT", "مجهولين", "مسؤول محلي بارز", "مدينة درعا")]),
+    (HELD_OUT_4[28][0], [("CASUALTIES", None, "27 شخصا", "مخيم النصيرات")]),
+    (HELD_OUT_4[29][0], [("ASSAULT", "عصابات مسلحة", "مركزا للشرطة", "العاصمة الهايتية بور أو برنس")]),
+]
+
+
+def test_held_out_fourth_batch():
+    detection, modality, misses = score(HELD_OUT_4)
+    print(f"held out (fourth batch): detection {detection:.2f}, modality accuracy {modality:.2f}")
+    for m in misses:
+        print("  ", m)
+    assert detection >= 0.90, misses   # first run: 0.90 (46 of 51)
+    assert modality >= 0.73, misses    # first run: 0.74 (34 of 46)
+
+
+def test_held_out_arguments_fourth_batch():
+    counts, notes = score_arguments(ARG_HELD_OUT_4)
+    print("held-out arguments (fourth batch):", {r: round(f1(*c), 2) for r, c in counts.items()}, counts)
+    for n in notes:
+        print("  ", n)
+    floor = {"actor": 0.80, "target": 0.76, "location": 0.74}   # first run: 0.81 / 0.77 / 0.75
+    assert all(f1(*counts[r]) >= floor[r] for r in ROLES), (counts, notes)
+
+
+def test_fourth_batch_spans_are_exact():
+    for text, _ in HELD_OUT_4:
+        for e in predict(text):
+            assert text[e["trigger_start"]:e["trigger_end"]] == e["trigger"]
+            assert e["start"] <= e["trigger_start"] < e["trigger_end"] <= e["end"]
