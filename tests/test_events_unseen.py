@@ -369,3 +369,112 @@ def test_fourth_batch_spans_are_exact():
         for e in predict(text):
             assert text[e["trigger_start"]:e["trigger_end"]] == e["trigger"]
             assert e["start"] <= e["trigger_start"] < e["trigger_end"] <= e["end"]
+
+
+# Fifth batch: modality and attribution (announced future meetings / visits / operations, quotes
+# and 'وأضاف' continuations across sentences, denials, rumours, accusations, conditionals, plain
+# narrator statements). Written before any rule of the second quality pass was touched and scored
+# once as-is (docs/events.md gives the first-run and final figures); never edited afterwards.
+# Passages are scored with one Carry across their sentences (`predict`). Per expected event:
+# (type, modality, source) where source is the speaker as written, None for the narrator's own
+# statement, or "*" when the source is not scored.
+HELD_OUT_5 = [
+    ("أعلنت وزارة الخارجية القطرية عن زيارة يقوم بها وزير الخارجية الإيراني إلى الدوحة الأسبوع المقبل لبحث التصعيد في المنطقة.",
+     [("CONSULT", "future", "وزارة الخارجية القطرية")]),
+    ("من المقرر أن يعقد مجلس الأمن الدولي جلسة طارئة مساء الخميس لمناقشة الهجمات على المدنيين في الفاشر.",
+     [("CONSULT", "future", None), ("ASSAULT", "asserted", None)]),
+    ("قال قائد الشرطة في ولاية بورنو إن مسلحين هاجموا قرية نائية ليل السبت. وأضاف أن المهاجمين أحرقوا عشرات المنازل وخطفوا نحو 30 امرأة.",
+     [("ASSAULT", "claimed", "قائد الشرطة في ولاية بورنو"), ("ASSAULT", "claimed", "قائد الشرطة في ولاية بورنو"),
+      ("ASSAULT", "claimed", "قائد الشرطة في ولاية بورنو")]),
+    ("وقال المتحدث باسم الجيش السوداني: \"قواتنا صدت هجوما واسعا لقوات الدعم السريع على مدينة الأبيض. وقد قتل العشرات من المهاجمين خلال المعارك\".",
+     [("ASSAULT", "claimed", "المتحدث باسم الجيش السوداني"), ("CASUALTIES", "claimed", "المتحدث باسم الجيش السوداني"),
+      ("ASSAULT", "claimed", "المتحدث باسم الجيش السوداني")]),
+    ("نفى الجيش اللبناني تعرض مواقعه لأي قصف خلال الليلة الماضية.",
+     [("ASSAULT", "denied", "الجيش اللبناني")]),
+    ("لم يتم تسجيل أي إصابات في صفوف المدنيين جراء سقوط الصاروخ قرب المطار، بحسب بيان للدفاع المدني.",
+     [("CASUALTIES", "denied", "الدفاع المدني"), ("ASSAULT", "claimed", "الدفاع المدني")]),
+    ("أعلنت السلطات الكينية عدم اعتقال أي صحفي خلال تغطية الاحتجاجات في العاصمة نيروبي.",
+     [("COERCE", "denied", "السلطات الكينية"), ("PROTEST", "claimed", "السلطات الكينية")]),
+    ("تحدثت أنباء عن انسحاب مقاتلي حركة الشباب من بلدة عيل بور بعد قصف مكثف.",
+     [("RETREAT", "reported", "*"), ("ASSAULT", "reported", "*")]),
+    ("ذكرت تقارير إعلامية أن طائرات مسيرة مجهولة استهدفت قافلة شاحنات وقود على الحدود السورية العراقية.",
+     [("ASSAULT", "reported", "تقارير إعلامية")]),
+    ("اتهمت وزارة الخارجية الأوكرانية روسيا بقصف محطة للطاقة في مدينة أوديسا.",
+     [("ACCUSE", "asserted", None), ("ASSAULT", "accused", "*")]),
+    ("واتهم المتحدث باسم الحكومة الإثيوبية جبهة تحرير تيغراي بمهاجمة قرى في إقليم عفار.",
+     [("ACCUSE", "asserted", None), ("ASSAULT", "accused", "*")]),
+    ("إذا رفضت الحكومة مطالبنا فسننظم إضرابا عاما في كل الموانئ، قال رئيس نقابة العمال.",
+     [("REJECT", "hypothetical", "رئيس نقابة العمال"), ("PROTEST", "hypothetical", "رئيس نقابة العمال")]),
+    ("اعتقلت قوات الأمن التونسية أربعة أشخاص يشتبه في انتمائهم إلى خلية إرهابية في ولاية القصرين.",
+     [("COERCE", "asserted", None)]),
+    ("تظاهر مئات الطلاب أمام البرلمان في نيروبي للمطالبة بخفض الرسوم الجامعية.",
+     [("PROTEST", "asserted", None)]),
+    ("أعلن الجيش النيجيري عن إطلاق عملية عسكرية واسعة ضد جماعة بوكو حرام في ولاية بورنو خلال الأيام المقبلة.",
+     [("ASSAULT", "future", "الجيش النيجيري")]),
+    ("أعلنت جامعة الدول العربية عن اجتماع طارئ لوزراء الخارجية العرب في القاهرة يوم 15 أبريل لبحث الأوضاع في غزة.",
+     [("CONSULT", "future", "جامعة الدول العربية")]),
+    ("قال مسؤول في الأمم المتحدة إن ثلاثة من موظفي المنظمة قتلوا في غارة على مدينة رفح. وأضاف أن الغارة استهدفت مستودعا للمساعدات الإنسانية.",
+     [("CASUALTIES", "claimed", "مسؤول في الأمم المتحدة"), ("ASSAULT", "claimed", "مسؤول في الأمم المتحدة"),
+      ("ASSAULT", "claimed", "مسؤول في الأمم المتحدة")]),
+    ("قال قائد ميداني في قوات الدعم السريع لوكالة رويترز: \"سيطرنا على مقر الفرقة العسكرية في نيالا بعد معارك استمرت ساعات. وقتل عدد من جنود الجيش خلال الاشتباكات\".",
+     [("CONTROL_CHANGE", "claimed", "قائد ميداني في قوات الدعم السريع"), ("ASSAULT", "claimed", "قائد ميداني في قوات الدعم السريع"),
+      ("CASUALTIES", "claimed", "قائد ميداني في قوات الدعم السريع"), ("ASSAULT", "claimed", "قائد ميداني في قوات الدعم السريع")]),
+    ("نفى مصدر في حركة حماس الأنباء عن قرب التوصل إلى اتفاق لوقف إطلاق النار.",
+     [("AGREE", "denied", "مصدر في حركة حماس")]),
+    ("ومن المنتظر أن يصل المبعوث الأممي إلى صنعاء الأحد المقبل في زيارة تستمر ثلاثة أيام.",
+     [("CONSULT", "future", None)]),
+]
+
+
+def _source_ok(expected, got) -> bool:
+    if expected == "*":
+        return True
+    if expected is None or got is None:
+        return expected is None and got is None
+    return expected in got or got in expected
+
+
+def score_attributed(cases) -> tuple[float, float, float, list[str]]:
+    """(detection, modality accuracy, source accuracy) over found events: `score` plus the source."""
+    found = right = total = src_n = src_right = 0
+    misses = []
+    for text, expected in cases:
+        pool = list(predict(text))
+        for etype, modality, source in expected:
+            total += 1
+            cands = [e for e in pool if e["event_type"] == etype]
+            if not cands:
+                misses.append(f"missing {etype}: {text}")
+                continue
+            best = next((e for e in cands if e["modality"] == modality and _source_ok(source, e["source_text"])),
+                        next((e for e in cands if e["modality"] == modality), cands[0]))
+            pool.remove(best)
+            found += 1
+            if best["modality"] == modality:
+                right += 1
+            else:
+                misses.append(f"{etype} modality {best['modality']} != {modality}: {text}")
+            if source != "*":
+                src_n += 1
+                if _source_ok(source, best["source_text"]):
+                    src_right += 1
+                else:
+                    misses.append(f"{etype} source {best['source_text']!r} != {source!r}: {text}")
+    return found / total, right / max(found, 1), src_right / max(src_n, 1), misses
+
+
+def test_held_out_fifth_batch():
+    detection, modality, source, misses = score_attributed(HELD_OUT_5)
+    print(f"held out (fifth batch): detection {detection:.2f}, modality {modality:.2f}, source {source:.2f}")
+    for m in misses:
+        print("  ", m)
+    assert detection >= 0.88, misses   # first run: 0.89 (32 of 36)
+    assert modality >= 0.87, misses    # first run: 0.875 (28 of 32)
+    assert source >= 0.86, misses      # first run: 0.862 (25 of 29 scored sources)
+
+
+def test_fifth_batch_spans_are_exact():
+    for text, _ in HELD_OUT_5:
+        for e in predict(text):
+            assert text[e["trigger_start"]:e["trigger_end"]] == e["trigger"]
+            assert e["start"] <= e["trigger_start"] < e["trigger_end"] <= e["end"]
