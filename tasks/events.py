@@ -1124,7 +1124,8 @@ def _name_before_content(sent: Sentence, k: int) -> Filler | None:
         if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.stems) or is_(w, "complementizers"):
             return None                      # 'قال فيها', 'أكد أن'
         nxt = words[end + 1] if end + 1 < len(words) else None
-        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in ("عن", "في", "ل") or is_(nxt, "complementizers"):
+        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in ("عن", "في", "ل", "عدم") or is_(nxt, "complementizers") \
+                or end + 1 in sent.triggers:     # 'أعلنت السلطات الكينية اعتقال/عدم اعتقال ...': the content starts
             a, b = words[k].start, w.end
             return Filler(a, b, sent.text[a:b], None, k, end)
     return None
@@ -1258,6 +1259,13 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
             for x in words[:colon]):
         a, b = words[0].start, words[colon - 1].end
         return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
+    # a speaker after the statement: '... فسننظم إضرابا عاما، قال رئيس النقابة.'
+    if sent.bits & BIT["speech_verbs"] if sent.bits is not None else _sentence_bits(sent) & BIT["speech_verbs"]:
+        post = sent.memo.get("postposed", False)
+        if post is False:
+            post = sent.memo["postposed"] = _postposed_speaker(sent)
+        if post is not None and i < post[1]:
+            return post
     # the closest speech verb or noun before the trigger, not across a clause break (unless quoted)
     quoted = _in_quote(sent, i)
     flags = sent.cflags
@@ -1284,6 +1292,26 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     if carry.source and carry.quote_depth > 0:
         return dict(carry.source), None
     return None, None
+
+
+def _postposed_speaker(sent: Sentence) -> tuple[dict, int] | None:
+    """(source, cue index) of a speech verb that closes the sentence after a comma or a closing
+    quote ('...، قال رئيس نقابة العمال.', '"..." قال المتحدث'): its speaker says all before it."""
+    words = sent.words
+    n = len(words)
+    for j in range(n - 2, 0, -1):
+        w = words[j]
+        if not is_(w, "speech_verbs") or j in sent.triggers:
+            continue
+        if not any(q in w.punct for q in ("،", ",", *CLOSE_QUOTES)):
+            return None
+        if any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:]):
+            return None                      # '، قال إن ...': a new statement, not a closing one
+        f = _speaker_after(sent, j)
+        if f is None or f.last < n - 3:
+            return None
+        return _source(sent, f, None), j
+    return None
 
 
 def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
@@ -1432,7 +1460,9 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
     purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
         and not w.norm.lstrip("وف").startswith("لل")
-    if t.future or purpose or (g is not None and has(words[g], _future_governors())) or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
+    if t.future or purpose or (i > 1 and "عن" in (words[i - 1].norm, words[i - 2].norm)
+                               and sbits & SPEECH_NOUN_BITS and _announced_agenda(sent, i, t)) \
+            or (g is not None and has(words[g], _future_governors())) or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
             or _after_bits(sent, i, 5) & BIT["future_after"]:
         # a future act under a condition that follows it ('سيوسع عملياته ... في حال واصل') is hypothetical
         return "hypothetical" if _after_bits(sent, i, 12) & BIT["hypothetical"] else "future"
@@ -1449,6 +1479,37 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     if source:
         return "claimed"
     return "asserted"
+
+
+ANNOUNCE = frozenset(verb_forms("أعلن", "يعلن")) | frozenset({"اعلان"})
+DISCLOSE = frozenset(verb_forms("كشف", "يكشف"))
+SPEECH_NOUN_BITS = BIT["speech_verbs"] | BIT["speech_nouns"]
+AGENDA_NOUNS = frozenset(normalize(x) for x in ("اجتماع", "زيارة", "قمة", "مؤتمر", "جلسة", "محادثات", "مفاوضات", "لقاء"))
+AGENDA_DONE = frozenset(normalize(x) for x in (
+    "عقد", "عقدت", "عقده", "عقدها", "جرى", "جرت", "تم", "قام", "قامت", "أجري", "أجريت", "انعقد", "انعقدت",
+    "اختتم", "اختتمت", "انتهى", "انتهت", "أمس", "الماضي", "الماضية", "سابق"))
+
+
+def _announced_agenda(sent: Sentence, i: int, t: Trigger) -> bool:
+    """An event noun announced as an agenda item ('أعلنت الخارجية عن زيارة ... الأسبوع المقبل',
+    'إعلان الخارجية عن اجتماع للتحالف في واشنطن'): future when a future cue follows it in the
+    clause, or, for a meeting or visit announced with أعلن/إعلان, unless it is said to have taken place."""
+    words, flags = sent.words, sent.cflags
+    k = i - 1 if words[i - 1].norm == "عن" else i - 2
+    if k == i - 2 and words[i - 1].punct.strip():
+        return False
+    verb = next((x for x in range(k - 1, max(-1, k - 6), -1) if has(words[x], ANNOUNCE) or has(words[x], DISCLOSE)), None)
+    if verb is None:
+        return False
+    future = False
+    for x in range(i + 1, min(len(words), i + 16)):
+        w = words[x]
+        if w.punct.strip(" «»\"“”()/"):
+            break
+        if w.norm in AGENDA_DONE:
+            return False
+        future = future or bool(flags[x] & (BIT["future_after"] | BIT["future"]))
+    return future or (t.type == "CONSULT" and has(words[verb], ANNOUNCE) and has_stem(words[i], AGENDA_NOUNS))
 
 
 def _after_bits(sent: Sentence, i: int, n: int) -> int:

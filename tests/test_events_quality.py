@@ -192,3 +192,29 @@ def test_direction_qualifies_the_place_before(text, etype, location):
 def test_possessive_genitive(text, etype, target):
     e = next(e for e in events(text) if e["event_type"] == etype)
     assert has(e["target_text"], target), e["target_text"]
+
+
+# Second quality pass: announced agenda items, postposed speakers, a speaker before a verbal noun.
+AGENDA_AND_SPEAKERS = [
+    # an event noun announced with 'أعلن/كشف عن' and a future cue after it is an agenda item: future
+    ("أعلنت الرئاسة التونسية عن زيارة يجريها الرئيس إلى الجزائر الشهر المقبل.", "CONSULT", "modality", "future"),
+    ("كشفت وزارة الدفاع عن نشر ألف جندي إضافي على الحدود مع الأردن خلال الأسابيع القادمة.", "MOBILIZE", "modality", "future"),
+    # a meeting announced with أعلن/إعلان is upcoming unless it is said to have taken place
+    ("وأعلن الاتحاد الأفريقي عن قمة استثنائية لقادة دول الساحل في أديس أبابا.", "CONSULT", "modality", "future"),
+    ("أعلن الجيش عن اجتماع عقد أمس بين قادة الفرق العسكرية.", "CONSULT", "modality", "claimed"),
+    ("أعلنت الشرطة عن اعتقال خمسة مهربين على الحدود.", "COERCE", "modality", "claimed"),
+    # a speaker after a comma at the end of the sentence says all before it
+    ("لن نوقف العمليات العسكرية حتى استعادة المدينة، قال قائد اللواء.", "ASSAULT", "source_text", "قائد اللواء"),
+    ("سيشارك آلاف العمال في الإضراب غدا، قال مسؤول نقابي.", "PROTEST", "source_text", "مسؤول نقابي"),
+    # an unknown speaker name ends where the announced verbal noun (or 'عدم') begins
+    ("أعلنت السلطات الموريتانية اعتقال ثلاثة مهاجرين قرب نواذيبو.", "COERCE", "modality", "claimed"),
+    ("أكدت السلطات الموريتانية عدم اعتقال أي مهاجر قرب نواذيبو.", "COERCE", "source_text", "السلطات الموريتانية"),
+]
+
+
+@pytest.mark.parametrize("text,etype,column,expected", AGENDA_AND_SPEAKERS)
+def test_agenda_items_and_speakers(text, etype, column, expected):
+    evs = [e for e in events(text) if e["event_type"] == etype]
+    assert evs, etype
+    values = [e[column] for e in evs]
+    assert expected in values, values
