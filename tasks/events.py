@@ -1444,7 +1444,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "denied"
     if seen & BIT["hypothetical"] and any(
             flags[j] & BIT["hypothetical"] and not any(flags[k] & SPEECH_BITS for k in range(j + 1, i))
-            for j in before(c["hypothetical_window"])):
+            and not _attributive_cue(words, j) for j in before(c["hypothetical_window"])):
         return "hypothetical"                 # not across a new statement ('...، مؤكدا أن')
     if seen & BIT["hypothetical_near"] and any_before(2, "hypothetical_near"):
         return "hypothetical"
@@ -1510,6 +1510,16 @@ def _announced_agenda(sent: Sentence, i: int, t: Trigger) -> bool:
             return False
         future = future or bool(flags[x] & (BIT["future_after"] | BIT["future"]))
     return future or (t.type == "CONSULT" and has(words[verb], ANNOUNCE) and has_stem(words[i], AGENDA_NOUNS))
+
+
+def _attributive_cue(words: list[Word], j: int) -> bool:
+    """A definite cue adjective after another noun qualifies that noun, not the event after it:
+    'يخطط بعد خسارته المتوقعة للموصل الانسحاب' (the loss is expected, the withdrawal is planned)."""
+    w = words[j]
+    if not w.norm.lstrip("و").startswith("ال") or j == 0 or w.punct.strip():
+        return False
+    prev = words[j - 1]
+    return prev.norm not in ("من", "ومن") and not prev.flags & (SPEECH_BITS | BIT["complementizers"])
 
 
 def _after_bits(sent: Sentence, i: int, n: int) -> int:

@@ -209,6 +209,9 @@ AGENDA_AND_SPEAKERS = [
     # an unknown speaker name ends where the announced verbal noun (or 'عدم') begins
     ("أعلنت السلطات الموريتانية اعتقال ثلاثة مهاجرين قرب نواذيبو.", "COERCE", "modality", "claimed"),
     ("أكدت السلطات الموريتانية عدم اعتقال أي مهاجر قرب نواذيبو.", "COERCE", "source_text", "السلطات الموريتانية"),
+    # a definite cue adjective after another noun qualifies that noun ('خسارته المتوقعة'), not the event
+    ("تستعد الميليشيات بعد هزيمتها المتوقعة الانسحاب من الحي.", "RETREAT", "modality", "future"),
+    ("من المرجح أن تنسحب القوات من المدينة خلال أيام.", "RETREAT", "modality", "hypothetical"),
 ]
 
 
