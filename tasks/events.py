@@ -1458,8 +1458,9 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     if t.type != "ACCUSE" and sbits & ACCUSE_BITS and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
         return "accused"
     # purpose: an indefinite verbal noun with ل ('لاستعادة', 'لتحريرها', 'لإجلاء')
-    purpose = t.pos == "noun" and t.type in PURPOSE_TYPES and proclitic(w.norm) == "ل" \
-        and not w.norm.lstrip("وف").startswith("لل")
+    purpose = t.type in PURPOSE_TYPES and (
+        t.pos == "noun" and proclitic(w.norm) == "ل" and not w.norm.lstrip("وف").startswith("لل")
+        or w.norm[0] == "و" and _coordinated_purpose(sent, i, t))
     if t.future or purpose or (i > 1 and "عن" in (words[i - 1].norm, words[i - 2].norm)
                                and sbits & SPEECH_NOUN_BITS and _announced_agenda(sent, i, t)) \
             or (g is not None and has(words[g], _future_governors())) or (seen & BIT["future"] and any_before(c["future_window"], "future")) \
@@ -1510,6 +1511,24 @@ def _announced_agenda(sent: Sentence, i: int, t: Trigger) -> bool:
             return False
         future = future or bool(flags[x] & (BIT["future_after"] | BIT["future"]))
     return future or (t.type == "CONSULT" and has(words[verb], ANNOUNCE) and has_stem(words[i], AGENDA_NOUNS))
+
+
+def _coordinated_purpose(sent: Sentence, i: int, t: Trigger) -> bool:
+    """A verbal noun joined by و to a purpose noun shares the purpose: 'خصصت ممرات لإجلاء العائلات
+    المتبقية، ونقلها إلى مناطق آمنة' (not a finite verb: 'لاستعادة البلدة ونشرت دباباتها')."""
+    words = sent.words
+    if t.pos != "noun":
+        hit = lookup(words[i].norm)
+        if hit is None or not any(x.pos == "noun" and x.type == t.type for x in hit[1]):
+            return False
+    for k in range(i - 1, max(-1, i - 6), -1):
+        w = words[k + 1]
+        if w.punct.strip(" ،,") or sent.cflags[k] & (BIT["clause_breaks"] | SPEECH_BITS):
+            return False
+        if k in sent.triggers:
+            n = words[k].norm
+            return proclitic(n) == "ل" and not n.lstrip("وف").startswith("لل")
+    return False
 
 
 def _attributive_cue(words: list[Word], j: int) -> bool:

@@ -212,6 +212,9 @@ AGENDA_AND_SPEAKERS = [
     # a definite cue adjective after another noun qualifies that noun ('خسارته المتوقعة'), not the event
     ("تستعد الميليشيات بعد هزيمتها المتوقعة الانسحاب من الحي.", "RETREAT", "modality", "future"),
     ("من المرجح أن تنسحب القوات من المدينة خلال أيام.", "RETREAT", "modality", "hypothetical"),
+    # a verbal noun joined by و to a purpose noun shares the purpose; a finite verb does not
+    ("أرسلت الحكومة حافلات لإجلاء الطلاب ونقلهم إلى العاصمة.", "EVACUATE", "modality", "future"),
+    ("تقدمت القوات لاستعادة البلدة ونشرت دباباتها في محيطها.", "MOBILIZE", "modality", "asserted"),
 ]
 
 
