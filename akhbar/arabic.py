@@ -81,11 +81,20 @@ def _translate_long(text: str) -> str:
     return mapped.tobytes().decode("utf-32-le", "surrogatepass")
 
 
+# Combining maddah / hamza above / hamza below: with the letter before them they compose (NFC)
+# into آ أ إ ؤ ئ ... The table can bring the two together (ٱ -> ا, a tatweel or vowel mark between
+# them deleted), and the NFKC of a second pass would then compose them: not idempotent.
+_COMPOSING_MARKS = re.compile("[\u0653-\u0655]")
+
+
 def normalize(text: str) -> str:
     """Normalise Arabic text for matching. Idempotent: normalize(normalize(x)) == normalize(x)."""
     if _PRESENTATION_FORMS.search(text):
         text = unicodedata.normalize("NFKC", text)
-    return _translate_long(text) if len(text) >= LONG_TEXT else text.translate(_TABLE)
+    text = _translate_long(text) if len(text) >= LONG_TEXT else text.translate(_TABLE)
+    if _COMPOSING_MARKS.search(text):        # rare: decomposed hamza/maddah; compose, then map again
+        text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    return text
 
 
 def normalize_for_hash(text: str) -> str:
