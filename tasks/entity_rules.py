@@ -55,6 +55,8 @@ APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", 
 # Administrative cues whose name may begin with a compass word ('ولاية جنوب دارفور'); not 'منطقة شمال سوريا'.
 MASDAR_PREPS = frozenset(normalize(w) for w in ("عن", "على", "من", "إلى", "الى"))
 COMPASS = frozenset(normalize(w) for w in ("شمال", "جنوب", "شرق", "غرب"))
+# 'ل' + a masdar whose object (a place or people) completes a movement's name: 'لتحرير السودان'
+LIBERATION = frozenset(normalize(w) for w in ("لتحرير", "لإنقاذ", "لتحرر"))
 REGION_CUES = frozenset(normalize(w) for w in ("ولاية", "محافظة", "إقليم", "مقاطعة"))
 
 
@@ -290,6 +292,7 @@ class ArticleRules:
 
     # --- 2. organisation heads ------------------------------------------------------------
     def org_pass(self) -> None:
+        nested = []
         for i, s0, s1 in self.having("ORG_HEAD", "ORG_DEF"):
             if self.taken[i] is not None:
                 continue
@@ -297,6 +300,15 @@ class ArticleRules:
                 if i + 1 < s1 and self.definites[i + 1]:     # cheap reject: most are bare ('المجلس')
                     self.org_at(i, s0, s1, definite_head=True)
             elif self.head_form(i):
+                self.org_at(i, s0, s1)
+                if (self.taken[i] is None and i + 1 < s1 and self.has(i + 1, "ORG_HEAD")
+                        and self.cls[i]["ORG_HEAD"].startswith("bound")):
+                    nested.append((i, s0, s1))
+        for i, s0, s1 in nested:
+            # a head before a name found by its own head: 'جماعة جيش محمد' (org_at takes the inner name)
+            m = self.taken[i + 1]
+            if (self.taken[i] is None and m is not None and m.type == "ORG" and m.i == i + 1
+                    and m.method == "org_head" and m.kind == "armed_group"):
                 self.org_at(i, s0, s1)
 
     def org_context(self, i: int, s0: int) -> bool:
@@ -334,6 +346,13 @@ class ArticleRules:
         if k >= s1 or self.taken[k] is not None or not self.is_word(k) or self.has_any(k, NOT_IN_ORG):
             return k
         norm = self.norm[k]
+        if norm in LIBERATION and k + 1 < s1:
+            t = self.taken[k + 1]
+            if t is not None and t.type == "LOC" and t.i == k + 1:
+                return t.j              # 'الجبهة الشعبية لتحرير فلسطين'
+            if t is None and self.nameable(k + 1) and not self.conjs[k + 1]:
+                return k + 2            # 'الجبهة الشعبية لتحرير تيغراي'
+            return k
         if not norm.startswith("لل") or len(norm) <= 4 or norm.endswith(("ين", "ون")):
             return k
         if k + 1 < s1 and self.base(k + 1) in MASDAR_PREPS:
@@ -944,11 +963,30 @@ class ArticleRules:
                     self.drop(t)
                 self.add(j + 1, j + 2, "ORG", m.entity_id, m.canonical_name, 0.85, "acronym", kind=m.kind)
 
+    def reporter_pass(self) -> None:
+        """'مراسل الجزيرة', 'مراسلة الميادين': after a reporter word a channel's name is the channel, not
+        the place of the same name."""
+        for i, _, s1 in self.having("REPORTER"):
+            k = i + 1
+            if k >= s1:
+                continue
+            t = self.taken[k]
+            if t is not None and (t.type != "LOC" or t.i != k):
+                continue
+            j = t.j if t is not None else k + 1
+            entry = self.gaz.lookup(self.names_of(k, j), ("ORG",))
+            if entry is None or entry.kind != "media":
+                continue
+            if t is not None:
+                self.drop(t)
+            self.add(k, j, "ORG", entry.entity_id, entry.canonical_name, 0.85, "gazetteer+reporter", kind="media")
+
     def run(self, geo_names) -> list[Mention]:
         self.gazetteer_pass()
         self.org_pass()
         self.acronym_pass()
         self.loc_pass(geo_names)
+        self.reporter_pass()
         self.date_pass()
         self.quantity_pass()
         self.person_pass()
