@@ -55,6 +55,8 @@ APPROX = frozenset(normalize(w) for w in ("نحو", "حوالي", "قرابة", 
 # Administrative cues whose name may begin with a compass word ('ولاية جنوب دارفور'); not 'منطقة شمال سوريا'.
 MASDAR_PREPS = frozenset(normalize(w) for w in ("عن", "على", "من", "إلى", "الى"))
 COMPASS = frozenset(normalize(w) for w in ("شمال", "جنوب", "شرق", "غرب"))
+# 'ل' + a masdar whose object (a place or people) completes a movement's name: 'لتحرير السودان'
+LIBERATION = frozenset(normalize(w) for w in ("لتحرير", "لإنقاذ", "لتحرر"))
 REGION_CUES = frozenset(normalize(w) for w in ("ولاية", "محافظة", "إقليم", "مقاطعة"))
 
 
@@ -266,6 +268,12 @@ class ArticleRules:
                     n += 1
                     canon = f"{canon} {self.raw[i + n - 1]}"
                     eid = stable_id("org", normalize(canon))
+                if (n == 1 and entry.type == "LOC" and "NORP" in self.kinds[i] and self.definites[i]
+                        and i > self.sent_range[i][0]
+                        and self.definites[i - 1] and not self.preps[i - 1] and self.taken[i - 1] is None
+                        and self.words[i - 1]):
+                    after = i + 1       # 'السلطات السعودية': the adjective, not the country (norp_pass)
+                    continue
                 self.add(i, i + n, entry.type, eid, canon, 0.9, "gazetteer",
                          start=self.token_start(i, key), kind=entry.kind, country_code=entry.country_code,
                          capital=entry.capital)
@@ -284,6 +292,7 @@ class ArticleRules:
 
     # --- 2. organisation heads ------------------------------------------------------------
     def org_pass(self) -> None:
+        nested = []
         for i, s0, s1 in self.having("ORG_HEAD", "ORG_DEF"):
             if self.taken[i] is not None:
                 continue
@@ -291,6 +300,15 @@ class ArticleRules:
                 if i + 1 < s1 and self.definites[i + 1]:     # cheap reject: most are bare ('المجلس')
                     self.org_at(i, s0, s1, definite_head=True)
             elif self.head_form(i):
+                self.org_at(i, s0, s1)
+                if (self.taken[i] is None and i + 1 < s1 and self.has(i + 1, "ORG_HEAD")
+                        and self.cls[i]["ORG_HEAD"].startswith("bound")):
+                    nested.append((i, s0, s1))
+        for i, s0, s1 in nested:
+            # a head before a name found by its own head: 'جماعة جيش محمد' (org_at takes the inner name)
+            m = self.taken[i + 1]
+            if (self.taken[i] is None and m is not None and m.type == "ORG" and m.i == i + 1
+                    and m.method == "org_head" and m.kind == "armed_group"):
                 self.org_at(i, s0, s1)
 
     def org_context(self, i: int, s0: int) -> bool:
@@ -328,11 +346,38 @@ class ArticleRules:
         if k >= s1 or self.taken[k] is not None or not self.is_word(k) or self.has_any(k, NOT_IN_ORG):
             return k
         norm = self.norm[k]
+        if norm in LIBERATION and k + 1 < s1:
+            t = self.taken[k + 1]
+            if t is not None and t.type == "LOC" and t.i == k + 1:
+                return t.j              # 'الجبهة الشعبية لتحرير فلسطين'
+            if t is None and self.nameable(k + 1) and not self.conjs[k + 1]:
+                return k + 2            # 'الجبهة الشعبية لتحرير تيغراي'
+            return k
         if not norm.startswith("لل") or len(norm) <= 4 or norm.endswith(("ين", "ون")):
             return k
         if k + 1 < s1 and self.base(k + 1) in MASDAR_PREPS:
             return k
         return k + 1
+
+    def agency_name(self, j: int, s1: int) -> int | None:
+        """End of a news agency name whose words may be places or adjectives, closed by a 'لل' complement:
+        'وكالة المغرب العربي للأنباء', 'وكالة الإمارات للأنباء'; None when no complement closes it
+        within three words."""
+        k = j
+        while k < s1 and k - j < 3:
+            t = self.taken[k]
+            if t is not None:
+                if t.type not in ("LOC", "NORP") or t.i != k:
+                    return None
+                k = t.j
+                continue
+            if not self.is_word(k) or self.preps[k] or self.conjs[k] or self.has_any(k, NOT_IN_ORG - {"NORP"}):
+                break
+            k += 1
+        if k == j or k - j > 3:
+            return None
+        end = self.org_complement(k, s1)
+        return end if end > k else None
 
     def org_at(self, i: int, s0: int, s1: int, definite_head: bool = False) -> None:
         strength, kind = org_kind_of(self.cls[i]["ORG_DEF" if definite_head else "ORG_HEAD"])
@@ -352,7 +397,16 @@ class ArticleRules:
                      end=end, kind=m.kind or kind)
             return
         # after a definite head only definite words follow ('المجلس الانتقالي الجنوبي')
-        k, n_tok, seen_def, closed = j, 0, definite_head, False
+        k, n_tok, seen_def, closed, conj_seen = j, 0, definite_head, False, False
+        if kind == "media" and not definite_head and not quoted:
+            k_end = self.agency_name(j, s1)
+            if k_end:
+                for t in {self.taken[x] for x in range(j, k_end) if self.taken[x] is not None}:
+                    self.drop(t)
+                canon = self.text[head_start:self.ends[k_end - 1]]
+                self.add(i, k_end, "ORG", stable_id("org", normalize(canon)), canon, 0.8, "org_head",
+                         start=head_start, kind=kind)
+                return
         while k < s1 and n_tok < 5:
             if quoted and self.raw[k] in CLOSE_QUOTES:
                 closed = True
@@ -377,6 +431,16 @@ class ArticleRules:
             if definite_head and n_tok >= 1 and self.has(k, "DIRECTION") and self.definite(k):
                 k, n_tok = k + 1, n_tok + 1         # 'المجلس الانتقالي الجنوبي'
                 break
+            if (self.conj_prefixed(k) and k > j and not conj_seen and strength != "weak" and not definite_head
+                    and seen_def and self.definite(k) and self.lexkey[k] is None and self.lexkey[k - 1] is None
+                    and n_tok <= 2):
+                # a second genitive joined by و, of words the lexicon does not know: 'حركة العدل والمساواة',
+                # 'جماعة نصرة الإسلام والمسلمين'; not 'وزارة الدفاع والداخلية', 'قيادة الجيش والشرطة'
+                conj_seen = True
+                k, n_tok = k + 1, n_tok + 1
+                if k < s1 and not self.has_any(k, ("NORP", "NORP_FORM")):
+                    break       # the joined word ends the name: not 'قيادة الشرطة والمتحف الأثري القديم'
+                continue
             if (self.has_any(k, NOT_IN_ORG)
                     or (self.has(k, "NOUN") and strength == "weak")
                     or (self.conj_prefixed(k) and k > j) or self.prep_prefixed(k)):
@@ -384,6 +448,9 @@ class ArticleRules:
             d = self.definite(k)
             if seen_def and not d:
                 break
+            if (not d and n_tok >= 1 and self.norm[k] in frequent_words()
+                    and (k + 1 >= s1 or not self.definites[k + 1] or self.preps[k + 1])):
+                break       # a common word closing the phrase is the verb: 'جيش أراكان سيطر على'
             seen_def |= d
             k, n_tok = k + 1, n_tok + 1
         if n_tok == 0:
@@ -680,7 +747,8 @@ class ArticleRules:
             while k < s1 and self.has(k, "LINKER"):
                 k += 1
             # after عبد / أبو any word but a function word: 'عبد الأمير', 'عبد الملك'
-            if k >= s1 or self.taken[k] is not None or not self.is_word(k) or self.has(k, "STOP"):
+            if k >= s1 or self.taken[k] is not None or not self.is_word(k) or (
+                    self.has(k, "STOP") and self.norm[k] != "الله"):     # 'عبد الله' (the lexicon reads له)
                 return None
             k, first_is_name = k + 1, True
         elif k < s1 and self.nameable(k) and (not self.definite(k) or self.has(k, "FIRSTNAME")):
@@ -696,6 +764,8 @@ class ArticleRules:
                 k, count = k + 2, count + 2
             elif self.norm[k] == "الله" and self.taken[k] is None and not self.definite(k - 1):
                 k, count = k + 1, count + 1     # 'ذبيح الله', 'نصر الله' (the lexicon reads له)
+            elif count >= 3 and self.definite(k) and self.norm[k] in frequent_words():
+                break                           # 'عبد الله باتيلي التقى': a verb that looks definite
             elif self.nameable(k) and not self.conj_prefixed(k) and (
                     self.definite(k) or count == 1 or self.norm[k - 1] == "الله"
                     or (not self.definite(k - 1) and self.last_name_word(k, s1))):
@@ -796,10 +866,48 @@ class ArticleRules:
             # 'الناشط الحقوقي سامر العلي': a nisba adjective of the role, then an indefinite name
             j, last = j + 1, j
             end = self.parse_name(j, s1)
+        if end is None and self.cls[i]["TITLE"] != "after":
+            j2 = self.role_phrase_end(j, s1)
+            if j2 is not None:
+                end2 = self.parse_name(j2, s1)
+                if end2 and end2 - j2 >= 2 and not self.definite(j2) and (
+                        self.has_any(j2, ("FIRSTNAME", "LINKER"))
+                        or not any(self.norm[x] in frequent_words() for x in range(j2, end2))):
+                    # a known given name, or words no Arabic word list has ('أوليغ سينيغوبوف')
+                    j, last, end = j2, j2 - 1, end2
         if end and (end - j >= 2 or self.has(j, "FIRSTNAME")):   # 'ووزير خارجيته' is no name
             # no conjunction between a title and its name: 'الرئيس فولوديمير' keeps its ف
-            start = self.starts[j] if self.raw[j][:1] in "وف" and self.lexkey[j] is None else None
+            # ('فؤاد' is a given name whose ف is no conjunction either)
+            start = self.starts[j] if self.raw[j][:1] in "وف" and self.lexkey[j] in (None, self.norm[j]) else None
             self.add_person(j, end, 0.85, "title", role=self.role_text(i, last), start=start)
+
+    def role_phrase_end(self, j: int, s1: int) -> int | None:
+        """First token after a longer role phrase between a title and a name: definite words, mentions
+        of places, organisations and nationalities, 'لل'/'ل' complements and 'في' + a place ('رئيس
+        الإدارة العسكرية للمقاطعة', 'المنسق الأممي للشؤون الإنسانية في اليمن', 'رجل الأعمال',
+        'رئيس المجلس المحلي لبلدة بيتا'); None unless it stops at an indefinite word of up to six."""
+        k = j
+        while k < s1 and k - j < 6:
+            t = self.taken[k]
+            if t is not None:
+                if t.type not in ("ORG", "LOC", "NORP"):
+                    return None
+                k = t.j
+                continue
+            if not self.words[k] or self.has(k, "STOP"):
+                return None
+            if self.definites[k] or self.preps[k] or self.has_any(k, ("ROLEWORD", "NORP", "NORP_FORM")):
+                k += 1
+                continue
+            if (self.norm[k][:1] == "ل" or self.has(k, "LOC_CUE")) and k + 1 < s1 and self.taken[k + 1] is not None:
+                k += 1          # 'لبلدة بيتا', 'لمحافظة نينوى'
+                continue
+            if self.base(k) == "في" and k + 1 < s1 and self.taken[k + 1] is not None \
+                    and self.taken[k + 1].type in ("LOC", "ORG"):
+                k += 1
+                continue
+            break
+        return k if k > j and k < s1 and not self.conjs[k] else None
 
     def role_after_at(self, i: int, s0: int, s1: int) -> None:
         if self.taken[i] is not None or self.cls[i]["TITLE"] == "before":
@@ -840,10 +948,45 @@ class ArticleRules:
                 self.add(i, i + 1, "NORP", f"norp_{slug}", self.lex.norp_names.get(slug, slug), 0.85,
                          "norp_lexicon", start=self.token_start(i, self.lexkey[i]))
 
+    def acronym_pass(self) -> None:
+        """'وكالة الأنباء الأردنية (بترا)': one word in brackets right after an organisation is its
+        acronym, the same entity."""
+        raw, n = self.raw, len(self.raw)
+        for m in [m for m in self.mentions if m.type == "ORG" and not m.dead]:
+            j = m.j
+            if (j + 2 < n and raw[j] == "(" and raw[j + 2] == ")" and self.sent[j + 2] == self.sent[m.i]
+                    and self.words[j + 1] and not self.preps[j + 1] and not self.conjs[j + 1]):
+                t = self.taken[j + 1]
+                if t is not None:
+                    if t.type == "ORG" or t.i != j + 1 or t.j != j + 2:
+                        continue
+                    self.drop(t)
+                self.add(j + 1, j + 2, "ORG", m.entity_id, m.canonical_name, 0.85, "acronym", kind=m.kind)
+
+    def reporter_pass(self) -> None:
+        """'مراسل الجزيرة', 'مراسلة الميادين': after a reporter word a channel's name is the channel, not
+        the place of the same name."""
+        for i, _, s1 in self.having("REPORTER"):
+            k = i + 1
+            if k >= s1:
+                continue
+            t = self.taken[k]
+            if t is not None and (t.type != "LOC" or t.i != k):
+                continue
+            j = t.j if t is not None else k + 1
+            entry = self.gaz.lookup(self.names_of(k, j), ("ORG",))
+            if entry is None or entry.kind != "media":
+                continue
+            if t is not None:
+                self.drop(t)
+            self.add(k, j, "ORG", entry.entity_id, entry.canonical_name, 0.85, "gazetteer+reporter", kind="media")
+
     def run(self, geo_names) -> list[Mention]:
         self.gazetteer_pass()
         self.org_pass()
+        self.acronym_pass()
         self.loc_pass(geo_names)
+        self.reporter_pass()
         self.date_pass()
         self.quantity_pass()
         self.person_pass()
