@@ -21,7 +21,6 @@ import numpy as np
 from pyarabic import araby
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]")
-_ARABIC_RUN = re.compile(ARABIC_LETTER.pattern + "+")
 
 # One table for every single-character mapping: cheap, and applied in one pass.
 _CHAR_MAP = {
@@ -66,10 +65,15 @@ for _cp, _out in _MAPPING.items():
 LONG_TEXT = 256    # from about this length the array path is faster than str.translate (4x on articles)
 
 
+def _code_points(text: str) -> np.ndarray:
+    """The text's code points as a uint32 array (lone surrogates kept as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _translate_long(text: str) -> str:
     """text.translate(_TABLE) as array lookups: str.translate boxes every code point it looks
     up, which made normalising whole documents (ingest's hash, dedupe's line keys) its main cost."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = _code_points(text)
     if points.size and points.max() > 0xFFFF:     # astral characters are never mapped
         mapped = np.where(points <= 0xFFFF, _POINTS[np.minimum(points, 0xFFFF)], points)
     else:
@@ -153,7 +157,7 @@ def arabic_ratio(text: str) -> float:
 
     Counted over the code points as one numpy array and a lookup table: ingest asks this of
     every document, and a per-character Python loop was a third of ingest's time."""
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = _code_points(text)
     astral = 0
     if points.size and points.max() > 0xFFFF:       # outside the table: rare (emoji, math letters)
         astral = sum(c.isalpha() for c in text if ord(c) > 0xFFFF)

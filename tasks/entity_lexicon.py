@@ -63,7 +63,6 @@ class Gazetteer:
         self.by_id: dict[str, GazEntry] = {}
         self.aliases: dict[str, list[str]] = {}
         self.first_tokens: dict[str, int] = {}     # first token of a name -> most tokens of a name it starts
-        self.max_len = 1
         self._start_keys = Memo(self._find_start_keys)
         for row in rows:
             names, typ, eid, *rest = row
@@ -83,14 +82,10 @@ class Gazetteer:
                     self.all.setdefault(key, []).append(entry)
                     if not entry.cue_only:
                         self.bare.setdefault(key, []).append(entry)
-                self.max_len = max(self.max_len, len(toks))
-
-    def start_keys(self, token: str) -> tuple[str, ...] | None:
-        """Clitic keys of a normalised token under which a name may start here, or None when no
-        name starts with any of them. Memoised: this is asked of every token of every article."""
-        return self._start_keys[token]
 
     def _find_start_keys(self, token: str) -> tuple[str, ...] | None:
+        """Clitic keys of a normalised token under which a name may start here, or None when no
+        name starts with any of them (memoised in `_start_keys`: asked of every token of every article)."""
         keys = clitic_keys(token)
         if not any(k in self.first_tokens for k in keys):
             return None
@@ -98,7 +93,7 @@ class Gazetteer:
         return tuple(k for k in keys if "ال" + k not in keys)
 
     def start_keys_of(self, tokens) -> list[tuple[str, ...] | None]:
-        """start_keys of each token, looked up in one pass (C-level on tokens seen before)."""
+        """The start keys of each token (`_find_start_keys`), looked up in one pass (C-level on tokens seen before)."""
         return list(map(self._start_keys.__getitem__, tokens))
 
     def lookup(self, tokens: tuple[str, ...], types: tuple[str, ...] = ("PERSON", "ORG", "LOC"),

@@ -99,7 +99,7 @@ class Sentence:
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
     triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
-    bits: int | None = None                                      # OR of cflags (`_sentence_bits`)
+    bits: int = 0                                                # OR of cflags: the cue lists the sentence has
     time_words: set[int] = field(default_factory=set)            # words inside a time expression
 
     def cue_flags(self) -> list[int]:
@@ -116,6 +116,7 @@ class Sentence:
                     if j + len(ph) <= n and ph[1] in words[j + 1].keys and (
                             len(ph) == 2 or all(ph[m] in words[j + m].keys for m in range(2, len(ph)))):
                         cflags[j] |= bit
+            self.bits = reduce(or_, cflags, 0)
         return self.cflags
 
     def phrase_len(self, j: int, name: str) -> int:
@@ -1260,7 +1261,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
         a, b = words[0].start, words[colon - 1].end
         return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
     # a speaker after the statement: '... فسننظم إضرابا عاما، قال رئيس النقابة.'
-    if sent.bits & BIT["speech_verbs"] if sent.bits is not None else _sentence_bits(sent) & BIT["speech_verbs"]:
+    if sent.bits & BIT["speech_verbs"]:
         post = sent.memo.get("postposed", False)
         if post is False:
             post = sent.memo["postposed"] = _postposed_speaker(sent)
@@ -1331,17 +1332,8 @@ def _first(sent: Sentence, name: str) -> int:
     if first is None:
         bit = BIT[name]
         first = sent.memo[name] = (next(j for j, f in enumerate(sent.cflags) if f & bit)
-                                   if _sentence_bits(sent) & bit else len(sent.words))
+                                   if sent.bits & bit else len(sent.words))
     return first
-
-
-def _sentence_bits(sent: Sentence) -> int:
-    """The cue bits of all the sentence's words (once per sentence): a list absent from the
-    sentence needs no scan."""
-    bits = sent.bits
-    if bits is None:
-        bits = sent.bits = reduce(or_, sent.cflags, 0)
-    return bits
 
 
 GOVERNING_VERB_BITS = BIT["light_verbs"] | BIT["control_verbs"]
@@ -1371,7 +1363,7 @@ def _future_governors() -> frozenset:
                      for f, fut in verb_forms(past, present).items() if fut)
 
 
-def _rumoured(sent: Sentence, i: int, a: int, cue_idx: int | None, window: int) -> bool:
+def _rumoured(sent: Sentence, a: int, cue_idx: int | None, window: int) -> bool:
     """A rumour cue ('أنباء عن', 'تقارير') after the last speech cue reaches the events of its clause:
     within the window, or further while no punctuation, clause break or speech cue intervenes."""
     flags, words = sent.cflags, sent.words
@@ -1406,7 +1398,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
 
     # a verbal noun under a support verb ('من المقرر أن تبدأ القوات الانسحاب') takes the verb's
     # tense and mood: the windows before it are measured from the verb
-    sbits = sent.bits if sent.bits is not None else _sentence_bits(sent)
+    sbits = sent.bits
     g = _governor(sent, i) if t.pos == "noun" and sbits & GOVERNING_VERB_BITS else None
     a = i if g is None else g
 
@@ -1475,7 +1467,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
-    if sbits & BIT["rumour"] and _first(sent, "rumour") < a and _rumoured(sent, i, a, cue_idx, c["rumour_window"]):
+    if sbits & BIT["rumour"] and _first(sent, "rumour") < a and _rumoured(sent, a, cue_idx, c["rumour_window"]):
         return "reported"
     if source:
         return "claimed"

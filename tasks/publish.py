@@ -56,9 +56,9 @@ MAX_REPLACE_SHARE = 0.5
 # delta-rs parses the replace predicate as SQL: a few tens of thousands of IN values crash it
 # (measured: 20,000 fine, 30,000 a segfault); above this, overwrite.
 MAX_PREDICATE_VALUES = 10_000
+PUBLISH_THREADS = 4    # tables written at once
 # Delta operations that rewrite files but not rows: a table changed only by these since its
 # snapshot version can still be changed in place.
-PUBLISH_THREADS = 4    # tables written at once
 ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
 
 
