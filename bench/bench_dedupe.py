@@ -43,7 +43,7 @@ def documents_frame(n: int):
     """The generated corpus as ingest would hand it over, and the ground truth roots."""
     import polars as pl
 
-    from akhbar.arabic import normalize_for_hash
+    from akhbar.text.normalise import normalize_for_hash
     from akhbar.ids import sha256_bytes, stable_id
     from bench.generate import corpus
     from tasks.ingest import base_row, documents_schema

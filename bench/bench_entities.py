@@ -5,7 +5,7 @@
 The corpus comes from bench/generate.py (seed paragraphs with noise); ingest, dedupe and
 segment run untimed, then the entity stage (rule backend, one process = one core) is timed.
 The baseline is the floor any token-level extractor pays: tokenize every sentence with
-tasks.segment.tokenize, normalise each token and look it up in a dict (the gazetteer's
+akhbar.text.tokens.tokenize, normalise each token and look it up in a dict (the gazetteer's
 first words), measured in the same run on the same articles. Target: >= 20,000 tokens/s.
 """
 
@@ -22,9 +22,9 @@ TARGET_TOKENS_PER_S = 20_000
 
 def baseline(articles, sentences) -> float:
     """Seconds for tokenize + normalize + one dict lookup per token over all sentences."""
-    from akhbar.arabic import normalize
+    from akhbar.text.normalise import normalize
     from tasks.entity_lexicon import default_gazetteer
-    from tasks.segment import tokenize
+    from akhbar.text.tokens import tokenize
 
     index = {k[0]: v for k, v in default_gazetteer().bare.items()}
     texts = dict(articles.select("article_id", "text").iter_rows())
@@ -40,7 +40,7 @@ def baseline(articles, sentences) -> float:
 def run(n_docs: int) -> dict:
     from bench.generate import segmented_corpus
     from tasks.entities import extract_entities
-    from tasks.segment import tokenize
+    from akhbar.text.tokens import tokenize
 
     articles, sentences = segmented_corpus(n_docs)
     texts = dict(articles.select("article_id", "text").iter_rows())

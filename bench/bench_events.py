@@ -22,8 +22,8 @@ TARGET = 5_000
 
 def baseline_rate(texts: dict[str, str], spans: list[tuple[str, int, int]]) -> float:
     """Sentences/s for tokenize + normalize of every token (no extraction)."""
-    from akhbar.arabic import normalize
-    from tasks.segment import tokenize
+    from akhbar.text.normalise import normalize
+    from akhbar.text.tokens import tokenize
 
     t = time.perf_counter()
     for aid, a, b in spans:

@@ -83,7 +83,7 @@ def _is_module(name: str) -> bool:
     try:
         if importlib.util.find_spec(name) is None:
             return False
-    except (ModuleNotFoundError, ValueError):  # `tasks.segment.tokenize`: a name, not a module
+    except (ModuleNotFoundError, ValueError):  # `akhbar.text.tokens.tokenize`: a name, not a module
         return False
     importlib.import_module(name)
     return True

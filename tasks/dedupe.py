@@ -19,7 +19,7 @@ Steps, in order (docs/ingest-dedupe.md explains each rule and its thresholds):
      kept once as their own block;
   6. blocks: what is left of each page, plus one block per shared segment; blocks with the
      same normalised text are merged.
-Lines are compared on a normalised key (akhbar.arabic.normalize); the stored text never changes.
+Lines are compared on a normalised key (akhbar.text.normalise.normalize); the stored text never changes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 from prefect import task
 
-from akhbar.arabic import normalize, normalize_for_hash
+from akhbar.text.normalise import normalize, normalize_for_hash
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
 from akhbar.ids import stable_id

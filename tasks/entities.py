@@ -3,7 +3,7 @@
 The stage is a backend behind one interface (`EntityBackend.extract(articles, sentences)`):
 
 - `RuleBackend` (default, embedded, no model): gazetteer + patterns + article-level linking
-  (tasks/entity_rules.py, tasks/entity_link.py) over the `tasks.segment.tokenize` stream.
+  (tasks/entity_rules.py, tasks/entity_link.py) over the `akhbar.text.tokens.tokenize` stream.
 - `TransformersBackend`: a local token-classification model directory (a Hugging Face or
   CAMeL Tools NER model saved with `save_pretrained`), selected with AKHBAR_NER_MODEL_DIR.
   It never downloads anything, imports `transformers` only when used, and either merges its
@@ -24,14 +24,14 @@ import pyarrow as pa
 from prefect import task
 
 from akhbar import workers
-from akhbar.arabic import normalize
+from akhbar.text.normalise import normalize
 from akhbar.contracts import SCHEMAS, empty_frame
 from akhbar.geo import GeoIndex, default_index
 from akhbar.ids import stable_id
 from tasks.entity_lexicon import Gazetteer, GazEntry, default_gazetteer, default_lexicon
 from tasks.entity_link import link
 from tasks.entity_rules import ArticleRules, original_offset
-from tasks.segment import repair_splits
+from akhbar.text.tokens import repair_splits
 
 __all__ = ["EntityBackend", "RuleBackend", "TransformersBackend", "Gazetteer", "GazEntry", "build_catalog",
            "default_gazetteer", "extract_entities", "extract_mentions", "get_backend", "merge_mentions",

@@ -1,7 +1,7 @@
 """Resources of the entity rules, loaded once: the gazetteer and the word-class lexicon.
 
 Both are data files under akhbar/resources/ (gazetteer.tsv, entity_lexicon.tsv); this module
-only normalises them for matching (akhbar.arabic.normalize) and indexes them.
+only normalises them for matching (akhbar.text.normalise.normalize) and indexes them.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from functools import lru_cache
 
 from pyarabic.number_const import NUMBER_WORDS
 
-from akhbar.arabic import clitic_keys, normalize
+from akhbar.text.normalise import clitic_keys, normalize
 from akhbar.resources import read_tsv
-from tasks.segment import tokenize
+from akhbar.text.tokens import tokenize
 
 # Nisba endings derived from a NORP stem ending in ي (normalised: ة is ه).
 NORP_SUFFIXES = ("", "ه", "ون", "ين", "ات", "ان", "تان", "تين")
@@ -146,7 +146,7 @@ FREQUENT_WORDS = 10_000    # a word this common is not taken as an extra, unknow
 @lru_cache(maxsize=2)
 def frequent_words(n: int = FREQUENT_WORDS) -> frozenset[str]:
     """The n most frequent normalised Arabic words (words_ar.txt: 40,000 wordfreq ranks; see tasks.segment)."""
-    from tasks.segment import lexicon
+    from akhbar.text.lexicon import lexicon
     return frozenset(lexicon().words_ranked[:n])
 
 

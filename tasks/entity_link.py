@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from operator import or_
 
-from akhbar.arabic import clitic_keys
+from akhbar.text.normalise import clitic_keys
 from akhbar.geo import GeoIndex
 from akhbar.ids import stable_id
 from tasks.entity_rules import ArticleRules, Mention, norm_token

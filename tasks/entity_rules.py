@@ -24,10 +24,10 @@ from functools import lru_cache, partial
 from itertools import compress
 from typing import Iterable, Iterator, NamedTuple
 
-from akhbar.arabic import ARABIC_LETTER, normalize
+from akhbar.text.normalise import ARABIC_LETTER, normalize
 from akhbar.ids import stable_id
 from tasks.entity_lexicon import Gazetteer, GazEntry, Lexicon, Memo, frequent_words
-from tasks.segment import tokenize
+from akhbar.text.tokens import tokenize
 
 OPEN_QUOTES = frozenset('«"“(\'‘[')
 CLOSE_QUOTES = frozenset('»"”)\'’]')

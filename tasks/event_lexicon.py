@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from akhbar.arabic import clitic_keys, normalize
+from akhbar.text.normalise import clitic_keys, normalize
 from akhbar.resources import resource_path
 
 PRESENT_PREFIXES = ("ي", "ت", "ن", "ا")

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from akhbar.arabic import clitic_keys, normalize
+from akhbar.text.normalise import clitic_keys, normalize
 from akhbar.resources import read_tsv
 from tasks.event_lexicon import cues
 

@@ -28,14 +28,14 @@ import pyarrow as pa
 from prefect import task
 
 from akhbar import workers
-from akhbar.arabic import clitic_keys, normalize
+from akhbar.text.normalise import clitic_keys, normalize
 from akhbar.contracts import SCHEMAS, empty_frame
 from akhbar.ids import stable_id
 from akhbar.unionfind import UnionFind
 from tasks.event_lexicon import (Trigger, cue_phrases, cue_set, cues, lookup, lookup_keys, ontology,
                                  trigger_index, verb_forms, verb_set)
 from tasks.event_time import find_quantities, find_times, may_start_time, number_value, resolve
-from tasks.segment import TOKEN
+from akhbar.text.tokens import TOKEN
 
 METHOD = "lexicon-rules-v1"
 MERGE_GAP = 3                 # same-type triggers at most this many words apart (no punctuation between) are one event
@@ -128,7 +128,7 @@ class Sentence:
 def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = None) -> tuple[list[Word], str]:
     """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation.
 
-    Every non-space character belongs to a token (segment.TOKEN), so the gaps are whitespace and
+    Every non-space character belongs to a token (akhbar.text.tokens.TOKEN), so the gaps are whitespace and
     `str.find` from the previous end locates each token: cheaper than a Match object per token."""
     if tokens is None:
         tokens = TOKEN.findall(text, s_start, s_end)
@@ -1221,7 +1221,7 @@ def _speech_source(sent: Sentence, j: int) -> dict | None:
 
 def _in_quote(sent: Sentence, i: int) -> bool:
     """Whether more quotes open than close between the sentence's first word and word i.
-    Quote marks are one-character tokens (segment.TOKEN), never inside a word, so counting them in
+    Quote marks are one-character tokens (akhbar.text.tokens.TOKEN), never inside a word, so counting them in
     the text between the two words counts the quotes of the words' `punct`; most sentences have
     no opening quote at all (checked once per sentence)."""
     words = sent.words

@@ -25,7 +25,7 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from akhbar.arabic import arabic_ratio, normalize_for_hash
+from akhbar.text.normalise import arabic_ratio, normalize_for_hash
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
 from akhbar.ids import sha256_bytes, stable_id

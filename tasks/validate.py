@@ -21,7 +21,7 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from akhbar.arabic import ARABIC_LETTER
+from akhbar.text.normalise import ARABIC_LETTER
 from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
                               MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS, empty_frame)
 

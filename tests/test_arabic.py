@@ -4,8 +4,8 @@ import unicodedata
 from hypothesis import given, strategies as st
 from pyarabic import araby
 
-from akhbar import arabic
-from akhbar.arabic import arabic_ratio, clitic_keys, normalize, normalize_for_hash
+from akhbar.text import normalise as arabic
+from akhbar.text.normalise import arabic_ratio, clitic_keys, normalize, normalize_for_hash
 
 ARABIC = st.text(alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF), max_size=50)
 MIXED = st.text(alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآءؤئـًٌٍَُِّْ«»“”0123456789٠١٢٣ ab.,،؟\n\u200f")),

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from akhbar.arabic import normalize_for_hash
+from akhbar.text.normalise import normalize_for_hash
 from akhbar.config import PipelineConfig
 from tasks.chain import run_stages
 from tasks.dedupe import (document_parts, jaccard, kept_spans, lsh_pairs, merge_blocks, minhash,

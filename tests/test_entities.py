@@ -1,5 +1,5 @@
 from tasks.entities import extract_mentions
-from tasks.segment import split_sentences
+from akhbar.text.sentences import split_sentences
 
 
 def mentions(text):

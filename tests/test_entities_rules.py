@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from akhbar.geo import default_index
 from tasks.entities import (RuleBackend, TransformersBackend, build_catalog, extract_entities, extract_mentions,
                             get_backend, merge_mentions)
-from tasks.segment import split_sentences
+from akhbar.text.sentences import split_sentences
 
 
 def mentions(text):

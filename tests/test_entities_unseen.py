@@ -8,7 +8,7 @@ collapse, not tune the rules. Do not edit expectations to match output.
 """
 
 from tasks.entities import extract_mentions
-from tasks.segment import split_sentences
+from akhbar.text.sentences import split_sentences
 
 CORE = ("PERSON", "ORG", "LOC", "NORP")
 

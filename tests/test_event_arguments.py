@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from akhbar.arabic import normalize
+from akhbar.text.normalise import normalize
 from akhbar.eval_events import same_phrase
 from tasks.events import words_of
-from tasks.segment import TOKEN
+from akhbar.text.tokens import TOKEN
 from tests.test_events import events, one
 
 

@@ -10,7 +10,7 @@ from tasks.entities import extract_mentions
 from tasks.event_lexicon import lookup, noun_forms, trigger_index, verb_forms
 from tasks.event_time import find_times, resolve
 from tasks.events import Carry, analyse, cluster_events, extract_events, extract_sentence_events
-from tasks.segment import split_sentences
+from akhbar.text.sentences import split_sentences
 
 
 def events(text, published=None):
@@ -46,7 +46,7 @@ def test_noun_forms_plural_and_dual():
     ("قتلوهم", "CASUALTIES"), ("والاشتباكات", "ASSAULT"), ("ستتظاهر", "PROTEST"), ("واعتقلت", "COERCE"),
 ])
 def test_lookup_strips_clitics_and_pronouns(token, etype):
-    from akhbar.arabic import normalize
+    from akhbar.text.normalise import normalize
     hit = lookup(normalize(token))
     assert hit is not None and hit[1][0].type == etype
 

@@ -8,7 +8,7 @@ before the rules were run on them; no rule was added for a specific sentence.
 
 from tasks.entities import extract_mentions
 from tasks.events import Carry, extract_sentence_events
-from tasks.segment import split_sentences
+from akhbar.text.sentences import split_sentences
 
 CASES = [
     ("قتل خمسة أشخاص وأصيب 12 آخرون في انفجار سيارة مفخخة استهدف سوقا شعبيا في مدينة كابول صباح اليوم.",

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from akhbar.arabic import normalize
+from akhbar.text.normalise import normalize
 from akhbar.contracts import empty_frame
 from flows.partitions import partition_of, split
 from tasks.segment import (Vocabulary, agency_of, corpus_vocabulary, find_repairs, lead_credit, merge_articles,
