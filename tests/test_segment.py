@@ -9,9 +9,11 @@ from hypothesis import given, settings, strategies as st
 from akhbar.text.normalise import normalize
 from akhbar.contracts import empty_frame
 from flows.partitions import partition_of, split
-from tasks.segment import (Vocabulary, agency_of, corpus_vocabulary, find_repairs, lead_credit, merge_articles,
-                           parse_date, parse_meta_date, repair_splits, segment, segment_blocks, split_sentences,
-                           tokenize, tokens)
+from akhbar.text.lexicon import agency_of
+from akhbar.text.sentences import split_sentences
+from akhbar.text.tokens import repair_splits, tokenize, tokens
+from tasks.segment import (Vocabulary, corpus_vocabulary, find_repairs, lead_credit, merge_articles, parse_date,
+                           parse_meta_date, segment, segment_blocks)
 from tests.conftest import seed_text
 
 META = ["meta_title", "meta_date", "meta_source", "meta_url"]
