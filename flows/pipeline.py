@@ -42,13 +42,13 @@ from akhbar.contracts import CONTRACT_VERSION, KEYS
 from akhbar.lock import single_writer
 from flows.partitions import partition_cache_key, split
 from flows.report import RunProgress, artifact_prefix, publish_artifacts
-from tasks.dedupe import dedupe_task
-from tasks.entities import build_catalog, extract_entities_task
-from tasks.events import cluster_events, extract_events_task
-from tasks.ingest import ingest_task, input_manifest_hash, iter_files
-from tasks.publish import publish_task, read_latest
-from tasks.segment import corpus_vocabulary, merge_articles, segment_task
-from tasks.validate import validate_task
+from flows.stage_tasks import (dedupe_task, extract_entities_task, extract_events_task, ingest_task, publish_task,
+                               segment_task, validate_task)
+from tasks.entities import build_catalog
+from tasks.events import cluster_events
+from tasks.ingest import input_manifest_hash, iter_files
+from tasks.publish import read_latest
+from tasks.segment import corpus_vocabulary, merge_articles
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
 FIXED_STEPS = ("ingest", "dedupe", "validate", "publish")

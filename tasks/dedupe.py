@@ -31,7 +31,6 @@ from functools import lru_cache
 
 import numpy as np
 import polars as pl
-from prefect import task
 
 from akhbar.text.normalise import normalize, normalize_for_hash
 from akhbar.config import PipelineConfig
@@ -604,8 +603,3 @@ def dedupe(documents: pl.DataFrame, run_id: str,
         line_cuts,
     ]).select(empty_segments().columns).cast(empty_segments().schema).sort("doc_id", "start")
     return documents, segments, blocks.drop("_merged")
-
-
-@task(name="dedupe")
-def dedupe_task(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig | None = None):
-    return dedupe(documents, run_id, cfg)

@@ -21,9 +21,8 @@ from typing import Protocol
 
 import polars as pl
 import pyarrow as pa
-from prefect import task
 
-from akhbar import workers
+from akhbar.perf import gc_paused
 from akhbar.text.normalise import normalize
 from akhbar.contracts import SCHEMAS, empty_frame
 from akhbar.geo import GeoIndex, default_index
@@ -191,7 +190,7 @@ def get_backend(env: dict | None = None) -> EntityBackend:
     return RuleBackend()
 
 
-@workers.gc_paused
+@gc_paused
 def extract_entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str,
                      backend: EntityBackend | None = None) -> pl.DataFrame:
     backend = backend or get_backend()
@@ -224,8 +223,3 @@ def build_catalog(mentions: pl.DataFrame, run_id: str) -> pl.DataFrame:
             pl.col("entity_id").replace_strict(feature, default=None, return_dtype=pl.String).fill_null("P")),
         run_id=pl.lit(run_id))
         .select(schema.names()).cast(schema).sort("entity_id"))
-
-
-@task(name="extract-entities")
-def extract_entities_task(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    return workers.run(extract_entities, articles, sentences, run_id)

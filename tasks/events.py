@@ -25,9 +25,8 @@ from operator import or_
 
 import polars as pl
 import pyarrow as pa
-from prefect import task
 
-from akhbar import workers
+from akhbar.perf import gc_paused
 from akhbar.text.normalise import clitic_keys, normalize
 from akhbar.contracts import SCHEMAS, empty_frame
 from akhbar.ids import stable_id
@@ -1804,7 +1803,7 @@ def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int
 MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")  # what events read
 
 
-@workers.gc_paused
+@gc_paused
 def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
                    run_id: str, *, cluster: bool = True) -> pl.DataFrame:
     """Events of every sentence; with `cluster`, cluster_id/n_sources over these events (the
@@ -1884,7 +1883,7 @@ CLUSTER_COLUMNS = ("event_id", "event_type", "article_id", "event_date", "actor_
                                     for k in ("entity_id", "text")))
 
 
-@workers.gc_paused
+@gc_paused
 def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
     """cluster_id and n_sources over a whole events frame (see `cluster_rows`)."""
     if events.is_empty():
@@ -1953,10 +1952,3 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
         for k in members:
             cluster_ids[k], n_sources[k] = cid, n
     return cluster_ids, n_sources
-
-
-@task(name="extract-events")
-def extract_events_task(articles, sentences, entities, run_id: str) -> pl.DataFrame:
-    """One partition's events, unclustered: the flow clusters across partitions. Only the mention
-    columns events read go to the worker process (a third of the entities frame)."""
-    return workers.run(extract_events, articles, sentences, entities.select(MENTION_FIELDS), run_id, cluster=False)

@@ -22,8 +22,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from akhbar.text.normalise import arabic_ratio, normalize_for_hash
 from akhbar.config import PipelineConfig
@@ -411,8 +409,3 @@ def input_manifest_hash(documents: pl.DataFrame) -> str:
     """Hash over the sorted (path, content hash) pairs: identifies the input snapshot."""
     pairs = sorted(zip(documents["source_path"].to_list(), documents["content_sha256"].to_list()))
     return sha256_bytes("\n".join(f"{p}\t{h}" for p, h in pairs).encode())
-
-
-@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def ingest_task(input_dir: str, run_id: str, cfg: PipelineConfig, known: pl.DataFrame | None = None) -> pl.DataFrame:
-    return ingest_folder(Path(input_dir), run_id, cfg, known=known)

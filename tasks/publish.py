@@ -38,8 +38,6 @@ import deltalake
 import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, empty_frame
 from akhbar.ids import sha256_bytes
@@ -446,12 +444,6 @@ def retry_io_only(task, task_run, state) -> bool:
     and a table the failed attempt already committed to is rewritten in full."""
     exc = state.result(raise_on_failure=False)
     return not isinstance(exc, (SchemaChangeError, LockError))
-
-
-@task(name="publish", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5], retry_condition_fn=retry_io_only)
-def publish_task(output_dir: str, tables: dict[str, pl.DataFrame], run_row: dict,
-                 allow_breaking_schema: bool = False) -> dict[str, int]:
-    return publish(output_dir, tables, run_row, allow_breaking_schema=allow_breaking_schema)
 
 
 # ----------------------------------------------------------------------------- operators and consumers

@@ -26,9 +26,8 @@ from functools import lru_cache
 
 import polars as pl
 import pyarrow as pa
-from prefect import task
 
-from akhbar import workers
+from akhbar.perf import gc_paused
 from akhbar.text.lexicon import agency_of, is_kind, label_key, lexicon, place_names
 from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize, normalize_for_hash
 from akhbar.text.sentences import _AR_CHAR, _AR_WORD, _trim, split_sentences
@@ -612,7 +611,7 @@ def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
             .select(cols).sort("article_id"))
 
 
-@workers.gc_paused
+@gc_paused
 def segment_blocks(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None,
                    ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Articles, sentences, and the blocks that yielded no article (quarantine rows with a reason).
@@ -657,17 +656,3 @@ def segment(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None 
     for r in rejected.iter_rows(named=True):
         log.warning("segment: block %s yielded no article: %s", r["row_key"], r["detail"])
     return articles, sentences
-
-
-@task(name="segment")
-def segment_task(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None):
-    """Articles, sentences, and quarantine rows for blocks that yielded no article (the flow
-    publishes them in `quarantine`, so nothing is dropped silently). `known_words` is part of
-    the partition's cache key (an input like the blocks)."""
-    from prefect import get_run_logger
-
-    articles, sentences, rejected = workers.run(segment_blocks, blocks, run_id, known_words)
-    logger = get_run_logger()
-    for r in rejected.iter_rows(named=True):
-        logger.warning("block %s yielded no article: %s", r["row_key"], r["detail"])
-    return articles, sentences, rejected

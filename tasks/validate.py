@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from akhbar.text.normalise import ARABIC_LETTER
 from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
@@ -262,8 +260,3 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
                               f"{max_failure_share:.1%}); most failures: {worst} "
                               f"({report['checks'].get(worst, 0)} rows)", worst, report)
     return clean, quarantine, report
-
-
-@task(name="validate", cache_policy=NO_CACHE)   # hashing every table for a cache key costs more than validating
-def validate_task(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: float):
-    return validate(tables, run_id, max_failure_share)

@@ -58,9 +58,9 @@ def test_code_version_covers_the_stage_and_what_it_imports():
 
 
 def _ctx(name="segment"):
-    import tasks.segment
+    import flows.stage_tasks
 
-    return SimpleNamespace(task=SimpleNamespace(name=name, fn=tasks.segment.segment_task.fn))
+    return SimpleNamespace(task=SimpleNamespace(name=name, fn=flows.stage_tasks.segment_task.fn))
 
 
 def test_cache_key_follows_inputs_and_ignores_run_id():
