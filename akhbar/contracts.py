@@ -213,6 +213,11 @@ def empty_frame(table: str):
     return pl.from_arrow(SCHEMAS[table].empty_table())
 
 
+def contract_dtypes(name: str) -> dict:
+    """Column -> polars dtype of a table's contract."""
+    return dict(empty_frame(name).schema)
+
+
 # ---------------------------------------------------------------------------
 # Checks beyond types. Data, not code: tasks/validate.py reads these tables of
 # rules and docs/DATA_DICTIONARY.md renders them. Schema (columns, types) and

@@ -40,7 +40,8 @@ def timed(fn, *args, **kw):
 
 def bench(n: int) -> dict:
     from tasks.chain import run_stages
-    from tasks.publish import publish, vacuum
+    from akhbar.lake import vacuum
+    from tasks.publish import publish
     from tasks.validate import validate
     from tests.snapshot_tables import run_row
 

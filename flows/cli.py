@@ -101,10 +101,10 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
     check_output_writable(output)
     check_task_runner(task_runner, dask_address)
     silence_shutdown_noise()
-    from akhbar.lock import LockError
+    from akhbar.lake.lock import LockError
     from flows.cli_data import render_validation
     from flows.pipeline import pipeline, task_runner as make_runner
-    from tasks.publish import SchemaChangeError
+    from akhbar.lake import SchemaChangeError
     from tasks.validate import ValidationError
 
     flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
@@ -173,7 +173,7 @@ def tables(output: Path = OutputOpt):
     """Each table with its rows and Delta version as of the latest snapshot (and the newest version)."""
     from deltalake import DeltaTable
 
-    from tasks.publish import latest_snapshot
+    from akhbar.lake import latest_snapshot
 
     root = lake(output)
     snap = latest_snapshot(output)
@@ -198,7 +198,7 @@ def show(table: str = typer.Argument(..., help="Table name, e.g. articles"),
     """Pretty-print the first rows of a table as of the latest snapshot, a run, or a Delta version."""
     import polars as pl
 
-    from tasks.publish import SnapshotError, read_table
+    from akhbar.lake import SnapshotError, read_table
 
     lake(output)
     if run is not None and version is not None:
@@ -215,7 +215,7 @@ def show(table: str = typer.Argument(..., help="Table name, e.g. articles"),
 def history(output: Path = OutputOpt, limit: int = typer.Option(20, "--limit", "-n"),
             as_json: bool = typer.Option(False, "--json", help="Print the runs rows as JSON.")):
     """Published runs (snapshots), newest first, with the table versions each one names."""
-    from tasks.publish import snapshots
+    from akhbar.lake import snapshots
 
     lake(output)
     runs = snapshots(output).reverse().head(limit)

@@ -37,7 +37,7 @@ def diff(run_a: str = typer.Argument(..., help="Older run id (or unique prefix, 
          output: Path = OutputOpt, limit: int = typer.Option(5, "--limit", "-n", help="Keys shown per change."),
          as_json: bool = typer.Option(False, "--json", help="Print every changed key as JSON.")):
     """Articles, entities and events added, removed and changed (by key) between two snapshots."""
-    from tasks.publish import SnapshotError, diff_snapshots
+    from akhbar.lake import SnapshotError, diff_snapshots
 
     lake(output)
     try:
@@ -67,7 +67,7 @@ def export(table: str = typer.Argument(..., help="Table name, e.g. events"),
            dest: Path | None = typer.Option(None, "--dest", help="File to write (default OUTPUT/exports/TABLE_RUN.EXT)."),
            output: Path = OutputOpt):
     """Write one table of a snapshot to a parquet, csv or jsonl file (csv: lists/structs as JSON text)."""
-    from tasks.publish import EXPORT_FORMATS, SnapshotError, export_table, resolve_run
+    from akhbar.lake import EXPORT_FORMATS, SnapshotError, export_table, resolve_run
 
     lake(output)
     if fmt not in EXPORT_FORMATS:
@@ -86,8 +86,8 @@ def vacuum(keep: int = typer.Option(..., "--keep", help="Newest snapshots whose 
            dry_run: bool = typer.Option(False, "--dry-run", help="List the files, delete nothing."),
            output: Path = OutputOpt):
     """Delete data files that no kept snapshot needs (older snapshots can no longer be read)."""
-    from akhbar.lock import LockError
-    from tasks.publish import vacuum as vacuum_lake
+    from akhbar.lake.lock import LockError
+    from akhbar.lake import vacuum as vacuum_lake
 
     lake(output)
     try:
@@ -126,7 +126,7 @@ def schema(table: str | None = typer.Argument(None, help="One table (default: al
 def unlock(output: Path = OutputOpt,
            force: bool = typer.Option(False, "--force", help="Remove the lock even if its process looks alive.")):
     """Remove the writer lock left by a crashed run."""
-    from akhbar.lock import break_lock, describe, is_stale, lock_path, read_lock
+    from akhbar.lake.lock import break_lock, describe, is_stale, lock_path, read_lock
 
     info = read_lock(output)
     if info is None:

@@ -39,7 +39,7 @@ import akhbar
 from akhbar import workers
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION, KEYS
-from akhbar.lock import single_writer
+from akhbar.lake.lock import single_writer
 from flows.partitions import partition_cache_key, split
 from flows.report import RunProgress, artifact_prefix, publish_artifacts
 from flows.stage_tasks import (dedupe_task, extract_entities_task, extract_events_task, ingest_task, publish_task,
@@ -47,7 +47,7 @@ from flows.stage_tasks import (dedupe_task, extract_entities_task, extract_event
 from tasks.entities import build_catalog
 from tasks.events import cluster_events
 from tasks.ingest import input_manifest_hash, iter_files
-from tasks.publish import read_latest
+from akhbar.lake import read_latest
 from tasks.segment import corpus_vocabulary, merge_articles
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
@@ -204,7 +204,7 @@ def map_partitions(task: Task, stage: str, inputs: dict[int, tuple], run_id: str
 
 
 @flow(name="akhbar-pipeline", log_prints=True, task_runner=task_runner_from_env())
-@single_writer  # one writer per output root for the whole run (akhbar/lock.py)
+@single_writer  # one writer per output root for the whole run (akhbar/lake/lock.py)
 def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | None = None,
              cache: bool = True) -> dict:
     logger = get_run_logger()

@@ -21,7 +21,7 @@ import polars as pl
 
 from akhbar.text.normalise import ARABIC_LETTER
 from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
-                              MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS, empty_frame)
+                              MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS, contract_dtypes)
 
 # Candidate tables, parents before children (see REFERENCES).
 CHECK_ORDER = ("documents", "segments", "articles", "sentences", "entity_catalog", "entities", "events")
@@ -39,10 +39,6 @@ class ValidationError(RuntimeError):
 
     def __reduce__(self):  # picklable with its fields (Prefect may persist a failed task's exception)
         return ValidationError, (str(self), self.check, self.report)
-
-
-def contract_dtypes(name: str) -> dict[str, pl.DataType]:
-    return dict(empty_frame(name).schema)
 
 
 def check_schema(name: str, df: pl.DataFrame) -> pl.DataFrame:

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from akhbar.contracts import data_dictionary
-from akhbar.lock import lock_path
+from akhbar.lake.lock import lock_path
 from flows.cli import app
-from tasks.publish import read_table
+from akhbar.lake import read_table
 from tests.snapshot_tables import ARTICLES, MORE, publish_run
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,11 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-import tasks.publish as publish_mod
+import akhbar.lake.ops as ops_mod
+import akhbar.lake.write as publish_mod
 from akhbar.contracts import SCHEMAS
-from tasks.publish import (SchemaChangeError, SnapshotError, diff_snapshots, export_table, publish, read_latest,
-                           read_table, snapshots, table_path, vacuum)
+from akhbar.lake import SchemaChangeError, SnapshotError, diff_snapshots, export_table, read_latest, read_table, snapshots, table_path, vacuum
+from tasks.publish import publish
 from tasks.validate import validate
 from tests.snapshot_tables import ARTICLES, MORE, make_tables, publish_run, run_row
 
@@ -144,9 +145,9 @@ def test_export_round_trips(tmp_path, fmt):
         elif fmt == "jsonl":
             got = pl.read_ndjson(dest, schema=want.schema)
         else:
-            got = pl.read_csv(dest, schema=want.with_columns(publish_mod.json_text(c) for c, t in want.schema.items()
+            got = pl.read_csv(dest, schema=want.with_columns(ops_mod.json_text(c) for c, t in want.schema.items()
                                                             if t.is_nested()).schema)
-            want = want.with_columns(publish_mod.json_text(c) for c, t in want.schema.items() if t.is_nested())
+            want = want.with_columns(ops_mod.json_text(c) for c, t in want.schema.items() if t.is_nested())
         assert got.equals(want), table
 
 

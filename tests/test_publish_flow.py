@@ -4,8 +4,8 @@ import polars as pl
 import pytest
 
 import flows.pipeline as pipeline_mod
-from akhbar.lock import read_lock
-from tasks.publish import read_latest, snapshots
+from akhbar.lake.lock import read_lock
+from akhbar.lake import read_latest, snapshots
 from tasks.validate import ValidationError
 
 pytestmark = pytest.mark.slow

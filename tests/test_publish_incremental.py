@@ -9,8 +9,11 @@ from deltalake import DeltaTable, write_deltalake
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tasks.publish as publish_mod
-from tasks.publish import index_path, plan_table, publish, read_latest, read_table, snapshots, table_path, vacuum
+import akhbar.lake.write as publish_mod
+from akhbar.lake import read_latest, read_table, snapshots, table_path, vacuum
+from akhbar.lake.tables import index_path
+from akhbar.lake.write import plan_table
+from tasks.publish import publish
 from tests.snapshot_tables import MORE, frame, publish_run, run_row
 
 

@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from akhbar.lock import LockError, acquire, lock_path, read_lock, release, single_writer, writer_lock
-from tasks.publish import publish, snapshots, vacuum
+from akhbar.lake.lock import LockError, acquire, lock_path, read_lock, release, single_writer, writer_lock
+from akhbar.lake import snapshots, vacuum
+from tasks.publish import publish
 from tasks.validate import validate
 from tests.snapshot_tables import make_tables, run_row
 
 HOLD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from akhbar.lock import acquire
+from akhbar.lake.lock import acquire
 acquire({out!r}, run_id="other-run")
 print("locked", flush=True)
 time.sleep(60)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 LOCK_NAME = ".akhbar.lock"
-log = logging.getLogger("akhbar.lock")
+log = logging.getLogger("akhbar.lake.lock")
 
 
 class LockError(RuntimeError):

@@ -1,0 +1,346 @@
+"""Writing the lake (used by the publish stage): one Delta commit per changed table, then one `runs` row naming them all.
+
+The `runs` row is the snapshot and is committed last: a reader that resolves
+'latest' through `runs` (read_latest, read_table) sees the previous snapshot or
+the new one, never a mix, even if the process dies between two table commits.
+Versions left by a crashed run are named by no snapshot; the next run finds the
+table's newest version is not its snapshot's and rewrites that table in full.
+
+Each run hands publish the full current state of every table; publish writes
+only the difference. It never reads the previous rows: per table it keeps an
+index (lake/_index/<table>: key, a 64-bit hash of the row's content, the run
+that first published the key), versioned with the table and named by the same
+`runs` row (`index_versions`). Comparing the new frame with the index gives the
+inserted, updated and deleted keys: new keys are appended, updated and deleted
+ones are replaced in place (delta-rs replaceWhere on one key column, which
+rewrites only the files holding those rows), and a table with more than
+MAX_REPLACE_SHARE of its rows changed, a schema change or a crashed run's
+leftovers is overwritten in full. A table with no changed row is not written:
+the new `runs` row names the same version again, so a rerun over unchanged
+input adds a `runs` row and no table versions. Rows whose key already existed
+keep the run_id of the run that first published them, so reruns are identical.
+
+Schema evolution is checked against each existing Delta table before anything
+is written: added columns are merged in and recorded; dropped or retyped
+columns are refused (SchemaChangeError) unless `allow_breaking_schema`.
+See docs/publish.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import deltalake
+import polars as pl
+import pyarrow as pa
+from deltalake import DeltaTable, write_deltalake
+
+from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, contract_dtypes
+from akhbar.ids import sha256_bytes
+from akhbar.lake.lock import writer_lock
+from akhbar.lake.tables import (HASH, RUN_COLUMNS, SchemaChangeError, delta_schema, index_path,
+                                is_table, latest_snapshot, table_path)
+
+# More updated + deleted rows than this share of the table: overwrite it rather than replace
+# rows in place (replacing rewrites every file holding one of them, and builds a long predicate).
+MAX_REPLACE_SHARE = 0.5
+# delta-rs parses the replace predicate as SQL: a few tens of thousands of IN values crash it
+# (measured: 20,000 fine, 30,000 a segfault); above this, overwrite.
+MAX_PREDICATE_VALUES = 10_000
+PUBLISH_THREADS = 4    # tables written at once
+# Delta operations that rewrite files but not rows: a table changed only by these since its
+# snapshot version can still be changed in place.
+ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
+
+
+
+def to_arrow(name: str, df: pl.DataFrame) -> pa.Table:
+    """The frame cast to its contract schema (without field docs), sorted by key."""
+    schema = delta_schema(name)
+    return df.select(schema.names).sort(list(KEYS[name]), nulls_last=True).to_arrow().cast(schema)
+
+
+def run_column(name: str) -> str:
+    return RUN_COLUMNS.get(name, "run_id")
+
+
+def publish_key(name: str) -> list[str]:
+    """The key a row keeps its first-seen run id by: the table's key without the run column."""
+    return [k for k in KEYS[name] if k != run_column(name)]
+
+
+def row_hashes(name: str, df: pl.DataFrame) -> pl.Series:
+    """One 64-bit hash per row over its content (every contract column but the run column), as Int64
+    (Delta has no unsigned type). Values are hashed after the cast to the contract's types, so a
+    frame and the same rows read back from Delta hash alike. Fixed seeds: a polars upgrade that
+    changes the hash makes every row look updated once, and the table is rewritten in full."""
+    cols = [c for c in SCHEMAS[name].names if c != run_column(name)]
+    dtypes = contract_dtypes(name)
+    content = df.select(cols).cast({c: dtypes[c] for c in cols})
+    return content.hash_rows(seed=0).reinterpret(signed=True).alias(HASH)
+
+
+def empty_index(name: str) -> pl.DataFrame:
+    dtypes = contract_dtypes(name)
+    return pl.DataFrame(schema={**{k: dtypes[k] for k in publish_key(name)}, HASH: pl.Int64,
+                                run_column(name): pl.String})
+
+
+@dataclass
+class Write:
+    """One Delta commit of a table and the same commit of its index (see commit)."""
+    how: str                   # overwrite | append | replace
+    rows: pl.DataFrame         # the table's rows to write, run ids restored
+    index_rows: pl.DataFrame   # their index rows
+    predicate: str | None = None
+
+
+@dataclass
+class TablePlan:
+    """What publish does to one table: its writes (none when nothing changed), the table's whole
+    new index (key, row hash, first-seen run id), and the inserted / updated / deleted keys."""
+    index: pl.DataFrame
+    counts: dict[str, int]
+    writes: list[Write] = field(default_factory=list)
+
+    @property
+    def mode(self) -> str:
+        return "+".join(w.how for w in self.writes) or "unchanged"
+
+
+def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = None,
+               force: bool = False, rewrite: bool = False) -> TablePlan:
+    """Compare a table's new full state with the previous snapshot's index (never its rows).
+
+    New keys are appended. Updated and deleted keys are replaced in place: one key column's
+    values select the rows to replace (all current rows under those values are rewritten), and
+    new keys outside them are appended after. Rows whose key was published before keep that
+    run's id (first seen), so reruns are identical.
+    `force`: write even when no row changed (a schema change). `rewrite`: when writing, write the
+    whole table (no usable previous version to change in place: first write, schema change, or
+    commits left by a crashed run). Without `previous` the table is new: every row is inserted.
+    """
+    key, run_col = publish_key(name), run_column(name)
+    df = frame.select(SCHEMAS[name].names).cast(contract_dtypes(name))
+    previous = empty_index(name) if previous is None else previous
+    old = previous.select(*key, pl.col(HASH).alias("_old"), pl.col(run_col).alias("_first"))
+    old = old.cast({k: df.schema[k] for k in key}, strict=False)   # a retyped key column: new keys
+    df = (df.with_columns(row_hashes(name, df))
+          .join(old, on=key, how="left", maintain_order="left")
+          .with_columns(pl.coalesce("_first", run_col).alias(run_col)))
+    inserted = df["_first"].is_null()
+    updated = ~inserted & df[HASH].ne_missing(df["_old"])
+    duplicated = df.select(pl.struct(key).is_duplicated()).to_series()
+    counts = dict(inserted=int(inserted.sum()), updated=int(updated.sum()))
+    # every previous key matched by a row of this run: nothing deleted (the common case, no anti join)
+    gone = old.height > df.height - counts["inserted"] - int((duplicated & ~inserted).sum())
+    deleted = old.select(key).join(df.select(key), on=key, how="anti") if gone else old.select(key).clear()
+    counts["deleted"] = deleted.height
+    index = df.select(*key, HASH, run_col)
+    if duplicated.any():
+        # a key carried by two rows (quarantine can repeat one) cannot be compared row by row:
+        # its index hash is null, so it counts as updated next time too
+        index = (index.with_columns(pl.when(duplicated).then(None).otherwise(pl.col(HASH)).alias(HASH))
+                 .unique(key, keep="first", maintain_order=True))
+    rows = df.select(SCHEMAS[name].names)
+    plan = TablePlan(index, counts)
+    if not sum(counts.values()) and not force:
+        return plan
+    touched = pl.concat([rows.filter(updated).select(key), deleted])
+    selectable = [k for k in key if df.schema[k] == pl.String or df.schema[k].is_integer()]
+    # the key column whose values single out the fewest rows
+    column = max(selectable, key=lambda c: touched[c].n_unique()) if selectable else None
+    values = touched[column].unique().sort() if column else None
+    if (rewrite or column is None or duplicated.any() or len(values) > MAX_PREDICATE_VALUES
+            or touched.height > MAX_REPLACE_SHARE * max(previous.height, 1)):
+        plan.writes.append(Write("overwrite", rows, index))
+        return plan
+    hit = rows[column].is_in(values)   # index rows align with rows: no repeated key
+    if len(values):
+        plan.writes.append(Write("replace", rows.filter(hit), index.filter(hit), in_predicate(column, values)))
+    new = inserted & ~hit
+    if new.any():
+        plan.writes.append(Write("append", rows.filter(new), index.filter(new)))
+    return plan
+
+
+def in_predicate(column: str, values: pl.Series) -> str:
+    """A delta-rs (DataFusion SQL) predicate `"column" IN (...)` over string or integer values."""
+    if values.dtype == pl.String:
+        literals = ("'" + v.replace("'", "''") + "'" for v in values)
+    elif values.dtype.is_integer():
+        literals = (str(int(v)) for v in values)
+    else:
+        raise TypeError(f"cannot select rows by a {values.dtype} key column '{column}'")
+    return f'"{column}" IN ({",".join(literals)})'
+
+
+def _fields(schema_json: str) -> dict[str, tuple[object, bool]]:
+    """{column: (Delta type without metadata, nullable)} from a Delta schema's JSON."""
+    def strip(t):
+        if isinstance(t, dict):
+            return {k: strip(v) for k, v in t.items() if k != "metadata"}
+        return [strip(v) for v in t] if isinstance(t, list) else t
+    return {f["name"]: (strip(f["type"]), f["nullable"]) for f in json.loads(schema_json)["fields"]}
+
+
+def schema_change(output_dir: Path | str, name: str, schema: pa.Schema) -> dict:
+    """How `schema` differs from the existing Delta table's: {} when equal or the table is new."""
+    if not is_table(output_dir, name):
+        return {}
+    old = _fields(DeltaTable(str(table_path(output_dir, name))).schema().to_json())
+    new = _fields(deltalake.Schema.from_arrow(schema).to_json())
+    change = {
+        "added": [c for c in new if c not in old],
+        "dropped": [c for c in old if c not in new],
+        "retyped": {c: f"{json.dumps(old[c][0])} -> {json.dumps(new[c][0])}"
+                    for c in new if c in old and old[c][0] != new[c][0]},
+        "nullability": {c: f"{'null' if old[c][1] else 'not null'} -> {'null' if new[c][1] else 'not null'}"
+                        for c in new if c in old and old[c][0] == new[c][0] and old[c][1] != new[c][1]},
+    }
+    return {k: v for k, v in change.items() if v}
+
+
+def is_breaking(change: dict) -> bool:
+    return bool(change.get("dropped") or change.get("retyped"))
+
+
+def check_schema_changes(output_dir: Path | str, schemas: dict[str, pa.Schema], allow_breaking: bool) -> dict:
+    """All tables' schema changes, checked before the first write; raises on a refused breaking change."""
+    changes = {name: c for name, schema in schemas.items() if (c := schema_change(output_dir, name, schema))}
+    breaking = {n: c for n, c in changes.items() if is_breaking(c)}
+    if breaking and not allow_breaking:
+        raise SchemaChangeError(f"breaking schema change refused, nothing published: {json.dumps(breaking)}. "
+                                f"Rerun with --allow-breaking-schema to rewrite these tables with the new schema")
+    if "runs" in breaking:
+        raise SchemaChangeError(f"the runs table cannot lose or retype a column: {breaking['runs']}")
+    return changes
+
+
+def commit(path: Path, tbl: pa.Table, how: str = "overwrite", predicate: str | None = None,
+           schema_mode: str | None = None) -> int:
+    """One Delta commit; return the new version. how: overwrite (the whole table), append, or
+    replace (delta-rs replaceWhere: rows matching `predicate` are replaced by `tbl`, whose rows
+    must all match it; only the files holding matching rows are rewritten)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if how == "replace":
+        write_deltalake(str(path), tbl, mode="overwrite", predicate=predicate)
+    else:
+        write_deltalake(str(path), tbl, mode="append" if how == "append" else "overwrite", schema_mode=schema_mode)
+    return DeltaTable(str(path)).version()
+
+
+def write_table(output_dir: Path | str, name: str, tbl: pa.Table, change: dict | None = None,
+                how: str = "overwrite", predicate: str | None = None) -> int:
+    """Write a data table (see commit); return its new version.
+
+    A schema change is always written as a full overwrite: added columns only with
+    schema_mode="merge"; any other difference (already allowed by check_schema_changes) with
+    schema_mode="overwrite", the table takes the contract's schema.
+    """
+    mode = None if not change else "merge" if set(change) == {"added"} else "overwrite"
+    return commit(table_path(output_dir, name), tbl, how, predicate, mode)
+
+
+def write_index(output_dir: Path | str, name: str, write: Write) -> int:
+    """Write the table's index change the same way as its rows; return the index's new version."""
+    schema = pa.schema([delta_schema(name).field(k) for k in publish_key(name)]
+                       + [pa.field(HASH, pa.int64()), pa.field(run_column(name), pa.string())])
+    tbl = write.index_rows.sort(publish_key(name)).to_arrow().cast(schema)
+    return commit(index_path(output_dir, name), tbl, write.how, write.predicate,
+                  "overwrite" if write.how == "overwrite" else None)
+
+
+def append_run(output_dir: Path | str, run_row: dict, change: dict | None = None) -> int:
+    """Append the snapshot row to `runs`: the commit that makes the run visible."""
+    path = table_path(output_dir, "runs")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    schema = delta_schema("runs")
+    tbl = pa.Table.from_pylist([{c: run_row.get(c) for c in schema.names}], schema=schema)
+    write_deltalake(str(path), tbl, mode="append", schema_mode="merge" if change else None)
+    return DeltaTable(str(path)).version()
+
+
+def head_is(path: Path, version: int) -> bool:
+    """Whether the Delta table's newest version holds the rows of `version`: nothing but vacuum or
+    compaction committed since. A run that died after committing leaves a WRITE: not the same rows."""
+    table = DeltaTable(str(path))
+    later = table.version() - version
+    return later == 0 or (later > 0 and all(h["operation"] in ROW_PRESERVING for h in table.history(later)))
+
+
+def previous_index(output_dir: Path, name: str, table_version: int, index_version: int | None) -> pl.DataFrame:
+    """The previous snapshot's index of a table. A lake published before indexes existed has
+    none: its key and run columns are read (column projection) with unknown row hashes."""
+    if index_version is not None:
+        return pl.read_delta(str(index_path(output_dir, name)), version=index_version)
+    return (pl.scan_delta(str(table_path(output_dir, name)), version=table_version)
+            .select(*publish_key(name), pl.lit(None, pl.Int64).alias(HASH), run_column(name)).collect())
+
+
+def table_hash(name: str, index: pl.DataFrame) -> str:
+    """sha256 over the contract schema and the index rows (key, row hash, first-seen run), in any
+    order: the sorted per-row hashes are hashed. Recorded in runs.table_hashes for lineage."""
+    rows = index.hash_rows(seed=0).sort() if index.height else pl.Series([], dtype=pl.UInt64)
+    return sha256_bytes(str(delta_schema(name)).encode() + rows.to_numpy().tobytes())
+
+
+def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version: int | None,
+                  prev_index: int | None, change: dict | None) -> tuple[int | None, int | None, str]:
+    """Write one table's changes against its previous snapshot: (table version, index version,
+    content hash); the versions are None when nothing had to be written."""
+    before, rewrite = None, True
+    if prev_version is not None:
+        before = previous_index(output_dir, name, prev_version, prev_index)
+        rewrite = (change is not None or prev_index is None
+                   or not head_is(table_path(output_dir, name), prev_version)
+                   or not head_is(index_path(output_dir, name), prev_index))
+    # a table new to the lake is written even when empty, so the snapshot can name it
+    plan = plan_table(name, frame, before, force=change is not None or before is None, rewrite=rewrite)
+    version = index_version = None
+    for write in plan.writes:
+        version = write_table(output_dir, name, to_arrow(name, write.rows), change, how=write.how,
+                              predicate=write.predicate)
+        index_version = write_index(output_dir, name, write)
+    return version, index_version, table_hash(name, plan.index)
+
+
+def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: dict,
+            allow_breaking_schema: bool = False) -> dict[str, int]:
+    """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
+    output_dir = Path(output_dir)
+    with writer_lock(output_dir, run_id=run_row["run_id"], reentrant=True):
+        previous = latest_snapshot(output_dir)
+        prev_versions = json.loads(previous["table_versions"]) if previous else {}
+        prev_indexes = json.loads(previous.get("index_versions") or "{}") if previous else {}
+        names = [n for n in DATA_TABLES if n in tables]
+        changes = check_schema_changes(output_dir, {n: delta_schema(n) for n in [*names, "runs"]},
+                                       allow_breaking_schema)
+
+        # tables this run lacks stay as they were
+        versions, indexes = dict(prev_versions), dict(prev_indexes)
+        hashes = json.loads(previous.get("table_hashes") or "{}") if previous else {}
+
+        def publish_one(name: str) -> tuple[int | None, int | None, str]:
+            return publish_table(output_dir, name, tables[name], prev_versions.get(name), prev_indexes.get(name),
+                                 changes.get(name))
+
+        # tables are independent until `runs` names them: written side by side (delta-rs writes
+        # without holding the GIL); an error in one is raised once all have finished
+        with ThreadPoolExecutor(max_workers=PUBLISH_THREADS, thread_name_prefix="akhbar-publish") as pool:
+            done = dict(zip(names, pool.map(publish_one, names)))
+        for name, (version, index_version, digest) in done.items():
+            hashes[name] = digest
+            if version is not None:
+                versions[name], indexes[name] = version, index_version
+        row = dict(run_row, table_versions=json.dumps(versions, sort_keys=True),
+                   index_versions=json.dumps(indexes, sort_keys=True),
+                   table_hashes=json.dumps(hashes, sort_keys=True),
+                   schema_changes=json.dumps(changes, sort_keys=True) if changes else None,
+                   finished_at=dt.datetime.now(dt.timezone.utc))
+        versions["runs"] = append_run(output_dir, row, changes.get("runs"))
+    return versions
