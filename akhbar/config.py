@@ -45,7 +45,7 @@ class PipelineConfig:
     partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
                                               # so adding documents only touches the partitions they land in
     workers: int = 0                          # processes running the partition tasks' work under the thread
-                                              # runner (akhbar/workers.py); 0 = one per core, 1 = in the flow process
+                                              # runner (flows/workers.py); 0 = one per core, 1 = in the flow process
     workers_min_input_bytes: int = 1_000_000  # with workers=0, smaller inputs stay in the flow process
     # validate
     max_failure_share: float = 0.05           # quarantined share above which nothing is published

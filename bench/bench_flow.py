@@ -6,7 +6,7 @@ caching off, each into its own output folder:
   - in-process: the thread runner with workers=1 (every stage in the flow's process: the
     same-run baseline),
   - workers:    the thread runner with the default worker pool (one process per core,
-    akhbar/workers.py) -- what `akhbar run` does,
+    flows/workers.py) -- what `akhbar run` does,
   - dask:       a local Dask cluster of 2 workers (only when BENCH_FLOW_DASK=1).
 The figure is measured from flow start (the flow's own `elapsed_s`): Prefect's start-up and
 the Dask workers' start-up (`runner_startup_s`, reported apart) are excluded; the worker

@@ -36,7 +36,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture, as_completed
 
 import akhbar
-from akhbar import workers
+from flows import workers
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION, KEYS
 from akhbar.lake.lock import single_writer
@@ -128,7 +128,7 @@ def input_reaches(input_dir: str, min_bytes: int) -> bool:
 
 
 def start_workers(runner, requested: int, input_dir: str, min_bytes: int) -> int:
-    """Worker processes for the partition stages (akhbar/workers.py): with the thread runner,
+    """Worker processes for the partition stages (flows/workers.py): with the thread runner,
     `requested`, or with 0 one per core once the input holds at least `min_bytes` (the pool's
     start, about a second, costs more than it saves on a few pages); with Dask, none (its
     workers are processes already). They start now, while ingest and dedupe run in this

@@ -8,7 +8,7 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from akhbar import workers
+from flows import workers
 from akhbar.config import PipelineConfig
 from tasks.dedupe import dedupe
 from tasks.entities import extract_entities

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from akhbar.contracts import data_dictionary
 from akhbar.lake.lock import lock_path
-from flows.cli import app
+from interfaces.cli import app
 from akhbar.lake import read_table
 from tests.snapshot_tables import ARTICLES, MORE, publish_run
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from akhbar.eval_entities import evaluate, render, repeated_line_spans
+from interfaces.eval_entities import evaluate, render, repeated_line_spans
 from akhbar.gold import load_gold
 from conftest import ROOT, SEEDS
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from akhbar.text.normalise import normalize
-from akhbar.eval_events import same_phrase
+from interfaces.eval_events import same_phrase
 from tasks.events import words_of
 from akhbar.text.tokens import TOKEN
 from tests.test_events import events, one

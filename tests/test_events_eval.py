@@ -2,7 +2,7 @@
 
 import pytest
 
-from akhbar.eval_events import evaluate, match_file, render, same_phrase, score_values, source_sentences
+from interfaces.eval_events import evaluate, match_file, render, same_phrase, score_values, source_sentences
 from tasks.events import extract_events
 
 

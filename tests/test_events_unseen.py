@@ -166,7 +166,7 @@ ROLES = ("actor", "target", "location")
 
 def score_arguments(cases=ARG_HELD_OUT) -> tuple[dict, list[str]]:
     """Per role (tp, fp, fn) over expected events found by type; phrases match as in `akhbar eval events`."""
-    from akhbar.eval_events import LIST_SEP, same_phrase
+    from interfaces.eval_events import LIST_SEP, same_phrase
     counts = {r: [0, 0, 0] for r in ROLES}
     notes = []
     for text, expected in cases:

@@ -152,7 +152,7 @@ def test_cli_run_leaves_no_traceback(tmp_path):
     """A successful `akhbar run` on the temporary server prints no traceback, even at shutdown."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env["AKHBAR_STATE"] = str(tmp_path / "state")
-    proc = subprocess.run([sys.executable, "-c", "from flows.cli import main; main()", "run", "--input",
+    proc = subprocess.run([sys.executable, "-c", "from interfaces.cli import main; main()", "run", "--input",
                            str(ROOT / "seeds"), "--output", str(tmp_path / "out")],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     output = proc.stdout + proc.stderr

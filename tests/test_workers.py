@@ -1,4 +1,4 @@
-"""akhbar/workers.py: partition work in worker processes gives what the in-process call gives."""
+"""flows/workers.py: partition work in worker processes gives what the in-process call gives."""
 
 import logging
 import os
@@ -6,7 +6,7 @@ import os
 import polars as pl
 import pytest
 
-from akhbar import workers
+from flows import workers
 
 
 def _pid_and_double(frame: pl.DataFrame) -> tuple[int, pl.DataFrame]:

@@ -4,7 +4,7 @@ Run: python tests/gold/events/build_gold.py (reports any context or argument not
 import json, sys, re
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from akhbar.eval_events import source_sentences
+from interfaces.eval_events import source_sentences
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
 out = {}

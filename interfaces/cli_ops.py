@@ -1,6 +1,6 @@
 """Operations commands: a local Prefect server with its UI, and scheduled deployments (serve).
 
-Registered on the main `akhbar` app (imported at the end of flows/cli.py).
+Registered on the main `akhbar` app (imported at the end of interfaces/cli.py).
 See docs/operations.md.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli import (DaskAddressOpt, DaskWorkersOpt, PartitionsOpt, TaskRunnerOpt, WorkersOpt, app,
+from interfaces.common import (DaskAddressOpt, DaskWorkersOpt, PartitionsOpt, TaskRunnerOpt, WorkersOpt, app,
                        check_task_runner, console, fail)
 from flows.deploy import DEFAULT_CRON, ServeError, build_deployments, check_server, pair_specs, runner_env
 

@@ -7,75 +7,19 @@ and tables live at OUTPUT/lake/NAME as Delta tables.
 from __future__ import annotations
 
 import json
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from flows.settings import configure_environment, prefect_api, silence_shutdown_noise
-
-configure_environment()
-
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="akhbar: Arabic news pages to a versioned conflict-event dataset.")
-console = Console()
-err = Console(stderr=True)
-
-OutputOpt = typer.Option(Path("data"), "--output", "-o", help="Output root; tables live in OUTPUT/lake/NAME.")
-
-
-def fail(msg: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {msg}")
-    raise typer.Exit(code)
-
-
-def check_output_writable(output: Path) -> None:
-    try:
-        (output / "lake").mkdir(parents=True, exist_ok=True)
-        probe = output / "lake" / ".write-probe"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as exc:
-        fail(f"output folder '{output}' is not writable: {exc.strerror or exc}")
-
-
-def lake(output: Path) -> Path:
-    path = output / "lake"
-    if not path.is_dir():
-        fail(f"no tables under '{path}': run `akhbar run --output {output}` first")
-    return path
-
-
-TaskRunnerOpt = typer.Option("threads", "--task-runner",
-                             help="threads (default) or dask: partitions in parallel on a Dask cluster.")
-DaskAddressOpt = typer.Option(None, "--dask-address", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
-DaskWorkersOpt = typer.Option(2, "--dask-workers", min=1, help="Workers of the local Dask cluster.")
-PartitionsOpt = typer.Option(8, "--partitions", min=1,
-                             help="Partitions (task runs per stage); rows go to hash(id) % partitions.")
-WorkersOpt = typer.Option(0, "--workers", min=0,
-                          help="Processes running the partition stages with the threads runner "
-                               "(0 = one per core for inputs of 1 MB or more, 1 = all in the flow's process).")
-
-
-def check_task_runner(kind: str, address: str | None) -> None:
-    """Refuse an unknown runner, or a Dask scheduler that does not answer, before any run starts."""
-    if kind not in ("threads", "dask"):
-        fail(f"unknown task runner '{kind}': use 'threads' or 'dask'")
-    if address and kind != "dask":
-        fail("--dask-address needs --task-runner dask")
-    if address:
-        from urllib.parse import urlsplit
-
-        url = urlsplit(address if "://" in address else f"tcp://{address}")
-        try:
-            socket.create_connection((url.hostname, url.port or 8786), timeout=10).close()
-        except (OSError, ValueError) as exc:
-            fail(f"no Dask scheduler answers at {address}: {exc}")
+from interfaces.common import (DaskAddressOpt, DaskWorkersOpt, OutputOpt, PartitionsOpt, TaskRunnerOpt,
+                               WorkersOpt, app, check_output_writable, check_task_runner, console, fail,
+                               lake)
+from flows.settings import prefect_api, silence_shutdown_noise
+from interfaces import cli_data, cli_ops  # noqa: F401  (their commands register on `app`)
 
 
 @app.command()
@@ -102,7 +46,7 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
     check_task_runner(task_runner, dask_address)
     silence_shutdown_noise()
     from akhbar.lake.lock import LockError
-    from flows.cli_data import render_validation
+    from interfaces.cli_data import render_validation  # noqa: F811
     from flows.pipeline import pipeline, task_runner as make_runner
     from akhbar.lake import SchemaChangeError
     from tasks.validate import ValidationError
@@ -161,7 +105,7 @@ def print_summary(summary: dict) -> None:
     ing = summary.get("ingest", {})
     if ing:
         console.print(f"input: {ing['new']} new, {ing['known']} known, {ing['rejected']} newly rejected")
-    from flows.cli_data import render_validation
+    from interfaces.cli_data import render_validation  # noqa: F811
     console.print(render_validation(summary.get("validation", {})))
     console.print("stage seconds: " + ", ".join(f"{k} {s:.2f}" for k, s in summary["timings"].items()))
     if summary.get("cached"):
@@ -247,10 +191,10 @@ EvalJsonOpt = typer.Option(False, "--json", help="Print the figures (and every e
 
 
 def print_evaluation(kind: str, gold: Path, input: Path, as_json: bool) -> None:
-    """Run the stages on INPUT and score them against GOLD/<kind> (akhbar.eval_<kind>)."""
+    """Run the stages on INPUT and score them against GOLD/<kind> (interfaces.eval_<kind>)."""
     import importlib
 
-    module = importlib.import_module(f"akhbar.eval_{kind}")
+    module = importlib.import_module(f"interfaces.eval_{kind}")
     result = module.evaluate(gold, input)
     if as_json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
@@ -270,8 +214,6 @@ def eval_events(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: bool 
     print_evaluation("events", gold, input, as_json)
 
 
-# Commands kept in their own modules register themselves on `app`.
-from flows import cli_data, cli_ops  # noqa: E402,F401
 
 
 def main() -> None:  # pragma: no cover
@@ -279,6 +221,6 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # `python -m flows.cli`: the command modules registered on flows.cli's app, not on __main__'s
-    from flows.cli import main as registered_main
+    # `python -m interfaces.cli`: the command modules registered on interfaces.cli's app, not on __main__'s
+    from interfaces.cli import main as registered_main
     registered_main()

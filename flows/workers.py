@@ -8,7 +8,7 @@ visible in the UI, cached as before) and each hands its computation to this pool
 `run(fn, *args)` calls `fn` in a worker process and returns its result.
 
 - Workers come from a forkserver that has imported the stage modules and loaded their
-  lexicons once (akhbar/worker_init.py), so a worker starts in milliseconds with code and
+  lexicons once (flows/worker_init.py), so a worker starts in milliseconds with code and
   data in memory, and never inherits the flow's threads.
 - Log records the stage emits in a worker are sent back and re-emitted in the calling
   thread, so they still land on the task run's log in Prefect.
@@ -30,7 +30,7 @@ from typing import Any, Callable, TypeVar
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
-PRELOAD = ["akhbar.worker_init"]     # stage modules and their lexicons, loaded before any fork
+PRELOAD = ["flows.worker_init"]     # stage modules and their lexicons, loaded before any fork
 
 _lock = threading.Lock()
 _size = 1

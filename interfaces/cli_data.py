@@ -1,6 +1,6 @@
 """Consumer and operator commands over published snapshots (diff, export, vacuum, schema, unlock).
 
-Registered on the main `akhbar` app (imported at the end of flows/cli.py).
+Registered on the main `akhbar` app (imported at the end of interfaces/cli.py).
 Reading goes through `runs` (tasks/publish.py): 'latest' is the newest
 published snapshot, never a table's raw head version.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from flows.cli import OutputOpt, app, console, fail, lake
+from interfaces.common import OutputOpt, app, console, fail, lake
 
 
 def render_validation(report: dict, examples: int = 2) -> Table | str:

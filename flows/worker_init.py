@@ -1,4 +1,4 @@
-"""Imported once by the worker pool's forkserver (akhbar/workers.py).
+"""Imported once by the worker pool's forkserver (flows/workers.py).
 
 Loads the partition stages and their lexicons there, so every worker forked from it starts
 with the code and data in memory instead of loading them inside its first task."""

@@ -1,0 +1,1 @@
+"""Interfaces: the `akhbar` command line and evaluation. They use everything below (flows, tasks, akhbar)."""
