@@ -26,7 +26,8 @@ from bench.generate import generate
 
 
 def run_flow(corpus: Path, out: Path, name: str, runner: str, partitions: int, workers: int) -> dict:
-    from flows.pipeline import pipeline, task_runner
+    from flows.pipeline import pipeline
+    from flows.runtime import task_runner
 
     flow = pipeline.with_options(task_runner=task_runner(runner, workers=2))
     load = os.getloadavg()[0]   # other work on the machine skews the ratio: say how busy it was

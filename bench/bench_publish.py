@@ -39,7 +39,7 @@ def timed(fn, *args, **kw):
 
 
 def bench(n: int) -> dict:
-    from tasks.chain import run_stages
+    from flows.local import run_stages
     from akhbar.lake import vacuum
     from tasks.publish import publish
     from tasks.validate import validate
@@ -175,7 +175,7 @@ def checkout(ref: str, dest: Path) -> Path:
 
 
 def growing(runs: int, batch_size: int, baseline: str | None, repeat: int = 1) -> None:
-    from tasks.chain import run_stages
+    from flows.local import run_stages
     from tasks.validate import validate
 
     root = Path(__file__).resolve().parent.parent

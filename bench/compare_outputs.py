@@ -34,7 +34,7 @@ def table_digest(df: pl.DataFrame) -> str:
 
 
 def corpus_digests(input_dir: Path) -> dict[str, dict]:
-    from tasks.chain import run_stages
+    from flows.local import run_stages
 
     tables = run_stages(input_dir, run_id="compare")
     return {name: {"rows": df.height, "sha256": table_digest(df)} for name, df in sorted(tables.items())}

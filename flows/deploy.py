@@ -52,7 +52,7 @@ def pair_specs(inputs: list[Path], outputs: list[Path], names: list[str]) -> lis
 
 
 def runner_env(kind: str = "threads", address: str | None = None, workers: int = 2) -> dict[str, str]:
-    """Environment that makes scheduled runs use this task runner (read by flows.pipeline.task_runner_from_env).
+    """Environment that makes scheduled runs use this task runner (read by flows.runtime.task_runner_from_env).
 
     Prefect starts a served deployment's runs by importing the flow from its
     entrypoint in a new process that inherits this environment: a runner set

@@ -21,6 +21,7 @@ import importlib
 import importlib.util
 import inspect
 import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -132,12 +133,40 @@ def _fingerprint(value: Any) -> str:
     return repr(value)
 
 
-def partition_cache_key(context: Any, parameters: dict[str, Any]) -> str:
-    """Prefect cache_key_fn: task name + code version of its stage + content of its inputs (run_id left out)."""
-    fn = context.task.fn
-    inputs = {k: v for k, v in parameters.items() if k not in VOLATILE_COLUMNS}
+_code_lock = threading.Lock()
+
+
+def warm_code_versions(stages) -> None:
+    """Compute the code versions of the cached stages once, in the flow's thread, so no task
+    thread parses sources concurrently (CPython's ast is not safe for that)."""
+    for stage in stages:
+        if stage.cached:
+            stage_code_version(stage)
+
+
+_stage_versions: dict[str, str] = {}
+
+
+def stage_code_version(stage) -> str:
+    """Code version of a stage's module (and what it imports) plus the source of its step function."""
+    with _code_lock:
+        if stage.name not in _stage_versions:
+            h = hashlib.blake2b(digest_size=16)
+            h.update(code_version(stage.code or stage.fn.__module__).encode())
+            h.update(f"{stage.fn.__module__}.{stage.fn.__qualname__}".encode())
+            h.update(inspect.getsource(stage.fn).encode())
+            _stage_versions[stage.name] = h.hexdigest()
+        return _stage_versions[stage.name]
+
+
+def stage_cache_key(context: Any, parameters: dict[str, Any]) -> str:
+    """Prefect cache_key_fn of a graph stage (flows/runtime.py `execute(stage_name, inputs)`): stage
+    name + its code version + the content of its inputs (run_id and is_new left out)."""
+    from flows.runtime import stage_named
+
+    stage = stage_named(parameters["stage_name"])
+    inputs = {k: v for k, v in parameters["inputs"].items() if k not in VOLATILE_COLUMNS}
     h = hashlib.blake2b(digest_size=20)
-    h.update(code_version(fn.__module__).encode())
-    h.update(f"{fn.__module__}.{fn.__qualname__}".encode())
+    h.update(stage_code_version(stage).encode())
     h.update(_fingerprint(inputs).encode())
     return f"{context.task.name}-{h.hexdigest()}"

@@ -47,7 +47,8 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
     silence_shutdown_noise()
     from akhbar.lake.lock import LockError
     from interfaces.cli_data import render_validation  # noqa: F811
-    from flows.pipeline import pipeline, task_runner as make_runner
+    from flows.pipeline import pipeline
+    from flows.runtime import task_runner as make_runner
     from akhbar.lake import SchemaChangeError
     from tasks.validate import ValidationError
 

@@ -1,6 +1,6 @@
 """`akhbar eval entities`: score the entity stage against the hand-annotated gold (tests/gold/entities).
 
-The stages run as plain functions (tasks.chain.run_stages) on the input folder; predicted
+The stages run as plain functions (flows.local.run_stages) on the input folder; predicted
 mentions are projected back to offsets in the raw source files (akhbar.gold.project_to_source)
 and compared with the gold rows:
 
@@ -55,7 +55,7 @@ def lenient_matches(gold: list[tuple], pred: list[tuple]) -> int:
 
 
 def evaluate(gold_dir: Path | str, input_dir: Path | str) -> dict:
-    from tasks.chain import run_stages
+    from flows.local import run_stages
 
     gold_dir, input_dir = Path(gold_dir), Path(input_dir)
     gold = load_gold(gold_dir, "entities")

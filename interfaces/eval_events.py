@@ -1,6 +1,6 @@
 """Event evaluation against the hand-annotated gold in tests/gold/events (guideline there).
 
-1. The pipeline runs on the input folder (tasks.chain.run_stages); predicted triggers are
+1. The pipeline runs on the input folder (flows.local.run_stages); predicted triggers are
    projected to offsets in the raw source files (akhbar.gold.project_to_source).
 2. Sentences of the raw source are defined by the segmenter's own rule applied to the raw
    text: each non-blank line, then akhbar.text.sentences.split_sentences inside it.
@@ -105,7 +105,7 @@ def match_file(gold: list[dict], pred: list[dict], sentences: list[tuple[int, in
 
 
 def evaluate(gold_dir: Path, input_dir: Path) -> dict:
-    from tasks.chain import run_stages
+    from flows.local import run_stages
 
     gold = load_gold(gold_dir, "events")
     if not gold:

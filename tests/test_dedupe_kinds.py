@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from akhbar.text.normalise import normalize_for_hash
 from akhbar.config import PipelineConfig
-from tasks.chain import run_stages
+from flows.local import run_stages
 from tasks.dedupe import (document_parts, jaccard, kept_spans, lsh_pairs, merge_blocks, minhash,
                           rebuild_document, dedupe)
 from tasks.ingest import ingest_folder

@@ -58,25 +58,40 @@ def test_code_version_covers_the_stage_and_what_it_imports():
 
 
 def _ctx(name="segment"):
-    import flows.stage_tasks
+    return SimpleNamespace(task=SimpleNamespace(name=name))
 
-    return SimpleNamespace(task=SimpleNamespace(name=name, fn=flows.stage_tasks.segment_task.fn))
+
+def _key(blocks, run_id):
+    return fp.stage_cache_key(_ctx(), {"stage_name": "segment", "inputs": {"blocks": blocks, "run_id": run_id}})
 
 
 def test_cache_key_follows_inputs_and_ignores_run_id():
     blocks = pl.DataFrame({"block_id": ["b1"], "text": ["نص"]})
-    k1 = fp.partition_cache_key(_ctx(), {"blocks": blocks, "run_id": "run_1"})
-    assert k1 == fp.partition_cache_key(_ctx(), {"blocks": blocks, "run_id": "run_2"})
-    assert k1 != fp.partition_cache_key(_ctx(), {"blocks": blocks.with_columns(text=pl.lit("نص آخر")),
-                                                 "run_id": "run_1"})
+    k1 = _key(blocks, "run_1")
+    assert k1 == _key(blocks, "run_2")
+    assert k1 != _key(blocks.with_columns(text=pl.lit("نص آخر")), "run_1")
     assert k1.startswith("segment-")
 
 
 def test_cache_key_changes_with_the_code_version(monkeypatch):
     blocks = pl.DataFrame({"block_id": ["b1"], "text": ["نص"]})
-    k1 = fp.partition_cache_key(_ctx(), {"blocks": blocks, "run_id": "r"})
+    k1 = _key(blocks, "r")
     monkeypatch.setattr(fp, "code_version", lambda name: "another-version")
-    assert fp.partition_cache_key(_ctx(), {"blocks": blocks, "run_id": "r"}) != k1
+    monkeypatch.setattr(fp, "_stage_versions", {})
+    assert _key(blocks, "r") != k1
+
+
+def test_code_versions_are_computed_once_under_threads():
+    """Cache keys from many threads at once: one parse per stage, no SystemError (issue 16.6)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flows.pipeline import DAG
+
+    fp._stage_versions.clear()
+    stages = [s for s in DAG if s.cached] * 8
+    with ThreadPoolExecutor(8) as pool:
+        versions = list(pool.map(fp.stage_code_version, stages))
+    assert len(set(versions)) == len({s.name for s in stages})
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -161,7 +176,7 @@ def test_serve_passes_the_task_runner_through_the_environment(monkeypatch):
     from prefect_dask import DaskTaskRunner
 
     from flows.deploy import runner_env
-    from flows.pipeline import task_runner_from_env
+    from flows.runtime import task_runner_from_env
 
     for k, v in runner_env("dask", "tcp://10.0.0.1:8786", 3).items():
         monkeypatch.setenv(k, v)

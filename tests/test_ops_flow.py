@@ -11,7 +11,8 @@ import pytest
 
 from akhbar.contracts import DATA_TABLES, KEYS
 from bench.generate import generate
-from flows.pipeline import pipeline, task_runner
+from flows.pipeline import pipeline
+from flows.runtime import task_runner
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent

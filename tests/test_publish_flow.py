@@ -22,8 +22,10 @@ def test_rerun_is_idempotent_and_critical_failure_publishes_nothing(prefect_harn
     assert set(articles["run_id"]) == {first["run_id"]}
     assert snapshots(tmp_path)["run_id"].to_list() == [first["run_id"], second["run_id"]]
 
-    real_catalog = pipeline_mod.build_catalog
-    monkeypatch.setattr(pipeline_mod, "build_catalog", lambda m, r: pl.concat([real_catalog(m, r)] * 2))
+    import flows.steps as steps_mod
+
+    real_catalog = steps_mod.build_catalog
+    monkeypatch.setattr(steps_mod, "build_catalog", lambda m, r: pl.concat([real_catalog(m, r)] * 2))
     with pytest.raises(ValidationError, match="key check failed for table 'entity_catalog'"):
         pipeline_mod.pipeline(input_dir=str(seeds_dir), output_dir=str(tmp_path))
     assert snapshots(tmp_path).height == 2

@@ -63,7 +63,7 @@ def test_a_dead_worker_is_a_clear_error_and_the_pool_recovers(pool):
 def test_stage_output_identical_in_pool(pool):
     from pathlib import Path
 
-    from tasks.chain import run_stages
+    from flows.local import run_stages
     from tasks.events import extract_events
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"

@@ -1,0 +1,163 @@
+"""The stage interface and the executor every caller shares.
+
+A `Stage` is declared once (flows/pipeline.py holds the whole DAG): its name, the function it
+runs, the datasets it reads and writes, and, for a partitioned stage, how its inputs are split
+into partitions and how the partitions' outputs are merged back. Datasets live in a dict (the
+"bag") keyed by name; a stage reads `inputs` from the bag by keyword and adds `outputs` to it.
+
+Two executors run the same declaration:
+  - `run_local` (this module): plain calls in this process, partition by partition, for
+    evaluation, benchmarks and tests;
+  - the Prefect flow (flows/pipeline.py + flows/runtime.py): one task run per stage, one per
+    partition of a partitioned stage (`segment-p0`, ...), cached, in worker processes.
+Both split and merge with the same functions and the same partition count, so `akhbar eval`
+figures come from the graph that publishes.
+
+Fault isolation: a stage with `isolate=COLUMN` that raises on a partition is retried one item
+(one value of COLUMN) at a time; items that still raise become quarantine rows (stage, error
+type, message, the function that raised) and the run goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from akhbar.contracts import KEYS, SCHEMAS
+
+Bag = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str                                   # task name in Prefect; partitions are NAME-pN
+    fn: Callable[..., Any]                      # the stage function, called with its inputs by keyword
+    inputs: tuple[str, ...]                     # datasets it reads
+    outputs: tuple[str, ...]                    # datasets it writes (fn returns one value each)
+    split: Callable[[Bag, int], dict[int, Bag]] | None = None   # per partition: (inputs, n) -> {p: inputs}
+    merge: tuple[Callable[[list[Any]], Any], ...] = ()          # per output: partition values -> value
+    cached: bool = False                        # Prefect caches it on its inputs' content + code version
+    offload: bool = False                       # runs in the worker pool (flows/workers.py)
+    isolate: str | None = None                  # on error, retry per value of this id column
+    retries: int = 0                            # Prefect retries ...
+    retry_if: Callable[[BaseException], bool] | None = None   # ... of the errors this accepts (None: any)
+    code: str | None = None                     # module whose code (and imports) versions the cache key
+
+    @property
+    def partitioned(self) -> bool:
+        return self.split is not None
+
+
+def inputs_of(stage: Stage, bag: Bag) -> Bag:
+    missing = [k for k in stage.inputs if k not in bag]
+    if missing:
+        raise KeyError(f"stage '{stage.name}' needs {missing}, which no earlier stage produced")
+    return {k: bag[k] for k in stage.inputs}
+
+
+def as_tuple(stage: Stage, value: Any) -> tuple:
+    return value if len(stage.outputs) > 1 else (value,)
+
+
+# --- fault isolation ----------------------------------------------------------------------------
+
+def failure_row(stage: Stage, key: str, exc: BaseException) -> dict:
+    """A quarantine row for one item that raised: which stage, which item, what, and where."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f"{frames[-1].name} ({frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else "?"
+    message = str(exc).splitlines()[0][:300] if str(exc) else ""
+    return dict(table=stage.name, row_key=key, check="exception",
+                detail=f"{type(exc).__name__}: {message} in {where}", run_id="")
+
+
+def _one_item(kwargs: Bag, column: str, key: Any) -> Bag:
+    return {k: v.filter(pl.col(column) == key) if isinstance(v, pl.DataFrame) and column in v.columns else v
+            for k, v in kwargs.items()}
+
+
+def call(stage: Stage, kwargs: Bag) -> tuple[tuple, list[dict]]:
+    """Run the stage on one set of inputs: (outputs, failure rows). Without `isolate`, errors raise."""
+    try:
+        return as_tuple(stage, stage.fn(**kwargs)), []
+    except Exception:
+        if stage.isolate is None:
+            raise
+    main = kwargs[stage.inputs[0]]
+    results, failures = [], []
+    for key in main.get_column(stage.isolate).unique(maintain_order=True).to_list():
+        try:
+            results.append(as_tuple(stage, stage.fn(**_one_item(kwargs, stage.isolate, key))))
+        except Exception as exc:  # noqa: BLE001 - the item is quarantined with its error
+            failures.append(failure_row(stage, str(key), exc))
+    return merge(stage, results), failures
+
+
+# --- partitions ---------------------------------------------------------------------------------
+
+def merge(stage: Stage, results: list[tuple]) -> tuple:
+    """Merge per-partition outputs with the stage's merge functions (default: concatenate frames)."""
+    merges = stage.merge or tuple(concat for _ in stage.outputs)
+    if not results:
+        return tuple(m([]) for m in merges)
+    return tuple(m([r[i] for r in results]) for i, m in enumerate(merges))
+
+
+def concat(frames: list[pl.DataFrame]) -> pl.DataFrame | None:
+    frames = [f for f in frames if f is not None]
+    return pl.concat(frames, how="vertical") if frames else None
+
+
+def unique_rows(table: str) -> Callable[[list[pl.DataFrame]], pl.DataFrame]:
+    """Merge for a contract table: concatenate partitions; a key produced twice is kept once."""
+    return _UniqueMerge(table)
+
+
+@dataclass(frozen=True)
+class _UniqueMerge:           # a class, not a closure: stages are pickled to worker processes
+    table: str
+
+    def __call__(self, frames: list[pl.DataFrame]) -> pl.DataFrame:
+        if not frames:
+            from akhbar.contracts import empty_frame
+            return empty_frame(self.table)
+        return pl.concat(frames, how="vertical").unique(list(KEYS[self.table]), keep="first", maintain_order=True)
+
+
+def stamp(frame: Any, run_id: str) -> Any:
+    """Rows of a cached result were computed by an earlier run: they are this run's now."""
+    if isinstance(frame, pl.DataFrame) and "run_id" in frame.columns:
+        return frame.with_columns(run_id=pl.lit(run_id))
+    return frame
+
+
+def quarantine_frame(rows: Iterable[dict], run_id: str) -> pl.DataFrame:
+    schema = pl.DataFrame(schema=dict(pl.from_arrow(SCHEMAS["quarantine"].empty_table()).schema))
+    rows = [dict(r, run_id=run_id) for r in rows]
+    return pl.DataFrame(rows, schema=schema.schema) if rows else schema
+
+
+# --- the local executor -------------------------------------------------------------------------
+
+def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None) -> Bag:
+    """Run `stages` in order in this process; stop after the stage named `until`. Partitioned
+    stages use the bag's cfg.partitions, like the flow."""
+    bag = dict(bag)
+    n = bag["cfg"].partitions
+    bag.setdefault("stage_failures", [])
+    for stage in stages:
+        kwargs = inputs_of(stage, bag)
+        parts = stage.split(kwargs, n) if stage.partitioned else {0: kwargs}
+        results = []
+        for p in sorted(parts):
+            out, failures = call(stage, parts[p])
+            results.append(out)
+            bag["stage_failures"] = bag["stage_failures"] + failures
+        outputs = merge(stage, results) if stage.partitioned else results[0]
+        bag.update(zip(stage.outputs, outputs))
+        if stage.name == until:
+            break
+    return bag

@@ -1,0 +1,267 @@
+"""Running the DAG with Prefect: the run's context, one task per stage (and per partition).
+
+`Run.start` sets up what a run needs (config, run id, task runner and worker processes,
+progress, the previous snapshot's documents); `run_stage` runs one declared stage as Prefect
+task runs (a partitioned stage: one `NAME-pN` run per partition, submitted together, gathered
+in partition order, each cached on its inputs' content and its stage's code version, its work
+done in a worker process); `Run.finish` writes the run report and returns the summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+import subprocess
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from prefect import get_run_logger, runtime, task
+from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
+from prefect.futures import as_completed
+
+from akhbar.config import PipelineConfig
+from flows import workers
+from flows.graph import Bag, Stage, call, inputs_of, merge, stamp
+from flows.partitions import stage_cache_key, warm_code_versions
+from flows.report import RunProgress, artifact_prefix, publish_artifacts
+from flows.steps import known
+from tasks.ingest import iter_files
+
+CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
+
+
+def new_run_id() -> str:
+    now = dt.datetime.now(dt.timezone.utc)
+    return f"run_{now:%Y%m%dT%H%M%SZ}_{uuid.uuid4().hex[:6]}"
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def task_runner(kind: str = "threads", address: str | None = None, workers: int = 2):
+    """The task runner for `pipeline.with_options(task_runner=...)`.
+
+    threads: Prefect's thread pool (default). dask: a local Dask cluster of
+    `workers` single-threaded processes, or the scheduler at `address`
+    (tcp://host:8786) when given.
+    """
+    if kind == "threads":
+        from prefect.task_runners import ThreadPoolTaskRunner
+        return ThreadPoolTaskRunner()
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+        # task inputs are partitions of a few MB by design; Dask warns about every "large graph"
+        warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+        if address:
+            return DaskTaskRunner(address=address)
+        return DaskTaskRunner(cluster_kwargs=dict(n_workers=workers, threads_per_worker=1, processes=True,
+                                                  dashboard_address="127.0.0.1:0"))  # any free port, loopback only
+    raise ValueError(f"unknown task runner '{kind}' (expected 'threads' or 'dask')")
+
+
+def task_runner_from_env():
+    """The runner named by AKHBAR_TASK_RUNNER / AKHBAR_DASK_ADDRESS / AKHBAR_DASK_WORKERS (default threads).
+
+    Scheduled runs are started by Prefect importing this module (the deployment's
+    entrypoint), so `akhbar serve --task-runner dask` passes its choice this way.
+    """
+    return task_runner(os.environ.get("AKHBAR_TASK_RUNNER", "threads"), os.environ.get("AKHBAR_DASK_ADDRESS") or None,
+                       int(os.environ.get("AKHBAR_DASK_WORKERS", "2")))
+
+
+def start_cluster(runner) -> float:
+    """Have a Dask runner's workers load the stage code now; seconds it took.
+
+    Each worker process otherwise imports polars, Prefect and the stages on its
+    first task; doing it up front keeps that out of the stage timings and fails
+    early, with the worker's error, when a remote cluster lacks the code.
+    """
+    t = time.perf_counter()
+    client = getattr(runner, "client", None)   # DaskTaskRunner: starts or connects to the cluster
+    if client is not None:
+        client.run(importlib.import_module, "flows.pipeline")
+    return round(time.perf_counter() - t, 3)
+
+
+def input_reaches(input_dir: str, min_bytes: int) -> bool:
+    """Whether the input files hold at least `min_bytes` (the walk stops there; False when the
+    folder cannot be read: ingest reports that)."""
+    total = 0
+    try:
+        for p in iter_files(Path(input_dir)):
+            total += p.stat().st_size if p.exists() else 0
+            if total >= min_bytes:
+                return True
+    except OSError:
+        pass
+    return False
+
+
+def start_workers(runner, requested: int, input_dir: str, min_bytes: int) -> int:
+    """Worker processes for the partition stages (flows/workers.py): with the thread runner,
+    `requested`, or with 0 one per core once the input holds at least `min_bytes` (the pool's
+    start, about a second, costs more than it saves on a few pages); with Dask, none (its
+    workers are processes already). They start now, while ingest and dedupe run in this
+    process. Returns the number of worker processes (0: the partition work runs in this process)."""
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    if not isinstance(runner, ThreadPoolTaskRunner):
+        n = 1
+    else:
+        n = requested or (workers.default_workers() if input_reaches(input_dir, min_bytes) else 1)
+    n = workers.configure(n)
+    workers.warm_up()
+    return n if n > 1 else 0
+
+
+
+def execute(stage_name: str, inputs: Bag) -> tuple[tuple, list[dict]]:
+    """One task run: the stage on one set of inputs (a worker process does offloaded stages)."""
+    stage = stage_named(stage_name)
+    return workers.run(call, stage, inputs) if stage.offload else call(stage, inputs)
+
+
+def stage_named(name: str) -> Stage:
+    from flows.pipeline import DAG    # the one declaration; imported late (it imports this module)
+
+    return next(s for s in DAG if s.name == name)
+
+
+def _retry_condition(stage: Stage):
+    def retry(task, task_run, state) -> bool:
+        exc = state.result(raise_on_failure=False)
+        return stage.retry_if is None or stage.retry_if(exc)
+    return retry
+
+
+_tasks: dict[tuple[str, bool], Any] = {}
+_tasks_lock = threading.Lock()
+
+
+def prefect_task(stage: Stage, cache: bool):
+    """The Prefect task of a stage (made once per process)."""
+    with _tasks_lock:
+        if (stage.name, cache) not in _tasks:
+            opts: dict[str, Any] = dict(cache_policy=NO_CACHE, persist_result=False)
+            if cache and stage.cached:
+                opts = dict(cache_key_fn=stage_cache_key, persist_result=True, cache_expiration=CACHE_EXPIRATION)
+            if stage.retries:
+                opts.update(retries=stage.retries, retry_delay_seconds=[1, 5],
+                            retry_condition_fn=_retry_condition(stage))
+            _tasks[stage.name, cache] = task(name=stage.name, **opts)(execute)
+        return _tasks[stage.name, cache]
+
+
+class StageClock:
+    """Wall-clock seconds per stage, and the number of cached task runs per stage."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.cached: dict[str, str] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        t = time.perf_counter()
+        yield
+        self.seconds[stage] = round(time.perf_counter() - t, 3)
+
+
+@dataclass
+class Run:
+    cfg: PipelineConfig
+    bag: Bag
+    cache: bool
+    runner: Any
+    startup_s: float
+    n_workers: int
+    progress: RunProgress
+    prefix: str
+    dag: tuple[Stage, ...]
+    clock: StageClock = field(default_factory=StageClock)
+    t_flow: float = field(default_factory=time.perf_counter)
+
+    @classmethod
+    def start(cls, input_dir: str, output_dir: str, config: dict | None, cache: bool, dag) -> "Run":
+        runner = FlowRunContext.get().task_runner
+        startup_s = start_cluster(runner)
+        t_flow = time.perf_counter()   # elapsed_s: from here, a started task runner, to the published snapshot
+        cfg = PipelineConfig(**(config or {}))
+        if cfg.partitions < 1:
+            raise ValueError(f"config partitions must be >= 1, got {cfg.partitions}")
+        warm_code_versions(dag)        # cache keys hash the stages' code: once, before any thread needs it
+        n_workers = start_workers(runner, cfg.workers, input_dir, cfg.workers_min_input_bytes)
+        run_id, prefix = new_run_id(), artifact_prefix(runtime.deployment.name)
+        flow_run_id = runtime.flow_run.id
+        run_meta = dict(run_id=run_id, flow_run_id=str(flow_run_id) if flow_run_id else None,
+                        started_at=dt.datetime.now(dt.timezone.utc), git_commit=git_commit(),
+                        input_dir=input_dir, output_dir=output_dir)
+        bag = dict(input_dir=input_dir, run_id=run_id, cfg=cfg, known_documents=known(output_dir),
+                   run_meta=run_meta, stage_failures=[])
+        progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
+        return cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
+
+    def finish(self) -> dict:
+        bag, logger = self.bag, get_run_logger()
+        ingested, documents, tables = bag["ingested"], bag["documents"], bag["tables"]
+        counts = {k: v.height for k, v in tables.items()}
+        ingest_counts = dict(
+            files=ingested.height, new=ingested.filter(pl.col("is_new")).height,
+            known=ingested.filter(~pl.col("is_new")).height,
+            rejected=ingested.filter(pl.col("is_new") & (pl.col("status") == "rejected")).height)
+        meta = bag["run_meta"]
+        summary = dict(run_id=meta["run_id"], counts=counts, ingest=ingest_counts, versions=bag["versions"],
+                       validation=bag["report"], timings=self.clock.seconds, cached=self.clock.cached,
+                       elapsed_s=round(time.perf_counter() - self.t_flow, 3),
+                       task_runner=type(self.runner).__name__, runner_startup_s=self.startup_s,
+                       partitions=self.cfg.partitions, worker_processes=self.n_workers,
+                       input_dir=str(meta["input_dir"]), output_dir=str(meta["output_dir"]),
+                       flow_run_id=meta["flow_run_id"], stage_failures=len(bag["stage_failures"]),
+                       documents_by_status=dict(documents.group_by("status").len().sort("status").iter_rows()))
+        publish_artifacts(self.prefix, summary, tables)
+        logger.info("published run %s in %.2f s (cached partitions %s): %s", meta["run_id"], summary["elapsed_s"],
+                    json.dumps(self.clock.cached, sort_keys=True), json.dumps(counts, sort_keys=True))
+        return summary
+
+
+def run_stage(stage: Stage, run: Run) -> Bag:
+    """One declared stage as Prefect task runs; returns its outputs by name. A partitioned or cached
+    stage is submitted to the task runner; any other runs in the flow's process (it holds the lock)."""
+    kwargs, task_ = inputs_of(stage, run.bag), prefect_task(stage, run.cache)
+    if not (stage.partitioned or stage.cached):
+        out, failures = task_.with_options(task_run_name=stage.name)(stage.name, kwargs)
+        run.progress.step(stage.name)
+        run.bag["stage_failures"] = run.bag["stage_failures"] + failures
+        return dict(zip(stage.outputs, out))
+    parts = stage.split(kwargs, run.cfg.partitions) if stage.partitioned else {0: kwargs}
+    names = {p: f"{stage.name}-p{p}" if stage.partitioned else stage.name for p in parts}
+    if stage.partitioned:   # partitions are known only now: re-estimate the steps still to come
+        later = run.dag[run.dag.index(stage) + 1:]
+        run.progress.plan(len(parts) + sum(len(parts) if s.partitioned else 1 for s in later))
+    futures = {p: task_.with_options(task_run_name=names[p]).submit(stage.name, parts[p]) for p in parts}
+    by_future = {f: p for p, f in futures.items()}
+    for fut in as_completed(list(by_future)):
+        run.progress.step(names[by_future[fut]])
+    ordered = [futures[p] for p in sorted(futures)]
+    results = [f.result() for f in ordered]   # result() first: it fixes the future's final state
+    if run.cache:
+        run.clock.cached[stage.name] = f"{sum(f.state.name == 'Cached' for f in ordered)}/{len(ordered)}"
+    run.bag["stage_failures"] = run.bag["stage_failures"] + [r for _, fails in results for r in fails]
+    outputs = merge(stage, [out for out, _ in results]) if stage.partitioned else results[0][0]
+    return dict(zip(stage.outputs, (stamp(v, run.bag["run_id"]) for v in outputs)))

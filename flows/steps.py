@@ -1,0 +1,147 @@
+"""The stage functions of the DAG, with the dataset names of flows/pipeline.py as parameters.
+
+Each is a thin call into a pure stage (tasks/) or a small named step between stages that
+the flow used to do inline (the `is_new` re-join, the corpus vocabulary, the quarantine
+union, the run row). Splits and merges of the partitioned stages live here too: they are
+module-level functions so stages can be pickled to worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+
+import akhbar
+from akhbar.config import PipelineConfig
+from akhbar.contracts import CONTRACT_VERSION
+from akhbar.lake import LockError, SchemaChangeError, read_latest
+from flows.graph import Bag, quarantine_frame
+from flows.partitions import split
+from tasks.dedupe import dedupe as dedupe_documents
+from tasks.entities import build_catalog, extract_entities
+from tasks.events import MENTION_FIELDS, cluster_events, extract_events
+from tasks.ingest import ingest_folder, input_manifest_hash
+from tasks.publish import publish as publish_tables
+from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
+from tasks.validate import validate as validate_tables
+
+
+# --- retry policies (Prefect retries only what a retry can fix) ----------------------------------
+
+def io_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError)
+
+
+def publish_retryable(exc: BaseException) -> bool:
+    """A failed write, but not a refusal (schema change, held lock). Safe: the retry compares with
+    the same snapshot, and a table the failed attempt already committed to is rewritten in full."""
+    return not isinstance(exc, (SchemaChangeError, LockError))
+
+
+# --- whole-corpus steps -------------------------------------------------------------------------
+
+def known(output_dir: str | None) -> pl.DataFrame | None:
+    """The documents of the latest snapshot (ingest keeps their first-seen run ids)."""
+    return read_latest(output_dir, "documents") if output_dir else None
+
+
+def ingest(input_dir: str, run_id: str, cfg: PipelineConfig, known_documents: pl.DataFrame | None) -> pl.DataFrame:
+    return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents)
+
+
+def dedupe(ingested: pl.DataFrame, run_id: str, cfg: PipelineConfig):
+    return dedupe_documents(ingested, run_id, cfg)
+
+
+def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame) -> pl.DataFrame:
+    """is_new is this run's view of the input, not part of dedupe's (cached) answer."""
+    return deduped.drop("is_new", strict=False).join(ingested.select("doc_id", "is_new"), on="doc_id",
+                                                     how="left", maintain_order="left")
+
+
+def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> dict[int, pl.DataFrame]:
+    """Per partition of blocks, the corpus-frequent words its glued-word repair may use (counted
+    over all blocks, so the partitioning never changes a repair)."""
+    parts = split(blocks, "block_id", cfg.partitions) or {0: blocks}
+    return corpus_vocabulary(blocks, parts)
+
+
+def catalog(entities: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    return build_catalog(entities, run_id)
+
+
+def cluster(events_unclustered: pl.DataFrame) -> pl.DataFrame:
+    """Clusters span partitions: assigned once over the whole corpus."""
+    return cluster_events(events_unclustered)
+
+
+def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,
+             cfg: PipelineConfig):
+    candidates = dict(documents=documents, segments=segments, articles=articles, sentences=sentences,
+                      entities=entities, entity_catalog=entity_catalog, events=events)
+    return validate_tables(candidates, run_id, cfg.max_failure_share)
+
+
+def quarantine(validated: dict, quarantine_rows: pl.DataFrame, segment_rejections: pl.DataFrame,
+               stage_failures: list[dict], run_id: str) -> dict:
+    """Every quarantined row in one table: validation's, blocks that yielded no article, and items
+    a stage failed on (flows/graph.py fault isolation)."""
+    parts = [quarantine_rows, segment_rejections.select(quarantine_rows.columns),
+             quarantine_frame(stage_failures, run_id).select(quarantine_rows.columns)]
+    return dict(validated, quarantine=pl.concat(parts, how="vertical_relaxed").unique(maintain_order=True))
+
+
+def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict, cfg: PipelineConfig) -> dict:
+    """The tables as one snapshot, the `runs` row (lineage) written last."""
+    counts = {k: v.height for k, v in tables.items()}
+    run_row = dict(
+        run_id=run_meta["run_id"], flow_run_id=run_meta.get("flow_run_id"), started_at=run_meta["started_at"],
+        finished_at=dt.datetime.now(dt.timezone.utc), status="published", code_version=akhbar.__version__,
+        git_commit=run_meta.get("git_commit"), contract_version=CONTRACT_VERSION,
+        parameters=json.dumps({"input_dir": str(run_meta["input_dir"]), "output_dir": str(run_meta["output_dir"]),
+                               **cfg.as_dict()}, sort_keys=True, default=str),
+        input_manifest_hash=input_manifest_hash(documents), counts=json.dumps(counts, sort_keys=True),
+        validation_summary=json.dumps(report, sort_keys=True, default=str))
+    return publish_tables(run_meta["output_dir"], tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema)
+
+
+# --- partitioned stages -------------------------------------------------------------------------
+
+def segment(blocks: pl.DataFrame, vocab: pl.DataFrame | None, run_id: str):
+    return segment_blocks(blocks, run_id, vocab)
+
+
+def entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    return extract_entities(articles, sentences, run_id)
+
+
+def events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    """One partition's events, unclustered (the `cluster` step sees every partition)."""
+    return extract_events(articles, sentences, entities, run_id, cluster=False)
+
+
+def split_blocks(inputs: Bag, n: int) -> dict[int, Bag]:
+    """Segment partitions: blocks by hash(block_id) % n, each with its own slice of the vocabulary."""
+    parts = split(inputs["blocks"], "block_id", n) or {0: inputs["blocks"]}
+    return {p: dict(inputs, blocks=b, vocab=inputs["vocab"].get(p)) for p, b in parts.items()}
+
+
+def split_articles(inputs: Bag, n: int) -> dict[int, Bag]:
+    """Entities/events partitions: articles by hash(article_id) % n (the same partitions for both
+    stages), with their sentences and, for events, their mentions (only the columns events read)."""
+    parts = split(inputs["articles"], "article_id", n) or {0: inputs["articles"]}
+    out = {}
+    for p, arts in parts.items():
+        ids = arts.select("article_id")
+        sub = dict(inputs, articles=arts, sentences=inputs["sentences"].join(ids, on="article_id", how="semi"))
+        if "entities" in inputs:
+            sub["entities"] = inputs["entities"].join(ids, on="article_id", how="semi").select(MENTION_FIELDS)
+        out[p] = sub
+    return out
+
+
+def merge_article_frames(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    return merge_articles(frames)
