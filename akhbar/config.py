@@ -5,12 +5,12 @@ The ingest and dedupe thresholds are explained, with measured figures, in docs/i
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import os
+from dataclasses import asdict, dataclass, fields, replace
 
 
 @dataclass
-class PipelineConfig:
-    # ingest
+class IngestConfig:
     max_file_bytes: int = 20_000_000          # larger files are rejected as "too large"
     min_arabic_ratio: float = 0.3             # below it a text is rejected as "no Arabic text"
     text_column: str = "text"                 # csv/parquet column (json field) holding the article text
@@ -23,6 +23,14 @@ class PipelineConfig:
     url_fields: tuple[str, ...] = ("url", "link", "href", "source_url")
     source_fields: tuple[str, ...] = ("source", "site", "sitename", "publisher", "domain", "outlet")
     record_list_fields: tuple[str, ...] = ("articles", "items", "data", "records", "results", "docs", "news")
+
+    def text_fields(self) -> tuple[str, ...]:
+        """Text field names to try: the configured column first, then the common aliases."""
+        return tuple(dict.fromkeys((self.text_column, *self.text_field_aliases)))
+
+
+@dataclass
+class DedupeConfig:
     # dedupe: lines
     line_min_chars: int = 10                  # shorter lines are never collapsed as in-page repeats
     furniture_max_words: int = 6              # a line of at most this many words may be furniture ...
@@ -41,21 +49,99 @@ class PipelineConfig:
     shared_single_line_min_words: int = 40    # a shared segment of one line without a sentence end needs
                                               # this many words; shorter ones are logged as boilerplate
     block_min_words: int = 8                  # a page remainder with fewer words is residue, not an article
-    # processing
+
+
+@dataclass
+class RunConfig:
     partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
                                               # so adding documents only touches the partitions they land in
     workers: int = 0                          # processes running the partition tasks' work under the thread
                                               # runner (flows/workers.py); 0 = one per core, 1 = in the flow process
     workers_min_input_bytes: int = 1_000_000  # with workers=0, smaller inputs stay in the flow process
-    # validate
-    max_failure_share: float = 0.05           # quarantined share above which nothing is published
-    # publish
-    allow_breaking_schema: bool = False       # allow dropping/retyping columns of published tables
-    extra: dict = field(default_factory=dict)
+    task_runner: str = "threads"              # threads | dask (AKHBAR_TASK_RUNNER for scheduled runs)
+    dask_address: str | None = None           # a Dask scheduler tcp://host:8786 (AKHBAR_DASK_ADDRESS); None: local
+    dask_workers: int = 2                     # workers of the local Dask cluster (AKHBAR_DASK_WORKERS)
 
-    def text_fields(self) -> tuple[str, ...]:
-        """Text field names to try: the configured column first, then the common aliases."""
-        return tuple(dict.fromkeys((self.text_column, *self.text_field_aliases)))
+
+@dataclass
+class ValidateConfig:
+    max_failure_share: float = 0.05           # quarantined share above which nothing is published
+
+
+@dataclass
+class PublishConfig:
+    allow_breaking_schema: bool = False       # allow dropping/retyping columns of published tables
+
+
+SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "run": RunConfig, "validate": ValidateConfig,
+            "publish": PublishConfig}
+
+
+class PipelineConfig:
+    """The one configuration: a section per stage (cfg.ingest, cfg.dedupe, cfg.run, cfg.validate,
+    cfg.publish). Fields are unique across sections, so `cfg.partitions` reads cfg.run.partitions
+    and `PipelineConfig(partitions=4)` sets it: flat names are what the CLI, the flow's `config`
+    parameter and the `runs.parameters` column use."""
+
+    def __init__(self, extra: dict | None = None, **values):
+        for name, cls in SECTIONS.items():
+            section = values.pop(name, None)
+            if isinstance(section, dict):
+                section = cls(**section)
+            own = {f.name for f in fields(cls)}
+            flat = {k: values.pop(k) for k in list(values) if k in own}
+            section = replace(section, **flat) if section is not None else cls(**flat)
+            object.__setattr__(self, name, section)
+        if values:
+            raise TypeError(f"unknown config field(s): {', '.join(sorted(values))}")
+        object.__setattr__(self, "extra", dict(extra or {}))
+
+    def __getattr__(self, name: str):
+        for section in SECTIONS:
+            value = self.__dict__.get(section)
+            if value is not None and hasattr(value, name):
+                return getattr(value, name)
+        raise AttributeError(f"PipelineConfig has no field '{name}'")
+
+    def __setattr__(self, name: str, value) -> None:
+        for section in SECTIONS:
+            if hasattr(self.__dict__[section], name):
+                setattr(self.__dict__[section], name, value)
+                return
+        raise AttributeError(f"PipelineConfig has no field '{name}'")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PipelineConfig) and self.__dict__ == other.__dict__
+
+    def __repr__(self) -> str:
+        return "PipelineConfig(" + ", ".join(f"{k}={v!r}" for k, v in self.__dict__.items()) + ")"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Every field by its flat name (the `runs.parameters` record)."""
+        out: dict = {}
+        for section in SECTIONS:
+            out.update(asdict(self.__dict__[section]))
+        out["extra"] = self.extra
+        return out
+
+    @classmethod
+    def defaults(cls) -> dict:
+        return cls().as_dict()
+
+    @classmethod
+    def from_env(cls, environ=None, **values) -> "PipelineConfig":
+        """The config with the AKHBAR_* environment applied: the one place the environment is read
+        (scheduled runs get their task runner this way from `akhbar serve`)."""
+        env = os.environ if environ is None else environ
+        for var, (name, cast) in ENVIRONMENT.items():
+            if env.get(var) not in (None, "") and name not in values:
+                values[name] = cast(env[var])
+        return cls(**values)
+
+
+# AKHBAR_* variable -> (config field, type)
+ENVIRONMENT = {
+    "AKHBAR_TASK_RUNNER": ("task_runner", str),
+    "AKHBAR_DASK_ADDRESS": ("dask_address", str),
+    "AKHBAR_DASK_WORKERS": ("dask_workers", int),
+}

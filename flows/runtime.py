@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
-import os
 import subprocess
 import threading
 import time
@@ -77,13 +76,14 @@ def task_runner(kind: str = "threads", address: str | None = None, workers: int 
 
 
 def task_runner_from_env():
-    """The runner named by AKHBAR_TASK_RUNNER / AKHBAR_DASK_ADDRESS / AKHBAR_DASK_WORKERS (default threads).
+    """The runner named by the config's environment (AKHBAR_TASK_RUNNER / AKHBAR_DASK_ADDRESS /
+    AKHBAR_DASK_WORKERS, read in akhbar/config.py; default threads).
 
-    Scheduled runs are started by Prefect importing this module (the deployment's
+    Scheduled runs are started by Prefect importing flows/pipeline.py (the deployment's
     entrypoint), so `akhbar serve --task-runner dask` passes its choice this way.
     """
-    return task_runner(os.environ.get("AKHBAR_TASK_RUNNER", "threads"), os.environ.get("AKHBAR_DASK_ADDRESS") or None,
-                       int(os.environ.get("AKHBAR_DASK_WORKERS", "2")))
+    cfg = PipelineConfig.from_env()
+    return task_runner(cfg.task_runner, cfg.dask_address, cfg.dask_workers)
 
 
 def start_cluster(runner) -> float:

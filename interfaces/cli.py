@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from interfaces.common import (DaskAddressOpt, DaskWorkersOpt, OutputOpt, PartitionsOpt, TaskRunnerOpt,
+from interfaces.common import (DEFAULTS, DaskAddressOpt, DaskWorkersOpt, OutputOpt, PartitionsOpt, TaskRunnerOpt,
                                WorkersOpt, app, check_output_writable, check_task_runner, console, fail,
                                lake)
 from flows.settings import prefect_api, silence_shutdown_noise
@@ -26,7 +26,7 @@ from interfaces import cli_data, cli_ops  # noqa: F401  (their commands register
 def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder of input files (recursive)."),
         output: Path = OutputOpt,
         partitions: int = PartitionsOpt, workers: int = WorkersOpt,
-        max_failure_share: float = typer.Option(0.05, help="Quarantined share above which nothing is published."),
+        max_failure_share: float = typer.Option(DEFAULTS.max_failure_share, help="Quarantined share above which nothing is published."),
         allow_breaking_schema: bool = typer.Option(
             False, "--allow-breaking-schema", help="Allow dropping or retyping columns of published tables."),
         task_runner: str = TaskRunnerOpt, dask_address: str | None = DaskAddressOpt,

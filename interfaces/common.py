@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from akhbar.config import PipelineConfig
 from flows.settings import configure_environment
 
 configure_environment()
@@ -46,13 +47,15 @@ def lake(output: Path) -> Path:
     return path
 
 
-TaskRunnerOpt = typer.Option("threads", "--task-runner",
+DEFAULTS = PipelineConfig()   # every CLI default comes from the one config (akhbar/config.py)
+
+TaskRunnerOpt = typer.Option(DEFAULTS.task_runner, "--task-runner",
                              help="threads (default) or dask: partitions in parallel on a Dask cluster.")
 DaskAddressOpt = typer.Option(None, "--dask-address", help="Dask scheduler (tcp://host:8786); default: a local cluster.")
-DaskWorkersOpt = typer.Option(2, "--dask-workers", min=1, help="Workers of the local Dask cluster.")
-PartitionsOpt = typer.Option(8, "--partitions", min=1,
+DaskWorkersOpt = typer.Option(DEFAULTS.dask_workers, "--dask-workers", min=1, help="Workers of the local Dask cluster.")
+PartitionsOpt = typer.Option(DEFAULTS.partitions, "--partitions", min=1,
                              help="Partitions (task runs per stage); rows go to hash(id) % partitions.")
-WorkersOpt = typer.Option(0, "--workers", min=0,
+WorkersOpt = typer.Option(DEFAULTS.workers, "--workers", min=0,
                           help="Processes running the partition stages with the threads runner "
                                "(0 = one per core for inputs of 1 MB or more, 1 = all in the flow's process).")
 
