@@ -6,7 +6,7 @@ import pytest
 
 from interfaces.eval_entities import evaluate, render, repeated_line_spans
 from akhbar.gold import load_gold
-from conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS
 
 GOLD = ROOT / "tests" / "gold"
 TYPES = {"PERSON", "ORG", "LOC", "NORP", "DATE", "TIME", "QUANTITY"}
