@@ -7,7 +7,7 @@ from akhbar.contracts import SCHEMAS, empty_frame
 from akhbar.geo import default_index
 from tasks import entities, events, segment  # noqa: F401  (the stage code itself)
 from tasks.entity_lexicon import default_gazetteer, default_lexicon
-from tasks.event_lexicon import cues, ontology, trigger_index
+from tasks.events.lexicon import cues, ontology, trigger_index
 
 for load in (default_gazetteer, default_lexicon, ontology, trigger_index, cues, default_index,
              segment.lexicon, segment.place_names, segment.word_ranks):
