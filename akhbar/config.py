@@ -73,8 +73,50 @@ class PublishConfig:
     allow_breaking_schema: bool = False       # allow dropping/retyping columns of published tables
 
 
-SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "run": RunConfig, "validate": ValidateConfig,
-            "publish": PublishConfig}
+@dataclass(frozen=True)
+class EventsConfig:
+    """Thresholds and windows of the events stage (tasks/events, docs/events.md). Word counts
+    are in words of the sentence; every default is the value the rules were measured with."""
+    # triggers
+    merge_gap: int = 3                    # same-type triggers at most this many words apart (no punctuation) are one event
+    mode_cue_window: int = 3              # words either side of a trigger searched for mode cues ('جوية' -> airstrike)
+    civilian_window: int = 8              # words before a leave/flee trigger searched for civilian movers (-> EVACUATE)
+    # arguments
+    arg_window: int = 10                  # words after the trigger searched for arguments and places
+    subject_back: int = 6                 # words before a verb searched for its subject (SVO)
+    noun_subject_back: int = 3            # the same for a verbal noun whose genitive is its actor
+    noun_target_subject_back: int = 4     # the same for a verbal noun whose genitive is its target
+    light_verb_subject_back: int = 4      # words before a support verb searched for its subject
+    control_verb_subject_back: int = 6    # words before a control verb searched for its subject
+    light_verb_reach: int = 8             # a support verb governs a verbal noun at most this many words after it
+    control_verb_reach: int = 3           # a control verb governs a verbal noun at most this many words after it
+    request_reach: int = 12               # a request verb's addressee does an act at most this many words after it
+    target_prep_window: int = 6           # words after the trigger searched for 'ضد/على' + target
+    site_back: int = 6                    # words before the trigger searched for a site ('في X' before the verb)
+    quantity_window: int = 8              # words between a trigger and a counted phrase it takes
+    # modality
+    negation_window: int = 3              # negation cues within this many words before the trigger deny it
+    hypothetical_window: int = 8          # conditional / probability cues within this many words before it
+    future_window: int = 6                # future cues within this many words before it
+    rumour_window: int = 8                # rumour cues ('أنباء عن') within this many words (further inside the clause)
+    cue_lookback: int = 12                # words before a trigger whose cue bits are collected for modality
+    hypothetical_after_window: int = 4    # words after the trigger searched for 'المتوقعة', 'إذا'
+    future_after_window: int = 5          # words after the trigger searched for 'المقبل', 'قريبا'
+    condition_after_window: int = 12      # a condition this many words after a future act makes it hypothetical
+    threat_reach: int = 10                # the act a threat announces is at most this many words after it
+    # time
+    time_window: int = 12                 # words between a trigger and its time expression (same clause only)
+    # confidence = base + weights (capped)
+    confidence_base: float = 0.5
+    confidence_actor: float = 0.15        # an actor was found
+    confidence_place: float = 0.1         # a location, origin or destination was found
+    confidence_checked: float = 0.1       # a verb trigger or a context-checked lexicon entry
+    confidence_source: float = 0.1        # a source was found
+    confidence_cap: float = 0.95
+
+
+SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "run": RunConfig, "events": EventsConfig,
+            "validate": ValidateConfig, "publish": PublishConfig}
 
 
 class PipelineConfig:
@@ -106,7 +148,7 @@ class PipelineConfig:
     def __setattr__(self, name: str, value) -> None:
         for section in SECTIONS:
             if hasattr(self.__dict__[section], name):
-                setattr(self.__dict__[section], name, value)
+                object.__setattr__(self, section, replace(self.__dict__[section], **{name: value}))
                 return
         raise AttributeError(f"PipelineConfig has no field '{name}'")
 

@@ -7,7 +7,8 @@ from importlib import resources
 
 
 def resource_path(name: str):
-    return resources.files("akhbar") / "resources" / name
+    """A data file under akhbar/resources; `name` may hold a sub-folder ('events/cues.json')."""
+    return resources.files("akhbar").joinpath("resources", *name.split("/"))
 
 
 @lru_cache(maxsize=None)

@@ -33,7 +33,7 @@ DAG: tuple[Stage, ...] = (
           split=steps.split_articles, merge=(unique_rows("entities"),), cached=True, offload=True,
           isolate="article_id", code="tasks.entities"),
     Stage("catalog", steps.catalog, ("entities", "run_id"), ("entity_catalog",)),
-    Stage("extract-events", steps.events, ("articles", "sentences", "entities", "run_id"), ("events_unclustered",),
+    Stage("extract-events", steps.events, ("articles", "sentences", "entities", "run_id", "cfg"), ("events_unclustered",),
           split=steps.split_articles, merge=(unique_rows("events"),), cached=True, offload=True,
           isolate="article_id", code="tasks.events"),
     Stage("cluster-events", steps.cluster, ("events_unclustered",), ("events",)),

@@ -118,9 +118,10 @@ def entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str) -> pl
     return extract_entities(articles, sentences, run_id)
 
 
-def events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame, run_id: str) -> pl.DataFrame:
+def events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame, run_id: str,
+           cfg: PipelineConfig) -> pl.DataFrame:
     """One partition's events, unclustered (the `cluster` step sees every partition)."""
-    return extract_events(articles, sentences, entities, run_id, cluster=False)
+    return extract_events(articles, sentences, entities, run_id, cluster=False, cfg=cfg.events)
 
 
 def split_blocks(inputs: Bag, n: int) -> dict[int, Bag]:

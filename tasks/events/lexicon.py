@@ -1,11 +1,13 @@
-"""The event ontology (akhbar/resources/event_ontology.json) compiled into a trigger index.
+"""The event ontology (akhbar/resources/events/ontology.json) compiled into a trigger index.
 
 Morphology is generated, not listed: each verb is given as [past 3ms, present 3ms] and
 inflected here (person/number suffixes, present prefixes ي ت ن أ, future س); each noun gets
 its plural/dual/accusative forms. At match time proclitics (و ف ب ل ك ال لل) are stripped
 with `clitic_keys` and attached pronouns (ه ها هم ...) are peeled off, so 'لتحريرها',
 'وسيغادر', 'قتلوهم', 'حملته' all reach their lemma. The same generator inflects the
-speech/accusation/request verbs of akhbar/resources/event_cues.json.
+speech/accusation/request verbs of akhbar/resources/events/cues.json.
+
+`events_data` is the one loader of akhbar/resources/events/ (json parsed, tsv as rows).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from akhbar.text.normalise import clitic_keys, normalize
-from akhbar.resources import resource_path
+from akhbar.resources import read_tsv, resource_path
 
 PRESENT_PREFIXES = ("ي", "ت", "ن", "ا")
 PAST_SUFFIXES = ("", "ت", "وا", "و", "ا", "تا", "ن", "نا", "تم", "تما")
@@ -89,9 +91,17 @@ def _norm_set(values) -> frozenset:
     return frozenset(v if v.startswith("@") else normalize(v) for v in values or ())
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def events_data(name: str):
+    """A data file of akhbar/resources/events/: a .json file parsed, a .tsv file as rows
+    (akhbar.resources.read_tsv: blank lines and '#' comments skipped)."""
+    if name.endswith(".tsv"):
+        return read_tsv("events/" + name)
+    return json.loads(resource_path("events/" + name).read_text(encoding="utf-8"))
+
+
 def ontology() -> dict:
-    return json.loads(resource_path("event_ontology.json").read_text(encoding="utf-8"))
+    return events_data("ontology.json")
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +111,7 @@ def trigger_index() -> dict[str, tuple[Trigger, ...]]:
     types = ontology()["types"]
     for entry in ontology()["triggers"]:
         if entry["type"] not in types:
-            raise ValueError(f"event_ontology.json: trigger entry of unknown type {entry['type']!r}")
+            raise ValueError(f"events/ontology.json: trigger entry of unknown type {entry['type']!r}")
         ctx = Context(_norm_set(entry.get("require_near")), _norm_set(entry.get("require_next")),
                       _norm_set(entry.get("exclude_prev")), _norm_set(entry.get("exclude_next")),
                       _norm_set(entry.get("exclude_forms")), int(entry.get("window", 3)),
@@ -147,25 +157,41 @@ def lookup(norm_token: str, index: dict[str, tuple[Trigger, ...]] | None = None)
 
 @lru_cache(maxsize=8)
 def verb_set(cue_name: str) -> frozenset:
-    """All inflected forms of the [past, present] verb pairs listed under `cue_name` in event_cues.json."""
+    """All inflected forms of the [past, present] verb pairs listed under `cue_name` in events/cues.json."""
     forms: set[str] = set()
     for past, present in cues()[cue_name]:
         forms.update(verb_forms(past, present))
     return frozenset(forms)
 
 
-@lru_cache(maxsize=1)
 def cues() -> dict:
-    return json.loads(resource_path("event_cues.json").read_text(encoding="utf-8"))
+    return events_data("cues.json")
+
+
+@lru_cache(maxsize=64)
+def word_set(name: str) -> frozenset:
+    """A word list of akhbar/resources/events/words.json (function words, closed classes), normalised."""
+    return frozenset(normalize(w) for w in events_data("words.json")[name])
+
+
+def word_map(name: str) -> dict:
+    """A word -> value table of akhbar/resources/events/words.json ('الخميس' -> 3)."""
+    return dict(events_data("words.json")[name])
+
+
+@lru_cache(maxsize=16)
+def word_verbs(name: str) -> frozenset:
+    """Every inflected form of the [past, present] verbs listed under `name` in words.json."""
+    return frozenset(f for past, present in events_data("words.json")[name] for f in verb_forms(past, present))
 
 
 @lru_cache(maxsize=64)
 def cue_set(cue_name: str) -> frozenset:
-    """Single-token cues of a list in event_cues.json, normalised."""
+    """Single-token cues of a list in events/cues.json, normalised."""
     return frozenset(normalize(c) for c in cues()[cue_name] if " " not in c)
 
 
 @lru_cache(maxsize=64)
 def cue_phrases(cue_name: str) -> tuple[tuple[str, ...], ...]:
-    """Multi-token cues of a list in event_cues.json, as tuples of normalised tokens."""
+    """Multi-token cues of a list in events/cues.json, as tuples of normalised tokens."""
     return tuple(tuple(normalize(w) for w in c.split()) for c in cues()[cue_name] if " " in c)

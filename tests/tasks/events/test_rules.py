@@ -1,10 +1,9 @@
 """Rules of the quality pass (Dec 2026), each on sentences written for this test, none taken from
-the held-out batches of tests/test_events_unseen.py (a rule must fire on a class of sentences)."""
+the held-out batches of tests/gold/heldout/ (a rule must fire on a class of sentences)."""
 
 import pytest
 
-from tests.test_event_arguments import has
-from tests.test_events import events
+from tests.tasks.events.evhelp import events, has
 
 # (sentence, event type, column, expected value): modality and attribution
 MODALITY = [

@@ -1,10 +1,10 @@
 """Time expressions and quantities inside a sentence, for the events stage.
 
 Self-contained (DATE/QUANTITY entity mentions may not exist): works on the sentence's
-word list (tasks.events.Word: start, end, norm, keys) and returns token ranges, so every
+word list (tasks.events.words.Word: start, end, norm, keys) and returns token ranges, so every
 surface is a slice of the article text. Month names (Gregorian, Levantine/Iraqi, Maghrebi)
-come from akhbar/resources/event_months.tsv; number words and counted nouns from
-akhbar/resources/event_cues.json.
+come from akhbar/resources/events/months.tsv; number words and counted nouns from
+akhbar/resources/events/cues.json.
 
 Resolution against the publication date: relative expressions ('أمس', 'يوم الأربعاء',
 'مساء السبت الماضي', '19 فبراير') need it and stay unknown without it; absolute ones
@@ -19,18 +19,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from akhbar.text.normalise import clitic_keys, normalize
-from akhbar.resources import read_tsv
-from tasks.event_lexicon import cues
+from tasks.events.lexicon import cues, events_data, word_map, word_set
 
-WEEKDAYS = {"الاثنين": 0, "الاتنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5, "الاحد": 6}
-RELATIVE_DAYS = {"امس": -1, "البارحه": -1, "اليوم": 0, "الليله": 0, "غدا": 1}
-PAST_WORDS = {"الماضي", "الماضيه", "المنصرم", "المنصرمه", "الفائت"}
-NEXT_WORDS = {"المقبل", "المقبله", "القادم", "القادمه"}
-THIS_WORDS = {"الحالي", "الجاري", "هذا", "هذه"}
-LEAD_WORDS = {"في", "منذ", "يوم", "يومي", "مساء", "صباح", "ليل", "ليله", "فجر", "ظهر", "عصر", "مطلع", "اواخر",
-              "اوائل", "منتصف", "نهايه", "بدايه", "خلال", "حتي", "شهر", "مساءي"}
-VAGUE_HEADS = {"الاسبوع", "الايام", "اليومين", "الاونه", "الاشهر", "الشهور", "الساعات", "الفتره", "السنوات", "الاعوام"}
-NOW_WORDS = {"حاليا", "الان", "قريبا"}
+WEEKDAYS = word_map("weekdays")                  # normalised weekday -> Monday = 0
+RELATIVE_DAYS = word_map("relative_days")        # 'امس' -> -1
+PAST_WORDS = word_set("past_words")
+NEXT_WORDS = word_set("next_words")
+THIS_WORDS = word_set("this_words")
+LEAD_WORDS = word_set("lead_words")              # words that may open a time expression before a weekday
+VAGUE_HEADS = word_set("vague_time_heads")       # 'في الأيام القليلة الماضية': kept as text only
+NOW_WORDS = word_set("now_words")
+YEAR_WORDS = word_set("year_words")
+MONTH_WORDS = word_set("month_words")
+DEMONSTRATIVES = word_set("demonstratives")
+RECENT_WORDS = word_set("recent_words")
+PAST_PLURAL_WORDS = word_set("past_plural_words")
+TODAY_FORMS = word_set("today_forms")
+YEAR_LEADS = word_set("year_leads")
+KM_UNITS = word_set("km_units")
 YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})$")
 
@@ -53,7 +59,7 @@ class TimeExpr:
 @lru_cache(maxsize=1)
 def month_table() -> dict[tuple[str, ...], int]:
     out = {}
-    for name, num in read_tsv("event_months.tsv"):
+    for name, num in events_data("months.tsv"):
         out[tuple(normalize(w) for w in name.split())] = int(num)
     return out
 
@@ -83,7 +89,7 @@ def _int(word) -> int | None:
 def _starters() -> frozenset:
     """Words that can begin a time expression (first tokens of month names, weekdays, relative words)."""
     return frozenset({k[0] for k in month_table()} | set(WEEKDAYS) | set(RELATIVE_DAYS) | VAGUE_HEADS | NOW_WORDS
-                     | {"عام", "العام", "سنه", "السنه", "الشهر", "شهر", "هذا", "هذه", "اول"})
+                     | word_set("time_starters_extra"))
 
 
 @lru_cache(maxsize=100_000)
@@ -138,7 +144,7 @@ def _match_at(words, i) -> TimeExpr | None:
     if hit:
         e = _extend(words, TimeExpr(i, i + hit[1] - 1, month=hit[0]))
         return e
-    k = _key_in(w, ("عام", "العام", "سنه", "السنه"))
+    k = _key_in(w, YEAR_WORDS)
     if k and nxt is not None:
         if YEAR.match(nxt.norm):
             return TimeExpr(i, i + 1, year=int(nxt.norm))
@@ -146,11 +152,11 @@ def _match_at(words, i) -> TimeExpr | None:
             return TimeExpr(i, i + 1, rel_year=-1)
         if nxt.norm in THIS_WORDS or nxt.norm in NEXT_WORDS:
             return TimeExpr(i, i + 1, rel_year=0 if nxt.norm in THIS_WORDS else 1)
-    if _key_in(w, ("الشهر", "شهر")) and nxt is not None:
+    if _key_in(w, MONTH_WORDS) and nxt is not None:
         if nxt.norm in PAST_WORDS | NEXT_WORDS | THIS_WORDS:
             rel = -1 if nxt.norm in PAST_WORDS else (1 if nxt.norm in NEXT_WORDS else 0)
             return TimeExpr(i, i + 1, rel_month=rel)
-    if w.norm in ("هذا", "هذه") and nxt is not None and nxt.norm == "الشهر":
+    if w.norm in DEMONSTRATIVES and nxt is not None and nxt.norm == "الشهر":
         return TimeExpr(i, i + 1, rel_month=0)
     if w.norm == "اول" and nxt is not None:          # 'أول من أمس', 'أول أمس'
         if nxt.norm == "امس":
@@ -158,7 +164,7 @@ def _match_at(words, i) -> TimeExpr | None:
         if nxt.norm == "من" and i + 2 < len(words) and words[i + 2].norm == "امس":
             return TimeExpr(i, i + 2, rel_days=-2)
     k = _key_in(w, RELATIVE_DAYS)
-    if k and (k != "اليوم" or w.norm in ("اليوم", "واليوم")):
+    if k and (k != "اليوم" or w.norm in TODAY_FORMS):
         return TimeExpr(i, i, rel_days=RELATIVE_DAYS[k])
     k = _key_in(w, WEEKDAYS)
     if k and (w.norm.startswith("ال") or w.norm.startswith("وال") or (i and words[i - 1].norm in LEAD_WORDS)):
@@ -168,9 +174,9 @@ def _match_at(words, i) -> TimeExpr | None:
         elif nxt is not None and _key_in(nxt, WEEKDAYS):  # 'ليل السبت الأحد'
             e.last = i + 1
         return e
-    if _key_in(w, VAGUE_HEADS) and nxt is not None and (nxt.norm in PAST_WORDS or nxt.norm in ("الماضيين", "القليله", "الاخيره")):
+    if _key_in(w, VAGUE_HEADS) and nxt is not None and (nxt.norm in PAST_WORDS or nxt.norm in RECENT_WORDS):
         j = i + 1
-        while j + 1 < len(words) and words[j + 1].norm in PAST_WORDS | {"الماضيين", "الماضيه"}:
+        while j + 1 < len(words) and words[j + 1].norm in PAST_WORDS | PAST_PLURAL_WORDS:
             j += 1
         return TimeExpr(i, j)
     if w.norm in NOW_WORDS:
@@ -191,7 +197,7 @@ def _extend(words, e: TimeExpr) -> TimeExpr:
         if YEAR.match(w.norm):
             e.year, e.last = int(w.norm), j
             break
-        if w.norm in ("من", "عام", "العام", "سنه") and j + 1 < len(words):
+        if w.norm in YEAR_LEADS and j + 1 < len(words):
             j += 1
             continue
         if w.norm in PAST_WORDS | NEXT_WORDS | THIS_WORDS:
@@ -305,7 +311,7 @@ def find_quantities(words, skip: set[int], candidates: list[int] | None = None) 
             if not words[i].norm[0].isdigit():      # a number word must count a known noun
                 continue
             kind = "count"
-        unit = "km" if kind == "distance" and (noun.norm in ("كم", "كلم") or noun.norm.startswith("كيلو")) else None
+        unit = "km" if kind == "distance" and (noun.norm in KM_UNITS or noun.norm.startswith("كيلو")) else None
         if kind == "distance" and j + 1 < len(words) and words[j + 1].norm == "مربع":
             kind, unit, j = "area", "km2", j + 1
         out.append((i, j, dict(kind=kind, value=value, unit=unit or noun.norm)))

@@ -1,0 +1,282 @@
+"""The events stage: one sentence, one article, a frame of articles (docs/events.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pyarrow as pa
+
+from akhbar.config import EventsConfig
+from akhbar.perf import gc_paused
+from akhbar.contracts import SCHEMAS, empty_frame
+from akhbar.ids import stable_id
+from akhbar.text.tokens import TOKEN
+from tasks.events.lexicon import Trigger
+from tasks.events.time import find_quantities, find_times, resolve
+from tasks.events.words import (CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
+                                TIME_START_BIT, _may_have_events, analyse, is_, words_of)
+from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with, _mode_from_cues, _trigger_span,
+                                   find_triggers)
+from tasks.events.arguments import _gender, _pronoun_subject, arguments
+from tasks.events.attribution import _count_quotes, _update_carry, attribution
+from tasks.events.modality import modality
+from tasks.events.clustering import cluster_rows
+
+METHOD = "lexicon-rules-v1"
+
+
+SITE_SHARING = ("ASSAULT", "CASUALTIES")
+
+
+MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")  # what events read
+
+
+def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
+                     run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None) -> list[dict]:
+    tokens = TOKEN.findall(text, s_start, s_end)
+    if not _may_have_events(tokens):
+        _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
+        return []
+    words, _ = words_of(text, s_start, s_end, tokens)
+    sent = analyse(text, s_start, s_end, mentions, words, cfg)
+    found = find_triggers(sent)
+    sent.triggers = {i for i, _, _ in found}
+    _drop_mentions_opening_with(sent, sent.triggers)
+    out = []
+    if found:
+        times = find_times(sent.words, [k for k, fl in enumerate(sent.cflags) if fl & TIME_START_BIT])
+        time_words = sent.time_words = {k for e in times for k in range(e.first, e.last + 1)}
+        quantities = find_quantities(sent.words, time_words,
+                                     [k for k, fl in enumerate(sent.cflags) if fl & NUMBER_BIT])
+        where = (article_id, s_idx, s_start, s_end, run_id)
+        for i, t, key in found:
+            out.append(_event_row(where, sent, i, t, key, times, quantities, published, carry))
+        if len(out) > 1:
+            _share_site(out)
+    _update_carry(sent, carry)
+    return out
+
+
+def _share_site(rows: list[dict]) -> None:
+    """Casualties happen where the attack that caused them did ('قتل خمسة وأصيب 12 في انفجار ...
+    في مقديشو', 'مقتل قيادي ... خلال غارة على ريف دير الزور'): in one sentence, an event of either
+    type with no site takes the site of the nearest event of the other type."""
+    rows = [r for r in rows if r["event_type"] in SITE_SHARING]
+    if len(rows) < 2:
+        return
+    for r in rows:
+        if r["location_text"] is None:
+            others = [o for o in rows if o["location_text"] is not None and o["event_type"] != r["event_type"]]
+            if others:
+                o = min(others, key=lambda o: abs(o["trigger_start"] - r["trigger_start"]))
+                r["location_text"], r["location_entity_id"] = o["location_text"], o["location_entity_id"]
+
+
+
+def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times: list, quantities: list,
+               published: dt.date | None, carry: Carry) -> dict:
+    """One events row for the trigger at word i; `where` is (article_id, sentence_idx, start, end, run_id)."""
+    article_id, s_idx, s_start, s_end, run_id = where
+    t_start, t_end = _trigger_span(sent.text, sent.words[i], key)
+    args = arguments(sent, i, t, sent.triggers, key=key)
+    _elided_actor(sent, i, t, key, args, carry)
+    source, cue_idx = attribution(sent, i, carry)
+    mod = modality(sent, i, t, key, source, cue_idx)
+    mode = t.mode or _mode_from_cues(sent, i, t)
+    expr = _event_time(sent, i, times, cue_idx)
+    date, precision = resolve(expr, published) if expr else (None, "unknown")
+    qs = _event_quantities(sent, i, t, quantities)
+    if t.type == "CASUALTIES" and not args["target"] and qs:
+        a = next(x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"])
+        args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
+    etype = t.type
+    if etype == "ESCAPE" and t.mode in ("leave", "flee", "transfer") and _civilian_movers(sent, i):
+        etype, mode = "EVACUATE", "civilians"
+    src = source["filler"] if source else None
+    via = source.get("via") if source else None
+    actor, target = args["actor"], args["target"]
+    loc, orig, dest = args["location"], args["origin"], args["destination"]
+    return dict(
+        event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
+        sentence_idx=s_idx, start=s_start, end=s_end, trigger=sent.text[t_start:t_end],
+        trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
+        actor_entity_ids=[f.entity_id for f in actor if f.entity_id],
+        actor_text=LIST_SEP.join(f.text for f in actor) or None,
+        target_entity_ids=[f.entity_id for f in target if f.entity_id],
+        target_text=LIST_SEP.join(f.text for f in target) or None,
+        location_entity_id=loc.entity_id if loc else None, location_text=loc.text if loc else None,
+        origin_entity_id=orig.entity_id if orig else None, origin_text=orig.text if orig else None,
+        destination_entity_id=dest.entity_id if dest else None, destination_text=dest.text if dest else None,
+        event_date=date, date_precision=precision,
+        date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
+        quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
+        via_text=via.text if via else None, modality=mod, confidence=_confidence(sent.cfg, t, args, src),
+        method=METHOD, cluster_id=None, n_sources=None, run_id=run_id)
+
+
+def _elided_actor(sent: Sentence, i: int, t: Trigger, key: str, args: dict, carry: Carry) -> None:
+    """An event with no actor whose trigger shows an agreeing person takes the article's last actor
+    ('وصل بلينكن ... وفي جولته'); an event with an actor becomes the last actor."""
+    pronoun = _pronoun_subject(sent, i, t, key) if not args["actor"] and carry.actor else None
+    if pronoun is not None and pronoun == _gender(sent, carry.actor[0]):
+        args["actor"] = list(carry.actor)
+    elif args["actor"] and args["actor"][0].text:
+        carry.actor, carry.actor_paragraph = args["actor"], carry.paragraph
+
+
+def _event_time(sent: Sentence, i: int, times: list, cue_idx: int | None):
+    """The nearest time expression that dates the event, not the statement ('قال يوم الخميس إن ...')."""
+    if not times:
+        return None
+    window = sent.cfg.time_window
+    eligible = [e for e in times if min(abs(e.first - i), abs(e.last - i)) <= window
+                and not _statement_date(sent, e, i, cue_idx) and _same_clause(sent, i, e, sent.triggers)]
+    return min(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i))) if eligible else None
+
+
+def _event_quantities(sent: Sentence, i: int, t: Trigger, quantities: list) -> list[dict]:
+    """Counted phrases near the trigger, their kind set by the event (CASUALTIES count the killed)."""
+    window = sent.cfg.quantity_window
+    qs = []
+    for a, b, q in quantities:
+        if abs(a - i) <= window or abs(b - i) <= window:
+            kind = q["kind"]
+            if t.type == "CASUALTIES" and kind in ("people", "troops", "count"):
+                kind = t.mode or "killed"
+            elif t.type == "MOBILIZE" and kind in ("people", "count") and t.mode == "troops":
+                kind = "troops"
+            qs.append(dict(q, kind=kind, text=sent.text[sent.words[a].start:sent.words[b].end]))
+    return qs
+
+
+def _confidence(cfg: EventsConfig, t: Trigger, args: dict, src) -> float:
+    conf = cfg.confidence_base + cfg.confidence_actor * bool(args["actor"]) \
+        + cfg.confidence_place * bool(args["location"] or args["origin"] or args["destination"]) \
+        + cfg.confidence_checked * (t.pos == "verb" or bool(t.context.require_near or t.context.require_next)) \
+        + cfg.confidence_source * bool(src)
+    return round(min(conf, cfg.confidence_cap), 2)
+
+
+def _same_clause(sent: Sentence, i: int, e, triggers: set[int]) -> bool:
+    """Whether time expression e is in the clause of the trigger at word i: no comma, clause
+    break, complementizer or speech verb between them, and no other event nearer to it on the
+    way ('خرج ... في تشرين أول' dates the nearer event, not one three clauses back)."""
+    words = sent.words
+    lo, hi = (i + 1, e.first) if e.first > i else (e.last + 1, i)
+    cflags = sent.cflags
+    for k in range(lo, hi + 1):
+        if k not in (e.first, e.last + 1) and k < len(words) and any(c in words[k].punct for c in "،,;:"):
+            return False                      # commas around the expression itself are parenthetical ('، أمس،')
+        if k < hi and (cflags[k] & CLAUSE_BITS or k in triggers):
+            return False
+    return True
+
+
+
+def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
+    """Whether time expression e dates a statement, not the event at word i.
+
+    True when e comes before the speech cue that introduces the event ('ويوم أمس أكد ... أن'),
+    or sits between a speech verb and the 'أن/إن' that opens the event's clause
+    ('قال يوم الخميس إن', 'رجحت، يوم الأربعاء، أن')."""
+    if e.first >= i:
+        return False
+    comp = next((k for k in range(e.last + 1, i) if is_(sent.words[k], "complementizers")), None)
+    if cue_idx is not None and cue_idx < i:
+        if e.last < cue_idx or comp is not None and e.first > cue_idx:
+            return True
+    return comp is not None and any(is_(sent.words[j], "speech_verbs") for j in range(max(0, e.first - 5), e.first))
+
+
+
+def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int,
+                            mentions: list[dict], run_id: str, *, published: dt.date | None = None,
+                            carry: Carry | None = None, cfg: EventsConfig | None = None) -> list[dict]:
+    """Events of one sentence (text[s_start:s_end]); `carry` hands attribution to the next sentence."""
+    return _sentence_events(article_id, text, s_idx, s_start, s_end, mentions, run_id, published,
+                            carry if carry is not None else Carry(), cfg)
+
+
+def _mentions_by_sentence(entities: pl.DataFrame) -> dict[tuple[str, int], list[dict]]:
+    """Participant mentions per (article_id, sentence_idx). Column lists zipped in Python are cheaper
+    than polars row tuples or dicts (hot at 10^5 rows); dates and times are left out."""
+    mentions: dict[tuple[str, int], list[dict]] = {}
+    participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS))
+    of_sentence = mentions.setdefault
+    for aid, s_idx, start, end, surface, typ, eid in zip(*(participants.get_column(c).to_list()
+                                                           for c in MENTION_FIELDS)):
+        of_sentence((aid, s_idx), []).append({"start": start, "end": end, "surface": surface, "type": typ,
+                                              "entity_id": eid})
+    return mentions
+
+
+def _articles_in_order(articles: pl.DataFrame, sentences: pl.DataFrame):
+    """(article_id, text, published_date, [(sentence_idx, start, end, paragraph_idx), ...]) per article."""
+    meta = {r["article_id"]: r for r in articles.select("article_id", "text", "published_date").iter_rows(named=True)}
+    unknown = set(sentences["article_id"].unique()) - set(meta)
+    if unknown:
+        raise ValueError(f"extract_events: {len(unknown)} article_id(s) in sentences have no article, "
+                         f"e.g. {sorted(unknown)[:3]}; pass the articles of the same partition")
+    par_col = pl.col("paragraph_idx") if "paragraph_idx" in sentences.columns else pl.lit(None, pl.Int32)
+    ordered = sentences.sort("article_id", "sentence_idx").select("article_id", "sentence_idx", "start", "end",
+                                                                   par_col.alias("paragraph_idx"))
+    current, group = None, []
+    for aid, s_idx, s_start, s_end, par in zip(*(ordered.get_column(c).to_list() for c in ordered.columns)):
+        if aid != current:
+            if group:
+                yield current, meta[current]["text"], meta[current]["published_date"], group
+            current, group = aid, []
+        group.append((s_idx, s_start, s_end, par))
+    if group:
+        yield current, meta[current]["text"], meta[current]["published_date"], group
+
+
+def article_events(aid: str, text: str, published: dt.date | None, sentence_rows: list[tuple],
+                   mentions: dict[tuple[str, int], list[dict]], run_id: str,
+                   cfg: EventsConfig | None = None) -> list[dict]:
+    """Event rows of one article, its sentences (sentence_idx, start, end, paragraph_idx) in order."""
+    rows: list[dict] = []
+    carry, seen = Carry(), set()
+    for s_idx, s_start, s_end, par in sentence_rows:
+        key = text[s_start:s_end]
+        if key in seen:                      # a line printed twice (repeated headline, caption: copied verbatim)
+            continue
+        seen.add(key)
+        if carry.paragraph is not None and par != carry.paragraph:
+            carry.quote_depth = 0            # a quote does not run across paragraphs
+            if carry.actor_paragraph is not None and par is not None and par - carry.actor_paragraph > 1:
+                carry.actor = None           # an elided subject reaches one paragraph back at most
+            if carry.source_paragraph is not None and par is not None and par - carry.source_paragraph > 1:
+                carry.source = None          # a speaker carries into the next paragraph only
+        carry.paragraph = par
+        rows.extend(_sentence_events(aid, text, s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
+                                     run_id, published, carry, cfg))
+    return rows
+
+
+def events_frame(rows: list[dict], cluster: bool = True) -> pl.DataFrame:
+    """The events frame of row dicts built by `_event_row` (with `cluster`, cluster_id/n_sources)."""
+    if not rows:
+        return empty_frame("events")
+    if cluster:
+        for r, cid, n in zip(rows, *cluster_rows(rows)):   # on the row dicts: no frame round trip
+            r["cluster_id"], r["n_sources"] = cid, n
+    # column lists to Arrow: cheaper than polars or Arrow building from the row dicts. Every row
+    # is built by `_event_row` with the same keys in the same order, so zip transposes them.
+    columns = dict(zip(rows[0], map(list, zip(*(r.values() for r in rows)))))
+    return pl.from_arrow(pa.Table.from_pydict(columns, schema=SCHEMAS["events"]))
+
+
+@gc_paused
+def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame,
+                   run_id: str, *, cluster: bool = True, cfg: EventsConfig | None = None) -> pl.DataFrame:
+    """Events of every sentence; with `cluster`, cluster_id/n_sources over these events (the
+    flow clusters once over all partitions instead, see `cluster_events`)."""
+    if sentences.is_empty():
+        return empty_frame("events")
+    mentions = _mentions_by_sentence(entities)
+    rows: list[dict] = []
+    for aid, text, published, sentence_rows in _articles_in_order(articles, sentences):
+        rows.extend(article_events(aid, text, published, sentence_rows, mentions, run_id, cfg))
+    return events_frame(rows, cluster)

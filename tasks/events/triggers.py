@@ -1,0 +1,137 @@
+"""Triggers: lexicon forms whose context holds, merged when same-type and adjacent; the mode."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+from akhbar.text.normalise import normalize
+from tasks.events.lexicon import Trigger, lookup, ontology, trigger_index
+
+def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
+    c = t.context
+    words = sent.words
+    if c.exclude_forms and has(words[i], c.exclude_forms):
+        return False
+    if c.exclude_prev and any(has_stem(x, c.exclude_prev) for x in words[max(0, i - c.prev_window):i]):
+        return False
+    if c.exclude_next and any(has_stem(x, c.exclude_next) for x in words[i + 1:i + 1 + c.next_window]):
+        return False
+    if c.require_next and not any(has_stem(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
+        return False
+    if c.require_near:
+        lo, hi = max(0, i - c.window), min(len(words), i + 1 + c.window)
+        if not any(has_stem(words[j], c.require_near) or _mention_type(sent, j) in c.require_near
+                   for j in range(lo, hi) if j != i):
+            return False
+    return True
+from tasks.events.words import (RELATIVES, Sentence, TRIGGER_BIT, Word, _mention_type, _norm, has,
+                                has_stem, is_, proclitic)
+
+
+
+def _nominal(norm: str) -> bool:
+    """A word carrying the article or a preposition cannot be a finite verb."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    return n.startswith(("ال", "لل")) or proclitic(norm) in ("ب", "ل")
+
+
+
+def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
+    """(word index, trigger, matched key) per event, same-type neighbours merged."""
+    index = trigger_index()
+    words = sent.words
+    found: list[tuple[int, Trigger, str]] = []
+    for i, w in enumerate(words):
+        if not w.flags & TRIGGER_BIT:
+            continue
+        if i in sent.covered and sent.mention_at[sent.owner[i]]["type"] in ("ORG", "LOC", "NORP"):
+            continue                         # inside a name: 'هيئة تحرير الشام', 'الحشد الشعبي', 'درع الفرات'
+
+        hit = lookup(w.norm, index)
+        key, cands = hit
+        t = next((c for c in cands if context_ok(c, sent, i)), None)
+        if t is None:
+            continue
+        if t.pos == "verb" and _nominal(w.norm):
+            t = replace(t, pos="noun")       # 'لطرد', 'الطرد': the verbal noun spelled like the verb
+        if t.pos == "verb" and not t.future and i > 0 and words[i - 1].norm in RELATIVES and key[0] in "يتنا":
+            continue                         # habitual description: 'التحالف الذي يحارب'
+        if found and found[-1][1].type == t.type and i - found[-1][0] <= sent.cfg.merge_gap \
+                and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
+            j, prev, pkey = found[-1]
+            if prev.mode is None and t.mode is not None:
+                found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context, prev.passive), pkey)
+            continue
+        found.append((i, t, key))
+    return found
+
+
+
+def _drop_mentions_opening_with(sent: Sentence, triggers: set[int]) -> None:
+    """A person mention that begins with an event trigger ('باستهداف الصحافيين') is a name-finder
+    over-reach: forget it so the trigger's genitive can be read."""
+    for i in triggers:
+        m = sent.mention_at.get(i)
+        if m is not None and m["type"] == "PERSON":
+            for k in range(i, sent.mention_end[i] + 1):
+                sent.covered.discard(k)
+                sent.owner.pop(k, None)
+            del sent.mention_at[i], sent.mention_end[i]
+
+
+
+def _trigger_span(text: str, w: Word, key: str) -> tuple[int, int]:
+    """Trigger span inside its word: proclitics (و ف ب ل) left out, the article ال kept."""
+    pos = w.norm.find(key)
+    if pos < 0:                              # key restored a teh marbuta: 'حملته' -> 'حمله'
+        pos = w.norm.find(key[:-1])
+    if pos < 0:
+        return w.start, w.end
+    if pos >= 2 and w.norm[pos - 2:pos] == "ال":
+        pos -= 2
+    consumed = 0                             # normalised chars -> surface chars (tashkeel, tatweel)
+    for idx, ch in enumerate(text[w.start:w.end]):
+        if consumed >= pos:
+            return w.start + idx, w.end
+        consumed += len(_norm(ch))
+    return w.start, w.end
+
+
+
+@lru_cache(maxsize=64)
+def _mode_cues(etype: str) -> tuple[tuple[str, frozenset], ...]:
+    return tuple((mode, frozenset(normalize(x) for x in words))
+                 for mode, words in ontology()["types"][etype].get("mode_cues", {}).items())
+
+
+
+def _mode_from_cues(sent: Sentence, i: int, t: Trigger) -> str | None:
+    """Mode from words around the trigger ('ضربات جوية' -> airstrike), in the ontology's order."""
+    n = sent.cfg.mode_cue_window
+    window = sent.words[max(0, i - n):i + n + 1]
+    for mode, values in _mode_cues(t.type):
+        if any(has(w, values) for w in window):
+            return mode
+    return None
+
+
+
+def _civilian_movers(sent: Sentence, i: int) -> bool:
+    """Whether the people leaving are civilians ('دعت المدنيين إلى الخروج'), making it an evacuation.
+
+    The first human noun decides: after a request verb ('تنصح سكان الرمادي بمغادرتها') its
+    object, otherwise the leftmost one in the eight words before the trigger.
+    """
+    words = sent.words
+    lo = max(0, i - sent.cfg.civilian_window)
+    for j in range(i - 1, lo - 1, -1):
+        if is_(words[j], "request_verbs"):
+            lo = j + 1
+            break
+    for w in words[lo:i + 2]:
+        if is_(w, "head_militant"):
+            return False
+        if is_(w, "head_civilian"):
+            return True
+    return False

@@ -1,0 +1,420 @@
+"""The sentence model of the events stage: words with their cue-list bits, mentions, fillers.
+
+Each distinct token is normalised once and its memberships of the cue lists
+(akhbar/resources/events/cues.json) are stored as bits (`word_flags`), so the later scans
+test integers; multi-word cues set their bit on their first word (`Sentence.cue_flags`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import lru_cache, reduce
+from operator import or_
+
+from akhbar.config import EventsConfig
+from akhbar.text.normalise import clitic_keys, normalize
+from akhbar.text.tokens import TOKEN
+from tasks.events.lexicon import cue_phrases, cue_set, cues, lookup, lookup_keys, verb_set, word_set
+from tasks.events.time import may_start_time, number_value
+
+
+
+
+
+
+
+LIST_SEP = "؛ "               # joins several actor/target surfaces in *_text columns
+
+
+MOVEMENT = {"ESCAPE", "EVACUATE", "RETREAT", "MOBILIZE"}
+
+
+AGENTIVE = {"PERSON", "ORG", "NORP", "LOC"}    # LOC: states and capitals act ('واشنطن سترسل')
+
+
+OPEN_QUOTES, CLOSE_QUOTES = "«“", "»”"
+
+
+PLACE_OBJECT_TYPES = {"ESCAPE", "EVACUATE", "RETREAT", "CONTROL_CHANGE", "CONSULT"}   # 'غادر الموصل', 'زار عمان'
+
+
+PURPOSE_TYPES = {"CONTROL_CHANGE", "EVACUATE", "ESCAPE", "MOBILIZE", "RETREAT", "CONSULT", "AID"}
+
+
+INTRANSITIVE = {"PROTEST", "flee", "withdraw", "leave"}   # types/modes whose verb takes no person object: 'تظاهر مئات الطلاب'
+
+
+NON_PARTICIPANTS = ("DATE", "TIME")          # mention types events never take as arguments (tasks.events.time reads dates)
+
+
+RELATIVES = word_set("relatives")
+
+
+DEFAULT_CONFIG = EventsConfig()
+_norm = lru_cache(maxsize=500_000)(normalize)
+
+
+@dataclass(slots=True)
+class Word:
+    start: int
+    end: int
+    norm: str
+    keys: tuple[str, ...]     # clitic-stripped forms (cue matching)
+    stems: tuple[str, ...]    # the same with attached pronouns peeled off (head nouns, triggers)
+    flags: int = 0            # cue lists the word belongs to (see word_flags)
+    punct: str = ""           # punctuation between the previous word and this one
+
+
+
+@dataclass
+class Carry:
+    """Attribution state handed from one sentence to the next within an article."""
+    source: dict | None = None
+    source_paragraph: int | None = None
+    quote_depth: int = 0
+    paragraph: int | None = None
+    actor: list | None = None              # the last named actor (Fillers), for pronoun subjects
+    actor_paragraph: int | None = None
+
+
+
+@dataclass(slots=True)
+class Filler:
+    """An argument: an entity mention or, failing that, a chunk of words."""
+    start: int
+    end: int
+    text: str
+    entity_id: str | None = None
+    first: int = 0
+    last: int = 0
+
+
+
+@dataclass
+class Sentence:
+    text: str
+    words: list[Word]
+    mention_at: dict[int, dict] = field(default_factory=dict)   # first word index -> mention
+    mention_end: dict[int, int] = field(default_factory=dict)   # first word -> last word of a mention
+    covered: set[int] = field(default_factory=set)
+    owner: dict[int, int] = field(default_factory=dict)          # word index -> first word of its mention
+    _phrases: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)
+    cflags: list[int] | None = None
+    triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
+    bits: int = 0                                                # OR of cflags: the cue lists the sentence has
+    time_words: set[int] = field(default_factory=set)            # words inside a time expression
+    cfg: EventsConfig = DEFAULT_CONFIG                            # thresholds and windows
+
+    def cue_flags(self) -> list[int]:
+        """Per word, its cue-list bits plus those of the multi-word cues starting there (once per sentence)."""
+        if self.cflags is None:
+            words = self.words
+            n = len(words)
+            cflags = self.cflags = [w.flags for w in words]
+            for j, w in enumerate(words):
+                if not w.flags & PHRASE_BIT:
+                    continue                  # most words open no multi-word cue (one int test)
+                for ph, bit in _phrases_opening(w.keys):
+                    # a word's keys start with its normalised form: `in keys` is "equals or a clitic key"
+                    if j + len(ph) <= n and ph[1] in words[j + 1].keys and (
+                            len(ph) == 2 or all(ph[m] in words[j + m].keys for m in range(2, len(ph)))):
+                        cflags[j] |= bit
+            self.bits = reduce(or_, cflags, 0)
+        return self.cflags
+
+    def phrase_len(self, j: int, name: str) -> int:
+        """Length of the multi-word cue of list `name` starting at word j (0 if none)."""
+        return phrase_at(self.words, j, cue_phrases(name)) if self.cflags[j] & BIT[name] else 0
+
+
+
+def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = None) -> tuple[list[Word], str]:
+    """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation.
+
+    Every non-space character belongs to a token (akhbar.text.tokens.TOKEN), so the gaps are whitespace and
+    `str.find` from the previous end locates each token: cheaper than a Match object per token."""
+    if tokens is None:
+        tokens = TOKEN.findall(text, s_start, s_end)
+    words: list[Word] = []
+    append, info_of, find = words.append, _token_info, text.find
+    pending, pos = "", s_start
+    for g in tokens:
+        a = find(g, pos)
+        pos = a + len(g)
+        info = info_of(g)
+        if info is None:
+            pending += g
+        elif info[0]:
+            append(Word(a, pos, info[0], info[1], info[2], info[3], pending))
+            pending = ""
+    return words, pending
+
+
+
+def _may_have_events(tokens: list[str]) -> bool:
+    """Token-level pre-check, before any Word is built (one cached lookup per token)."""
+    info_of = _token_info
+    for g in tokens:
+        info = info_of(g)
+        if info is not None and len(info) > 1 and info[3] & EVENT_BITS:
+            return True
+    return False
+
+
+
+def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: list[Word] | None = None,
+            cfg: EventsConfig | None = None) -> Sentence:
+    if words is None:
+        words, _ = words_of(text, s_start, s_end)
+    sent = Sentence(text, words, cfg=cfg or DEFAULT_CONFIG)
+    starts = [w.start for w in words]
+    for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
+        if m["type"] in NON_PARTICIPANTS:
+            continue                          # dates are found by tasks.events.time; they are never participants
+        first = _word_at(starts, words, m["start"])
+        last = _word_at(starts, words, m["end"] - 1)
+        if first is None or last is None or first in sent.mention_at or first in sent.covered:
+            continue
+        sent.mention_at[first] = m
+        sent.mention_end[first] = last
+        sent.covered.update(range(first, last + 1))
+        sent.owner.update(dict.fromkeys(range(first, last + 1), first))
+    sent.cue_flags()                          # once per sentence; the scans read sent.cflags
+    return sent
+
+
+
+def _word_at(starts, words, offset) -> int | None:
+    i = bisect.bisect_right(starts, offset) - 1
+    return i if i >= 0 and words[i].start <= offset < words[i].end else None
+
+
+
+@lru_cache(maxsize=300_000)
+def _token_info(tok: str):
+    """(norm, clitic keys, stems, flags) of a word token; None for punctuation (one cache hit per token)."""
+    if not any(c.isalnum() for c in tok):
+        return None
+    norm = _norm(tok)
+    return (norm, clitic_keys(norm), lookup_keys(norm), word_flags(norm)) if norm else ("",)
+
+
+
+CUE_LISTS = ("according_to", "accuse_nouns", "complementizers", "continuation_verbs", "disjunction",
+             "future", "future_after", "hypothetical", "hypothetical_after", "hypothetical_near",
+             "negation_before", "negation_cancel", "negation_exempt_next", "rumour", "speech_nouns",
+             "clause_breaks", "chunk_stops", "negation_after", "np_stops", "negation_through")
+
+
+VERB_LISTS = ("accuse_verbs", "control_verbs", "denial_verbs", "light_verbs", "request_verbs", "speech_verbs")
+
+
+HEAD_LISTS = ("person", "place", "civilian", "militant", "media", "vague")
+
+
+BIT = {name: 1 << k for k, name in enumerate(CUE_LISTS + VERB_LISTS + tuple("head_" + h for h in HEAD_LISTS))}
+
+
+PHRASE_LISTS = ("according_to", "clause_breaks", "future", "hypothetical", "negation_after", "rumour")
+
+
+SPEECH_BITS = BIT["speech_verbs"] | BIT["continuation_verbs"]
+
+
+TRIGGER_BIT = 1 << len(BIT)          # the form is in the trigger lexicon
+
+
+PHRASE_BIT = TRIGGER_BIT << 1         # the form can open a multi-word cue
+
+
+NUMBER_BIT = TRIGGER_BIT << 2         # the form is a number (digits or number words)
+
+
+AGENT_END_BIT = TRIGGER_BIT << 3      # the form can end an agent marker ('من قبل', 'على يد')
+
+
+RESUMPTIVE_BIT = TRIGGER_BIT << 4     # a support verb with an attached pronoun ('يشنها', 'نفذتها')
+
+
+LAM_BIT = TRIGGER_BIT << 5            # the preposition ل on a word without the article ('لبحث', not 'للمدينة')
+
+
+TIME_START_BIT = TRIGGER_BIT << 6     # the form can open a time expression (digits, months, weekdays, 'أمس')
+
+
+THREAT_BIT = TRIGGER_BIT << 7         # the form can be a THREATEN trigger ('هدد', 'حذرت', 'توعد')
+
+
+EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
+
+
+HEAD_BITS = BIT["head_person"] | BIT["head_militant"] | BIT["head_civilian"] | BIT["head_media"] | BIT["head_place"]
+
+
+CHUNK_BREAK_BITS = BIT["complementizers"] | BIT["speech_nouns"] | BIT["np_stops"]
+
+
+NOT_NP = BIT["chunk_stops"] | BIT["np_stops"] | TRIGGER_BIT | BIT["complementizers"] | SPEECH_BITS | BIT["light_verbs"] | BIT["clause_breaks"]
+
+
+CLAUSE_BITS = BIT["clause_breaks"] | BIT["complementizers"] | SPEECH_BITS
+
+
+GOVERNING_VERB_BITS = BIT["light_verbs"] | BIT["control_verbs"]
+
+
+ACCUSE_BITS = BIT["accuse_verbs"] | BIT["accuse_nouns"]
+
+
+SPEECH_NOUN_BITS = BIT["speech_verbs"] | BIT["speech_nouns"]
+
+
+GOVERNOR_BITS = BIT["light_verbs"] | BIT["control_verbs"] | BIT["request_verbs"] | BIT["speech_verbs"]
+
+
+@lru_cache(maxsize=300_000)
+def word_flags(norm: str) -> int:
+    keys, stems = clitic_keys(norm), lookup_keys(norm)
+    flags = 0
+    for name in CUE_LISTS:
+        if any(k in cue_set(name) for k in keys):
+            flags |= BIT[name]
+    for name in VERB_LISTS:
+        if any(k in verb_set(name) for k in keys):
+            flags |= BIT[name]
+    heads = _heads()
+    for h in HEAD_LISTS:
+        if any(k in heads[h] for k in stems):
+            flags |= BIT["head_" + h]
+    hit = lookup(norm)
+    if hit is not None:
+        flags |= TRIGGER_BIT
+        if any(t.type == "THREATEN" for t in hit[1]):
+            flags |= THREAT_BIT
+    if any(k in _phrase_index() for k in keys):
+        flags |= PHRASE_BIT
+    if norm and number_value(norm) is not None:
+        flags |= NUMBER_BIT
+    if any(ph[-1] in keys for ph in _markers("agent_markers")):
+        flags |= AGENT_END_BIT
+    if any(k in verb_set("light_verbs") for k in stems if k not in keys):
+        flags |= RESUMPTIVE_BIT
+    if proclitic(norm) == "ل" and not norm.lstrip("وف").startswith("لل"):
+        flags |= LAM_BIT
+    if norm and may_start_time(norm):
+        flags |= TIME_START_BIT
+    return flags
+
+
+
+def is_(word: Word, name: str) -> int:
+    """Whether the word is in the cue list `name` (event_cues.json; head_* = head-noun lists)."""
+    return word.flags & BIT[name]
+
+
+
+def has(word: Word, values: frozenset | set) -> bool:
+    return not values.isdisjoint(word.keys)
+
+
+
+def has_stem(word: Word, values: frozenset | set) -> bool:
+    """Like `has`, also looking through an attached pronoun ('جيبه' -> 'جيب', 'جنودها' -> 'جنود')."""
+    return not values.isdisjoint(word.stems)
+
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> dict[str, tuple]:
+    """Multi-word cues of every list, indexed by their first word: {first: ((phrase, bit), ...)}."""
+    index: dict[str, list] = {}
+    for name in PHRASE_LISTS:
+        for ph in cue_phrases(name):
+            index.setdefault(ph[0], []).append((ph, BIT[name]))
+    return {k: tuple(v) for k, v in index.items()}
+
+
+
+@lru_cache(maxsize=100_000)
+def _phrases_opening(keys: tuple[str, ...]) -> tuple:
+    """(phrase, bit) of every multi-word cue whose first word is one of `keys` (a word's clitic keys)."""
+    index = _phrase_index()
+    return tuple(c for k in keys for c in index.get(k, ()))
+
+
+
+def phrase_at(words: list[Word], i: int, phrases) -> int:
+    """Length of the cue phrase starting at word i (0 if none)."""
+    for ph in phrases:
+        if i + len(ph) <= len(words) and ph[0] in words[i].keys and all(
+                words[i + k].norm == ph[k] or ph[k] in words[i + k].keys for k in range(1, len(ph))):
+            return len(ph)
+    return 0
+
+
+
+def _mention_type(sent: Sentence, j: int) -> str | None:
+    """'@TYPE' of the entity mention covering word j (for '@PERSON'-style context cues)."""
+    if j not in sent.covered:
+        return None
+    start = sent.owner[j]
+    return "@" + sent.mention_at[start]["type"]
+
+
+
+def _definite(w: Word) -> bool:
+    n = w.norm[1:] if len(w.norm) > 3 and w.norm[0] in "وف" else w.norm
+    return n.startswith(("ال", "لل"))
+
+
+
+@lru_cache(maxsize=1)
+def _heads() -> dict[str, frozenset]:
+    return dict(person=cue_set("person_heads") | cue_set("militant_heads") | cue_set("civilian_heads"),
+                place=cue_set("place_heads"), civilian=cue_set("civilian_heads"),
+                militant=cue_set("militant_heads"), media=cue_set("media_heads"),
+                vague=cue_set("vague_place_heads"))
+
+
+
+def proclitic(norm: str) -> str:
+    """Separable proclitics of a normalised word, without و/ف: 'بمنطقة' -> 'ب', 'للموصل' -> 'ل'."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    if n.startswith("لل"):
+        return "ل"
+    if len(n) > 3 and n[0] in "بلك" and n[1:] in lookup_keys(n):
+        return n[0]
+    return ""
+
+
+
+def _tanween(w: Word) -> bool:
+    """An indefinite accusative with tanween alif ('عمالا', 'جنديا'); adjectives agree with it."""
+    return not _definite(w) and len(w.norm) > 3 and w.norm.endswith("ا") and not w.norm.endswith("اا")
+
+
+
+def _accusative(w: Word) -> bool:
+    """An indefinite noun with an accusative/oblique ending (tanween alif, sound plural -ين)."""
+    return _tanween(w) or not _definite(w) and len(w.norm) > 3 and w.norm.endswith("ين")
+
+
+
+def _construct(w: Word) -> bool:
+    """A verbal noun that can take a genitive: no article ('مقتل X', not 'المقتل')."""
+    return not _definite(w)
+
+
+
+@lru_cache(maxsize=16)
+def _markers(name: str) -> tuple[tuple[str, ...], ...]:
+    """Every cue of a list (single- and multi-word) as tuples of normalised words."""
+    return tuple(tuple(normalize(w) for w in c.split()) for c in cues()[name])
+
+
+
+def _marker_before(sent: Sentence, j: int, phrases) -> bool:
+    """Whether a cue of `phrases` (tuples of normalised words) ends right before word j."""
+    return any(j >= len(ph) and phrase_at(sent.words, j - len(ph), (ph,)) for ph in phrases)

@@ -1,0 +1,32 @@
+"""tasks.events.triggers: context conditions, merged neighbours, counted events, evacuations."""
+
+from tests.tasks.events.evhelp import events, one
+
+
+def test_context_conditions_reject_other_senses():
+    # 'نشرت' publishes, 'نقلت' reports, 'وزارة' is not a visit, 'تحت سيطرة' is a state
+    text = "نشرت الصحيفة تقريرا. ونقلت وكالة الأنباء تصريحاته. وقالت وزارة الدفاع إن المدينة تحت سيطرة الجيش."
+    assert events(text) == []
+
+
+def test_same_type_neighbours_are_one_event():
+    evs = events("قال المسؤول إن الوزير سيستضيف اجتماعا في واشنطن.")
+    assert [e["event_type"] for e in evs] == ["CONSULT"]
+    assert evs[0]["modality"] == "future"
+
+
+def test_casualties_counts():
+    e = one("قتل 23 مدنيا بينهم ثمانية اطفال في غارات على الرقة.", "CASUALTIES")
+    q = {(x["kind"], x["value"]) for x in e["quantities"]}
+    assert ("killed", 23.0) in q and ("killed", 8.0) in q
+    assert e["target_text"] == "23 مدنيا"
+
+
+def test_troops_quantity():
+    e = one("وسترسل واشنطن 400 جندي اضافي الى سوريا.", "MOBILIZE")
+    assert e["actor_text"] == "واشنطن" and e["actor_entity_ids"]
+    assert {"kind": "troops", "value": 400.0, "unit": "جندي", "text": "400 جندي"} in e["quantities"]
+
+
+def test_civilians_leaving_is_evacuation():
+    assert one("دعت القيادة المدنيين إلى الخروج من مدينة الرمادي.", "EVACUATE")["modality"] == "future"
