@@ -6,7 +6,7 @@ with the code and data in memory instead of loading them inside its first task."
 from akhbar.contracts import SCHEMAS, empty_frame
 from akhbar.geo import default_index
 from tasks import entities, events, segment  # noqa: F401  (the stage code itself)
-from tasks.entity_lexicon import default_gazetteer, default_lexicon
+from tasks.entities.lexicon import default_gazetteer, default_lexicon
 from tasks.event_lexicon import cues, ontology, trigger_index
 
 for load in (default_gazetteer, default_lexicon, ontology, trigger_index, cues, default_index,
