@@ -74,6 +74,32 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class EntitiesConfig:
+    """Settings of the entity stage (tasks/entities/; decisions and figures in docs/entities.md).
+
+    The stage reads no environment variable: the caller fills `ner_model_dir` / `ner_mode`."""
+
+    # backend: a local token-classification model directory (None: the rules alone)
+    ner_model_dir: str | None = None
+    ner_mode: str = "merge"                   # merge: rule mentions win on overlap | replace: model only
+    # word frequency (akhbar/resources/words_ar.txt ranks)
+    frequent_words: int = 10_000              # a word this common is not an extra, unknown part of a name
+    # names
+    person_max_words: int = 4                 # words of a person name after its first
+    role_max_tokens: int = 10                 # tokens of a role phrase between a title and a name
+    role_phrase_max_tokens: int = 6           # longer role phrase ('رئيس الإدارة العسكرية للمقاطعة') before a name
+    org_max_tokens: int = 5                   # name words after an organisation head
+    org_complement_max_tokens: int = 6        # ... with a 'لل' complement ('الهيئة العامة للطيران المدني')
+    agency_max_words: int = 3                 # words of a news agency name closed by 'للأنباء'
+    place_max_words: int = 3                  # words of a cue-found place name
+    place_list_max: int = 6                   # places in a plural cue's list ('مناطق عانة وراوة والقائم')
+    bound_org_max_words: int = 3              # unknown words a bound head ('حركة', 'تنظيم') may take
+    surname_typo_min_chars: int = 7           # a surname this long tolerates one adjacent transposition
+    # memory
+    token_memo_max: int = 300_000             # distinct tokens remembered before the facts memo starts over
+
+
+@dataclass(frozen=True)
 class EventsConfig:
     """Thresholds and windows of the events stage (tasks/events, docs/events.md). Word counts
     are in words of the sentence; every default is the value the rules were measured with."""
@@ -115,7 +141,8 @@ class EventsConfig:
     confidence_cap: float = 0.95
 
 
-SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "run": RunConfig, "events": EventsConfig,
+SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "run": RunConfig, "entities": EntitiesConfig,
+            "events": EventsConfig,
             "validate": ValidateConfig, "publish": PublishConfig}
 
 
@@ -186,4 +213,6 @@ ENVIRONMENT = {
     "AKHBAR_TASK_RUNNER": ("task_runner", str),
     "AKHBAR_DASK_ADDRESS": ("dask_address", str),
     "AKHBAR_DASK_WORKERS": ("dask_workers", int),
+    "AKHBAR_NER_MODEL_DIR": ("ner_model_dir", str),
+    "AKHBAR_NER_MODE": ("ner_mode", str),
 }

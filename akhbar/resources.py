@@ -20,3 +20,15 @@ def read_tsv(name: str) -> tuple[tuple[str, ...], ...]:
             continue
         rows.append(tuple(c.strip() for c in line.split("\t")))
     return tuple(rows)
+
+
+@lru_cache(maxsize=None)
+def read_word_sets(name: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """A TSV resource of closed word sets (`SET <tab> word [<tab> value]` rows, see read_tsv):
+    set name -> its (word, value) pairs in file order, words as written (value '' when absent)."""
+    sets: dict[str, list[tuple[str, str]]] = {}
+    for row in read_tsv(name):
+        if len(row) < 2:
+            raise ValueError(f"{name}: a word-set row needs a set name and a word: {row!r}")
+        sets.setdefault(row[0], []).append((row[1], row[2] if len(row) > 2 else ""))
+    return {k: tuple(v) for k, v in sets.items()}

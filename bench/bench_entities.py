@@ -23,7 +23,7 @@ TARGET_TOKENS_PER_S = 20_000
 def baseline(articles, sentences) -> float:
     """Seconds for tokenize + normalize + one dict lookup per token over all sentences."""
     from akhbar.text.normalise import normalize
-    from tasks.entity_lexicon import default_gazetteer
+    from tasks.entities.lexicon import default_gazetteer
     from akhbar.text.tokens import tokenize
 
     index = {k[0]: v for k, v in default_gazetteer().bare.items()}

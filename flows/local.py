@@ -20,7 +20,7 @@ CANDIDATES = ("documents", "segments", "articles", "sentences", "entities", "ent
 def run_graph(input_dir: Path | str, run_id: str = "local", cfg: PipelineConfig | None = None,
               known: pl.DataFrame | None = None, until: str = "cluster-events") -> dict:
     """The bag of datasets after the stage `until` (default: the candidate tables, before validate)."""
-    bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig(), known_documents=known)
+    bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(), known_documents=known)
     return run_local(DAG, bag, until=until)
 
 

@@ -202,7 +202,7 @@ class Run:
         runner = FlowRunContext.get().task_runner
         startup_s = start_cluster(runner)
         t_flow = time.perf_counter()   # elapsed_s: from here, a started task runner, to the published snapshot
-        cfg = PipelineConfig(**(config or {}))
+        cfg = PipelineConfig.from_env(**(config or {}))
         if cfg.partitions < 1:
             raise ValueError(f"config partitions must be >= 1, got {cfg.partitions}")
         warm_code_versions(dag)        # cache keys hash the stages' code: once, before any thread needs it

@@ -69,8 +69,8 @@ def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> dict[int, pl.DataFr
     return corpus_vocabulary(blocks, parts)
 
 
-def catalog(entities: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    return build_catalog(entities, run_id)
+def catalog(entities: pl.DataFrame, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
+    return build_catalog(entities, run_id, cfg.entities)
 
 
 def cluster(events_unclustered: pl.DataFrame) -> pl.DataFrame:
@@ -114,8 +114,8 @@ def segment(blocks: pl.DataFrame, vocab: pl.DataFrame | None, run_id: str):
     return segment_blocks(blocks, run_id, vocab)
 
 
-def entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str) -> pl.DataFrame:
-    return extract_entities(articles, sentences, run_id)
+def entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
+    return extract_entities(articles, sentences, run_id, cfg=cfg.entities)
 
 
 def events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl.DataFrame, run_id: str,

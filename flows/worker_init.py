@@ -8,7 +8,7 @@ from akhbar.geo import default_index
 from akhbar.text.lexicon import lexicon, place_names
 from flows import graph, steps  # noqa: F401  (the stage code the workers run)
 from tasks import segment
-from tasks.entity_lexicon import default_gazetteer, default_lexicon
+from tasks.entities.lexicon import default_gazetteer, default_lexicon
 from tasks.events.lexicon import cues, ontology, trigger_index
 
 for load in (default_gazetteer, default_lexicon, ontology, trigger_index, cues, default_index,

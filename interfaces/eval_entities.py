@@ -108,7 +108,7 @@ def evaluate(gold_dir: Path | str, input_dir: Path | str) -> dict:
 
 def same_entity(gold_name: str, pred_name: str | None, pred_id: str | None) -> bool:
     """Gold names an entity by a canonical name: the same gazetteer entity, or the same normalised name."""
-    from tasks.entity_lexicon import default_gazetteer
+    from tasks.entities.lexicon import default_gazetteer
 
     entry = default_gazetteer().lookup(tuple(normalize(gold_name).split()))
     if entry is not None and pred_id == entry.entity_id:

@@ -36,3 +36,19 @@ def seeds_dir() -> Path:
 
 def seed_text(prefix: str) -> str:
     return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def mentions():
+    """Entity mentions of one text as one article (tasks.entities.extract_mentions), offsets checked."""
+    from akhbar.text.sentences import split_sentences
+    from tasks.entities import extract_mentions
+
+    def article_mentions(text: str, **kw) -> list[dict]:
+        sents = [(i, a, b) for i, (a, b) in enumerate(split_sentences(text))]
+        out = extract_mentions("a1", text, sents, "r", **kw)
+        for m in out:
+            assert text[m["start"]:m["end"]] == m["surface"]
+        return out
+
+    return article_mentions

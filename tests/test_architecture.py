@@ -10,7 +10,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"akhbar": 0, "tasks": 1, "flows": 2, "interfaces": 3}   # a module may import only its layer or below
 MAX_MODULE_LINES, MAX_FUNCTION_LINES = 800, 80
-PENDING_SPLIT = {"tasks/entity_rules.py"}   # being split into packages (issue 13)
 
 
 def modules():
@@ -37,8 +36,6 @@ def test_imports_point_down(path):
 
 @pytest.mark.parametrize("path", list(modules()), ids=lambda p: str(p.relative_to(ROOT)))
 def test_modules_and_functions_are_small(path):
-    if str(path.relative_to(ROOT)) in PENDING_SPLIT:
-        pytest.xfail("split into a package in progress")
     source = path.read_text()
     assert source.count("\n") <= MAX_MODULE_LINES, f"{path.name}: {source.count(chr(10))} lines"
     long = [f"{n.name} ({n.end_lineno - n.lineno + 1} lines)" for n in ast.walk(ast.parse(source))

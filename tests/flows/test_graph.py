@@ -34,10 +34,10 @@ def test_one_failing_article_is_quarantined_and_the_rest_goes_on(seeds_dir, monk
     articles = run_graph(seeds_dir, until="segment")["articles"]
     bad = articles["article_id"][0]
 
-    def flaky(arts, sents, run_id):
+    def flaky(arts, sents, run_id, **kw):
         if bad in arts["article_id"].to_list():
             raise StopIteration("a rule ran out of words")   # the kind of bug that killed a 31k run
-        return real(arts, sents, run_id)
+        return real(arts, sents, run_id, **kw)
 
     monkeypatch.setattr(steps, "extract_entities", flaky)
     bag = run_graph(seeds_dir, until="quarantine", cfg=PipelineConfig(partitions=1))

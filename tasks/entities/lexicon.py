@@ -1,7 +1,8 @@
-"""Resources of the entity rules, loaded once: the gazetteer and the word-class lexicon.
+"""Resources of the entity rules, loaded once: the gazetteer, the word-class lexicon and the closed
+word sets.
 
-Both are data files under akhbar/resources/ (gazetteer.tsv, entity_lexicon.tsv); this module
-only normalises them for matching (akhbar.text.normalise.normalize) and indexes them.
+All are data files under akhbar/resources/ (gazetteer.tsv, entity_lexicon.tsv, entities/words.tsv);
+this module only normalises them for matching (akhbar.text.normalise.normalize) and indexes them.
 """
 
 from __future__ import annotations
@@ -12,17 +13,35 @@ from functools import lru_cache
 from pyarabic.number_const import NUMBER_WORDS
 
 from akhbar.text.normalise import clitic_keys, normalize
-from akhbar.resources import read_tsv
+from akhbar.resources import read_tsv, read_word_sets
 from akhbar.text.tokens import tokenize
+
+WORDS = "entities/words.tsv"
+
+
+def word_pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """(word, value) pairs of one closed word set of entities/words.tsv, as written."""
+    return read_word_sets(WORDS)[name]
+
+
+def word_map(name: str) -> dict[str, str]:
+    """word (as written) -> value, of one closed word set."""
+    return dict(word_pairs(name))
+
+
+def word_set(name: str) -> frozenset[str]:
+    """The normalised words of one closed word set."""
+    return frozenset(normalize(w) for w, _ in word_pairs(name))
+
 
 # Nisba endings derived from a NORP stem ending in ي (normalised: ة is ه).
 NORP_SUFFIXES = ("", "ه", "ون", "ين", "ات", "ان", "تان", "تين")
 # The indefinite accusative ('45 فلسطينيا', 'جنديا صوماليا'), derived unless it spells a place ('سوريا', 'ليبيا').
 NORP_ACCUSATIVE = "ا"
 # Regional stems whose accusative is mostly an adverb ('عربيا ودوليا': at Arab and world level).
-NORP_ADVERBIAL = frozenset(normalize(w) for w in ("عربي", "خليجي", "أوروبي", "مغاربي", "إقليمي", "دولي"))
+NORP_ADVERBIAL = word_set("NORP_ADVERBIAL")
 # Number words that are more often something else in news text ('أحد' one/someone, 'ست' six/lady).
-AMBIGUOUS_NUMBER_WORDS = frozenset(normalize(w) for w in ("أحد", "إحدى", "ست", "عشر", "ثمان", "سبع", "تسع"))
+AMBIGUOUS_NUMBER_WORDS = word_set("AMBIGUOUS_NUMBER")
 
 
 @dataclass(frozen=True)
@@ -125,7 +144,7 @@ class Lexicon:
     classes: dict[str, dict[str, str]] = field(default_factory=dict)
     maqsura_stops: set[str] = field(default_factory=set)
     norp_names: dict[str, str] = field(default_factory=dict)   # slug -> Arabic canonical form
-    # raw token -> tasks.entity_rules.TokenFacts, set up and filled by the rules
+    # raw token -> tasks.entities.rules.tokens.TokenFacts, set up and filled by the rules
     facts: Memo | None = field(default=None, repr=False, compare=False)
 
     def add(self, form: str, cls: str, value: str = "") -> None:
@@ -140,11 +159,8 @@ class Lexicon:
         return None
 
 
-FREQUENT_WORDS = 10_000    # a word this common is not taken as an extra, unknown part of a name
-
-
-@lru_cache(maxsize=2)
-def frequent_words(n: int = FREQUENT_WORDS) -> frozenset[str]:
+@lru_cache(maxsize=4)
+def frequent_words(n: int | None) -> frozenset[str]:
     """The n most frequent normalised Arabic words (words_ar.txt: 40,000 wordfreq ranks; see tasks.segment)."""
     from akhbar.text.lexicon import lexicon
     return frozenset(lexicon().words_ranked[:n])

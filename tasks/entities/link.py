@@ -26,10 +26,13 @@ from operator import or_
 from akhbar.text.normalise import clitic_keys
 from akhbar.geo import GeoIndex
 from akhbar.ids import stable_id
-from tasks.entity_rules import ArticleRules, Mention, norm_token
+from tasks.entities.lexicon import word_map, word_set
+from tasks.entities.rules import ArticleRules, Mention, norm_token
 
-ANAPHOR_KINDS = {"وكالة": "media", "قناة": "media", "شبكة": "media", "صحيفة": "media",
-                 "وزارة": "government", "حزب": "party", "جهاز": "security"}
+# anaphor head (its ANAPHOR value in entity_lexicon.tsv) -> the organisation kind it refers to
+ANAPHOR_KINDS = word_map("ANAPHOR_KIND")
+# particles that belong to a surname ('عبد الرحمن', 'بن لادن')
+SURNAME_LINKERS = word_set("SURNAME_LINKER")
 
 
 @lru_cache(maxsize=100_000)
@@ -51,7 +54,7 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
         toks = norm_token(m.canonical_name).split()
         if len(toks) < 2:
             continue
-        cut = 2 if len(toks) >= 3 and toks[-2] in ("عبد", "ابو", "بن", "ابن") else 1
+        cut = 2 if len(toks) >= 3 and toks[-2] in SURNAME_LINKERS else 1
         keys.setdefault(tuple(toks[-cut:]), m)
         if len(toks) >= 3:
             keys.setdefault(tuple(toks[:2]), m)      # 'يحيى رسول' for 'يحيى رسول الزبيدي'
@@ -65,7 +68,7 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
     # one-word surnames long enough to trust a transposition typo, by length: transposed() needs equal lengths
     long_keys: dict[int, list[tuple[str, ...]]] = {}
     for k in keys:
-        if len(k) == 1 and len(k[0]) >= 7:
+        if len(k) == 1 and len(k[0]) >= r.cfg.surname_typo_min_chars:
             long_keys.setdefault(len(k[0]), []).append(k)
     # the words that may be such a mention: a clitic key of theirs starts a name (clitic keys are
     # suffixes of the word, or ال + a suffix), or as long as a long surname

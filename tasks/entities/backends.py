@@ -1,0 +1,135 @@
+"""Entity backends behind one interface (`EntityBackend.extract(articles, sentences)`):
+
+- `RuleBackend` (default, embedded, no model): gazetteer + patterns + article-level linking
+  (tasks/entities/rules/, tasks/entities/link.py) over the `akhbar.text.tokens.tokenize` stream.
+- `TransformersBackend`: a local token-classification model directory (a Hugging Face or
+  CAMeL Tools NER model saved with `save_pretrained`), selected with EntitiesConfig.ner_model_dir.
+  It never downloads anything, imports `transformers` only when used, and either merges its
+  spans into the rule output (ner_mode="merge", default: rule mentions win on overlap) or
+  replaces it ("replace").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import polars as pl
+import pyarrow as pa
+
+from akhbar.config import EntitiesConfig
+from akhbar.contracts import SCHEMAS
+from akhbar.ids import stable_id
+from akhbar.text.normalise import normalize
+from akhbar.text.tokens import repair_splits
+from tasks.entities.lexicon import default_gazetteer
+from tasks.entities.mentions import MENTION_COLUMNS, empty_entities, rule_mentions, sentences_by_article
+
+
+class EntityBackend(Protocol):
+    """Anything that turns articles + sentences into mention rows (MENTION_COLUMNS)."""
+
+    name: str
+
+    def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame: ...
+
+
+class RuleBackend:
+    name = "rules"
+
+    def __init__(self, cfg: EntitiesConfig | None = None):
+        self.cfg = cfg
+
+    def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+        by_article = sentences_by_article(sentences)
+        rows: list[tuple] = []
+        has_repairs = "repairs" in articles.columns
+        cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
+        for row in articles.select(cols).iter_rows(named=True):
+            splits = repair_splits(row["repairs"]) if has_repairs else None
+            rows.extend(rule_mentions(row["article_id"], row["text"], by_article.get(row["article_id"], []),
+                                      splits=splits, cfg=self.cfg))
+        # column lists to Arrow: cheaper than building the frame from row dicts (as in tasks/events.py)
+        schema = pa.schema([SCHEMAS["entities"].field(c) for c in MENTION_COLUMNS])
+        columns = dict(zip(MENTION_COLUMNS, map(list, zip(*rows)))) if rows else {c: [] for c in MENTION_COLUMNS}
+        return pl.from_arrow(pa.Table.from_pydict(columns, schema=schema))
+
+
+# Labels of common Arabic NER models (CAMeLBERT NER, AraBERT ANERcorp, WikiANN) -> our types.
+MODEL_LABELS = {"PER": "PERSON", "PERS": "PERSON", "PERSON": "PERSON", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC",
+                "NORP": "NORP", "DATE": "DATE", "TIME": "TIME", "QUANTITY": "QUANTITY", "CARDINAL": "QUANTITY"}
+
+
+class TransformersBackend:
+    """A local token-classification model directory. Optional: needs `transformers` (not a dependency)."""
+
+    name = "transformers"
+
+    def __init__(self, model_dir: str | Path, mode: str = "merge", base: EntityBackend | None = None):
+        self.model_dir = Path(model_dir)
+        if not self.model_dir.is_dir():
+            raise FileNotFoundError(f"ner_model_dir: no model directory at {self.model_dir}")
+        if mode not in ("merge", "replace"):
+            raise ValueError(f"ner_mode must be 'merge' or 'replace', not {mode!r}")
+        self.mode, self.base = mode, base or RuleBackend()
+        self._pipe = None
+
+    def pipeline(self):
+        if self._pipe is None:
+            try:
+                from transformers import pipeline
+            except ImportError as exc:  # pragma: no cover - depends on the environment
+                raise RuntimeError("the transformers NER backend needs the `transformers` package "
+                                   "(pip install transformers torch); it is not a dependency of akhbar") from exc
+            self._pipe = pipeline("token-classification", model=str(self.model_dir), tokenizer=str(self.model_dir),
+                                  aggregation_strategy="simple", model_kwargs={"local_files_only": True})
+        return self._pipe
+
+    def predict(self, text: str) -> list[dict]:
+        """[{'start', 'end', 'entity_group', 'score'}] for one sentence (the HF pipeline's output)."""
+        return list(self.pipeline()(text))
+
+    def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+        by_article = sentences_by_article(sentences)
+        gaz = default_gazetteer()
+        rows = []
+        for aid, text in articles.select("article_id", "text").iter_rows():
+            for idx, s, e in by_article.get(aid, []):
+                for p in self.predict(text[s:e]):
+                    typ = MODEL_LABELS.get(str(p["entity_group"]).upper())
+                    if typ is None:
+                        continue
+                    start, end = s + int(p["start"]), s + int(p["end"])
+                    surface = text[start:end]
+                    entry = gaz.lookup(tuple(normalize(surface).split()), (typ,))
+                    rows.append(dict(article_id=aid, sentence_idx=idx, start=start, end=end, surface=surface,
+                                     type=typ, entity_id=entry.entity_id if entry else stable_id(
+                                         typ.lower()[:3], normalize(surface)),
+                                     canonical_name=entry.canonical_name if entry else surface, role=None,
+                                     confidence=round(float(p.get("score", 0.5)), 4), method=f"model:{self.model_dir.name}",
+                                     geonames_id=None, lat=None, lon=None, country_code=None))
+        schema = {k: v for k, v in empty_entities().schema.items() if k in MENTION_COLUMNS}
+        model = pl.DataFrame(rows, schema=schema).select(MENTION_COLUMNS) if rows else pl.DataFrame(schema=schema)
+        if self.mode == "replace":
+            return model
+        return merge_mentions(self.base.extract(articles, sentences), model)
+
+
+def merge_mentions(primary: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
+    """primary plus the rows of extra that overlap no primary span of the same article."""
+    if extra.is_empty():
+        return primary
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for aid, s, e in primary.select("article_id", "start", "end").iter_rows():
+        spans.setdefault(aid, []).append((s, e))
+    keep = [not any(s < pe and ps < e for ps, pe in spans.get(aid, ()))
+            for aid, s, e in extra.select("article_id", "start", "end").iter_rows()]
+    return pl.concat([primary, extra.filter(pl.Series(keep))]).sort("article_id", "start", "end")
+
+
+def get_backend(cfg: EntitiesConfig | None = None) -> EntityBackend:
+    """The configured backend: `cfg.ner_model_dir` selects a local model, else the rules."""
+    cfg = cfg or EntitiesConfig()
+    if cfg.ner_model_dir:
+        return TransformersBackend(cfg.ner_model_dir, cfg.ner_mode, base=RuleBackend(cfg))
+    return RuleBackend(cfg)

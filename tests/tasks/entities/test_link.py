@@ -1,0 +1,48 @@
+"""tasks/entities/link.py: surnames, anaphora, capitals standing for governments, geocoding."""
+
+import pytest
+
+from akhbar.geo import default_index
+from tasks.entities import extract_mentions
+
+
+def by_surface(ms, surface):
+    return [m for m in ms if m["surface"] == surface]
+
+
+def test_surname_links_to_full_name_even_before_it(mentions):
+    ms = mentions("حداد: لا تفاوض. وقال وزير الداخلية سليم حداد إن الحكومة ماضية. وأضاف حداد أن القرار نهائي.")
+    ids = {m["entity_id"] for m in ms if m["type"] == "PERSON"}
+    assert len(ids) == 1 and len([m for m in ms if m["type"] == "PERSON"]) == 3
+    full = next(m for m in ms if m["surface"] == "سليم حداد")
+    assert full["role"] == "وزير الداخلية"
+
+
+def test_anaphora_refers_to_the_named_organisation(mentions):
+    ms = mentions("هاجم مسلحو تنظيم القاعدة قرية. وقالت قوات سوريا الديمقراطية إن التنظيم انسحب.")
+    ana = by_surface(ms, "التنظيم")
+    assert ana and ana[0]["entity_id"] == "org_al_qaeda" and ana[0]["method"] == "anaphor"
+
+
+def test_capital_as_government_or_place(mentions):
+    ms = mentions("وأرسلت واشنطن قوات إلى المنطقة. وعقد الاجتماع في واشنطن. وتدعم القوات التي تقودها موسكو الحكومة.")
+    ws = [m["entity_id"] for m in ms if m["surface"] == "واشنطن"]
+    assert ws == ["loc_usa", "loc_washington"]
+    assert [m["entity_id"] for m in ms if m["surface"] == "موسكو"] == ["loc_russia"]
+
+
+def test_capital_acting_links_to_country(mentions):
+    text = "وذكرت صحيفة نيويورك تايمز أن واشنطن أرسلت حاملة طائرات إلى شرق البحر المتوسط."
+    ms = extract_mentions("u", text, [(0, 0, len(text))], "r")
+    assert [m["entity_id"] for m in ms if m["surface"] == "واشنطن"] == ["loc_usa"]
+
+
+def test_places_geocoded_with_context(mentions):
+    geo = default_index()
+    assert geo.lookup("طرابلس", {"LB"}).country_code == "LB"
+    assert geo.lookup("طرابلس", {"LY"}).country_code == "LY"
+    assert geo.lookup("عمان").country_code == "JO"          # most populous without context
+    ms = mentions("وصل الوفد إلى مدينة صيدا في لبنان ثم إلى قرية الباغوز في سوريا.")
+    sidon, baghouz = by_surface(ms, "صيدا")[0], by_surface(ms, "الباغوز")[0]
+    assert sidon["country_code"] == "LB" and sidon["lat"] == pytest.approx(33.56, abs=0.2)
+    assert baghouz["entity_id"] == "loc_baghouz" and baghouz["lon"] == pytest.approx(40.94, abs=0.2)
