@@ -51,6 +51,8 @@ class PipelineConfig:
     max_failure_share: float = 0.05           # quarantined share above which nothing is published
     # publish
     allow_breaking_schema: bool = False       # allow dropping/retyping columns of published tables
+    # run
+    allow_empty: bool = False                 # accept a run in which no document is accepted (`akhbar run --allow-empty`)
     extra: dict = field(default_factory=dict)
 
     def text_fields(self) -> tuple[str, ...]:
