@@ -94,7 +94,8 @@ def check_lock_free(output: Path) -> None:
 
 
 def rejection_reasons(output: Path, summary: dict) -> dict[str, int]:
-    """Rejected documents of this run's snapshot by reason, most frequent first (from `documents`)."""
+    """Rejected documents of this run's snapshot by kind of reason, most frequent first (read from the
+    published `documents` table: the run summary has counts by status only)."""
     if not summary.get("documents_by_status", {}).get("rejected"):
         return {}
     import polars as pl
@@ -106,8 +107,9 @@ def rejection_reasons(output: Path, summary: dict) -> dict[str, int]:
     except SnapshotError:
         return {}
     rejected = docs.filter(pl.col("status") == "rejected")
-    counts = rejected.group_by(pl.col("reason").fill_null("(no reason)")).len("n").sort(["n", "reason"],
-                                                                                        descending=[True, False])
+    # "no Arabic text: 0% of letters are Arabic (min 30%)" -> "no Arabic text": one count per kind of reason
+    kind = pl.col("reason").fill_null("(no reason)").str.split(":").list.first().str.strip_chars().alias("reason")
+    counts = rejected.group_by(kind).len("n").sort(["n", "reason"], descending=[True, False])
     return dict(counts.iter_rows())
 
 
@@ -182,7 +184,7 @@ def print_summary(summary: dict, reasons: dict[str, int] | None = None) -> None:
     t.add_row("runs", "+1", str(summary["versions"].get("runs", "")))
     console.print(t)
     docs = summary.get("documents_by_status", {})
-    console.print("documents: " + ", ".join(f"{k} {v}" for k, v in docs.items()))
+    console.print("documents: " + (", ".join(f"{k} {v}" for k, v in docs.items()) or "none"))
     if reasons:
         console.print("rejected by reason: " + ", ".join(f"{r} {n}" for r, n in reasons.items()), highlight=False)
     ing = summary.get("ingest", {})

@@ -294,7 +294,12 @@ def export(table: str = typer.Argument(..., help="Table name, e.g. events"),
     label = f"v{version}" if version is not None else resolve_run(output, run)["run_id"]
     path = dest or output / "exports" / f"{table}_{label}.{fmt}"
     check_dest(path)
-    export_table(output, table, fmt, path, run=run, version=version)
+    try:
+        export_table(output, table, fmt, path, run=run, version=version)
+    except OSError as exc:   # polars / pyarrow: the first line of the OS's answer
+        from interfaces.common import os_error_message
+
+        fail(f"cannot write '{path}': {os_error_message(exc).split(' (os error')[0]}", ExitCode.IO)
     console.print(f"wrote {path}", highlight=False)
 
 

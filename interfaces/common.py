@@ -44,10 +44,11 @@ class ExitCode(IntEnum):
 
 
 DEBUG_ENV = "AKHBAR_DEBUG"
+_debug = {"flag": False}   # `akhbar --debug`, set by the app's callback on every invocation
 
 
 def debug_enabled() -> bool:
-    return os.environ.get(DEBUG_ENV, "") not in ("", "0", "false")
+    return _debug["flag"] or os.environ.get(DEBUG_ENV, "") not in ("", "0", "false")
 
 
 def _flag_type(self: TyperOption, ctx: click.Context) -> str | None:
@@ -85,7 +86,7 @@ def classify(exc: BaseException) -> tuple[ExitCode, str]:
     from akhbar.lake import LockError, SchemaChangeError, SnapshotError
 
     if isinstance(exc, LockError):
-        return ExitCode.LOCK_HELD, f"{exc} (`akhbar unlock` removes a crashed run's lock)"
+        return ExitCode.LOCK_HELD, str(exc)
     if isinstance(exc, SchemaChangeError):
         return ExitCode.REFUSED, f"nothing published: {exc}"
     if isinstance(exc, SnapshotError):
@@ -180,8 +181,7 @@ def main_options(
         debug: bool = typer.Option(False, "--debug", help="Show the full traceback of an unexpected error "
                                                           "(also AKHBAR_DEBUG=1).")):
     """akhbar: Arabic news pages to a versioned conflict-event dataset."""
-    if debug:
-        os.environ[DEBUG_ENV] = "1"
+    _debug["flag"] = debug
 
 
 OutputOpt = typer.Option(Path("data"), "--output", "-o", help="Output root; tables live in OUTPUT/lake/NAME.")
