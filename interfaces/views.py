@@ -187,13 +187,13 @@ def fits(df: pl.DataFrame, width: int) -> bool:
     return natural_width(df) <= width
 
 
-def table_view(df: pl.DataFrame, title: str) -> Table:
-    t = Table(title=title, show_lines=True, title_justify="left")
+def table_view(df: pl.DataFrame, title: str) -> Group:
+    t = Table(show_lines=True)
     for name in df.columns:
         t.add_column(name, overflow="fold", max_width=MAX_NATURAL_WIDTH * 2)
     for row in df.iter_rows():
         t.add_row(*(Text(cell(v), style="dim" if v is None else "") for v in row))
-    return t
+    return Group(Text(title, style="bold"), t)   # the title on its own line: a narrow table would wrap it
 
 
 def record_view(df: pl.DataFrame, title: str, key: list[str]) -> Group:
