@@ -55,9 +55,10 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
     check_lock_free(output)
     check_prefect_api()
     silence_shutdown_noise()
-    quiet_prefect_tracebacks()
     from flows.pipeline import pipeline, task_runner as make_runner
     from tasks.validate import ValidationError
+
+    quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
 
     flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
     try:
@@ -156,8 +157,17 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
                 docs = f"{counts['files']} docs ({counts['new']} new)" if "files" in counts else ""
                 bar.update(task, description=label, completed=done, total=planned, rate=f"{rate:.1f}/s", docs=docs)
 
-            with listen(update):
-                yield
+            # Prefect's console handler prints through its own rich Console: point it at the Live display's
+            # stderr proxy, so its log lines scroll above the progress display instead of through it
+            swapped = [(c, c.file) for h in logging.getLogger().handlers if (c := getattr(h, "console", None))]
+            for c, _ in swapped:
+                c.file = sys.stderr
+            try:
+                with listen(update):
+                    yield
+            finally:
+                for c, file in swapped:
+                    c.file = file
     finally:
         flow_logger.removeHandler(watcher)
 

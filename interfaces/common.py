@@ -143,23 +143,27 @@ class GuardedGroup(TyperGroup):
 
 
 class QuietTracebacks(logging.Filter):
-    """Keep the traceback out of Prefect's log lines (the message stays); the CLI says what failed."""
+    """Keep tracebacks out of the terminal's log lines (the message stays); the CLI's last line says what
+    failed. Installed on the console handlers only: the Prefect API (UI) still gets the traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and not debug_enabled():
+        if debug_enabled():
+            return True
+        if record.exc_info or record.exc_text:
+            # the Prefect API handlers sit on the record's own logger and have formatted it already;
+            # the console handler on the root logger comes last
             record.exc_info, record.exc_text = None, None
-            if "Traceback (most recent call last)" in record.getMessage():
-                return False
-        return True
+            return True
+        return "Traceback (most recent call last)" not in record.getMessage()
 
 
 def quiet_prefect_tracebacks() -> None:
+    """Call after Prefect is imported (it installs its console handler on the root logger then)."""
     flt = QuietTracebacks()
-    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs", "prefect.engine"):
-        logger = logging.getLogger(name)
-        logger.addFilter(flt)
-        for h in logger.handlers:
-            h.addFilter(flt)
+    for name in ("", "prefect"):
+        for h in logging.getLogger(name).handlers:
+            if isinstance(h, logging.StreamHandler) and flt not in h.filters:
+                h.addFilter(flt)
 
 
 def version_callback(value: bool) -> None:
