@@ -39,3 +39,30 @@ def test_rejection_reasons_are_counted(prefect_harness, tmp_path):
     assert "rejected by reason:" in result.stdout
     last = result.stderr.splitlines()[-1]
     assert "no Arabic text 1" in last and "unsupported format 1" in last
+
+
+@pytest.mark.parametrize("error, code, words", [
+    ("schema", ExitCode.REFUSED, "nothing published: would drop column"),
+    ("disk", ExitCode.IO, "no space left on the device"),
+])
+def test_a_failure_inside_the_flow_ends_in_one_line(prefect_harness, tmp_path, monkeypatch, error, code, words):
+    """Prefect's flow-failure traceback stays out of the terminal; the last line says what failed."""
+    import errno
+
+    import flows.stage_tasks
+    from akhbar.lake import SchemaChangeError
+
+    def failing_publish(*_a, **_k):
+        if error == "schema":
+            raise SchemaChangeError("would drop column 'title' of articles; pass --allow-breaking-schema")
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "lake" / "articles"))
+
+    monkeypatch.setattr(flows.stage_tasks, "publish", failing_publish)
+    result = run("--input", Path(__file__).resolve().parents[2] / "seeds", "--output", tmp_path / "out")
+    assert result.exit_code == code, result.output
+    assert words in result.stderr.splitlines()[-1]
+    import logging
+
+    from interfaces.common import QuietTracebacks   # on Prefect's console handler (test_wrong_usage tests it)
+
+    assert any(isinstance(f, QuietTracebacks) for h in logging.getLogger().handlers for f in h.filters)

@@ -211,3 +211,33 @@ def test_version_and_help_show_no_bool_placeholder():
     for args in (["--help"], ["run", "--help"], ["show", "--help"], ["history", "--help"]):
         out = invoke(args).stdout
         assert "<bool>" not in out and "--help" in out, args
+
+
+def test_console_log_lines_lose_their_traceback_unless_debug():
+    import io
+    import logging
+
+    from interfaces.common import QuietTracebacks, _debug
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(QuietTracebacks())
+    log = logging.getLogger("akhbar.test-quiet")
+    log.propagate = False
+    log.addHandler(handler)
+    try:
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            log.error("Encountered exception during execution: %s", "boom", exc_info=True)
+        assert "Encountered exception during execution: boom" in stream.getvalue()
+        assert "Traceback" not in stream.getvalue()
+        _debug["flag"] = True
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            log.error("again", exc_info=True)
+        assert "Traceback" in stream.getvalue()
+    finally:
+        _debug["flag"] = False
+        log.removeHandler(handler)
