@@ -219,6 +219,10 @@ def print_evaluation(kind: str, gold: Path, input: Path, as_json: bool) -> None:
     """Run the stages on INPUT and score them against GOLD/<kind> (interfaces.eval_<kind>)."""
     import importlib
 
+    for folder, what in ((gold / kind, "gold folder"), (input, "input folder")):
+        if not folder.is_dir():
+            fail(f"{what} '{folder}' does not exist or is not a folder (run from the repository root, "
+                 "or give --gold / --input)", ExitCode.NOT_FOUND)
     module = importlib.import_module(f"interfaces.eval_{kind}")
     result = module.evaluate(gold, input)
     if as_json:

@@ -32,7 +32,7 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 @app.command()
-def server(port: int = typer.Option(4200, "--port", help="Port of the API and UI."),
+def server(port: int = typer.Option(4200, "--port", min=1, max=65535, help="Port of the API and UI."),
            host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (127.0.0.1: this machine only).")):
     """Start a local Prefect server and its UI (SQLite database under the state folder). Ctrl-C stops it."""
     if port_in_use(host, port):

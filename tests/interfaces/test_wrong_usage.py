@@ -117,6 +117,10 @@ CASES = [
      {"PREFECT_API_URL": "http://127.0.0.1:{port}/api"}),
     ("serve-missing-input", "serve --input {root}/missing", USAGE, {}),
     ("unknown-command", "nonsense", USAGE, {}),
+    ("eval-missing-gold", "eval entities --gold {root}/missing", NOT_FOUND, {}),
+    ("eval-missing-input", "eval events --input {root}/missing", NOT_FOUND, {}),
+    ("server-port-out-of-range", "server --port 70000", USAGE, {}),
+    ("global-unknown-option", "--verbose tables", USAGE, {}),
 ]
 
 
