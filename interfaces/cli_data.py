@@ -217,8 +217,31 @@ def describe_rows(frame, key: list[str], table: str, titles) -> dict[tuple, str]
         cols.append("article_title")
     out = {}
     for r in frame.select(*key, *cols).iter_rows(named=True):
-        parts = [str(r[c]) for c in cols if r.get(c) not in (None, "")]
+        parts = []
+        for c in cols:
+            text = " ".join(str(r[c]).split()) if r.get(c) not in (None, "") else ""
+            if text and text not in parts:   # a surface equal to its canonical name is said once
+                parts.append(text)
         out[tuple(r[k] for k in key)] = " · ".join(p.replace("\n", " ") for p in parts)
+    return out
+
+
+def changed_values(old, new, changed, key: list[str], short: int = 30) -> dict[tuple, list[str]]:
+    """key -> the changed columns, each as `col old->new` when both values are short, else `col`."""
+    from interfaces.views import cell
+
+    if changed.is_empty():
+        return {}
+    before = {tuple(r[k] for k in key): r for r in old.join(changed.select(key), on=key, how="semi").to_dicts()}
+    after = {tuple(r[k] for k in key): r for r in new.join(changed.select(key), on=key, how="semi").to_dicts()}
+    out = {}
+    for r in changed.iter_rows(named=True):
+        k = tuple(r[c] for c in key)
+        said = []
+        for col in r["columns"]:
+            a, b = cell(before.get(k, {}).get(col)), cell(after.get(k, {}).get(col))
+            said.append(f"{col} {a}->{b}" if len(a) <= short and len(b) <= short else col)
+        out[k] = said
     return out
 
 
@@ -241,7 +264,8 @@ def diff(run_a: str = typer.Argument(..., help="Older run id (or unique prefix, 
                          ensure_ascii=False, indent=2, default=str))
         return
     old, new = (read_snapshot(output, DIFF_TABLES, run=r) for r in (run_a, run_b))
-    t = Table(title=f"diff {run_a} -> {run_b}", title_justify="left")
+    console.print(Text(f"diff {run_a} -> {run_b}", style="bold"))
+    t = Table()
     for col in ("table", "added", "removed", "changed"):
         t.add_column(col, justify="left" if col == "table" else "right")
     for table, parts in result.items():
@@ -258,9 +282,11 @@ def diff(run_a: str = typer.Argument(..., help="Older run id (or unique prefix, 
         for sign, frame, names in (("+", parts["added"], after), ("-", parts["removed"], before)):
             for r in frame.head(limit).rows():
                 lines.append(f"{sign} {'|'.join(map(str, r))}  {names.get(tuple(r), '')}")
-        for r in parts["changed"].head(limit).rows():
+        shown_changes = parts["changed"].head(limit)
+        was = changed_values(old[table], new[table], shown_changes, key)
+        for r in shown_changes.rows():
             k = tuple(r[:-1])
-            lines.append(f"~ {'|'.join(map(str, k))}  {after.get(k, '')}  [changed: {', '.join(r[-1])}]")
+            lines.append(f"~ {'|'.join(map(str, k))}  {after.get(k, '')}  [changed: {', '.join(was[k])}]")
         more = sum(max(parts[p].height - limit, 0) for p in ("added", "removed", "changed"))
         if lines:
             console.print(Text(f"{table}:", style="bold"))
