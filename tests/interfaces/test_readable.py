@@ -125,3 +125,11 @@ def test_run_passes_allow_empty_to_the_flow_config():
 
     assert PipelineConfig().allow_empty is False
     assert PipelineConfig(allow_empty=True).as_dict()["allow_empty"] is True
+
+
+def test_diff_shows_changed_fields_with_short_values(tmp_path):
+    publish_run(tmp_path, "r1", ARTICLES)
+    publish_run(tmp_path, "r2", dict(ARTICLES, art_a=ARTICLES["art_a"] + " وقال شاهد إن المسلحين فروا."))
+    out = " ".join(cli("diff", "r1", "r2", "-o", tmp_path).stdout.split())
+    assert "~ art_a فرار البغدادي من الموصل [changed:" in out
+    assert "n_sentences 3->4" in out and "text" in out
