@@ -127,7 +127,7 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
     from flows.report import listen
 
     counts: dict[str, int] = {}
-    watcher = IngestCounts(counts)
+    watcher = FlowCounts(counts)
     flow_logger = logging.getLogger("prefect.flow_runs")
     flow_logger.addHandler(watcher)
     try:
@@ -135,8 +135,9 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
             t0 = time.monotonic()
 
             def plain(label: str, done: int, planned: int) -> None:
-                docs = f", {counts['files']} documents" if "files" in counts else ""
-                err.print(f"akhbar: step {done}/{planned} {label} done{docs} ({time.monotonic() - t0:.1f} s)",
+                said = counts_text(counts)
+                err.print(f"akhbar: step {done}/{planned} {label} done{', ' + said if said else ''} "
+                          f"({time.monotonic() - t0:.1f} s)",
                           highlight=False, markup=False)
 
             with listen(plain):
@@ -154,8 +155,8 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
 
             def update(label: str, done: int, planned: int) -> None:
                 rate = done / max(time.monotonic() - t0, 1e-6)
-                docs = f"{counts['files']} docs ({counts['new']} new)" if "files" in counts else ""
-                bar.update(task, description=label, completed=done, total=planned, rate=f"{rate:.1f}/s", docs=docs)
+                bar.update(task, description=label, completed=done, total=planned, rate=f"{rate:.1f}/s",
+                           docs=counts_text(counts))
 
             # Prefect's console handler prints through its own rich Console: point it at the Live display's
             # stderr proxy, so its log lines scroll above the progress display instead of through it
@@ -172,16 +173,25 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
         flow_logger.removeHandler(watcher)
 
 
-class IngestCounts(logging.Handler):
-    """Picks the document counts out of the flow's `ingest: ...` log record (flows/pipeline.py)."""
+class FlowCounts(logging.Handler):
+    """Picks counts out of the flow's log records that carry a dict of them (flows/pipeline.py logs
+    `ingest: %(files)d documents, %(new)d new, ...` with a dict): files, new, and articles as soon as
+    the flow logs an `articles` count the same way."""
 
     def __init__(self, counts: dict[str, int]):
         super().__init__(level=logging.INFO)
         self.counts = counts
 
     def emit(self, record: logging.LogRecord) -> None:
-        if str(record.msg).startswith("ingest:") and isinstance(record.args, dict):
+        if isinstance(record.args, dict):
             self.counts.update({k: v for k, v in record.args.items() if isinstance(v, int)})
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    parts = [f"{counts['files']} docs ({counts.get('new', 0)} new)"] if "files" in counts else []
+    if "articles" in counts:
+        parts.append(f"{counts['articles']} articles")
+    return ", ".join(parts)
 
 
 def print_summary(summary: dict, reasons: dict[str, int] | None = None) -> None:

@@ -133,3 +133,20 @@ def test_diff_shows_changed_fields_with_short_values(tmp_path):
     out = " ".join(cli("diff", "r1", "r2", "-o", tmp_path).stdout.split())
     assert "~ art_a فرار البغدادي من الموصل [changed:" in out
     assert "n_sentences 3->4" in out and "text" in out
+
+
+def test_progress_counts_come_from_the_flows_log_records():
+    import logging
+
+    from interfaces.cli import FlowCounts, counts_text
+
+    counts: dict[str, int] = {}
+    handler = FlowCounts(counts)
+    record = logging.LogRecord("prefect.flow_runs", logging.INFO, __file__, 1,
+                               "ingest: %(files)d documents, %(new)d new", None, None)
+    record.args = dict(files=5, new=2, known=3)   # LogRecord unwraps a one-dict tuple the same way
+    handler.emit(record)
+    assert counts_text(counts) == "5 docs (2 new)"
+    record.args = dict(articles=6)
+    handler.emit(record)
+    assert counts_text(counts) == "5 docs (2 new), 6 articles"
