@@ -62,7 +62,8 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
 
     flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
     try:
-        with prefect_api(), run_progress(enabled=not as_json, live=sys.stdout.isatty()):
+        # progress first: the display (or a first plain line) covers Prefect's start-up too
+        with run_progress(enabled=not as_json, live=sys.stdout.isatty()), prefect_api():
             summary = flow(input_dir=str(input), output_dir=str(output), cache=cache,
                            config=dict(partitions=partitions, workers=workers, max_failure_share=max_failure_share,
                                        allow_breaking_schema=allow_breaking_schema, allow_empty=allow_empty))
@@ -133,6 +134,7 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
     try:
         if not live:
             t0 = time.monotonic()
+            err.print("akhbar: starting Prefect and the flow ...", highlight=False, markup=False)
 
             def plain(label: str, done: int, planned: int) -> None:
                 said = counts_text(counts)
