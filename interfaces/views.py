@@ -115,9 +115,23 @@ _ALLOWED = (ast.Expression, ast.Call, ast.Attribute, ast.Name, ast.Load, ast.Con
             ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 
 
+# `pl.<name>` may only be one of these (expression builders and data types): no I/O (read_*, scan_*),
+# no configuration (pl.Config), no SQL; and no method anywhere that runs Python code or does I/O.
+PL_NAMES = frozenset({
+    "col", "lit", "when", "all", "any", "len", "first", "last", "sum", "min", "max", "mean", "median", "count",
+    "n_unique", "concat_str", "concat_list", "coalesce", "any_horizontal", "all_horizontal", "sum_horizontal",
+    "min_horizontal", "max_horizontal", "mean_horizontal", "element", "struct", "int_range", "format", "date",
+    "datetime", "duration", "time", "nth", "exclude",
+    "Boolean", "String", "Utf8", "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64",
+    "Float32", "Float64", "Date", "Datetime", "Duration", "Time", "List", "Categorical", "Null"})
+BLOCKED_METHOD_PREFIXES = ("map", "apply", "pipe", "write", "read", "scan", "sink", "collect", "register",
+                           "serialize", "deserialize", "plugin", "from_", "to_", "inspect", "Config")
+
+
 def polars_expr(text: str) -> pl.Expr:
     """Evaluate a polars expression safely: only `pl` is in scope, no builtins, no dunder or private
-    attributes, no lambdas, comprehensions, subscripts or statements."""
+    attributes, only expression builders under `pl.` (PL_NAMES), no method that runs Python code or does
+    I/O (map_*, pipe, write_*, ...), no lambdas, comprehensions, subscripts or statements."""
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
@@ -132,6 +146,11 @@ def polars_expr(text: str) -> pl.Expr:
             raise ViewError(f"--where {text!r}: only `pl` may be named (got {node.id!r})")
         if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
             raise ViewError(f"--where {text!r}: private attribute {node.attr!r} is not allowed")
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr not in PL_NAMES:
+            raise ViewError(f"--where {text!r}: pl.{node.attr} is not allowed in a filter (use pl.col, pl.lit, "
+                            "pl.when, ...)")
+        if isinstance(node, ast.Attribute) and node.attr.startswith(BLOCKED_METHOD_PREFIXES):
+            raise ViewError(f"--where {text!r}: .{node.attr} is not allowed in a filter (no Python code, no I/O)")
     try:
         expr = eval(compile(tree, "<--where>", "eval"), {"__builtins__": {}}, {"pl": pl})  # noqa: S307 (checked)
     except Exception as exc:  # any polars complaint about the expression itself

@@ -66,7 +66,10 @@ def test_simple_where_reads_the_columns_type():
 
 @pytest.mark.parametrize("expr", ['pl.col("a").__class__', "().__class__", "[x for x in pl.col]",
                                   'pl.col("a").map_elements(lambda x: x)', "pl.col('a')[0]",
-                                  "open('/etc/passwd')", "pl.__dict__"])
+                                  "open('/etc/passwd')", "pl.__dict__", "pl.read_csv('/etc/passwd')",
+                                  "pl.DataFrame().write_csv('/tmp/x.csv')", "pl.Config.set_tbl_rows(1)",
+                                  'pl.col("a").map_batches(pl.col)', 'pl.col("a").pipe(pl.col)',
+                                  'pl.sql("select 1")'])
 def test_polars_where_cannot_escape(expr):
     with pytest.raises(views.ViewError):
         views.polars_expr(expr)
