@@ -5,9 +5,10 @@ column or filter raises `ViewError` with the exit code to use; nothing here prin
 
 Arabic text: values are never truncated (long cells wrap, the record view prints them whole).
 Rich lays text out left to right; the terminal does the right-to-left display where it supports
-bidi (GNOME Terminal/VTE, Konsole, mlterm, iTerm2). python-bidi / arabic-reshaper were considered and
-left out: reshaping writes Arabic presentation forms, so copied text no longer matches the data
-(search, grep, pasting into a query), and a bidi-aware terminal would reorder it a second time.
+bidi (GNOME Terminal/VTE, Konsole, mlterm, iTerm2). python-bidi / arabic-reshaper were measured and
+left out (docs/operations.md, "Reading tables in the terminal"): reshaping writes Arabic presentation
+forms in visual order, so copied text no longer matches the data (search, grep, pasting into --where),
+and a bidi-aware terminal would reorder it a second time.
 """
 
 from __future__ import annotations
