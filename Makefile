@@ -15,10 +15,12 @@ help:
 	@echo "make clean-state - remove Prefect's state (database, cached stage results) under .akhbar/"
 
 $(STAMP): pyproject.toml constraints.txt
+	@echo "installing akhbar and its dependencies into $(VENV) (first time: about two minutes) ..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
+	@echo "installed: $(VENV)/bin/akhbar"
 
 run: $(STAMP)
 	$(VENV)/bin/akhbar run --input seeds --output data

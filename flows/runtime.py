@@ -241,8 +241,21 @@ class Run:
 
 
 def run_stage(stage: Stage, run: Run) -> Bag:
-    """One declared stage as Prefect task runs; returns its outputs by name. A partitioned or cached
-    stage is submitted to the task runner; any other runs in the flow's process (it holds the lock)."""
+    """One declared stage as Prefect task runs; returns its outputs by name (their row counts are
+    logged with a dict of counts, which the CLI's progress display reads)."""
+    outputs = _run_stage(stage, run)
+    counts = {k: v.height for k, v in outputs.items() if isinstance(v, pl.DataFrame)}
+    if stage.name == "ingest":
+        ingested = outputs["ingested"]
+        counts = dict(files=ingested.height, new=ingested.filter(pl.col("is_new")).height)
+    if counts:
+        get_run_logger().info(f"{stage.name}: " + ", ".join(f"%({k})d {k}" for k in counts), counts)
+    return outputs
+
+
+def _run_stage(stage: Stage, run: Run) -> Bag:
+    """A partitioned or cached stage is submitted to the task runner; any other runs in the flow's
+    process (it holds the lock)."""
     kwargs, task_ = inputs_of(stage, run.bag), prefect_task(stage, run.cache)
     if not (stage.partitioned or stage.cached):
         out, failures = task_.with_options(task_run_name=stage.name)(stage.name, kwargs)

@@ -26,7 +26,7 @@ from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.ingest import ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
-from tasks.validate import validate as validate_tables
+from tasks.validate import ValidationError, validate as validate_tables
 
 
 # --- retry policies (Prefect retries only what a retry can fix) ----------------------------------
@@ -80,6 +80,15 @@ def cluster(events_unclustered: pl.DataFrame) -> pl.DataFrame:
 
 def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,
              cfg: PipelineConfig):
+    """The contracts; and a run whose input yields no accepted document publishes nothing unless
+    `allow_empty` (a scheduled run on a mis-mounted folder must not publish an empty snapshot)."""
+    if not cfg.allow_empty and documents.filter(pl.col("status") == "ok").is_empty():
+        kinds = (documents.filter(pl.col("status") == "rejected")
+                 .group_by(pl.col("reason").fill_null("?").str.split(":").list.first().str.strip_chars())
+                 .len("n").sort(["n", "reason"], descending=[True, False]))
+        why = ", ".join(f"{r} {n}" for r, n in kinds.iter_rows()) or "no input file found"
+        raise ValidationError(f"no document of the input was accepted ({documents.height} seen; {why}): check the "
+                              "input folder, or pass --allow-empty when an empty input is expected", "empty_input")
     candidates = dict(documents=documents, segments=segments, articles=articles, sentences=sentences,
                       entities=entities, entity_catalog=entity_catalog, events=events)
     return validate_tables(candidates, run_id, cfg.max_failure_share)

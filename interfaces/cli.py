@@ -7,6 +7,8 @@ and tables live at OUTPUT/lake/NAME as Delta tables.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,20 +17,24 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from interfaces.common import (DEFAULTS, DaskAddressOpt, DaskWorkersOpt, OutputOpt, PartitionsOpt, TaskRunnerOpt,
-                               WorkersOpt, app, check_output_writable, check_task_runner, console, fail,
-                               lake)
+from interfaces.common import (DEFAULTS, DaskAddressOpt, DaskWorkersOpt, ExitCode, OutputOpt, PartitionsOpt,
+                               TaskRunnerOpt, WorkersOpt, app, check_output_writable, check_prefect_api,
+                               check_task_runner, console, err, fail, quiet_prefect_tracebacks)
 from flows.settings import prefect_api, silence_shutdown_noise
 from interfaces import cli_data, cli_ops  # noqa: F401  (their commands register on `app`)
+from interfaces.cli_data import render_validation
 
 
 @app.command()
 def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder of input files (recursive)."),
         output: Path = OutputOpt,
         partitions: int = PartitionsOpt, workers: int = WorkersOpt,
-        max_failure_share: float = typer.Option(DEFAULTS.max_failure_share, help="Quarantined share above which nothing is published."),
+        max_failure_share: float = typer.Option(DEFAULTS.max_failure_share, min=0.0, max=1.0,
+                                                help="Quarantined share above which nothing is published."),
         allow_breaking_schema: bool = typer.Option(
             False, "--allow-breaking-schema", help="Allow dropping or retyping columns of published tables."),
+        allow_empty: bool = typer.Option(
+            False, "--allow-empty", help="Accept a run in which no document is accepted (else exit 6)."),
         task_runner: str = TaskRunnerOpt, dask_address: str | None = DaskAddressOpt,
         dask_workers: int = DaskWorkersOpt,
         cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse stage results of unchanged partitions."),
@@ -39,60 +45,161 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
     else a temporary local one.
     """
     if not input.exists():
-        fail(f"input folder '{input}' does not exist")
+        fail(f"input folder '{input}' does not exist: give a folder of news files with --input", ExitCode.NOT_FOUND)
     if not input.is_dir():
-        fail(f"input '{input}' is not a folder")
+        fail(f"input '{input}' is not a folder: give the folder holding it with --input", ExitCode.USAGE)
+    if not os.access(input, os.R_OK | os.X_OK):
+        fail(f"input folder '{input}' cannot be read: check its permissions", ExitCode.IO)
     check_output_writable(output)
     check_task_runner(task_runner, dask_address)
+    check_lock_free(output)
+    check_prefect_api()
     silence_shutdown_noise()
-    from akhbar.lake.lock import LockError
-    from interfaces.cli_data import render_validation  # noqa: F811
     from flows.pipeline import pipeline
     from flows.runtime import task_runner as make_runner
-    from akhbar.lake import SchemaChangeError
     from tasks.validate import ValidationError
 
+    quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
+
     flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
-    show_bar = not as_json and sys.stdout.isatty()
     try:
-        with prefect_api(), progress_bar(show_bar):
+        # progress first: the display (or a first plain line) covers Prefect's start-up too
+        with run_progress(enabled=not as_json, live=sys.stdout.isatty()), prefect_api():
             summary = flow(input_dir=str(input), output_dir=str(output), cache=cache,
                            config=dict(partitions=partitions, workers=workers, max_failure_share=max_failure_share,
-                                       allow_breaking_schema=allow_breaking_schema))
+                                       allow_breaking_schema=allow_breaking_schema, allow_empty=allow_empty))
     except ValidationError as exc:
-        if exc.report:
+        if exc.check == "empty_input":
+            fail(str(exc), ExitCode.REFUSED)
+        if exc.report and not as_json:
             console.print(render_validation(exc.report))
-        fail(f"validation failed on check '{exc.check}', nothing published: {exc}", code=1)
-    except (LockError, SchemaChangeError) as exc:
-        fail(f"nothing published: {exc}", code=1)
+        fail(f"validation failed on check '{exc.check}', nothing published: {exc}", ExitCode.REFUSED)
+    reasons = rejection_reasons(output, summary)
     if as_json:
-        print(json.dumps(summary, indent=2, default=str))
-        return
-    print_summary(summary)
+        print(json.dumps(dict(summary, rejections=reasons), indent=2, default=str))
+    else:
+        print_summary(summary, reasons)
+    accepted = summary.get("documents_by_status", {}).get("ok", 0)
+    if not accepted and not allow_empty:
+        seen = sum(summary.get("documents_by_status", {}).values())
+        why = ", ".join(f"{r} {n}" for r, n in reasons.items()) or "no input file found"
+        fail(f"no document of '{input}' was accepted ({seen} seen; {why}): check --input, "
+             "or pass --allow-empty when an empty input is expected", ExitCode.REFUSED)
+
+
+def check_lock_free(output: Path) -> None:
+    """Refuse before Prefect starts when another live writer holds the output (a crashed run's lock is
+    removed by the run itself)."""
+    from akhbar.lake.lock import describe, is_stale, lock_path, read_lock
+
+    info = read_lock(output)
+    if info is not None and not is_stale(info):
+        fail(f"{lock_path(output)} is held by {describe(info)}: wait for it to finish, or `akhbar unlock` "
+             "if it crashed", ExitCode.LOCK_HELD)
+
+
+def rejection_reasons(output: Path, summary: dict) -> dict[str, int]:
+    """Rejected documents of this run's snapshot by kind of reason, most frequent first (read from the
+    published `documents` table: the run summary has counts by status only)."""
+    if not summary.get("documents_by_status", {}).get("rejected"):
+        return {}
+    import polars as pl
+
+    from akhbar.lake import SnapshotError, read_table
+
+    try:
+        docs = read_table(output, "documents", run=summary["run_id"])
+    except SnapshotError:
+        return {}
+    rejected = docs.filter(pl.col("status") == "rejected")
+    # "no Arabic text: 0% of letters are Arabic (min 30%)" -> "no Arabic text": one count per kind of reason
+    kind = pl.col("reason").fill_null("(no reason)").str.split(":").list.first().str.strip_chars().alias("reason")
+    counts = rejected.group_by(kind).len("n").sort(["n", "reason"], descending=[True, False])
+    return dict(counts.iter_rows())
 
 
 @contextmanager
-def progress_bar(enabled: bool) -> Iterator[None]:
-    """A rich progress bar fed by the flow's progress (stages and partitions) while it runs."""
+def run_progress(enabled: bool, live: bool) -> Iterator[None]:
+    """Progress of the flow's steps (flows/report.py `listen`): a rich display on a terminal (stage,
+    steps done / planned, documents, rate, ETA), plain lines on stderr otherwise."""
     if not enabled:
         yield
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    import logging
+    import time
 
     from flows.report import listen
 
-    with Progress(TextColumn("[bold]akhbar[/] {task.description:<24}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as bar:
-        task = bar.add_task("starting", total=None)
+    counts: dict[str, int] = {}
+    watcher = FlowCounts(counts)
+    flow_logger = logging.getLogger("prefect.flow_runs")
+    flow_logger.addHandler(watcher)
+    try:
+        if not live:
+            t0 = time.monotonic()
+            err.print("akhbar: starting Prefect and the flow ...", highlight=False, markup=False)
 
-        def update(label: str, done: int, planned: int) -> None:
-            bar.update(task, description=label, completed=done, total=planned)
+            def plain(label: str, done: int, planned: int) -> None:
+                said = counts_text(counts)
+                err.print(f"akhbar: step {done}/{planned} {label} done{', ' + said if said else ''} "
+                          f"({time.monotonic() - t0:.1f} s)",
+                          highlight=False, markup=False)
 
-        with listen(update):
-            yield
+            with listen(plain):
+                yield
+            return
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+
+        with Progress(TextColumn("[bold]akhbar[/] {task.description:<22}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("steps {task.fields[rate]}"), TextColumn("{task.fields[docs]}"),
+                      TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("starting Prefect", total=None, rate="", docs="")
+            t0 = time.monotonic()
+
+            def update(label: str, done: int, planned: int) -> None:
+                rate = done / max(time.monotonic() - t0, 1e-6)
+                bar.update(task, description=label, completed=done, total=planned, rate=f"{rate:.1f}/s",
+                           docs=counts_text(counts))
+
+            # Prefect's console handler prints through its own rich Console: point it at the Live display's
+            # stderr proxy, so its log lines scroll above the progress display instead of through it
+            swapped = [(c, c.file) for h in logging.getLogger().handlers if (c := getattr(h, "console", None))]
+            for c, _ in swapped:
+                c.file = sys.stderr
+            try:
+                with listen(update):
+                    yield
+            finally:
+                for c, file in swapped:
+                    c.file = file
+    finally:
+        flow_logger.removeHandler(watcher)
 
 
-def print_summary(summary: dict) -> None:
+class FlowCounts(logging.Handler):
+    """Picks counts out of the flow's log records that carry a dict of them (flows/pipeline.py logs
+    `ingest: %(files)d documents, %(new)d new, ...` with a dict): files, new, and articles as soon as
+    the flow logs an `articles` count the same way."""
+
+    def __init__(self, counts: dict[str, int]):
+        super().__init__(level=logging.INFO)
+        self.counts = counts
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.args, dict):
+            self.counts.update({k: v for k, v in record.args.items() if isinstance(v, int)})
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    parts = [f"{counts['files']} docs ({counts.get('new', 0)} new)"] if "files" in counts else []
+    if "articles" in counts:
+        parts.append(f"{counts['articles']} articles")
+    return ", ".join(parts)
+
+
+def print_summary(summary: dict, reasons: dict[str, int] | None = None) -> None:
     t = Table(title=f"akhbar run {summary['run_id']}", show_lines=False)
     t.add_column("table")
     t.add_column("rows", justify="right")
@@ -102,84 +209,16 @@ def print_summary(summary: dict) -> None:
     t.add_row("runs", "+1", str(summary["versions"].get("runs", "")))
     console.print(t)
     docs = summary.get("documents_by_status", {})
-    console.print("documents: " + ", ".join(f"{k} {v}" for k, v in docs.items()))
+    console.print("documents: " + (", ".join(f"{k} {v}" for k, v in docs.items()) or "none"))
+    if reasons:
+        console.print("rejected by reason: " + ", ".join(f"{r} {n}" for r, n in reasons.items()), highlight=False)
     ing = summary.get("ingest", {})
     if ing:
         console.print(f"input: {ing['new']} new, {ing['known']} known, {ing['rejected']} newly rejected")
-    from interfaces.cli_data import render_validation  # noqa: F811
     console.print(render_validation(summary.get("validation", {})))
     console.print("stage seconds: " + ", ".join(f"{k} {s:.2f}" for k, s in summary["timings"].items()))
     if summary.get("cached"):
         console.print("cached partitions: " + ", ".join(f"{k} {v}" for k, v in summary["cached"].items()))
-
-
-@app.command()
-def tables(output: Path = OutputOpt):
-    """Each table with its rows and Delta version as of the latest snapshot (and the newest version)."""
-    from deltalake import DeltaTable
-
-    from akhbar.lake import latest_snapshot
-
-    root = lake(output)
-    snap = latest_snapshot(output)
-    named = json.loads(snap["table_versions"]) if snap else {}
-    t = Table(title=f"tables in {root}" + (f" (snapshot {snap['run_id']})" if snap else " (no snapshot yet)"))
-    for col in ("table", "rows", "snapshot version", "newest version"):
-        t.add_column(col, justify="right" if col != "table" else "left")
-    for path in sorted(p for p in root.iterdir() if (p / "_delta_log").is_dir()):
-        newest = DeltaTable(str(path)).version()
-        version = named.get(path.name, newest)   # `runs` itself: its newest version is the snapshot
-        rows = DeltaTable(str(path), version=version).to_pyarrow_dataset().count_rows()
-        # a newest version beyond the snapshot's comes from a run that did not finish publishing
-        t.add_row(path.name, str(rows), str(version), str(newest) if newest != version else "")
-    console.print(t)
-
-
-@app.command()
-def show(table: str = typer.Argument(..., help="Table name, e.g. articles"),
-         output: Path = OutputOpt, limit: int = typer.Option(10, "--limit", "-n"),
-         run: str | None = typer.Option(None, "--run", help="Run id (or unique prefix): that snapshot's version."),
-         version: int | None = typer.Option(None, "--version", help="Delta version to read (time travel).")):
-    """Pretty-print the first rows of a table as of the latest snapshot, a run, or a Delta version."""
-    import polars as pl
-
-    from akhbar.lake import SnapshotError, read_table
-
-    lake(output)
-    if run is not None and version is not None:
-        fail("give --run or --version, not both")
-    try:
-        df = read_table(output, table, run=run, version=version).head(limit)
-    except SnapshotError as exc:
-        fail(str(exc))
-    with pl.Config(tbl_rows=limit, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=200):
-        console.print(str(df))
-
-
-@app.command()
-def history(output: Path = OutputOpt, limit: int = typer.Option(20, "--limit", "-n"),
-            as_json: bool = typer.Option(False, "--json", help="Print the runs rows as JSON.")):
-    """Published runs (snapshots), newest first, with the table versions each one names."""
-    from akhbar.lake import snapshots
-
-    lake(output)
-    runs = snapshots(output).reverse().head(limit)
-    if runs.is_empty():
-        fail("no runs recorded yet")
-    if as_json:
-        print(json.dumps(runs.to_dicts(), indent=2, default=str, ensure_ascii=False))
-        return
-    t = Table(title="snapshots (newest first; --json for every field)")
-    t.add_column("run_id", no_wrap=True)
-    for col in ("finished_at", "code", "table versions", "quarantined", "schema changes"):
-        t.add_column(col)
-    for r in runs.iter_rows(named=True):
-        report = json.loads(r["validation_summary"] or "{}")
-        t.add_row(r["run_id"], str(r["finished_at"])[:19],
-                  f"{r['code_version']} {(r['git_commit'] or '')[:8]}".strip(),
-                  " ".join(f"{k}={v}" for k, v in json.loads(r["table_versions"]).items()),
-                  str(report.get("quarantined", "")), r.get("schema_changes") or "")
-    console.print(t)
 
 
 eval_app = typer.Typer(help="Score extraction against the hand-annotated gold data in tests/gold/.")
@@ -195,6 +234,10 @@ def print_evaluation(kind: str, gold: Path, input: Path, as_json: bool) -> None:
     """Run the stages on INPUT and score them against GOLD/<kind> (interfaces.eval_<kind>)."""
     import importlib
 
+    for folder, what in ((gold / kind, "gold folder"), (input, "input folder")):
+        if not folder.is_dir():
+            fail(f"{what} '{folder}' does not exist or is not a folder (run from the repository root, "
+                 "or give --gold / --input)", ExitCode.NOT_FOUND)
     module = importlib.import_module(f"interfaces.eval_{kind}")
     result = module.evaluate(gold, input)
     if as_json:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import typer
 
-from interfaces.common import (DaskAddressOpt, DaskWorkersOpt, PartitionsOpt, TaskRunnerOpt, WorkersOpt, app,
-                       check_task_runner, console, fail)
+from interfaces.common import (DaskAddressOpt, DaskWorkersOpt, ExitCode, PartitionsOpt, TaskRunnerOpt, WorkersOpt,
+                               app, check_task_runner, console, fail)
 from flows.deploy import DEFAULT_CRON, ServeError, build_deployments, check_server, pair_specs, runner_env
 
 
@@ -32,11 +32,11 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 @app.command()
-def server(port: int = typer.Option(4200, "--port", help="Port of the API and UI."),
+def server(port: int = typer.Option(4200, "--port", min=1, max=65535, help="Port of the API and UI."),
            host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (127.0.0.1: this machine only).")):
     """Start a local Prefect server and its UI (SQLite database under the state folder). Ctrl-C stops it."""
     if port_in_use(host, port):
-        fail(f"port {port} on {host} is already in use: is a server already running? (try --port)")
+        fail(f"port {port} on {host} is already in use: is a server already running? (try --port)", ExitCode.USAGE)
     url = f"http://{host}:{port}"
     console.print(f"Prefect UI:  [bold]{url}[/]\nPrefect API: {url}/api  (database under {os.environ['PREFECT_HOME']})\n"
                   f"In other terminals: [bold]export PREFECT_API_URL={url}/api[/] so `akhbar run` / `akhbar serve` "
@@ -72,14 +72,22 @@ def serve(input: list[Path] = typer.Option(..., "--input", "-i", help="Input fol
     """
     check_task_runner(task_runner, dask_address)
     try:
-        check_server(os.environ.get("PREFECT_API_URL"))
         specs = pair_specs(input, output, name)
+    except ServeError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    try:
+        check_server(os.environ.get("PREFECT_API_URL"))
+    except ServeError as exc:
+        fail(str(exc), ExitCode.SERVER_UNREACHABLE)
+    try:
         for s in specs:
             (s.output_dir / "lake").mkdir(parents=True, exist_ok=True)
         os.environ.update(runner_env(task_runner, dask_address, dask_workers))  # inherited by every run
         deployments = build_deployments(specs, cron, config=dict(partitions=partitions, workers=workers))
-    except (ServeError, OSError) as exc:
-        fail(str(exc))
+    except ServeError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    except OSError as exc:
+        fail(f"cannot prepare an output folder: {exc.strerror or exc}: {exc.filename or ''}", ExitCode.IO)
     from prefect import serve as prefect_serve
 
     for s in specs:

@@ -44,7 +44,7 @@ def test_data_dictionary_is_generated_from_the_contract():
 
 def test_schema_table_view():
     assert "modality" in cli("schema", "events").output
-    assert cli("schema", "nope").exit_code == 2
+    assert cli("schema", "nope").exit_code == 3   # ExitCode.NOT_FOUND
 
 
 def test_history_lists_snapshots_newest_first(lake):
@@ -61,8 +61,8 @@ def test_show_by_run_and_version(lake):
     assert "art_c" in cli("show", "articles", "--output", lake).output  # latest snapshot
     assert "art_c" not in cli("show", "articles", "--output", lake, "--version", "0").output
     bad = cli("show", "articles", "--output", lake, "--run", "r7")
-    assert bad.exit_code == 2 and "not a published run" in bad.output
-    assert cli("show", "nope", "--output", lake).exit_code == 2
+    assert bad.exit_code == 3 and "not a published run" in bad.output
+    assert cli("show", "nope", "--output", lake).exit_code == 3
 
 
 def test_diff_reports_known_change(lake):
@@ -105,15 +105,15 @@ def test_vacuum_command(lake):
     assert "articles: removed 1 file(s)" in cli("vacuum", "--keep", "1", "--output", lake).output
     assert read_table(lake, "articles", run="r3").height == 3
     gone = cli("show", "articles", "--run", "r1", "--output", lake)
-    assert gone.exit_code == 2 and "cannot read articles" in gone.output
+    assert gone.exit_code == 3 and "cannot read articles" in gone.output
 
 
 def test_unlock_removes_only_a_dead_writers_lock(lake):
     assert "no lock" in cli("unlock", "--output", lake).output
     lock_path(lake).write_text(json.dumps(dict(pid=os.getpid(), host=socket.gethostname(), run_id="live", token="t")))
     refused = cli("unlock", "--output", lake)
-    assert refused.exit_code == 2 and "may still be running" in refused.output
-    assert cli("vacuum", "--keep", "1", "--output", lake).exit_code == 2  # the lock is honoured
+    assert refused.exit_code == 4 and "may still be running" in refused.output   # ExitCode.LOCK_HELD
+    assert cli("vacuum", "--keep", "1", "--output", lake).exit_code == 4  # the lock is honoured
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     lock_path(lake).write_text(json.dumps(dict(pid=int(dead.stdout), host=socket.gethostname(), run_id="x", token="t")))
     assert "removed the lock of run x" in cli("unlock", "--output", lake).output
@@ -124,8 +124,8 @@ def test_unlock_removes_only_a_dead_writers_lock(lake):
 def test_run_refuses_while_another_writer_holds_the_lock(prefect_harness, lake):
     lock_path(lake).write_text(json.dumps(dict(pid=os.getpid(), host=socket.gethostname(), run_id="live", token="t")))
     result = cli("run", "--input", ROOT / "seeds", "--output", lake)
-    assert result.exit_code == 1
-    assert "nothing published" in result.output and "another akhbar writer" in result.output
+    assert result.exit_code == 4   # ExitCode.LOCK_HELD, refused before Prefect starts
+    assert "held by run live" in result.output and "Traceback" not in result.output
 
 
 def test_tables_reports_the_snapshot_version_not_an_unfinished_write(lake):
@@ -140,5 +140,22 @@ def test_tables_reports_the_snapshot_version_not_an_unfinished_write(lake):
     after = cli("tables", "--output", lake)
     row = next(line for line in after.output.splitlines() if line.strip().startswith("│ articles"))
     cells = [c.strip() for c in row.strip("│ ").split("│")]
-    assert cells[1] == str(arts.height)          # rows as of the snapshot
-    assert cells[3] != ""                        # the newer, unnamed version is shown apart
+    assert cells[1:] == [str(arts.height), "1"]  # rows and version as of the snapshot
+    assert "articles: version 2 (newer than the snapshot's 1) was written by a run that did not finish" \
+        in " ".join(after.output.split())        # the newer, unnamed version is a note, not the current one
+
+
+def test_tables_without_a_snapshot_shows_no_version_as_current(tmp_path):
+    """A first run that failed before its runs row: its table versions are not current."""
+    from deltalake import write_deltalake
+
+    from tests.snapshot_tables import make_tables
+
+    write_deltalake(str(tmp_path / "lake" / "articles"), make_tables("r1")["articles"].to_arrow())
+    result = cli("tables", "--output", tmp_path)
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.strip().startswith("│ articles"))
+    assert [c.strip() for c in row.strip("│ ").split("│")][1:] == ["-", "-"]
+    flat = " ".join(result.output.split())
+    assert "no published snapshot" in flat and "articles: version 0 was written by a run that did not finish" in flat
+

