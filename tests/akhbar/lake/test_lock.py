@@ -28,7 +28,7 @@ time.sleep(60)
 @pytest.fixture
 def other_writer(tmp_path):
     """A live second process holding the lock on tmp_path."""
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[3])
     proc = subprocess.Popen([sys.executable, "-c", HOLD.format(root=root, out=str(tmp_path))],
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "locked"

@@ -17,7 +17,7 @@ from interfaces.cli import app
 from akhbar.lake import read_table
 from tests.snapshot_tables import ARTICLES, MORE, publish_run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

@@ -53,7 +53,7 @@ def _die() -> None:
 
 @pytest.mark.slow
 def test_a_dead_worker_is_a_clear_error_and_the_pool_recovers(pool):
-    with pytest.raises(RuntimeError, match=r"a worker process died while running (tests\.)?test_workers\._die"):
+    with pytest.raises(RuntimeError, match=r"a worker process died while running (tests\.flows\.)?test_workers\._die"):
         workers.run(_die)
     pid, out = workers.run(_pid_and_double, pl.DataFrame({"x": [1]}))   # a fresh pool
     assert pid != os.getpid() and out["x"].to_list() == [2]
@@ -66,7 +66,7 @@ def test_stage_output_identical_in_pool(pool):
     from flows.local import run_stages
     from tasks.events import extract_events
 
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
     t = run_stages(seeds, "r")
     here = extract_events(t["articles"], t["sentences"], t["entities"], "r", cluster=False)
     there = workers.run(extract_events, t["articles"], t["sentences"], t["entities"], "r", cluster=False)

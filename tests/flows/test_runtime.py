@@ -15,7 +15,7 @@ from flows.pipeline import pipeline
 from flows.runtime import task_runner
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_cli_run_leaves_no_traceback(tmp_path):
 
 
 def test_partition_count_does_not_change_repairs(prefect_harness, tmp_path):
-    from tests.test_segment import GLUED_PAGES
+    from tests.tasks.test_segment import GLUED_PAGES
 
     corpus = tmp_path / "in"
     corpus.mkdir()
