@@ -52,6 +52,22 @@ class PipelineConfig:
     # publish
     allow_breaking_schema: bool = False       # allow dropping/retyping columns of published tables
     extra: dict = field(default_factory=dict)
+    # ingest: limits on what is decoded (a small file must not cost unbounded time or memory; each
+    # rejection's reason names its limit; table in docs/ingest-dedupe.md, "Limits")
+    max_records_per_file: int = 100_000       # json/jsonl files with more records are rejected whole
+                                              # (counted before the records are parsed)
+    max_doc_chars: int = 1_000_000            # a document (file or record text) with more characters is rejected
+    max_json_depth: int = 100                 # json/jsonl nested deeper (arrays/objects) are rejected
+                                              # (checked before json.loads: parsing never recurses unboundedly)
+    max_json_number_digits: int = 100         # a json number with more digits is rejected (Python refuses
+                                              # to convert integers past 4300 digits)
+    max_table_rows: int = 100_000             # csv/parquet files with more rows are rejected (parquet: from the
+                                              # file's metadata, before any row is decoded)
+    follow_external_symlinks: bool = False    # read files behind symlinks leading outside the input folder;
+                                              # by default they get a rejected row saying so
+    # segment
+    max_glued_word_chars: int = 40            # longer letter runs are never split as glued words (skipped, not
+                                              # split: the repair search is quadratic in the word's length)
 
     def text_fields(self) -> tuple[str, ...]:
         """Text field names to try: the configured column first, then the common aliases."""
