@@ -14,6 +14,7 @@ from tasks.dedupe import dedupe
 from tasks.entities import extract_entities
 from tasks.events import MENTION_FIELDS, extract_events
 from tasks.ingest import ingest_folder
+from tasks.ingest import retry_io_only as ingest_retry_io_only
 from tasks.publish import publish, retry_io_only
 from tasks.segment import segment_blocks
 from tasks.validate import validate
@@ -34,7 +35,8 @@ def extract_events_task(articles, sentences, entities, run_id: str) -> pl.DataFr
     return workers.run(extract_events, articles, sentences, entities.select(MENTION_FIELDS), run_id, cluster=False)
 
 
-@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5],
+      retry_condition_fn=ingest_retry_io_only)
 def ingest_task(input_dir: str, run_id: str, cfg: PipelineConfig, known: pl.DataFrame | None = None) -> pl.DataFrame:
     return ingest_folder(Path(input_dir), run_id, cfg, known=known)
 
