@@ -11,6 +11,12 @@ REFERENCES, DATES, ARABIC_TEXT, COUNTS). Two severities:
 
 If the quarantined share of all rows passes `max_failure_share`, the run
 publishes nothing either (ValidationError naming the worst check).
+
+A row-level check that raises (rather than finding bad rows) does not stop the
+run: it is recorded as a quarantine row `validate_error:<check group>` naming the
+error and the function that raised, and the other checks go on. Span checks are
+linear in the size of the text: each span is sliced once from its article's
+text in Python (a str index is O(1)), never by a per-row character scan.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import datetime as dt
 
 import polars as pl
 
+from akhbar.faults import error_detail
 from akhbar.text.normalise import ARABIC_LETTER
 from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
                               MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS, contract_dtypes)
@@ -114,22 +121,40 @@ def column_checks(name: str, df: pl.DataFrame) -> list[pl.LazyFrame]:
     return out
 
 
+def span_failures(df: pl.DataFrame, texts: dict[str, str], start: str, end: str,
+                  surface: str | None) -> pl.DataFrame:
+    """(_row, _detail) of the rows whose span is outside their article's text or, with a surface
+    column, slices something else. Linear: one O(1)-indexed Python slice per row, where slicing
+    the joined text in polars scanned every article from its start for every span (quadratic in
+    the article's size). Nulls and rows without an article are left to the other checks."""
+    cols = [df["_row"].to_list(), df["article_id"].to_list(), df[start].to_list(), df[end].to_list(),
+            df[surface].to_list() if surface else [None] * df.height]
+    bad_rows, details = [], []
+    for row, art, s, e, surf in zip(*cols):
+        text = texts.get(art)
+        if text is None or s is None or e is None:
+            continue
+        if s < 0 or e < s or e > len(text):
+            bad_rows.append(row)
+            details.append(f"span {s}..{e} outside the article text")
+        elif surface and surf is not None and text[s:e] != surf:
+            bad_rows.append(row)
+            details.append(f"text[{s}:{e}] = '{text[s:e]}' != {surface} '{surf}'")
+    return pl.DataFrame({"_row": bad_rows, "_detail": details},
+                        schema={"_row": df.schema["_row"], "_detail": pl.String})
+
+
 def span_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
     """Spans into articles.text (rows whose article is missing are left to the reference check)."""
     out = []
-    for start, end, surface in rules_for(name, SPANS):
-        texts = clean["articles"].select("article_id", pl.col("text").alias("_atext"))
-        j = df.join(texts, on="article_id", how="inner")
-        s, e = pl.col(start), pl.col(end)
-        outside = (s < 0) | (e < s) | (e > pl.col("_atext").str.len_chars())
-        bad, detail = outside, pl.format("span {}..{} outside the article text", s, e)
-        if surface:
-            differs = pl.col("_atext").str.slice(s, e - s) != pl.col(surface)
-            bad = outside | differs
-            detail = (pl.when(outside).then(detail)
-                      .otherwise(pl.format("text[{}:{}] = '{}' != {} '{}'", s, e, pl.col("_atext").str.slice(s, e - s),
-                                           pl.lit(surface), pl.col(surface))))
-        out.append(failures(name, j, bad, f"span:{start}..{end}", detail))
+    rules = rules_for(name, SPANS)
+    if not rules:
+        return out
+    texts = dict(zip(clean["articles"]["article_id"].to_list(), clean["articles"]["text"].to_list()))
+    for start, end, surface in rules:
+        bad = span_failures(df, texts, start, end, surface)
+        j = df.join(bad, on="_row", how="inner")
+        out.append(failures(name, j, pl.lit(True), f"span:{start}..{end}", pl.col("_detail")))
     return out
 
 
@@ -192,13 +217,42 @@ def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame
     return out
 
 
+def check_error(name: str, group: str, exc: BaseException) -> pl.DataFrame:
+    """A failure row for a check that raised instead of judging rows: nothing is removed (_row null)."""
+    return pl.DataFrame({"_row": [None], "table": [name], "row_key": [f"<{group} checks>"],
+                         "check": [f"validate_error:{group}"], "detail": [f"validate: {error_detail(exc)}"]},
+                        schema={"_row": pl.UInt32, "table": pl.String, "row_key": pl.String, "check": pl.String,
+                                "detail": pl.String})
+
+
 def row_failures(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame], candidates: dict[str, pl.DataFrame],
                  as_of: dt.date) -> pl.DataFrame:
-    """Every row-level failure of one table; `df` carries a `_row` index."""
-    frames = (column_checks(name, df) + reference_checks(name, df, clean) + span_checks(name, df, clean)
-              + date_checks(name, df, as_of) + text_checks(name, df) + count_checks(name, df, candidates))
-    return (pl.concat([f.select(FAILURE_COLUMNS) for f in frames])
-            .unique(["_row", "check"], maintain_order=True).collect())
+    """Every row-level failure of one table; `df` carries a `_row` index.
+
+    A check group that raises becomes one `validate_error:<group>` row; the others still run."""
+    groups = (("column", lambda: column_checks(name, df)), ("reference", lambda: reference_checks(name, df, clean)),
+              ("span", lambda: span_checks(name, df, clean)), ("date", lambda: date_checks(name, df, as_of)),
+              ("text", lambda: text_checks(name, df)), ("count", lambda: count_checks(name, df, candidates)))
+    built, errors = [], []
+    for group, build in groups:
+        try:
+            built += [(group, f.select(FAILURE_COLUMNS)) for f in build()]
+        except Exception as exc:
+            errors.append(check_error(name, group, exc))
+    try:
+        found = pl.concat([f for _, f in built]).collect() if built else None
+    except Exception:  # find the check that raises; the others' failures still count
+        parts = []
+        for group, f in built:
+            try:
+                parts.append(f.collect())
+            except Exception as exc:
+                errors.append(check_error(name, group, exc))
+        found = pl.concat(parts) if parts else None
+    frames = ([found.with_columns(pl.col("_row").cast(pl.UInt32))] if found is not None else []) + errors
+    if not frames:
+        return check_error(name, "none", RuntimeError("no checks")).clear()
+    return pl.concat(frames).unique(["_row", "check"], maintain_order=True)
 
 
 def build_report(tables: dict[str, pl.DataFrame], clean: dict[str, pl.DataFrame], quarantine: pl.DataFrame,
