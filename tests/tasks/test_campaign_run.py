@@ -34,8 +34,9 @@ def campaign_folder(root: Path) -> Path:
     (folder / "bigint.json").write_text('[{"text": "%s", "id": %s}]' % (GOOD[0], "7" * 5000))
     (folder / "surrogate.json").write_text('[{"text": "%s \\ud800", "\\udfff": 1}]' % GOOD[1])
     (folder / "sep.jsonl").write_text(json.dumps({"text": GOOD[0] + "\u2028" + "\u0085"}, ensure_ascii=False) + "\n")
-    (folder / "cut.txt").write_bytes(GOOD[1].encode("utf-8")[:-1])
-    (folder / "random.txt").write_bytes(bytes(random.Random(3).randrange(128, 256) for _ in range(2000)))
+    (folder / "cut.txt").write_bytes(GOOD[1].encode("utf-8")[:-2])    # '.' and half of the last letter
+    rng = random.Random(3)
+    (folder / "random.txt").write_bytes(bytes(rng.randrange(128, 256) for _ in range(2000)))
     (folder / "oneword.txt").write_text("ب" * 33_500)
     pl.DataFrame({"text": [GOOD[0]] * 1_000_000}).write_parquet(folder / "million.parquet")
     (outside / "secret.txt").write_text(GOOD[0] + " سر")
@@ -67,6 +68,9 @@ def test_campaign_files_do_not_stop_the_run(tmp_path: Path):
     for path in ("good1.txt", "good2.jsonl", "surrogate.json", "sep.jsonl", "cut.txt", "oneword.txt"):
         assert path in status, path
     assert "sub" not in status                      # an empty folder is not an input
+    reasons = dict(zip(docs["source_path"], docs["reason"]))
+    assert reasons["random.txt"].startswith("undecodable")
+    assert reasons["cut.txt"] == "repaired: truncated utf-8 (incomplete last character dropped)"
     assert tables["articles"].height >= 2
     clean, quarantine, report = validate(tables, "camp", max_failure_share=1.0, as_of=dt.datetime(2026, 12, 6))
     assert not quarantine.filter(pl.col("check").str.starts_with("validate_error")).height
