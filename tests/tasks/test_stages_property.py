@@ -72,7 +72,7 @@ def write_inputs(folder: Path, docs: list[str]) -> None:
             (folder / f"d{i}.json").write_text(json.dumps([{"text": text, "date": text[-12:]}]), encoding="ascii")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(document, min_size=1, max_size=4))
 def test_generated_text_never_makes_the_stages_raise(docs):
     cfg = PipelineConfig(min_arabic_ratio=0.0)      # let mixed-script text through to the later stages
