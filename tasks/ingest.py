@@ -69,7 +69,7 @@ def iter_files(input_dir: Path) -> Iterator[Path]:
             with os.scandir(folder) as it:
                 entries = list(it)
         except OSError:
-            if folder != input_dir or input_dir.exists():
+            if folder != input_dir or input_dir.is_dir():
                 yield folder                    # reported by read_file as an unreadable folder
             return
         for e in entries:
@@ -221,9 +221,10 @@ def finish_flags(row: dict) -> dict:
     notes = row.pop("_flags", None)
     if notes:
         row["reason"] = "; ".join(([row["reason"]] if row["reason"] else []) + list(dict.fromkeys(notes)))
-    for col in ("source_path", "text", "reason", "meta_title", "meta_date", "meta_url", "meta_source", "encoding"):
+    # A safety net (text is scrubbed by finish_text_row): every string column must encode as UTF-8.
+    for col in ("source_path", "reason", "meta_title", "meta_date", "meta_url", "meta_source", "encoding"):
         v = row.get(col)
-        if isinstance(v, str) and has_surrogates(v):  # a safety net: every text column must encode as UTF-8
+        if isinstance(v, str) and has_surrogates(v):
             row[col] = scrub(v)
     return row
 
