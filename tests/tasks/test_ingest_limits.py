@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import threading
 import time
-import tracemalloc
 from pathlib import Path
 
 import polars as pl
@@ -36,16 +36,15 @@ def only(docs: pl.DataFrame, path: str) -> dict:
 
 def ingest_timed(folder: Path, cfg: PipelineConfig | None = None, max_s: float = 10.0,
                  max_mb: float = 300.0) -> pl.DataFrame:
-    tracemalloc.start()
+    """ingest_folder, asserting its wall time and that the process's peak RSS grew by less than
+    max_mb (ru_maxrss: no tracing overhead; the campaign's cases reached 4.6-23.6 GB)."""
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024      # KiB on Linux
     t = time.perf_counter()
-    try:
-        docs = ingest_folder(folder, "r", cfg)
-        elapsed = time.perf_counter() - t
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-    finally:
-        tracemalloc.stop()
+    docs = ingest_folder(folder, "r", cfg)
+    elapsed = time.perf_counter() - t
+    grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss0
     assert elapsed < max_s, f"ingest took {elapsed:.1f} s"
-    assert peak < max_mb, f"ingest allocated {peak:.0f} MB at peak"
+    assert grew < max_mb, f"peak RSS grew by {grew:.0f} MB"
     return docs
 
 
