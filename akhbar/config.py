@@ -24,6 +24,19 @@ class IngestConfig:
     source_fields: tuple[str, ...] = ("source", "site", "sitename", "publisher", "domain", "outlet")
     record_list_fields: tuple[str, ...] = ("articles", "items", "data", "records", "results", "docs", "news")
 
+    # limits on what is decoded (docs/ingest-dedupe.md "Limits"; each rejection names its limit)
+    max_records_per_file: int = 100_000       # json/jsonl files with more records are rejected whole
+                                              # (counted before the records are parsed)
+    max_doc_chars: int = 1_000_000            # a document (file or record text) with more characters is rejected
+    max_json_depth: int = 100                 # json/jsonl nested deeper (arrays/objects) are rejected
+                                              # (checked before json.loads: parsing never recurses unboundedly)
+    max_json_number_digits: int = 100         # a json number with more digits is rejected (Python refuses
+                                              # to convert integers past 4300 digits)
+    max_table_rows: int = 100_000             # csv/parquet files with more rows are rejected (parquet: from the
+                                              # file's metadata, before any row is decoded)
+    follow_external_symlinks: bool = False    # read files behind symlinks leading outside the input folder;
+                                              # by default they get a rejected row saying so
+
     def text_fields(self) -> tuple[str, ...]:
         """Text field names to try: the configured column first, then the common aliases."""
         return tuple(dict.fromkeys((self.text_column, *self.text_field_aliases)))
@@ -49,6 +62,12 @@ class DedupeConfig:
     shared_single_line_min_words: int = 40    # a shared segment of one line without a sentence end needs
                                               # this many words; shorter ones are logged as boilerplate
     block_min_words: int = 8                  # a page remainder with fewer words is residue, not an article
+
+
+@dataclass
+class SegmentConfig:
+    max_glued_word_chars: int = 40            # longer letter runs are never split as glued words (skipped, not
+                                              # split: the repair search is quadratic in the word's length)
 
 
 @dataclass
@@ -142,7 +161,7 @@ class EventsConfig:
     confidence_cap: float = 0.95
 
 
-SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "run": RunConfig, "entities": EntitiesConfig,
+SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "segment": SegmentConfig, "run": RunConfig, "entities": EntitiesConfig,
             "events": EventsConfig,
             "validate": ValidateConfig, "publish": PublishConfig}
 

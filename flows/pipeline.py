@@ -26,7 +26,7 @@ DAG: tuple[Stage, ...] = (
           code="tasks.dedupe"),
     Stage("mark-new", steps.mark_new, ("deduped", "ingested"), ("documents",)),
     Stage("vocabulary", steps.vocabulary, ("blocks", "cfg"), ("vocab",)),
-    Stage("segment", steps.segment, ("blocks", "vocab", "run_id"), ("articles", "sentences", "segment_rejections"),
+    Stage("segment", steps.segment, ("blocks", "vocab", "run_id", "cfg"), ("articles", "sentences", "segment_rejections"),
           split=steps.split_blocks, merge=(steps.merge_article_frames, unique_rows("sentences"), concat),
           cached=True, offload=True, isolate="block_id", code="tasks.segment"),
     Stage("extract-entities", steps.entities, ("articles", "sentences", "run_id", "cfg"), ("entities",),

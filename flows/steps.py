@@ -66,7 +66,7 @@ def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> dict[int, pl.DataFr
     """Per partition of blocks, the corpus-frequent words its glued-word repair may use (counted
     over all blocks, so the partitioning never changes a repair)."""
     parts = split(blocks, "block_id", cfg.partitions) or {0: blocks}
-    return corpus_vocabulary(blocks, parts)
+    return corpus_vocabulary(blocks, parts, cfg.max_glued_word_chars)
 
 
 def catalog(entities: pl.DataFrame, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
@@ -119,8 +119,8 @@ def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict,
 
 # --- partitioned stages -------------------------------------------------------------------------
 
-def segment(blocks: pl.DataFrame, vocab: pl.DataFrame | None, run_id: str):
-    return segment_blocks(blocks, run_id, vocab)
+def segment(blocks: pl.DataFrame, vocab: pl.DataFrame | None, run_id: str, cfg: PipelineConfig):
+    return segment_blocks(blocks, run_id, vocab, cfg.max_glued_word_chars)
 
 
 def entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:

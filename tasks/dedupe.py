@@ -35,6 +35,7 @@ import polars as pl
 from akhbar.text.normalise import normalize, normalize_for_hash
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
+from akhbar.faults import error_detail
 from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
 from akhbar.unionfind import UnionFind
@@ -112,9 +113,26 @@ def line_keys(text: str) -> str:
     return unicodedata.normalize("NFKC", normalize(text))
 
 
-def line_table(docs: pl.DataFrame) -> pl.DataFrame:
-    """One row per line of each document: doc, line_idx, start/end (line), span_end (with its newline), key."""
-    keys = [line_keys(t) for t in docs["text"]]
+def guarded_line_keys(docs: pl.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """`line_keys` of every document, and {doc_id: rejection reason} for those whose keys raised or
+    lost the line structure: one bad document is rejected, it does not stop the run."""
+    keys, bad = [], {}
+    for doc_id, text in zip(docs["doc_id"].to_list(), docs["text"].to_list()):
+        try:
+            key = line_keys(text)
+            if key.count("\n") != text.count("\n"):
+                raise ValueError("normalised text lost its line structure")
+        except Exception as exc:
+            bad[doc_id] = f"dedupe error: {error_detail(exc)}"
+            key = ""
+        keys.append(key)
+    return keys, bad
+
+
+def line_table(docs: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
+    """One row per line of each document: doc, line_idx, start/end (line), span_end (with its newline), key.
+    `keys`: the documents' `line_keys`, when already computed."""
+    keys = [line_keys(t) for t in docs["text"]] if keys is None else keys
     frame = docs.select("doc_idx", "doc_id", "text").with_columns(key=pl.Series(keys, dtype=pl.String))
     lines = (frame.select("doc_idx", "doc_id", line=pl.col("text").str.split("\n"),
                           key=pl.col("key").str.split("\n"), doc_len=pl.col("text").str.len_chars())
@@ -575,13 +593,28 @@ def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
 
 
 # --- the stage -------------------------------------------------------------------------
+def reject(documents: pl.DataFrame, reasons: dict[str, str]) -> pl.DataFrame:
+    """Documents in `reasons` become rejected with that reason (an error while deduplicating them)."""
+    hit = pl.col("doc_id").is_in(list(reasons))
+    return documents.with_columns(
+        status=pl.when(hit).then(pl.lit("rejected")).otherwise(pl.col("status")),
+        reason=pl.when(hit).then(pl.col("doc_id").replace_strict(reasons, default=None, return_dtype=pl.String))
+        .otherwise(pl.col("reason")))
+
+
 def dedupe(documents: pl.DataFrame, run_id: str,
            cfg: PipelineConfig | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     cfg = cfg or PipelineConfig()
-    documents = mark_exact_duplicates(reset_marks(documents))
-    docs = (documents.filter(pl.col("status") == "ok").sort("source_path", "record_idx", nulls_last=False)
-            .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64)))
-    lines = mark_repeated_lines(mark_listed_boilerplate(line_table(docs)), cfg)
+    documents = reset_marks(documents)
+    while True:  # a document whose line keys raise is rejected, and exact duplicates judged without it
+        documents = mark_exact_duplicates(documents)
+        docs = (documents.filter(pl.col("status") == "ok").sort("source_path", "record_idx", nulls_last=False)
+                .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64)))
+        keys, bad = guarded_line_keys(docs)
+        if not bad:
+            break
+        documents = reset_marks(reject(documents, bad))
+    lines = mark_repeated_lines(mark_listed_boilerplate(line_table(docs, keys)), cfg)
     documents, docs = mark_near_duplicates(documents, docs, lines, cfg)
     lines = lines.join(docs.select("doc_idx"), on="doc_idx", how="semi").sort("doc_idx", "line_idx")
     lines = mark_shared(mark_furniture(lines, docs.height, cfg), cfg)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import polars as pl
 
-from akhbar.lake.lock import LockError
-from akhbar.lake.tables import SchemaChangeError
 from akhbar.lake.write import publish as write_snapshot
 
 
@@ -16,12 +14,3 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
             allow_breaking_schema: bool = False) -> dict[str, int]:
     """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
     return write_snapshot(output_dir, tables, run_row, allow_breaking_schema=allow_breaking_schema)
-
-
-def retry_io_only(task, task_run, state) -> bool:
-    """Retry a failed publish, but not a refusal. Safe: the retry compares with the same snapshot,
-    and a table the failed attempt already committed to is rewritten in full."""
-    exc = state.result(raise_on_failure=False)
-    return not isinstance(exc, (SchemaChangeError, LockError))
-
-

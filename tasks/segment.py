@@ -27,6 +27,8 @@ from functools import lru_cache
 import polars as pl
 import pyarrow as pa
 
+from akhbar.config import SegmentConfig
+from akhbar.faults import error_detail
 from akhbar.perf import gc_paused
 from akhbar.text.lexicon import agency_of, is_kind, label_key, lexicon, place_names
 from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize, normalize_for_hash
@@ -57,6 +59,9 @@ PARAGRAPH_SEP = "\n\n"
 RANK_STRONG, RANK_PLAIN, RANK_FUNCTION = 20_000, 10_000, 200
 SEEN_MIN_COUNT, SEEN_MIN_LETTERS = 3, 4     # a corpus word is known when seen this often, this long
 GLUED_MIN_LETTERS = 5                       # shorter words are never split
+# Longer letter runs are never split (skipped, not split): looking for a split costs the square of
+# the length (every prefix and suffix), and no two real words glued are this long.
+GLUED_MAX_LETTERS = SegmentConfig.max_glued_word_chars
 _PROCLITICS = "وفبلك"
 
 
@@ -92,7 +97,8 @@ def frequent_words(forms: pl.DataFrame) -> pl.DataFrame:
             .select("word").sort("word"))
 
 
-def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame]) -> dict[int, pl.DataFrame]:
+def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame],
+                      max_word_chars: int = GLUED_MAX_LETTERS) -> dict[int, pl.DataFrame]:
     """For each partition of `blocks`, the corpus-frequent words its glued-word repair can use.
 
     Frequency is counted once over all blocks, so a repair never depends on how the blocks are
@@ -109,8 +115,9 @@ def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame]) -> d
     forms = _normalised(found.group_by("raw").agg(n=pl.len()))
     known = frequent_words(forms)
     # the distinct words of each partition long enough to be glued
+    glueable = pl.col("word").str.len_chars().is_between(GLUED_MIN_LETTERS, max_word_chars)
     candidates = (found.group_by("_p").agg(pl.col("raw").unique()).explode("raw")
-                  .join(forms.filter(pl.col("word").str.len_chars() >= GLUED_MIN_LETTERS), on="raw"))
+                  .join(forms.filter(glueable), on="raw"))
     return {p: known.join(_split_parts(candidates.filter(pl.col("_p") == p).select("word").unique()),
                           on="word", how="semi")
             for p in parts}
@@ -133,23 +140,29 @@ class Vocabulary:
 
     `known_words` (a `word` frame, e.g. from `corpus_vocabulary`) are the corpus's frequent words;
     without it they are counted in `texts`, which is right when `texts` is the whole corpus.
+    Words longer than `max_word_chars` letters are never split.
     """
 
-    def __init__(self, texts: list[str], known_words: pl.DataFrame | None = None):
+    def __init__(self, texts: list[str], known_words: pl.DataFrame | None = None,
+                 max_word_chars: int = GLUED_MAX_LETTERS):
         forms = word_forms(texts)
         self.norm_of = dict(zip(forms["raw"].to_list(), forms["word"].to_list()))
         self.seen = frozenset((frequent_words(forms) if known_words is None else known_words)["word"].to_list())
         self.ranks = word_ranks()
+        self.max_word_chars = max_word_chars
         self._split_cache: dict[str, int | None] = {}
         # Written form -> offset splitting it, for every glued word of the partition.
         self.glued: dict[str, int] = {}
         for w, n in self.norm_of.items():
-            k = self.split(n) if len(n) >= GLUED_MIN_LETTERS else None
+            k = self.split(n) if GLUED_MIN_LETTERS <= len(n) <= max_word_chars else None
             if k is not None:
                 self.glued[w] = _raw_offset(w, k)
-        # One alternation finds them in an article without visiting every word in Python.
-        alternation = "|".join(map(re.escape, sorted(self.glued, key=len, reverse=True)))
-        self.glued_re = re.compile(rf"(?<!{_AR_CHAR})(?:{alternation})(?!{_AR_CHAR})") if self.glued else None
+        self.shortest_glued = min(map(len, self.glued), default=0)
+
+    @classmethod
+    def empty(cls) -> "Vocabulary":
+        """A vocabulary that repairs nothing (when building the real one failed)."""
+        return cls([], pl.DataFrame({"word": []}, schema={"word": pl.String}))
 
     def _known(self, part: str, max_rank: int) -> bool:
         if len(part) == 2:
@@ -166,7 +179,7 @@ class Vocabulary:
         if word in self._split_cache:
             return self._split_cache[word]
         best, best_score = None, 0
-        if len(word) >= GLUED_MIN_LETTERS and not any(k in self.ranks for k in clitic_keys(word)):
+        if GLUED_MIN_LETTERS <= len(word) <= self.max_word_chars and not any(k in self.ranks for k in clitic_keys(word)):
             for i in range(2, len(word) - 1):
                 left, right = word[:i], word[i:]
                 if left[-1] in "\u0629\u0649":
@@ -194,13 +207,31 @@ def _raw_offset(surface: str, norm_chars: int) -> int:
     return len(surface)
 
 
+_AR_CHAR_RE = re.compile(_AR_CHAR)
+
+
+@lru_cache(maxsize=64)
+def _long_words(n: int) -> re.Pattern:
+    """Arabic words as written (`_AR_WORD`) of at least n characters: the shortest glued word's length."""
+    return re.compile(rf"[\u0621-\u064A]{_AR_CHAR}{{{max(n - 1, 0)},}}")
+
+
 def find_repairs(text: str, vocab: Vocabulary) -> list[dict]:
     """Glued words of text as {start, end, split} (offsets into text); text is not changed.
-    `vocab` must have seen text (segment builds it from the whole partition)."""
-    if vocab.glued_re is None:
+    `vocab` must have seen text (segment builds it from the whole partition).
+
+    A glued word is a whole Arabic word as written (`_AR_WORD`: a letter, then letters and marks)
+    not preceded by a mark or tatweel: each word is looked up in `vocab.glued` (one regex pass and
+    a dict look-up per word; an alternation of every glued word was a third of segment's time)."""
+    glued = vocab.glued
+    if not glued:
         return []
-    return [dict(start=m.start(), end=m.end(), split=m.start() + vocab.glued[m.group()])
-            for m in vocab.glued_re.finditer(text)]
+    out = []
+    for m in _long_words(vocab.shortest_glued).finditer(text):
+        k = glued.get(m.group())
+        if k is not None and not (m.start() and _AR_CHAR_RE.match(text, m.start() - 1)):
+            out.append(dict(start=m.start(), end=m.end(), split=m.start() + k))
+    return out
 
 
 # --- dates -----------------------------------------------------------------------
@@ -578,8 +609,10 @@ def _article_row(st: Story, block: dict, vocab: Vocabulary, page_publisher: str 
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1, "unknown": 0}
 
 
-def build_articles(block: dict, vocab: Vocabulary, run_id: str) -> tuple[list[tuple[dict, list]], str | None]:
-    """Articles of one block with their sentence spans; or ([], reason) when the block holds no text."""
+def build_articles(block: dict, vocab: Vocabulary, run_id: str,
+                   errors: list[tuple[int, BaseException]] | None = None) -> tuple[list[tuple[dict, list]], str | None]:
+    """Articles of one block with their sentence spans; or ([], reason) when the block holds no text.
+    With `errors`, a story whose article raises is left out and (story index, exception) noted there."""
     text = block.get("text")
     if text is None or not text.strip():
         return [], "block has no text"
@@ -596,7 +629,15 @@ def build_articles(block: dict, vocab: Vocabulary, run_id: str) -> tuple[list[tu
         else:
             first.title = meta_title
     page_publisher = next((st.footer_publisher for st in stories if st.footer_publisher), None)
-    return [_article_row(st, block, vocab, page_publisher, run_id) for st in stories], None
+    if errors is None:
+        return [_article_row(st, block, vocab, page_publisher, run_id) for st in stories], None
+    built = []
+    for i, st in enumerate(stories):
+        try:
+            built.append(_article_row(st, block, vocab, page_publisher, run_id))
+        except Exception as exc:  # one bad article never loses the others of its page
+            errors.append((i, exc))
+    return built, None
 
 
 def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
@@ -611,19 +652,57 @@ def merge_articles(frames: list[pl.DataFrame]) -> pl.DataFrame:
             .select(cols).sort("article_id"))
 
 
+def _error_row(row_key: str, exc: BaseException, run_id: str) -> dict:
+    """A quarantine row for an exception while segmenting one block or article."""
+    return dict(table="articles", row_key=row_key, check="segment_error", detail=f"segment: {error_detail(exc)}",
+                run_id=run_id)
+
+
+def _article_table(arts: list[dict], rejected: list[dict], run_id: str) -> pa.Table:
+    """The articles as an Arrow table; if one row cannot be converted, it is quarantined, not the partition."""
+    try:
+        return pa.Table.from_pylist(arts, schema=SCHEMAS["articles"])
+    except Exception:  # find the culprit(s): row by row, only on this rare path
+        good = []
+        for row in arts:
+            try:
+                pa.Table.from_pylist([row], schema=SCHEMAS["articles"])
+                good.append(row)
+            except Exception as exc:
+                rejected.append(_error_row(str(row.get("article_id")), exc, run_id))
+        arts[:] = good
+        return pa.Table.from_pylist(good, schema=SCHEMAS["articles"])
+
+
 @gc_paused
 def segment_blocks(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None,
-                   ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+                   max_word_chars: int = GLUED_MAX_LETTERS) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Articles, sentences, and the blocks that yielded no article (quarantine rows with a reason).
-    `known_words`: the corpus's frequent words when `blocks` is one partition (`corpus_vocabulary`)."""
+    `known_words`: the corpus's frequent words when `blocks` is one partition (`corpus_vocabulary`).
+
+    An exception while segmenting one block or article becomes a quarantine row (check
+    `segment_error`: error type, message, the function that raised); the other blocks go on."""
     rows = list(blocks.iter_rows(named=True))
-    vocab = Vocabulary([r["text"] for r in rows if r.get("text")], known_words)
+    rejected = []
+    try:
+        vocab = Vocabulary([r["text"] for r in rows if r.get("text")], known_words, max_word_chars)
+    except Exception as exc:  # without a vocabulary no glued word is repaired; the articles still are built
+        log.warning("segment: glued-word vocabulary failed, no repairs in this partition: %s", error_detail(exc))
+        rejected.append(_error_row("<vocabulary>", exc, run_id))
+        vocab = Vocabulary.empty()
     arts: list[dict] = []
     sen_cols: dict[str, list] = {k: [] for k in ("article_id", "sentence_idx", "paragraph_idx", "start", "end", "text")}
-    rejected = []
     seen: set[str] = set()
     for block in rows:
-        built, reason = build_articles(block, vocab, run_id)
+        errors: list[tuple[int, BaseException]] = []
+        try:
+            built, reason = build_articles(block, vocab, run_id, errors)
+        except Exception as exc:  # one bad block never stops the partition
+            built, reason = [], None
+            errors.append((-1, exc))
+        for i, exc in errors:
+            key = str(block.get("block_id")) + ("" if i < 0 else f"#story{i}")
+            rejected.append(_error_row(key, exc, run_id))
         if reason:
             rejected.append(dict(table="articles", row_key=str(block.get("block_id")), check="segment",
                                  detail=reason, run_id=run_id))
@@ -641,7 +720,12 @@ def segment_blocks(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame 
                 sen_cols["end"].append(b)
                 sen_cols["text"].append(text[a:b])
     # Arrow builds typed columns from Python objects in C; polars' own row path is much slower here.
-    articles = pl.from_arrow(pa.Table.from_pylist(arts, schema=SCHEMAS["articles"]))
+    n_arts = len(arts)
+    articles = pl.from_arrow(_article_table(arts, rejected, run_id))
+    if len(arts) != n_arts:   # an article row was quarantined: its sentences go with it
+        keep = {a["article_id"] for a in arts}
+        mask = [a in keep for a in sen_cols["article_id"]]
+        sen_cols = {k: [v for v, m in zip(vals, mask) if m] for k, vals in sen_cols.items()}
     articles = merge_articles([articles]) if arts else articles
     sen_cols["run_id"] = [run_id] * len(sen_cols["start"])
     sentences = pl.from_arrow(pa.table(sen_cols, schema=SCHEMAS["sentences"])).sort("article_id", "sentence_idx")
@@ -649,10 +733,10 @@ def segment_blocks(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame 
 
 
 def segment(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame | None = None,
-            ) -> tuple[pl.DataFrame, pl.DataFrame]:
+            max_word_chars: int = GLUED_MAX_LETTERS) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles and sentences of a partition of blocks. Blocks without article text are logged;
     `segment_blocks` returns them as quarantine rows."""
-    articles, sentences, rejected = segment_blocks(blocks, run_id, known_words)
+    articles, sentences, rejected = segment_blocks(blocks, run_id, known_words, max_word_chars)
     for r in rejected.iter_rows(named=True):
         log.warning("segment: block %s yielded no article: %s", r["row_key"], r["detail"])
     return articles, sentences

@@ -11,6 +11,12 @@ REFERENCES, DATES, ARABIC_TEXT, COUNTS). Two severities:
 
 If the quarantined share of all rows passes `max_failure_share`, the run
 publishes nothing either (ValidationError naming the worst check).
+
+A row-level check that raises (rather than finding bad rows) does not stop the
+run: it is recorded as a quarantine row `validate_error:<check group>` naming the
+error and the function that raised, and the other checks go on. Span checks are
+linear in the size of the text: each span is sliced once from its article's
+text in Python (a str index is O(1)), never by a per-row character scan.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import datetime as dt
 
 import polars as pl
 
+from akhbar.faults import error_detail
 from akhbar.text.normalise import ARABIC_LETTER
 from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARLIEST_DATE, ENUMS, KEYS,
                               MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS, contract_dtypes)
@@ -115,21 +122,35 @@ def column_checks(name: str, df: pl.DataFrame) -> list[pl.LazyFrame]:
 
 
 def span_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
-    """Spans into articles.text (rows whose article is missing are left to the reference check)."""
+    """Spans into articles.text (rows whose article is missing are left to the reference check).
+
+    Linear in the size of the texts: bounds are checked against each article's length (a join
+    of lengths, not of texts), and a surface is compared with `text[start:end]` sliced in Python,
+    where indexing a str is O(1). Slicing the joined text in polars (`str.slice` counts characters
+    from the start of the article for every span) was quadratic in the article's size."""
     out = []
-    for start, end, surface in rules_for(name, SPANS):
-        texts = clean["articles"].select("article_id", pl.col("text").alias("_atext"))
-        j = df.join(texts, on="article_id", how="inner")
+    rules = rules_for(name, SPANS)
+    if not rules:
+        return out
+    arts = clean["articles"]
+    texts = dict(zip(arts["article_id"].to_list(), arts["text"].to_list()))
+    j = df.join(arts.select("article_id", _alen=pl.col("text").str.len_chars()), on="article_id", how="inner")
+    ids = j["article_id"].to_list()
+    for start, end, surface in rules:
         s, e = pl.col(start), pl.col(end)
-        outside = (s < 0) | (e < s) | (e > pl.col("_atext").str.len_chars())
+        outside = (s < 0) | (e < s) | (e > pl.col("_alen"))
         bad, detail = outside, pl.format("span {}..{} outside the article text", s, e)
+        frame = j
         if surface:
-            differs = pl.col("_atext").str.slice(s, e - s) != pl.col(surface)
+            sliced = [texts[a][b:c] if b is not None and c is not None else None
+                      for a, b, c in zip(ids, j[start].to_list(), j[end].to_list())]
+            frame = j.with_columns(_slice=pl.Series(sliced, dtype=pl.String))
+            differs = pl.col("_slice") != pl.col(surface)
             bad = outside | differs
             detail = (pl.when(outside).then(detail)
-                      .otherwise(pl.format("text[{}:{}] = '{}' != {} '{}'", s, e, pl.col("_atext").str.slice(s, e - s),
+                      .otherwise(pl.format("text[{}:{}] = '{}' != {} '{}'", s, e, pl.col("_slice"),
                                            pl.lit(surface), pl.col(surface))))
-        out.append(failures(name, j, bad, f"span:{start}..{end}", detail))
+        out.append(failures(name, frame, bad, f"span:{start}..{end}", detail))
     return out
 
 
@@ -192,13 +213,42 @@ def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame
     return out
 
 
+def check_error(name: str, group: str, exc: BaseException) -> pl.DataFrame:
+    """A failure row for a check that raised instead of judging rows: nothing is removed (_row null)."""
+    return pl.DataFrame({"_row": [None], "table": [name], "row_key": [f"<{group} checks>"],
+                         "check": [f"validate_error:{group}"], "detail": [f"validate: {error_detail(exc)}"]},
+                        schema={"_row": pl.UInt32, "table": pl.String, "row_key": pl.String, "check": pl.String,
+                                "detail": pl.String})
+
+
 def row_failures(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame], candidates: dict[str, pl.DataFrame],
                  as_of: dt.date) -> pl.DataFrame:
-    """Every row-level failure of one table; `df` carries a `_row` index."""
-    frames = (column_checks(name, df) + reference_checks(name, df, clean) + span_checks(name, df, clean)
-              + date_checks(name, df, as_of) + text_checks(name, df) + count_checks(name, df, candidates))
-    return (pl.concat([f.select(FAILURE_COLUMNS) for f in frames])
-            .unique(["_row", "check"], maintain_order=True).collect())
+    """Every row-level failure of one table; `df` carries a `_row` index.
+
+    A check group that raises becomes one `validate_error:<group>` row; the others still run."""
+    groups = (("column", lambda: column_checks(name, df)), ("reference", lambda: reference_checks(name, df, clean)),
+              ("span", lambda: span_checks(name, df, clean)), ("date", lambda: date_checks(name, df, as_of)),
+              ("text", lambda: text_checks(name, df)), ("count", lambda: count_checks(name, df, candidates)))
+    built, errors = [], []
+    for group, build in groups:
+        try:
+            built += [(group, f.select(FAILURE_COLUMNS)) for f in build()]
+        except Exception as exc:
+            errors.append(check_error(name, group, exc))
+    try:
+        found = pl.concat([f for _, f in built]).collect() if built else None
+    except Exception:  # find the check that raises; the others' failures still count
+        parts = []
+        for group, f in built:
+            try:
+                parts.append(f.collect())
+            except Exception as exc:
+                errors.append(check_error(name, group, exc))
+        found = pl.concat(parts) if parts else None
+    frames = ([found.with_columns(pl.col("_row").cast(pl.UInt32))] if found is not None else []) + errors
+    if not frames:
+        return check_error(name, "none", RuntimeError("no checks")).clear()
+    return pl.concat(frames).unique(["_row", "check"], maintain_order=True)
 
 
 def build_report(tables: dict[str, pl.DataFrame], clean: dict[str, pl.DataFrame], quarantine: pl.DataFrame,

@@ -11,6 +11,16 @@ place, which fails if a lock exists, so a reader never sees a half-written
 lock. A lock whose process is gone (same host, pid not alive) was left by a
 crashed run: it is removed automatically (logged), or by `akhbar unlock`. A
 lock from another host cannot be checked and is never broken automatically.
+
+Removing a lock (breaking a stale one, releasing one's own) is atomic with
+respect to other removers: it happens under an exclusive `fcntl.flock` on a
+second file, OUTPUT/lake/.akhbar.lock.guard, which is never deleted, and the
+lock is read again under that guard and removed only if it still holds the
+expected token. Without the guard, two processes finding the same stale lock
+could both read it, one remove it and take the lock, and the other then
+remove that fresh lock believing it stale: two holders. Creation needs no
+guard (os.link fails if the lock exists); flock is released by the kernel if
+the process dies. See docs/publish.md, "One writer at a time".
 """
 
 from __future__ import annotations
@@ -26,9 +36,15 @@ import socket
 import sys
 import uuid
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: removal is then not guarded (a single-machine Linux lake is the target)
+    fcntl = None
 from typing import Callable, Iterator
 
 LOCK_NAME = ".akhbar.lock"
+GUARD_NAME = ".akhbar.lock.guard"
 log = logging.getLogger("akhbar.lake.lock")
 
 
@@ -38,6 +54,20 @@ class LockError(RuntimeError):
 
 def lock_path(output_dir: Path | str) -> Path:
     return Path(output_dir) / "lake" / LOCK_NAME
+
+
+@contextlib.contextmanager
+def removal_guard(output_dir: Path | str) -> Iterator[None]:
+    """Hold the exclusive flock that serialises removing the lock (break or release)."""
+    path = lock_path(output_dir).with_name(GUARD_NAME)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # releases the flock
 
 
 def read_lock(output_dir: Path | str) -> dict | None:
@@ -116,20 +146,25 @@ def acquire(output_dir: Path | str, run_id: str | None = None, recover_stale: bo
 
 def release(output_dir: Path | str, info: dict) -> bool:
     """Remove the lock if it is still the one `info` describes; False if someone else's."""
-    holder = read_lock(output_dir)
-    if not holder or holder.get("token") != info.get("token"):
-        return False
-    lock_path(output_dir).unlink(missing_ok=True)
+    with removal_guard(output_dir):
+        holder = read_lock(output_dir)
+        if not holder or holder.get("token") != info.get("token"):
+            return False
+        lock_path(output_dir).unlink(missing_ok=True)
     _HELD.pop(str(lock_path(output_dir)), None)
     return True
 
 
 def break_lock(output_dir: Path | str, expected_token: str | None = None) -> dict | None:
-    """Remove the lock (only the one with `expected_token` when given); return what it held."""
-    holder = read_lock(output_dir)
-    if holder is None or (expected_token is not None and holder.get("token") != expected_token):
-        return None
-    lock_path(output_dir).unlink(missing_ok=True)
+    """Remove the lock (only the one with `expected_token` when given); return what it held.
+
+    Atomic: under the removal guard the lock is read again, so the file removed is the one
+    checked (a lock taken meanwhile by another process has another token and is left alone)."""
+    with removal_guard(output_dir):
+        holder = read_lock(output_dir)
+        if holder is None or (expected_token is not None and holder.get("token") != expected_token):
+            return None
+        lock_path(output_dir).unlink(missing_ok=True)
     return holder
 
 
