@@ -12,7 +12,7 @@ help:
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
 	@echo "make bench-flow - end-to-end flow throughput, one process vs worker processes (BENCH_FLOW_DASK=1 adds dask), 10k documents"
 	@echo "make ui     - start a local Prefect server + UI on 127.0.0.1:4200"
-	@echo "make clean-state - remove Prefect's state (database, cached stage results) under .akhbar/"
+	@echo "make clean-state - remove Prefect's state (database, cached stage results): \$$AKHBAR_STATE or ~/.local/state/akhbar"
 
 $(STAMP): pyproject.toml constraints.txt
 	@echo "installing akhbar and its dependencies into $(VENV) (first time: about two minutes) ..."
@@ -45,4 +45,4 @@ eval: $(STAMP)
 	$(VENV)/bin/akhbar eval events
 
 clean-state:
-	rm -rf .akhbar
+	rm -rf "$$(PYTHONPATH=. $(PY) -c 'from flows.settings import state_dir; print(state_dir())')"

@@ -55,25 +55,26 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
     check_lock_free(output)
     check_prefect_api()
     silence_shutdown_noise()
-    from flows.pipeline import pipeline
-    from flows.runtime import task_runner as make_runner
-    from tasks.validate import ValidationError
+    # progress first: the display (or a first plain line) covers Prefect's start-up too; a temporary
+    # API server (when no PREFECT_API_URL) starts while the pipeline's modules load
+    with run_progress(enabled=not as_json, live=sys.stdout.isatty()), prefect_api(wait=False) as api:
+        from flows.pipeline import pipeline
+        from flows.runtime import task_runner as make_runner
+        from tasks.validate import ValidationError
 
-    quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
-
-    flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
-    try:
-        # progress first: the display (or a first plain line) covers Prefect's start-up too
-        with run_progress(enabled=not as_json, live=sys.stdout.isatty()), prefect_api():
+        quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
+        flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
+        api.wait()
+        try:
             summary = flow(input_dir=str(input), output_dir=str(output), cache=cache,
                            config=dict(partitions=partitions, workers=workers, max_failure_share=max_failure_share,
                                        allow_breaking_schema=allow_breaking_schema, allow_empty=allow_empty))
-    except ValidationError as exc:
-        if exc.check == "empty_input":
-            fail(str(exc), ExitCode.REFUSED)
-        if exc.report and not as_json:
-            console.print(render_validation(exc.report))
-        fail(f"validation failed on check '{exc.check}', nothing published: {exc}", ExitCode.REFUSED)
+        except ValidationError as exc:
+            if exc.check == "empty_input":
+                fail(str(exc), ExitCode.REFUSED)
+            if exc.report and not as_json:
+                console.print(render_validation(exc.report))
+            fail(f"validation failed on check '{exc.check}', nothing published: {exc}", ExitCode.REFUSED)
     reasons = rejection_reasons(output, summary)
     if as_json:
         print(json.dumps(dict(summary, rejections=reasons), indent=2, default=str))
