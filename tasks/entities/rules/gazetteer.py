@@ -6,6 +6,8 @@ from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
 from tasks.entities.lexicon import GazEntry
 
+TANWEEN = frozenset("\u064b\u064c\u064d")     # 'بيراً': a case ending names do not take
+
 
 class GazetteerRules:
     """Gazetteer pass of ArticleRules (tasks/entities/rules/__init__.py)."""
@@ -13,12 +15,17 @@ class GazetteerRules:
     def gazetteer_pass(self) -> None:
         start_keys = self.gaz.start_keys_of(self.norm)
         after = 0                                # first token after the last match
-        for i, _, s1 in self.candidates(start_keys):
-            if i < after:
+        for i, s0, s1 in self.candidates(start_keys):
+            if i < after or self.taken[i] is not None:
                 continue
             hit = self.gaz_match(i, s1, start_keys[i])
+            if hit and (any(self.taken[i:i + hit[0]]) or (hit[0] == 1 and TANWEEN.intersection(self.raw[i]))):
+                hit = None          # overlaps an outlet the outlet pass took; a word with tanween is no name
             if hit:
                 n, key, entry = hit
+                if entry.homograph and n == 1 and self.noun_reading(i, s0, s1):
+                    after = i + 1       # 'القاعدة الجوية': the noun (rules/homographs.py)
+                    continue
                 eid, canon = entry.entity_id, entry.canonical_name
                 if entry.kind == "media" and i + n < s1 and self.norm[i + n].startswith("لل"):
                     n = self.org_complement(i + n, s1) - i      # 'وكالة تسنيم للأنباء'

@@ -79,7 +79,10 @@ class PlaceRules:
             self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, confidence, "gazetteer+cue",
                      kind=entry.kind, country_code=entry.country_code)
         else:
-            m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo)
+            # right after the cue word a و/ف is the name's own letter (a construct noun takes no
+            # conjunction): 'ولاية فلوريدا', not 'لوريدا'
+            start = self.starts[a] if self.norm[a][:1] == "ف" and self.has(a - 1, "LOC_CUE") else None
+            m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo, start=start)
             m.canonical_name = self.surface(m)
             m.entity_id = stable_id("loc", normalize(m.canonical_name))
 

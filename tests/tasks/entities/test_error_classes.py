@@ -2,7 +2,8 @@
 sentences written for it, outside every data set (tests/gold/issue14/entity_classes.jsonl).
 
 A case passes when every expected (surface, type[, entity_id]) is found and no `absent` one is;
-geocoded LOC expectations (`geo`) need coordinates. `pytest -s` prints the per-class figures.
+geocoded LOC expectations (`geo`) need coordinates. Cases with `known_miss` are expected to fail
+(strict xfail: a fix shows up as a failure to update). `pytest -s` prints the per-class figures.
 """
 
 import json
@@ -49,6 +50,7 @@ def test_error_classes_report():
     assert sum(a for a, _ in by_cls.values()) > 0
 
 
-@pytest.mark.parametrize("case", load(), ids=lambda c: c["cls"])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(reason=c["known_miss"], strict=True))
+                                  if "known_miss" in c else c for c in load()], ids=lambda c: c["cls"])
 def test_error_class_case(case):
     assert failures(case) == [], case["text"]
