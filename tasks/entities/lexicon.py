@@ -84,6 +84,7 @@ class Gazetteer:
         self.aliases: dict[str, list[str]] = {}
         self.first_tokens: dict[str, int] = {}     # first token of a name -> most tokens of a name it starts
         self._start_keys = Memo(self._find_start_keys)
+        self._person_keys: dict[str, GazEntry] | None = None     # person_by_key, built on first use
         for row in rows:
             names, typ, eid, *rest = row
             kind, cc, flags = (list(rest) + ["", "", ""])[:3]
@@ -130,6 +131,14 @@ class Gazetteer:
             if entry.type in types:
                 return entry
         return None
+
+    def person_by_key(self, key: str) -> GazEntry | None:
+        """The gazetteer person whose name has this tasks.entities.names.person_key ('عبد الله' = 'عبدالله')."""
+        if self._person_keys is None:
+            from tasks.entities.names import person_key
+            self._person_keys = {person_key(form): self.by_id[eid] for eid, forms in self.aliases.items()
+                                 if self.by_id[eid].type == "PERSON" for form in forms}
+        return self._person_keys.get(key)
 
     def country_of(self, cc: str) -> GazEntry | None:
         for entry in self.by_id.values():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
+from tasks.entities.names import person_key
 from tasks.entities.rules.tokens import (ALLAH, CLOSE_QUOTES, COMMAS, OPEN_QUOTES, ROLE_IN, ROLE_PREPS)
 
 
@@ -115,11 +116,13 @@ class PersonRules:
                    start: int | None = None) -> None:
         m = self.add(a, b, "PERSON", "", "", confidence, method, role=role, start=start)
         m.canonical_name = self.surface(m)
-        entry = self.gaz.lookup(tuple(normalize(m.canonical_name).split()), ("PERSON",), include_cue_only=False)
+        key = person_key(m.canonical_name)
+        entry = (self.gaz.lookup(tuple(normalize(m.canonical_name).split()), ("PERSON",), include_cue_only=False)
+                 or self.gaz.person_by_key(key))
         if entry:
             m.entity_id, m.canonical_name = entry.entity_id, entry.canonical_name
         else:
-            m.entity_id = stable_id("per", normalize(m.canonical_name))
+            m.entity_id = stable_id("per", key)     # one id across spellings (tasks/entities/names.py)
 
     def title_at(self, i: int, s1: int) -> None:
         if self.cls[i]["TITLE"] == "after":
