@@ -25,7 +25,7 @@ class PersonRules:
         elif k < s1 and self.nameable(k) and (not self.definite(k) or self.has(k, "FIRSTNAME")):
             first_is_name = self.has(k, "FIRSTNAME")
             k += 1
-            if self.lexkey[i] in self.lex.maqsura_stops and not self.name_follows(k, s1):
+            if need_first and self.lexkey[i] in self.lex.maqsura_stops and not self.name_follows(k, s1):
                 return None     # 'وأكد علي أهمية الحوار': على typed with ي, not the name علي
         else:
             return None
@@ -56,11 +56,13 @@ class PersonRules:
 
     def name_follows(self, k: int, s1: int) -> bool:
         """After a given name that is also a preposition typed with ي ('علي' for 'على'), a name word must
-        follow: a given name or linker ('علي حسن', 'علي عبد الله'), or a word outside the common words
-        ('علي المطيري'); a common word is the preposition's object ('علي أهمية', 'علي الموافقة')."""
+        follow: a given name, a linker or a glued 'عبدX' ('علي حسن', 'علي عبدالله'), or a word outside the common words
+        ('علي المطيري'); a common word is the preposition's object ('علي أهمية', 'علي الموافقة').
+        Asked after a speech verb only: after a title the word is the name ('الرئيس علي ...')."""
         if k >= s1 or not self.nameable(k) and not self.has(k, "LINKER"):
             return False
-        return self.has_any(k, ("FIRSTNAME", "LINKER")) or self.base(k) not in self.frequent
+        return (self.has_any(k, ("FIRSTNAME", "LINKER")) or self.base(k).startswith("عبد")
+                or self.base(k) not in self.frequent)
 
     def last_name_word(self, k: int, s1: int) -> bool:
         """A third indefinite word ends a name of indefinite words when a boundary follows (punctuation,
