@@ -85,6 +85,7 @@ class Gazetteer:
         self.first_tokens: dict[str, int] = {}     # first token of a name -> most tokens of a name it starts
         self._start_keys = Memo(self._find_start_keys)
         self._person_keys: dict[str, GazEntry] | None = None     # person_by_key, built on first use
+        self._cue_firsts: dict[tuple, frozenset[str]] = {}
         for row in rows:
             names, typ, eid, *rest = row
             kind, cc, flags = (list(rest) + ["", "", ""])[:3]
@@ -131,6 +132,15 @@ class Gazetteer:
             if entry.type in types:
                 return entry
         return None
+
+    def cue_firsts(self, kinds: tuple[str, ...], types: tuple[str, ...]) -> frozenset[str]:
+        """First tokens of the cue-only names of these kinds and types (rules/homographs.py scans for them)."""
+        key = (kinds, types)
+        if key not in self._cue_firsts:
+            self._cue_firsts[key] = frozenset(
+                k[0] for k, entries in self.all.items()
+                if any(e.cue_only and e.kind in kinds and e.type in types for e in entries))
+        return self._cue_firsts[key]
 
     def person_by_key(self, key: str) -> GazEntry | None:
         """The gazetteer person whose name has this tasks.entities.names.person_key ('عبد الله' = 'عبدالله')."""

@@ -2,8 +2,9 @@
 Latin names for the catalog (docs/entities.md, "Cross-article ids" and "Readable names").
 
 - `person_key`: the normalised name (akhbar.text.normalise: alef forms, ى/ي, ة/ه, tashkeel) with
-  hamza seats unified (ئ -> ي, ؤ -> و, ء dropped), وو as و ('داوود' = 'داود'), leading titles dropped ('الملك سلمان بن عبدالعزيز'),
-  'عبد X' written as one word ('عبد الله' = 'عبدالله'), 'ابن' inside a name as 'بن', and a nasab
+  hamza seats unified (ئ -> ي, ؤ -> و), وو as و ('داوود' = 'داود'), leading titles dropped ('الملك
+  سلمان بن عبدالعزيز'), a glued 'عبدالX' written as two words ('عبدالله' = 'عبد الله'; the spaced
+  form keeps the ids the rules gave before), 'ابن' inside a name as 'بن', and a nasab
   chain cut after the father's name ('محمد بن سلمان بن عبدالعزيز آل سعود' -> 'محمد بن سلمان'). A name
   is never cut to a part that could be another person: the given name is always kept, so
   'محمد بن سلمان' and 'سلمان بن عبدالعزيز' stay two people, and a one-word name stays one word.
@@ -23,7 +24,7 @@ from akhbar.text.normalise import normalize
 from tasks.entities.lexicon import default_lexicon
 
 ROMANISATION = "entities/romanisation.tsv"
-HAMZA_SEATS = str.maketrans({"ئ": "ي", "ؤ": "و", "ء": None})
+HAMZA_SEATS = str.maketrans({"ئ": "ي", "ؤ": "و"})
 DOUBLE_WAW = re.compile("وو")                            # 'داوود' = 'داود'
 HASH_ID = re.compile(r"^[a-z]+_[0-9a-f]{16}$")          # stable_id: no Latin name in it
 GEONAMES_ID = re.compile(r"^loc_gn\d+$")
@@ -46,8 +47,8 @@ def person_key(name: str) -> str:
         toks.pop(0)
     out: list[str] = []
     for k, t in enumerate(toks):
-        if out and out[-1] == "عبد":
-            out[-1] = "عبد" + t
+        if t.startswith("عبدال") and len(t) > 6:
+            out += ["عبد", t[3:]]           # 'عبدالله' is written 'عبد الله' in the key
         elif t == "ابن" and k > 0:
             out.append("بن")
         else:

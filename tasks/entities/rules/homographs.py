@@ -47,17 +47,20 @@ class HomographRules:
         return None
 
     def outlet_pass(self) -> None:
-        for q, _, s1 in self.candidates(map(OPEN_QUOTES.__contains__, self.raw)):
-            if q + 1 < s1 and self.taken[q + 1] is None:
-                hit = self.cue_entry(q + 1, s1, ("media",))
+        firsts = self.gaz.cue_firsts(("media",), ("ORG",))
+        for k, _, s1 in self.candidates(map(firsts.__contains__, self.bases)):
+            q = k - 1
+            if q < 0 or self.taken[k] is not None or self.sent_range[k][0] > q:
+                continue
+            if self.raw[q] in OPEN_QUOTES:
+                hit = self.cue_entry(k, s1, ("media",))
                 if hit and hit[0] < s1 and self.raw[hit[0]] in CLOSE_QUOTES:
-                    self.add_outlet(q + 1, *hit)
-        for h, _, s1 in self.having("ORG_HEAD"):
-            if (self.taken[h] is None and self.head_form(h) and self.cls[h]["ORG_HEAD"].endswith(":media")
-                    and h + 1 < s1 and self.raw[h + 1] not in OPEN_QUOTES):
-                hit = self.cue_entry(h + 1, s1, ("media",))
+                    self.add_outlet(k, *hit)
+            elif (self.taken[q] is None and self.has(q, "ORG_HEAD") and self.head_form(q)
+                  and self.cls[q]["ORG_HEAD"].endswith(":media")):
+                hit = self.cue_entry(k, s1, ("media",))
                 if hit:
-                    self.add_outlet(h, *hit)
+                    self.add_outlet(q, *hit)
 
     def add_outlet(self, i: int, j: int, entry: GazEntry) -> None:
         self.add(i, j, "ORG", entry.entity_id, entry.canonical_name, 0.9, "gazetteer+outlet", kind=entry.kind,
@@ -75,16 +78,25 @@ class HomographRules:
 
     def capital_pass(self) -> None:
         """Cue-only capitals after a cue + nationality adjective or a locative preposition (module docstring)."""
-        named = {m.country_code for m in self.mentions if m.type == "LOC" and m.kind == "country" and not m.dead}
-        for i, s0, s1 in self.having("LOCATIVE", "NORP"):
-            k = i + 1
-            if k >= s1 or self.taken[k] is not None:
+        firsts = self.gaz.cue_firsts(("capital",), ("LOC",))
+        named = None
+        for k, s0, s1 in self.candidates(map(firsts.__contains__, self.bases)):
+            i = k - 1
+            if i < s0 or self.taken[k] is not None:
                 continue
-            if self.has(i, "NORP") and not (i > s0 and self.has(i - 1, "LOC_CUE")):
+            if self.has(i, "NORP") and i > s0 and self.has(i - 1, "LOC_CUE"):
+                pass                                   # 'العاصمة الأوكرانية كيف'
+            elif not self.has(i, "LOCATIVE"):
                 continue
             hit = self.cue_entry(k, s1, ("capital",), ("LOC",))
-            if hit is None or (self.has(i, "LOCATIVE") and hit[1].country_code not in named):
+            if hit is None:
                 continue
+            if self.has(i, "LOCATIVE"):
+                if named is None:
+                    named = {m.country_code for m in self.mentions
+                             if m.type == "LOC" and m.kind == "country" and not m.dead}
+                if hit[1].country_code not in named:
+                    continue
             end, entry = hit
             self.add(k, end, "LOC", entry.entity_id, entry.canonical_name, 0.85, "gazetteer+context",
                      kind=entry.kind, country_code=entry.country_code, capital=True)
