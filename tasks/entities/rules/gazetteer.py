@@ -26,6 +26,9 @@ class GazetteerRules:
                 if entry.homograph and n == 1 and self.noun_reading(i, s0, s1):
                     after = i + 1       # 'القاعدة الجوية': the noun (rules/homographs.py)
                     continue
+                if n == 1 and key != self.norm[i] and self.clitic_word(i, key, entry):
+                    after = i + 1
+                    continue
                 eid, canon = entry.entity_id, entry.canonical_name
                 if entry.kind == "media" and i + n < s1 and self.norm[i + n].startswith("لل"):
                     n = self.org_complement(i + n, s1) - i      # 'وكالة تسنيم للأنباء'
@@ -44,6 +47,12 @@ class GazetteerRules:
                          start=self.token_start(i, key), kind=entry.kind, country_code=entry.country_code,
                          capital=entry.capital)
                 after = i + n
+
+    def clitic_word(self, i: int, key: str, entry: GazEntry) -> bool:
+        """A GeoNames place reached by taking a letter for a clitic when the whole word is a common word
+        and the rest is not: 'كبيرا' is 'big', not 'ك' + 'بيرا' (Beira). Curated names keep their clitics."""
+        return (entry.entity_id.startswith("loc_gn") and self.norm[i] in self.all_words
+                and key not in self.all_words)
 
     def gaz_match(self, i: int, s1: int, keys: tuple[str, ...]) -> tuple[int, str, GazEntry] | None:
         """Longest name at token i under one of its start keys (Gazetteer.start_keys)."""
