@@ -195,6 +195,12 @@ def geocode(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> None:
         if m.type != "LOC" or m.dead or not m.geo:
             continue
         place = geo.for_entity(m.entity_id)
+        if place is not None and m.entity_id.startswith("loc_gn") and countries and place.country_code not in countries:
+            # a bare GeoNames name stands for its most populous place unless the article names the country
+            # of another one: 'بلنسية' is Valencia ES in an article about Spain
+            other = geo.lookup(m.canonical_name, countries)
+            if other is not None and other.country_code in countries:
+                place, m.entity_id = other, f"loc_gn{other.geonames_id}"
         if place is None:
             names = [m.canonical_name] + [a for a in r.gaz.aliases.get(m.entity_id, []) if a != m.canonical_name]
             hint = {m.country_code} if m.country_code else countries

@@ -46,3 +46,17 @@ def test_places_geocoded_with_context(mentions):
     sidon, baghouz = by_surface(ms, "صيدا")[0], by_surface(ms, "الباغوز")[0]
     assert sidon["country_code"] == "LB" and sidon["lat"] == pytest.approx(33.56, abs=0.2)
     assert baghouz["entity_id"] == "loc_baghouz" and baghouz["lon"] == pytest.approx(40.94, abs=0.2)
+
+
+def test_bare_place_takes_the_country_the_article_names():
+    spain = found_core("وزار الوفد إسبانيا، وعقد اجتماعا في بلنسية.")
+    venezuela = found_core("وزار الوفد فنزويلا، وعقد اجتماعا في بلنسية.")
+    assert ("بلنسية", "LOC", "loc_gn2509954") in spain
+    assert ("بلنسية", "LOC", "loc_gn3625549") in venezuela
+
+
+def found_core(text: str) -> list[tuple[str, str, str]]:
+    from akhbar.text.sentences import split_sentences
+    from tasks.entities import extract_mentions
+    sents = [(i, a, b) for i, (a, b) in enumerate(split_sentences(text))]
+    return [(m["surface"], m["type"], m["entity_id"]) for m in extract_mentions("t", text, sents, "r")]

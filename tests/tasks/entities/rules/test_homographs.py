@@ -37,3 +37,4 @@ def test_admin_bodies():
 def test_common_word_is_not_a_place_behind_a_clitic():
     assert not any(t == "LOC" for _, t, _ in found("وكان الضرر كبيرا في المباني القديمة."))
     assert any(s == "ينبع" and t == "LOC" for s, t, _ in found("ووصلت السفينة إلى ينبع صباح اليوم."))
+
