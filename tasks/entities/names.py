@@ -72,6 +72,8 @@ def romanise_word(word: str) -> str:
     norm = normalize(word)
     if norm in words:
         return words[norm]
+    if norm.startswith("عبد") and len(norm) > 4:
+        return "Abd " + romanise_word(word[3:])     # 'عبد الأمير' -> Abd al-Amir
     if norm.startswith("ال") and len(norm) > 3:
         return "al-" + capital(romanise_word(word[2:] if word.startswith("ال") else norm[2:]))
     out: list[str] = []
@@ -115,6 +117,8 @@ def slug_name(entity_id: str) -> str | None:
     if HASH_ID.match(entity_id) or GEONAMES_ID.match(entity_id) or "_" not in entity_id:
         return None
     parts = entity_id.split("_")[1:]
+    if all(len(p) <= 3 for p in parts) and not {"al", "bin", "ibn"} & set(parts):
+        return " ".join(p.upper() for p in parts)          # acronyms: 'org_us_dod' -> 'US DOD'
     words: list[str] = []
     for k, p in enumerate(parts):
         if words and words[-1] in ("al", "Al"):
@@ -122,7 +126,7 @@ def slug_name(entity_id: str) -> str | None:
         elif p in ("al", "bin", "ibn"):
             words.append(p.capitalize() if k == 0 else p)
         else:
-            words.append(p.upper() if len(p) <= 3 and k == 0 and len(parts) == 1 else p.capitalize())
+            words.append(p.capitalize())
     return " ".join(words)
 
 

@@ -33,6 +33,7 @@ def test_romanise_is_deterministic_and_readable():
     assert romanise("محمد بن سلمان") == "Muhammad bin Salman"
     assert romanise("جون دوريان") == "Jun Duryan"
     assert romanise("القطيف") == "Al-Qtif"
+    assert romanise("عبد الأمير المحمداوي") == "Abd al-Amir al-Mhmdawi"
     assert romanise("«»") is None
 
 
@@ -41,4 +42,6 @@ def test_latin_name_prefers_geonames_then_gazetteer_slug():
     assert slug_name("per_abu_bakr_al_baghdadi") == "Abu Bakr al-Baghdadi"
     assert latin_name("org_al_qaeda", "تنظيم القاعدة") == "Al-Qaeda"
     assert slug_name("per_4287a4bfd8e38292") is None
+    assert slug_name("org_us_dod") == "US DOD" and slug_name("org_bbc") == "BBC"
+    assert slug_name("per_mohammed_bin_salman") == "Mohammed bin Salman"
     assert latin_name("per_4287a4bfd8e38292", "جون دوريان") == "Jun Duryan"
