@@ -45,10 +45,12 @@ def person_key(name: str) -> str:
     titles = title_words()
     while len(toks) > 1 and toks[0] in titles:
         toks.pop(0)
-    out: list[str] = []
+    out: list[str] = []          # name units: 'عبد الله' is one unit, so the nasab cut keeps it whole
     for k, t in enumerate(toks):
         if t.startswith("عبدال") and len(t) > 6:
-            out += ["عبد", t[3:]]           # 'عبدالله' is written 'عبد الله' in the key
+            out.append("عبد " + t[3:])      # 'عبدالله' is written 'عبد الله' in the key
+        elif out and out[-1] == "عبد":
+            out[-1] = "عبد " + t
         elif t == "ابن" and k > 0:
             out.append("بن")
         else:

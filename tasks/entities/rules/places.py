@@ -5,6 +5,7 @@ from __future__ import annotations
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
 from tasks.entities.lexicon import GazEntry
+from tasks.entities.rules.gazetteer import TANWEEN
 from tasks.entities.rules.tokens import (COMMAS, COMPASS, NOT_IN_PLACE, OPEN_QUOTES, REGION_CUES)
 
 
@@ -120,6 +121,8 @@ class PlaceRules:
         for end in range(b, a + topographic, -1):      # 'وادي' alone is not the place 'وادي خالد'
             names = self.names_of(a, end)
             entry = self.gaz.lookup(names, ("LOC",))
+            if entry and end - a == 1 and TANWEEN.intersection(self.raw[a]):
+                entry = None        # 'كبيراً' is an adjective, not ك + 'بيرا'
             if entry or " ".join(names) in geo_names:
                 return end, entry, True
         # unknown: keep the first word and the definite words after it ('قرية الباغوز الفوقاني', not 'هامبورغ شابا');

@@ -45,3 +45,9 @@ def test_latin_name_prefers_geonames_then_gazetteer_slug():
     assert slug_name("org_us_dod") == "US DOD" and slug_name("org_bbc") == "BBC"
     assert slug_name("per_mohammed_bin_salman") == "Mohammed bin Salman"
     assert latin_name("per_4287a4bfd8e38292", "جون دوريان") == "Jun Duryan"
+
+
+def test_nasab_cut_keeps_abd_compounds_whole():
+    assert person_key("سلمان بن عبدالعزيز") == "سلمان بن عبد العزيز"
+    assert person_key("سلمان بن عبد العزيز آل سعود") == "سلمان بن عبد العزيز"
+    assert person_key("عبد الله بن عبد العزيز") != person_key("عبد الله بن عبد الرحمن")
