@@ -156,7 +156,8 @@ def build_bare_tsv(out: Path | None = None) -> int:
         words = key.split()
         if (key in excluded or len(key.removeprefix("ال")) < BARE_MIN_CHARS or len(words) > BARE_MAX_WORDS
                 or "ى" in ar[:-1] or (len(words) == 1 and cc not in GULF and key in common)
-                or (len(words) > 1 and (not phrase_words.isdisjoint(words) or any(w[:1] == "و" for w in words)))):
+                or (len(words) > 1 and (not phrase_words.isdisjoint(words)
+                                        or any(w[:1] == "و" or len(w) < 2 for w in words)))):
             continue
         if key not in best or int(pop) > int(best[key][3]):
             best[key] = (ar, gid, cc, pop, name)

@@ -25,6 +25,7 @@ from tasks.entities.rules.tokens import CLOSE_QUOTES, OPEN_QUOTES
 
 HOMOGRAPH_ORG_CUES = word_set("HOMOGRAPH_ORG_CUE")
 HOMOGRAPH_NOUN_CONTEXT = word_set("HOMOGRAPH_NOUN_CONTEXT")
+AMBIGUOUS_MEDIA_HEADS = word_set("AMBIGUOUS_MEDIA_HEAD")   # 'إذاعة البيان' is broadcasting the statement
 # head (normalised) -> the words that may follow it before the place ('' none): 'إمارة منطقة', 'أمانة'
 ADMIN_BODY: dict[str, tuple[str, ...]] = {}
 for _head, _follow in word_pairs("ADMIN_BODY"):
@@ -57,7 +58,7 @@ class HomographRules:
                 if hit and hit[0] < s1 and self.raw[hit[0]] in CLOSE_QUOTES:
                     self.add_outlet(k, *hit)
             elif (self.taken[q] is None and self.has(q, "ORG_HEAD") and self.head_form(q)
-                  and self.cls[q]["ORG_HEAD"].endswith(":media")):
+                  and self.cls[q]["ORG_HEAD"].endswith(":media") and self.lexkey[q] not in AMBIGUOUS_MEDIA_HEADS):
                 hit = self.cue_entry(k, s1, ("media",))
                 if hit:
                     self.add_outlet(q, *hit)
