@@ -72,7 +72,8 @@ class HomographRules:
         if i > s0 and self.bases[i - 1] in HOMOGRAPH_ORG_CUES:
             return False
         nxt = i + 1
-        if nxt < s1 and self.definite(nxt) and not self.preps[nxt] and self.base(nxt).endswith(("يه", "ي")):
+        if (nxt < s1 and self.definite(nxt) and not self.preps[nxt] and not self.has(nxt, "STOP")
+                and self.base(nxt).endswith(("يه", "ي"))):         # not 'القاعدة التي'
             return True
         window = self.bases[max(s0, i - NOUN_CONTEXT_WINDOW):min(s1, i + 1 + NOUN_CONTEXT_WINDOW)]
         return not HOMOGRAPH_NOUN_CONTEXT.isdisjoint(window)

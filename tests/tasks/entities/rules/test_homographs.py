@@ -38,3 +38,7 @@ def test_common_word_is_not_a_place_behind_a_clitic():
     assert not any(t == "LOC" for _, t, _ in found("وكان الضرر كبيرا في المباني القديمة."))
     assert any(s == "ينبع" and t == "LOC" for s, t, _ in found("ووصلت السفينة إلى ينبع صباح اليوم."))
 
+
+
+def test_qaeda_before_a_relative_pronoun_is_the_group():
+    assert ("القاعدة", "ORG", "org_al_qaeda") in found("وحذر من جماعات متشددة مثل القاعدة التي تستهدف المدنيين.")
