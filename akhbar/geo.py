@@ -143,11 +143,13 @@ def build_bare_tsv(out: Path | None = None) -> int:
     """Regenerate resources/entities/places_bare.tsv (gazetteer rows, id `loc_gn<geonames id>`) from
     places_geonames.tsv: the names of Gulf places of BARE_MIN_POPULATION_GULF people or more and of
     cities of BARE_MIN_POPULATION_ELSEWHERE elsewhere, minus bare_names_excluded(); a name shared by
-    several places goes to the most populous."""
+    several places goes to the most populous. A name that starts with a place cue ('مدينة القدس') is
+    left to the cue pass, which tags the place without its cue word (the project's span convention)."""
     from akhbar.text.lexicon import lexicon
     excluded = bare_names_excluded()
     common = frozenset(lexicon().words_ranked[:BARE_COMMON_RANK])
     phrase_words = {normalize(r[0]) for r in read_tsv("entity_lexicon.tsv") if r[1] in BARE_NOT_IN_NAME}
+    cues = {normalize(r[0]) for r in read_tsv("entity_lexicon.tsv") if r[1] == "LOC_CUE"}
     best: dict[str, tuple] = {}
     for ar, gid, name, cc, _lat, _lon, pop, _fc in read_tsv("places_geonames.tsv"):
         if int(pop) < (BARE_MIN_POPULATION_GULF if cc in GULF else BARE_MIN_POPULATION_ELSEWHERE):
@@ -156,7 +158,7 @@ def build_bare_tsv(out: Path | None = None) -> int:
         words = key.split()
         if (key in excluded or len(key.removeprefix("ال")) < BARE_MIN_CHARS or len(words) > BARE_MAX_WORDS
                 or "ى" in ar[:-1] or (len(words) == 1 and cc not in GULF and key in common)
-                or (len(words) > 1 and (not phrase_words.isdisjoint(words)
+                or (len(words) > 1 and (not phrase_words.isdisjoint(words) or words[0] in cues
                                         or any(w[:1] == "و" or len(w) < 2 for w in words)))):
             continue
         if key not in best or int(pop) > int(best[key][3]):
