@@ -5,6 +5,7 @@
   surname before the body names the person). A one-letter transposition is tolerated in long
   surnames (typing slips such as المحمدواي / المحمداوي). A place cue before the word wins:
   'ناحية البغدادي' was claimed as a town by the cue pass before this runs.
+- Given names after a title: 'الملك سلمان' is the article's only full name starting with 'سلمان'.
 - Organisation anaphora: a bare definite head ('التنظيم', 'التحالف', 'المرصد', 'الوكالة') refers to
   the most recent organisation of the matching kind or head; if none precedes, the first that follows.
 - Short organisation names: a pattern-built name that starts the longer name of another
@@ -100,6 +101,25 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
         m = r.add(i, i + len(key), "PERSON", full.entity_id, full.canonical_name, 0.85, "surname",
                   start=r.token_start(i, first))
         mentions.append(m)
+
+
+def link_given_names(mentions: list[Mention]) -> None:
+    """A one-word name after a title ('الملك سلمان', 'الأمير محمد') is the one full name of the article that
+    starts with it ('سلمان بن عبدالعزيز آل سعود'); with two such people ('محمد بن سلمان', 'محمد بن نايف')
+    it stays its own entity."""
+    full: dict[str, set[tuple[str, str]]] = {}
+    for m in mentions:
+        if m.type == "PERSON" and not m.dead:
+            toks = norm_token(m.canonical_name).split()
+            if len(toks) >= 2:
+                full.setdefault(toks[0], set()).add((m.entity_id, m.canonical_name))
+    if not full:
+        return
+    for m in mentions:
+        if m.type == "PERSON" and not m.dead and m.method == "title" and " " not in m.canonical_name.strip():
+            owners = full.get(norm_token(m.canonical_name))
+            if owners is not None and len(owners) == 1:
+                m.entity_id, m.canonical_name = next(iter(owners))
 
 
 def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
@@ -219,6 +239,7 @@ def geocode(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> None:
 def link(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> list[Mention]:
     link_short_orgs(r, mentions)
     link_persons(r, mentions)
+    link_given_names(mentions)
     link_anaphora(r, mentions)
     link_capitals(r, mentions)
     geocode(r, mentions, geo)
