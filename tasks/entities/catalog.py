@@ -17,13 +17,15 @@ from tasks.entities.lexicon import default_gazetteer
 from tasks.entities.names import latin_name
 
 
-def readable(names: list[str | None], surfaces: list[str]) -> str:
-    """The most frequent name, ties to the longest; the most frequent surface when no name is set."""
-    pool = [n for n in names if n] or [s for s in surfaces if s]
-    counts: dict[str, int] = {}
-    for n in pool:
-        counts[n] = counts.get(n, 0) + 1
-    return min(counts, key=lambda n: (-counts[n], -len(n), n)) if counts else ""
+def readable(mentions: pl.DataFrame) -> pl.DataFrame:
+    """entity_id -> canonical_name: the name the mentions give most often, ties to the longest then the
+    first in code-point order; the surface when a mention has no name."""
+    return (mentions.select("entity_id", pl.coalesce(pl.col("canonical_name").replace("", None), "surface")
+                            .alias("canonical_name"))
+            .group_by("entity_id", "canonical_name").len()
+            .sort(["entity_id", "len", pl.col("canonical_name").str.len_chars(), "canonical_name"],
+                  descending=[False, True, True, False])
+            .unique("entity_id", keep="first").select("entity_id", "canonical_name"))
 
 
 def build_catalog(mentions: pl.DataFrame, run_id: str, cfg: EntitiesConfig | None = None) -> pl.DataFrame:
@@ -33,22 +35,20 @@ def build_catalog(mentions: pl.DataFrame, run_id: str, cfg: EntitiesConfig | Non
         return pl.DataFrame(schema=schema)
     gaz, geo = default_gazetteer(), default_index()
     cat = (mentions.group_by("entity_id").agg(
-        pl.col("canonical_name").alias("names"), pl.col("surface").alias("surfaces"),
         pl.col("type").mode().sort().first(),
         pl.col("surface").unique().sort().alias("aliases"), pl.len().cast(pl.Int64).alias("mention_count"),
         pl.col("geonames_id").drop_nulls().first(), pl.col("lat").drop_nulls().first(),
-        pl.col("lon").drop_nulls().first(), pl.col("country_code").drop_nulls().first()))
-    rows = cat.select("entity_id", "names", "surfaces", "aliases", "geonames_id").rows()
-    canonical, latin, aliases, feature = [], [], [], []
-    for eid, names, surfaces, seen, gid in rows:
-        name = readable(names, surfaces)
+        pl.col("lon").drop_nulls().first(), pl.col("country_code").drop_nulls().first())
+           .join(readable(mentions), on="entity_id", how="left"))
+    latin, aliases, feature = [], [], []
+    for eid, name, seen, gid in cat.select("entity_id", "canonical_name", "aliases", "geonames_id").iter_rows():
         place = geo.for_entity(eid) or (geo.by_gid.get(int(gid)) if gid else None)
-        canonical.append(name)
         latin.append(latin_name(eid, name, place.name if place else None))
-        aliases.append(sorted(set(seen) | set(gaz.aliases.get(eid, []))))
+        known = gaz.aliases.get(eid)
+        aliases.append(sorted(set(seen) | set(known)) if known else seen)
         feature.append(place.feature_class if place else None)
     return (cat.with_columns(
-        canonical_name=pl.Series(canonical, dtype=pl.String), name_latin=pl.Series(latin, dtype=pl.String),
+        name_latin=pl.Series(latin, dtype=pl.String),
         aliases=pl.Series(aliases, dtype=pl.List(pl.String)),
         feature_class=pl.when(pl.col("type") == "LOC").then(
             pl.Series(feature, dtype=pl.String).fill_null("P")),
