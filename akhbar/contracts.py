@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.2.0"
+CONTRACT_VERSION = "1.3.0"
 
 STR = pa.string()
 I32 = pa.int32()
@@ -116,7 +116,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "entity_catalog": pa.schema([
         _f("entity_id", STR, False, ""),
-        _f("canonical_name", STR, False, ""),
+        _f("canonical_name", STR, False, "readable Arabic name: the one the mentions give most often"),
+        _f("name_latin", STR, True, "GeoNames / gazetteer Latin name, else a romanisation (docs/entities.md)"),
         _f("type", STR, False, ""),
         _f("aliases", pa.list_(STR), False, "surfaces seen + known names"),
         _f("mention_count", I64, False, ""),
