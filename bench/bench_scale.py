@@ -102,8 +102,9 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     import datetime as dt
 
     from akhbar.config import PipelineConfig
-    from flows.graph import run_local
+    from flows.graph import release, releases, run_local
     from flows.pipeline import DAG
+    from flows.runtime import FINISH_READS
 
     batch = os.environ.get("BENCH_SCALE_BATCH")
     cfg = PipelineConfig.from_env(**({"batch_documents": int(batch)} if batch else {}))
@@ -111,9 +112,11 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
                     git_commit=None, input_dir=str(corpus), output_dir=str(output))
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
     t0, timings = time.perf_counter(), {}
+    drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     for stage in DAG:
         t = time.perf_counter()
         bag = run_local((stage,), bag)
+        release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
         timings[stage.name] = round(time.perf_counter() - t, 2)
     counts = {k: v.height for k, v in bag["tables"].items()}
     return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,

@@ -140,11 +140,39 @@ def quarantine_frame(rows: Iterable[dict], run_id: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema.schema) if rows else schema
 
 
+# --- releasing datasets -------------------------------------------------------------------------
+
+def releases(stages: Iterable[Stage], keep: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Per stage name, the datasets no later stage reads and the caller does not `keep`: the bag
+    lets go of them once that stage has run, so a run holds only what is still to be read (the
+    ingested text, the blocks, the unclustered events ... are not carried to publish)."""
+    keep, last = set(keep), {}
+    for stage in stages:
+        for name in (*stage.inputs, *stage.outputs):
+            last[name] = stage.name if name in stage.inputs else last.get(name, stage.name)
+    out: dict[str, list[str]] = {}
+    for name, stage_name in last.items():
+        if name not in keep:
+            out.setdefault(stage_name, []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def release(bag: Bag, names: Iterable[str]) -> None:
+    """Drop the named datasets (frames and dicts of frames; settings and ids stay) from the bag."""
+    for name in names:
+        if isinstance(bag.get(name), (pl.DataFrame, dict)):
+            del bag[name]
+
+
 # --- the local executor -------------------------------------------------------------------------
 
-def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None) -> Bag:
+def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
+              keep: Iterable[str] | None = None) -> Bag:
     """Run `stages` in order in this process; stop after the stage named `until`. Partitioned
-    stages use the bag's cfg.partitions, like the flow."""
+    stages use the bag's cfg.partitions, like the flow. With `keep`, datasets no later stage
+    reads and not in `keep` are dropped as soon as their last reader has run (`releases`)."""
+    stages = tuple(stages)
+    drop = releases(stages, keep) if keep is not None else {}
     bag = dict(bag)
     n = bag["cfg"].partitions
     bag.setdefault("stage_failures", [])
@@ -153,11 +181,13 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None) -> Ba
         parts = stage.split(kwargs, n) if stage.partitioned else {0: kwargs}
         results = []
         for p in sorted(parts):
-            out, failures = call(stage, parts[p])
+            out, failures = call(stage, parts.pop(p))     # a partition's inputs go once it has run
             results.append(out)
             bag["stage_failures"] = bag["stage_failures"] + failures
         outputs = merge(stage, results) if stage.partitioned else results[0]
         bag.update(zip(stage.outputs, outputs))
+        del kwargs, parts, results, outputs, out
+        release(bag, drop.get(stage.name, ()))
         if stage.name == until:
             break
     return bag

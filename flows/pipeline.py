@@ -15,8 +15,8 @@ from __future__ import annotations
 from prefect import flow
 
 from flows import steps
-from flows.graph import Stage, concat, unique_rows
-from flows.runtime import Run, run_stage, task_runner_from_env
+from flows.graph import Stage, concat, release, releases, unique_rows
+from flows.runtime import FINISH_READS, Run, run_stage, task_runner_from_env
 from akhbar.lake import single_writer
 
 DAG: tuple[Stage, ...] = (
@@ -52,7 +52,10 @@ DAG: tuple[Stage, ...] = (
 def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | None = None,
              cache: bool = True) -> dict:
     run = Run.start(input_dir, output_dir, config, cache, DAG)
+    drop = releases(DAG, keep=FINISH_READS)     # a dataset goes once its last reader has run
     for stage in DAG:
         with run.clock(stage.name):
             run.bag.update(run_stage(stage, run))
+        run.note(stage)
+        release(run.bag, drop.get(stage.name, ()))
     return run.finish()

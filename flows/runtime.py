@@ -38,6 +38,8 @@ from flows.steps import known
 from tasks.ingest import iter_files
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
+# What Run.finish reads from the bag: every other dataset is released once its last stage has run.
+FINISH_READS = ("documents", "tables", "versions", "report", "run_meta", "stage_failures")
 
 
 def new_run_id() -> str:
@@ -196,6 +198,16 @@ class Run:
     dag: tuple[Stage, ...]
     clock: StageClock = field(default_factory=StageClock)
     t_flow: float = field(default_factory=time.perf_counter)
+    ingest_counts: dict = field(default_factory=dict)
+
+    def note(self, stage: Stage) -> None:
+        """What finish reports of a dataset that is released before it (the ingested files)."""
+        if stage.name == "ingest":
+            ingested = self.bag["ingested"]
+            self.ingest_counts = dict(
+                files=ingested.height, new=ingested.filter(pl.col("is_new")).height,
+                known=ingested.filter(~pl.col("is_new")).height,
+                rejected=ingested.filter(pl.col("is_new") & (pl.col("status") == "rejected")).height)
 
     @classmethod
     def start(cls, input_dir: str, output_dir: str, config: dict | None, cache: bool, dag) -> "Run":
@@ -219,14 +231,10 @@ class Run:
 
     def finish(self) -> dict:
         bag, logger = self.bag, get_run_logger()
-        ingested, documents, tables = bag["ingested"], bag["documents"], bag["tables"]
+        documents, tables = bag["documents"], bag["tables"]
         counts = {k: v.height for k, v in tables.items()}
-        ingest_counts = dict(
-            files=ingested.height, new=ingested.filter(pl.col("is_new")).height,
-            known=ingested.filter(~pl.col("is_new")).height,
-            rejected=ingested.filter(pl.col("is_new") & (pl.col("status") == "rejected")).height)
         meta = bag["run_meta"]
-        summary = dict(run_id=meta["run_id"], counts=counts, ingest=ingest_counts, versions=bag["versions"],
+        summary = dict(run_id=meta["run_id"], counts=counts, ingest=self.ingest_counts, versions=bag["versions"],
                        validation=bag["report"], timings=self.clock.seconds, cached=self.clock.cached,
                        elapsed_s=round(time.perf_counter() - self.t_flow, 3),
                        task_runner=type(self.runner).__name__, runner_startup_s=self.startup_s,

@@ -59,3 +59,38 @@ def test_a_stage_without_isolation_raises():
         call(stage, {"x": pl.DataFrame({"a": [1]})})
     with pytest.raises(KeyError, match="needs"):
         run_local([stage], {"cfg": PipelineConfig()})
+
+
+def test_releases_drop_a_dataset_after_its_last_reader_unless_kept():
+    from flows.graph import releases
+    from flows.runtime import FINISH_READS
+
+    drop = releases(DAG, FINISH_READS)
+    after = {name: stage for stage, names in drop.items() for name in names}
+    assert after["blocks"] == "segment" and after["vocab"] == "segment"
+    assert after["events_unclustered"] == "cluster-events"
+    assert after["ingested"] == "mark-new" and after["known_documents"] == "ingest"
+    assert not set(after) & set(FINISH_READS)
+    order = [s.name for s in DAG]
+    for stage in DAG:                     # nothing is dropped before a later stage reads it
+        for name in stage.inputs:
+            if name in after:
+                assert order.index(after[name]) >= order.index(stage.name), (name, stage.name)
+
+
+def test_a_run_that_releases_datasets_publishes_the_same_tables(seeds_dir, tmp_path):
+    import datetime as dt
+
+    from flows.runtime import FINISH_READS
+
+    def bag(out):
+        meta = dict(run_id="r", flow_run_id=None, started_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                    git_commit=None, input_dir=str(seeds_dir), output_dir=str(out))
+        return dict(input_dir=str(seeds_dir), run_id="r", cfg=PipelineConfig(), known_documents=None, run_meta=meta)
+
+    full = run_local(DAG, bag(tmp_path / "a"))
+    lean = run_local(DAG, bag(tmp_path / "b"), keep=FINISH_READS)
+    assert "blocks" in full and "blocks" not in lean and "ingested" not in lean
+    assert set(lean) >= set(FINISH_READS)
+    for name, frame in full["tables"].items():
+        assert frame.equals(lean["tables"][name]), name
