@@ -74,6 +74,8 @@ class SegmentConfig:
 class RunConfig:
     partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
                                               # so adding documents only touches the partitions they land in
+    batch_rows: int = 1000                    # a partition with more blocks/articles than this is run in
+                                              # slices of this many (bounded batches: flows/graph.py call); 0: off
     workers: int = 0                          # processes running the partition tasks' work under the thread
                                               # runner (flows/workers.py); 0 = one per core, 1 = in the flow process
     workers_min_input_bytes: int = 1_000_000  # with workers=0, smaller inputs stay in the flow process

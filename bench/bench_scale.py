@@ -111,16 +111,25 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     run_meta = dict(run_id="bench_scale", flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc),
                     git_commit=None, input_dir=str(corpus), output_dir=str(output))
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
-    t0, timings = time.perf_counter(), {}
+    t0, timings, rss = time.perf_counter(), {}, {}
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     for stage in DAG:
         t = time.perf_counter()
         bag = run_local((stage,), bag)
         release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
         timings[stage.name] = round(time.perf_counter() - t, 2)
+        rss[stage.name] = _self_rss()
     counts = {k: v.height for k, v in bag["tables"].items()}
     return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
+                rss_after_stage_mb=rss,
                 elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=_self_peak())
+
+
+def _self_rss() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def _self_peak() -> float:

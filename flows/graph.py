@@ -46,6 +46,8 @@ class Stage:
     retries: int = 0                            # Prefect retries ...
     retry_if: Callable[[BaseException], bool] | None = None   # ... of the errors this accepts (None: any)
     code: str | None = None                     # module whose code (and imports) versions the cache key
+    sorted_by: tuple[tuple[str, ...] | None, ...] = ()   # per output: the columns fn sorts it by (None:
+                                                # not sorted), so outputs of slices are merged in fn's order
 
     @property
     def partitioned(self) -> bool:
@@ -80,7 +82,48 @@ def _one_item(kwargs: Bag, column: str, key: Any) -> Bag:
 
 
 def call(stage: Stage, kwargs: Bag) -> tuple[tuple, list[dict]]:
-    """Run the stage on one set of inputs: (outputs, failure rows). Without `isolate`, errors raise."""
+    """Run the stage on one set of inputs: (outputs, failure rows). Without `isolate`, errors raise.
+
+    Bounded batches: a stage with `isolate` whose main input holds more than cfg.batch_rows items
+    is run on contiguous slices of at most that many items (every frame holding the id column cut
+    to the slice, row order kept) and the slices' outputs are merged with the stage's own merge
+    functions, in order: the stage's transient memory (its Python objects) is bounded by the
+    batch, not by the partition, and the outputs are those of one call on the whole partition."""
+    chunks = list(slices(stage, kwargs, batch_size(kwargs)))
+    if len(chunks) == 1:
+        return call_one(stage, kwargs)
+    results, failures = [], []
+    while chunks:
+        out, fails = call_one(stage, chunks.pop(0))
+        results.append(out)
+        failures += fails
+    merged = tuple(v.sort(list(by), maintain_order=True) if by and isinstance(v, pl.DataFrame) else v
+                   for v, by in zip(merge(stage, results), stage.sorted_by or (None,) * len(stage.outputs)))
+    return merged, failures
+
+
+def batch_size(kwargs: Bag) -> int:
+    cfg = kwargs.get("cfg")
+    return getattr(cfg, "batch_rows", 0) or 0
+
+
+def slices(stage: Stage, kwargs: Bag, size: int) -> Iterable[Bag]:
+    """The stage's inputs cut into contiguous slices of at most `size` items (values of the
+    stage's `isolate` column in the main input's order); one slice when small or not isolatable."""
+    main = kwargs[stage.inputs[0]] if stage.inputs else None
+    if stage.isolate is None or size <= 0 or not isinstance(main, pl.DataFrame) or main.height <= size \
+            or stage.isolate not in main.columns:
+        yield kwargs
+        return
+    keys = main.get_column(stage.isolate).unique(maintain_order=True)
+    for start in range(0, len(keys), size):
+        chunk = keys.slice(start, size)
+        yield {k: v.filter(pl.col(stage.isolate).is_in(chunk))
+               if isinstance(v, pl.DataFrame) and stage.isolate in v.columns else v for k, v in kwargs.items()}
+
+
+def call_one(stage: Stage, kwargs: Bag) -> tuple[tuple, list[dict]]:
+    """One call of the stage; on an error with `isolate`, retried item by item (fault isolation)."""
     try:
         return as_tuple(stage, stage.fn(**kwargs)), []
     except Exception:
@@ -174,11 +217,10 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
     stages = tuple(stages)
     drop = releases(stages, keep) if keep is not None else {}
     bag = dict(bag)
-    n = bag["cfg"].partitions
     bag.setdefault("stage_failures", [])
     for stage in stages:
         kwargs = inputs_of(stage, bag)
-        parts = stage.split(kwargs, n) if stage.partitioned else {0: kwargs}
+        parts = stage.split(kwargs, bag["cfg"].partitions) if stage.partitioned else {0: kwargs}
         results = []
         for p in sorted(parts):
             out, failures = call(stage, parts.pop(p))     # a partition's inputs go once it has run

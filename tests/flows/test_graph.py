@@ -94,3 +94,40 @@ def test_a_run_that_releases_datasets_publishes_the_same_tables(seeds_dir, tmp_p
     assert set(lean) >= set(FINISH_READS)
     for name, frame in full["tables"].items():
         assert frame.equals(lean["tables"][name]), name
+
+
+def test_bounded_batches_change_no_table(seeds_dir):
+    """A partition run in slices of one block / one article gives the tables of one call per partition,
+    row order included (cluster-events depends on it)."""
+    whole = run_graph(seeds_dir, cfg=PipelineConfig(partitions=2, batch_rows=0))
+    sliced = run_graph(seeds_dir, cfg=PipelineConfig(partitions=2, batch_rows=1))
+    assert whole["articles"].height > 2
+    for name in ("articles", "sentences", "entities", "entity_catalog", "events"):
+        assert whole[name].equals(sliced[name]), name
+
+
+def test_slices_cut_every_frame_holding_the_id_and_keep_order():
+    from flows.graph import slices
+
+    stage = Stage("s", lambda a, b, c: a, ("a", "b", "c"), ("y",), isolate="k")
+    a = pl.DataFrame({"k": ["x", "y", "y", "z", "w"], "v": [1, 2, 3, 4, 5]})
+    b = pl.DataFrame({"k": ["w", "x", "z"], "u": [0, 1, 2]})
+    c = pl.DataFrame({"other": [1]})
+    parts = list(slices(stage, dict(a=a, b=b, c=c), 2))
+    assert [p["a"]["v"].to_list() for p in parts] == [[1, 2, 3], [4, 5]]
+    assert [p["b"]["u"].to_list() for p in parts] == [[1], [0, 2]]
+    assert all(p["c"] is c for p in parts)
+    assert len(list(slices(stage, dict(a=a, b=b, c=c), 0))) == 1
+
+
+def test_a_sliced_call_still_quarantines_only_the_bad_item():
+    def fn(a, cfg):
+        if "bad" in a["k"].to_list():
+            raise StopIteration("no next word")
+        return a.with_columns(n=pl.lit(1))
+
+    stage = Stage("s", fn, ("a", "cfg"), ("y",), isolate="k")
+    a = pl.DataFrame({"k": ["a", "b", "bad", "c", "d"]})
+    out, failures = call(stage, dict(a=a, cfg=PipelineConfig(batch_rows=2)))
+    assert out[0]["k"].to_list() == ["a", "b", "c", "d"]
+    assert [f["row_key"] for f in failures] == ["bad"]
