@@ -82,6 +82,8 @@ class RunConfig:
     task_runner: str = "threads"              # threads | dask (AKHBAR_TASK_RUNNER for scheduled runs)
     dask_address: str | None = None           # a Dask scheduler tcp://host:8786 (AKHBAR_DASK_ADDRESS); None: local
     dask_workers: int = 2                     # workers of the local Dask cluster (AKHBAR_DASK_WORKERS)
+    staging_dir: str | None = None            # under Dask, partition tasks read/write files here (a path every
+                                              # worker reaches); None: <output>/_staging (flows/staging.py)
     allow_empty: bool = False                 # accept a run in which no document is accepted (`akhbar run --allow-empty`)
 
 

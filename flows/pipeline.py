@@ -54,9 +54,12 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
              cache: bool = True) -> dict:
     run = Run.start(input_dir, output_dir, config, cache, DAG)
     drop = releases(DAG, keep=FINISH_READS)     # a dataset goes once its last reader has run
-    for stage in DAG:
-        with run.clock(stage.name):
-            run.bag.update(run_stage(stage, run))
-        run.note(stage)
-        release(run.bag, drop.get(stage.name, ()))
-    return run.finish()
+    try:
+        for stage in DAG:
+            with run.clock(stage.name):
+                run.bag.update(run_stage(stage, run))
+            run.note(stage)
+            release(run.bag, drop.get(stage.name, ()))
+        return run.finish()
+    finally:
+        run.close()                             # the staging folder of a Dask run
