@@ -252,6 +252,8 @@ class Run:
         progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
         run = cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
         run.staging = staging.staging_folder(output_dir, run_id, cfg.staging_dir) if run.staged else None
+        if run.staged and not cfg.staging_dir:
+            staging.clear_stale(output_dir)     # a killed run's leftovers (we hold the writer lock)
         return run
 
     def close(self) -> None:

@@ -16,7 +16,8 @@ process and ship every partition's frames to the workers (and every result back)
      merge functions, as before (`collect`).
 
 The staging folder (`<output>/_staging/<run_id>`, or cfg.staging_dir when set: it must be a
-path every worker and the flow can reach) is removed when the run ends, published or not.
+path every worker and the flow can reach) is removed when the run ends, published or not; what a
+killed run left under <output>/_staging is removed when the next run starts (under the lock).
 Staged task runs are not cached: their inputs are file names, not content.
 """
 
@@ -124,6 +125,12 @@ def collect(stage: Stage, results: list[tuple]) -> tuple:
 
 def staging_folder(output_dir: str, run_id: str, configured: str | None = None) -> Path:
     return Path(configured) / run_id if configured else Path(output_dir) / "_staging" / run_id
+
+
+def clear_stale(output_dir: str) -> None:
+    """Remove what a killed run left in <output>/_staging (a crash skips the run's own cleanup).
+    Called at run start, under the output's writer lock, so no other run is using it."""
+    shutil.rmtree(Path(output_dir) / "_staging", ignore_errors=True)
 
 
 def clear(folder: Path) -> None:

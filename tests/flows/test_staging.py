@@ -71,3 +71,11 @@ def test_clear_removes_the_staging_folder(tmp_path):
     (folder / "a.out").mkdir(parents=True)
     staging.clear(folder)
     assert not (tmp_path / "_staging").exists()
+
+
+def test_a_killed_runs_staging_is_cleared_by_the_next_run(tmp_path):
+    left = staging.staging_folder(str(tmp_path), "run_killed") / "segment.out"
+    left.mkdir(parents=True)
+    (left / "p0.0.parquet").write_bytes(b"x")
+    staging.clear_stale(str(tmp_path))
+    assert not (tmp_path / "_staging").exists()
