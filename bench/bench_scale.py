@@ -111,7 +111,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     run_meta = dict(run_id="bench_scale", flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc),
                     git_commit=None, input_dir=str(corpus), output_dir=str(output))
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
-    t0, timings, rss = time.perf_counter(), {}, {}
+    t0, timings, rss, peaks = time.perf_counter(), {}, {}, {}
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     for stage in DAG:
         t = time.perf_counter()
@@ -119,9 +119,10 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
+        peaks[stage.name] = _self_peak()          # the high-water mark so far: which stage set the peak
     counts = {k: v.height for k, v in bag["tables"].items()}
     return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
-                rss_after_stage_mb=rss,
+                rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
                 elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=_self_peak())
 
 
