@@ -4,13 +4,15 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-flow ui eval clean-state help
+.PHONY: run test test-fast bench bench-flow bench-scale bench-scale-slow ui eval clean-state help
 
 help:
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
 	@echo "make test   - install (if needed) and run the whole test suite"
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
 	@echo "make bench-flow - end-to-end flow throughput, one process vs worker processes (BENCH_FLOW_DASK=1 adds dask), 10k documents"
+	@echo "make bench-scale - peak RSS (process tree) and throughput of a whole run on 10k and 50k realistic news documents, with ratios to a same-run read+normalise baseline"
+	@echo "make bench-scale-slow - the same at 10k, 50k and 100k (slow, opt-in)"
 	@echo "make ui     - start a local Prefect server + UI on 127.0.0.1:4200"
 	@echo "make clean-state - remove Prefect's state (database, cached stage results): \$$AKHBAR_STATE or ~/.local/state/akhbar"
 
@@ -36,6 +38,12 @@ bench: $(STAMP)
 
 bench-flow: $(STAMP)
 	$(PY) -m bench.bench_flow
+
+bench-scale: $(STAMP)
+	$(PY) -m bench.bench_scale
+
+bench-scale-slow: $(STAMP)
+	BENCH_SCALE_SIZES=10000,50000,100000 $(PY) -m bench.bench_scale
 
 ui: $(STAMP)
 	$(VENV)/bin/akhbar server

@@ -74,12 +74,16 @@ class SegmentConfig:
 class RunConfig:
     partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
                                               # so adding documents only touches the partitions they land in
+    batch_rows: int = 1000                    # a partition with more blocks/articles than this is run in
+                                              # slices of this many (bounded batches: flows/graph.py call); 0: off
     workers: int = 0                          # processes running the partition tasks' work under the thread
                                               # runner (flows/workers.py); 0 = one per core, 1 = in the flow process
     workers_min_input_bytes: int = 1_000_000  # with workers=0, smaller inputs stay in the flow process
     task_runner: str = "threads"              # threads | dask (AKHBAR_TASK_RUNNER for scheduled runs)
     dask_address: str | None = None           # a Dask scheduler tcp://host:8786 (AKHBAR_DASK_ADDRESS); None: local
     dask_workers: int = 2                     # workers of the local Dask cluster (AKHBAR_DASK_WORKERS)
+    staging_dir: str | None = None            # under Dask, partition tasks read/write files here (a path every
+                                              # worker reaches); None: <output>/_staging (flows/staging.py)
     allow_empty: bool = False                 # accept a run in which no document is accepted (`akhbar run --allow-empty`)
 
 

@@ -20,6 +20,8 @@ type, message, the function that raised) and the run goes on with the rest.
 
 from __future__ import annotations
 
+import ctypes
+import os
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -46,6 +48,8 @@ class Stage:
     retries: int = 0                            # Prefect retries ...
     retry_if: Callable[[BaseException], bool] | None = None   # ... of the errors this accepts (None: any)
     code: str | None = None                     # module whose code (and imports) versions the cache key
+    sorted_by: tuple[tuple[str, ...] | None, ...] = ()   # per output: the columns fn sorts it by (None:
+                                                # not sorted), so outputs of slices are merged in fn's order
 
     @property
     def partitioned(self) -> bool:
@@ -80,7 +84,48 @@ def _one_item(kwargs: Bag, column: str, key: Any) -> Bag:
 
 
 def call(stage: Stage, kwargs: Bag) -> tuple[tuple, list[dict]]:
-    """Run the stage on one set of inputs: (outputs, failure rows). Without `isolate`, errors raise."""
+    """Run the stage on one set of inputs: (outputs, failure rows). Without `isolate`, errors raise.
+
+    Bounded batches: a stage with `isolate` whose main input holds more than cfg.batch_rows items
+    is run on contiguous slices of at most that many items (every frame holding the id column cut
+    to the slice, row order kept) and the slices' outputs are merged with the stage's own merge
+    functions, in order: the stage's transient memory (its Python objects) is bounded by the
+    batch, not by the partition, and the outputs are those of one call on the whole partition."""
+    chunks = list(slices(stage, kwargs, batch_size(kwargs)))
+    if len(chunks) == 1:
+        return call_one(stage, kwargs)
+    results, failures = [], []
+    while chunks:
+        out, fails = call_one(stage, chunks.pop(0))
+        results.append(out)
+        failures += fails
+    merged = tuple(v.sort(list(by), maintain_order=True) if by and isinstance(v, pl.DataFrame) else v
+                   for v, by in zip(merge(stage, results), stage.sorted_by or (None,) * len(stage.outputs)))
+    return merged, failures
+
+
+def batch_size(kwargs: Bag) -> int:
+    cfg = kwargs.get("cfg")
+    return getattr(cfg, "batch_rows", 0) or 0
+
+
+def slices(stage: Stage, kwargs: Bag, size: int) -> Iterable[Bag]:
+    """The stage's inputs cut into contiguous slices of at most `size` items (values of the
+    stage's `isolate` column in the main input's order); one slice when small or not isolatable."""
+    main = kwargs[stage.inputs[0]] if stage.inputs else None
+    if stage.isolate is None or size <= 0 or not isinstance(main, pl.DataFrame) or main.height <= size \
+            or stage.isolate not in main.columns:
+        yield kwargs
+        return
+    keys = main.get_column(stage.isolate).unique(maintain_order=True)
+    for start in range(0, len(keys), size):
+        chunk = keys.slice(start, size)
+        yield {k: v.filter(pl.col(stage.isolate).is_in(chunk))
+               if isinstance(v, pl.DataFrame) and stage.isolate in v.columns else v for k, v in kwargs.items()}
+
+
+def call_one(stage: Stage, kwargs: Bag) -> tuple[tuple, list[dict]]:
+    """One call of the stage; on an error with `isolate`, retried item by item (fault isolation)."""
     try:
         return as_tuple(stage, stage.fn(**kwargs)), []
     except Exception:
@@ -140,24 +185,75 @@ def quarantine_frame(rows: Iterable[dict], run_id: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema.schema) if rows else schema
 
 
+# --- releasing datasets -------------------------------------------------------------------------
+
+def releases(stages: Iterable[Stage], keep: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Per stage name, the datasets no later stage reads and the caller does not `keep`: the bag
+    lets go of them once that stage has run, so a run holds only what is still to be read (the
+    ingested text, the blocks, the unclustered events ... are not carried to publish)."""
+    keep, last = set(keep), {}
+    for stage in stages:
+        for name in (*stage.inputs, *stage.outputs):
+            last[name] = stage.name if name in stage.inputs else last.get(name, stage.name)
+    out: dict[str, list[str]] = {}
+    for name, stage_name in last.items():
+        if name not in keep:
+            out.setdefault(stage_name, []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def release(bag: Bag, names: Iterable[str]) -> None:
+    """Drop the named datasets (frames and dicts of frames; settings and ids stay) from the bag, and
+    hand the C heap's free pages back to the system (`trim`)."""
+    for name in names:
+        if isinstance(bag.get(name), (pl.DataFrame, dict)):
+            del bag[name]
+    trim()
+
+
+def trim() -> None:
+    """glibc keeps the memory a stage's Python objects freed for the process: after a stage that
+    built millions of them the RSS stays at the stage's peak. malloc_trim(0) returns free pages to
+    the system (a no-op where there is no glibc; AKHBAR_NO_TRIM=1 turns it off, to measure)."""
+    global _libc
+    if os.environ.get("AKHBAR_NO_TRIM") == "1":
+        return
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None
+
+
 # --- the local executor -------------------------------------------------------------------------
 
-def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None) -> Bag:
+def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
+              keep: Iterable[str] | None = None) -> Bag:
     """Run `stages` in order in this process; stop after the stage named `until`. Partitioned
-    stages use the bag's cfg.partitions, like the flow."""
+    stages use the bag's cfg.partitions, like the flow. With `keep`, datasets no later stage
+    reads and not in `keep` are dropped as soon as their last reader has run (`releases`)."""
+    stages = tuple(stages)
+    drop = releases(stages, keep) if keep is not None else {}
     bag = dict(bag)
-    n = bag["cfg"].partitions
     bag.setdefault("stage_failures", [])
     for stage in stages:
         kwargs = inputs_of(stage, bag)
-        parts = stage.split(kwargs, n) if stage.partitioned else {0: kwargs}
+        parts = stage.split(kwargs, bag["cfg"].partitions) if stage.partitioned else {0: kwargs}
         results = []
         for p in sorted(parts):
-            out, failures = call(stage, parts[p])
+            out, failures = call(stage, parts.pop(p))     # a partition's inputs go once it has run
             results.append(out)
             bag["stage_failures"] = bag["stage_failures"] + failures
         outputs = merge(stage, results) if stage.partitioned else results[0]
         bag.update(zip(stage.outputs, outputs))
+        del kwargs, parts, results, outputs, out
+        release(bag, drop.get(stage.name, ()))
         if stage.name == until:
             break
     return bag

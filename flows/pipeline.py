@@ -15,8 +15,8 @@ from __future__ import annotations
 from prefect import flow
 
 from flows import steps
-from flows.graph import Stage, concat, unique_rows
-from flows.runtime import Run, run_stage, task_runner_from_env
+from flows.graph import Stage, concat, release, releases, unique_rows
+from flows.runtime import FINISH_READS, Run, run_stage, task_runner_from_env
 from akhbar.lake import single_writer
 
 DAG: tuple[Stage, ...] = (
@@ -28,7 +28,8 @@ DAG: tuple[Stage, ...] = (
     Stage("vocabulary", steps.vocabulary, ("blocks", "cfg"), ("vocab",)),
     Stage("segment", steps.segment, ("blocks", "vocab", "run_id", "cfg"), ("articles", "sentences", "segment_rejections"),
           split=steps.split_blocks, merge=(steps.merge_article_frames, unique_rows("sentences"), concat),
-          cached=True, offload=True, isolate="block_id", code="tasks.segment"),
+          cached=True, offload=True, isolate="block_id", code="tasks.segment",
+          sorted_by=(("article_id",), ("article_id", "sentence_idx"), None)),
     Stage("extract-entities", steps.entities, ("articles", "sentences", "run_id", "cfg"), ("entities",),
           split=steps.split_articles, merge=(unique_rows("entities"),), cached=True, offload=True,
           isolate="article_id", code="tasks.entities"),
@@ -52,7 +53,13 @@ DAG: tuple[Stage, ...] = (
 def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | None = None,
              cache: bool = True) -> dict:
     run = Run.start(input_dir, output_dir, config, cache, DAG)
-    for stage in DAG:
-        with run.clock(stage.name):
-            run.bag.update(run_stage(stage, run))
-    return run.finish()
+    drop = releases(DAG, keep=FINISH_READS)     # a dataset goes once its last reader has run
+    try:
+        for stage in DAG:
+            with run.clock(stage.name):
+                run.bag.update(run_stage(stage, run))
+            run.note(stage)
+            release(run.bag, drop.get(stage.name, ()))
+        return run.finish()
+    finally:
+        run.close()                             # the staging folder of a Dask run

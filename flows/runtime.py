@@ -30,7 +30,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 
 from akhbar.config import PipelineConfig
-from flows import workers
+from flows import staging, workers
 from flows.graph import Bag, Stage, call, inputs_of, merge, stamp
 from flows.partitions import stage_cache_key, warm_code_versions
 from flows.report import RunProgress, artifact_prefix, publish_artifacts
@@ -38,6 +38,8 @@ from flows.steps import known
 from tasks.ingest import iter_files
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
+# What Run.finish reads from the bag: every other dataset is released once its last stage has run.
+FINISH_READS = ("documents", "tables", "versions", "report", "run_meta", "stage_failures")
 
 
 def new_run_id() -> str:
@@ -138,6 +140,11 @@ def execute(stage_name: str, inputs: Bag) -> tuple[tuple, list[dict]]:
     return workers.run(call, stage, inputs) if stage.offload else call(stage, inputs)
 
 
+def execute_staged(stage_name: str, staged: staging.StagedInputs) -> tuple[tuple, list[dict]]:
+    """One staged task run (Dask): the worker reads its partition's files and writes its outputs."""
+    return staging.run_staged(stage_named(stage_name), staged)
+
+
 def stage_named(name: str) -> Stage:
     from flows.pipeline import DAG    # the one declaration; imported late (it imports this module)
 
@@ -153,6 +160,15 @@ def _retry_condition(stage: Stage):
 
 _tasks: dict[tuple[str, bool], Any] = {}
 _tasks_lock = threading.Lock()
+
+
+def staged_task(stage: Stage):
+    """The Prefect task of a staged partition (never cached: its inputs are file names)."""
+    with _tasks_lock:
+        if (stage.name, "staged") not in _tasks:
+            _tasks[stage.name, "staged"] = task(name=stage.name, cache_policy=NO_CACHE,
+                                                persist_result=False)(execute_staged)
+        return _tasks[stage.name, "staged"]
 
 
 def prefect_task(stage: Stage, cache: bool):
@@ -196,6 +212,25 @@ class Run:
     dag: tuple[Stage, ...]
     clock: StageClock = field(default_factory=StageClock)
     t_flow: float = field(default_factory=time.perf_counter)
+    ingest_counts: dict = field(default_factory=dict)
+    staging: Any = None                     # the staging folder (a Path) when partitions go through files
+
+    @property
+    def staged(self) -> bool:
+        """Partition tasks read and write files (flows/staging.py) under Dask, where a task's
+        inputs and outputs would otherwise be shipped through the flow process."""
+        from prefect.task_runners import ThreadPoolTaskRunner
+
+        return not isinstance(self.runner, ThreadPoolTaskRunner)
+
+    def note(self, stage: Stage) -> None:
+        """What finish reports of a dataset that is released before it (the ingested files)."""
+        if stage.name == "ingest":
+            ingested = self.bag["ingested"]
+            self.ingest_counts = dict(
+                files=ingested.height, new=ingested.filter(pl.col("is_new")).height,
+                known=ingested.filter(~pl.col("is_new")).height,
+                rejected=ingested.filter(pl.col("is_new") & (pl.col("status") == "rejected")).height)
 
     @classmethod
     def start(cls, input_dir: str, output_dir: str, config: dict | None, cache: bool, dag) -> "Run":
@@ -215,24 +250,30 @@ class Run:
         bag = dict(input_dir=input_dir, run_id=run_id, cfg=cfg, known_documents=known(output_dir),
                    run_meta=run_meta, stage_failures=[])
         progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
-        return cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
+        run = cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
+        run.staging = staging.staging_folder(output_dir, run_id, cfg.staging_dir) if run.staged else None
+        if run.staged and not cfg.staging_dir:
+            staging.clear_stale(output_dir)     # a killed run's leftovers (we hold the writer lock)
+        return run
+
+    def close(self) -> None:
+        """Remove the staging folder (published or not)."""
+        if self.staging is not None:
+            staging.clear(self.staging)
 
     def finish(self) -> dict:
         bag, logger = self.bag, get_run_logger()
-        ingested, documents, tables = bag["ingested"], bag["documents"], bag["tables"]
+        documents, tables = bag["documents"], bag["tables"]
         counts = {k: v.height for k, v in tables.items()}
-        ingest_counts = dict(
-            files=ingested.height, new=ingested.filter(pl.col("is_new")).height,
-            known=ingested.filter(~pl.col("is_new")).height,
-            rejected=ingested.filter(pl.col("is_new") & (pl.col("status") == "rejected")).height)
         meta = bag["run_meta"]
-        summary = dict(run_id=meta["run_id"], counts=counts, ingest=ingest_counts, versions=bag["versions"],
+        summary = dict(run_id=meta["run_id"], counts=counts, ingest=self.ingest_counts, versions=bag["versions"],
                        validation=bag["report"], timings=self.clock.seconds, cached=self.clock.cached,
                        elapsed_s=round(time.perf_counter() - self.t_flow, 3),
                        task_runner=type(self.runner).__name__, runner_startup_s=self.startup_s,
                        partitions=self.cfg.partitions, worker_processes=self.n_workers,
                        input_dir=str(meta["input_dir"]), output_dir=str(meta["output_dir"]),
                        flow_run_id=meta["flow_run_id"], stage_failures=len(bag["stage_failures"]),
+                       staged_partitions=self.staged,
                        documents_by_status=dict(documents.group_by("status").len().sort("status").iter_rows()))
         publish_artifacts(self.prefix, summary, tables)
         logger.info("published run %s in %.2f s (cached partitions %s): %s", meta["run_id"], summary["elapsed_s"],
@@ -257,6 +298,8 @@ def _run_stage(stage: Stage, run: Run) -> Bag:
     """A partitioned or cached stage is submitted to the task runner; any other runs in the flow's
     process (it holds the lock)."""
     kwargs, task_ = inputs_of(stage, run.bag), prefect_task(stage, run.cache)
+    if run.staged and stage.partitioned and not kwargs[stage.inputs[0]].is_empty():
+        return _run_staged(stage, run, kwargs)
     if not (stage.partitioned or stage.cached):
         out, failures = task_.with_options(task_run_name=stage.name)(stage.name, kwargs)
         run.progress.step(stage.name)
@@ -277,4 +320,19 @@ def _run_stage(stage: Stage, run: Run) -> Bag:
         run.clock.cached[stage.name] = f"{sum(f.state.name == 'Cached' for f in ordered)}/{len(ordered)}"
     run.bag["stage_failures"] = run.bag["stage_failures"] + [r for _, fails in results for r in fails]
     outputs = merge(stage, [out for out, _ in results]) if stage.partitioned else results[0][0]
+    return dict(zip(stage.outputs, (stamp(v, run.bag["run_id"]) for v in outputs)))
+
+
+def _run_staged(stage: Stage, run: Run, kwargs: Bag) -> Bag:
+    """A partitioned stage through files (flows/staging.py): the inputs are written once, each task
+    gets file names, the workers read their partition and write their outputs, read back here."""
+    parts = staging.stage_inputs(stage, kwargs, run.cfg.partitions, run.staging)
+    del kwargs
+    task_ = staged_task(stage)
+    futures = [task_.with_options(task_run_name=f"{stage.name}-p{s.partition}").submit(stage.name, s) for s in parts]
+    results = [f.result() for f in futures]          # partition order
+    for s in parts:
+        run.progress.step(f"{stage.name}-p{s.partition}")
+    run.bag["stage_failures"] = run.bag["stage_failures"] + [r for _, fails in results for r in fails]
+    outputs = staging.collect(stage, [out for out, _ in results])
     return dict(zip(stage.outputs, (stamp(v, run.bag["run_id"]) for v in outputs)))

@@ -295,7 +295,9 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
     for name in CHECK_ORDER:
         df = candidates[name].with_row_index("_row")
         bad = row_failures(name, df, clean, candidates, as_of_date)
-        clean[name] = df.join(bad.select("_row").unique(), on="_row", how="anti").drop("_row")
+        # no failed row (the usual case): the candidate itself, not an anti-join copy of every table
+        clean[name] = candidates[name] if bad.is_empty() else \
+            df.join(bad.select("_row").unique(), on="_row", how="anti").drop("_row")
         failed.append(bad.drop("_row"))
     quarantine = (pl.concat(failed).with_columns(run_id=pl.lit(run_id))
                   .cast(contract_dtypes("quarantine")).select(SCHEMAS["quarantine"].names))

@@ -59,3 +59,75 @@ def test_a_stage_without_isolation_raises():
         call(stage, {"x": pl.DataFrame({"a": [1]})})
     with pytest.raises(KeyError, match="needs"):
         run_local([stage], {"cfg": PipelineConfig()})
+
+
+def test_releases_drop_a_dataset_after_its_last_reader_unless_kept():
+    from flows.graph import releases
+    from flows.runtime import FINISH_READS
+
+    drop = releases(DAG, FINISH_READS)
+    after = {name: stage for stage, names in drop.items() for name in names}
+    assert after["blocks"] == "segment" and after["vocab"] == "segment"
+    assert after["events_unclustered"] == "cluster-events"
+    assert after["ingested"] == "mark-new" and after["known_documents"] == "ingest"
+    assert not set(after) & set(FINISH_READS)
+    order = [s.name for s in DAG]
+    for stage in DAG:                     # nothing is dropped before a later stage reads it
+        for name in stage.inputs:
+            if name in after:
+                assert order.index(after[name]) >= order.index(stage.name), (name, stage.name)
+
+
+def test_a_run_that_releases_datasets_publishes_the_same_tables(seeds_dir, tmp_path):
+    import datetime as dt
+
+    from flows.runtime import FINISH_READS
+
+    def bag(out):
+        meta = dict(run_id="r", flow_run_id=None, started_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
+                    git_commit=None, input_dir=str(seeds_dir), output_dir=str(out))
+        return dict(input_dir=str(seeds_dir), run_id="r", cfg=PipelineConfig(), known_documents=None, run_meta=meta)
+
+    full = run_local(DAG, bag(tmp_path / "a"))
+    lean = run_local(DAG, bag(tmp_path / "b"), keep=FINISH_READS)
+    assert "blocks" in full and "blocks" not in lean and "ingested" not in lean
+    assert set(lean) >= set(FINISH_READS)
+    for name, frame in full["tables"].items():
+        assert frame.equals(lean["tables"][name]), name
+
+
+def test_bounded_batches_change_no_table(seeds_dir):
+    """A partition run in slices of one block / one article gives the tables of one call per partition,
+    row order included (cluster-events depends on it)."""
+    whole = run_graph(seeds_dir, cfg=PipelineConfig(partitions=2, batch_rows=0))
+    sliced = run_graph(seeds_dir, cfg=PipelineConfig(partitions=2, batch_rows=1))
+    assert whole["articles"].height > 2
+    for name in ("articles", "sentences", "entities", "entity_catalog", "events"):
+        assert whole[name].equals(sliced[name]), name
+
+
+def test_slices_cut_every_frame_holding_the_id_and_keep_order():
+    from flows.graph import slices
+
+    stage = Stage("s", lambda a, b, c: a, ("a", "b", "c"), ("y",), isolate="k")
+    a = pl.DataFrame({"k": ["x", "y", "y", "z", "w"], "v": [1, 2, 3, 4, 5]})
+    b = pl.DataFrame({"k": ["w", "x", "z"], "u": [0, 1, 2]})
+    c = pl.DataFrame({"other": [1]})
+    parts = list(slices(stage, dict(a=a, b=b, c=c), 2))
+    assert [p["a"]["v"].to_list() for p in parts] == [[1, 2, 3], [4, 5]]
+    assert [p["b"]["u"].to_list() for p in parts] == [[1], [0, 2]]
+    assert all(p["c"] is c for p in parts)
+    assert len(list(slices(stage, dict(a=a, b=b, c=c), 0))) == 1
+
+
+def test_a_sliced_call_still_quarantines_only_the_bad_item():
+    def fn(a, cfg):
+        if "bad" in a["k"].to_list():
+            raise StopIteration("no next word")
+        return a.with_columns(n=pl.lit(1))
+
+    stage = Stage("s", fn, ("a", "cfg"), ("y",), isolate="k")
+    a = pl.DataFrame({"k": ["a", "b", "bad", "c", "d"]})
+    out, failures = call(stage, dict(a=a, cfg=PipelineConfig(batch_rows=2)))
+    assert out[0]["k"].to_list() == ["a", "b", "c", "d"]
+    assert [f["row_key"] for f in failures] == ["bad"]

@@ -132,6 +132,9 @@ def test_dask_runner_gives_the_same_tables(prefect_harness, corpus, tmp_path):
         input_dir=str(corpus), output_dir=str(tmp_path / "dask"), cache=False)
     assert dask["task_runner"] == "DaskTaskRunner" and default["task_runner"] == "ThreadPoolTaskRunner"
     assert dask["counts"] == default["counts"]
+    # issue 16.4: under Dask the partition tasks read and write staged files (flows/staging.py)
+    assert dask["staged_partitions"] is True and default["staged_partitions"] is False
+    assert not (tmp_path / "dask" / "_staging").exists()          # removed when the run ends
     a, b = read_tables(tmp_path / "threads"), read_tables(tmp_path / "dask")
     for name in DATA_TABLES:
         assert a[name].equals(b[name]), name

@@ -1,0 +1,186 @@
+"""`make bench-scale`: peak memory and throughput of a whole run at 10k and 50k realistic documents.
+
+For each size N (BENCH_SCALE_SIZES, default 10000,50000; `make bench-scale-slow` adds 100000) a
+corpus is written with bench/realistic.py (real newswire sentences, real-news lengths, quotes,
+URLs, tables, dates, mixed scripts, long tokens; JSON files of 500 records) and two child
+processes run on it, one after the other:
+
+  - baseline: read every file, parse it, normalise every article's text for hashing
+    (akhbar.text.normalise), one file at a time -- the cheapest pass that touches the corpus;
+  - pipeline: the whole DAG through publish into a fresh lake, in one process (the local
+    executor, flows/graph.py, that `akhbar eval` and the tests use; BENCH_SCALE_BATCH sets
+    the run's batch size, see docs/scale.md).
+
+Each child's peak RSS is that of its whole process tree (sampled from /proc every 50 ms by
+this process, and the kernel's own high-water mark of the child), its time is from the start
+of the work (imports excluded). Printed per size: articles/s, peak RSS, and the ratios to the
+same-run baseline and to the first size; the JSON goes to bench/out/scale.json.
+Targets (issue 16): peak RSS at 50k within 1.3x of 10k; throughput reported on this corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for p in Path("/proc").iterdir():
+        if p.name.isdigit():
+            try:
+                stat = (p / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(p.name))
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, MB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+        todo += _children(p)
+    return total / 1024
+
+
+def measured(args: list[str]) -> dict:
+    """Run `python -m bench.bench_scale CHILD ...`; its JSON result plus the tree's peak RSS."""
+    proc = subprocess.Popen([sys.executable, "-m", "bench.bench_scale", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)
+    peak = [0.0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            time.sleep(0.05)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, _ = proc.communicate()
+    t.join()
+    if proc.returncode:
+        raise SystemExit(f"child {args} failed with exit code {proc.returncode}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_tree_mb"] = round(peak[0], 1)
+    return result
+
+
+# --- the two children ---------------------------------------------------------------------------
+
+def child_baseline(corpus: Path) -> dict:
+    from akhbar.text.normalise import normalize_for_hash
+
+    t, n, chars = time.perf_counter(), 0, 0
+    for p in sorted(corpus.iterdir()):
+        data = p.read_text(encoding="utf-8")
+        texts = [r["text"] for r in json.loads(data)] if p.suffix == ".json" else [data]
+        for text in texts:
+            chars += len(normalize_for_hash(text))
+            n += 1
+    return dict(articles=n, chars=chars, elapsed_s=round(time.perf_counter() - t, 3), peak_rss_self_mb=_self_peak())
+
+
+def child_pipeline(corpus: Path, output: Path) -> dict:
+    import datetime as dt
+
+    from akhbar.config import PipelineConfig
+    from flows.graph import release, releases, run_local
+    from flows.pipeline import DAG
+    from flows.runtime import FINISH_READS
+
+    batch = os.environ.get("BENCH_SCALE_BATCH")
+    cfg = PipelineConfig.from_env(**({"batch_documents": int(batch)} if batch else {}))
+    run_meta = dict(run_id="bench_scale", flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc),
+                    git_commit=None, input_dir=str(corpus), output_dir=str(output))
+    bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
+    t0, timings, rss, peaks = time.perf_counter(), {}, {}, {}
+    drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
+    for stage in DAG:
+        t = time.perf_counter()
+        bag = run_local((stage,), bag)
+        release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
+        timings[stage.name] = round(time.perf_counter() - t, 2)
+        rss[stage.name] = _self_rss()
+        peaks[stage.name] = _self_peak()          # the high-water mark so far: which stage set the peak
+    counts = {k: v.height for k, v in bag["tables"].items()}
+    return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
+                rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
+                elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=_self_peak())
+
+
+def _self_rss() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def _self_peak() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+# --- the benchmark ------------------------------------------------------------------------------
+
+def bench_size(n: int, tmp: Path) -> dict:
+    from bench.realistic import describe, generate_realistic
+
+    corpus = generate_realistic(n, tmp / f"corpus_{n}")
+    shape = describe(corpus)
+    base = measured(["baseline", str(corpus)])
+    run = measured(["pipeline", str(corpus), str(tmp / f"lake_{n}")])
+    res = dict(documents=n, corpus=shape, baseline=base, pipeline=run,
+               articles_per_s=round(run["articles"] / run["elapsed_s"], 1),
+               baseline_articles_per_s=round(base["articles"] / base["elapsed_s"], 1),
+               load_avg_1m=round(os.getloadavg()[0], 2))
+    res["throughput_vs_baseline"] = round(res["articles_per_s"] / res["baseline_articles_per_s"], 4)
+    res["rss_vs_baseline"] = round(run["peak_rss_tree_mb"] / base["peak_rss_tree_mb"], 2)
+    return res
+
+
+def main() -> list[dict]:
+    sizes = [int(x) for x in os.environ.get("BENCH_SCALE_SIZES", "10000,50000").split(",")]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp:
+        for n in sizes:
+            results.append(bench_size(n, Path(tmp)))
+            r, first = results[-1], results[0]
+            r["rss_vs_first_size"] = round(r["pipeline"]["peak_rss_tree_mb"] / first["pipeline"]["peak_rss_tree_mb"], 3)
+            r["throughput_vs_first_size"] = round(r["articles_per_s"] / first["articles_per_s"], 3)
+            print(f"{n} documents ({r['corpus']['chars'] / 1e6:.1f} M chars, {r['pipeline']['articles']} articles): "
+                  f"{r['articles_per_s']} articles/s in {r['pipeline']['elapsed_s']} s, peak RSS "
+                  f"{r['pipeline']['peak_rss_tree_mb']} MB | baseline read+normalise {r['baseline_articles_per_s']} "
+                  f"articles/s, {r['baseline']['peak_rss_tree_mb']} MB | x{r['throughput_vs_baseline']} throughput, "
+                  f"x{r['rss_vs_baseline']} RSS vs baseline | vs {first['documents']}: RSS x{r['rss_vs_first_size']}, "
+                  f"throughput x{r['throughput_vs_first_size']} | load {r['load_avg_1m']} | stages "
+                  f"{json.dumps(r['pipeline']['timings'])}", flush=True)
+    out = ROOT / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return results
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if len(sys.argv) > 1 and sys.argv[1] == "baseline":
+        print(json.dumps(child_baseline(Path(sys.argv[2]))))
+    elif len(sys.argv) > 1 and sys.argv[1] == "pipeline":
+        print(json.dumps(child_pipeline(Path(sys.argv[2]), Path(sys.argv[3]))))
+    else:
+        main()
