@@ -148,6 +148,7 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None) -> Ba
     bag = dict(bag)
     n = bag["cfg"].partitions
     bag.setdefault("stage_failures", [])
+    bag.setdefault("known_incidents", None)   # the local executor starts with no earlier snapshot
     for stage in stages:
         kwargs = inputs_of(stage, bag)
         parts = stage.split(kwargs, n) if stage.partitioned else {0: kwargs}

@@ -34,7 +34,7 @@ from flows import workers
 from flows.graph import Bag, Stage, call, inputs_of, merge, stamp
 from flows.partitions import stage_cache_key, warm_code_versions
 from flows.report import RunProgress, artifact_prefix, publish_artifacts
-from flows.steps import known
+from flows.steps import known, known_incidents
 from tasks.ingest import iter_files
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
@@ -213,7 +213,7 @@ class Run:
                         started_at=dt.datetime.now(dt.timezone.utc), git_commit=git_commit(),
                         input_dir=input_dir, output_dir=output_dir)
         bag = dict(input_dir=input_dir, run_id=run_id, cfg=cfg, known_documents=known(output_dir),
-                   run_meta=run_meta, stage_failures=[])
+                   known_incidents=known_incidents(output_dir), run_meta=run_meta, stage_failures=[])
         progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
         return cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
 
