@@ -31,8 +31,8 @@ from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARL
                               MIN_ARABIC_SHARE, RANGES, REFERENCES, SCHEMAS, SPANS, contract_dtypes)
 
 # Candidate tables, parents before children (see REFERENCES).
-CHECK_ORDER = ("documents", "segments", "articles", "sentences", "entity_catalog", "entities", "events", "incidents")
-OPTIONAL = ("incidents",)   # checked when given (callers before the incidents stage pass none)
+CHECK_ORDER = ("documents", "segments", "articles", "sentences", "entity_catalog", "entities", "events")
+OPTIONAL = ("incidents",)   # checked after the others when given (callers before the incidents stage pass none)
 EXAMPLES_PER_CHECK = 3
 FAILURE_COLUMNS = ("_row", "table", "row_key", "check", "detail")
 
@@ -279,12 +279,12 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
 
     `as_of` is the run's start (dates after it are implausible); default now.
     """
-    missing = [t for t in CHECK_ORDER if t not in tables and t not in OPTIONAL]
+    missing = [t for t in CHECK_ORDER if t not in tables]
     if missing:
         raise ValidationError(f"schema check failed: candidate tables missing {missing}", "schema")
     as_of_date = (as_of or dt.datetime.now(dt.timezone.utc)).date()
     candidates, ignored = {}, {}
-    for name in (t for t in CHECK_ORDER if t in tables):
+    for name in CHECK_ORDER + tuple(t for t in OPTIONAL if t in tables):
         candidates[name] = check_schema(name, tables[name])
         check_keys(name, candidates[name])
         extra = [c for c in tables[name].columns if c not in SCHEMAS[name].names]
