@@ -46,29 +46,27 @@ def article_info(articles: pl.DataFrame, documents: pl.DataFrame | None) -> pl.D
     return arts.select("article_id", "published_date", "article_precision", publisher.alias("publisher"))
 
 
-def _best(values: pl.Expr) -> pl.Expr:
-    """UCDP best: the value most articles report (ties: the smaller), else the median (rounded down)."""
-    vals = values.drop_nulls()
-    counts = vals.value_counts(sort=False)
-    top = counts.struct.field("count").max()
-    modal = counts.filter(counts.struct.field("count") == top).struct.field(vals.meta.output_name()).min()
-    return pl.when(vals.len() == 0).then(None).when(top > 1).then(modal).otherwise(vals.median().floor())
-
-
 def casualties(ev: pl.DataFrame) -> pl.DataFrame:
-    """cluster_id -> fatalities/injured best, low, high: per article the largest count it reports for
-    the incident, then over articles best (see _best), low = min, high = max."""
+    """cluster_id -> fatalities/injured best, low, high (UCDP): per article the largest count it reports
+    for the incident; over articles low = min, high = max, best = the value most articles report
+    (ties: the smaller) when some value is reported twice, else the median (rounded down)."""
     q = (ev.select("cluster_id", "article_id", "quantities").explode("quantities").drop_nulls("quantities")
          .unnest("quantities").filter(pl.col("kind").is_in(["killed", "injured"]) & pl.col("value").is_not_null()))
     per_article = q.group_by("cluster_id", "article_id", "kind").agg(pl.col("value").max())
-    wide = []
+    stats = per_article.group_by("cluster_id", "kind").agg(
+        pl.col("value").min().alias("low"), pl.col("value").max().alias("high"),
+        pl.col("value").median().floor().alias("median"))
+    modal = (per_article.group_by("cluster_id", "kind", "value").len()
+             .sort("cluster_id", "kind", "len", "value", descending=[False, False, True, False])
+             .group_by("cluster_id", "kind", maintain_order=True).agg(pl.col("value").first().alias("modal"),
+                                                                     pl.col("len").first().alias("top")))
+    stats = stats.join(modal, on=["cluster_id", "kind"]).with_columns(
+        best=pl.when(pl.col("top") > 1).then(pl.col("modal")).otherwise(pl.col("median")))
+    wide = [pl.DataFrame(schema={"cluster_id": pl.String})]
     for kind, name in (("killed", "fatalities"), ("injured", "injured")):
-        part = per_article.filter(pl.col("kind") == kind).rename({"value": kind})
-        wide.append(part.group_by("cluster_id").agg(
-            _best(pl.col(kind)).cast(pl.Int64).alias(f"{name}_best"),
-            pl.col(kind).min().cast(pl.Int64).alias(f"{name}_low"),
-            pl.col(kind).max().cast(pl.Int64).alias(f"{name}_high")))
-    return wide[0].join(wide[1], on="cluster_id", how="full", coalesce=True)
+        wide.append(stats.filter(pl.col("kind") == kind).select(
+            "cluster_id", *(pl.col(c).cast(pl.Int64).alias(f"{name}_{c}") for c in ("best", "low", "high"))))
+    return wide[1].join(wide[2], on="cluster_id", how="full", coalesce=True)
 
 
 def best_date(ev: pl.DataFrame) -> pl.DataFrame:
