@@ -33,7 +33,7 @@ from akhbar.config import PipelineConfig
 from flows import workers
 from flows.graph import Bag, Stage, call, inputs_of, merge, stamp
 from flows.partitions import stage_cache_key, warm_code_versions
-from flows.report import RunProgress, artifact_prefix, publish_artifacts
+from flows.report import RunProgress, artifact_prefix, html_report, publish_artifacts
 from flows.steps import known, known_incidents
 from tasks.ingest import iter_files
 
@@ -234,6 +234,7 @@ class Run:
                        input_dir=str(meta["input_dir"]), output_dir=str(meta["output_dir"]),
                        flow_run_id=meta["flow_run_id"], stage_failures=len(bag["stage_failures"]),
                        documents_by_status=dict(documents.group_by("status").len().sort("status").iter_rows()))
+        summary["report_html"] = html_report(meta["output_dir"], tables, logger)
         publish_artifacts(self.prefix, summary, tables)
         logger.info("published run %s in %.2f s (cached partitions %s): %s", meta["run_id"], summary["elapsed_s"],
                     json.dumps(self.clock.cached, sort_keys=True), json.dumps(counts, sort_keys=True))
