@@ -386,10 +386,15 @@ def vacuum(keep: int = typer.Option(..., "--keep", min=1, help="Newest snapshots
 
 @app.command()
 def schema(table: str | None = typer.Argument(None, help="One table (default: all)."),
-           markdown: bool = typer.Option(False, "--markdown", help="Print the data dictionary as Markdown.")):
+           markdown: bool = typer.Option(False, "--markdown", help="Print the data dictionary as Markdown."),
+           codebook: bool = typer.Option(False, "--codebook", help="Print the researchers' codebook (docs/CODEBOOK.md).")):
     """The data contract: columns, types, nullability, allowed values and checks of every table."""
     from akhbar.contracts import CONTRACT_VERSION, ENUMS, KEYS, RANGES, SCHEMAS, data_dictionary
 
+    if codebook:
+        from akhbar.codebook import codebook as render_codebook
+        print(render_codebook(), end="")
+        return
     if markdown:
         print(data_dictionary(), end="")
         return
