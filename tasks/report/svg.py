@@ -10,9 +10,10 @@ from html import escape
 
 from akhbar.resources import resource_path
 
-# Colour per event type (colour-blind-safe Tableau 10 order); other types cycle through it.
+# Colour per event type (Tableau 10, then 10 more); more types than colours cycle through it.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-           "#bab0ac")
+           "#bab0ac", "#1f3a93", "#a0522d", "#2ca02c", "#d62728", "#17becf", "#bcbd22", "#8c564b", "#e377c2",
+           "#7f7f7f", "#393b79")
 DEFAULT_VIEW = (25.0, 10.0, 65.0, 42.0)   # lon0, lat0, lon1, lat1: the Middle East when nothing is located
 
 
