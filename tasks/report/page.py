@@ -147,6 +147,22 @@ def incident_list(inc: pl.DataFrame, events: pl.DataFrame, sentences: pl.DataFra
     return note + f"<table>{head}{''.join(rows)}</table>"
 
 
+def map_points(located: pl.DataFrame) -> list[dict]:
+    """One point per place: size = incidents there, colour = its most frequent type, label = the counts."""
+    if located.is_empty():
+        return []
+    per = (located.group_by("lon", "lat", "event_type").agg(pl.len().alias("n"), pl.col("location_name").first(),
+                                                             pl.col("location_name_latin").first())
+           .sort("n", "event_type", descending=[True, False]))
+    places = per.group_by("lon", "lat", maintain_order=True).agg(
+        pl.col("n").sum().alias("size"), pl.col("event_type").first().alias("type"),
+        pl.col("location_name").first(), pl.col("location_name_latin").first(),
+        (pl.col("event_type") + " " + pl.col("n").cast(pl.String)).head(5).str.join(", ").alias("counts"))
+    return [dict(lon=r["lon"], lat=r["lat"], size=r["size"], type=r["type"],
+                 label=f'{r["location_name_latin"] or ""} {r["location_name"] or ""}: {r["size"]} incidents ({r["counts"]})')
+            for r in places.iter_rows(named=True)]
+
+
 def render_report(tables: dict[str, pl.DataFrame], run: dict) -> str:
     """The report page for one snapshot: tables incidents, events, sentences, articles (see module doc)."""
     inc, events = tables["incidents"], tables["events"]
@@ -157,11 +173,7 @@ def render_report(tables: dict[str, pl.DataFrame], run: dict) -> str:
     dated = inc.drop_nulls("date").select("date", "event_type").rows()
     timeline, unit = timeline_svg(dated, colour)
     located = inc.drop_nulls(["lat", "lon"])
-    points = [dict(lon=r["lon"], lat=r["lat"], size=r["n_mentions"], type=r["event_type"],
-                   label=f'{r["event_type"]} {r["location_name_latin"] or ""} {r["location_name"] or ""}: '
-                         f'{r["n_mentions"]} reports')
-              for r in located.select("lon", "lat", "n_mentions", "event_type", "location_name", "location_name_latin")
-              .iter_rows(named=True)]
+    points = map_points(located)
     collapsed = events.filter(pl.col("event_id").is_in(inc["evidence_event_ids"].explode().implode())).height \
         if not inc.is_empty() else 0
     cards = [("incidents", inc.height), ("evidence events", collapsed), ("events", events.height),

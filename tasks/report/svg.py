@@ -50,26 +50,34 @@ def countries() -> tuple[tuple[str, tuple[tuple[tuple[float, float], ...], ...]]
     return tuple(out)
 
 
-def view_of(points: list[tuple[float, float]], pad: float = 3.0) -> tuple[float, float, float, float]:
-    """A lon/lat box around the points (at least 12 x 8 degrees), or DEFAULT_VIEW."""
+def view_of(points: list[tuple[float, float]], weights: list[float] | None = None, pad: float = 2.5,
+            radius: float = 20.0) -> tuple[float, float, float, float]:
+    """A lon/lat box (at least 12 x 8 degrees) around the places within `radius` degrees of the
+    place with most incidents, or DEFAULT_VIEW; places farther away (a capital abroad, a country
+    centroid) are left out of the view and counted under the map."""
     if not points:
         return DEFAULT_VIEW
-    lons, lats = sorted(p[0] for p in points), sorted(p[1] for p in points)
-    cut = len(points) // 20 if len(points) >= 10 else 0      # 5% outliers each side may fall outside the view
-    lons, lats = lons[cut:len(lons) - cut], lats[cut:len(lats) - cut]
-    lon0, lon1, lat0, lat1 = min(lons) - pad, max(lons) + pad, min(lats) - pad, max(lats) + pad
+    weights = weights or [1.0] * len(points)
+    ax, ay = max(zip(points, weights), key=lambda pw: pw[1])[0]
+    near = [(x, y) for x, y in points if abs(x - ax) <= radius and abs(y - ay) <= radius]
+    lon0, lon1 = min(x for x, _ in near) - pad, max(x for x, _ in near) + pad
+    lat0, lat1 = min(y for _, y in near) - pad, max(y for _, y in near) + pad
     if lon1 - lon0 < 12:
         c = (lon0 + lon1) / 2
         lon0, lon1 = c - 6, c + 6
     if lat1 - lat0 < 8:
         c = (lat0 + lat1) / 2
         lat0, lat1 = c - 4, c + 4
+    if lat1 - lat0 > 0.7 * (lon1 - lon0):          # keep the map wider than tall
+        c, half = (lon0 + lon1) / 2, (lat1 - lat0) / 1.4
+        lon0, lon1 = c - half, c + half
     return max(lon0, -180), max(lat0, -85), min(lon1, 180), min(lat1, 85)
 
 
 def map_svg(points: list[dict], colour: dict[str, str], width: int = 760) -> str:
-    """Points {lon, lat, size, type, label} on country outlines, equirectangular, cropped to the points."""
-    lon0, lat0, lon1, lat1 = view_of([(p["lon"], p["lat"]) for p in points])
+    """Points {lon, lat, size, type, label} (one per place; size = incidents there) on country outlines,
+    equirectangular, cropped to where the incidents are."""
+    lon0, lat0, lon1, lat1 = view_of([(p["lon"], p["lat"]) for p in points], [p["size"] for p in points])
     k = width / (lon1 - lon0)
     height = int((lat1 - lat0) * k)
 
@@ -85,12 +93,13 @@ def map_svg(points: list[dict], colour: dict[str, str], width: int = 760) -> str
     dots = []
     inside = [p for p in points if lon0 <= p["lon"] <= lon1 and lat0 <= p["lat"] <= lat1]
     for p in sorted(inside, key=lambda p: -p["size"]):
-        r = min(4 + 3 * (p["size"] ** 0.5), 22)
+        r = min(3 + 2 * (p["size"] ** 0.5), 28)
         x, y = xy(p["lon"], p["lat"]).split(",")
         dots.append(f'<circle cx="{x}" cy="{y}" r="{r:.1f}" fill="{colour.get(p["type"], "#666")}" '
                     f'fill-opacity="0.7" stroke="#222" stroke-width="0.6"><title>{escape(p["label"])}</title></circle>')
-    note = (f'<text x="6" y="{height - 6}" font-size="11" fill="#444">{len(points) - len(inside)} outside this view'
-            '</text>') if len(inside) < len(points) else ""
+    outside = sum(p["size"] for p in points) - sum(p["size"] for p in inside)
+    note = (f'<text x="6" y="{height - 6}" font-size="11" fill="#444">{outside} incidents at '
+            f'{len(points) - len(inside)} places outside this view</text>') if outside else ""
     return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'role="img" aria-label="map of incidents"><rect width="{width}" height="{height}" fill="#dfeaf3"/>'
             f'<g fill="#f4f1ea" stroke="#9a9a9a" stroke-width="0.6">{"".join(paths)}</g>{"".join(dots)}{note}</svg>')

@@ -62,9 +62,9 @@ def test_empty_snapshot_still_renders():
 def test_outlines_decode_and_view_drops_outliers():
     names = {n for n, _ in countries()}
     assert {"Iraq", "Syria", "Egypt"} <= names and len(names) > 150
-    pts = [(44.0 + i * 0.01, 33.0) for i in range(30)] + [(-100.0, 40.0)]
-    lon0, lat0, lon1, lat1 = view_of(pts)
-    assert lon0 > -10 and lon1 < 60
+    pts = [(44.0 + i * 0.1, 33.0) for i in range(30)] + [(-100.0, 40.0)]
+    lon0, lat0, lon1, lat1 = view_of(pts, [5.0] * 30 + [40.0 / 30])
+    assert lon0 > 35 and lon1 < 55 and lat0 < 33 < lat1
 
 
 def test_timeline_bins_long_spans_by_month():
