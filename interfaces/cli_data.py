@@ -317,9 +317,11 @@ def export(table: str = typer.Argument(..., help="Table name, e.g. events or inc
     lake(output)
     if fmt is None:
         suffix = dest.suffix.lstrip(".").lower() if dest else ""
-        fmt = suffix if suffix in ANALYSIS_FORMATS else "parquet"
+        fmt = suffix if suffix in ANALYSIS_FORMATS else "csv" if excel else "parquet"
     if fmt not in ANALYSIS_FORMATS:
         fail(f"unknown format '{fmt}': use one of {', '.join(ANALYSIS_FORMATS)}", ExitCode.USAGE)
+    if excel and fmt != "csv":
+        fail(f"--excel writes csv, not {fmt}", ExitCode.USAGE)
     if run is not None and version is not None:
         fail("give --run or --version, not both", ExitCode.USAGE)
     joined = table in ANALYSIS_TABLES and not raw

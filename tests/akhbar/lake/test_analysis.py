@@ -79,3 +79,5 @@ def test_cli_export_incidents_geojson_and_excel(lake, tmp_path):
     out = runner.invoke(app, ["export", "events", "--raw", "--format", "csv", "--output", str(lake),
                               "--dest", str(tmp_path / "raw.csv")])
     assert out.exit_code == 0 and "article_title" not in (tmp_path / "raw.csv").read_text(encoding="utf-8")
+    out = runner.invoke(app, ["export", "events", "--excel", "--format", "parquet", "--output", str(lake)])
+    assert out.exit_code == 2 and "--excel writes csv" in out.output
