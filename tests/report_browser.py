@@ -16,6 +16,8 @@ import numpy as np
 CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p and Path(p).exists()), None)
 
 
+# What Chromium itself contacts at start (component updater, time and account services), whatever the page.
+CHROMIUM_SERVICE_HOSTS = frozenset({"clients2.google.com", "update.googleapis.com", "accounts.google.com"})
 HOST = re.compile(rb"(?:[a-z0-9-]+\.)+[a-z]{2,}")
 HOST_HEADER = re.compile(rb"\r\nhost: *([^\r:]+)", re.I)
 

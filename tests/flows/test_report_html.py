@@ -9,7 +9,7 @@ import pytest
 from flows.local import run_graph
 from flows.report import incidents_markdown, write_html_report
 from tasks.publish import publish
-from tests.report_browser import CHROMIUM, NetworkTrap, read_png, screenshot
+from tests.report_browser import CHROMIUM, CHROMIUM_SERVICE_HOSTS, NetworkTrap, read_png, screenshot
 from tests.snapshot_tables import run_row
 
 EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?!#|data:)|url\(|@import|<script|<link|https?://""", re.I)
@@ -50,7 +50,7 @@ def test_report_in_headless_chromium_is_not_blank_and_makes_no_request(seed_lake
     pixels = read_png(png)[..., :3].astype(np.float64)
     assert pixels.shape[0] >= 1000 and pixels.std() > 20, pixels.std()           # not a blank page
     assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 50                # text, map and chart colours
-    page_hosts = set(trap.hosts) - set(control.hosts)
+    page_hosts = set(trap.hosts) - set(control.hosts) - CHROMIUM_SERVICE_HOSTS
     assert not page_hosts, f"the page contacted {sorted(page_hosts)} (Chromium alone: {sorted(set(control.hosts))})"
     print(f"report {info['bytes']} bytes, rendered in {info['seconds']} s, chromium {elapsed:.1f} s")
 
