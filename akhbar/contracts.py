@@ -121,7 +121,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "entity_catalog": pa.schema([
         _f("entity_id", STR, False, ""),
-        _f("canonical_name", STR, False, ""),
+        _f("canonical_name", STR, False, "readable Arabic name: the one the mentions give most often"),
+        _f("name_latin", STR, True, "GeoNames / gazetteer Latin name, else a romanisation (docs/entities.md)"),
         _f("type", STR, False, ""),
         _f("aliases", pa.list_(STR), False, "surfaces seen + known names"),
         _f("mention_count", I64, False, ""),

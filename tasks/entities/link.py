@@ -5,6 +5,7 @@
   surname before the body names the person). A one-letter transposition is tolerated in long
   surnames (typing slips such as المحمدواي / المحمداوي). A place cue before the word wins:
   'ناحية البغدادي' was claimed as a town by the cue pass before this runs.
+- Given names after a title: 'الملك سلمان' is the article's only full name starting with 'سلمان'.
 - Organisation anaphora: a bare definite head ('التنظيم', 'التحالف', 'المرصد', 'الوكالة') refers to
   the most recent organisation of the matching kind or head; if none precedes, the first that follows.
 - Short organisation names: a pattern-built name that starts the longer name of another
@@ -102,6 +103,25 @@ def link_persons(r: ArticleRules, mentions: list[Mention]) -> None:
         mentions.append(m)
 
 
+def link_given_names(mentions: list[Mention]) -> None:
+    """A one-word name after a title ('الملك سلمان', 'الأمير محمد') is the one full name of the article that
+    starts with it ('سلمان بن عبدالعزيز آل سعود'); with two such people ('محمد بن سلمان', 'محمد بن نايف')
+    it stays its own entity."""
+    full: dict[str, set[tuple[str, str]]] = {}
+    for m in mentions:
+        if m.type == "PERSON" and not m.dead:
+            toks = norm_token(m.canonical_name).split()
+            if len(toks) >= 2:
+                full.setdefault(toks[0], set()).add((m.entity_id, m.canonical_name))
+    if not full:
+        return
+    for m in mentions:
+        if m.type == "PERSON" and not m.dead and m.method == "title" and " " not in m.canonical_name.strip():
+            owners = full.get(norm_token(m.canonical_name))
+            if owners is not None and len(owners) == 1:
+                m.entity_id, m.canonical_name = next(iter(owners))
+
+
 def link_anaphora(r: ArticleRules, mentions: list[Mention]) -> None:
     orgs = sorted((m for m in mentions if m.type == "ORG" and not m.dead), key=lambda m: m.start)
     if not orgs:
@@ -195,6 +215,12 @@ def geocode(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> None:
         if m.type != "LOC" or m.dead or not m.geo:
             continue
         place = geo.for_entity(m.entity_id)
+        if place is not None and m.entity_id.startswith("loc_gn") and countries and place.country_code not in countries:
+            # a bare GeoNames name stands for its most populous place unless the article names the country
+            # of another one: 'بلنسية' is Valencia ES in an article about Spain
+            other = geo.lookup(m.canonical_name, countries)
+            if other is not None and other.country_code in countries:
+                place, m.entity_id = other, f"loc_gn{other.geonames_id}"
         if place is None:
             names = [m.canonical_name] + [a for a in r.gaz.aliases.get(m.entity_id, []) if a != m.canonical_name]
             hint = {m.country_code} if m.country_code else countries
@@ -213,6 +239,7 @@ def geocode(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> None:
 def link(r: ArticleRules, mentions: list[Mention], geo: GeoIndex) -> list[Mention]:
     link_short_orgs(r, mentions)
     link_persons(r, mentions)
+    link_given_names(mentions)
     link_anaphora(r, mentions)
     link_capitals(r, mentions)
     geocode(r, mentions, geo)

@@ -1,7 +1,10 @@
 """The rule backend: typed mentions of one article from its token stream.
 
 Passes, in order (each only claims tokens no earlier pass took), one module per rule group:
+  0. outlets         cue-only outlet names in quotes / after a media head / a speech verb (homographs.py)
   1. gazetteer       longest match of known names, one pass over the tokens   (gazetteer.py)
+                     (homograph names checked for a noun reading; then capitals that are words
+                     in a place context: homographs.py)
   2. org heads       'وزارة الدفاع', 'تنظيم «داعش»', 'قوات الرد السريع'       (organisations.py)
   3. place cues      'مدينة X', 'قريتي X وY', 'ناحية البغدادي'                 (places.py)
   4. dates/times, quantities                                                   (numbers.py)
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from tasks.entities.rules.core import RuleCore
 from tasks.entities.rules.gazetteer import GazetteerRules
+from tasks.entities.rules.homographs import HomographRules
 from tasks.entities.rules.nationalities import NationalityRules
 from tasks.entities.rules.numbers import NumberRules
 from tasks.entities.rules.organisations import OrganisationRules
@@ -26,15 +30,18 @@ from tasks.entities.rules.tokens import Mention, TokenFacts, norm_token, origina
 __all__ = ["ArticleRules", "Mention", "TokenFacts", "norm_token", "original_offset", "token_facts", "word_offset"]
 
 
-class ArticleRules(GazetteerRules, OrganisationRules, PlaceRules, NumberRules, PersonRules, NationalityRules,
+class ArticleRules(HomographRules, GazetteerRules, OrganisationRules, PlaceRules, NumberRules, PersonRules, NationalityRules,
                    RuleCore):
     """Token stream of one article (RuleCore) plus the rule groups that find its mentions."""
 
     def run(self, geo_names) -> list[Mention]:
+        self.outlet_pass()
         self.gazetteer_pass()
+        self.capital_pass()
         self.org_pass()
         self.acronym_pass()
         self.loc_pass(geo_names)
+        self.admin_body_pass()
         self.reporter_pass()
         self.date_pass()
         self.quantity_pass()

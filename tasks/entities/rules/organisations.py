@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
+from tasks.entities.rules.homographs import AMBIGUOUS_MEDIA_HEADS
 from tasks.entities.rules.tokens import (CLOSE_QUOTES, LIBERATION, MASDAR_PREPS, Mention, NOT_IN_ORG, OPEN_QUOTES,
                                         ORG_CONTEXT_PREPS, org_kind_of)
 
@@ -125,6 +126,9 @@ class OrganisationRules:
         if strength == "weak" and (n_tok < 2 or not self.definite(j)):
             return
         entry = self.gaz.lookup(self.names_of(j, k), ("ORG",)) or self.gaz.lookup(self.names_of(i, k), ("ORG",))
+        if entry and entry.cue_only and entry.kind == "media" and (kind != "media" or not self.definite(j) or (
+                not quoted and self.lexkey[i] in AMBIGUOUS_MEDIA_HEADS)):
+            entry = None        # an outlet named like a word: only as written after a media head ('قيادة المدينة', 'وكالة بيان')
         if not entry and not closed and (definite_head or kind == "media"):
             k_end = self.org_complement(k, s1)
             if k_end > k:

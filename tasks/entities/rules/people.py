@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
+from tasks.entities.names import person_key
 from tasks.entities.rules.tokens import (ALLAH, CLOSE_QUOTES, COMMAS, OPEN_QUOTES, ROLE_IN, ROLE_PREPS)
 
 
@@ -24,6 +25,8 @@ class PersonRules:
         elif k < s1 and self.nameable(k) and (not self.definite(k) or self.has(k, "FIRSTNAME")):
             first_is_name = self.has(k, "FIRSTNAME")
             k += 1
+            if need_first and self.lexkey[i] in self.lex.maqsura_stops and not self.name_follows(k, s1):
+                return None     # 'وأكد علي أهمية الحوار': على typed with ي, not the name علي
         else:
             return None
         if need_first and not first_is_name:
@@ -50,6 +53,16 @@ class PersonRules:
         if need_first and count < 2:
             return None
         return k
+
+    def name_follows(self, k: int, s1: int) -> bool:
+        """After a given name that is also a preposition typed with ي ('علي' for 'على'), a name word must
+        follow: a given name, a linker or a glued 'عبدX' ('علي حسن', 'علي عبدالله'), or a word outside the common words
+        ('علي المطيري'); a common word is the preposition's object ('علي أهمية', 'علي الموافقة').
+        Asked after a speech verb only: after a title the word is the name ('الرئيس علي ...')."""
+        if k >= s1 or not self.nameable(k) and not self.has(k, "LINKER"):
+            return False
+        return (self.has_any(k, ("FIRSTNAME", "LINKER")) or self.base(k).startswith("عبد")
+                or self.base(k) not in self.frequent)
 
     def last_name_word(self, k: int, s1: int) -> bool:
         """A third indefinite word ends a name of indefinite words when a boundary follows (punctuation,
@@ -115,11 +128,13 @@ class PersonRules:
                    start: int | None = None) -> None:
         m = self.add(a, b, "PERSON", "", "", confidence, method, role=role, start=start)
         m.canonical_name = self.surface(m)
-        entry = self.gaz.lookup(tuple(normalize(m.canonical_name).split()), ("PERSON",), include_cue_only=False)
+        key = person_key(m.canonical_name)
+        entry = (self.gaz.lookup(tuple(normalize(m.canonical_name).split()), ("PERSON",), include_cue_only=False)
+                 or self.gaz.person_by_key(key))
         if entry:
             m.entity_id, m.canonical_name = entry.entity_id, entry.canonical_name
         else:
-            m.entity_id = stable_id("per", normalize(m.canonical_name))
+            m.entity_id = stable_id("per", key)     # one id across spellings (tasks/entities/names.py)
 
     def title_at(self, i: int, s1: int) -> None:
         if self.cls[i]["TITLE"] == "after":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
 from tasks.entities.lexicon import GazEntry
+from tasks.entities.rules.gazetteer import TANWEEN
 from tasks.entities.rules.tokens import (COMMAS, COMPASS, NOT_IN_PLACE, OPEN_QUOTES, REGION_CUES)
 
 
@@ -79,7 +80,10 @@ class PlaceRules:
             self.add(a, b, "LOC", entry.entity_id, entry.canonical_name, confidence, "gazetteer+cue",
                      kind=entry.kind, country_code=entry.country_code)
         else:
-            m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo)
+            # right after the cue word a و/ف is the name's own letter (a construct noun takes no
+            # conjunction): 'ولاية فلوريدا', not 'لوريدا'
+            start = self.starts[a] if self.norm[a][:1] == "ف" and self.has(a - 1, "LOC_CUE") else None
+            m = self.add(a, b, "LOC", "", "", 0.8, "loc_cue", geo=geo, start=start)
             m.canonical_name = self.surface(m)
             m.entity_id = stable_id("loc", normalize(m.canonical_name))
 
@@ -117,6 +121,8 @@ class PlaceRules:
         for end in range(b, a + topographic, -1):      # 'وادي' alone is not the place 'وادي خالد'
             names = self.names_of(a, end)
             entry = self.gaz.lookup(names, ("LOC",))
+            if entry and end - a == 1 and TANWEEN.intersection(self.raw[a]):
+                entry = None        # 'كبيراً' is an adjective, not ك + 'بيرا'
             if entry or " ".join(names) in geo_names:
                 return end, entry, True
         # unknown: keep the first word and the definite words after it ('قرية الباغوز الفوقاني', not 'هامبورغ شابا');

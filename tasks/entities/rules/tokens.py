@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from akhbar.text.normalise import ARABIC_LETTER, normalize
-from tasks.entities.lexicon import Lexicon, word_set
+from tasks.entities.lexicon import Lexicon, is_place_name, word_set
 
 OPEN_QUOTES = frozenset('«"“(\'‘[')
 CLOSE_QUOTES = frozenset('»"”)\'’]')
@@ -83,6 +83,12 @@ def class_bits(classes: Iterable[str]) -> int:
     return bits
 
 
+def whole_name(norm: str) -> bool:
+    """A word that begins with و/ف and is a known one-word name (gazetteer, GeoNames) while the word
+    without that letter is not: 'فلوريدا', 'فرنسا', 'وهران' keep their first letter ('والموصل' does not)."""
+    return is_place_name(norm) and not is_place_name(norm[1:])
+
+
 def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
     """The facts of one written token; each field as the ArticleRules predicate of that name decides it."""
     norm = norm_token(raw)
@@ -99,7 +105,7 @@ def token_facts(raw: str, lex: Lexicon) -> TokenFacts:
     # ... or before a cue word or head: 'مديرية مودية بمحافظة أبين' ends at بمحافظة
     prep = prep or (n[:1] in "بلك" and n[1:] == lexkey and not kinds.isdisjoint(("LOC_CUE", "ORG_HEAD")))
     n = norm
-    if len(n) > 3 and n[0] in "وف" and "NAMEWORD" not in kinds:
+    if len(n) > 3 and n[0] in "وف" and "NAMEWORD" not in kinds and not whole_name(norm):
         n = n[1:]
     if n.startswith("لل") and len(n) > 3:
         base = "ال" + n[2:]

@@ -55,3 +55,12 @@ def test_memo_computes_once():
     calls = []
     memo = Memo(lambda k: calls.append(k) or k * 2)
     assert list(map(memo.__getitem__, [1, 2, 1])) == [2, 4, 2] and calls == [1, 2]
+
+
+def test_gazetteer_indexes_both_spellings_of_abd_names():
+    from tasks.entities.lexicon import abd_variants, default_gazetteer, name_tokens
+    assert abd_variants(name_tokens("سلمان بن عبدالعزيز")) == [name_tokens("سلمان بن عبد العزيز")]
+    assert abd_variants(name_tokens("عبد الله الثاني")) == [name_tokens("عبدالله الثاني")]
+    assert abd_variants(name_tokens("حيدر العبادي")) == []
+    gaz = default_gazetteer()
+    assert gaz.lookup(name_tokens("سلمان بن عبد العزيز آل سعود"), ("PERSON",)).entity_id == "per_king_salman"

@@ -46,3 +46,32 @@ def test_places_geocoded_with_context(mentions):
     sidon, baghouz = by_surface(ms, "صيدا")[0], by_surface(ms, "الباغوز")[0]
     assert sidon["country_code"] == "LB" and sidon["lat"] == pytest.approx(33.56, abs=0.2)
     assert baghouz["entity_id"] == "loc_baghouz" and baghouz["lon"] == pytest.approx(40.94, abs=0.2)
+
+
+def test_bare_place_takes_the_country_the_article_names():
+    spain = found_core("وزار الوفد إسبانيا، وعقد اجتماعا في بلنسية.")
+    venezuela = found_core("وزار الوفد فنزويلا، وعقد اجتماعا في بلنسية.")
+    assert ("بلنسية", "LOC", "loc_gn2509954") in spain
+    assert ("بلنسية", "LOC", "loc_gn3625549") in venezuela
+
+
+def found_core(text: str) -> list[tuple[str, str, str]]:
+    from akhbar.text.sentences import split_sentences
+    from tasks.entities import extract_mentions
+    sents = [(i, a, b) for i, (a, b) in enumerate(split_sentences(text))]
+    return [(m["surface"], m["type"], m["entity_id"]) for m in extract_mentions("t", text, sents, "r")]
+
+
+def test_title_and_given_name_is_the_one_full_name_of_the_article():
+    text = ("واستقبل الملك سلمان بن عبدالعزيز آل سعود الوفد في الرياض. وأكد الملك سلمان أن المملكة تدعم الحوار. "
+            "وقال الأمير فيصل إن الزيارة ناجحة.")
+    got = [(s, e) for s, t, e in found_core(text) if t == "PERSON"]
+    assert ("سلمان", "per_king_salman") in got
+    assert any(s == "فيصل" and e != "per_king_salman" for s, e in got)
+
+
+def test_given_name_shared_by_two_full_names_stays_apart():
+    text = "والتقى الأمير محمد بن سلمان الأمير محمد بن نايف. وقال الأمير محمد إن اللقاء مثمر."
+    got = [(s, e) for s, t, e in found_core(text) if t == "PERSON"]
+    short = [e for s, e in got if s == "محمد"]
+    assert short and short[0] not in ("per_mohammed_bin_salman", "per_mohammed_bin_nayef")

@@ -1,0 +1,56 @@
+"""The `entity_catalog` stage: one row per entity over the whole corpus (docs/entities.md).
+
+Canonical name: the name the mentions give most often (ties: the longest, then the first in
+Arabic order), so a person named 'سلمان بن عبدالعزيز' in one article and 'سلمان بن عبدالعزيز آل سعود'
+in another (one id through tasks/entities/names.person_key) reads as one readable row. `name_latin`:
+tasks/entities/names.latin_name (GeoNames name, gazetteer slug, or the documented romanisation).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from akhbar.config import EntitiesConfig
+from akhbar.contracts import empty_frame
+from akhbar.geo import default_index
+from tasks.entities.lexicon import default_gazetteer
+from tasks.entities.names import latin_name
+
+
+def readable(mentions: pl.DataFrame) -> pl.DataFrame:
+    """entity_id -> canonical_name: the name the mentions give most often, ties to the longest then the
+    first in code-point order; the surface when a mention has no name."""
+    return (mentions.select("entity_id", pl.coalesce(pl.col("canonical_name").replace("", None), "surface")
+                            .alias("canonical_name"))
+            .group_by("entity_id", "canonical_name").len()
+            .sort(["entity_id", "len", pl.col("canonical_name").str.len_chars(), "canonical_name"],
+                  descending=[False, True, True, False])
+            .unique("entity_id", keep="first").select("entity_id", "canonical_name"))
+
+
+def build_catalog(mentions: pl.DataFrame, run_id: str, cfg: EntitiesConfig | None = None) -> pl.DataFrame:
+    """One row per entity: canonical name, Latin name, type, aliases (gazetteer names + surfaces seen), counts, geo."""
+    schema = empty_frame("entity_catalog").schema
+    if mentions.is_empty():
+        return pl.DataFrame(schema=schema)
+    gaz, geo = default_gazetteer(), default_index()
+    cat = (mentions.group_by("entity_id").agg(
+        pl.col("type").mode().sort().first(),
+        pl.col("surface").unique().sort().alias("aliases"), pl.len().cast(pl.Int64).alias("mention_count"),
+        pl.col("geonames_id").drop_nulls().first(), pl.col("lat").drop_nulls().first(),
+        pl.col("lon").drop_nulls().first(), pl.col("country_code").drop_nulls().first())
+           .join(readable(mentions), on="entity_id", how="left"))
+    latin, aliases, feature = [], [], []
+    for eid, name, seen, gid in cat.select("entity_id", "canonical_name", "aliases", "geonames_id").iter_rows():
+        place = geo.for_entity(eid) or (geo.by_gid.get(int(gid)) if gid else None)
+        latin.append(latin_name(eid, name, place.name if place else None))
+        known = gaz.aliases.get(eid)
+        aliases.append(sorted(set(seen) | set(known)) if known else seen)
+        feature.append(place.feature_class if place else None)
+    return (cat.with_columns(
+        name_latin=pl.Series(latin, dtype=pl.String),
+        aliases=pl.Series(aliases, dtype=pl.List(pl.String)),
+        feature_class=pl.when(pl.col("type") == "LOC").then(
+            pl.Series(feature, dtype=pl.String).fill_null("P")),
+        run_id=pl.lit(run_id))
+        .select(schema.names()).cast(schema).sort("entity_id"))
