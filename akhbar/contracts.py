@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.3.0"
+CONTRACT_VERSION = "1.4.0"
 
 STR = pa.string()
 I32 = pa.int32()
