@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.3.0"
+CONTRACT_VERSION = "1.4.0"
 
 STR = pa.string()
 I32 = pa.int32()
@@ -24,6 +24,11 @@ ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP", "DATE", "TIME", "QUANTITY")
 MODALITIES = ("asserted", "claimed", "reported", "accused", "denied", "hypothetical", "future")
 SEGMENT_KINDS = ("duplicate_doc", "near_duplicate_doc", "shared", "repeated_line", "boilerplate")
 RUN_STATUSES = ("published", "failed")
+FACTUAL_MODALITIES = ("asserted", "claimed", "reported", "accused")   # what an incident is formed from
+GEO_PRECISIONS = ("settlement", "site", "admin1", "country", "region", "water", "terrain", "named", "none")
+DATE_SOURCES = ("event", "article", "none")
+CLAIM = pa.struct([("source_entity_id", STR), ("source_name", STR), ("source_text", STR), ("modality", STR),
+                   ("n_events", I32)])
 
 QUANTITY = pa.struct([("kind", STR), ("value", F64), ("unit", STR), ("text", STR)])
 
@@ -163,6 +168,48 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("n_sources", I32, True, "distinct articles behind the cluster"),
         _f("run_id", STR, False, ""),
     ]),
+    "incidents": pa.schema([
+        _f("incident_id", STR, False, "stable id: kept from the previous snapshot's incident sharing an evidence "
+           "event, else derived from the smallest evidence event id"),
+        _f("cluster_id", STR, False, "events.cluster_id the incident was formed from"),
+        _f("event_type", STR, False, "PLOVER type or akhbar extension (see docs/CODEBOOK.md)"),
+        _f("mode", STR, True, "most reported mode"),
+        _f("date", pa.date32(), True, "best date: the earliest report of the finest precision"),
+        _f("date_precision", STR, False, "day | month | year | unknown"),
+        _f("date_min", pa.date32(), True, "earliest reported date"),
+        _f("date_max", pa.date32(), True, "latest reported date"),
+        _f("date_source", STR, False, "event (a date in the text) | article (publication date) | none"),
+        _f("location_entity_id", STR, True, "most reported place (location, else destination, else origin)"),
+        _f("location_name", STR, True, "Arabic canonical name"),
+        _f("location_name_latin", STR, True, "Latin name (entity_catalog.name_latin, else the canonical name)"),
+        _f("lat", F64, True, ""),
+        _f("lon", F64, True, ""),
+        _f("country_code", STR, True, "ISO 3166-1 alpha-2"),
+        _f("admin1", STR, True, "first-level region, when the place is one"),
+        _f("geo_precision", STR, False, "settlement | site | admin1 | country | region | water | terrain | named | none"),
+        _f("actor_entity_ids", pa.list_(STR), True, "actors, most reported first"),
+        _f("actor_names", pa.list_(STR), True, "their canonical names"),
+        _f("actor_names_latin", pa.list_(STR), True, "their Latin names"),
+        _f("target_entity_ids", pa.list_(STR), True, ""),
+        _f("target_names", pa.list_(STR), True, ""),
+        _f("target_names_latin", pa.list_(STR), True, ""),
+        _f("fatalities_best", I64, True, "UCDP best: the value most articles report, else the median"),
+        _f("fatalities_low", I64, True, "lowest reported"),
+        _f("fatalities_high", I64, True, "highest reported"),
+        _f("injured_best", I64, True, ""),
+        _f("injured_low", I64, True, ""),
+        _f("injured_high", I64, True, ""),
+        _f("n_mentions", I32, False, "evidence events"),
+        _f("n_articles", I32, False, "distinct articles"),
+        _f("n_sources", I32, False, "distinct publishers (an article with no known publisher counts as one)"),
+        _f("first_report", pa.date32(), True, "earliest publication date of an evidence article"),
+        _f("last_report", pa.date32(), True, "latest publication date"),
+        _f("claims", pa.list_(CLAIM), True, "who says it happened or denies it, with the modality (every event of "
+           "the cluster, denials included)"),
+        _f("evidence_event_ids", pa.list_(STR), False, "the factual main events, sorted"),
+        _f("evidence_article_ids", pa.list_(STR), False, "their articles, sorted"),
+        _f("run_id", STR, False, ""),
+    ]),
     "quarantine": pa.schema([
         _f("table", STR, False, "table the row was meant for"),
         _f("row_key", STR, False, "the row's key"),
@@ -200,13 +247,14 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("mention_id",),
     "entity_catalog": ("entity_id",),
     "events": ("event_id",),
+    "incidents": ("incident_id",),
     "quarantine": ("table", "row_key", "check", "run_id"),
     "runs": ("run_id",),
 }
 
 # Tables written by a run, in commit order; `runs` is always written last.
 DATA_TABLES = ("documents", "segments", "articles", "sentences", "entities",
-               "entity_catalog", "events", "quarantine")
+               "entity_catalog", "events", "incidents", "quarantine")
 
 
 def empty_frame(table: str):
@@ -235,6 +283,9 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_catalog", "type"): ENTITY_TYPES,
     ("events", "date_precision"): DATE_PRECISIONS,
     ("events", "modality"): MODALITIES,
+    ("incidents", "date_precision"): DATE_PRECISIONS,
+    ("incidents", "date_source"): DATE_SOURCES,
+    ("incidents", "geo_precision"): GEO_PRECISIONS,
     ("runs", "status"): RUN_STATUSES,
 }
 
@@ -253,6 +304,13 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("entity_catalog", "lon"): (-180, 180),
     ("events", "confidence"): (0, 1),
     ("events", "n_sources"): (1, None),
+    ("incidents", "lat"): (-90, 90),
+    ("incidents", "lon"): (-180, 180),
+    ("incidents", "n_mentions"): (1, None),
+    ("incidents", "n_articles"): (1, None),
+    ("incidents", "n_sources"): (1, None),
+    ("incidents", "fatalities_low"): (0, None),
+    ("incidents", "injured_low"): (0, None),
 }
 
 # Spans into articles.text: (table, start column, end column, surface column or None).
@@ -282,6 +340,11 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...] = (
     ("events", ("origin_entity_id",), "entity_catalog", ("entity_id",)),
     ("events", ("destination_entity_id",), "entity_catalog", ("entity_id",)),
     ("events", ("source_entity_id",), "entity_catalog", ("entity_id",)),
+    ("incidents", ("evidence_event_ids",), "events", ("event_id",)),
+    ("incidents", ("evidence_article_ids",), "articles", ("article_id",)),
+    ("incidents", ("location_entity_id",), "entity_catalog", ("entity_id",)),
+    ("incidents", ("actor_entity_ids",), "entity_catalog", ("entity_id",)),
+    ("incidents", ("target_entity_ids",), "entity_catalog", ("entity_id",)),
 )
 
 # Dates: (table, date column, precision column). A date must fall between
@@ -289,6 +352,7 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...]], ...] = (
 DATES: tuple[tuple[str, str, str], ...] = (
     ("articles", "published_date", "date_precision"),
     ("events", "event_date", "date_precision"),
+    ("incidents", "date", "date_precision"),
 )
 EARLIEST_DATE = "1900-01-01"
 
@@ -312,6 +376,8 @@ TABLE_DOCS: dict[str, str] = {
     "entities": "one entity mention with its canonical entity",
     "entity_catalog": "one canonical entity, with coordinates for places",
     "events": "one event mention with its arguments, date, source and modality",
+    "incidents": "one real-world happening: the factual main events of one cross-article cluster, with date, "
+                 "place, actors, casualties (best/low/high) and sources (docs/CODEBOOK.md)",
     "quarantine": "one row that failed a data-contract check in a run (kept out of the tables)",
     "runs": "one run; a published row is a snapshot naming the Delta version of every table",
 }

@@ -242,6 +242,7 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
     drop = releases(stages, keep) if keep is not None else {}
     bag = dict(bag)
     bag.setdefault("stage_failures", [])
+    bag.setdefault("known_incidents", None)   # the local executor starts with no earlier snapshot
     for stage in stages:
         kwargs = inputs_of(stage, bag)
         parts = stage.split(kwargs, bag["cfg"].partitions) if stage.partitioned else {0: kwargs}

@@ -1,7 +1,7 @@
 """The akhbar DAG, declared once, and the Prefect flow that runs it.
 
     ingest -> dedupe -> mark-new -> vocabulary -> segment[pN] -> extract-entities[pN] -> catalog
-           -> extract-events[pN] -> cluster-events -> validate -> quarantine -> publish
+           -> extract-events[pN] -> cluster-events -> incidents -> validate -> quarantine -> publish
 
 Each `Stage` names its function (flows/steps.py: thin calls into the pure stages of tasks/),
 the datasets it reads and writes, and for a partitioned stage ([pN]) how inputs are split and
@@ -38,11 +38,13 @@ DAG: tuple[Stage, ...] = (
           split=steps.split_articles, merge=(unique_rows("events"),), cached=True, offload=True,
           isolate="article_id", code="tasks.events"),
     Stage("cluster-events", steps.cluster, ("events_unclustered",), ("events",)),
+    Stage("incidents", steps.incidents, ("events", "entity_catalog", "articles", "documents", "known_incidents",
+                                         "run_id"), ("incidents", "incident_failures")),
     Stage("validate", steps.validate, ("documents", "segments", "articles", "sentences", "entities",
-                                       "entity_catalog", "events", "run_id", "cfg"),
+                                       "entity_catalog", "events", "run_id", "cfg", "incidents"),
           ("validated", "quarantine_rows", "report")),
     Stage("quarantine", steps.quarantine, ("validated", "quarantine_rows", "segment_rejections", "stage_failures",
-                                           "run_id"), ("tables",)),
+                                           "run_id", "incident_failures"), ("tables",)),
     Stage("publish", steps.publish, ("tables", "report", "documents", "run_meta", "cfg"), ("versions",), retries=2,
           retry_if=steps.publish_retryable),
 )

@@ -147,6 +147,63 @@ def publish_artifacts(prefix: str, summary: dict, tables: dict[str, pl.DataFrame
     create_table_artifact(top_entities(tables["entities"]) or [{"entity_id": "(none)"}],
                           key=f"{prefix}-top-entities",
                           description=f"top {TOP_ENTITIES} entities by mentions, run {summary['run_id']}")
+    if "incidents" in tables:
+        create_markdown_artifact(incidents_markdown(summary, tables["incidents"]), key=f"{prefix}-incidents",
+                                 description=f"incidents and the HTML report, run {summary['run_id']}")
     create_table_artifact(events_by_type_and_modality(tables["events"]) or [{"event_type": "(none)"}],
                           key=f"{prefix}-events",
                           description=f"events by type and modality, run {summary['run_id']}")
+
+
+# --- the HTML report of a snapshot (tasks/report renders; this reads the lake and writes the file) ---
+
+def report_path(output_dir, run_id: str):
+    from pathlib import Path
+    return Path(output_dir) / "reports" / f"report_{run_id}.html"
+
+
+def write_html_report(output_dir, run: str | None = None, dest=None, tables: dict | None = None) -> dict:
+    """Write the self-contained HTML report of one snapshot (the latest, or `run`'s) to `dest`
+    (default OUTPUT/reports/report_<run_id>.html). `tables` skips the read (the flow passes its own).
+    Returns {path, bytes, seconds, incidents}."""
+    import time
+    from pathlib import Path
+
+    from akhbar.lake import read_snapshot, resolve_run
+    from tasks.report import REPORT_TABLES, render_report
+
+    t0 = time.perf_counter()
+    snap = resolve_run(output_dir, run)
+    tables = tables or read_snapshot(output_dir, list(REPORT_TABLES), run=snap["run_id"])
+    html = render_report(tables, dict(snap))
+    path = Path(dest) if dest else report_path(output_dir, snap["run_id"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)
+    return dict(path=str(path), bytes=path.stat().st_size, seconds=round(time.perf_counter() - t0, 3),
+                incidents=tables["incidents"].height, run_id=snap["run_id"])
+
+
+def html_report(output_dir, tables: dict, logger) -> dict | None:
+    """The run's HTML report, written after publish; a failure is logged, never fails the published run."""
+    try:
+        return write_html_report(output_dir, tables={k: tables[k] for k in ("incidents", "events", "sentences",
+                                                                             "articles")})
+    except Exception as exc:   # noqa: BLE001 - the snapshot is published; the report is a by-product
+        logger.warning("HTML report not written: %s: %s", type(exc).__name__, exc)
+        return None
+
+
+def incidents_markdown(summary: dict, incidents: pl.DataFrame) -> str:
+    """Prefect artifact: incidents by type and a link to the run's HTML report (timeline, map)."""
+    from pathlib import Path
+
+    rep = summary.get("report_html")
+    link = (f"[HTML report]({Path(rep['path']).resolve().as_uri()}) ({rep['bytes'] / 1024:.0f} KiB, rendered in "
+            f"{rep['seconds']:.2f} s): timeline, map, top actors and places, evidence sentences."
+            if rep else "_HTML report not written (see the run log)_")
+    return "\n".join([f"# Incidents, run `{summary['run_id']}`", link, "",
+                       f"{incidents.height} incidents; {incidents.filter(pl.col('lat').is_not_null()).height} located, "
+                       f"{incidents.filter(pl.col('date').is_not_null()).height} dated.", "",
+                       _md_table(count_rows(incidents, "event_type"), "no incidents")])

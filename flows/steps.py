@@ -23,6 +23,7 @@ from flows.partitions import split
 from tasks.dedupe import dedupe as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
+from tasks.incidents import build_incidents_isolated
 from tasks.ingest import ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
@@ -78,8 +79,20 @@ def cluster(events_unclustered: pl.DataFrame) -> pl.DataFrame:
     return cluster_events(events_unclustered)
 
 
+def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
+    """The incidents of the latest snapshot: a new run keeps their ids for the reports they share."""
+    return read_latest(output_dir, "incidents") if output_dir else None
+
+
+def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame, documents: pl.DataFrame,
+              known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
+    """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
+    quarantined, the rest kept."""
+    return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
+
+
 def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,
-             cfg: PipelineConfig):
+             cfg: PipelineConfig, incidents: pl.DataFrame | None = None):
     """The contracts; and a run whose input yields no accepted document publishes nothing unless
     `allow_empty` (a scheduled run on a mis-mounted folder must not publish an empty snapshot)."""
     if not cfg.allow_empty and documents.filter(pl.col("status") == "ok").is_empty():
@@ -91,15 +104,17 @@ def validate(documents, segments, articles, sentences, entities, entity_catalog,
                               "input folder, or pass --allow-empty when an empty input is expected", "empty_input")
     candidates = dict(documents=documents, segments=segments, articles=articles, sentences=sentences,
                       entities=entities, entity_catalog=entity_catalog, events=events)
+    if incidents is not None:
+        candidates["incidents"] = incidents
     return validate_tables(candidates, run_id, cfg.max_failure_share)
 
 
 def quarantine(validated: dict, quarantine_rows: pl.DataFrame, segment_rejections: pl.DataFrame,
-               stage_failures: list[dict], run_id: str) -> dict:
+               stage_failures: list[dict], run_id: str, incident_failures: list[dict] | None = None) -> dict:
     """Every quarantined row in one table: validation's, blocks that yielded no article, and items
     a stage failed on (flows/graph.py fault isolation)."""
     parts = [quarantine_rows, segment_rejections.select(quarantine_rows.columns),
-             quarantine_frame(stage_failures, run_id).select(quarantine_rows.columns)]
+             quarantine_frame(list(stage_failures) + list(incident_failures or []), run_id).select(quarantine_rows.columns)]
     return dict(validated, quarantine=pl.concat(parts, how="vertical_relaxed").unique(maintain_order=True))
 
 

