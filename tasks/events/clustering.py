@@ -61,6 +61,16 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
     separate rows but may share a cluster. n_sources counts the distinct (article, source)
     pairs behind a cluster.
     """
+    order = sorted(range(len(rows)), key=lambda k: rows[k]["event_id"])   # the input order never matters
+    ids, ns = _cluster_sorted([rows[k] for k in order])
+    cluster_ids, n_sources = [""] * len(rows), [1] * len(rows)
+    for pos, k in enumerate(order):
+        cluster_ids[k], n_sources[k] = ids[pos], ns[pos]
+    return cluster_ids, n_sources
+
+
+def _cluster_sorted(rows: list[dict]) -> tuple[list[str], list[int]]:
+    """`cluster_rows` over rows already sorted by event_id."""
     sets = UnionFind()
     union, find = sets.union, sets.find
 

@@ -88,8 +88,10 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     date, precision = resolve(expr, published) if expr else (None, "unknown")
     qs = _event_quantities(sent, i, t, quantities)
     if t.type == "CASUALTIES" and not args["target"] and qs:
-        a = next(x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"])
-        args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
+        a = next((x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"]),
+                 None)
+        if a is not None:
+            args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
     etype = t.type
     if etype == "ESCAPE" and t.mode in ("leave", "flee", "transfer") and _civilian_movers(sent, i):
         etype, mode = "EVACUATE", "civilians"

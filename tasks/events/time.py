@@ -82,7 +82,7 @@ def _month_at(words, i) -> tuple[int, int] | None:
 
 
 def _int(word) -> int | None:
-    return int(word.norm) if word.norm.isdigit() else None
+    return int(word.norm) if word.norm.isdecimal() else None
 
 
 @lru_cache(maxsize=1)
