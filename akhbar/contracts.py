@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.2.0"
+CONTRACT_VERSION = "1.3.0"   # 1.3.0: events.salience (additive, nullable)
 
 STR = pa.string()
 I32 = pa.int32()
@@ -22,6 +22,7 @@ DOC_STATUSES = ("ok", "duplicate", "near_duplicate", "rejected")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP", "DATE", "TIME", "QUANTITY")
 MODALITIES = ("asserted", "claimed", "reported", "accused", "denied", "hypothetical", "future")
+SALIENCES = ("main", "background")
 SEGMENT_KINDS = ("duplicate_doc", "near_duplicate_doc", "shared", "repeated_line", "boilerplate")
 RUN_STATUSES = ("published", "failed")
 
@@ -156,6 +157,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("source_text", STR, True, ""),
         _f("via_text", STR, True, "through whom (وفق المرصد, نقلت شبكة ...)"),
         _f("modality", STR, False, "asserted | claimed | reported | accused | denied | hypothetical | future"),
+        _f("salience", STR, True, "main (the sentence reports this happening as news) | background (a reference "
+           "to another or earlier event, a participant noun, a generic or rhetorical use); the rule is in method"),
         _f("confidence", F64, False, "0..1"),
         _f("method", STR, False, ""),
         _f("cluster_id", STR, True, "cross-article coreference cluster"),
@@ -234,6 +237,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("entity_catalog", "type"): ENTITY_TYPES,
     ("events", "date_precision"): DATE_PRECISIONS,
     ("events", "modality"): MODALITIES,
+    ("events", "salience"): SALIENCES,
     ("runs", "status"): RUN_STATUSES,
 }
 

@@ -21,6 +21,7 @@ from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with
 from tasks.events.arguments import _gender, _pronoun_subject, arguments
 from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
+from tasks.events.salience import salience
 from tasks.events.clustering import cluster_rows
 
 METHOD = "lexicon-rules-v1"
@@ -83,6 +84,7 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     _elided_actor(sent, i, t, key, args, carry)
     source, cue_idx = attribution(sent, i, carry)
     mod = modality(sent, i, t, key, source, cue_idx)
+    sal, sal_rule = salience(sent, i, t, key)
     mode = t.mode or _mode_from_cues(sent, i, t)
     expr = _event_time(sent, i, times, cue_idx)
     date, precision = resolve(expr, published) if expr else (None, "unknown")
@@ -113,8 +115,8 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
         event_date=date, date_precision=precision,
         date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
         quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
-        via_text=via.text if via else None, modality=mod, confidence=_confidence(sent.cfg, t, args, src),
-        method=METHOD, cluster_id=None, n_sources=None, run_id=run_id)
+        via_text=via.text if via else None, modality=mod, salience=sal,
+        confidence=_confidence(sent.cfg, t, args, src), method=f"{METHOD};salience:{sal_rule}", cluster_id=None, n_sources=None, run_id=run_id)
 
 
 def _elided_actor(sent: Sentence, i: int, t: Trigger, key: str, args: dict, carry: Carry) -> None:

@@ -1,0 +1,96 @@
+"""Salience of an event mention: `main` (the sentence reports this happening as news) or
+`background` (docs/events.md, "Salience"). Word lists: akhbar/resources/events/salience.json.
+
+First rule that applies, its name goes to `method` (`...;salience:<rule>`):
+1. `question`: the sentence is a question ('هل ...؟') -> background (rhetorical);
+2. `participant` / `participant-acting`: the trigger is a participant or instrument noun
+   ('المتظاهرين', 'لتفريق المتظاهرين', 'قذائف'): background unless a participant action verb
+   stands within four words in its clause ('تجمع المتظاهرون', 'سيارة مفخخة انفجرت');
+3. `reference`: a reference cue in the three words before the trigger, in its clause ('بعد
+   الهجوم', 'المتهمين بالاغتيال', 'منذ التفجير', 'محاولة اغتيال', 'دان الهجوم'): background;
+4. `purpose`: a verbal noun with the preposition ل ('لتفريق', 'لاغتيال'): background;
+5. `nominal-anchored` / `nominal-generic` / `nominal-unanchored`: a noun trigger is main only
+   with evidence that it happened: a happening verb within four words ('وقع الهجوم', 'هجوم
+   استهدف', 'شن هجوما'), a casualty word elsewhere in the sentence ('مقتل ستة في هجوم'), or a
+   time anchor near it ('هجوم أمس'); a generic plural or abstract noun without such evidence is
+   `nominal-generic`, others `nominal-unanchored`;
+6. `verb`: a verb trigger is main.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from akhbar.text.normalise import normalize
+from tasks.events.lexicon import Trigger, events_data, verb_forms
+from tasks.events.words import Sentence, Word
+
+MAIN, BACKGROUND = "main", "background"
+REFERENCE_WINDOW, ACTION_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 4, 6
+CLAUSE_PUNCT = "،,;:.؛!?؟"
+
+
+@lru_cache(maxsize=1)
+def lists() -> dict[str, frozenset]:
+    data = events_data("salience.json")
+    out = {name: frozenset(normalize(w) for w in data[name])
+           for name in ("participant_nouns", "reference_before", "casualty_words", "anchors", "question_openers",
+                        "generic_nouns")}
+    for name in ("participant_actions", "happening_verbs"):
+        out[name] = frozenset(f for past, present in data[name] for f in verb_forms(past, present))
+    return out
+
+
+def _in(w: Word, name: str) -> bool:
+    forms = lists()[name]
+    return w.norm in forms or any(k in forms for k in w.keys) or any(k in forms for k in w.stems)
+
+
+def _clause_span(sent: Sentence, i: int, before: int, after: int) -> range:
+    """Word indexes around i, at most `before`/`after` away, not crossing clause punctuation."""
+    words = sent.words
+    lo = i
+    while lo > 0 and i - lo < before and not any(c in words[lo].punct for c in CLAUSE_PUNCT):
+        lo -= 1
+    hi = i
+    while hi + 1 < len(words) and hi - i < after and not any(c in words[hi + 1].punct for c in CLAUSE_PUNCT):
+        hi += 1
+    return range(lo, hi + 1)
+
+
+def _question(sent: Sentence) -> bool:
+    words = sent.words
+    if words and _in(words[0], "question_openers"):
+        return True
+    return "؟" in sent.text[words[-1].start:words[-1].end + 3] if words else False
+
+
+def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
+    """(salience, rule) of the event whose trigger is word i."""
+    words = sent.words
+    w = words[i]
+    if _question(sent):
+        return BACKGROUND, "question"
+    if _in(w, "participant_nouns"):
+        near = _clause_span(sent, i, ACTION_WINDOW, ACTION_WINDOW)
+        if any(k != i and _in(words[k], "participant_actions") for k in near):
+            return MAIN, "participant-acting"
+        return BACKGROUND, "participant"
+    if any(_in(words[k], "reference_before") for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
+        return BACKGROUND, "reference"
+    if t.pos != "verb":
+        if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
+            return BACKGROUND, "purpose"
+        if _anchored(sent, i):
+            return MAIN, "nominal-anchored"
+        return BACKGROUND, "nominal-generic" if _in(w, "generic_nouns") else "nominal-unanchored"
+    return MAIN, "verb"
+
+
+def _anchored(sent: Sentence, i: int) -> bool:
+    words = sent.words
+    if any(k != i and _in(words[k], "happening_verbs") for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
+        return True
+    if any(k != i and _in(words[k], "anchors") for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
+        return True
+    return any(k != i and _in(words[k], "casualty_words") for k in range(len(words)))
