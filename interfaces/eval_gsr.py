@@ -122,7 +122,7 @@ def evaluate_gsr(gsr_dir: Path, predictions: dict[str, list[dict]] | None = None
     preds = predictions if predictions is not None else predict(rows)
     det = {(s, t): [0, 0, 0] for s in SPLITS for t in TYPES}
     args = {(s, t, a): [0, 0, 0] for s in SPLITS for t in TYPES for a in ("actor", "target")}
-    errors = {"fp": [], "fn": []}
+    errors = {"tp": [], "fp": [], "fn": []}      # every scored sentence, with its events
     for r in rows:
         t = r["event_type"]
         if t not in TYPES:
@@ -133,10 +133,9 @@ def evaluate_gsr(gsr_dir: Path, predictions: dict[str, list[dict]] | None = None
         if key is not None:
             for s in splits:
                 det[(s, t)][key] += 1
-            if key:
-                errors["fp" if key == 1 else "fn"].append({"id": r["id"], "type": t, "split": splits[1],
+            errors[("tp", "fp", "fn")[key]].append({"id": r["id"], "type": t, "split": splits[1],
                                                            "text": r["text"], "events": [
-                    {k: e[k] for k in ("trigger", "event_type", "modality", "actor_text", "target_text")}
+                    {k: e[k] for k in ("trigger", "event_type", "modality", "actor_text", "target_text", "method")}
                     | {"salience": e.get("salience")} for e in preds.get(r["id"], [])]})
         gold = spans.get((r["id"], t))
         if gold is None or not r["gold"]:

@@ -4,8 +4,9 @@
 First rule that applies, its name goes to `method` (`...;salience:<rule>`):
 1. `question`: the sentence is a question ('هل ...؟') -> background (rhetorical);
 2. `participant` / `participant-acting`: the trigger is a participant or instrument noun
-   ('المتظاهرين', 'لتفريق المتظاهرين', 'قذائف'): background unless a participant action verb
-   stands within four words in its clause ('تجمع المتظاهرون', 'سيارة مفخخة انفجرت');
+   ('المتظاهرين', 'لتفريق المتظاهرين', 'قذائف'): background unless it is the subject of an action
+   verb right before it ('احتشد آلاف المتظاهرين') or right after it ('سيارة مفخخة انفجرت'),
+   with no preposition on it and no relative pronoun between;
 3. `reference`: a reference cue in the three words before the trigger, in its clause ('بعد
    الهجوم', 'المتهمين بالاغتيال', 'منذ التفجير', 'محاولة اغتيال', 'دان الهجوم'): background;
 4. `purpose`: a verbal noun with the preposition ل ('لتفريق', 'لاغتيال'): background;
@@ -26,7 +27,7 @@ from tasks.events.lexicon import Trigger, events_data, verb_forms
 from tasks.events.words import Sentence, Word
 
 MAIN, BACKGROUND = "main", "background"
-REFERENCE_WINDOW, ACTION_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 4, 6
+REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 6
 CLAUSE_PUNCT = "،,;:.؛!?؟"
 
 
@@ -35,7 +36,7 @@ def lists() -> dict[str, frozenset]:
     data = events_data("salience.json")
     out = {name: frozenset(normalize(w) for w in data[name])
            for name in ("participant_nouns", "reference_before", "casualty_words", "anchors", "question_openers",
-                        "generic_nouns")}
+                        "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors")}
     for name in ("participant_actions", "happening_verbs"):
         out[name] = frozenset(f for past, present in data[name] for f in verb_forms(past, present))
     return out
@@ -71,13 +72,10 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     w = words[i]
     if _question(sent):
         return BACKGROUND, "question"
-    if _in(w, "participant_nouns"):
-        near = _clause_span(sent, i, ACTION_WINDOW, ACTION_WINDOW)
-        if any(k != i and _in(words[k], "participant_actions") for k in near):
-            return MAIN, "participant-acting"
-        return BACKGROUND, "participant"
     if any(_in(words[k], "reference_before") for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
         return BACKGROUND, "reference"
+    if _in(w, "participant_nouns"):
+        return (MAIN, "participant-acting") if _acting(sent, i) else (BACKGROUND, "participant")
     if t.pos != "verb":
         if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
             return BACKGROUND, "purpose"
@@ -87,10 +85,32 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     return MAIN, "verb"
 
 
+def _acting(sent: Sentence, i: int) -> bool:
+    """Whether the participant noun at word i is the subject of an action verb: the verb just
+    before it (a quantifier may stand between: 'احتشد آلاف المتظاهرين') or just after it
+    ('المتظاهرين تدفقوا'), never after a preposition ('بالمتظاهرين') or a relative ('الذين خرجوا')."""
+    words = sent.words
+    if words[i].norm[:1] in ("ب", "ل", "ك") and words[i].norm[:2] != "ال":
+        return False
+    k = i - 1
+    if k >= 0 and _in(words[k], "participant_quantifiers") and not words[i].punct.strip():
+        k -= 1
+    if k >= 0 and not words[k + 1].punct.strip() and _in(words[k], "participant_actions"):
+        return True
+    for k in range(i + 1, min(len(words), i + 3)):
+        if words[k].punct.strip() or _in(words[k], "relatives"):
+            return False
+        if _in(words[k], "participant_actions"):
+            return True
+    return False
+
+
 def _anchored(sent: Sentence, i: int) -> bool:
     words = sent.words
     if any(k != i and _in(words[k], "happening_verbs") for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
         return True
     if any(k != i and _in(words[k], "anchors") for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
         return True
+    if not _in(words[i], "casualty_governors") and not (i > 0 and _in(words[i - 1], "casualty_governors")):
+        return False
     return any(k != i and _in(words[k], "casualty_words") for k in range(len(words)))
