@@ -23,8 +23,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from akhbar.text.normalise import normalize
-from tasks.events.lexicon import Trigger, events_data, verb_forms
-from tasks.events.words import Sentence, Word
+from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, verb_forms
+from tasks.events.words import RELATIVES, Sentence, Word, _definite
 
 MAIN, BACKGROUND = "main", "background"
 REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 6
@@ -79,10 +79,37 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if t.pos != "verb":
         if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
             return BACKGROUND, "purpose"
+        if _definite(w) and w.norm[:2] != "لل":
+            return BACKGROUND, "nominal-definite"
         if _anchored(sent, i):
             return MAIN, "nominal-anchored"
         return BACKGROUND, "nominal-generic" if _in(w, "generic_nouns") else "nominal-unanchored"
+    if _relative_clause(sent, i):
+        return BACKGROUND, "relative-clause"
+    if _present(t, key):
+        return BACKGROUND, "present"
     return MAIN, "verb"
+
+
+def _present(t: Trigger, key: str) -> bool:
+    """Whether the matched form is a present (imperfect) verb, not future: a habitual or ongoing
+    description ('يطلقون الصواريخ', 'تستهدفهم') rather than a report of a happening."""
+    if t.future or t.passive or key[:1] not in "يتنا":
+        return False
+    past = t.lemma
+    return not any(key == past + suf or key == past[:-1] + suf for suf in PAST_SUFFIXES)
+
+
+def _relative_clause(sent: Sentence, i: int) -> bool:
+    """A verb in a relative clause describes what identifies a noun ('المنطقة التي خطف فيها
+    الجنود', 'السفينة التي خطفها قراصنة'): a relative pronoun at most two words before it (قد/كان between)."""
+    words = sent.words
+    for k in range(i - 1, max(-1, i - 3), -1):
+        if words[k + 1].punct.strip():
+            return False
+        if words[k].norm in RELATIVES:
+            return True
+    return False
 
 
 def _acting(sent: Sentence, i: int) -> bool:
