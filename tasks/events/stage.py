@@ -22,6 +22,7 @@ from tasks.events.arguments import _gender, _pronoun_subject, arguments
 from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
 from tasks.events.salience import salience
+from tasks.events.domain import article_topic, conflict_types, sense_blocked, verbal_attack
 from tasks.events.clustering import cluster_rows
 
 METHOD = "lexicon-rules-v1"
@@ -41,7 +42,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         return []
     words, _ = words_of(text, s_start, s_end, tokens)
     sent = analyse(text, s_start, s_end, mentions, words, cfg)
-    found = find_triggers(sent)
+    found = _in_domain(sent, find_triggers(sent), carry.topic)
     sent.triggers = {i for i, _, _ in found}
     _drop_mentions_opening_with(sent, sent.triggers)
     out = []
@@ -57,6 +58,14 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
             _share_site(out)
     _update_carry(sent, carry)
     return out
+
+
+def _in_domain(sent: Sentence, found: list, topic: str | None) -> list:
+    """Triggers left once sense and domain are checked: no conflict event in a sport, markets,
+    health or culture article, nor from a figurative sense ('تراجعت السوق', 'تفجر الخلاف')."""
+    conflict = conflict_types()
+    return [(i, t, key) for i, t, key in found
+            if t.type not in conflict or not (topic or sense_blocked(sent, i, t.pos == "verb")) or verbal_attack(sent, i)]
 
 
 def _share_site(rows: list[dict]) -> None:
@@ -95,6 +104,8 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
         if a is not None:
             args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
     etype = t.type
+    if etype == "ASSAULT" and verbal_attack(sent, i):
+        etype, mode = "ACCUSE", None           # 'هاجم نتنياهو السلطة قائلا': an attack in words
     if etype == "ESCAPE" and t.mode in ("leave", "flee", "transfer") and _civilian_movers(sent, i):
         etype, mode = "EVACUATE", "civilians"
     src = source["filler"] if source else None
@@ -241,7 +252,7 @@ def article_events(aid: str, text: str, published: dt.date | None, sentence_rows
                    cfg: EventsConfig | None = None) -> list[dict]:
     """Event rows of one article, its sentences (sentence_idx, start, end, paragraph_idx) in order."""
     rows: list[dict] = []
-    carry, seen = Carry(), set()
+    carry, seen = Carry(topic=article_topic(text)), set()
     for s_idx, s_start, s_end, par in sentence_rows:
         key = text[s_start:s_end]
         if key in seen:                      # a line printed twice (repeated headline, caption: copied verbatim)
