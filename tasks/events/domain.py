@@ -25,7 +25,8 @@ def data() -> dict:
     raw = events_data("domains.json")
     out = dict(raw)
     out["domains"] = {name: frozenset(normalize(w) for w in words) for name, words in raw["domains"].items()}
-    for name in ("verbal_attack_verbs", "verbal_attack_cues", "abstract_targets"):
+    for name in ("verbal_attack_verbs", "verbal_attack_cues", "abstract_targets", "movement_figurative_subjects",
+                 "movement_types"):
         out[name] = frozenset(normalize(w) for w in raw[name])
     out["conflict_types"] = frozenset(raw["conflict_types"])
     return out
@@ -67,6 +68,14 @@ def article_topic(text: str) -> str | None:
 
 def _figurative(w: Word, domains: bool) -> bool:
     return domains and bool(_word_domains(w.norm)) or any(k in data()["abstract_targets"] for k in w.keys)
+
+
+def figurative_move(sent: Sentence, i: int, etype: str) -> bool:
+    """A movement verb whose subject is a market or a figure ('تراجعت السوق', 'انسحب الدولار')."""
+    d = data()
+    words = sent.words
+    return (etype in d["movement_types"] and i + 1 < len(words) and not words[i + 1].punct.strip()
+            and any(k in d["movement_figurative_subjects"] for k in words[i + 1].keys))
 
 
 def sense_blocked(sent: Sentence, i: int, verb: bool = True) -> bool:

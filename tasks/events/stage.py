@@ -22,7 +22,7 @@ from tasks.events.arguments import _gender, _pronoun_subject, arguments
 from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
 from tasks.events.salience import salience
-from tasks.events.domain import article_topic, conflict_types, sense_blocked, verbal_attack
+from tasks.events.domain import article_topic, conflict_types, figurative_move, sense_blocked, verbal_attack
 from tasks.events.clustering import cluster_rows
 
 METHOD = "lexicon-rules-v1"
@@ -65,7 +65,8 @@ def _in_domain(sent: Sentence, found: list, topic: str | None) -> list:
     health or culture article, nor from a figurative sense ('تراجعت السوق', 'تفجر الخلاف')."""
     conflict = conflict_types()
     return [(i, t, key) for i, t, key in found
-            if t.type not in conflict or not (topic or sense_blocked(sent, i, t.pos == "verb")) or verbal_attack(sent, i)]
+            if t.type not in conflict or verbal_attack(sent, i)
+            or not (topic or sense_blocked(sent, i, t.pos == "verb") or figurative_move(sent, i, t.type))]
 
 
 def _share_site(rows: list[dict]) -> None:
