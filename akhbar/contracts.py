@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.3.0"   # 1.3.0: events.salience (additive, nullable)
+CONTRACT_VERSION = "1.3.0"   # 1.3.0: events.salience, events.article_event_id (additive, nullable)
 
 STR = pa.string()
 I32 = pa.int32()
@@ -161,6 +161,8 @@ SCHEMAS: dict[str, pa.Schema] = {
            "to another or earlier event, a participant noun, a generic or rhetorical use); the rule is in method"),
         _f("confidence", F64, False, "0..1"),
         _f("method", STR, False, ""),
+        _f("article_event_id", STR, True, "one happening within the article: its mentions (headline, lead, later "
+           "references) share this id"),
         _f("cluster_id", STR, True, "cross-article coreference cluster"),
         _f("n_sources", I32, True, "distinct articles behind the cluster"),
         _f("run_id", STR, False, ""),

@@ -117,3 +117,45 @@ def _cluster_sorted(rows: list[dict]) -> tuple[list[str], list[int]]:
         for k in members:
             cluster_ids[k], n_sources[k] = cid, n
     return cluster_ids, n_sources
+
+
+MAX_LOOKBACK = 20                             # earlier same-type events compared per event
+LINKING_RULES = ("nominal-definite", "reference", "participant", "nominal-unanchored", "nominal-generic", "relative-clause")
+
+
+def assign_article_event_ids(rows: list[dict]) -> None:
+    """`article_event_id` on the event rows of one article, in reading order: mentions of one
+    happening share it (docs/events.md, "Within-article coreference").
+
+    An event joins an earlier event of the same type in the article when (1) it is a reference
+    (salience background by a reference rule: 'الهجوم', 'بعد التفجير', 'المتظاهرين') and joins
+    the nearest earlier one, or (2) both share a place, or an actor, and neither has a date the
+    other contradicts (a headline, its lead and a re-printed link line). Otherwise it opens a new
+    happening. The id is stable: a hash of the article id and the group's first event id."""
+    sets = UnionFind()
+    last: dict[str, int] = {}
+    by_type: dict[str, list[int]] = {}
+    for k, r in enumerate(rows):
+        etype = r["event_type"]
+        rule = (r.get("method") or "").rpartition("salience:")[2]
+        earlier = by_type.setdefault(etype, [])
+        match = next((j for j in reversed(earlier[-MAX_LOOKBACK:]) if _same_happening(rows[j], r)), None)
+        if match is None and rule in LINKING_RULES and etype in last:
+            match = last[etype]
+        if match is not None:
+            sets.union(match, k)
+        last[etype] = k
+        earlier.append(k)
+    for k, r in enumerate(rows):                # the root is the group's first event (smallest index)
+        root = sets.find(k) if k in sets.parent else k
+        r["article_event_id"] = stable_id("aev", r["article_id"], rows[root]["event_id"])
+
+
+def _same_happening(a: dict, b: dict) -> bool:
+    if a["event_date"] and b["event_date"] and a["event_date"] != b["event_date"]:
+        return False
+    pa_, pb = _place_key(a), _place_key(b)
+    if pa_ and pb:
+        return pa_ == pb
+    ka, kb = _actor_keys(a), _actor_keys(b)
+    return bool(ka & kb) and not (pa_ or pb)

@@ -23,7 +23,7 @@ from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
 from tasks.events.salience import salience
 from tasks.events.domain import article_topic, conflict_types, figurative_move, sense_blocked, verbal_attack
-from tasks.events.clustering import cluster_rows
+from tasks.events.clustering import assign_article_event_ids, cluster_rows
 
 METHOD = "lexicon-rules-v1"
 
@@ -128,7 +128,8 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
         date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
         quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
         via_text=via.text if via else None, modality=mod, salience=sal,
-        confidence=_confidence(sent.cfg, t, args, src), method=f"{METHOD};salience:{sal_rule}", cluster_id=None, n_sources=None, run_id=run_id)
+        confidence=_confidence(sent.cfg, t, args, src), method=f"{METHOD};salience:{sal_rule}",
+        article_event_id=None, cluster_id=None, n_sources=None, run_id=run_id)
 
 
 def _elided_actor(sent: Sentence, i: int, t: Trigger, key: str, args: dict, carry: Carry) -> None:
@@ -268,6 +269,7 @@ def article_events(aid: str, text: str, published: dt.date | None, sentence_rows
         carry.paragraph = par
         rows.extend(_sentence_events(aid, text, s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
                                      run_id, published, carry, cfg))
+    assign_article_event_ids(rows)
     return rows
 
 

@@ -53,3 +53,19 @@ def test_clusters_do_not_depend_on_row_order():
     rev = rows[::-1]
     ids2, ns2 = cluster_rows(rev)
     assert dict(zip([r["event_id"] for r in rev], zip(ids2, ns2))) == by_id
+
+
+def test_mentions_of_one_happening_share_an_article_event_id():
+    from tasks.events import extract_events
+    from tests.tasks.events.evhelp import frames
+
+    text = ("هجوم على حاجز للشرطة في حلب\n"
+            "هاجم مسلحون حاجزا للشرطة في حلب صباح أمس. وبعد الهجوم أغلقت القوات الطرق المؤدية إلى المدينة. "
+            "وفي دمشق، قصفت الطائرات مواقع في ريف المدينة.")
+    ev = extract_events(*frames([text]), "r").filter(pl.col("event_type") == "ASSAULT").sort("trigger_start")
+    ids = ev["article_event_id"].to_list()
+    triggers = ev["trigger"].to_list()
+    assert None not in ids
+    aleppo = [i for t, i in zip(triggers, ids) if t in ("هجوم", "هاجم", "الهجوم")]
+    assert len(aleppo) >= 2 and len(set(aleppo)) == 1, list(zip(triggers, ids))
+    assert ids[triggers.index("قصفت")] not in aleppo
