@@ -20,6 +20,9 @@ TS = pa.timestamp("us", tz="UTC")
 
 DOC_STATUSES = ("ok", "duplicate", "near_duplicate", "rejected")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
+# an event with no time expression of its own, reported as past in an article with a publication
+# date, is dated by that date: it happened on or shortly before it ("publication")
+EVENT_DATE_PRECISIONS = (*DATE_PRECISIONS, "publication")
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP", "DATE", "TIME", "QUANTITY")
 MODALITIES = ("asserted", "claimed", "reported", "accused", "denied", "hypothetical", "future")
 SALIENCES = ("main", "background")
@@ -150,7 +153,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("destination_entity_id", STR, True, "movement events"),
         _f("destination_text", STR, True, ""),
         _f("event_date", pa.date32(), True, ""),
-        _f("date_precision", STR, False, "day | month | year | unknown"),
+        _f("date_precision", STR, False, "day | month | year | publication (no time expression: the article's "
+           "publication date, on or shortly before it) | unknown"),
         _f("date_text", STR, True, "time expression the date came from"),
         _f("quantities", pa.list_(QUANTITY), True, "killed, injured, troops, distance ... with the counted noun"),
         _f("source_entity_id", STR, True, "who says so"),
@@ -237,7 +241,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "date_precision"): DATE_PRECISIONS,
     ("entities", "type"): ENTITY_TYPES,
     ("entity_catalog", "type"): ENTITY_TYPES,
-    ("events", "date_precision"): DATE_PRECISIONS,
+    ("events", "date_precision"): EVENT_DATE_PRECISIONS,
     ("events", "modality"): MODALITIES,
     ("events", "salience"): SALIENCES,
     ("runs", "status"): RUN_STATUSES,

@@ -29,6 +29,7 @@ METHOD = "lexicon-rules-v1"
 
 
 SITE_SHARING = ("ASSAULT", "CASUALTIES")
+UNDATED_MODALITIES = ("future", "hypothetical")      # no publication date for what has not happened
 
 
 MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")  # what events read
@@ -98,6 +99,8 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     mode = t.mode or _mode_from_cues(sent, i, t)
     expr = _event_time(sent, i, times, cue_idx)
     date, precision = resolve(expr, published) if expr else (None, "unknown")
+    if date is None and published is not None and mod not in UNDATED_MODALITIES:
+        date, precision = published, "publication"   # reported as past: on or shortly before publication
     qs = _event_quantities(sent, i, t, quantities)
     if t.type == "CASUALTIES" and not args["target"] and qs:
         a = next((x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"]),
