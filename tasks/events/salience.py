@@ -13,7 +13,7 @@ First rule that applies, its name goes to `method` (`...;salience:<rule>`):
 5. `nominal-anchored` / `nominal-generic` / `nominal-unanchored`: a noun trigger is main only
    with evidence that it happened: a happening verb within four words ('وقع الهجوم', 'هجوم
    استهدف', 'شن هجوما'), a casualty word elsewhere in the sentence ('مقتل ستة في هجوم'), or a
-   time anchor near it ('هجوم أمس'); a generic plural or abstract noun without such evidence is
+   time anchor near it ('هجوم أمس'), or a count right after it ('مقتل ثلاثة'); a generic plural or abstract noun without such evidence is
    `nominal-generic`, others `nominal-unanchored`;
 6. `verb`: a verb trigger is main.
 """
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from akhbar.text.normalise import normalize
 from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, verb_forms
-from tasks.events.words import RELATIVES, Sentence, Word, _definite
+from tasks.events.words import NUMBER_BIT, RELATIVES, Sentence, Word, _definite
 
 MAIN, BACKGROUND = "main", "background"
 REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 6
@@ -134,6 +134,8 @@ def _acting(sent: Sentence, i: int) -> bool:
 
 def _anchored(sent: Sentence, i: int) -> bool:
     words = sent.words
+    if any(sent.cflags[k] & NUMBER_BIT and not words[k].punct.strip() for k in range(i + 1, min(len(words), i + 3))):
+        return True                          # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
     if any(k != i and _in(words[k], "happening_verbs") for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
         return True
     if any(k != i and _in(words[k], "anchors") for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):

@@ -282,6 +282,8 @@ def word_flags(norm: str) -> int:
     for name in CUE_LISTS:
         if any(k in cue_set(name) for k in keys):
             flags |= BIT[name]
+    if len(norm) == 3 and norm[0] in "وف" and norm[1:] in cue_set("negation_before"):
+        flags |= BIT["negation_before"]          # 'ولم', 'فلا': clitic_keys keeps two-letter words whole
     for name in VERB_LISTS:
         if any(k in verb_set(name) for k in keys):
             flags |= BIT[name]
