@@ -10,7 +10,7 @@ from akhbar.text.normalise import clitic_keys
 from akhbar.unionfind import UnionFind
 from tasks.events.words import LIST_SEP, _norm
 
-CLUSTER_COLUMNS = ("event_id", "event_type", "article_id", "event_date", "actor_entity_ids", "actor_text",
+CLUSTER_COLUMNS = ("event_id", "event_type", "article_id", "event_date", "date_precision", "actor_entity_ids", "actor_text",
                    "source_text", *(f"{r}_{k}" for r in ("location", "origin", "destination")
                                     for k in ("entity_id", "text")))
 
@@ -24,6 +24,12 @@ def _place_key(r: dict) -> str | None:
             return "t:" + _norm(r[f"{role}_text"]).replace("ال", "")
     return None
 
+
+
+def _date_key(r: dict):
+    """The event's own date; a date taken from the publication ('publication') says nothing of
+    which happening it is, like no date."""
+    return None if r.get("date_precision") == "publication" else r["event_date"]
 
 
 def _actor_keys(r: dict) -> set[str]:
@@ -82,7 +88,7 @@ def _cluster_sorted(rows: list[dict]) -> tuple[list[str], list[int]]:
     for members in buckets.values():
         by_date: dict = {}
         for k in members:
-            by_date.setdefault(rows[k]["event_date"], []).append(k)
+            by_date.setdefault(_date_key(rows[k]), []).append(k)
         undated = by_date.pop(None, [])
         if len(by_date) == 1:
             next(iter(by_date.values())).extend(undated)
@@ -131,31 +137,45 @@ def assign_article_event_ids(rows: list[dict]) -> None:
     (salience background by a reference rule: 'الهجوم', 'بعد التفجير', 'المتظاهرين') and joins
     the nearest earlier one, or (2) both share a place, or an actor, and neither has a date the
     other contradicts (a headline, its lead and a re-printed link line). Otherwise it opens a new
-    happening. The id is stable: a hash of the article id and the group's first event id."""
+    happening. The id is stable: the group's first event id with the prefix aev_."""
+    if len(rows) < 2:
+        for r in rows:
+            r["article_event_id"] = _aev(r["event_id"])
+        return
     sets = UnionFind()
     last: dict[str, int] = {}
     by_type: dict[str, list[int]] = {}
+    keys = [(_date_key(r), _place_key(r), r) for r in rows]
     for k, r in enumerate(rows):
         etype = r["event_type"]
-        rule = (r.get("method") or "").rpartition("salience:")[2]
-        earlier = by_type.setdefault(etype, [])
-        match = next((j for j in reversed(earlier[-MAX_LOOKBACK:]) if _same_happening(rows[j], r)), None)
-        if match is None and rule in LINKING_RULES and etype in last:
-            match = last[etype]
+        earlier = by_type.get(etype)
+        if earlier is None:
+            earlier = by_type[etype] = []
+            match = None
+        else:
+            match = next((j for j in reversed(earlier[-MAX_LOOKBACK:]) if _same_happening(keys[j], keys[k])), None)
+            if match is None and r["method"].rpartition("salience:")[2] in LINKING_RULES:
+                match = last[etype]
         if match is not None:
             sets.union(match, k)
         last[etype] = k
         earlier.append(k)
     for k, r in enumerate(rows):                # the root is the group's first event (smallest index)
         root = sets.find(k) if k in sets.parent else k
-        r["article_event_id"] = stable_id("aev", r["article_id"], rows[root]["event_id"])
+        r["article_event_id"] = _aev(rows[root]["event_id"])
 
 
-def _same_happening(a: dict, b: dict) -> bool:
-    if a["event_date"] and b["event_date"] and a["event_date"] != b["event_date"]:
+def _aev(event_id: str) -> str:
+    """The article event id named by its first mention's event id (unique, stable, no hashing)."""
+    return "aev_" + event_id.partition("_")[2]
+
+
+def _same_happening(a: tuple, b: tuple) -> bool:
+    """a, b: (event_date, place key, row) of two events of one type: same place, or no place
+    and a shared actor."""
+    (da, pa_, ra), (db, pb, rb) = a, b
+    if da and db and da != db:
         return False
-    pa_, pb = _place_key(a), _place_key(b)
-    if pa_ and pb:
+    if pa_ or pb:
         return pa_ == pb
-    ka, kb = _actor_keys(a), _actor_keys(b)
-    return bool(ka & kb) and not (pa_ or pb)
+    return bool(ra["actor_text"] and rb["actor_text"] and _actor_keys(ra) & _actor_keys(rb))

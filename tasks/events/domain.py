@@ -48,34 +48,56 @@ def _conflict_word(norm: str) -> bool:
     return any(any(t.type in conflict for t in index.get(k, ())) for k in lookup_keys(norm))
 
 
-def article_topic(text: str) -> str | None:
-    """The non-conflict domain an article is about, or None (see module doc)."""
+@lru_cache(maxsize=300_000)
+def _token_topic(tok: str) -> tuple[tuple[str, ...], str, bool]:
+    """(domains, bare form, is a conflict trigger word) of a raw token: one cache hit per token."""
+    norm = normalize(tok)
+    if not norm:
+        return (), "", False
+    return _word_domains(norm), clitic_keys(norm)[-1], _conflict_word(norm)
+
+
+def article_topic(text: str | None = None, tokens: set | None = None) -> str | None:
+    """The non-conflict domain an article is about, or None (see module doc), from its text or
+    from the set of its distinct tokens."""
     seen: dict[str, set] = {}
     conflict: set[str] = set()
-    for tok in TOKEN.findall(text):
-        norm = normalize(tok)
-        if not norm:
-            continue
-        for name in _word_domains(norm):
-            seen.setdefault(name, set()).add(clitic_keys(norm)[-1])
-        if _conflict_word(norm):
-            conflict.add(norm)
+    for tok in tokens if tokens is not None else set(TOKEN.findall(text or "")):
+        domains, bare, is_conflict = _token_topic(tok)
+        for name in domains:
+            seen.setdefault(name, set()).add(bare)
+        if is_conflict:
+            conflict.add(bare)
     if not seen:
         return None
     name, words = max(seen.items(), key=lambda kv: len(kv[1]))
     return name if len(words) >= data()["min_hits"] and len(words) > len(conflict) else None
 
 
+DOMAIN, ABSTRACT, MOVE_SUBJECT, ATTACK_VERB, ATTACK_CUE = 1, 2, 4, 8, 16
+
+
+@lru_cache(maxsize=300_000)
+def _sense_bits(norm: str) -> int:
+    """Which sense lists a word belongs to (clitic-aware), as bits: one cache hit per word."""
+    d, keys = data(), clitic_keys(norm)
+    bits = DOMAIN if _word_domains(norm) else 0
+    for bit, name in ((ABSTRACT, "abstract_targets"), (MOVE_SUBJECT, "movement_figurative_subjects"),
+                      (ATTACK_VERB, "verbal_attack_verbs"), (ATTACK_CUE, "verbal_attack_cues")):
+        if any(k in d[name] for k in keys):
+            bits |= bit
+    return bits
+
+
 def _figurative(w: Word, domains: bool) -> bool:
-    return domains and bool(_word_domains(w.norm)) or any(k in data()["abstract_targets"] for k in w.keys)
+    return bool(_sense_bits(w.norm) & (DOMAIN | ABSTRACT if domains else ABSTRACT))
 
 
 def figurative_move(sent: Sentence, i: int, etype: str) -> bool:
     """A movement verb whose subject is a market or a figure ('تراجعت السوق', 'انسحب الدولار')."""
-    d = data()
     words = sent.words
-    return (etype in d["movement_types"] and i + 1 < len(words) and not words[i + 1].punct.strip()
-            and any(k in d["movement_figurative_subjects"] for k in words[i + 1].keys))
+    return (etype in data()["movement_types"] and i + 1 < len(words) and not words[i + 1].punct.strip()
+            and bool(_sense_bits(words[i + 1].norm) & MOVE_SUBJECT))
 
 
 def sense_blocked(sent: Sentence, i: int, verb: bool = True) -> bool:
@@ -91,9 +113,8 @@ def sense_blocked(sent: Sentence, i: int, verb: bool = True) -> bool:
 
 def verbal_attack(sent: Sentence, i: int) -> bool:
     """'هاجم X ... قائلا', 'شن هجوما حادا على', 'هجوم لاذع': an attack in words."""
-    d = data()
     words = sent.words
-    if not any(k in d["verbal_attack_verbs"] for k in words[i].keys):
+    if not _sense_bits(words[i].norm) & ATTACK_VERB:
         return False
-    return any(any(k in d["verbal_attack_cues"] for k in words[k].keys)
-               for k in range(i + 1, min(len(words), i + 1 + d["verbal_window"])))
+    return any(_sense_bits(words[k].norm) & ATTACK_CUE
+               for k in range(i + 1, min(len(words), i + 1 + data()["verbal_window"])))

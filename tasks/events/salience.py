@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from akhbar.text.normalise import normalize
-from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, verb_forms
+from akhbar.text.normalise import clitic_keys, normalize
+from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, lookup_keys, verb_forms
 from tasks.events.words import NUMBER_BIT, RELATIVES, Sentence, Word, _definite
 
 MAIN, BACKGROUND = "main", "background"
@@ -42,24 +42,65 @@ def lists() -> dict[str, frozenset]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _bit_of() -> dict[str, int]:
+    return {name: 1 << k for k, name in enumerate(sorted(lists()))}
+
+
+@lru_cache(maxsize=300_000)
+def _bits(norm: str) -> int:
+    """The salience lists a word belongs to (its form, clitic-stripped forms or stems), as bits."""
+    forms = {norm, *clitic_keys(norm), *lookup_keys(norm)}
+    return sum(bit for name, bit in _bit_of().items() if not forms.isdisjoint(lists()[name]))
+
+
 def _in(w: Word, name: str) -> bool:
-    forms = lists()[name]
-    return w.norm in forms or any(k in forms for k in w.keys) or any(k in forms for k in w.stems)
+    return bool(_bits(w.norm) & _bit_of()[name])
+
+
+class _LazyBits(dict):
+    """Word index -> its salience list bits, computed on first use (most words are never asked)."""
+    __slots__ = ("words",)
+
+    def __missing__(self, k: int) -> int:
+        b = self[k] = _bits(self.words[k].norm)
+        return b
+
+
+def _word_bits(sent: Sentence) -> _LazyBits:
+    """Per word of the sentence, its salience list bits (once per sentence, lazily)."""
+    sb = sent.memo.get("salience_bits")
+    if sb is None:
+        sb = sent.memo["salience_bits"] = _LazyBits()
+        sb.words = sent.words
+    return sb
 
 
 def _clause_span(sent: Sentence, i: int, before: int, after: int) -> range:
     """Word indexes around i, at most `before`/`after` away, not crossing clause punctuation."""
     words = sent.words
     lo = i
-    while lo > 0 and i - lo < before and not any(c in words[lo].punct for c in CLAUSE_PUNCT):
+    while lo > 0 and i - lo < before and not (words[lo].punct and _breaks(words[lo].punct)):
         lo -= 1
     hi = i
-    while hi + 1 < len(words) and hi - i < after and not any(c in words[hi + 1].punct for c in CLAUSE_PUNCT):
+    while hi + 1 < len(words) and hi - i < after and not (words[hi + 1].punct and _breaks(words[hi + 1].punct)):
         hi += 1
     return range(lo, hi + 1)
 
 
+@lru_cache(maxsize=4096)
+def _breaks(punct: str) -> bool:
+    return any(c in punct for c in CLAUSE_PUNCT)
+
+
 def _question(sent: Sentence) -> bool:
+    q = sent.memo.get("question")
+    if q is None:
+        q = sent.memo["question"] = _is_question(sent)
+    return q
+
+
+def _is_question(sent: Sentence) -> bool:
     words = sent.words
     if words and _in(words[0], "question_openers"):
         return True
@@ -72,9 +113,11 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     w = words[i]
     if _question(sent):
         return BACKGROUND, "question"
-    if any(_in(words[k], "reference_before") for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
+    sb, bit = _word_bits(sent), _bit_of()
+    ref = bit["reference_before"]
+    if any(sb[k] & ref for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
         return BACKGROUND, "reference"
-    if _in(w, "participant_nouns"):
+    if sb[i] & bit["participant_nouns"]:
         return (MAIN, "participant-acting") if _acting(sent, i) else (BACKGROUND, "participant")
     if t.pos != "verb":
         if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
@@ -136,10 +179,13 @@ def _anchored(sent: Sentence, i: int) -> bool:
     words = sent.words
     if any(sent.cflags[k] & NUMBER_BIT and not words[k].punct.strip() for k in range(i + 1, min(len(words), i + 3))):
         return True                          # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
-    if any(k != i and _in(words[k], "happening_verbs") for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
+    sb, bit = _word_bits(sent), _bit_of()
+    happening, anchors, governors = bit["happening_verbs"], bit["anchors"], bit["casualty_governors"]
+    if any(k != i and sb[k] & happening for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
         return True
-    if any(k != i and _in(words[k], "anchors") for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
+    if any(k != i and sb[k] & anchors for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
         return True
-    if not _in(words[i], "casualty_governors") and not (i > 0 and _in(words[i - 1], "casualty_governors")):
+    if not sb[i] & governors and not (i > 0 and sb[i - 1] & governors):
         return False
-    return any(k != i and _in(words[k], "casualty_words") for k in range(len(words)))
+    casualty = bit["casualty_words"]
+    return any(k != i and sb[k] & casualty for k in range(len(words)))

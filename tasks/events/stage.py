@@ -38,12 +38,13 @@ MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
                      run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None) -> list[dict]:
     tokens = TOKEN.findall(text, s_start, s_end)
+    carry.tokens.update(tokens)
     if not _may_have_events(tokens):
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
     words, _ = words_of(text, s_start, s_end, tokens)
     sent = analyse(text, s_start, s_end, mentions, words, cfg)
-    found = _in_domain(sent, find_triggers(sent), carry.topic)
+    found = _in_domain(sent, find_triggers(sent))
     sent.triggers = {i for i, _, _ in found}
     _drop_mentions_opening_with(sent, sent.triggers)
     out = []
@@ -61,13 +62,21 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     return out
 
 
-def _in_domain(sent: Sentence, found: list, topic: str | None) -> list:
-    """Triggers left once sense and domain are checked: no conflict event in a sport, markets,
-    health or culture article, nor from a figurative sense ('تراجعت السوق', 'تفجر الخلاف')."""
+def _in_domain(sent: Sentence, found: list) -> list:
+    """Triggers left once their sense is checked: no conflict event from a figurative sense
+    ('تراجعت السوق', 'تفجر الخلاف'). The article's topic is checked once it is read (`_on_topic`)."""
     conflict = conflict_types()
     return [(i, t, key) for i, t, key in found
             if t.type not in conflict or verbal_attack(sent, i)
-            or not (topic or sense_blocked(sent, i, t.pos == "verb") or figurative_move(sent, i, t.type))]
+            or not (sense_blocked(sent, i, t.pos == "verb") or figurative_move(sent, i, t.type))]
+
+
+def _on_topic(rows: list[dict], carry: Carry) -> list[dict]:
+    """No conflict event in an article about sport, markets, health or culture (tasks.events.domain)."""
+    if not rows or article_topic(tokens=carry.tokens) is None:
+        return rows
+    conflict = conflict_types()
+    return [r for r in rows if r["event_type"] not in conflict]
 
 
 def _share_site(rows: list[dict]) -> None:
@@ -257,7 +266,7 @@ def article_events(aid: str, text: str, published: dt.date | None, sentence_rows
                    cfg: EventsConfig | None = None) -> list[dict]:
     """Event rows of one article, its sentences (sentence_idx, start, end, paragraph_idx) in order."""
     rows: list[dict] = []
-    carry, seen = Carry(topic=article_topic(text)), set()
+    carry, seen = Carry(), set()
     for s_idx, s_start, s_end, par in sentence_rows:
         key = text[s_start:s_end]
         if key in seen:                      # a line printed twice (repeated headline, caption: copied verbatim)
@@ -272,6 +281,7 @@ def article_events(aid: str, text: str, published: dt.date | None, sentence_rows
         carry.paragraph = par
         rows.extend(_sentence_events(aid, text, s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
                                      run_id, published, carry, cfg))
+    rows = _on_topic(rows, carry)
     assign_article_event_ids(rows)
     return rows
 

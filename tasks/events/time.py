@@ -137,10 +137,18 @@ def _hijri_month_at(words, i) -> tuple[int, int] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _hijri_first() -> frozenset:
+    return frozenset(k[0] for k in hijri_table())
+
+
 def _hijri_at(words, i) -> TimeExpr | None:
     """'25 شوال 1436 هـ', 'شوال 1436 هـ': a Hijri date, converted to the Gregorian calendar
     (hijridate, Umm al-Qura). A Hijri year is required (with or without the mark هـ) so that a
     bare 'رمضان' stays a season, not a date."""
+    first = _hijri_first()
+    if not any(k in first for w in words[i:i + 2] for k in w.keys):
+        return None                                  # no month name here: the common case, one set test
     day = _int(words[i])
     j = i + 1 if day is not None and 1 <= day <= 30 else i
     hit = _hijri_month_at(words, j) if j < len(words) else None

@@ -76,7 +76,7 @@ class Carry:
     paragraph: int | None = None
     actor: list | None = None              # the last named actor (Fillers), for pronoun subjects
     actor_paragraph: int | None = None
-    topic: str | None = None               # the article's non-conflict domain (tasks.events.domain), if any
+    tokens: set = field(default_factory=set)   # the article's distinct tokens so far (its topic, tasks.events.domain)
 
 
 
