@@ -15,7 +15,10 @@ First rule that applies, its name goes to `method` (`...;salience:<rule>`):
    استهدف', 'شن هجوما'), a casualty word elsewhere in the sentence ('مقتل ستة في هجوم'), or a
    time anchor near it ('هجوم أمس'), or a count right after it ('مقتل ثلاثة'); a generic plural or abstract noun without such evidence is
    `nominal-generic`, others `nominal-unanchored`;
-6. `verb`: a verb trigger is main.
+6. `verb`: a verb trigger is main;
+7. `earlier-date` (tasks/events/stage.py, once the date is known): a main event whose own time
+   expression names a year and lies more than `NEWS_DAYS` before the publication date (or any
+   year when the article has no date) recalls a past happening ('في عام 2006') -> background.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, lookup_key
 from tasks.events.words import NUMBER_BIT, RELATIVES, Sentence, Word, _definite
 
 MAIN, BACKGROUND = "main", "background"
+NEWS_DAYS = 60                                # an event dated further back than this is recalled, not reported
 REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 6
 CLAUSE_PUNCT = "،,;:.؛!?؟"
 
@@ -189,3 +193,11 @@ def _anchored(sent: Sentence, i: int) -> bool:
         return False
     casualty = bit["casualty_words"]
     return any(k != i and sb[k] & casualty for k in range(len(words)))
+
+
+def earlier_than_news(date, published) -> bool:
+    """Whether an event dated `date` (from a time expression with a year) is a past happening
+    recalled by an article published on `published` (unknown publication: any dated year)."""
+    if date is None:
+        return False
+    return published is None or (published - date).days > NEWS_DAYS

@@ -21,7 +21,7 @@ from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with
 from tasks.events.arguments import _gender, _pronoun_subject, arguments
 from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
-from tasks.events.salience import salience
+from tasks.events.salience import earlier_than_news, salience
 from tasks.events.domain import article_topic, conflict_types, figurative_move, sense_blocked, verbal_attack
 from tasks.events.clustering import assign_article_event_ids, cluster_rows
 
@@ -108,6 +108,8 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     mode = t.mode or _mode_from_cues(sent, i, t)
     expr = _event_time(sent, i, times, cue_idx)
     date, precision = resolve(expr, published) if expr else (None, "unknown")
+    if sal == "main" and expr is not None and expr.year and earlier_than_news(date, published):
+        sal, sal_rule = "background", "earlier-date"  # 'في عام 2006', 'في يوليو 1995': a past happening recalled
     if date is None and published is not None and mod not in UNDATED_MODALITIES:
         date, precision = published, "publication"   # reported as past: on or shortly before publication
     qs = _event_quantities(sent, i, t, quantities)

@@ -42,3 +42,13 @@ def test_every_row_has_salience():
     for e in events("قصفت الطائرات مواقع المسلحين. وتظاهر مئات الطلاب أمام الوزارة. وبحث الوزير الأزمة مع نظيره."):
         assert e["salience"] in ("main", "background")
         assert ";salience:" in e["method"]
+
+
+def test_a_happening_dated_years_back_is_background():
+    import datetime as dt
+    evs = [e for e in events("وكانت الطائرات قصفت المدينة في تموز 2006 ودمرت الجسر.", published=dt.date(2015, 3, 1))
+           if e["trigger"] == "قصفت"]
+    assert evs and evs[0]["salience"] == "background" and evs[0]["method"].endswith("salience:earlier-date")
+    e = [e for e in events("قصفت الطائرات المدينة في 27 شباط 2015.", published=dt.date(2015, 3, 1))
+         if e["trigger"] == "قصفت"][0]
+    assert e["salience"] == "main"
