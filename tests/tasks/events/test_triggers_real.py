@@ -40,3 +40,12 @@ def test_halt_is_no_arrest(text):
 def test_negation_scope(text, trigger, modality):
     e = next(e for e in events(text) if e["trigger"] == trigger)
     assert e["modality"] == modality
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("قتل خمسة مدنيين في قصف على ريف حلب، كما قال المرصد السوري لحقوق الإنسان.", "المرصد السوري لحقوق الإنسان"),
+    ("دمرت الغارات ثلاثة منازل في القرية، على ما ذكرت وكالة الأنباء الرسمية.", "وكالة الأنباء الرسمية"),
+])
+def test_speaker_after_the_event(text, speaker):
+    for e in events(text):
+        assert e["source_text"] == speaker and e["modality"] == "claimed"
