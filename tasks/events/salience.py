@@ -124,6 +124,8 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if sb[i] & bit["participant_nouns"]:
         return (MAIN, "participant-acting") if _acting(sent, i) else (BACKGROUND, "participant")
     if t.pos != "verb":
+        if _relative_clause(sent, i, reach=3):
+            return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
         if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
             return BACKGROUND, "purpose"
         if _definite(w) and w.norm[:2] != "لل":
@@ -147,11 +149,11 @@ def _present(t: Trigger, key: str) -> bool:
     return not any(key == past + suf or key == past[:-1] + suf for suf in PAST_SUFFIXES)
 
 
-def _relative_clause(sent: Sentence, i: int) -> bool:
+def _relative_clause(sent: Sentence, i: int, reach: int = 2) -> bool:
     """A verb in a relative clause describes what identifies a noun ('المنطقة التي خطف فيها
     الجنود', 'السفينة التي خطفها قراصنة'): a relative pronoun at most two words before it (قد/كان between)."""
     words = sent.words
-    for k in range(i - 1, max(-1, i - 3), -1):
+    for k in range(i - 1, max(-1, i - 1 - reach), -1):
         if words[k + 1].punct.strip():
             return False
         if words[k].norm in RELATIVES:

@@ -108,7 +108,8 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     mode = t.mode or _mode_from_cues(sent, i, t)
     expr = _event_time(sent, i, times, cue_idx)
     date, precision = resolve(expr, published) if expr else (None, "unknown")
-    if sal == "main" and expr is not None and expr.year and earlier_than_news(date, published):
+    if sal == "main" and expr is not None and (expr.year and earlier_than_news(date, published)
+                                               or (expr.rel_year or 0) < 0):
         sal, sal_rule = "background", "earlier-date"  # 'في عام 2006', 'في يوليو 1995': a past happening recalled
     if date is None and published is not None and mod not in UNDATED_MODALITIES:
         date, precision = published, "publication"   # reported as past: on or shortly before publication
