@@ -30,6 +30,7 @@ from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, lookup_key
 from tasks.events.words import NUMBER_BIT, RELATIVES, Sentence, Word, _definite
 
 MAIN, BACKGROUND = "main", "background"
+ACTING_BEFORE, ACTING_AFTER = 2, 2           # words between a participant noun and its onset verb
 NEWS_DAYS = 60                                # an event dated further back than this is recalled, not reported
 REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 6
 CLAUSE_PUNCT = "،,;:.؛!?؟"
@@ -130,7 +131,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
             return BACKGROUND, "purpose"
         if _definite(w) and w.norm[:2] != "لل":
             return BACKGROUND, "nominal-definite"
-        if _anchored(sent, i):
+        if _anchored(sent, i, t.type == "PROTEST"):
             return MAIN, "nominal-anchored"
         return BACKGROUND, "nominal-generic" if _in(w, "generic_nouns") else "nominal-unanchored"
     if _relative_clause(sent, i):
@@ -168,12 +169,12 @@ def _acting(sent: Sentence, i: int) -> bool:
     words = sent.words
     if words[i].norm[:1] in ("ب", "ل", "ك") and words[i].norm[:2] != "ال":
         return False
-    k = i - 1
-    if k >= 0 and _in(words[k], "participant_quantifiers") and not words[i].punct.strip():
-        k -= 1
-    if k >= 0 and not words[k + 1].punct.strip() and _in(words[k], "participant_actions"):
-        return True
-    for k in range(i + 1, min(len(words), i + 3)):
+    for k in range(i - 1, max(-1, i - 1 - ACTING_BEFORE), -1):   # 'خرج مساء أمس مئات من المتظاهرين'
+        if words[k + 1].punct.strip():
+            break
+        if _in(words[k], "participant_actions"):
+            return True
+    for k in range(i + 1, min(len(words), i + 1 + ACTING_AFTER)):  # 'متظاهرون فلسطينيون قد خرجوا'
         if words[k].punct.strip() or _in(words[k], "relatives"):
             return False
         if _in(words[k], "participant_actions"):
@@ -181,7 +182,7 @@ def _acting(sent: Sentence, i: int) -> bool:
     return False
 
 
-def _anchored(sent: Sentence, i: int) -> bool:
+def _anchored(sent: Sentence, i: int, protest: bool = False) -> bool:
     words = sent.words
     if any(sent.cflags[k] & NUMBER_BIT and not words[k].punct.strip() for k in range(i + 1, min(len(words), i + 3))):
         return True                          # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
@@ -189,6 +190,9 @@ def _anchored(sent: Sentence, i: int) -> bool:
     happening, anchors, governors = bit["happening_verbs"], bit["anchors"], bit["casualty_governors"]
     if any(k != i and sb[k] & happening for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
         return True
+    if protest and any(k != i and sb[k] & bit["participant_actions"]
+                       for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
+        return True                          # 'خرج مئات ... احتجاجا على': the protest's own onset verb
     if any(k != i and sb[k] & anchors for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
         return True
     if not sb[i] & governors and not (i > 0 and sb[i - 1] & governors):
