@@ -13,7 +13,8 @@ def _of(text, etype):
 
 
 @pytest.mark.parametrize("text,etype,rule", [
-    ("احتشد آلاف المتظاهرين في الساحة الرئيسية للمدينة أمس.", "PROTEST", "participant-acting"),
+    ("احتشد آلاف المتظاهرين في الساحة الرئيسية للمدينة أمس.", "PROTEST", "verb"),
+    ("أحرق المتظاهرون إطارات السيارات في الشارع الرئيسي.", "PROTEST", "participant-acting"),
     ("استهدفت غارة جوية قافلة للمسلحين قرب الحدود.", "ASSAULT", "verb"),
     ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored"),
 ])
