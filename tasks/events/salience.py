@@ -131,8 +131,9 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
             return BACKGROUND, "purpose"
         if _definite(w) and w.norm[:2] != "لل":
             return BACKGROUND, "nominal-definite"
-        if _anchored(sent, i, t.type == "PROTEST"):
-            return MAIN, "nominal-anchored"
+        how = _anchored(sent, i, t.type == "PROTEST")
+        if how:
+            return MAIN, "nominal-anchored-" + how
         return BACKGROUND, "nominal-generic" if _in(w, "generic_nouns") else "nominal-unanchored"
     if _relative_clause(sent, i):
         return BACKGROUND, "relative-clause"
@@ -182,23 +183,24 @@ def _acting(sent: Sentence, i: int) -> bool:
     return False
 
 
-def _anchored(sent: Sentence, i: int, protest: bool = False) -> bool:
+def _anchored(sent: Sentence, i: int, protest: bool = False) -> str | None:
+    """The evidence that the event noun at word i happened (a rule suffix), or None."""
     words = sent.words
     if any(sent.cflags[k] & NUMBER_BIT and not words[k].punct.strip() for k in range(i + 1, min(len(words), i + 3))):
-        return True                          # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
+        return "count"                       # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
     sb, bit = _word_bits(sent), _bit_of()
     happening, anchors, governors = bit["happening_verbs"], bit["anchors"], bit["casualty_governors"]
     if any(k != i and sb[k] & happening for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
-        return True
+        return "verb"
     if protest and any(k != i and sb[k] & bit["participant_actions"]
                        for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
-        return True                          # 'خرج مئات ... احتجاجا على': the protest's own onset verb
+        return "verb"                        # 'خرج مئات ... احتجاجا على': the protest's own onset verb
     if any(k != i and sb[k] & anchors for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
-        return True
+        return "time"
     if not sb[i] & governors and not (i > 0 and sb[i - 1] & governors):
-        return False
+        return None
     casualty = bit["casualty_words"]
-    return any(k != i and sb[k] & casualty for k in range(len(words)))
+    return "casualty" if any(k != i and sb[k] & casualty for k in range(len(words))) else None
 
 
 def earlier_than_news(date, published) -> bool:
