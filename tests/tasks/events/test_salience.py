@@ -16,7 +16,7 @@ def _of(text, etype):
     ("احتشد آلاف المتظاهرين في الساحة الرئيسية للمدينة أمس.", "PROTEST", "verb"),
     ("أحرق المتظاهرون إطارات السيارات في الشارع الرئيسي.", "PROTEST", "participant-acting"),
     ("استهدفت غارة جوية قافلة للمسلحين قرب الحدود.", "ASSAULT", "verb"),
-    ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored-time"),
+    ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored-verb"),
 ])
 def test_main(text, etype, rule):
     e = _of(text, etype)[0]
