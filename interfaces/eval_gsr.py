@@ -133,10 +133,7 @@ def evaluate_gsr(gsr_dir: Path, predictions: dict[str, list[dict]] | None = None
         if key is not None:
             for s in splits:
                 det[(s, t)][key] += 1
-            errors[("tp", "fp", "fn")[key]].append({"id": r["id"], "type": t, "split": splits[1],
-                                                           "text": r["text"], "events": [
-                    {k: e[k] for k in ("trigger", "event_type", "modality", "actor_text", "target_text", "method")}
-                    | {"salience": e.get("salience")} for e in preds.get(r["id"], [])]})
+            errors[("tp", "fp", "fn")[key]].append(_record(r, splits[1], preds.get(r["id"], [])))
         gold = spans.get((r["id"], t))
         if gold is None or not r["gold"]:
             continue
@@ -148,6 +145,13 @@ def evaluate_gsr(gsr_dir: Path, predictions: dict[str, list[dict]] | None = None
     return {"detection": {f"{s}/{t}": prf(*v) for (s, t), v in det.items()},
             "arguments": {f"{s}/{t}/{a}": prf(*v) for (s, t, a), v in args.items()},
             "sentences": len(rows), "errors": errors}
+
+
+def _record(row: dict, split: str, events: list[dict]) -> dict:
+    """A scored sentence with its published events, for error analysis (`--json`)."""
+    keep = ("trigger", "event_type", "modality", "actor_text", "target_text", "method")
+    return {"id": row["id"], "type": row["event_type"], "split": split, "text": row["text"],
+            "events": [{k: e[k] for k in keep} | {"salience": e.get("salience")} for e in events]}
 
 
 def render_gsr(result: dict) -> str:

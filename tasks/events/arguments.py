@@ -29,7 +29,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         genitive = spec["mode_genitive"].get(t.mode, genitive)
     actor = _agent_marker_actor(sent, i, triggers)
     nxt, f = _phrase_after_trigger(sent, i, t, triggers, genitive)
-    role = "target" if t.passive else spec.get("verb_subject", "actor")
+    role = "target" if t.passive or _passive_agent(sent, i, actor) else spec.get("verb_subject", "actor")
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(sent.words[i].norm, key) and (t.type != "CONTROL_CHANGE"
                                                                   or t.mode in ("expel", "overthrow"))
@@ -45,6 +45,19 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)
     return dict(actor=actor, target=target, **places)
+
+
+PASSIVE_AGENT_HEADS = {"قبل": "من", "يد": "علي", "ايدي": "علي"}
+
+
+def _passive_agent(sent: Sentence, i: int, actor: list[Filler]) -> bool:
+    """A verb whose agent follows 'من قبل' / 'على يد' is passive ('اختطف صحافي من قبل مجموعة
+    مسلحة'): the phrase after it is the patient. Companions ('بمساعدة', 'بمشاركة') are no sign."""
+    if not actor:
+        return False
+    words = sent.words
+    return any(words[k].norm in PASSIVE_AGENT_HEADS and words[k - 1].norm == PASSIVE_AGENT_HEADS[words[k].norm]
+               for k in range(i + 2, actor[0].first))
 
 
 def _agent_marker_actor(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
