@@ -41,7 +41,7 @@ def lists() -> dict[str, frozenset]:
     data = events_data("salience.json")
     out = {name: frozenset(normalize(w) for w in data[name])
            for name in ("participant_nouns", "reference_before", "casualty_words", "anchors", "question_openers",
-                        "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors")}
+                        "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors", "masdar_before")}
     for name in ("participant_actions", "happening_verbs"):
         out[name] = frozenset(f for past, present in data[name] for f in verb_forms(past, present))
     return out
@@ -124,7 +124,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
         return BACKGROUND, "reference"
     if sb[i] & bit["participant_nouns"]:
         return (MAIN, "participant-acting") if _acting(sent, i) else (BACKGROUND, "participant")
-    if t.pos != "verb":
+    if t.pos != "verb" or _masdar(sent, i):
         if _relative_clause(sent, i, reach=3):
             return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
         if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
@@ -140,6 +140,12 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if _present(t, key):
         return BACKGROUND, "present"
     return MAIN, "verb"
+
+
+def _masdar(sent: Sentence, i: int) -> bool:
+    """A verb-form trigger read as its verbal noun: right after a preposition or a construct head
+    ('عمليات خطف السفن', 'مسؤوليتها عن خطف'), where no finite verb can stand."""
+    return i > 0 and not sent.words[i].punct.strip() and bool(_word_bits(sent)[i - 1] & _bit_of()["masdar_before"])
 
 
 def _present(t: Trigger, key: str) -> bool:

@@ -53,3 +53,10 @@ def test_a_happening_dated_years_back_is_background():
     e = [e for e in events("قصفت الطائرات المدينة في 27 شباط 2015.", published=dt.date(2015, 3, 1))
          if e["trigger"] == "قصفت"][0]
     assert e["salience"] == "main"
+
+
+def test_verb_form_after_a_preposition_or_construct_head_is_a_verbal_noun():
+    e = [e for e in events("صعد القراصنة عمليات خطف السفن في خليج عدن.") if e["trigger"] == "خطف"][0]
+    assert e["salience"] == "background"
+    e = [e for e in events("أعلنت الجماعة مسؤوليتها عن خطف أربعة عمال.") if e["trigger"] == "خطف"][0]
+    assert "salience:nominal" in e["method"]
