@@ -29,7 +29,8 @@ METHOD = "lexicon-rules-v1"
 
 
 SITE_SHARING = ("ASSAULT", "CASUALTIES")
-UNDATED_MODALITIES = ("future", "hypothetical")      # no publication date for what has not happened
+UNDATED_MODALITIES = ("future", "hypothetical")
+TOPIC_SENTENCES = 5                                 # title and lead: what an article is about      # no publication date for what has not happened
 
 
 MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")  # what events read
@@ -38,7 +39,8 @@ MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
                      run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None) -> list[dict]:
     tokens = TOKEN.findall(text, s_start, s_end)
-    carry.tokens.update(tokens)
+    if s_idx < TOPIC_SENTENCES:
+        carry.tokens.update(tokens)           # the article's topic is read from its title and lead
     if not _may_have_events(tokens):
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
