@@ -49,3 +49,8 @@ def test_negation_scope(text, trigger, modality):
 def test_speaker_after_the_event(text, speaker):
     for e in events(text):
         assert e["source_text"] == speaker and e["modality"] == "claimed"
+
+
+def test_quoted_speaker_stops_before_his_saying():
+    e = next(e for e in events("ونقلت الوكالة عن القائد قوله إن الطائرات دمرت المخازن.") if e["trigger"] == "دمرت")
+    assert e["source_text"] == "القائد" and e["via_text"] == "الوكالة" and e["modality"] == "claimed"
