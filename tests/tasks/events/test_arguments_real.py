@@ -29,3 +29,10 @@ def test_actor_is_never_a_pronoun_or_verb():
         for e in events(text):
             for part in (e["actor_text"] or "").split("؛ "):
                 assert part not in ("نفسه", "بسطت")
+
+
+def test_suicide_bomber_is_the_actor_and_fire_is_no_target():
+    e = _one("فجر انتحاري نفسه قرب حاجز للشرطة في المدينة.", "فجر")
+    assert e["actor_text"] == "انتحاري" and (e["target_text"] or "") != "نفسه"
+    e = _one("أطلق مسلحون النار على دورية للشرطة.", "أطلق")
+    assert e["actor_text"] == "مسلحون" and has(e["target_text"], "دورية")
