@@ -287,14 +287,14 @@ def meta_date(value: str | None, url: str | None) -> str | None:
     """A record's or page's date as given, an RFC 822 date ('Wed, 19 Apr 2017 10:00:00 GMT', RSS
     pubDate) turned into ISO, or failing both the date in the URL path ('/2017/04/19/')."""
     if value and value.strip():
-        value = value.strip()
-        if value[:3].isalpha() and "," in value[:5]:
+        given = value.strip()
+        if given[:3].isalpha() and "," in given[:5]:
             from email.utils import parsedate_to_datetime
             try:
-                return parsedate_to_datetime(value).date().isoformat()
+                return parsedate_to_datetime(given).date().isoformat()
             except (TypeError, ValueError, IndexError):
                 pass
-        return value
+        return value                          # as given (segment parses it)
     m = URL_DATE.search(url or "")
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 

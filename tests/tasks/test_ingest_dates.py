@@ -18,6 +18,7 @@ def test_meta_date_forms():
     assert meta_date("2020-01-02", "https://example.com/2017/04/19/x") == "2020-01-02"   # the field wins
     assert meta_date(None, "https://example.com/item/12345") is None
     assert meta_date("", None) is None
+    assert meta_date(" 2020-01-02 ", None) == " 2020-01-02 "                         # kept as given
 
 
 def test_record_date_fields(tmp_path: Path):
