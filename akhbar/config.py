@@ -19,7 +19,10 @@ class IngestConfig:
                                            "maintext", "story", "description")
     title_fields: tuple[str, ...] = ("title", "headline", "name")
     date_fields: tuple[str, ...] = ("date", "published", "published_at", "publish_date", "date_published",
-                                    "pubdate", "datetime", "time", "created_at")
+                                    "pubdate", "datetime", "time", "created_at", "date_extracted", "datepublished",
+                                    "published_date", "publication_date", "published_time", "article:published_time",
+                                    "datecreated", "date_created", "created", "timestamp", "date_publish",
+                                    "publishedat", "pub_date")
     url_fields: tuple[str, ...] = ("url", "link", "href", "source_url")
     source_fields: tuple[str, ...] = ("source", "site", "sitename", "publisher", "domain", "outlet")
     record_list_fields: tuple[str, ...] = ("articles", "items", "data", "records", "results", "docs", "news")

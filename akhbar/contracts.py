@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-CONTRACT_VERSION = "1.4.0"
+# 1.3.0: entity_catalog.name_latin, events.salience, events.article_event_id; 1.4.0: incidents table;
+# 1.5.0: incidents and events take the event date precision "publication" (all additive)
+CONTRACT_VERSION = "1.5.0"
 
 STR = pa.string()
 I32 = pa.int32()
@@ -20,8 +22,12 @@ TS = pa.timestamp("us", tz="UTC")
 
 DOC_STATUSES = ("ok", "duplicate", "near_duplicate", "rejected")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
+# an event with no time expression of its own, reported as past in an article with a publication
+# date, is dated by that date: it happened on or shortly before it ("publication")
+EVENT_DATE_PRECISIONS = (*DATE_PRECISIONS, "publication")
 ENTITY_TYPES = ("PERSON", "ORG", "LOC", "NORP", "DATE", "TIME", "QUANTITY")
 MODALITIES = ("asserted", "claimed", "reported", "accused", "denied", "hypothetical", "future")
+SALIENCES = ("main", "background")
 SEGMENT_KINDS = ("duplicate_doc", "near_duplicate_doc", "shared", "repeated_line", "boilerplate")
 RUN_STATUSES = ("published", "failed")
 FACTUAL_MODALITIES = ("asserted", "claimed", "reported", "accused")   # what an incident is formed from
@@ -155,15 +161,20 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("destination_entity_id", STR, True, "movement events"),
         _f("destination_text", STR, True, ""),
         _f("event_date", pa.date32(), True, ""),
-        _f("date_precision", STR, False, "day | month | year | unknown"),
+        _f("date_precision", STR, False, "day | month | year | publication (no time expression: the article's "
+           "publication date, on or shortly before it) | unknown"),
         _f("date_text", STR, True, "time expression the date came from"),
         _f("quantities", pa.list_(QUANTITY), True, "killed, injured, troops, distance ... with the counted noun"),
         _f("source_entity_id", STR, True, "who says so"),
         _f("source_text", STR, True, ""),
         _f("via_text", STR, True, "through whom (وفق المرصد, نقلت شبكة ...)"),
         _f("modality", STR, False, "asserted | claimed | reported | accused | denied | hypothetical | future"),
+        _f("salience", STR, True, "main (the sentence reports this happening as news) | background (a reference "
+           "to another or earlier event, a participant noun, a generic or rhetorical use); the rule is in method"),
         _f("confidence", F64, False, "0..1"),
         _f("method", STR, False, ""),
+        _f("article_event_id", STR, True, "one happening within the article: its mentions (headline, lead, later "
+           "references) share this id"),
         _f("cluster_id", STR, True, "cross-article coreference cluster"),
         _f("n_sources", I32, True, "distinct articles behind the cluster"),
         _f("run_id", STR, False, ""),
@@ -281,9 +292,10 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("articles", "date_precision"): DATE_PRECISIONS,
     ("entities", "type"): ENTITY_TYPES,
     ("entity_catalog", "type"): ENTITY_TYPES,
-    ("events", "date_precision"): DATE_PRECISIONS,
+    ("events", "date_precision"): EVENT_DATE_PRECISIONS,
     ("events", "modality"): MODALITIES,
-    ("incidents", "date_precision"): DATE_PRECISIONS,
+    ("events", "salience"): SALIENCES,
+    ("incidents", "date_precision"): EVENT_DATE_PRECISIONS,
     ("incidents", "date_source"): DATE_SOURCES,
     ("incidents", "geo_precision"): GEO_PRECISIONS,
     ("runs", "status"): RUN_STATUSES,

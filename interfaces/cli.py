@@ -254,8 +254,17 @@ def eval_entities(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: boo
 
 
 @eval_app.command("events")
-def eval_events(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: bool = EvalJsonOpt):
+def eval_events(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: bool = EvalJsonOpt,
+                gsr: Path = typer.Option(None, "--gsr", help="Score arabic_event_gsr sentences in this folder "
+                                         "(*_gsr.csv, *_spans.json) instead of the seed gold.")):
     """Precision, recall and F1 for event detection and each argument; modality accuracy."""
+    if gsr is not None:
+        from interfaces.eval_gsr import evaluate_gsr, render_gsr
+        if not gsr.is_dir():
+            fail(f"gsr folder '{gsr}' does not exist or is not a folder", ExitCode.NOT_FOUND)
+        result = evaluate_gsr(gsr)
+        print(json.dumps(result, indent=2, ensure_ascii=False)) if as_json else console.print(render_gsr(result))
+        return
     print_evaluation("events", gold, input, as_json)
 
 

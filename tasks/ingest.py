@@ -280,6 +280,25 @@ def first_field(record: dict, names: tuple[str, ...]) -> tuple[str | None, objec
     return None, None
 
 
+URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|$|[^\d])")
+
+
+def meta_date(value: str | None, url: str | None) -> str | None:
+    """A record's or page's date as given, an RFC 822 date ('Wed, 19 Apr 2017 10:00:00 GMT', RSS
+    pubDate) turned into ISO, or failing both the date in the URL path ('/2017/04/19/')."""
+    if value and value.strip():
+        given = value.strip()
+        if given[:3].isalpha() and "," in given[:5]:
+            from email.utils import parsedate_to_datetime
+            try:
+                return parsedate_to_datetime(given).date().isoformat()
+            except (TypeError, ValueError, IndexError):
+                pass
+        return value                          # as given (segment parses it)
+    m = URL_DATE.search(url or "")
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
 def record_row(record, rel: str, idx: int, run_id: str, cfg: PipelineConfig, where: str) -> dict:
     """One record (a dict from json/jsonl/csv/parquet) -> a documents row."""
     row = base_row(rel, run_id, idx)
@@ -304,6 +323,7 @@ def record_row(record, rel: str, idx: int, run_id: str, cfg: PipelineConfig, whe
     for col, names in (("meta_title", cfg.title_fields), ("meta_date", cfg.date_fields),
                        ("meta_url", cfg.url_fields), ("meta_source", cfg.source_fields)):
         row[col] = scalar_text(first_field(record, names)[1])
+    row["meta_date"] = meta_date(row["meta_date"], row["meta_url"])
     if not value.strip():
         row["reason"] = f"empty: text field '{key}' of {where} is blank"
         return row
@@ -344,7 +364,7 @@ def parse_html(data: bytes, rel: str, run_id: str, cfg: PipelineConfig) -> list[
     if doc is None or not (doc.text or "").strip():
         row["reason"] = "empty: no main text found in the HTML page"
         return [row]
-    row.update(meta_title=doc.title or None, meta_date=doc.date or None, meta_url=doc.url or None,
+    row.update(meta_title=doc.title or None, meta_date=meta_date(doc.date, doc.url), meta_url=doc.url or None,
                meta_source=doc.sitename or None)
     return [finish_text_row(row, doc.text, cfg)]
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from akhbar.text.normalise import normalize
-from tasks.events.lexicon import Trigger, cue_set, ontology, word_set
+from tasks.events.lexicon import Trigger, cue_set, events_data, ontology, word_set
 from tasks.events.words import (BIT, CLAUSE_BITS, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
                                 LAM_BIT, MOVEMENT, NOT_NP, PLACE_OBJECT_TYPES, RELATIVES, RESUMPTIVE_BIT,
                                 SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative, _construct, _definite, _heads,
-                                _marker_before, _markers, has, is_, proclitic)
+                                _marker_before, _markers, _mention_type, has, is_, proclitic)
 
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
@@ -29,7 +31,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         genitive = spec["mode_genitive"].get(t.mode, genitive)
     actor = _agent_marker_actor(sent, i, triggers)
     nxt, f = _phrase_after_trigger(sent, i, t, triggers, genitive)
-    role = "target" if t.passive else spec.get("verb_subject", "actor")
+    role = "target" if t.passive or _passive_agent(sent, i, actor) else spec.get("verb_subject", "actor")
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(sent.words[i].norm, key) and (t.type != "CONTROL_CHANGE"
                                                                   or t.mode in ("expel", "overthrow"))
@@ -39,12 +41,63 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         actor, target = _noun_arguments(sent, i, t, triggers, (nxt, f), actor, genitive, takes_object)
     if not actor and (t.type in SYMMETRIC or t.mode == "clash"):
         actor = _between(sent, i, triggers)   # 'اشتباكات عنيفة بين فصيلين', 'محادثات بين الحكومة والمتمردين'
+    actor, target = _clean_fillers(sent, actor, target, t.pos == "verb" and i + 1 < len(sent.words)
+                                   and not _nominal_form(sent.words[i].norm))
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
     if "target" not in spec["arguments"]:
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)
     return dict(actor=actor, target=target, **places)
+
+
+@lru_cache(maxsize=1)
+def _argument_words() -> dict[str, frozenset]:
+    data = events_data("argument_words.json")
+    return {k: frozenset(normalize(w) for w in data[k]) for k in ("non_filler_words", "instrument_words", "attacker_words")}
+
+
+def _lone(f: Filler, name: str, sent: Sentence) -> bool:
+    """Whether filler f is one word of list `name` (clitic-aware), or a lone feminine gentilic
+    adjective left of its noun ('عراقية', 'الإسرائيلية': an adjective is no participant)."""
+    if f.first != f.last:
+        return False
+    w = sent.words[f.first]
+    if any(k in _argument_words()[name] for k in w.keys):
+        return True
+    return name == "non_filler_words" and _mention_type(sent, f.first) == "NORP" and w.norm.endswith("يه")
+
+
+def _clean_fillers(sent: Sentence, actor: list[Filler], target: list[Filler], verb: bool) -> tuple[list, list]:
+    """Actors and targets are never a pronoun, a conjunction or a lone adjective; an instrument
+    ('أطلق النار على') is no target; a suicide bomber in a verb's object slot is its actor ('فجر
+    انتحاري نفسه'), after an event noun an adjective ('هجوم انتحاري'), so neither."""
+    actor = [f for f in actor if not _lone(f, "non_filler_words", sent)]
+    target = [f for f in target if not _lone(f, "non_filler_words", sent) and not _lone(f, "instrument_words", sent)]
+    attackers = [f for f in target if _lone(f, "attacker_words", sent)]
+    if attackers:
+        target = [f for f in target if f not in attackers]
+        if verb and not actor:
+            actor = attackers
+    return actor, target
+
+
+def _nominal_form(norm: str) -> bool:
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    return n.startswith(("ال", "لل")) or proclitic(norm) in ("ب", "ل")
+
+
+PASSIVE_AGENT_HEADS = {"قبل": "من", "يد": "علي", "ايدي": "علي"}
+
+
+def _passive_agent(sent: Sentence, i: int, actor: list[Filler]) -> bool:
+    """A verb whose agent follows 'من قبل' / 'على يد' is passive ('اختطف صحافي من قبل مجموعة
+    مسلحة'): the phrase after it is the patient. Companions ('بمساعدة', 'بمشاركة') are no sign."""
+    if not actor:
+        return False
+    words = sent.words
+    return any(words[k].norm in PASSIVE_AGENT_HEADS and words[k - 1].norm == PASSIVE_AGENT_HEADS[words[k].norm]
+               for k in range(i + 2, actor[0].first))
 
 
 def _agent_marker_actor(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:

@@ -240,16 +240,23 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
 
 
 
+POSTPOSED_CONNECTORS = frozenset({"كما", "ما", "حسبما", "مثلما", "وفقما", "علي", "وفق", "بحسب", "حسب", "وكما"})
+
+
 def _postposed_speaker(sent: Sentence) -> tuple[dict, int] | None:
     """(source, cue index) of a speech verb that closes the sentence after a comma or a closing
-    quote ('...، قال رئيس نقابة العمال.', '"..." قال المتحدث'): its speaker says all before it."""
+    quote ('...، قال رئيس نقابة العمال.', '"..." قال المتحدث'), possibly after a connector ('، كما
+    قال المرصد', '، على ما ذكرت الوكالة'): its speaker says all before it."""
     words = sent.words
     n = len(words)
     for j in range(n - 2, 0, -1):
         w = words[j]
         if not is_(w, "speech_verbs") or j in sent.triggers:
             continue
-        if not any(q in w.punct for q in ("،", ",", *CLOSE_QUOTES)):
+        c = j                                 # '، كما قال المرصد', '، على ما ذكرت الوكالة', '، وفق ما أعلن'
+        while c > 0 and j - c < 2 and words[c - 1].norm in POSTPOSED_CONNECTORS:
+            c -= 1
+        if not any(q in words[c].punct for q in ("،", ",", *CLOSE_QUOTES)):
             return None
         if any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:]):
             return None                      # '، قال إن ...': a new statement, not a closing one

@@ -10,7 +10,7 @@ from akhbar.text.normalise import clitic_keys
 from akhbar.unionfind import UnionFind
 from tasks.events.words import LIST_SEP, _norm
 
-CLUSTER_COLUMNS = ("event_id", "event_type", "article_id", "event_date", "actor_entity_ids", "actor_text",
+CLUSTER_COLUMNS = ("event_id", "event_type", "article_id", "event_date", "date_precision", "actor_entity_ids", "actor_text",
                    "source_text", *(f"{r}_{k}" for r in ("location", "origin", "destination")
                                     for k in ("entity_id", "text")))
 
@@ -24,6 +24,12 @@ def _place_key(r: dict) -> str | None:
             return "t:" + _norm(r[f"{role}_text"]).replace("ال", "")
     return None
 
+
+
+def _date_key(r: dict):
+    """The event's own date; a date taken from the publication ('publication') says nothing of
+    which happening it is, like no date."""
+    return None if r.get("date_precision") == "publication" else r["event_date"]
 
 
 def _actor_keys(r: dict) -> set[str]:
@@ -61,6 +67,16 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
     separate rows but may share a cluster. n_sources counts the distinct (article, source)
     pairs behind a cluster.
     """
+    order = sorted(range(len(rows)), key=lambda k: rows[k]["event_id"])   # the input order never matters
+    ids, ns = _cluster_sorted([rows[k] for k in order])
+    cluster_ids, n_sources = [""] * len(rows), [1] * len(rows)
+    for pos, k in enumerate(order):
+        cluster_ids[k], n_sources[k] = ids[pos], ns[pos]
+    return cluster_ids, n_sources
+
+
+def _cluster_sorted(rows: list[dict]) -> tuple[list[str], list[int]]:
+    """`cluster_rows` over rows already sorted by event_id."""
     sets = UnionFind()
     union, find = sets.union, sets.find
 
@@ -72,7 +88,7 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
     for members in buckets.values():
         by_date: dict = {}
         for k in members:
-            by_date.setdefault(rows[k]["event_date"], []).append(k)
+            by_date.setdefault(_date_key(rows[k]), []).append(k)
         undated = by_date.pop(None, [])
         if len(by_date) == 1:
             next(iter(by_date.values())).extend(undated)
@@ -107,3 +123,59 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
         for k in members:
             cluster_ids[k], n_sources[k] = cid, n
     return cluster_ids, n_sources
+
+
+MAX_LOOKBACK = 20                             # earlier same-type events compared per event
+LINKING_RULES = ("nominal-definite", "reference", "participant", "nominal-unanchored", "nominal-generic", "relative-clause")
+
+
+def assign_article_event_ids(rows: list[dict]) -> None:
+    """`article_event_id` on the event rows of one article, in reading order: mentions of one
+    happening share it (docs/events.md, "Within-article coreference").
+
+    An event joins an earlier event of the same type in the article when (1) it is a reference
+    (salience background by a reference rule: 'الهجوم', 'بعد التفجير', 'المتظاهرين') and joins
+    the nearest earlier one, or (2) both share a place, or an actor, and neither has a date the
+    other contradicts (a headline, its lead and a re-printed link line). Otherwise it opens a new
+    happening. The id is stable: the group's first event id with the prefix aev_."""
+    if len(rows) < 2:
+        for r in rows:
+            r["article_event_id"] = _aev(r["event_id"])
+        return
+    sets = UnionFind()
+    last: dict[str, int] = {}
+    by_type: dict[str, list[int]] = {}
+    keys = [(_date_key(r), _place_key(r), r) for r in rows]
+    for k, r in enumerate(rows):
+        etype = r["event_type"]
+        earlier = by_type.get(etype)
+        if earlier is None:
+            earlier = by_type[etype] = []
+            match = None
+        else:
+            match = next((j for j in reversed(earlier[-MAX_LOOKBACK:]) if _same_happening(keys[j], keys[k])), None)
+            if match is None and r["method"].rpartition("salience:")[2] in LINKING_RULES:
+                match = last[etype]
+        if match is not None:
+            sets.union(match, k)
+        last[etype] = k
+        earlier.append(k)
+    for k, r in enumerate(rows):                # the root is the group's first event (smallest index)
+        root = sets.find(k) if k in sets.parent else k
+        r["article_event_id"] = _aev(rows[root]["event_id"])
+
+
+def _aev(event_id: str) -> str:
+    """The article event id named by its first mention's event id (unique, stable, no hashing)."""
+    return "aev_" + event_id.partition("_")[2]
+
+
+def _same_happening(a: tuple, b: tuple) -> bool:
+    """a, b: (event_date, place key, row) of two events of one type: same place, or no place
+    and a shared actor."""
+    (da, pa_, ra), (db, pb, rb) = a, b
+    if da and db and da != db:
+        return False
+    if pa_ or pb:
+        return pa_ == pb
+    return bool(ra["actor_text"] and rb["actor_text"] and _actor_keys(ra) & _actor_keys(rb))

@@ -78,8 +78,10 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
             break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
         if j not in sent.mention_at and (
                 _tanween(w) and not _tanween(prev)                     # 'جماعة مسلحة | عمالا': case changes
-                or _definite(w) and _definite(prev) and w.flags & HEAD_BITS):   # 'القوات | الجانب الشرقي'
-            break                             # a new noun phrase (the object) starts here
+                or _definite(w) and _definite(prev) and w.flags & HEAD_BITS    # 'القوات | الجانب الشرقي'
+                or _definite(prev) and not _definite(w) and proclitic(w.norm) == "" and not _tanween(w)):
+            break                             # a new noun phrase starts here ('الطائرات | مواقع المسلحين':
+                                              # a word with the article is no construct head)
         if place and j not in sent.mention_at and (
                 (w.norm[0] == "ي" and len(w.norm) > 3)
                 or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):

@@ -169,6 +169,8 @@ def _negated(sent: Sentence, i: int, a: int, seen: int) -> str | None:
             if j + 1 < i and words[j + 1].norm in RESULT_VERBS and not any(
                     words[k].norm in RESULT_COMPLEMENTS for k in range(j + 2, i)):
                 continue                      # 'لم يسفر القصف عن ضحايا': the result is negated, not the shelling
+            if flags[j] & BIT["negation_before"] and _negation_of_other(sent, j, i):
+                continue
             if flags[j] & BIT["negation_before"] and not (
                     j + 1 < len(words) and flags[j + 1] & BIT["negation_exempt_next"]) \
                     and not any(flags[k] & BIT["negation_cancel"] for k in range(j + 1, i)):
@@ -179,10 +181,37 @@ def _negated(sent: Sentence, i: int, a: int, seen: int) -> str | None:
     if sbits & BIT["denial_verbs"] and _first(sent, "denial_verbs") < i:      # 'نفى المتحدث وجود أي مفاوضات': a denial verb governs its clause
         for j in range(i - 1, -1, -1):
             if flags[j] & BIT["denial_verbs"]:
-                return "denied"
+                # 'لم يستبعد أن يكون الهجوم ...': a denial that is itself negated leaves a possibility
+                return "hypothetical" if _negated_denial(words, j) else "denied"
             if flags[j] & (BIT["clause_breaks"] | SPEECH_BITS):
                 break                         # '...، مؤكدة أن الضربات استهدفت': a new statement is not denied
     return None
+
+
+EXCEPTIVES = frozenset({"غير", "سوي", "الا", "سوى"})
+
+
+def _negation_of_other(sent: Sentence, j: int, i: int) -> bool:
+    """Whether the negation at word j negates something else than the event at i: a denial verb
+    ('لم يستبعد': not ruling out), or an exception frame ('لم يجدوا غير الفرار', 'لا ... إلا': the
+    exception affirms)."""
+    words, flags = sent.words, sent.cflags
+    if j + 1 < len(words) and flags[j + 1] & BIT["denial_verbs"]:
+        return True
+    if flags[j] & BIT["denial_verbs"] and _negated_denial(words, j):
+        return True
+    if words[j].norm in EXCEPTIVES and any(flags[k] & BIT["negation_before"] for k in range(max(0, j - 4), j)):
+        return True                           # the 'غير' of 'لم يجدوا غير ...' is the exception, not a negation
+    if words[j].norm in ("غير", "وغير") and j + 1 < len(words) and words[j + 1].norm in ("ان", "انه", "انها"):
+        return True                           # 'غير أن القوات هاجمت': 'however'
+    return any(words[k].norm in EXCEPTIVES for k in range(j + 1, i))
+
+
+NEGATION_PARTICLES = frozenset({"لم", "ولم", "فلم", "لا", "ولا", "فلا", "لن", "ولن"})
+
+
+def _negated_denial(words, j: int) -> bool:
+    return j > 0 and words[j - 1].norm in NEGATION_PARTICLES
 
 
 def _announced_agenda(sent: Sentence, i: int, t: Trigger) -> bool:

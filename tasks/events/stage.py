@@ -21,12 +21,16 @@ from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with
 from tasks.events.arguments import _gender, _pronoun_subject, arguments
 from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
-from tasks.events.clustering import cluster_rows
+from tasks.events.salience import earlier_than_news, salience
+from tasks.events.domain import article_topic, conflict_types, figurative_move, sense_blocked, verbal_attack
+from tasks.events.clustering import assign_article_event_ids, cluster_rows
 
 METHOD = "lexicon-rules-v1"
 
 
 SITE_SHARING = ("ASSAULT", "CASUALTIES")
+UNDATED_MODALITIES = ("future", "hypothetical")
+TOPIC_SENTENCES = 5                                 # title and lead: what an article is about      # no publication date for what has not happened
 
 
 MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")  # what events read
@@ -35,12 +39,14 @@ MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
                      run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None) -> list[dict]:
     tokens = TOKEN.findall(text, s_start, s_end)
+    if s_idx < TOPIC_SENTENCES:
+        carry.tokens.update(tokens)           # the article's topic is read from its title and lead
     if not _may_have_events(tokens):
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
     words, _ = words_of(text, s_start, s_end, tokens)
     sent = analyse(text, s_start, s_end, mentions, words, cfg)
-    found = find_triggers(sent)
+    found = _in_domain(sent, find_triggers(sent))
     sent.triggers = {i for i, _, _ in found}
     _drop_mentions_opening_with(sent, sent.triggers)
     out = []
@@ -56,6 +62,23 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
             _share_site(out)
     _update_carry(sent, carry)
     return out
+
+
+def _in_domain(sent: Sentence, found: list) -> list:
+    """Triggers left once their sense is checked: no conflict event from a figurative sense
+    ('تراجعت السوق', 'تفجر الخلاف'). The article's topic is checked once it is read (`_on_topic`)."""
+    conflict = conflict_types()
+    return [(i, t, key) for i, t, key in found
+            if t.type not in conflict or verbal_attack(sent, i)
+            or not (sense_blocked(sent, i, t.pos == "verb") or figurative_move(sent, i, t.type))]
+
+
+def _on_topic(rows: list[dict], carry: Carry) -> list[dict]:
+    """No conflict event in an article about sport, markets, health or culture (tasks.events.domain)."""
+    if not rows or article_topic(tokens=carry.tokens) is None:
+        return rows
+    conflict = conflict_types()
+    return [r for r in rows if r["event_type"] not in conflict]
 
 
 def _share_site(rows: list[dict]) -> None:
@@ -83,14 +106,24 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     _elided_actor(sent, i, t, key, args, carry)
     source, cue_idx = attribution(sent, i, carry)
     mod = modality(sent, i, t, key, source, cue_idx)
+    sal, sal_rule = salience(sent, i, t, key)
     mode = t.mode or _mode_from_cues(sent, i, t)
     expr = _event_time(sent, i, times, cue_idx)
     date, precision = resolve(expr, published) if expr else (None, "unknown")
+    if sal == "main" and expr is not None and (expr.year and earlier_than_news(date, published)
+                                               or (expr.rel_year or 0) < 0):
+        sal, sal_rule = "background", "earlier-date"  # 'في عام 2006', 'في يوليو 1995': a past happening recalled
+    if date is None and published is not None and mod not in UNDATED_MODALITIES:
+        date, precision = published, "publication"   # reported as past: on or shortly before publication
     qs = _event_quantities(sent, i, t, quantities)
     if t.type == "CASUALTIES" and not args["target"] and qs:
-        a = next(x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"])
-        args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
+        a = next((x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"]),
+                 None)
+        if a is not None:
+            args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
     etype = t.type
+    if etype == "ASSAULT" and verbal_attack(sent, i):
+        etype, mode = "ACCUSE", None           # 'هاجم نتنياهو السلطة قائلا': an attack in words
     if etype == "ESCAPE" and t.mode in ("leave", "flee", "transfer") and _civilian_movers(sent, i):
         etype, mode = "EVACUATE", "civilians"
     src = source["filler"] if source else None
@@ -111,8 +144,9 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
         event_date=date, date_precision=precision,
         date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
         quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
-        via_text=via.text if via else None, modality=mod, confidence=_confidence(sent.cfg, t, args, src),
-        method=METHOD, cluster_id=None, n_sources=None, run_id=run_id)
+        via_text=via.text if via else None, modality=mod, salience=sal,
+        confidence=_confidence(sent.cfg, t, args, src), method=f"{METHOD};salience:{sal_rule}",
+        article_event_id=None, cluster_id=None, n_sources=None, run_id=run_id)
 
 
 def _elided_actor(sent: Sentence, i: int, t: Trigger, key: str, args: dict, carry: Carry) -> None:
@@ -252,6 +286,8 @@ def article_events(aid: str, text: str, published: dt.date | None, sentence_rows
         carry.paragraph = par
         rows.extend(_sentence_events(aid, text, s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
                                      run_id, published, carry, cfg))
+    rows = _on_topic(rows, carry)
+    assign_article_event_ids(rows)
     return rows
 
 

@@ -82,13 +82,13 @@ def _month_at(words, i) -> tuple[int, int] | None:
 
 
 def _int(word) -> int | None:
-    return int(word.norm) if word.norm.isdigit() else None
+    return int(word.norm) if word.norm.isdecimal() else None
 
 
 @lru_cache(maxsize=1)
 def _starters() -> frozenset:
     """Words that can begin a time expression (first tokens of month names, weekdays, relative words)."""
-    return frozenset({k[0] for k in month_table()} | set(WEEKDAYS) | set(RELATIVE_DAYS) | VAGUE_HEADS | NOW_WORDS
+    return frozenset({k[0] for k in month_table()} | {k[0] for k in hijri_table()} | set(WEEKDAYS) | set(RELATIVE_DAYS) | VAGUE_HEADS | NOW_WORDS
                      | word_set("time_starters_extra"))
 
 
@@ -118,9 +118,61 @@ def find_times(words, starts: list[int] | None = None) -> list[TimeExpr]:
     return out
 
 
+@lru_cache(maxsize=1)
+def hijri_table() -> dict[tuple[str, ...], int]:
+    return {tuple(normalize(w) for w in name.split()): int(num) for name, num in events_data("hijri_months.tsv")}
+
+
+HIJRI_YEAR = re.compile(r"^1[34]\d\d$")
+HIJRI_MARKS = frozenset({"ه", "هـ", "هجريه", "للهجره", "هجري"})
+
+
+def _hijri_month_at(words, i) -> tuple[int, int] | None:
+    for n in (2, 1):
+        if i + n <= len(words):
+            for k in words[i].keys:
+                m = hijri_table().get((k, *(w.norm for w in words[i + 1:i + n])))
+                if m:
+                    return m, n
+    return None
+
+
+@lru_cache(maxsize=1)
+def _hijri_first() -> frozenset:
+    return frozenset(k[0] for k in hijri_table())
+
+
+def _hijri_at(words, i) -> TimeExpr | None:
+    """'25 شوال 1436 هـ', 'شوال 1436 هـ': a Hijri date, converted to the Gregorian calendar
+    (hijridate, Umm al-Qura). A Hijri year is required (with or without the mark هـ) so that a
+    bare 'رمضان' stays a season, not a date."""
+    first = _hijri_first()
+    if not any(k in first for w in words[i:i + 2] for k in w.keys):
+        return None                                  # no month name here: the common case, one set test
+    day = _int(words[i])
+    j = i + 1 if day is not None and 1 <= day <= 30 else i
+    hit = _hijri_month_at(words, j) if j < len(words) else None
+    if not hit:
+        return None
+    y = j + hit[1]
+    if y >= len(words) or not HIJRI_YEAR.match(words[y].norm):
+        return None
+    last = y + 1 if y + 1 < len(words) and words[y + 1].norm in HIJRI_MARKS else y
+    try:
+        from hijridate import Hijri
+        g = Hijri(int(words[y].norm), hit[0], day if j > i else 1).to_gregorian()
+    except (ValueError, OverflowError):
+        return None                                  # a day the month does not have, a year out of range
+    e = TimeExpr(i, last, year=g.year, month=g.month, day=g.day if j > i else None)
+    return e
+
+
 def _match_at(words, i) -> TimeExpr | None:
     w = words[i]
     nxt = words[i + 1] if i + 1 < len(words) else None
+    h = _hijri_at(words, i)
+    if h is not None:
+        return h
     m = NUMERIC_DATE.match(w.norm)
     if m:
         a, b, c = (int(x) for x in m.groups())

@@ -76,6 +76,7 @@ class Carry:
     paragraph: int | None = None
     actor: list | None = None              # the last named actor (Fillers), for pronoun subjects
     actor_paragraph: int | None = None
+    tokens: set = field(default_factory=set)   # the article's distinct tokens so far (its topic, tasks.events.domain)
 
 
 
@@ -281,6 +282,8 @@ def word_flags(norm: str) -> int:
     for name in CUE_LISTS:
         if any(k in cue_set(name) for k in keys):
             flags |= BIT[name]
+    if len(norm) == 3 and norm[0] in "وف" and norm[1:] in cue_set("negation_before"):
+        flags |= BIT["negation_before"]          # 'ولم', 'فلا': clitic_keys keeps two-letter words whole
     for name in VERB_LISTS:
         if any(k in verb_set(name) for k in keys):
             flags |= BIT[name]

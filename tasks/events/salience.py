@@ -1,0 +1,217 @@
+"""Salience of an event mention: `main` (the sentence reports this happening as news) or
+`background` (docs/events.md, "Salience"). Word lists: akhbar/resources/events/salience.json.
+
+First rule that applies, its name goes to `method` (`...;salience:<rule>`):
+1. `question`: the sentence is a question ('هل ...؟') -> background (rhetorical);
+2. `participant` / `participant-acting`: the trigger is a participant or instrument noun
+   ('المتظاهرين', 'لتفريق المتظاهرين', 'قذائف'): background unless it is the subject of an action
+   verb right before it ('احتشد آلاف المتظاهرين') or right after it ('سيارة مفخخة انفجرت'),
+   with no preposition on it and no relative pronoun between;
+3. `reference`: a reference cue in the three words before the trigger, in its clause ('بعد
+   الهجوم', 'المتهمين بالاغتيال', 'منذ التفجير', 'محاولة اغتيال', 'دان الهجوم'): background;
+4. `purpose`: a verbal noun with the preposition ل ('لتفريق', 'لاغتيال'): background;
+5. `nominal-anchored` / `nominal-generic` / `nominal-unanchored`: a noun trigger is main only
+   with evidence that it happened: a happening verb within four words ('وقع الهجوم', 'هجوم
+   استهدف', 'شن هجوما'), a casualty word elsewhere in the sentence ('مقتل ستة في هجوم'), or a
+   time anchor near it ('هجوم أمس'), or a count right after it ('مقتل ثلاثة'); a generic plural or abstract noun without such evidence is
+   `nominal-generic`, others `nominal-unanchored`;
+6. `verb`: a verb trigger is main;
+7. `earlier-date` (tasks/events/stage.py, once the date is known): a main event whose own time
+   expression names a year and lies more than `NEWS_DAYS` before the publication date (or any
+   year when the article has no date) recalls a past happening ('في عام 2006') -> background.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from akhbar.text.normalise import clitic_keys, normalize
+from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, lookup_keys, verb_forms
+from tasks.events.words import NUMBER_BIT, RELATIVES, Sentence, Word, _definite
+
+MAIN, BACKGROUND = "main", "background"
+ACTING_BEFORE, ACTING_AFTER = 2, 2           # words between a participant noun and its onset verb
+NEWS_DAYS = 60                                # an event dated further back than this is recalled, not reported
+REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 6
+CLAUSE_PUNCT = "،,;:.؛!?؟"
+
+
+@lru_cache(maxsize=1)
+def lists() -> dict[str, frozenset]:
+    data = events_data("salience.json")
+    out = {name: frozenset(normalize(w) for w in data[name])
+           for name in ("participant_nouns", "reference_before", "casualty_words", "anchors", "question_openers",
+                        "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors", "masdar_before")}
+    for name in ("participant_actions", "happening_verbs"):
+        out[name] = frozenset(f for past, present in data[name] for f in verb_forms(past, present))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _bit_of() -> dict[str, int]:
+    return {name: 1 << k for k, name in enumerate(sorted(lists()))}
+
+
+@lru_cache(maxsize=300_000)
+def _bits(norm: str) -> int:
+    """The salience lists a word belongs to (its form, clitic-stripped forms or stems), as bits."""
+    forms = {norm, *clitic_keys(norm), *lookup_keys(norm)}
+    return sum(bit for name, bit in _bit_of().items() if not forms.isdisjoint(lists()[name]))
+
+
+def _in(w: Word, name: str) -> bool:
+    return bool(_bits(w.norm) & _bit_of()[name])
+
+
+class _LazyBits(dict):
+    """Word index -> its salience list bits, computed on first use (most words are never asked)."""
+    __slots__ = ("words",)
+
+    def __missing__(self, k: int) -> int:
+        b = self[k] = _bits(self.words[k].norm)
+        return b
+
+
+def _word_bits(sent: Sentence) -> _LazyBits:
+    """Per word of the sentence, its salience list bits (once per sentence, lazily)."""
+    sb = sent.memo.get("salience_bits")
+    if sb is None:
+        sb = sent.memo["salience_bits"] = _LazyBits()
+        sb.words = sent.words
+    return sb
+
+
+def _clause_span(sent: Sentence, i: int, before: int, after: int) -> range:
+    """Word indexes around i, at most `before`/`after` away, not crossing clause punctuation."""
+    words = sent.words
+    lo = i
+    while lo > 0 and i - lo < before and not (words[lo].punct and _breaks(words[lo].punct)):
+        lo -= 1
+    hi = i
+    while hi + 1 < len(words) and hi - i < after and not (words[hi + 1].punct and _breaks(words[hi + 1].punct)):
+        hi += 1
+    return range(lo, hi + 1)
+
+
+@lru_cache(maxsize=4096)
+def _breaks(punct: str) -> bool:
+    return any(c in punct for c in CLAUSE_PUNCT)
+
+
+def _question(sent: Sentence) -> bool:
+    q = sent.memo.get("question")
+    if q is None:
+        q = sent.memo["question"] = _is_question(sent)
+    return q
+
+
+def _is_question(sent: Sentence) -> bool:
+    words = sent.words
+    if words and _in(words[0], "question_openers"):
+        return True
+    return "؟" in sent.text[words[-1].start:words[-1].end + 3] if words else False
+
+
+def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
+    """(salience, rule) of the event whose trigger is word i."""
+    words = sent.words
+    w = words[i]
+    if _question(sent):
+        return BACKGROUND, "question"
+    sb, bit = _word_bits(sent), _bit_of()
+    ref = bit["reference_before"]
+    if any(sb[k] & ref for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
+        return BACKGROUND, "reference"
+    if sb[i] & bit["participant_nouns"]:
+        return (MAIN, "participant-acting") if _acting(sent, i) else (BACKGROUND, "participant")
+    if t.pos != "verb" or _masdar(sent, i):
+        if _relative_clause(sent, i, reach=3):
+            return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
+        if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
+            return BACKGROUND, "purpose"
+        if _definite(w) and w.norm[:2] != "لل":
+            return BACKGROUND, "nominal-definite"
+        how = _anchored(sent, i, t.type == "PROTEST")
+        if how:
+            return MAIN, "nominal-anchored-" + how
+        return BACKGROUND, "nominal-generic" if _in(w, "generic_nouns") else "nominal-unanchored"
+    if _relative_clause(sent, i):
+        return BACKGROUND, "relative-clause"
+    if _present(t, key):
+        return BACKGROUND, "present"
+    return MAIN, "verb"
+
+
+def _masdar(sent: Sentence, i: int) -> bool:
+    """A verb-form trigger read as its verbal noun: right after a preposition or a construct head
+    ('عمليات خطف السفن', 'مسؤوليتها عن خطف'), where no finite verb can stand."""
+    return i > 0 and not sent.words[i].punct.strip() and bool(_word_bits(sent)[i - 1] & _bit_of()["masdar_before"])
+
+
+def _present(t: Trigger, key: str) -> bool:
+    """Whether the matched form is a present (imperfect) verb, not future: a habitual or ongoing
+    description ('يطلقون الصواريخ', 'تستهدفهم') rather than a report of a happening."""
+    if t.future or t.passive or key[:1] not in "يتنا":
+        return False
+    past = t.lemma
+    return not any(key == past + suf or key == past[:-1] + suf for suf in PAST_SUFFIXES)
+
+
+def _relative_clause(sent: Sentence, i: int, reach: int = 2) -> bool:
+    """A verb in a relative clause describes what identifies a noun ('المنطقة التي خطف فيها
+    الجنود', 'السفينة التي خطفها قراصنة'): a relative pronoun at most two words before it (قد/كان between)."""
+    words = sent.words
+    for k in range(i - 1, max(-1, i - 1 - reach), -1):
+        if words[k + 1].punct.strip():
+            return False
+        if words[k].norm in RELATIVES:
+            return True
+    return False
+
+
+def _acting(sent: Sentence, i: int) -> bool:
+    """Whether the participant noun at word i is the subject of an action verb: the verb just
+    before it (a quantifier may stand between: 'احتشد آلاف المتظاهرين') or just after it
+    ('المتظاهرين تدفقوا'), never after a preposition ('بالمتظاهرين') or a relative ('الذين خرجوا')."""
+    words = sent.words
+    if words[i].norm[:1] in ("ب", "ل", "ك") and words[i].norm[:2] != "ال":
+        return False
+    for k in range(i - 1, max(-1, i - 1 - ACTING_BEFORE), -1):   # 'خرج مساء أمس مئات من المتظاهرين'
+        if words[k + 1].punct.strip():
+            break
+        if _in(words[k], "participant_actions"):
+            return True
+    for k in range(i + 1, min(len(words), i + 1 + ACTING_AFTER)):  # 'متظاهرون فلسطينيون قد خرجوا'
+        if words[k].punct.strip() or _in(words[k], "relatives"):
+            return False
+        if _in(words[k], "participant_actions"):
+            return True
+    return False
+
+
+def _anchored(sent: Sentence, i: int, protest: bool = False) -> str | None:
+    """The evidence that the event noun at word i happened (a rule suffix), or None."""
+    words = sent.words
+    if any(sent.cflags[k] & NUMBER_BIT and not words[k].punct.strip() for k in range(i + 1, min(len(words), i + 3))):
+        return "count"                       # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
+    sb, bit = _word_bits(sent), _bit_of()
+    happening, anchors, governors = bit["happening_verbs"], bit["anchors"], bit["casualty_governors"]
+    if any(k != i and sb[k] & happening for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
+        return "verb"
+    if protest and any(k != i and sb[k] & bit["participant_actions"]
+                       for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
+        return "verb"                        # 'خرج مئات ... احتجاجا على': the protest's own onset verb
+    if any(k != i and sb[k] & anchors for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
+        return "time"
+    if not sb[i] & governors and not (i > 0 and sb[i - 1] & governors):
+        return None
+    casualty = bit["casualty_words"]
+    return "casualty" if any(k != i and sb[k] & casualty for k in range(len(words))) else None
+
+
+def earlier_than_news(date, published) -> bool:
+    """Whether an event dated `date` (from a time expression with a year) is a past happening
+    recalled by an article published on `published` (unknown publication: any dated year)."""
+    if date is None:
+        return False
+    return published is None or (published - date).days > NEWS_DAYS

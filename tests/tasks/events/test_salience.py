@@ -1,0 +1,62 @@
+"""Salience (tasks/events/salience.py): main vs background, with the rule in `method`.
+Sentences written for these tests, outside every data set."""
+
+import pytest
+
+from tests.tasks.events.evhelp import events
+
+
+def _of(text, etype):
+    evs = [e for e in events(text) if e["event_type"] == etype]
+    assert evs, (etype, [(e["event_type"], e["trigger"]) for e in events(text)])
+    return evs
+
+
+@pytest.mark.parametrize("text,etype,rule", [
+    ("احتشد آلاف المتظاهرين في الساحة الرئيسية للمدينة أمس.", "PROTEST", "verb"),
+    ("أحرق المتظاهرون إطارات السيارات في الشارع الرئيسي.", "PROTEST", "participant-acting"),
+    ("استهدفت غارة جوية قافلة للمسلحين قرب الحدود.", "ASSAULT", "verb"),
+    ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored-verb"),
+])
+def test_main(text, etype, rule):
+    e = _of(text, etype)[0]
+    assert e["salience"] == "main"
+    assert e["method"].endswith("salience:" + rule)
+
+
+@pytest.mark.parametrize("text,etype,rule", [
+    ("أطلقت الشرطة الغاز المسيل للدموع لتفريق المتظاهرين أمام البرلمان.", "PROTEST", "participant"),
+    ("اعتقلت الشرطة خمسة أشخاص متهمين بالتورط في تفجير السوق.", "ASSAULT", "reference"),
+    ("هل يمكن أن تنتهي الحرب في المنطقة قبل الشتاء؟", "ASSAULT", "question"),
+    ("وصلت السفينة التي خطفها قراصنة الشهر الماضي إلى الميناء.", "ASSAULT", "relative-clause"),
+    ("يقول المحللون إن المسلحين يطلقون الصواريخ من المزارع.", "ASSAULT", "present"),
+    ("وأدان الوزير الهجوم بشدة.", "ASSAULT", "reference"),
+    ("وجاء الاغتيال في وقت حساس للحكومة.", "ASSAULT", "nominal-definite"),
+])
+def test_background(text, etype, rule):
+    e = _of(text, etype)[0]
+    assert e["salience"] == "background"
+    assert e["method"].endswith("salience:" + rule)
+
+
+def test_every_row_has_salience():
+    for e in events("قصفت الطائرات مواقع المسلحين. وتظاهر مئات الطلاب أمام الوزارة. وبحث الوزير الأزمة مع نظيره."):
+        assert e["salience"] in ("main", "background")
+        assert ";salience:" in e["method"]
+
+
+def test_a_happening_dated_years_back_is_background():
+    import datetime as dt
+    evs = [e for e in events("وكانت الطائرات قصفت المدينة في تموز 2006 ودمرت الجسر.", published=dt.date(2015, 3, 1))
+           if e["trigger"] == "قصفت"]
+    assert evs and evs[0]["salience"] == "background" and evs[0]["method"].endswith("salience:earlier-date")
+    e = [e for e in events("قصفت الطائرات المدينة في 27 شباط 2015.", published=dt.date(2015, 3, 1))
+         if e["trigger"] == "قصفت"][0]
+    assert e["salience"] == "main"
+
+
+def test_verb_form_after_a_preposition_or_construct_head_is_a_verbal_noun():
+    e = [e for e in events("صعد القراصنة عمليات خطف السفن في خليج عدن.") if e["trigger"] == "خطف"][0]
+    assert e["salience"] == "background"
+    e = [e for e in events("أعلنت الجماعة مسؤوليتها عن خطف أربعة عمال.") if e["trigger"] == "خطف"][0]
+    assert "salience:nominal" in e["method"]
