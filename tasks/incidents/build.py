@@ -3,7 +3,8 @@
 An incident is one `events.cluster_id` (cluster-events spans the whole corpus, so a rerun with new
 articles joins their reports to the clusters of the old ones) restricted to its *evidence*: events
 with a factual modality (asserted, claimed, reported, accused) and, when the events table has a
-`salience` column, `salience == 'main'` (without the column every event counts as main). A
+`salience` column, `salience == 'main'` (without the column, or where it is null as in rows
+published before contract 1.3.0, an event counts as main). A
 cluster with no evidence event forms no incident. The claims list keeps every event of the
 cluster (denials, hypotheticals too): who says it happened, who denies it.
 
@@ -28,7 +29,7 @@ def evidence_events(events: pl.DataFrame) -> pl.DataFrame:
     """The events an incident is formed from (see the module doc)."""
     keep = pl.col("modality").is_in(FACTUAL_MODALITIES) & pl.col("cluster_id").is_not_null()
     if "salience" in events.columns:
-        keep = keep & (pl.col("salience") == "main")
+        keep = keep & (pl.col("salience").fill_null("main") == "main")
     return events.filter(keep)
 
 

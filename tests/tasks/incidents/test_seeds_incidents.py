@@ -1,4 +1,4 @@
-"""The incidents stage inside the DAG, on the seeds: validated, and every factual event accounted for."""
+"""The incidents stage inside the DAG, on the seeds: validated, and every factual main event accounted for."""
 
 import polars as pl
 
@@ -11,7 +11,9 @@ def test_seed_incidents_pass_the_contract_and_cover_every_factual_event():
     tables = bag["tables"]
     inc, events = tables["incidents"], tables["events"]
     assert inc.height > 0 and tables["quarantine"].filter(pl.col("table") == "incidents").is_empty()
-    factual = events.filter(pl.col("modality").is_in(FACTUAL_MODALITIES))
+    factual_any = events.filter(pl.col("modality").is_in(FACTUAL_MODALITIES))
+    factual = factual_any.filter(pl.col("salience").fill_null("main") == "main")      # background is context
+    assert 0 < factual.height < factual_any.height
     evidence = inc.select(pl.col("evidence_event_ids").explode())["evidence_event_ids"]
     assert sorted(evidence.to_list()) == sorted(factual["event_id"].to_list())      # each once
     assert inc.height == factual["cluster_id"].n_unique()
