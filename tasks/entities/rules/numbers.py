@@ -64,7 +64,7 @@ class NumberRules:
             return i + 2, "DATE"                     # 'الأسبوع الحالي'
         if has(i, "YEAR_WORD") and i + 1 < s1 and YEAR.match(norm[i + 1]):
             return i + 2, "DATE"                     # 'عام 2014'
-        if norm[i].isdigit() and 1 <= int(norm[i]) <= 31:
+        if norm[i].isdecimal() and 1 <= int(norm[i]) <= 31:
             k = i + 1
             if k + 1 < s1 and norm[k] in CONJUNCTION and norm[k + 1].isdigit():
                 k += 2                               # '22 و 23 مارس'

@@ -9,3 +9,12 @@ def test_dates_times_quantities(mentions):
                      ("80 كم", "QUANTITY"), ("أمس الخميس", "DATE"), ("10:30", "TIME"), ("أوت 2014", "DATE"),
                      ("عام 2015", "DATE"), ("65%", "QUANTITY"), ("مساء السبت الماضي", "DATE")]:
         assert expected in got, expected
+
+
+def test_digits_int_cannot_read_do_not_raise(mentions):
+    # superscript and other non-decimal digits pass str.isdigit() but not int(): never a crash
+    for text in ("قتل ²٣ شخصا يوم ³ مارس في الموصل.", "وصل ¹ ² ³ مقاتلا في ⁴ آذار ٢٠١٦.", "الساعة ①:③ صباحا."):
+        ms = mentions(text)
+        assert all(m["surface"] for m in ms)
+    ms = mentions("قتل ٢٣ شخصا يوم ٣ مارس ٢٠١٦ في الموصل.")      # Arabic-Indic digits are still read
+    assert any(m["type"] == "DATE" for m in ms) and any(m["type"] == "QUANTITY" for m in ms)
