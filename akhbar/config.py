@@ -102,6 +102,10 @@ class EntitiesConfig:
     # backend: a local token-classification model directory (None: the rules alone)
     ner_model_dir: str | None = None
     ner_mode: str = "merge"                   # merge: rule mentions win on overlap | replace: model only
+    # the trained CRF tagger (tasks/entities/ner) for PERSON / ORG / LOC; rules win on overlap
+    ner_tagger: str = "crf"                   # crf | none (the rules alone)
+    ner_crf_model: str | None = None          # model file (None: akhbar/resources/models/ner.crfsuite)
+    ner_min_confidence: float = 0.0           # a model chunk's mean label marginal must reach this
     # word frequency (akhbar/resources/words_ar.txt ranks)
     frequent_words: int = 10_000              # a word this common is not an extra, unknown part of a name
     # names

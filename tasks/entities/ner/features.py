@@ -1,0 +1,152 @@
+"""Token features of the NER tagger (FEATURE_VERSION names the set recorded in the model card).
+
+Per token: the normalised form (akhbar.text.normalise.normalize), its clitic-stripped stem and
+the clitics taken off (و ف / ب ل ك / ال لل, the same clitic rules as the gazetteer's keys:
+akhbar.text.normalise.clitic_keys), prefixes and suffixes, shape, position, and membership in
+the project's word lists: the entity lexicon's classes (titles, given names, organisation heads,
+place cues, speech verbs, NORP ...), gazetteer names (longest match over the sentence, typed,
+B/I), GeoNames Arabic place names, and the derived name lists of entities/ner_lists.tsv (first
+and family names, world cities, PETRARCH actor words). Neighbours at -2..+2 contribute their
+form, stem and list memberships.
+
+Word-level features are computed once per distinct token (a memo), so tagging is one dictionary
+lookup per token plus the window and the sentence-level matches.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from akhbar.geo import default_index
+from akhbar.resources import read_tsv
+from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize
+from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
+
+FEATURE_VERSION = "ner-features-1"
+LISTS = "entities/ner_lists.tsv"
+# lexicon classes worth a feature (the others are closed grammatical sets the form already says)
+LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
+               "NORP", "STOP", "MONTH", "GOV_CUE", "LOCATIVE", "DIRECTION", "NOUN", "ORG_DEF", "LINKER", "UNIT")
+WINDOW = (-2, -1, 1, 2)
+MAX_NAME_TOKENS = 6
+
+
+@lru_cache(maxsize=1)
+def name_lists() -> dict[str, frozenset[str]]:
+    """List name -> normalised words (entities/ner_lists.tsv)."""
+    lists: dict[str, set[str]] = {}
+    for row in read_tsv(LISTS):
+        lists.setdefault(row[0], set()).add(row[1])
+    return {k: frozenset(v) for k, v in lists.items()}
+
+
+def strip_clitics(norm: str) -> tuple[str, str, str]:
+    """(proclitics, article, stem) of a normalised token by clitic_keys (the gazetteer's rules):
+    'وبالموصل' -> ('وب', 'ال', 'موصل'), 'للموصل' -> ('ل', 'ال', 'موصل'), 'موصل' -> ('', '', 'موصل')."""
+    stem = clitic_keys(norm)[-1]
+    if stem == norm:
+        return "", "", norm
+    prefix = norm[: len(norm) - len(stem)]
+    if prefix.endswith("ال"):
+        return prefix[:-2], "ال", stem
+    if prefix.endswith("لل"):
+        return prefix[:-1], "ال", stem
+    return prefix, "", stem
+
+
+def shape(token: str) -> str:
+    if token.isdigit():
+        return "D"
+    if any(c.isdigit() for c in token):
+        return "DX"
+    if ARABIC_LETTER.match(token):
+        return "A"
+    if token.isalpha():
+        return "L" if token[:1].islower() else "LU"
+    return "P"
+
+
+class Featurizer:
+    """Token list -> list of feature-string lists (pycrfsuite's item format)."""
+
+    def __init__(self):
+        self.lex = default_lexicon()
+        self.gaz = default_gazetteer()
+        self.geo = default_index().by_name
+        self.lists = name_lists()
+        self.words = Memo(self._word)
+
+    def _word(self, token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]]]:
+        """(the token's own features, {offset: its features as a neighbour}) for one raw token."""
+        norm = normalize(token)
+        proclitic, article, stem = strip_clitics(norm)
+        feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
+        if proclitic:
+            feats.append("pc=" + proclitic)
+        if article:
+            feats.append("art")
+        for n in (2, 3):
+            if len(stem) > n:
+                feats += ["p%d=%s" % (n, stem[:n]), "x%d=%s" % (n, stem[-n:])]
+        feats.append("x1=" + norm[-1:])
+        marks = []
+        found = self.lex.lookup(norm)
+        if found:
+            marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
+        keys = clitic_keys(norm)
+        for name, words in self.lists.items():
+            if any(k in words for k in keys):
+                marks.append("ls=" + name)
+        if any(k in self.geo for k in keys):
+            marks.append("geo")
+        feats += marks
+        near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
+        return tuple(feats), near
+
+    def sentence_marks(self, norms: list[str]) -> list[list[str]]:
+        """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
+        out: list[list[str]] = [[] for _ in norms]
+        gaz, geo = self.gaz, self.geo
+        starts = gaz.start_keys_of(norms)
+        i, n = 0, len(norms)
+        while i < n:
+            matched = 0
+            if starts[i] is not None:
+                for k in range(min(MAX_NAME_TOKENS, n - i), 0, -1):
+                    entry = gaz.lookup(tuple(norms[i:i + k]))
+                    if entry is not None:
+                        for j in range(i, i + k):
+                            out[j].append(("gzB=" if j == i else "gzI=") + entry.type)
+                        matched = k
+                        break
+            if not matched and i + 1 < n:
+                for k in range(min(3, n - i), 1, -1):
+                    name = " ".join(norms[i:i + k])
+                    if name in geo:
+                        for j in range(i, i + k):
+                            out[j].append("geoB" if j == i else "geoI")
+                        matched = k
+                        break
+            i += matched or 1
+        return out
+
+    def __call__(self, tokens: list[str]) -> list[list[str]]:
+        words = list(map(self.words.__getitem__, tokens))
+        marks = self.sentence_marks([normalize(t) for t in tokens])
+        n = len(tokens)
+        items = []
+        for i, (own, _) in enumerate(words):
+            feats = list(own)
+            feats += marks[i]
+            for d in WINDOW:
+                j = i + d
+                if 0 <= j < n:
+                    feats += words[j][1][d]
+                    if marks[j] and d in (-1, 1):
+                        feats += ["%d:%s" % (d, m) for m in marks[j]]
+                elif d in (-1, 1):
+                    feats.append("BOS" if d < 0 else "EOS")
+            if i == 0:
+                feats.append("first")
+            items.append(feats)
+        return items
