@@ -239,4 +239,5 @@ ENVIRONMENT = {
     "AKHBAR_DASK_WORKERS": ("dask_workers", int),
     "AKHBAR_NER_MODEL_DIR": ("ner_model_dir", str),
     "AKHBAR_NER_MODE": ("ner_mode", str),
+    "AKHBAR_NER_TAGGER": ("ner_tagger", str),
 }

@@ -77,11 +77,12 @@ class CrfBackend:
         self.name_start = NameStart()
         self.gaz, self.geo = default_gazetteer(), default_index()
 
-    def model_rows(self, article_id: str, text: str, sentences, splits) -> list[tuple]:
+    def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict) -> list[tuple]:
+        """Model mentions of one article; `rules`: sentence_idx -> its rule mentions (start, end, type, method)."""
         rows = []
         floor = self.cfg.ner_min_confidence
         for idx, s, e in sentences:
-            for start, end, typ, conf in self.model.mentions(text, s, e, splits):
+            for start, end, typ, conf in self.model.mentions(text, s, e, splits, rules.get(idx, [])):
                 if conf < floor:
                     continue
                 start += self.name_start(text[start:end].split()[0] if text[start:end].split() else "")
@@ -102,12 +103,17 @@ class CrfBackend:
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         rules = self.base.extract(articles, sentences)
         by_article = sentences_by_article(sentences)
+        rule_spans: dict[str, dict[int, list]] = {}
+        for aid, idx, s, e, typ, method in rules.select("article_id", "sentence_idx", "start", "end", "type",
+                                                        "method").iter_rows():
+            rule_spans.setdefault(aid, {}).setdefault(idx, []).append((s, e, typ, method))
         has_repairs = "repairs" in articles.columns
         rows: list[tuple] = []
         cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
         for row in articles.select(cols).iter_rows(named=True):
             splits = repair_splits(row["repairs"]) if has_repairs else None
-            rows.extend(self.model_rows(row["article_id"], row["text"], by_article.get(row["article_id"], []), splits))
+            rows.extend(self.model_rows(row["article_id"], row["text"], by_article.get(row["article_id"], []), splits,
+                                        rule_spans.get(row["article_id"], {})))
         if not rows:
             return rules
         schema = {k: v for k, v in empty_entities().schema.items() if k in MENTION_COLUMNS}

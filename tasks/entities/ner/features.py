@@ -20,15 +20,35 @@ from functools import lru_cache
 from akhbar.geo import default_index
 from akhbar.resources import read_tsv
 from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize
+from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
 
-FEATURE_VERSION = "ner-features-1"
+FEATURE_VERSION = "ner-features-2"   # 2: + frequency buckets, bigram, the rule tagger's marks
 LISTS = "entities/ner_lists.tsv"
 # lexicon classes worth a feature (the others are closed grammatical sets the form already says)
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
                "NORP", "STOP", "MONTH", "GOV_CUE", "LOCATIVE", "DIRECTION", "NOUN", "ORG_DEF", "LINKER", "UNIT")
 WINDOW = (-2, -1, 1, 2)
+# 'وقال X إن ...', 'وأكد X أن ...': the words between a speech verb and the complementiser name the
+# speaker (normalised forms; the speech verbs are the lexicon's SPEECH class)
+COMPLEMENTISERS = frozenset({"ان", "بان", "انه", "انها"})
+SPEAKER_MAX = 5
 MAX_NAME_TOKENS = 6
+RANKS = (500, 2000, 10000, 40000)     # word frequency buckets (words_ar.txt ranks): Arabic has no capitals,
+                                      # and a rare word is more often a name
+
+
+@lru_cache(maxsize=1)
+def word_ranks() -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for i, w in enumerate(lexicon().words_ranked):
+        ranks.setdefault(w, i)
+    return ranks
+
+
+def rank_bucket(ranks: dict[str, int], word: str) -> str:
+    r = ranks.get(word)
+    return "none" if r is None else str(next(b for b in RANKS if r < b))
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +94,7 @@ class Featurizer:
         self.gaz = default_gazetteer()
         self.geo = default_index().by_name
         self.lists = name_lists()
+        self.ranks = word_ranks()
         self.words = Memo(self._word)
 
     def _word(self, token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]]]:
@@ -89,7 +110,7 @@ class Featurizer:
             if len(stem) > n:
                 feats += ["p%d=%s" % (n, stem[:n]), "x%d=%s" % (n, stem[-n:])]
         feats.append("x1=" + norm[-1:])
-        marks = []
+        marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
         found = self.lex.lookup(norm)
         if found:
             marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
@@ -130,9 +151,32 @@ class Featurizer:
             i += matched or 1
         return out
 
-    def __call__(self, tokens: list[str]) -> list[list[str]]:
+    @staticmethod
+    def speaker_marks(words, marks: list[list[str]]) -> None:
+        """Add 'spk' to the words between a speech verb and a complementiser at most SPEAKER_MAX
+        words apart, with no punctuation between ('وقال عيد عماش إن': عيد, عماش)."""
+        n = len(words)
+        for i, (own, _) in enumerate(words):
+            if "lx=SPEECH" not in own:
+                continue
+            for j in range(i + 1, min(n, i + SPEAKER_MAX + 2)):
+                w = words[j][0]
+                if w[0][2:] in COMPLEMENTISERS:
+                    if j > i + 1:
+                        for k in range(i + 1, j):
+                            marks[k].append("spk")
+                    break
+                if "sh=P" in w:
+                    break
+
+    def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
+        """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
         words = list(map(self.words.__getitem__, tokens))
         marks = self.sentence_marks([normalize(t) for t in tokens])
+        if rules is not None:
+            for m, r in zip(marks, rules):
+                m += r
+        self.speaker_marks(words, marks)
         n = len(tokens)
         items = []
         for i, (own, _) in enumerate(words):
@@ -146,7 +190,41 @@ class Featurizer:
                         feats += ["%d:%s" % (d, m) for m in marks[j]]
                 elif d in (-1, 1):
                     feats.append("BOS" if d < 0 else "EOS")
-            if i == 0:
+            if i:
+                feats.append("bg=%s|%s" % (words[i - 1][0][0][2:], own[0][2:]))
+            else:
                 feats.append("first")
             items.append(feats)
         return items
+
+
+def rule_marks(spans: list[tuple[int, int]], mentions) -> list[list[str]]:
+    """Per token span, the rule mentions covering it as features: 'rB=PERSON', 'rI=PERSON', and the
+    rule's method on the first token ('rm=title'). `mentions`: (start, end, type, method) in the
+    same text as `spans`."""
+    out: list[list[str]] = [[] for _ in spans]
+    starts = [a for a, _ in spans]
+    import bisect
+    for start, end, typ, method in mentions:
+        i = bisect.bisect_right(starts, start) - 1
+        first = True
+        while 0 <= i < len(spans) and spans[i][0] < end:
+            if spans[i][1] > start:
+                out[i].append(("rB=" if first else "rI=") + typ)
+                if first:
+                    out[i].append("rm=" + method.split("+")[0])
+                first = False
+            i += 1
+    return out
+
+
+def sentence_rule_marks(tokens: list[str]) -> list[list[str]]:
+    """rule_marks for a tokenised sentence (training data): the rules run on the tokens joined by spaces."""
+    from tasks.entities.mentions import rule_mentions
+    spans, pos = [], 0
+    for t in tokens:
+        spans.append((pos, pos + len(t)))
+        pos += len(t) + 1
+    text = " ".join(tokens)
+    found = rule_mentions("conll", text, [(0, 0, len(text))])
+    return rule_marks(spans, [(r[2], r[3], r[5], r[10]) for r in found])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pycrfsuite
 
 from tasks.entities.ner.conll import DEV_BLOCK, DEV_EVERY, Sentence, file_sha256, read_conll, score, split
-from tasks.entities.ner.features import FEATURE_VERSION, Featurizer
+from tasks.entities.ner.features import FEATURE_VERSION, Featurizer, sentence_rule_marks
 
 PARAMS = dict(c1=0.05, c2=0.01, max_iterations=150, feature_minfreq=2)
 
@@ -26,7 +26,8 @@ def fit(sentences: list[Sentence], model_path: Path, params: dict | None = None,
     featurize = featurize or Featurizer()
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
     for sent in sentences:
-        trainer.append(featurize([t for t, _ in sent]), [lab for _, lab in sent])
+        tokens = [t for t, _ in sent]
+        trainer.append(featurize(tokens, sentence_rule_marks(tokens)), [lab for _, lab in sent])
     trainer.set_params({"c1": params["c1"], "c2": params["c2"], "max_iterations": params["max_iterations"],
                         "feature.minfreq": params["feature_minfreq"], "feature.possible_transitions": True})
     model_path.parent.mkdir(parents=True, exist_ok=True)
@@ -37,7 +38,10 @@ def evaluate_file(model_path: Path, sentences: list[Sentence], featurize=None) -
     featurize = featurize or Featurizer()
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model_path))
-    pred = [tagger.tag(featurize([t for t, _ in s])) for s in sentences]
+    pred = []
+    for s in sentences:
+        tokens = [t for t, _ in s]
+        pred.append(tagger.tag(featurize(tokens, sentence_rule_marks(tokens))))
     tagger.close()
     return score([[lab for _, lab in s] for s in sentences], pred)
 
