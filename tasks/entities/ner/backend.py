@@ -9,6 +9,9 @@
   ('والعراق' -> 'العراق', 'للعراق' -> 'لعراق', 'لبغداد' -> 'بغداد'), but a letter is only taken
   for a clitic before the article or when what is left is a known name and the whole word is not
   ('فلوريدا', 'وليد' stay whole). Offsets index articles.text; surfaces are text[start:end].
+- A one-word model chunk that is a common word of the language (rank < EntitiesConfig.
+  ner_common_word_rank in words_ar.txt, with or without its clitics) is dropped unless the
+  gazetteer knows it or it is a given name: 'المدينة' (the city), 'الأيمن' (the right bank), 'ريف' (countryside).
 - Ids: a gazetteer entry's id and canonical name when the surface is in the gazetteer, else a
   stable id of the type and normalised surface (as the rules do); LOC is geocoded by GeoNames name.
 """
@@ -25,7 +28,7 @@ from akhbar.text.tokens import repair_splits
 from tasks.entities.backends import RuleBackend, merge_mentions
 from tasks.entities.lexicon import default_gazetteer, default_lexicon, name_tokens
 from tasks.entities.mentions import MENTION_COLUMNS, empty_entities, sentences_by_article
-from tasks.entities.ner.features import name_lists, strip_clitics
+from tasks.entities.ner.features import name_lists, strip_clitics, word_ranks
 from tasks.entities.ner.model import NerModel, load_model
 
 PREFIX = {"PERSON": "per", "ORG": "org", "LOC": "loc"}
@@ -37,8 +40,12 @@ class NameStart:
     def __init__(self):
         self.gaz, self.geo, self.lex = default_gazetteer(), default_index().by_name, default_lexicon()
         lists = name_lists()
-        self.names = lists.get("FIRST", frozenset()) | lists.get("CITY", frozenset()) | lists.get("COUNTRY", frozenset())
+        self.first = lists.get("FIRST", frozenset())
+        self.names = self.first | lists.get("CITY", frozenset()) | lists.get("COUNTRY", frozenset())
         self.memo: dict[str, int] = {}
+
+    def given_name(self, norm: str) -> bool:
+        return norm in self.first or "FIRSTNAME" in self.lex.classes.get(norm, {})
 
     def known(self, norm: str) -> bool:
         return ((norm,) in self.gaz.all or norm in self.geo or norm in self.names
@@ -76,6 +83,18 @@ class CrfBackend:
         self.base = base or RuleBackend(self.cfg)
         self.name_start = NameStart()
         self.gaz, self.geo = default_gazetteer(), default_index()
+        self.ranks = word_ranks()
+
+    def common_word(self, surface: str) -> bool:
+        """A one-word surface that is a common word (see the module docstring) and no gazetteer name."""
+        norm = normalize(surface)
+        if " " in surface.strip() or (norm,) in self.gaz.all:
+            return False
+        proclitic, article, stem = strip_clitics(norm)
+        if self.name_start.given_name(stem) or self.name_start.given_name(norm):
+            return False
+        limit = self.cfg.ner_common_word_rank
+        return any(self.ranks.get(w, limit) < limit for w in {norm, article + stem, stem})
 
     def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict) -> list[tuple]:
         """Model mentions of one article; `rules`: sentence_idx -> its rule mentions (start, end, type, method)."""
@@ -89,6 +108,8 @@ class CrfBackend:
                 if start >= end:
                     continue
                 surface = text[start:end]
+                if self.common_word(surface):
+                    continue
                 norm = normalize(surface)
                 entry = self.gaz.lookup(name_tokens(surface), (typ,))
                 eid = entry.entity_id if entry else stable_id(PREFIX[typ], norm)
