@@ -1,7 +1,8 @@
 """`akhbar eval ner --conll FILE`: score the NER tagger on any CoNLL file (token <tab|space> label,
 a blank line between sentences; tasks.entities.ner.conll).
 
-The tagger tags each sentence's tokens as the file gives them; chunks are compared exactly
+The tagger tags each sentence's tokens as the file gives them, DOC_SENTENCES consecutive sentences
+making one document for its second pass (as in training); chunks are compared exactly
 (type, first token, last token), conlleval style. Micro P/R/F1 over PERS, LOC and ORG (PER and
 PERSON in a file count as PERS, GPE as LOC); other types such as MISC are printed on their own
 and left out of the micro figure.
@@ -14,6 +15,7 @@ from pathlib import Path
 from rich.table import Table
 
 from tasks.entities.ner.conll import SCORED, read_conll, score
+from tasks.entities.ner.features import DOC_SENTENCES
 
 ALIASES = {"PER": "PERS", "PERSON": "PERS", "GPE": "LOC"}
 
@@ -30,7 +32,9 @@ def evaluate_conll(path: Path, model_path: Path | None = None) -> dict:
     sentences = read_conll(path)
     model = load_model(str(model_path) if model_path else None)
     gold = [[_canon(lab) for _, lab in s] for s in sentences]
-    pred = [model.tag([t for t, _ in s]) for s in sentences]
+    pred: list[list[str]] = []
+    for a in range(0, len(sentences), DOC_SENTENCES):       # the tagger's documents (model card)
+        pred += model.tag_document([[t for t, _ in s] for s in sentences[a:a + DOC_SENTENCES]])[0]
     figures = score(gold, pred)
     return dict(file=str(path), model=str(model.path), sentences=len(sentences),
                 tokens=sum(map(len, sentences)), scores=figures)

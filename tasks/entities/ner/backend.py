@@ -24,7 +24,7 @@ from akhbar.config import EntitiesConfig
 from akhbar.geo import default_index
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
-from akhbar.text.tokens import repair_splits
+from akhbar.text.tokens import TOKEN, repair_splits
 from tasks.entities.backends import RuleBackend, merge_mentions
 from tasks.entities.lexicon import default_gazetteer, default_lexicon, name_tokens
 from tasks.entities.mentions import MENTION_COLUMNS, empty_entities, sentences_by_article
@@ -97,14 +97,18 @@ class CrfBackend:
         return any(self.ranks.get(w, limit) < limit for w in {norm, article + stem, stem})
 
     def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict) -> list[tuple]:
-        """Model mentions of one article; `rules`: sentence_idx -> its rule mentions (start, end, type, method)."""
+        """Model mentions of one article (one document for the tagger's second pass); `rules`:
+        sentence_idx -> its rule mentions (start, end, type, method)."""
         rows = []
         floor = self.cfg.ner_min_confidence
-        for idx, s, e in sentences:
-            for start, end, typ, conf in self.model.mentions(text, s, e, splits, rules.get(idx, [])):
+        found = self.model.article_mentions(text, [(s, e) for _, s, e in sentences], splits,
+                                            [rules.get(idx, []) for idx, _, _ in sentences])
+        for (idx, _, _), chunks in zip(sentences, found):
+            for start, end, typ, conf in chunks:
                 if conf < floor:
                     continue
-                start += self.name_start(text[start:end].split()[0] if text[start:end].split() else "")
+                first = TOKEN.match(text, start, end)
+                start += self.name_start(first.group() if first else "")
                 if start >= end:
                     continue
                 surface = text[start:end]

@@ -22,6 +22,7 @@ from akhbar.resources import read_tsv
 from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize
 from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
+from tasks.entities.ner.conll import spans
 
 FEATURE_VERSION = "ner-features-2"   # 2: + frequency buckets, bigram, the rule tagger's marks
 LISTS = "entities/ner_lists.tsv"
@@ -228,3 +229,36 @@ def sentence_rule_marks(tokens: list[str]) -> list[list[str]]:
     text = " ".join(tokens)
     found = rule_mentions("conll", text, [(0, 0, len(text))])
     return rule_marks(spans, [(r[2], r[3], r[5], r[10]) for r in found])
+
+
+DOC_SENTENCES = 20      # a training "document": ANERcorp marks none; 20 consecutive sentences ~ one story
+DOC_MIN_RANK = 500      # stems among the 500 commonest words carry no document evidence
+
+
+def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: dict[str, int] | None = None
+              ) -> list[list[list[str]]]:
+    """Second-pass features: for each token, how the first-pass tagger labelled the same stem
+    anywhere in the document ('dB=ORG': began an ORG chunk, 'dI=PERS': inside one), and the same
+    for the previous and next token ('-1:dB=PERS'). A name the first pass found once in a clear
+    context ('نادي الزمالك') then helps its bare repetitions ('الزمالك')."""
+    ranks = word_ranks() if ranks is None else ranks
+    stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
+    memory: dict[str, set[str]] = {}
+    for toks, labels in zip(stems, first_pass):
+        for typ, a, b in spans(labels):
+            for k in range(a, b):
+                st = toks[k]
+                if len(st) > 2 and ranks.get(st, DOC_MIN_RANK) >= DOC_MIN_RANK:
+                    memory.setdefault(st, set()).add(("dB=" if k == a else "dI=") + typ)
+    out = []
+    for toks in stems:
+        own = [sorted(memory.get(st, ())) for st in toks]
+        rows = []
+        for j, feats in enumerate(own):
+            row = list(feats)
+            for d in (-1, 1):
+                if 0 <= j + d < len(own):
+                    row += ["%d:%s" % (d, f) for f in own[j + d]]
+            rows.append(row)
+        out.append(rows)
+    return out

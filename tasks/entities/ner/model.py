@@ -1,8 +1,9 @@
-"""The committed CRF tagger (akhbar/resources/models/ner.crfsuite): loading once per process,
-tagging token lists, and character-exact mentions over article text.
+"""The committed CRF tagger (akhbar/resources/models/ner.crfsuite + ner_pass1.crfsuite): loading
+once per process, tagging documents in two passes, and character-exact mentions over article text.
 
-Labels are ANERcorp's (B-/I- PERS, LOC, ORG, MISC); `ANER_TYPES` maps them to the project's
-types and MISC is dropped.
+Pass 1 tags each sentence from its own features; pass 2 adds what pass 1 said about the same
+stems elsewhere in the document (features.doc_marks) and gives the labels. Labels are ANERcorp's
+(B-/I- PERS, LOC, ORG, MISC); `ANER_TYPES` maps them to the project's types and MISC is dropped.
 """
 
 from __future__ import annotations
@@ -16,64 +17,99 @@ import pycrfsuite
 from akhbar.resources import resource_path
 from akhbar.text.tokens import tokenize
 from tasks.entities.ner.conll import ANER_TYPES, spans
-from tasks.entities.ner.features import Featurizer, rule_marks, sentence_rule_marks
+from tasks.entities.ner.features import Featurizer, doc_marks, rule_marks, sentence_rule_marks
 
 MODEL = "models/ner.crfsuite"
-CARD = "models/ner.json"
 
 
 def default_model_path() -> Path:
     return Path(str(resource_path(MODEL)))
 
 
+def pass1_path(path: Path) -> Path:
+    return path.with_name(path.stem + "_pass1.crfsuite")
+
+
+def open_tagger(path: Path) -> pycrfsuite.Tagger:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger
+
+
 class NerModel:
-    """A CRF model file and the featurizer it was trained with."""
+    """A CRF model file (its first-pass model beside it, when trained in two passes) and the featurizer."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_model_path()
         if not self.path.is_file():
             raise FileNotFoundError(f"NER model: no file at {self.path} (build it with `akhbar train ner`)")
-        self.tagger = pycrfsuite.Tagger()
-        self.tagger.open(str(self.path))
+        self.tagger = open_tagger(self.path)
+        first = pass1_path(self.path)
+        self.pass1 = open_tagger(first) if first.is_file() else None
         self.featurize = Featurizer()
 
     def card(self) -> dict:
         card = self.path.with_suffix(".json")
         return json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
 
-    def tag(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[str]:
-        """BIO labels of one sentence's tokens. `rules`: the rule tagger's marks per token
-        (features.rule_marks); None runs the rules on the tokens joined by spaces (as in training)."""
-        if not tokens:
-            return []
-        return self.tagger.tag(self.featurize(tokens, sentence_rule_marks(tokens) if rules is None else rules))
+    def tag_document(self, sentences: list[list[str]], rules: list[list[list[str]] | None] | None = None
+                     ) -> tuple[list[list[str]], list[list[float]]]:
+        """Labels and label marginals of each sentence of one document. `rules`: per sentence, the
+        rule tagger's marks per token (features.rule_marks); None runs the rules on each sentence's
+        tokens joined by spaces (as in training)."""
+        rules = rules or [None] * len(sentences)
+        feats = [self.featurize(toks, sentence_rule_marks(toks) if r is None else r) if toks else []
+                 for toks, r in zip(sentences, rules)]
+        if self.pass1 is not None:
+            first = [self.pass1.tag(f) if f else [] for f in feats]
+            for f, extra in zip(feats, doc_marks(sentences, first, self.featurize.ranks)):
+                for item, more in zip(f, extra):
+                    item += more
+        labels, probs = [], []
+        for f in feats:
+            if not f:
+                labels.append([])
+                probs.append([])
+                continue
+            labs = self.tagger.tag(f)
+            labels.append(labs)
+            probs.append([self.tagger.marginal(lab, i) for i, lab in enumerate(labs)])
+        return labels, probs
 
-    def tag_marginals(self, tokens: list[str], rules: list[list[str]] | None = None
-                      ) -> tuple[list[str], list[float]]:
-        """Labels and the marginal probability of each token's label (the model's confidence)."""
-        labels = self.tag(tokens, rules)
-        return labels, [self.tagger.marginal(lab, i) for i, lab in enumerate(labels)]
+    def tag(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[str]:
+        """BIO labels of one sentence's tokens (a one-sentence document)."""
+        return self.tag_document([tokens], [rules])[0][0] if tokens else []
+
+    def article_mentions(self, text: str, sentences: list[tuple[int, int]], splits=None,
+                         rules: list[list[tuple]] | None = None) -> list[list[tuple[int, int, str, float]]]:
+        """Per sentence (start, end) of `text`: its (start, end, project type, confidence) chunks,
+        offsets into `text` (text[s:e] is the surface). Confidence: the mean marginal of the chunk's
+        labels. `rules`: per sentence, the rule mentions as (start, end, type, method) in `text`
+        (None: the rules run on the article's sentences)."""
+        token_spans = [tokenize(text, s, e, splits) for s, e in sentences]
+        if rules is None:
+            from tasks.entities.mentions import rule_mentions
+            found = rule_mentions("", text, [(i, s, e) for i, (s, e) in enumerate(sentences)], splits=splits)
+            rules = [[] for _ in sentences]
+            for r in found:
+                rules[r[1]].append((r[2], r[3], r[5], r[10]))
+        labels, probs = self.tag_document([[text[a:b] for a, b in sp] for sp in token_spans],
+                                          [rule_marks(sp, r) for sp, r in zip(token_spans, rules)])
+        out = []
+        for sp, labs, ps in zip(token_spans, labels, probs):
+            found_ = []
+            for typ, i, j in sorted(spans(labs), key=lambda c: c[1]):
+                kind = ANER_TYPES.get(typ)
+                if kind is not None:
+                    found_.append((sp[i][0], sp[j - 1][1], kind, round(sum(ps[i:j]) / (j - i), 4)))
+            out.append(found_)
+        return out
 
     def mentions(self, text: str, start: int = 0, end: int | None = None, splits=None, rules=None
                  ) -> list[tuple[int, int, str, float]]:
-        """(start, end, project type, confidence) of each PERSON/ORG/LOC chunk in text[start:end];
-        offsets index `text`, so text[s:e] is the mention's surface exactly. Confidence: the
-        mean marginal of the chunk's token labels. `rules`: the rule mentions of the sentence as
-        (start, end, type, method) offsets into `text` (None: the rules run on the sentence)."""
-        spans_ = tokenize(text, start, end, splits)
-        if not spans_:
-            return []
-        if rules is None:
-            from tasks.entities.mentions import rule_mentions
-            end_ = len(text) if end is None else end
-            rules = [(r[2], r[3], r[5], r[10]) for r in rule_mentions("", text, [(0, start, end_)], splits=splits)]
-        labels, probs = self.tag_marginals([text[a:b] for a, b in spans_], rule_marks(spans_, rules))
-        out = []
-        for typ, i, j in sorted(spans(labels), key=lambda s: s[1]):
-            kind = ANER_TYPES.get(typ)
-            if kind is not None:
-                out.append((spans_[i][0], spans_[j - 1][1], kind, round(sum(probs[i:j]) / (j - i), 4)))
-        return out
+        """article_mentions of text[start:end] as one sentence."""
+        end = len(text) if end is None else end
+        return self.article_mentions(text, [(start, end)], splits, None if rules is None else [rules])[0]
 
 
 @lru_cache(maxsize=2)
