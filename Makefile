@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-flow ui eval clean-state help
+.PHONY: run test test-fast bench bench-flow ui eval train-ner clean-state help
 
 help:
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
@@ -12,6 +12,7 @@ help:
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
 	@echo "make bench-flow - end-to-end flow throughput, one process vs worker processes (BENCH_FLOW_DASK=1 adds dask), 10k documents"
 	@echo "make ui     - start a local Prefect server + UI on 127.0.0.1:4200"
+	@echo "make train-ner - rebuild the NER tagger (akhbar/resources/models/ner*.crfsuite + card) from ../shared/data"
 	@echo "make clean-state - remove Prefect's state (database, cached stage results): \$$AKHBAR_STATE or ~/.local/state/akhbar"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -39,6 +40,10 @@ bench-flow: $(STAMP)
 
 ui: $(STAMP)
 	$(VENV)/bin/akhbar server
+
+SHARED ?= ../shared/data
+train-ner: $(STAMP)
+	$(VENV)/bin/akhbar train ner --data $(SHARED)/anercorp/train.txt --lists-from $(SHARED)
 
 eval: $(STAMP)
 	$(VENV)/bin/akhbar eval entities

@@ -268,6 +268,8 @@ def eval_ner(conll: Path = typer.Option(..., "--conll", help="A CoNLL file: toke
     from interfaces.eval_ner import evaluate_conll, render
     from tasks.entities.ner.conll import ConllError
 
+    if not conll.is_file():
+        fail(f"CoNLL file '{conll}' not found", ExitCode.NOT_FOUND)
     try:
         result = evaluate_conll(conll, model)
     except ConllError as exc:

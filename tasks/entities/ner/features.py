@@ -18,7 +18,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from akhbar.geo import default_index
-from akhbar.resources import read_tsv
+from akhbar.resources import read_tsv, read_word_sets
 from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize
 from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
@@ -32,7 +32,15 @@ LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEEC
 WINDOW = (-2, -1, 1, 2)
 # 'وقال X إن ...', 'وأكد X أن ...': the words between a speech verb and the complementiser name the
 # speaker (normalised forms; the speech verbs are the lexicon's SPEECH class)
-COMPLEMENTISERS = frozenset({"ان", "بان", "انه", "انها"})
+WORDS = "entities/ner_words.tsv"
+
+
+def ner_word_set(name: str) -> frozenset[str]:
+    """The normalised words of one closed set of entities/ner_words.tsv."""
+    return frozenset(normalize(w) for w, _ in read_word_sets(WORDS)[name])
+
+
+COMPLEMENTISERS = ner_word_set("COMPLEMENTISER")
 SPEAKER_MAX = 5
 MAX_NAME_TOKENS = 6
 RANKS = (500, 2000, 10000, 40000)     # word frequency buckets (words_ar.txt ranks): Arabic has no capitals,
