@@ -12,6 +12,12 @@
 - A one-word model chunk that is a common word of the language (rank < EntitiesConfig.
   ner_common_word_rank in words_ar.txt, with or without its clitics) is dropped unless the
   gazetteer knows it or it is a given name: 'المدينة' (the city), 'الأيمن' (the right bank), 'ريف' (countryside).
+- Speaker slot (a rule the tagger's training data is too small to learn): 2-3 words between a
+  speech verb and a complementiser ('وقال عيد عماش إن', 'وأكد رياك مشار أن') that no rule mention
+  covers are a PERSON (replacing model chunks inside the slot) when no word is a lexicon word (titles, nouns, stop words ...), none
+  has a plural or nisba ending (ون ين ات ية: 'مسؤولون محليون'), only the last may carry the
+  article, and the last word is outside the 40,000 commonest words or the first is a given name
+  ('شهود عيان', witnesses, is not a name). Method `speaker_slot`, confidence 0.6.
 - Ids: a gazetteer entry's id and canonical name when the surface is in the gazetteer, else a
   stable id of the type and normalised surface (as the rules do); LOC is geocoded by GeoNames name.
 """
@@ -23,15 +29,16 @@ import polars as pl
 from akhbar.config import EntitiesConfig
 from akhbar.geo import default_index
 from akhbar.ids import stable_id
-from akhbar.text.normalise import normalize
-from akhbar.text.tokens import TOKEN, repair_splits
+from akhbar.text.normalise import ARABIC_LETTER, normalize
+from akhbar.text.tokens import TOKEN, repair_splits, tokenize
 from tasks.entities.backends import RuleBackend, merge_mentions
 from tasks.entities.lexicon import default_gazetteer, default_lexicon, name_tokens
 from tasks.entities.mentions import MENTION_COLUMNS, empty_entities, sentences_by_article
-from tasks.entities.ner.features import name_lists, strip_clitics, word_ranks
+from tasks.entities.ner.features import COMPLEMENTISERS, name_lists, strip_clitics, word_ranks
 from tasks.entities.ner.model import NerModel, load_model
 
 PREFIX = {"PERSON": "per", "ORG": "org", "LOC": "loc"}
+PLURAL_NISBA = ("ون", "ين", "ات", "يه", "يا")     # normalised endings of plurals and nisba adjectives
 
 
 class NameStart:
@@ -84,6 +91,7 @@ class CrfBackend:
         self.name_start = NameStart()
         self.gaz, self.geo = default_gazetteer(), default_index()
         self.ranks = word_ranks()
+        self.lex = default_lexicon()
 
     def common_word(self, surface: str) -> bool:
         """A one-word surface that is a common word (see the module docstring) and no gazetteer name."""
@@ -95,6 +103,32 @@ class CrfBackend:
             return False
         limit = self.cfg.ner_common_word_rank
         return any(self.ranks.get(w, limit) < limit for w in {norm, article + stem, stem})
+
+    def speaker_slots(self, text: str, sentences, splits) -> list[tuple[int, int, int]]:
+        """(sentence_idx, start, end) of the speaker-slot names of one article (module docstring)."""
+        out = []
+        for idx, s, e in sentences:
+            spans_ = tokenize(text, s, e, splits)
+            norms = [normalize(text[a:b]) for a, b in spans_]
+            for i, norm in enumerate(norms):
+                found = self.lex.lookup(norm)
+                if not found or "SPEECH" not in found[1]:
+                    continue
+                j = next((j for j in range(i + 3, min(len(norms), i + 5)) if norms[j] in COMPLEMENTISERS), None)
+                if j is None or any(norms[k] in COMPLEMENTISERS for k in range(i + 1, j)):
+                    continue
+                if self.is_speaker_name(norms[i + 1:j]):
+                    out.append((idx, spans_[i + 1][0], spans_[j - 1][1]))
+        return out
+
+    def is_speaker_name(self, words: list[str]) -> bool:
+        for k, w in enumerate(words):
+            if not w.isalpha() or not ARABIC_LETTER.match(w) or len(w) < 2 or self.lex.lookup(w) and not \
+                    self.name_start.given_name(w) or w.endswith(PLURAL_NISBA) and not self.name_start.given_name(w):
+                return False
+            if w.startswith("ال") and k < len(words) - 1:
+                return False
+        return words[-1] not in self.ranks or self.name_start.given_name(words[0])
 
     def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict) -> list[tuple]:
         """Model mentions of one article (one document for the tagger's second pass); `rules`:
@@ -123,6 +157,13 @@ class CrfBackend:
                 rows.append((article_id, idx, start, end, surface, typ, eid, canon, None, conf, "model:crf",
                              (place.geonames_id or None) if place else None, place.lat if place else None,
                              place.lon if place else None, (place.country_code.strip() or None) if place else None))
+        taken = [(a, b) for spans_ in rules.values() for a, b, _, _ in spans_]
+        for idx, start, end in self.speaker_slots(text, sentences, splits):
+            if not any(start < b and a < end for a, b in taken):      # rules win; the slot beats the model
+                rows = [r for r in rows if not (start < r[3] and r[2] < end)]
+                surface = text[start:end]
+                rows.append((article_id, idx, start, end, surface, "PERSON", stable_id("per", normalize(surface)),
+                             surface, None, 0.6, "speaker_slot", None, None, None, None))
         return rows
 
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:

@@ -70,3 +70,24 @@ def test_stage_output_is_valid_for_several_articles():
     for r in out.to_dicts():
         assert texts_by[r["article_id"]][r["start"]:r["end"]] == r["surface"]
     assert out["mention_id"].is_unique().all()
+
+
+def people(*texts):
+    arts, sens = frames(*texts)
+    return [(r["surface"], r["type"], r["method"]) for r in CrfBackend().extract(arts, sens).to_dicts()]
+
+
+def test_people_without_a_title_in_the_speaker_slot():
+    got = people("وقال عيد عماش إن الاتفاق سيوقع الأسبوع المقبل .", "وأكد رياك مشار أن قواته لن تنسحب من المدينة .")
+    assert ("عيد عماش", "PERSON", "speaker_slot") in got and ("رياك مشار", "PERSON", "speaker_slot") in got
+
+
+def test_speaker_slot_leaves_common_words_and_plurals():
+    got = people("وقال شهود عيان إن القصف استمر .", "وقال مسؤولون محليون إن القصف استمر .",
+                 "وقال مصدر مطلع إن القصف استمر .", "وأكد سكان المدينة أن القصف استمر .")
+    assert not [g for g in got if g[1] == "PERSON"]
+
+
+def test_a_footballer_without_a_title():
+    got = people("وسجل كريستيانو رونالدو هدفين في المباراة أمس .")
+    assert ("كريستيانو رونالدو", "PERSON", "model:crf") in got

