@@ -9,9 +9,11 @@
   ('والعراق' -> 'العراق', 'للعراق' -> 'لعراق', 'لبغداد' -> 'بغداد'), but a letter is only taken
   for a clitic before the article or when what is left is a known name and the whole word is not
   ('فلوريدا', 'وليد' stay whole). Offsets index articles.text; surfaces are text[start:end].
-- A one-word model chunk that is a common word of the language (rank < EntitiesConfig.
-  ner_common_word_rank in words_ar.txt, with or without its clitics) is dropped unless the
-  gazetteer knows it or it is a given name: 'المدينة' (the city), 'الأيمن' (the right bank), 'ريف' (countryside).
+- Vocabulary, not names, is dropped: a one-word model chunk that is a common word (rank <
+  EntitiesConfig.ner_common_word_rank in words_ar.txt, with or without its clitics) unless the
+  gazetteer knows it or it is a given name without the article ('المدينة' the city, 'الأيمن' the
+  right bank, 'ريف' countryside), and a PERSON/LOC chunk whose every word is a lexicon word of a
+  VOCABULARY class ('الريف الشرقي': a place cue and a direction).
 - Speaker slot (a rule the tagger's training data is too small to learn): 2-3 words between a
   speech verb and a complementiser ('وقال عيد عماش إن', 'وأكد رياك مشار أن') that no rule mention
   covers are a PERSON (replacing model chunks inside the slot) when no word is a lexicon word (titles, nouns, stop words ...), none
@@ -38,6 +40,9 @@ from tasks.entities.ner.features import COMPLEMENTISERS, name_lists, strip_cliti
 from tasks.entities.ner.model import NerModel, load_model
 
 PREFIX = {"PERSON": "per", "ORG": "org", "LOC": "loc"}
+# lexicon classes of words that are vocabulary, not names (entity_lexicon.tsv)
+VOCABULARY = frozenset({"LOC_CUE", "PLACE_HEAD", "ORG_HEAD", "DIRECTION", "NOUN", "TITLE", "STOP", "ROLEWORD",
+                        "GOV_CUE", "LOCATIVE", "UNIT", "MONTH"})
 PLURAL_NISBA = ("ون", "ين", "ات", "يه", "يا")     # normalised endings of plurals and nisba adjectives
 
 
@@ -93,16 +98,23 @@ class CrfBackend:
         self.ranks = word_ranks()
         self.lex = default_lexicon()
 
-    def common_word(self, surface: str) -> bool:
-        """A one-word surface that is a common word (see the module docstring) and no gazetteer name."""
-        norm = normalize(surface)
-        if " " in surface.strip() or (norm,) in self.gaz.all:
+    def common_word(self, surface: str, typ: str = "LOC") -> bool:
+        """A chunk of vocabulary rather than a name (see the module docstring)."""
+        norms = name_tokens(surface)
+        if not norms or self.gaz.lookup(norms) is not None:
             return False
+        if len(norms) > 1:     # every word a lexicon word (cue, direction, noun ...): 'الريف الشرقي'
+            return typ != "ORG" and all(self.vocabulary(n) for n in norms)
+        norm = norms[0]
         proclitic, article, stem = strip_clitics(norm)
-        if self.name_start.given_name(stem) or self.name_start.given_name(norm):
-            return False
+        if not article and (self.name_start.given_name(stem) or self.name_start.given_name(norm)):
+            return False       # a given name; with the article it is a word ('الأيمن': the right one)
         limit = self.cfg.ner_common_word_rank
         return any(self.ranks.get(w, limit) < limit for w in {norm, article + stem, stem})
+
+    def vocabulary(self, norm: str) -> bool:
+        found = self.lex.lookup(norm)
+        return bool(found) and not VOCABULARY.isdisjoint(found[1]) and "FIRSTNAME" not in found[1]
 
     def speaker_slots(self, text: str, sentences, splits) -> list[tuple[int, int, int]]:
         """(sentence_idx, start, end) of the speaker-slot names of one article (module docstring)."""
@@ -146,7 +158,7 @@ class CrfBackend:
                 if start >= end:
                     continue
                 surface = text[start:end]
-                if self.common_word(surface):
+                if self.common_word(surface, typ):
                     continue
                 norm = normalize(surface)
                 entry = self.gaz.lookup(name_tokens(surface), (typ,))
