@@ -9,6 +9,7 @@ stems elsewhere in the document (features.doc_marks) and gives the labels. Label
 from __future__ import annotations
 
 import json
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,10 +44,19 @@ class NerModel:
         self.path = Path(path) if path else default_model_path()
         if not self.path.is_file():
             raise FileNotFoundError(f"NER model: no file at {self.path} (build it with `akhbar train ner`)")
-        self.tagger = open_tagger(self.path)
-        first = pass1_path(self.path)
-        self.pass1 = open_tagger(first) if first.is_file() else None
+        self.first_path = pass1_path(self.path)
+        self.two_pass = self.first_path.is_file()
+        self._local = threading.local()          # a crfsuite Tagger holds its last sequence: one per thread
+        self.taggers()
         self.featurize = Featurizer()
+
+    def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
+        """(pass 2, pass 1 or None) taggers of the calling thread, opened on its first call."""
+        local = self._local
+        if not hasattr(local, "tagger"):
+            local.tagger = open_tagger(self.path)
+            local.pass1 = open_tagger(self.first_path) if self.two_pass else None
+        return local.tagger, local.pass1
 
     def card(self) -> dict:
         card = self.path.with_suffix(".json")
@@ -58,10 +68,11 @@ class NerModel:
         rule tagger's marks per token (features.rule_marks); None runs the rules on each sentence's
         tokens joined by spaces (as in training)."""
         rules = rules or [None] * len(sentences)
+        tagger, pass1 = self.taggers()
         feats = [self.featurize(toks, sentence_rule_marks(toks) if r is None else r) if toks else []
                  for toks, r in zip(sentences, rules)]
-        if self.pass1 is not None:
-            first = [self.pass1.tag(f) if f else [] for f in feats]
+        if pass1 is not None:
+            first = [pass1.tag(f) if f else [] for f in feats]
             for f, extra in zip(feats, doc_marks(sentences, first, self.featurize.ranks)):
                 for item, more in zip(f, extra):
                     item += more
@@ -71,9 +82,9 @@ class NerModel:
                 labels.append([])
                 probs.append([])
                 continue
-            labs = self.tagger.tag(f)
+            labs = tagger.tag(f)
             labels.append(labs)
-            probs.append([self.tagger.marginal(lab, i) for i, lab in enumerate(labs)])
+            probs.append([tagger.marginal(lab, i) for i, lab in enumerate(labs)])
         return labels, probs
 
     def tag(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[str]:

@@ -78,3 +78,15 @@ def test_offsets_index_the_text_exactly(model):
 def test_nothing_in_empty_or_punctuation(model):
     assert model.mentions("") == [] and model.mentions(" .،! ") == []
     assert model.tag([]) == []
+
+
+def test_threads_share_the_model_safely(model):
+    """The stage runs partitions in threads: each thread gets its own crfsuite taggers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["وصرح أندريا بيرلو بأن الفريق يستحق الفوز .", "وصل وفد من الأمم المتحدة إلى القاهرة يوم الثلاثاء .",
+             "وسجل كريستيانو رونالدو هدفين في المباراة أمس ."] * 20
+    expected = [model.mentions(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(model.mentions, texts))
+    assert got == expected
