@@ -106,8 +106,9 @@ class Featurizer:
         self.ranks = word_ranks()
         self.words = Memo(self._word)
 
-    def _word(self, token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]]]:
-        """(the token's own features, {offset: its features as a neighbour}) for one raw token."""
+    def _word(self, token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], str, str]:
+        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem)
+        for one raw token."""
         norm = normalize(token)
         proclitic, article, stem = strip_clitics(norm)
         feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
@@ -131,7 +132,7 @@ class Featurizer:
             marks.append("geo")
         feats += marks
         near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
-        return tuple(feats), near
+        return tuple(feats), near, norm, stem
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
         """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
@@ -165,8 +166,8 @@ class Featurizer:
         """Add 'spk' to the words between a speech verb and a complementiser at most SPEAKER_MAX
         words apart, with no punctuation between ('وقال عيد عماش إن': عيد, عماش)."""
         n = len(words)
-        for i, (own, _) in enumerate(words):
-            if "lx=SPEECH" not in own:
+        for i, word in enumerate(words):
+            if "lx=SPEECH" not in word[0]:
                 continue
             for j in range(i + 1, min(n, i + SPEAKER_MAX + 2)):
                 w = words[j][0]
@@ -181,14 +182,15 @@ class Featurizer:
     def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
         """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
         words = list(map(self.words.__getitem__, tokens))
-        marks = self.sentence_marks([normalize(t) for t in tokens])
+        marks = self.sentence_marks([w[2] for w in words])
         if rules is not None:
             for m, r in zip(marks, rules):
                 m += r
         self.speaker_marks(words, marks)
         n = len(tokens)
         items = []
-        for i, (own, _) in enumerate(words):
+        for i, word in enumerate(words):
+            own = word[0]
             feats = list(own)
             feats += marks[i]
             for d in WINDOW:
@@ -243,14 +245,15 @@ DOC_SENTENCES = 20      # a training "document": ANERcorp marks none; 20 consecu
 DOC_MIN_RANK = 500      # stems among the 500 commonest words carry no document evidence
 
 
-def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: dict[str, int] | None = None
-              ) -> list[list[list[str]]]:
+def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: dict[str, int] | None = None,
+              stems: list[list[str]] | None = None) -> list[list[list[str]]]:
     """Second-pass features: for each token, how the first-pass tagger labelled the same stem
     anywhere in the document ('dB=ORG': began an ORG chunk, 'dI=PERS': inside one), and the same
     for the previous and next token ('-1:dB=PERS'). A name the first pass found once in a clear
     context ('نادي الزمالك') then helps its bare repetitions ('الزمالك')."""
     ranks = word_ranks() if ranks is None else ranks
-    stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
+    if stems is None:
+        stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
     memory: dict[str, set[str]] = {}
     for toks, labels in zip(stems, first_pass):
         for typ, a, b in spans(labels):

@@ -73,7 +73,9 @@ class NerModel:
                  for toks, r in zip(sentences, rules)]
         if pass1 is not None:
             first = [pass1.tag(f) if f else [] for f in feats]
-            for f, extra in zip(feats, doc_marks(sentences, first, self.featurize.ranks)):
+            words = self.featurize.words
+            stems = [[words[t][3] for t in toks] for toks in sentences]
+            for f, extra in zip(feats, doc_marks(sentences, first, self.featurize.ranks, stems)):
                 for item, more in zip(f, extra):
                     item += more
         labels, probs = [], []
