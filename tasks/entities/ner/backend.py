@@ -119,12 +119,13 @@ class CrfBackend:
     def speaker_slots(self, text: str, sentences, splits) -> list[tuple[int, int, int]]:
         """(sentence_idx, start, end) of the speaker-slot names of one article (module docstring)."""
         out = []
+        words = self.model.featurize.words       # the tagger's per-word memo: features, form, stem
         for idx, s, e in sentences:
             spans_ = tokenize(text, s, e, splits)
-            norms = [normalize(text[a:b]) for a, b in spans_]
-            for i, norm in enumerate(norms):
-                found = self.lex.lookup(norm)
-                if not found or "SPEECH" not in found[1]:
+            facts = [words[text[a:b]] for a, b in spans_]
+            norms = [f[2] for f in facts]
+            for i, fact in enumerate(facts):
+                if "lx=SPEECH" not in fact[0]:
                     continue
                 j = next((j for j in range(i + 3, min(len(norms), i + 5)) if norms[j] in COMPLEMENTISERS), None)
                 if j is None or any(norms[k] in COMPLEMENTISERS for k in range(i + 1, j)):
