@@ -43,6 +43,7 @@ def ner_word_set(name: str) -> frozenset[str]:
 COMPLEMENTISERS = ner_word_set("COMPLEMENTISER")
 SPEAKER_MAX = 5
 MAX_NAME_TOKENS = 6
+WORD_MEMO_MAX = 200_000     # distinct words remembered before the memo starts over (flat memory on long runs)
 RANKS = (500, 2000, 10000, 40000)     # word frequency buckets (words_ar.txt ranks): Arabic has no capitals,
                                       # and a rare word is more often a name
 
@@ -181,6 +182,8 @@ class Featurizer:
 
     def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
         """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
+        if len(self.words) > WORD_MEMO_MAX:
+            self.words.clear()
         words = list(map(self.words.__getitem__, tokens))
         marks = self.sentence_marks([w[2] for w in words])
         if rules is not None:

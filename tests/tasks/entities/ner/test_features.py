@@ -44,3 +44,14 @@ def test_featurizer_is_pure():
     f = Featurizer()
     toks = ["قال", "عيد", "عماش", "إن", "الهجوم"]
     assert f(toks) == f(list(toks)) == Featurizer()(toks)
+
+
+def test_word_memo_is_bounded(monkeypatch):
+    import tasks.entities.ner.features as features
+
+    monkeypatch.setattr(features, "WORD_MEMO_MAX", 5)
+    f = Featurizer()
+    first = f(["قال", "محمد", "علي", "في", "بغداد", "اليوم", "إن"])
+    assert len(f.words) == 7
+    again = f(["قال", "محمد", "علي", "في", "بغداد", "اليوم", "إن"])     # memo starts over, same features
+    assert again == first and len(f.words) == 7
