@@ -109,6 +109,11 @@ class EntitiesConfig:
     # backend: a local token-classification model directory (None: the rules alone)
     ner_model_dir: str | None = None
     ner_mode: str = "merge"                   # merge: rule mentions win on overlap | replace: model only
+    # the trained CRF tagger (tasks/entities/ner) for PERSON / ORG / LOC; rules win on overlap
+    ner_tagger: str = "crf"                   # crf | none (the rules alone)
+    ner_crf_model: str | None = None          # model file (None: akhbar/resources/models/ner.crfsuite)
+    ner_min_confidence: float = 0.6           # a model chunk's mean label marginal must reach this
+    ner_common_word_rank: int = 10_000        # a model chunk of words this common (words_ar.txt) is dropped
     # word frequency (akhbar/resources/words_ar.txt ranks)
     frequent_words: int = 10_000              # a word this common is not an extra, unknown part of a name
     # names
@@ -242,4 +247,5 @@ ENVIRONMENT = {
     "AKHBAR_DASK_WORKERS": ("dask_workers", int),
     "AKHBAR_NER_MODEL_DIR": ("ner_model_dir", str),
     "AKHBAR_NER_MODE": ("ner_mode", str),
+    "AKHBAR_NER_TAGGER": ("ner_tagger", str),
 }

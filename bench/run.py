@@ -80,7 +80,7 @@ def bench_stages(n: int) -> dict:
 
 
 STAGE_TIMES = ("ingest_s", "dedupe_s", "segment_s", "entities_s", "events_s", "validate_s")
-STAGE_BENCHES = ("bench.bench_dedupe", "bench.bench_segment", "bench.bench_entities",
+STAGE_BENCHES = ("bench.bench_dedupe", "bench.bench_segment", "bench.bench_entities", "bench.bench_ner",
                  "bench.bench_events", "bench.bench_publish", "bench.bench_flow")
 
 

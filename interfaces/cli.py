@@ -21,7 +21,7 @@ from interfaces.common import (DEFAULTS, DaskAddressOpt, DaskWorkersOpt, ExitCod
                                TaskRunnerOpt, WorkersOpt, app, check_output_writable, check_prefect_api,
                                check_task_runner, console, err, fail, quiet_prefect_tracebacks)
 from flows.settings import prefect_api, silence_shutdown_noise
-from interfaces import cli_data, cli_ops, cli_report  # noqa: F401  (their commands register on `app`)
+from interfaces import cli_data, cli_ops, cli_report, cli_train  # noqa: F401  (their commands register on `app`)
 from interfaces.cli_data import render_validation
 
 
@@ -266,6 +266,29 @@ def eval_events(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: bool 
         print(json.dumps(result, indent=2, ensure_ascii=False)) if as_json else console.print(render_gsr(result))
         return
     print_evaluation("events", gold, input, as_json)
+
+
+@eval_app.command("ner")
+def eval_ner(conll: Path = typer.Option(..., "--conll", help="A CoNLL file: token <tab|space> label, blank line "
+                                                            "between sentences (BIO; PERS/PER, LOC, ORG)."),
+             model: Path = typer.Option(None, "--model", help="Model file (default: the committed tagger)."),
+             as_json: bool = EvalJsonOpt):
+    """Precision, recall and F1 per type of the NER tagger on a CoNLL file (exact spans, conlleval style)."""
+    from interfaces.eval_ner import evaluate_conll, render
+    from tasks.entities.ner.conll import ConllError
+
+    if not conll.is_file():
+        fail(f"CoNLL file '{conll}' not found", ExitCode.NOT_FOUND)
+    try:
+        result = evaluate_conll(conll, model)
+    except ConllError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    except FileNotFoundError as exc:
+        fail(str(exc), ExitCode.NOT_FOUND)
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        console.print(render(result))
 
 
 

@@ -2,6 +2,8 @@
 
 - `RuleBackend` (default, embedded, no model): gazetteer + patterns + article-level linking
   (tasks/entities/rules/, tasks/entities/link.py) over the `akhbar.text.tokens.tokenize` stream.
+- `CrfBackend` (default; tasks/entities/ner/backend.py): the committed CRF tagger for PERSON / ORG /
+  LOC, the rule mentions winning on overlap and giving NORP / DATE / TIME / QUANTITY.
 - `TransformersBackend`: a local token-classification model directory (a Hugging Face or
   CAMeL Tools NER model saved with `save_pretrained`), selected with EntitiesConfig.ner_model_dir.
   It never downloads anything, imports `transformers` only when used, and either merges its
@@ -128,8 +130,14 @@ def merge_mentions(primary: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
 
 
 def get_backend(cfg: EntitiesConfig | None = None) -> EntityBackend:
-    """The configured backend: `cfg.ner_model_dir` selects a local model, else the rules."""
+    """The configured backend: `cfg.ner_model_dir` selects a local transformers model, else the CRF
+    tagger with the rules as overrides (`cfg.ner_tagger="crf"`, default), or the rules alone ("none")."""
     cfg = cfg or EntitiesConfig()
     if cfg.ner_model_dir:
         return TransformersBackend(cfg.ner_model_dir, cfg.ner_mode, base=RuleBackend(cfg))
+    if cfg.ner_tagger == "crf":
+        from tasks.entities.ner.backend import CrfBackend   # imports this module: import when asked
+        return CrfBackend(cfg)
+    if cfg.ner_tagger != "none":
+        raise ValueError(f"ner_tagger must be 'crf' or 'none', not {cfg.ner_tagger!r}")
     return RuleBackend(cfg)

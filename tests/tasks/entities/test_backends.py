@@ -40,7 +40,11 @@ def test_backend_interface_with_a_fake_backend(mentions):
 
 
 def test_backend_selection_and_clear_errors(tmp_path):
-    assert isinstance(get_backend(), RuleBackend) and isinstance(get_backend(EntitiesConfig()), RuleBackend)
+    from tasks.entities.ner.backend import CrfBackend     # the default since issue 14: rules + the CRF tagger
+    assert isinstance(get_backend(), CrfBackend) and isinstance(get_backend(EntitiesConfig()), CrfBackend)
+    assert isinstance(get_backend(EntitiesConfig(ner_tagger="none")), RuleBackend)
+    with pytest.raises(ValueError, match="ner_tagger"):
+        get_backend(EntitiesConfig(ner_tagger="bogus"))
     with pytest.raises(FileNotFoundError, match="ner_model_dir"):
         get_backend(EntitiesConfig(ner_model_dir=str(tmp_path / "missing")))
     with pytest.raises(ValueError, match="merge"):
@@ -52,5 +56,7 @@ def test_backend_selection_and_clear_errors(tmp_path):
 
 
 def test_stage_reads_no_environment(monkeypatch, tmp_path):
+    from tasks.entities.ner.backend import CrfBackend
     monkeypatch.setenv("AKHBAR_NER_MODEL_DIR", str(tmp_path / "missing"))
-    assert isinstance(get_backend(), RuleBackend)
+    monkeypatch.setenv("AKHBAR_NER_TAGGER", "none")
+    assert isinstance(get_backend(), CrfBackend)

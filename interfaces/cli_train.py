@@ -1,0 +1,55 @@
+"""`akhbar train ...`: rebuild the trained models the pipeline ships (akhbar/resources/models/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from interfaces.common import ExitCode, app, console, fail
+
+train_app = typer.Typer(help="Rebuild the trained models under akhbar/resources/models/ (deterministic).")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("ner")
+def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"), "--data",
+                                        help="ANERcorp train part (CoNLL); its dev split is held out."),
+              out: Path = typer.Option(None, "--out", help="Model file (default: the committed one)."),
+              lists_from: Path = typer.Option(None, "--lists-from",
+                                              help="Rebuild entities/ner_lists.tsv from this shared data folder first."),
+              c1: float = typer.Option(None, help="L1 regularisation (default: the card's)."),
+              c2: float = typer.Option(None, help="L2 regularisation."),
+              limit: int = typer.Option(None, help="Train on the first N sentences only."),
+              as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
+    """Train the CRF NER tagger on DATA minus its dev split; write the model and its card."""
+    from akhbar.resources import resource_path
+    from tasks.entities.ner.conll import ConllError
+    from tasks.entities.ner.model import default_model_path
+
+    if not data.is_file():
+        fail(f"training data '{data}' not found: give the ANERcorp train part with --data", ExitCode.NOT_FOUND)
+    if lists_from is not None:
+        from tasks.entities.ner.lists import write_lists
+        if not lists_from.is_dir():
+            fail(f"--lists-from '{lists_from}' is not a folder", ExitCode.NOT_FOUND)
+        n = write_lists(lists_from, Path(str(resource_path("entities/ner_lists.tsv"))))
+        console.print(f"wrote {n} list words to entities/ner_lists.tsv")
+        from tasks.entities.ner.features import name_lists
+        name_lists.cache_clear()
+    from tasks.entities.ner.train import train_ner as run
+
+    params = {k: v for k, v in dict(c1=c1, c2=c2).items() if v is not None}
+    try:
+        card = run(data, out or default_model_path(), params, limit)
+    except ConllError as exc:
+        fail(str(exc), ExitCode.USAGE)
+    if as_json:
+        print(json.dumps(card, indent=2, ensure_ascii=False))
+        return
+    dev = card["dev"]
+    console.print(f"model {out or default_model_path()} ({card['model_bytes'] / 1e6:.2f} MB, "
+                  f"{card['train_seconds']} s); dev: " + ", ".join(
+                      f"{t} P {dev[t]['precision']:.3f} R {dev[t]['recall']:.3f} F1 {dev[t]['f1']:.3f}"
+                      for t in ("PERS", "LOC", "ORG", "micro") if t in dev))

@@ -1,0 +1,8 @@
+"""The trained NER tagger (CRF, python-crfsuite) for PERSON / ORG / LOC (docs/entities.md, model card).
+
+  conll.py     CoNLL reading, BIO chunks, conlleval-style scores, the dev split
+  features.py  token features (Arabic forms, clitics, affixes, shape, window, word lists)
+  lists.py     builds the derived name lists (akhbar/resources/entities/ner_lists.tsv)
+  model.py     the committed model: loaded once, tags tokens, char-exact mentions
+  train.py     deterministic training + model card (`akhbar train ner`)
+"""

@@ -1,0 +1,278 @@
+"""Token features of the NER tagger (FEATURE_VERSION names the set recorded in the model card).
+
+Per token: the normalised form (akhbar.text.normalise.normalize), its clitic-stripped stem and
+the clitics taken off (و ف / ب ل ك / ال لل, the same clitic rules as the gazetteer's keys:
+akhbar.text.normalise.clitic_keys), prefixes and suffixes, shape, position, and membership in
+the project's word lists: the entity lexicon's classes (titles, given names, organisation heads,
+place cues, speech verbs, NORP ...), gazetteer names (longest match over the sentence, typed,
+B/I), GeoNames Arabic place names, and the derived name lists of entities/ner_lists.tsv (first
+and family names, world cities, PETRARCH actor words). Neighbours at -2..+2 contribute their
+form, stem and list memberships.
+
+Word-level features are computed once per distinct token (a memo), so tagging is one dictionary
+lookup per token plus the window and the sentence-level matches.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from akhbar.geo import default_index
+from akhbar.resources import read_tsv, read_word_sets
+from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize
+from akhbar.text.lexicon import lexicon
+from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
+from tasks.entities.ner.conll import spans
+
+FEATURE_VERSION = "ner-features-2"   # 2: + frequency buckets, bigram, the rule tagger's marks
+LISTS = "entities/ner_lists.tsv"
+# lexicon classes worth a feature (the others are closed grammatical sets the form already says)
+LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
+               "NORP", "STOP", "MONTH", "GOV_CUE", "LOCATIVE", "DIRECTION", "NOUN", "ORG_DEF", "LINKER", "UNIT")
+WINDOW = (-2, -1, 1, 2)
+# 'وقال X إن ...', 'وأكد X أن ...': the words between a speech verb and the complementiser name the
+# speaker (normalised forms; the speech verbs are the lexicon's SPEECH class)
+WORDS = "entities/ner_words.tsv"
+
+
+def ner_word_set(name: str) -> frozenset[str]:
+    """The normalised words of one closed set of entities/ner_words.tsv."""
+    return frozenset(normalize(w) for w, _ in read_word_sets(WORDS)[name])
+
+
+COMPLEMENTISERS = ner_word_set("COMPLEMENTISER")
+SPEAKER_MAX = 5
+MAX_NAME_TOKENS = 6
+WORD_MEMO_MAX = 200_000     # distinct words remembered before the memo starts over (flat memory on long runs)
+RANKS = (500, 2000, 10000, 40000)     # word frequency buckets (words_ar.txt ranks): Arabic has no capitals,
+                                      # and a rare word is more often a name
+
+
+@lru_cache(maxsize=1)
+def word_ranks() -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for i, w in enumerate(lexicon().words_ranked):
+        ranks.setdefault(w, i)
+    return ranks
+
+
+def rank_bucket(ranks: dict[str, int], word: str) -> str:
+    r = ranks.get(word)
+    return "none" if r is None else str(next(b for b in RANKS if r < b))
+
+
+@lru_cache(maxsize=1)
+def name_lists() -> dict[str, frozenset[str]]:
+    """List name -> normalised words (entities/ner_lists.tsv)."""
+    lists: dict[str, set[str]] = {}
+    for row in read_tsv(LISTS):
+        lists.setdefault(row[0], set()).add(row[1])
+    return {k: frozenset(v) for k, v in lists.items()}
+
+
+def strip_clitics(norm: str) -> tuple[str, str, str]:
+    """(proclitics, article, stem) of a normalised token by clitic_keys (the gazetteer's rules):
+    'وبالموصل' -> ('وب', 'ال', 'موصل'), 'للموصل' -> ('ل', 'ال', 'موصل'), 'موصل' -> ('', '', 'موصل')."""
+    stem = clitic_keys(norm)[-1]
+    if stem == norm:
+        return "", "", norm
+    prefix = norm[: len(norm) - len(stem)]
+    if prefix.endswith("ال"):
+        return prefix[:-2], "ال", stem
+    if prefix.endswith("لل"):
+        return prefix[:-1], "ال", stem
+    return prefix, "", stem
+
+
+def shape(token: str) -> str:
+    if token.isdigit():
+        return "D"
+    if any(c.isdigit() for c in token):
+        return "DX"
+    if ARABIC_LETTER.match(token):
+        return "A"
+    if token.isalpha():
+        return "L" if token[:1].islower() else "LU"
+    return "P"
+
+
+class Featurizer:
+    """Token list -> list of feature-string lists (pycrfsuite's item format)."""
+
+    def __init__(self):
+        self.lex = default_lexicon()
+        self.gaz = default_gazetteer()
+        self.geo = default_index().by_name
+        self.lists = name_lists()
+        self.ranks = word_ranks()
+        self.words = Memo(self._word)
+
+    def _word(self, token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], str, str]:
+        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem)
+        for one raw token."""
+        norm = normalize(token)
+        proclitic, article, stem = strip_clitics(norm)
+        feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
+        if proclitic:
+            feats.append("pc=" + proclitic)
+        if article:
+            feats.append("art")
+        for n in (2, 3):
+            if len(stem) > n:
+                feats += ["p%d=%s" % (n, stem[:n]), "x%d=%s" % (n, stem[-n:])]
+        feats.append("x1=" + norm[-1:])
+        marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
+        found = self.lex.lookup(norm)
+        if found:
+            marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
+        keys = clitic_keys(norm)
+        for name, words in self.lists.items():
+            if any(k in words for k in keys):
+                marks.append("ls=" + name)
+        if any(k in self.geo for k in keys):
+            marks.append("geo")
+        feats += marks
+        near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
+        return tuple(feats), near, norm, stem
+
+    def sentence_marks(self, norms: list[str]) -> list[list[str]]:
+        """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
+        out: list[list[str]] = [[] for _ in norms]
+        gaz, geo = self.gaz, self.geo
+        starts = gaz.start_keys_of(norms)
+        i, n = 0, len(norms)
+        while i < n:
+            matched = 0
+            if starts[i] is not None:
+                for k in range(min(MAX_NAME_TOKENS, n - i), 0, -1):
+                    entry = gaz.lookup(tuple(norms[i:i + k]))
+                    if entry is not None:
+                        for j in range(i, i + k):
+                            out[j].append(("gzB=" if j == i else "gzI=") + entry.type)
+                        matched = k
+                        break
+            if not matched and i + 1 < n:
+                for k in range(min(3, n - i), 1, -1):
+                    name = " ".join(norms[i:i + k])
+                    if name in geo:
+                        for j in range(i, i + k):
+                            out[j].append("geoB" if j == i else "geoI")
+                        matched = k
+                        break
+            i += matched or 1
+        return out
+
+    @staticmethod
+    def speaker_marks(words, marks: list[list[str]]) -> None:
+        """Add 'spk' to the words between a speech verb and a complementiser at most SPEAKER_MAX
+        words apart, with no punctuation between ('وقال عيد عماش إن': عيد, عماش)."""
+        n = len(words)
+        for i, word in enumerate(words):
+            if "lx=SPEECH" not in word[0]:
+                continue
+            for j in range(i + 1, min(n, i + SPEAKER_MAX + 2)):
+                w = words[j][0]
+                if w[0][2:] in COMPLEMENTISERS:
+                    if j > i + 1:
+                        for k in range(i + 1, j):
+                            marks[k].append("spk")
+                    break
+                if "sh=P" in w:
+                    break
+
+    def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
+        """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
+        if len(self.words) > WORD_MEMO_MAX:
+            self.words.clear()
+        words = list(map(self.words.__getitem__, tokens))
+        marks = self.sentence_marks([w[2] for w in words])
+        if rules is not None:
+            for m, r in zip(marks, rules):
+                m += r
+        self.speaker_marks(words, marks)
+        n = len(tokens)
+        items = []
+        for i, word in enumerate(words):
+            own = word[0]
+            feats = list(own)
+            feats += marks[i]
+            for d in WINDOW:
+                j = i + d
+                if 0 <= j < n:
+                    feats += words[j][1][d]
+                    if marks[j] and d in (-1, 1):
+                        feats += ["%d:%s" % (d, m) for m in marks[j]]
+                elif d in (-1, 1):
+                    feats.append("BOS" if d < 0 else "EOS")
+            if i:
+                feats.append("bg=%s|%s" % (words[i - 1][0][0][2:], own[0][2:]))
+            else:
+                feats.append("first")
+            items.append(feats)
+        return items
+
+
+def rule_marks(spans: list[tuple[int, int]], mentions) -> list[list[str]]:
+    """Per token span, the rule mentions covering it as features: 'rB=PERSON', 'rI=PERSON', and the
+    rule's method on the first token ('rm=title'). `mentions`: (start, end, type, method) in the
+    same text as `spans`."""
+    out: list[list[str]] = [[] for _ in spans]
+    starts = [a for a, _ in spans]
+    import bisect
+    for start, end, typ, method in mentions:
+        i = bisect.bisect_right(starts, start) - 1
+        first = True
+        while 0 <= i < len(spans) and spans[i][0] < end:
+            if spans[i][1] > start:
+                out[i].append(("rB=" if first else "rI=") + typ)
+                if first:
+                    out[i].append("rm=" + method.split("+")[0])
+                first = False
+            i += 1
+    return out
+
+
+def sentence_rule_marks(tokens: list[str]) -> list[list[str]]:
+    """rule_marks for a tokenised sentence (training data): the rules run on the tokens joined by spaces."""
+    from tasks.entities.mentions import rule_mentions
+    spans, pos = [], 0
+    for t in tokens:
+        spans.append((pos, pos + len(t)))
+        pos += len(t) + 1
+    text = " ".join(tokens)
+    found = rule_mentions("conll", text, [(0, 0, len(text))])
+    return rule_marks(spans, [(r[2], r[3], r[5], r[10]) for r in found])
+
+
+DOC_SENTENCES = 20      # a training "document": ANERcorp marks none; 20 consecutive sentences ~ one story
+DOC_MIN_RANK = 500      # stems among the 500 commonest words carry no document evidence
+
+
+def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: dict[str, int] | None = None,
+              stems: list[list[str]] | None = None) -> list[list[list[str]]]:
+    """Second-pass features: for each token, how the first-pass tagger labelled the same stem
+    anywhere in the document ('dB=ORG': began an ORG chunk, 'dI=PERS': inside one), and the same
+    for the previous and next token ('-1:dB=PERS'). A name the first pass found once in a clear
+    context ('نادي الزمالك') then helps its bare repetitions ('الزمالك')."""
+    ranks = word_ranks() if ranks is None else ranks
+    if stems is None:
+        stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
+    memory: dict[str, set[str]] = {}
+    for toks, labels in zip(stems, first_pass):
+        for typ, a, b in spans(labels):
+            for k in range(a, b):
+                st = toks[k]
+                if len(st) > 2 and ranks.get(st, DOC_MIN_RANK) >= DOC_MIN_RANK:
+                    memory.setdefault(st, set()).add(("dB=" if k == a else "dI=") + typ)
+    out = []
+    for toks in stems:
+        own = [sorted(memory.get(st, ())) for st in toks]
+        rows = []
+        for j, feats in enumerate(own):
+            row = list(feats)
+            for d in (-1, 1):
+                if 0 <= j + d < len(own):
+                    row += ["%d:%s" % (d, f) for f in own[j + d]]
+            rows.append(row)
+        out.append(rows)
+    return out

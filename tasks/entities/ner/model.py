@@ -1,0 +1,131 @@
+"""The committed CRF tagger (akhbar/resources/models/ner.crfsuite + ner_pass1.crfsuite): loading
+once per process, tagging documents in two passes, and character-exact mentions over article text.
+
+Pass 1 tags each sentence from its own features; pass 2 adds what pass 1 said about the same
+stems elsewhere in the document (features.doc_marks) and gives the labels. Labels are ANERcorp's
+(B-/I- PERS, LOC, ORG, MISC); `ANER_TYPES` maps them to the project's types and MISC is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import pycrfsuite
+
+from akhbar.resources import resource_path
+from akhbar.text.tokens import tokenize
+from tasks.entities.ner.conll import ANER_TYPES, spans
+from tasks.entities.ner.features import Featurizer, doc_marks, rule_marks, sentence_rule_marks
+
+MODEL = "models/ner.crfsuite"
+
+
+def default_model_path() -> Path:
+    return Path(str(resource_path(MODEL)))
+
+
+def pass1_path(path: Path) -> Path:
+    return path.with_name(path.stem + "_pass1.crfsuite")
+
+
+def open_tagger(path: Path) -> pycrfsuite.Tagger:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger
+
+
+class NerModel:
+    """A CRF model file (its first-pass model beside it, when trained in two passes) and the featurizer."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else default_model_path()
+        if not self.path.is_file():
+            raise FileNotFoundError(f"NER model: no file at {self.path} (build it with `akhbar train ner`)")
+        self.first_path = pass1_path(self.path)
+        self.two_pass = self.first_path.is_file()
+        self._local = threading.local()          # a crfsuite Tagger holds its last sequence: one per thread
+        self.taggers()
+        self.featurize = Featurizer()
+
+    def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
+        """(pass 2, pass 1 or None) taggers of the calling thread, opened on its first call."""
+        local = self._local
+        if not hasattr(local, "tagger"):
+            local.tagger = open_tagger(self.path)
+            local.pass1 = open_tagger(self.first_path) if self.two_pass else None
+        return local.tagger, local.pass1
+
+    def card(self) -> dict:
+        card = self.path.with_suffix(".json")
+        return json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
+
+    def tag_document(self, sentences: list[list[str]], rules: list[list[list[str]] | None] | None = None
+                     ) -> tuple[list[list[str]], list[list[float]]]:
+        """Labels and label marginals of each sentence of one document. `rules`: per sentence, the
+        rule tagger's marks per token (features.rule_marks); None runs the rules on each sentence's
+        tokens joined by spaces (as in training)."""
+        rules = rules or [None] * len(sentences)
+        tagger, pass1 = self.taggers()
+        feats = [self.featurize(toks, sentence_rule_marks(toks) if r is None else r) if toks else []
+                 for toks, r in zip(sentences, rules)]
+        if pass1 is not None:
+            first = [pass1.tag(f) if f else [] for f in feats]
+            words = self.featurize.words
+            stems = [[words[t][3] for t in toks] for toks in sentences]
+            for f, extra in zip(feats, doc_marks(sentences, first, self.featurize.ranks, stems)):
+                for item, more in zip(f, extra):
+                    item += more
+        labels, probs = [], []
+        for f in feats:
+            if not f:
+                labels.append([])
+                probs.append([])
+                continue
+            labs = tagger.tag(f)
+            labels.append(labs)
+            probs.append([tagger.marginal(lab, i) for i, lab in enumerate(labs)])
+        return labels, probs
+
+    def tag(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[str]:
+        """BIO labels of one sentence's tokens (a one-sentence document)."""
+        return self.tag_document([tokens], [rules])[0][0] if tokens else []
+
+    def article_mentions(self, text: str, sentences: list[tuple[int, int]], splits=None,
+                         rules: list[list[tuple]] | None = None) -> list[list[tuple[int, int, str, float]]]:
+        """Per sentence (start, end) of `text`: its (start, end, project type, confidence) chunks,
+        offsets into `text` (text[s:e] is the surface). Confidence: the mean marginal of the chunk's
+        labels. `rules`: per sentence, the rule mentions as (start, end, type, method) in `text`
+        (None: the rules run on the article's sentences)."""
+        token_spans = [tokenize(text, s, e, splits) for s, e in sentences]
+        if rules is None:
+            from tasks.entities.mentions import rule_mentions
+            found = rule_mentions("", text, [(i, s, e) for i, (s, e) in enumerate(sentences)], splits=splits)
+            rules = [[] for _ in sentences]
+            for r in found:
+                rules[r[1]].append((r[2], r[3], r[5], r[10]))
+        labels, probs = self.tag_document([[text[a:b] for a, b in sp] for sp in token_spans],
+                                          [rule_marks(sp, r) for sp, r in zip(token_spans, rules)])
+        out = []
+        for sp, labs, ps in zip(token_spans, labels, probs):
+            found_ = []
+            for typ, i, j in sorted(spans(labs), key=lambda c: c[1]):
+                kind = ANER_TYPES.get(typ)
+                if kind is not None:
+                    found_.append((sp[i][0], sp[j - 1][1], kind, round(sum(ps[i:j]) / (j - i), 4)))
+            out.append(found_)
+        return out
+
+    def mentions(self, text: str, start: int = 0, end: int | None = None, splits=None, rules=None
+                 ) -> list[tuple[int, int, str, float]]:
+        """article_mentions of text[start:end] as one sentence."""
+        end = len(text) if end is None else end
+        return self.article_mentions(text, [(start, end)], splits, None if rules is None else [rules])[0]
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> NerModel:
+    """The model at `path` (default: the committed one), loaded once per process."""
+    return NerModel(path)

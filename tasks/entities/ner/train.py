@@ -1,0 +1,133 @@
+"""Training the CRF tagger deterministically: sorted, fixed inputs, fixed parameters, one thread.
+
+`train_ner(data, out)` reads ANERcorp's train part (CoNLL), holds out the dev split
+(tasks.entities.ner.conll.split), and trains python-crfsuite (L-BFGS, L1 c1 + L2 c2, features
+seen fewer than `feature_minfreq` times dropped) in two passes on the rest:
+
+1. pass 1 on the sentence features (features.Featurizer, with the rule tagger's marks);
+2. pass 2 on the same features plus document evidence (features.doc_marks) computed from pass-1
+   labels. So that pass 2 learns from pass-1 labels as good as on unseen text, the training
+   sentences' pass-1 labels come from jackknife models (FOLDS folds of 100-sentence blocks, each
+   tagged by a model trained on the others); documents are DOC_SENTENCES consecutive sentences.
+
+It scores the dev split the way the product tags (pass 1, then pass 2) and writes both model
+files and the card (training data sha256, feature set version, parameters, dev P/R/F1 per type).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pycrfsuite
+
+from tasks.entities.ner.conll import DEV_BLOCK, DEV_EVERY, Sentence, file_sha256, read_conll, score
+from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featurizer, doc_marks,
+                                         sentence_rule_marks)
+from tasks.entities.ner.model import NerModel, pass1_path
+
+PARAMS = dict(c1=0.05, c2=0.01, max_iterations=150, feature_minfreq=2, folds=5)
+
+
+def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict) -> None:
+    """Train one CRF on feature sequences and write the model file (single-threaded, deterministic)."""
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    for x, y in zip(items, labels):
+        trainer.append(x, y)
+    trainer.set_params({"c1": params["c1"], "c2": params["c2"], "max_iterations": params["max_iterations"],
+                        "feature.minfreq": params["feature_minfreq"], "feature.possible_transitions": True})
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(model_path))
+
+
+def documents(indices: list[int]) -> list[list[int]]:
+    """Consecutive runs of DOC_SENTENCES sentence indices (by position in the file)."""
+    docs: dict[int, list[int]] = {}
+    for i in indices:
+        docs.setdefault(i // DOC_SENTENCES, []).append(i)
+    return [docs[k] for k in sorted(docs)]
+
+
+def with_doc_marks(tokens, base, first, indices):
+    """Pass-2 items of `indices`: base features plus doc_marks from pass-1 labels, per document."""
+    out = {}
+    for doc in documents(indices):
+        extra = doc_marks([tokens[i] for i in doc], [first[i] for i in doc])
+        for i, marks in zip(doc, extra):
+            out[i] = [item + more for item, more in zip(base[i], marks)]
+    return out
+
+
+def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict) -> None:
+    """Train pass 1 (file pass1_path(out)) and pass 2 (out) on the sentences not in dev."""
+    featurize = Featurizer()
+    tokens = [[t for t, _ in s] for s in sentences]
+    labels = [[lab for _, lab in s] for s in sentences]
+    base = [featurize(toks, sentence_rule_marks(toks)) for toks in tokens]
+    train = [i for i in range(len(sentences)) if not is_dev[i]]
+    first: dict[int, list[str]] = {}
+    folds = params["folds"]
+    for k in range(folds):
+        held = [i for i in train if (i // DEV_BLOCK) % folds == k]
+        rest = [i for i in train if (i // DEV_BLOCK) % folds != k]
+        if not held or not rest:
+            continue
+        fold_path = out.with_name(f".{out.stem}_fold{k}.crfsuite")
+        fit([base[i] for i in rest], [labels[i] for i in rest], fold_path, params)
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(fold_path))
+        first.update({i: tagger.tag(base[i]) for i in held})
+        tagger.close()
+        fold_path.unlink()
+    fit([base[i] for i in train], [labels[i] for i in train], pass1_path(out), params)
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(pass1_path(out)))
+    first.update({i: tagger.tag(base[i]) for i in train if i not in first})
+    tagger.close()
+    second = with_doc_marks(tokens, base, first, train)
+    fit([second[i] for i in train], [labels[i] for i in train], out, params)
+
+
+def evaluate_model(model: NerModel, sentences: list[Sentence]) -> dict:
+    """Scores of the model on sentences tagged as the product tags: documents of DOC_SENTENCES
+    consecutive sentences, pass 1 then pass 2."""
+    pred: list[list[str]] = []
+    for a in range(0, len(sentences), DOC_SENTENCES):
+        doc = sentences[a:a + DOC_SENTENCES]
+        pred += model.tag_document([[t for t, _ in s] for s in doc])[0]
+    return score([[lab for _, lab in s] for s in sentences], pred)
+
+
+def evaluate_file(model_path: Path, sentences: list[Sentence]) -> dict:
+    return evaluate_model(NerModel(model_path), sentences)
+
+
+def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | None = None) -> dict:
+    """Train on `data` minus its dev split, write `out` (.crfsuite, with its pass-1 model beside it)
+    and its card (`out` with .json); return the card. `limit`: the first N sentences only (tests)."""
+    params = {**PARAMS, **(params or {})}
+    sentences = read_conll(data)[:limit] if limit else read_conll(data)
+    is_dev = [(i // DEV_BLOCK) % DEV_EVERY == DEV_EVERY - 1 for i in range(len(sentences))]
+    began = time.perf_counter()
+    two_pass(sentences, is_dev, out, params)
+    seconds = round(time.perf_counter() - began, 1)
+    dev = [s for s, d in zip(sentences, is_dev) if d]
+    train = [s for s, d in zip(sentences, is_dev) if not d]
+    card = dict(
+        model="CRF (python-crfsuite, L-BFGS) BIO tagger for PERS/LOC/ORG/MISC, two passes "
+              "(pass 2 adds document evidence from pass 1)",
+        files=[out.name, pass1_path(out).name],
+        training_data=dict(file=data.name, sha256=file_sha256(data), sentences=len(sentences),
+                           limit=limit, train_sentences=len(train), dev_sentences=len(dev),
+                           train_tokens=sum(map(len, train)), dev_tokens=sum(map(len, dev))),
+        dev_split=f"blocks of {DEV_BLOCK} consecutive sentences in file order; block k is dev when "
+                  f"k % {DEV_EVERY} == {DEV_EVERY - 1} ({100 / DEV_EVERY:.1f}%)",
+        documents=f"{DOC_SENTENCES} consecutive sentences (ANERcorp marks no documents)",
+        feature_set=FEATURE_VERSION, params=params, train_seconds=seconds,
+        model_bytes=out.stat().st_size + pass1_path(out).stat().st_size,
+        dev=evaluate_file(out, dev) if dev else {},
+        licence="Derived from ANERcorp (Benajiba, Rosso and Benedi Ruiz 2007; CAMeL Lab splits, Obeid et al. "
+                "2020), CC BY-SA 4.0: this model is a derived work under CC BY-SA 4.0.")
+    out.with_suffix(".json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card

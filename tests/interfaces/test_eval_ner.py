@@ -1,0 +1,68 @@
+"""`akhbar eval ner --conll FILE` and `akhbar train ner`: figures for any CoNLL file, one-line errors."""
+
+import json
+
+from typer.testing import CliRunner
+
+from interfaces.cli import app
+
+runner = CliRunner()
+# written for this test (not ANERcorp): two sentences, PERS/LOC/ORG and a MISC
+CONLL = """وصرح B-PERS
+أندريا I-PERS
+بيرلو I-PERS
+في O
+القاهرة B-LOC
+. O
+
+وصل O
+وفد O
+الأمم B-ORG
+المتحدة I-ORG
+إلى O
+كأس B-MISC
+العالم I-MISC
+. O
+"""
+
+
+def cli(*args):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
+
+
+def test_eval_ner_prints_figures_per_type(tmp_path):
+    f = tmp_path / "mine.conll"
+    f.write_text(CONLL, encoding="utf-8")
+    result = cli("eval", "ner", "--conll", f, "--json")
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["sentences"] == 2 and out["tokens"] == 14
+    scores = out["scores"]
+    assert {"PERS", "LOC", "ORG", "micro"} <= set(scores)
+    assert scores["LOC"]["gold"] == 1 and scores["ORG"]["gold"] == 1 and scores["micro"]["gold"] == 3
+    table = cli("eval", "ner", "--conll", f)
+    assert table.exit_code == 0 and "micro" in table.output and "PERS" in table.output
+
+
+def test_eval_ner_bad_file_is_one_line_and_nonzero(tmp_path):
+    bad = tmp_path / "bad.conll"
+    bad.write_text("كلمة\nأخرى B-PERS\n", encoding="utf-8")
+    for args in (("--conll", bad), ("--conll", tmp_path / "missing.conll")):
+        result = cli("eval", "ner", *args)
+        assert result.exit_code != 0
+        lines = [x for x in result.output.splitlines() if x.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error:")
+
+
+def test_train_ner_missing_data_fails(tmp_path):
+    result = cli("train", "ner", "--data", tmp_path / "none.txt", "--out", tmp_path / "m.crfsuite")
+    assert result.exit_code == 3 and "not found" in result.output
+
+
+def test_train_ner_small_file(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 10), encoding="utf-8")
+    result = cli("train", "ner", "--data", data, "--out", tmp_path / "m.crfsuite", "--json")
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.output)
+    assert card["training_data"]["sentences"] == 20 and (tmp_path / "m.json").is_file()

@@ -1,0 +1,56 @@
+"""CoNLL reading, conlleval-style chunking and scoring, the dev split (tasks/entities/ner/conll.py)."""
+
+import pytest
+
+from tasks.entities.ner.conll import ConllError, parse_conll, read_conll, score, spans, split
+
+
+def test_parse_tab_and_space_and_extra_columns():
+    sents = parse_conll("قال O\nمحمد\tB-PERS\nعلي x I-PERS\n\nفي O\nبغداد B-LOC\n")
+    assert sents == [[("قال", "O"), ("محمد", "B-PERS"), ("علي", "I-PERS")], [("في", "O"), ("بغداد", "B-LOC")]]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "كلمة\n", "كلمة LABEL\n", "كلمة B-\n"])
+def test_bad_files_raise_with_the_line(text):
+    with pytest.raises(ConllError):
+        parse_conll(text, "f.txt")
+
+
+def test_missing_file_and_binary_file(tmp_path):
+    with pytest.raises(ConllError, match="no such file"):
+        read_conll(tmp_path / "nope.txt")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(ConllError, match="UTF-8"):
+        read_conll(bad)
+
+
+def test_spans_conlleval_chunking():
+    assert spans(["B-PERS", "I-PERS", "O", "B-LOC"]) == {("PERS", 0, 2), ("LOC", 3, 4)}
+    # I- after O opens a chunk; a type change closes one
+    assert spans(["I-ORG", "I-ORG", "I-LOC"]) == {("ORG", 0, 2), ("LOC", 2, 3)}
+    assert spans(["B-PERS", "B-PERS"]) == {("PERS", 0, 1), ("PERS", 1, 2)}
+    assert spans(["O", "O"]) == set()
+
+
+def test_score_exact_chunks_and_misc_outside_micro():
+    gold = [["B-PERS", "I-PERS", "O", "B-LOC", "B-MISC"]]
+    pred = [["B-PERS", "O", "O", "B-LOC", "B-MISC"]]
+    out = score(gold, pred)
+    assert out["PERS"]["tp"] == 0 and out["PERS"]["fp"] == 1 and out["PERS"]["fn"] == 1
+    assert out["LOC"]["f1"] == 1.0
+    assert out["MISC"]["tp"] == 1
+    assert out["micro"]["tp"] == 1 and out["micro"]["gold"] == 2 and out["micro"]["predicted"] == 2
+
+
+def test_empty_prediction_scores_zero():
+    out = score([["B-PERS", "O"]], [["O", "O"]])
+    assert out["micro"]["f1"] == 0.0 and out["micro"]["recall"] == 0.0
+
+
+def test_split_by_blocks_is_deterministic_and_disjoint():
+    sents = [[(f"w{i}", "O")] for i in range(1000)]
+    train, dev = split(sents)
+    assert len(dev) == 100 and len(train) == 900
+    assert dev[0] == sents[700] and dev[-1] == sents[799]
+    assert split(sents) == (train, dev)

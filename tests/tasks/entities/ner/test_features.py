@@ -1,0 +1,57 @@
+"""Token features of the tagger on sentences written for these tests (tasks/entities/ner/features.py)."""
+
+from akhbar.text.normalise import normalize
+from tasks.entities.ner.features import Featurizer, rule_marks, shape, strip_clitics
+
+
+def test_strip_clitics():
+    assert strip_clitics("وبالموصل") == ("وب", "ال", "موصل")
+    assert strip_clitics("للموصل") == ("ل", "ال", "موصل")
+    assert strip_clitics("الموصل") == ("", "ال", "موصل")
+    assert strip_clitics("كتاب")[0] in ("", "ك")      # the feature only; the backend decides cuts
+
+
+def test_shape():
+    assert [shape(t) for t in ("2024", "3م", "بغداد", "Reuters", "reuters", "،")] == ["D", "DX", "A", "LU", "L", "P"]
+
+
+def test_features_carry_form_stem_clitics_lists_and_window():
+    f = Featurizer()
+    items = f(["وقال", "الرئيس", "سلفا", "كير", "في", "جوبا"])
+    assert len(items) == 6
+    pres = set(items[1])
+    assert {"w=" + normalize("الرئيس"), "s=" + normalize("رئيس"), "art"} <= pres and "lx=TITLE" in pres
+    assert "pc=و" in items[0] and "first" in items[0]
+    assert "-1:lx=TITLE" in items[2]                    # the title before the name
+    assert "EOS" in items[5] and "BOS" in items[0]
+    assert any(x.startswith("rk=") for x in items[3])   # frequency bucket
+
+
+def test_gazetteer_match_marks_a_multiword_name():
+    items = Featurizer()(["هاجم", "تنظيم", "الدولة", "الإسلامية", "القرية"])
+    assert "gzB=ORG" in items[1] and "gzI=ORG" in items[2] and "gzI=ORG" in items[3]
+    assert not any(x.startswith("gz") for x in items[0])
+
+
+def test_rule_marks_map_char_spans_to_tokens():
+    spans = [(0, 4), (5, 11), (12, 16), (17, 20)]
+    marks = rule_marks(spans, [(5, 16, "PERSON", "title"), (17, 20, "LOC", "gazetteer+cue")])
+    assert marks[0] == [] and marks[1] == ["rB=PERSON", "rm=title"] and marks[2] == ["rI=PERSON"]
+    assert marks[3] == ["rB=LOC", "rm=gazetteer"]
+
+
+def test_featurizer_is_pure():
+    f = Featurizer()
+    toks = ["قال", "عيد", "عماش", "إن", "الهجوم"]
+    assert f(toks) == f(list(toks)) == Featurizer()(toks)
+
+
+def test_word_memo_is_bounded(monkeypatch):
+    import tasks.entities.ner.features as features
+
+    monkeypatch.setattr(features, "WORD_MEMO_MAX", 5)
+    f = Featurizer()
+    first = f(["قال", "محمد", "علي", "في", "بغداد", "اليوم", "إن"])
+    assert len(f.words) == 7
+    again = f(["قال", "محمد", "علي", "في", "بغداد", "اليوم", "إن"])     # memo starts over, same features
+    assert again == first and len(f.words) == 7

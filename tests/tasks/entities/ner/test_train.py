@@ -1,0 +1,30 @@
+"""Training is deterministic: the same data and parameters give the same model files (both passes) and card."""
+
+from pathlib import Path
+
+from tasks.entities.ner.model import pass1_path
+from tasks.entities.ner.train import train_ner
+
+# sentences written for this test (not from ANERcorp)
+LINES = []
+for i, (name, place, org) in enumerate([("سامر خليل", "حمص", "وزارة الصحة"), ("ليلى حداد", "صيدا", "نقابة المعلمين"),
+                                        ("جون سميث", "لندن", "بنك إنجلترا"), ("منى سالم", "طنطا", "جامعة القاهرة")] * 5):
+    first, last = name.split()
+    org1, org2 = org.split()
+    LINES.append(f"وقال O\n{first} B-PERS\n{last} I-PERS\nفي O\n{place} B-LOC\nإن O\n{org1} B-ORG\n{org2} I-ORG\n"
+                 f"تعمل O\nجيدا O\n. O\n")
+CONLL = "\n".join(LINES)
+
+
+def test_train_ner_writes_model_and_card(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")   # 800 sentences: block 7 (700-799) is dev
+    out = tmp_path / "m.crfsuite"
+    card = train_ner(data, out, dict(max_iterations=20, feature_minfreq=1))
+    assert out.is_file() and Path(out.with_suffix(".json")).is_file()
+    assert card["training_data"]["sentences"] == 800 and card["training_data"]["dev_sentences"] == 100 and card["feature_set"]
+    card2 = train_ner(data, tmp_path / "m2.crfsuite", dict(max_iterations=20, feature_minfreq=1))
+    assert (tmp_path / "m2.crfsuite").read_bytes() == out.read_bytes()
+    assert pass1_path(tmp_path / "m2.crfsuite").read_bytes() == pass1_path(out).read_bytes()
+    assert not list(tmp_path.glob(".*fold*"))          # jackknife models are removed
+    assert card2["dev"] == card["dev"] and card["dev"]["micro"]["f1"] > 0.9
