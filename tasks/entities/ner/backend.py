@@ -101,7 +101,10 @@ class CrfBackend:
     def common_word(self, surface: str, typ: str = "LOC") -> bool:
         """A chunk of vocabulary rather than a name (see the module docstring)."""
         norms = name_tokens(surface)
-        if not norms or self.gaz.lookup(norms) is not None:
+        if not norms:
+            return False
+        listed = self.gaz.lookup(norms)
+        if listed is not None and not listed.cue_only:   # cue-only names (outlets such as المدينة) are words too
             return False
         if len(norms) > 1:     # every word a lexicon word (cue, direction, noun ...): 'الريف الشرقي'
             return typ != "ORG" and all(self.vocabulary(n) for n in norms)
