@@ -65,3 +65,20 @@ def test_a_failure_inside_the_flow_ends_in_one_line(prefect_harness, tmp_path, m
     from interfaces.common import QuietTracebacks   # on Prefect's console handler (test_wrong_usage tests it)
 
     assert any(isinstance(f, QuietTracebacks) for h in logging.getLogger().handlers for f in h.filters)
+
+
+def test_ner_tagger_none_runs_the_rules_alone_and_is_recorded(prefect_harness, tmp_path):
+    import json
+
+    from akhbar.lake import read_table, snapshots
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    counts = {}
+    for tagger in ("none", "crf"):
+        out = tmp_path / tagger
+        result = run("--input", seeds, "--output", out, "--ner-tagger", tagger, "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(snapshots(out)["parameters"][0])["ner_tagger"] == tagger
+        entities = read_table(out, "entities")
+        counts[tagger] = entities.filter(entities["method"].is_in(["model:crf", "speaker_slot"])).height
+    assert counts["none"] == 0 and counts["crf"] > 0     # the tagger's mentions only when it runs

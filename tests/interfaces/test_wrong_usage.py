@@ -101,6 +101,7 @@ CASES = [
     ("run-output-is-a-file", "run --input {seeds} -o {file}", IO, {}),
     ("run-output-under-a-file", "run --input {seeds} -o {file}/out", IO, {}),
     ("run-lock-held", "run --input {seeds} -o {locked}", LOCK, {}),
+    ("run-unknown-ner-tagger", "run --input {seeds} -o {root}/out --ner-tagger bert", USAGE, {}),
     ("run-no-prefect-server", "run --input {seeds} -o {root}/out", SERVER,
      {"PREFECT_API_URL": "http://127.0.0.1:{port}/api"}),
     ("run-unknown-task-runner", "run --input {seeds} -o {root}/out --task-runner ray", USAGE, {}),
