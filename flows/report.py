@@ -21,6 +21,7 @@ from prefect.artifacts import (create_markdown_artifact, create_progress_artifac
                                update_progress_artifact)
 
 TOP_ENTITIES = 25
+MAX_IMAGE_BYTES = 240_000   # per chart image in the incidents artifact (data URI); two stay under 500 KB
 Listener = Callable[[str, int, int], None]   # (label, steps done, steps planned)
 _listeners: list[Listener] = []
 
@@ -206,4 +207,21 @@ def incidents_markdown(summary: dict, incidents: pl.DataFrame) -> str:
     return "\n".join([f"# Incidents, run `{summary['run_id']}`", link, "",
                        f"{incidents.height} incidents; {incidents.filter(pl.col('lat').is_not_null()).height} located, "
                        f"{incidents.filter(pl.col('date').is_not_null()).height} dated.", "",
+                       *chart_markdown(incidents),
                        _md_table(count_rows(incidents, "event_type"), "no incidents")])
+
+
+def chart_markdown(incidents: pl.DataFrame, budget: int = MAX_IMAGE_BYTES) -> list[str]:
+    """The report's timeline and map as markdown images with base64 SVG data URIs (nothing fetched;
+    the Prefect UI renders them); a chart whose URI would pass `budget` bytes is left out, said so."""
+    import base64
+
+    from tasks.report import chart_images
+
+    lines = []
+    for name, (caption, svg) in chart_images(incidents).items():
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        title = f"{'Timeline' if name == 'timeline' else 'Map'}: {caption}"
+        body = f"![{name}]({uri})" if len(uri) <= budget else f"_{name} left out: {len(uri) // 1024} KiB as an image_"
+        lines += [f"## {title}", body, ""]
+    return lines

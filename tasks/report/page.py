@@ -14,10 +14,11 @@ from html import escape
 
 import polars as pl
 
-from tasks.report.svg import colours, legend, map_svg, timeline_svg
+from tasks.report.svg import colours, legend, map_svg, standalone_svg, timeline_svg
 
 MAX_INCIDENTS = 300          # incidents listed (most reported first); the counts cover all
 MAX_EVIDENCE = 3             # evidence sentences shown per incident
+MAX_PLACES = 400             # places drawn on the map image of the Prefect artifact (keeps it small)
 ARG_CLASSES = (("actor_text", "actor"), ("target_text", "target"), ("location_text", "place"))
 
 CSS = """
@@ -163,17 +164,37 @@ def map_points(located: pl.DataFrame) -> list[dict]:
             for r in places.iter_rows(named=True)]
 
 
+def chart_data(inc: pl.DataFrame) -> tuple[dict[str, str], list, pl.DataFrame, list[dict]]:
+    """What the timeline and the map draw: (colour per type, (date, type) rows, located incidents, map points)."""
+    types = (inc.group_by("event_type").len().sort("len", "event_type", descending=[True, False])["event_type"].to_list()
+             if not inc.is_empty() else [])
+    dated = inc.drop_nulls("date").select("date", "event_type").rows()
+    located = inc.drop_nulls(["lat", "lon"])
+    return colours(types), dated, located, map_points(located)
+
+
+def chart_images(inc: pl.DataFrame, max_places: int = MAX_PLACES) -> dict[str, tuple[str, str]]:
+    """The report's timeline and map as standalone SVG documents, each with its legend inside, for
+    an <img> (the Prefect artifact embeds them as data URIs): {"timeline"|"map": (caption, svg)}.
+    The map draws the `max_places` places with most incidents; no timeline when nothing is dated."""
+    colour, dated, located, points = chart_data(inc)
+    out = {}
+    timeline, unit = timeline_svg(dated, colour)
+    if timeline:
+        out["timeline"] = (f"incidents per {unit} by type ({len(dated)} dated)", standalone_svg(timeline, colour))
+    shown = sorted(points, key=lambda p: -p["size"])[:max_places]
+    note = f", the {len(shown)} places with most" if len(shown) < len(points) else ""
+    out["map"] = (f"{located.height} located incidents at {len(points)} places{note}",
+                  standalone_svg(map_svg(shown, colour), colour))
+    return out
+
+
 def render_report(tables: dict[str, pl.DataFrame], run: dict) -> str:
     """The report page for one snapshot: tables incidents, events, sentences, articles (see module doc)."""
     inc, events = tables["incidents"], tables["events"]
     sentences, articles = tables["sentences"], tables["articles"]
-    types = (inc.group_by("event_type").len().sort("len", "event_type", descending=[True, False])["event_type"].to_list()
-             if not inc.is_empty() else [])
-    colour = colours(types)
-    dated = inc.drop_nulls("date").select("date", "event_type").rows()
+    colour, dated, located, points = chart_data(inc)
     timeline, unit = timeline_svg(dated, colour)
-    located = inc.drop_nulls(["lat", "lon"])
-    points = map_points(located)
     collapsed = events.filter(pl.col("event_id").is_in(inc["evidence_event_ids"].explode().implode())).height \
         if not inc.is_empty() else 0
     cards = [("incidents", inc.height), ("evidence events", collapsed), ("events", events.height),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from functools import lru_cache
 from html import escape
 
@@ -160,3 +161,24 @@ def timeline_svg(rows: list[tuple[dt.date, str]], colour: dict[str, str], width:
 
 def legend(colour: dict[str, str]) -> str:
     return "".join(f'<span class="key"><i style="background:{c}"></i>{escape(t)}</span>' for t, c in colour.items())
+
+
+def standalone_svg(svg: str, colour: dict[str, str], width: int = 760) -> str:
+    """`svg` (one of the charts above) as a standalone SVG document for an <img>: the SVG namespace
+    (an image needs it; it is a name, never fetched), a white background and the legend on top; the
+    tooltips (<title>) are dropped: an image shows none, and they were most of the bytes."""
+    if not svg:
+        return ""
+    svg = re.sub(r"<title>[^<]*</title>", "", svg)
+    per_row = max(1, width // 150)
+    rows = (len(colour) + per_row - 1) // per_row
+    top = 6 + 16 * rows
+    keys = "".join(f'<rect x="{6 + (i % per_row) * 150}" y="{6 + (i // per_row) * 16}" width="10" height="10" '
+                   f'fill="{c}"/><text x="{20 + (i % per_row) * 150}" y="{15 + (i // per_row) * 16}">{escape(t)}</text>'
+                   for i, (t, c) in enumerate(colour.items()))
+    inner_h = int(svg.split('height="', 1)[1].split('"', 1)[0])
+    height = top + inner_h + 4
+    inner = svg.replace("<svg ", f'<svg x="0" y="{top}" ', 1)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" font-family="sans-serif" font-size="11"><rect width="{width}" height="{height}" '
+            f'fill="#fff"/>{keys}{inner}</svg>')

@@ -1,5 +1,6 @@
 """The report file of a snapshot, opened in headless Chromium: not blank, no network request."""
 
+import base64
 import re
 import time
 
@@ -7,7 +8,8 @@ import numpy as np
 import pytest
 
 from flows.local import run_graph
-from flows.report import incidents_markdown, write_html_report
+from akhbar.lake import read_snapshot
+from flows.report import chart_markdown, incidents_markdown, write_html_report
 from tasks.publish import publish
 from tests.report_browser import CHROMIUM, CHROMIUM_SERVICE_HOSTS, NetworkTrap, read_png, screenshot
 from tests.snapshot_tables import run_row
@@ -28,9 +30,27 @@ def test_report_file_is_self_contained(seed_lake, tmp_path):
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert info["bytes"] == (tmp_path / "r.html").stat().st_size and info["incidents"] > 0
     assert EXTERNAL.search(html) is None, EXTERNAL.search(html)
-    md = incidents_markdown(dict(run_id="r_seeds", report_html=info), __import__("polars").DataFrame(
-        {"event_type": ["ATTACK"], "lat": [1.0], "date": [None]}))
+    md = incidents_markdown(dict(run_id="r_seeds", report_html=info), read_snapshot(seed_lake, ["incidents"])["incidents"])
     assert "[HTML report](file://" in md
+
+
+def test_incidents_artifact_shows_the_timeline_and_map_as_embedded_images(seed_lake):
+    incidents = read_snapshot(seed_lake, ["incidents"])["incidents"]
+    md = incidents_markdown(dict(run_id="r_seeds", report_html=None), incidents)
+    images = re.findall(r"!\[(\w+)\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", md)
+    assert [name for name, _ in images] == ["timeline", "map"]
+    assert len(md.encode()) < 500_000
+    for _, b64 in images:
+        svg = base64.b64decode(b64).decode("utf-8")
+        assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and svg.endswith("</svg>")
+        assert EXTERNAL.search(svg.replace('xmlns="http://www.w3.org/2000/svg"', "")) is None
+    without_images = re.sub(r"\(data:image/svg\+xml;base64,[^)]*\)", "()", md)
+    assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}", without_images)
+
+
+def test_a_chart_over_the_budget_is_left_out_and_said_so(seed_lake):
+    md = "\n".join(chart_markdown(read_snapshot(seed_lake, ["incidents"])["incidents"], budget=1000))
+    assert "data:" not in md and "_timeline left out:" in md and "_map left out:" in md
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it: .ci/run)")

@@ -7,9 +7,9 @@ import polars as pl
 
 from tasks.events import cluster_events
 from tasks.incidents import build_incidents
-from tasks.report import render_report
+from tasks.report import chart_images, render_report
 from tasks.report.page import highlight
-from tasks.report.svg import countries, timeline_svg, view_of
+from tasks.report.svg import countries, standalone_svg, timeline_svg, view_of
 from tests.snapshot_tables import make_tables
 
 EXTERNAL = re.compile(r"""(?:src|href|action|xlink:href)\s*=\s*["']?(?!#|data:)|url\(|@import|<script|<link|<iframe"""
@@ -71,3 +71,24 @@ def test_timeline_bins_long_spans_by_month():
     rows = [(dt.date(2020, 1, 1) + dt.timedelta(days=40 * i), "ATTACK") for i in range(30)]
     svg, unit = timeline_svg(rows, {"ATTACK": "#000"})
     assert unit == "month" and svg.count("<rect") == 30
+
+
+def test_chart_images_are_standalone_svg_documents_with_their_legend():
+    inc = tables()["incidents"]
+    charts = chart_images(inc)
+    assert list(charts) == (["timeline", "map"] if inc["date"].is_not_null().any() else ["map"])
+    for caption, svg in charts.values():
+        assert caption and svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and svg.count("<svg") == 2
+        assert all(t in svg for t in inc["event_type"].unique())          # the legend is inside the image
+        assert EXTERNAL.search(svg.replace('xmlns="http://www.w3.org/2000/svg"', "")) is None
+    assert "<circle" in charts["map"][1]
+
+
+def test_chart_images_cap_the_places_on_the_map_and_skip_an_empty_timeline():
+    inc = pl.DataFrame({"event_type": ["ASSAULT"] * 5, "date": [None] * 5, "lat": [33.0 + i for i in range(5)],
+                        "lon": [40.0] * 5, "location_name": ["x"] * 5, "location_name_latin": ["x"] * 5},
+                       schema_overrides={"date": pl.Date})
+    charts = chart_images(inc, max_places=2)
+    assert list(charts) == ["map"] and charts["map"][1].count("<circle") == 2
+    assert "5 located incidents at 5 places, the 2 places with most" == charts["map"][0]
+    assert standalone_svg("", {}) == ""
