@@ -152,9 +152,10 @@ def map_points(located: pl.DataFrame) -> list[dict]:
     """One point per place: size = incidents there, colour = its most frequent type, label = the counts."""
     if located.is_empty():
         return []
-    per = (located.group_by("lon", "lat", "event_type").agg(pl.len().alias("n"), pl.col("location_name").first(),
-                                                             pl.col("location_name_latin").first())
-           .sort("n", "event_type", descending=[True, False]))
+    # every tie broken by a value (not by row order), so a rerun draws the same SVG byte for byte
+    per = (located.group_by("lon", "lat", "event_type").agg(pl.len().alias("n"), pl.col("location_name").min(),
+                                                             pl.col("location_name_latin").min())
+           .sort("n", "event_type", "lon", "lat", descending=[True, False, False, False]))
     places = per.group_by("lon", "lat", maintain_order=True).agg(
         pl.col("n").sum().alias("size"), pl.col("event_type").first().alias("type"),
         pl.col("location_name").first(), pl.col("location_name_latin").first(),

@@ -92,3 +92,15 @@ def test_chart_images_cap_the_places_on_the_map_and_skip_an_empty_timeline():
     assert list(charts) == ["map"] and charts["map"][1].count("<circle") == 2
     assert "5 located incidents at 5 places, the 2 places with most" == charts["map"][0]
     assert standalone_svg("", {}) == ""
+
+
+def test_map_points_do_not_depend_on_row_order():
+    import polars as pl
+
+    from tasks.report.page import map_points
+
+    rows = [dict(lon=float(i % 3), lat=float(i % 2), event_type=("ASSAULT", "ESCAPE")[i % 2],
+                 location_name=f"م{i % 3}", location_name_latin=f"P{i % 3}") for i in range(12)]
+    located = pl.DataFrame(rows)
+    first = map_points(located)
+    assert first and all(map_points(located.sample(fraction=1.0, shuffle=True, seed=s)) == first for s in range(5))
