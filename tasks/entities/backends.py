@@ -1,6 +1,6 @@
 """Entity backends behind one interface (`EntityBackend.extract(articles, sentences)`):
 
-- `RuleBackend` (default, embedded, no model): gazetteer + patterns + article-level linking
+- `RuleBackend` (embedded, no model; `ner_tagger="none"`): gazetteer + patterns + article-level linking
   (tasks/entities/rules/, tasks/entities/link.py) over the `akhbar.text.tokens.tokenize` stream.
 - `CrfBackend` (default; tasks/entities/ner/backend.py): the committed CRF tagger for PERSON / ORG /
   LOC, the rule mentions winning on overlap and giving NORP / DATE / TIME / QUANTITY.
@@ -9,6 +9,9 @@
   It never downloads anything, imports `transformers` only when used, and either merges its
   spans into the rule output (ner_mode="merge", default: rule mentions win on overlap) or
   replaces it ("replace").
+
+`get_backend` (tasks/entities/stage.py) picks the configured one; this module imports no backend
+built on it, so the imports run one way (ner/backend.py -> backends.py).
 """
 
 from __future__ import annotations
@@ -127,17 +130,3 @@ def merge_mentions(primary: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
     keep = [not any(s < pe and ps < e for ps, pe in spans.get(aid, ()))
             for aid, s, e in extra.select("article_id", "start", "end").iter_rows()]
     return pl.concat([primary, extra.filter(pl.Series(keep))]).sort("article_id", "start", "end")
-
-
-def get_backend(cfg: EntitiesConfig | None = None) -> EntityBackend:
-    """The configured backend: `cfg.ner_model_dir` selects a local transformers model, else the CRF
-    tagger with the rules as overrides (`cfg.ner_tagger="crf"`, default), or the rules alone ("none")."""
-    cfg = cfg or EntitiesConfig()
-    if cfg.ner_model_dir:
-        return TransformersBackend(cfg.ner_model_dir, cfg.ner_mode, base=RuleBackend(cfg))
-    if cfg.ner_tagger == "crf":
-        from tasks.entities.ner.backend import CrfBackend   # imports this module: import when asked
-        return CrfBackend(cfg)
-    if cfg.ner_tagger != "none":
-        raise ValueError(f"ner_tagger must be 'crf' or 'none', not {cfg.ner_tagger!r}")
-    return RuleBackend(cfg)

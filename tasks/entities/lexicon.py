@@ -7,6 +7,7 @@ this module only normalises them for matching (akhbar.text.normalise.normalize) 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -156,11 +157,11 @@ class Gazetteer:
                 if any(e.cue_only and e.kind in kinds and e.type in types for e in entries))
         return self._cue_firsts[key]
 
-    def person_by_key(self, key: str) -> GazEntry | None:
-        """The gazetteer person whose name has this tasks.entities.names.person_key ('عبد الله' = 'عبدالله')."""
+    def person_by_key(self, key: str, key_of: Callable[[str], str]) -> GazEntry | None:
+        """The gazetteer person whose name has this key under `key_of` (tasks.entities.names.person_key:
+        'عبد الله' = 'عبدالله'); the table is built on first use, always with the same key function."""
         if self._person_keys is None:
-            from tasks.entities.names import person_key
-            self._person_keys = {person_key(form): self.by_id[eid] for eid, forms in self.aliases.items()
+            self._person_keys = {key_of(form): self.by_id[eid] for eid, forms in self.aliases.items()
                                  if self.by_id[eid].type == "PERSON" for form in forms}
         return self._person_keys.get(key)
 

@@ -14,9 +14,23 @@ import polars as pl
 from akhbar.config import EntitiesConfig
 from akhbar.ids import stable_id
 from akhbar.perf import gc_paused
-from tasks.entities.backends import EntityBackend, get_backend
+from tasks.entities.backends import EntityBackend, RuleBackend, TransformersBackend
 from tasks.entities.catalog import build_catalog  # noqa: F401  (the catalog stage, tasks/entities/catalog.py)
 from tasks.entities.mentions import empty_entities
+from tasks.entities.ner.backend import CrfBackend
+
+
+def get_backend(cfg: EntitiesConfig | None = None) -> EntityBackend:
+    """The configured backend: `cfg.ner_model_dir` selects a local transformers model, else the CRF
+    tagger with the rules as overrides (`cfg.ner_tagger="crf"`, default), or the rules alone ("none")."""
+    cfg = cfg or EntitiesConfig()
+    if cfg.ner_model_dir:
+        return TransformersBackend(cfg.ner_model_dir, cfg.ner_mode, base=RuleBackend(cfg))
+    if cfg.ner_tagger == "crf":
+        return CrfBackend(cfg)
+    if cfg.ner_tagger != "none":
+        raise ValueError(f"ner_tagger must be 'crf' or 'none', not {cfg.ner_tagger!r}")
+    return RuleBackend(cfg)
 
 
 @gc_paused

@@ -130,7 +130,7 @@ class PersonRules:
         m.canonical_name = self.surface(m)
         key = person_key(m.canonical_name)
         entry = (self.gaz.lookup(tuple(normalize(m.canonical_name).split()), ("PERSON",), include_cue_only=False)
-                 or self.gaz.person_by_key(key))
+                 or self.gaz.person_by_key(key, person_key))
         if entry:
             m.entity_id, m.canonical_name = entry.entity_id, entry.canonical_name
         else:
