@@ -97,9 +97,15 @@ def shape(token: str) -> str:
 
 
 class Featurizer:
-    """Token list -> list of feature-string lists (pycrfsuite's item format)."""
+    """Token list -> list of feature-string lists (pycrfsuite's item format).
 
-    def __init__(self):
+    `known`: the attributes the tagging models know (NerModel). crfsuite drops every attribute its
+    model does not know, so leaving those out (in order) gives the same scores and labels while
+    sparing their conversion and lookup; None (training) keeps them all."""
+
+    def __init__(self, known: frozenset[str] | None = None):
+        self.known = known
+        self.keep = None if known is None else known.__contains__
         self.lex = default_lexicon()
         self.gaz = default_gazetteer()
         self.geo = default_index().by_name
@@ -107,9 +113,9 @@ class Featurizer:
         self.ranks = word_ranks()
         self.words = Memo(self._word)
 
-    def _word(self, token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], str, str]:
-        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem)
-        for one raw token."""
+    def _word(self, token: str) -> tuple:
+        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
+        the own and neighbour features the models know) for one raw token."""
         norm = normalize(token)
         proclitic, article, stem = strip_clitics(norm)
         feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
@@ -133,7 +139,11 @@ class Featurizer:
             marks.append("geo")
         feats += marks
         near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
-        return tuple(feats), near, norm, stem
+        own, known = tuple(feats), self.known
+        if known is None:
+            return own, near, norm, stem, own, near
+        return (own, near, norm, stem, tuple(f for f in own if f in known),
+                {d: tuple(f for f in fs if f in known) for d, fs in near.items()})
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
         """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
@@ -191,23 +201,30 @@ class Featurizer:
                 m += r
         self.speaker_marks(words, marks)
         n = len(tokens)
+        keep = self.keep
+        own_marks = marks if keep is None else [[m for m in ms if keep(m)] for ms in marks]
+        near_marks = {d: [[f for f in ("%d:%s" % (d, m) for m in ms) if keep is None or keep(f)] if ms else ms
+                          for ms in marks] for d in (-1, 1)}
+        ends = {d: [f for f in (("BOS",) if d < 0 else ("EOS",)) if keep is None or keep(f)] for d in (-1, 1)}
+        first = [f for f in ("first",) if keep is None or keep(f)]
         items = []
         for i, word in enumerate(words):
-            own = word[0]
-            feats = list(own)
-            feats += marks[i]
+            feats = list(word[4])
+            feats += own_marks[i]
             for d in WINDOW:
                 j = i + d
                 if 0 <= j < n:
-                    feats += words[j][1][d]
-                    if marks[j] and d in (-1, 1):
-                        feats += ["%d:%s" % (d, m) for m in marks[j]]
+                    feats += words[j][5][d]
+                    if d in (-1, 1):
+                        feats += near_marks[d][j]
                 elif d in (-1, 1):
-                    feats.append("BOS" if d < 0 else "EOS")
+                    feats += ends[d]
             if i:
-                feats.append("bg=%s|%s" % (words[i - 1][0][0][2:], own[0][2:]))
+                bigram = "bg=%s|%s" % (words[i - 1][0][0][2:], word[0][0][2:])
+                if keep is None or keep(bigram):
+                    feats.append(bigram)
             else:
-                feats.append("first")
+                feats += first
             items.append(feats)
         return items
 

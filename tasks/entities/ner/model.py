@@ -9,6 +9,7 @@ stems elsewhere in the document (features.doc_marks) and gives the labels. Label
 from __future__ import annotations
 
 import json
+import struct
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,23 @@ def open_tagger(path: Path) -> pycrfsuite.Tagger:
     return tagger
 
 
+def model_attributes(path: Path) -> frozenset[str]:
+    """The attributes a crfsuite CRF1d model file knows: the keys of its attribute CQDB (file header:
+    magic, size, type, version, #features, #labels, #attributes, then the chunk offsets, attributes' at 36;
+    CQDB: its backward array holds each record's offset, a record is id, key size, NUL-ended key)."""
+    data = path.read_bytes()
+    base = struct.unpack_from("<I", data, 36)[0]
+    if data[:4] != b"lCRF" or data[base:base + 4] != b"CQDB":
+        raise ValueError(f"NER model: {path} is not a crfsuite CRF1d model")
+    count, backward = struct.unpack_from("<2I", data, base + 16)
+    out = []
+    for i in range(count):
+        rec = base + struct.unpack_from("<I", data, base + backward + 4 * i)[0]
+        size = struct.unpack_from("<I", data, rec + 4)[0]
+        out.append(data[rec + 8:rec + 7 + size].decode("utf-8"))
+    return frozenset(out)
+
+
 class NerModel:
     """A CRF model file (its first-pass model beside it, when trained in two passes) and the featurizer."""
 
@@ -48,7 +66,8 @@ class NerModel:
         self.two_pass = self.first_path.is_file()
         self._local = threading.local()          # a crfsuite Tagger holds its last sequence: one per thread
         self.taggers()
-        self.featurize = Featurizer()
+        known = model_attributes(self.path) | (model_attributes(self.first_path) if self.two_pass else frozenset())
+        self.featurize = Featurizer(known)      # features no model knows are left out (crfsuite would drop them)
 
     def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
         """(pass 2, pass 1 or None) taggers of the calling thread, opened on its first call."""
