@@ -112,6 +112,12 @@ class Featurizer:
         self.lists = name_lists()
         self.ranks = word_ranks()
         self.words = Memo(self._word)
+        # bounds that spare sentence_marks lookups that cannot match (the same matches, fewer tries):
+        # the most tokens of a gazetteer name a normalised token may start (under any key lookup tries) ...
+        firsts = self.gaz.first_tokens
+        self.name_len = Memo(lambda norm: max(firsts.get(k, 0) for k in (*clitic_keys(norm), "ال" + norm)))
+        # ... and the first words of the GeoNames names of several words
+        self.geo_firsts = frozenset(name.split(" ", 1)[0] for name in self.geo if " " in name)
 
     def _word(self, token: str) -> tuple:
         """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
@@ -150,18 +156,19 @@ class Featurizer:
         out: list[list[str]] = [[] for _ in norms]
         gaz, geo = self.gaz, self.geo
         starts = gaz.start_keys_of(norms)
+        name_len, geo_firsts = self.name_len, self.geo_firsts
         i, n = 0, len(norms)
         while i < n:
             matched = 0
             if starts[i] is not None:
-                for k in range(min(MAX_NAME_TOKENS, n - i), 0, -1):
+                for k in range(min(MAX_NAME_TOKENS, n - i, name_len[norms[i]]), 0, -1):
                     entry = gaz.lookup(tuple(norms[i:i + k]))
                     if entry is not None:
                         for j in range(i, i + k):
                             out[j].append(("gzB=" if j == i else "gzI=") + entry.type)
                         matched = k
                         break
-            if not matched and i + 1 < n:
+            if not matched and i + 1 < n and (norms[i] in geo_firsts or " " in norms[i]):
                 for k in range(min(3, n - i), 1, -1):
                     name = " ".join(norms[i:i + k])
                     if name in geo:
@@ -194,6 +201,7 @@ class Featurizer:
         """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
         if len(self.words) > WORD_MEMO_MAX:
             self.words.clear()
+            self.name_len.clear()
         words = list(map(self.words.__getitem__, tokens))
         marks = self.sentence_marks([w[2] for w in words])
         if rules is not None:
