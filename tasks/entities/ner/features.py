@@ -97,7 +97,8 @@ def shape(token: str) -> str:
 
 
 class Featurizer:
-    """Token list -> list of feature-string lists (pycrfsuite's item format).
+    """Token list -> list of feature-string lists (pycrfsuite's item format; with `known`, the
+    word-level features are UTF-8 bytes, which pycrfsuite takes as they are).
 
     `known`: the attributes the tagging models know (NerModel). crfsuite drops every attribute its
     model does not know, so leaving those out (in order) gives the same scores and labels while
@@ -148,8 +149,9 @@ class Featurizer:
         own, known = tuple(feats), self.known
         if known is None:
             return own, near, norm, stem, own, near
-        return (own, near, norm, stem, tuple(f for f in own if f in known),
-                {d: tuple(f for f in fs if f in known) for d, fs in near.items()})
+        # the models' share, UTF-8 encoded once here rather than by pycrfsuite at every sentence
+        return (own, near, norm, stem, tuple(f.encode() for f in own if f in known),
+                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()})
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
         """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
@@ -291,6 +293,9 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
                     memory.setdefault(st, set()).add(("dB=" if k == a else "dI=") + typ)
     out = []
     for toks in stems:
+        if memory.keys().isdisjoint(toks):      # nothing to say about this sentence
+            out.append([[] for _ in toks])
+            continue
         own = [sorted(memory.get(st, ())) for st in toks]
         rows = []
         for j, feats in enumerate(own):
