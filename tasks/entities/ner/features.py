@@ -217,25 +217,20 @@ class Featurizer:
                           for ms in marks] for d in (-1, 1)}
         ends = {d: [f for f in (("BOS",) if d < 0 else ("EOS",)) if keep is None or keep(f)] for d in (-1, 1)}
         first = [f for f in ("first",) if keep is None or keep(f)]
-        items = []
-        for i, word in enumerate(words):
-            feats = list(word[4])
-            feats += own_marks[i]
-            for d in WINDOW:
-                j = i + d
-                if 0 <= j < n:
-                    feats += words[j][5][d]
-                    if d in (-1, 1):
-                        feats += near_marks[d][j]
-                elif d in (-1, 1):
-                    feats += ends[d]
-            if i:
-                bigram = "bg=%s|%s" % (words[i - 1][0][0][2:], word[0][0][2:])
-                if keep is None or keep(bigram):
-                    feats.append(bigram)
-            else:
-                feats += first
-            items.append(feats)
+        # each token's item, in this order: its own features and marks, the word 2 before, the word
+        # before and its marks (or BOS), the word after and its marks (or EOS), the word 2 after, the
+        # bigram with the word before (or 'first'); the columns below are aligned on the token
+        near = {d: [w[5][d] for w in words] for d in WINDOW}
+        before2 = [(), ()] + near[-2][:-2]
+        before, before_marks = [ends[-1]] + near[-1][:-1], [()] + near_marks[-1][:-1]
+        after, after_marks = near[1][1:] + [ends[1]], near_marks[1][1:] + [()]
+        after2 = near[2][2:] + [(), ()]
+        forms = [w[0][0][2:] for w in words]
+        bigrams = [first] + [[b] if keep is None or keep(b) else () for b in
+                             ("bg=%s|%s" % pair for pair in zip(forms, forms[1:]))]
+        items = [[*own, *om, *b2, *b1, *bm, *a1, *am, *a2, *bg] for own, om, b2, b1, bm, a1, am, a2, bg in
+                 zip([w[4] for w in words], own_marks, before2, before, before_marks, after, after_marks, after2,
+                     bigrams)]
         return items
 
 
