@@ -281,23 +281,22 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
         stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
     memory: dict[str, set[str]] = {}
     for toks, labels in zip(stems, first_pass):
+        if labels.count("O") == len(labels):    # no chunk
+            continue
         for typ, a, b in spans(labels):
             for k in range(a, b):
                 st = toks[k]
                 if len(st) > 2 and ranks.get(st, DOC_MIN_RANK) >= DOC_MIN_RANK:
                     memory.setdefault(st, set()).add(("dB=" if k == a else "dI=") + typ)
+    own = {st: sorted(fs) for st, fs in memory.items()}
+    before = {st: ["-1:" + f for f in fs] for st, fs in own.items()}     # as the previous token's
+    after = {st: ["1:" + f for f in fs] for st, fs in own.items()}       # as the next token's
     out = []
     for toks in stems:
         if memory.keys().isdisjoint(toks):      # nothing to say about this sentence
             out.append([[] for _ in toks])
             continue
-        own = [sorted(memory.get(st, ())) for st in toks]
-        rows = []
-        for j, feats in enumerate(own):
-            row = list(feats)
-            for d in (-1, 1):
-                if 0 <= j + d < len(own):
-                    row += ["%d:%s" % (d, f) for f in own[j + d]]
-            rows.append(row)
-        out.append(rows)
+        prev = [()] + [before.get(st, ()) for st in toks[:-1]]
+        nxt = [after.get(st, ()) for st in toks[1:]] + [()]
+        out.append([[*own.get(st, ()), *p, *q] for st, p, q in zip(toks, prev, nxt)])
     return out
