@@ -122,7 +122,7 @@ class Featurizer:
 
     def _word(self, token: str) -> tuple:
         """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
-        the own and neighbour features the models know) for one raw token."""
+        the own and neighbour features the models know, whether it is a speech verb) for one raw token."""
         norm = normalize(token)
         proclitic, article, stem = strip_clitics(norm)
         feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
@@ -147,11 +147,12 @@ class Featurizer:
         feats += marks
         near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
         own, known = tuple(feats), self.known
+        speech = "lx=SPEECH" in own
         if known is None:
-            return own, near, norm, stem, own, near
+            return own, near, norm, stem, own, near, speech
         # the models' share, UTF-8 encoded once here rather than by pycrfsuite at every sentence
         return (own, near, norm, stem, tuple(f.encode() for f in own if f in known),
-                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()})
+                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()}, speech)
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
         """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
@@ -186,9 +187,7 @@ class Featurizer:
         """Add 'spk' to the words between a speech verb and a complementiser at most SPEAKER_MAX
         words apart, with no punctuation between ('وقال عيد عماش إن': عيد, عماش)."""
         n = len(words)
-        for i, word in enumerate(words):
-            if "lx=SPEECH" not in word[0]:
-                continue
+        for i in [i for i, word in enumerate(words) if word[6]]:     # the speech verbs
             for j in range(i + 1, min(n, i + SPEAKER_MAX + 2)):
                 w = words[j][0]
                 if w[0][2:] in COMPLEMENTISERS:

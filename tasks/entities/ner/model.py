@@ -134,6 +134,9 @@ class NerModel:
         out = []
         for sp, labs, ps in zip(token_spans, labels, probs):
             found_ = []
+            if labs.count("O") == len(labs):       # no chunk
+                out.append(found_)
+                continue
             for typ, i, j in sorted(spans(labs), key=lambda c: c[1]):
                 kind = ANER_TYPES.get(typ)
                 if kind is not None:
