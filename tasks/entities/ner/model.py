@@ -99,7 +99,8 @@ class NerModel:
             for k, extra in enumerate(doc_marks(sentences, first, self.featurize.ranks, stems)):
                 if any(extra):
                     for item, more in zip(feats[k], extra):
-                        item += more if keep is None else [m for m in more if keep(m)]
+                        if more:
+                            item += more if keep is None else [m for m in more if keep(m)]
                     seqs[k] = pycrfsuite.ItemSequence(feats[k])
         labels, probs = [], []
         for q in seqs:
