@@ -16,6 +16,7 @@ lookup per token plus the window and the sentence-level matches.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 
 from akhbar.geo import default_index
 from akhbar.resources import read_tsv, read_word_sets
@@ -119,6 +120,8 @@ class Featurizer:
         self.name_len = Memo(lambda norm: max(firsts.get(k, 0) for k in (*clitic_keys(norm), "ال" + norm)))
         # ... and the first words of the GeoNames names of several words
         self.geo_firsts = frozenset(name.split(" ", 1)[0] for name in self.geo if " " in name)
+        # (offset, mark) -> the mark as a neighbour's ('-1:gzB=LOC'), () when no model knows it
+        self.near_mark = Memo(lambda key: tuple(f for f in ("%d:%s" % key,) if known is None or f in known))
 
     def _word(self, token: str) -> tuple:
         """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
@@ -203,6 +206,7 @@ class Featurizer:
         if len(self.words) > WORD_MEMO_MAX:
             self.words.clear()
             self.name_len.clear()
+            self.near_mark.clear()
         words = list(map(self.words.__getitem__, tokens))
         marks = self.sentence_marks([w[2] for w in words])
         if rules is not None:
@@ -211,15 +215,16 @@ class Featurizer:
         self.speaker_marks(words, marks)
         n = len(tokens)
         keep = self.keep
-        own_marks = marks if keep is None else [[m for m in ms if keep(m)] for ms in marks]
-        near_marks = {d: [[f for f in ("%d:%s" % (d, m) for m in ms) if keep is None or keep(f)] if ms else ms
-                          for ms in marks] for d in (-1, 1)}
+        own_marks = marks if keep is None else [[m for m in ms if keep(m)] if ms else ms for ms in marks]
+        near_mark = self.near_mark
+        near_marks = {d: [[f for m in ms for f in near_mark[d, m]] if ms else ms for ms in marks] for d in (-1, 1)}
         ends = {d: [f for f in (("BOS",) if d < 0 else ("EOS",)) if keep is None or keep(f)] for d in (-1, 1)}
         first = [f for f in ("first",) if keep is None or keep(f)]
         # each token's item, in this order: its own features and marks, the word 2 before, the word
         # before and its marks (or BOS), the word after and its marks (or EOS), the word 2 after, the
         # bigram with the word before (or 'first'); the columns below are aligned on the token
-        near = {d: [w[5][d] for w in words] for d in WINDOW}
+        neighbours = list(map(itemgetter(5), words))
+        near = {d: list(map(itemgetter(d), neighbours)) for d in WINDOW}
         before2 = [(), ()] + near[-2][:-2]
         before, before_marks = [ends[-1]] + near[-1][:-1], [()] + near_marks[-1][:-1]
         after, after_marks = near[1][1:] + [ends[1]], near_marks[1][1:] + [()]
