@@ -128,7 +128,7 @@ class CrfBackend:
             facts = [words[text[a:b]] for a, b in spans_]
             norms = [f[2] for f in facts]
             for i, fact in enumerate(facts):
-                if "lx=SPEECH" not in fact[0]:
+                if not fact[6]:                  # not a speech verb
                     continue
                 j = next((j for j in range(i + 3, min(len(norms), i + 5)) if norms[j] in COMPLEMENTISERS), None)
                 if j is None or any(norms[k] in COMPLEMENTISERS for k in range(i + 1, j)):

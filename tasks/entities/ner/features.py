@@ -16,6 +16,7 @@ lookup per token plus the window and the sentence-level matches.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 
 from akhbar.geo import default_index
 from akhbar.resources import read_tsv, read_word_sets
@@ -97,19 +98,34 @@ def shape(token: str) -> str:
 
 
 class Featurizer:
-    """Token list -> list of feature-string lists (pycrfsuite's item format)."""
+    """Token list -> list of feature-string lists (pycrfsuite's item format; with `known`, the
+    word-level features are UTF-8 bytes, which pycrfsuite takes as they are).
 
-    def __init__(self):
+    `known`: the attributes the tagging models know (NerModel). crfsuite drops every attribute its
+    model does not know, so leaving those out (in order) gives the same scores and labels while
+    sparing their conversion and lookup; None (training) keeps them all."""
+
+    def __init__(self, known: frozenset[str] | None = None):
+        self.known = known
+        self.keep = None if known is None else known.__contains__
         self.lex = default_lexicon()
         self.gaz = default_gazetteer()
         self.geo = default_index().by_name
         self.lists = name_lists()
         self.ranks = word_ranks()
         self.words = Memo(self._word)
+        # bounds that spare sentence_marks lookups that cannot match (the same matches, fewer tries):
+        # the most tokens of a gazetteer name a normalised token may start (under any key lookup tries) ...
+        firsts = self.gaz.first_tokens
+        self.name_len = Memo(lambda norm: max(firsts.get(k, 0) for k in (*clitic_keys(norm), "ال" + norm)))
+        # ... and the first words of the GeoNames names of several words
+        self.geo_firsts = frozenset(name.split(" ", 1)[0] for name in self.geo if " " in name)
+        # (offset, mark) -> the mark as a neighbour's ('-1:gzB=LOC'), () when no model knows it
+        self.near_mark = Memo(lambda key: tuple(f for f in ("%d:%s" % key,) if known is None or f in known))
 
-    def _word(self, token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]], str, str]:
-        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem)
-        for one raw token."""
+    def _word(self, token: str) -> tuple:
+        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
+        the own and neighbour features the models know, whether it is a speech verb) for one raw token."""
         norm = normalize(token)
         proclitic, article, stem = strip_clitics(norm)
         feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
@@ -133,25 +149,32 @@ class Featurizer:
             marks.append("geo")
         feats += marks
         near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
-        return tuple(feats), near, norm, stem
+        own, known = tuple(feats), self.known
+        speech = "lx=SPEECH" in own
+        if known is None:
+            return own, near, norm, stem, own, near, speech
+        # the models' share, UTF-8 encoded once here rather than by pycrfsuite at every sentence
+        return (own, near, norm, stem, tuple(f.encode() for f in own if f in known),
+                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()}, speech)
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
         """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
         out: list[list[str]] = [[] for _ in norms]
         gaz, geo = self.gaz, self.geo
         starts = gaz.start_keys_of(norms)
+        name_len, geo_firsts = self.name_len, self.geo_firsts
         i, n = 0, len(norms)
         while i < n:
             matched = 0
             if starts[i] is not None:
-                for k in range(min(MAX_NAME_TOKENS, n - i), 0, -1):
+                for k in range(min(MAX_NAME_TOKENS, n - i, name_len[norms[i]]), 0, -1):
                     entry = gaz.lookup(tuple(norms[i:i + k]))
                     if entry is not None:
                         for j in range(i, i + k):
                             out[j].append(("gzB=" if j == i else "gzI=") + entry.type)
                         matched = k
                         break
-            if not matched and i + 1 < n:
+            if not matched and i + 1 < n and (norms[i] in geo_firsts or " " in norms[i]):
                 for k in range(min(3, n - i), 1, -1):
                     name = " ".join(norms[i:i + k])
                     if name in geo:
@@ -167,9 +190,7 @@ class Featurizer:
         """Add 'spk' to the words between a speech verb and a complementiser at most SPEAKER_MAX
         words apart, with no punctuation between ('وقال عيد عماش إن': عيد, عماش)."""
         n = len(words)
-        for i, word in enumerate(words):
-            if "lx=SPEECH" not in word[0]:
-                continue
+        for i in [i for i, word in enumerate(words) if word[6]]:     # the speech verbs
             for j in range(i + 1, min(n, i + SPEAKER_MAX + 2)):
                 w = words[j][0]
                 if w[0][2:] in COMPLEMENTISERS:
@@ -184,6 +205,8 @@ class Featurizer:
         """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
         if len(self.words) > WORD_MEMO_MAX:
             self.words.clear()
+            self.name_len.clear()
+            self.near_mark.clear()
         words = list(map(self.words.__getitem__, tokens))
         marks = self.sentence_marks([w[2] for w in words])
         if rules is not None:
@@ -191,24 +214,27 @@ class Featurizer:
                 m += r
         self.speaker_marks(words, marks)
         n = len(tokens)
-        items = []
-        for i, word in enumerate(words):
-            own = word[0]
-            feats = list(own)
-            feats += marks[i]
-            for d in WINDOW:
-                j = i + d
-                if 0 <= j < n:
-                    feats += words[j][1][d]
-                    if marks[j] and d in (-1, 1):
-                        feats += ["%d:%s" % (d, m) for m in marks[j]]
-                elif d in (-1, 1):
-                    feats.append("BOS" if d < 0 else "EOS")
-            if i:
-                feats.append("bg=%s|%s" % (words[i - 1][0][0][2:], own[0][2:]))
-            else:
-                feats.append("first")
-            items.append(feats)
+        keep = self.keep
+        own_marks = marks if keep is None else [[m for m in ms if keep(m)] if ms else ms for ms in marks]
+        near_mark = self.near_mark
+        near_marks = {d: [[f for m in ms for f in near_mark[d, m]] if ms else ms for ms in marks] for d in (-1, 1)}
+        ends = {d: [f for f in (("BOS",) if d < 0 else ("EOS",)) if keep is None or keep(f)] for d in (-1, 1)}
+        first = [f for f in ("first",) if keep is None or keep(f)]
+        # each token's item, in this order: its own features and marks, the word 2 before, the word
+        # before and its marks (or BOS), the word after and its marks (or EOS), the word 2 after, the
+        # bigram with the word before (or 'first'); the columns below are aligned on the token
+        neighbours = list(map(itemgetter(5), words))
+        near = {d: list(map(itemgetter(d), neighbours)) for d in WINDOW}
+        before2 = [(), ()] + near[-2][:-2]
+        before, before_marks = [ends[-1]] + near[-1][:-1], [()] + near_marks[-1][:-1]
+        after, after_marks = near[1][1:] + [ends[1]], near_marks[1][1:] + [()]
+        after2 = near[2][2:] + [(), ()]
+        forms = [w[0][0][2:] for w in words]
+        bigrams = [first] + [[b] if keep is None or keep(b) else () for b in
+                             ("bg=%s|%s" % pair for pair in zip(forms, forms[1:]))]
+        items = [[*own, *om, *b2, *b1, *bm, *a1, *am, *a2, *bg] for own, om, b2, b1, bm, a1, am, a2, bg in
+                 zip([w[4] for w in words], own_marks, before2, before, before_marks, after, after_marks, after2,
+                     bigrams)]
         return items
 
 
@@ -259,20 +285,22 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
         stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
     memory: dict[str, set[str]] = {}
     for toks, labels in zip(stems, first_pass):
+        if labels.count("O") == len(labels):    # no chunk
+            continue
         for typ, a, b in spans(labels):
             for k in range(a, b):
                 st = toks[k]
                 if len(st) > 2 and ranks.get(st, DOC_MIN_RANK) >= DOC_MIN_RANK:
                     memory.setdefault(st, set()).add(("dB=" if k == a else "dI=") + typ)
+    own = {st: sorted(fs) for st, fs in memory.items()}
+    before = {st: ["-1:" + f for f in fs] for st, fs in own.items()}     # as the previous token's
+    after = {st: ["1:" + f for f in fs] for st, fs in own.items()}       # as the next token's
     out = []
     for toks in stems:
-        own = [sorted(memory.get(st, ())) for st in toks]
-        rows = []
-        for j, feats in enumerate(own):
-            row = list(feats)
-            for d in (-1, 1):
-                if 0 <= j + d < len(own):
-                    row += ["%d:%s" % (d, f) for f in own[j + d]]
-            rows.append(row)
-        out.append(rows)
+        if memory.keys().isdisjoint(toks):      # nothing to say about this sentence
+            out.append([[] for _ in toks])
+            continue
+        prev = [()] + [before.get(st, ()) for st in toks[:-1]]
+        nxt = [after.get(st, ()) for st in toks[1:]] + [()]
+        out.append([[*own.get(st, ()), *p, *q] for st, p, q in zip(toks, prev, nxt)])
     return out

@@ -9,6 +9,7 @@ stems elsewhere in the document (features.doc_marks) and gives the labels. Label
 from __future__ import annotations
 
 import json
+import struct
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,23 @@ def open_tagger(path: Path) -> pycrfsuite.Tagger:
     return tagger
 
 
+def model_attributes(path: Path) -> frozenset[str]:
+    """The attributes a crfsuite CRF1d model file knows: the keys of its attribute CQDB (file header:
+    magic, size, type, version, #features, #labels, #attributes, then the chunk offsets, attributes' at 36;
+    CQDB: its backward array holds each record's offset, a record is id, key size, NUL-ended key)."""
+    data = path.read_bytes()
+    base = struct.unpack_from("<I", data, 36)[0]
+    if data[:4] != b"lCRF" or data[base:base + 4] != b"CQDB":
+        raise ValueError(f"NER model: {path} is not a crfsuite CRF1d model")
+    count, backward = struct.unpack_from("<2I", data, base + 16)
+    out = []
+    for i in range(count):
+        rec = base + struct.unpack_from("<I", data, base + backward + 4 * i)[0]
+        size = struct.unpack_from("<I", data, rec + 4)[0]
+        out.append(data[rec + 8:rec + 7 + size].decode("utf-8"))
+    return frozenset(out)
+
+
 class NerModel:
     """A CRF model file (its first-pass model beside it, when trained in two passes) and the featurizer."""
 
@@ -48,7 +66,8 @@ class NerModel:
         self.two_pass = self.first_path.is_file()
         self._local = threading.local()          # a crfsuite Tagger holds its last sequence: one per thread
         self.taggers()
-        self.featurize = Featurizer()
+        known = model_attributes(self.path) | (model_attributes(self.first_path) if self.two_pass else frozenset())
+        self.featurize = Featurizer(known)      # features no model knows are left out (crfsuite would drop them)
 
     def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
         """(pass 2, pass 1 or None) taggers of the calling thread, opened on its first call."""
@@ -62,31 +81,36 @@ class NerModel:
         card = self.path.with_suffix(".json")
         return json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
 
-    def tag_document(self, sentences: list[list[str]], rules: list[list[list[str]] | None] | None = None
-                     ) -> tuple[list[list[str]], list[list[float]]]:
+    def tag_document(self, sentences: list[list[str]], rules: list[list[list[str]] | None] | None = None,
+                     named_only: bool = False) -> tuple[list[list[str]], list[list[float | None]]]:
         """Labels and label marginals of each sentence of one document. `rules`: per sentence, the
         rule tagger's marks per token (features.rule_marks); None runs the rules on each sentence's
-        tokens joined by spaces (as in training)."""
+        tokens joined by spaces (as in training). `named_only`: marginals of the tokens labelled O
+        are None (not computed)."""
         rules = rules or [None] * len(sentences)
         tagger, pass1 = self.taggers()
         feats = [self.featurize(toks, sentence_rule_marks(toks) if r is None else r) if toks else []
                  for toks, r in zip(sentences, rules)]
+        seqs = [pycrfsuite.ItemSequence(f) if f else None for f in feats]    # converted once for both passes
         if pass1 is not None:
-            first = [pass1.tag(f) if f else [] for f in feats]
-            words = self.featurize.words
+            first = [pass1.tag(q) if q is not None else [] for q in seqs]
+            words, keep = self.featurize.words, self.featurize.keep
             stems = [[words[t][3] for t in toks] for toks in sentences]
-            for f, extra in zip(feats, doc_marks(sentences, first, self.featurize.ranks, stems)):
-                for item, more in zip(f, extra):
-                    item += more
+            for k, extra in enumerate(doc_marks(sentences, first, self.featurize.ranks, stems)):
+                if any(extra):
+                    for item, more in zip(feats[k], extra):
+                        if more:
+                            item += more if keep is None else [m for m in more if keep(m)]
+                    seqs[k] = pycrfsuite.ItemSequence(feats[k])
         labels, probs = [], []
-        for f in feats:
-            if not f:
+        for q in seqs:
+            if q is None:
                 labels.append([])
                 probs.append([])
                 continue
-            labs = tagger.tag(f)
+            labs = tagger.tag(q)
             labels.append(labs)
-            probs.append([tagger.marginal(lab, i) for i, lab in enumerate(labs)])
+            probs.append([None if named_only and lab == "O" else tagger.marginal(lab, i) for i, lab in enumerate(labs)])
         return labels, probs
 
     def tag(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[str]:
@@ -107,10 +131,13 @@ class NerModel:
             for r in found:
                 rules[r[1]].append((r[2], r[3], r[5], r[10]))
         labels, probs = self.tag_document([[text[a:b] for a, b in sp] for sp in token_spans],
-                                          [rule_marks(sp, r) for sp, r in zip(token_spans, rules)])
+                                          [rule_marks(sp, r) for sp, r in zip(token_spans, rules)], named_only=True)
         out = []
         for sp, labs, ps in zip(token_spans, labels, probs):
             found_ = []
+            if labs.count("O") == len(labs):       # no chunk
+                out.append(found_)
+                continue
             for typ, i, j in sorted(spans(labs), key=lambda c: c[1]):
                 kind = ANER_TYPES.get(typ)
                 if kind is not None:
