@@ -24,6 +24,7 @@ from akhbar.text.normalise import normalize
 from tasks.entities.lexicon import default_lexicon
 
 ROMANISATION = "entities/romanisation.tsv"
+ACRONYMS = "entities/latin_acronyms.tsv"
 HAMZA_SEATS = str.maketrans({"ئ": "ي", "ؤ": "و"})
 DOUBLE_WAW = re.compile("وو")                            # 'داوود' = 'داود'
 HASH_ID = re.compile(r"^[a-z]+_[0-9a-f]{16}$")          # stable_id: no Latin name in it
@@ -114,6 +115,12 @@ def capital(word: str) -> str:
     return word[:k] + word[k:k + 1].upper() + word[k + 1:]
 
 
+@lru_cache(maxsize=1)
+def latin_acronyms() -> frozenset[str]:
+    """Id parts written in capitals in a Latin name (entities/latin_acronyms.tsv)."""
+    return frozenset(w for w, _ in read_word_sets(ACRONYMS)["ACRONYM"])
+
+
 def slug_name(entity_id: str) -> str | None:
     """The Latin name a curated gazetteer id spells ('org_al_qaeda' -> 'Al-Qaeda'); None for hash ids."""
     if HASH_ID.match(entity_id) or GEONAMES_ID.match(entity_id) or "_" not in entity_id:
@@ -127,6 +134,8 @@ def slug_name(entity_id: str) -> str | None:
             words[-1] = f"{words[-1]}-{p.capitalize()}"
         elif p in ("al", "bin", "ibn"):
             words.append(p.capitalize() if k == 0 else p)
+        elif p in latin_acronyms():
+            words.append(p.upper())
         else:
             words.append(p.capitalize())
     return " ".join(words)

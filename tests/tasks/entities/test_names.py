@@ -44,6 +44,10 @@ def test_latin_name_prefers_geonames_then_gazetteer_slug():
     assert slug_name("per_4287a4bfd8e38292") is None
     assert slug_name("org_us_dod") == "US DOD" and slug_name("org_bbc") == "BBC"
     assert slug_name("per_mohammed_bin_salman") == "Mohammed bin Salman"
+    # acronyms among longer words (entities/latin_acronyms.tsv), place names that look short stay words
+    assert slug_name("org_isis") == "ISIS" and slug_name("org_iraqi_cts") == "Iraqi CTS"
+    assert slug_name("org_us_state_dept") == "US State Dept" and slug_name("per_abdullah_ii") == "Abdullah II"
+    assert slug_name("loc_tanf") == "Tanf"
     assert latin_name("per_4287a4bfd8e38292", "جون دوريان") == "Jun Duryan"
 
 
