@@ -91,14 +91,17 @@ def call(stage: Stage, kwargs: Bag) -> tuple[tuple, list[dict]]:
     to the slice, row order kept) and the slices' outputs are merged with the stage's own merge
     functions, in order: the stage's transient memory (its Python objects) is bounded by the
     batch, not by the partition, and the outputs are those of one call on the whole partition."""
-    chunks = list(slices(stage, kwargs, batch_size(kwargs)))
-    if len(chunks) == 1:
+    chunks = slices(stage, kwargs, batch_size(kwargs))
+    chunk = next(chunks)
+    if chunk is kwargs:                      # small enough, or not sliceable: one call
         return call_one(stage, kwargs)
     results, failures = [], []
-    while chunks:
-        out, fails = call_one(stage, chunks.pop(0))
+    while chunk is not None:                 # one slice cut at a time, dropped before the next is cut
+        out, fails = call_one(stage, chunk)
         results.append(out)
         failures += fails
+        del chunk
+        chunk = next(chunks, None)
     merged = tuple(v.sort(list(by), maintain_order=True) if by and isinstance(v, pl.DataFrame) else v
                    for v, by in zip(merge(stage, results), stage.sorted_by or (None,) * len(stage.outputs)))
     return merged, failures
