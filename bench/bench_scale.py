@@ -107,7 +107,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     from flows.runtime import FINISH_READS
 
     batch = os.environ.get("BENCH_SCALE_BATCH")
-    cfg = PipelineConfig.from_env(**({"batch_documents": int(batch)} if batch else {}))
+    cfg = PipelineConfig.from_env(**({"batch_rows": int(batch)} if batch else {}))
     run_meta = dict(run_id="bench_scale", flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc),
                     git_commit=None, input_dir=str(corpus), output_dir=str(output))
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
