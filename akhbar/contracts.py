@@ -11,14 +11,18 @@ from __future__ import annotations
 import pyarrow as pa
 
 # 1.3.0: entity_catalog.name_latin, events.salience, events.article_event_id; 1.4.0: incidents table;
-# 1.5.0: incidents and events take the event date precision "publication" (all additive)
-CONTRACT_VERSION = "1.5.0"
+# 1.5.0: incidents and events take the event date precision "publication" (all additive);
+# 2.0.0: the flat JSON columns of `runs` become maps (an older lake's runs table is upgraded in
+# place by the next publish: akhbar/lake/write.py upgrade_runs)
+CONTRACT_VERSION = "2.0.0"
 
 STR = pa.string()
 I32 = pa.int32()
 I64 = pa.int64()
 F64 = pa.float64()
 TS = pa.timestamp("us", tz="UTC")
+COUNTS_MAP = pa.map_(STR, I64)      # {table: version or rows}
+TEXT_MAP = pa.map_(STR, STR)        # {name: text}
 
 DOC_STATUSES = ("ok", "duplicate", "near_duplicate", "rejected")
 DATE_PRECISIONS = ("day", "month", "year", "unknown")
@@ -237,15 +241,17 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("code_version", STR, False, "package version"),
         _f("git_commit", STR, True, ""),
         _f("contract_version", STR, False, ""),
-        _f("parameters", STR, False, "JSON"),
+        _f("parameters", TEXT_MAP, False, "{parameter: value} the run was started with (input and output folders "
+           "and every PipelineConfig field; text values as given, others as JSON: 5000, true, null)"),
         _f("input_manifest_hash", STR, False, "sha256 over the sorted (path, content hash) list"),
-        _f("table_versions", STR, False, "JSON {table: delta version} : the snapshot"),
-        _f("counts", STR, False, "JSON {table: rows}"),
-        _f("validation_summary", STR, False, "JSON report"),
-        _f("table_hashes", STR, True, "JSON {table: sha256 of its content (key, row hash, first run)}"),
-        _f("schema_changes", STR, True, "JSON {table: {added, dropped, retyped}} vs the previous Delta schema"),
-        _f("index_versions", STR, True,
-           "JSON {table: delta version of lake/_index/<table>}: publish's per-key index (key, row hash, first run)"),
+        _f("table_versions", COUNTS_MAP, False, "{table: delta version}: the snapshot"),
+        _f("counts", COUNTS_MAP, False, "{table: rows}"),
+        _f("validation_summary", STR, False, "JSON report (nested, its shape follows the checks: kept as JSON text)"),
+        _f("table_hashes", TEXT_MAP, True, "{table: sha256 of its content (key, row hash, first run)}"),
+        _f("schema_changes", STR, True, "JSON {table: {added, dropped, retyped}} vs the previous Delta schema "
+           "(nested: kept as JSON text)"),
+        _f("index_versions", COUNTS_MAP, True,
+           "{table: delta version of lake/_index/<table>}: publish's per-key index (key, row hash, first run)"),
     ]),
 }
 

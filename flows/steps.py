@@ -18,6 +18,7 @@ import akhbar
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION
 from akhbar.lake import LockError, SchemaChangeError, read_latest
+from akhbar.lake.tables import map_text
 from flows.graph import Bag, quarantine_frame
 from flows.partitions import split
 from tasks.dedupe import dedupe as dedupe_documents
@@ -125,9 +126,10 @@ def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict,
         run_id=run_meta["run_id"], flow_run_id=run_meta.get("flow_run_id"), started_at=run_meta["started_at"],
         finished_at=dt.datetime.now(dt.timezone.utc), status="published", code_version=akhbar.__version__,
         git_commit=run_meta.get("git_commit"), contract_version=CONTRACT_VERSION,
-        parameters=json.dumps({"input_dir": str(run_meta["input_dir"]), "output_dir": str(run_meta["output_dir"]),
-                               **cfg.as_dict()}, sort_keys=True, default=str),
-        input_manifest_hash=input_manifest_hash(documents), counts=json.dumps(counts, sort_keys=True),
+        parameters={k: map_text(v) for k, v in sorted({"input_dir": str(run_meta["input_dir"]),
+                                                        "output_dir": str(run_meta["output_dir"]),
+                                                        **cfg.as_dict()}.items())},
+        input_manifest_hash=input_manifest_hash(documents), counts=dict(sorted(counts.items())),
         validation_summary=json.dumps(report, sort_keys=True, default=str))
     return publish_tables(run_meta["output_dir"], tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema)
 

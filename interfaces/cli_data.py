@@ -39,11 +39,11 @@ def tables(output: Path = OutputOpt):
     """Each table with its rows and Delta version as of the latest snapshot."""
     from deltalake import DeltaTable
 
-    from akhbar.lake import latest_snapshot
+    from akhbar.lake import latest_snapshot, run_map
 
     root = lake(output)
     snap = latest_snapshot(output)
-    named = json.loads(snap["table_versions"]) if snap else {}
+    named = run_map(snap["table_versions"]) if snap else {}
     t = Table(title=f"tables in {root}" + (f" (snapshot {snap['run_id']})" if snap else " (no published snapshot)"))
     for col in ("table", "rows", "version"):
         t.add_column(col, justify="right" if col != "table" else "left", overflow="fold")
@@ -144,9 +144,11 @@ def show(table: str = typer.Argument(..., help="Table name, e.g. articles (see `
 def changed_tables(rows: list[dict]) -> list[dict[str, int]]:
     """Per snapshot (oldest first), the tables whose Delta version differs from the previous snapshot's
     (`runs` itself excluded: every run appends to it). Empty: a no-op run."""
+    from akhbar.lake import run_map
+
     out, previous = [], {}
     for r in rows:
-        versions = {k: v for k, v in json.loads(r["table_versions"] or "{}").items() if k != "runs"}
+        versions = {k: v for k, v in run_map(r["table_versions"]).items() if k != "runs"}
         out.append({k: v for k, v in versions.items() if previous.get(k) != v})
         previous = versions
     return out
@@ -165,7 +167,7 @@ def history(output: Path = OutputOpt,
     A no-op run (a scheduled run with nothing new) publishes the same table versions as the run before
     it; those are hidden unless --all.
     """
-    from akhbar.lake import snapshots
+    from akhbar.lake import run_map, snapshots
 
     if show_all and changed:
         fail("give --all or --changed, not both", ExitCode.USAGE)
@@ -188,7 +190,7 @@ def history(output: Path = OutputOpt,
     first = rows[0]["run_id"]
     for r in shown:
         report = json.loads(r["validation_summary"] or "{}")
-        versions = json.loads(r["table_versions"] or "{}")
+        versions = run_map(r["table_versions"])
         diff = r["changed_tables"]
         console.print(Text.assemble((r["run_id"], "bold cyan"), f"  {str(r['finished_at'])[:19]} UTC",
                                     f"  code {r['code_version']} {(r['git_commit'] or '')[:8]}".rstrip(),

@@ -100,8 +100,8 @@ def make_tables(run_id: str = "r1", articles: dict[str, str] | None = None) -> d
 def run_row(run_id: str, **extra) -> dict:
     now = dt.datetime.now(dt.timezone.utc)
     return dict(dict(run_id=run_id, flow_run_id=None, started_at=now, finished_at=now, status="published",
-                     code_version="0", git_commit=None, contract_version="1", parameters="{}",
-                     input_manifest_hash="x", counts="{}", validation_summary="{}"), **extra)
+                     code_version="0", git_commit=None, contract_version="1", parameters={},
+                     input_manifest_hash="x", counts={}, validation_summary="{}"), **extra)
 
 
 def publish_run(out, run_id: str, articles: dict[str, str] | None = None, **kw) -> dict[str, int]:

@@ -11,8 +11,9 @@ ops.py diffs, exports and vacuums, lock.py is the single-writer lock.
 from akhbar.lake.lock import LockError, single_writer, writer_lock
 from akhbar.lake.ops import EXPORT_FORMATS, diff_snapshots, diff_tables, export_table, vacuum
 from akhbar.lake.tables import (SchemaChangeError, SnapshotError, is_table, latest_snapshot, read_latest,
-                                read_snapshot, read_table, resolve_run, snapshots, table_path, table_version)
+                                read_runs, read_snapshot, read_table, resolve_run, run_map, snapshots, table_path,
+                                table_version)
 
 __all__ = ["EXPORT_FORMATS", "LockError", "SchemaChangeError", "SnapshotError", "diff_snapshots", "diff_tables",
-           "export_table", "is_table", "latest_snapshot", "read_latest", "read_snapshot", "read_table", "resolve_run",
+           "export_table", "is_table", "latest_snapshot", "read_latest", "read_runs", "read_snapshot", "read_table", "resolve_run", "run_map",
            "single_writer", "snapshots", "table_path", "table_version", "vacuum", "writer_lock"]

@@ -10,7 +10,7 @@ from deltalake import DeltaTable
 
 from akhbar.contracts import KEYS
 from akhbar.lake.lock import writer_lock
-from akhbar.lake.tables import INDEX_DIR, RUN_COLUMNS, read_table, resolve_run, snapshots, table_version
+from akhbar.lake.tables import INDEX_DIR, RUN_COLUMNS, read_table, resolve_run, run_map, snapshots, table_version
 
 DIFF_TABLES = ("articles", "entities", "events")
 
@@ -86,7 +86,7 @@ def vacuum(output_dir: Path | str, keep: int, dry_run: bool = False) -> dict[str
         named: dict[str, set[int]] = {}
         for column, prefix in (("table_versions", ""), ("index_versions", f"{INDEX_DIR}/")):
             for versions in kept[column] if column in kept.columns else ():
-                for name, v in json.loads(versions or "{}").items():
+                for name, v in run_map(versions).items():
                     named.setdefault(prefix + name, set()).add(int(v))
         lake = Path(output_dir) / "lake"
         paths = [p for root in (lake, lake / INDEX_DIR) if root.is_dir() for p in root.iterdir()]

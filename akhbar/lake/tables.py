@@ -46,12 +46,53 @@ def is_table(output_dir: Path | str, name: str) -> bool:
     return (table_path(output_dir, name) / "_delta_log").is_dir()
 
 
+# `runs` columns that are maps since contract 2.0.0; before, they held the same mapping as JSON text
+RUN_MAPS = ("parameters", "table_versions", "counts", "table_hashes", "index_versions")
+
+
+def run_map(value: object) -> dict:
+    """One `runs` map cell as a dict, whether the lake stores it as a map (contract >= 2.0.0) or
+    as JSON text (older lakes, until their next publish upgrades them)."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return json.loads(value or "{}")
+    return dict(value)
+
+
+def map_text(value: object) -> str:
+    """A parameter value as the `parameters` map stores it: text as given, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+
+
+def runs_rows(runs: pl.DataFrame) -> list[dict]:
+    """`runs` rows with every map column a dict, in the contract's value types (JSON-text maps
+    of an older lake converted: version and row counts as integers, parameters as text)."""
+    texts = {f.name for f in SCHEMAS["runs"] if f.name in RUN_MAPS and pa.types.is_string(f.type.item_type)}
+    rows = runs.to_dicts()
+    for row in rows:
+        for column in RUN_MAPS:
+            if column in row and row[column] is not None:
+                cast = map_text if column in texts else int
+                row[column] = {k: cast(v) for k, v in run_map(row[column]).items()}
+    return rows
+
+
+def read_runs(output_dir: Path | str) -> pl.DataFrame:
+    """The whole `runs` table in the contract's types (an older lake's JSON-text columns read as maps)."""
+    runs = pl.read_delta(str(table_path(output_dir, "runs")))
+    if all(runs.schema.get(c) != pl.String for c in RUN_MAPS):
+        return runs
+    schema = delta_schema("runs")
+    return pl.from_arrow(pa.Table.from_pylist(
+        [{c: row.get(c) for c in schema.names} for row in runs_rows(runs)], schema=schema))
+
+
 def snapshots(output_dir: Path | str) -> pl.DataFrame:
     """Published `runs` rows, oldest first (empty frame before the first run)."""
     if not is_table(output_dir, "runs"):
         return empty_frame("runs")
-    runs = pl.read_delta(str(table_path(output_dir, "runs")))
-    return runs.filter(pl.col("status") == "published").sort("finished_at", "run_id")
+    return read_runs(output_dir).filter(pl.col("status") == "published").sort("finished_at", "run_id")
 
 
 def latest_snapshot(output_dir: Path | str) -> dict | None:
@@ -77,7 +118,7 @@ def resolve_run(output_dir: Path | str, run: str | None = None) -> dict:
 
 
 def table_version(snapshot: dict, name: str) -> int:
-    version = json.loads(snapshot["table_versions"]).get(name)
+    version = run_map(snapshot["table_versions"]).get(name)
     if version is None:
         raise SnapshotError(f"run {snapshot['run_id']} has no table '{name}'")
     return int(version)
@@ -89,6 +130,10 @@ def read_table(output_dir: Path | str, name: str, run: str | None = None, versio
     sorted by key."""
     if not is_table(output_dir, name):
         raise SnapshotError(f"no table '{name}' under {Path(output_dir) / 'lake'}")
+    if name == "runs" and version is None:
+        # `runs` names the snapshots and is not named by them: its newest version holds every run
+        resolve_run(output_dir, run)
+        return read_runs(output_dir).sort("finished_at", "run_id")
     if version is None:
         version = table_version(resolve_run(output_dir, run), name)
     try:
@@ -102,7 +147,7 @@ def read_table(output_dir: Path | str, name: str, run: str | None = None, versio
 def read_latest(output_dir: Path | str, name: str) -> pl.DataFrame | None:
     """A table as of the latest snapshot, or None before the first run / when the snapshot lacks it."""
     snap = latest_snapshot(output_dir)
-    if snap is None or name not in json.loads(snap["table_versions"]):
+    if snap is None or name not in run_map(snap["table_versions"]):
         return None
     return read_table(output_dir, name, version=table_version(snap, name))
 

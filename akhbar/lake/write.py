@@ -42,8 +42,8 @@ from deltalake import DeltaTable, write_deltalake
 from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, contract_dtypes
 from akhbar.ids import sha256_bytes
 from akhbar.lake.lock import writer_lock
-from akhbar.lake.tables import (HASH, RUN_COLUMNS, SchemaChangeError, delta_schema, index_path,
-                                is_table, latest_snapshot, table_path)
+from akhbar.lake.tables import (HASH, RUN_COLUMNS, RUN_MAPS, SchemaChangeError, delta_schema, index_path,
+                                is_table, latest_snapshot, read_runs, run_map, table_path)
 
 # More updated + deleted rows than this share of the table: overwrite it rather than replace
 # rows in place (replacing rewrites every file holding one of them, and builds a long predicate).
@@ -265,6 +265,20 @@ def append_run(output_dir: Path | str, run_row: dict, change: dict | None = None
     return DeltaTable(str(path)).version()
 
 
+def upgrade_runs(output_dir: Path | str) -> bool:
+    """Rewrite a `runs` table written before contract 2.0.0 (its maps held as JSON text) with the
+    maps typed, in one Delta commit, so readers see either the old table or the whole new one.
+    Called by publish under the writer lock; True when it rewrote the table."""
+    if not is_table(output_dir, "runs"):
+        return False
+    stored = _fields(DeltaTable(str(table_path(output_dir, "runs"))).schema().to_json())
+    if not any(stored.get(name, (None,))[0] == "string" for name in RUN_MAPS):
+        return False
+    commit(table_path(output_dir, "runs"), read_runs(output_dir).to_arrow().cast(delta_schema("runs")),
+           schema_mode="overwrite")
+    return True
+
+
 def head_is(path: Path, version: int) -> bool:
     """Whether the Delta table's newest version holds the rows of `version`: nothing but vacuum or
     compaction committed since. A run that died after committing leaves a WRITE: not the same rows."""
@@ -314,16 +328,17 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
     """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
     output_dir = Path(output_dir)
     with writer_lock(output_dir, run_id=run_row["run_id"], reentrant=True):
+        upgrade_runs(output_dir)
         previous = latest_snapshot(output_dir)
-        prev_versions = json.loads(previous["table_versions"]) if previous else {}
-        prev_indexes = json.loads(previous.get("index_versions") or "{}") if previous else {}
+        prev_versions = run_map(previous["table_versions"]) if previous else {}
+        prev_indexes = run_map(previous.get("index_versions")) if previous else {}
         names = [n for n in DATA_TABLES if n in tables]
         changes = check_schema_changes(output_dir, {n: delta_schema(n) for n in [*names, "runs"]},
                                        allow_breaking_schema)
 
         # tables this run lacks stay as they were
         versions, indexes = dict(prev_versions), dict(prev_indexes)
-        hashes = json.loads(previous.get("table_hashes") or "{}") if previous else {}
+        hashes = run_map(previous.get("table_hashes")) if previous else {}
 
         def publish_one(name: str) -> tuple[int | None, int | None, str]:
             return publish_table(output_dir, name, tables[name], prev_versions.get(name), prev_indexes.get(name),
@@ -337,9 +352,8 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
             hashes[name] = digest
             if version is not None:
                 versions[name], indexes[name] = version, index_version
-        row = dict(run_row, table_versions=json.dumps(versions, sort_keys=True),
-                   index_versions=json.dumps(indexes, sort_keys=True),
-                   table_hashes=json.dumps(hashes, sort_keys=True),
+        row = dict(run_row, table_versions=dict(sorted(versions.items())),
+                   index_versions=dict(sorted(indexes.items())), table_hashes=dict(sorted(hashes.items())),
                    schema_changes=json.dumps(changes, sort_keys=True) if changes else None,
                    finished_at=dt.datetime.now(dt.timezone.utc))
         versions["runs"] = append_run(output_dir, row, changes.get("runs"))

@@ -52,7 +52,7 @@ def test_history_lists_snapshots_newest_first(lake):
     assert result.exit_code == 0
     rows = json.loads(result.output)
     assert [r["run_id"] for r in rows] == ["r2", "r1"]
-    assert json.loads(rows[0]["table_versions"])["articles"] == 1
+    assert rows[0]["table_versions"]["articles"] == 1
     assert "r1" in cli("history", "--output", lake).output
 
 

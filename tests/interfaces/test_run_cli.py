@@ -78,7 +78,7 @@ def test_ner_tagger_none_runs_the_rules_alone_and_is_recorded(prefect_harness, t
         out = tmp_path / tagger
         result = run("--input", seeds, "--output", out, "--ner-tagger", tagger, "--json")
         assert result.exit_code == 0, result.output
-        assert json.loads(snapshots(out)["parameters"][0])["ner_tagger"] == tagger
+        assert snapshots(out)["parameters"][0]["ner_tagger"] == tagger
         entities = read_table(out, "entities")
         counts[tagger] = entities.filter(entities["method"].is_in(["model:crf", "speaker_slot"])).height
     assert counts["none"] == 0 and counts["crf"] > 0     # the tagger's mentions only when it runs

@@ -95,7 +95,7 @@ def test_publish_reads_only_indexes_never_previous_rows(tmp_path, monkeypatch):
     added = DeltaTable(str(table_path(tmp_path, "articles"))).history(1)[0]["operationMetrics"]
     assert added["num_added_files"] == 1 and added.get("num_removed_files", 0) == 0
     assert versions["articles"] == 1
-    assert json.loads(snapshots(tmp_path)["index_versions"][-1])["articles"] == 1
+    assert snapshots(tmp_path)["index_versions"][-1]["articles"] == 1
 
 
 def test_lake_without_indexes_is_migrated_by_one_full_rewrite(tmp_path):
@@ -110,6 +110,26 @@ def test_lake_without_indexes_is_migrated_by_one_full_rewrite(tmp_path):
     assert set(read_latest(tmp_path, "documents")["ingested_run_id"]) == {"r1"}
     v3 = publish_run(tmp_path, "r3")   # now indexed: an unchanged rerun writes nothing
     assert v3["articles"] == 1 and v3["documents"] == v2["documents"]
+
+
+def test_runs_of_a_lake_before_contract_2_are_read_and_upgraded_to_maps(tmp_path):
+    publish_run(tmp_path, "r1")
+    path = str(table_path(tmp_path, "runs"))
+    old = pl.read_delta(path).with_columns(   # as written before 2.0.0: the maps as JSON text
+        *(pl.col(c).map_elements(lambda m: json.dumps(dict(m)), return_dtype=pl.String)
+          for c in ("parameters", "table_versions", "counts", "table_hashes", "index_versions")))
+    write_deltalake(path, old.to_arrow(), mode="overwrite", schema_mode="overwrite")
+    before = snapshots(tmp_path).row(0, named=True)   # readable before any upgrade
+    assert before["table_versions"]["articles"] == 0 and isinstance(before["table_hashes"]["articles"], str)
+    assert read_latest(tmp_path, "articles").height == 2
+    publish_run(tmp_path, "r2")
+    stored = pl.read_delta(path)
+    assert stored.schema["table_versions"] == pl.Map(pl.String, pl.Int64)
+    assert stored.schema["parameters"] == pl.Map(pl.String, pl.String)
+    rows = snapshots(tmp_path).rows(named=True)
+    assert [r["run_id"] for r in rows] == ["r1", "r2"]
+    assert rows[0]["table_versions"] == before["table_versions"]   # nothing lost in the upgrade
+    assert publish_mod.upgrade_runs(tmp_path) is False               # once upgraded, left alone
 
 
 STATES = st.lists(st.dictionaries(st.tuples(st.sampled_from(["a1", "a2", "a3", "a'4"]), st.integers(0, 2)),
