@@ -11,11 +11,12 @@ first words), measured in the same run on the same articles. Target: >= 20,000 t
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
-from pathlib import Path
+
+from bench.results import save
+from bench.results import verdict as bench_verdict
 
 TARGET_TOKENS_PER_S = 20_000
 
@@ -60,11 +61,8 @@ def run(n_docs: int) -> dict:
 
 def main() -> None:
     res = run(int(os.environ.get("BENCH_ENTITY_DOCS", "2000")))
-    out = Path("bench/out")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "entities.json").write_text(json.dumps(res, indent=2))
-    print(json.dumps(res, ensure_ascii=False))
-    verdict = "meets" if res["entities_tokens_per_s"] >= TARGET_TOKENS_PER_S else "BELOW"
+    save("entities", res)
+    verdict = bench_verdict(res["entities_tokens_per_s"], TARGET_TOKENS_PER_S)
     print(f"entities: {res['entities_tokens_per_s']:,} tokens/s on one core ({verdict} target "
           f"{TARGET_TOKENS_PER_S:,}); baseline tokenize+normalize+lookup {res['baseline_tokens_per_s']:,} tokens/s; "
           f"ratio {res['ratio_to_baseline']}")

@@ -22,6 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+from bench.results import save
+from bench.results import verdict as bench_verdict
+
 TARGET_TOKENS_PER_S = 50_000
 TARGET_LOAD_S = 1.0
 
@@ -102,11 +105,8 @@ def run(n_docs: int) -> dict:
 
 def main() -> None:
     res = run(int(os.environ.get("BENCH_NER_DOCS", "1000")))
-    out = Path("bench/out")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "ner.json").write_text(json.dumps(res, indent=2))
-    print(json.dumps(res, ensure_ascii=False))
-    verdict = "meets" if res["tagging_tokens_per_s"] >= TARGET_TOKENS_PER_S else "BELOW"
+    save("ner", res)
+    verdict = bench_verdict(res["tagging_tokens_per_s"], TARGET_TOKENS_PER_S)
     print(f"ner tagging: {res['tagging_tokens_per_s']:,} tokens/s on one core ({verdict} target "
           f"{TARGET_TOKENS_PER_S:,}); tokenizer baseline {res['baseline_tokens_per_s']:,} tokens/s; ratio "
           f"{res['ratio_to_baseline']}; model load {res['model_load_s']} s (target <= {TARGET_LOAD_S}); entity stage "

