@@ -200,6 +200,7 @@ def mark_furniture(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig) -> pl.
 
 
 # --- 3. near-duplicates --------------------------------------------------------------
+MINHASH_SEED = 1
 _MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
 
 
@@ -234,18 +235,24 @@ def shingles(lines: pl.DataFrame, k: int) -> tuple[np.ndarray, np.ndarray, np.nd
     return (mix64(acc), tok["doc_idx"].to_numpy()[starts], tok["line_hash"].to_numpy()[starts])
 
 
-def minhash(sh: np.ndarray, doc: np.ndarray, n_docs: int, num_perm: int) -> np.ndarray:
-    """MinHash signatures (n_docs x num_perm, uint32) by multiply-shift hashing; all-max for no shingles."""
-    rng = np.random.default_rng(1)
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+def minhash(sh: np.ndarray, doc: np.ndarray, n_docs: int, num_perm: int, chunk_docs: int = 2000) -> np.ndarray:
+    """MinHash signatures (n_docs x num_perm, uint32) of the shingle hashes, grouped by doc; all-max
+    for a document with no shingles. Computed by rensa's batch RMinHash (Rust), which measured about
+    5x faster than the numpy multiply-shift loop it replaced at equal near-duplicate accuracy
+    (docs/scale.md)."""
+    from rensa import RMinHash
+
     sig = np.full((n_docs, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     if len(sh) == 0:
         return sig
     docs, starts = np.unique(doc, return_index=True)  # shingles arrive grouped by doc
-    for i in range(num_perm):
-        v = ((sh * a[i] + b[i]) >> np.uint64(32)).astype(np.uint32)
-        sig[docs, i] = np.minimum.reduceat(v, starts)
+    bounds = np.r_[starts, len(sh)].astype(np.uint64)
+    for lo in range(0, len(docs), chunk_docs):   # rows come back as Python lists: bounded per chunk
+        offsets = bounds[lo:lo + chunk_docs + 1]
+        part = sh[int(offsets[0]):int(offsets[-1])]
+        rows = RMinHash.digest_matrix_from_flat_token_hashes(part, offsets - offsets[0], num_perm,
+                                                             MINHASH_SEED).to_rows()
+        sig[docs[lo:lo + chunk_docs]] = np.asarray(rows, dtype=np.uint32)
     return sig
 
 

@@ -227,6 +227,16 @@ def test_minhash_estimates_jaccard_and_lsh_finds_similar_pairs():
     assert lsh_pairs(sig, 32, 100).tolist() == [[0, 1]]
 
 
+def test_minhash_is_the_same_in_any_chunking_and_all_max_for_a_document_without_shingles():
+    rng = np.random.default_rng(1)
+    sh = rng.integers(0, 2**63, size=900, dtype=np.uint64)
+    doc = np.repeat(np.array([0, 1, 3]), 300)          # document 2 has no shingle
+    whole = minhash(sh, doc, 4, 64)
+    assert (minhash(sh, doc, 4, 64, chunk_docs=1) == whole).all()
+    assert (whole[2] == np.iinfo(np.uint32).max).all() and not (whole[[0, 1, 3]] == np.iinfo(np.uint32).max).any()
+    assert whole.dtype == np.uint32 and whole.shape == (4, 64)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from([
     "سطر عربي أول من القصة", "زر الذهاب إلى الأعلى", "", "  • 5", "TT", "سطر ثان فيه أرقام 12/3/2017",
