@@ -65,6 +65,12 @@ def test_show_by_run_and_version(lake):
     assert cli("show", "nope", "--output", lake).exit_code == 3
 
 
+def test_show_runs_lists_every_run_with_its_maps(lake):
+    result = cli("show", "runs", "--output", lake, "--columns", "run_id,table_versions", "--vertical")
+    assert result.exit_code == 0, result.output
+    assert "r1" in result.output and "r2" in result.output and '"articles": 1' in result.output
+
+
 def test_diff_reports_known_change(lake):
     result = cli("diff", "r1", "r2", "--output", lake, "--json")
     assert result.exit_code == 0, result.output
