@@ -1,0 +1,118 @@
+"""The learned salience decision for ASSAULT and PROTEST candidates (docs/events.md, "Learned decision").
+
+The rules of tasks/events/salience.py name a salience rule for every event; for an ASSAULT or
+PROTEST event with a factual modality a logistic regression trained on the tune part of the
+arabic_event_gsr dev half (`akhbar train events`, tasks/events/decision_fit.py) makes the final
+call: `main` when its probability reaches the type's threshold (picked by cross-validation on
+tune), `background` otherwise. Its features are read from the candidate only: the type, the
+rules' salience rule and modality, the trigger's clitic-stripped form, the words right around
+the trigger, the sentence's words and word pairs (clitic-stripped), argument and source
+presence, and the sentence length. The row's `method` names the model and its probability
+(`...;decision:<model>=0.83;salience:<rule>`), so every row stays explainable.
+
+The model file (akhbar/resources/models/events_decision.json) holds only the weights; its card
+(events_decision_card.json) the data hash, features and scores.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+
+from akhbar.resources import resource_path
+from tasks.events.words import Word
+
+MODEL_FILE = "models/events_decision.json"
+DECIDED_TYPES = ("ASSAULT", "PROTEST")
+FACTUAL = ("asserted", "claimed", "reported", "accused")
+FEATURE_SET = "events-decision-features-1"
+KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
+NEAR = 3                                   # words either side of the trigger read as positional features
+
+
+def base(w: Word) -> str:
+    """A word's clitic-stripped form (the shortest of its keys: 'وبالمدينه' -> 'مدينه')."""
+    keys = w.keys
+    return min(keys, key=len) if len(keys) > 1 else keys[0]
+
+
+def features(words: list[Word], i: int, etype: str, modality: str, rule: str,
+             has_actor: bool, has_target: bool, has_source: bool) -> list[str]:
+    """Feature names of the candidate whose trigger is word i (each plain and joined with the type)."""
+    bases = [base(w) for w in words]
+    n = len(words)
+    own = [f"rule={rule}", f"mod={modality}", f"trig={bases[i]}", f"trigform={words[i].norm[:2]}",
+           f"actor={has_actor}", f"target={has_target}", f"source={has_source}",
+           f"len={min(n // 8, 6)}", f"at={min(i // 4, 5)}", f"left={min((n - 1 - i) // 4, 5)}"]
+    for d in range(1, NEAR + 1):
+        if i - d >= 0:
+            own.append(f"L{d}={bases[i - d]}")
+        if i + d < n:
+            own.append(f"R{d}={bases[i + d]}")
+    if i > 0 and words[i].punct.strip():
+        own.append("punct-before")
+    bag = {f"w={b}" for b in bases}
+    bag.update(f"bi={bases[k]}_{bases[k + 1]}" for k in range(n - 1))
+    return [*own, *(f"{etype}|{f}" for f in own), *sorted(bag), f"type={etype}"]
+
+
+@lru_cache(maxsize=1)
+def model() -> dict | None:
+    """The committed model ({'name', 'weights', 'bias', 'threshold'}), or None when absent."""
+    path = resource_path(MODEL_FILE)
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def probability(m: dict, feats: list[str]) -> float:
+    weights = m["weights"]
+    z = m["bias"] + sum(weights.get(f, 0.0) for f in feats)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _decided(row: dict) -> bool:
+    return (row["event_type"] in DECIDED_TYPES and row["modality"] in FACTUAL
+            and row["method"].rpartition("salience:")[2] not in KEPT_RULES)
+
+
+def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[dict, list[str]]]:
+    """(row, features) of the rows of one sentence the model decides (rows_at: (trigger word, row)).
+    The stage and the trainer (interfaces/train_events.py) both read them from the rows, so they agree.
+    Besides the row's own features: whether another row of its type in the sentence was ruled
+    main, and how many rows of its type the sentence has."""
+    out = []
+    for i, row in rows_at:
+        if not _decided(row):
+            continue
+        etype, rule = row["event_type"], row["method"].rpartition("salience:")[2]
+        feats = features(words, i, etype, row["modality"], rule, row["actor_text"] is not None,
+                         row["target_text"] is not None, row["source_text"] is not None)
+        same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
+        context = [f"others={min(len(same), 2)}",
+                   f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
+        out.append((row, feats + context + [f"{etype}|{f}" for f in context]))
+    return out
+
+
+def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
+    """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
+    the model and its probability in `method` ('...;decision:lr-gsr-1=0.83;salience:verb')."""
+    m = model()
+    if m is None:
+        return
+    decided = sentence_features(words, rows_at)
+    for row, feats in decided:
+        p = probability(m, feats)
+        head, _, rule = row["method"].rpartition(";salience:")
+        row["method"] = f"{head};decision:{m['name']}={p:.2f};salience:{rule}"
+        row["_p"] = p
+    for row, _ in decided:
+        row["salience"] = "main" if row.pop("_p") >= m["threshold"][row["event_type"]] else "background"
+
+
+def trigger_word(words: list[Word], offset: int) -> int:
+    """Index of the word holding character `offset` (a trigger's start)."""
+    return next((k for k, w in enumerate(words) if w.start <= offset < w.end),
+                max((k for k, w in enumerate(words) if w.start <= offset), default=0))
