@@ -17,7 +17,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from tasks.events.decision import FEATURE_SET, DECIDED_TYPES, sentence_features, trigger_word
+from tasks.events.decision import FEATURE_SET, DECIDED_TYPES, bag, sentence_features, trigger_word
 from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, MIN_COUNT, REPEATS, Candidate, scores,
                                         sentence_f1, train)
 from tasks.events.words import words_of
@@ -51,7 +51,8 @@ def collect(gsr_dir: Path) -> tuple[list[Candidate], dict, dict]:
         for (aid, _), evs in sorted(by_sentence.items()):
             words = words_of(texts[aid], evs[0]["start"], evs[0]["end"])[0]
             rows_at = [(trigger_word(words, e["trigger_start"]), e) for e in evs]
-            by_split[split] += [Candidate(r["id"], t, r["gold"], feats)
+            shared = bag(words)
+            by_split[split] += [Candidate(r["id"], t, r["gold"], feats + shared)
                                 for e, feats in sentence_features(words, rows_at) if e["event_type"] == t]
     return by_split, positives, {"sentences": len(rows)}
 
@@ -79,7 +80,7 @@ def train_events(gsr_dir: Path, out_dir: Path) -> dict:
         "features": "type; the rules' salience rule; modality; trigger clitic-stripped form and first two "
                     "letters; words 1-3 either side (clitic-stripped); actor/target/source present; sentence "
                     "length, trigger position; punctuation before the trigger; each of those joined with the "
-                    "type; the sentence's clitic-stripped words and word pairs",
+                    "type; others of the type in the sentence and whether one was ruled main; the sentence's clitic-stripped words",
         "training_data": {"dir": Path(gsr_dir).name, "sha256": data_hash(gsr_dir), **counts,
                           "split": "tune = sha1('akhbar-split:'+id)[0] >= 86 (interfaces/eval_gsr.split_of); "
                                    "trained on tune only, check never trained on",
