@@ -36,24 +36,26 @@ def base(w: Word) -> str:
     return w.keys[-1]
 
 
-def features(words: list[Word], i: int, etype: str, modality: str, rule: str,
-             has_actor: bool, has_target: bool, has_source: bool) -> list[str]:
-    """Feature names of the candidate whose trigger is word i (each plain and joined with the type);
-    the sentence's words (`bag`) come on top."""
+def own_features(words: list[Word], i: int, modality: str, rule: str,
+                 has_actor: bool, has_target: bool, has_source: bool) -> list[str]:
+    """The candidate's own feature names (trigger at word i); `features` adds each joined with the type."""
     n = len(words)
-    bases = [base(words[k]) for k in range(max(0, i - NEAR), min(n, i + NEAR + 1))]
-    lo = max(0, i - NEAR)
-    bases = [""] * lo + bases
-    own = [f"rule={rule}", f"mod={modality}", f"trig={bases[i]}", f"trigform={words[i].norm[:2]}",
+    own = [f"rule={rule}", f"mod={modality}", f"trig={base(words[i])}", f"trigform={words[i].norm[:2]}",
            f"actor={has_actor}", f"target={has_target}", f"source={has_source}",
            f"len={min(n // 8, 6)}", f"at={min(i // 4, 5)}", f"left={min((n - 1 - i) // 4, 5)}"]
     for d in range(1, NEAR + 1):
         if i - d >= 0:
-            own.append(f"L{d}={bases[i - d]}")
+            own.append(f"L{d}={base(words[i - d])}")
         if i + d < n:
-            own.append(f"R{d}={bases[i + d]}")
+            own.append(f"R{d}={base(words[i + d])}")
     if i > 0 and words[i].punct.strip():
         own.append("punct-before")
+    return own
+
+
+def features(own: list[str], etype: str) -> list[str]:
+    """Every feature name of a candidate: its own, each joined with its type, and the type
+    (the sentence's words, `bag`, come on top)."""
     return [*own, *(f"{etype}|{f}" for f in own), f"type={etype}"]
 
 
@@ -78,14 +80,26 @@ def model() -> dict | None:
     m = json.loads(path.read_text(encoding="utf-8"))
     weights = m["weights"]                 # the bag's weights keyed by word and by word pair, for bag_score
     m["_uni"] = {f[2:]: w for f, w in weights.items() if f.startswith("w=")}
+    m["_typed"] = {t: {f[len(t) + 1:]: w for f, w in weights.items() if f.startswith(t + "|")}
+                   for t in DECIDED_TYPES}        # 'ASSAULT|rule=verb' looked up as 'rule=verb' per type
     return m
 
 
-def probability(m: dict, feats: list[str], z: float = 0.0) -> float:
-    """The model's probability for features `feats`, `z` a partial score already summed (the bag's)."""
+def probability(m: dict, feats: list[str]) -> float:
+    """The model's probability for the feature names `feats`."""
     weights = m["weights"]
-    z += m["bias"] + sum(weights.get(f, 0.0) for f in feats)
+    return _sigmoid(m["bias"] + sum(weights.get(f, 0.0) for f in feats))
+
+
+def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _fast_probability(m: dict, own: list[str], etype: str, shared: float) -> float:
+    """`probability(m, features(own, etype) + bag)` without building the joined strings."""
+    plain, typed = m["weights"], m["_typed"][etype]
+    z = m["bias"] + shared + plain.get(f"type={etype}", 0.0)
+    return _sigmoid(z + sum(plain.get(f, 0.0) + typed.get(f, 0.0) for f in own))
 
 
 def _decided(row: dict) -> bool:
@@ -93,23 +107,28 @@ def _decided(row: dict) -> bool:
             and row["method"].rpartition("salience:")[2] not in KEPT_RULES)
 
 
-def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[dict, list[str]]]:
-    """(row, features) of the rows of one sentence the model decides (rows_at: (trigger word, row)).
-    The stage and the trainer (interfaces/train_events.py) both read them from the rows, so they agree.
-    Besides the row's own features: whether another row of its type in the sentence was ruled
-    main, and how many rows of its type the sentence has."""
+def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[dict, list[str]]]:
+    """(row, own features) of the rows of one sentence the model decides (rows_at: (trigger word, row)):
+    besides the row's own, how many other rows of its type the sentence has and whether one of
+    them was ruled main."""
     out = []
     for i, row in rows_at:
         if not _decided(row):
             continue
         etype, rule = row["event_type"], row["method"].rpartition("salience:")[2]
-        feats = features(words, i, etype, row["modality"], rule, row["actor_text"] is not None,
-                         row["target_text"] is not None, row["source_text"] is not None)
+        own = own_features(words, i, row["modality"], rule, row["actor_text"] is not None,
+                           row["target_text"] is not None, row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
-        context = [f"others={min(len(same), 2)}",
-                   f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
-        out.append((row, feats + context + [f"{etype}|{f}" for f in context]))
+        own += [f"others={min(len(same), 2)}",
+                f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
+        out.append((row, own))
     return out
+
+
+def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[dict, list[str]]]:
+    """(row, feature names without the bag) of the rows of one sentence the model decides. The stage
+    and the trainer (interfaces/train_events.py) both read them from the rows, so they agree."""
+    return [(row, features(own, row["event_type"])) for row, own in _own_rows(words, rows_at)]
 
 
 def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
@@ -118,12 +137,12 @@ def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     m = model()
     if m is None:
         return
-    decided = sentence_features(words, rows_at)
+    decided = _own_rows(words, rows_at)
     if not decided:
         return
     shared = bag_score(m, words)
-    for row, feats in decided:
-        p = probability(m, feats, shared)
+    for row, own in decided:
+        p = _fast_probability(m, own, row["event_type"], shared)
         head, _, rule = row["method"].rpartition(";salience:")
         row["method"] = f"{head};decision:{m['name']}={p:.2f};salience:{rule}"
         row["_p"] = p

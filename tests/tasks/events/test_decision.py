@@ -72,3 +72,17 @@ def test_card_check_figures_hold():
     assert card["scores"]["check/ASSAULT"]["f1"] >= 0.67
     assert card["scores"]["check/PROTEST"]["f1"] >= 0.45
     assert set(model["threshold"]) == set(decision.DECIDED_TYPES)
+
+
+def test_fast_path_equals_the_trained_scoring():
+    """The stage sums weights without building the joined feature strings; same probability."""
+    from tasks.events.decision import _fast_probability, _own_rows, bag, bag_score, probability, sentence_features
+    from tasks.events.words import words_of
+    text = "قتل مسلحون خمسة جنود في هجوم على حاجز عسكري شمال بغداد صباح اليوم."
+    rows = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT"]
+    words = words_of(text, 0, len(text))[0]
+    rows_at = [(decision.trigger_word(words, e["trigger_start"]), e) for e in rows]
+    m = decision.model()
+    slow = [probability(m, f + bag(words)) for _, f in sentence_features(words, rows_at)]
+    fast = [_fast_probability(m, own, r["event_type"], bag_score(m, words)) for r, own in _own_rows(words, rows_at)]
+    assert slow and fast == pytest.approx(slow, abs=1e-9)
