@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-flow bench-scale bench-scale-slow ui eval train-ner clean-state help
+.PHONY: run test test-fast bench bench-flow bench-scale bench-scale-slow ui eval train-ner train-events clean-state help
 
 help:
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench-scale - peak RSS (process tree) and throughput of a whole run on 10k and 50k realistic news documents, with ratios to a same-run read+normalise baseline"
 	@echo "make bench-scale-slow - the same at 10k, 50k and 100k (slow, opt-in)"
 	@echo "make ui     - start a local Prefect server + UI on 127.0.0.1:4200"
+	@echo "make train-events - rebuild the ASSAULT/PROTEST salience decision (akhbar/resources/models/events_decision*.json) from the GSR dev half's tune split"
 	@echo "make train-ner - rebuild the NER tagger (akhbar/resources/models/ner*.crfsuite + card) from ../shared/data"
 	@echo "make clean-state - remove Prefect's state (database, cached stage results): \$$AKHBAR_STATE or ~/.local/state/akhbar"
 
@@ -52,6 +53,9 @@ ui: $(STAMP)
 SHARED ?= ../shared/data
 train-ner: $(STAMP)
 	$(VENV)/bin/akhbar train ner --data $(SHARED)/anercorp/train.txt --lists-from $(SHARED)
+
+train-events: $(STAMP)
+	$(VENV)/bin/akhbar train events --gsr $(SHARED)/arabic_event_gsr_dev
 
 eval: $(STAMP)
 	$(VENV)/bin/akhbar eval entities

@@ -171,6 +171,8 @@ class EventsConfig:
     confidence_checked: float = 0.1       # a verb trigger or a context-checked lexicon entry
     confidence_source: float = 0.1        # a source was found
     confidence_cap: float = 0.95
+    # salience of ASSAULT / PROTEST: the trained decision (tasks/events/decision.py) over the rules
+    learned_decision: bool = True
 
 
 SECTIONS = {"ingest": IngestConfig, "dedupe": DedupeConfig, "segment": SegmentConfig, "run": RunConfig, "entities": EntitiesConfig,

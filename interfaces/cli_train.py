@@ -53,3 +53,24 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                   f"{card['train_seconds']} s); dev: " + ", ".join(
                       f"{t} P {dev[t]['precision']:.3f} R {dev[t]['recall']:.3f} F1 {dev[t]['f1']:.3f}"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
+
+
+@train_app.command("events")
+def train_events(gsr: Path = typer.Option(Path("../shared/data/arabic_event_gsr_dev"), "--gsr",
+                                          help="The arabic_event_gsr DEV half; only its tune split is trained on."),
+                 out: Path = typer.Option(None, "--out", help="Model folder (default: the committed one)."),
+                 as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
+    """Train the salience decision for ASSAULT/PROTEST (tasks/events/decision.py); write model and card."""
+    from akhbar.resources import resource_path
+    from interfaces.train_events import train_events as run
+
+    if not (gsr.is_dir() and any(gsr.glob("*_gsr.csv"))):
+        fail(f"'{gsr}' holds no *_gsr.csv: give the arabic_event_gsr dev half with --gsr", ExitCode.NOT_FOUND)
+    card = run(gsr, out or Path(str(resource_path("models"))))
+    if as_json:
+        print(json.dumps(card, indent=2, ensure_ascii=False))
+        return
+    console.print(f"events decision: {card['n_weights']} weights, l2 {card['params']['l2']}, "
+                  f"thresholds {card['params']['thresholds']}")
+    for k, r in card["scores"].items():
+        console.print(f"  {k:<14} P {r['precision']:.3f}  R {r['recall']:.3f}  F1 {r['f1']:.3f}")

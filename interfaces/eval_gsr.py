@@ -70,6 +70,11 @@ def load_spans(gsr_dir: Path) -> dict[tuple[str, str], dict]:
 
 def predict(rows: list[dict]) -> dict[str, list[dict]]:
     """Sentence id -> its published events (dicts), running the pipeline on the sentences."""
+    return predict_with_texts(rows)[0]
+
+
+def predict_with_texts(rows: list[dict], cfg=None) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """`predict`, and the article text of every event's article_id (the trainer reads the words)."""
     from flows.local import run_stages
 
     texts = {}
@@ -80,7 +85,7 @@ def predict(rows: list[dict]) -> dict[str, list[dict]]:
         with (Path(tmp) / "gsr.jsonl").open("w", encoding="utf-8") as f:
             for sid in ids:
                 f.write(json.dumps({"id": sid, "text": texts[sid]}, ensure_ascii=False) + "\n")
-        tables = run_stages(Path(tmp))
+        tables = run_stages(Path(tmp), cfg=cfg)
     docs = tables["documents"].select("doc_id", "record_idx", "duplicate_of").to_dicts()
     by_doc = {d["doc_id"]: ids[d["record_idx"]] for d in docs if d["record_idx"] is not None}
     kept = {d["doc_id"]: d["duplicate_of"] for d in docs if d["duplicate_of"]}
@@ -95,7 +100,8 @@ def predict(rows: list[dict]) -> dict[str, list[dict]]:
     for e in tables["events"].to_dicts():
         for sid in article_ids.get(e["article_id"], []):
             out[sid].append(e)
-    return out
+    texts = dict(tables["articles"].select("article_id", "text").iter_rows())
+    return out, texts
 
 
 def qualifying(events: list[dict], etype: str) -> list[dict]:

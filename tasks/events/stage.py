@@ -23,6 +23,7 @@ from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
 from tasks.events.salience import earlier_than_news, salience
 from tasks.events.domain import article_topic, conflict_types, figurative_move, sense_blocked, verbal_attack
+from tasks.events.decision import decide_sentence
 from tasks.events.clustering import assign_article_event_ids, cluster_rows
 
 METHOD = "lexicon-rules-v1"
@@ -58,6 +59,8 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         where = (article_id, s_idx, s_start, s_end, run_id)
         for i, t, key in found:
             out.append(_event_row(where, sent, i, t, key, times, quantities, published, carry))
+        if sent.cfg.learned_decision:       # ASSAULT / PROTEST salience: the trained model has the last word
+            decide_sentence(sent.words, [(i, r) for (i, _, _), r in zip(found, out)])
         if len(out) > 1:
             _share_site(out)
     _update_carry(sent, carry)
@@ -130,7 +133,7 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     via = source.get("via") if source else None
     actor, target = args["actor"], args["target"]
     loc, orig, dest = args["location"], args["origin"], args["destination"]
-    return dict(
+    row = dict(
         event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
         sentence_idx=s_idx, start=s_start, end=s_end, trigger=sent.text[t_start:t_end],
         trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
@@ -147,6 +150,7 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
         via_text=via.text if via else None, modality=mod, salience=sal,
         confidence=_confidence(sent.cfg, t, args, src), method=f"{METHOD};salience:{sal_rule}",
         article_event_id=None, cluster_id=None, n_sources=None, run_id=run_id)
+    return row
 
 
 def _elided_actor(sent: Sentence, i: int, t: Trigger, key: str, args: dict, carry: Carry) -> None:

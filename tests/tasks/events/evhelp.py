@@ -2,6 +2,7 @@
 
 import polars as pl
 
+from akhbar.config import EventsConfig
 from akhbar.contracts import SCHEMAS
 from interfaces.eval_events import same_phrase
 from akhbar.text.sentences import split_sentences
@@ -9,11 +10,14 @@ from tasks.entities import extract_mentions
 from tasks.events import Carry, extract_sentence_events
 
 
-def events(text, published=None):
+RULES_ONLY = EventsConfig(learned_decision=False)      # the salience rules without the trained decision
+
+
+def events(text, published=None, cfg=None):
     out, carry = [], Carry()
     for i, (a, b) in enumerate(split_sentences(text)):
         ms = extract_mentions("a1", text, [(i, a, b)], "r")
-        out += extract_sentence_events("a1", text, i, a, b, ms, "r", published=published, carry=carry)
+        out += extract_sentence_events("a1", text, i, a, b, ms, "r", published=published, carry=carry, cfg=cfg)
     return out
 
 

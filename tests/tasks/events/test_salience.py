@@ -3,11 +3,11 @@ Sentences written for these tests, outside every data set."""
 
 import pytest
 
-from tests.tasks.events.evhelp import events
+from tests.tasks.events.evhelp import RULES_ONLY, events
 
 
 def _of(text, etype):
-    evs = [e for e in events(text) if e["event_type"] == etype]
+    evs = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == etype]
     assert evs, (etype, [(e["event_type"], e["trigger"]) for e in events(text)])
     return evs
 

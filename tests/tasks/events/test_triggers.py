@@ -30,3 +30,27 @@ def test_troops_quantity():
 
 def test_civilians_leaving_is_evacuation():
     assert one("دعت القيادة المدنيين إلى الخروج من مدينة الرمادي.", "EVACUATE")["modality"] == "future"
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("text", [
+    "أطلقت القوات المتمركزة على الحدود صاروخا على مبنى في البلدة فقتلت رجلا.",    # subject between verb and object
+    "أطلق مسلح مجهول عدة أعيرة نارية على سيارة القاضي في وسط المدينة.",
+    "أطلقت دبابات الجيش نيرانها على الحي الشرقي صباح الاثنين.",
+    "أسقطت الدفاعات الجوية طائرة مسيرة فوق القاعدة العسكرية.",
+    "عذب الحراس السجناء بالصدمات الكهربائية.",
+    "قال المعتقل إنه تعرض للتعذيب على أيدي المحققين في السجن.",
+])
+def test_firing_shooting_down_and_torture_are_assaults(text):
+    assert any(e["event_type"] == "ASSAULT" for e in events(text))
+
+
+@pytest.mark.parametrize("text", [
+    "أطلقت السلطات سراح الصحفي بعد ثلاثة أيام من اعتقاله.",
+    "أسقط البرلمان مشروع القانون بأغلبية كبيرة.",
+    "أطلقت الشركة هاتفها الجديد في الأسواق وسط إقبال على شراء القنابل الدخانية.",   # the projectile too far
+])
+def test_release_launch_and_voting_down_are_no_assaults(text):
+    assert not any(e["event_type"] == "ASSAULT" for e in events(text))

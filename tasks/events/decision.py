@@ -1,0 +1,156 @@
+"""The learned salience decision for ASSAULT and PROTEST candidates (docs/events.md, "Learned decision").
+
+The rules of tasks/events/salience.py name a salience rule for every event; for an ASSAULT or
+PROTEST event with a factual modality a logistic regression trained on the tune part of the
+arabic_event_gsr dev half (`akhbar train events`, tasks/events/decision_fit.py) makes the final
+call: `main` when its probability reaches the type's threshold (picked by cross-validation on
+tune), `background` otherwise. Its features are read from the candidate only: the type, the
+rules' salience rule and modality, the trigger's clitic-stripped form, the words right around
+the trigger, the sentence's words (clitic-stripped), argument and source
+presence, and the sentence length. The row's `method` names the model and its probability
+(`...;decision:<model>=0.83;salience:<rule>`), so every row stays explainable.
+
+The model file (akhbar/resources/models/events_decision.json) holds only the weights; its card
+(events_decision_card.json) the data hash, features and scores.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+
+from akhbar.resources import resource_path
+from tasks.events.words import Word
+
+MODEL_FILE = "models/events_decision.json"
+DECIDED_TYPES = ("ASSAULT", "PROTEST")
+FACTUAL = ("asserted", "claimed", "reported", "accused")
+FEATURE_SET = "events-decision-features-2"
+KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
+NEAR = 3                                   # words either side of the trigger read as positional features
+
+
+def base(w: Word) -> str:
+    """A word's clitic-stripped form (its last, shortest key: 'وبالمدينه' -> 'مدينه')."""
+    return w.keys[-1]
+
+
+def own_features(words: list[Word], i: int, modality: str, rule: str,
+                 has_actor: bool, has_target: bool, has_source: bool) -> list[str]:
+    """The candidate's own feature names (trigger at word i); `features` adds each joined with the type."""
+    n = len(words)
+    own = [f"rule={rule}", f"mod={modality}", f"trig={base(words[i])}", f"trigform={words[i].norm[:2]}",
+           f"actor={has_actor}", f"target={has_target}", f"source={has_source}",
+           f"len={min(n // 8, 6)}", f"at={min(i // 4, 5)}", f"left={min((n - 1 - i) // 4, 5)}"]
+    for d in range(1, NEAR + 1):
+        if i - d >= 0:
+            own.append(f"L{d}={base(words[i - d])}")
+        if i + d < n:
+            own.append(f"R{d}={base(words[i + d])}")
+    if i > 0 and words[i].punct.strip():
+        own.append("punct-before")
+    return own
+
+
+def features(own: list[str], etype: str) -> list[str]:
+    """Every feature name of a candidate: its own, each joined with its type, and the type
+    (the sentence's words, `bag`, come on top)."""
+    return [*own, *(f"{etype}|{f}" for f in own), f"type={etype}"]
+
+
+def bag(words: list[Word]) -> list[str]:
+    """The sentence's clitic-stripped words (shared by its candidates), each once. Word pairs were
+    tried: the same cross-validated F1 on tune, 2.4 times the weights and a slower stage."""
+    return [f"w={b}" for b in dict.fromkeys(w.keys[-1] for w in words)]
+
+
+def bag_score(m: dict, words: list[Word]) -> float:
+    """The summed weights of `bag(words)` without building its strings (the stage's hot path)."""
+    uni = m["_uni"]
+    return sum(uni.get(b, 0.0) for b in dict.fromkeys(w.keys[-1] for w in words))
+
+
+@lru_cache(maxsize=1)
+def model() -> dict | None:
+    """The committed model ({'name', 'weights', 'bias', 'threshold'}), or None when absent."""
+    path = resource_path(MODEL_FILE)
+    if not path.is_file():
+        return None
+    m = json.loads(path.read_text(encoding="utf-8"))
+    weights = m["weights"]                 # the bag's weights keyed by word and by word pair, for bag_score
+    m["_uni"] = {f[2:]: w for f, w in weights.items() if f.startswith("w=")}
+    m["_typed"] = {t: {f[len(t) + 1:]: w for f, w in weights.items() if f.startswith(t + "|")}
+                   for t in DECIDED_TYPES}        # 'ASSAULT|rule=verb' looked up as 'rule=verb' per type
+    return m
+
+
+def probability(m: dict, feats: list[str]) -> float:
+    """The model's probability for the feature names `feats`."""
+    weights = m["weights"]
+    return _sigmoid(m["bias"] + sum(weights.get(f, 0.0) for f in feats))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _fast_probability(m: dict, own: list[str], etype: str, shared: float) -> float:
+    """`probability(m, features(own, etype) + bag)` without building the joined strings."""
+    plain, typed = m["weights"], m["_typed"][etype]
+    z = m["bias"] + shared + plain.get(f"type={etype}", 0.0)
+    return _sigmoid(z + sum(plain.get(f, 0.0) + typed.get(f, 0.0) for f in own))
+
+
+def _decided(row: dict) -> bool:
+    return (row["event_type"] in DECIDED_TYPES and row["modality"] in FACTUAL
+            and row["method"].rpartition("salience:")[2] not in KEPT_RULES)
+
+
+def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[dict, list[str]]]:
+    """(row, own features) of the rows of one sentence the model decides (rows_at: (trigger word, row)):
+    besides the row's own, how many other rows of its type the sentence has and whether one of
+    them was ruled main."""
+    out = []
+    for i, row in rows_at:
+        if not _decided(row):
+            continue
+        etype, rule = row["event_type"], row["method"].rpartition("salience:")[2]
+        own = own_features(words, i, row["modality"], rule, row["actor_text"] is not None,
+                           row["target_text"] is not None, row["source_text"] is not None)
+        same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
+        own += [f"others={min(len(same), 2)}",
+                f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
+        out.append((row, own))
+    return out
+
+
+def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[dict, list[str]]]:
+    """(row, feature names without the bag) of the rows of one sentence the model decides. The stage
+    and the trainer (interfaces/train_events.py) both read them from the rows, so they agree."""
+    return [(row, features(own, row["event_type"])) for row, own in _own_rows(words, rows_at)]
+
+
+def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
+    """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
+    the model and its probability in `method` ('...;decision:lr-gsr-1=0.83;salience:verb')."""
+    m = model()
+    if m is None:
+        return
+    decided = _own_rows(words, rows_at)
+    if not decided:
+        return
+    shared = bag_score(m, words)
+    for row, own in decided:
+        p = _fast_probability(m, own, row["event_type"], shared)
+        head, _, rule = row["method"].rpartition(";salience:")
+        row["method"] = f"{head};decision:{m['name']}={p:.2f};salience:{rule}"
+        row["_p"] = p
+    for row, _ in decided:
+        row["salience"] = "main" if row.pop("_p") >= m["threshold"][row["event_type"]] else "background"
+
+
+def trigger_word(words: list[Word], offset: int) -> int:
+    """Index of the word holding character `offset` (a trigger's start)."""
+    return next((k for k, w in enumerate(words) if w.start <= offset < w.end),
+                max((k for k, w in enumerate(words) if w.start <= offset), default=0))

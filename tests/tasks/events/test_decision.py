@@ -1,0 +1,88 @@
+"""The learned salience decision (tasks/events/decision.py, decision_fit.py). Sentences written for
+these tests, outside every data set; the fitted model's figures are checked against its card."""
+
+import json
+
+import pytest
+
+from akhbar.resources import resource_path
+from tasks.events import decision
+from tasks.events.decision_fit import Candidate, fit, scores, sentence_f1
+from tests.tasks.events.evhelp import RULES_ONLY, events
+
+
+def _decided(text, etype):
+    return [e for e in events(text) if e["event_type"] == etype and "decision:" in e["method"]]
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("قتل مسلحون خمسة جنود في هجوم على حاجز عسكري شمال بغداد صباح اليوم.", "ASSAULT"),
+    ("تظاهر مئات الطلاب أمام مبنى الجامعة في عمان احتجاجا على رفع الرسوم.", "PROTEST"),
+])
+def test_model_keeps_reports_main(text, etype):
+    evs = _decided(text, etype)
+    assert evs and any(e["salience"] == "main" for e in evs)
+    assert all(";decision:lr-gsr-1=" in e["method"] and ";salience:" in e["method"] for e in evs)
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("أطلقت الشرطة الغاز المسيل للدموع لتفريق المتظاهرين أمام البرلمان.", "PROTEST"),
+    ("وأدان الوزير الهجوم بشدة.", "ASSAULT"),
+    ("وقال إن المتظاهرين يطالبون بالإصلاح منذ سنوات.", "PROTEST"),
+    ("ولا تزال ذكرى الاغتيال حاضرة في أذهان الناس.", "ASSAULT"),
+    ("وتأتي هذه التظاهرات في وقت تشهد فيه البلاد أزمة اقتصادية.", "PROTEST"),
+])
+def test_model_sends_references_to_background(text, etype):
+    evs = _decided(text, etype)
+    assert evs and all(e["salience"] == "background" for e in evs)
+
+
+def test_kept_rules_are_not_overruled():
+    text = "يقول المحللون إن المسلحين يطلقون الصواريخ من المزارع."     # habitual present: the rule stays
+    evs = [e for e in events(text) if e["event_type"] == "ASSAULT"]
+    assert evs and all(e["salience"] == "background" and "decision:" not in e["method"] for e in evs)
+
+
+def test_off_switch_gives_the_rules():
+    text = "أطلقت الشرطة الغاز المسيل للدموع لتفريق المتظاهرين أمام البرلمان."
+    assert all("decision:" not in e["method"] for e in events(text, cfg=RULES_ONLY))
+
+
+def test_other_types_are_not_decided():
+    text = "اعتقلت الشرطة خمسة مشتبه بهم في العاصمة أمس."
+    assert all("decision:" not in e["method"] for e in events(text))
+
+
+def test_fit_learns_and_is_deterministic():
+    cands = [Candidate(f"s{k}", "ASSAULT", k % 2 == 0, ["rule=verb", f"w=x{k % 2}", f"w=n{k % 5}"])
+             for k in range(40)]
+    a, b = fit(cands, 0.01), fit(cands, 0.01)
+    assert a == b
+    probs = scores(a, cands)
+    assert sentence_f1(cands, probs, 0.5, 20)["f1"] == 1.0
+    assert sentence_f1(cands, [0.0] * 40, 0.5, 20)["f1"] == 0.0      # nothing predicted scores nothing
+
+
+def test_card_check_figures_hold():
+    """The honest figures (check split, never trained on) the card promises; a retrained model
+    that scores lower on check fails here (first run, rules only: ASSAULT 0.474, PROTEST 0.400)."""
+    card = json.loads(resource_path("models/events_decision_card.json").read_text(encoding="utf-8"))
+    model = decision.model()
+    assert model is not None and model["name"] == card["name"]
+    assert card["scores"]["check/ASSAULT"]["f1"] >= 0.67
+    assert card["scores"]["check/PROTEST"]["f1"] >= 0.45
+    assert set(model["threshold"]) == set(decision.DECIDED_TYPES)
+
+
+def test_fast_path_equals_the_trained_scoring():
+    """The stage sums weights without building the joined feature strings; same probability."""
+    from tasks.events.decision import _fast_probability, _own_rows, bag, bag_score, probability, sentence_features
+    from tasks.events.words import words_of
+    text = "قتل مسلحون خمسة جنود في هجوم على حاجز عسكري شمال بغداد صباح اليوم."
+    rows = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT"]
+    words = words_of(text, 0, len(text))[0]
+    rows_at = [(decision.trigger_word(words, e["trigger_start"]), e) for e in rows]
+    m = decision.model()
+    slow = [probability(m, f + bag(words)) for _, f in sentence_features(words, rows_at)]
+    fast = [_fast_probability(m, own, r["event_type"], bag_score(m, words)) for r, own in _own_rows(words, rows_at)]
+    assert slow and fast == pytest.approx(slow, abs=1e-9)
