@@ -25,6 +25,7 @@ docs/operations.md, "How the CLI reaches Prefect".
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import signal
@@ -257,6 +258,27 @@ def _sigterm_unwinds() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+_early: list[TemporaryAPI] = []   # a server started by start_early(), until prefect_api() adopts it
+
+
+def start_early() -> bool:
+    """Start the temporary API server now, when no API is configured; True if one was started.
+
+    For the console script (interfaces/launch.py): it calls this before importing the command
+    line, so the server's start (seconds: Prefect's server modules) overlaps every import and check
+    of the command. The next `prefect_api()` adopts it; if none does (a refused command), the exit
+    handler registered here stops it, and its parent watch stops it if this process is killed.
+    """
+    configure_environment()
+    if _early or configured_api_url():
+        return False
+    server = TemporaryAPI(server_log_path())
+    server.start()
+    atexit.register(server.stop)
+    _early.append(server)
+    return True
+
+
 @contextmanager
 def prefect_api(wait: bool = True) -> Iterator[TemporaryAPI | ConfiguredAPI]:
     """The Prefect API for one command: the configured one, else a temporary server of our own.
@@ -272,10 +294,11 @@ def prefect_api(wait: bool = True) -> Iterator[TemporaryAPI | ConfiguredAPI]:
         yield ConfiguredAPI(configured)
         return
 
-    server = TemporaryAPI(server_log_path())
+    server = _early.pop() if _early else TemporaryAPI(server_log_path())
     with _sigterm_unwinds():
         try:
-            server.start()
+            if server.proc is None:
+                server.start()
             os.environ["PREFECT_API_URL"] = server.url
             if wait:
                 server.wait()
