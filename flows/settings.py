@@ -196,11 +196,16 @@ class TemporaryAPI:
     def _use_in_loaded_settings(self) -> None:
         # Prefect builds its settings from the environment when first imported; if that happened
         # before the URL was exported (or the port changed since), override them until stop().
+        # Flow runs send no heartbeats to a temporary server: it lives only as long as this command,
+        # so nothing could act on a missing one, and the heartbeat thread (1 s sleeps) holds up the
+        # end of every flow run by up to a second. (None disables them; no environment value can.)
         if "prefect.settings" in sys.modules:
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
+            updates = {"flows.heartbeat_frequency": None}
             if PREFECT_API_URL.value() != self.url:
-                self._settings.enter_context(temporary_settings({PREFECT_API_URL: self.url}))
+                updates[PREFECT_API_URL] = self.url
+            self._settings.enter_context(temporary_settings(updates))
 
     def stop(self) -> None:
         """SIGTERM to the server's process group, SIGKILL to whatever is left of it after a while."""

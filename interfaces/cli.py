@@ -85,12 +85,13 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
 def run_flow(api, input: Path, output: Path, cache: bool, as_json: bool, task_runner: str,
              dask_address: str | None, dask_workers: int, config: dict) -> dict:
     """The pipeline flow on INPUT (once the API answers); a refused validation is one line and exit 6."""
-    from flows.pipeline import pipeline
+    from flows.pipeline import pipeline, prepare
     from flows.runtime import task_runner as make_runner
     from tasks.validate import ValidationError
 
     quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
     flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
+    prepare()                    # while the API server starts
     api.wait()
     try:
         return flow(input_dir=str(input), output_dir=str(output), cache=cache, config=config)
