@@ -174,17 +174,23 @@ def run_report_markdown(summary: dict, tables: dict[str, pl.DataFrame]) -> str:
 
 
 def publish_artifacts(prefix: str, summary: dict, tables: dict[str, pl.DataFrame]) -> None:
-    create_markdown_artifact(run_report_markdown(summary, tables), key=f"{prefix}-run-report",
-                             description=f"akhbar run report {summary['run_id']}")
-    create_table_artifact(top_entities(tables["entities"]) or [{"entity_id": "(none)"}],
-                          key=f"{prefix}-top-entities",
-                          description=f"top {TOP_ENTITIES} entities by mentions, run {summary['run_id']}")
+    """The run's artifacts, created concurrently (one API call each, independent of one another),
+    each in a copy of the caller's context so that it is linked to the caller's flow run."""
+    run_id = summary["run_id"]
+    calls = [(create_markdown_artifact, run_report_markdown(summary, tables),
+              dict(key=f"{prefix}-run-report", description=f"akhbar run report {run_id}")),
+             (create_table_artifact, top_entities(tables["entities"]) or [{"entity_id": "(none)"}],
+              dict(key=f"{prefix}-top-entities", description=f"top {TOP_ENTITIES} entities by mentions, run {run_id}")),
+             (create_table_artifact, events_by_type_and_modality(tables["events"]) or [{"event_type": "(none)"}],
+              dict(key=f"{prefix}-events", description=f"events by type and modality, run {run_id}"))]
     if "incidents" in tables:
-        create_markdown_artifact(incidents_markdown(summary, tables["incidents"]), key=f"{prefix}-incidents",
-                                 description=f"incidents and the HTML report, run {summary['run_id']}")
-    create_table_artifact(events_by_type_and_modality(tables["events"]) or [{"event_type": "(none)"}],
-                          key=f"{prefix}-events",
-                          description=f"events by type and modality, run {summary['run_id']}")
+        calls.insert(2, (create_markdown_artifact, incidents_markdown(summary, tables["incidents"]),
+                         dict(key=f"{prefix}-incidents", description=f"incidents and the HTML report, run {run_id}")))
+    with ThreadPoolExecutor(max_workers=len(calls), thread_name_prefix="akhbar-artifacts") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, create, content, **kwargs)
+                   for create, content, kwargs in calls]
+    for future in futures:
+        future.result()     # an error creating one is the run's error, as before
 
 
 # --- the HTML report of a snapshot (tasks/report renders; this reads the lake and writes the file) ---

@@ -91,10 +91,12 @@ def run_flow(api, input: Path, output: Path, cache: bool, as_json: bool, task_ru
 
     quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
     flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
-    prepare()                    # while the API server starts
+    params = dict(input_dir=str(input), output_dir=str(output), cache=cache, config=config)
+    prepare()                        # while the API server starts: stage code versions, and the
+    flow.serialize_parameters(params)  # flow call's first step (it imports Prefect's JSON encoder)
     api.wait()
     try:
-        return flow(input_dir=str(input), output_dir=str(output), cache=cache, config=config)
+        return flow(**params)
     except ValidationError as exc:
         if exc.check == "empty_input":
             fail(str(exc), ExitCode.REFUSED)
