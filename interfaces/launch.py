@@ -11,7 +11,8 @@ module, Prefect's daemon threads, Arrow's memory) takes another 0.5-2 s and does
 command needs. The first exit handler registered runs last: it flushes the standard streams and
 leaves with the command's exit status without that finalization.
 
-Imports here are the standard library and flows/settings.py only (no Prefect, no Typer).
+Imports here are the standard library and flows/settings.py only (no Prefect, no Typer), and the
+command line's own imports run with the garbage collector paused (flows/settings.py: `gc_paused`).
 """
 
 from __future__ import annotations
@@ -54,11 +55,12 @@ def main() -> None:
     atexit.register(_leave)
     args = sys.argv[1:]
     try:
-        if command_of(args) == "run" and "--help" not in args and "-h" not in args:
-            from flows.settings import start_early
+        from flows.settings import gc_paused, start_early
 
+        if command_of(args) == "run" and "--help" not in args and "-h" not in args:
             start_early()
-        from interfaces.cli import app
+        with gc_paused():
+            from interfaces.cli import app
     except KeyboardInterrupt:                # Ctrl-C while starting: one line, like the commands' own
         print("error: interrupted", file=sys.stderr)
         _status["code"] = 130
