@@ -20,7 +20,8 @@ from rich.table import Table
 from interfaces.common import (DEFAULTS, DaskAddressOpt, DaskWorkersOpt, ExitCode, OutputOpt, PartitionsOpt,
                                TaskRunnerOpt, WorkersOpt, app, check_output_writable, check_prefect_api,
                                check_task_runner, console, err, fail, quiet_prefect_tracebacks)
-from flows.settings import gc_paused, prefect_api, silence_shutdown_noise
+from akhbar.perf import loading_without_gc
+from flows.settings import prefect_api, silence_shutdown_noise
 from interfaces import cli_data, cli_ops, cli_report, cli_train  # noqa: F401  (their commands register on `app`)
 from interfaces.cli_data import render_validation
 
@@ -85,7 +86,7 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
 def run_flow(api, input: Path, output: Path, cache: bool, as_json: bool, task_runner: str,
              dask_address: str | None, dask_workers: int, config: dict) -> dict:
     """The pipeline flow on INPUT (once the API answers); a refused validation is one line and exit 6."""
-    with gc_paused():                    # imports and set-up: long-lived objects only
+    with loading_without_gc():           # imports and set-up: long-lived objects only
         from flows.pipeline import pipeline, prepare
         from flows.runtime import task_runner as make_runner
         from tasks.validate import ValidationError

@@ -12,7 +12,7 @@ command needs. The first exit handler registered runs last: it flushes the stand
 leaves with the command's exit status without that finalization.
 
 Imports here are the standard library and flows/settings.py only (no Prefect, no Typer), and the
-command line's own imports run with the garbage collector paused (flows/settings.py: `gc_paused`).
+command line's own imports run with the garbage collector paused (akhbar/perf.py: `loading_without_gc`).
 """
 
 from __future__ import annotations
@@ -55,11 +55,12 @@ def main() -> None:
     atexit.register(_leave)
     args = sys.argv[1:]
     try:
-        from flows.settings import gc_paused, start_early
+        from akhbar.perf import loading_without_gc
+        from flows.settings import start_early
 
         if command_of(args) == "run" and "--help" not in args and "-h" not in args:
             start_early()
-        with gc_paused():
+        with loading_without_gc():
             from interfaces.cli import app
     except KeyboardInterrupt:                # Ctrl-C while starting: one line, like the commands' own
         print("error: interrupted", file=sys.stderr)
