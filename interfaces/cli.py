@@ -148,6 +148,9 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
     import logging
     import time
 
+    t0 = time.monotonic()
+    if not live:   # said before Prefect's import, which takes seconds
+        err.print("akhbar: starting Prefect and the flow ...", highlight=False, markup=False)
     from flows.report import listen
 
     counts: dict[str, int] = {}
@@ -156,9 +159,6 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
     flow_logger.addHandler(watcher)
     try:
         if not live:
-            t0 = time.monotonic()
-            err.print("akhbar: starting Prefect and the flow ...", highlight=False, markup=False)
-
             def plain(label: str, done: int, planned: int) -> None:
                 said = counts_text(counts)
                 err.print(f"akhbar: step {done}/{planned} {label} done{', ' + said if said else ''} "
