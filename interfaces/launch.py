@@ -59,7 +59,10 @@ def main() -> None:
         from flows.settings import start_early
 
         if command_of(args) == "run" and "--help" not in args and "-h" not in args:
-            start_early()
+            try:
+                start_early()
+            except OSError:     # e.g. an unwritable state folder: the command reports it, in one line
+                pass
         with loading_without_gc():
             from interfaces.cli import app
     except KeyboardInterrupt:                # Ctrl-C while starting: one line, like the commands' own
