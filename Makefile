@@ -4,12 +4,13 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-flow bench-scale bench-scale-slow ui eval train-ner train-events clean-state help
+.PHONY: run test test-fast bench bench-start bench-flow bench-scale bench-scale-slow ui eval train-ner train-events clean-state help
 
 help:
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
 	@echo "make test   - install (if needed) and run the whole test suite"
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
+	@echo "make bench-start - wall time of \`akhbar run\` on the seeds with no server: cold, new output, reruns (target <= 8 s)"
 	@echo "make bench-flow - end-to-end flow throughput, one process vs worker processes (BENCH_FLOW_DASK=1 adds dask), 10k documents"
 	@echo "make bench-scale - peak RSS (process tree) and throughput of a whole run on 10k and 50k realistic news documents, with ratios to a same-run read+normalise baseline"
 	@echo "make bench-scale-slow - the same at 10k, 50k and 100k (slow, opt-in)"
@@ -37,6 +38,9 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+bench-start: $(STAMP)
+	$(PY) -m bench.bench_start
 
 bench-flow: $(STAMP)
 	$(PY) -m bench.bench_flow

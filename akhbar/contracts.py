@@ -276,7 +276,8 @@ DATA_TABLES = ("documents", "segments", "articles", "sentences", "entities",
 
 def empty_frame(table: str):
     import polars as pl
-    return pl.from_arrow(SCHEMAS[table].empty_table())
+    # from_batches, not Schema.empty_table(): the latter imports pandas (about a second), which nothing else needs
+    return pl.from_arrow(pa.Table.from_batches([], schema=SCHEMAS[table]))
 
 
 def contract_dtypes(name: str) -> dict:

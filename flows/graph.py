@@ -29,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from akhbar.contracts import KEYS, SCHEMAS
+from akhbar.contracts import KEYS, SCHEMAS, empty_frame
 
 Bag = dict[str, Any]
 
@@ -183,7 +183,7 @@ def stamp(frame: Any, run_id: str) -> Any:
 
 
 def quarantine_frame(rows: Iterable[dict], run_id: str) -> pl.DataFrame:
-    schema = pl.DataFrame(schema=dict(pl.from_arrow(SCHEMAS["quarantine"].empty_table()).schema))
+    schema = empty_frame("quarantine")
     rows = [dict(r, run_id=run_id) for r in rows]
     return pl.DataFrame(rows, schema=schema.schema) if rows else schema
 

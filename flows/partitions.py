@@ -67,16 +67,18 @@ def frame_fingerprint(frame: pl.DataFrame) -> str:
     return h.hexdigest()
 
 
-def _imports(module: ModuleType) -> set[str]:
-    """Names of the akhbar/tasks modules imported by `module` (read from its source)."""
+@lru_cache(maxsize=None)
+def _imports(module_name: str) -> frozenset[str]:
+    """Names of the akhbar/tasks modules imported by the module (read from its source; once per
+    process: the stages share most of their modules)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(inspect.getsource(module))):
+    for node in ast.walk(ast.parse(inspect.getsource(sys.modules[module_name]))):
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
             names.update(f"{node.module}.{a.name}" for a in node.names)  # `from akhbar import arabic`
-    return {n for n in names if n.split(".")[0] in _OWN_PACKAGES and _is_module(n)}
+    return frozenset(n for n in names if n.split(".")[0] in _OWN_PACKAGES and _is_module(n))
 
 
 def _is_module(name: str) -> bool:
@@ -98,7 +100,7 @@ def _own_modules(module_name: str) -> list[ModuleType]:
         name = todo.pop()
         if name not in seen:
             seen.add(name)
-            todo.extend(_imports(sys.modules[name]))
+            todo.extend(_imports(name))
     return [sys.modules[n] for n in sorted(seen)]
 
 

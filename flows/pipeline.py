@@ -16,6 +16,7 @@ from prefect import flow
 
 from flows import steps
 from flows.graph import Stage, concat, release, releases, unique_rows
+from flows.partitions import warm_code_versions
 from flows.runtime import FINISH_READS, Run, run_stage, task_runner_from_env
 from akhbar.lake import single_writer
 
@@ -48,6 +49,13 @@ DAG: tuple[Stage, ...] = (
     Stage("publish", steps.publish, ("tables", "report", "documents", "run_meta", "cfg"), ("versions",), retries=2,
           retry_if=steps.publish_retryable),
 )
+
+
+def prepare() -> None:
+    """The part of a run's set-up that needs no Prefect API: the code versions of the cached stages
+    (hashing their sources and resources). The CLI calls it while a temporary API server starts;
+    the flow finds them computed (else it computes them itself)."""
+    warm_code_versions(DAG)
 
 
 @flow(name="akhbar-pipeline", log_prints=True, task_runner=task_runner_from_env())

@@ -12,8 +12,12 @@ Progress goes to a Prefect progress artifact and to any in-process listener
 
 from __future__ import annotations
 
+import contextvars
+import logging
 import re
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import polars as pl
@@ -43,12 +47,20 @@ def listen(listener: Listener) -> Iterator[None]:
 
 
 class RunProgress:
-    """Counts finished steps (a stage, or one partition of a stage) against the steps planned so far."""
+    """Counts finished steps (a stage, or one partition of a stage) against the steps planned so far.
+
+    The Prefect progress artifact is updated by a thread of its own, latest value first: an update
+    is an API call (about 0.1 s, more on a busy machine) that no stage should wait for, and steps
+    that finish while one is under way are folded into the next. `close()` sends the last one."""
 
     def __init__(self, prefix: str, planned: int):
         self.done, self.planned = 0, planned
         self.artifact_id = create_progress_artifact(0.0, key=f"{prefix}-progress",
                                                     description="akhbar run progress (stages and partitions)")
+        self._latest: tuple[float, str] | None = None
+        self._lock = threading.Lock()
+        self._context = contextvars.copy_context()    # this run's Prefect settings (its API) for the sender
+        self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="akhbar-progress")
 
     def plan(self, remaining: int) -> None:
         """Re-estimate the steps still to come (partitions are known only after dedupe and segment)."""
@@ -57,9 +69,28 @@ class RunProgress:
     def step(self, label: str) -> None:
         self.done += 1
         pct = round(100.0 * self.done / max(self.planned, self.done), 1)
-        update_progress_artifact(self.artifact_id, pct, description=f"{label} ({self.done}/{self.planned})")
+        with self._lock:
+            queued, self._latest = self._latest is not None, (pct, f"{label} ({self.done}/{self.planned})")
+        if not queued:
+            try:
+                self._sender.submit(self._context.run, self._send)
+            except RuntimeError:     # closed: a step after the run finished is not reported to the API
+                pass
         for listener in list(_listeners):
             listener(label, self.done, self.planned)
+
+    def _send(self) -> None:
+        with self._lock:
+            latest, self._latest = self._latest, None
+        if latest is not None:
+            try:
+                update_progress_artifact(self.artifact_id, latest[0], description=latest[1])
+            except Exception as exc:     # the UI's progress is not worth failing a run for
+                logging.getLogger(__name__).warning("progress artifact not updated: %s", exc)
+
+    def close(self) -> None:
+        """Wait for the last update (idempotent)."""
+        self._sender.shutdown(wait=True)
 
 
 # --- report contents (pure: frames and dicts in, text and rows out) ---------------------------------
@@ -143,17 +174,23 @@ def run_report_markdown(summary: dict, tables: dict[str, pl.DataFrame]) -> str:
 
 
 def publish_artifacts(prefix: str, summary: dict, tables: dict[str, pl.DataFrame]) -> None:
-    create_markdown_artifact(run_report_markdown(summary, tables), key=f"{prefix}-run-report",
-                             description=f"akhbar run report {summary['run_id']}")
-    create_table_artifact(top_entities(tables["entities"]) or [{"entity_id": "(none)"}],
-                          key=f"{prefix}-top-entities",
-                          description=f"top {TOP_ENTITIES} entities by mentions, run {summary['run_id']}")
+    """The run's artifacts, created concurrently (one API call each, independent of one another),
+    each in a copy of the caller's context so that it is linked to the caller's flow run."""
+    run_id = summary["run_id"]
+    calls = [(create_markdown_artifact, run_report_markdown(summary, tables),
+              dict(key=f"{prefix}-run-report", description=f"akhbar run report {run_id}")),
+             (create_table_artifact, top_entities(tables["entities"]) or [{"entity_id": "(none)"}],
+              dict(key=f"{prefix}-top-entities", description=f"top {TOP_ENTITIES} entities by mentions, run {run_id}")),
+             (create_table_artifact, events_by_type_and_modality(tables["events"]) or [{"event_type": "(none)"}],
+              dict(key=f"{prefix}-events", description=f"events by type and modality, run {run_id}"))]
     if "incidents" in tables:
-        create_markdown_artifact(incidents_markdown(summary, tables["incidents"]), key=f"{prefix}-incidents",
-                                 description=f"incidents and the HTML report, run {summary['run_id']}")
-    create_table_artifact(events_by_type_and_modality(tables["events"]) or [{"event_type": "(none)"}],
-                          key=f"{prefix}-events",
-                          description=f"events by type and modality, run {summary['run_id']}")
+        calls.insert(2, (create_markdown_artifact, incidents_markdown(summary, tables["incidents"]),
+                         dict(key=f"{prefix}-incidents", description=f"incidents and the HTML report, run {run_id}")))
+    with ThreadPoolExecutor(max_workers=len(calls), thread_name_prefix="akhbar-artifacts") as pool:
+        futures = [pool.submit(contextvars.copy_context().run, create, content, **kwargs)
+                   for create, content, kwargs in calls]
+    for future in futures:
+        future.result()     # an error creating one is the run's error, as before
 
 
 # --- the HTML report of a snapshot (tasks/report renders; this reads the lake and writes the file) ---

@@ -257,7 +257,8 @@ class Run:
         return run
 
     def close(self) -> None:
-        """Remove the staging folder (published or not)."""
+        """Send the last progress update; remove the staging folder (published or not)."""
+        self.progress.close()
         if self.staging is not None:
             staging.clear(self.staging)
 

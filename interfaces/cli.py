@@ -20,6 +20,7 @@ from rich.table import Table
 from interfaces.common import (DEFAULTS, DaskAddressOpt, DaskWorkersOpt, ExitCode, OutputOpt, PartitionsOpt,
                                TaskRunnerOpt, WorkersOpt, app, check_output_writable, check_prefect_api,
                                check_task_runner, console, err, fail, quiet_prefect_tracebacks)
+from akhbar.perf import loading_without_gc
 from flows.settings import prefect_api, silence_shutdown_noise
 from interfaces import cli_data, cli_ops, cli_report, cli_train  # noqa: F401  (their commands register on `app`)
 from interfaces.cli_data import render_validation
@@ -57,30 +58,18 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
         fail(f"--ner-tagger must be crf or none, not '{ner_tagger}'", ExitCode.USAGE)
     check_output_writable(output)
     check_task_runner(task_runner, dask_address)
-    check_lock_free(output)
     check_prefect_api()
     silence_shutdown_noise()
-    # progress first: the display (or a first plain line) covers Prefect's start-up too; a temporary
-    # API server (when no PREFECT_API_URL) starts while the pipeline's modules load
-    with run_progress(enabled=not as_json, live=sys.stdout.isatty()), prefect_api(wait=False) as api:
-        from flows.pipeline import pipeline
-        from flows.runtime import task_runner as make_runner
-        from tasks.validate import ValidationError
-
-        quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
-        flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
-        api.wait()
-        try:
-            summary = flow(input_dir=str(input), output_dir=str(output), cache=cache,
-                           config=dict(partitions=partitions, workers=workers, max_failure_share=max_failure_share,
-                                       allow_breaking_schema=allow_breaking_schema, allow_empty=allow_empty,
-                                       **({} if ner_tagger is None else dict(ner_tagger=ner_tagger))))
-        except ValidationError as exc:
-            if exc.check == "empty_input":
-                fail(str(exc), ExitCode.REFUSED)
-            if exc.report and not as_json:
-                console.print(render_validation(exc.report))
-            fail(f"validation failed on check '{exc.check}', nothing published: {exc}", ExitCode.REFUSED)
+    # a temporary API server (when no PREFECT_API_URL) starts first (the console script starts it before
+    # even importing this module): its start overlaps the lock check, the pipeline's imports and the flow's set-up
+    with prefect_api(wait=False) as api:
+        check_lock_free(output)
+        with run_progress(enabled=not as_json, live=sys.stdout.isatty()):   # covers Prefect's start-up too
+            summary = run_flow(api, input, output, cache, as_json, task_runner=task_runner,
+                               dask_address=dask_address, dask_workers=dask_workers,
+                               config=dict(partitions=partitions, workers=workers, max_failure_share=max_failure_share,
+                                           allow_breaking_schema=allow_breaking_schema, allow_empty=allow_empty,
+                                           **({} if ner_tagger is None else dict(ner_tagger=ner_tagger))))
     reasons = rejection_reasons(output, summary)
     if as_json:
         print(json.dumps(dict(summary, rejections=reasons), indent=2, default=str))
@@ -92,6 +81,30 @@ def run(input: Path = typer.Option(Path("seeds"), "--input", "-i", help="Folder 
         why = ", ".join(f"{r} {n}" for r, n in reasons.items()) or "no input file found"
         fail(f"no document of '{input}' was accepted ({seen} seen; {why}): check --input, "
              "or pass --allow-empty when an empty input is expected", ExitCode.REFUSED)
+
+
+def run_flow(api, input: Path, output: Path, cache: bool, as_json: bool, task_runner: str,
+             dask_address: str | None, dask_workers: int, config: dict) -> dict:
+    """The pipeline flow on INPUT (once the API answers); a refused validation is one line and exit 6."""
+    with loading_without_gc():           # imports and set-up: long-lived objects only
+        from flows.pipeline import pipeline, prepare
+        from flows.runtime import task_runner as make_runner
+        from tasks.validate import ValidationError
+
+        quiet_prefect_tracebacks()   # after Prefect's import: it sets up the console handler
+        flow = pipeline.with_options(task_runner=make_runner(task_runner, dask_address, dask_workers))
+        params = dict(input_dir=str(input), output_dir=str(output), cache=cache, config=config)
+        prepare()                        # while the API server starts: stage code versions, and the
+        flow.serialize_parameters(params)  # flow call's first step (it imports Prefect's JSON encoder)
+    api.wait()
+    try:
+        return flow(**params)
+    except ValidationError as exc:
+        if exc.check == "empty_input":
+            fail(str(exc), ExitCode.REFUSED)
+        if exc.report and not as_json:
+            console.print(render_validation(exc.report))
+        fail(f"validation failed on check '{exc.check}', nothing published: {exc}", ExitCode.REFUSED)
 
 
 def check_lock_free(output: Path) -> None:
@@ -135,6 +148,9 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
     import logging
     import time
 
+    t0 = time.monotonic()
+    if not live:   # said before Prefect's import, which takes seconds
+        err.print("akhbar: starting Prefect and the flow ...", highlight=False, markup=False)
     from flows.report import listen
 
     counts: dict[str, int] = {}
@@ -143,9 +159,6 @@ def run_progress(enabled: bool, live: bool) -> Iterator[None]:
     flow_logger.addHandler(watcher)
     try:
         if not live:
-            t0 = time.monotonic()
-            err.print("akhbar: starting Prefect and the flow ...", highlight=False, markup=False)
-
             def plain(label: str, done: int, planned: int) -> None:
                 said = counts_text(counts)
                 err.print(f"akhbar: step {done}/{planned} {label} done{', ' + said if said else ''} "
@@ -300,7 +313,9 @@ def eval_ner(conll: Path = typer.Option(..., "--conll", help="A CoNLL file: toke
 
 
 def main() -> None:  # pragma: no cover
-    app()
+    from interfaces.launch import main as launch   # the console script's way: early server, quick exit
+
+    launch()
 
 
 if __name__ == "__main__":  # pragma: no cover

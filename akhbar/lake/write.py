@@ -260,7 +260,10 @@ def append_run(output_dir: Path | str, run_row: dict, change: dict | None = None
     path = table_path(output_dir, "runs")
     path.parent.mkdir(parents=True, exist_ok=True)
     schema = delta_schema("runs")
-    tbl = pa.Table.from_pylist([{c: run_row.get(c) for c in schema.names}], schema=schema)
+    # through polars: pyarrow's from_pylist imports pandas (about a second), which a run needs nowhere else
+    empty = pl.from_arrow(pa.Table.from_batches([], schema=schema))
+    tbl = pl.DataFrame([{c: run_row.get(c) for c in schema.names}], schema=empty.schema,
+                       orient="row").to_arrow().cast(schema)
     write_deltalake(str(path), tbl, mode="append", schema_mode="merge" if change else None)
     return DeltaTable(str(path)).version()
 

@@ -188,3 +188,47 @@ def test_serve_passes_the_task_runner_through_the_environment(monkeypatch):
     monkeypatch.setenv("AKHBAR_TASK_RUNNER", "ray")
     with pytest.raises(ValueError, match="unknown task runner"):
         task_runner_from_env()
+
+
+def test_progress_updates_go_out_in_the_background_latest_first(monkeypatch):
+    """Steps never wait for the API: updates go through one sender thread, steps finished while an
+    update is under way fold into the next one, and close() sends the last value."""
+    import threading
+
+    import flows.report as report
+
+    sent, gate = [], threading.Event()
+
+    def slow_update(artifact_id, progress, description=None):
+        gate.wait(5)                     # the first update blocks until every step has been counted
+        sent.append((artifact_id, progress, description))
+
+    monkeypatch.setattr(report, "create_progress_artifact", lambda *a, **k: "artifact-1")
+    monkeypatch.setattr(report, "update_progress_artifact", slow_update)
+    heard = []
+    progress = report.RunProgress("akhbar", planned=10)
+    with report.listen(lambda label, done, planned: heard.append(done)):
+        for i in range(10):
+            progress.step(f"s{i}")       # returns at once although the sender is blocked
+    gate.set()
+    progress.close()
+    progress.close()                     # idempotent
+    assert heard == list(range(1, 11))   # listeners still hear every step, in the caller's thread
+    assert 1 <= len(sent) <= 2           # the first update, then the latest of the nine that queued
+    assert sent[-1] == ("artifact-1", 100.0, "s9 (10/10)")
+    progress.step("late")                # after close: counted, not sent
+    assert len(sent) <= 2
+
+
+def test_progress_update_failure_is_a_warning_not_a_failed_run(monkeypatch, caplog):
+    import flows.report as report
+
+    def broken(*a, **k):
+        raise RuntimeError("API gone")
+
+    monkeypatch.setattr(report, "create_progress_artifact", lambda *a, **k: "artifact-1")
+    monkeypatch.setattr(report, "update_progress_artifact", broken)
+    progress = report.RunProgress("akhbar", planned=1)
+    progress.step("ingest")
+    progress.close()
+    assert "progress artifact not updated: API gone" in caplog.text

@@ -215,4 +215,8 @@ def test_seeds_run_and_cached_rerun_are_quick_and_leave_nothing(tmp_path):
         assert "Traceback" not in proc.stdout + proc.stderr
         assert _none_left(mark) == []
     assert "cached partitions: dedupe 1/1" in proc.stdout
-    assert walls[1] < 90, walls
+    # target <= 8 s on a quiet machine (issue 18.4; `make bench-start` measures it): printed, and
+    # bounded generously, as a busy CI machine is 2-3x slower
+    print(f"seeds: first run (new state) {walls[0]:.1f} s, cached rerun {walls[1]:.1f} s, "
+          f"load {os.getloadavg()[0]:.1f}")
+    assert walls[1] < 45, walls

@@ -165,3 +165,37 @@ def test_vacuum_and_compaction_keep_tables_changeable_in_place(tmp_path):
     for name in ("articles", "sentences"):   # the last write appended: no full rewrite after vacuum/compaction
         assert DeltaTable(str(table_path(tmp_path, name))).history(1)[0]["operationParameters"]["mode"] == "Append"
     assert read_latest(tmp_path, "articles")["article_id"].to_list() == ["art_a", "art_b", "art_c", "art_d"]
+
+
+def test_a_run_imports_no_pandas(tmp_path):
+    """pyarrow's Schema.empty_table() and Table.from_pylist import pandas (about a second of every
+    run's start); the contracts' empty frames and the `runs` row are built without it, and the row
+    reads back as written."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = f"""
+import sys, datetime as dt
+from akhbar.contracts import SCHEMAS, empty_frame
+from akhbar.lake.write import append_run, delta_schema
+frames = {{t: empty_frame(t) for t in SCHEMAS}}
+now = dt.datetime(2026, 12, 6, 22, 0, tzinfo=dt.timezone.utc)
+row = {{f.name: (now if f.type.equals(delta_schema("runs").field("started_at").type) else f.name)
+       for f in delta_schema("runs")}}
+row["git_commit"] = None
+maps = [f.name for f in delta_schema("runs") if str(f.type).startswith("map")]
+for name in maps:
+    row[name] = {{"articles": 3}} if "int64" in str(delta_schema("runs").field(name).type) else {{"ner_tagger": "crf"}}
+append_run({str(tmp_path)!r}, row)
+assert "pandas" not in sys.modules, "pandas imported"
+from deltalake import DeltaTable
+back = DeltaTable({str(tmp_path / "lake" / "runs")!r}).to_pyarrow_table()
+got = back.to_pylist()[0]
+got.update({{name: dict(got[name]) for name in maps}})   # arrow gives a map as (key, value) pairs
+assert got == row, (got, row)
+print("OK")
+"""
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "OK", out.stdout + out.stderr
