@@ -34,7 +34,7 @@ from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featuri
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path
 
-PARAMS = dict(c1=0.05, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5)
+PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5)
 
 
 def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict) -> None:
