@@ -56,7 +56,8 @@ ui: $(STAMP)
 
 SHARED ?= ../shared/data
 train-ner: $(STAMP)
-	$(VENV)/bin/akhbar train ner --data $(SHARED)/anercorp/train.txt --lists-from $(SHARED)
+	$(VENV)/bin/akhbar train ner --data $(SHARED)/anercorp/train.txt --lists-from $(SHARED) \
+		--unlabeled $(SHARED)/arabic_event_gsr_dev/assault_gsr.csv --unlabeled $(SHARED)/arabic_event_gsr_dev/protest_gsr.csv
 
 train-events: $(STAMP)
 	$(VENV)/bin/akhbar train events --gsr $(SHARED)/arabic_event_gsr_dev

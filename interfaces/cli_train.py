@@ -22,6 +22,9 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
               c1: float = typer.Option(None, help="L1 regularisation (default: the card's)."),
               c2: float = typer.Option(None, help="L2 regularisation."),
               limit: int = typer.Option(None, help="Train on the first N sentences only."),
+              unlabeled: list[Path] = typer.Option([], "--unlabeled",
+                                                   help="Unlabelled Arabic text for the word clusters (a CSV "
+                                                        "with a `text` column or plain text; repeatable)."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the CRF NER tagger on DATA minus its dev split; write the model and its card."""
     from akhbar.resources import resource_path
@@ -30,6 +33,9 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
 
     if not data.is_file():
         fail(f"training data '{data}' not found: give the ANERcorp train part with --data", ExitCode.NOT_FOUND)
+    for path in unlabeled:
+        if not path.is_file():
+            fail(f"--unlabeled '{path}' not found", ExitCode.NOT_FOUND)
     if lists_from is not None:
         from tasks.entities.ner.lists import write_lists
         if not lists_from.is_dir():
@@ -42,7 +48,7 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
 
     params = {k: v for k, v in dict(c1=c1, c2=c2).items() if v is not None}
     try:
-        card = run(data, out or default_model_path(), params, limit)
+        card = run(data, out or default_model_path(), params, limit, tuple(unlabeled))
     except ConllError as exc:
         fail(str(exc), ExitCode.USAGE)
     if as_json:

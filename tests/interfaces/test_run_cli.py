@@ -72,11 +72,19 @@ def test_ner_tagger_none_runs_the_rules_alone_and_is_recorded(prefect_harness, t
 
     from akhbar.lake import read_table, snapshots
 
+    import shutil
+
     seeds = Path(__file__).resolve().parents[2] / "seeds"
+    # the seeds plus one article (written for this test) naming people no rule finds: on the seeds
+    # alone the tagger may add nothing, as the rules were written from them
+    docs = tmp_path / "in"
+    shutil.copytree(seeds, docs)
+    (docs / "900_extra.txt").write_text("وسجل كريستيانو رونالدو هدفين في المباراة أمس. وصرح أندريا بيرلو بأن "
+                                        "الفريق يستحق الفوز في الدوري هذا الموسم.\n", encoding="utf-8")
     counts = {}
     for tagger in ("none", "crf"):
         out = tmp_path / tagger
-        result = run("--input", seeds, "--output", out, "--ner-tagger", tagger, "--json")
+        result = run("--input", docs, "--output", out, "--ner-tagger", tagger, "--json")
         assert result.exit_code == 0, result.output
         assert snapshots(out)["parameters"][0]["ner_tagger"] == tagger
         entities = read_table(out, "entities")

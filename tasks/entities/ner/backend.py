@@ -26,6 +26,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import polars as pl
 
 from akhbar.config import EntitiesConfig
@@ -44,6 +46,9 @@ PREFIX = {"PERSON": "per", "ORG": "org", "LOC": "loc"}
 VOCABULARY = frozenset({"LOC_CUE", "PLACE_HEAD", "ORG_HEAD", "DIRECTION", "NOUN", "TITLE", "STOP", "ROLEWORD",
                         "GOV_CUE", "LOCATIVE", "UNIT", "MONTH"})
 PLURAL_NISBA = ("ون", "ين", "ات", "يه", "يا")     # normalised endings of plurals and nisba adjectives
+
+
+NAME_START_MEMO_MAX = 200_000
 
 
 class NameStart:
@@ -66,6 +71,8 @@ class NameStart:
     def __call__(self, token: str) -> int:
         cut = self.memo.get(token)
         if cut is None:
+            if len(self.memo) > NAME_START_MEMO_MAX:     # flat memory on long runs
+                self.memo.clear()
             cut = self.memo[token] = self._cut(token)
         return cut
 
@@ -83,6 +90,13 @@ class NameStart:
         return len(proclitic)
 
 
+@lru_cache(maxsize=1)
+def default_name_start() -> NameStart:
+    """One NameStart per process: its lists (the union of the name lists) are built once, not at every
+    backend (get_backend builds a backend per stage call)."""
+    return NameStart()
+
+
 class CrfBackend:
     """Rule mentions plus the CRF tagger's PERSON / ORG / LOC chunks (see the module docstring)."""
 
@@ -93,7 +107,7 @@ class CrfBackend:
         self.cfg = cfg or EntitiesConfig()
         self.model = model or load_model(self.cfg.ner_crf_model)
         self.base = base or RuleBackend(self.cfg)
-        self.name_start = NameStart()
+        self.name_start = default_name_start()
         self.gaz, self.geo = default_gazetteer(), default_index()
         self.ranks = word_ranks()
         self.lex = default_lexicon()

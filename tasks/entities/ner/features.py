@@ -7,7 +7,9 @@ the project's word lists: the entity lexicon's classes (titles, given names, org
 place cues, speech verbs, NORP ...), gazetteer names (longest match over the sentence, typed,
 B/I), GeoNames Arabic place names, and the derived name lists of entities/ner_lists.tsv (first
 and family names, world cities, PETRARCH actor words). Neighbours at -2..+2 contribute their
-form, stem and list memberships.
+form, stem and list memberships; at -1/+1 also their shape, article, proclitics and last two
+letters. Feature set 3 adds the stem's word cluster (clusters.py) and the name memory's marks
+(memory.py), both tables written beside the model by `akhbar train ner`.
 
 Word-level features are computed once per distinct token (a memo), so tagging is one dictionary
 lookup per token plus the window and the sentence-level matches.
@@ -25,7 +27,8 @@ from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
 from tasks.entities.ner.conll import spans
 
-FEATURE_VERSION = "ner-features-2"   # 2: + frequency buckets, bigram, the rule tagger's marks
+FEATURE_VERSION = "ner-features-3"   # 2: + frequency buckets, bigram, the rule tagger's marks;
+                                     # 3: + word clusters, name memory, the neighbours' shape/article/clitics/ending
 LISTS = "entities/ner_lists.tsv"
 # lexicon classes worth a feature (the others are closed grammatical sets the form already says)
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
@@ -105,8 +108,11 @@ class Featurizer:
     model does not know, so leaving those out (in order) gives the same scores and labels while
     sparing their conversion and lookup; None (training) keeps them all."""
 
-    def __init__(self, known: frozenset[str] | None = None):
+    def __init__(self, known: frozenset[str] | None = None, clusters: dict[str, int] | None = None,
+                 memory=None):
         self.known = known
+        self.clusters = clusters or {}
+        self.memory = memory            # a memory.NameMemory, or None (training passes its marks in)
         self.keep = None if known is None else known.__contains__
         self.lex = default_lexicon()
         self.gaz = default_gazetteer()
@@ -137,6 +143,9 @@ class Featurizer:
             if len(stem) > n:
                 feats += ["p%d=%s" % (n, stem[:n]), "x%d=%s" % (n, stem[-n:])]
         feats.append("x1=" + norm[-1:])
+        cluster = self.clusters.get(stem)
+        if cluster is not None:
+            feats.append("c=%d" % cluster)
         marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
         found = self.lex.lookup(norm)
         if found:
@@ -149,6 +158,11 @@ class Featurizer:
             marks.append("geo")
         feats += marks
         near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
+        # the next and previous words' shape, article, proclitics and ending
+        form = ["sh=" + shape(token), *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []),
+                "x2=" + stem[-2:]]
+        for d in (-1, 1):
+            near[d] += tuple("%d:%s" % (d, f) for f in form)
         own, known = tuple(feats), self.known
         speech = "lx=SPEECH" in own
         if known is None:
@@ -211,6 +225,9 @@ class Featurizer:
         marks = self.sentence_marks([w[2] for w in words])
         if rules is not None:
             for m, r in zip(marks, rules):
+                m += r
+        if self.memory is not None:
+            for m, r in zip(marks, self.memory.marks([w[3] for w in words])):
                 m += r
         self.speaker_marks(words, marks)
         n = len(tokens)

@@ -18,8 +18,10 @@ import pycrfsuite
 
 from akhbar.resources import resource_path
 from akhbar.text.tokens import tokenize
+from tasks.entities.ner.clusters import clusters_path, read_clusters
 from tasks.entities.ner.conll import ANER_TYPES, spans
 from tasks.entities.ner.features import Featurizer, doc_marks, rule_marks, sentence_rule_marks
+from tasks.entities.ner.memory import NameMemory, memory_path
 
 MODEL = "models/ner.crfsuite"
 
@@ -56,7 +58,8 @@ def model_attributes(path: Path) -> frozenset[str]:
 
 
 class NerModel:
-    """A CRF model file (its first-pass model beside it, when trained in two passes) and the featurizer."""
+    """A CRF model file (its first-pass model, word clusters and name memory beside it, when trained
+    with them) and the featurizer."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_model_path()
@@ -67,7 +70,11 @@ class NerModel:
         self._local = threading.local()          # a crfsuite Tagger holds its last sequence: one per thread
         self.taggers()
         known = model_attributes(self.path) | (model_attributes(self.first_path) if self.two_pass else frozenset())
-        self.featurize = Featurizer(known)      # features no model knows are left out (crfsuite would drop them)
+        # the word clusters and name memory trained with it (feature set 3), when beside the model
+        clusters = read_clusters(clusters_path(self.path)) if clusters_path(self.path).is_file() else None
+        memory = NameMemory.read(memory_path(self.path)) if memory_path(self.path).is_file() else None
+        # features no model knows are left out (crfsuite would drop them)
+        self.featurize = Featurizer(known, clusters, memory)
 
     def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
         """(pass 2, pass 1 or None) taggers of the calling thread, opened on its first call."""

@@ -10,8 +10,12 @@ seen fewer than `feature_minfreq` times dropped) in two passes on the rest:
    sentences' pass-1 labels come from jackknife models (FOLDS folds of 100-sentence blocks, each
    tagged by a model trained on the others); documents are DOC_SENTENCES consecutive sentences.
 
-It scores the dev split the way the product tags (pass 1, then pass 2) and writes both model
-files and the card (training data sha256, feature set version, parameters, dev P/R/F1 per type).
+Before both passes it builds the word clusters (clusters.py: the training sentences' text plus
+the `unlabeled` files) and the name memory (memory.py: the training labels; each training
+sentence gets the memory of the other folds, so remembered names are trusted as far as they hold
+on unseen text), written beside the model. It scores the dev split the way the product tags
+(pass 1, then pass 2) and writes the model files and the card (training data sha256, feature set
+version, parameters, dev P/R/F1 per type).
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from pathlib import Path
 
 import pycrfsuite
 
+from tasks.entities.ner.clusters import (build_clusters, clusters_path, read_clusters, read_unlabeled,
+                                         write_clusters)
 from tasks.entities.ner.conll import DEV_BLOCK, DEV_EVERY, Sentence, file_sha256, read_conll, score
 from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featurizer, doc_marks,
                                          sentence_rule_marks)
+from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path
 
-PARAMS = dict(c1=0.05, c2=0.01, max_iterations=150, feature_minfreq=2, folds=5)
+PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5)
 
 
 def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict) -> None:
@@ -59,18 +66,43 @@ def with_doc_marks(tokens, base, first, indices):
     return out
 
 
-def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict) -> None:
+def fold_of(i: int, folds: int) -> int:
+    return (i // DEV_BLOCK) % folds
+
+
+def side_tables(tokens, labels, train, out: Path, folds: int, unlabeled=()) -> tuple[dict, dict[int, list]]:
+    """Build and write the word clusters and name memory beside `out`; return the clusters and, per
+    training sentence, its memory marks from the other folds' labels (jackknife)."""
+    words = Featurizer().words
+    stems = [[words[t][3] for t in toks] for toks in tokens]
+    text = [stems[i] for i in train] + [[words[t][3] for t in toks] for path in unlabeled
+                                        for toks in read_unlabeled(Path(path))]
+    clusters = build_clusters(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_clusters(clusters, clusters_path(out))
+    NameMemory.build([stems[i] for i in train], [labels[i] for i in train]).write(memory_path(out))
+    marks: dict[int, list] = {}
+    for k in range(folds):
+        memory = NameMemory.build([stems[i] for i in train if fold_of(i, folds) != k],
+                                  [labels[i] for i in train if fold_of(i, folds) != k])
+        marks.update({i: memory.marks(stems[i]) for i in train if fold_of(i, folds) == k})
+    return clusters, marks
+
+
+def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict, unlabeled=()) -> None:
     """Train pass 1 (file pass1_path(out)) and pass 2 (out) on the sentences not in dev."""
-    featurize = Featurizer()
     tokens = [[t for t, _ in s] for s in sentences]
     labels = [[lab for _, lab in s] for s in sentences]
-    base = [featurize(toks, sentence_rule_marks(toks)) for toks in tokens]
     train = [i for i in range(len(sentences)) if not is_dev[i]]
-    first: dict[int, list[str]] = {}
     folds = params["folds"]
+    clusters, memory = side_tables(tokens, labels, train, out, folds, unlabeled)
+    featurize = Featurizer(clusters=clusters)
+    base = {i: featurize(tokens[i], [r + m for r, m in zip(sentence_rule_marks(tokens[i]), memory[i])])
+            for i in train}
+    first: dict[int, list[str]] = {}
     for k in range(folds):
-        held = [i for i in train if (i // DEV_BLOCK) % folds == k]
-        rest = [i for i in train if (i // DEV_BLOCK) % folds != k]
+        held = [i for i in train if fold_of(i, folds) == k]
+        rest = [i for i in train if fold_of(i, folds) != k]
         if not held or not rest:
             continue
         fold_path = out.with_name(f".{out.stem}_fold{k}.crfsuite")
@@ -103,21 +135,23 @@ def evaluate_file(model_path: Path, sentences: list[Sentence]) -> dict:
     return evaluate_model(NerModel(model_path), sentences)
 
 
-def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | None = None) -> dict:
-    """Train on `data` minus its dev split, write `out` (.crfsuite, with its pass-1 model beside it)
-    and its card (`out` with .json); return the card. `limit`: the first N sentences only (tests)."""
+def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | None = None,
+              unlabeled: tuple[Path, ...] = ()) -> dict:
+    """Train on `data` minus its dev split, write `out` (.crfsuite, with its pass-1 model, word
+    clusters and name memory beside it) and its card (`out` with .json); return the card.
+    `limit`: the first N sentences only (tests). `unlabeled`: text files for the word clusters."""
     params = {**PARAMS, **(params or {})}
     sentences = read_conll(data)[:limit] if limit else read_conll(data)
     is_dev = [(i // DEV_BLOCK) % DEV_EVERY == DEV_EVERY - 1 for i in range(len(sentences))]
     began = time.perf_counter()
-    two_pass(sentences, is_dev, out, params)
+    two_pass(sentences, is_dev, out, params, unlabeled)
     seconds = round(time.perf_counter() - began, 1)
     dev = [s for s, d in zip(sentences, is_dev) if d]
     train = [s for s, d in zip(sentences, is_dev) if not d]
     card = dict(
         model="CRF (python-crfsuite, L-BFGS) BIO tagger for PERS/LOC/ORG/MISC, two passes "
               "(pass 2 adds document evidence from pass 1)",
-        files=[out.name, pass1_path(out).name],
+        files=[out.name, pass1_path(out).name, clusters_path(out).name, memory_path(out).name],
         training_data=dict(file=data.name, sha256=file_sha256(data), sentences=len(sentences),
                            limit=limit, train_sentences=len(train), dev_sentences=len(dev),
                            train_tokens=sum(map(len, train)), dev_tokens=sum(map(len, dev))),
@@ -125,6 +159,9 @@ def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | No
                   f"k % {DEV_EVERY} == {DEV_EVERY - 1} ({100 / DEV_EVERY:.1f}%)",
         documents=f"{DOC_SENTENCES} consecutive sentences (ANERcorp marks no documents)",
         feature_set=FEATURE_VERSION, params=params, train_seconds=seconds,
+        clusters=dict(text=["the training sentences"] + [f"{Path(p).name} (sha256 {file_sha256(p)[:16]})"
+                                                          for p in unlabeled],
+                      stems=len(read_clusters(clusters_path(out)))),
         model_bytes=out.stat().st_size + pass1_path(out).stat().st_size,
         dev=evaluate_file(out, dev) if dev else {},
         licence="Derived from ANERcorp (Benajiba, Rosso and Benedi Ruiz 2007; CAMeL Lab splits, Obeid et al. "

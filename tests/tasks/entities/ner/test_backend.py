@@ -91,3 +91,7 @@ def test_speaker_slot_leaves_common_words_and_plurals():
 def test_a_footballer_without_a_title():
     got = people("وسجل كريستيانو رونالدو هدفين في المباراة أمس .")
     assert ("كريستيانو رونالدو", "PERSON", "model:crf") in got
+
+
+def test_name_start_is_built_once_per_process():
+    assert get_backend(EntitiesConfig()).name_start is get_backend(EntitiesConfig()).name_start

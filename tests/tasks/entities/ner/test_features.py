@@ -55,3 +55,15 @@ def test_word_memo_is_bounded(monkeypatch):
     assert len(f.words) == 7
     again = f(["قال", "محمد", "علي", "في", "بغداد", "اليوم", "إن"])     # memo starts over, same features
     assert again == first and len(f.words) == 7
+
+
+def test_feature_set_3_clusters_memory_and_the_neighbours_form():
+    from tasks.entities.ner.memory import NameMemory
+    memory = NameMemory({("سلفا", "كير"): "PERS"}, {"جوبا": "LOC|hi"})
+    f = Featurizer(clusters={"جوبا": 7}, memory=memory)
+    items = f(["وقال", "الرئيس", "سلفا", "كير", "في", "جوبا"])
+    assert "c=7" in items[5] and not any(x.startswith("c=") for x in items[4])
+    assert "mB=PERS" in items[2] and "mI=PERS" in items[3] and "mt=LOC|hi" in items[5]
+    assert "-1:mB=PERS" in items[3] and "1:mt=LOC|hi" in items[4]      # the neighbours see the marks
+    assert "1:art" in items[0] and "-1:pc=و" in items[1] and "1:sh=A" in items[1]
+    assert not any(x.startswith("m") for x in Featurizer()(["سلفا", "كير"])[0])   # no memory: no marks

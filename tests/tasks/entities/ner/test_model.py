@@ -13,6 +13,7 @@ from tasks.entities.ner.train import evaluate_file
 ROOT = Path(__file__).resolve().parents[4]
 ANERCORP = ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
 TOLERANCE = 0.005
+DEV_F1_FLOOR = 0.79       # the committed model's dev micro F1 must not fall under this, whatever its card says
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,10 @@ def test_card_describes_the_model(model):
     assert card["model_bytes"] == path.stat().st_size + pass1_path(path).stat().st_size
     for typ in ("PERS", "LOC", "ORG", "micro"):
         assert 0 < card["dev"][typ]["f1"] <= 1
+    assert card["dev"]["micro"]["f1"] >= DEV_F1_FLOOR
+    for name in card["files"]:               # pass 2, pass 1, word clusters, name memory
+        assert (path.parent / name).is_file()
+    assert model.featurize.clusters and model.featurize.memory is not None
 
 
 @pytest.mark.skipif(not ANERCORP.is_file(), reason="needs ../shared/data/anercorp/train.txt")
@@ -44,6 +49,7 @@ def test_committed_model_keeps_its_dev_f1(model):
     _, dev = split(read_conll(ANERCORP))
     scores = evaluate_file(model.path, dev)
     assert scores["micro"]["f1"] >= card["dev"]["micro"]["f1"] - TOLERANCE
+    assert scores["micro"]["f1"] >= DEV_F1_FLOOR
     for typ in ("PERS", "LOC", "ORG"):
         assert scores[typ]["f1"] >= card["dev"][typ]["f1"] - 2 * TOLERANCE
 

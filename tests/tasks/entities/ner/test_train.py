@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from tasks.entities.ner.clusters import clusters_path
+from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import pass1_path
 from tasks.entities.ner.train import train_ner
 
@@ -27,4 +29,9 @@ def test_train_ner_writes_model_and_card(tmp_path):
     assert (tmp_path / "m2.crfsuite").read_bytes() == out.read_bytes()
     assert pass1_path(tmp_path / "m2.crfsuite").read_bytes() == pass1_path(out).read_bytes()
     assert not list(tmp_path.glob(".*fold*"))          # jackknife models are removed
+    for side in (clusters_path, memory_path):           # the tables beside the model, rebuilt identically
+        assert side(tmp_path / "m2.crfsuite").read_bytes() == side(out).read_bytes()
+    memory = NameMemory.read(memory_path(out))          # the training labels' chunks, as normalised stems
+    assert memory.chunks[("سامر", "خليل")] == "PERS" and memory.chunks[("مني", "سالم")] == "PERS"
+    assert memory.tokens["حمص"] == "LOC|hi" and memory.tokens["سامر"] == "PERS|hi"
     assert card2["dev"] == card["dev"] and card["dev"]["micro"]["f1"] > 0.9
