@@ -12,8 +12,9 @@ processes run on it, one after the other:
     the run's batch size, see docs/scale.md).
 
 Each child's peak RSS is that of its whole process tree (sampled from /proc every 50 ms by
-this process, and the kernel's own high-water mark of the child), its time is from the start
-of the work (imports excluded). Printed per size: articles/s, peak RSS, and the ratios to the
+this process); the pipeline child also records each stage's own high-water mark (the kernel's,
+reset before the stage: `peak_rss_in_stage_mb`), which names the stage that sets the peak. Its
+time is from the start of the work (imports excluded). Printed per size: articles/s, peak RSS, and the ratios to the
 same-run baseline and to the first size; the JSON goes to bench/out/scale.json.
 Targets (issue 16): peak RSS at 50k within 1.3x of 10k; throughput reported on this corpus.
 """
@@ -122,12 +123,12 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
-        peaks[stage.name] = _self_peak()          # the high-water mark so far: which stage set the peak
+        peaks[stage.name] = max(own[stage.name], *peaks.values())   # the high-water mark so far
     counts = {k: v.height for k, v in bag["tables"].items()}
     return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
                 rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
                 peak_rss_in_stage_mb=own,
-                elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=_self_peak())
+                elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=max(peaks.values()))
 
 
 def _self_rss() -> float:
@@ -139,7 +140,8 @@ def _self_rss() -> float:
 
 def _reset_peak() -> None:
     """Reset the kernel's RSS high-water mark of this process (Linux: clear_refs 5), so `_hwm`
-    after a stage is that stage's own peak; a no-op where it is refused."""
+    after a stage is that stage's own peak; a no-op where it is refused. It resets getrusage's
+    ru_maxrss too: the run's peak is the maximum of the stages' own peaks."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
