@@ -123,7 +123,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
-        peaks[stage.name] = max(own[stage.name], *peaks.values())   # the high-water mark so far
+        peaks[stage.name] = max([own[stage.name], *peaks.values()])   # the high-water mark so far
     counts = {k: v.height for k, v in bag["tables"].items()}
     return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
                 rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
