@@ -12,8 +12,9 @@ processes run on it, one after the other:
     the run's batch size, see docs/scale.md).
 
 Each child's peak RSS is that of its whole process tree (sampled from /proc every 50 ms by
-this process, and the kernel's own high-water mark of the child), its time is from the start
-of the work (imports excluded). Printed per size: articles/s, peak RSS, and the ratios to the
+this process); the pipeline child also records each stage's own high-water mark (the kernel's,
+reset before the stage: `peak_rss_in_stage_mb`), which names the stage that sets the peak. Its
+time is from the start of the work (imports excluded). Printed per size: articles/s, peak RSS, and the ratios to the
 same-run baseline and to the first size; the JSON goes to bench/out/scale.json.
 Targets (issue 16): peak RSS at 50k within 1.3x of 10k; throughput reported on this corpus.
 """
@@ -113,22 +114,43 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
     t0, timings, rss, peaks = time.perf_counter(), {}, {}, {}
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
+    own = {}
     for stage in DAG:
         t = time.perf_counter()
+        _reset_peak()
         bag = run_local((stage,), bag)
+        own[stage.name] = _hwm()                  # this stage's own high-water mark (reset before it)
         release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
-        peaks[stage.name] = _self_peak()          # the high-water mark so far: which stage set the peak
+        peaks[stage.name] = max([own[stage.name], *peaks.values()])   # the high-water mark so far
     counts = {k: v.height for k, v in bag["tables"].items()}
     return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
                 rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
-                elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=_self_peak())
+                peak_rss_in_stage_mb=own,
+                elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=max(peaks.values()))
 
 
 def _self_rss() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def _reset_peak() -> None:
+    """Reset the kernel's RSS high-water mark of this process (Linux: clear_refs 5), so `_hwm`
+    after a stage is that stage's own peak; a no-op where it is refused. It resets getrusage's
+    ru_maxrss too: the run's peak is the maximum of the stages' own peaks."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _hwm() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
 

@@ -29,3 +29,26 @@ def run_stages(input_dir: Path | str, run_id: str = "local", cfg: PipelineConfig
     """ingest -> ... -> cluster-events: the candidate tables (not validated)."""
     bag = run_graph(input_dir, run_id, cfg, known)
     return {name: bag[name] for name in CANDIDATES}
+
+
+def run_and_publish(input_dir: Path | str, output_dir: Path | str, run_id: str,
+                    cfg: PipelineConfig | None = None) -> dict:
+    """The whole DAG through publish in this process (no Prefect), against the output's latest
+    snapshot like a flow run (first-seen ids of documents and incidents), releasing each dataset
+    after its last reader as the flow does. Returns the bag's `versions` (Delta version per table)."""
+    import datetime as dt
+
+    from flows.graph import release, releases
+    from flows.runtime import FINISH_READS
+    from flows.steps import known, known_incidents
+
+    run_meta = dict(run_id=run_id, flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc), git_commit=None,
+                    input_dir=str(input_dir), output_dir=str(output_dir))
+    bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(),
+               known_documents=known(str(output_dir)), known_incidents=known_incidents(str(output_dir)),
+               run_meta=run_meta)
+    drop = releases(DAG, FINISH_READS)
+    for stage in DAG:
+        bag = run_local((stage,), bag)
+        release(bag, drop.get(stage.name, ()))
+    return bag["versions"]

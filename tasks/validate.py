@@ -34,6 +34,7 @@ from akhbar.contracts import (ARABIC_TEXT, CONTRACT_VERSION, COUNTS, DATES, EARL
 CHECK_ORDER = ("documents", "segments", "articles", "sentences", "entity_catalog", "entities", "events")
 OPTIONAL = ("incidents",)   # checked after the others when given (callers before the incidents stage pass none)
 EXAMPLES_PER_CHECK = 3
+SPAN_BATCH_ARTICLES = 2_000   # articles whose texts (as Python strings) the span checks hold at once
 FAILURE_COLUMNS = ("_row", "table", "row_key", "check", "detail")
 
 
@@ -128,31 +129,48 @@ def span_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> 
     Linear in the size of the texts: bounds are checked against each article's length (a join
     of lengths, not of texts), and a surface is compared with `text[start:end]` sliced in Python,
     where indexing a str is O(1). Slicing the joined text in polars (`str.slice` counts characters
-    from the start of the article for every span) was quadratic in the article's size."""
-    out = []
+    from the start of the article for every span) was quadratic in the article's size.
+    Bounded memory: only the columns the checks read are joined, and the Python strings (article
+    texts, sliced surfaces) exist for SPAN_BATCH_ARTICLES articles at a time; each batch's failures
+    are collected before the next batch is sliced."""
     rules = rules_for(name, SPANS)
     if not rules:
-        return out
+        return []
     arts = clean["articles"]
-    texts = dict(zip(arts["article_id"].to_list(), arts["text"].to_list()))
-    j = df.join(arts.select("article_id", _alen=pl.col("text").str.len_chars()), on="article_id", how="inner")
-    ids = j["article_id"].to_list()
-    for start, end, surface in rules:
-        s, e = pl.col(start), pl.col(end)
-        outside = (s < 0) | (e < s) | (e > pl.col("_alen"))
-        bad, detail = outside, pl.format("span {}..{} outside the article text", s, e)
-        frame = j
-        if surface:
-            sliced = [texts[a][b:c] if b is not None and c is not None else None
-                      for a, b, c in zip(ids, j[start].to_list(), j[end].to_list())]
-            frame = j.with_columns(_slice=pl.Series(sliced, dtype=pl.String))
-            differs = pl.col("_slice") != pl.col(surface)
-            bad = outside | differs
-            detail = (pl.when(outside).then(detail)
-                      .otherwise(pl.format("text[{}:{}] = '{}' != {} '{}'", s, e, pl.col("_slice"),
-                                           pl.lit(surface), pl.col(surface))))
-        out.append(failures(name, frame, bad, f"span:{start}..{end}", detail))
-    return out
+    need = dict.fromkeys(["_row", *KEYS[name], "article_id", *(c for rule in rules for c in rule if c)])
+    batch = (pl.int_range(pl.len(), dtype=pl.Int64) // SPAN_BATCH_ARTICLES).alias("_batch")
+    j = df.select(list(need)).join(arts.select("article_id", _alen=pl.col("text").str.len_chars(), _batch=batch),
+                                   on="article_id", how="inner")
+    found: list[list[pl.DataFrame]] = [[] for _ in rules]
+    for b, lo in enumerate(range(0, arts.height, SPAN_BATCH_ARTICLES)):
+        texts = arts.slice(lo, SPAN_BATCH_ARTICLES).select("article_id", "text")
+        texts = dict(zip(texts["article_id"].to_list(), texts["text"].to_list()))
+        part = j.filter(pl.col("_batch") == b)
+        for i, rule in enumerate(rules):
+            found[i].append(span_failures(name, part, texts, *rule).collect())
+        del texts, part
+    return [pl.concat(parts).lazy() if parts else failures(name, j, pl.lit(False), f"span:{s}..{e}", pl.lit(""))
+            for parts, (s, e, _) in zip(found, rules)]
+
+
+def span_failures(name: str, j: pl.DataFrame, texts: dict[str, str], start: str, end: str,
+                  surface: str | None) -> pl.LazyFrame:
+    """One span rule's failures among rows `j` (with `_alen`, their article's length), whose
+    articles' texts are in `texts`."""
+    s, e = pl.col(start), pl.col(end)
+    outside = (s < 0) | (e < s) | (e > pl.col("_alen"))
+    bad, detail = outside, pl.format("span {}..{} outside the article text", s, e)
+    frame = j
+    if surface:
+        sliced = [texts[a][b:c] if b is not None and c is not None else None
+                  for a, b, c in zip(j["article_id"].to_list(), j[start].to_list(), j[end].to_list())]
+        frame = j.with_columns(_slice=pl.Series(sliced, dtype=pl.String))
+        differs = pl.col("_slice") != pl.col(surface)
+        bad = outside | differs
+        detail = (pl.when(outside).then(detail)
+                  .otherwise(pl.format("text[{}:{}] = '{}' != {} '{}'", s, e, pl.col("_slice"),
+                                       pl.lit(surface), pl.col(surface))))
+    return failures(name, frame, bad, f"span:{start}..{end}", detail)
 
 
 def reference_checks(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:

@@ -37,7 +37,7 @@ from pathlib import Path
 import deltalake
 import polars as pl
 import pyarrow as pa
-from deltalake import DeltaTable, write_deltalake
+from deltalake import DeltaTable, WriterProperties, write_deltalake
 
 from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, contract_dtypes
 from akhbar.ids import sha256_bytes
@@ -52,6 +52,9 @@ MAX_REPLACE_SHARE = 0.5
 # (measured: 20,000 fine, 30,000 a segfault); above this, overwrite.
 MAX_PREDICATE_VALUES = 10_000
 PUBLISH_THREADS = 4    # tables written at once
+# Rows converted to Arrow at a time when a table is written: the writer streams record batches of
+# this size, so publish holds one batch's Arrow copy per table, not a sorted Arrow copy of the table.
+WRITE_BATCH_ROWS = 50_000
 # Delta operations that rewrite files but not rows: a table changed only by these since its
 # snapshot version can still be changed in place.
 ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
@@ -60,8 +63,22 @@ ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
 
 def to_arrow(name: str, df: pl.DataFrame) -> pa.Table:
     """The frame cast to its contract schema (without field docs), sorted by key."""
+    return pa.Table.from_batches(list(arrow_batches(name, df)), schema=delta_schema(name))
+
+
+def arrow_batches(name: str, df: pl.DataFrame, size: int = WRITE_BATCH_ROWS) -> pa.RecordBatchReader:
+    """The rows of `to_arrow`, in the same order (sorted by key, ties in frame order), as a stream
+    of record batches cut one at a time: only the key columns are sorted (a permutation), and
+    each batch's rows are gathered, converted and cast when the writer asks for it."""
     schema = delta_schema(name)
-    return df.select(schema.names).sort(list(KEYS[name]), nulls_last=True).to_arrow().cast(schema)
+    frame = df.select(schema.names)
+    order = frame.select(pl.arg_sort_by(list(KEYS[name]), nulls_last=True, maintain_order=True)).to_series()
+
+    def batches():
+        for start in range(0, frame.height, size):
+            part = frame.select(pl.all().gather(order.slice(start, size)))
+            yield from part.to_arrow().cast(schema).to_batches()
+    return pa.RecordBatchReader.from_batches(schema, batches())
 
 
 def run_column(name: str) -> str:
@@ -112,6 +129,26 @@ class TablePlan:
         return "+".join(w.how for w in self.writes) or "unchanged"
 
 
+def duplicated_keys(df: pl.DataFrame, key: list[str]) -> pl.Series:
+    """Per row, whether its key is carried by another row too. A 64-bit hash per key is checked
+    first (a few MB); only when two hashes are equal are the keys themselves compared (a hash
+    table of the key strings took about as much memory as the key column again)."""
+    if not df.select(pl.struct(key).hash(0).is_duplicated().any()).item():
+        return pl.select(pl.repeat(False, df.height, dtype=pl.Boolean)).to_series()
+    return df.select(pl.struct(key).is_duplicated()).to_series()
+
+
+def with_previous(df: pl.DataFrame, old: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """`df` left-joined with the previous index rows `old` on `key`, in df's order. Only the key
+    columns go through the join and its two columns are attached to df: a join of the whole frame
+    gathered a copy of every column (text included). A previous index with a repeated key (an old
+    lake read without an index) multiplies rows: then the whole frame is joined, as before."""
+    if duplicated_keys(old, key).any():
+        return df.join(old, on=key, how="left", maintain_order="left")
+    matched = df.select(key).join(old, on=key, how="left", maintain_order="left")
+    return df.with_columns(matched.get_column("_old"), matched.get_column("_first"))
+
+
 def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = None,
                force: bool = False, rewrite: bool = False) -> TablePlan:
     """Compare a table's new full state with the previous snapshot's index (never its rows).
@@ -129,12 +166,11 @@ def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = N
     previous = empty_index(name) if previous is None else previous
     old = previous.select(*key, pl.col(HASH).alias("_old"), pl.col(run_col).alias("_first"))
     old = old.cast({k: df.schema[k] for k in key}, strict=False)   # a retyped key column: new keys
-    df = (df.with_columns(row_hashes(name, df))
-          .join(old, on=key, how="left", maintain_order="left")
-          .with_columns(pl.coalesce("_first", run_col).alias(run_col)))
+    df = with_previous(df.with_columns(row_hashes(name, df)), old, key).with_columns(
+        pl.coalesce("_first", run_col).alias(run_col))
     inserted = df["_first"].is_null()
     updated = ~inserted & df[HASH].ne_missing(df["_old"])
-    duplicated = df.select(pl.struct(key).is_duplicated()).to_series()
+    duplicated = duplicated_keys(df, key)
     counts = dict(inserted=int(inserted.sum()), updated=int(updated.sum()))
     # every previous key matched by a row of this run: nothing deleted (the common case, no anti join)
     gone = old.height > df.height - counts["inserted"] - int((duplicated & ~inserted).sum())
@@ -221,20 +257,22 @@ def check_schema_changes(output_dir: Path | str, schemas: dict[str, pa.Schema], 
     return changes
 
 
-def commit(path: Path, tbl: pa.Table, how: str = "overwrite", predicate: str | None = None,
+def commit(path: Path, tbl: pa.Table | pa.RecordBatchReader, how: str = "overwrite", predicate: str | None = None,
            schema_mode: str | None = None) -> int:
     """One Delta commit; return the new version. how: overwrite (the whole table), append, or
     replace (delta-rs replaceWhere: rows matching `predicate` are replaced by `tbl`, whose rows
     must all match it; only the files holding matching rows are rewritten)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    props = WriterProperties(max_row_group_size=WRITE_BATCH_ROWS)
     if how == "replace":
-        write_deltalake(str(path), tbl, mode="overwrite", predicate=predicate)
+        write_deltalake(str(path), tbl, mode="overwrite", predicate=predicate, writer_properties=props)
     else:
-        write_deltalake(str(path), tbl, mode="append" if how == "append" else "overwrite", schema_mode=schema_mode)
+        write_deltalake(str(path), tbl, mode="append" if how == "append" else "overwrite", schema_mode=schema_mode,
+                        writer_properties=props)
     return DeltaTable(str(path)).version()
 
 
-def write_table(output_dir: Path | str, name: str, tbl: pa.Table, change: dict | None = None,
+def write_table(output_dir: Path | str, name: str, tbl: pa.Table | pa.RecordBatchReader, change: dict | None = None,
                 how: str = "overwrite", predicate: str | None = None) -> int:
     """Write a data table (see commit); return its new version.
 
@@ -320,7 +358,7 @@ def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version
     plan = plan_table(name, frame, before, force=change is not None or before is None, rewrite=rewrite)
     version = index_version = None
     for write in plan.writes:
-        version = write_table(output_dir, name, to_arrow(name, write.rows), change, how=write.how,
+        version = write_table(output_dir, name, arrow_batches(name, write.rows), change, how=write.how,
                               predicate=write.predicate)
         index_version = write_index(output_dir, name, write)
     return version, index_version, table_hash(name, plan.index)

@@ -141,8 +141,10 @@ def claims(events: pl.DataFrame, nm: pl.DataFrame, cluster_ids: pl.DataFrame) ->
         right_on="entity_id", how="left")
     grouped = (ev.group_by("cluster_id", "source_entity_id", "source_name", "source_text", "modality").len("n_events")
                .with_columns(pl.col("n_events").cast(pl.Int32))
-               .sort("cluster_id", "n_events", "modality", "source_text", descending=[False, True, False, False],
-                     nulls_last=True))
+               # a total order: two sources with one surface (an entity and no entity) tie on the rest, and
+               # an unstable sort then gave the claims list a run-dependent order (a rerun "updated" rows)
+               .sort("cluster_id", "n_events", "modality", "source_text", "source_entity_id", "source_name",
+                     descending=[False, True, False, False, False, False], nulls_last=True))
     return grouped.group_by("cluster_id", maintain_order=True).agg(
         pl.struct("source_entity_id", "source_name", "source_text", "modality", "n_events").alias("claims"))
 

@@ -186,3 +186,23 @@ def test_span_check_agrees_with_python_slicing(text, data):
     flagged = quarantine.filter((pl.col("check") == "span:start..end")
                                 & (pl.col("row_key") == t["entities"]["mention_id"][0])).height == 1
     assert flagged == (end > len(full) or full[start:end] != surface)
+
+
+def test_span_checks_in_batches_of_articles_find_the_same_failures(monkeypatch):
+    """The span checks slice article texts a batch of articles at a time (bounded memory): with
+    batches of one article, bad spans in several articles are found exactly as in one batch."""
+    import tasks.validate as validate_module
+
+    t = make_tables()
+    assert t["articles"].height >= 2
+    for row in range(t["entities"].height):          # every other mention's surface is wrong
+        if row % 2 == 0:
+            t["entities"] = set_cell(t["entities"], row, "surface", "خطأ")
+    t["sentences"] = set_cell(t["sentences"], t["sentences"].height - 1, "end", 10_000)   # outside its article
+    _, whole, _ = validate(t, "r1", max_failure_share=1.0)
+    monkeypatch.setattr(validate_module, "SPAN_BATCH_ARTICLES", 1)
+    _, batched, _ = validate(t, "r1", max_failure_share=1.0)
+    spans = whole.filter(pl.col("check").str.starts_with("span:"))
+    assert spans.filter(pl.col("table") == "entities").height == (t["entities"].height + 1) // 2
+    assert spans.filter(pl.col("table") == "sentences").height == 1
+    assert sorted(batched.rows()) == sorted(whole.rows())

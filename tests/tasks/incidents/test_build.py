@@ -145,3 +145,12 @@ def test_latin_names_come_from_name_latin_when_the_catalog_has_it(name):
     cat = CATALOG.with_columns(name_latin=pl.col("entity_id").replace({"loc_homs": "Homs", "org_army": "the army"}))
     out = build_incidents(events(ev("e1", "art_1", "c1")), cat, ARTICLES, None, "r")
     assert out[name].to_list()[0] in ("Homs", ["the army"])
+
+
+def test_claims_that_tie_on_count_modality_and_text_have_one_order_whatever_the_row_order():
+    # 'قالت القناة إن ...' attributed to two different channels and to an unlinked surface, once each
+    rows = [ev(f"e{i}", "art_1", "c1", modality="claimed", source_text="القناة", source_entity_id=src)
+            for i, src in enumerate(["org_army", "org_observatory", None, "org_army", "org_observatory", None])]
+    orders = {tuple((c["source_entity_id"], c["source_text"]) for c in incidents(events(*perm))["claims"][0])
+              for perm in (rows, rows[::-1], rows[2:] + rows[:2], rows[1::2] + rows[::2])}
+    assert orders == {(("org_army", "القناة"), ("org_observatory", "القناة"), (None, "القناة"))}
