@@ -22,6 +22,21 @@ HOST = re.compile(rb"(?:[a-z0-9-]+\.)+[a-z]{2,}")
 HOST_HEADER = re.compile(rb"\r\nhost: *([^\r:]+)", re.I)
 
 
+SNI = re.compile(rb"\x00\x00(..)(..)\x00(..)", re.S)   # server_name extension: ext, list, name lengths
+
+
+def sni_hosts(head: bytes) -> list[bytes]:
+    """Host names in a TLS ClientHello's server_name extension, read by its length fields (a bare
+    host-name regex over the record also took the bytes after the name: 'accounts.google.comjj')."""
+    out = []
+    for m in SNI.finditer(head):
+        ext, lst, name = (int.from_bytes(g, "big") for g in m.groups())
+        host = head[m.end():m.end() + name]
+        if ext == lst + 2 and lst == name + 3 and len(host) == name and HOST.fullmatch(host):
+            out.append(host)
+    return out
+
+
 class NetworkTrap:
     """A TCP listener every host name resolves to (--host-resolver-rules): every connection opened
     (http, https, websocket, font or image fetch) is recorded with the host it asked for (HTTP Host
@@ -51,7 +66,7 @@ class NetworkTrap:
                 head = conn.recv(4096)
             except OSError:
                 head = b""
-            found = HOST_HEADER.findall(head) or HOST.findall(head)
+            found = HOST_HEADER.findall(head) or sni_hosts(head) or HOST.findall(head)
             self.hosts.append(found[0].decode() if found else "(unknown)")
             conn.close()
 

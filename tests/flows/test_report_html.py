@@ -85,3 +85,12 @@ def test_the_network_trap_sees_a_page_that_fetches(tmp_path):
         screenshot(page, tmp_path / "f.png", trap.port, size=(300, 200))
         time.sleep(0.5)
     assert "tiles.example.test" in trap.hosts
+
+
+def test_the_trap_reads_a_tls_host_by_its_length_fields():
+    from tests.report_browser import sni_hosts
+    name = b"accounts.google.com"
+    ext = (b"\x00\x00" + (len(name) + 5).to_bytes(2, "big") + (len(name) + 3).to_bytes(2, "big") + b"\x00"
+           + len(name).to_bytes(2, "big") + name)
+    assert sni_hosts(b"\x16\x03\x01\x02\x00" + ext + b"jj\x00\x17") == [name]   # not 'accounts.google.comjj'
+    assert sni_hosts(b"no tls here") == []
