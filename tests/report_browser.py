@@ -18,6 +18,16 @@ CHROMIUM = next((p for p in (shutil.which("chromium"), "/usr/bin/chromium") if p
 
 # What Chromium itself contacts at start (component updater, time and account services), whatever the page.
 CHROMIUM_SERVICE_HOSTS = frozenset({"clients2.google.com", "update.googleapis.com", "accounts.google.com"})
+# Chromium's own background services (update, accounts, optimisation hints, component downloads) call
+# these domains at random moments, so a blank control page does not always see the same ones; the
+# report's own references are checked statically (no URL at all in the HTML: test_report_file_is_self_contained)
+CHROMIUM_SERVICE_DOMAINS = ("google.com", "googleapis.com", "gvt1.com")
+
+
+def page_hosts(hosts: list[str], control: list[str]) -> set[str]:
+    """Hosts the page contacted: what the trap saw, less Chromium's own calls."""
+    return {h for h in set(hosts) - set(control) - CHROMIUM_SERVICE_HOSTS
+            if not any(h == d or h.endswith("." + d) for d in CHROMIUM_SERVICE_DOMAINS)}
 HOST = re.compile(rb"(?:[a-z0-9-]+\.)+[a-z]{2,}")
 HOST_HEADER = re.compile(rb"\r\nhost: *([^\r:]+)", re.I)
 
