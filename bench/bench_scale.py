@@ -47,19 +47,26 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def status_mb(field: str, pid: int | str = "self") -> float:
+    """A memory line of /proc/<pid>/status (VmRSS, VmHWM, ...) in MB; 0.0 when absent. Raises
+    OSError when the process is gone."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants, MB."""
-    total, todo = 0, [pid]
+    total, todo = 0.0, [pid]
     while todo:
         p = todo.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            total += status_mb("VmRSS", p)
         except OSError:
             continue
         todo += _children(p)
-    return total / 1024
+    return total
 
 
 def measured(args: list[str]) -> dict:
@@ -132,10 +139,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
 
 
 def _self_rss() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    return round(status_mb("VmRSS"), 1)
 
 
 def _reset_peak() -> None:
@@ -149,10 +153,7 @@ def _reset_peak() -> None:
 
 
 def _hwm() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
+    return round(status_mb("VmHWM"), 1)
 
 
 def _self_peak() -> float:
