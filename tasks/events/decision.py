@@ -21,12 +21,13 @@ import math
 from functools import lru_cache
 
 from akhbar.resources import resource_path
+from tasks.events.salience import list_names, word_lists
 from tasks.events.words import Word
 
 MODEL_FILE = "models/events_decision.json"
 DECIDED_TYPES = ("ASSAULT", "PROTEST")
 FACTUAL = ("asserted", "claimed", "reported", "accused")
-FEATURE_SET = "events-decision-features-2"
+FEATURE_SET = "events-decision-features-3"
 KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
 NEAR = 3                                   # words either side of the trigger read as positional features
 
@@ -51,6 +52,21 @@ def own_features(words: list[Word], i: int, modality: str, rule: str,
     if i > 0 and words[i].punct.strip():
         own.append("punct-before")
     return own
+
+
+def class_features(words: list[Word], i: int, names: tuple[str, ...]) -> list[str]:
+    """Lexicon classes rather than words (they generalise where the data is small, PROTEST): which
+    salience word lists (akhbar/resources/events/salience.json: participant nouns and onset verbs,
+    happening verbs, anchors, references, casualty words ...) occur within NEAR words of the trigger
+    (`near:`) and anywhere in the sentence (`has:`)."""
+    near = sent_bits = 0
+    for k, w in enumerate(words):
+        b = word_lists(w.norm)
+        sent_bits |= b
+        if k != i and abs(k - i) <= NEAR:
+            near |= b
+    return [*(f"near:{n}" for k, n in enumerate(names) if near >> k & 1),
+            *(f"has:{n}" for k, n in enumerate(names) if sent_bits >> k & 1)]
 
 
 def features(own: list[str], etype: str) -> list[str]:
@@ -111,7 +127,7 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[
     """(row, own features) of the rows of one sentence the model decides (rows_at: (trigger word, row)):
     besides the row's own, how many other rows of its type the sentence has and whether one of
     them was ruled main."""
-    out = []
+    out, names = [], list_names()
     for i, row in rows_at:
         if not _decided(row):
             continue
@@ -120,7 +136,8 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[
                            row["target_text"] is not None, row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",
-                f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
+                f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}",
+                *class_features(words, i, names)]
         out.append((row, own))
     return out
 
