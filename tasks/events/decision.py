@@ -54,19 +54,20 @@ def own_features(words: list[Word], i: int, modality: str, rule: str,
     return own
 
 
-def class_features(words: list[Word], i: int, names: tuple[str, ...]) -> list[str]:
+def class_features(bits: list[int], i: int, names: tuple[str, ...]) -> list[str]:
     """Lexicon classes rather than words (they generalise where the data is small, PROTEST): which
     salience word lists (akhbar/resources/events/salience.json: participant nouns and onset verbs,
     happening verbs, anchors, references, casualty words ...) occur within NEAR words of the trigger
-    (`near:`) and anywhere in the sentence (`has:`)."""
-    near = sent_bits = 0
-    for k, w in enumerate(words):
-        b = word_lists(w.norm)
-        sent_bits |= b
-        if k != i and abs(k - i) <= NEAR:
-            near |= b
+    (`near:`) and anywhere in the sentence (`has:`). `bits`: per word its lists (`word_lists`)."""
+    near = 0
+    for k in range(max(0, i - NEAR), min(len(bits), i + NEAR + 1)):
+        if k != i:
+            near |= bits[k]
+    every = 0
+    for b in bits:
+        every |= b
     return [*(f"near:{n}" for k, n in enumerate(names) if near >> k & 1),
-            *(f"has:{n}" for k, n in enumerate(names) if sent_bits >> k & 1)]
+            *(f"has:{n}" for k, n in enumerate(names) if every >> k & 1)]
 
 
 def features(own: list[str], etype: str) -> list[str]:
@@ -127,7 +128,7 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[
     """(row, own features) of the rows of one sentence the model decides (rows_at: (trigger word, row)):
     besides the row's own, how many other rows of its type the sentence has and whether one of
     them was ruled main."""
-    out, names = [], list_names()
+    out, names, bits = [], list_names(), None
     for i, row in rows_at:
         if not _decided(row):
             continue
@@ -135,9 +136,11 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[
         own = own_features(words, i, row["modality"], rule, row["actor_text"] is not None,
                            row["target_text"] is not None, row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
+        if bits is None:
+            bits = [word_lists(w.norm) for w in words]
         own += [f"others={min(len(same), 2)}",
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}",
-                *class_features(words, i, names)]
+                *class_features(bits, i, names)]
         out.append((row, own))
     return out
 
@@ -150,7 +153,7 @@ def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> lis
 
 def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
-    the model and its probability in `method` ('...;decision:lr-gsr-1=0.83;salience:verb')."""
+    the model and its probability in `method` ('...;decision:lr-gsr-2=0.83;salience:verb')."""
     m = model()
     if m is None:
         return

@@ -22,7 +22,7 @@ def _decided(text, etype):
 def test_model_keeps_reports_main(text, etype):
     evs = _decided(text, etype)
     assert evs and any(e["salience"] == "main" for e in evs)
-    assert all(";decision:lr-gsr-1=" in e["method"] and ";salience:" in e["method"] for e in evs)
+    assert all(f";decision:{decision.model()['name']}=" in e["method"] and ";salience:" in e["method"] for e in evs)
 
 
 @pytest.mark.parametrize("text,etype", [
@@ -86,3 +86,15 @@ def test_fast_path_equals_the_trained_scoring():
     slow = [probability(m, f + bag(words)) for _, f in sentence_features(words, rows_at)]
     fast = [_fast_probability(m, own, r["event_type"], bag_score(m, words)) for r, own in _own_rows(words, rows_at)]
     assert slow and fast == pytest.approx(slow, abs=1e-9)
+
+
+def test_class_features_name_lexicon_classes_near_and_in_the_sentence():
+    """Lexicon classes generalise over words: an onset verb next to a protest noun, a time anchor."""
+    from tasks.events.salience import list_names, word_lists
+    from tasks.events.words import words_of
+    text = "خرج آلاف العمال في مسيرة صباح اليوم وسط العاصمة."
+    words = words_of(text, 0, len(text))[0]
+    i = next(k for k, w in enumerate(words) if w.norm.endswith("مسيره"))
+    feats = decision.class_features([word_lists(w.norm) for w in words], i, list_names())
+    assert "has:participant_actions" in feats and "has:anchors" in feats
+    assert "near:anchors" in feats and not any(f.endswith(":question_openers") for f in feats)
