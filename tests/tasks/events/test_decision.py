@@ -84,7 +84,10 @@ def test_fast_path_equals_the_trained_scoring():
     rows_at = [(decision.trigger_word(words, e["trigger_start"]), e) for e in rows]
     m = decision.model()
     slow = [probability(m, f + bag(words)) for _, f in sentence_features(words, rows_at)]
-    fast = [_fast_probability(m, own, r["event_type"], bag_score(m, words)) for r, own in _own_rows(words, rows_at)]
+    bits = decision.word_bits(words)
+    fast = [_fast_probability(m, own, r["event_type"], bag_score(m, words)
+                              + decision._class_score(m, r["event_type"], bits, r.pop("_i")))
+            for r, own in _own_rows(words, rows_at, bits)]
     assert slow and fast == pytest.approx(slow, abs=1e-9)
 
 
