@@ -22,7 +22,7 @@ from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, MIN_COUNT, RE
                                         sentence_f1, train)
 from tasks.events.words import words_of
 
-MODEL_NAME = "lr-gsr-1"
+MODEL_NAME = "lr-gsr-2"
 
 
 def data_hash(gsr_dir: Path) -> str:
@@ -80,7 +80,9 @@ def train_events(gsr_dir: Path, out_dir: Path) -> dict:
         "features": "type; the rules' salience rule; modality; trigger clitic-stripped form and first two "
                     "letters; words 1-3 either side (clitic-stripped); actor/target/source present; sentence "
                     "length, trigger position; punctuation before the trigger; each of those joined with the "
-                    "type; others of the type in the sentence and whether one was ruled main; the sentence's clitic-stripped words",
+                    "type; others of the type in the sentence and whether one was ruled main; the salience lexicon classes "
+                    "(akhbar/resources/events/salience.json lists) within 3 words of the trigger and in the sentence; "
+                    "the sentence's clitic-stripped words",
         "training_data": {"dir": Path(gsr_dir).name, "sha256": data_hash(gsr_dir), **counts,
                           "split": "tune = sha1('akhbar-split:'+id)[0] >= 86 (interfaces/eval_gsr.split_of); "
                                    "trained on tune only, check never trained on",

@@ -221,6 +221,8 @@ def _prepositional_target(sent: Sentence, i: int, t: Trigger, triggers: set[int]
             if j in triggers or "،" in words[j].punct or "," in words[j].punct:
                 break
             if words[j].norm in cue_set("target_preps"):
+                if j + 2 in _agent_slots(sent):
+                    break                     # 'على يد الحراس': the agent, not the target
                 obj = np_at(sent, j + 1, triggers)
                 if obj is not None and (words[j].norm == "ضد" or not _is_place(sent, obj)
                                         or obj.first in sent.mention_at or t.type != "ASSAULT"

@@ -19,14 +19,17 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
+from itertools import repeat
+from operator import add
 
 from akhbar.resources import resource_path
+from tasks.events.salience import list_names, word_lists
 from tasks.events.words import Word
 
 MODEL_FILE = "models/events_decision.json"
 DECIDED_TYPES = ("ASSAULT", "PROTEST")
 FACTUAL = ("asserted", "claimed", "reported", "accused")
-FEATURE_SET = "events-decision-features-2"
+FEATURE_SET = "events-decision-features-3"
 KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
 NEAR = 3                                   # words either side of the trigger read as positional features
 
@@ -53,6 +56,45 @@ def own_features(words: list[Word], i: int, modality: str, rule: str,
     return own
 
 
+def class_masks(bits: list[int], i: int) -> tuple[int, int]:
+    """(lists within NEAR words of the trigger at word i, lists anywhere in the sentence) as bit masks;
+    `bits`: per word its salience lists (`word_bits`)."""
+    near = 0
+    for k in range(max(0, i - NEAR), min(len(bits), i + NEAR + 1)):
+        if k != i:
+            near |= bits[k]
+    every = 0
+    for b in bits:
+        every |= b
+    return near, every
+
+
+def class_features(bits: list[int], i: int, names: tuple[str, ...]) -> list[str]:
+    """Lexicon classes rather than words (they generalise where the data is small, PROTEST): which
+    salience word lists (akhbar/resources/events/salience.json: participant nouns and onset verbs,
+    happening verbs, anchors, references, casualty words ...) occur within NEAR words of the trigger
+    (`near:`) and anywhere in the sentence (`has:`)."""
+    near, every = class_masks(bits, i)
+    return [*(f"near:{n}" for k, n in enumerate(names) if near >> k & 1),
+            *(f"has:{n}" for k, n in enumerate(names) if every >> k & 1)]
+
+
+_BITS: dict[str, int] = {}
+
+
+def word_bits(words: list[Word]) -> list[int]:
+    """Per word its salience lists as bits (a plain dict cache: the stage's hot path)."""
+    get, out = _BITS.get, []
+    for w in words:
+        b = get(w.norm)
+        if b is None:
+            if len(_BITS) > 300_000:
+                _BITS.clear()
+            b = _BITS[w.norm] = word_lists(w.norm)
+        out.append(b)
+    return out
+
+
 def features(own: list[str], etype: str) -> list[str]:
     """Every feature name of a candidate: its own, each joined with its type, and the type
     (the sentence's words, `bag`, come on top)."""
@@ -67,8 +109,7 @@ def bag(words: list[Word]) -> list[str]:
 
 def bag_score(m: dict, words: list[Word]) -> float:
     """The summed weights of `bag(words)` without building its strings (the stage's hot path)."""
-    uni = m["_uni"]
-    return sum(uni.get(b, 0.0) for b in dict.fromkeys(w.keys[-1] for w in words))
+    return sum(map(m["_uni"].get, dict.fromkeys([w.keys[-1] for w in words]), repeat(0.0)))
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +123,29 @@ def model() -> dict | None:
     m["_uni"] = {f[2:]: w for f, w in weights.items() if f.startswith("w=")}
     m["_typed"] = {t: {f[len(t) + 1:]: w for f, w in weights.items() if f.startswith(t + "|")}
                    for t in DECIDED_TYPES}        # 'ASSAULT|rule=verb' looked up as 'rule=verb' per type
+    names = list_names()                   # class weights per salience list bit, plain + typed, for _class_score
+    m["_classes"] = {t: tuple([weights.get(f"{p}:{n}", 0.0) + m["_typed"][t].get(f"{p}:{n}", 0.0) for n in names]
+                              for p in ("near", "has")) for t in DECIDED_TYPES}
     return m
+
+
+def _class_score(m: dict, etype: str, bits: list[int], i: int) -> float:
+    """The summed weights of `class_features(bits, i, ...)` (plain and joined with the type) from
+    per-bit weight tables, without building the feature strings."""
+    near_w, has_w = m["_classes"][etype]
+    near, every = class_masks(bits, i)
+    z = 0.0
+    k = 0
+    while near >> k:
+        if near >> k & 1:
+            z += near_w[k]
+        k += 1
+    k = 0
+    while every >> k:
+        if every >> k & 1:
+            z += has_w[k]
+        k += 1
+    return z
 
 
 def probability(m: dict, feats: list[str]) -> float:
@@ -99,7 +162,7 @@ def _fast_probability(m: dict, own: list[str], etype: str, shared: float) -> flo
     """`probability(m, features(own, etype) + bag)` without building the joined strings."""
     plain, typed = m["weights"], m["_typed"][etype]
     z = m["bias"] + shared + plain.get(f"type={etype}", 0.0)
-    return _sigmoid(z + sum(plain.get(f, 0.0) + typed.get(f, 0.0) for f in own))
+    return _sigmoid(z + sum(map(add, map(plain.get, own, repeat(0.0)), map(typed.get, own, repeat(0.0)))))
 
 
 def _decided(row: dict) -> bool:
@@ -107,11 +170,14 @@ def _decided(row: dict) -> bool:
             and row["method"].rpartition("salience:")[2] not in KEPT_RULES)
 
 
-def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[dict, list[str]]]:
+def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
+              bits: list[int] | None = None) -> list[tuple[dict, list[str]]]:
     """(row, own features) of the rows of one sentence the model decides (rows_at: (trigger word, row)):
     besides the row's own, how many other rows of its type the sentence has and whether one of
-    them was ruled main."""
-    out = []
+    them was ruled main, and its lexicon classes (`class_features`) unless `bits` is given (the
+    stage scores those from the bits, `_class_score`); each row's trigger index in `row['_i']`
+    then."""
+    out, names, strings = [], list_names(), bits is None
     for i, row in rows_at:
         if not _decided(row):
             continue
@@ -121,6 +187,10 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]]) -> list[tuple[
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
+        if strings:
+            own += class_features(word_bits(words), i, names)
+        else:
+            row["_i"] = i
         out.append((row, own))
     return out
 
@@ -133,16 +203,18 @@ def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> lis
 
 def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
-    the model and its probability in `method` ('...;decision:lr-gsr-1=0.83;salience:verb')."""
+    the model and its probability in `method` ('...;decision:lr-gsr-2=0.83;salience:verb')."""
     m = model()
     if m is None:
         return
-    decided = _own_rows(words, rows_at)
-    if not decided:
+    if not any(_decided(row) for _, row in rows_at):
         return
+    bits = word_bits(words)
+    decided = _own_rows(words, rows_at, bits)
     shared = bag_score(m, words)
     for row, own in decided:
-        p = _fast_probability(m, own, row["event_type"], shared)
+        p = _fast_probability(m, own, row["event_type"], shared + _class_score(m, row["event_type"], bits,
+                                                                              row.pop("_i")))
         head, _, rule = row["method"].rpartition(";salience:")
         row["method"] = f"{head};decision:{m['name']}={p:.2f};salience:{rule}"
         row["_p"] = p

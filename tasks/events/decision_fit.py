@@ -110,7 +110,10 @@ def pick_threshold(runs: list[tuple[list[Candidate], list[float]]], positives: i
 
 def train(cands: list[Candidate], positives: dict[str, int], types: tuple[str, ...]) -> dict:
     """Pick L2 and per-type thresholds by repeated cross-validation, fit on every candidate:
-    the model and the cross-validation figures."""
+    the model and the cross-validation figures. One shared model with type-joined features: one
+    model per type scored the same in cross-validation on tune (ASSAULT / PROTEST 0.701 / 0.457 vs
+    0.688 / 0.463) but called 7 of 8 plain written attack reports ('قصفت الطائرات المدينة أمس')
+    background (the shared model 2 of 8: tests/tasks/events/test_decision.py, written sentences)."""
     cv: dict = {}
     for l2 in L2_GRID:
         repeats = [out_of_fold(cands, l2, r) for r in range(REPEATS)]

@@ -10,13 +10,15 @@ First rule that applies, its name goes to `method` (`...;salience:<rule>`):
 3. `reference`: a reference cue in the three words before the trigger, in its clause ('بعد
    الهجوم', 'المتهمين بالاغتيال', 'منذ التفجير', 'محاولة اغتيال', 'دان الهجوم'): background;
 4. `purpose`: a verbal noun with the preposition ل ('لتفريق', 'لاغتيال'): background;
-5. `nominal-anchored` / `nominal-generic` / `nominal-unanchored`: a noun trigger is main only
+5. `nominal-undergone`: an event noun with ل right after a past 'to undergo' verb ('تعرض للضرب',
+   'تعرضت القافلة لإطلاق نار'): main, even when definite;
+6. `nominal-anchored` / `nominal-generic` / `nominal-unanchored`: a noun trigger is main only
    with evidence that it happened: a happening verb within four words ('وقع الهجوم', 'هجوم
    استهدف', 'شن هجوما'), a casualty word elsewhere in the sentence ('مقتل ستة في هجوم'), or a
    time anchor near it ('هجوم أمس'), or a count right after it ('مقتل ثلاثة'); a generic plural or abstract noun without such evidence is
    `nominal-generic`, others `nominal-unanchored`;
-6. `verb`: a verb trigger is main;
-7. `earlier-date` (tasks/events/stage.py, once the date is known): a main event whose own time
+7. `verb`: a verb trigger is main;
+8. `earlier-date` (tasks/events/stage.py, once the date is known): a main event whose own time
    expression names a year and lies more than `NEWS_DAYS` before the publication date (or any
    year when the article has no date) recalls a past happening ('في عام 2006') -> background.
 """
@@ -32,7 +34,7 @@ from tasks.events.words import NUMBER_BIT, RELATIVES, Sentence, Word, _definite
 MAIN, BACKGROUND = "main", "background"
 ACTING_BEFORE, ACTING_AFTER = 2, 2           # words between a participant noun and its onset verb
 NEWS_DAYS = 60                                # an event dated further back than this is recalled, not reported
-REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW = 3, 4, 6
+REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW, UNDERGO_WINDOW = 3, 4, 6, 3
 CLAUSE_PUNCT = "،,;:.؛!?؟"
 
 
@@ -41,7 +43,8 @@ def lists() -> dict[str, frozenset]:
     data = events_data("salience.json")
     out = {name: frozenset(normalize(w) for w in data[name])
            for name in ("participant_nouns", "reference_before", "casualty_words", "anchors", "question_openers",
-                        "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors", "masdar_before")}
+                        "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors", "masdar_before",
+                           "undergo_verbs")}
     for name in ("participant_actions", "happening_verbs"):
         out[name] = frozenset(f for past, present in data[name] for f in verb_forms(past, present))
     return out
@@ -57,6 +60,17 @@ def _bits(norm: str) -> int:
     """The salience lists a word belongs to (its form, clitic-stripped forms or stems), as bits."""
     forms = {norm, *clitic_keys(norm), *lookup_keys(norm)}
     return sum(bit for name, bit in _bit_of().items() if not forms.isdisjoint(lists()[name]))
+
+
+@lru_cache(maxsize=1)
+def list_names() -> tuple[str, ...]:
+    """The salience word lists in bit order (`word_lists`)."""
+    return tuple(sorted(lists()))
+
+
+def word_lists(norm: str) -> int:
+    """The salience lists a normalised word belongs to, as bits in `list_names` order."""
+    return _bits(norm)
 
 
 def _in(w: Word, name: str) -> bool:
@@ -125,6 +139,8 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if sb[i] & bit["participant_nouns"]:
         return (MAIN, "participant-acting") if _acting(sent, i) else (BACKGROUND, "participant")
     if t.pos != "verb" or _masdar(sent, i):
+        if _undergone(sent, i, key):
+            return MAIN, "nominal-undergone"          # 'تعرض للضرب', 'تعرضت القافلة لإطلاق نار'
         if _relative_clause(sent, i, reach=3):
             return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
         if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
@@ -140,6 +156,15 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if _present(t, key):
         return BACKGROUND, "present"
     return MAIN, "verb"
+
+
+def _undergone(sent: Sentence, i: int, key: str) -> bool:
+    """An event noun with ل within three words after a past 'to undergo' verb, in its clause: what
+    the subject underwent ('تعرض للضرب', 'تعرضت القافلة لإطلاق نار')."""
+    if sent.words[i].norm[:1] != "ل" or key[:1] == "ل":
+        return False
+    sb, undergo = _word_bits(sent), _bit_of()["undergo_verbs"]
+    return any(sb[k] & undergo for k in _clause_span(sent, i, UNDERGO_WINDOW, 0) if k != i)
 
 
 def _masdar(sent: Sentence, i: int) -> bool:

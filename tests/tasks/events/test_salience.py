@@ -17,6 +17,8 @@ def _of(text, etype):
     ("أحرق المتظاهرون إطارات السيارات في الشارع الرئيسي.", "PROTEST", "participant-acting"),
     ("استهدفت غارة جوية قافلة للمسلحين قرب الحدود.", "ASSAULT", "verb"),
     ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored-verb"),
+    ("وتعرضت سيارة الإسعاف لإطلاق نار كثيف عند مدخل القرية.", "ASSAULT", "nominal-undergone"),   # not purpose
+    ("وأكد المحامي أن موكله تعرض للضرب في مركز الشرطة.", "ASSAULT", "nominal-undergone"),         # not definite
 ])
 def test_main(text, etype, rule):
     e = _of(text, etype)[0]

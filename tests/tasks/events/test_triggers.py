@@ -1,6 +1,6 @@
 """tasks.events.triggers: context conditions, merged neighbours, counted events, evacuations."""
 
-from tests.tasks.events.evhelp import events, one
+from tests.tasks.events.evhelp import RULES_ONLY, events, one
 
 
 def test_context_conditions_reject_other_senses():
@@ -54,3 +54,42 @@ def test_firing_shooting_down_and_torture_are_assaults(text):
 ])
 def test_release_launch_and_voting_down_are_no_assaults(text):
     assert not any(e["event_type"] == "ASSAULT" for e in events(text))
+
+
+@pytest.mark.parametrize("text, mode", [
+    ("وقال الجيش إن مسلحين اثنين فجرا نفسيهما عند مدخل الثكنة.", "suicide-attack"),      # the dual is no dawn
+    ("فجر رجل يرتدي حزاما ناسفا نفسه داخل مطعم مزدحم في العاصمة.", "suicide-attack"),
+    ("نفذ شاب عملية انتحارية استهدفت حافلة للجنود على الطريق السريع.", "suicide-attack"),
+    ("وأصيب ثلاثة مدنيين بجروح إثر سقوط قذيفة هاون على منزلهم في الحي الغربي.", "shelling"),
+])
+def test_suicide_bombings_and_falling_shells_are_assaults(text, mode):
+    assert any(e["event_type"] == "ASSAULT" and e["mode"] == mode for e in events(text))
+
+
+@pytest.mark.parametrize("text", [
+    "وقال الصحفي إنه تعرض للضرب على يد عناصر الأمن أثناء تغطيته للمظاهرة.",
+    "وتعرض سائق الشاحنة لاعتداء من مجهولين قرب محطة الوقود.",
+])
+def test_undergoing_a_beating_or_an_assault_is_an_assault(text):
+    e = one(text, "ASSAULT", cfg=RULES_ONLY)
+    assert e["salience"] == "main" and e["method"].endswith("salience:nominal-undergone")
+    assert "يد" not in (e["target_text"] or "")           # 'على يد X' names the agent, not the target
+
+
+@pytest.mark.parametrize("text", [
+    "ونظم عشرات الموظفين وقفة احتجاجية أمام مبنى البلدية للمطالبة بصرف رواتبهم.",
+    "وأضرب عمال الميناء عن العمل لليوم الثالث على التوالي.",
+    "وتجمع مئات المحتجين في الساحة الرئيسية مرددين هتافات ضد الفساد.",
+])
+def test_protest_forms(text):
+    assert any(e["event_type"] == "PROTEST" for e in events(text))
+
+
+@pytest.mark.parametrize("text", [
+    "وقال المدرب إن الفريق يجد نفسه في موقف صعب قبل المباراة.",       # نفسه without a bombing verb
+    "وتجمع لدى الصندوق احتياطي كبير من العملات الأجنبية.",            # تجمع without protesters
+    "وتوقف الحوار بعد سقوط الحكومة في البرلمان.",                     # سقوط without a projectile
+    "وقال إن الوزير تعرض لانتقادات شديدة من النواب.",                 # undergoing criticism
+])
+def test_new_forms_need_their_context(text):
+    assert not any(e["event_type"] in ("ASSAULT", "PROTEST") for e in events(text))
