@@ -23,6 +23,8 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, TypeVar
@@ -105,9 +107,44 @@ def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if pool is None:
         return fn(*args, **kwargs)
     level = logging.getLogger(fn.__module__).getEffectiveLevel()
+    return _collect(lambda: pool.submit(_call_logged, fn, level, args, kwargs).result(), fn, pool)
+
+
+def map_bounded(fn: Callable[..., Any], items: Iterable[Any], *args: Any, ahead: int | None = None) -> Iterator[Any]:
+    """fn(item, *args) for each item, results in the items' order: in the worker processes with at
+    most `ahead` (default: two per worker) submitted and not yet collected, so the memory held
+    by results waiting to be read is bounded whatever the number of items; in-process (a plain
+    generator) when the pool is off. Used by ingest (batches of files) and dedupe (batches of
+    documents' line keys and signatures); an exception in fn is raised here."""
+    pool = _get_pool()
+    if pool is None:
+        for item in items:
+            yield fn(item, *args)
+        return
+    ahead = ahead or 2 * _size
+    level = logging.getLogger(fn.__module__).getEffectiveLevel()
+    pending: deque = deque()
     try:
-        result, records = pool.submit(_call_logged, fn, level, args, kwargs).result()
-    except BrokenProcessPool as exc:         # killed (out of memory, a signal) or crashed in C code
+        for item in items:
+            pending.append(_collect(lambda i=item: pool.submit(_call_logged, fn, level, (i, *args), {}), fn, pool,
+                                    records=False))
+            if len(pending) >= ahead:
+                yield _collect(pending.popleft().result, fn, pool)
+        while pending:
+            yield _collect(pending.popleft().result, fn, pool)
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _collect(get: Callable[[], Any], fn: Callable[..., Any], pool: ProcessPoolExecutor, records: bool = True) -> Any:
+    """get() (a submission, or a result with the worker's log records, re-emitted here); a worker
+    that died is a clear RuntimeError and the pool is discarded."""
+    try:
+        if not records:
+            return get()
+        result, records = get()
+    except BrokenProcessPool as exc:
         _discard_pool(pool)
         raise RuntimeError(f"a worker process died while running {fn.__module__}.{fn.__qualname__} "
                            f"(out of memory? see the system log); the next run starts new workers, "

@@ -38,6 +38,7 @@ import numpy as np
 import polars as pl
 
 from akhbar.text.normalise import arabic_ratio, normalize_for_hash
+from akhbar.batches import Mapper, in_process
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
 from akhbar.faults import error_detail, has_surrogates, scrub
@@ -693,8 +694,41 @@ def display_path(rel: str) -> tuple[str, str | None]:
     return shown, "repaired: file name is not valid UTF-8 (undecodable bytes shown as \\xNN)"
 
 
+FILES_PER_BATCH = 8                      # files read by one call of `read_batch` (one worker task)
+
+
+def read_batch(batch: list[tuple[Path, str, str | None, list]], run_id: str, cfg: PipelineConfig,
+               root: Path) -> list[tuple[list[dict], bool]]:
+    """(rows, is_new) of each file of a batch: (path, shown path, name note, its known entries).
+    Module-level and given only its files' known rows, so a worker process can run it."""
+    out = []
+    for path, rel, note, known in batch:
+        rows, is_new = read_file(path, rel, run_id, cfg, dict(known), root=root)
+        if note and is_new:
+            for row in rows:
+                row["reason"] = f"{row['reason']}; {note}" if row["reason"] else note
+        out.append((rows, is_new))
+    return out
+
+
+def file_batches(input_dir: Path, index: dict, size: int = FILES_PER_BATCH) -> Iterator[list]:
+    """The discovered files in sorted order, in batches of `size`, each file with the known rows of its path."""
+    by_path: dict[str, list] = {}
+    for key, rows in index.items():
+        by_path.setdefault(key[0], []).append((key, rows))
+    batch = []
+    for p in discover(input_dir):
+        rel, note = display_path(p.relative_to(input_dir).as_posix())
+        batch.append((p, rel, note, by_path.get(rel, [])))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = None,
-                  known: pl.DataFrame | None = None) -> pl.DataFrame:
+                  known: pl.DataFrame | None = None, mapper: Mapper = in_process) -> pl.DataFrame:
     """Read every file under input_dir into a documents frame (one row per file or record).
 
     `known` is the documents table of the previous snapshot (or None). A file
@@ -702,6 +736,8 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
     its earlier rows (and their ingested_run_id). Known documents whose file is
     gone are kept too: the corpus only grows, nothing published is dropped. The
     returned frame has an extra boolean column `is_new`.
+    `mapper` runs `read_batch` over batches of files (flows/workers.py map_bounded: in the worker
+    processes, a bounded number of batches in flight); the rows are the same whoever reads them.
     """
     cfg = cfg or PipelineConfig()
     input_dir = Path(input_dir)
@@ -709,15 +745,12 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
     full_schema = {**schema, "is_new": pl.Boolean}
     index = known_index(known) if known is not None and known.height else {}
     rows, seen = [], set()
-    for p in discover(input_dir):
-        rel, note = display_path(p.relative_to(input_dir).as_posix())
-        file_rows, is_new = read_file(p, rel, run_id, cfg, index, root=input_dir)
-        for row in file_rows:
-            if note and is_new:
-                row["reason"] = f"{row['reason']}; {note}" if row["reason"] else note
-            if row["doc_id"] not in seen:  # a record index can only occur once per file
-                seen.add(row["doc_id"])
-                rows.append(dict(row, is_new=is_new))
+    for batch in mapper(read_batch, file_batches(input_dir, index), run_id, cfg, input_dir):
+        for file_rows, is_new in batch:
+            for row in file_rows:
+                if row["doc_id"] not in seen:  # a record index can only occur once per file
+                    seen.add(row["doc_id"])
+                    rows.append(dict(row, is_new=is_new))
     for rs in index.values():
         rows += [dict(r, is_new=False) for r in rs if r["doc_id"] not in seen]
     if not rows:

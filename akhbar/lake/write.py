@@ -39,7 +39,7 @@ import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 
-from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, contract_dtypes
+from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, STATE_TABLES, contract_dtypes
 from akhbar.ids import sha256_bytes
 from akhbar.lake.lock import writer_lock
 from akhbar.lake.tables import (HASH, RUN_COLUMNS, RUN_MAPS, SchemaChangeError, delta_schema, index_path,
@@ -373,7 +373,7 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
         previous = latest_snapshot(output_dir)
         prev_versions = run_map(previous["table_versions"]) if previous else {}
         prev_indexes = run_map(previous.get("index_versions")) if previous else {}
-        names = [n for n in DATA_TABLES if n in tables]
+        names = [n for n in (*DATA_TABLES, *STATE_TABLES) if n in tables]
         changes = check_schema_changes(output_dir, {n: delta_schema(n) for n in [*names, "runs"]},
                                        allow_breaking_schema)
 
