@@ -248,7 +248,7 @@ class Run:
                         started_at=dt.datetime.now(dt.timezone.utc), git_commit=git_commit(),
                         input_dir=input_dir, output_dir=output_dir)
         bag = dict(input_dir=input_dir, run_id=run_id, cfg=cfg, known_documents=known(output_dir),
-                   known_incidents=known_incidents(output_dir), dedupe_state=dedupe_state(output_dir),
+                   known_incidents=known_incidents(output_dir), dedupe_state=dedupe_state(output_dir, run_meta),
                    run_meta=run_meta, stage_failures=[])
         progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
         run = cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)

@@ -19,6 +19,7 @@ import akhbar
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION
 from akhbar.lake import LockError, SchemaChangeError, read_latest
+from akhbar.lake.state import read_state
 from akhbar.lake.tables import map_text
 from akhbar.faults import error_detail
 from flows import workers
@@ -55,16 +56,19 @@ def known(output_dir: str | None) -> pl.DataFrame | None:
     return read_latest(output_dir, "documents") if output_dir else None
 
 
-def dedupe_state(output_dir: str | None) -> pl.DataFrame | None:
+def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.DataFrame | None:
     """The latest snapshot's dedupe_index (tasks/dedupe_index.py); None when the lake has none or it
-    cannot be read: dedupe then computes every signature and publish writes the table again."""
+    cannot be read: dedupe then computes every signature, and a table that could not be read is
+    noted in `run_meta` so publish writes it again in full (`rewrite_state`)."""
     if not output_dir:
         return None
     try:
-        return read_latest(output_dir, "dedupe_index")
+        return read_state(output_dir, "dedupe_index")
     except Exception as exc:  # noqa: BLE001 - state, not data: rebuilt, and said so in one line
         log.warning("dedupe_index of %s cannot be read (%s): rebuilt from the documents' text",
                     output_dir, error_detail(exc))
+        if run_meta is not None:
+            run_meta["rewrite_state"] = [*run_meta.get("rewrite_state", []), "dedupe_index"]
         return None
 
 
@@ -155,7 +159,8 @@ def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict,
                                                         **cfg.as_dict()}.items())},
         input_manifest_hash=input_manifest_hash(documents), counts=dict(sorted(counts.items())),
         validation_summary=json.dumps(report, sort_keys=True, default=str))
-    return publish_tables(run_meta["output_dir"], tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema)
+    return publish_tables(run_meta["output_dir"], tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema,
+                          rewrite=tuple(run_meta.get("rewrite_state", ())))
 
 
 # --- partitioned stages -------------------------------------------------------------------------

@@ -365,8 +365,9 @@ def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version
 
 
 def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: dict,
-            allow_breaking_schema: bool = False) -> dict[str, int]:
-    """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
+            allow_breaking_schema: bool = False, rewrite: tuple[str, ...] = ()) -> dict[str, int]:
+    """Publish validated tables as one snapshot; return {table: Delta version} including `runs`.
+    Tables in `rewrite` are written in full, as if new (a state table that could not be read)."""
     output_dir = Path(output_dir)
     with writer_lock(output_dir, run_id=run_row["run_id"], reentrant=True):
         upgrade_runs(output_dir)
@@ -382,6 +383,8 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
         hashes = run_map(previous.get("table_hashes")) if previous else {}
 
         def publish_one(name: str) -> tuple[int | None, int | None, str]:
+            if name in rewrite:
+                return publish_table(output_dir, name, tables[name], None, None, changes.get(name))
             return publish_table(output_dir, name, tables[name], prev_versions.get(name), prev_indexes.get(name),
                                  changes.get(name))
 
