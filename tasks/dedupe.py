@@ -488,10 +488,6 @@ def coalesce(lines: pl.DataFrame) -> pl.DataFrame:
             .drop("_part"))
 
 
-def piece_text(texts: dict[int, str], parts: pl.DataFrame) -> list[str]:
-    return [texts[d][s:e] for d, s, e in zip(parts["doc_idx"], parts["start"], parts["end"])]
-
-
 def kept_spans(length: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans of a document of `length` characters not covered by its (non-overlapping) cuts."""
     spans, pos = [], 0
@@ -546,15 +542,18 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
     """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
 
     Each block carries `_k`, a hash of its lines' normalised keys, so that merging blocks
-    with the same text does not normalise every block again.
+    with the same text does not normalise every block again. The texts are sliced and joined in
+    polars (no Python string per document or piece: they held several copies of the corpus).
     """
-    texts = dict(zip(docs["doc_idx"].to_list(), docs["text"].to_list()))
-    carriers = carried_by(documents)
-    meta = {r["doc_id"]: r for r in docs.select("doc_id", "meta_title", "meta_date", "meta_source",
-                                                  "meta_url").iter_rows(named=True)}
+    texts = docs.select("doc_idx", "text")
+    carriers = pl.DataFrame([(k, sorted(v)) for k, v in carried_by(documents).items()], orient="row",
+                            schema={"doc_id": pl.String, "_carried": pl.List(pl.String)})
+    meta = docs.select("doc_id", "meta_title", "meta_date", "meta_source", "meta_url")
 
     def joined(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-        frame = frame.with_columns(_t=pl.Series(piece_text(texts, frame), dtype=pl.String))
+        frame = (frame.join(texts, on="doc_idx", how="left", maintain_order="left")
+                 .with_columns(_t=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
+                 .drop("text"))
         return frame.group_by(by, maintain_order=True).agg(
             pl.col("_t").str.join(""), pl.col("n_words").sum(),
             _k=pl.col("_hashes").list.explode(keep_nulls=False, empty_as_null=False),
@@ -566,28 +565,37 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
                .with_columns(kind=pl.lit("boilerplate"), reason=pl.format(
                    "residue: what is left of the page after the cuts has fewer than {} words",
                    pl.lit(cfg.block_min_words))))
-    rows = []
-    for r in page.filter(pl.col("n_words") >= cfg.block_min_words).iter_rows(named=True):
-        m = meta[r["doc_id"]]
-        rows.append(dict(block_id=r["doc_id"], doc_ids=sorted(carriers[r["doc_id"]]), text=r["_t"].strip("\n"),
-                         meta_title=m["meta_title"], meta_date=m["meta_date"], meta_source=m["meta_source"],
-                         meta_url=m["meta_url"], _k=r["_k"]))
+    text = pl.col("_t").str.strip_chars("\n")
+    out = [page.filter(pl.col("n_words") >= cfg.block_min_words)
+           .join(carriers, on="doc_id", how="left", maintain_order="left")
+           .join(meta, on="doc_id", how="left", maintain_order="left")
+           .select(block_id="doc_id", doc_ids="_carried", text=text, meta_title="meta_title", meta_date="meta_date",
+                   meta_source="meta_source", meta_url="meta_url", _k="_k")]
     shared = parts.filter(pl.col("kind") == "shared")
     if shared.height:
-        rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
-                                                  pl.col("doc_id").unique().alias("_carriers"))
-        shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
-        blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"),
-                        ["canonical_id"]).join(rep, on="canonical_id")
-        for r in blocks.iter_rows(named=True):
-            docs_of = sorted({c for d in r["_carriers"] for c in carriers[d]})
-            src = {meta[d]["meta_source"] for d in r["_carriers"]}
-            rows.append(dict(block_id=r["canonical_id"], doc_ids=docs_of, text=r["_t"].strip("\n"), meta_title=None,
-                             meta_date=None, meta_source=src.pop() if len(src) == 1 else None, meta_url=None,
-                             _k=r["_k"]))
+        out.append(shared_blocks(shared, joined, carriers, meta).with_columns(text=text).drop("_t"))
     schema = {**BLOCK_SCHEMA, "_k": pl.UInt64}
-    blocks = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    blocks = pl.concat([b.select(list(schema)).cast(schema) for b in out])
     return merge_blocks(blocks), residue
+
+
+def shared_blocks(shared: pl.DataFrame, joined, carriers: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """One block per shared segment: its text from the representative (the first carrier), every
+    document carrying it (and their duplicates), and the source when all carriers agree."""
+    rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
+                                              pl.col("doc_id").unique().alias("_carriers"))
+    shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
+    blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"), ["canonical_id"])
+    each = rep.select("canonical_id", doc_id="_carriers").explode("doc_id")
+    docs_of = (each.join(carriers, on="doc_id").explode("_carried").group_by("canonical_id")
+               .agg(doc_ids=pl.col("_carried").unique().sort()))
+    source = (each.join(meta, on="doc_id", how="left").group_by("canonical_id")
+              .agg(pl.when(pl.col("meta_source").n_unique() == 1).then(pl.col("meta_source").first())
+                   .alias("meta_source")))
+    return (blocks.join(docs_of, on="canonical_id").join(source, on="canonical_id")
+            .select(block_id="canonical_id", doc_ids="doc_ids", _t="_t", meta_title=pl.lit(None, pl.String),
+                    meta_date=pl.lit(None, pl.String), meta_source="meta_source", meta_url=pl.lit(None, pl.String),
+                    _k="_k"))
 
 
 def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
