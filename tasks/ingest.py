@@ -670,16 +670,20 @@ def documents_schema() -> dict:
     return empty_frame("documents").schema
 
 
-def known_index(known: pl.DataFrame) -> dict[tuple[str, str], list[dict]]:
-    """Previous rows grouped by (source_path, file hash); snapshots without file_sha256 use content_sha256."""
+def known_files(known: pl.DataFrame) -> dict[tuple[str, str], list]:
+    """(source_path, file hash) of the previous rows, each mapped to no rows: a file with such a key
+    is not parsed again and its rows are taken from `known` itself (ingest_folder), not copied into
+    Python dicts. Snapshots without file_sha256 use content_sha256."""
     file_hash = pl.col("file_sha256") if "file_sha256" in known.columns else pl.lit(None, pl.String)
-    rows = known.with_columns(_key=pl.coalesce(file_hash, pl.col("content_sha256")))
-    index: dict[tuple[str, str], list[dict]] = {}
+    keys = known.select("source_path", pl.coalesce(file_hash, pl.col("content_sha256"))).unique()
+    return {key: [] for key in keys.iter_rows()}
+
+
+def as_documents(known: pl.DataFrame) -> pl.DataFrame:
+    """Previous rows with the current documents columns (a column an older snapshot lacks is null)."""
     schema = documents_schema()
-    for r in rows.iter_rows(named=True):
-        key = (r.pop("source_path"), r.pop("_key"))
-        index.setdefault(key, []).append({c: r.get(c) for c in schema} | {"source_path": key[0]})
-    return index
+    return known.select([pl.col(c).cast(t) if c in known.columns else pl.lit(None, t).alias(c)
+                         for c, t in schema.items()])
 
 
 def display_path(rel: str) -> tuple[str, str | None]:
@@ -738,25 +742,29 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
     returned frame has an extra boolean column `is_new`.
     `mapper` runs `read_batch` over batches of files (flows/workers.py map_bounded: in the worker
     processes, a bounded number of batches in flight); the rows are the same whoever reads them.
+    One batch's Python rows at a time become a frame; known rows never become Python objects.
     """
     cfg = cfg or PipelineConfig()
     input_dir = Path(input_dir)
-    schema = documents_schema()
-    full_schema = {**schema, "is_new": pl.Boolean}
-    index = known_index(known) if known is not None and known.height else {}
-    rows, seen = [], set()
+    full_schema = {**documents_schema(), "is_new": pl.Boolean}
+    index = known_files(known) if known is not None and known.height else {}
+    frames, seen = [], set()
     for batch in mapper(read_batch, file_batches(input_dir, index), run_id, cfg, input_dir):
+        rows = []     # Python rows of one batch of files at a time
         for file_rows, is_new in batch:
             for row in file_rows:
                 if row["doc_id"] not in seen:  # a record index can only occur once per file
                     seen.add(row["doc_id"])
                     rows.append(dict(row, is_new=is_new))
-    for rs in index.values():
-        rows += [dict(r, is_new=False) for r in rs if r["doc_id"] not in seen]
-    if not rows:
+        if rows:
+            frames.append(pl.DataFrame(rows, schema=full_schema))
+    if index:   # known files (not parsed again) and known documents whose file is gone keep their rows
+        frames.append(as_documents(known).filter(~pl.col("doc_id").is_in(list(seen)))
+                      .with_columns(is_new=pl.lit(False)))
+    if not frames:
         return pl.DataFrame(schema=full_schema)
     # Rows reused from the previous snapshot carry their old status; dedupe recomputes it.
-    return pl.DataFrame(rows, schema=full_schema).sort("source_path", "record_idx", nulls_last=False)
+    return pl.concat(frames).sort("source_path", "record_idx", nulls_last=False)
 
 
 def ingest_counts(documents: pl.DataFrame) -> dict[str, int]:
