@@ -9,7 +9,9 @@ processes run on it, one after the other:
     (akhbar.text.normalise), one file at a time -- the cheapest pass that touches the corpus;
   - pipeline: the whole DAG through publish into a fresh lake, in one process (the local
     executor, flows/graph.py, that `akhbar eval` and the tests use; BENCH_SCALE_BATCH sets
-    the run's batch size, see docs/scale.md).
+    the run's batch size, see docs/scale.md; BENCH_SCALE_UNTIL=STAGE stops after that stage,
+    e.g. `vocabulary` to measure ingest and dedupe alone; BENCH_SCALE_WORKERS=N gives ingest and
+    dedupe N worker processes, flows/workers.py).
 
 Each child's peak RSS is that of its whole process tree (sampled from /proc every 50 ms by
 this process); the pipeline child also records each stage's own high-water mark (the kernel's,
