@@ -88,7 +88,12 @@ def test_ingest_and_dedupe_batches_in_the_pool_give_the_one_process_result(pool,
     for i in range(20):                    # more files than one batch holds (FILES_PER_BATCH)
         (both / f"page_{i:02}.txt").write_text(article(rng, 2), encoding="utf-8")
     (both / "page_20.txt").write_bytes(b"\xff\xfe\x00binary")      # a rejected file among them
-    done = list(workers.map_bounded(_pid_and_double, [pl.DataFrame({"x": [i]}) for i in range(6)], ahead=2))
+    frames = [pl.DataFrame({"x": [i]}) for i in range(6)]
+    early = list(workers.map_bounded(_pid_and_double, frames, ahead=2))  # workers still starting: in-process
+    assert [out["x"][0] for _, out in early] == [0, 2, 4, 6, 8, 10]
+    workers.warm_up(wait=True)
+    assert workers.ready()
+    done = list(workers.map_bounded(_pid_and_double, frames, ahead=2))
     assert os.getpid() not in {pid for pid, _ in done}                   # run by the workers ...
     assert [out["x"][0] for _, out in done] == [0, 2, 4, 6, 8, 10]        # ... results in the items' order
     here = ingest_folder(both, "r")
