@@ -702,17 +702,19 @@ FILES_PER_BATCH = 8                      # files read by one call of `read_batch
 
 
 def read_batch(batch: list[tuple[Path, str, str | None, list]], run_id: str, cfg: PipelineConfig,
-               root: Path) -> list[tuple[list[dict], bool]]:
-    """(rows, is_new) of each file of a batch: (path, shown path, name note, its known entries).
-    Module-level and given only its files' known rows, so a worker process can run it."""
-    out = []
+               root: Path) -> pl.DataFrame:
+    """The rows of a batch of files ((path, shown path, name note, its known entries) each), as one
+    frame with `is_new`; a file whose (path, hash) is known gives no row (its rows are the previous
+    snapshot's). Module-level and given only its files' known keys, so a worker process can run it;
+    a frame (Arrow) travels back from a worker far cheaper than Python rows."""
+    rows = []
     for path, rel, note, known in batch:
-        rows, is_new = read_file(path, rel, run_id, cfg, dict(known), root=root)
-        if note and is_new:
-            for row in rows:
+        file_rows, is_new = read_file(path, rel, run_id, cfg, dict(known), root=root)
+        for row in file_rows:
+            if note and is_new:
                 row["reason"] = f"{row['reason']}; {note}" if row["reason"] else note
-        out.append((rows, is_new))
-    return out
+            rows.append(dict(row, is_new=is_new))
+    return pl.DataFrame(rows, schema={**documents_schema(), "is_new": pl.Boolean})
 
 
 def file_batches(input_dir: Path, index: dict, size: int = FILES_PER_BATCH) -> Iterator[list]:
@@ -742,29 +744,21 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
     returned frame has an extra boolean column `is_new`.
     `mapper` runs `read_batch` over batches of files (flows/workers.py map_bounded: in the worker
     processes, a bounded number of batches in flight); the rows are the same whoever reads them.
-    One batch's Python rows at a time become a frame; known rows never become Python objects.
+    Each batch's rows become a frame where they are read; known rows never become Python objects.
     """
     cfg = cfg or PipelineConfig()
     input_dir = Path(input_dir)
     full_schema = {**documents_schema(), "is_new": pl.Boolean}
     index = known_files(known) if known is not None and known.height else {}
-    frames, seen = [], set()
-    for batch in mapper(read_batch, file_batches(input_dir, index), run_id, cfg, input_dir):
-        rows = []     # Python rows of one batch of files at a time
-        for file_rows, is_new in batch:
-            for row in file_rows:
-                if row["doc_id"] not in seen:  # a record index can only occur once per file
-                    seen.add(row["doc_id"])
-                    rows.append(dict(row, is_new=is_new))
-        if rows:
-            frames.append(pl.DataFrame(rows, schema=full_schema))
+    frames = list(mapper(read_batch, file_batches(input_dir, index), run_id, cfg, input_dir))
+    # a record index can only occur once per file: the first row of a doc_id is kept
+    found = pl.concat(frames).unique("doc_id", keep="first", maintain_order=True) if frames \
+        else pl.DataFrame(schema=full_schema)
     if index:   # known files (not parsed again) and known documents whose file is gone keep their rows
-        frames.append(as_documents(known).filter(~pl.col("doc_id").is_in(list(seen)))
-                      .with_columns(is_new=pl.lit(False)))
-    if not frames:
-        return pl.DataFrame(schema=full_schema)
+        found = pl.concat([found, as_documents(known).join(found.select("doc_id"), on="doc_id", how="anti")
+                          .with_columns(is_new=pl.lit(False))])
     # Rows reused from the previous snapshot carry their old status; dedupe recomputes it.
-    return pl.concat(frames).sort("source_path", "record_idx", nulls_last=False)
+    return found.sort("source_path", "record_idx", nulls_last=False)
 
 
 def ingest_counts(documents: pl.DataFrame) -> dict[str, int]:
