@@ -13,8 +13,9 @@ import pyarrow as pa
 # 1.3.0: entity_catalog.name_latin, events.salience, events.article_event_id; 1.4.0: incidents table;
 # 1.5.0: incidents and events take the event date precision "publication" (all additive);
 # 2.0.0: the flat JSON columns of `runs` become maps (an older lake's runs table is upgraded in
-# place by the next publish: akhbar/lake/write.py upgrade_runs)
-CONTRACT_VERSION = "2.0.0"
+# place by the next publish: akhbar/lake/write.py upgrade_runs); 2.1.0: the `dedupe_index` state
+# table (additive: a lake without it is rebuilt, tasks/dedupe_index.py)
+CONTRACT_VERSION = "2.1.0"
 
 STR = pa.string()
 I32 = pa.int32()
@@ -232,6 +233,15 @@ SCHEMAS: dict[str, pa.Schema] = {
         _f("detail", STR, False, ""),
         _f("run_id", STR, False, ""),
     ]),
+    "dedupe_index": pa.schema([
+        _f("doc_id", STR, False, "a document of the near-duplicate search (status ok after exact duplicates)"),
+        _f("content_hash", I64, False, "the first 60 bits of documents.content_sha256, as an integer"),
+        _f("params", STR, False, "what the signature depends on besides the text (shingle size, permutations, "
+           "seeds, listed boilerplate, code); a row with other params is recomputed"),
+        _f("signature", pa.binary(), False, "MinHash signature: num_perm uint32, little-endian; the LSH band keys "
+           "are mixed from it"),
+        _f("run_id", STR, False, "run that first published the row"),
+    ]),
     "runs": pa.schema([
         _f("run_id", STR, False, ""),
         _f("flow_run_id", STR, True, "Prefect flow run id"),
@@ -266,12 +276,16 @@ KEYS: dict[str, tuple[str, ...]] = {
     "events": ("event_id",),
     "incidents": ("incident_id",),
     "quarantine": ("table", "row_key", "check", "run_id"),
+    "dedupe_index": ("doc_id",),
     "runs": ("run_id",),
 }
 
 # Tables written by a run, in commit order; `runs` is always written last.
 DATA_TABLES = ("documents", "segments", "articles", "sentences", "entities",
                "entity_catalog", "events", "incidents", "quarantine")
+# Whole-corpus state a run keeps for the next (issue 16.3): published with the snapshot, not validated,
+# not part of the dataset a consumer reads.
+STATE_TABLES = ("dedupe_index",)
 
 
 def empty_frame(table: str):
@@ -398,6 +412,8 @@ TABLE_DOCS: dict[str, str] = {
     "incidents": "one real-world happening: the factual main events of one cross-article cluster, with date, "
                  "place, actors, casualties (best/low/high) and sources (docs/CODEBOOK.md)",
     "quarantine": "one row that failed a data-contract check in a run (kept out of the tables)",
+    "dedupe_index": "state, not data: dedupe's signature of one document, read by the next run so unchanged "
+                    "documents are not shingled and hashed again (tasks/dedupe_index.py)",
     "runs": "one run; a published row is a snapshot naming the Delta version of every table",
 }
 

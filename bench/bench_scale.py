@@ -9,7 +9,9 @@ processes run on it, one after the other:
     (akhbar.text.normalise), one file at a time -- the cheapest pass that touches the corpus;
   - pipeline: the whole DAG through publish into a fresh lake, in one process (the local
     executor, flows/graph.py, that `akhbar eval` and the tests use; BENCH_SCALE_BATCH sets
-    the run's batch size, see docs/scale.md).
+    the run's batch size, see docs/scale.md; BENCH_SCALE_UNTIL=STAGE stops after that stage,
+    e.g. `vocabulary` to measure ingest and dedupe alone; BENCH_SCALE_WORKERS=N gives ingest and
+    dedupe N worker processes, flows/workers.py).
 
 Each child's peak RSS is that of its whole process tree (sampled from /proc every 50 ms by
 this process); the pipeline child also records each stage's own high-water mark (the kernel's,
@@ -110,6 +112,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     import datetime as dt
 
     from akhbar.config import PipelineConfig
+    from flows import workers
     from flows.graph import release, releases, run_local
     from flows.pipeline import DAG
     from flows.runtime import FINISH_READS
@@ -119,6 +122,8 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     run_meta = dict(run_id="bench_scale", flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc),
                     git_commit=None, input_dir=str(corpus), output_dir=str(output))
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
+    until = os.environ.get("BENCH_SCALE_UNTIL")     # stop after this stage (e.g. dedupe: ingest + dedupe only)
+    n_workers = workers.configure(int(os.environ.get("BENCH_SCALE_WORKERS", "1")))
     t0, timings, rss, peaks = time.perf_counter(), {}, {}, {}
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     own = {}
@@ -131,8 +136,13 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
         peaks[stage.name] = max([own[stage.name], *peaks.values()])   # the high-water mark so far
-    counts = {k: v.height for k, v in bag["tables"].items()}
-    return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
+        if stage.name == until:
+            break
+    workers.configure(1)
+    tables = bag.get("tables") or {k: bag[k] for k in ("documents", "blocks") if k in bag}
+    counts = {k: v.height for k, v in tables.items()}
+    return dict(articles=counts.get("articles", counts.get("blocks", 0)), documents=counts.get("documents", 0),
+                counts=counts, timings=timings, workers=n_workers,
                 rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
                 peak_rss_in_stage_mb=own,
                 elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=max(peaks.values()))

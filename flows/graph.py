@@ -246,6 +246,7 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
     bag = dict(bag)
     bag.setdefault("stage_failures", [])
     bag.setdefault("known_incidents", None)   # the local executor starts with no earlier snapshot
+    bag.setdefault("dedupe_state", None)
     for stage in stages:
         kwargs = inputs_of(stage, bag)
         parts = stage.split(kwargs, bag["cfg"].partitions) if stage.partitioned else {0: kwargs}

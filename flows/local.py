@@ -40,13 +40,13 @@ def run_and_publish(input_dir: Path | str, output_dir: Path | str, run_id: str,
 
     from flows.graph import release, releases
     from flows.runtime import FINISH_READS
-    from flows.steps import known, known_incidents
+    from flows.steps import dedupe_state, known, known_incidents
 
     run_meta = dict(run_id=run_id, flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc), git_commit=None,
                     input_dir=str(input_dir), output_dir=str(output_dir))
     bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(),
                known_documents=known(str(output_dir)), known_incidents=known_incidents(str(output_dir)),
-               run_meta=run_meta)
+               dedupe_state=dedupe_state(str(output_dir), run_meta), run_meta=run_meta)
     drop = releases(DAG, FINISH_READS)
     for stage in DAG:
         bag = run_local((stage,), bag)

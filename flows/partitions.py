@@ -35,6 +35,10 @@ import akhbar
 # left out of content hashes so a rerun over the same input hits the cache
 # (the flow stamps the current run_id on cached outputs).
 VOLATILE_COLUMNS = ("run_id", "is_new")
+# Inputs that change how fast a stage runs, never what it returns, left out of its cache key: the
+# dedupe state (stored signatures, equal to recomputed ones by construction: tasks/dedupe_index.py),
+# which the first run of an output lacks and the next has.
+SPEED_ONLY_INPUTS = ("dedupe_state",)
 _OWN_PACKAGES = ("akhbar", "tasks")
 RESOURCES = Path(akhbar.__file__).resolve().parent / "resources"
 
@@ -163,11 +167,11 @@ def stage_code_version(stage) -> str:
 
 def stage_cache_key(context: Any, parameters: dict[str, Any]) -> str:
     """Prefect cache_key_fn of a graph stage (flows/runtime.py `execute(stage_name, inputs)`): stage
-    name + its code version + the content of its inputs (run_id and is_new left out)."""
+    name + its code version + the content of its inputs (run_id, is_new and SPEED_ONLY_INPUTS left out)."""
     from flows.runtime import stage_named
 
     stage = stage_named(parameters["stage_name"])
-    inputs = {k: v for k, v in parameters["inputs"].items() if k not in VOLATILE_COLUMNS}
+    inputs = {k: v for k, v in parameters["inputs"].items() if k not in (*VOLATILE_COLUMNS, *SPEED_ONLY_INPUTS)}
     h = hashlib.blake2b(digest_size=20)
     h.update(stage_code_version(stage).encode())
     h.update(_fingerprint(inputs).encode())

@@ -23,8 +23,8 @@ from akhbar.lake import single_writer
 DAG: tuple[Stage, ...] = (
     Stage("ingest", steps.ingest, ("input_dir", "run_id", "cfg", "known_documents"), ("ingested",), retries=2,
           retry_if=steps.io_error),
-    Stage("dedupe", steps.dedupe, ("ingested", "run_id", "cfg"), ("deduped", "segments", "blocks"), cached=True,
-          code="tasks.dedupe"),
+    Stage("dedupe", steps.dedupe, ("ingested", "run_id", "cfg", "dedupe_state"),
+          ("deduped", "segments", "blocks", "dedupe_index"), cached=True, code="tasks.dedupe"),
     Stage("mark-new", steps.mark_new, ("deduped", "ingested"), ("documents",)),
     Stage("vocabulary", steps.vocabulary, ("blocks", "cfg"), ("vocab",)),
     Stage("segment", steps.segment, ("blocks", "vocab", "run_id", "cfg"), ("articles", "sentences", "segment_rejections"),
@@ -46,7 +46,8 @@ DAG: tuple[Stage, ...] = (
           ("validated", "quarantine_rows", "report")),
     Stage("quarantine", steps.quarantine, ("validated", "quarantine_rows", "segment_rejections", "stage_failures",
                                            "run_id", "incident_failures"), ("tables",)),
-    Stage("publish", steps.publish, ("tables", "report", "documents", "run_meta", "cfg"), ("versions",), retries=2,
+    Stage("publish", steps.publish, ("tables", "report", "documents", "run_meta", "cfg", "dedupe_index"),
+          ("versions",), retries=2,
           retry_if=steps.publish_retryable),
 )
 

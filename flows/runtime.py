@@ -34,7 +34,7 @@ from flows import staging, workers
 from flows.graph import Bag, Stage, call, inputs_of, merge, stamp
 from flows.partitions import stage_cache_key, warm_code_versions
 from flows.report import RunProgress, artifact_prefix, html_report, publish_artifacts
-from flows.steps import known, known_incidents
+from flows.steps import dedupe_state, known, known_incidents
 from tasks.ingest import iter_files
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
@@ -248,7 +248,8 @@ class Run:
                         started_at=dt.datetime.now(dt.timezone.utc), git_commit=git_commit(),
                         input_dir=input_dir, output_dir=output_dir)
         bag = dict(input_dir=input_dir, run_id=run_id, cfg=cfg, known_documents=known(output_dir),
-                   known_incidents=known_incidents(output_dir), run_meta=run_meta, stage_failures=[])
+                   known_incidents=known_incidents(output_dir), dedupe_state=dedupe_state(output_dir, run_meta),
+                   run_meta=run_meta, stage_failures=[])
         progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
         run = cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
         run.staging = staging.staging_folder(output_dir, run_id, cfg.staging_dir) if run.staged else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import polars as pl
@@ -18,10 +19,13 @@ import akhbar
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION
 from akhbar.lake import LockError, SchemaChangeError, read_latest
+from akhbar.lake.state import read_state
 from akhbar.lake.tables import map_text
+from akhbar.faults import error_detail
+from flows import workers
 from flows.graph import Bag, quarantine_frame
 from flows.partitions import split
-from tasks.dedupe import dedupe as dedupe_documents
+from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.incidents import build_incidents_isolated
@@ -29,6 +33,8 @@ from tasks.ingest import ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
 from tasks.validate import ValidationError, validate as validate_tables
+
+log = logging.getLogger(__name__)
 
 
 # --- retry policies (Prefect retries only what a retry can fix) ----------------------------------
@@ -50,12 +56,31 @@ def known(output_dir: str | None) -> pl.DataFrame | None:
     return read_latest(output_dir, "documents") if output_dir else None
 
 
+def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.DataFrame | None:
+    """The latest snapshot's dedupe_index (tasks/dedupe_index.py); None when the lake has none or it
+    cannot be read: dedupe then computes every signature, and a table that could not be read is
+    noted in `run_meta` so publish writes it again in full (`rewrite_state`)."""
+    if not output_dir:
+        return None
+    try:
+        return read_state(output_dir, "dedupe_index")
+    except Exception as exc:  # noqa: BLE001 - state, not data: rebuilt, and said so in one line
+        log.warning("dedupe_index of %s cannot be read (%s): rebuilt from the documents' text",
+                    output_dir, error_detail(exc))
+        if run_meta is not None:
+            run_meta["rewrite_state"] = [*run_meta.get("rewrite_state", []), "dedupe_index"]
+        return None
+
+
 def ingest(input_dir: str, run_id: str, cfg: PipelineConfig, known_documents: pl.DataFrame | None) -> pl.DataFrame:
-    return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents)
+    """Files read in batches by the worker processes (flows/workers.py), when the pool is on."""
+    return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents, mapper=workers.map_bounded)
 
 
-def dedupe(ingested: pl.DataFrame, run_id: str, cfg: PipelineConfig):
-    return dedupe_documents(ingested, run_id, cfg)
+def dedupe(ingested: pl.DataFrame, run_id: str, cfg: PipelineConfig, dedupe_state: pl.DataFrame | None = None):
+    """Per-document work (line keys, in-page rules, signatures) in batches in the worker processes;
+    signatures of unchanged documents taken from the previous snapshot's dedupe_index."""
+    return dedupe_documents(ingested, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded)
 
 
 def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame) -> pl.DataFrame:
@@ -119,8 +144,11 @@ def quarantine(validated: dict, quarantine_rows: pl.DataFrame, segment_rejection
     return dict(validated, quarantine=pl.concat(parts, how="vertical_relaxed").unique(maintain_order=True))
 
 
-def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict, cfg: PipelineConfig) -> dict:
-    """The tables as one snapshot, the `runs` row (lineage) written last."""
+def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict, cfg: PipelineConfig,
+            dedupe_index: pl.DataFrame | None = None) -> dict:
+    """The tables as one snapshot, with dedupe's state table; the `runs` row (lineage) written last."""
+    if dedupe_index is not None:
+        tables = dict(tables, dedupe_index=dedupe_index)
     counts = {k: v.height for k, v in tables.items()}
     run_row = dict(
         run_id=run_meta["run_id"], flow_run_id=run_meta.get("flow_run_id"), started_at=run_meta["started_at"],
@@ -131,7 +159,8 @@ def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict,
                                                         **cfg.as_dict()}.items())},
         input_manifest_hash=input_manifest_hash(documents), counts=dict(sorted(counts.items())),
         validation_summary=json.dumps(report, sort_keys=True, default=str))
-    return publish_tables(run_meta["output_dir"], tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema)
+    return publish_tables(run_meta["output_dir"], tables, run_row, allow_breaking_schema=cfg.allow_breaking_schema,
+                          rewrite=tuple(run_meta.get("rewrite_state", ())))
 
 
 # --- partitioned stages -------------------------------------------------------------------------

@@ -23,6 +23,8 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, TypeVar
@@ -35,6 +37,7 @@ PRELOAD = ["flows.worker_init"]     # stage modules and their lexicons, loaded b
 _lock = threading.Lock()
 _size = 1
 _pool: ProcessPoolExecutor | None = None
+_warming: dict[int, threading.Event] = {}    # id(pool) -> set once its workers have started
 
 
 def default_workers() -> int:
@@ -54,6 +57,7 @@ def configure(workers: int) -> int:
     with _lock:
         if workers != _size and _pool is not None:
             _pool.shutdown(wait=True, cancel_futures=True)
+            _warming.pop(id(_pool), None)
             _pool = None
         _size = workers
     return workers
@@ -87,16 +91,38 @@ def _discard_pool(pool: ProcessPoolExecutor) -> None:
     with _lock:
         if _pool is pool:
             _pool = None
+        _warming.pop(id(pool), None)
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def warm_up() -> None:
+def warm_up(wait: bool = False) -> None:
     """Start the forkserver and the workers in the background, so their start (the preload
-    takes seconds) overlaps the stages that run before the first partition task."""
+    takes seconds) overlaps the stages that run before the first partition task; the pool is
+    `ready` once every worker has answered. Once per pool; `wait`: until it is ready."""
     pool = _get_pool()
-    if pool is not None:    # submit() forks the workers, and waits for the forkserver's preload
-        threading.Thread(target=lambda: [pool.submit(os.getpid) for _ in range(_size)],
-                         name="akhbar-workers-warm-up", daemon=True).start()
+    if pool is None:
+        return
+    with _lock:
+        start, pool_ready = not _warming.get(id(pool)), _warming.setdefault(id(pool), threading.Event())
+
+    def warm():             # submit() forks the workers, and waits for the forkserver's preload
+        try:
+            for future in [pool.submit(os.getpid) for _ in range(_size)]:
+                future.result()
+        except Exception:   # noqa: BLE001 - a pool that cannot start is reported by its first real task
+            return
+        pool_ready.set()
+
+    if start:
+        threading.Thread(target=warm, name="akhbar-workers-warm-up", daemon=True).start()
+    if wait:
+        pool_ready.wait()
+
+
+def ready() -> bool:
+    """Whether the pool's workers have started (warm_up done): work handed over now runs at once."""
+    pool = _pool
+    return pool is not None and _warming.get(id(pool), threading.Event()).is_set()
 
 
 def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -105,9 +131,62 @@ def run(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     if pool is None:
         return fn(*args, **kwargs)
     level = logging.getLogger(fn.__module__).getEffectiveLevel()
+    return _collect(lambda: pool.submit(_call_logged, fn, level, args, kwargs).result(), fn, pool)
+
+
+def map_bounded(fn: Callable[..., Any], items: Iterable[Any], *args: Any, ahead: int | None = None) -> Iterator[Any]:
+    """fn(item, *args) for each item, results in the items' order: in the worker processes with at
+    most `ahead` (default: two per worker) submitted and not yet collected, so the memory held
+    by results waiting to be read is bounded whatever the number of items; in-process (a plain
+    generator) when the pool is off. Items that come while the workers are still starting (the
+    forkserver's preload takes seconds) run in this process rather than wait for them. Used by
+    ingest (batches of files) and dedupe (batches of documents); an exception in fn is raised here."""
+    pool = _get_pool()
+    if pool is None:
+        for item in items:
+            yield fn(item, *args)
+        return
+    warm_up()
+    ahead = ahead or 2 * _size
+    level = logging.getLogger(fn.__module__).getEffectiveLevel()
+    pending: deque = deque()
     try:
-        result, records = pool.submit(_call_logged, fn, level, args, kwargs).result()
-    except BrokenProcessPool as exc:         # killed (out of memory, a signal) or crashed in C code
+        for item in items:
+            if ready():
+                pending.append(_collect(lambda i=item: pool.submit(_call_logged, fn, level, (i, *args), {}), fn,
+                                        pool, records=False))
+            else:
+                pending.append(_Done(fn(item, *args)))
+            while len(pending) >= ahead or (pending and isinstance(pending[0], _Done)):
+                yield _collect(pending.popleft().result, fn, pool)
+        while pending:
+            yield _collect(pending.popleft().result, fn, pool)
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+class _Done:
+    """A result computed in this process, collected like a worker's."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def result(self) -> tuple[Any, list]:
+        return self.value, []
+
+    def cancel(self) -> bool:
+        return False
+
+
+def _collect(get: Callable[[], Any], fn: Callable[..., Any], pool: ProcessPoolExecutor, records: bool = True) -> Any:
+    """get() (a submission, or a result with the worker's log records, re-emitted here); a worker
+    that died is a clear RuntimeError and the pool is discarded."""
+    try:
+        if not records:
+            return get()
+        result, records = get()
+    except BrokenProcessPool as exc:
         _discard_pool(pool)
         raise RuntimeError(f"a worker process died while running {fn.__module__}.{fn.__qualname__} "
                            f"(out of memory? see the system log); the next run starts new workers, "

@@ -24,6 +24,7 @@ Lines are compared on a normalised key (akhbar.text.normalise.normalize); the st
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
@@ -33,13 +34,16 @@ import numpy as np
 import polars as pl
 
 from akhbar.text.normalise import normalize, normalize_for_hash
+from akhbar.batches import Mapper, in_process
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
 from akhbar.faults import error_detail
 from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
 from akhbar.unionfind import UnionFind
+from tasks.dedupe_index import SIGNATURE, attach_known, index_frame, signature_params, signatures_of, usable_state
 
+log = logging.getLogger(__name__)
 BLOCK_SCHEMA = {
     "block_id": pl.String, "doc_ids": pl.List(pl.String), "text": pl.String,
     "meta_title": pl.String, "meta_date": pl.String, "meta_source": pl.String, "meta_url": pl.String,
@@ -51,6 +55,9 @@ SENTENCE_END = r"[.!?؟…][\"'»”’)\]}›]*$"  # a line ending a sentence, 
 # worth an exact check: at 64 permutations and Jaccard 0.8 the estimate's standard error is 0.05,
 # so a pair at the threshold is pruned with probability ~2%, one at 0.85 with ~0.04%.
 SIGNATURE_MARGIN = 0.1
+# Documents per batch of the per-document work (line keys, line table, in-page rules, signatures):
+# one worker task, and the bound on that work's transient memory (its exploded word tables).
+DOC_BATCH = 2_000
 
 
 def empty_segments() -> pl.DataFrame:
@@ -307,7 +314,7 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def doc_sets(lines: pl.DataFrame, doc_idx: np.ndarray, k: int,
-             chunk_docs: int = 10_000) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+             chunk_docs: int = 2_000) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """For the given documents: (unique sorted shingles, shingles, their line hashes) for verification."""
     out = {}
     for lo in range(0, len(doc_idx), chunk_docs):
@@ -338,26 +345,28 @@ def verify(a: tuple, b: tuple, cfg: PipelineConfig) -> float | None:
     return sim if small or jaccard(ra, rb) >= cfg.near_dup_residual_threshold else None
 
 
-def near_duplicate_clusters(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig,
-                            chunk_docs: int = 10_000) -> list[tuple[int, int, float]]:
+def near_duplicate_clusters(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig, sig: np.ndarray | None = None,
+                            chunk_docs: int = DOC_BATCH) -> list[tuple[int, int, float]]:
     """(member doc_idx, canonical doc_idx, Jaccard to canonical) for every non-canonical member.
 
-    Signatures are computed chunk by chunk (bounded memory); LSH buckets give candidate pairs;
-    the signature estimate prunes hopeless ones; the rest are checked on true shingle sets.
+    `sig`: the documents' signatures when already computed (`document_lines`), else computed here
+    chunk by chunk; LSH buckets give candidate pairs; the signature estimate prunes hopeless ones;
+    the rest are checked on true shingle sets.
     """
     if n_docs < 2:
         return []
-    sig = np.full((n_docs, cfg.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-    for lo in range(0, n_docs, chunk_docs):
-        chunk = lines.filter(pl.col("doc_idx").is_between(lo, lo + chunk_docs - 1))
-        sh, d, _ = shingles(chunk, cfg.shingle_size)
-        part = minhash(sh, d - lo, min(chunk_docs, n_docs - lo), cfg.num_perm)
-        sig[lo:lo + part.shape[0]] = part
+    if sig is None:
+        sig = np.full((n_docs, cfg.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+        for lo in range(0, n_docs, chunk_docs):
+            chunk = lines.filter(pl.col("doc_idx").is_between(lo, lo + chunk_docs - 1))
+            sh, d, _ = shingles(chunk, cfg.shingle_size)
+            part = minhash(sh, d - lo, min(chunk_docs, n_docs - lo), cfg.num_perm)
+            sig[lo:lo + part.shape[0]] = part
     pairs = prune_pairs(sig, lsh_pairs(sig, cfg.lsh_bands, cfg.lsh_max_bucket),
                         cfg.near_dup_threshold - SIGNATURE_MARGIN)
     if not len(pairs):
         return []
-    sets = doc_sets(lines, np.unique(pairs), cfg.shingle_size)
+    sets = doc_sets(lines, np.unique(pairs), cfg.shingle_size, chunk_docs)
     uf = UnionFind()
     for i, j in pairs.tolist():
         if i in sets and j in sets and verify(sets[i], sets[j], cfg) is not None:
@@ -367,10 +376,10 @@ def near_duplicate_clusters(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfi
 
 
 def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, lines: pl.DataFrame,
-                         cfg: PipelineConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+                         cfg: PipelineConfig, sig: np.ndarray | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Set near_duplicate marks on documents; return (documents, ok docs still kept)."""
     kept_lines = lines.filter(pl.col("kind").is_null() & ~pl.col("blank"))
-    found = near_duplicate_clusters(kept_lines, docs.height, cfg)
+    found = near_duplicate_clusters(kept_lines, docs.height, cfg, sig)
     if not found:
         return documents, docs
     ids = docs["doc_id"].to_list()
@@ -479,10 +488,6 @@ def coalesce(lines: pl.DataFrame) -> pl.DataFrame:
             .drop("_part"))
 
 
-def piece_text(texts: dict[int, str], parts: pl.DataFrame) -> list[str]:
-    return [texts[d][s:e] for d, s, e in zip(parts["doc_idx"], parts["start"], parts["end"])]
-
-
 def kept_spans(length: int, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans of a document of `length` characters not covered by its (non-overlapping) cuts."""
     spans, pos = [], 0
@@ -537,15 +542,18 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
     """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
 
     Each block carries `_k`, a hash of its lines' normalised keys, so that merging blocks
-    with the same text does not normalise every block again.
+    with the same text does not normalise every block again. The texts are sliced and joined in
+    polars (no Python string per document or piece: they held several copies of the corpus).
     """
-    texts = dict(zip(docs["doc_idx"].to_list(), docs["text"].to_list()))
-    carriers = carried_by(documents)
-    meta = {r["doc_id"]: r for r in docs.select("doc_id", "meta_title", "meta_date", "meta_source",
-                                                  "meta_url").iter_rows(named=True)}
+    texts = docs.select("doc_idx", "text")
+    carriers = pl.DataFrame([(k, sorted(v)) for k, v in carried_by(documents).items()], orient="row",
+                            schema={"doc_id": pl.String, "_carried": pl.List(pl.String)})
+    meta = docs.select("doc_id", "meta_title", "meta_date", "meta_source", "meta_url")
 
     def joined(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-        frame = frame.with_columns(_t=pl.Series(piece_text(texts, frame), dtype=pl.String))
+        frame = (frame.join(texts, on="doc_idx", how="left", maintain_order="left")
+                 .with_columns(_t=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
+                 .drop("text"))
         return frame.group_by(by, maintain_order=True).agg(
             pl.col("_t").str.join(""), pl.col("n_words").sum(),
             _k=pl.col("_hashes").list.explode(keep_nulls=False, empty_as_null=False),
@@ -557,28 +565,37 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
                .with_columns(kind=pl.lit("boilerplate"), reason=pl.format(
                    "residue: what is left of the page after the cuts has fewer than {} words",
                    pl.lit(cfg.block_min_words))))
-    rows = []
-    for r in page.filter(pl.col("n_words") >= cfg.block_min_words).iter_rows(named=True):
-        m = meta[r["doc_id"]]
-        rows.append(dict(block_id=r["doc_id"], doc_ids=sorted(carriers[r["doc_id"]]), text=r["_t"].strip("\n"),
-                         meta_title=m["meta_title"], meta_date=m["meta_date"], meta_source=m["meta_source"],
-                         meta_url=m["meta_url"], _k=r["_k"]))
+    text = pl.col("_t").str.strip_chars("\n")
+    out = [page.filter(pl.col("n_words") >= cfg.block_min_words)
+           .join(carriers, on="doc_id", how="left", maintain_order="left")
+           .join(meta, on="doc_id", how="left", maintain_order="left")
+           .select(block_id="doc_id", doc_ids="_carried", text=text, meta_title="meta_title", meta_date="meta_date",
+                   meta_source="meta_source", meta_url="meta_url", _k="_k")]
     shared = parts.filter(pl.col("kind") == "shared")
     if shared.height:
-        rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
-                                                  pl.col("doc_id").unique().alias("_carriers"))
-        shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
-        blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"),
-                        ["canonical_id"]).join(rep, on="canonical_id")
-        for r in blocks.iter_rows(named=True):
-            docs_of = sorted({c for d in r["_carriers"] for c in carriers[d]})
-            src = {meta[d]["meta_source"] for d in r["_carriers"]}
-            rows.append(dict(block_id=r["canonical_id"], doc_ids=docs_of, text=r["_t"].strip("\n"), meta_title=None,
-                             meta_date=None, meta_source=src.pop() if len(src) == 1 else None, meta_url=None,
-                             _k=r["_k"]))
+        out.append(shared_blocks(shared, joined, carriers, meta).with_columns(text=text).drop("_t"))
     schema = {**BLOCK_SCHEMA, "_k": pl.UInt64}
-    blocks = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    blocks = pl.concat([b.select(list(schema)).cast(schema) for b in out])
     return merge_blocks(blocks), residue
+
+
+def shared_blocks(shared: pl.DataFrame, joined, carriers: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
+    """One block per shared segment: its text from the representative (the first carrier), every
+    document carrying it (and their duplicates), and the source when all carriers agree."""
+    rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
+                                              pl.col("doc_id").unique().alias("_carriers"))
+    shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
+    blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"), ["canonical_id"])
+    each = rep.select("canonical_id", doc_id="_carriers").explode("doc_id")
+    docs_of = (each.join(carriers, on="doc_id").explode("_carried").group_by("canonical_id")
+               .agg(doc_ids=pl.col("_carried").unique().sort()))
+    source = (each.join(meta, on="doc_id", how="left").group_by("canonical_id")
+              .agg(pl.when(pl.col("meta_source").n_unique() == 1).then(pl.col("meta_source").first())
+                   .alias("meta_source")))
+    return (blocks.join(docs_of, on="canonical_id").join(source, on="canonical_id")
+            .select(block_id="canonical_id", doc_ids="doc_ids", _t="_t", meta_title=pl.lit(None, pl.String),
+                    meta_date=pl.lit(None, pl.String), meta_source="meta_source", meta_url=pl.lit(None, pl.String),
+                    _k="_k"))
 
 
 def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
@@ -599,6 +616,50 @@ def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
             .select(*BLOCK_SCHEMA, "_merged").sort("block_id"))
 
 
+# --- per-document work, in batches --------------------------------------------------
+def lines_batch(batch: pl.DataFrame, cfg: PipelineConfig) -> tuple[pl.DataFrame | None, np.ndarray | None,
+                                                                   dict[str, str]]:
+    """One batch of documents (doc_idx, doc_id, text, `_sig`; doc_idx contiguous): their line table with
+    listed boilerplate and in-page repeats marked, their MinHash signatures (a known `_sig` is taken,
+    the others computed from the kept lines), and {doc_id: rejection} for documents whose keys could
+    not be computed. Only per-document work: the result depends neither on the batching nor on
+    the process that runs it."""
+    keys, bad = guarded_line_keys(batch)
+    if bad:
+        return None, None, bad
+    lines = mark_repeated_lines(mark_listed_boilerplate(line_table(batch, keys)), cfg)
+    sig = np.full((batch.height, cfg.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    known = batch.get_column(SIGNATURE).is_not_null().to_numpy()
+    if known.any():
+        sig[known] = signatures_of(batch.filter(pl.Series(known)), cfg.num_perm)
+    if not known.all():
+        lo = int(batch["doc_idx"][0])
+        todo = batch.filter(~pl.Series(known)).get_column("doc_idx")
+        kept = lines.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_idx").is_in(todo.implode()))
+        sh, d, _ = shingles(kept, cfg.shingle_size)
+        sig[~known] = minhash(sh, d - lo, batch.height, cfg.num_perm)[~known]
+    return lines, sig, {}
+
+
+def document_lines(docs: pl.DataFrame, cfg: PipelineConfig, mapper: Mapper = in_process
+                   ) -> tuple[pl.DataFrame | None, np.ndarray | None, dict[str, str]]:
+    """`lines_batch` over batches of DOC_BATCH documents, run by `mapper`, results concatenated in
+    document order: (lines, signatures, {}) or, when some documents' keys raised, (None, None, bad)."""
+    cols = docs.select("doc_idx", "doc_id", "text", SIGNATURE)
+    if cols.height == 0:
+        return lines_batch(cols, cfg)
+    batches = (cols.slice(lo, DOC_BATCH) for lo in range(0, cols.height, DOC_BATCH))
+    parts, sigs, bad = [], [], {}
+    for lines, sig, failed in mapper(lines_batch, batches, cfg):
+        bad.update(failed)
+        if not bad:
+            parts.append(lines)
+            sigs.append(sig)
+    if bad:
+        return None, None, bad
+    return pl.concat(parts), np.concatenate(sigs), {}
+
+
 # --- the stage -------------------------------------------------------------------------
 def reject(documents: pl.DataFrame, reasons: dict[str, str]) -> pl.DataFrame:
     """Documents in `reasons` become rejected with that reason (an error while deduplicating them)."""
@@ -611,18 +672,36 @@ def reject(documents: pl.DataFrame, reasons: dict[str, str]) -> pl.DataFrame:
 
 def dedupe(documents: pl.DataFrame, run_id: str,
            cfg: PipelineConfig | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(documents, segments, blocks): `dedupe_with_index` without its state table."""
+    return dedupe_with_index(documents, run_id, cfg)[:3]
+
+
+def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig | None = None,
+                      state: pl.DataFrame | None = None, mapper: Mapper = in_process
+                      ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(documents, segments, blocks, dedupe_index). `state`: the previous snapshot's dedupe_index
+    (tasks/dedupe_index.py), whose signatures are reused for unchanged documents; `mapper` runs the
+    per-document batches (flows/workers.py map_bounded: in the worker processes)."""
     cfg = cfg or PipelineConfig()
+    params = signature_params(cfg, MINHASH_SEED, HASH_SEED)
+    known = usable_state(state, params, cfg.num_perm)
     documents = reset_marks(documents)
     while True:  # a document whose line keys raise is rejected, and exact duplicates judged without it
         documents = mark_exact_duplicates(documents)
-        docs = (documents.filter(pl.col("status") == "ok").sort("source_path", "record_idx", nulls_last=False)
-                .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64)))
-        keys, bad = guarded_line_keys(docs)
+        docs = attach_known(documents.filter(pl.col("status") == "ok").sort("source_path", "record_idx",
+                                                                           nulls_last=False)
+                            .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64)), known)
+        lines, sig, bad = document_lines(docs, cfg, mapper)
         if not bad:
             break
         documents = reset_marks(reject(documents, bad))
-    lines = mark_repeated_lines(mark_listed_boilerplate(line_table(docs, keys)), cfg)
-    documents, docs = mark_near_duplicates(documents, docs, lines, cfg)
+    reused = docs.get_column(SIGNATURE).is_not_null().sum()
+    log.info("dedupe: %d documents, %d signatures from the lake's dedupe_index, %d computed",
+             docs.height, reused, docs.height - reused)
+    index = index_frame(docs, sig, params, run_id)
+    docs = docs.drop(SIGNATURE)
+    documents, docs = mark_near_duplicates(documents, docs, lines, cfg, sig)
+    del sig
     lines = lines.join(docs.select("doc_idx"), on="doc_idx", how="semi").sort("doc_idx", "line_idx")
     lines = mark_shared(mark_furniture(lines, docs.height, cfg), cfg)
     n_carriers = pl.col("_n")
@@ -642,4 +721,4 @@ def dedupe(documents: pl.DataFrame, run_id: str,
         whole_doc_cuts(documents, "near_duplicate", "near_duplicate_doc", run_id),
         line_cuts,
     ]).select(empty_segments().columns).cast(empty_segments().schema).sort("doc_id", "start")
-    return documents, segments, blocks.drop("_merged")
+    return documents, segments, blocks.drop("_merged"), index

@@ -38,6 +38,7 @@ import numpy as np
 import polars as pl
 
 from akhbar.text.normalise import arabic_ratio, normalize_for_hash
+from akhbar.batches import Mapper, in_process
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
 from akhbar.faults import error_detail, has_surrogates, scrub
@@ -669,16 +670,20 @@ def documents_schema() -> dict:
     return empty_frame("documents").schema
 
 
-def known_index(known: pl.DataFrame) -> dict[tuple[str, str], list[dict]]:
-    """Previous rows grouped by (source_path, file hash); snapshots without file_sha256 use content_sha256."""
+def known_files(known: pl.DataFrame) -> dict[tuple[str, str], list]:
+    """(source_path, file hash) of the previous rows, each mapped to no rows: a file with such a key
+    is not parsed again and its rows are taken from `known` itself (ingest_folder), not copied into
+    Python dicts. Snapshots without file_sha256 use content_sha256."""
     file_hash = pl.col("file_sha256") if "file_sha256" in known.columns else pl.lit(None, pl.String)
-    rows = known.with_columns(_key=pl.coalesce(file_hash, pl.col("content_sha256")))
-    index: dict[tuple[str, str], list[dict]] = {}
+    keys = known.select("source_path", pl.coalesce(file_hash, pl.col("content_sha256"))).unique()
+    return {key: [] for key in keys.iter_rows()}
+
+
+def as_documents(known: pl.DataFrame) -> pl.DataFrame:
+    """Previous rows with the current documents columns (a column an older snapshot lacks is null)."""
     schema = documents_schema()
-    for r in rows.iter_rows(named=True):
-        key = (r.pop("source_path"), r.pop("_key"))
-        index.setdefault(key, []).append({c: r.get(c) for c in schema} | {"source_path": key[0]})
-    return index
+    return known.select([pl.col(c).cast(t) if c in known.columns else pl.lit(None, t).alias(c)
+                         for c, t in schema.items()])
 
 
 def display_path(rel: str) -> tuple[str, str | None]:
@@ -693,8 +698,43 @@ def display_path(rel: str) -> tuple[str, str | None]:
     return shown, "repaired: file name is not valid UTF-8 (undecodable bytes shown as \\xNN)"
 
 
+FILES_PER_BATCH = 8                      # files read by one call of `read_batch` (one worker task)
+
+
+def read_batch(batch: list[tuple[Path, str, str | None, list]], run_id: str, cfg: PipelineConfig,
+               root: Path) -> pl.DataFrame:
+    """The rows of a batch of files ((path, shown path, name note, its known entries) each), as one
+    frame with `is_new`; a file whose (path, hash) is known gives no row (its rows are the previous
+    snapshot's). Module-level and given only its files' known keys, so a worker process can run it;
+    a frame (Arrow) travels back from a worker far cheaper than Python rows."""
+    rows = []
+    for path, rel, note, known in batch:
+        file_rows, is_new = read_file(path, rel, run_id, cfg, dict(known), root=root)
+        for row in file_rows:
+            if note and is_new:
+                row["reason"] = f"{row['reason']}; {note}" if row["reason"] else note
+            rows.append(dict(row, is_new=is_new))
+    return pl.DataFrame(rows, schema={**documents_schema(), "is_new": pl.Boolean})
+
+
+def file_batches(input_dir: Path, index: dict, size: int = FILES_PER_BATCH) -> Iterator[list]:
+    """The discovered files in sorted order, in batches of `size`, each file with the known rows of its path."""
+    by_path: dict[str, list] = {}
+    for key, rows in index.items():
+        by_path.setdefault(key[0], []).append((key, rows))
+    batch = []
+    for p in discover(input_dir):
+        rel, note = display_path(p.relative_to(input_dir).as_posix())
+        batch.append((p, rel, note, by_path.get(rel, [])))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = None,
-                  known: pl.DataFrame | None = None) -> pl.DataFrame:
+                  known: pl.DataFrame | None = None, mapper: Mapper = in_process) -> pl.DataFrame:
     """Read every file under input_dir into a documents frame (one row per file or record).
 
     `known` is the documents table of the previous snapshot (or None). A file
@@ -702,28 +742,23 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
     its earlier rows (and their ingested_run_id). Known documents whose file is
     gone are kept too: the corpus only grows, nothing published is dropped. The
     returned frame has an extra boolean column `is_new`.
+    `mapper` runs `read_batch` over batches of files (flows/workers.py map_bounded: in the worker
+    processes, a bounded number of batches in flight); the rows are the same whoever reads them.
+    Each batch's rows become a frame where they are read; known rows never become Python objects.
     """
     cfg = cfg or PipelineConfig()
     input_dir = Path(input_dir)
-    schema = documents_schema()
-    full_schema = {**schema, "is_new": pl.Boolean}
-    index = known_index(known) if known is not None and known.height else {}
-    rows, seen = [], set()
-    for p in discover(input_dir):
-        rel, note = display_path(p.relative_to(input_dir).as_posix())
-        file_rows, is_new = read_file(p, rel, run_id, cfg, index, root=input_dir)
-        for row in file_rows:
-            if note and is_new:
-                row["reason"] = f"{row['reason']}; {note}" if row["reason"] else note
-            if row["doc_id"] not in seen:  # a record index can only occur once per file
-                seen.add(row["doc_id"])
-                rows.append(dict(row, is_new=is_new))
-    for rs in index.values():
-        rows += [dict(r, is_new=False) for r in rs if r["doc_id"] not in seen]
-    if not rows:
-        return pl.DataFrame(schema=full_schema)
+    full_schema = {**documents_schema(), "is_new": pl.Boolean}
+    index = known_files(known) if known is not None and known.height else {}
+    frames = list(mapper(read_batch, file_batches(input_dir, index), run_id, cfg, input_dir))
+    # a record index can only occur once per file: the first row of a doc_id is kept
+    found = pl.concat(frames).unique("doc_id", keep="first", maintain_order=True) if frames \
+        else pl.DataFrame(schema=full_schema)
+    if index:   # known files (not parsed again) and known documents whose file is gone keep their rows
+        found = pl.concat([found, as_documents(known).join(found.select("doc_id"), on="doc_id", how="anti")
+                          .with_columns(is_new=pl.lit(False))])
     # Rows reused from the previous snapshot carry their old status; dedupe recomputes it.
-    return pl.DataFrame(rows, schema=full_schema).sort("source_path", "record_idx", nulls_last=False)
+    return found.sort("source_path", "record_idx", nulls_last=False)
 
 
 def ingest_counts(documents: pl.DataFrame) -> dict[str, int]:

@@ -11,6 +11,7 @@ from akhbar.lake.write import publish as write_snapshot
 
 
 def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: dict,
-            allow_breaking_schema: bool = False) -> dict[str, int]:
-    """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
-    return write_snapshot(output_dir, tables, run_row, allow_breaking_schema=allow_breaking_schema)
+            allow_breaking_schema: bool = False, rewrite: tuple[str, ...] = ()) -> dict[str, int]:
+    """Publish validated tables as one snapshot; return {table: Delta version} including `runs`.
+    `rewrite`: tables written in full whatever the previous snapshot holds (a damaged state table)."""
+    return write_snapshot(output_dir, tables, run_row, allow_breaking_schema=allow_breaking_schema, rewrite=rewrite)

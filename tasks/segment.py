@@ -63,6 +63,7 @@ GLUED_MIN_LETTERS = 5                       # shorter words are never split
 # the length (every prefix and suffix), and no two real words glued are this long.
 GLUED_MAX_LETTERS = SegmentConfig.max_glued_word_chars
 _PROCLITICS = "وفبلك"
+VOCAB_BATCH = 2_000                         # blocks whose words are counted at once (corpus_vocabulary)
 
 
 @lru_cache(maxsize=1)
@@ -109,15 +110,18 @@ def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame],
     """
     tag = pl.concat([part.select("block_id", _p=pl.lit(p, pl.Int64)) for p, part in parts.items()]) if parts \
         else pl.DataFrame(schema={"block_id": pl.String, "_p": pl.Int64})
-    found = (blocks.select("block_id", raw=pl.col("text").str.extract_all(_AR_WORD.pattern))
-             .join(tag, on="block_id", how="left").select("_p", "raw")
-             .explode("raw", keep_nulls=False, empty_as_null=False))
-    forms = _normalised(found.group_by("raw").agg(n=pl.len()))
+    # words counted per (form, partition) VOCAB_BATCH blocks at a time: every word occurrence of the
+    # corpus as a row (the exploded table) is held for one batch only
+    counted = [(blocks.slice(lo, VOCAB_BATCH).select("block_id", raw=pl.col("text").str.extract_all(_AR_WORD.pattern))
+                .join(tag, on="block_id", how="left").select("_p", "raw")
+                .explode("raw", keep_nulls=False, empty_as_null=False).group_by("_p", "raw").agg(n=pl.len()))
+               for lo in range(0, max(blocks.height, 1), VOCAB_BATCH)]
+    found = pl.concat(counted).group_by("_p", "raw").agg(pl.col("n").sum())
+    forms = _normalised(found.group_by("raw").agg(pl.col("n").sum()))
     known = frequent_words(forms)
     # the distinct words of each partition long enough to be glued
     glueable = pl.col("word").str.len_chars().is_between(GLUED_MIN_LETTERS, max_word_chars)
-    candidates = (found.group_by("_p").agg(pl.col("raw").unique()).explode("raw")
-                  .join(forms.filter(glueable), on="raw"))
+    candidates = found.select("_p", "raw").join(forms.filter(glueable), on="raw")
     return {p: known.join(_split_parts(candidates.filter(pl.col("_p") == p).select("word").unique()),
                           on="word", how="semi")
             for p in parts}

@@ -39,7 +39,7 @@ import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable, WriterProperties, write_deltalake
 
-from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, contract_dtypes
+from akhbar.contracts import DATA_TABLES, KEYS, SCHEMAS, STATE_TABLES, contract_dtypes
 from akhbar.ids import sha256_bytes
 from akhbar.lake.lock import writer_lock
 from akhbar.lake.tables import (HASH, RUN_COLUMNS, RUN_MAPS, SchemaChangeError, delta_schema, index_path,
@@ -365,15 +365,16 @@ def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version
 
 
 def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: dict,
-            allow_breaking_schema: bool = False) -> dict[str, int]:
-    """Publish validated tables as one snapshot; return {table: Delta version} including `runs`."""
+            allow_breaking_schema: bool = False, rewrite: tuple[str, ...] = ()) -> dict[str, int]:
+    """Publish validated tables as one snapshot; return {table: Delta version} including `runs`.
+    Tables in `rewrite` are written in full, as if new (a state table that could not be read)."""
     output_dir = Path(output_dir)
     with writer_lock(output_dir, run_id=run_row["run_id"], reentrant=True):
         upgrade_runs(output_dir)
         previous = latest_snapshot(output_dir)
         prev_versions = run_map(previous["table_versions"]) if previous else {}
         prev_indexes = run_map(previous.get("index_versions")) if previous else {}
-        names = [n for n in DATA_TABLES if n in tables]
+        names = [n for n in (*DATA_TABLES, *STATE_TABLES) if n in tables]
         changes = check_schema_changes(output_dir, {n: delta_schema(n) for n in [*names, "runs"]},
                                        allow_breaking_schema)
 
@@ -382,6 +383,8 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
         hashes = run_map(previous.get("table_hashes")) if previous else {}
 
         def publish_one(name: str) -> tuple[int | None, int | None, str]:
+            if name in rewrite:
+                return publish_table(output_dir, name, tables[name], None, None, changes.get(name))
             return publish_table(output_dir, name, tables[name], prev_versions.get(name), prev_indexes.get(name),
                                  changes.get(name))
 

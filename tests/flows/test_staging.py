@@ -15,7 +15,8 @@ from flows.pipeline import DAG
 
 
 def run_with_staging(input_dir, folder, cfg):
-    bag = dict(input_dir=str(input_dir), run_id="s", cfg=cfg, known_documents=None, stage_failures=[])
+    bag = dict(input_dir=str(input_dir), run_id="s", cfg=cfg, known_documents=None, dedupe_state=None,
+               stage_failures=[])
     sizes = []
     for stage in DAG[:DAG.index(next(s for s in DAG if s.name == "cluster-events")) + 1]:
         kwargs = inputs_of(stage, bag)
@@ -31,7 +32,8 @@ def run_with_staging(input_dir, folder, cfg):
 
 
 def run_in_memory(input_dir, cfg):
-    bag = dict(input_dir=str(input_dir), run_id="s", cfg=cfg, known_documents=None, stage_failures=[])
+    bag = dict(input_dir=str(input_dir), run_id="s", cfg=cfg, known_documents=None, dedupe_state=None,
+               stage_failures=[])
     for stage in DAG[:DAG.index(next(s for s in DAG if s.name == "cluster-events")) + 1]:
         kwargs = inputs_of(stage, bag)
         parts = stage.split(kwargs, cfg.partitions) if stage.partitioned else {0: kwargs}

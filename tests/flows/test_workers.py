@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from flows import workers
+from tests.dedupe_batches import batches  # noqa: F401  (fixture)
 
 
 def _pid_and_double(frame: pl.DataFrame) -> tuple[int, pl.DataFrame]:
@@ -71,3 +72,33 @@ def test_stage_output_identical_in_pool(pool):
     here = extract_events(t["articles"], t["sentences"], t["entities"], "r", cluster=False)
     there = workers.run(extract_events, t["articles"], t["sentences"], t["entities"], "r", cluster=False)
     assert there.equals(here) and here.height > 100
+
+
+@pytest.mark.slow
+def test_ingest_and_dedupe_batches_in_the_pool_give_the_one_process_result(pool, batches, tmp_path, monkeypatch):
+    import random
+
+    import tasks.dedupe as dedupe_module
+    from tasks.dedupe import dedupe_with_index
+    from tasks.ingest import ingest_folder
+    from tests.dedupe_batches import article
+
+    _, both = batches
+    rng = random.Random(3)
+    for i in range(20):                    # more files than one batch holds (FILES_PER_BATCH)
+        (both / f"page_{i:02}.txt").write_text(article(rng, 2), encoding="utf-8")
+    (both / "page_20.txt").write_bytes(b"\xff\xfe\x00binary")      # a rejected file among them
+    frames = [pl.DataFrame({"x": [i]}) for i in range(6)]
+    early = list(workers.map_bounded(_pid_and_double, frames, ahead=2))  # workers still starting: in-process
+    assert [out["x"][0] for _, out in early] == [0, 2, 4, 6, 8, 10]
+    workers.warm_up(wait=True)
+    assert workers.ready()
+    done = list(workers.map_bounded(_pid_and_double, frames, ahead=2))
+    assert os.getpid() not in {pid for pid, _ in done}                   # run by the workers ...
+    assert [out["x"][0] for _, out in done] == [0, 2, 4, 6, 8, 10]        # ... results in the items' order
+    here = ingest_folder(both, "r")
+    there = ingest_folder(both, "r", mapper=workers.map_bounded)
+    assert there.equals(here) and here.height == 43
+    monkeypatch.setattr(dedupe_module, "DOC_BATCH", 4)               # several batches of documents
+    for a, b in zip(dedupe_with_index(here, "r"), dedupe_with_index(here, "r", mapper=workers.map_bounded)):
+        assert a.equals(b)

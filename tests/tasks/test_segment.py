@@ -201,6 +201,18 @@ def spread_blocks(texts: list[str], n: int) -> pl.DataFrame:
     return blocks_of(*texts).with_columns(block_id=pl.Series(ids))
 
 
+def test_corpus_vocabulary_counted_in_batches_of_one_block_is_the_same(monkeypatch):
+    import tasks.segment as segment_module
+
+    blocks = spread_blocks(GLUED_PAGES, 4)
+    parts = split(blocks, "block_id", 4)
+    whole = corpus_vocabulary(blocks, parts)
+    assert any(v.height for v in whole.values())       # a frequent word reaches a partition
+    monkeypatch.setattr(segment_module, "VOCAB_BATCH", 1)
+    batched = corpus_vocabulary(blocks, parts)
+    assert whole.keys() == batched.keys() and all(whole[p].equals(batched[p]) for p in whole)
+
+
 def test_glued_word_repair_does_not_depend_on_partitioning():
     blocks = spread_blocks(GLUED_PAGES, 4)
     parts = split(blocks, "block_id", 4)
