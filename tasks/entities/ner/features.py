@@ -215,8 +215,9 @@ class Featurizer:
                 if "sh=P" in w:
                     break
 
-    def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
-        """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
+    def parts(self, tokens: list[str], rules: list[list[str]] | None = None) -> tuple[list[tuple], list[list[str]]]:
+        """(the word memo's entry of each token, each token's sentence-level marks: gazetteer and
+        GeoNames matches, the rules' marks, the name memory's, the speaker slot's)."""
         if len(self.words) > WORD_MEMO_MAX:
             self.words.clear()
             self.name_len.clear()
@@ -230,7 +231,11 @@ class Featurizer:
             for m, r in zip(marks, self.memory.marks([w[3] for w in words])):
                 m += r
         self.speaker_marks(words, marks)
-        n = len(tokens)
+        return words, marks
+
+    def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
+        """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
+        words, marks = self.parts(tokens, rules)
         keep = self.keep
         own_marks = marks if keep is None else [[m for m in ms if keep(m)] if ms else ms for ms in marks]
         near_mark = self.near_mark
