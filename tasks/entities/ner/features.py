@@ -27,8 +27,9 @@ from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
 from tasks.entities.ner.conll import spans
 
-FEATURE_VERSION = "ner-features-3"   # 2: + frequency buckets, bigram, the rule tagger's marks;
+FEATURE_VERSION = "ner-features-4"   # 2: + frequency buckets, bigram, the rule tagger's marks;
                                      # 3: + word clusters, name memory, the neighbours' shape/article/clitics/ending
+                                     # 4: + pass 2 sees the pass-1 labels at -2..+2 (label_marks)
 LISTS = "entities/ner_lists.tsv"
 # lexicon classes worth a feature (the others are closed grammatical sets the form already says)
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
@@ -296,12 +297,21 @@ DOC_SENTENCES = 20      # a training "document": ANERcorp marks none; 20 consecu
 DOC_MIN_RANK = 500      # stems among the 500 commonest words carry no document evidence
 
 
+def label_marks(labels: list[str]) -> list[list[str]]:
+    """Pass-1 labels as pass-2 features (stacking, feature set 4): the token's and its neighbours'
+    at -2..+2 ('p1=B-PERS', '-1:p1=O', '2:p1=EOS') and the previous + own label ('p1b=B-ORG|I-ORG')."""
+    padded = ["BOS", "BOS"] + labels + ["EOS", "EOS"]
+    return [["p1=" + padded[j + 2], "-1:p1=" + padded[j + 1], "1:p1=" + padded[j + 3], "-2:p1=" + padded[j],
+             "2:p1=" + padded[j + 4], "p1b=%s|%s" % (padded[j + 1], padded[j + 2])] for j in range(len(labels))]
+
+
 def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: dict[str, int] | None = None,
               stems: list[list[str]] | None = None) -> list[list[list[str]]]:
     """Second-pass features: for each token, how the first-pass tagger labelled the same stem
     anywhere in the document ('dB=ORG': began an ORG chunk, 'dI=PERS': inside one), and the same
     for the previous and next token ('-1:dB=PERS'). A name the first pass found once in a clear
-    context ('نادي الزمالك') then helps its bare repetitions ('الزمالك')."""
+    context ('نادي الزمالك') then helps its bare repetitions ('الزمالك'). Then the pass-1 labels
+    around the token (label_marks)."""
     ranks = word_ranks() if ranks is None else ranks
     if stems is None:
         stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
@@ -318,11 +328,12 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
     before = {st: ["-1:" + f for f in fs] for st, fs in own.items()}     # as the previous token's
     after = {st: ["1:" + f for f in fs] for st, fs in own.items()}       # as the next token's
     out = []
-    for toks in stems:
-        if memory.keys().isdisjoint(toks):      # nothing to say about this sentence
-            out.append([[] for _ in toks])
+    for toks, labels in zip(stems, first_pass):
+        stacked = label_marks(labels)
+        if memory.keys().isdisjoint(toks):      # no document evidence in this sentence
+            out.append(stacked)
             continue
         prev = [()] + [before.get(st, ()) for st in toks[:-1]]
         nxt = [after.get(st, ()) for st in toks[1:]] + [()]
-        out.append([[*own.get(st, ()), *p, *q] for st, p, q in zip(toks, prev, nxt)])
+        out.append([[*own.get(st, ()), *p, *q, *lab] for st, p, q, lab in zip(toks, prev, nxt, stacked)])
     return out
