@@ -297,21 +297,28 @@ DOC_SENTENCES = 20      # a training "document": ANERcorp marks none; 20 consecu
 DOC_MIN_RANK = 500      # stems among the 500 commonest words carry no document evidence
 
 
+STACK = (0, -1, 1, -2, 2)       # offsets of the pass-1 labels pass 2 sees (label_marks)
+
+
+def label_mark(offset: int, label: str) -> str:
+    return ("p1=" if offset == 0 else "%d:p1=" % offset) + label
+
+
 def label_marks(labels: list[str]) -> list[list[str]]:
     """Pass-1 labels as pass-2 features (stacking, feature set 4): the token's and its neighbours'
     at -2..+2 ('p1=B-PERS', '-1:p1=O', '2:p1=EOS') and the previous + own label ('p1b=B-ORG|I-ORG')."""
     padded = ["BOS", "BOS"] + labels + ["EOS", "EOS"]
-    return [["p1=" + padded[j + 2], "-1:p1=" + padded[j + 1], "1:p1=" + padded[j + 3], "-2:p1=" + padded[j],
-             "2:p1=" + padded[j + 4], "p1b=%s|%s" % (padded[j + 1], padded[j + 2])] for j in range(len(labels))]
+    return [[label_mark(d, padded[j + 2 + d]) for d in STACK] + ["p1b=%s|%s" % (padded[j + 1], padded[j + 2])]
+            for j in range(len(labels))]
 
 
 def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: dict[str, int] | None = None,
-              stems: list[list[str]] | None = None) -> list[list[list[str]]]:
+              stems: list[list[str]] | None = None, stacked: bool = True) -> list[list[list[str]]]:
     """Second-pass features: for each token, how the first-pass tagger labelled the same stem
     anywhere in the document ('dB=ORG': began an ORG chunk, 'dI=PERS': inside one), and the same
     for the previous and next token ('-1:dB=PERS'). A name the first pass found once in a clear
     context ('نادي الزمالك') then helps its bare repetitions ('الزمالك'). Then the pass-1 labels
-    around the token (label_marks)."""
+    around the token (label_marks; `stacked=False` leaves them out: the numpy scorer adds them itself)."""
     ranks = word_ranks() if ranks is None else ranks
     if stems is None:
         stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
@@ -329,11 +336,11 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
     after = {st: ["1:" + f for f in fs] for st, fs in own.items()}       # as the next token's
     out = []
     for toks, labels in zip(stems, first_pass):
-        stacked = label_marks(labels)
+        labs = label_marks(labels) if stacked else [() for _ in toks]
         if memory.keys().isdisjoint(toks):      # no document evidence in this sentence
-            out.append(stacked)
+            out.append([list(lab) for lab in labs])
             continue
         prev = [()] + [before.get(st, ()) for st in toks[:-1]]
         nxt = [after.get(st, ()) for st in toks[1:]] + [()]
-        out.append([[*own.get(st, ()), *p, *q, *lab] for st, p, q, lab in zip(toks, prev, nxt, stacked)])
+        out.append([[*own.get(st, ()), *p, *q, *lab] for st, p, q, lab in zip(toks, prev, nxt, labs)])
     return out

@@ -20,9 +20,9 @@ from akhbar.resources import resource_path
 from akhbar.text.tokens import tokenize
 from tasks.entities.ner.clusters import clusters_path, read_clusters
 from tasks.entities.ner.conll import ANER_TYPES, spans
-from tasks.entities.ner.features import Featurizer, doc_marks, rule_marks, sentence_rule_marks
+from tasks.entities.ner.features import STACK, Featurizer, doc_marks, label_mark, rule_marks, sentence_rule_marks
 from tasks.entities.ner.memory import NameMemory, memory_path
-from tasks.entities.ner.scorer import CrfWeights, DocumentScorer, marginals, viterbi
+from tasks.entities.ner.scorer import CrfWeights, DocumentScorer, LabelScores, marginals, viterbi
 
 MODEL = "models/ner.crfsuite"
 
@@ -55,6 +55,8 @@ class NerModel:
         # the numpy scorer of pass 2 and pass 1 (scorer.py): both models' weights, per-word score rows
         self.scorer = DocumentScorer([CrfWeights(self.path)] + ([CrfWeights(self.first_path)] if self.two_pass else []))
         known = frozenset(self.scorer.attrs)
+        # the pass-1 labels as pass-2 features (feature set 4), scored in numpy
+        self.label_scores = LabelScores(self.scorer, 0, self.scorer.models[-1].labels, label_mark, STACK)
         # the word clusters and name memory trained with it (feature set 3), when beside the model
         clusters = read_clusters(clusters_path(self.path)) if clusters_path(self.path).is_file() else None
         memory = NameMemory.read(memory_path(self.path)) if memory_path(self.path).is_file() else None
@@ -107,11 +109,11 @@ class NerModel:
             for j, (d, _) in enumerate(where):
                 by_doc.setdefault(d, []).append(j)
             marks: list[list[str]] = []
-            for mine in by_doc.values():         # in document order, as `where`
+            for mine in by_doc.values():         # in document order, as `where`; the label marks in numpy below
                 for ms in doc_marks([toks[j] for j in mine], [first[j] for j in mine], featurize.ranks,
-                                    [stems[j] for j in mine]):
+                                    [stems[j] for j in mine], stacked=False):
                     marks += ms
-            second = scorer.add(scores, 0, marks)
+            second = scorer.add(scores, 0, marks) + self.label_scores(first)
         else:
             second = scores[:, scorer.cols[0]]
         weights = scorer.models[0]

@@ -191,6 +191,43 @@ class DocumentScorer:
         return out
 
 
+def positions(lengths: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(each token's position in its sentence, its sentence's length) of sentences laid end to end."""
+    lens = np.array(lengths, dtype=np.intp)
+    return np.arange(int(lens.sum())) - np.repeat(np.cumsum(lens) - lens, lens), np.repeat(lens, lens)
+
+
+class LabelScores:
+    """What the pass-1 labels around each token add to pass 2's scores (features.label_marks), in
+    numpy: one table per offset (pass-1 label or BOS/EOS -> pass-2 label weights) and one for the
+    label bigram."""
+
+    def __init__(self, scorer: DocumentScorer, model: int, labels: list[str], mark, offsets):
+        self.index = {lab: i for i, lab in enumerate([*labels, "BOS", "EOS"])}
+        self.bos, self.eos = len(labels), len(labels) + 1
+        names = list(self.index)
+        cols = scorer.cols[model]
+
+        def row(attribute: str) -> np.ndarray:
+            k = scorer.attrs.get(attribute)
+            return scorer.state[k, cols] if k is not None else np.zeros(cols.stop - cols.start)
+        self.offsets = offsets
+        self.tables = [np.array([row(mark(d, lab)) for lab in names]) for d in offsets]
+        self.bigram = np.array([[row("p1b=%s|%s" % (a, b)) for b in names] for a in names])
+
+    def __call__(self, labels: list[list[str]]) -> np.ndarray:
+        """Scores (all tokens in order x pass-2 labels) of the sentences' pass-1 labels."""
+        lab = np.array([self.index[x] for labs in labels for x in labs], dtype=np.intp)
+        pos, lens = positions([len(x) for x in labels])
+        out = np.zeros((len(lab), self.tables[0].shape[1]))
+        for d, table in zip(self.offsets, self.tables):
+            at = np.clip(np.arange(len(lab)) + d, 0, len(lab) - 1)
+            other = np.where(pos + d < 0, self.bos, np.where(pos + d >= lens, self.eos, lab[at]))
+            out += table[other]
+        prev = np.where(pos == 0, self.bos, lab[np.maximum(np.arange(len(lab)) - 1, 0)])
+        return out + self.bigram[prev, lab]
+
+
 class Batch:
     """Sentences of several lengths laid out for step-wise decoding: longest first, so the sentences
     still running at step t are a prefix (`running[t]` of them), and `starts` indexes their first token

@@ -105,3 +105,14 @@ def test_threads_share_the_row_cache_safely(model):
     model.scorer.index.clear()            # every word new again: the threads fill the cache together
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda t: model.article_mentions(t, [(0, len(t))]), texts)) == one_by_one
+
+
+def test_label_scores_equal_the_label_marks_looked_up_one_by_one(model):
+    from tasks.entities.ner.features import label_marks
+    scorer = model.scorer
+    labels = [["O", "B-PERS", "I-PERS", "O"], ["B-LOC"], ["O", "B-ORG"]]
+    got = model.label_scores(labels)
+    cols = scorer.cols[0]
+    want = np.array([[sum(scorer.state[scorer.attrs[f], cols][j] for f in marks if f in scorer.attrs)
+                      for j in range(cols.stop - cols.start)] for labs in labels for marks in label_marks(labs)])
+    assert np.abs(got - want).max() < 1e-12 and np.abs(want).max() > 0
