@@ -3,8 +3,9 @@
     python -m bench.bench_ner            # BENCH_NER_DOCS=1000 by default
 
 - tagging: the committed CRF tagger (tasks/entities/ner/model.py: tokenize, features, two CRF
-  passes + marginals; the rule mentions it takes as features computed beforehand, as the
-  pipeline's rules run anyway) over every article of a bench/generate.py corpus, one process = one core,
+  passes + marginals scored in numpy by scorer.py, TAG_BATCH articles at a time as CrfBackend
+  does; the rule mentions it takes as features computed beforehand, as the pipeline's rules run
+  anyway) over every article of a bench/generate.py corpus, one process = one core,
   as tokens/s and as a ratio to the same-run tokenizer baseline of bench_entities (tokenize +
   normalise + a dict lookup per token). Target: >= 50,000 tokens/s per core.
 - load: seconds to open the model and its feature resources in a fresh process (target <= 1 s).
@@ -67,6 +68,7 @@ def run(n_docs: int) -> dict:
     from bench.generate import segmented_corpus
     from akhbar.text.tokens import tokenize
     from tasks.entities.mentions import rule_mentions, sentences_by_article
+    from tasks.entities.ner.backend import TAG_BATCH
     from tasks.entities.ner.model import load_model
 
     articles, sentences = segmented_corpus(n_docs)
@@ -84,8 +86,9 @@ def run(n_docs: int) -> dict:
     model.article_mentions(*work[0][:2], None, work[0][2])          # warm the resources
     t = time.perf_counter()
     chunks = 0
-    for text, sents, rules in work:
-        chunks += sum(map(len, model.article_mentions(text, sents, None, rules)))
+    for a in range(0, len(work), TAG_BATCH):        # as CrfBackend tags them: TAG_BATCH articles together
+        found = model.articles_mentions([(text, sents, None, rules) for text, sents, rules in work[a:a + TAG_BATCH]])
+        chunks += sum(len(c) for article in found for c in article)
     tag_s = time.perf_counter() - t
     base_s = baseline(articles, sentences)
     res = dict(documents=n_docs, sentences=sentences.height, tokens=n_tokens, model_chunks=chunks, tagging_s=round(tag_s, 3),

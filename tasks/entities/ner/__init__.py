@@ -3,6 +3,7 @@
   conll.py     CoNLL reading, BIO chunks, conlleval-style scores, the dev split
   features.py  token features (Arabic forms, clitics, affixes, shape, window, word lists)
   lists.py     builds the derived name lists (akhbar/resources/entities/ner_lists.tsv)
-  model.py     the committed model: loaded once, tags tokens, char-exact mentions
+  model.py     the committed model: loaded once, tags documents (batched), char-exact mentions
+  scorer.py    the models scored in numpy (per-word score rows; the same labels as crfsuite)
   train.py     deterministic training + model card (`akhbar train ner`)
 """

@@ -20,6 +20,7 @@
   has a plural or nisba ending (ون ين ات ية: 'مسؤولون محليون'), only the last may carry the
   article, and the last word is outside the 40,000 commonest words or the first is a given name
   ('شهود عيان', witnesses, is not a name). Method `speaker_slot`, confidence 0.6.
+- Articles are tagged TAG_BATCH at a time (each its own document; the same chunks as one by one).
 - Ids: a gazetteer entry's id and canonical name when the surface is in the gazetteer, else a
   stable id of the type and normalised surface (as the rules do); LOC is geocoded by GeoNames name.
 """
@@ -49,6 +50,7 @@ PLURAL_NISBA = ("ون", "ين", "ات", "يه", "يا")     # normalised endings
 
 
 NAME_START_MEMO_MAX = 200_000
+TAG_BATCH = 64      # articles tagged together (model.articles_mentions: each its own document; fewer numpy steps)
 
 
 class NameStart:
@@ -160,13 +162,15 @@ class CrfBackend:
                 return False
         return words[-1] not in self.ranks or self.name_start.given_name(words[0])
 
-    def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict) -> list[tuple]:
+    def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict, found=None) -> list[tuple]:
         """Model mentions of one article (one document for the tagger's second pass); `rules`:
-        sentence_idx -> its rule mentions (start, end, type, method)."""
+        sentence_idx -> its rule mentions (start, end, type, method); `found`: the tagger's chunks
+        per sentence when already tagged (extract tags articles in batches)."""
         rows = []
         floor = self.cfg.ner_min_confidence
-        found = self.model.article_mentions(text, [(s, e) for _, s, e in sentences], splits,
-                                            [rules.get(idx, []) for idx, _, _ in sentences])
+        if found is None:
+            found = self.model.article_mentions(text, [(s, e) for _, s, e in sentences], splits,
+                                                [rules.get(idx, []) for idx, _, _ in sentences])
         for (idx, _, _), chunks in zip(sentences, found):
             for start, end, typ, conf in chunks:
                 if conf < floor:
@@ -196,6 +200,15 @@ class CrfBackend:
                              surface, None, 0.6, "speaker_slot", None, None, None, None))
         return rows
 
+    def batch_rows(self, batch: list[tuple]) -> list[tuple]:
+        """model_rows of several articles (article_id, text, sentences, splits, rules), tagged together."""
+        if not batch:
+            return []
+        found = self.model.articles_mentions([(text, [(s, e) for _, s, e in sents], splits,
+                                               [rules.get(idx, []) for idx, _, _ in sents])
+                                              for _, text, sents, splits, rules in batch])
+        return [row for args, f in zip(batch, found) for row in self.model_rows(*args, found=f)]
+
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         rules = self.base.extract(articles, sentences)
         by_article = sentences_by_article(sentences)
@@ -206,10 +219,15 @@ class CrfBackend:
         has_repairs = "repairs" in articles.columns
         rows: list[tuple] = []
         cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
+        batch: list[tuple] = []
         for row in articles.select(cols).iter_rows(named=True):
             splits = repair_splits(row["repairs"]) if has_repairs else None
-            rows.extend(self.model_rows(row["article_id"], row["text"], by_article.get(row["article_id"], []), splits,
-                                        rule_spans.get(row["article_id"], {})))
+            batch.append((row["article_id"], row["text"], by_article.get(row["article_id"], []), splits,
+                          rule_spans.get(row["article_id"], {})))
+            if len(batch) == TAG_BATCH:
+                rows.extend(self.batch_rows(batch))
+                batch = []
+        rows.extend(self.batch_rows(batch))
         if not rows:
             return rules
         schema = {k: v for k, v in empty_entities().schema.items() if k in MENTION_COLUMNS}

@@ -27,8 +27,9 @@ from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
 from tasks.entities.ner.conll import spans
 
-FEATURE_VERSION = "ner-features-3"   # 2: + frequency buckets, bigram, the rule tagger's marks;
+FEATURE_VERSION = "ner-features-4"   # 2: + frequency buckets, bigram, the rule tagger's marks;
                                      # 3: + word clusters, name memory, the neighbours' shape/article/clitics/ending
+                                     # 4: + pass 2 sees the pass-1 labels at -2..+2 (label_marks)
 LISTS = "entities/ner_lists.tsv"
 # lexicon classes worth a feature (the others are closed grammatical sets the form already says)
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
@@ -215,8 +216,9 @@ class Featurizer:
                 if "sh=P" in w:
                     break
 
-    def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
-        """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
+    def parts(self, tokens: list[str], rules: list[list[str]] | None = None) -> tuple[list[tuple], list[list[str]]]:
+        """(the word memo's entry of each token, each token's sentence-level marks: gazetteer and
+        GeoNames matches, the rules' marks, the name memory's, the speaker slot's)."""
         if len(self.words) > WORD_MEMO_MAX:
             self.words.clear()
             self.name_len.clear()
@@ -230,7 +232,11 @@ class Featurizer:
             for m, r in zip(marks, self.memory.marks([w[3] for w in words])):
                 m += r
         self.speaker_marks(words, marks)
-        n = len(tokens)
+        return words, marks
+
+    def __call__(self, tokens: list[str], rules: list[list[str]] | None = None) -> list[list[str]]:
+        """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
+        words, marks = self.parts(tokens, rules)
         keep = self.keep
         own_marks = marks if keep is None else [[m for m in ms if keep(m)] if ms else ms for ms in marks]
         near_mark = self.near_mark
@@ -291,12 +297,28 @@ DOC_SENTENCES = 20      # a training "document": ANERcorp marks none; 20 consecu
 DOC_MIN_RANK = 500      # stems among the 500 commonest words carry no document evidence
 
 
+STACK = (0, -1, 1, -2, 2)       # offsets of the pass-1 labels pass 2 sees (label_marks)
+
+
+def label_mark(offset: int, label: str) -> str:
+    return ("p1=" if offset == 0 else "%d:p1=" % offset) + label
+
+
+def label_marks(labels: list[str]) -> list[list[str]]:
+    """Pass-1 labels as pass-2 features (stacking, feature set 4): the token's and its neighbours'
+    at -2..+2 ('p1=B-PERS', '-1:p1=O', '2:p1=EOS') and the previous + own label ('p1b=B-ORG|I-ORG')."""
+    padded = ["BOS", "BOS"] + labels + ["EOS", "EOS"]
+    return [[label_mark(d, padded[j + 2 + d]) for d in STACK] + ["p1b=%s|%s" % (padded[j + 1], padded[j + 2])]
+            for j in range(len(labels))]
+
+
 def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: dict[str, int] | None = None,
-              stems: list[list[str]] | None = None) -> list[list[list[str]]]:
+              stems: list[list[str]] | None = None, stacked: bool = True) -> list[list[list[str]]]:
     """Second-pass features: for each token, how the first-pass tagger labelled the same stem
     anywhere in the document ('dB=ORG': began an ORG chunk, 'dI=PERS': inside one), and the same
     for the previous and next token ('-1:dB=PERS'). A name the first pass found once in a clear
-    context ('نادي الزمالك') then helps its bare repetitions ('الزمالك')."""
+    context ('نادي الزمالك') then helps its bare repetitions ('الزمالك'). Then the pass-1 labels
+    around the token (label_marks; `stacked=False` leaves them out: the numpy scorer adds them itself)."""
     ranks = word_ranks() if ranks is None else ranks
     if stems is None:
         stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
@@ -313,11 +335,12 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
     before = {st: ["-1:" + f for f in fs] for st, fs in own.items()}     # as the previous token's
     after = {st: ["1:" + f for f in fs] for st, fs in own.items()}       # as the next token's
     out = []
-    for toks in stems:
-        if memory.keys().isdisjoint(toks):      # nothing to say about this sentence
-            out.append([[] for _ in toks])
+    for toks, labels in zip(stems, first_pass):
+        labs = label_marks(labels) if stacked else [() for _ in toks]
+        if memory.keys().isdisjoint(toks):      # no document evidence in this sentence
+            out.append([list(lab) for lab in labs])
             continue
         prev = [()] + [before.get(st, ()) for st in toks[:-1]]
         nxt = [after.get(st, ()) for st in toks[1:]] + [()]
-        out.append([[*own.get(st, ()), *p, *q] for st, p, q in zip(toks, prev, nxt)])
+        out.append([[*own.get(st, ()), *p, *q, *lab] for st, p, q, lab in zip(toks, prev, nxt, labs)])
     return out

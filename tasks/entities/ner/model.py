@@ -9,19 +9,20 @@ stems elsewhere in the document (features.doc_marks) and gives the labels. Label
 from __future__ import annotations
 
 import json
-import struct
 import threading
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pycrfsuite
 
 from akhbar.resources import resource_path
 from akhbar.text.tokens import tokenize
 from tasks.entities.ner.clusters import clusters_path, read_clusters
 from tasks.entities.ner.conll import ANER_TYPES, spans
-from tasks.entities.ner.features import Featurizer, doc_marks, rule_marks, sentence_rule_marks
+from tasks.entities.ner.features import STACK, Featurizer, doc_marks, label_mark, rule_marks, sentence_rule_marks
 from tasks.entities.ner.memory import NameMemory, memory_path
+from tasks.entities.ner.scorer import CrfWeights, DocumentScorer, LabelScores, marginals, viterbi
 
 MODEL = "models/ner.crfsuite"
 
@@ -40,23 +41,6 @@ def open_tagger(path: Path) -> pycrfsuite.Tagger:
     return tagger
 
 
-def model_attributes(path: Path) -> frozenset[str]:
-    """The attributes a crfsuite CRF1d model file knows: the keys of its attribute CQDB (file header:
-    magic, size, type, version, #features, #labels, #attributes, then the chunk offsets, attributes' at 36;
-    CQDB: its backward array holds each record's offset, a record is id, key size, NUL-ended key)."""
-    data = path.read_bytes()
-    base = struct.unpack_from("<I", data, 36)[0]
-    if data[:4] != b"lCRF" or data[base:base + 4] != b"CQDB":
-        raise ValueError(f"NER model: {path} is not a crfsuite CRF1d model")
-    count, backward = struct.unpack_from("<2I", data, base + 16)
-    out = []
-    for i in range(count):
-        rec = base + struct.unpack_from("<I", data, base + backward + 4 * i)[0]
-        size = struct.unpack_from("<I", data, rec + 4)[0]
-        out.append(data[rec + 8:rec + 7 + size].decode("utf-8"))
-    return frozenset(out)
-
-
 class NerModel:
     """A CRF model file (its first-pass model, word clusters and name memory beside it, when trained
     with them) and the featurizer."""
@@ -68,8 +52,11 @@ class NerModel:
         self.first_path = pass1_path(self.path)
         self.two_pass = self.first_path.is_file()
         self._local = threading.local()          # a crfsuite Tagger holds its last sequence: one per thread
-        self.taggers()
-        known = model_attributes(self.path) | (model_attributes(self.first_path) if self.two_pass else frozenset())
+        # the numpy scorer of pass 2 and pass 1 (scorer.py): both models' weights, per-word score rows
+        self.scorer = DocumentScorer([CrfWeights(self.path)] + ([CrfWeights(self.first_path)] if self.two_pass else []))
+        known = frozenset(self.scorer.attrs)
+        # the pass-1 labels as pass-2 features (feature set 4), scored in numpy
+        self.label_scores = LabelScores(self.scorer, 0, self.scorer.models[-1].labels, label_mark, STACK)
         # the word clusters and name memory trained with it (feature set 3), when beside the model
         clusters = read_clusters(clusters_path(self.path)) if clusters_path(self.path).is_file() else None
         memory = NameMemory.read(memory_path(self.path)) if memory_path(self.path).is_file() else None
@@ -77,7 +64,8 @@ class NerModel:
         self.featurize = Featurizer(known, clusters, memory)
 
     def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
-        """(pass 2, pass 1 or None) taggers of the calling thread, opened on its first call."""
+        """(pass 2, pass 1 or None) crfsuite taggers of the calling thread, opened on its first call (the
+        reference engine of tag_document)."""
         local = self._local
         if not hasattr(local, "tagger"):
             local.tagger = open_tagger(self.path)
@@ -89,12 +77,63 @@ class NerModel:
         return json.loads(card.read_text(encoding="utf-8")) if card.is_file() else {}
 
     def tag_document(self, sentences: list[list[str]], rules: list[list[list[str]] | None] | None = None,
-                     named_only: bool = False) -> tuple[list[list[str]], list[list[float | None]]]:
+                     named_only: bool = False, engine: str = "numpy") -> tuple[list[list[str]], list[list[float | None]]]:
         """Labels and label marginals of each sentence of one document. `rules`: per sentence, the
         rule tagger's marks per token (features.rule_marks); None runs the rules on each sentence's
         tokens joined by spaces (as in training). `named_only`: marginals of the tokens labelled O
-        are None (not computed)."""
+        are None (not computed). `engine`: "numpy" (scorer.py, the default) or "crfsuite" (the
+        reference: the same labels, marginals equal to 1e-9)."""
         rules = rules or [None] * len(sentences)
+        if engine == "crfsuite":
+            return self._tag_crfsuite(sentences, rules, named_only)
+        return self.tag_documents([(sentences, rules)], named_only)[0]
+
+    def tag_documents(self, docs: list[tuple[list[list[str]], list]], named_only: bool = False
+                      ) -> list[tuple[list[list[str]], list[list[float | None]]]]:
+        """tag_document of several documents (sentences, rules) at once: each document's pass 2 sees its
+        own pass-1 labels only; the scores of all their sentences are decoded together (fewer numpy steps)."""
+        featurize, scorer = self.featurize, self.scorer
+        where = [(d, k) for d, (sents, _) in enumerate(docs) for k, toks in enumerate(sents) if toks]
+        toks = [docs[d][0][k] for d, k in where]
+        parts = [featurize.parts(t, sentence_rule_marks(t) if docs[d][1][k] is None else docs[d][1][k])
+                 for t, (d, k) in zip(toks, where)]
+        lengths = [len(t) for t in toks]
+        out = [([[] for _ in sents], [[] for _ in sents]) for sents, _ in docs]
+        if not where:
+            return out
+        scores = scorer(toks, parts)
+        if self.two_pass:
+            first = viterbi(scorer.models[1], scores[:, scorer.cols[1]], lengths)
+            stems = [[w[3] for w in words] for words, _ in parts]
+            by_doc: dict[int, list[int]] = {}
+            for j, (d, _) in enumerate(where):
+                by_doc.setdefault(d, []).append(j)
+            marks: list[list[str]] = []
+            for mine in by_doc.values():         # in document order, as `where`; the label marks in numpy below
+                for ms in doc_marks([toks[j] for j in mine], [first[j] for j in mine], featurize.ranks,
+                                    [stems[j] for j in mine], stacked=False):
+                    marks += ms
+            second = scorer.add(scores, 0, marks) + self.label_scores(first)
+        else:
+            second = scores[:, scorer.cols[0]]
+        weights = scorer.models[0]
+        found = viterbi(weights, second, lengths)
+        want = [j for j, labs in enumerate(found) if not named_only or labs.count("O") < len(labs)]
+        probs_of = {}
+        if want:
+            bounds = np.cumsum([0] + lengths)
+            rows = np.concatenate([np.arange(bounds[j], bounds[j + 1]) for j in want])
+            probs_of = dict(zip(want, marginals(weights, second[rows], [lengths[j] for j in want])))
+        column = {lab: i for i, lab in enumerate(weights.labels)}
+        for j, ((d, k), labs) in enumerate(zip(where, found)):
+            p = probs_of.get(j)
+            out[d][0][k] = labs
+            out[d][1][k] = [None if p is None or named_only and lab == "O" else float(p[i, column[lab]])
+                            for i, lab in enumerate(labs)]
+        return out
+
+    def _tag_crfsuite(self, sentences, rules, named_only):
+        """tag_document through crfsuite's own tagger (the reference the numpy scorer matches)."""
         tagger, pass1 = self.taggers()
         feats = [self.featurize(toks, sentence_rule_marks(toks) if r is None else r) if toks else []
                  for toks, r in zip(sentences, rules)]
@@ -130,15 +169,27 @@ class NerModel:
         offsets into `text` (text[s:e] is the surface). Confidence: the mean marginal of the chunk's
         labels. `rules`: per sentence, the rule mentions as (start, end, type, method) in `text`
         (None: the rules run on the article's sentences)."""
-        token_spans = [tokenize(text, s, e, splits) for s, e in sentences]
-        if rules is None:
-            from tasks.entities.mentions import rule_mentions
-            found = rule_mentions("", text, [(i, s, e) for i, (s, e) in enumerate(sentences)], splits=splits)
-            rules = [[] for _ in sentences]
-            for r in found:
-                rules[r[1]].append((r[2], r[3], r[5], r[10]))
-        labels, probs = self.tag_document([[text[a:b] for a, b in sp] for sp in token_spans],
-                                          [rule_marks(sp, r) for sp, r in zip(token_spans, rules)], named_only=True)
+        return self.articles_mentions([(text, sentences, splits, rules)])[0]
+
+    def articles_mentions(self, articles: list[tuple]) -> list[list[list[tuple[int, int, str, float]]]]:
+        """article_mentions of several articles (text, sentences, splits, rules), tagged together
+        (each article one document)."""
+        spans_of, docs = [], []
+        for text, sentences, splits, rules in articles:
+            token_spans = [tokenize(text, s, e, splits) for s, e in sentences]
+            if rules is None:
+                from tasks.entities.mentions import rule_mentions
+                found = rule_mentions("", text, [(i, s, e) for i, (s, e) in enumerate(sentences)], splits=splits)
+                rules = [[] for _ in sentences]
+                for r in found:
+                    rules[r[1]].append((r[2], r[3], r[5], r[10]))
+            spans_of.append(token_spans)
+            docs.append(([[text[a:b] for a, b in sp] for sp in token_spans],
+                         [rule_marks(sp, r) for sp, r in zip(token_spans, rules)]))
+        return [self._chunks(sps, *tagged) for sps, tagged in zip(spans_of, self.tag_documents(docs, named_only=True))]
+
+    @staticmethod
+    def _chunks(token_spans, labels, probs) -> list[list[tuple[int, int, str, float]]]:
         out = []
         for sp, labs, ps in zip(token_spans, labels, probs):
             found_ = []

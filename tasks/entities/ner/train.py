@@ -5,8 +5,8 @@
 seen fewer than `feature_minfreq` times dropped) in two passes on the rest:
 
 1. pass 1 on the sentence features (features.Featurizer, with the rule tagger's marks);
-2. pass 2 on the same features plus document evidence (features.doc_marks) computed from pass-1
-   labels. So that pass 2 learns from pass-1 labels as good as on unseen text, the training
+2. pass 2 on the same features plus document evidence and the pass-1 labels at -2..+2
+   (features.doc_marks, label_marks) computed from pass-1 labels. So that pass 2 learns from pass-1 labels as good as on unseen text, the training
    sentences' pass-1 labels come from jackknife models (FOLDS folds of 100-sentence blocks, each
    tagged by a model trained on the others); documents are DOC_SENTENCES consecutive sentences.
 
@@ -150,7 +150,7 @@ def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | No
     train = [s for s, d in zip(sentences, is_dev) if not d]
     card = dict(
         model="CRF (python-crfsuite, L-BFGS) BIO tagger for PERS/LOC/ORG/MISC, two passes "
-              "(pass 2 adds document evidence from pass 1)",
+              "(pass 2 adds document evidence and the neighbouring labels from pass 1); tagged in numpy (scorer.py)",
         files=[out.name, pass1_path(out).name, clusters_path(out).name, memory_path(out).name],
         training_data=dict(file=data.name, sha256=file_sha256(data), sentences=len(sentences),
                            limit=limit, train_sentences=len(train), dev_sentences=len(dev),

@@ -1,7 +1,7 @@
 """Token features of the tagger on sentences written for these tests (tasks/entities/ner/features.py)."""
 
 from akhbar.text.normalise import normalize
-from tasks.entities.ner.features import Featurizer, rule_marks, shape, strip_clitics
+from tasks.entities.ner.features import Featurizer, doc_marks, label_marks, rule_marks, shape, strip_clitics
 
 
 def test_strip_clitics():
@@ -67,3 +67,13 @@ def test_feature_set_3_clusters_memory_and_the_neighbours_form():
     assert "-1:mB=PERS" in items[3] and "1:mt=LOC|hi" in items[4]      # the neighbours see the marks
     assert "1:art" in items[0] and "-1:pc=و" in items[1] and "1:sh=A" in items[1]
     assert not any(x.startswith("m") for x in Featurizer()(["سلفا", "كير"])[0])   # no memory: no marks
+
+
+def test_feature_set_4_pass_two_sees_the_pass_one_labels_around_the_token():
+    marks = label_marks(["O", "B-PERS", "I-PERS"])
+    assert marks[0] == ["p1=O", "-1:p1=BOS", "1:p1=B-PERS", "-2:p1=BOS", "2:p1=I-PERS", "p1b=BOS|O"]
+    assert "p1b=B-PERS|I-PERS" in marks[2] and "1:p1=EOS" in marks[2] and "2:p1=EOS" in marks[1]
+    # every token of every sentence gets them, document evidence or not
+    out = doc_marks([["قال", "سامي"], ["في", "المدينة"]], [["O", "B-PERS"], ["O", "O"]])
+    assert all(any(m.startswith("p1=") for m in tok) for sent in out for tok in sent)
+    assert "dB=PERS" in out[0][1]
