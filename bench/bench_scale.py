@@ -113,12 +113,16 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     from flows.graph import release, releases, run_local
     from flows.pipeline import DAG
     from flows.runtime import FINISH_READS
+    from flows.spill import SPILL_DIR
+    from flows.staging import clear
 
     batch = os.environ.get("BENCH_SCALE_BATCH")
     cfg = PipelineConfig.from_env(**({"batch_rows": int(batch)} if batch else {}))
     run_meta = dict(run_id="bench_scale", flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc),
                     git_commit=None, input_dir=str(corpus), output_dir=str(output))
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
+    if os.environ.get("BENCH_SCALE_SPILL", "1") == "1":    # partition outputs to files, as run_and_publish does
+        bag[SPILL_DIR] = output / "_staging" / "bench_scale"
     t0, timings, rss, peaks = time.perf_counter(), {}, {}, {}
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     own = {}
@@ -132,6 +136,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         rss[stage.name] = _self_rss()
         peaks[stage.name] = max([own[stage.name], *peaks.values()])   # the high-water mark so far
     counts = {k: v.height for k, v in bag["tables"].items()}
+    clear(output / "_staging" / "bench_scale")
     return dict(articles=counts["articles"], documents=counts["documents"], counts=counts, timings=timings,
                 rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
                 peak_rss_in_stage_mb=own,
@@ -181,7 +186,10 @@ def bench_size(n: int, tmp: Path) -> dict:
 def main() -> list[dict]:
     sizes = [int(x) for x in os.environ.get("BENCH_SCALE_SIZES", "10000,50000").split(",")]
     results = []
+    keep = os.environ.get("BENCH_SCALE_KEEP")   # a folder: corpora and lakes are kept there (digest checks)
     with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp:
+        tmp = keep or tmp
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         for n in sizes:
             results.append(bench_size(n, Path(tmp)))
             r, first = results[-1], results[0]
