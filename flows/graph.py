@@ -30,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from akhbar.contracts import KEYS, SCHEMAS, empty_frame
+from flows.partitions import partition_of
 from flows.spill import SPILL_DIR, Spilled, materialise, spill_partition, spilled
 
 Bag = dict[str, Any]
@@ -279,9 +280,19 @@ def partition_inputs(stage: Stage, kwargs: Bag, n: int) -> Iterable[tuple[int, B
                    for k, v in kwargs.items()}
             yield p, stage.split(sub, n).get(p, sub)
         return
-    parts = stage.split({k: materialise(v) for k, v in kwargs.items()}, n)
-    for p in sorted(parts):
-        yield p, parts.pop(p)
+    kwargs = {k: materialise(v) for k, v in kwargs.items()}
+    main, col = kwargs[stage.inputs[0]], stage.isolate
+    if not isinstance(main, pl.DataFrame) or col not in main.columns or main.is_empty():
+        parts = stage.split(kwargs, n)
+        for p in sorted(parts):
+            yield p, parts.pop(p)
+        return
+    # one partition's copy at a time: the main input cut to the partition, then the stage's own split
+    tags = partition_of(main.get_column(col), n)
+    for p in sorted(tags.unique().to_list()):
+        sub = dict(kwargs, **{stage.inputs[0]: main.filter(tags == p)})
+        yield p, stage.split(sub, n).get(p, sub)
+        del sub
 
 
 def run_partitions(stage: Stage, bag: Bag) -> tuple:
@@ -290,9 +301,19 @@ def run_partitions(stage: Stage, bag: Bag) -> tuple:
     for p, kwargs in partition_inputs(stage, inputs_of(stage, bag), n):
         out, failures = call(stage, kwargs)
         del kwargs
-        results.append(spill_partition(folder, stage.name, p, out, stage.outputs, n) if folder else out)
+        results.append(kept(stage, p, out, folder, n))
         bag["stage_failures"] = bag["stage_failures"] + failures
         del out
+    return gathered(stage, results, folder, n)
+
+
+def kept(stage: Stage, p: int, out: tuple, folder, n: int) -> tuple:
+    """A partition's outputs as the run keeps them: written to the spill folder when there is one."""
+    return spill_partition(folder, stage.name, p, out, stage.outputs, n) if folder else out
+
+
+def gathered(stage: Stage, results: list[tuple], folder, n: int) -> tuple:
+    """The partitions' outputs (partition order) merged in memory, or spilled: per output, its files."""
     if not folder:
         return merge(stage, results)
     merges = stage.merge or tuple(concat for _ in stage.outputs)
