@@ -9,7 +9,10 @@ processes run on it, one after the other:
     (akhbar.text.normalise), one file at a time -- the cheapest pass that touches the corpus;
   - pipeline: the whole DAG through publish into a fresh lake, in one process (the local
     executor, flows/graph.py, that `akhbar eval` and the tests use; BENCH_SCALE_BATCH sets
-    the run's batch size, see docs/scale.md).
+    the run's batch size, see docs/scale.md; partition outputs are spilled to files under the
+    lake's _staging folder as in a published run, BENCH_SCALE_SPILL=0 holds them in memory).
+
+BENCH_SCALE_KEEP=DIR keeps the corpora and lakes in DIR (for `bench.compare_outputs --lakes`).
 
 Each child's peak RSS is that of its whole process tree (sampled from /proc every 50 ms by
 this process); the pipeline child also records each stage's own high-water mark (the kernel's,
