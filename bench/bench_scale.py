@@ -11,7 +11,10 @@ processes run on it, one after the other:
     executor, flows/graph.py, that `akhbar eval` and the tests use; BENCH_SCALE_BATCH sets
     the run's batch size, see docs/scale.md; BENCH_SCALE_UNTIL=STAGE stops after that stage,
     e.g. `vocabulary` to measure ingest and dedupe alone; BENCH_SCALE_WORKERS=N gives ingest and
-    dedupe N worker processes, flows/workers.py).
+    dedupe N worker processes, flows/workers.py; partition outputs are spilled to files under the
+    lake's _staging folder as in a published run, BENCH_SCALE_SPILL=0 holds them in memory).
+
+BENCH_SCALE_KEEP=DIR keeps the corpora and lakes in DIR (for `bench.compare_outputs --lakes`).
 
 Each child's peak RSS is that of its whole process tree (sampled from /proc every 50 ms by
 this process); the pipeline child also records each stage's own high-water mark (the kernel's,
@@ -116,6 +119,8 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     from flows.graph import release, releases, run_local
     from flows.pipeline import DAG
     from flows.runtime import FINISH_READS
+    from flows.spill import SPILL_DIR
+    from flows.staging import clear
 
     batch = os.environ.get("BENCH_SCALE_BATCH")
     cfg = PipelineConfig.from_env(**({"batch_rows": int(batch)} if batch else {}))
@@ -124,6 +129,8 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
     until = os.environ.get("BENCH_SCALE_UNTIL")     # stop after this stage (e.g. dedupe: ingest + dedupe only)
     n_workers = workers.configure(int(os.environ.get("BENCH_SCALE_WORKERS", "1")))
+    if os.environ.get("BENCH_SCALE_SPILL", "1") == "1":    # partition outputs to files, as run_and_publish does
+        bag[SPILL_DIR] = output / "_staging" / "bench_scale"
     t0, timings, rss, peaks = time.perf_counter(), {}, {}, {}
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     own = {}
@@ -141,6 +148,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     workers.configure(1)
     tables = bag.get("tables") or {k: bag[k] for k in ("documents", "blocks") if k in bag}
     counts = {k: v.height for k, v in tables.items()}
+    clear(output / "_staging" / "bench_scale")
     return dict(articles=counts.get("articles", counts.get("blocks", 0)), documents=counts.get("documents", 0),
                 counts=counts, timings=timings, workers=n_workers,
                 rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
@@ -191,7 +199,10 @@ def bench_size(n: int, tmp: Path) -> dict:
 def main() -> list[dict]:
     sizes = [int(x) for x in os.environ.get("BENCH_SCALE_SIZES", "10000,50000").split(",")]
     results = []
+    keep = os.environ.get("BENCH_SCALE_KEEP")   # a folder: corpora and lakes are kept there (digest checks)
     with tempfile.TemporaryDirectory(prefix="akhbar-scale-") as tmp:
+        tmp = keep or tmp
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         for n in sizes:
             results.append(bench_size(n, Path(tmp)))
             r, first = results[-1], results[0]

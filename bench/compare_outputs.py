@@ -3,6 +3,7 @@
     python -m bench.compare_outputs                  # print the digests (seeds + generated 2k corpus)
     python -m bench.compare_outputs --write F.json   # record them
     python -m bench.compare_outputs --check F.json   # exit 1 if any table differs
+    python -m bench.compare_outputs --lakes A B      # the published tables of two lakes (runs excluded)
 
 Each table is hashed value by value: rows are serialised to JSON (columns in contract order,
 lists and dates included), sorted, then hashed, so row order does not matter but every value
@@ -50,12 +51,36 @@ def all_digests(n: int) -> dict[str, dict]:
     return out
 
 
+def lake_digests(output_dir: Path) -> dict[str, dict]:
+    """Digest of every table of a lake's latest snapshot but `runs` (ids and times differ by run)."""
+    from akhbar.contracts import DATA_TABLES
+    from akhbar.lake import read_latest
+
+    out = {}
+    for name in DATA_TABLES:
+        df = read_latest(output_dir, name)
+        if df is not None:
+            out[name] = {"rows": df.height, "sha256": table_digest(df)}
+    return out
+
+
+def compare_lakes(a: Path, b: Path) -> int:
+    da, db = lake_digests(a), lake_digests(b)
+    print(json.dumps({"a": da, "b": db}, indent=2))
+    bad = [t for t in sorted(set(da) | set(db)) if da.get(t) != db.get(t)]
+    print("IDENTICAL" if not bad else f"DIFFERENT: {', '.join(bad)}")
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2000, help="size of the generated corpus")
     ap.add_argument("--write", type=Path, help="record the digests to this JSON file")
     ap.add_argument("--check", type=Path, help="compare against digests recorded in this JSON file")
+    ap.add_argument("--lakes", type=Path, nargs=2, help="compare the published tables of two lakes instead")
     args = ap.parse_args(argv)
+    if args.lakes:
+        return compare_lakes(*args.lakes)
     digests = all_digests(args.n)
     print(json.dumps(digests, indent=2))
     if args.write:

@@ -30,6 +30,8 @@ from typing import Any
 import polars as pl
 
 from akhbar.contracts import KEYS, SCHEMAS, empty_frame
+from flows.partitions import partition_of
+from flows.spill import SPILL_DIR, Spilled, materialise, spill_partition, spilled
 
 Bag = dict[str, Any]
 
@@ -50,6 +52,8 @@ class Stage:
     code: str | None = None                     # module whose code (and imports) versions the cache key
     sorted_by: tuple[tuple[str, ...] | None, ...] = ()   # per output: the columns fn sorts it by (None:
                                                 # not sorted), so outputs of slices are merged in fn's order
+    lazy: tuple[str, ...] = ()                  # inputs fn accepts as spilled files (flows/spill.py) and
+                                                # reads only in part; any other spilled input is read whole
 
     @property
     def partitioned(self) -> bool:
@@ -209,7 +213,7 @@ def release(bag: Bag, names: Iterable[str]) -> None:
     """Drop the named datasets (frames and dicts of frames; settings and ids stay) from the bag, and
     hand the C heap's free pages back to the system (`trim`)."""
     for name in names:
-        if isinstance(bag.get(name), (pl.DataFrame, dict)):
+        if isinstance(bag.get(name), (pl.DataFrame, dict, Spilled)):
             del bag[name]
     trim()
 
@@ -240,7 +244,8 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
               keep: Iterable[str] | None = None) -> Bag:
     """Run `stages` in order in this process; stop after the stage named `until`. Partitioned
     stages use the bag's cfg.partitions, like the flow. With `keep`, datasets no later stage
-    reads and not in `keep` are dropped as soon as their last reader has run (`releases`)."""
+    reads and not in `keep` are dropped as soon as their last reader has run (`releases`). With a
+    spill folder in the bag (flows/spill.py), partition outputs go to files as each partition ends."""
     stages = tuple(stages)
     drop = releases(stages, keep) if keep is not None else {}
     bag = dict(bag)
@@ -248,17 +253,69 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
     bag.setdefault("known_incidents", None)   # the local executor starts with no earlier snapshot
     bag.setdefault("dedupe_state", None)
     for stage in stages:
-        kwargs = inputs_of(stage, bag)
-        parts = stage.split(kwargs, bag["cfg"].partitions) if stage.partitioned else {0: kwargs}
-        results = []
-        for p in sorted(parts):
-            out, failures = call(stage, parts.pop(p))     # a partition's inputs go once it has run
-            results.append(out)
-            bag["stage_failures"] = bag["stage_failures"] + failures
-        outputs = merge(stage, results) if stage.partitioned else results[0]
+        outputs = run_partitions(stage, bag) if stage.partitioned else run_whole(stage, bag)
         bag.update(zip(stage.outputs, outputs))
-        del kwargs, parts, results, outputs, out
+        del outputs
         release(bag, drop.get(stage.name, ()))
         if stage.name == until:
             break
     return bag
+
+
+def run_whole(stage: Stage, bag: Bag) -> tuple:
+    """A corpus-wide stage: spilled inputs are read whole, but for those the stage reads in part."""
+    kwargs = {k: v if k in stage.lazy else materialise(v) for k, v in inputs_of(stage, bag).items()}
+    out, failures = call(stage, kwargs)
+    bag["stage_failures"] = bag["stage_failures"] + failures
+    return out
+
+
+def partition_inputs(stage: Stage, kwargs: Bag, n: int) -> Iterable[tuple[int, Bag]]:
+    """(partition, its inputs), one partition at a time. A spilled main input is read partition by
+    partition (each spilled input filtered to the partition's rows, then the stage's own split);
+    otherwise the inputs are split in memory and each partition's inputs dropped once it has run."""
+    main = kwargs[stage.inputs[0]]
+    if isinstance(main, Spilled) and main.partitions:
+        for p in main.partitions:
+            sub = {k: v.partition(p) if isinstance(v, Spilled) and v.partitions else materialise(v)
+                   for k, v in kwargs.items()}
+            yield p, stage.split(sub, n).get(p, sub)
+        return
+    kwargs = {k: materialise(v) for k, v in kwargs.items()}
+    main, col = kwargs[stage.inputs[0]], stage.isolate
+    if not isinstance(main, pl.DataFrame) or col not in main.columns or main.is_empty():
+        parts = stage.split(kwargs, n)
+        for p in sorted(parts):
+            yield p, parts.pop(p)
+        return
+    # one partition's copy at a time: the main input cut to the partition, then the stage's own split
+    tags = partition_of(main.get_column(col), n)
+    for p in sorted(tags.unique().to_list()):
+        sub = dict(kwargs, **{stage.inputs[0]: main.filter(tags == p)})
+        yield p, stage.split(sub, n).get(p, sub)
+        del sub
+
+
+def run_partitions(stage: Stage, bag: Bag) -> tuple:
+    n, folder = bag["cfg"].partitions, bag.get(SPILL_DIR)
+    results = []
+    for p, kwargs in partition_inputs(stage, inputs_of(stage, bag), n):
+        out, failures = call(stage, kwargs)
+        del kwargs
+        results.append(kept(stage, p, out, folder, n))
+        bag["stage_failures"] = bag["stage_failures"] + failures
+        del out
+    return gathered(stage, results, folder, n)
+
+
+def kept(stage: Stage, p: int, out: tuple, folder, n: int) -> tuple:
+    """A partition's outputs as the run keeps them: written to the spill folder when there is one."""
+    return spill_partition(folder, stage.name, p, out, stage.outputs, n) if folder else out
+
+
+def gathered(stage: Stage, results: list[tuple], folder, n: int) -> tuple:
+    """The partitions' outputs (partition order) merged in memory, or spilled: per output, its files."""
+    if not folder:
+        return merge(stage, results)
+    merges = stage.merge or tuple(concat for _ in stage.outputs)
+    return tuple(spilled([r[i] for r in results], m, n) for i, m in enumerate(merges))

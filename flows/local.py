@@ -26,9 +26,17 @@ def run_graph(input_dir: Path | str, run_id: str = "local", cfg: PipelineConfig 
 
 def run_stages(input_dir: Path | str, run_id: str = "local", cfg: PipelineConfig | None = None,
                known: pl.DataFrame | None = None) -> dict[str, pl.DataFrame]:
-    """ingest -> ... -> cluster-events: the candidate tables (not validated)."""
-    bag = run_graph(input_dir, run_id, cfg, known)
-    return {name: bag[name] for name in CANDIDATES}
+    """ingest -> ... -> cluster-events: the candidate tables (not validated). Partition outputs go
+    through spill files as in a published run (flows/spill.py), read back whole at the end."""
+    import tempfile
+
+    from flows.spill import SPILL_DIR, materialise
+
+    with tempfile.TemporaryDirectory(prefix="akhbar-spill-") as folder:
+        bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(),
+                   known_documents=known, **{SPILL_DIR: Path(folder)})
+        bag = run_local(DAG, bag, until="cluster-events")
+        return {name: materialise(bag[name]) for name in CANDIDATES}
 
 
 def run_and_publish(input_dir: Path | str, output_dir: Path | str, run_id: str,
@@ -40,6 +48,8 @@ def run_and_publish(input_dir: Path | str, output_dir: Path | str, run_id: str,
 
     from flows.graph import release, releases
     from flows.runtime import FINISH_READS
+    from flows.spill import SPILL_DIR
+    from flows.staging import clear, staging_folder
     from flows.steps import dedupe_state, known, known_incidents
 
     run_meta = dict(run_id=run_id, flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc), git_commit=None,
@@ -47,8 +57,14 @@ def run_and_publish(input_dir: Path | str, output_dir: Path | str, run_id: str,
     bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(),
                known_documents=known(str(output_dir)), known_incidents=known_incidents(str(output_dir)),
                dedupe_state=dedupe_state(str(output_dir), run_meta), run_meta=run_meta)
+    # partition outputs go to files, not into this process (flows/spill.py); removed however the run ends
+    bag[SPILL_DIR] = folder = staging_folder(str(output_dir), run_id, bag["cfg"].staging_dir)
+    clear(folder)
     drop = releases(DAG, FINISH_READS)
-    for stage in DAG:
-        bag = run_local((stage,), bag)
-        release(bag, drop.get(stage.name, ()))
+    try:
+        for stage in DAG:
+            bag = run_local((stage,), bag)
+            release(bag, drop.get(stage.name, ()))
+    finally:
+        clear(folder)
     return bag["versions"]

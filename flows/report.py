@@ -226,8 +226,9 @@ def write_html_report(output_dir, run: str | None = None, dest=None, tables: dic
 def html_report(output_dir, tables: dict, logger) -> dict | None:
     """The run's HTML report, written after publish; a failure is logged, never fails the published run."""
     try:
-        return write_html_report(output_dir, tables={k: tables[k] for k in ("incidents", "events", "sentences",
-                                                                             "articles")})
+        wanted = {k: tables[k] for k in ("incidents", "events", "sentences", "articles")}
+        held = all(isinstance(v, pl.DataFrame) for v in wanted.values())   # else on disk: read the snapshot
+        return write_html_report(output_dir, tables=wanted if held else None)
     except Exception as exc:   # noqa: BLE001 - the snapshot is published; the report is a by-product
         logger.warning("HTML report not written: %s: %s", type(exc).__name__, exc)
         return None

@@ -31,7 +31,8 @@ from prefect.futures import as_completed
 
 from akhbar.config import PipelineConfig
 from flows import staging, workers
-from flows.graph import Bag, Stage, call, inputs_of, merge, stamp
+from flows.graph import Bag, Stage, call, gathered, inputs_of, kept, partition_inputs, stamp
+from flows.spill import SPILL_DIR, Spilled, materialise
 from flows.partitions import stage_cache_key, warm_code_versions
 from flows.report import RunProgress, artifact_prefix, html_report, publish_artifacts
 from flows.steps import dedupe_state, known, known_incidents
@@ -252,8 +253,12 @@ class Run:
                    run_meta=run_meta, stage_failures=[])
         progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
         run = cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
-        run.staging = staging.staging_folder(output_dir, run_id, cfg.staging_dir) if run.staged else None
-        if run.staged and not cfg.staging_dir:
+        # Dask: partitions through files (flows/staging.py); threads: partition outputs spilled to files
+        # as each partition ends (flows/spill.py). Either way one folder, removed when the run ends.
+        run.staging = staging.staging_folder(output_dir, run_id, cfg.staging_dir)
+        if not run.staged:
+            bag[SPILL_DIR] = run.staging
+        if not cfg.staging_dir:
             staging.clear_stale(output_dir)     # a killed run's leftovers (we hold the writer lock)
         return run
 
@@ -278,10 +283,20 @@ class Run:
                        staged_partitions=self.staged,
                        documents_by_status=dict(documents.group_by("status").len().sort("status").iter_rows()))
         summary["report_html"] = html_report(meta["output_dir"], tables, logger)
-        publish_artifacts(self.prefix, summary, tables)
+        publish_artifacts(self.prefix, summary, report_view(tables))
         logger.info("published run %s in %.2f s (cached partitions %s): %s", meta["run_id"], summary["elapsed_s"],
                     json.dumps(self.clock.cached, sort_keys=True), json.dumps(counts, sort_keys=True))
         return summary
+
+
+# the columns the run's artifacts read of tables held on disk (the others: their row counts)
+REPORT_COLUMNS = {"entities": ("entity_id", "canonical_name", "type", "article_id"), "events": ("event_type", "modality")}
+
+
+def report_view(tables: dict) -> dict:
+    """The tables as flows/report.py's artifacts read them: spilled ones by the columns they use."""
+    return {k: v.frame(REPORT_COLUMNS[k]) if isinstance(v, Spilled) and k in REPORT_COLUMNS else v
+            for k, v in tables.items()}
 
 
 def run_stage(stage: Stage, run: Run) -> Bag:
@@ -299,8 +314,13 @@ def run_stage(stage: Stage, run: Run) -> Bag:
 
 def _run_stage(stage: Stage, run: Run) -> Bag:
     """A partitioned or cached stage is submitted to the task runner; any other runs in the flow's
-    process (it holds the lock)."""
-    kwargs, task_ = inputs_of(stage, run.bag), prefect_task(stage, run.cache)
+    process (it holds the lock). With a spill folder (thread runner), partition outputs are written
+    to files as each partition's result is taken, and spilled inputs are read partition by
+    partition, or whole by a stage that does not read them in part (flows/spill.py)."""
+    task_, folder, n = prefect_task(stage, run.cache), run.bag.get(SPILL_DIR), run.cfg.partitions
+    kwargs = inputs_of(stage, run.bag)
+    if not stage.partitioned:
+        kwargs = {k: v if k in stage.lazy else materialise(v) for k, v in kwargs.items()}
     if run.staged and stage.partitioned and not kwargs[stage.inputs[0]].is_empty():
         return _run_staged(stage, run, kwargs)
     if not (stage.partitioned or stage.cached):
@@ -308,22 +328,29 @@ def _run_stage(stage: Stage, run: Run) -> Bag:
         run.progress.step(stage.name)
         run.bag["stage_failures"] = run.bag["stage_failures"] + failures
         return dict(zip(stage.outputs, out))
-    parts = stage.split(kwargs, run.cfg.partitions) if stage.partitioned else {0: kwargs}
+    parts = dict(partition_inputs(stage, kwargs, n)) if stage.partitioned else {0: kwargs}
+    del kwargs
     names = {p: f"{stage.name}-p{p}" if stage.partitioned else stage.name for p in parts}
     if stage.partitioned:   # partitions are known only now: re-estimate the steps still to come
         later = run.dag[run.dag.index(stage) + 1:]
         run.progress.plan(len(parts) + sum(len(parts) if s.partitioned else 1 for s in later))
     futures = {p: task_.with_options(task_run_name=names[p]).submit(stage.name, parts[p]) for p in parts}
+    parts.clear()
     by_future = {f: p for p, f in futures.items()}
     for fut in as_completed(list(by_future)):
         run.progress.step(names[by_future[fut]])
-    ordered = [futures[p] for p in sorted(futures)]
-    results = [f.result() for f in ordered]   # result() first: it fixes the future's final state
+    del by_future
+    results = [futures[p].result() for p in sorted(futures)]   # result() first: it fixes the future's final state
     if run.cache:
-        run.clock.cached[stage.name] = f"{sum(f.state.name == 'Cached' for f in ordered)}/{len(ordered)}"
+        run.clock.cached[stage.name] = f"{sum(f.state.name == 'Cached' for f in futures.values())}/{len(futures)}"
     run.bag["stage_failures"] = run.bag["stage_failures"] + [r for _, fails in results for r in fails]
-    outputs = merge(stage, [out for out, _ in results]) if stage.partitioned else results[0][0]
-    return dict(zip(stage.outputs, (stamp(v, run.bag["run_id"]) for v in outputs)))
+    if not stage.partitioned:
+        return dict(zip(stage.outputs, (stamp(v, run.bag["run_id"]) for v in results[0][0])))
+    outs = []
+    for p in sorted(futures):     # one partition at a time: stamped, spilled, and its result let go
+        outs.append(kept(stage, p, tuple(stamp(v, run.bag["run_id"]) for v in results.pop(0)[0]), folder, n))
+        del futures[p]
+    return dict(zip(stage.outputs, gathered(stage, outs, folder, n)))
 
 
 def _run_staged(stage: Stage, run: Run, kwargs: Bag) -> Bag:

@@ -23,16 +23,20 @@ from akhbar.lake.state import read_state
 from akhbar.lake.tables import map_text
 from akhbar.faults import error_detail
 from flows import workers
-from flows.graph import Bag, quarantine_frame
+from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import split
+from flows.spill import Spilled, materialise
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
+from tasks.entities.catalog import CATALOG_COLUMNS
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
+from tasks.events.clustering import CLUSTER_COLUMNS
 from tasks.incidents import build_incidents_isolated
+from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
 from tasks.ingest import ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
-from tasks.validate import ValidationError, validate as validate_tables
+from tasks.validate import CHECK_ORDER, OPTIONAL, ValidationError, validate as validate_tables, validate_parts
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +100,22 @@ def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> dict[int, pl.DataFr
     return corpus_vocabulary(blocks, parts, cfg.max_glued_word_chars)
 
 
-def catalog(entities: pl.DataFrame, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
+def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
+    """The entity catalog; from spilled mentions, only the columns it aggregates are read."""
+    if isinstance(entities, Spilled):
+        entities = entities.frame(CATALOG_COLUMNS)
     return build_catalog(entities, run_id, cfg.entities)
 
 
-def cluster(events_unclustered: pl.DataFrame) -> pl.DataFrame:
-    """Clusters span partitions: assigned once over the whole corpus."""
-    return cluster_events(events_unclustered)
+def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
+    """Clusters span partitions: assigned once over the whole corpus. Spilled events: clustered on
+    the columns clustering reads; the cluster ids are attached to the files by event_id."""
+    if not isinstance(events_unclustered, Spilled):
+        return cluster_events(events_unclustered)
+    found = cluster_events(events_unclustered.frame(CLUSTER_COLUMNS))
+    if "cluster_id" not in found.columns:          # no event at all
+        return events_unclustered
+    return events_unclustered.attach(found.select("event_id", "cluster_id", "n_sources"), "event_id", "events")
 
 
 def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
@@ -113,7 +126,11 @@ def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
 def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame, documents: pl.DataFrame,
               known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
-    quarantined, the rest kept."""
+    quarantined, the rest kept. Spilled events and articles: only the columns it reads."""
+    if isinstance(events, Spilled):
+        events = events.frame(INCIDENT_EVENT_COLUMNS)
+    if isinstance(articles, Spilled):
+        articles = articles.frame(INCIDENT_ARTICLE_COLUMNS)
     return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
 
 
@@ -128,11 +145,36 @@ def validate(documents, segments, articles, sentences, entities, entity_catalog,
         why = ", ".join(f"{r} {n}" for r, n in kinds.iter_rows()) or "no input file found"
         raise ValidationError(f"no document of the input was accepted ({documents.height} seen; {why}): check the "
                               "input folder, or pass --allow-empty when an empty input is expected", "empty_input")
-    candidates = dict(documents=documents, segments=segments, articles=articles, sentences=sentences,
-                      entities=entities, entity_catalog=entity_catalog, events=events)
+    whole = dict(documents=documents, segments=segments, entity_catalog=entity_catalog)
     if incidents is not None:
-        candidates["incidents"] = incidents
-    return validate_tables(candidates, run_id, cfg.max_failure_share)
+        whole["incidents"] = incidents
+    parted = dict(articles=articles, sentences=sentences, entities=entities, events=events)
+    if all(isinstance(v, Spilled) for v in parted.values()) and articles.partitions:
+        return validate_spilled(whole, parted, run_id, cfg)
+    candidates = dict(whole, **{k: materialise(v) for k, v in parted.items()})
+    return validate_tables({k: candidates[k] for k in (*CHECK_ORDER, *OPTIONAL) if k in candidates}, run_id,
+                           cfg.max_failure_share)
+
+
+def validate_spilled(whole: dict, parted: dict[str, Spilled], run_id: str, cfg: PipelineConfig):
+    """Validation one article partition at a time (tasks/validate.py validate_parts): each partition's
+    clean rows are written next to the spilled inputs, and the validated tables are those files."""
+    folder = Path(parted["articles"].files[0]).parent
+    files: dict[str, list[str]] = {name: [] for name in parted}
+
+    def read(name: str, p: int, columns=None) -> pl.DataFrame:
+        return parted[name].partition(p, columns)
+
+    def emit(name: str, p: int, clean: pl.DataFrame) -> None:
+        path = folder / f"validate.{name}.p{p}.parquet"
+        clean.write_parquet(path)
+        files[name].append(str(path))
+
+    clean, quarantine_rows, report = validate_parts(whole, read, list(parted["articles"].partitions), emit, run_id,
+                                                    cfg.max_failure_share)
+    validated = {name: clean.get(name) if name in clean else Spilled(tuple(files[name]), concat)
+                 for name in (*CHECK_ORDER, *OPTIONAL) if name in clean or name in files}
+    return validated, quarantine_rows, report
 
 
 def quarantine(validated: dict, quarantine_rows: pl.DataFrame, segment_rejections: pl.DataFrame,

@@ -22,6 +22,8 @@ text in Python (a str index is O(1)), never by a per-row character scan.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -270,17 +272,17 @@ def row_failures(name: str, df: pl.DataFrame, clean: dict[str, pl.DataFrame], ca
     return pl.concat(frames).unique(["_row", "check"], maintain_order=True)
 
 
-def build_report(tables: dict[str, pl.DataFrame], clean: dict[str, pl.DataFrame], quarantine: pl.DataFrame,
+def build_report(rows_in: dict[str, int], rows_out: dict[str, int], quarantine: pl.DataFrame,
                  max_failure_share: float, ignored: dict[str, list[str]]) -> dict:
-    rows_in = {k: v.height for k, v in tables.items()}
-    removed = sum(rows_in[k] - clean[k].height for k in rows_in)
+    """The validation summary from each table's row counts before and after the checks."""
+    removed = sum(rows_in[k] - rows_out[k] for k in rows_in)
     by_check = quarantine.group_by("table", "check").agg(pl.len(), pl.struct("row_key", "detail")
                                                          .head(EXAMPLES_PER_CHECK).alias("examples"))
     by_check = by_check.sort("len", "table", "check", descending=[True, False, False])
     return {
         "contract_version": CONTRACT_VERSION,
         "rows_in": rows_in,
-        "rows_out": {k: v.height for k, v in clean.items()},
+        "rows_out": rows_out,
         "quarantined": removed,
         "failures": quarantine.height,
         "failure_share": round(removed / max(sum(rows_in.values()), 1), 6),
@@ -318,12 +320,100 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
         clean[name] = candidates[name] if bad.is_empty() else \
             df.join(bad.select("_row").unique(), on="_row", how="anti").drop("_row")
         failed.append(bad.drop("_row"))
+    quarantine, report = conclude(failed, {k: v.height for k, v in candidates.items()},
+                                  {k: v.height for k, v in clean.items()}, run_id, max_failure_share, ignored)
+    return clean, quarantine, report
+
+
+def conclude(failed: list[pl.DataFrame], rows_in: dict[str, int], rows_out: dict[str, int], run_id: str,
+             max_failure_share: float, ignored: dict[str, list[str]]) -> tuple[pl.DataFrame, dict]:
+    """The quarantine rows and the report; ValidationError when too many rows failed."""
     quarantine = (pl.concat(failed).with_columns(run_id=pl.lit(run_id))
                   .cast(contract_dtypes("quarantine")).select(SCHEMAS["quarantine"].names))
-    report = build_report(candidates, clean, quarantine, max_failure_share, ignored)
+    report = build_report(rows_in, rows_out, quarantine, max_failure_share, ignored)
     if report["failure_share"] > max_failure_share:
         worst = next(iter(report["checks"]), "?")
         raise ValidationError(f"{report['failure_share']:.1%} of rows failed validation (limit "
                               f"{max_failure_share:.1%}); most failures: {worst} "
                               f"({report['checks'].get(worst, 0)} rows)", worst, report)
+    return quarantine, report
+
+
+# --- validation one article partition at a time ---------------------------------------------------
+
+# Article-keyed tables: every row of one article partition refers only to articles and sentences of
+# that partition, so they can be checked one partition at a time (`validate_parts`).
+ARTICLE_TABLES = ("articles", "sentences", "entities", "events")
+Reader = Callable[..., pl.DataFrame]       # (table, partition, columns=None) -> that partition's rows
+Emit = Callable[[str, int, pl.DataFrame], None]   # (table, partition, its clean rows)
+
+
+@dataclass
+class Tally:
+    """What validate_parts accumulates over partitions: failures, row counts, ignored columns."""
+    as_of: dt.date
+    failed: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+    rows_in: dict[str, int] = field(default_factory=dict)
+    rows_out: dict[str, int] = field(default_factory=dict)
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+
+    def prepare(self, name: str, df: pl.DataFrame) -> pl.DataFrame:
+        extra = [c for c in df.columns if c not in SCHEMAS[name].names]
+        if extra:
+            self.ignored[name] = extra
+        return check_schema(name, df)
+
+    def check(self, name: str, df: pl.DataFrame, clean: dict, candidates: dict) -> pl.DataFrame:
+        """One table's (or partition's) row checks; its clean rows."""
+        indexed = df.with_row_index("_row")
+        bad = row_failures(name, indexed, clean, candidates, self.as_of)
+        kept = df if bad.is_empty() else indexed.join(bad.select("_row").unique(), on="_row", how="anti").drop("_row")
+        self.failed.setdefault(name, []).append(bad.drop("_row"))
+        self.rows_in[name] = self.rows_in.get(name, 0) + df.height
+        self.rows_out[name] = self.rows_out.get(name, 0) + kept.height
+        return kept
+
+
+def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: list[int], emit: Emit, run_id: str,
+                   max_failure_share: float = 0.05, as_of: dt.datetime | None = None
+                   ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict]:
+    """`validate` with the ARTICLE_TABLES given one article partition at a time (`read`), so no
+    more than one partition of them is held: the same checks, failures and clean rows. Keys are
+    checked over every partition's key columns; references to a partition's articles and
+    sentences against that partition's clean rows, to documents and the catalog against theirs;
+    the catalog's mention counts against every partition's entity ids; incidents against the
+    clean event and article ids of all partitions. Each partition's clean rows go to `emit`;
+    returns (the other tables' clean rows, quarantine rows, report). Quarantine rows come table
+    by table as in `validate`, a table's in partition order."""
+    missing = [t for t in CHECK_ORDER if t not in whole and t not in ARTICLE_TABLES]
+    if missing:
+        raise ValidationError(f"schema check failed: candidate tables missing {missing}", "schema")
+    tally = Tally((as_of or dt.datetime.now(dt.timezone.utc)).date())
+    candidates = {n: tally.prepare(n, whole[n]) for n in (*CHECK_ORDER, *OPTIONAL) if n in whole}
+    for name in candidates:
+        check_keys(name, candidates[name])
+    for name in ARTICLE_TABLES:
+        check_keys(name, pl.concat([read(name, p, KEYS[name]) for p in partitions]))
+    clean: dict[str, pl.DataFrame] = {}
+    for name in ("documents", "segments"):
+        clean[name] = tally.check(name, candidates[name], clean, candidates)
+    ids = dict(clean, entities=pl.concat([read("entities", p, ("entity_id",)) for p in partitions]))
+    clean["entity_catalog"] = tally.check("entity_catalog", candidates["entity_catalog"], clean, ids)
+    kept_ids: dict[str, list[pl.DataFrame]] = {"events": [], "articles": []}
+    for p in partitions:
+        part = {n: tally.prepare(n, read(n, p)) for n in ARTICLE_TABLES}
+        ok = dict(documents=clean["documents"], entity_catalog=clean["entity_catalog"])
+        for name in ARTICLE_TABLES:
+            ok[name] = tally.check(name, part[name], ok, part)
+            emit(name, p, ok[name])
+        kept_ids["events"].append(ok["events"].select("event_id"))
+        kept_ids["articles"].append(ok["articles"].select("article_id"))
+        del part, ok
+    if "incidents" in candidates:
+        refs = dict(entity_catalog=clean["entity_catalog"], **{k: pl.concat(v) for k, v in kept_ids.items()})
+        clean["incidents"] = tally.check("incidents", candidates["incidents"], refs, candidates)
+    order = [n for n in (*CHECK_ORDER, *OPTIONAL) if n in tally.rows_in]
+    ignored = {n: tally.ignored[n] for n in order if n in tally.ignored}
+    quarantine, report = conclude([f for n in order for f in tally.failed[n]], {n: tally.rows_in[n] for n in order},
+                                  {n: tally.rows_out[n] for n in order}, run_id, max_failure_share, ignored)
     return clean, quarantine, report

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def empty_index(name: str) -> pl.DataFrame:
 class Write:
     """One Delta commit of a table and the same commit of its index (see commit)."""
     how: str                   # overwrite | append | replace
-    rows: pl.DataFrame         # the table's rows to write, run ids restored
+    rows: "pl.DataFrame | PartRows"   # the table's rows to write, run ids restored
     index_rows: pl.DataFrame   # their index rows
     predicate: str | None = None
 
@@ -127,6 +128,51 @@ class TablePlan:
     @property
     def mode(self) -> str:
         return "+".join(w.how for w in self.writes) or "unchanged"
+
+
+def parts_of(table) -> Iterator[pl.DataFrame]:
+    """A table's rows part by part: a frame is one part; a table held on disk (anything with a
+    `parts()` method, e.g. the run's spilled partitions, flows/spill.py) yields its parts one at a time."""
+    if isinstance(table, pl.DataFrame):
+        yield table
+    else:
+        yield from table.parts()
+
+
+@dataclass
+class PartRows:
+    """The rows of a table given in parts, with their first-seen run ids (aligned with the parts'
+    rows, in order) and which of them to write (`mask`, None: all): read part by part when written."""
+    name: str
+    table: object
+    runs: pl.Series
+    mask: pl.Series | None = None
+
+    def frames(self) -> Iterator[pl.DataFrame]:
+        offset, run_col = 0, run_column(self.name)
+        for part in parts_of(self.table):
+            df = part.select(SCHEMAS[self.name].names).cast(contract_dtypes(self.name))
+            df = df.with_columns(self.runs.slice(offset, df.height).alias(run_col))
+            if self.mask is not None:
+                df = df.filter(self.mask.slice(offset, df.height))
+            offset += part.height
+            yield df
+
+    def filter(self, mask: pl.Series) -> "PartRows":
+        return PartRows(self.name, self.table, self.runs, mask if self.mask is None else self.mask & mask)
+
+
+def row_batches(name: str, rows: "pl.DataFrame | PartRows") -> pa.RecordBatchReader:
+    """The record batches of a write: a frame sorted by key (`arrow_batches`); rows in parts, each
+    part sorted by key, one part in memory at a time (docs/publish.md: each written batch is
+    sorted by key, readers sort on read)."""
+    if isinstance(rows, pl.DataFrame):
+        return arrow_batches(name, rows)
+
+    def batches():
+        for df in rows.frames():
+            yield from arrow_batches(name, df)
+    return pa.RecordBatchReader.from_batches(delta_schema(name), batches())
 
 
 def duplicated_keys(df: pl.DataFrame, key: list[str]) -> pl.Series:
@@ -149,7 +195,21 @@ def with_previous(df: pl.DataFrame, old: pl.DataFrame, key: list[str]) -> pl.Dat
     return df.with_columns(matched.get_column("_old"), matched.get_column("_first"))
 
 
-def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = None,
+def compared(name: str, table, old: pl.DataFrame) -> pl.DataFrame:
+    """Per row of the table (parts in order): key, row hash, the previous index's hash (`_old`) and
+    first-seen run (`_first`), and the run id it keeps (first seen, else its own): a compact frame,
+    built one part at a time."""
+    key, run_col = publish_key(name), run_column(name)
+    metas = []
+    for part in parts_of(table):
+        df = part.select(SCHEMAS[name].names).cast(contract_dtypes(name))
+        meta = with_previous(df.select(*key, run_col).with_columns(row_hashes(name, df)), old, key)
+        metas.append(meta.with_columns(pl.coalesce("_first", run_col).alias(run_col)))
+    return pl.concat(metas) if metas else empty_index(name).with_columns(
+        pl.lit(None, pl.Int64).alias("_old"), pl.lit(None, pl.String).alias("_first"))
+
+
+def plan_table(name: str, frame, previous: pl.DataFrame | None = None,
                force: bool = False, rewrite: bool = False) -> TablePlan:
     """Compare a table's new full state with the previous snapshot's index (never its rows).
 
@@ -160,34 +220,40 @@ def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = N
     `force`: write even when no row changed (a schema change). `rewrite`: when writing, write the
     whole table (no usable previous version to change in place: first write, schema change, or
     commits left by a crashed run). Without `previous` the table is new: every row is inserted.
+    `frame`: a DataFrame, or a table in parts (`parts_of`), compared and written part by part.
     """
     key, run_col = publish_key(name), run_column(name)
-    df = frame.select(SCHEMAS[name].names).cast(contract_dtypes(name))
+    dtypes = contract_dtypes(name)
     previous = empty_index(name) if previous is None else previous
     old = previous.select(*key, pl.col(HASH).alias("_old"), pl.col(run_col).alias("_first"))
-    old = old.cast({k: df.schema[k] for k in key}, strict=False)   # a retyped key column: new keys
-    df = with_previous(df.with_columns(row_hashes(name, df)), old, key).with_columns(
-        pl.coalesce("_first", run_col).alias(run_col))
-    inserted = df["_first"].is_null()
-    updated = ~inserted & df[HASH].ne_missing(df["_old"])
-    duplicated = duplicated_keys(df, key)
+    old = old.cast({k: dtypes[k] for k in key}, strict=False)   # a retyped key column: new keys
+    if duplicated_keys(old, key).any():   # an old lake's index with a repeated key multiplies rows: as one frame
+        df = pl.concat(list(parts_of(frame))).select(SCHEMAS[name].names).cast(dtypes)
+        meta = with_previous(df.with_columns(row_hashes(name, df)), old, key).with_columns(
+            pl.coalesce("_first", run_col).alias(run_col))
+        frame = meta.select(SCHEMAS[name].names)
+    else:
+        meta = compared(name, frame, old)
+    inserted = meta["_first"].is_null()
+    updated = ~inserted & meta[HASH].ne_missing(meta["_old"])
+    duplicated = duplicated_keys(meta, key)
     counts = dict(inserted=int(inserted.sum()), updated=int(updated.sum()))
     # every previous key matched by a row of this run: nothing deleted (the common case, no anti join)
-    gone = old.height > df.height - counts["inserted"] - int((duplicated & ~inserted).sum())
-    deleted = old.select(key).join(df.select(key), on=key, how="anti") if gone else old.select(key).clear()
+    gone = old.height > meta.height - counts["inserted"] - int((duplicated & ~inserted).sum())
+    deleted = old.select(key).join(meta.select(key), on=key, how="anti") if gone else old.select(key).clear()
     counts["deleted"] = deleted.height
-    index = df.select(*key, HASH, run_col)
+    index = meta.select(*key, HASH, run_col)
     if duplicated.any():
         # a key carried by two rows (quarantine can repeat one) cannot be compared row by row:
         # its index hash is null, so it counts as updated next time too
         index = (index.with_columns(pl.when(duplicated).then(None).otherwise(pl.col(HASH)).alias(HASH))
                  .unique(key, keep="first", maintain_order=True))
-    rows = df.select(SCHEMAS[name].names)
     plan = TablePlan(index, counts)
     if not sum(counts.values()) and not force:
         return plan
-    touched = pl.concat([rows.filter(updated).select(key), deleted])
-    selectable = [k for k in key if df.schema[k] == pl.String or df.schema[k].is_integer()]
+    rows = rows_of(name, frame, meta)
+    touched = pl.concat([meta.filter(updated).select(key), deleted])
+    selectable = [k for k in key if dtypes[k] == pl.String or dtypes[k].is_integer()]
     # the key column whose values single out the fewest rows
     column = max(selectable, key=lambda c: touched[c].n_unique()) if selectable else None
     values = touched[column].unique().sort() if column else None
@@ -195,13 +261,21 @@ def plan_table(name: str, frame: pl.DataFrame, previous: pl.DataFrame | None = N
             or touched.height > MAX_REPLACE_SHARE * max(previous.height, 1)):
         plan.writes.append(Write("overwrite", rows, index))
         return plan
-    hit = rows[column].is_in(values)   # index rows align with rows: no repeated key
+    hit = meta[column].is_in(values)   # index rows align with rows: no repeated key
     if len(values):
         plan.writes.append(Write("replace", rows.filter(hit), index.filter(hit), in_predicate(column, values)))
     new = inserted & ~hit
     if new.any():
         plan.writes.append(Write("append", rows.filter(new), index.filter(new)))
     return plan
+
+
+def rows_of(name: str, frame, meta: pl.DataFrame) -> "pl.DataFrame | PartRows":
+    """The rows to write, with their first-seen run ids: a frame for a frame, else read in parts."""
+    if isinstance(frame, pl.DataFrame):
+        df = frame.select(SCHEMAS[name].names).cast(contract_dtypes(name))
+        return df.with_columns(meta.get_column(run_column(name)))   # in place: the run column is a contract column
+    return PartRows(name, frame, meta.get_column(run_column(name)))
 
 
 def in_predicate(column: str, values: pl.Series) -> str:
@@ -358,7 +432,7 @@ def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version
     plan = plan_table(name, frame, before, force=change is not None or before is None, rewrite=rewrite)
     version = index_version = None
     for write in plan.writes:
-        version = write_table(output_dir, name, arrow_batches(name, write.rows), change, how=write.how,
+        version = write_table(output_dir, name, row_batches(name, write.rows), change, how=write.how,
                               predicate=write.predicate)
         index_version = write_index(output_dir, name, write)
     return version, index_version, table_hash(name, plan.index)

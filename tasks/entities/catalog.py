@@ -17,6 +17,10 @@ from tasks.entities.lexicon import default_gazetteer
 from tasks.entities.names import latin_name
 
 
+# the mention columns build_catalog reads (a caller holding mentions on disk reads only these)
+CATALOG_COLUMNS = ("entity_id", "type", "surface", "canonical_name", "geonames_id", "lat", "lon", "country_code")
+
+
 def readable(mentions: pl.DataFrame) -> pl.DataFrame:
     """entity_id -> canonical_name: the name the mentions give most often, ties to the longest then the
     first in code-point order; the surface when a mention has no name."""

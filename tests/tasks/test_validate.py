@@ -206,3 +206,67 @@ def test_span_checks_in_batches_of_articles_find_the_same_failures(monkeypatch):
     assert spans.filter(pl.col("table") == "entities").height == (t["entities"].height + 1) // 2
     assert spans.filter(pl.col("table") == "sentences").height == 1
     assert sorted(batched.rows()) == sorted(whole.rows())
+
+
+def validated_by_partition(t: dict, n: int, max_failure_share: float = 1.0):
+    """validate_parts over `t` with its article tables cut into n article partitions."""
+    from flows.partitions import partition_of
+    from tasks.validate import ARTICLE_TABLES, validate_parts
+
+    whole = {k: v for k, v in t.items() if k not in ARTICLE_TABLES}
+    tagged = {k: t[k].with_columns(partition_of(t[k]["article_id"], n).alias("_p")) for k in ARTICLE_TABLES}
+    parts = sorted(tagged["articles"]["_p"].unique().to_list())
+    emitted: dict[str, list[pl.DataFrame]] = {}
+
+    def read(name, p, columns=None):
+        rows = tagged[name].filter(pl.col("_p") == p).drop("_p")
+        return rows if columns is None else rows.select(columns)
+
+    def emit(name, p, clean):
+        emitted.setdefault(name, []).append(clean)
+
+    clean, quarantine, report = validate_parts(whole, read, parts, emit, "r1", max_failure_share)
+    clean.update({k: pl.concat(v) for k, v in emitted.items()})
+    return clean, quarantine, report, parts
+
+
+def with_every_violation() -> dict:
+    """make_tables with every violation of VIOLATIONS at once, and an English article (a cascade)."""
+    from tests.snapshot_tables import MORE
+
+    t = make_tables(articles=dict(MORE, art_en="Coalition strike on Raqqa\nThe coalition struck Raqqa. Nobody died."))
+    for table, row, col, value, _ in VIOLATIONS:
+        if row < t[table].height:
+            t[table] = set_cell(t[table], row, col, value)
+    return t
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_validation_by_article_partition_finds_the_same_failures_and_rows(n):
+    """validate_parts (one article partition at a time, flows/steps.py on spilled tables) quarantines
+    exactly what validate does on whole tables and keeps the same clean rows, failures spread over
+    several partitions, cascades (an English article's sentences) included."""
+    from akhbar.contracts import KEYS
+
+    t = with_every_violation()
+    clean, quarantine, report = validate(t, "r1", max_failure_share=1.0)
+    clean_p, quarantine_p, report_p, parts = validated_by_partition(t, n)
+    assert len(parts) > 1 or n == 1
+    assert quarantine.height >= len(VIOLATIONS)
+    assert sorted(quarantine_p.rows()) == sorted(quarantine.rows())
+    for name, frame in clean.items():
+        key = list(KEYS[name])
+        assert clean_p[name].sort(key).equals(frame.sort(key)), name
+    for field in ("rows_in", "rows_out", "quarantined", "failures", "failure_share", "checks", "ignored_columns"):
+        assert report_p[field] == report[field], field
+
+
+def test_validation_by_partition_still_refuses_duplicate_keys_and_too_many_failures():
+    t = make_tables()
+    t["sentences"] = pl.concat([t["sentences"], t["sentences"].head(1)])
+    with pytest.raises(ValidationError, match="duplicate key"):
+        validated_by_partition(t, 3)
+    t = make_tables()
+    t["entities"] = t["entities"].with_columns(type=pl.lit("WEAPON"))
+    with pytest.raises(ValidationError, match="failed validation"):
+        validated_by_partition(t, 3, max_failure_share=0.05)

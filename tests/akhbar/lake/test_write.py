@@ -55,6 +55,42 @@ def test_update_and_delete_replace_only_the_touched_key_values():
     assert append.rows["article_id"].to_list() == ["a5"] and append.predicate is None
 
 
+class InParts:
+    """A table given part by part (like the run's spilled partitions): `parts()` yields frames."""
+
+    def __init__(self, frames: list[pl.DataFrame]):
+        self.frames = frames
+        self.height = sum(f.height for f in frames)
+
+    def parts(self):
+        yield from self.frames
+
+
+def written(rows) -> pl.DataFrame:
+    """A write's rows, whether a frame or rows read in parts (akhbar/lake/write.py PartRows)."""
+    return rows if isinstance(rows, pl.DataFrame) else pl.concat(list(rows.frames()))
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3])
+def test_a_table_in_parts_is_planned_and_written_like_the_frame(cut):
+    """Update, delete, insert under a touched value and elsewhere: the plan of the same rows given in
+    parts (cut every `cut` rows, some parts empty) has the same writes, rows, run ids and index."""
+    base = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True).index
+    new = {k: v for k, v in BASE.items() if k != ("a3", 0)}
+    new.update({("a1", 1): "جملة معدلة", ("a1", 2): "جملة جديدة", ("a5", 0): "خبر جديد"})
+    whole = sentences(new, "r2")
+    parts = InParts([whole.slice(i, cut) for i in range(0, whole.height, cut)] + [whole.clear()])
+    for previous, rewrite in ((base, False), (None, True), (base, True)):
+        a, b = plan_table("sentences", whole, previous, rewrite=rewrite), plan_table("sentences", parts, previous,
+                                                                                    rewrite=rewrite)
+        assert a.mode == b.mode and a.counts == b.counts and a.index.equals(b.index)
+        for wa, wb in zip(a.writes, b.writes, strict=True):
+            assert (wa.how, wa.predicate) == (wb.how, wb.predicate) and wa.index_rows.equals(wb.index_rows)
+            key = ["article_id", "sentence_idx"]
+            assert written(wa.rows).sort(key).equals(written(wb.rows).sort(key))
+    assert plan_table("sentences", parts, base).mode == "replace+append"
+
+
 def test_large_changes_duplicate_keys_and_forced_writes_overwrite(monkeypatch):
     base = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True).index
     most = {k: v + "!" for k, v in BASE.items()}

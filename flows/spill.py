@@ -1,0 +1,139 @@
+"""Spilled datasets: a partitioned stage's outputs kept as parquet files, not as frames in the run.
+
+Issue 16 (flat memory). Without spilling, the run merges every partition's outputs into one frame
+per dataset and holds them all (articles, sentences, mentions, events) until publish. With a spill
+folder in the bag (`SPILL_DIR`), the executor writes each partition's output frames to
+`<folder>/<stage>.<output>.p<k>.parquet` as soon as that partition has run and keeps a `Spilled`
+(file names and the stage's merge function: a few hundred bytes) in the bag instead:
+
+- a partitioned stage that reads a spilled dataset gets only its partition's rows: every file of
+  an article-keyed dataset carries the article's partition (`_part`, the blake2b `partition_of` the
+  split uses), so partition p of the articles, their sentences and their mentions is one filtered
+  scan (`Spilled.partition`), merged the way the whole frame would be;
+- a corpus-wide stage that declares the input in `Stage.lazy` receives the `Spilled` and reads the
+  columns it needs (`Spilled.frame(columns)`: catalog reads 8 mention columns, cluster-events the 15
+  columns clustering looks at) and may return a `Spilled` with columns attached by key
+  (`Spilled.attach`: the cluster ids are a small frame joined on event_id when the events are read);
+- any other reader gets the whole frame, merged exactly as the in-memory run merges it (the same
+  merge function over the partitions' frames in partition order), so every table is unchanged.
+
+The folder is removed when the run ends (flows/local.py, bench/bench_scale.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from akhbar.contracts import DATA_TABLES, KEYS
+from flows.partitions import partition_of
+
+SPILL_DIR = "spill_dir"        # bag key: the folder partition outputs are spilled to (absent: frames in memory)
+PART = "_part"
+PART_KEY = "article_id"        # spilled rows carry the partition of their article (entities, events split by it)
+# columns a merge may need (keys, the article's doc_ids), read along with any projection
+NEEDS = tuple(dict.fromkeys([*(c for t in DATA_TABLES if t != "quarantine" for c in KEYS[t]), "doc_ids"]))
+
+
+@dataclass(frozen=True)
+class Spilled:
+    """A dataset as parquet files (one per partition of the stage that made it, in partition order)
+    and the merge that makes them one frame; optionally a small frame of columns attached by key."""
+    files: tuple[str, ...]
+    merge: Callable[[list[pl.DataFrame]], Any]
+    partitions: tuple[int, ...] = ()       # partitions (of PART_KEY) present in the rows; () when not tagged
+    attached: str | None = None            # parquet of `key` + columns that replace/extend the rows' own
+    key: str | None = None
+
+    def _scan(self) -> pl.LazyFrame:
+        return pl.scan_parquet(list(self.files))
+
+    @property
+    def height(self) -> int:
+        """Rows of the merged dataset (read on the columns the merge needs)."""
+        if not self.files:
+            return 0
+        names = self._scan().collect_schema().names()
+        frame = self.merge([self._scan().select([c for c in NEEDS if c in names] or names[:1]).collect()])
+        return 0 if frame is None else frame.height
+
+    def parts(self) -> Iterator[pl.DataFrame]:
+        """The dataset file by file (for a dataset whose files are disjoint: merged file by file)."""
+        for path in self.files:
+            yield self._read(pl.scan_parquet(path), None)
+
+    def _read(self, lazy: pl.LazyFrame, columns: list[str] | None) -> Any:
+        names = lazy.collect_schema().names()
+        attached = list(pl.read_parquet_schema(self.attached)) if self.attached else []
+        if columns is not None:
+            keep = dict.fromkeys([*(c for c in NEEDS if c in names), *(c for c in columns if c in names)])
+            lazy = lazy.select(list(keep))
+        elif PART in names:
+            lazy = lazy.drop(PART)
+        frame = self.merge([lazy.collect()])
+        if self.attached and frame is not None:
+            extra = pl.read_parquet(self.attached)
+            joined = frame.select(self.key).join(extra, on=self.key, how="left", maintain_order="left")
+            frame = frame.with_columns(joined.get_column(c) for c in attached if c != self.key)
+        return frame.select(columns) if columns is not None and frame is not None else frame
+
+    def frame(self, columns: list[str] | tuple[str, ...] | None = None) -> Any:
+        """The whole dataset (or these columns of it), as the in-memory run would hold it."""
+        if not self.files:
+            return self.merge([])
+        return self._read(self._scan(), list(columns) if columns is not None else None)
+
+    def partition(self, p: int, columns: list[str] | tuple[str, ...] | None = None) -> Any:
+        """The rows of partition p (by PART_KEY), merged like the whole frame, then cut (these columns)."""
+        lazy = self._scan()
+        return self._read(lazy.filter(pl.col(PART) == p).drop(PART), list(columns) if columns is not None else None)
+
+    def attach(self, extra: pl.DataFrame, key: str, name: str) -> "Spilled":
+        """This dataset with `extra`'s columns set by `key` when read (a column it already has is replaced in
+        place, like DataFrame.with_columns); `extra` is written next to the dataset's files."""
+        path = Path(self.files[0]).parent / f"{name}.attached.parquet"
+        extra.write_parquet(path)
+        return replace(self, attached=str(path), key=key)
+
+
+def tagged(frame: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The frame with its rows' article partitions (PART), when it has articles."""
+    if PART_KEY in frame.columns:
+        return frame.with_columns(partition_of(frame[PART_KEY], n).alias(PART))
+    return frame
+
+
+def spill_partition(folder: Path, stage: str, partition: int, outputs: tuple, names: tuple[str, ...],
+                    n: int) -> tuple:
+    """Write one partition's output frames; (file name or the value itself, per output)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, value in zip(names, outputs):
+        if isinstance(value, pl.DataFrame):
+            path = folder / f"{stage}.{name}.p{partition}.parquet"
+            tagged(value, n).write_parquet(path)
+            out.append(str(path))
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def spilled(files: list[Any], merge: Callable, n: int) -> Any:
+    """The Spilled of one output from its partitions' files, or the merged value when a partition's
+    output was not a frame (None: nothing to spill)."""
+    if not all(isinstance(f, str) for f in files):
+        return merge([pl.read_parquet(f) if isinstance(f, str) else f for f in files])
+    parts = ()
+    schema = pl.read_parquet_schema(files[0]) if files else {}
+    if PART in schema:
+        found = pl.scan_parquet(files).select(pl.col(PART).unique()).collect()
+        parts = tuple(sorted(found.get_column(PART).to_list()))
+    return Spilled(tuple(files), merge, partitions=parts)
+
+
+def materialise(value: Any) -> Any:
+    return value.frame() if isinstance(value, Spilled) else value
