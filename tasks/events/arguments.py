@@ -245,9 +245,12 @@ def _site_scan_end(sent: Sentence, i: int, triggers: set[int]) -> int:
     shares the event's site, so the scan goes past it; a purpose clause ends it."""
     words, n = sent.words, len(sent.words)
     end = i + 1
-    while end < min(n, i + sent.cfg.arg_window + 2) and (end not in triggers or proclitic(words[end].norm) == "ب") \
-            and "،" not in words[end].punct \
-            and "," not in words[end].punct and not (words[end].flags & LAM_BIT and _purpose_noun(sent, end)):
+    limit = min(n, i + sent.cfg.arg_window + 2)
+    while end < limit:
+        w = words[end]
+        if (end in triggers and proclitic(w.norm) != "ب") or (w.punct and ("،" in w.punct or "," in w.punct)) \
+                or (w.flags & LAM_BIT and _purpose_noun(sent, end)):
+            break
         end += 1
     return end
 
