@@ -23,7 +23,7 @@ from itertools import repeat
 from operator import add
 
 from akhbar.resources import resource_path
-from tasks.events.salience import list_names, sentence_bits
+from tasks.events.salience import list_names, word_lists
 from tasks.events.words import Word
 
 MODEL_FILE = "models/events_decision.json"
@@ -79,9 +79,20 @@ def class_features(bits: list[int], i: int, names: tuple[str, ...]) -> list[str]
             *(f"has:{n}" for k, n in enumerate(names) if every >> k & 1)]
 
 
+_BITS: dict[str, int] = {}
+
+
 def word_bits(words: list[Word]) -> list[int]:
-    """Per word its salience lists as bits (`tasks.events.salience.sentence_bits`)."""
-    return sentence_bits(words)
+    """Per word its salience lists as bits (a plain dict cache: the stage's hot path)."""
+    get, out = _BITS.get, []
+    for w in words:
+        b = get(w.norm)
+        if b is None:
+            if len(_BITS) > 300_000:
+                _BITS.clear()
+            b = _BITS[w.norm] = word_lists(w.norm)
+        out.append(b)
+    return out
 
 
 def features(own: list[str], etype: str) -> list[str]:
@@ -190,17 +201,15 @@ def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> lis
     return [(row, features(own, row["event_type"])) for row, own in _own_rows(words, rows_at)]
 
 
-def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]], bits: list[int] | None = None) -> None:
+def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
-    the model and its probability in `method` ('...;decision:lr-gsr-2=0.83;salience:verb');
-    `bits`: the sentence's `word_bits` when the caller has them already."""
+    the model and its probability in `method` ('...;decision:lr-gsr-2=0.83;salience:verb')."""
     m = model()
     if m is None:
         return
     if not any(_decided(row) for _, row in rows_at):
         return
-    if bits is None:
-        bits = word_bits(words)
+    bits = word_bits(words)
     decided = _own_rows(words, rows_at, bits)
     shared = bag_score(m, words)
     for row, own in decided:

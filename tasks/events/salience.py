@@ -77,28 +77,21 @@ def _in(w: Word, name: str) -> bool:
     return bool(_bits(w.norm) & _bit_of()[name])
 
 
-_BITS: dict[str, int] = {}
+class _LazyBits(dict):
+    """Word index -> its salience list bits, computed on first use (most words are never asked)."""
+    __slots__ = ("words",)
+
+    def __missing__(self, k: int) -> int:
+        b = self[k] = _bits(self.words[k].norm)
+        return b
 
 
-def sentence_bits(words: list[Word]) -> list[int]:
-    """Per word its salience lists as bits (`word_lists`), from a plain dict cache: one lookup per
-    word is cheaper than a lazy per-word fill, and the decision reads the same list."""
-    get, out = _BITS.get, []
-    for w in words:
-        b = get(w.norm)
-        if b is None:
-            if len(_BITS) > 300_000:
-                _BITS.clear()
-            b = _BITS[w.norm] = _bits(w.norm)
-        out.append(b)
-    return out
-
-
-def salience_bits(sent: Sentence) -> list[int]:
-    """Per word of the sentence, its salience list bits (once per sentence, shared with the decision)."""
+def _word_bits(sent: Sentence) -> _LazyBits:
+    """Per word of the sentence, its salience list bits (once per sentence, lazily)."""
     sb = sent.memo.get("salience_bits")
     if sb is None:
-        sb = sent.memo["salience_bits"] = sentence_bits(sent.words)
+        sb = sent.memo["salience_bits"] = _LazyBits()
+        sb.words = sent.words
     return sb
 
 
@@ -139,7 +132,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     w = words[i]
     if _question(sent):
         return BACKGROUND, "question"
-    sb, bit = salience_bits(sent), _bit_of()
+    sb, bit = _word_bits(sent), _bit_of()
     ref = bit["reference_before"]
     if any(sb[k] & ref for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
         return BACKGROUND, "reference"
@@ -170,14 +163,14 @@ def _undergone(sent: Sentence, i: int, key: str) -> bool:
     the subject underwent ('تعرض للضرب', 'تعرضت القافلة لإطلاق نار')."""
     if sent.words[i].norm[:1] != "ل" or key[:1] == "ل":
         return False
-    sb, undergo = salience_bits(sent), _bit_of()["undergo_verbs"]
+    sb, undergo = _word_bits(sent), _bit_of()["undergo_verbs"]
     return any(sb[k] & undergo for k in _clause_span(sent, i, UNDERGO_WINDOW, 0) if k != i)
 
 
 def _masdar(sent: Sentence, i: int) -> bool:
     """A verb-form trigger read as its verbal noun: right after a preposition or a construct head
     ('عمليات خطف السفن', 'مسؤوليتها عن خطف'), where no finite verb can stand."""
-    return i > 0 and not sent.words[i].punct.strip() and bool(salience_bits(sent)[i - 1] & _bit_of()["masdar_before"])
+    return i > 0 and not sent.words[i].punct.strip() and bool(_word_bits(sent)[i - 1] & _bit_of()["masdar_before"])
 
 
 def _present(t: Trigger, key: str) -> bool:
@@ -226,7 +219,7 @@ def _anchored(sent: Sentence, i: int, protest: bool = False) -> str | None:
     words = sent.words
     if any(sent.cflags[k] & NUMBER_BIT and not words[k].punct.strip() for k in range(i + 1, min(len(words), i + 3))):
         return "count"                       # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
-    sb, bit = salience_bits(sent), _bit_of()
+    sb, bit = _word_bits(sent), _bit_of()
     happening, anchors, governors = bit["happening_verbs"], bit["anchors"], bit["casualty_governors"]
     if any(k != i and sb[k] & happening for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
         return "verb"

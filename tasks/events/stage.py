@@ -21,7 +21,7 @@ from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with
 from tasks.events.arguments import _gender, _pronoun_subject, arguments
 from tasks.events.attribution import _count_quotes, _update_carry, attribution
 from tasks.events.modality import modality
-from tasks.events.salience import earlier_than_news, salience, salience_bits
+from tasks.events.salience import earlier_than_news, salience
 from tasks.events.domain import article_topic, conflict_types, figurative_move, sense_blocked, verbal_attack
 from tasks.events.decision import decide_sentence
 from tasks.events.clustering import assign_article_event_ids, cluster_rows
@@ -62,7 +62,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         for i, t, key in found:
             out.append(_event_row(where, sent, i, t, key, times, quantities, published, carry))
         if sent.cfg.learned_decision:       # ASSAULT / PROTEST salience: the trained model has the last word
-            decide_sentence(sent.words, [(i, r) for (i, _, _), r in zip(found, out)], salience_bits(sent))
+            decide_sentence(sent.words, [(i, r) for (i, _, _), r in zip(found, out)])
         if len(out) > 1:
             _share_site(out)
     _update_carry(sent, carry)
