@@ -245,9 +245,12 @@ def _site_scan_end(sent: Sentence, i: int, triggers: set[int]) -> int:
     shares the event's site, so the scan goes past it; a purpose clause ends it."""
     words, n = sent.words, len(sent.words)
     end = i + 1
-    while end < min(n, i + sent.cfg.arg_window + 2) and (end not in triggers or proclitic(words[end].norm) == "ب") \
-            and "،" not in words[end].punct \
-            and "," not in words[end].punct and not (words[end].flags & LAM_BIT and _purpose_noun(sent, end)):
+    limit = min(n, i + sent.cfg.arg_window + 2)
+    while end < limit:
+        w = words[end]
+        if (end in triggers and proclitic(w.norm) != "ب") or (w.punct and ("،" in w.punct or "," in w.punct)) \
+                or (w.flags & LAM_BIT and _purpose_noun(sent, end)):
+            break
         end += 1
     return end
 
@@ -514,11 +517,14 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int | 
     words = sent.words
     if max_back is None:
         max_back = sent.cfg.subject_back
+    speech, comp = BIT["speech_verbs"], BIT["complementizers"]
+    owner = sent.owner
     for j in range(i - 1, max(-1, i - 1 - max_back), -1):
         w = words[j]
-        if is_(w, "speech_verbs") or (is_(w, "complementizers") and j < i - 1):
+        fl = w.flags                          # bit tests: `is_` without the call (the hottest scan)
+        if fl & speech or (fl & comp and j < i - 1):
             break                             # the subject of 'قالت X إن ... تقدمت' is inside the clause
-        start = sent.owner.get(j)
+        start = owner.get(j)
         if start is not None:
             if sent.mention_at[start]["type"] in ("PERSON", "ORG", "NORP"):
                 f = mention_filler(sent, start)
@@ -528,8 +534,10 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int | 
                 if not is_(words[f.first], "head_place") and (relative or not preps_before(sent, f) & GOVERNING):
                     return _coordinated_before(sent, f)
             continue
-        after_comp = j > 0 and (is_(words[j - 1], "complementizers") or words[j - 1].norm in COPULAS)
-        if mentions_only or not (is_(w, "head_person") or (after_comp and w.norm not in cue_set("chunk_stops"))):
+        if mentions_only:
+            continue
+        after_comp = j > 0 and (words[j - 1].flags & comp or words[j - 1].norm in COPULAS)
+        if not (fl & BIT["head_person"] or (after_comp and w.norm not in cue_set("chunk_stops"))):
             continue
         if j == 0 or w.punct.strip() or after_comp or words[j - 1].norm in SUBJECT_OPENERS:
             f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})

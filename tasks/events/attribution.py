@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tasks.events.lexicon import cue_set, word_set, word_verbs
 from tasks.events.words import (BIT, CLOSE_QUOTES, Carry, Filler, OPEN_QUOTES, Sentence, _definite, _heads, has, is_,
                                 proclitic, Word)
@@ -249,9 +251,10 @@ def _postposed_speaker(sent: Sentence) -> tuple[dict, int] | None:
     قال المرصد', '، على ما ذكرت الوكالة'): its speaker says all before it."""
     words = sent.words
     n = len(words)
+    speech = BIT["speech_verbs"]
     for j in range(n - 2, 0, -1):
         w = words[j]
-        if not is_(w, "speech_verbs") or j in sent.triggers:
+        if not w.flags & speech or j in sent.triggers:
             continue
         c = j                                 # '، كما قال المرصد', '، على ما ذكرت الوكالة', '، وفق ما أعلن'
         while c > 0 and j - c < 2 and words[c - 1].norm in POSTPOSED_CONNECTORS:
@@ -279,16 +282,23 @@ def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
 
 
 
+_QUOTE_MARK = re.compile("[" + re.escape(OPEN_QUOTES + CLOSE_QUOTES) + "]")
+
+
 def _count_quotes(span: str, carry: Carry) -> None:
-    carry.quote_depth = max(0, carry.quote_depth + sum(span.count(q) for q in OPEN_QUOTES)
-                            - sum(span.count(q) for q in CLOSE_QUOTES))
+    marks = _QUOTE_MARK.findall(span)       # most sentences have none: one C scan, no count per mark
+    if marks:
+        carry.quote_depth = max(0, carry.quote_depth + sum(marks.count(q) for q in OPEN_QUOTES)
+                                - sum(marks.count(q) for q in CLOSE_QUOTES))
+    elif carry.quote_depth < 0:
+        carry.quote_depth = 0
 
 
 
 def _update_carry(sent: Sentence, carry: Carry) -> None:
     """Remember the sentence's last speaker and whether a quote is still open at its end."""
     bit = BIT["speech_verbs"]
-    for j in [k for k, fl in enumerate(sent.cflags) if fl & bit]:
+    for j in ([k for k, fl in enumerate(sent.cflags) if fl & bit] if sent.bits & bit else ()):
         if j not in sent.triggers:
             src = speech_source(sent, j)
             if src is not None:

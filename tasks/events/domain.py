@@ -49,12 +49,14 @@ def _conflict_word(norm: str) -> bool:
 
 
 @lru_cache(maxsize=300_000)
-def _token_topic(tok: str) -> tuple[tuple[str, ...], str, bool]:
-    """(domains, bare form, is a conflict trigger word) of a raw token: one cache hit per token."""
+def _token_topic(tok: str) -> tuple[tuple[str, ...], str, bool] | None:
+    """(domains, bare form, is a conflict trigger word) of a raw token, None when it is neither
+    (most tokens): one cache hit per token."""
     norm = normalize(tok)
     if not norm:
-        return (), "", False
-    return _word_domains(norm), clitic_keys(norm)[-1], _conflict_word(norm)
+        return None
+    domains, is_conflict = _word_domains(norm), _conflict_word(norm)
+    return (domains, clitic_keys(norm)[-1], is_conflict) if domains or is_conflict else None
 
 
 def article_topic(text: str | None = None, tokens: set | None = None) -> str | None:
@@ -62,8 +64,9 @@ def article_topic(text: str | None = None, tokens: set | None = None) -> str | N
     from the set of its distinct tokens."""
     seen: dict[str, set] = {}
     conflict: set[str] = set()
-    for tok in tokens if tokens is not None else set(TOKEN.findall(text or "")):
-        domains, bare, is_conflict = _token_topic(tok)
+    # `filter(None, map(...))` visits every token in C; the loop body runs for the few that count
+    for domains, bare, is_conflict in filter(None, map(_token_topic, tokens if tokens is not None
+                                                           else set(TOKEN.findall(text or "")))):
         for name in domains:
             seen.setdefault(name, set()).add(bare)
         if is_conflict:

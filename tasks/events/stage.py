@@ -52,10 +52,12 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     _drop_mentions_opening_with(sent, sent.triggers)
     out = []
     if found:
-        times = find_times(sent.words, [k for k, fl in enumerate(sent.cflags) if fl & TIME_START_BIT])
+        bits, cflags = sent.bits, sent.cflags   # the OR of the word flags: skip a scan when no word has the bit
+        times = find_times(sent.words, [k for k, fl in enumerate(cflags) if fl & TIME_START_BIT]
+                           if bits & TIME_START_BIT else [])
         time_words = sent.time_words = {k for e in times for k in range(e.first, e.last + 1)}
         quantities = find_quantities(sent.words, time_words,
-                                     [k for k, fl in enumerate(sent.cflags) if fl & NUMBER_BIT])
+                                     [k for k, fl in enumerate(cflags) if fl & NUMBER_BIT] if bits & NUMBER_BIT else [])
         where = (article_id, s_idx, s_start, s_end, run_id)
         for i, t, key in found:
             out.append(_event_row(where, sent, i, t, key, times, quantities, published, carry))

@@ -20,12 +20,15 @@ def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
     if c.require_next and not any(has_stem(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
         return False
     if c.require_near:
+        near, owner = c.require_near, sent.owner
         lo, hi = max(0, i - c.window), min(len(words), i + 1 + c.window)
-        if not any(has_stem(words[j], c.require_near) or _mention_type(sent, j) in c.require_near
+        # `has_stem` and `_mention_type` inlined: one set test per word, the mention type only for covered words
+        if not any(not near.isdisjoint(words[j].stems)
+                   or (j in owner and "@" + sent.mention_at[owner[j]]["type"] in near)
                    for j in range(lo, hi) if j != i):
             return False
     return True
-from tasks.events.words import (RELATIVES, Sentence, TRIGGER_BIT, Word, _mention_type, _norm, has,
+from tasks.events.words import (BIT, RELATIVES, Sentence, TRIGGER_BIT, Word, _mention_type, _norm, has,
                                 has_stem, is_, proclitic)
 
 
@@ -125,13 +128,14 @@ def _civilian_movers(sent: Sentence, i: int) -> bool:
     """
     words = sent.words
     lo = max(0, i - sent.cfg.civilian_window)
+    request, militant, civilian = BIT["request_verbs"], BIT["head_militant"], BIT["head_civilian"]
     for j in range(i - 1, lo - 1, -1):
-        if is_(words[j], "request_verbs"):
+        if words[j].flags & request:
             lo = j + 1
             break
     for w in words[lo:i + 2]:
-        if is_(w, "head_militant"):
+        if w.flags & militant:
             return False
-        if is_(w, "head_civilian"):
+        if w.flags & civilian:
             return True
     return False
