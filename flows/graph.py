@@ -54,6 +54,8 @@ class Stage:
                                                 # not sorted), so outputs of slices are merged in fn's order
     lazy: tuple[str, ...] = ()                  # inputs fn accepts as spilled files (flows/spill.py) and
                                                 # reads only in part; any other spilled input is read whole
+    forget: Callable[[], None] | None = None    # empties the memos fn keeps in this process, called once the
+                                                # stage has run (before `release` trims): they are not carried on
 
     @property
     def partitioned(self) -> bool:
@@ -256,6 +258,8 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
         outputs = run_partitions(stage, bag) if stage.partitioned else run_whole(stage, bag)
         bag.update(zip(stage.outputs, outputs))
         del outputs
+        if stage.forget:
+            stage.forget()
         release(bag, drop.get(stage.name, ()))
         if stage.name == until:
             break

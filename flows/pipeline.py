@@ -33,7 +33,7 @@ DAG: tuple[Stage, ...] = (
           sorted_by=(("article_id",), ("article_id", "sentence_idx"), None)),
     Stage("extract-entities", steps.entities, ("articles", "sentences", "run_id", "cfg"), ("entities",),
           split=steps.split_articles, merge=(unique_rows("entities"),), cached=True, offload=True,
-          isolate="article_id", code="tasks.entities"),
+          isolate="article_id", code="tasks.entities", forget=steps.forget_entity_memos),
     Stage("catalog", steps.catalog, ("entities", "run_id", "cfg"), ("entity_catalog",), lazy=("entities",)),
     Stage("extract-events", steps.events, ("articles", "sentences", "entities", "run_id", "cfg"), ("events_unclustered",),
           split=steps.split_articles, merge=(unique_rows("events"),), cached=True, offload=True,
@@ -70,6 +70,8 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
             with run.clock(stage.name):
                 run.bag.update(run_stage(stage, run))
             run.note(stage)
+            if stage.forget:
+                stage.forget()
             release(run.bag, drop.get(stage.name, ()))
         return run.finish()
     finally:
