@@ -41,6 +41,9 @@ def evidence_events(events: pl.DataFrame) -> pl.DataFrame:
     return events.filter(keep)
 
 
+DOCUMENT_COLUMNS = ("doc_id", "meta_source")     # what article_info reads of the documents
+
+
 def article_info(articles: pl.DataFrame, documents: pl.DataFrame | None) -> pl.DataFrame:
     """article_id, published_date, date_precision, publisher (page/record source, else the first
     document's meta_source, else the article itself: unknown publishers are never merged)."""
