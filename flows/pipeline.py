@@ -37,7 +37,7 @@ DAG: tuple[Stage, ...] = (
     Stage("catalog", steps.catalog, ("entities", "run_id", "cfg"), ("entity_catalog",), lazy=("entities",)),
     Stage("extract-events", steps.events, ("articles", "sentences", "entities", "run_id", "cfg"), ("events_unclustered",),
           split=steps.split_articles, merge=(unique_rows("events"),), cached=True, offload=True,
-          isolate="article_id", code="tasks.events"),
+          isolate="article_id", code="tasks.events", forget=steps.forget_event_memos),
     Stage("cluster-events", steps.cluster, ("events_unclustered",), ("events",), lazy=("events_unclustered",)),
     Stage("incidents", steps.incidents, ("events", "entity_catalog", "articles", "documents", "known_incidents",
                                          "run_id"), ("incidents", "incident_failures"), lazy=("events", "articles", "documents")),

@@ -30,6 +30,7 @@ from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
 from tasks.entities.catalog import CATALOG_COLUMNS
 from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
+from tasks.events.stage import forget_memos as forget_event_memos  # noqa: F401  (Stage.forget)
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.events.clustering import CLUSTER_COLUMNS
 from tasks.incidents import build_incidents_isolated
