@@ -54,6 +54,10 @@ class Stage:
                                                 # not sorted), so outputs of slices are merged in fn's order
     lazy: tuple[str, ...] = ()                  # inputs fn accepts as spilled files (flows/spill.py) and
                                                 # reads only in part; any other spilled input is read whole
+    spill: bool = False                         # a corpus-wide stage whose frame outputs go to the spill folder
+                                                # too (documents: its text is not held until publish)
+    forget: Callable[[], None] | None = None    # empties the memos fn keeps in this process, called once the
+                                                # stage has run (before `release` trims): they are not carried on
 
     @property
     def partitioned(self) -> bool:
@@ -256,6 +260,8 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
         outputs = run_partitions(stage, bag) if stage.partitioned else run_whole(stage, bag)
         bag.update(zip(stage.outputs, outputs))
         del outputs
+        if stage.forget:
+            stage.forget()
         release(bag, drop.get(stage.name, ()))
         if stage.name == until:
             break
@@ -267,7 +273,16 @@ def run_whole(stage: Stage, bag: Bag) -> tuple:
     kwargs = {k: v if k in stage.lazy else materialise(v) for k, v in inputs_of(stage, bag).items()}
     out, failures = call(stage, kwargs)
     bag["stage_failures"] = bag["stage_failures"] + failures
-    return out
+    return spilled_whole(stage, out, bag.get(SPILL_DIR))
+
+
+def spilled_whole(stage: Stage, out: tuple, folder) -> tuple:
+    """A corpus-wide stage's outputs as the run keeps them: with `stage.spill` and a spill folder,
+    each frame as one parquet file read back whole (or in columns by a `lazy` reader) when needed."""
+    if not (stage.spill and folder):
+        return out
+    return tuple(spilled([f], concat, 1) if isinstance(f, str) else f
+                 for f in spill_partition(folder, stage.name, 0, out, stage.outputs, 1))
 
 
 def partition_inputs(stage: Stage, kwargs: Bag, n: int) -> Iterable[tuple[int, Bag]]:

@@ -25,7 +25,7 @@ DAG: tuple[Stage, ...] = (
           retry_if=steps.io_error),
     Stage("dedupe", steps.dedupe, ("ingested", "run_id", "cfg", "dedupe_state"),
           ("deduped", "segments", "blocks", "dedupe_index"), cached=True, code="tasks.dedupe"),
-    Stage("mark-new", steps.mark_new, ("deduped", "ingested"), ("documents",)),
+    Stage("mark-new", steps.mark_new, ("deduped", "ingested"), ("documents",), spill=True),
     Stage("vocabulary", steps.vocabulary, ("blocks", "cfg"), ("vocab",)),
     Stage("segment", steps.segment, ("blocks", "vocab", "run_id", "cfg"), ("articles", "sentences", "segment_rejections"),
           split=steps.split_blocks, merge=(steps.merge_article_frames, unique_rows("sentences"), concat),
@@ -33,14 +33,14 @@ DAG: tuple[Stage, ...] = (
           sorted_by=(("article_id",), ("article_id", "sentence_idx"), None)),
     Stage("extract-entities", steps.entities, ("articles", "sentences", "run_id", "cfg"), ("entities",),
           split=steps.split_articles, merge=(unique_rows("entities"),), cached=True, offload=True,
-          isolate="article_id", code="tasks.entities"),
+          isolate="article_id", code="tasks.entities", forget=steps.forget_entity_memos),
     Stage("catalog", steps.catalog, ("entities", "run_id", "cfg"), ("entity_catalog",), lazy=("entities",)),
     Stage("extract-events", steps.events, ("articles", "sentences", "entities", "run_id", "cfg"), ("events_unclustered",),
           split=steps.split_articles, merge=(unique_rows("events"),), cached=True, offload=True,
-          isolate="article_id", code="tasks.events"),
+          isolate="article_id", code="tasks.events", forget=steps.forget_event_memos),
     Stage("cluster-events", steps.cluster, ("events_unclustered",), ("events",), lazy=("events_unclustered",)),
     Stage("incidents", steps.incidents, ("events", "entity_catalog", "articles", "documents", "known_incidents",
-                                         "run_id"), ("incidents", "incident_failures"), lazy=("events", "articles")),
+                                         "run_id"), ("incidents", "incident_failures"), lazy=("events", "articles", "documents")),
     Stage("validate", steps.validate, ("documents", "segments", "articles", "sentences", "entities",
                                        "entity_catalog", "events", "run_id", "cfg", "incidents"),
           ("validated", "quarantine_rows", "report"), lazy=("articles", "sentences", "entities", "events")),
@@ -70,6 +70,8 @@ def pipeline(input_dir: str = "seeds", output_dir: str = "data", config: dict | 
             with run.clock(stage.name):
                 run.bag.update(run_stage(stage, run))
             run.note(stage)
+            if stage.forget:
+                stage.forget()
             release(run.bag, drop.get(stage.name, ()))
         return run.finish()
     finally:

@@ -31,7 +31,7 @@ from prefect.futures import as_completed
 
 from akhbar.config import PipelineConfig
 from flows import staging, workers
-from flows.graph import Bag, Stage, call, gathered, inputs_of, kept, partition_inputs, stamp
+from flows.graph import Bag, Stage, call, gathered, inputs_of, kept, partition_inputs, spilled_whole, stamp
 from flows.spill import SPILL_DIR, Spilled, materialise
 from flows.partitions import stage_cache_key, warm_code_versions
 from flows.report import RunProgress, artifact_prefix, html_report, publish_artifacts
@@ -271,6 +271,8 @@ class Run:
     def finish(self) -> dict:
         bag, logger = self.bag, get_run_logger()
         documents, tables = bag["documents"], bag["tables"]
+        if isinstance(documents, Spilled):
+            documents = documents.frame(["status"])
         counts = {k: v.height for k, v in tables.items()}
         meta = bag["run_meta"]
         summary = dict(run_id=meta["run_id"], counts=counts, ingest=self.ingest_counts, versions=bag["versions"],
@@ -327,7 +329,7 @@ def _run_stage(stage: Stage, run: Run) -> Bag:
         out, failures = task_.with_options(task_run_name=stage.name)(stage.name, kwargs)
         run.progress.step(stage.name)
         run.bag["stage_failures"] = run.bag["stage_failures"] + failures
-        return dict(zip(stage.outputs, out))
+        return dict(zip(stage.outputs, spilled_whole(stage, out, run.bag.get(SPILL_DIR))))
     parts = dict(partition_inputs(stage, kwargs, n)) if stage.partitioned else {0: kwargs}
     del kwargs
     names = {p: f"{stage.name}-p{p}" if stage.partitioned else stage.name for p in parts}

@@ -29,10 +29,13 @@ from flows.spill import Spilled, materialise
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
 from tasks.entities.catalog import CATALOG_COLUMNS
+from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
+from tasks.events.stage import forget_memos as forget_event_memos  # noqa: F401  (Stage.forget)
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.events.clustering import CLUSTER_COLUMNS
 from tasks.incidents import build_incidents_isolated
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
+from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.ingest import ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
@@ -126,11 +129,14 @@ def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
 def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame, documents: pl.DataFrame,
               known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
-    quarantined, the rest kept. Spilled events and articles: only the columns it reads."""
+    quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads."""
     if isinstance(events, Spilled):
         events = events.frame(INCIDENT_EVENT_COLUMNS)
     if isinstance(articles, Spilled):
         articles = articles.frame(INCIDENT_ARTICLE_COLUMNS)
+    if isinstance(documents, Spilled):
+        names = pl.read_parquet_schema(documents.files[0])
+        documents = documents.frame([c for c in INCIDENT_DOCUMENT_COLUMNS if c in names])
     return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
 
 

@@ -14,10 +14,16 @@ import polars as pl
 from akhbar.config import EntitiesConfig
 from akhbar.ids import stable_id
 from akhbar.perf import gc_paused
+from akhbar.text.normalise import clitic_keys
 from tasks.entities.backends import EntityBackend, RuleBackend, TransformersBackend
 from tasks.entities.catalog import build_catalog  # noqa: F401  (the catalog stage, tasks/entities/catalog.py)
+from tasks.entities.lexicon import default_lexicon
+from tasks.entities.link import transposed
 from tasks.entities.mentions import empty_entities
-from tasks.entities.ner.backend import CrfBackend
+from tasks.entities.names import person_key
+from tasks.entities.ner.backend import CrfBackend, default_name_start
+from tasks.entities.ner.model import forget_memos as forget_ner_memos
+from tasks.entities.rules.tokens import norm_token, word_offset
 
 
 def get_backend(cfg: EntitiesConfig | None = None) -> EntityBackend:
@@ -44,3 +50,18 @@ def extract_entities(articles: pl.DataFrame, sentences: pl.DataFrame, run_id: st
     ids = [stable_id("men", a, s, e, t) for a, s, e, t in mentions.select("article_id", "start", "end", "type").iter_rows()]
     return (mentions.with_columns(mention_id=pl.Series(ids, dtype=pl.String), run_id=pl.lit(run_id))
             .unique("mention_id", keep="first", maintain_order=True).select(schema.names()).cast(schema))
+
+
+def forget_memos() -> None:
+    """Empty the memos the stage keeps per process, keyed by word form or surface (token facts,
+    NER features and score rows, name starts, normalised tokens, person keys ...): the flow calls
+    it once the stage has run, so the run does not carry them to publish (issue 16, docs/scale.md
+    section 10). They are caches of pure functions: outputs do not change, the next call rebuilds
+    what it needs. Loaded resources (lexicon, gazetteer, models) stay."""
+    forget_ner_memos()
+    if default_name_start.cache_info().currsize:
+        default_name_start().memo.clear()
+    if default_lexicon.cache_info().currsize:
+        default_lexicon().facts = None
+    for memo in (norm_token, word_offset, person_key, transposed, clitic_keys):
+        memo.cache_clear()

@@ -322,3 +322,15 @@ def extract_events(articles: pl.DataFrame, sentences: pl.DataFrame, entities: pl
     for aid, text, published, sentence_rows in _articles_in_order(articles, sentences):
         rows.extend(article_events(aid, text, published, sentence_rows, mentions, run_id, cfg))
     return events_frame(rows, cluster)
+
+
+def forget_memos() -> None:
+    """Empty the memos the stage keeps per process keyed by word (normalised forms, word flags and
+    lists, domains, time words): the flow calls it once the stage has run (docs/scale.md section
+    10). Caches of pure functions: outputs do not change, the next call rebuilds what it needs."""
+    from tasks.events import decision, domain, lexicon, salience, time, words
+    decision._BITS.clear()
+    for memo in (time.may_start_time, time.number_value, words._norm, words._event_token, words._token_info,
+                 words.word_flags, words._phrases_opening, salience._bits, domain._word_domains,
+                 domain._conflict_word, domain._token_topic, domain._sense_bits, lexicon.lookup_keys):
+        memo.cache_clear()

@@ -31,6 +31,7 @@ EVENT_COLUMNS = ("event_id", "article_id", "event_type", "mode", "actor_entity_i
                  "location_entity_id", "origin_entity_id", "destination_entity_id", "event_date", "date_precision",
                  "quantities", "source_entity_id", "source_text", "modality", "salience", "cluster_id")
 ARTICLE_COLUMNS = ("article_id", "doc_ids", "published_date", "date_precision", "source")
+DOCUMENT_COLUMNS = ("doc_id", "meta_source")      # what article_info reads of the documents
 
 
 def evidence_events(events: pl.DataFrame) -> pl.DataFrame:

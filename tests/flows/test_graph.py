@@ -62,6 +62,22 @@ def test_a_stage_without_isolation_raises():
         run_local([stage], {"cfg": PipelineConfig()})
 
 
+def test_a_stage_forgets_its_memos_once_after_all_its_partitions():
+    seen = []
+
+    def double(x):
+        seen.append("call")
+        return x.with_columns(a=pl.col("a") * 2)
+
+    def split_(inputs, n):
+        return {p: {"x": inputs["x"].filter(pl.col("a") % n == p)} for p in range(n)}
+
+    stage = Stage("double", double, ("x",), ("y",), split=split_, forget=lambda: seen.append("forget"))
+    bag = run_local([stage], {"cfg": PipelineConfig(partitions=2), "x": pl.DataFrame({"a": [1, 2, 3]})})
+    assert seen == ["call", "call", "forget"] and sorted(bag["y"]["a"]) == [2, 4, 6]
+    assert [s.name for s in DAG if s.forget] == ["extract-entities", "extract-events"]
+
+
 def test_releases_drop_a_dataset_after_its_last_reader_unless_kept():
     from flows.graph import releases
     from flows.runtime import FINISH_READS

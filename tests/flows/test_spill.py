@@ -45,6 +45,18 @@ def test_spilled_run_gives_the_same_tables(seeds_dir, tmp_path):
     assert list((tmp_path / "spill").glob("validate.entities.p*.parquet"))
 
 
+def test_the_documents_are_held_as_a_file_from_mark_new_on(seeds_dir, tmp_path):
+    """mark-new's documents (all input text) go to the spill folder: the run holds a file name until a
+    reader materialises them; read back they equal the in-memory run's frame."""
+    cfg = PipelineConfig(partitions=2)
+    plain = run_local(DAG, bag_for(seeds_dir, cfg), until="mark-new")["documents"]
+    docs = run_local(DAG, bag_for(seeds_dir, cfg, **{SPILL_DIR: tmp_path / "spill"}), until="mark-new")["documents"]
+    assert isinstance(docs, Spilled) and len(pickle.dumps(docs)) < 5000
+    assert plain.height > 0 and docs.height == plain.height
+    assert docs.frame().equals(plain)
+    assert docs.frame(["doc_id", "meta_source"]).equals(plain.select("doc_id", "meta_source"))
+
+
 def test_a_partition_read_from_spilled_files_equals_the_split(tmp_path):
     """Spilled.partition(p) gives the rows the in-memory split gives partition p, in its order, from
     files written by other partitions (segment's block partitions); frame() the merged whole."""

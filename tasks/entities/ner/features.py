@@ -130,6 +130,12 @@ class Featurizer:
         # (offset, mark) -> the mark as a neighbour's ('-1:gzB=LOC'), () when no model knows it
         self.near_mark = Memo(lambda key: tuple(f for f in ("%d:%s" % key,) if known is None or f in known))
 
+    def forget(self) -> None:
+        """Empty the memos (per word and per mark): they are recomputed as needed, the same."""
+        self.words.clear()
+        self.name_len.clear()
+        self.near_mark.clear()
+
     def _word(self, token: str) -> tuple:
         """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
         the own and neighbour features the models know, whether it is a speech verb) for one raw token."""
@@ -220,9 +226,7 @@ class Featurizer:
         """(the word memo's entry of each token, each token's sentence-level marks: gazetteer and
         GeoNames matches, the rules' marks, the name memory's, the speaker slot's)."""
         if len(self.words) > WORD_MEMO_MAX:
-            self.words.clear()
-            self.name_len.clear()
-            self.near_mark.clear()
+            self.forget()
         words = list(map(self.words.__getitem__, tokens))
         marks = self.sentence_marks([w[2] for w in words])
         if rules is not None:

@@ -213,4 +213,18 @@ class NerModel:
 @lru_cache(maxsize=2)
 def load_model(path: str | None = None) -> NerModel:
     """The model at `path` (default: the committed one), loaded once per process."""
-    return NerModel(path)
+    model = NerModel(path)
+    LOADED.append(model)
+    del LOADED[:-2]                  # the models load_model's cache holds
+    return model
+
+
+LOADED: list[NerModel] = []
+
+
+def forget_memos() -> None:
+    """Empty the per-word memos of the loaded models (features, score rows): the next call
+    recomputes what it needs, with the same result."""
+    for model in LOADED:
+        model.featurize.forget()
+        model.scorer.forget()

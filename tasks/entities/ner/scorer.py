@@ -95,6 +95,12 @@ class DocumentScorer:
         self.edge = [self.attrs.get(name) for name in ("BOS", "first", "EOS")]
         self.lock = threading.Lock()
 
+    def forget(self) -> None:
+        """Drop the per-word score rows (a memo: the scores do not change)."""
+        with self.lock:
+            self.index.clear()
+            self.rows = np.zeros((1024, *self.rows.shape[1:]))
+
     def vector(self, attributes) -> np.ndarray:
         ids = [i for i in map(self.attrs.get, attributes) if i is not None]
         return self.state[ids].sum(0) if ids else np.zeros(self.state.shape[1])

@@ -32,3 +32,26 @@ def test_empty_inputs(mentions):
     arts, sents = frames("")
     assert extract_entities(arts.clear(), sents.clear(), "r").is_empty()
     assert build_catalog(extract_entities(arts.clear(), sents.clear(), "r"), "r").is_empty()
+
+
+def test_forget_memos_empties_the_word_memos_and_changes_no_output():
+    """The memos keyed by word form (issue 16, docs/scale.md section 10) are emptied by forget_memos,
+    and a call after it finds the same mentions as the call that filled them."""
+    from akhbar.text.normalise import clitic_keys
+    from tasks.entities.lexicon import default_lexicon
+    from tasks.entities.ner.model import LOADED
+    from tasks.entities.rules.tokens import norm_token
+    from tasks.entities.stage import forget_memos
+
+    text = ("قال المتحدث باسم الشرطة في مدينة الحلة العميد سلمان الجبوري إن مسلحين هاجموا نقطة تفتيش "
+            "شمال المدينة صباح الثلاثاء. وأضاف أن قوة من الجيش العراقي وصلت إلى قرية الجمجمة.")
+    arts, sents = frames(text)
+    first = extract_entities(arts, sents, "r")
+    assert first.height >= 2 and "LOC" in set(first["type"])
+    assert norm_token.cache_info().currsize and clitic_keys.cache_info().currsize
+    assert default_lexicon().facts and any(len(m.featurize.words) for m in LOADED)
+    forget_memos()
+    assert norm_token.cache_info().currsize == 0 and clitic_keys.cache_info().currsize == 0
+    assert default_lexicon().facts is None
+    assert all(len(m.featurize.words) == 0 and len(m.scorer.index) == 0 for m in LOADED)
+    assert extract_entities(arts, sents, "r").equals(first)

@@ -54,3 +54,20 @@ def test_spans_always_index_the_text(tokens):
                      "source_text", "date_text"):
             for part in (e[role] or "").split("؛ "):
                 assert part in text
+
+
+def test_forget_memos_empties_the_word_memos_and_changes_no_output():
+    """The events stage's memos keyed by word (docs/scale.md section 10) are emptied by forget_memos;
+    a call after it gives the same events as the call that filled them."""
+    from tasks.events import decision, words
+    from tasks.events.stage import forget_memos
+
+    arts, sents, ents = frames(["قتل ثلاثة مدنيين وأصيب خمسة آخرون في انفجار عبوة ناسفة استهدف سوقا شعبيا في "
+                                "مدينة الحلة صباح الثلاثاء، وفق ما أفاد مصدر في الشرطة."])
+    first = extract_events(arts, sents, ents, "r")
+    assert first.height >= 1
+    assert words.word_flags.cache_info().currsize and words._norm.cache_info().currsize
+    forget_memos()
+    assert words.word_flags.cache_info().currsize == 0 and words._norm.cache_info().currsize == 0
+    assert not decision._BITS
+    assert extract_events(arts, sents, ents, "r").equals(first)
