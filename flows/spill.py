@@ -126,13 +126,18 @@ def spilled(files: list[Any], merge: Callable, n: int) -> Any:
     """The Spilled of one output from its partitions' files, or the merged value when a partition's
     output was not a frame (None: nothing to spill)."""
     if not all(isinstance(f, str) for f in files):
-        return merge([pl.read_parquet(f) if isinstance(f, str) else f for f in files])
+        return merge([read_output(f) for f in files])
     parts = ()
     schema = pl.read_parquet_schema(files[0]) if files else {}
     if PART in schema:
         found = pl.scan_parquet(files).select(pl.col(PART).unique()).collect()
         parts = tuple(sorted(found.get_column(PART).to_list()))
     return Spilled(tuple(files), merge, partitions=parts)
+
+
+def read_output(value: Any) -> Any:
+    """A partition's output: the frame of a parquet file name, or the value itself (None, a small value)."""
+    return pl.read_parquet(value) if isinstance(value, str) and value.endswith(".parquet") else value
 
 
 def materialise(value: Any) -> Any:

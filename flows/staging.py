@@ -32,6 +32,7 @@ import polars as pl
 
 from flows.graph import Bag, Stage, call, merge
 from flows.partitions import partition_of
+from flows.spill import read_output
 
 PART = "_part"
 ROW_KEYS = ("block_id", "article_id")     # the id a row of a staged frame is partitioned by
@@ -112,10 +113,6 @@ def run_staged(stage: Stage, staged: StagedInputs) -> tuple[tuple, list[dict]]:
         else:
             names.append(value)               # None (an empty merge) or a small value
     return tuple(names), failures
-
-
-def read_output(value: Any) -> Any:
-    return pl.read_parquet(value) if isinstance(value, str) and value.endswith(".parquet") else value
 
 
 def collect(stage: Stage, results: list[tuple]) -> tuple:
