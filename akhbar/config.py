@@ -112,7 +112,7 @@ class EntitiesConfig:
     # the trained CRF tagger (tasks/entities/ner) for PERSON / ORG / LOC; rules win on overlap
     ner_tagger: str = "crf"                   # crf | none (the rules alone)
     ner_crf_model: str | None = None          # model file (None: akhbar/resources/models/ner.crfsuite)
-    ner_min_confidence: float = 0.6           # a model chunk's mean label marginal must reach this
+    ner_min_confidence: float = 0.5           # a model chunk's mean label marginal must reach this (inner fold, docs/entities.md)
     ner_common_word_rank: int = 10_000        # a model chunk of words this common (words_ar.txt) is dropped
     # word frequency (akhbar/resources/words_ar.txt ranks)
     frequent_words: int = 10_000              # a word this common is not an extra, unknown part of a name

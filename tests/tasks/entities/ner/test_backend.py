@@ -95,3 +95,17 @@ def test_a_footballer_without_a_title():
 
 def test_name_start_is_built_once_per_process():
     assert get_backend(EntitiesConfig()).name_start is get_backend(EntitiesConfig()).name_start
+
+
+def test_confidence_floor_drops_unsure_chunks_only():
+    # the floor (EntitiesConfig.ner_min_confidence, 0.5: chosen on the inner fold, docs/entities.md)
+    text = "وصل زيلامو كورتافي ثم غادر بيتروف نيكولاي ."
+    first, second = (text.index(n) for n in ("زيلامو كورتافي", "بيتروف نيكولاي"))
+    chunks = [[(first, first + len("زيلامو كورتافي"), "PERSON", 0.52),
+               (second, second + len("بيتروف نيكولاي"), "PERSON", 0.48)]]
+    assert EntitiesConfig().ner_min_confidence == 0.5
+    kept = CrfBackend().model_rows("a0", text, [(0, 0, len(text))], None, {}, found=chunks)
+    assert [r[4] for r in kept] == ["زيلامو كورتافي"]
+    none = CrfBackend(EntitiesConfig(ner_min_confidence=0.0)).model_rows("a0", text, [(0, 0, len(text))], None, {},
+                                                                         found=chunks)
+    assert [r[4] for r in none] == ["زيلامو كورتافي", "بيتروف نيكولاي"]
