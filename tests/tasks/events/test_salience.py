@@ -74,7 +74,16 @@ def test_verb_form_after_a_preposition_or_construct_head_is_a_verbal_noun():
     ("ومنعت الشرطة توجه المتظاهرين إلى الساحة.", "background", "participant"),      # definite -ين: genitive
     ("واستخدمت الشرطة خراطيم المياه لتفريق محتجين رشقوها بالحجارة.", "background", "participant"),  # describes them
     ("وحذرت الشرطة من قيام المتظاهرين برشق السيارات.", "background", "participant"),  # verbal noun with ب
+    ("وخرج نحو ألف متظاهر إلى شوارع العاصمة أمس.", "main", "participant-acting"),   # counts between are free
+    ("مليونا متظاهر خرجوا إلى الشوارع.", "main", "participant-acting"),               # the singular after a count
+    ("وقتل متظاهر برصاص الشرطة في المدينة.", "background", "participant"),          # passive: he was killed
+    ("ووقعت صدامات بين الجنود ونحو مئتي متظاهر قرب الجدار.", "background", "participant"),
 ])
 def test_participant_acting_by_case_and_clause(text, salience, rule):
     e = _of(text, "PROTEST")[0]
     assert (e["salience"], e["method"].rpartition("salience:")[2]) == (salience, rule)
+
+
+def test_a_casualty_verb_before_an_instrument_is_active():
+    e = _of("قتلت قذيفة ثلاثة مدنيين في السوق.", "ASSAULT")[0]
+    assert (e["salience"], e["method"].rpartition("salience:")[2]) == ("main", "participant-acting")
