@@ -18,11 +18,11 @@ import json
 from pathlib import Path
 
 from tasks.events.decision import FEATURE_SET, DECIDED_TYPES, bag, sentence_features, trigger_word
-from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, MIN_COUNT, REPEATS, Candidate, scores,
+from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_COUNT, REPEATS, Candidate, scores,
                                         sentence_f1, train)
 from tasks.events.words import words_of
 
-MODEL_NAME = "lr-gsr-2"
+MODEL_NAME = "lr-gsr-3"
 
 
 def data_hash(gsr_dir: Path) -> str:
@@ -88,7 +88,7 @@ def train_events(gsr_dir: Path, out_dir: Path) -> dict:
                                    "trained on tune only, check never trained on",
                           "candidates": {s: len(v) for s, v in by_split.items()},
                           "positive_sentences": {f"{s}/{t}": n for (s, t), n in positives.items()}},
-        "params": {"l2": result["l2"], "l2_grid": list(L2_GRID), "thresholds": model["threshold"],
+        "params": {"l2": result["l2"], "l2_grid": list(L2_GRID), "l2_kept": L2_KEPT, "thresholds": model["threshold"],
                    "folds": FOLDS, "repeats": REPEATS,
                    "min_count": MIN_COUNT, "iterations": ITERATIONS},
         "cross_validation_on_tune": result["cv"],

@@ -203,7 +203,7 @@ def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> lis
 
 def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
-    the model and its probability in `method` ('...;decision:lr-gsr-2=0.83;salience:verb')."""
+    the model and its probability in `method` ('...;decision:lr-gsr-3=0.83;salience:verb')."""
     m = model()
     if m is None:
         return

@@ -46,7 +46,10 @@ def lists() -> dict[str, frozenset]:
                         "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors", "masdar_before",
                            "undergo_verbs")}
     for name in ("participant_actions", "happening_verbs"):
-        out[name] = frozenset(f for past, present in data[name] for f in verb_forms(past, present))
+        forms = {f for past, present in data[name] for f in verb_forms(past, present)}
+        # a two-letter form with a conjunction ('وسد', 'فشن') is too short for clitic_keys to strip
+        forms |= {c + f for f in forms if len(f) == 2 for c in "وف"}
+        out[name] = frozenset(forms)
     return out
 
 
@@ -137,7 +140,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if any(sb[k] & ref for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
         return BACKGROUND, "reference"
     if sb[i] & bit["participant_nouns"]:
-        return (MAIN, "participant-acting") if _acting(sent, i) else (BACKGROUND, "participant")
+        return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
     if t.pos != "verb" or _masdar(sent, i):
         if _undergone(sent, i, key):
             return MAIN, "nominal-undergone"          # 'تعرض للضرب', 'تعرضت القافلة لإطلاق نار'
@@ -194,24 +197,48 @@ def _relative_clause(sent: Sentence, i: int, reach: int = 2) -> bool:
     return False
 
 
-def _acting(sent: Sentence, i: int) -> bool:
+def _acting(sent: Sentence, i: int, people: bool = True) -> bool:
     """Whether the participant noun at word i is the subject of an action verb: the verb just
-    before it (a quantifier may stand between: 'احتشد آلاف المتظاهرين') or just after it
-    ('المتظاهرين تدفقوا'), never after a preposition ('بالمتظاهرين') or a relative ('الذين خرجوا')."""
+    before it (counts and quantifiers between are free: 'احتشد آلاف المتظاهرين', 'خرج نحو 500
+    متظاهر') or just after it
+    ('المتظاهرين تدفقوا'), never after a preposition ('بالمتظاهرين') or a relative ('الذين خرجوا').
+    Case and clause decide too: a definite plural in -ين right after the verb is its object or a
+    genitive ('قمعت المتظاهرين', 'توجه المتظاهرين إليها'; indefinite it is a circumstantial
+    accusative, 'خرجوا متظاهرين', acting), an indefinite one in -ين is governed by what
+    precedes it, so a verb after it describes it ('لتفريق متظاهرين رشقوها'); a verb in a relative
+    clause ('التي قطع بها المتظاهرون') or a verbal noun with a preposition ('برشق') is no action,
+    and a casualty verb before a noun of people is read as a passive ('وقتل متظاهر برصاص الشرطة';
+    before an instrument it is active: 'قتلت قذيفة ثلاثة مدنيين')."""
     words = sent.words
-    if words[i].norm[:1] in ("ب", "ل", "ك") and words[i].norm[:2] != "ال":
+    w = words[i]
+    if w.norm[:1] in ("ب", "ل", "ك") and w.norm[:2] != "ال":
         return False
-    for k in range(i - 1, max(-1, i - 1 - ACTING_BEFORE), -1):   # 'خرج مساء أمس مئات من المتظاهرين'
-        if words[k + 1].punct.strip():
-            break
-        if _in(words[k], "participant_actions"):
-            return True
+    sb, bit = _word_bits(sent), _bit_of()
+    acts, oblique = bit["participant_actions"], w.norm.endswith("ين")
+    budget, k, counts = ACTING_BEFORE, i - 1, bit["participant_quantifiers"]
+    while k >= 0 and budget and not words[k + 1].punct.strip():   # 'خرج نحو ألف متظاهر': counts are free
+        if sb[k] & acts:               # a casualty verb before it is read as passive: 'وقتل متظاهر'
+            return not (oblique and k == i - 1 and _definite(w) or people and sb[k] & bit["casualty_words"]
+                        or _after_relative(sent, k))
+        if not (sb[k] & counts or sent.cflags[k] & NUMBER_BIT):
+            budget -= 1
+        k -= 1
+    if oblique and not _definite(w):
+        return False
     for k in range(i + 1, min(len(words), i + 1 + ACTING_AFTER)):  # 'متظاهرون فلسطينيون قد خرجوا'
-        if words[k].punct.strip() or _in(words[k], "relatives"):
+        if words[k].punct.strip() or sb[k] & bit["relatives"]:
             return False
-        if _in(words[k], "participant_actions"):
-            return True
+        if sb[k] & acts:
+            return words[k].norm[:1] not in ("ب", "ل", "ك")
     return False
+
+
+def _after_relative(sent: Sentence, k: int) -> bool:
+    """Whether the verb at word k opens a relative clause (a relative pronoun right before it,
+    or before 'قد'/'كان' and it)."""
+    words, rel = sent.words, _bit_of()["relatives"]
+    sb = _word_bits(sent)
+    return any(sb[j] & rel for j in range(max(0, k - 2), k) if not words[j + 1].punct.strip())
 
 
 def _anchored(sent: Sentence, i: int, protest: bool = False) -> str | None:

@@ -62,3 +62,28 @@ def test_verb_form_after_a_preposition_or_construct_head_is_a_verbal_noun():
     assert e["salience"] == "background"
     e = [e for e in events("أعلنت الجماعة مسؤوليتها عن خطف أربعة عمال.") if e["trigger"] == "خطف"][0]
     assert "salience:nominal" in e["method"]
+
+
+@pytest.mark.parametrize("text,salience,rule", [
+    ("وسد المحتجون الطريق السريع المؤدي إلى المطار لساعات.", "main", "participant-acting"),  # و + two-letter verb
+    ("فسد المحتجون مدخل الوزارة بالإطارات المشتعلة.", "main", "participant-acting"),
+    ("وأشعل المتظاهرون النار في حاويات القمامة وسط المدينة.", "main", "participant-acting"),
+    ("ونفذ المتظاهرون اعتصاما أمام مبنى المحافظة.", "main", "participant-acting"),
+    ("خرج الطلاب متظاهرين في شوارع المدينة.", "main", "participant-acting"),       # indefinite: circumstantial
+    ("وأزالت البلدية الحواجز التي قطع بها المحتجون الشارع.", "background", "participant"),   # relative clause
+    ("ومنعت الشرطة توجه المتظاهرين إلى الساحة.", "background", "participant"),      # definite -ين: genitive
+    ("واستخدمت الشرطة خراطيم المياه لتفريق محتجين رشقوها بالحجارة.", "background", "participant"),  # describes them
+    ("وحذرت الشرطة من قيام المتظاهرين برشق السيارات.", "background", "participant"),  # verbal noun with ب
+    ("وخرج نحو ألف متظاهر إلى شوارع العاصمة أمس.", "main", "participant-acting"),   # counts between are free
+    ("مليونا متظاهر خرجوا إلى الشوارع.", "main", "participant-acting"),               # the singular after a count
+    ("وقتل متظاهر برصاص الشرطة في المدينة.", "background", "participant"),          # passive: he was killed
+    ("ووقعت صدامات بين الجنود ونحو مئتي متظاهر قرب الجدار.", "background", "participant"),
+])
+def test_participant_acting_by_case_and_clause(text, salience, rule):
+    e = _of(text, "PROTEST")[0]
+    assert (e["salience"], e["method"].rpartition("salience:")[2]) == (salience, rule)
+
+
+def test_a_casualty_verb_before_an_instrument_is_active():
+    e = _of("قتلت قذيفة ثلاثة مدنيين في السوق.", "ASSAULT")[0]
+    assert (e["salience"], e["method"].rpartition("salience:")[2]) == ("main", "participant-acting")
