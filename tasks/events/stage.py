@@ -38,7 +38,8 @@ MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type
 
 
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
-                     run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None) -> list[dict]:
+                     run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None,
+                     presorted: bool = False) -> list[dict]:
     tokens = TOKEN.findall(text, s_start, s_end)
     if s_idx < TOPIC_SENTENCES:
         carry.tokens.update(tokens)           # the article's topic is read from its title and lead
@@ -46,7 +47,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
     words, _ = words_of(text, s_start, s_end, tokens)
-    sent = analyse(text, s_start, s_end, mentions, words, cfg)
+    sent = analyse(text, s_start, s_end, mentions, words, cfg, presorted)
     found = _in_domain(sent, find_triggers(sent))
     sent.triggers = {i for i, _, _ in found}
     _drop_mentions_opening_with(sent, sent.triggers)
@@ -239,10 +240,13 @@ def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int
 
 
 def _mentions_by_sentence(entities: pl.DataFrame) -> dict[tuple[str, int], list[dict]]:
-    """Participant mentions per (article_id, sentence_idx). Column lists zipped in Python are cheaper
-    than polars row tuples or dicts (hot at 10^5 rows); dates and times are left out."""
+    """Participant mentions per (article_id, sentence_idx), each list by start, the longer of two
+    mentions at one start first (the order `analyse` reads them in; sorted once here, ties kept in
+    input order as a stable sort would). Column lists zipped in Python are cheaper than polars row
+    tuples or dicts (hot at 10^5 rows); dates and times are left out."""
     mentions: dict[tuple[str, int], list[dict]] = {}
-    participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS))
+    participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS)).sort(
+        "article_id", "sentence_idx", "start", "end", descending=[False, False, False, True], maintain_order=True)
     of_sentence = mentions.setdefault
     for aid, s_idx, start, end, surface, typ, eid in zip(*(participants.get_column(c).to_list()
                                                            for c in MENTION_FIELDS)):
@@ -275,7 +279,8 @@ def _articles_in_order(articles: pl.DataFrame, sentences: pl.DataFrame):
 def article_events(aid: str, text: str, published: dt.date | None, sentence_rows: list[tuple],
                    mentions: dict[tuple[str, int], list[dict]], run_id: str,
                    cfg: EventsConfig | None = None) -> list[dict]:
-    """Event rows of one article, its sentences (sentence_idx, start, end, paragraph_idx) in order."""
+    """Event rows of one article, its sentences (sentence_idx, start, end, paragraph_idx) in order;
+    `mentions` as `_mentions_by_sentence` builds them (each list sorted)."""
     rows: list[dict] = []
     carry, seen = Carry(), set()
     for s_idx, s_start, s_end, par in sentence_rows:
@@ -291,7 +296,7 @@ def article_events(aid: str, text: str, published: dt.date | None, sentence_rows
                 carry.source = None          # a speaker carries into the next paragraph only
         carry.paragraph = par
         rows.extend(_sentence_events(aid, text, s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
-                                     run_id, published, carry, cfg))
+                                     run_id, published, carry, cfg, presorted=True))
     rows = _on_topic(rows, carry)
     assign_article_event_ids(rows)
     return rows

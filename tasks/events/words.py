@@ -168,24 +168,39 @@ def _event_token(tok: str) -> bool:
 
 
 def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: list[Word] | None = None,
-            cfg: EventsConfig | None = None) -> Sentence:
+            cfg: EventsConfig | None = None, presorted: bool = False) -> Sentence:
+    """The sentence model; `presorted`: the mentions already come by (start, -end) (the stage sorts them once)."""
     if words is None:
         words, _ = words_of(text, s_start, s_end)
     sent = Sentence(text, words, cfg=cfg or DEFAULT_CONFIG)
+    if mentions:
+        _place_mentions(sent, mentions if presorted else sorted(mentions, key=lambda m: (m["start"], -m["end"])))
+    sent.cue_flags()                          # once per sentence; the scans read sent.cflags
+    return sent
+
+
+def _place_mentions(sent: Sentence, mentions: list[dict]) -> None:
+    """Mentions by their first word (the first of overlapping ones wins). Most mentions start and end
+    on word boundaries: found in two dicts, the offset search only for the others."""
+    words = sent.words
     starts = [w.start for w in words]
-    for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
+    at_start = dict(zip(starts, range(len(words))))
+    at_end = dict(zip([w.end for w in words], range(len(words))))
+    for m in mentions:
         if m["type"] in NON_PARTICIPANTS:
             continue                          # dates are found by tasks.events.time; they are never participants
-        first = _word_at(starts, words, m["start"])
-        last = _word_at(starts, words, m["end"] - 1)
+        first = at_start.get(m["start"])
+        if first is None:
+            first = _word_at(starts, words, m["start"])
+        last = at_end.get(m["end"])
+        if last is None:
+            last = _word_at(starts, words, m["end"] - 1)
         if first is None or last is None or first in sent.mention_at or first in sent.covered:
             continue
         sent.mention_at[first] = m
         sent.mention_end[first] = last
         sent.covered.update(range(first, last + 1))
         sent.owner.update(dict.fromkeys(range(first, last + 1), first))
-    sent.cue_flags()                          # once per sentence; the scans read sent.cflags
-    return sent
 
 
 
