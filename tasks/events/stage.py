@@ -14,7 +14,7 @@ from akhbar.ids import stable_id
 from akhbar.text.tokens import TOKEN
 from tasks.events.lexicon import Trigger
 from tasks.events.time import find_quantities, find_times, resolve
-from tasks.events.words import (CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
+from tasks.events.words import (BIT, CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
                                 TIME_START_BIT, _may_have_events, analyse, is_, words_of)
 from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with, _mode_from_cues, _trigger_span,
                                    find_triggers)
@@ -203,15 +203,23 @@ def _same_clause(sent: Sentence, i: int, e, triggers: set[int]) -> bool:
     """Whether time expression e is in the clause of the trigger at word i: no comma, clause
     break, complementizer or speech verb between them, and no other event nearer to it on the
     way ('خرج ... في تشرين أول' dates the nearer event, not one three clauses back)."""
-    words = sent.words
     lo, hi = (i + 1, e.first) if e.first > i else (e.last + 1, i)
-    cflags = sent.cflags
+    cflags, commas = sent.cflags, _comma_words(sent)
     for k in range(lo, hi + 1):
-        if k not in (e.first, e.last + 1) and k < len(words) and any(c in words[k].punct for c in "،,;:"):
+        if k in commas and k != e.first and k != e.last + 1:
             return False                      # commas around the expression itself are parenthetical ('، أمس،')
         if k < hi and (cflags[k] & CLAUSE_BITS or k in triggers):
             return False
     return True
+
+
+def _comma_words(sent: Sentence) -> frozenset[int]:
+    """Indexes of the words with a comma, semicolon or colon before them (once per sentence)."""
+    commas = sent.memo.get("commas")
+    if commas is None:
+        commas = sent.memo["commas"] = frozenset(k for k, w in enumerate(sent.words)
+                                                 if w.punct and any(c in w.punct for c in "،,;:"))
+    return commas
 
 
 
@@ -223,7 +231,8 @@ def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
     ('قال يوم الخميس إن', 'رجحت، يوم الأربعاء، أن')."""
     if e.first >= i:
         return False
-    comp = next((k for k in range(e.last + 1, i) if is_(sent.words[k], "complementizers")), None)
+    cflags, bit = sent.cflags, BIT["complementizers"]
+    comp = next((k for k in range(e.last + 1, i) if cflags[k] & bit), None)
     if cue_idx is not None and cue_idx < i:
         if e.last < cue_idx or comp is not None and e.first > cue_idx:
             return True
