@@ -6,8 +6,8 @@ from functools import lru_cache
 
 from akhbar.text.normalise import normalize
 from tasks.events.lexicon import Trigger, cue_set, events_data, ontology, word_set
-from tasks.events.words import (BIT, CLAUSE_BITS, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
-                                LAM_BIT, MOVEMENT, NOT_NP, PLACE_OBJECT_TYPES, RELATIVES, RESUMPTIVE_BIT,
+from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
+                                LAM_BIT, MOVEMENT, NOT_NP, PLACE_OBJECT_TYPES, PROCLITIC_B, RELATIVES, RESUMPTIVE_BIT,
                                 SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative, _construct, _definite, _heads,
                                 _marker_before, _markers, _mention_type, has, is_, proclitic)
 
@@ -72,9 +72,11 @@ def _clean_fillers(sent: Sentence, actor: list[Filler], target: list[Filler], ve
     """Actors and targets are never a pronoun, a conjunction or a lone adjective; an instrument
     ('أطلق النار على') is no target; a suicide bomber in a verb's object slot is its actor ('فجر
     انتحاري نفسه'), after an event noun an adjective ('هجوم انتحاري'), so neither."""
-    actor = [f for f in actor if not _lone(f, "non_filler_words", sent)]
-    target = [f for f in target if not _lone(f, "non_filler_words", sent) and not _lone(f, "instrument_words", sent)]
-    attackers = [f for f in target if _lone(f, "attacker_words", sent)]
+    # only one-word fillers can be lone words: the test is skipped for the others
+    actor = [f for f in actor if f.first != f.last or not _lone(f, "non_filler_words", sent)]
+    target = [f for f in target if f.first != f.last or not _lone(f, "non_filler_words", sent)
+              and not _lone(f, "instrument_words", sent)]
+    attackers = [f for f in target if f.first == f.last and _lone(f, "attacker_words", sent)]
     if attackers:
         target = [f for f in target if f not in attackers]
         if verb and not actor:
@@ -104,6 +106,8 @@ def _agent_marker_actor(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     """The phrase after an agent marker following the trigger: 'من قبل X', 'على يد X', 'بمساعدة X'."""
     words, n = sent.words, len(sent.words)
     agent_slots = _agent_slots(sent)
+    if not agent_slots:
+        return []                             # most sentences have no agent marker: nothing to scan for
     for j in range(i + 2, min(n, i + sent.cfg.arg_window + 4)):
         if j in triggers or words[j].punct.strip(" «»\"()"):
             break
@@ -158,7 +162,7 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
         k = coordinated(sent, s1)[-1].last + 1
         if takes_object and k < n and k not in triggers and k not in sent.covered and proclitic(words[k].norm) == "ب":
             k += 1                            # an instrument first: 'قصفت القوات بالمدفعية الثقيلة أحياء سكنية'
-            while k < n and _definite(words[k]) and not words[k].flags & HEAD_BITS and k not in sent.covered:
+            while k < n and words[k].flags & DEFINITE_BIT and not words[k].flags & HEAD_BITS and k not in sent.covered:
                 k += 1                        # its adjectives
         obj = _object_np(sent, k, t, triggers) if takes_object else None
         if obj is not None:
@@ -248,7 +252,7 @@ def _site_scan_end(sent: Sentence, i: int, triggers: set[int]) -> int:
     limit = min(n, i + sent.cfg.arg_window + 2)
     while end < limit:
         w = words[end]
-        if (end in triggers and proclitic(w.norm) != "ب") or (w.punct and ("،" in w.punct or "," in w.punct)) \
+        if (end in triggers and not w.flags & PROCLITIC_B) or (w.punct and ("،" in w.punct or "," in w.punct)) \
                 or (w.flags & LAM_BIT and _purpose_noun(sent, end)):
             break
         end += 1

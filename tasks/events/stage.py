@@ -345,6 +345,6 @@ def forget_memos() -> None:
     from tasks.events import decision, domain, lexicon, salience, time, words
     decision._BITS.clear()
     for memo in (time.may_start_time, time.number_value, words._norm, words._event_token, words._token_info,
-                 words.word_flags, words._phrases_opening, salience._bits, domain._word_domains,
+                 words.word_flags, words._phrases_opening, words.proclitic, salience._bits, domain._word_domains,
                  domain._conflict_word, domain._token_topic, domain._sense_bits, lexicon.lookup_keys):
         memo.cache_clear()

@@ -265,6 +265,24 @@ TIME_START_BIT = TRIGGER_BIT << 6     # the form can open a time expression (dig
 THREAT_BIT = TRIGGER_BIT << 7         # the form can be a THREATEN trigger ('هدد', 'حذرت', 'توعد')
 
 
+DEFINITE_BIT = TRIGGER_BIT << 8       # the article, after و/ف ('الموصل', 'والقوات', 'للمدينة'): `_definite`
+
+
+TANWEEN_BIT = TRIGGER_BIT << 9        # an indefinite accusative with tanween alif ('جنديا'): `_tanween`
+
+
+PROCLITIC_B = TRIGGER_BIT << 10       # `proclitic(norm)` is 'ب'
+
+
+PROCLITIC_L = TRIGGER_BIT << 11       # `proclitic(norm)` is 'ل'
+
+
+PROCLITIC_K = TRIGGER_BIT << 12       # `proclitic(norm)` is 'ك'
+
+
+PROCLITIC_BITS = PROCLITIC_B | PROCLITIC_L | PROCLITIC_K
+
+
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -325,6 +343,17 @@ def word_flags(norm: str) -> int:
         flags |= LAM_BIT
     if norm and may_start_time(norm):
         flags |= TIME_START_BIT
+    return flags | _shape_bits(norm)
+
+
+def _shape_bits(norm: str) -> int:
+    """The bits of `_definite`, `_tanween` and `proclitic`, read by the hot scans as one int test each."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    definite = n.startswith(("ال", "لل"))
+    flags = DEFINITE_BIT if definite else 0
+    if not definite and len(norm) > 3 and norm.endswith("ا") and not norm.endswith("اا"):
+        flags |= TANWEEN_BIT
+    flags |= {"ب": PROCLITIC_B, "ل": PROCLITIC_L, "ك": PROCLITIC_K}.get(proclitic(norm), 0)
     return flags
 
 
@@ -399,6 +428,7 @@ def _heads() -> dict[str, frozenset]:
 
 
 
+@lru_cache(maxsize=300_000)
 def proclitic(norm: str) -> str:
     """Separable proclitics of a normalised word, without و/ف: 'بمنطقة' -> 'ب', 'للموصل' -> 'ل'."""
     n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
