@@ -63,7 +63,7 @@ def _lone(f: Filler, name: str, sent: Sentence) -> bool:
     if f.first != f.last:
         return False
     w = sent.words[f.first]
-    if any(k in _argument_words()[name] for k in w.keys):
+    if not _argument_words()[name].isdisjoint(w.keys):
         return True
     return name == "non_filler_words" and _mention_type(sent, f.first) == "NORP" and w.norm.endswith("يه")
 

@@ -148,7 +148,8 @@ def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = Non
         if info is None:
             pending += g
         elif info[0]:
-            append(Word(a, pos, info[0], info[1], info[2], info[3], pending))
+            norm, keys, stems, flags = info
+            append(Word(a, pos, norm, keys, stems, flags, pending))
             pending = ""
     return words, pending
 
