@@ -181,27 +181,27 @@ def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: li
 
 
 def _place_mentions(sent: Sentence, mentions: list[dict]) -> None:
-    """Mentions by their first word (the first of overlapping ones wins). Most mentions start and end
-    on word boundaries: found in two dicts, the offset search only for the others."""
+    """Mentions by their first and last word (`_word_at` inlined; the first of overlapping ones wins)."""
     words = sent.words
     starts = [w.start for w in words]
-    at_start = dict(zip(starts, range(len(words))))
-    at_end = dict(zip([w.end for w in words], range(len(words))))
+    mention_at, mention_end, covered, owner = sent.mention_at, sent.mention_end, sent.covered, sent.owner
+    word_at = bisect.bisect_right
     for m in mentions:
         if m["type"] in NON_PARTICIPANTS:
             continue                          # dates are found by tasks.events.time; they are never participants
-        first = at_start.get(m["start"])
-        if first is None:
-            first = _word_at(starts, words, m["start"])
-        last = at_end.get(m["end"])
-        if last is None:
-            last = _word_at(starts, words, m["end"] - 1)
-        if first is None or last is None or first in sent.mention_at or first in sent.covered:
+        off = m["start"]
+        first = word_at(starts, off) - 1
+        if first < 0 or off >= words[first].end or first in mention_at or first in covered:
             continue
-        sent.mention_at[first] = m
-        sent.mention_end[first] = last
-        sent.covered.update(range(first, last + 1))
-        sent.owner.update(dict.fromkeys(range(first, last + 1), first))
+        off = m["end"] - 1
+        last = word_at(starts, off) - 1
+        if last < 0 or off >= words[last].end:
+            continue
+        mention_at[first] = m
+        mention_end[first] = last
+        span = range(first, last + 1)
+        covered.update(span)
+        owner.update(dict.fromkeys(span, first))
 
 
 
