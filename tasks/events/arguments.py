@@ -20,6 +20,9 @@ RESUMPTIVE_PREPS = word_set("resumptive_preps")  # 'يقوم بها'
 COPULAS = word_set("copulas")
 SUBJECT_OPENERS = word_set("subject_openers")    # a subject chunk may open after these
 SITE_PREPS_BEFORE = word_set("site_preps_before")
+DESTINATION_PREPS = cue_set("destination_preps")
+ORIGIN_PREPS = cue_set("origin_preps")
+LOCATION_PREPS = cue_set("location_preps")
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})   # types whose parties may stand after 'بين'
 
 
@@ -265,8 +268,9 @@ def _places(sent: Sentence, i: int, t: Trigger, spec: dict, participants: list[F
     words = sent.words
     origin = destination = location = None
     used = {k for f in participants for k in range(f.first, f.last + 1)
-            if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
+            if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))} if participants else ()
     prev_last = -9
+    dest_preps, origin_preps, site_preps = DESTINATION_PREPS, ORIGIN_PREPS, LOCATION_PREPS
     for f in place_fillers(sent, i + 1, _site_scan_end(sent, i, triggers), triggers):
         if f.first in used:
             continue                          # 'وسترسل واشنطن': the state acting is no place
@@ -275,17 +279,17 @@ def _places(sent: Sentence, i: int, t: Trigger, spec: dict, participants: list[F
         if qualifier:
             continue                          # 'من مدينة غاو شمالي مالي': where the town is, not another place
         p = preps_before(sent, f)
-        if p & cue_set("destination_preps") or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
+        if p & dest_preps or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
             destination = destination or f
         elif "من قبل" in p:
             continue
-        elif p & cue_set("origin_preps"):
+        elif p & origin_preps:
             origin = origin or f
         elif f.first == i + 1 and t.pos == "verb" and t.type in MOVEMENT:
             origin = origin or f              # 'غادر الموصل'
         elif _vague_place(sent, f):
             continue
-        elif p & cue_set("location_preps") or f.first <= i + 2 or _site_noun_before(sent, f):
+        elif p & site_preps or f.first <= i + 2 or _site_noun_before(sent, f):
             location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
         location = _site_before(sent, i, triggers)
