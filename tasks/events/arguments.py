@@ -51,7 +51,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "target" not in spec["arguments"]:
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)
-    return dict(actor=actor, target=target, **places)
+    return {"actor": actor, "target": target, **places}
 
 
 @lru_cache(maxsize=1)
@@ -315,7 +315,7 @@ def _fold_places(t: Trigger, spec: dict, location, origin, destination) -> dict:
         location = (destination or origin) if t.type in ("MOBILIZE", "CONSULT") else (origin or destination)
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
-    return dict(location=location, origin=origin, destination=destination)
+    return {"location": location, "origin": origin, "destination": destination}
 
 
 def _between(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:

@@ -16,7 +16,7 @@ from tasks.events.fillers import GOVERNING, chunk, mention_filler
 
 
 def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
-    return dict(filler=f, via=via, rumour=is_(sent.words[f.first], "rumour"))
+    return {"filler": f, "via": via, "rumour": is_(sent.words[f.first], "rumour")}
 
 
 
@@ -179,7 +179,8 @@ def _in_quote(sent: Sentence, i: int) -> bool:
     if not quoted:
         return False
     between = sent.text[words[0].end:words[i].start]
-    return sum(between.count(q) for q in OPEN_QUOTES) > sum(between.count(q) for q in CLOSE_QUOTES)
+    count = between.count                    # OPEN_QUOTES '«“', CLOSE_QUOTES '»”'
+    return count("«") + count("“") > count("»") + count("”")
 
 
 

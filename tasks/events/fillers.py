@@ -209,7 +209,7 @@ def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
     out = []
     free = 0                                  # first word not inside an earlier name or place chunk
     # only names and place-head words can open a place: visit those, left to right
-    for i in sorted(set(mention_at).union(j for j, w in enumerate(words) if w.flags & head_place)):
+    for i in sorted(set(mention_at).union([j for j, w in enumerate(words) if w.flags & head_place])):
         if i < free:
             continue
         m = mention_at.get(i)

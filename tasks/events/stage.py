@@ -136,23 +136,24 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     via = source.get("via") if source else None
     actor, target = args["actor"], args["target"]
     loc, orig, dest = args["location"], args["origin"], args["destination"]
-    row = dict(
-        event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
-        sentence_idx=s_idx, start=s_start, end=s_end, trigger=sent.text[t_start:t_end],
-        trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
-        actor_entity_ids=[f.entity_id for f in actor if f.entity_id],
-        actor_text=LIST_SEP.join(f.text for f in actor) or None,
-        target_entity_ids=[f.entity_id for f in target if f.entity_id],
-        target_text=LIST_SEP.join(f.text for f in target) or None,
-        location_entity_id=loc.entity_id if loc else None, location_text=loc.text if loc else None,
-        origin_entity_id=orig.entity_id if orig else None, origin_text=orig.text if orig else None,
-        destination_entity_id=dest.entity_id if dest else None, destination_text=dest.text if dest else None,
-        event_date=date, date_precision=precision,
-        date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
-        quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
-        via_text=via.text if via else None, modality=mod, salience=sal,
-        confidence=_confidence(sent.cfg, t, args, src), method=f"{METHOD};salience:{sal_rule}",
-        article_event_id=None, cluster_id=None, n_sources=None, run_id=run_id)
+    # a dict display: half the cost of dict(**keywords) per row; keys in the contract's column order
+    row = {
+        "event_id": stable_id("evt", article_id, t_start, t_end, etype), "article_id": article_id,
+        "sentence_idx": s_idx, "start": s_start, "end": s_end, "trigger": sent.text[t_start:t_end],
+        "trigger_start": t_start, "trigger_end": t_end, "event_type": etype, "mode": mode,
+        "actor_entity_ids": [f.entity_id for f in actor if f.entity_id],
+        "actor_text": LIST_SEP.join([f.text for f in actor]) or None,
+        "target_entity_ids": [f.entity_id for f in target if f.entity_id],
+        "target_text": LIST_SEP.join([f.text for f in target]) or None,
+        "location_entity_id": loc.entity_id if loc else None, "location_text": loc.text if loc else None,
+        "origin_entity_id": orig.entity_id if orig else None, "origin_text": orig.text if orig else None,
+        "destination_entity_id": dest.entity_id if dest else None, "destination_text": dest.text if dest else None,
+        "event_date": date, "date_precision": precision,
+        "date_text": sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
+        "quantities": qs, "source_entity_id": src.entity_id if src else None,
+        "source_text": src.text if src else None, "via_text": via.text if via else None, "modality": mod,
+        "salience": sal, "confidence": _confidence(sent.cfg, t, args, src), "method": f"{METHOD};salience:{sal_rule}",
+        "article_event_id": None, "cluster_id": None, "n_sources": None, "run_id": run_id}
     return row
 
 
@@ -187,7 +188,7 @@ def _event_quantities(sent: Sentence, i: int, t: Trigger, quantities: list) -> l
                 kind = t.mode or "killed"
             elif t.type == "MOBILIZE" and kind in ("people", "count") and t.mode == "troops":
                 kind = "troops"
-            qs.append(dict(q, kind=kind, text=sent.text[sent.words[a].start:sent.words[b].end]))
+            qs.append({**q, "kind": kind, "text": sent.text[sent.words[a].start:sent.words[b].end]})
     return qs
 
 
