@@ -20,6 +20,7 @@ RESUMPTIVE_PREPS = word_set("resumptive_preps")  # 'يقوم بها'
 COPULAS = word_set("copulas")
 SUBJECT_OPENERS = word_set("subject_openers")    # a subject chunk may open after these
 SITE_PREPS_BEFORE = word_set("site_preps_before")
+TARGET_PREPS = cue_set("target_preps")
 DESTINATION_PREPS = cue_set("destination_preps")
 ORIGIN_PREPS = cue_set("origin_preps")
 LOCATION_PREPS = cue_set("location_preps")
@@ -227,7 +228,7 @@ def _prepositional_target(sent: Sentence, i: int, t: Trigger, triggers: set[int]
         for j in range(i + 1, min(n, i + cfg.target_prep_window)):   # 'عمليات عسكرية ضد تنظيم داعش', 'هجوما على قاعدة'
             if j in triggers or "،" in words[j].punct or "," in words[j].punct:
                 break
-            if words[j].norm in cue_set("target_preps"):
+            if words[j].norm in TARGET_PREPS:
                 if j + 2 in _agent_slots(sent):
                     break                     # 'على يد الحراس': the agent, not the target
                 obj = np_at(sent, j + 1, triggers)
@@ -446,6 +447,8 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     of a control verb whose complement it is ('تمكن مسلحون من اقتحام', 'حاولت القوات الهروب'):
     the verbal noun's actor is that verb's subject."""
     words, cfg = sent.words, sent.cfg
+    if not sent.bits & GOVERNOR_BITS:
+        return []                             # no support, control, request or speech verb in the sentence
     for j in range(i - 1, max(-1, i - 1 - cfg.request_reach), -1):
         if not words[j].flags & GOVERNOR_BITS:
             continue
@@ -475,6 +478,8 @@ def _resumptive_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     'الضربات الجوية التي يشنها الطيران الروسي', 'ضربات جوية نفذتها طائرات التحالف',
     'الزيارة التي يقوم بها بلينكن'."""
     words = sent.words
+    if not sent.bits & (RESUMPTIVE_BIT | BIT["light_verbs"]):
+        return []                             # no support verb in the sentence
     for j in range(i + 1, min(len(words), i + 6)):
         w = words[j]
         if j in triggers or w.punct.strip(" «»\"()"):
@@ -523,6 +528,8 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int | 
                     mentions_only: bool = False) -> list[Filler]:
     """Nearest agentive mention (or head-noun chunk) before the trigger, not crossing a speech verb."""
     words = sent.words
+    if mentions_only and not sent.mention_at:
+        return []                             # only a mention can be the subject: none in the sentence
     if max_back is None:
         max_back = sent.cfg.subject_back
     speech, comp = BIT["speech_verbs"], BIT["complementizers"]
