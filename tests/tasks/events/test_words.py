@@ -35,3 +35,34 @@ def test_presorted_mentions_give_the_same_sentence_model():
     assert a.cflags == b.cflags and a.bits == b.bits
     words, _ = words_of(text, 0, len(text))
     assert [w.start for w in words] == [w.start for w in a.words]
+
+
+def test_shape_bits_agree_with_the_functions_they_stand_for():
+    """DEFINITE_BIT, TANWEEN_BIT and PROCLITIC_* (read by the hot scans) say what `_definite`,
+    `_tanween` and `proclitic` say, on every word of the seed articles and a few written forms."""
+    from pathlib import Path
+
+    from akhbar.text.tokens import TOKEN
+    from tasks.events.words import (DEFINITE_BIT, PROCLITIC_B, PROCLITIC_K, PROCLITIC_L, TANWEEN_BIT, _definite,
+                                    _tanween, proclitic)
+    seeds = Path(__file__).resolve().parents[3] / "seeds"
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt")))
+    text += " والقوات فللمدينة بالمدفعية كالعادة لبحث جنديا عمالا ا وا لل"
+    words, _ = words_of(text, 0, len(text), TOKEN.findall(text))
+    assert len(words) > 1000
+    letter = {PROCLITIC_B: "ب", PROCLITIC_L: "ل", PROCLITIC_K: "ك"}
+    for w in words:
+        assert bool(w.flags & DEFINITE_BIT) == _definite(w), w.norm
+        assert bool(w.flags & TANWEEN_BIT) == _tanween(w), w.norm
+        assert "".join(v for b, v in letter.items() if w.flags & b) == proclitic(w.norm), w.norm
+
+
+def test_quote_depth_counts_both_quote_styles():
+    from tasks.events.attribution import _in_quote
+    from tasks.events.words import CLOSE_QUOTES, OPEN_QUOTES
+
+    assert (OPEN_QUOTES, CLOSE_QUOTES) == ("«“", "»”")   # _in_quote counts these four marks by name
+    text = "قال المتحدث «إن القوات “ستنسحب” من المدينة» ثم غادر"
+    sent = analyse(text, 0, len(text), [])
+    idx = {text[w.start:w.end]: k for k, w in enumerate(sent.words)}
+    assert _in_quote(sent, idx["القوات"]) and _in_quote(sent, idx["المدينة"]) and not _in_quote(sent, idx["غادر"])
