@@ -6,8 +6,8 @@ from functools import lru_cache
 
 from akhbar.text.normalise import normalize
 from tasks.events.lexicon import Trigger, cue_set, events_data, ontology, word_set
-from tasks.events.words import (BIT, CLAUSE_BITS, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
-                                LAM_BIT, MOVEMENT, NOT_NP, PLACE_OBJECT_TYPES, RELATIVES, RESUMPTIVE_BIT,
+from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
+                                LAM_BIT, MOVEMENT, NOT_NP, PLACE_OBJECT_TYPES, PROCLITIC_B, RELATIVES, RESUMPTIVE_BIT,
                                 SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative, _construct, _definite, _heads,
                                 _marker_before, _markers, _mention_type, has, is_, proclitic)
 
@@ -20,6 +20,10 @@ RESUMPTIVE_PREPS = word_set("resumptive_preps")  # 'يقوم بها'
 COPULAS = word_set("copulas")
 SUBJECT_OPENERS = word_set("subject_openers")    # a subject chunk may open after these
 SITE_PREPS_BEFORE = word_set("site_preps_before")
+TARGET_PREPS = cue_set("target_preps")
+DESTINATION_PREPS = cue_set("destination_preps")
+ORIGIN_PREPS = cue_set("origin_preps")
+LOCATION_PREPS = cue_set("location_preps")
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})   # types whose parties may stand after 'بين'
 
 
@@ -48,7 +52,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if "target" not in spec["arguments"]:
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)
-    return dict(actor=actor, target=target, **places)
+    return {"actor": actor, "target": target, **places}
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +67,7 @@ def _lone(f: Filler, name: str, sent: Sentence) -> bool:
     if f.first != f.last:
         return False
     w = sent.words[f.first]
-    if any(k in _argument_words()[name] for k in w.keys):
+    if not _argument_words()[name].isdisjoint(w.keys):
         return True
     return name == "non_filler_words" and _mention_type(sent, f.first) == "NORP" and w.norm.endswith("يه")
 
@@ -72,9 +76,11 @@ def _clean_fillers(sent: Sentence, actor: list[Filler], target: list[Filler], ve
     """Actors and targets are never a pronoun, a conjunction or a lone adjective; an instrument
     ('أطلق النار على') is no target; a suicide bomber in a verb's object slot is its actor ('فجر
     انتحاري نفسه'), after an event noun an adjective ('هجوم انتحاري'), so neither."""
-    actor = [f for f in actor if not _lone(f, "non_filler_words", sent)]
-    target = [f for f in target if not _lone(f, "non_filler_words", sent) and not _lone(f, "instrument_words", sent)]
-    attackers = [f for f in target if _lone(f, "attacker_words", sent)]
+    # only one-word fillers can be lone words: the test is skipped for the others
+    actor = [f for f in actor if f.first != f.last or not _lone(f, "non_filler_words", sent)]
+    target = [f for f in target if f.first != f.last or not _lone(f, "non_filler_words", sent)
+              and not _lone(f, "instrument_words", sent)]
+    attackers = [f for f in target if f.first == f.last and _lone(f, "attacker_words", sent)]
     if attackers:
         target = [f for f in target if f not in attackers]
         if verb and not actor:
@@ -104,6 +110,8 @@ def _agent_marker_actor(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     """The phrase after an agent marker following the trigger: 'من قبل X', 'على يد X', 'بمساعدة X'."""
     words, n = sent.words, len(sent.words)
     agent_slots = _agent_slots(sent)
+    if not agent_slots:
+        return []                             # most sentences have no agent marker: nothing to scan for
     for j in range(i + 2, min(n, i + sent.cfg.arg_window + 4)):
         if j in triggers or words[j].punct.strip(" «»\"()"):
             break
@@ -158,7 +166,7 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
         k = coordinated(sent, s1)[-1].last + 1
         if takes_object and k < n and k not in triggers and k not in sent.covered and proclitic(words[k].norm) == "ب":
             k += 1                            # an instrument first: 'قصفت القوات بالمدفعية الثقيلة أحياء سكنية'
-            while k < n and _definite(words[k]) and not words[k].flags & HEAD_BITS and k not in sent.covered:
+            while k < n and words[k].flags & DEFINITE_BIT and not words[k].flags & HEAD_BITS and k not in sent.covered:
                 k += 1                        # its adjectives
         obj = _object_np(sent, k, t, triggers) if takes_object else None
         if obj is not None:
@@ -220,7 +228,7 @@ def _prepositional_target(sent: Sentence, i: int, t: Trigger, triggers: set[int]
         for j in range(i + 1, min(n, i + cfg.target_prep_window)):   # 'عمليات عسكرية ضد تنظيم داعش', 'هجوما على قاعدة'
             if j in triggers or "،" in words[j].punct or "," in words[j].punct:
                 break
-            if words[j].norm in cue_set("target_preps"):
+            if words[j].norm in TARGET_PREPS:
                 if j + 2 in _agent_slots(sent):
                     break                     # 'على يد الحراس': the agent, not the target
                 obj = np_at(sent, j + 1, triggers)
@@ -248,7 +256,7 @@ def _site_scan_end(sent: Sentence, i: int, triggers: set[int]) -> int:
     limit = min(n, i + sent.cfg.arg_window + 2)
     while end < limit:
         w = words[end]
-        if (end in triggers and proclitic(w.norm) != "ب") or (w.punct and ("،" in w.punct or "," in w.punct)) \
+        if (end in triggers and not w.flags & PROCLITIC_B) or (w.punct and ("،" in w.punct or "," in w.punct)) \
                 or (w.flags & LAM_BIT and _purpose_noun(sent, end)):
             break
         end += 1
@@ -261,8 +269,9 @@ def _places(sent: Sentence, i: int, t: Trigger, spec: dict, participants: list[F
     words = sent.words
     origin = destination = location = None
     used = {k for f in participants for k in range(f.first, f.last + 1)
-            if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))}
+            if not (t.type == "ASSAULT" and f.first in sent.mention_at and _is_place(sent, f))} if participants else ()
     prev_last = -9
+    dest_preps, origin_preps, site_preps = DESTINATION_PREPS, ORIGIN_PREPS, LOCATION_PREPS
     for f in place_fillers(sent, i + 1, _site_scan_end(sent, i, triggers), triggers):
         if f.first in used:
             continue                          # 'وسترسل واشنطن': the state acting is no place
@@ -271,17 +280,17 @@ def _places(sent: Sentence, i: int, t: Trigger, spec: dict, participants: list[F
         if qualifier:
             continue                          # 'من مدينة غاو شمالي مالي': where the town is, not another place
         p = preps_before(sent, f)
-        if p & cue_set("destination_preps") or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
+        if p & dest_preps or ("ل" in p and t.type in MOVEMENT and t.mode != "withdraw"):
             destination = destination or f
         elif "من قبل" in p:
             continue
-        elif p & cue_set("origin_preps"):
+        elif p & origin_preps:
             origin = origin or f
         elif f.first == i + 1 and t.pos == "verb" and t.type in MOVEMENT:
             origin = origin or f              # 'غادر الموصل'
         elif _vague_place(sent, f):
             continue
-        elif p & cue_set("location_preps") or f.first <= i + 2 or _site_noun_before(sent, f):
+        elif p & site_preps or f.first <= i + 2 or _site_noun_before(sent, f):
             location = location or f          # the site: 'في/قرب/داخل/على X', or the place the event acts on
     if location is None:
         location = _site_before(sent, i, triggers)
@@ -307,7 +316,7 @@ def _fold_places(t: Trigger, spec: dict, location, origin, destination) -> dict:
         location = (destination or origin) if t.type in ("MOBILIZE", "CONSULT") else (origin or destination)
     if "location" not in spec["arguments"]:
         location = None                       # 'التنسيق مع العراق', 'سيدعو سوريا': no site for these types
-    return dict(location=location, origin=origin, destination=destination)
+    return {"location": location, "origin": origin, "destination": destination}
 
 
 def _between(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
@@ -438,6 +447,8 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     of a control verb whose complement it is ('تمكن مسلحون من اقتحام', 'حاولت القوات الهروب'):
     the verbal noun's actor is that verb's subject."""
     words, cfg = sent.words, sent.cfg
+    if not sent.bits & GOVERNOR_BITS:
+        return []                             # no support, control, request or speech verb in the sentence
     for j in range(i - 1, max(-1, i - 1 - cfg.request_reach), -1):
         if not words[j].flags & GOVERNOR_BITS:
             continue
@@ -467,6 +478,8 @@ def _resumptive_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     'الضربات الجوية التي يشنها الطيران الروسي', 'ضربات جوية نفذتها طائرات التحالف',
     'الزيارة التي يقوم بها بلينكن'."""
     words = sent.words
+    if not sent.bits & (RESUMPTIVE_BIT | BIT["light_verbs"]):
+        return []                             # no support verb in the sentence
     for j in range(i + 1, min(len(words), i + 6)):
         w = words[j]
         if j in triggers or w.punct.strip(" «»\"()"):
@@ -515,6 +528,8 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int | 
                     mentions_only: bool = False) -> list[Filler]:
     """Nearest agentive mention (or head-noun chunk) before the trigger, not crossing a speech verb."""
     words = sent.words
+    if mentions_only and not sent.mention_at:
+        return []                             # only a mention can be the subject: none in the sentence
     if max_back is None:
         max_back = sent.cfg.subject_back
     speech, comp = BIT["speech_verbs"], BIT["complementizers"]

@@ -16,7 +16,7 @@ from tasks.events.fillers import GOVERNING, chunk, mention_filler
 
 
 def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
-    return dict(filler=f, via=via, rumour=is_(sent.words[f.first], "rumour"))
+    return {"filler": f, "via": via, "rumour": is_(sent.words[f.first], "rumour")}
 
 
 
@@ -179,7 +179,8 @@ def _in_quote(sent: Sentence, i: int) -> bool:
     if not quoted:
         return False
     between = sent.text[words[0].end:words[i].start]
-    return sum(between.count(q) for q in OPEN_QUOTES) > sum(between.count(q) for q in CLOSE_QUOTES)
+    count = between.count                    # OPEN_QUOTES '«“', CLOSE_QUOTES '»”'
+    return count("«") + count("“") > count("»") + count("”")
 
 
 
@@ -191,7 +192,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     if according is False:
         according = None
         bit = BIT["according_to"]
-        for j in [k for k, fl in enumerate(sent.cflags) if fl & bit]:
+        for j in ([k for k, fl in enumerate(sent.cflags) if fl & bit] if sent.bits & bit else ()):
             f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
             if f:
                 according = (_source(sent, f, None), j)
@@ -200,12 +201,13 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     if according is not None:
         return according
     # a headline 'علاوي: البغدادي والظواهري يتفاوضان'
-    colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
-    if colon is not None and colon <= min(i, 2) and not words[0].norm.startswith("و") and not any(
-            is_(x, "speech_verbs") or is_(x, "continuation_verbs") or x.norm in cue_set("chunk_stops")
-            for x in words[:colon]):
-        a, b = words[0].start, words[colon - 1].end
-        return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0, colon - 1), None), 0
+    headline = sent.memo.get("headline", False)
+    if headline is False:
+        headline = sent.memo["headline"] = _headline_colon(sent)
+    if headline is not None and headline <= min(i, 2):
+        a, b = words[0].start, words[headline - 1].end
+        return _source(sent, Filler(a, b, sent.text[a:b], sent.mention_at.get(0, {}).get("entity_id"), 0,
+                                    headline - 1), None), 0
     # a speaker after the statement: '... فسننظم إضرابا عاما، قال رئيس النقابة.'
     if sent.bits & BIT["speech_verbs"]:
         post = sent.memo.get("postposed", False)
@@ -216,9 +218,12 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     # the closest speech verb or noun before the trigger, not across a clause break (unless quoted)
     quoted = _in_quote(sent, i)
     flags = sent.cflags
-    stop = BIT["clause_breaks"] | BIT["speech_verbs"] | BIT["speech_nouns"] | BIT["continuation_verbs"]
-    for j in range(i - 1, -1, -1):
-        if not flags[j] & stop:              # most words: one int test
+    stops = sent.memo.get("speech_stops")
+    if stops is None:                        # once per sentence: the few words a scan can stop at, last first
+        stop = BIT["clause_breaks"] | BIT["speech_verbs"] | BIT["speech_nouns"] | BIT["continuation_verbs"]
+        stops = sent.memo["speech_stops"] = [k for k in range(len(words) - 1, -1, -1) if flags[k] & stop]
+    for j in stops:
+        if j >= i:
             continue
         w = words[j]
         if not quoted and flags[j] & BIT["clause_breaks"] \
@@ -240,6 +245,17 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
         return dict(carry.source), None
     return None, None
 
+
+
+def _headline_colon(sent: Sentence) -> int | None:
+    """Index of the word after a headline speaker's colon ('علاوي: ...'), once per sentence; None if none."""
+    words = sent.words
+    colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
+    if colon is None or colon > 2 or words[0].norm.startswith("و") or any(
+            is_(x, "speech_verbs") or is_(x, "continuation_verbs") or x.norm in cue_set("chunk_stops")
+            for x in words[:colon]):
+        return None
+    return colon
 
 
 POSTPOSED_CONNECTORS = frozenset({"كما", "ما", "حسبما", "مثلما", "وفقما", "علي", "وفق", "بحسب", "حسب", "وكما"})

@@ -5,8 +5,9 @@ from __future__ import annotations
 from tasks.events.lexicon import cue_set, word_set
 
 ADJ_ENDINGS = ("ي", "يه", "يين", "يون", "يا", "يان")
-from tasks.events.words import (AGENTIVE, AGENT_END_BIT, BIT, CHUNK_BREAK_BITS, Filler, HEAD_BITS, LAM_BIT, NOT_NP,
-                                NUMBER_BIT, Sentence, _definite, _marker_before, _markers, _mention_type, _norm,
+from tasks.events.words import (AGENTIVE, AGENT_END_BIT, BIT, CHUNK_BREAK_BITS, DEFINITE_BIT, Filler, HEAD_BITS,
+                                LAM_BIT, NOT_NP, NUMBER_BIT, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L, Sentence,
+                                TANWEEN_BIT, _definite, _marker_before, _markers, _mention_type, _norm,
                                 _tanween, has, is_, proclitic)
 
 
@@ -17,6 +18,12 @@ APPROXIMATORS = word_set("approximators")   # in np_stops: they end a phrase
 
 
 GOVERNING = word_set("governing_preps")
+
+
+CHUNK_STOPS = cue_set("chunk_stops")
+
+
+CHUNK_STOP_BIT = BIT["chunk_stops"]          # set on a word whose form or a clitic key is in CHUNK_STOPS
 
 
 PRONOUN_SUFFIXES = word_set("pronoun_suffixes")
@@ -41,13 +48,13 @@ def _adjective_head(sent: Sentence, first: int) -> int:
     w = words[first]
     if not w.norm.endswith(ADJ_ENDINGS) or w.punct.strip() or first == 0:
         return first
-    definite = _definite(w)
+    definite = w.flags & DEFINITE_BIT        # `_definite` and `proclitic` as word bits
     k = first
     while k > 0 and k - 1 not in sent.covered and k - 1 not in sent.triggers and not words[k].punct.strip():
         prev = words[k - 1]
-        if prev.flags & NOT_NP or proclitic(prev.norm) or prev.norm.isdigit():
+        if prev.flags & (NOT_NP | PROCLITIC_BITS) or prev.norm.isdigit():
             break
-        if definite and _definite(prev):
+        if definite and prev.flags & DEFINITE_BIT:
             k -= 1
             continue
         if prev.flags & HEAD_BITS or prev.norm.endswith("ات"):
@@ -64,22 +71,25 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
     A place chunk also stops at a present-tense verb ('جيب يسيطر عليه') and at a و-joined word
     that is neither a name nor a head noun ('الصحراء ويمتنع')."""
     words = sent.words
-    stops = cue_set("chunk_stops")
-    if first >= len(words) or words[first].norm in stops:
+    stops = CHUNK_STOPS                       # the word bit first: a word in the list has it
+    if first >= len(words) or words[first].flags & CHUNK_STOP_BIT and words[first].norm in stops:
         return None
     last = first
+    mention_at = sent.mention_at
     for j in range(first + 1, min(len(words), first + max_words)):
         w = words[j]
-        if (w.flags & CHUNK_BREAK_BITS or w.punct.strip(" ()") or w.norm in stops
+        fl = w.flags
+        if (fl & CHUNK_BREAK_BITS or w.punct.strip(" ()") or fl & CHUNK_STOP_BIT and w.norm in stops
                 or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
             break
         prev = words[j - 1]
-        if not place and proclitic(w.norm) in ("ل", "ب") and j not in sent.mention_at and prev.norm not in AFFILIATION:
+        if not place and fl & (PROCLITIC_L | PROCLITIC_B) and j not in mention_at and prev.norm not in AFFILIATION:
             break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')
-        if j not in sent.mention_at and (
-                _tanween(w) and not _tanween(prev)                     # 'جماعة مسلحة | عمالا': case changes
-                or _definite(w) and _definite(prev) and w.flags & HEAD_BITS    # 'القوات | الجانب الشرقي'
-                or _definite(prev) and not _definite(w) and proclitic(w.norm) == "" and not _tanween(w)):
+        pfl = prev.flags                      # _tanween, _definite and proclitic as word bits
+        if j not in mention_at and (
+                fl & TANWEEN_BIT and not pfl & TANWEEN_BIT                 # 'جماعة مسلحة | عمالا': case changes
+                or fl & DEFINITE_BIT and pfl & DEFINITE_BIT and fl & HEAD_BITS  # 'القوات | الجانب الشرقي'
+                or pfl & DEFINITE_BIT and not fl & (DEFINITE_BIT | PROCLITIC_BITS | TANWEEN_BIT)):
             break                             # a new noun phrase starts here ('الطائرات | مواقع المسلحين':
                                               # a word with the article is no construct head)
         if place and j not in sent.mention_at and (
@@ -146,7 +156,7 @@ def np_at(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
         if f is not None:
             return f
     if (j in sent.covered or j in triggers or j in sent.time_words or w.flags & NOT_NP
-            or proclitic(w.norm) in ("ب", "ل", "ك") or len(w.norm) < 2):
+            or w.flags & PROCLITIC_BITS or len(w.norm) < 2):
         return None
     return chunk(sent, j, max_words=4, stop_at_trigger=triggers)
 
@@ -199,7 +209,7 @@ def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
     out = []
     free = 0                                  # first word not inside an earlier name or place chunk
     # only names and place-head words can open a place: visit those, left to right
-    for i in sorted(set(mention_at).union(j for j, w in enumerate(words) if w.flags & head_place)):
+    for i in sorted(set(mention_at).union([j for j, w in enumerate(words) if w.flags & head_place])):
         if i < free:
             continue
         m = mention_at.get(i)
@@ -286,7 +296,8 @@ def _agent_slots(sent: Sentence) -> set[int]:
     if slots is None:
         markers = _markers("agent_markers")
         slots = sent.memo["agent"] = {j + 1 for j, fl in enumerate(sent.cflags)
-                                      if fl & AGENT_END_BIT and _marker_before(sent, j + 1, markers)}
+                                      if fl & AGENT_END_BIT and _marker_before(sent, j + 1, markers)} \
+            if sent.bits & AGENT_END_BIT else set()
     return slots
 
 

@@ -102,13 +102,6 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     g = _governor(sent, i) if t.pos == "noun" and sbits & GOVERNING_VERB_BITS else None
     a = i if g is None else g
 
-    def before(n):
-        return range(max(0, a - n), i)
-
-    def any_before(n, name):
-        bit = BIT[name]
-        return any(flags[j] & bit for j in before(n))
-
     seen = reduce(or_, flags[max(0, a - cfg.cue_lookback):i], 0)   # every cue bit within the lookback: skip absent checks
     negated = _negated(sent, i, a, seen)
     if negated is not None:
@@ -117,16 +110,17 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "denied"
     if seen & BIT["hypothetical"] and any(
             flags[j] & BIT["hypothetical"] and not any(flags[k] & SPEECH_BITS for k in range(j + 1, i))
-            and not _attributive_cue(words, j) for j in before(cfg.hypothetical_window)):
+            and not _attributive_cue(words, j) for j in range(max(0, a - cfg.hypothetical_window), i)):
         return "hypothetical"                 # not across a new statement ('...، مؤكدا أن')
-    if seen & BIT["hypothetical_near"] and any_before(2, "hypothetical_near"):
+    if seen & BIT["hypothetical_near"] and _any_before(flags, a, i, 2, BIT["hypothetical_near"]):
         return "hypothetical"
     if _after_bits(sent, i, cfg.hypothetical_after_window) & BIT["hypothetical_after"]:
         return "hypothetical"
     if t.pos == "noun" and i + 1 < len(words) and flags[i + 1] & BIT["hypothetical_near"] \
             and not words[i + 1].punct.strip():
         return "hypothetical"                 # 'باستهداف أي سفينة': any potential target
-    if seen & BIT["disjunction"] and any_before(3, "disjunction") and any(x.norm == "واما" for x in words):
+    if seen & BIT["disjunction"] and _any_before(flags, a, i, 3, BIT["disjunction"]) \
+            and any(x.norm == "واما" for x in words):
         return "hypothetical"
     if t.type != "ACCUSE" and sbits & ACCUSE_BITS and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
         return "accused"
@@ -136,7 +130,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         or w.norm[0] == "و" and _coordinated_purpose(sent, i, t))
     if t.future or purpose or (i > 1 and "عن" in (words[i - 1].norm, words[i - 2].norm)
                                and sbits & SPEECH_NOUN_BITS and _announced_agenda(sent, i, t)) \
-            or (g is not None and has(words[g], _future_governors())) or (seen & BIT["future"] and any_before(cfg.future_window, "future")) \
+            or (g is not None and has(words[g], _future_governors())) or (seen & BIT["future"] and _any_before(flags, a, i, cfg.future_window, BIT["future"])) \
             or _after_bits(sent, i, cfg.future_after_window) & BIT["future_after"]:
         # a future act under a condition that follows it ('سيوسع عملياته ... في حال واصل') is hypothetical
         return "hypothetical" if _after_bits(sent, i, cfg.condition_after_window) & BIT["hypothetical"] else "future"
@@ -144,7 +138,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "future"                      # the act threatened: 'هدد زعيم التنظيم بشن هجمات'
     if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
             flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
-            for j in before(cfg.request_reach)):
+            for j in range(max(0, a - cfg.request_reach), i)):
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
@@ -154,6 +148,11 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "claimed"
     return "asserted"
 
+
+
+def _any_before(flags: list[int], a: int, i: int, n: int, bit: int) -> bool:
+    """Whether a word from n before a (the trigger or its governing verb) up to the trigger i has the bit."""
+    return any(flags[j] & bit for j in range(max(0, a - n), i))
 
 
 def _negated(sent: Sentence, i: int, a: int, seen: int) -> str | None:

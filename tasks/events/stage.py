@@ -14,7 +14,7 @@ from akhbar.ids import stable_id
 from akhbar.text.tokens import TOKEN
 from tasks.events.lexicon import Trigger
 from tasks.events.time import find_quantities, find_times, resolve
-from tasks.events.words import (CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
+from tasks.events.words import (BIT, CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
                                 TIME_START_BIT, _may_have_events, analyse, is_, words_of)
 from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with, _mode_from_cues, _trigger_span,
                                    find_triggers)
@@ -38,7 +38,8 @@ MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type
 
 
 def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end: int, mentions: list[dict],
-                     run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None) -> list[dict]:
+                     run_id: str, published: dt.date | None, carry: Carry, cfg: EventsConfig | None = None,
+                     presorted: bool = False) -> list[dict]:
     tokens = TOKEN.findall(text, s_start, s_end)
     if s_idx < TOPIC_SENTENCES:
         carry.tokens.update(tokens)           # the article's topic is read from its title and lead
@@ -46,7 +47,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
         _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
         return []
     words, _ = words_of(text, s_start, s_end, tokens)
-    sent = analyse(text, s_start, s_end, mentions, words, cfg)
+    sent = analyse(text, s_start, s_end, mentions, words, cfg, presorted)
     found = _in_domain(sent, find_triggers(sent))
     sent.triggers = {i for i, _, _ in found}
     _drop_mentions_opening_with(sent, sent.triggers)
@@ -135,23 +136,24 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     via = source.get("via") if source else None
     actor, target = args["actor"], args["target"]
     loc, orig, dest = args["location"], args["origin"], args["destination"]
-    row = dict(
-        event_id=stable_id("evt", article_id, t_start, t_end, etype), article_id=article_id,
-        sentence_idx=s_idx, start=s_start, end=s_end, trigger=sent.text[t_start:t_end],
-        trigger_start=t_start, trigger_end=t_end, event_type=etype, mode=mode,
-        actor_entity_ids=[f.entity_id for f in actor if f.entity_id],
-        actor_text=LIST_SEP.join(f.text for f in actor) or None,
-        target_entity_ids=[f.entity_id for f in target if f.entity_id],
-        target_text=LIST_SEP.join(f.text for f in target) or None,
-        location_entity_id=loc.entity_id if loc else None, location_text=loc.text if loc else None,
-        origin_entity_id=orig.entity_id if orig else None, origin_text=orig.text if orig else None,
-        destination_entity_id=dest.entity_id if dest else None, destination_text=dest.text if dest else None,
-        event_date=date, date_precision=precision,
-        date_text=sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
-        quantities=qs, source_entity_id=src.entity_id if src else None, source_text=src.text if src else None,
-        via_text=via.text if via else None, modality=mod, salience=sal,
-        confidence=_confidence(sent.cfg, t, args, src), method=f"{METHOD};salience:{sal_rule}",
-        article_event_id=None, cluster_id=None, n_sources=None, run_id=run_id)
+    # a dict display: half the cost of dict(**keywords) per row; keys in the contract's column order
+    row = {
+        "event_id": stable_id("evt", article_id, t_start, t_end, etype), "article_id": article_id,
+        "sentence_idx": s_idx, "start": s_start, "end": s_end, "trigger": sent.text[t_start:t_end],
+        "trigger_start": t_start, "trigger_end": t_end, "event_type": etype, "mode": mode,
+        "actor_entity_ids": [f.entity_id for f in actor if f.entity_id],
+        "actor_text": LIST_SEP.join([f.text for f in actor]) or None,
+        "target_entity_ids": [f.entity_id for f in target if f.entity_id],
+        "target_text": LIST_SEP.join([f.text for f in target]) or None,
+        "location_entity_id": loc.entity_id if loc else None, "location_text": loc.text if loc else None,
+        "origin_entity_id": orig.entity_id if orig else None, "origin_text": orig.text if orig else None,
+        "destination_entity_id": dest.entity_id if dest else None, "destination_text": dest.text if dest else None,
+        "event_date": date, "date_precision": precision,
+        "date_text": sent.text[sent.words[expr.first].start:sent.words[expr.last].end] if expr else None,
+        "quantities": qs, "source_entity_id": src.entity_id if src else None,
+        "source_text": src.text if src else None, "via_text": via.text if via else None, "modality": mod,
+        "salience": sal, "confidence": _confidence(sent.cfg, t, args, src), "method": f"{METHOD};salience:{sal_rule}",
+        "article_event_id": None, "cluster_id": None, "n_sources": None, "run_id": run_id}
     return row
 
 
@@ -186,7 +188,7 @@ def _event_quantities(sent: Sentence, i: int, t: Trigger, quantities: list) -> l
                 kind = t.mode or "killed"
             elif t.type == "MOBILIZE" and kind in ("people", "count") and t.mode == "troops":
                 kind = "troops"
-            qs.append(dict(q, kind=kind, text=sent.text[sent.words[a].start:sent.words[b].end]))
+            qs.append({**q, "kind": kind, "text": sent.text[sent.words[a].start:sent.words[b].end]})
     return qs
 
 
@@ -202,15 +204,23 @@ def _same_clause(sent: Sentence, i: int, e, triggers: set[int]) -> bool:
     """Whether time expression e is in the clause of the trigger at word i: no comma, clause
     break, complementizer or speech verb between them, and no other event nearer to it on the
     way ('خرج ... في تشرين أول' dates the nearer event, not one three clauses back)."""
-    words = sent.words
     lo, hi = (i + 1, e.first) if e.first > i else (e.last + 1, i)
-    cflags = sent.cflags
+    cflags, commas = sent.cflags, _comma_words(sent)
     for k in range(lo, hi + 1):
-        if k not in (e.first, e.last + 1) and k < len(words) and any(c in words[k].punct for c in "،,;:"):
+        if k in commas and k != e.first and k != e.last + 1:
             return False                      # commas around the expression itself are parenthetical ('، أمس،')
         if k < hi and (cflags[k] & CLAUSE_BITS or k in triggers):
             return False
     return True
+
+
+def _comma_words(sent: Sentence) -> frozenset[int]:
+    """Indexes of the words with a comma, semicolon or colon before them (once per sentence)."""
+    commas = sent.memo.get("commas")
+    if commas is None:
+        commas = sent.memo["commas"] = frozenset(k for k, w in enumerate(sent.words)
+                                                 if w.punct and any(c in w.punct for c in "،,;:"))
+    return commas
 
 
 
@@ -222,7 +232,8 @@ def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
     ('قال يوم الخميس إن', 'رجحت، يوم الأربعاء، أن')."""
     if e.first >= i:
         return False
-    comp = next((k for k in range(e.last + 1, i) if is_(sent.words[k], "complementizers")), None)
+    cflags, bit = sent.cflags, BIT["complementizers"]
+    comp = next((k for k in range(e.last + 1, i) if cflags[k] & bit), None)
     if cue_idx is not None and cue_idx < i:
         if e.last < cue_idx or comp is not None and e.first > cue_idx:
             return True
@@ -239,10 +250,13 @@ def extract_sentence_events(article_id: str, text: str, s_idx: int, s_start: int
 
 
 def _mentions_by_sentence(entities: pl.DataFrame) -> dict[tuple[str, int], list[dict]]:
-    """Participant mentions per (article_id, sentence_idx). Column lists zipped in Python are cheaper
-    than polars row tuples or dicts (hot at 10^5 rows); dates and times are left out."""
+    """Participant mentions per (article_id, sentence_idx), each list by start, the longer of two
+    mentions at one start first (the order `analyse` reads them in; sorted once here, ties kept in
+    input order as a stable sort would). Column lists zipped in Python are cheaper than polars row
+    tuples or dicts (hot at 10^5 rows); dates and times are left out."""
     mentions: dict[tuple[str, int], list[dict]] = {}
-    participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS))
+    participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS)).sort(
+        "article_id", "sentence_idx", "start", "end", descending=[False, False, False, True], maintain_order=True)
     of_sentence = mentions.setdefault
     for aid, s_idx, start, end, surface, typ, eid in zip(*(participants.get_column(c).to_list()
                                                            for c in MENTION_FIELDS)):
@@ -275,7 +289,8 @@ def _articles_in_order(articles: pl.DataFrame, sentences: pl.DataFrame):
 def article_events(aid: str, text: str, published: dt.date | None, sentence_rows: list[tuple],
                    mentions: dict[tuple[str, int], list[dict]], run_id: str,
                    cfg: EventsConfig | None = None) -> list[dict]:
-    """Event rows of one article, its sentences (sentence_idx, start, end, paragraph_idx) in order."""
+    """Event rows of one article, its sentences (sentence_idx, start, end, paragraph_idx) in order;
+    `mentions` as `_mentions_by_sentence` builds them (each list sorted)."""
     rows: list[dict] = []
     carry, seen = Carry(), set()
     for s_idx, s_start, s_end, par in sentence_rows:
@@ -291,7 +306,7 @@ def article_events(aid: str, text: str, published: dt.date | None, sentence_rows
                 carry.source = None          # a speaker carries into the next paragraph only
         carry.paragraph = par
         rows.extend(_sentence_events(aid, text, s_idx, s_start, s_end, mentions.get((aid, s_idx), []),
-                                     run_id, published, carry, cfg))
+                                     run_id, published, carry, cfg, presorted=True))
     rows = _on_topic(rows, carry)
     assign_article_event_ids(rows)
     return rows
@@ -331,6 +346,6 @@ def forget_memos() -> None:
     from tasks.events import decision, domain, lexicon, salience, time, words
     decision._BITS.clear()
     for memo in (time.may_start_time, time.number_value, words._norm, words._event_token, words._token_info,
-                 words.word_flags, words._phrases_opening, salience._bits, domain._word_domains,
+                 words.word_flags, words._phrases_opening, words.proclitic, salience._bits, domain._word_domains,
                  domain._conflict_word, domain._token_topic, domain._sense_bits, lexicon.lookup_keys):
         memo.cache_clear()

@@ -148,7 +148,8 @@ def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = Non
         if info is None:
             pending += g
         elif info[0]:
-            append(Word(a, pos, info[0], info[1], info[2], info[3], pending))
+            norm, keys, stems, flags = info
+            append(Word(a, pos, norm, keys, stems, flags, pending))
             pending = ""
     return words, pending
 
@@ -168,24 +169,39 @@ def _event_token(tok: str) -> bool:
 
 
 def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: list[Word] | None = None,
-            cfg: EventsConfig | None = None) -> Sentence:
+            cfg: EventsConfig | None = None, presorted: bool = False) -> Sentence:
+    """The sentence model; `presorted`: the mentions already come by (start, -end) (the stage sorts them once)."""
     if words is None:
         words, _ = words_of(text, s_start, s_end)
     sent = Sentence(text, words, cfg=cfg or DEFAULT_CONFIG)
-    starts = [w.start for w in words]
-    for m in sorted(mentions, key=lambda m: (m["start"], -m["end"])):
-        if m["type"] in NON_PARTICIPANTS:
-            continue                          # dates are found by tasks.events.time; they are never participants
-        first = _word_at(starts, words, m["start"])
-        last = _word_at(starts, words, m["end"] - 1)
-        if first is None or last is None or first in sent.mention_at or first in sent.covered:
-            continue
-        sent.mention_at[first] = m
-        sent.mention_end[first] = last
-        sent.covered.update(range(first, last + 1))
-        sent.owner.update(dict.fromkeys(range(first, last + 1), first))
+    if mentions:
+        _place_mentions(sent, mentions if presorted else sorted(mentions, key=lambda m: (m["start"], -m["end"])))
     sent.cue_flags()                          # once per sentence; the scans read sent.cflags
     return sent
+
+
+def _place_mentions(sent: Sentence, mentions: list[dict]) -> None:
+    """Mentions by their first and last word (`_word_at` inlined; the first of overlapping ones wins)."""
+    words = sent.words
+    starts = [w.start for w in words]
+    mention_at, mention_end, covered, owner = sent.mention_at, sent.mention_end, sent.covered, sent.owner
+    word_at = bisect.bisect_right
+    for m in mentions:
+        if m["type"] in NON_PARTICIPANTS:
+            continue                          # dates are found by tasks.events.time; they are never participants
+        off = m["start"]
+        first = word_at(starts, off) - 1
+        if first < 0 or off >= words[first].end or first in mention_at or first in covered:
+            continue
+        off = m["end"] - 1
+        last = word_at(starts, off) - 1
+        if last < 0 or off >= words[last].end:
+            continue
+        mention_at[first] = m
+        mention_end[first] = last
+        span = range(first, last + 1)
+        covered.update(span)
+        owner.update(dict.fromkeys(span, first))
 
 
 
@@ -250,6 +266,24 @@ TIME_START_BIT = TRIGGER_BIT << 6     # the form can open a time expression (dig
 THREAT_BIT = TRIGGER_BIT << 7         # the form can be a THREATEN trigger ('هدد', 'حذرت', 'توعد')
 
 
+DEFINITE_BIT = TRIGGER_BIT << 8       # the article, after و/ف ('الموصل', 'والقوات', 'للمدينة'): `_definite`
+
+
+TANWEEN_BIT = TRIGGER_BIT << 9        # an indefinite accusative with tanween alif ('جنديا'): `_tanween`
+
+
+PROCLITIC_B = TRIGGER_BIT << 10       # `proclitic(norm)` is 'ب'
+
+
+PROCLITIC_L = TRIGGER_BIT << 11       # `proclitic(norm)` is 'ل'
+
+
+PROCLITIC_K = TRIGGER_BIT << 12       # `proclitic(norm)` is 'ك'
+
+
+PROCLITIC_BITS = PROCLITIC_B | PROCLITIC_L | PROCLITIC_K
+
+
 EVENT_BITS = SPEECH_BITS | TRIGGER_BIT    # a sentence needs a trigger form or a speech verb to yield anything
 
 
@@ -310,6 +344,17 @@ def word_flags(norm: str) -> int:
         flags |= LAM_BIT
     if norm and may_start_time(norm):
         flags |= TIME_START_BIT
+    return flags | _shape_bits(norm)
+
+
+def _shape_bits(norm: str) -> int:
+    """The bits of `_definite`, `_tanween` and `proclitic`, read by the hot scans as one int test each."""
+    n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
+    definite = n.startswith(("ال", "لل"))
+    flags = DEFINITE_BIT if definite else 0
+    if not definite and len(norm) > 3 and norm.endswith("ا") and not norm.endswith("اا"):
+        flags |= TANWEEN_BIT
+    flags |= {"ب": PROCLITIC_B, "ل": PROCLITIC_L, "ك": PROCLITIC_K}.get(proclitic(norm), 0)
     return flags
 
 
@@ -384,6 +429,7 @@ def _heads() -> dict[str, frozenset]:
 
 
 
+@lru_cache(maxsize=300_000)
 def proclitic(norm: str) -> str:
     """Separable proclitics of a normalised word, without و/ف: 'بمنطقة' -> 'ب', 'للموصل' -> 'ل'."""
     n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm

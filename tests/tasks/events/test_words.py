@@ -1,0 +1,68 @@
+"""tasks.events.words: the sentence model (mentions placed on words)."""
+
+from tasks.events.words import analyse, words_of
+
+
+def _mention(text, surface, typ="PERSON", eid="e1", nth=0):
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return {"start": start, "end": start + len(surface), "surface": surface, "type": typ, "entity_id": eid}
+
+
+def test_mentions_inside_words_and_overlaps_are_placed_as_by_offset():
+    # 'وبغداد': the mention starts after the clitic, inside the word; 'الموصل' ends a word;
+    # two mentions at one start: the longer wins whatever the input order
+    text = "غادر البغدادي وبغداد نحو مدينة الموصل القديمة."
+    long_, short = _mention(text, "مدينة الموصل", "LOC", "e3"), _mention(text, "مدينة", "LOC", "e4")
+    ms = [_mention(text, "بغداد", "LOC", "e2", nth=1), short, _mention(text, "البغدادي"), long_]
+    sent = analyse(text, 0, len(text), ms)
+    words = [text[w.start:w.end] for w in sent.words]
+    assert sent.mention_at[words.index("وبغداد")]["entity_id"] == "e2"
+    k = words.index("مدينة")
+    assert sent.mention_at[k]["entity_id"] == "e3" and sent.mention_end[k] == words.index("الموصل")
+    assert sent.owner[words.index("الموصل")] == k and words.index("القديمة") not in sent.covered
+
+
+def test_presorted_mentions_give_the_same_sentence_model():
+    text = "قال مسؤول في وزارة الدفاع إن القوات العراقية استعادت مدينة الرمادي من تنظيم داعش."
+    ms = [_mention(text, s, t, s) for s, t in (("تنظيم داعش", "ORG"), ("الرمادي", "LOC"), ("وزارة الدفاع", "ORG"),
+                                              ("وزارة", "ORG"), ("العراقية", "NORP"))]
+    ordered = sorted(ms, key=lambda m: (m["start"], -m["end"]))
+    a = analyse(text, 0, len(text), ms)
+    b = analyse(text, 0, len(text), ordered, presorted=True)
+    assert a.mention_at == b.mention_at and a.mention_end == b.mention_end and a.owner == b.owner
+    assert a.cflags == b.cflags and a.bits == b.bits
+    words, _ = words_of(text, 0, len(text))
+    assert [w.start for w in words] == [w.start for w in a.words]
+
+
+def test_shape_bits_agree_with_the_functions_they_stand_for():
+    """DEFINITE_BIT, TANWEEN_BIT and PROCLITIC_* (read by the hot scans) say what `_definite`,
+    `_tanween` and `proclitic` say, on every word of the seed articles and a few written forms."""
+    from pathlib import Path
+
+    from akhbar.text.tokens import TOKEN
+    from tasks.events.words import (DEFINITE_BIT, PROCLITIC_B, PROCLITIC_K, PROCLITIC_L, TANWEEN_BIT, _definite,
+                                    _tanween, proclitic)
+    seeds = Path(__file__).resolve().parents[3] / "seeds"
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt")))
+    text += " والقوات فللمدينة بالمدفعية كالعادة لبحث جنديا عمالا ا وا لل"
+    words, _ = words_of(text, 0, len(text), TOKEN.findall(text))
+    assert len(words) > 1000
+    letter = {PROCLITIC_B: "ب", PROCLITIC_L: "ل", PROCLITIC_K: "ك"}
+    for w in words:
+        assert bool(w.flags & DEFINITE_BIT) == _definite(w), w.norm
+        assert bool(w.flags & TANWEEN_BIT) == _tanween(w), w.norm
+        assert "".join(v for b, v in letter.items() if w.flags & b) == proclitic(w.norm), w.norm
+
+
+def test_quote_depth_counts_both_quote_styles():
+    from tasks.events.attribution import _in_quote
+    from tasks.events.words import CLOSE_QUOTES, OPEN_QUOTES
+
+    assert (OPEN_QUOTES, CLOSE_QUOTES) == ("«“", "»”")   # _in_quote counts these four marks by name
+    text = "قال المتحدث «إن القوات “ستنسحب” من المدينة» ثم غادر"
+    sent = analyse(text, 0, len(text), [])
+    idx = {text[w.start:w.end]: k for k, w in enumerate(sent.words)}
+    assert _in_quote(sent, idx["القوات"]) and _in_quote(sent, idx["المدينة"]) and not _in_quote(sent, idx["غادر"])
