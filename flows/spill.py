@@ -14,6 +14,9 @@ folder in the bag (`SPILL_DIR`), the executor writes each partition's output fra
   columns it needs (`Spilled.frame(columns)`: catalog reads 8 mention columns, cluster-events the 15
   columns clustering looks at) and may return a `Spilled` with columns attached by key
   (`Spilled.attach`: the cluster ids are a small frame joined on event_id when the events are read);
+  a stage whose result per key needs only that key's rows reads the dataset in hash buckets of the
+  key, one at a time (`Spilled.buckets`: catalog by entity_id, cluster-events by type and place), so
+  its transient is one bucket's, not the corpus';
 - any other reader gets the whole frame, merged exactly as the in-memory run merges it (the same
   merge function over the partitions' frames in partition order), so every table is unchanged.
 
@@ -91,6 +94,21 @@ class Spilled:
         """The rows of partition p (by PART_KEY), merged like the whole frame, then cut (these columns)."""
         lazy = self._scan()
         return self._read(lazy.filter(pl.col(PART) == p).drop(PART), list(columns) if columns is not None else None)
+
+    def rows(self) -> int:
+        """Rows in the files (before the merge; from the parquet footers)."""
+        return pl.scan_parquet(list(self.files)).select(pl.len()).collect().item() if self.files else 0
+
+    def buckets(self, by: pl.Expr, n: int, columns: list[str] | tuple[str, ...]) -> Iterator[Any]:
+        """The dataset (these columns) in n parts, one at a time: the rows whose `by` (a u64 hash per row)
+        is b modulo n, each part read by one filtered scan and merged like the whole frame, for a
+        corpus-wide stage whose result per key needs only that key's rows (catalog: entity_id;
+        cluster-events: event type and place). Rows keep their order within a part."""
+        if n <= 1:
+            yield self.frame(columns)
+            return
+        for b in range(n):
+            yield self._read(self._scan().filter(by % n == b), list(columns)) if self.files else self.merge([])
 
     def attach(self, extra: pl.DataFrame, key: str, name: str) -> "Spilled":
         """This dataset with `extra`'s columns set by `key` when read (a column it already has is replaced in
