@@ -34,6 +34,7 @@ from tasks.events.stage import forget_memos as forget_event_memos  # noqa: F401 
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
 from tasks.incidents import build_incidents_isolated
+from tasks.incidents.build import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.ingest import ingest_folder, input_manifest_hash
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 # transient): about this many rows of the dataset per bucket (docs/scale.md section 12)
 CATALOG_BUCKET_ROWS = 200_000     # mentions
 CLUSTER_BUCKET_ROWS = 50_000      # events
+INCIDENT_BUCKET_ROWS = 50_000     # events
 
 
 # --- retry policies (Prefect retries only what a retry can fix) ----------------------------------
@@ -144,15 +146,18 @@ def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
 def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame, documents: pl.DataFrame,
               known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
-    quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads."""
-    if isinstance(events, Spilled):
-        events = events.frame(INCIDENT_EVENT_COLUMNS)
+    quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads;
+    the events one bucket of (type, place) at a time (a cluster never spans two), INCIDENT_BUCKET_ROWS each."""
     if isinstance(articles, Spilled):
         articles = articles.frame(INCIDENT_ARTICLE_COLUMNS)
     if isinstance(documents, Spilled):
         names = pl.read_parquet_schema(documents.files[0])
         documents = documents.frame([c for c in INCIDENT_DOCUMENT_COLUMNS if c in names])
-    return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
+    if not isinstance(events, Spilled):
+        return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
+    n = n_buckets(events.rows(), INCIDENT_BUCKET_ROWS)
+    return incidents_of_parts(events.buckets(place_bucket(), n, INCIDENT_EVENT_COLUMNS), entity_catalog, articles,
+                              documents, run_id, known_incidents)
 
 
 def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,

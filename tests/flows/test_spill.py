@@ -133,6 +133,7 @@ def test_catalog_and_clusters_one_bucket_at_a_time_equal_the_whole_corpus_pass(s
     plain = run_local(DAG, bag_for(seeds_dir, cfg), until="incidents")
     monkeypatch.setattr(steps, "CATALOG_BUCKET_ROWS", 20)
     monkeypatch.setattr(steps, "CLUSTER_BUCKET_ROWS", 5)
+    monkeypatch.setattr(steps, "INCIDENT_BUCKET_ROWS", 4)
     bag = run_local(DAG, bag_for(seeds_dir, cfg, **{SPILL_DIR: tmp_path / "spill"}), until="incidents")
     assert steps.n_buckets(bag["entities"].rows(), 20) > 3 and steps.n_buckets(bag["events"].rows(), 5) > 3
     assert plain["entity_catalog"].height > 0 and bag["entity_catalog"].equals(plain["entity_catalog"])
