@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 
 # corpus-wide stages over spilled datasets work one hash bucket at a time (issue 16: a bounded
 # transient): about this many rows of the dataset per bucket (docs/scale.md section 12)
-CATALOG_BUCKET_ROWS = 200_000     # mentions
+CATALOG_BUCKET_ROWS = 100_000     # mentions
 CLUSTER_BUCKET_ROWS = 50_000      # events
 INCIDENT_BUCKET_ROWS = 50_000     # events
 

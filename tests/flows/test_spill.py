@@ -104,9 +104,12 @@ def test_publish_from_spilled_tables_equals_publish_from_frames(seeds_dir, tmp_p
     assert not (tmp_path / "spilled" / "_staging").exists() or not any((tmp_path / "spilled" / "_staging").iterdir())
 
 
-def test_buckets_cut_the_rows_by_key_and_keep_their_order(tmp_path):
+def test_buckets_cut_the_rows_by_key_and_keep_their_order(tmp_path, monkeypatch):
     """Spilled.buckets(by, n): every merged row in exactly one part, all rows of a key in one part, in
-    the whole frame's order; n=1 is the whole frame."""
+    the whole frame's order (shuffled in chunks of 4 rows); n=1 is the whole frame; no bucket file left."""
+    import flows.spill as spill
+
+    monkeypatch.setattr(spill, "SHUFFLE_CHUNK_ROWS", 4)
     n = 3
     outputs = [pl.DataFrame({"article_id": [f"a{k}{i % 4}" for i in range(9)], "mention_id": [f"m{k}.{i}" for i in range(9)],
                              "entity_id": [f"e{(i * k) % 5}" for i in range(9)]}) for k in range(3)]
@@ -122,11 +125,13 @@ def test_buckets_cut_the_rows_by_key_and_keep_their_order(tmp_path):
     assert all(a.isdisjoint(b) for i, a in enumerate(seen) for b in seen[i + 1:])
     for p in parts:
         assert p.equals(whole.filter(pl.col("entity_id").is_in(p["entity_id"].to_list())))
+    assert not list(tmp_path.glob("_buckets*"))
 
 
 def test_catalog_and_clusters_one_bucket_at_a_time_equal_the_whole_corpus_pass(seeds_dir, tmp_path, monkeypatch):
     """With buckets of a few rows (many parts), the spilled run's catalog, clustered events and
     incidents equal the in-memory run's."""
+    import flows.spill as spill
     import flows.steps as steps
 
     cfg = PipelineConfig(partitions=3)
@@ -134,6 +139,7 @@ def test_catalog_and_clusters_one_bucket_at_a_time_equal_the_whole_corpus_pass(s
     monkeypatch.setattr(steps, "CATALOG_BUCKET_ROWS", 20)
     monkeypatch.setattr(steps, "CLUSTER_BUCKET_ROWS", 5)
     monkeypatch.setattr(steps, "INCIDENT_BUCKET_ROWS", 4)
+    monkeypatch.setattr(spill, "SHUFFLE_CHUNK_ROWS", 7)
     bag = run_local(DAG, bag_for(seeds_dir, cfg, **{SPILL_DIR: tmp_path / "spill"}), until="incidents")
     assert steps.n_buckets(bag["entities"].rows(), 20) > 3 and steps.n_buckets(bag["events"].rows(), 5) > 3
     assert plain["entity_catalog"].height > 0 and bag["entity_catalog"].equals(plain["entity_catalog"])
