@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import pyarrow.parquet as pq
+import pyarrow as pa
 
 from akhbar.contracts import DATA_TABLES, KEYS
 from flows.partitions import partition_of
@@ -117,7 +117,7 @@ class Spilled:
         try:
             paths = shuffle(self.files, list(keep), by, n, folder)
             for path in paths:
-                yield self._read(pl.scan_parquet(path), list(columns)) if path else self._read(
+                yield self._read(pl.scan_ipc(path), list(columns)) if path else self._read(
                     self._scan().head(0), list(columns))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
@@ -135,10 +135,11 @@ SHUFFLE_CHUNK_ROWS = 100_000
 
 def shuffle(files: tuple[str, ...], columns: list[str], by: pl.Expr, n: int, folder: Path) -> list[str | None]:
     """One pass over the files' rows (these columns), SHUFFLE_CHUNK_ROWS at a time: each row appended to
-    the parquet file of its bucket (`by` modulo n), in file and row order. Per bucket its file name,
-    None when no row hashed to it."""
+    the Arrow IPC file of its bucket (`by` modulo n), in file and row order (IPC, not parquet: a
+    temporary file read once, written 2-3x faster without encoding). Per bucket its file name, None
+    when no row hashed to it."""
     folder.mkdir(parents=True, exist_ok=True)
-    writers: dict[int, pq.ParquetWriter] = {}
+    writers: dict[int, pa.ipc.RecordBatchFileWriter] = {}
     try:
         for path in files:
             lazy = pl.scan_parquet(path).select(columns).with_columns((by % n).alias("_bucket"))
@@ -148,13 +149,13 @@ def shuffle(files: tuple[str, ...], columns: list[str], by: pl.Expr, n: int, fol
                 for (b,), part in chunk.partition_by("_bucket", as_dict=True, maintain_order=True).items():
                     table = part.drop("_bucket").to_arrow()
                     if b not in writers:
-                        writers[b] = pq.ParquetWriter(folder / f"b{b}.parquet", table.schema)
+                        writers[b] = pa.ipc.new_file(str(folder / f"b{b}.arrow"), table.schema)
                     writers[b].write_table(table)
                 del chunk
     finally:
         for w in writers.values():
             w.close()
-    return [str(folder / f"b{b}.parquet") if b in writers else None for b in range(n)]
+    return [str(folder / f"b{b}.arrow") if b in writers else None for b in range(n)]
 
 
 def tagged(frame: pl.DataFrame, n: int) -> pl.DataFrame:
