@@ -229,8 +229,10 @@ ID_COLUMNS = ("incident_id", "run_id")       # set over all the incidents at onc
 
 def with_ids(inc: pl.DataFrame, run_id: str, previous: pl.DataFrame | None) -> pl.DataFrame:
     """The incidents table from `incident_rows` (of one or several parts): ids assigned over all of them."""
-    inc = inc.with_columns(run_id=pl.lit(run_id))
-    inc = inc.sort("evidence_event_ids").with_columns(assign_ids(inc.sort("evidence_event_ids"), previous))
+    # ids are assigned in evidence order; only that column is sorted (the rows are gathered once, by id)
+    order = inc.get_column("evidence_event_ids").arg_sort()
+    ids = assign_ids(inc.select(pl.col("evidence_event_ids").gather(order)), previous)
+    inc = inc.with_columns(ids.gather(order.arg_sort()), run_id=pl.lit(run_id))
     return inc.select(SCHEMAS["incidents"].names).cast(contract_dtypes("incidents")).sort("incident_id")
 
 
@@ -258,7 +260,9 @@ def incidents_of_parts(parts: Iterable[pl.DataFrame | None], entity_catalog: pl.
     frames = [f for f in frames if f is not None]
     if not frames:
         return empty_frame("incidents"), failures
-    return with_ids(pl.concat(frames, how="vertical"), run_id, previous), failures
+    inc = pl.concat(frames, how="vertical", rechunk=False)
+    del frames
+    return with_ids(inc, run_id, previous), failures
 
 
 def build_incidents_isolated(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame,
