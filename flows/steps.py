@@ -28,12 +28,13 @@ from flows.partitions import split
 from flows.spill import Spilled, materialise
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
-from tasks.entities.catalog import CATALOG_COLUMNS
+from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
 from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
 from tasks.events.stage import forget_memos as forget_event_memos  # noqa: F401  (Stage.forget)
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
-from tasks.events.clustering import CLUSTER_COLUMNS
+from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
 from tasks.incidents import build_incidents_isolated
+from tasks.incidents.build import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.ingest import ingest_folder, input_manifest_hash
@@ -42,6 +43,12 @@ from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
 from tasks.validate import CHECK_ORDER, OPTIONAL, ValidationError, validate as validate_tables, validate_parts
 
 log = logging.getLogger(__name__)
+
+# corpus-wide stages over spilled datasets work one hash bucket at a time (issue 16: a bounded
+# transient): about this many rows of the dataset per bucket (docs/scale.md section 12)
+CATALOG_BUCKET_ROWS = 100_000     # mentions
+CLUSTER_BUCKET_ROWS = 50_000      # events
+INCIDENT_BUCKET_ROWS = 50_000     # events
 
 
 # --- retry policies (Prefect retries only what a retry can fix) ----------------------------------
@@ -103,22 +110,32 @@ def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> dict[int, pl.DataFr
     return corpus_vocabulary(blocks, parts, cfg.max_glued_word_chars)
 
 
+def n_buckets(rows: int, per_bucket: int) -> int:
+    """Parts of at most about `per_bucket` rows (hash buckets are not exactly even)."""
+    return max(1, -(-rows // per_bucket))
+
+
 def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
-    """The entity catalog; from spilled mentions, only the columns it aggregates are read."""
-    if isinstance(entities, Spilled):
-        entities = entities.frame(CATALOG_COLUMNS)
-    return build_catalog(entities, run_id, cfg.entities)
+    """The entity catalog; from spilled mentions, only the columns it aggregates, one hash bucket of
+    entity_id at a time (CATALOG_BUCKET_ROWS mentions each)."""
+    if not isinstance(entities, Spilled):
+        return build_catalog(entities, run_id, cfg.entities)
+    n = n_buckets(entities.rows(), CATALOG_BUCKET_ROWS)
+    return catalog_of_parts(entities.buckets(pl.col("entity_id").hash(), n, CATALOG_COLUMNS), run_id)
 
 
 def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
     """Clusters span partitions: assigned once over the whole corpus. Spilled events: clustered on
-    the columns clustering reads; the cluster ids are attached to the files by event_id."""
+    the columns clustering reads, one bucket of (type, place) at a time (CLUSTER_BUCKET_ROWS events
+    each); the cluster ids are attached to the files by event_id."""
     if not isinstance(events_unclustered, Spilled):
         return cluster_events(events_unclustered)
-    found = cluster_events(events_unclustered.frame(CLUSTER_COLUMNS))
-    if "cluster_id" not in found.columns:          # no event at all
+    n = n_buckets(events_unclustered.rows(), CLUSTER_BUCKET_ROWS)
+    parts = [cluster_part(part) for part in events_unclustered.buckets(place_bucket(), n, CLUSTER_COLUMNS)
+             if part is not None and not part.is_empty()]
+    if not parts:                                  # no event at all
         return events_unclustered
-    return events_unclustered.attach(found.select("event_id", "cluster_id", "n_sources"), "event_id", "events")
+    return events_unclustered.attach(pl.concat(parts, how="vertical"), "event_id", "events")
 
 
 def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
@@ -129,15 +146,18 @@ def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
 def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame, documents: pl.DataFrame,
               known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
-    quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads."""
-    if isinstance(events, Spilled):
-        events = events.frame(INCIDENT_EVENT_COLUMNS)
+    quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads;
+    the events one bucket of (type, place) at a time (a cluster never spans two), INCIDENT_BUCKET_ROWS each."""
     if isinstance(articles, Spilled):
         articles = articles.frame(INCIDENT_ARTICLE_COLUMNS)
     if isinstance(documents, Spilled):
         names = pl.read_parquet_schema(documents.files[0])
         documents = documents.frame([c for c in INCIDENT_DOCUMENT_COLUMNS if c in names])
-    return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
+    if not isinstance(events, Spilled):
+        return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
+    n = n_buckets(events.rows(), INCIDENT_BUCKET_ROWS)
+    return incidents_of_parts(events.buckets(place_bucket(), n, INCIDENT_EVENT_COLUMNS), entity_catalog, articles,
+                              documents, run_id, known_incidents)
 
 
 def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,

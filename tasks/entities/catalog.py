@@ -8,6 +8,8 @@ tasks/entities/names.latin_name (GeoNames name, gazetteer slug, or the documente
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import polars as pl
 
 from akhbar.config import EntitiesConfig
@@ -34,10 +36,24 @@ def readable(mentions: pl.DataFrame) -> pl.DataFrame:
 
 def build_catalog(mentions: pl.DataFrame, run_id: str, cfg: EntitiesConfig | None = None) -> pl.DataFrame:
     """One row per entity: canonical name, Latin name, type, aliases (gazetteer names + surfaces seen), counts, geo."""
+    return catalog_of_parts([mentions], run_id)
+
+
+def catalog_of_parts(parts: Iterable[pl.DataFrame | None], run_id: str) -> pl.DataFrame:
+    """`build_catalog` over the mentions given in parts, each holding every mention of its entities
+    (e.g. one hash bucket of entity_id at a time, flows/spill.py `Spilled.buckets`): only one part's
+    rows and Python objects are alive at a time; the rows are those of the whole-frame catalog."""
     schema = empty_frame("entity_catalog").schema
-    if mentions.is_empty():
-        return pl.DataFrame(schema=schema)
     gaz, geo = default_gazetteer(), default_index()
+    frames = [catalog_part(part, gaz, geo) for part in parts if part is not None and not part.is_empty()]
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return (pl.concat(frames, how="vertical").with_columns(run_id=pl.lit(run_id))
+            .select(schema.names()).cast(schema).sort("entity_id"))
+
+
+def catalog_part(mentions: pl.DataFrame, gaz, geo) -> pl.DataFrame:
+    """The catalog rows (without run_id) of the entities whose mentions these are (all of them)."""
     cat = (mentions.group_by("entity_id").agg(
         pl.col("type").mode().sort().first(),
         pl.col("surface").unique().sort().alias("aliases"), pl.len().cast(pl.Int64).alias("mention_count"),
@@ -51,10 +67,8 @@ def build_catalog(mentions: pl.DataFrame, run_id: str, cfg: EntitiesConfig | Non
         known = gaz.aliases.get(eid)
         aliases.append(sorted(set(seen) | set(known)) if known else seen)
         feature.append(place.feature_class if place else None)
-    return (cat.with_columns(
+    return cat.with_columns(
         name_latin=pl.Series(latin, dtype=pl.String),
         aliases=pl.Series(aliases, dtype=pl.List(pl.String)),
         feature_class=pl.when(pl.col("type") == "LOC").then(
-            pl.Series(feature, dtype=pl.String).fill_null("P")),
-        run_id=pl.lit(run_id))
-        .select(schema.names()).cast(schema).sort("entity_id"))
+            pl.Series(feature, dtype=pl.String).fill_null("P")))

@@ -42,18 +42,41 @@ def _actor_keys(r: dict) -> set[str]:
     return keys
 
 
+ROLES = ("location", "origin", "destination")
 
-@gc_paused
+
 def cluster_events(events: pl.DataFrame) -> pl.DataFrame:
     """cluster_id and n_sources over a whole events frame (see `cluster_rows`)."""
     if events.is_empty():
         return events
+    found = cluster_part(events)
+    return events.with_columns(found.get_column("cluster_id"), found.get_column("n_sources"))
+
+
+@gc_paused
+def cluster_part(events: pl.DataFrame) -> pl.DataFrame:
+    """event_id, cluster_id, n_sources of these events (one row each, in their order). Clusters never
+    cross (event_type, place key), so the events can come in parts cut by `place_bucket`: the ids
+    of a part are those of the whole frame (the corpus-wide stage clusters one part at a time)."""
     # column lists zipped into dicts: several times cheaper than DataFrame.to_dicts at 10^5 rows
     rows = [dict(zip(CLUSTER_COLUMNS, vals)) for vals in zip(*(events.get_column(c).to_list() for c in CLUSTER_COLUMNS))]
     cluster_ids, n_sources = cluster_rows(rows)
-    return events.with_columns(pl.Series("cluster_id", cluster_ids, pl.String),
-                               pl.Series("n_sources", n_sources, pl.Int32))
+    del rows
+    return events.select("event_id").with_columns(pl.Series("cluster_id", cluster_ids, pl.String),
+                                                  pl.Series("n_sources", n_sources, pl.Int32))
 
+
+def place_bucket() -> pl.Expr:
+    """A hash per event such that events that may share a cluster hash alike: (type, the place
+    entity id `_place_key` takes); events placed by text only hash by their type (their key is the
+    Python-normalised text); events without any place (clusters of one) by their own id."""
+    def filled(c: str) -> pl.Expr:
+        return pl.when(pl.col(c) != "").then(pl.col(c))
+    place_id = pl.coalesce(*(filled(f"{r}_entity_id") for r in ROLES))
+    has_text = pl.any_horizontal(*(filled(f"{r}_text").is_not_null() for r in ROLES))
+    return (pl.when(place_id.is_not_null()).then(pl.struct(pl.col("event_type"), place_id.alias("_p")).hash())
+            .when(has_text).then(pl.col("event_type").hash())
+            .otherwise(pl.col("event_id").hash()))
 
 
 def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:

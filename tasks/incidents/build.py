@@ -16,8 +16,11 @@ identical.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import polars as pl
 
+from akhbar.faults import error_detail
 from akhbar.contracts import FACTUAL_MODALITIES, SCHEMAS, contract_dtypes, empty_frame
 from akhbar.ids import stable_id
 from akhbar.names import name_exprs, names_of
@@ -183,11 +186,18 @@ def build_incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles
                     documents: pl.DataFrame | None, run_id: str, previous: pl.DataFrame | None = None
                     ) -> pl.DataFrame:
     """The incidents table (contract `incidents`) from the clustered events; see the module doc."""
+    inc = incident_rows(events, article_info(articles, documents), names(entity_catalog))
+    return empty_frame("incidents") if inc is None else with_ids(inc, run_id, previous)
+
+
+def incident_rows(events: pl.DataFrame, info: pl.DataFrame, nm: pl.DataFrame) -> pl.DataFrame | None:
+    """The incidents of these events' clusters (every event of each cluster among them), contract
+    columns and types, without incident_id and run_id (`with_ids`); None when no event is evidence.
+    info: `article_info`; nm: `names` of the catalog."""
     ev = evidence_events(events)
     if ev.is_empty():
-        return empty_frame("incidents")
-    ev = ev.join(article_info(articles, documents), on="article_id", how="left")
-    nm = names(entity_catalog)
+        return None
+    ev = ev.join(info, on="article_id", how="left")
     base = (ev.sort("event_id").group_by("cluster_id").agg(
         pl.col("event_type").mode().sort().first(),
         pl.col("mode").drop_nulls().mode().sort().first(),
@@ -209,9 +219,50 @@ def build_incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles
         pl.col("date_precision").fill_null("unknown"), pl.col("date_source").fill_null("none"),
         pl.when((pl.col("feature_class") == "A") & ~pl.col("geonames_id").is_in(list(country_geonames_ids())))
         .then(pl.col("location_name_latin")).alias("admin1"),
-        geo_precision(inc).alias("geo_precision"), run_id=pl.lit(run_id))
-    inc = inc.sort("evidence_event_ids").with_columns(assign_ids(inc.sort("evidence_event_ids"), previous))
+        geo_precision(inc).alias("geo_precision"))
+    dtypes = {c: t for c, t in contract_dtypes("incidents").items() if c not in ID_COLUMNS}
+    return inc.select(list(dtypes)).cast(dtypes)
+
+
+ID_COLUMNS = ("incident_id", "run_id")       # set over all the incidents at once (with_ids)
+
+
+def with_ids(inc: pl.DataFrame, run_id: str, previous: pl.DataFrame | None) -> pl.DataFrame:
+    """The incidents table from `incident_rows` (of one or several parts): ids assigned over all of them."""
+    # ids are assigned in evidence order; only that column is sorted (the rows are gathered once, by id)
+    order = inc.get_column("evidence_event_ids").arg_sort()
+    ids = assign_ids(inc.select(pl.col("evidence_event_ids").gather(order)), previous)
+    inc = inc.with_columns(ids.gather(order.arg_sort()), run_id=pl.lit(run_id))
     return inc.select(SCHEMAS["incidents"].names).cast(contract_dtypes("incidents")).sort("incident_id")
+
+
+def incidents_of_parts(parts: Iterable[pl.DataFrame | None], entity_catalog: pl.DataFrame, articles: pl.DataFrame,
+                       documents: pl.DataFrame | None, run_id: str, previous: pl.DataFrame | None = None
+                       ) -> tuple[pl.DataFrame, list[dict]]:
+    """`build_incidents_isolated` over events given in parts, every cluster's events in one part (e.g.
+    hash buckets of `tasks.events.clustering.place_bucket`): one part's events alive at a time; a
+    part that raises is built cluster by cluster (a cluster that still raises is quarantined); the
+    ids are assigned over all parts' incidents at once, as build_incidents does."""
+    info, nm = article_info(articles, documents), names(entity_catalog)
+    frames, failures = [], []
+    for part in parts:
+        if part is None or part.is_empty():
+            continue
+        try:
+            frames.append(incident_rows(part, info, nm))
+        except Exception:   # noqa: BLE001 - isolate the failing clusters
+            for (cid,), members in part.filter(pl.col("cluster_id").is_not_null()).group_by("cluster_id"):
+                try:
+                    frames.append(incident_rows(members, info, nm))
+                except Exception as exc:   # noqa: BLE001
+                    failures.append(dict(table="incidents", row_key=str(cid), check="exception",
+                                         detail=error_detail(exc)))
+    frames = [f for f in frames if f is not None]
+    if not frames:
+        return empty_frame("incidents"), failures
+    inc = pl.concat(frames, how="vertical", rechunk=False)
+    del frames
+    return with_ids(inc, run_id, previous), failures
 
 
 def build_incidents_isolated(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame,
@@ -219,7 +270,6 @@ def build_incidents_isolated(events: pl.DataFrame, entity_catalog: pl.DataFrame,
                              ) -> tuple[pl.DataFrame, list[dict]]:
     """build_incidents; if it raises, cluster by cluster: a cluster that still raises becomes a
     quarantine row (table incidents, row_key = cluster_id, check exception) and the rest is kept."""
-    from akhbar.faults import error_detail
     try:
         return build_incidents(events, entity_catalog, articles, documents, run_id, previous), []
     except Exception:   # noqa: BLE001 - isolate the failing clusters below

@@ -7,6 +7,7 @@ import polars as pl
 from akhbar.contracts import empty_frame
 from akhbar.text.sentences import split_sentences
 from tasks.entities import build_catalog, extract_mentions
+from tasks.entities.catalog import catalog_of_parts
 
 ARTICLES = {
     "a1": "وقال الرئيس علي عبدالله صالح إن الحوار مستمر. واستقبل الملك سلمان بن عبدالعزيز الوفد في الرياض.",
@@ -57,3 +58,16 @@ def test_every_catalog_row_is_readable():
     assert dammam["name_latin"].to_list() == ["Dammam"] and dammam["lat"].null_count() == 0
     assert "org_asharq_al_awsat" in cat["entity_id"].to_list()
     assert cat.schema == empty_frame("entity_catalog").schema
+
+
+def test_the_catalog_built_one_entity_bucket_at_a_time_equals_the_whole_one():
+    """catalog_of_parts over hash buckets of entity_id (the corpus-wide stage's bounded pass,
+    flows/steps.py catalog) gives the rows of build_catalog on the whole mentions frame."""
+    mentions, whole = catalog()
+    assert whole.height > 5
+    for n in (2, 3, 7):
+        bucket = pl.col("entity_id").hash() % n
+        parts = [mentions.filter(bucket == b) for b in range(n)]
+        assert sum(p.height > 0 for p in parts) > 1          # really cut
+        assert catalog_of_parts(parts, "r").equals(whole), n
+    assert catalog_of_parts([], "r").equals(build_catalog(mentions.clear(), "r"))

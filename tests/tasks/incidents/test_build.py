@@ -154,3 +154,32 @@ def test_claims_that_tie_on_count_modality_and_text_have_one_order_whatever_the_
     orders = {tuple((c["source_entity_id"], c["source_text"]) for c in incidents(events(*perm))["claims"][0])
               for perm in (rows, rows[::-1], rows[2:] + rows[:2], rows[1::2] + rows[::2])}
     assert orders == {(("org_army", "القناة"), ("org_observatory", "القناة"), (None, "القناة"))}
+
+
+def test_incidents_built_cluster_part_by_part_equal_the_whole_build():
+    """incidents_of_parts (the spilled run's bounded pass: events in parts, no cluster cut) gives
+    build_incidents' table, the ids assigned over all parts: a split cluster keeps the old id once."""
+    first = incidents(events(ev("e1", "art_1", "c1", killed=3), ev("e2", "art_2", "c1", killed=4),
+                             ev("e8", "art_4", "c8", modality="claimed")))
+    later = events(ev("e1", "art_1", "c1", killed=3), ev("e2", "art_2", "c2", killed=4),
+                   ev("e8", "art_4", "c8"), ev("e9", "art_3", "c8", modality="denied", source_text="الجيش"))
+    whole = incidents(later, previous=first)
+    parts = [later.filter(pl.col("cluster_id") == c) for c in ("c2", "c8", "c1")]
+    got, failures = build.incidents_of_parts(parts, CATALOG, ARTICLES, None, "r2", first)
+    assert not failures and whole.height == 3 and got.equals(whole)
+    assert first["incident_id"].is_in(whole["incident_id"].implode()).sum() == 2
+
+
+def test_a_failing_cluster_of_a_part_is_quarantined_and_the_rest_kept(monkeypatch):
+    real = build.incident_rows
+
+    def flaky(evts, *a):
+        if "bad" in evts["cluster_id"].to_list():
+            raise ValueError("broken cluster")
+        return real(evts, *a)
+
+    monkeypatch.setattr(build, "incident_rows", flaky)
+    part = events(ev("e1", "art_1", "ok"), ev("e2", "art_2", "bad"))
+    out, failures = build.incidents_of_parts([part, events(ev("e3", "art_3", "c3"))], CATALOG, ARTICLES, None, "r")
+    assert sorted(out["evidence_event_ids"].to_list()) == [["e1"], ["e3"]]
+    assert [(f["table"], f["row_key"], f["check"]) for f in failures] == [("incidents", "bad", "exception")]

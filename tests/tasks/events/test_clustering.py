@@ -1,0 +1,58 @@
+"""tasks/events/clustering.py: cross-article clusters cut into parts by (type, place) give the ids of
+the whole-frame pass (the corpus-wide stage clusters one hash bucket at a time, flows/steps.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import polars as pl
+
+from tasks.events.clustering import CLUSTER_COLUMNS, cluster_events, cluster_part, place_bucket
+
+PLACES = [("loc_a", None), ("loc_b", "بغداد"), (None, "الموصل"), (None, "موصل"), (None, None), ("", "كركوك")]
+ACTORS = [([], None), (["org_x"], "التنظيم"), ([], "أبو بكر البغدادي"), ([], "البغدادي"), (["per_y"], None)]
+DATES = [None, dt.date(2015, 3, 1), dt.date(2015, 3, 2)]
+
+
+def events(n: int, seed: int = 3) -> pl.DataFrame:
+    """n events over few types, places (ids, text only, none, an empty id), actors and dates: many collide."""
+    rnd = random.Random(seed)
+    rows = []
+    for k in range(n):
+        role = rnd.choice(("location", "origin", "destination"))
+        pid, ptext = rnd.choice(PLACES)
+        ids, atext = rnd.choice(ACTORS)
+        row = dict(event_id=f"ev_{rnd.randrange(10**6):06d}_{k}", event_type=rnd.choice(("ATTACK", "PROTEST", "ARREST")),
+                   article_id=f"a{rnd.randrange(n // 3 + 1)}", event_date=rnd.choice(DATES),
+                   date_precision=rnd.choice(("day", "publication")), actor_entity_ids=ids, actor_text=atext,
+                   source_text=rnd.choice((None, "رويترز", "الوكالة")))
+        for r in ("location", "origin", "destination"):
+            row[f"{r}_entity_id"], row[f"{r}_text"] = (pid, ptext) if r == role else (None, None)
+        rows.append(row)
+    return pl.DataFrame(rows, schema_overrides={"actor_entity_ids": pl.List(pl.String)}).select(CLUSTER_COLUMNS)
+
+
+def test_clusters_cut_by_place_bucket_equal_the_whole_pass():
+    ev = events(400)
+    whole = cluster_events(ev).select("event_id", "cluster_id", "n_sources").sort("event_id")
+    sizes = whole.group_by("cluster_id").len()
+    assert sizes["len"].max() > 5 and whole["n_sources"].max() > 1        # real clusters, not one event each
+    for n in (2, 3, 8):
+        bucket = place_bucket() % n
+        parts = [cluster_part(ev.filter(bucket == b)) for b in range(n)]
+        assert sum(p.height > 0 for p in parts) > 1
+        assert pl.concat(parts).sort("event_id").equals(whole), n
+
+
+def test_events_that_may_share_a_cluster_hash_alike():
+    ev = pl.DataFrame(dict(
+        event_id=["e1", "e2", "e3", "e4", "e5", "e6"], event_type=["ATTACK"] * 5 + ["PROTEST"],
+        location_entity_id=["loc_a", None, None, "", None, "loc_a"], location_text=["بغداد", None, "الموصل", None, None, None],
+        origin_entity_id=[None, "loc_a", None, None, None, None], origin_text=[None, None, None, "موصل", None, None],
+        destination_entity_id=[None] * 6, destination_text=[None, "كركوك", None, None, None, None]))
+    h = ev.select(place_bucket())[:, 0].to_list()
+    assert h[0] == h[1]                 # one type and place entity, whatever the role and the text
+    assert h[2] == h[3]                 # placed by text only: by type (an empty id is no id)
+    assert h[0] != h[5]                 # another type
+    assert len({h[4], h[0], h[2]}) == 3  # no place at all: its own id
