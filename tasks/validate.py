@@ -22,7 +22,7 @@ text in Python (a str index is O(1)), never by a per-row character scan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -346,6 +346,7 @@ def conclude(failed: list[pl.DataFrame], rows_in: dict[str, int], rows_out: dict
 ARTICLE_TABLES = ("articles", "sentences", "entities", "events")
 Reader = Callable[..., pl.DataFrame]       # (table, partition, columns=None) -> that partition's rows
 Emit = Callable[[str, int, pl.DataFrame], None]   # (table, partition, its clean rows)
+Slices = Callable[..., Iterator[pl.DataFrame]]   # (columns=None) -> a table's rows in consecutive slices
 
 
 @dataclass
@@ -373,10 +374,23 @@ class Tally:
         self.rows_out[name] = self.rows_out.get(name, 0) + kept.height
         return kept
 
+    def check_sliced(self, name: str, slices: Slices, clean: dict, candidates: dict) -> pl.DataFrame:
+        """Row checks of a table read in consecutive row slices, one slice held at a time (the
+        documents: all input text); the key columns of its clean rows (what references are checked
+        against). Failures and counts as `check` on the whole table."""
+        self.failed.setdefault(name, [])
+        self.rows_in.setdefault(name, 0)
+        self.rows_out.setdefault(name, 0)
+        dtypes = contract_dtypes(name)
+        kept = [pl.DataFrame(schema={k: dtypes[k] for k in KEYS[name]})]
+        for df in slices():
+            kept.append(self.check(name, self.prepare(name, df), clean, candidates).select(KEYS[name]))
+        return pl.concat(kept)
+
 
 def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: list[int], emit: Emit, run_id: str,
-                   max_failure_share: float = 0.05, as_of: dt.datetime | None = None
-                   ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict]:
+                   max_failure_share: float = 0.05, as_of: dt.datetime | None = None,
+                   sliced: dict[str, Slices] | None = None) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict]:
     """`validate` with the ARTICLE_TABLES given one article partition at a time (`read`), so no
     more than one partition of them is held: the same checks, failures and clean rows. Keys are
     checked over every partition's key columns; references to a partition's articles and
@@ -384,19 +398,26 @@ def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: lis
     the catalog's mention counts against every partition's entity ids; incidents against the
     clean event and article ids of all partitions. Each partition's clean rows go to `emit`;
     returns (the other tables' clean rows, quarantine rows, report). Quarantine rows come table
-    by table as in `validate`, a table's in partition order."""
-    missing = [t for t in CHECK_ORDER if t not in whole and t not in ARTICLE_TABLES]
+    by table as in `validate`, a table's in partition order. The documents may come in row slices
+    (`sliced`): their key is checked on the key column alone, their rows a slice at a time, and
+    their entry in the returned clean tables is the key column of their clean rows."""
+    sliced = sliced or {}
+    missing = [t for t in CHECK_ORDER if t not in whole and t not in ARTICLE_TABLES and t not in sliced]
     if missing:
         raise ValidationError(f"schema check failed: candidate tables missing {missing}", "schema")
     tally = Tally((as_of or dt.datetime.now(dt.timezone.utc)).date())
-    candidates = {n: tally.prepare(n, whole[n]) for n in (*CHECK_ORDER, *OPTIONAL) if n in whole}
-    for name in candidates:
-        check_keys(name, candidates[name])
+    candidates = {n: tally.prepare(n, whole[n]) for n in (*CHECK_ORDER, *OPTIONAL) if n in whole and n not in sliced}
+    for name in (*CHECK_ORDER, *OPTIONAL):
+        if name in sliced:
+            check_keys(name, pl.concat(list(sliced[name](KEYS[name]))))
+        elif name in candidates:
+            check_keys(name, candidates[name])
     for name in ARTICLE_TABLES:
         check_keys(name, pl.concat([read(name, p, KEYS[name]) for p in partitions]))
     clean: dict[str, pl.DataFrame] = {}
     for name in ("documents", "segments"):
-        clean[name] = tally.check(name, candidates[name], clean, candidates)
+        clean[name] = (tally.check_sliced(name, sliced[name], clean, candidates) if name in sliced
+                       else tally.check(name, candidates[name], clean, candidates))
     ids = dict(clean, entities=pl.concat([read("entities", p, ("entity_id",)) for p in partitions]))
     clean["entity_catalog"] = tally.check("entity_catalog", candidates["entity_catalog"], clean, ids)
     kept_ids: dict[str, list[pl.DataFrame]] = {"events": [], "articles": []}
