@@ -80,6 +80,16 @@ def check_keys(name: str, df: pl.DataFrame) -> None:
                               f"e.g. {dup.row(0, named=True)}", "key")
 
 
+def check_keys_in_parts(name: str, read_keys: Callable[[], list[pl.DataFrame]]) -> None:
+    """check_keys over a table's key columns read part by part (`read_keys`): a 64-bit hash per row
+    is what is held for the whole table (8 bytes a row, not the key strings); only when two hashes
+    are equal are the keys read again and compared."""
+    key = list(KEYS[name])
+    hashes = [f.select(pl.struct(key).hash(0).alias("_h")) for f in read_keys()]
+    if hashes and pl.concat(hashes).get_column("_h").is_duplicated().any():
+        check_keys(name, pl.concat(read_keys()))
+
+
 def row_key(name: str) -> pl.Expr:
     """The row's key as one string (the quarantine's row_key)."""
     return pl.concat_str([pl.col(c).cast(pl.String).fill_null("<null>") for c in KEYS[name]], separator="|")
@@ -224,10 +234,13 @@ def text_checks(name: str, df: pl.DataFrame) -> list[pl.LazyFrame]:
 
 
 def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
-    """Counts against the counted table as the stages produced it (before quarantine)."""
+    """Counts against the counted table as the stages produced it (before quarantine); a counted
+    table given as partial counts (a `_n` column per key and part) is summed instead of counted."""
     out = []
     for col, counted, on in rules_for(name, COUNTS):
-        n = candidates[counted].group_by(list(on)).len("_n")
+        rows = candidates[counted]
+        n = (rows.group_by(list(on)).agg(pl.col("_n").sum().cast(pl.UInt32)) if "_n" in rows.columns
+             else rows.group_by(list(on)).len("_n"))
         j = df.join(n, on=list(on), how="left").with_columns(pl.col("_n").fill_null(0))
         detail = pl.format("{} = {} but {} has {}", pl.lit(col), pl.col(col), pl.lit(counted), pl.col("_n"))
         out.append(failures(name, j, pl.col(col) != pl.col("_n"), f"count:{col}", detail))
@@ -413,12 +426,14 @@ def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: lis
         elif name in candidates:
             check_keys(name, candidates[name])
     for name in ARTICLE_TABLES:
-        check_keys(name, pl.concat([read(name, p, KEYS[name]) for p in partitions]))
+        check_keys_in_parts(name, lambda: [read(name, p, KEYS[name]) for p in partitions])
     clean: dict[str, pl.DataFrame] = {}
     for name in ("documents", "segments"):
         clean[name] = (tally.check_sliced(name, sliced[name], clean, candidates) if name in sliced
                        else tally.check(name, candidates[name], clean, candidates))
-    ids = dict(clean, entities=pl.concat([read("entities", p, ("entity_id",)) for p in partitions]))
+    # the catalog's mention counts: each partition's entity ids counted there (`_n`), not every mention's id
+    ids = dict(clean, entities=pl.concat([read("entities", p, ("entity_id",)).group_by("entity_id").len("_n")
+                                          for p in partitions]))
     clean["entity_catalog"] = tally.check("entity_catalog", candidates["entity_catalog"], clean, ids)
     kept_ids: dict[str, list[pl.DataFrame]] = {"events": [], "articles": []}
     for p in partitions:
