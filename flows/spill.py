@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from akhbar.contracts import DATA_TABLES, KEYS
 from flows.partitions import partition_of
@@ -40,6 +41,9 @@ NEEDS = tuple(dict.fromkeys([*(c for t in DATA_TABLES if t != "quarantine" for c
 # Rows per parquet row group of a spilled file, and per part a row-wise dataset yields (`Spilled.parts`):
 # publish and validate hold one such slice of a table (text included) at a time, whatever the corpus size.
 PART_ROWS = 2_000
+# Parquet bytes (uncompressed) of the row groups read as one part: 2,000 documents or articles are
+# about one group, the short rows of mentions and sentences tens of groups (fewer, larger parts).
+PART_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -67,16 +71,19 @@ class Spilled:
 
     def parts(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
         """The dataset file by file (for a dataset whose files are disjoint: merged file by file); a
-        row-wise dataset (`rowwise`: its merge only concatenates) in slices of at most `rows` rows,
-        each read from the row groups that hold it, so no part holds a whole file."""
-        rows = rows or PART_ROWS
+        row-wise dataset (`rowwise`: its merge only concatenates) in slices of consecutive row groups
+        of about PART_BYTES (or of `rows` rows), so no part holds a whole file."""
         for path in self.files:
             if not self.rowwise:
                 yield self._read(pl.scan_parquet(path), None)
                 continue
-            height = pl.scan_parquet(path).select(pl.len()).collect().item()
-            for start in range(0, height, rows):
-                yield self._read(pl.scan_parquet(path).slice(start, rows), None)
+            if rows:
+                height = pl.scan_parquet(path).select(pl.len()).collect().item()
+                spans = ((start, rows) for start in range(0, height, rows))
+            else:
+                spans = row_group_spans(path, PART_BYTES)
+            for start, length in spans:
+                yield self._read(pl.scan_parquet(path).slice(start, length), None)
 
     def _read(self, lazy: pl.LazyFrame, columns: list[str] | None) -> Any:
         names = lazy.collect_schema().names()
@@ -139,6 +146,21 @@ def spill_partition(folder: Path, stage: str, partition: int, outputs: tuple, na
         else:
             out.append(value)
     return tuple(out)
+
+
+def row_group_spans(path: str, budget: int) -> Iterator[tuple[int, int]]:
+    """(first row, rows) of runs of consecutive row groups of a parquet file whose uncompressed size
+    stays within `budget` (at least one group each)."""
+    meta = pq.ParquetFile(path).metadata
+    start = length = size = 0
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        if length and size + group.total_byte_size > budget:
+            yield start, length
+            start, length, size = start + length, 0, 0
+        length, size = length + group.num_rows, size + group.total_byte_size
+    if length:
+        yield start, length
 
 
 def write_rows(frame: pl.DataFrame, path: Path | str) -> None:

@@ -106,8 +106,9 @@ def test_publish_from_spilled_tables_equals_publish_from_frames(seeds_dir, tmp_p
 
 
 def test_a_rowwise_dataset_is_read_in_bounded_slices(tmp_path, monkeypatch):
-    """A dataset whose merge only concatenates (the documents, validated tables) yields parts of at most
-    PART_ROWS rows, read from the file's row groups; together they are the frame, in order. A dataset
+    """A dataset whose merge only concatenates (the documents, validated tables) yields parts of whole
+    row groups (PART_ROWS rows each) up to PART_BYTES, or of `rows` rows; together they are the frame,
+    in order. A dataset
     with another merge (rows of one article across a file) still yields whole files."""
     import flows.spill as spill
 
@@ -119,10 +120,14 @@ def test_a_rowwise_dataset_is_read_in_bounded_slices(tmp_path, monkeypatch):
 
     assert pq.ParquetFile(path).metadata.num_row_groups == 3
     rowwise = Spilled((str(path),), concat, rowwise=True)
-    parts = list(rowwise.parts())
+    parts = list(rowwise.parts(rows=4))
     assert [p.height for p in parts] == [4, 4, 3]
     assert pl.concat(parts).equals(frame)
     assert [p.height for p in rowwise.parts(rows=10)] == [10, 1]
+    monkeypatch.setattr(spill, "PART_BYTES", 1)                 # one row group a part, at least
+    assert [p.height for p in rowwise.parts()] == [4, 4, 3]
+    monkeypatch.setattr(spill, "PART_BYTES", 10 ** 9)           # every group in one part
+    assert [p.height for p in rowwise.parts()] == [11]
     assert [p.height for p in Spilled((str(path),), concat).parts()] == [11]
 
 
