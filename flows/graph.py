@@ -281,7 +281,7 @@ def spilled_whole(stage: Stage, out: tuple, folder) -> tuple:
     each frame as one parquet file read back whole (or in columns by a `lazy` reader) when needed."""
     if not (stage.spill and folder):
         return out
-    return tuple(spilled([f], concat, 1) if isinstance(f, str) else f
+    return tuple(spilled([f], concat, 1, rowwise=True) if isinstance(f, str) else f
                  for f in spill_partition(folder, stage.name, 0, out, stage.outputs, 1))
 
 

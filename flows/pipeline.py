@@ -43,11 +43,12 @@ DAG: tuple[Stage, ...] = (
                                          "run_id"), ("incidents", "incident_failures"), lazy=("events", "articles", "documents")),
     Stage("validate", steps.validate, ("documents", "segments", "articles", "sentences", "entities",
                                        "entity_catalog", "events", "run_id", "cfg", "incidents"),
-          ("validated", "quarantine_rows", "report"), lazy=("articles", "sentences", "entities", "events")),
+          ("validated", "quarantine_rows", "report"),
+          lazy=("documents", "articles", "sentences", "entities", "events")),
     Stage("quarantine", steps.quarantine, ("validated", "quarantine_rows", "segment_rejections", "stage_failures",
                                            "run_id", "incident_failures"), ("tables",)),
     Stage("publish", steps.publish, ("tables", "report", "documents", "run_meta", "cfg", "dedupe_index"),
-          ("versions",), retries=2,
+          ("versions",), retries=2, lazy=("documents",),
           retry_if=steps.publish_retryable),
 )
 

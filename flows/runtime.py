@@ -292,7 +292,8 @@ class Run:
 
 
 # the columns the run's artifacts read of tables held on disk (the others: their row counts)
-REPORT_COLUMNS = {"entities": ("entity_id", "canonical_name", "type", "article_id"), "events": ("event_type", "modality")}
+REPORT_COLUMNS = {"entities": ("entity_id", "canonical_name", "type", "article_id"), "events": ("event_type", "modality"),
+                  "documents": ("status", "reason")}
 
 
 def report_view(tables: dict) -> dict:

@@ -34,6 +34,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from akhbar.contracts import DATA_TABLES, KEYS
 from flows.partitions import partition_of
@@ -43,6 +44,12 @@ PART = "_part"
 PART_KEY = "article_id"        # spilled rows carry the partition of their article (entities, events split by it)
 # columns a merge may need (keys, the article's doc_ids), read along with any projection
 NEEDS = tuple(dict.fromkeys([*(c for t in DATA_TABLES if t != "quarantine" for c in KEYS[t]), "doc_ids"]))
+# Rows per parquet row group of a spilled file, and per part a row-wise dataset yields (`Spilled.parts`):
+# publish and validate hold one such slice of a table (text included) at a time, whatever the corpus size.
+PART_ROWS = 2_000
+# Parquet bytes (uncompressed) of the row groups read as one part: 2,000 documents or articles are
+# about one group, the short rows of mentions and sentences tens of groups (fewer, larger parts).
+PART_BYTES = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class Spilled:
     partitions: tuple[int, ...] = ()       # partitions (of PART_KEY) present in the rows; () when not tagged
     attached: str | None = None            # parquet of `key` + columns that replace/extend the rows' own
     key: str | None = None
+    rowwise: bool = False                  # the merge only concatenates: any slice of rows is a part
 
     def _scan(self) -> pl.LazyFrame:
         return pl.scan_parquet(list(self.files))
@@ -67,10 +75,21 @@ class Spilled:
         frame = self.merge([self._scan().select([c for c in NEEDS if c in names] or names[:1]).collect()])
         return 0 if frame is None else frame.height
 
-    def parts(self) -> Iterator[pl.DataFrame]:
-        """The dataset file by file (for a dataset whose files are disjoint: merged file by file)."""
+    def parts(self, rows: int | None = None) -> Iterator[pl.DataFrame]:
+        """The dataset file by file (for a dataset whose files are disjoint: merged file by file); a
+        row-wise dataset (`rowwise`: its merge only concatenates) in slices of consecutive row groups
+        of about PART_BYTES (or of `rows` rows), so no part holds a whole file."""
         for path in self.files:
-            yield self._read(pl.scan_parquet(path), None)
+            if not self.rowwise:
+                yield self._read(pl.scan_parquet(path), None)
+                continue
+            if rows:
+                height = pl.scan_parquet(path).select(pl.len()).collect().item()
+                spans = ((start, rows) for start in range(0, height, rows))
+            else:
+                spans = row_group_spans(path, PART_BYTES)
+            for start, length in spans:
+                yield self._read(pl.scan_parquet(path).slice(start, length), None)
 
     def _read(self, lazy: pl.LazyFrame, columns: list[str] | None) -> Any:
         names = lazy.collect_schema().names()
@@ -121,6 +140,12 @@ class Spilled:
                     self._scan().head(0), list(columns))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+    def keep(self, keys: pl.DataFrame, path: Path | str) -> "Spilled":
+        """A row-wise dataset cut to the rows whose key is in `keys` (key columns), copied to `path`
+        by a streaming query (one row group at a time, never the whole text), rows in order."""
+        lazy = self._scan().join(keys.lazy(), on=keys.columns, how="semi", maintain_order="left")
+        lazy.sink_parquet(path, row_group_size=PART_ROWS)
+        return replace(self, files=(str(path),), partitions=())
 
     def attach(self, extra: pl.DataFrame, key: str, name: str) -> "Spilled":
         """This dataset with `extra`'s columns set by `key` when read (a column it already has is replaced in
@@ -173,14 +198,34 @@ def spill_partition(folder: Path, stage: str, partition: int, outputs: tuple, na
     for name, value in zip(names, outputs):
         if isinstance(value, pl.DataFrame):
             path = folder / f"{stage}.{name}.p{partition}.parquet"
-            tagged(value, n).write_parquet(path)
+            write_rows(tagged(value, n), path)
             out.append(str(path))
         else:
             out.append(value)
     return tuple(out)
 
 
-def spilled(files: list[Any], merge: Callable, n: int) -> Any:
+def row_group_spans(path: str, budget: int) -> Iterator[tuple[int, int]]:
+    """(first row, rows) of runs of consecutive row groups of a parquet file whose uncompressed size
+    stays within `budget` (at least one group each)."""
+    meta = pq.ParquetFile(path).metadata
+    start = length = size = 0
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        if length and size + group.total_byte_size > budget:
+            yield start, length
+            start, length, size = start + length, 0, 0
+        length, size = length + group.num_rows, size + group.total_byte_size
+    if length:
+        yield start, length
+
+
+def write_rows(frame: pl.DataFrame, path: Path | str) -> None:
+    """A frame as a parquet file of row groups of PART_ROWS rows (a slice is read from its groups)."""
+    frame.write_parquet(path, row_group_size=PART_ROWS)
+
+
+def spilled(files: list[Any], merge: Callable, n: int, rowwise: bool = False) -> Any:
     """The Spilled of one output from its partitions' files, or the merged value when a partition's
     output was not a frame (None: nothing to spill)."""
     if not all(isinstance(f, str) for f in files):
@@ -190,7 +235,7 @@ def spilled(files: list[Any], merge: Callable, n: int) -> Any:
     if PART in schema:
         found = pl.scan_parquet(files).select(pl.col(PART).unique()).collect()
         parts = tuple(sorted(found.get_column(PART).to_list()))
-    return Spilled(tuple(files), merge, partitions=parts)
+    return Spilled(tuple(files), merge, partitions=parts, rowwise=rowwise)
 
 
 def read_output(value: Any) -> Any:

@@ -25,7 +25,7 @@ from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import split
-from flows.spill import Spilled, materialise
+from flows.spill import Spilled, materialise, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
 from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
@@ -37,7 +37,7 @@ from tasks.incidents import build_incidents_isolated
 from tasks.incidents.build import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
-from tasks.ingest import ingest_folder, input_manifest_hash
+from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
 from tasks.validate import CHECK_ORDER, OPTIONAL, ValidationError, validate as validate_tables, validate_parts
@@ -163,42 +163,61 @@ def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.D
 def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,
              cfg: PipelineConfig, incidents: pl.DataFrame | None = None):
     """The contracts; and a run whose input yields no accepted document publishes nothing unless
-    `allow_empty` (a scheduled run on a mis-mounted folder must not publish an empty snapshot)."""
-    if not cfg.allow_empty and documents.filter(pl.col("status") == "ok").is_empty():
-        kinds = (documents.filter(pl.col("status") == "rejected")
-                 .group_by(pl.col("reason").fill_null("?").str.split(":").list.first().str.strip_chars())
-                 .len("n").sort(["n", "reason"], descending=[True, False]))
-        why = ", ".join(f"{r} {n}" for r, n in kinds.iter_rows()) or "no input file found"
-        raise ValidationError(f"no document of the input was accepted ({documents.height} seen; {why}): check the "
-                              "input folder, or pass --allow-empty when an empty input is expected", "empty_input")
+    `allow_empty` (a scheduled run on a mis-mounted folder must not publish an empty snapshot).
+    Spilled documents are read by the columns and row slices each check needs, never whole."""
+    if not cfg.allow_empty:
+        refuse_empty(documents.frame(["status", "reason"]) if isinstance(documents, Spilled) else documents)
     whole = dict(documents=documents, segments=segments, entity_catalog=entity_catalog)
     if incidents is not None:
         whole["incidents"] = incidents
     parted = dict(articles=articles, sentences=sentences, entities=entities, events=events)
     if all(isinstance(v, Spilled) for v in parted.values()) and articles.partitions:
         return validate_spilled(whole, parted, run_id, cfg)
-    candidates = dict(whole, **{k: materialise(v) for k, v in parted.items()})
+    candidates = {k: materialise(v) for k, v in dict(whole, **parted).items()}
     return validate_tables({k: candidates[k] for k in (*CHECK_ORDER, *OPTIONAL) if k in candidates}, run_id,
                            cfg.max_failure_share)
 
 
+def refuse_empty(documents: pl.DataFrame) -> None:
+    """ValidationError when no document was accepted, naming the rejection reasons."""
+    if not documents.filter(pl.col("status") == "ok").is_empty():
+        return
+    kinds = (documents.filter(pl.col("status") == "rejected")
+             .group_by(pl.col("reason").fill_null("?").str.split(":").list.first().str.strip_chars())
+             .len("n").sort(["n", "reason"], descending=[True, False]))
+    why = ", ".join(f"{r} {n}" for r, n in kinds.iter_rows()) or "no input file found"
+    raise ValidationError(f"no document of the input was accepted ({documents.height} seen; {why}): check the "
+                          "input folder, or pass --allow-empty when an empty input is expected", "empty_input")
+
+
 def validate_spilled(whole: dict, parted: dict[str, Spilled], run_id: str, cfg: PipelineConfig):
     """Validation one article partition at a time (tasks/validate.py validate_parts): each partition's
-    clean rows are written next to the spilled inputs, and the validated tables are those files."""
+    clean rows are written next to the spilled inputs, and the validated tables are those files.
+    Spilled documents are checked a row slice at a time; their clean rows are the spilled file itself
+    when none failed, else the file's rows whose key stayed clean (copied by streaming)."""
     folder = Path(parted["articles"].files[0]).parent
     files: dict[str, list[str]] = {name: [] for name in parted}
+    docs = whole["documents"]
+    sliced = {}
+    if isinstance(docs, Spilled) and docs.rowwise:
+        sliced["documents"] = lambda columns=None: docs.parts() if columns is None else iter([docs.frame(columns)])
+        whole = {k: v for k, v in whole.items() if k != "documents"}
+    whole = {k: materialise(v) for k, v in whole.items()}
 
     def read(name: str, p: int, columns=None) -> pl.DataFrame:
         return parted[name].partition(p, columns)
 
     def emit(name: str, p: int, clean: pl.DataFrame) -> None:
         path = folder / f"validate.{name}.p{p}.parquet"
-        clean.write_parquet(path)
+        write_rows(clean, path)
         files[name].append(str(path))
 
     clean, quarantine_rows, report = validate_parts(whole, read, list(parted["articles"].partitions), emit, run_id,
-                                                    cfg.max_failure_share)
-    validated = {name: clean.get(name) if name in clean else Spilled(tuple(files[name]), concat)
+                                                    cfg.max_failure_share, sliced=sliced)
+    if sliced:
+        kept = report["rows_out"]["documents"] < report["rows_in"]["documents"]
+        clean["documents"] = docs.keep(clean["documents"], folder / "validate.documents.parquet") if kept else docs
+    validated = {name: clean.get(name) if name in clean else Spilled(tuple(files[name]), concat, rowwise=True)
                  for name in (*CHECK_ORDER, *OPTIONAL) if name in clean or name in files}
     return validated, quarantine_rows, report
 
@@ -214,7 +233,11 @@ def quarantine(validated: dict, quarantine_rows: pl.DataFrame, segment_rejection
 
 def publish(tables: dict, report: dict, documents: pl.DataFrame, run_meta: dict, cfg: PipelineConfig,
             dedupe_index: pl.DataFrame | None = None) -> dict:
-    """The tables as one snapshot, with dedupe's state table; the `runs` row (lineage) written last."""
+    """The tables as one snapshot, with dedupe's state table; the `runs` row (lineage) written last.
+    Spilled tables are compared and written a slice at a time (akhbar/lake/write.py `parts_of`);
+    of spilled documents only the two columns of the input manifest are read here."""
+    if isinstance(documents, Spilled):
+        documents = documents.frame(MANIFEST_COLUMNS)
     if dedupe_index is not None:
         tables = dict(tables, dedupe_index=dedupe_index)
     counts = {k: v.height for k, v in tables.items()}

@@ -769,6 +769,9 @@ def ingest_counts(documents: pl.DataFrame) -> dict[str, int]:
                 rejected=documents.filter(new & (pl.col("status") == "rejected")).height)
 
 
+MANIFEST_COLUMNS = ("source_path", "content_sha256")   # what input_manifest_hash reads
+
+
 def input_manifest_hash(documents: pl.DataFrame) -> str:
     """Hash over the sorted (path, content hash) pairs: identifies the input snapshot."""
     pairs = sorted(zip(documents["source_path"].to_list(), documents["content_sha256"].to_list()))

@@ -22,7 +22,7 @@ text in Python (a str index is O(1)), never by a per-row character scan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -78,6 +78,16 @@ def check_keys(name: str, df: pl.DataFrame) -> None:
     if dup.height:
         raise ValidationError(f"key check failed for table '{name}': {dup.height} duplicate key(s) on {key}, "
                               f"e.g. {dup.row(0, named=True)}", "key")
+
+
+def check_keys_in_parts(name: str, read_keys: Callable[[], list[pl.DataFrame]]) -> None:
+    """check_keys over a table's key columns read part by part (`read_keys`): a 64-bit hash per row
+    is what is held for the whole table (8 bytes a row, not the key strings); only when two hashes
+    are equal are the keys read again and compared."""
+    key = list(KEYS[name])
+    hashes = [f.select(pl.struct(key).hash(0).alias("_h")) for f in read_keys()]
+    if hashes and pl.concat(hashes).get_column("_h").is_duplicated().any():
+        check_keys(name, pl.concat(read_keys()))
 
 
 def row_key(name: str) -> pl.Expr:
@@ -224,10 +234,13 @@ def text_checks(name: str, df: pl.DataFrame) -> list[pl.LazyFrame]:
 
 
 def count_checks(name: str, df: pl.DataFrame, candidates: dict[str, pl.DataFrame]) -> list[pl.LazyFrame]:
-    """Counts against the counted table as the stages produced it (before quarantine)."""
+    """Counts against the counted table as the stages produced it (before quarantine); a counted
+    table given as partial counts (a `_n` column per key and part) is summed instead of counted."""
     out = []
     for col, counted, on in rules_for(name, COUNTS):
-        n = candidates[counted].group_by(list(on)).len("_n")
+        rows = candidates[counted]
+        n = (rows.group_by(list(on)).agg(pl.col("_n").sum().cast(pl.UInt32)) if "_n" in rows.columns
+             else rows.group_by(list(on)).len("_n"))
         j = df.join(n, on=list(on), how="left").with_columns(pl.col("_n").fill_null(0))
         detail = pl.format("{} = {} but {} has {}", pl.lit(col), pl.col(col), pl.lit(counted), pl.col("_n"))
         out.append(failures(name, j, pl.col(col) != pl.col("_n"), f"count:{col}", detail))
@@ -346,6 +359,7 @@ def conclude(failed: list[pl.DataFrame], rows_in: dict[str, int], rows_out: dict
 ARTICLE_TABLES = ("articles", "sentences", "entities", "events")
 Reader = Callable[..., pl.DataFrame]       # (table, partition, columns=None) -> that partition's rows
 Emit = Callable[[str, int, pl.DataFrame], None]   # (table, partition, its clean rows)
+Slices = Callable[..., Iterator[pl.DataFrame]]   # (columns=None) -> a table's rows in consecutive slices
 
 
 @dataclass
@@ -373,10 +387,23 @@ class Tally:
         self.rows_out[name] = self.rows_out.get(name, 0) + kept.height
         return kept
 
+    def check_sliced(self, name: str, slices: Slices, clean: dict, candidates: dict) -> pl.DataFrame:
+        """Row checks of a table read in consecutive row slices, one slice held at a time (the
+        documents: all input text); the key columns of its clean rows (what references are checked
+        against). Failures and counts as `check` on the whole table."""
+        self.failed.setdefault(name, [])
+        self.rows_in.setdefault(name, 0)
+        self.rows_out.setdefault(name, 0)
+        dtypes = contract_dtypes(name)
+        kept = [pl.DataFrame(schema={k: dtypes[k] for k in KEYS[name]})]
+        for df in slices():
+            kept.append(self.check(name, self.prepare(name, df), clean, candidates).select(KEYS[name]))
+        return pl.concat(kept)
+
 
 def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: list[int], emit: Emit, run_id: str,
-                   max_failure_share: float = 0.05, as_of: dt.datetime | None = None
-                   ) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict]:
+                   max_failure_share: float = 0.05, as_of: dt.datetime | None = None,
+                   sliced: dict[str, Slices] | None = None) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, dict]:
     """`validate` with the ARTICLE_TABLES given one article partition at a time (`read`), so no
     more than one partition of them is held: the same checks, failures and clean rows. Keys are
     checked over every partition's key columns; references to a partition's articles and
@@ -384,20 +411,29 @@ def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: lis
     the catalog's mention counts against every partition's entity ids; incidents against the
     clean event and article ids of all partitions. Each partition's clean rows go to `emit`;
     returns (the other tables' clean rows, quarantine rows, report). Quarantine rows come table
-    by table as in `validate`, a table's in partition order."""
-    missing = [t for t in CHECK_ORDER if t not in whole and t not in ARTICLE_TABLES]
+    by table as in `validate`, a table's in partition order. The documents may come in row slices
+    (`sliced`): their key is checked on the key column alone, their rows a slice at a time, and
+    their entry in the returned clean tables is the key column of their clean rows."""
+    sliced = sliced or {}
+    missing = [t for t in CHECK_ORDER if t not in whole and t not in ARTICLE_TABLES and t not in sliced]
     if missing:
         raise ValidationError(f"schema check failed: candidate tables missing {missing}", "schema")
     tally = Tally((as_of or dt.datetime.now(dt.timezone.utc)).date())
-    candidates = {n: tally.prepare(n, whole[n]) for n in (*CHECK_ORDER, *OPTIONAL) if n in whole}
-    for name in candidates:
-        check_keys(name, candidates[name])
+    candidates = {n: tally.prepare(n, whole[n]) for n in (*CHECK_ORDER, *OPTIONAL) if n in whole and n not in sliced}
+    for name in (*CHECK_ORDER, *OPTIONAL):
+        if name in sliced:
+            check_keys(name, pl.concat(list(sliced[name](KEYS[name]))))
+        elif name in candidates:
+            check_keys(name, candidates[name])
     for name in ARTICLE_TABLES:
-        check_keys(name, pl.concat([read(name, p, KEYS[name]) for p in partitions]))
+        check_keys_in_parts(name, lambda: [read(name, p, KEYS[name]) for p in partitions])
     clean: dict[str, pl.DataFrame] = {}
     for name in ("documents", "segments"):
-        clean[name] = tally.check(name, candidates[name], clean, candidates)
-    ids = dict(clean, entities=pl.concat([read("entities", p, ("entity_id",)) for p in partitions]))
+        clean[name] = (tally.check_sliced(name, sliced[name], clean, candidates) if name in sliced
+                       else tally.check(name, candidates[name], clean, candidates))
+    # the catalog's mention counts: each partition's entity ids counted there (`_n`), not every mention's id
+    ids = dict(clean, entities=pl.concat([read("entities", p, ("entity_id",)).group_by("entity_id").len("_n")
+                                          for p in partitions]))
     clean["entity_catalog"] = tally.check("entity_catalog", candidates["entity_catalog"], clean, ids)
     kept_ids: dict[str, list[pl.DataFrame]] = {"events": [], "articles": []}
     for p in partitions:

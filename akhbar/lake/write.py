@@ -29,8 +29,8 @@ See docs/publish.md.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,10 +52,14 @@ MAX_REPLACE_SHARE = 0.5
 # delta-rs parses the replace predicate as SQL: a few tens of thousands of IN values crash it
 # (measured: 20,000 fine, 30,000 a segfault); above this, overwrite.
 MAX_PREDICATE_VALUES = 10_000
-PUBLISH_THREADS = 4    # tables written at once
 # Rows converted to Arrow at a time when a table is written: the writer streams record batches of
 # this size, so publish holds one batch's Arrow copy per table, not a sorted Arrow copy of the table.
 WRITE_BATCH_ROWS = 50_000
+# Arrow bytes of rows per Delta commit. delta-rs holds more memory the more rows one write call
+# takes (measured: +205 MB for 38 MB of text in one call, +321 MB for 342 MB), and lets it go when
+# the call returns: a table's rows are written in commits of this size (the first does the write's
+# overwrite / replace, the others append), so the writer's memory is that of one commit.
+COMMIT_BYTES = 32 << 20
 # Delta operations that rewrite files but not rows: a table changed only by these since its
 # snapshot version can still be changed in place.
 ROW_PRESERVING = frozenset({"VACUUM START", "VACUUM END", "OPTIMIZE"})
@@ -67,11 +71,11 @@ def to_arrow(name: str, df: pl.DataFrame) -> pa.Table:
     return pa.Table.from_batches(list(arrow_batches(name, df)), schema=delta_schema(name))
 
 
-def arrow_batches(name: str, df: pl.DataFrame, size: int = WRITE_BATCH_ROWS) -> pa.RecordBatchReader:
+def arrow_batches(name: str, df: pl.DataFrame, size: int | None = None) -> pa.RecordBatchReader:
     """The rows of `to_arrow`, in the same order (sorted by key, ties in frame order), as a stream
     of record batches cut one at a time: only the key columns are sorted (a permutation), and
     each batch's rows are gathered, converted and cast when the writer asks for it."""
-    schema = delta_schema(name)
+    schema, size = delta_schema(name), size or WRITE_BATCH_ROWS
     frame = df.select(schema.names)
     order = frame.select(pl.arg_sort_by(list(KEYS[name]), nulls_last=True, maintain_order=True)).to_series()
 
@@ -358,6 +362,34 @@ def write_table(output_dir: Path | str, name: str, tbl: pa.Table | pa.RecordBatc
     return commit(table_path(output_dir, name), tbl, how, predicate, mode)
 
 
+def write_in_commits(output_dir: Path | str, name: str, write: Write, change: dict | None = None) -> int:
+    """Write a Write's rows (see write_table) in commits of about COMMIT_BYTES Arrow bytes each: the
+    first commit does `write.how` (and its predicate, schema change), the next ones append; a
+    write with no rows is still one commit (a new table's schema). Return the table's last version.
+    Readers go through `runs`, which names only the last version; a crash between two commits
+    leaves versions no snapshot names, and the next run rewrites the table in full (head_is)."""
+    batches = iter(row_batches(name, write.rows))
+    head, first, version = next(batches, None), True, None
+    while first or head is not None:
+        chunk = itertools.chain([] if head is None else [head], up_to(batches, COMMIT_BYTES - (head.nbytes if head else 0)))
+        reader = pa.RecordBatchReader.from_batches(delta_schema(name), chunk)
+        version = (write_table(output_dir, name, reader, change, how=write.how, predicate=write.predicate) if first
+                   else write_table(output_dir, name, reader, how="append"))
+        head, first = next(batches, None), False
+    return version
+
+
+def up_to(batches: Iterator[pa.RecordBatch], limit: int) -> Iterator[pa.RecordBatch]:
+    """Batches taken from `batches` until their bytes reach `limit` (the rest stay in `batches`)."""
+    size = 0
+    while size < limit:
+        batch = next(batches, None)
+        if batch is None:
+            return
+        size += batch.nbytes
+        yield batch
+
+
 def write_index(output_dir: Path | str, name: str, write: Write) -> int:
     """Write the table's index change the same way as its rows; return the index's new version."""
     schema = pa.schema([delta_schema(name).field(k) for k in publish_key(name)]
@@ -432,8 +464,7 @@ def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version
     plan = plan_table(name, frame, before, force=change is not None or before is None, rewrite=rewrite)
     version = index_version = None
     for write in plan.writes:
-        version = write_table(output_dir, name, row_batches(name, write.rows), change, how=write.how,
-                              predicate=write.predicate)
+        version = write_in_commits(output_dir, name, write, change)
         index_version = write_index(output_dir, name, write)
     return version, index_version, table_hash(name, plan.index)
 
@@ -456,17 +487,13 @@ def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: di
         versions, indexes = dict(prev_versions), dict(prev_indexes)
         hashes = run_map(previous.get("table_hashes")) if previous else {}
 
-        def publish_one(name: str) -> tuple[int | None, int | None, str]:
-            if name in rewrite:
-                return publish_table(output_dir, name, tables[name], None, None, changes.get(name))
-            return publish_table(output_dir, name, tables[name], prev_versions.get(name), prev_indexes.get(name),
-                                 changes.get(name))
-
-        # tables are independent until `runs` names them: written side by side (delta-rs writes
-        # without holding the GIL); an error in one is raised once all have finished
-        with ThreadPoolExecutor(max_workers=PUBLISH_THREADS, thread_name_prefix="akhbar-publish") as pool:
-            done = dict(zip(names, pool.map(publish_one, names)))
-        for name, (version, index_version, digest) in done.items():
+        # one table at a time: its compact per-row frame, its writes and their buffers are let go
+        # before the next table is planned (written side by side, the tables' peaks added up)
+        for name in names:
+            new = name in rewrite
+            version, index_version, digest = publish_table(
+                output_dir, name, tables[name], None if new else prev_versions.get(name),
+                None if new else prev_indexes.get(name), changes.get(name))
             hashes[name] = digest
             if version is not None:
                 versions[name], indexes[name] = version, index_version

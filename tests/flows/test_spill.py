@@ -11,7 +11,8 @@ import polars as pl
 from akhbar.config import PipelineConfig
 from akhbar.contracts import DATA_TABLES, KEYS
 from akhbar.lake import read_latest
-from flows.graph import run_local, unique_rows
+from flows.graph import concat, run_local, unique_rows
+from flows.partitions import partition_of
 from flows.pipeline import DAG
 from flows.spill import PART, SPILL_DIR, Spilled, materialise, spill_partition, spilled
 from flows.steps import split_articles
@@ -146,3 +147,71 @@ def test_catalog_and_clusters_one_bucket_at_a_time_equal_the_whole_corpus_pass(s
     assert plain["events"]["n_sources"].max() > 1
     assert materialise(bag["events"]).sort("event_id").equals(plain["events"].sort("event_id"))
     assert bag["incidents"].equals(plain["incidents"])
+
+def test_a_rowwise_dataset_is_read_in_bounded_slices(tmp_path, monkeypatch):
+    """A dataset whose merge only concatenates (the documents, validated tables) yields parts of whole
+    row groups (PART_ROWS rows each) up to PART_BYTES, or of `rows` rows; together they are the frame,
+    in order. A dataset
+    with another merge (rows of one article across a file) still yields whole files."""
+    import flows.spill as spill
+
+    monkeypatch.setattr(spill, "PART_ROWS", 4)
+    frame = pl.DataFrame({"doc_id": [f"d{i:02d}" for i in range(11)], "text": [f"نص {i}" for i in range(11)]})
+    path = tmp_path / "docs.parquet"
+    spill.write_rows(frame, path)
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(path).metadata.num_row_groups == 3
+    rowwise = Spilled((str(path),), concat, rowwise=True)
+    parts = list(rowwise.parts(rows=4))
+    assert [p.height for p in parts] == [4, 4, 3]
+    assert pl.concat(parts).equals(frame)
+    assert [p.height for p in rowwise.parts(rows=10)] == [10, 1]
+    monkeypatch.setattr(spill, "PART_BYTES", 1)                 # one row group a part, at least
+    assert [p.height for p in rowwise.parts()] == [4, 4, 3]
+    monkeypatch.setattr(spill, "PART_BYTES", 10 ** 9)           # every group in one part
+    assert [p.height for p in rowwise.parts()] == [11]
+    assert [p.height for p in Spilled((str(path),), concat).parts()] == [11]
+
+
+def test_keep_copies_the_rows_of_the_kept_keys_in_order(tmp_path):
+    frame = pl.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": [f"نص {i}" for i in range(6)]})
+    path = tmp_path / "docs.parquet"
+    frame.write_parquet(path)
+    data = Spilled((str(path),), concat, rowwise=True)
+    kept = data.keep(pl.DataFrame({"doc_id": ["d4", "d1", "d5"]}), tmp_path / "kept.parquet")
+    assert kept.files == (str(tmp_path / "kept.parquet"),) and kept.rowwise
+    assert kept.frame().equals(frame.filter(pl.col("doc_id").is_in(["d1", "d4", "d5"])))
+
+
+def test_validate_reads_spilled_documents_in_slices_and_drops_their_failed_rows(tmp_path, monkeypatch):
+    """steps.validate on spilled tables (documents in row slices of 1): the quarantine and clean
+    rows of validation over whole frames; the clean documents are a file without the failed row,
+    or the spilled file itself when no document failed."""
+    import flows.spill as spill
+    from flows import steps
+    from tasks.validate import validate
+    from tests.snapshot_tables import make_tables
+
+    monkeypatch.setattr(spill, "PART_ROWS", 1)
+    t = make_tables()
+    t["documents"] = pl.concat([t["documents"], t["documents"].head(1).with_columns(
+        doc_id=pl.lit("doc_bad"), status=pl.lit("lost"))])
+    clean, quarantine, report = validate(t, "r1", max_failure_share=1.0)
+    n = 3
+    docs = spill_partition(tmp_path, "mark-new", 0, (t["documents"],), ("documents",), 1)[0]
+    parted = {name: spilled([spill_partition(tmp_path, "x", p, (t[name].filter(partition_of(t[name]["article_id"], n) == p),),
+                                             (name,), n)[0] for p in range(n)], concat, n)
+              for name in ARTICLE_TABLES}
+    cfg = PipelineConfig(partitions=n, max_failure_share=1.0)
+    validated, quarantine_s, report_s = steps.validate(spilled([docs], concat, 1, rowwise=True), t["segments"],
+                                                       **parted, entity_catalog=t["entity_catalog"], run_id="r1", cfg=cfg)
+    assert quarantine.filter(pl.col("table") == "documents").height == 1
+    assert sorted(quarantine_s.rows()) == sorted(quarantine.rows())
+    assert report_s["rows_out"] == report["rows_out"]
+    assert isinstance(validated["documents"], Spilled) and validated["documents"].files != (docs,)
+    assert validated["documents"].frame().equals(clean["documents"])
+    good = spill_partition(tmp_path, "mark-new", 1, (clean["documents"],), ("documents",), 1)[0]
+    validated, _, _ = steps.validate(spilled([good], concat, 1, rowwise=True), t["segments"], **parted,
+                                     entity_catalog=t["entity_catalog"], run_id="r1", cfg=cfg)
+    assert validated["documents"].files == (good,)

@@ -208,12 +208,18 @@ def test_span_checks_in_batches_of_articles_find_the_same_failures(monkeypatch):
     assert sorted(batched.rows()) == sorted(whole.rows())
 
 
-def validated_by_partition(t: dict, n: int, max_failure_share: float = 1.0):
-    """validate_parts over `t` with its article tables cut into n article partitions."""
+def validated_by_partition(t: dict, n: int, max_failure_share: float = 1.0, doc_rows: int | None = None):
+    """validate_parts over `t` with its article tables cut into n article partitions (and with
+    `doc_rows`, the documents given in row slices of that size)."""
     from flows.partitions import partition_of
     from tasks.validate import ARTICLE_TABLES, validate_parts
 
     whole = {k: v for k, v in t.items() if k not in ARTICLE_TABLES}
+    sliced = {}
+    if doc_rows:
+        docs = whole.pop("documents")
+        sliced["documents"] = lambda columns=None: (iter([docs.select(columns)]) if columns is not None else
+                                                    (docs.slice(i, doc_rows) for i in range(0, docs.height, doc_rows)))
     tagged = {k: t[k].with_columns(partition_of(t[k]["article_id"], n).alias("_p")) for k in ARTICLE_TABLES}
     parts = sorted(tagged["articles"]["_p"].unique().to_list())
     emitted: dict[str, list[pl.DataFrame]] = {}
@@ -225,7 +231,7 @@ def validated_by_partition(t: dict, n: int, max_failure_share: float = 1.0):
     def emit(name, p, clean):
         emitted.setdefault(name, []).append(clean)
 
-    clean, quarantine, report = validate_parts(whole, read, parts, emit, "r1", max_failure_share)
+    clean, quarantine, report = validate_parts(whole, read, parts, emit, "r1", max_failure_share, sliced=sliced)
     clean.update({k: pl.concat(v) for k, v in emitted.items()})
     return clean, quarantine, report, parts
 
@@ -259,6 +265,32 @@ def test_validation_by_article_partition_finds_the_same_failures_and_rows(n):
         assert clean_p[name].sort(key).equals(frame.sort(key)), name
     for field in ("rows_in", "rows_out", "quarantined", "failures", "failure_share", "checks", "ignored_columns"):
         assert report_p[field] == report[field], field
+
+
+@pytest.mark.parametrize("doc_rows", [1, 2, 1000])
+def test_documents_checked_in_row_slices_give_the_same_failures_and_clean_keys(doc_rows):
+    """The documents read a row slice at a time (a run's spilled documents: all input text) give the
+    quarantine and report of whole-table validation; their clean entry is the key of the clean rows."""
+    t = with_every_violation()
+    t["documents"] = pl.concat([t["documents"], t["documents"].head(1).with_columns(doc_id=pl.lit("doc_bad"),
+                                                                                    n_bytes=pl.lit(-1, pl.Int64))])
+    clean, quarantine, report = validate(t, "r1", max_failure_share=1.0)
+    clean_s, quarantine_s, report_s, _ = validated_by_partition(t, 3, doc_rows=doc_rows)
+    assert quarantine.filter(pl.col("table") == "documents").height >= 2    # status 'lost' and n_bytes -1
+    assert sorted(quarantine_s.rows()) == sorted(quarantine.rows())
+    assert clean_s["documents"].columns == ["doc_id"]
+    assert clean_s["documents"]["doc_id"].sort().equals(clean["documents"]["doc_id"].sort())
+    for name in ("segments", "articles", "sentences"):
+        assert clean_s[name].height == clean[name].height, name
+    for field in ("rows_in", "rows_out", "quarantined", "failures", "checks", "ignored_columns"):
+        assert report_s[field] == report[field], field
+
+
+def test_documents_in_row_slices_still_refuse_a_duplicate_key():
+    t = make_tables()
+    t["documents"] = pl.concat([t["documents"], t["documents"].tail(1)])
+    with pytest.raises(ValidationError, match="duplicate key.*documents|documents.*duplicate key"):
+        validated_by_partition(t, 2, doc_rows=1)
 
 
 def test_validation_by_partition_still_refuses_duplicate_keys_and_too_many_failures():
