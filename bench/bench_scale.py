@@ -112,8 +112,6 @@ def child_baseline(corpus: Path) -> dict:
 
 
 def child_pipeline(corpus: Path, output: Path) -> dict:
-    import datetime as dt
-
     from akhbar.config import PipelineConfig
     from flows import workers
     from flows.graph import release, releases, run_local
@@ -121,12 +119,11 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     from flows.runtime import FINISH_READS
     from flows.spill import SPILL_DIR
     from flows.staging import clear
+    from flows.steps import start_bag
 
     batch = os.environ.get("BENCH_SCALE_BATCH")
     cfg = PipelineConfig.from_env(**({"batch_rows": int(batch)} if batch else {}))
-    run_meta = dict(run_id="bench_scale", flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc),
-                    git_commit=None, input_dir=str(corpus), output_dir=str(output))
-    bag = dict(input_dir=str(corpus), run_id="bench_scale", cfg=cfg, known_documents=None, run_meta=run_meta)
+    bag = start_bag(corpus, "bench_scale", cfg, output_dir=str(output))
     until = os.environ.get("BENCH_SCALE_UNTIL")     # stop after this stage (e.g. dedupe: ingest + dedupe only)
     n_workers = workers.configure(int(os.environ.get("BENCH_SCALE_WORKERS", "1")))
     if os.environ.get("BENCH_SCALE_SPILL", "1") == "1":    # partition outputs to files, as run_and_publish does

@@ -13,6 +13,7 @@ import polars as pl
 from akhbar.config import PipelineConfig
 from flows.graph import run_local
 from flows.pipeline import DAG
+from flows.steps import start_bag
 
 CANDIDATES = ("documents", "segments", "articles", "sentences", "entities", "entity_catalog", "events")
 
@@ -20,7 +21,7 @@ CANDIDATES = ("documents", "segments", "articles", "sentences", "entities", "ent
 def run_graph(input_dir: Path | str, run_id: str = "local", cfg: PipelineConfig | None = None,
               known: pl.DataFrame | None = None, until: str = "cluster-events") -> dict:
     """The bag of datasets after the stage `until` (default: the candidate tables, before validate)."""
-    bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(), known_documents=known)
+    bag = start_bag(input_dir, run_id, cfg or PipelineConfig.from_env(), known_documents=known)
     return run_local(DAG, bag, until=until)
 
 
@@ -33,8 +34,8 @@ def run_stages(input_dir: Path | str, run_id: str = "local", cfg: PipelineConfig
     from flows.spill import SPILL_DIR, materialise
 
     with tempfile.TemporaryDirectory(prefix="akhbar-spill-") as folder:
-        bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(),
-                   known_documents=known, **{SPILL_DIR: Path(folder)})
+        bag = start_bag(input_dir, run_id, cfg or PipelineConfig.from_env(), known_documents=known,
+                        **{SPILL_DIR: Path(folder)})
         bag = run_local(DAG, bag, until="cluster-events")
         return {name: materialise(bag[name]) for name in CANDIDATES}
 
@@ -44,19 +45,12 @@ def run_and_publish(input_dir: Path | str, output_dir: Path | str, run_id: str,
     """The whole DAG through publish in this process (no Prefect), against the output's latest
     snapshot like a flow run (first-seen ids of documents and incidents), releasing each dataset
     after its last reader as the flow does. Returns the bag's `versions` (Delta version per table)."""
-    import datetime as dt
-
     from flows.graph import release, releases
     from flows.runtime import FINISH_READS
     from flows.spill import SPILL_DIR
     from flows.staging import clear, staging_folder
-    from flows.steps import dedupe_state, known, known_incidents
 
-    run_meta = dict(run_id=run_id, flow_run_id=None, started_at=dt.datetime.now(dt.timezone.utc), git_commit=None,
-                    input_dir=str(input_dir), output_dir=str(output_dir))
-    bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg or PipelineConfig.from_env(),
-               known_documents=known(str(output_dir)), known_incidents=known_incidents(str(output_dir)),
-               dedupe_state=dedupe_state(str(output_dir), run_meta), run_meta=run_meta)
+    bag = start_bag(input_dir, run_id, cfg or PipelineConfig.from_env(), output_dir=str(output_dir))
     # partition outputs go to files, not into this process (flows/spill.py); removed however the run ends
     bag[SPILL_DIR] = folder = staging_folder(str(output_dir), run_id, bag["cfg"].staging_dir)
     clear(folder)

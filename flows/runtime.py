@@ -35,7 +35,7 @@ from flows.graph import Bag, Stage, call, gathered, inputs_of, kept, partition_i
 from flows.spill import SPILL_DIR, Spilled, materialise
 from flows.partitions import stage_cache_key, warm_code_versions
 from flows.report import RunProgress, artifact_prefix, html_report, publish_artifacts
-from flows.steps import dedupe_state, known, known_incidents
+from flows.steps import start_bag
 from tasks.ingest import iter_files
 
 CACHE_EXPIRATION = dt.timedelta(days=30)   # cached stage results older than this are recomputed
@@ -245,12 +245,8 @@ class Run:
         n_workers = start_workers(runner, cfg.workers, input_dir, cfg.workers_min_input_bytes)
         run_id, prefix = new_run_id(), artifact_prefix(runtime.deployment.name)
         flow_run_id = runtime.flow_run.id
-        run_meta = dict(run_id=run_id, flow_run_id=str(flow_run_id) if flow_run_id else None,
-                        started_at=dt.datetime.now(dt.timezone.utc), git_commit=git_commit(),
-                        input_dir=input_dir, output_dir=output_dir)
-        bag = dict(input_dir=input_dir, run_id=run_id, cfg=cfg, known_documents=known(output_dir),
-                   known_incidents=known_incidents(output_dir), dedupe_state=dedupe_state(output_dir, run_meta),
-                   run_meta=run_meta, stage_failures=[])
+        bag = start_bag(input_dir, run_id, cfg, output_dir=output_dir, git_commit=git_commit(),
+                        flow_run_id=str(flow_run_id) if flow_run_id else None, stage_failures=[])
         progress = RunProgress(prefix, planned=len(dag) + 3 * (cfg.partitions - 1))
         run = cls(cfg, bag, cache, runner, startup_s, n_workers, progress, prefix, tuple(dag), t_flow=t_flow)
         # Dask: partitions through files (flows/staging.py); threads: partition outputs spilled to files

@@ -65,6 +65,21 @@ def publish_retryable(exc: BaseException) -> bool:
 
 # --- whole-corpus steps -------------------------------------------------------------------------
 
+def start_bag(input_dir: Path | str, run_id: str, cfg: PipelineConfig, output_dir: str | None = None,
+              flow_run_id: str | None = None, git_commit: str | None = None, **extra) -> Bag:
+    """The bag a run starts from (the flow, `flows.local`, bench-scale): its input, run id and settings;
+    with an output lake, what the lake already holds (first-seen documents and incidents, the dedupe
+    index) and the `run_meta` publish writes; `extra` datasets as given (`known_documents` overrides)."""
+    bag: Bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg, known_documents=known(output_dir))
+    if output_dir is not None:
+        meta = dict(run_id=run_id, flow_run_id=flow_run_id, started_at=dt.datetime.now(dt.timezone.utc),
+                    git_commit=git_commit, input_dir=str(input_dir), output_dir=str(output_dir))
+        bag.update(known_incidents=known_incidents(output_dir), dedupe_state=dedupe_state(output_dir, meta),
+                   run_meta=meta)
+    bag.update(extra)
+    return bag
+
+
 def known(output_dir: str | None) -> pl.DataFrame | None:
     """The documents of the latest snapshot (ingest keeps their first-seen run ids)."""
     return read_latest(output_dir, "documents") if output_dir else None
