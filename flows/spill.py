@@ -84,8 +84,7 @@ class Spilled:
                 yield self._read(pl.scan_parquet(path), None)
                 continue
             if rows:
-                height = pl.scan_parquet(path).select(pl.len()).collect().item()
-                spans = ((start, rows) for start in range(0, height, rows))
+                spans = ((start, rows) for start in range(0, file_rows(path), rows))
             else:
                 spans = row_group_spans(path, PART_BYTES)
             for start, length in spans:
@@ -119,7 +118,7 @@ class Spilled:
 
     def rows(self) -> int:
         """Rows in the files (before the merge; from the parquet footers)."""
-        return pl.scan_parquet(list(self.files)).select(pl.len()).collect().item() if self.files else 0
+        return file_rows(list(self.files)) if self.files else 0
 
     def buckets(self, by: pl.Expr, n: int, columns: list[str] | tuple[str, ...]) -> Iterator[Any]:
         """The dataset (these columns) in n parts, one at a time: the rows whose `by` (a u64 hash per row)
@@ -140,6 +139,7 @@ class Spilled:
                     self._scan().head(0), list(columns))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
     def keep(self, keys: pl.DataFrame, path: Path | str) -> "Spilled":
         """A row-wise dataset cut to the rows whose key is in `keys` (key columns), copied to `path`
         by a streaming query (one row group at a time, never the whole text), rows in order."""
@@ -168,8 +168,7 @@ def shuffle(files: tuple[str, ...], columns: list[str], by: pl.Expr, n: int, fol
     try:
         for path in files:
             lazy = pl.scan_parquet(path).select(columns).with_columns((by % n).alias("_bucket"))
-            rows = pl.scan_parquet(path).select(pl.len()).collect().item()
-            for start in range(0, rows, SHUFFLE_CHUNK_ROWS):
+            for start in range(0, file_rows(path), SHUFFLE_CHUNK_ROWS):
                 chunk = lazy.slice(start, SHUFFLE_CHUNK_ROWS).collect()
                 for (b,), part in chunk.partition_by("_bucket", as_dict=True, maintain_order=True).items():
                     table = part.drop("_bucket").to_arrow()
@@ -181,6 +180,11 @@ def shuffle(files: tuple[str, ...], columns: list[str], by: pl.Expr, n: int, fol
         for w in writers.values():
             w.close()
     return [str(folder / f"b{b}.arrow") if b in writers else None for b in range(n)]
+
+
+def file_rows(paths: str | list[str]) -> int:
+    """Rows of parquet files, from their footers."""
+    return pl.scan_parquet(paths).select(pl.len()).collect().item()
 
 
 def tagged(frame: pl.DataFrame, n: int) -> pl.DataFrame:
