@@ -315,26 +315,15 @@ def validate(tables: dict[str, pl.DataFrame], run_id: str, max_failure_share: fl
     missing = [t for t in CHECK_ORDER if t not in tables]
     if missing:
         raise ValidationError(f"schema check failed: candidate tables missing {missing}", "schema")
-    as_of_date = (as_of or dt.datetime.now(dt.timezone.utc)).date()
-    candidates, ignored = {}, {}
+    tally = Tally((as_of or dt.datetime.now(dt.timezone.utc)).date())
+    candidates = {}
     for name in CHECK_ORDER + tuple(t for t in OPTIONAL if t in tables):
-        candidates[name] = check_schema(name, tables[name])
+        candidates[name] = tally.prepare(name, tables[name])   # internal columns (ingest's is_new) are ignored
         check_keys(name, candidates[name])
-        extra = [c for c in tables[name].columns if c not in SCHEMAS[name].names]
-        if extra:  # internal columns (e.g. ingest's is_new) are not published
-            ignored[name] = extra
-
     clean: dict[str, pl.DataFrame] = {}
-    failed = []
     for name in candidates:
-        df = candidates[name].with_row_index("_row")
-        bad = row_failures(name, df, clean, candidates, as_of_date)
-        # no failed row (the usual case): the candidate itself, not an anti-join copy of every table
-        clean[name] = candidates[name] if bad.is_empty() else \
-            df.join(bad.select("_row").unique(), on="_row", how="anti").drop("_row")
-        failed.append(bad.drop("_row"))
-    quarantine, report = conclude(failed, {k: v.height for k, v in candidates.items()},
-                                  {k: v.height for k, v in clean.items()}, run_id, max_failure_share, ignored)
+        clean[name] = tally.check(name, candidates[name], clean, candidates)
+    quarantine, report = tally.conclude(list(candidates), run_id, max_failure_share)
     return clean, quarantine, report
 
 
@@ -386,6 +375,12 @@ class Tally:
         self.rows_in[name] = self.rows_in.get(name, 0) + df.height
         self.rows_out[name] = self.rows_out.get(name, 0) + kept.height
         return kept
+
+    def conclude(self, order: list[str], run_id: str, max_failure_share: float) -> tuple[pl.DataFrame, dict]:
+        """`conclude` over the tables checked, in this order."""
+        return conclude([f for n in order for f in self.failed[n]], {n: self.rows_in[n] for n in order},
+                        {n: self.rows_out[n] for n in order}, run_id, max_failure_share,
+                        {n: self.ignored[n] for n in order if n in self.ignored})
 
     def check_sliced(self, name: str, slices: Slices, clean: dict, candidates: dict) -> pl.DataFrame:
         """Row checks of a table read in consecutive row slices, one slice held at a time (the
@@ -448,8 +443,6 @@ def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: lis
     if "incidents" in candidates:
         refs = dict(entity_catalog=clean["entity_catalog"], **{k: pl.concat(v) for k, v in kept_ids.items()})
         clean["incidents"] = tally.check("incidents", candidates["incidents"], refs, candidates)
-    order = [n for n in (*CHECK_ORDER, *OPTIONAL) if n in tally.rows_in]
-    ignored = {n: tally.ignored[n] for n in order if n in tally.ignored}
-    quarantine, report = conclude([f for n in order for f in tally.failed[n]], {n: tally.rows_in[n] for n in order},
-                                  {n: tally.rows_out[n] for n in order}, run_id, max_failure_share, ignored)
+    quarantine, report = tally.conclude([n for n in (*CHECK_ORDER, *OPTIONAL) if n in tally.rows_in], run_id,
+                                        max_failure_share)
     return clean, quarantine, report
