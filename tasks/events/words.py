@@ -348,7 +348,9 @@ def word_flags(norm: str) -> int:
 
 
 def _shape_bits(norm: str) -> int:
-    """The bits of `_definite`, `_tanween` and `proclitic`, read by the hot scans as one int test each."""
+    """The word-shape bits, read by the hot scans (and `_definite`, `_tanween`) as one int test each:
+    definite (the article after و/ف), tanween alif on an indefinite word longer than three letters,
+    and which separable proclitic `proclitic` finds."""
     n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
     definite = n.startswith(("ال", "لل"))
     flags = DEFINITE_BIT if definite else 0
@@ -415,8 +417,8 @@ def _mention_type(sent: Sentence, j: int) -> str | None:
 
 
 def _definite(w: Word) -> bool:
-    n = w.norm[1:] if len(w.norm) > 3 and w.norm[0] in "وف" else w.norm
-    return n.startswith(("ال", "لل"))
+    """The article, after و/ف ('الموصل', 'والقوات', 'للمدينة'): the word's DEFINITE_BIT (`_shape_bits`)."""
+    return bool(w.flags & DEFINITE_BIT)
 
 
 
@@ -442,8 +444,9 @@ def proclitic(norm: str) -> str:
 
 
 def _tanween(w: Word) -> bool:
-    """An indefinite accusative with tanween alif ('عمالا', 'جنديا'); adjectives agree with it."""
-    return not _definite(w) and len(w.norm) > 3 and w.norm.endswith("ا") and not w.norm.endswith("اا")
+    """An indefinite accusative with tanween alif ('عمالا', 'جنديا'); adjectives agree with it. The
+    word's TANWEEN_BIT (`_shape_bits`)."""
+    return bool(w.flags & TANWEEN_BIT)
 
 
 

@@ -66,3 +66,16 @@ def test_quote_depth_counts_both_quote_styles():
     sent = analyse(text, 0, len(text), [])
     idx = {text[w.start:w.end]: k for k, w in enumerate(sent.words)}
     assert _in_quote(sent, idx["القوات"]) and _in_quote(sent, idx["المدينة"]) and not _in_quote(sent, idx["غادر"])
+
+
+def test_shape_bits_read_the_article_tanween_and_proclitics():
+    """The shape rules themselves, on written forms (the bits `_definite` and `_tanween` read)."""
+    from tasks.events.words import _definite, _tanween, proclitic
+
+    text = "والقوات للمدينة الموصل جنديا عمالا قوات وا بالمدفعية كالعادة"
+    words = {w.norm: w for w in words_of(text, 0, len(text))[0]}
+    definite = {n for n, w in words.items() if _definite(w)}
+    tanween = {n for n, w in words.items() if _tanween(w)}
+    assert definite == {"والقوات", "للمدينه", "الموصل"}      # the article after و/ف, or لل
+    assert tanween == {"جنديا", "عمالا"}                         # not 'وا' (too short), not a definite word
+    assert proclitic("بالمدفعيه") == "ب" and proclitic("للمدينه") == "ل"
