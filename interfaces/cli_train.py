@@ -28,6 +28,10 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                                                    "inner folds of the training part (e.g. 0,1,2; dev not read); "
                                                    "work files under --work."),
               work: Path = typer.Option(Path("ner_folds"), "--work", help="Folder for --inner-folds' models."),
+              reuse_pass1: bool = typer.Option(False, "--reuse-pass1",
+                                               help="--inner-folds: take the pass-1 fold models already in --work "
+                                                    "(a pass-2-only candidate)."),
+              pass2_algorithm: str = typer.Option(None, "--pass2-algorithm", help="lbfgs (default), ap or pa."),
               unlabeled: list[Path] = typer.Option([], "--unlabeled",
                                                    help="Unlabelled Arabic text for the word clusters (a CSV "
                                                         "with a `text` column or plain text; repeatable)."),
@@ -52,11 +56,14 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         name_lists.cache_clear()
     from tasks.entities.ner.train import train_ner as run
 
-    params = {k: v for k, v in dict(c1=c1, c2=c2, labels=labels).items() if v is not None}
+    params = {k: v for k, v in dict(c1=c1, c2=c2, labels=labels, pass2_algorithm=pass2_algorithm).items()
+              if v is not None}
+    if pass2_algorithm is not None and pass2_algorithm not in ("lbfgs", "ap", "pa"):
+        fail(f"--pass2-algorithm {pass2_algorithm!r}: give lbfgs, ap or pa", ExitCode.USAGE)
     if labels is not None and labels not in ("bio", "bioes"):
         fail(f"--labels {labels!r}: give bio or bioes", ExitCode.USAGE)
     if inner_folds is not None:
-        _inner_folds(data, work, params, inner_folds, tuple(unlabeled))
+        _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1)
         return
     try:
         card = run(data, out or default_model_path(), params, limit, tuple(unlabeled))
@@ -72,7 +79,7 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
 
 
-def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tuple[Path, ...]) -> None:
+def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tuple[Path, ...], reuse: bool) -> None:
     """`akhbar train ner --inner-folds K,..`: the setting's micro F1 on inner folds (train.inner_folds),
     printed and written to work/scores.json."""
     from tasks.entities.ner.conll import ConllError
@@ -85,8 +92,8 @@ def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tu
     if not all(0 <= k < 5 for k in scored):
         fail(f"--inner-folds {folds!r}: folds are 0-4", ExitCode.USAGE)
     try:
-        result = run(data, work, params, scored, unlabeled)
-    except ConllError as exc:
+        result = run(data, work, params, scored, unlabeled, reuse)
+    except (ConllError, ValueError) as exc:
         fail(str(exc), ExitCode.USAGE)
     work.mkdir(parents=True, exist_ok=True)
     (work / "scores.json").write_text(json.dumps(dict(params=params, folds=result), indent=2) + "\n", encoding="utf-8")

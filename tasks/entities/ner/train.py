@@ -35,16 +35,20 @@ from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featuri
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path
 
-PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio")
+PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs")
 
 
-def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict) -> None:
-    """Train one CRF on feature sequences and write the model file (single-threaded, deterministic)."""
-    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict,
+        algorithm: str = "lbfgs") -> None:
+    """Train one CRF on feature sequences and write the model file (single-threaded, deterministic).
+    `algorithm`: crfsuite's lbfgs (L1 c1 + L2 c2), or ap / pa (averaged perceptron, passive-aggressive:
+    their own defaults, no c1/c2)."""
+    trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
     for x, y in zip(items, labels):
         trainer.append(x, y)
-    trainer.set_params({"c1": params["c1"], "c2": params["c2"], "max_iterations": params["max_iterations"],
-                        "feature.minfreq": params["feature_minfreq"], "feature.possible_transitions": True})
+    common = {"max_iterations": params["max_iterations"], "feature.minfreq": params["feature_minfreq"],
+              "feature.possible_transitions": True}
+    trainer.set_params({"c1": params["c1"], "c2": params["c2"], **common} if algorithm == "lbfgs" else common)
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
 
@@ -101,9 +105,11 @@ def fold_model_path(out: Path, k: int) -> Path:
     return out.with_name(f".{out.stem}_fold{k}.crfsuite")
 
 
-def jackknife(base, labels, train, folds: int, out: Path, params: dict, keep: bool = False) -> dict[int, list[str]]:
+def jackknife(base, labels, train, folds: int, out: Path, params: dict, keep: bool = False,
+              reuse: bool = False) -> dict[int, list[str]]:
     """Pass-1 labels of each training sentence from a model trained on the other folds (fold_of);
-    the fold models (fold_model_path) are removed unless `keep`."""
+    the fold models (fold_model_path) are removed unless `keep`; `reuse`: a fold model already
+    there is taken as it is (the caller's word that it was trained with the same pass-1 setting)."""
     first: dict[int, list[str]] = {}
     for k in range(folds):
         held = [i for i in train if fold_of(i, folds) == k]
@@ -111,7 +117,8 @@ def jackknife(base, labels, train, folds: int, out: Path, params: dict, keep: bo
         if not held or not rest:
             continue
         fold_path = fold_model_path(out, k)
-        fit([base[i] for i in rest], [labels[i] for i in rest], fold_path, params)
+        if not (reuse and fold_path.is_file()):
+            fit([base[i] for i in rest], [labels[i] for i in rest], fold_path, params)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(fold_path))
         first.update({i: tagger.tag(base[i]) for i in held})
@@ -138,15 +145,18 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     first.update({i: tagger.tag(base[i]) for i in train if i not in first})
     tagger.close()
     second = with_doc_marks(tokens, base, first, train)
-    fit([second[i] for i in train], [labels[i] for i in train], out, params)
+    fit([second[i] for i in train], [labels[i] for i in train], out, params, params["pass2_algorithm"])
 
 
-def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1, 2), unlabeled=()) -> dict:
+def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1, 2), unlabeled=(),
+                reuse: bool = False) -> dict:
     """Score a training setting on inner folds of the training part (the dev split is never read):
     the pass-1 jackknife of two_pass (its fold models kept), then for each fold K of `scored` a pass 2
     trained on the other folds with their jackknifed pass-1 labels, saved under work/foldK/ with fold
     K's pass-1 model, the word clusters and the other folds' name memory, and fold K tagged as the
-    product tags (evaluate_file). Returns {K: scores} (conll.score) plus their mean micro F1."""
+    product tags (evaluate_file). Returns {K: scores} (conll.score) plus their mean micro F1.
+    `reuse`: take the pass-1 fold models already in `work` (a pass-2-only candidate: pass-1 setting
+    unchanged; checked against the params they were trained with, written beside them)."""
     params = {**PARAMS, **(params or {})}
     sentences = read_conll(data)
     tokens = [[t for t, _ in s] for s in sentences]
@@ -156,7 +166,11 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     folds, out = params["folds"], work / "all.crfsuite"
     clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled)
     base = base_features(tokens, train, clusters, memory)
-    first = jackknife(base, labels, train, folds, out, params, keep=True)
+    stamp, pass1 = work / "pass1_params.json", {k: v for k, v in params.items() if k != "pass2_algorithm"}
+    if reuse and stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) != pass1:
+        raise ValueError(f"{work}: its pass-1 fold models were trained with other params ({stamp})")
+    first = jackknife(base, labels, train, folds, out, params, keep=True, reuse=reuse and stamp.is_file())
+    stamp.write_text(json.dumps(pass1, sort_keys=True) + "\n", encoding="utf-8")
     words = Featurizer().words
     stems = [[words[t][3] for t in toks] for toks in tokens]
     result: dict = {}
@@ -165,7 +179,7 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
         model = work / f"fold{k}" / "ner.crfsuite"
         second = with_doc_marks(tokens, base, first, rest)
         began = time.perf_counter()
-        fit([second[i] for i in rest], [labels[i] for i in rest], model, params)
+        fit([second[i] for i in rest], [labels[i] for i in rest], model, params, params["pass2_algorithm"])
         shutil.copyfile(fold_model_path(out, k), pass1_path(model))
         shutil.copyfile(clusters_path(out), clusters_path(model))
         NameMemory.build([stems[i] for i in rest], [gold[i] for i in rest]).write(memory_path(model))

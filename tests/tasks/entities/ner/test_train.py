@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from tasks.entities.ner.clusters import clusters_path
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path
@@ -61,3 +63,18 @@ def test_inner_folds_score_held_folds_without_dev(tmp_path):
     assert result[0]["micro"]["f1"] > 0.9 and result["mean_micro_f1"] > 0.9
     for k in (0, 2):
         assert pass1_path(tmp_path / "work" / f"fold{k}" / "ner.crfsuite").is_file()
+
+
+def test_inner_folds_reuse_pass1_for_a_pass2_candidate(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
+    params = dict(max_iterations=20, feature_minfreq=1)
+    work = tmp_path / "work"
+    inner_folds(data, work, params, scored=(1,))
+    pass1 = pass1_path(work / "fold1" / "ner.crfsuite").read_bytes()
+    stamp = (work / "pass1_params.json").stat().st_mtime_ns
+    result = inner_folds(data, work, {**params, "pass2_algorithm": "pa"}, scored=(1,), reuse=True)
+    assert result[1]["micro"]["f1"] > 0.9 and pass1_path(work / "fold1" / "ner.crfsuite").read_bytes() == pass1
+    assert (work / "pass1_params.json").stat().st_mtime_ns >= stamp
+    with pytest.raises(ValueError):                   # pass-1 fold models of another setting are not taken
+        inner_folds(data, work, {**params, "c2": 2.0}, scored=(1,), reuse=True)
