@@ -16,6 +16,11 @@ sentence gets the memory of the other folds, so remembered names are trusted as 
 on unseen text), written beside the model. It scores the dev split the way the product tags
 (pass 1, then pass 2) and writes the model files and the card (training data sha256, feature set
 version, parameters, dev P/R/F1 per type).
+
+Options decided on inner folds (`inner_folds`, `akhbar train ner --inner-folds 0,1,2`; the dev split
+never read): the label encoding (params["labels"]: BIO, or BIOES given out as BIO by the model) and
+pass 2's crfsuite algorithm (params["pass2_algorithm"]); the committed setting (BIO, L-BFGS) and
+the fold figures of the others are in docs/entities.md (NER tagger, branch ner8).
 """
 
 from __future__ import annotations
