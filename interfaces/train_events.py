@@ -17,7 +17,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from tasks.events.decision import FEATURE_SET, DECIDED_TYPES, bag, sentence_features, trigger_word
+from tasks.events.decision import FEATURE_SET, DECIDED_TYPES, bag, kept_main, sentence_features, trigger_word
 from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_COUNT, REPEATS, Candidate, scores,
                                         sentence_f1, train)
 from tasks.events.words import words_of
@@ -52,7 +52,7 @@ def collect(gsr_dir: Path) -> tuple[list[Candidate], dict, dict]:
             words = words_of(texts[aid], evs[0]["start"], evs[0]["end"])[0]
             rows_at = [(trigger_word(words, e["trigger_start"]), e) for e in evs]
             shared = bag(words)
-            by_split[split] += [Candidate(r["id"], t, r["gold"], feats + shared)
+            by_split[split] += [Candidate(r["id"], t, r["gold"], feats + shared, kept_main(e))
                                 for e, feats in sentence_features(words, rows_at) if e["event_type"] == t]
     return by_split, positives, {"sentences": len(rows)}
 

@@ -32,6 +32,7 @@ class Candidate:
     etype: str
     gold: bool
     feats: list[str]
+    kept: bool = False            # kept main whatever the model says (decision.kept_main): scored 1.0, still trained on
 
 
 def fold_of(sentence_id: str, repeat: int = 0) -> int:
@@ -71,7 +72,7 @@ def scores(model: dict, cands: list[Candidate]) -> list[float]:
     out = []
     for c in cands:
         z = bias + sum(weights.get(f, 0.0) for f in c.feats)
-        out.append(1.0 / (1.0 + np.exp(-max(-30.0, min(30.0, z)))))
+        out.append(1.0 if c.kept else 1.0 / (1.0 + np.exp(-max(-30.0, min(30.0, z)))))
     return out
 
 

@@ -17,6 +17,9 @@ AFFILIATION = word_set("affiliation")   # 'طائرة تابعة للجيش'
 APPROXIMATORS = word_set("approximators")   # in np_stops: they end a phrase
 
 
+NUMBER_ADJECTIVES = word_set("number_adjectives")   # 'شرطيين اثنين': one and two follow their noun
+
+
 GOVERNING = word_set("governing_preps")
 
 
@@ -92,6 +95,10 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
                 or pfl & DEFINITE_BIT and not fl & (DEFINITE_BIT | PROCLITIC_BITS | TANWEEN_BIT)):
             break                             # a new noun phrase starts here ('الطائرات | مواقع المسلحين':
                                               # a word with the article is no construct head)
+        if (fl & NUMBER_BIT and not fl & DEFINITE_BIT and not pfl & NUMBER_BIT and w.norm not in NUMBER_ADJECTIVES
+                or prev.norm[-2:] == "ون" and w.norm[-2:] == "ين" and not fl & DEFINITE_BIT):
+            break                             # 'مسلحون | ثلاثة مهندسين', 'مسلحون | شرطيين': a count or a
+                                              # case change opens the object
         if place and j not in sent.mention_at and (
                 (w.norm[0] == "ي" and len(w.norm) > 3)
                 or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):

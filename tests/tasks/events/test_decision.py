@@ -38,6 +38,25 @@ def test_model_sends_references_to_background(text, etype):
     assert evs and all(e["salience"] == "background" for e in evs)
 
 
+@pytest.mark.parametrize("text,etype", [
+    ("اختطف عناصر التنظيم ثلاثة صيادين قرب الشاطئ.", "ASSAULT"),
+    ("قصفت الطائرات الحربية جسرا على النهر.", "ASSAULT"),
+    ("هاجم متمردون شاحنتين للإغاثة على الطريق.", "ASSAULT"),
+])
+def test_a_verb_with_its_agent_and_object_stays_main(text, etype):
+    """A past verb the rules call main with both agent and object named is kept main (decision.kept_main)."""
+    evs = _decided(text, etype)
+    assert evs and all(e["salience"] == "main" and ";kept:agent-object;salience:verb" in e["method"] for e in evs)
+
+
+def test_kept_main_needs_the_verb_rule_and_both_participants():
+    row = {"actor_text": "مسلحون", "target_text": "بحارة", "method": "lexicon-rules-v1;salience:verb"}
+    assert decision.kept_main(row)
+    assert not decision.kept_main(row | {"target_text": None})
+    assert not decision.kept_main(row | {"method": "lexicon-rules-v1;salience:participant-acting"})
+    assert not decision.kept_main(row | {"method": "lexicon-rules-v1;salience:reference"})
+
+
 def test_kept_rules_are_not_overruled():
     text = "يقول المحللون إن المسلحين يطلقون الصواريخ من المزارع."     # habitual present: the rule stays
     evs = [e for e in events(text) if e["event_type"] == "ASSAULT"]

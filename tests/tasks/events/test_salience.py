@@ -19,6 +19,9 @@ def _of(text, etype):
     ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored-verb"),
     ("وتعرضت سيارة الإسعاف لإطلاق نار كثيف عند مدخل القرية.", "ASSAULT", "nominal-undergone"),   # not purpose
     ("وأكد المحامي أن موكله تعرض للضرب في مركز الشرطة.", "ASSAULT", "nominal-undergone"),         # not definite
+    ("نظم الأهالي مسيرة حاشدة وسط البلدة.", "PROTEST", "participant-acting"),     # events6: 'نظم' organises it
+    ("نظم العمال إضرابا شاملا في المصانع.", "PROTEST", "nominal-anchored-verb"),
+    ("أغلق محتجون مداخل المدينة بالحجارة.", "PROTEST", "participant-acting"),     # 'محتجون' is a trigger
 ])
 def test_main(text, etype, rule):
     e = _of(text, etype)[0]
@@ -34,6 +37,7 @@ def test_main(text, etype, rule):
     ("يقول المحللون إن المسلحين يطلقون الصواريخ من المزارع.", "ASSAULT", "present"),
     ("وأدان الوزير الهجوم بشدة.", "ASSAULT", "reference"),
     ("وجاء الاغتيال في وقت حساس للحكومة.", "ASSAULT", "nominal-definite"),
+    ("ونظمت الوزارة ندوة عن حقوق المتظاهرين.", "PROTEST", "participant"),       # 'نظم' with another object
 ])
 def test_background(text, etype, rule):
     e = _of(text, etype)[0]
