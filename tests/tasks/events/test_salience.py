@@ -82,6 +82,12 @@ def test_verb_form_after_a_preposition_or_construct_head_is_a_verbal_noun():
     ("مليونا متظاهر خرجوا إلى الشوارع.", "main", "participant-acting"),               # the singular after a count
     ("وقتل متظاهر برصاص الشرطة في المدينة.", "background", "participant"),          # passive: he was killed
     ("ووقعت صدامات بين الجنود ونحو مئتي متظاهر قرب الجدار.", "background", "participant"),
+    # events6: a subject far from its plural verb (partitive after a count, or nominative)
+    ("وقال شهود إن الآلاف من المحتجين من عمال المصانع وسكان الأحياء الفقيرة تجمعوا أمام البلدية.", "main",
+     "participant-acting"),
+    ("المتظاهرون في العاصمة وفي مدن أخرى خرجوا إلى الشوارع.", "main", "participant-acting"),
+    ("وفرقت الشرطة عشرات من المحتجين بعد أن احتشدوا في الساحة.", "background", "participant"),  # another clause
+    ("واعتقلت الشرطة المئات من المتظاهرين الذين تجمعوا في الميدان.", "background", "participant"),  # relative
 ])
 def test_participant_acting_by_case_and_clause(text, salience, rule):
     e = _of(text, "PROTEST")[0]
