@@ -80,6 +80,8 @@ def test_undergoing_a_beating_or_an_assault_is_an_assault(text):
     "ونظم عشرات الموظفين وقفة احتجاجية أمام مبنى البلدية للمطالبة بصرف رواتبهم.",
     "وأضرب عمال الميناء عن العمل لليوم الثالث على التوالي.",
     "وتجمع مئات المحتجين في الساحة الرئيسية مرددين هتافات ضد الفساد.",
+    "احتج مئات المزارعين أمام مقر المحافظة على أسعار الأسمدة.",          # events6: احتج in its own entry
+    "وأغلق محتجون الطريق الدولي بالحجارة.",                              # 'محتجون', nominative, is a trigger
 ])
 def test_protest_forms(text):
     assert any(e["event_type"] == "PROTEST" for e in events(text))
@@ -90,6 +92,8 @@ def test_protest_forms(text):
     "وتجمع لدى الصندوق احتياطي كبير من العملات الأجنبية.",            # تجمع without protesters
     "وتوقف الحوار بعد سقوط الحكومة في البرلمان.",                     # سقوط without a projectile
     "وقال إن الوزير تعرض لانتقادات شديدة من النواب.",                 # undergoing criticism
+    "واحتجت الخارجية رسميا لدى السفير على تصريحاته.",                 # a diplomatic protest (events6)
+    "وقد احتج الوفد لدى رئاسة المؤتمر على جدول الأعمال.",
 ])
 def test_new_forms_need_their_context(text):
     assert not any(e["event_type"] in ("ASSAULT", "PROTEST") for e in events(text))
