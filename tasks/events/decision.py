@@ -33,6 +33,7 @@ FEATURE_SET = "events-decision-features-3"
 KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
 NEAR = 3                                   # words either side of the trigger read as positional features
 KEPT_SHORT = 16                            # `kept_main` applies below this many words (the `len` feature's buckets 0-1)
+KEPT_PROTEST_RULES = ("verb", "nominal-anchored-verb")   # a protest verb, or a protest noun with its onset verb
 
 
 def base(w: Word) -> str:
@@ -172,8 +173,12 @@ def kept_main(row: dict, n_words: int) -> bool:
     who did what to whom, main whatever the model's probability. The model learned from long attributed
     wire sentences (on tune 50 of 811 ASSAULT candidates are in sentences under 16 words) and scores short plain
     reports near its threshold; in long sentences it has the data and decides (docs/events.md, events6)."""
-    return (n_words < KEPT_SHORT and row["actor_text"] is not None and row["target_text"] is not None
-            and row["method"].rpartition("salience:")[2] == "verb")
+    if n_words >= KEPT_SHORT or row["actor_text"] is None:
+        return False
+    rule = row["method"].rpartition("salience:")[2]
+    if row["event_type"] == "PROTEST":      # who protested, named: 'أضرب عمال الموانئ', 'نفذ الصحفيون وقفة احتجاجية'
+        return rule in KEPT_PROTEST_RULES
+    return row["target_text"] is not None and rule == "verb"
 
 
 def _decided(row: dict) -> bool:
