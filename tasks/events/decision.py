@@ -178,7 +178,7 @@ def kept_main(row: dict, n_words: int) -> bool:
     rule = row["method"].rpartition("salience:")[2]
     if row["event_type"] == "PROTEST":      # who protested, named: 'أضرب عمال الموانئ', 'نفذ الصحفيون وقفة احتجاجية'
         return rule in KEPT_PROTEST_RULES
-    return row["target_text"] is not None and rule == "verb"
+    return rule == "nominal-undergone" or row["target_text"] is not None and rule == "verb"   # 'تعرض للضرب على يد'
 
 
 def _decided(row: dict) -> bool:
