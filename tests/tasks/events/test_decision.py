@@ -58,6 +58,32 @@ def test_kept_main_needs_the_verb_rule_both_participants_and_a_short_sentence():
     assert not decision.kept_main(row | {"method": "lexicon-rules-v1;salience:reference"}, 8)
 
 
+def test_kept_main_for_short_protest_and_undergone_reports():
+    """events7: a protest verb or an anchored protest noun with the protesters named, and what someone
+    underwent at a named agent's hands, in a short sentence."""
+    protest = {"event_type": "PROTEST", "actor_text": "المعلمون", "target_text": None,
+               "method": "lexicon-rules-v1;salience:nominal-anchored-verb"}
+    assert decision.kept_main(protest, 9) == "protesters"
+    assert decision.kept_main(protest | {"method": "lexicon-rules-v1;salience:verb"}, 9) == "protesters"
+    assert not decision.kept_main(protest | {"actor_text": None}, 9)               # nobody named
+    assert not decision.kept_main(protest | {"method": "lexicon-rules-v1;salience:participant-acting"}, 9)
+    assert not decision.kept_main(protest, decision.KEPT_SHORT)
+    undergone = {"event_type": "ASSAULT", "actor_text": "عناصر الأمن", "target_text": None,
+                 "method": "lexicon-rules-v1;salience:nominal-undergone"}
+    assert decision.kept_main(undergone, 10) == "undergone-agent"
+    assert not decision.kept_main(undergone | {"actor_text": None}, 10)
+
+
+@pytest.mark.parametrize("text,etype,why", [
+    ("أضرب سائقو الحافلات عن العمل صباح اليوم.", "PROTEST", "protesters"),
+    ("نفذ المزارعون اعتصاما أمام وزارة الزراعة.", "PROTEST", "protesters"),
+    ("تعرض مصور صحفي للضرب على يد حراس الوزير.", "ASSAULT", "undergone-agent"),
+])
+def test_short_reports_kept_main_say_why(text, etype, why):
+    evs = _decided(text, etype)
+    assert evs and any(e["salience"] == "main" and f";kept:{why};" in e["method"] for e in evs)
+
+
 def test_a_long_sentence_is_left_to_the_model():
     text = ("وقال مصدر أمني في المحافظة لوكالة الأنباء الرسمية إن مسلحين مجهولين خطفوا صباح اليوم ثلاثة مهندسين "
             "يعملون في شركة نفطية أجنبية على الطريق الساحلي قرب الميناء.")
