@@ -45,7 +45,7 @@ def lists() -> dict[str, frozenset]:
     out = {name: frozenset(normalize(w) for w in data[name])
            for name in ("participant_nouns", "reference_before", "casualty_words", "anchors", "question_openers",
                         "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors", "masdar_before",
-                           "undergo_verbs")}
+                           "undergo_verbs", "protest_event_nouns")}
     for name in ("participant_actions", "happening_verbs"):
         forms = {f for past, present in data[name] for f in verb_forms(past, present)}
         # a two-letter form with a conjunction ('وسد', 'فشن') is too short for clitic_keys to strip
@@ -140,7 +140,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     ref = bit["reference_before"]
     if any(sb[k] & ref for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
         return BACKGROUND, "reference"
-    if sb[i] & bit["participant_nouns"]:
+    if sb[i] & bit["participant_nouns"] and not (t.type == "PROTEST" and sb[i] & bit["protest_event_nouns"]):
         return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
     if t.pos != "verb" or _masdar(sent, i):
         if _undergone(sent, i, key):

@@ -19,7 +19,10 @@ def _of(text, etype):
     ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored-verb"),
     ("وتعرضت سيارة الإسعاف لإطلاق نار كثيف عند مدخل القرية.", "ASSAULT", "nominal-undergone"),   # not purpose
     ("وأكد المحامي أن موكله تعرض للضرب في مركز الشرطة.", "ASSAULT", "nominal-undergone"),         # not definite
-    ("نظم الأهالي مسيرة حاشدة وسط البلدة.", "PROTEST", "participant-acting"),     # events6: 'نظم' organises it
+    ("نظم الأهالي مسيرة حاشدة وسط البلدة.", "PROTEST", "nominal-anchored-verb"),  # events7: 'مسيرة' is the march itself
+    ("سار مئات الفلاحين في مسيرة صامتة نحو القصر.", "PROTEST", "nominal-anchored-verb"),   # not a drone: no participant
+    ("بدأ الأسرى إضرابا مفتوحا عن الطعام.", "PROTEST", "nominal-anchored-verb"),         # events7: onset verbs
+    ("دخل سائقو الأجرة في إضراب شامل.", "PROTEST", "nominal-anchored-verb"),
     ("نظم العمال إضرابا شاملا في المصانع.", "PROTEST", "nominal-anchored-verb"),
     ("أغلق محتجون مداخل المدينة بالحجارة.", "PROTEST", "participant-acting"),     # 'محتجون' is a trigger
 ])
@@ -38,6 +41,8 @@ def test_main(text, etype, rule):
     ("وأدان الوزير الهجوم بشدة.", "ASSAULT", "reference"),
     ("وجاء الاغتيال في وقت حساس للحكومة.", "ASSAULT", "nominal-definite"),
     ("ونظمت الوزارة ندوة عن حقوق المتظاهرين.", "PROTEST", "participant"),       # 'نظم' with another object
+    ("واعتقلت قوات الأمن محتجا قرب السفارة.", "PROTEST", "participant"),          # events7: accusative, the object
+    ("واحتجزت الشرطة متظاهرا لساعات في المركز.", "PROTEST", "participant"),
 ])
 def test_background(text, etype, rule):
     e = _of(text, etype)[0]

@@ -97,3 +97,29 @@ def test_protest_forms(text):
 ])
 def test_new_forms_need_their_context(text):
     assert not any(e["event_type"] in ("ASSAULT", "PROTEST") for e in events(text))
+
+
+@pytest.mark.parametrize("text", [
+    "ضرب الحراس سجينا داخل زنزانته.",                                   # events7: a person as object
+    "ضرب أفراد الأمن الصحفيين بالهراوات أمام المحكمة.",                  # an instrument of beating
+    "وضرب مجهولون شابا ضربا مبرحا في الحي القديم.",
+    "طعن مهاجم شرطيا عند مدخل المحطة.",                                  # stabbing
+    "وطعن رجل زوجته بسكين المطبخ.",
+])
+def test_beating_and_stabbing_with_a_person_or_a_weapon_are_assaults(text):
+    assert any(e["event_type"] == "ASSAULT" for e in events(text))
+
+
+@pytest.mark.parametrize("text", [
+    "وضرب الرئيس موعدا لإجراء الانتخابات في الربيع.",                   # 'ضرب' in other senses
+    "وضربت الأمطار الغزيرة المناطق الشمالية.",
+    "وضرب اللاعب الكرة برأسه في الدقيقة الأخيرة.",
+    "وطعن المحامون في قرار المحكمة أمام الاستئناف.",                     # 'طعن في': a legal appeal
+    "وطعنت الحكومة بالحكم الصادر ضدها.",
+])
+def test_beating_and_stabbing_forms_need_their_context(text):
+    assert not any(e["event_type"] == "ASSAULT" for e in events(text))
+
+
+def test_a_strike_with_present_yadrib_is_no_beating():
+    assert [e["event_type"] for e in events("ويضرب المعلمون عن العمل في المدارس.")] == ["PROTEST"]
