@@ -150,34 +150,7 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     first.update({i: tagger.tag(base[i]) for i in train if i not in first})
     tagger.close()
     second = with_doc_marks(tokens, base, first, train)
-    if params.get("passes", 2) == 3:      # pass 2 beside the model, pass 3 on its jackknifed labels (below)
-        later = stacked_jackknife(second, labels, train, folds, out, params)
-        fit([second[i] for i in train], [labels[i] for i in train], pass2_path(out), params, params["pass2_algorithm"])
-        tagger = pycrfsuite.Tagger()
-        tagger.open(str(pass2_path(out)))
-        later.update({i: tagger.tag(second[i]) for i in train if i not in later})
-        tagger.close()
-        second = with_doc_marks(tokens, base, later, train)
     fit([second[i] for i in train], [labels[i] for i in train], out, params, params["pass2_algorithm"])
-
-
-def stacked_jackknife(second, labels, train, folds: int, out: Path, params: dict) -> dict[int, list[str]]:
-    """Pass-2 labels of each training sentence from a pass 2 trained on the other folds (`second`: the
-    pass-2 features from the jackknifed pass-1 labels), for a third pass; the fold models are removed."""
-    later: dict[int, list[str]] = {}
-    for k in range(folds):
-        held = [i for i in train if fold_of(i, folds) == k]
-        rest = [i for i in train if fold_of(i, folds) != k]
-        if not held or not rest:
-            continue
-        fold_path = out.with_name(f".{out.stem}_pass2_fold{k}.crfsuite")
-        fit([second[i] for i in rest], [labels[i] for i in rest], fold_path, params, params["pass2_algorithm"])
-        tagger = pycrfsuite.Tagger()
-        tagger.open(str(fold_path))
-        later.update({i: tagger.tag(second[i]) for i in held})
-        tagger.close()
-        fold_path.unlink()
-    return later
 
 
 def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1, 2), unlabeled=(),
@@ -304,15 +277,10 @@ def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | No
     seconds = round(time.perf_counter() - began, 1)
     dev = [s for s, d in zip(sentences, is_dev) if d]
     train = [s for s, d in zip(sentences, is_dev) if not d]
-    three = params.get("passes", 2) == 3
-    crfs = [out, pass1_path(out)] + ([pass2_path(out)] if three else [])
     card = dict(
-        model="CRF (python-crfsuite, L-BFGS) BIO tagger for PERS/LOC/ORG/MISC, " + (
-              "three passes (pass 2 adds document evidence and the neighbouring labels from pass 1, pass 3 "
-              "the same from pass 2)" if three else
-              "two passes (pass 2 adds document evidence and the neighbouring labels from pass 1)") +
-              "; tagged in numpy (scorer.py)",
-        files=[p.name for p in crfs] + [clusters_path(out).name, memory_path(out).name],
+        model="CRF (python-crfsuite, L-BFGS) BIO tagger for PERS/LOC/ORG/MISC, two passes "
+              "(pass 2 adds document evidence and the neighbouring labels from pass 1); tagged in numpy (scorer.py)",
+        files=[out.name, pass1_path(out).name, clusters_path(out).name, memory_path(out).name],
         training_data=dict(file=data.name, sha256=file_sha256(data), sentences=len(sentences),
                            limit=limit, train_sentences=len(train), dev_sentences=len(dev),
                            train_tokens=sum(map(len, train)), dev_tokens=sum(map(len, dev))),
@@ -323,7 +291,7 @@ def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | No
         clusters=dict(text=["the training sentences"] + [f"{Path(p).name} (sha256 {file_sha256(p)[:16]})"
                                                           for p in unlabeled],
                       stems=len(read_clusters(clusters_path(out)))),
-        model_bytes=sum(p.stat().st_size for p in crfs),
+        model_bytes=out.stat().st_size + pass1_path(out).stat().st_size,
         dev=evaluate_file(out, dev) if dev else {},
         licence="Derived from ANERcorp (Benajiba, Rosso and Benedi Ruiz 2007; CAMeL Lab splits, Obeid et al. "
                 "2020), CC BY-SA 4.0: this model is a derived work under CC BY-SA 4.0.")

@@ -100,17 +100,3 @@ def test_inner_folds_three_passes(tmp_path):
     assert all(p.stat().st_mtime_ns == t for p, t in pair_models.items())           # pair models taken as they are
     with pytest.raises(ValueError):                   # pair models of another setting are not taken
         inner_folds(data, work, {**params, "c1": 0.2}, scored=(0,), passes=3)
-
-
-def test_train_ner_three_passes(tmp_path):
-    data = tmp_path / "train.txt"
-    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
-    out = tmp_path / "m.crfsuite"
-    card = train_ner(data, out, dict(max_iterations=20, feature_minfreq=1, passes=3))
-    assert pass2_path(out).is_file() and NerModel(out).stacked == [2, 0] and card["dev"]["micro"]["f1"] > 0.9
-    assert pass2_path(out).name in card["files"] and "three passes" in card["model"]
-    assert card["model_bytes"] == sum(p.stat().st_size for p in (out, pass1_path(out), pass2_path(out)))
-    assert not list(tmp_path.glob(".*fold*"))          # the pass-2 jackknife models are removed too
-    train_ner(data, tmp_path / "m2.crfsuite", dict(max_iterations=20, feature_minfreq=1, passes=3))
-    assert pass2_path(tmp_path / "m2.crfsuite").read_bytes() == pass2_path(out).read_bytes()
-    assert (tmp_path / "m2.crfsuite").read_bytes() == out.read_bytes()
