@@ -20,7 +20,9 @@ version, parameters, dev P/R/F1 per type).
 Options decided on inner folds (`inner_folds`, `akhbar train ner --inner-folds 0,1,2`; the dev split
 never read): the label encoding (params["labels"]: BIO, or BIOES given out as BIO by the model) and
 pass 2's crfsuite algorithm (params["pass2_algorithm"]); the committed setting (BIO, L-BFGS) and
-the fold figures of the others are in docs/entities.md (NER tagger, branch ner8).
+the fold figures of the others are in docs/entities.md (NER tagger, branch ner8). A third pass
+(`--passes 3`: pass 2's features from pass-2 labels, trained on a pass-2 jackknife; pass2_jackknife)
+is scored there only (branch ner9: not better, so the product trains two passes).
 """
 
 from __future__ import annotations
