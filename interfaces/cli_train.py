@@ -32,6 +32,10 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                                                help="--inner-folds: take the pass-1 fold models already in --work "
                                                     "(a pass-2-only candidate)."),
               pass2_algorithm: str = typer.Option(None, "--pass2-algorithm", help="lbfgs (default), ap or pa."),
+              passes: int = typer.Option(2, "--passes",
+                                         help="--inner-folds: 3 scores a third pass (stacked on pass-2 labels "
+                                              "from a pass-2 jackknife; with --reuse-pass1 the folds' pass-2 "
+                                              "models already in --work are taken too)."),
               unlabeled: list[Path] = typer.Option([], "--unlabeled",
                                                    help="Unlabelled Arabic text for the word clusters (a CSV "
                                                         "with a `text` column or plain text; repeatable)."),
@@ -62,8 +66,10 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         fail(f"--pass2-algorithm {pass2_algorithm!r}: give lbfgs, ap or pa", ExitCode.USAGE)
     if labels is not None and labels not in ("bio", "bioes"):
         fail(f"--labels {labels!r}: give bio or bioes", ExitCode.USAGE)
+    if passes not in (2, 3) or passes == 3 and inner_folds is None:
+        fail(f"--passes {passes}: give 2, or 3 with --inner-folds", ExitCode.USAGE)
     if inner_folds is not None:
-        _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1)
+        _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1, passes)
         return
     try:
         card = run(data, out or default_model_path(), params, limit, tuple(unlabeled))
@@ -79,7 +85,8 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
 
 
-def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tuple[Path, ...], reuse: bool) -> None:
+def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tuple[Path, ...], reuse: bool,
+                 passes: int = 2) -> None:
     """`akhbar train ner --inner-folds K,..`: the setting's micro F1 on inner folds (train.inner_folds),
     printed and written to work/scores.json."""
     from tasks.entities.ner.conll import ConllError
@@ -92,11 +99,12 @@ def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tu
     if not all(0 <= k < 5 for k in scored):
         fail(f"--inner-folds {folds!r}: folds are 0-4", ExitCode.USAGE)
     try:
-        result = run(data, work, params, scored, unlabeled, reuse)
+        result = run(data, work, params, scored, unlabeled, reuse, passes)
     except (ConllError, ValueError) as exc:
         fail(str(exc), ExitCode.USAGE)
     work.mkdir(parents=True, exist_ok=True)
-    (work / "scores.json").write_text(json.dumps(dict(params=params, folds=result), indent=2) + "\n", encoding="utf-8")
+    (work / "scores.json").write_text(json.dumps(dict(params=params, passes=passes, folds=result), indent=2) + "\n",
+                                      encoding="utf-8")
     for k in scored:
         m = result[k]["micro"]
         console.print(f"fold {k}: micro P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}; " + ", ".join(

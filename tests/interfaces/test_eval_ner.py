@@ -72,7 +72,8 @@ def test_train_ner_bad_options_are_one_line_usage_errors(tmp_path):
     data = tmp_path / "train.txt"
     data.write_text("\n".join([CONLL] * 10), encoding="utf-8")
     for args, said in ((["--labels", "iob2"], "--labels"), (["--inner-folds", "0,7"], "folds are 0-4"),
-                       (["--inner-folds", "a,b"], "--inner-folds"), (["--pass2-algorithm", "sgd"], "--pass2-algorithm")):
+                       (["--inner-folds", "a,b"], "--inner-folds"), (["--pass2-algorithm", "sgd"], "--pass2-algorithm"),
+                       (["--passes", "4", "--inner-folds", "0"], "--passes"), (["--passes", "3"], "--passes")):
         result = cli("train", "ner", "--data", data, "--work", tmp_path / "w", *args)
         assert result.exit_code == 2 and said in result.output, (args, result.output)
     assert not (tmp_path / "w").exists()

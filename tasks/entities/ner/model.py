@@ -2,7 +2,9 @@
 once per process, tagging documents in two passes, and character-exact mentions over article text.
 
 Pass 1 tags each sentence from its own features; pass 2 adds what pass 1 said about the same
-stems elsewhere in the document (features.doc_marks) and gives the labels. Labels are ANERcorp's
+stems elsewhere in the document (features.doc_marks) and gives the labels. A model with a
+ner_pass2.crfsuite beside it (a third pass, stacking once more) tags pass 1 -> pass 2 (that file)
+-> the main file, which sees pass 2's labels the way pass 2 sees pass 1's. Labels are ANERcorp's
 (B-/I- PERS, LOC, ORG, MISC; a model trained on BIOES labels gives them out as BIO, its marginals
 those of its own labels); `ANER_TYPES` maps them to the project's types and MISC is dropped.
 """
@@ -36,6 +38,11 @@ def pass1_path(path: Path) -> Path:
     return path.with_name(path.stem + "_pass1.crfsuite")
 
 
+def pass2_path(path: Path) -> Path:
+    """The middle pass of a three-pass model (absent for two passes)."""
+    return path.with_name(path.stem + "_pass2.crfsuite")
+
+
 def open_tagger(path: Path) -> pycrfsuite.Tagger:
     tagger = pycrfsuite.Tagger()
     tagger.open(str(path))
@@ -52,12 +59,18 @@ class NerModel:
             raise FileNotFoundError(f"NER model: no file at {self.path} (build it with `akhbar train ner`)")
         self.first_path = pass1_path(self.path)
         self.two_pass = self.first_path.is_file()
+        self.middle_path = pass2_path(self.path)
+        middle = self.two_pass and self.middle_path.is_file()
         self._local = threading.local()          # a crfsuite Tagger holds its last sequence: one per thread
-        # the numpy scorer of pass 2 and pass 1 (scorer.py): both models' weights, per-word score rows
-        self.scorer = DocumentScorer([CrfWeights(self.path)] + ([CrfWeights(self.first_path)] if self.two_pass else []))
+        # the numpy scorer of the last pass, pass 1 and (three passes) pass 2: their weights side by side
+        self.scorer = DocumentScorer([CrfWeights(p) for p in (self.path, self.first_path, self.middle_path)[
+            :1 + self.two_pass + middle]])
         known = frozenset(self.scorer.attrs)
-        # the pass-1 labels as pass-2 features (feature set 4), scored in numpy
-        self.label_scores = LabelScores(self.scorer, 0, self.scorer.models[-1].labels, label_mark, STACK)
+        # the stacked passes after pass 1, in order (scorer model indices: [2, 0] or [0])
+        self.stacked = [2, 0] if middle else [0]
+        # the previous pass's labels as each stacked pass's features (feature set 4), scored in numpy
+        self.label_scores = {k: LabelScores(self.scorer, k, self.scorer.models[prev].labels, label_mark, STACK)
+                             for k, prev in zip(self.stacked, [1] + self.stacked)} if self.two_pass else {}
         # the labels it was trained on: BIO, or BIOES (S- one-token chunk, E- last token) given out as BIO
         self.encoding = encoding_of(self.scorer.models[0].labels)
         # the word clusters and name memory trained with it (feature set 3), when beside the model
@@ -73,6 +86,7 @@ class NerModel:
         if not hasattr(local, "tagger"):
             local.tagger = open_tagger(self.path)
             local.pass1 = open_tagger(self.first_path) if self.two_pass else None
+            local.pass2 = open_tagger(self.middle_path) if self.stacked[0] else None
         return local.tagger, local.pass1
 
     def card(self) -> dict:
@@ -106,17 +120,20 @@ class NerModel:
             return out
         scores = scorer(toks, parts)
         if self.two_pass:
-            first = viterbi(scorer.models[1], scores[:, scorer.cols[1]], lengths)
+            labels = viterbi(scorer.models[1], scores[:, scorer.cols[1]], lengths)
             stems = [[w[3] for w in words] for words, _ in parts]
             by_doc: dict[int, list[int]] = {}
             for j, (d, _) in enumerate(where):
                 by_doc.setdefault(d, []).append(j)
-            marks: list[list[str]] = []
-            for mine in by_doc.values():         # in document order, as `where`; the label marks in numpy below
-                for ms in doc_marks([toks[j] for j in mine], [first[j] for j in mine], featurize.ranks,
-                                    [stems[j] for j in mine], stacked=False):
-                    marks += ms
-            second = scorer.add(scores, 0, marks) + self.label_scores(first)
+            for k in self.stacked:
+                marks: list[list[str]] = []
+                for mine in by_doc.values():     # in document order, as `where`; the label marks in numpy below
+                    for ms in doc_marks([toks[j] for j in mine], [labels[j] for j in mine], featurize.ranks,
+                                        [stems[j] for j in mine], stacked=False):
+                        marks += ms
+                second = scorer.add(scores, k, marks) + self.label_scores[k](labels)
+                if k:
+                    labels = viterbi(scorer.models[k], second, lengths)
         else:
             second = scores[:, scorer.cols[0]]
         weights = scorer.models[0]
@@ -145,12 +162,17 @@ class NerModel:
             first = [pass1.tag(q) if q is not None else [] for q in seqs]
             words, keep = self.featurize.words, self.featurize.keep
             stems = [[words[t][3] for t in toks] for toks in sentences]
-            for k, extra in enumerate(doc_marks(sentences, first, self.featurize.ranks, stems)):
-                if any(extra):
-                    for item, more in zip(feats[k], extra):
-                        if more:
-                            item += more if keep is None else [m for m in more if keep(m)]
-                    seqs[k] = pycrfsuite.ItemSequence(feats[k])
+            base = [[list(item) for item in f] for f in feats] if self.stacked[0] else feats
+            for middle in ([self._local.pass2] if self.stacked[0] else []) + [None]:
+                feats = [[list(item) for item in f] for f in base] if middle is not None else base
+                for k, extra in enumerate(doc_marks(sentences, first, self.featurize.ranks, stems)):
+                    if any(extra):
+                        for item, more in zip(feats[k], extra):
+                            if more:
+                                item += more if keep is None else [m for m in more if keep(m)]
+                        seqs[k] = pycrfsuite.ItemSequence(feats[k])
+                if middle is not None:
+                    first = [middle.tag(q) if q is not None else [] for q in seqs]
         labels, probs = [], []
         for q in seqs:
             if q is None:

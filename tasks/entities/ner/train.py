@@ -20,7 +20,9 @@ version, parameters, dev P/R/F1 per type).
 Options decided on inner folds (`inner_folds`, `akhbar train ner --inner-folds 0,1,2`; the dev split
 never read): the label encoding (params["labels"]: BIO, or BIOES given out as BIO by the model) and
 pass 2's crfsuite algorithm (params["pass2_algorithm"]); the committed setting (BIO, L-BFGS) and
-the fold figures of the others are in docs/entities.md (NER tagger, branch ner8).
+the fold figures of the others are in docs/entities.md (NER tagger, branch ner8). A third pass
+(`--passes 3`: pass 2's features from pass-2 labels, trained on a pass-2 jackknife; pass2_jackknife)
+is scored there only (branch ner9: not better, so the product trains two passes).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from tasks.entities.ner.conll import DEV_BLOCK, DEV_EVERY, Sentence, file_sha256
 from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featurizer, doc_marks,
                                          sentence_rule_marks)
 from tasks.entities.ner.memory import NameMemory, memory_path
-from tasks.entities.ner.model import NerModel, pass1_path
+from tasks.entities.ner.model import NerModel, pass1_path, pass2_path
 
 PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs")
 
@@ -154,14 +156,17 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
 
 
 def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1, 2), unlabeled=(),
-                reuse: bool = False) -> dict:
+                reuse: bool = False, passes: int = 2) -> dict:
     """Score a training setting on inner folds of the training part (the dev split is never read):
     the pass-1 jackknife of two_pass (its fold models kept), then for each fold K of `scored` a pass 2
     trained on the other folds with their jackknifed pass-1 labels, saved under work/foldK/ with fold
     K's pass-1 model, the word clusters and the other folds' name memory, and fold K tagged as the
     product tags (evaluate_file). Returns {K: scores} (conll.score) plus their mean micro F1.
     `reuse`: take the pass-1 fold models already in `work` (a pass-2-only candidate: pass-1 setting
-    unchanged; checked against the params they were trained with, written beside them)."""
+    unchanged; checked against the params they were trained with, written beside them).
+    `passes` 3: a third pass (pass 2's features from pass-2 labels) trained on the other folds with
+    their pass-2 jackknife labels (pass2_jackknife), fold K tagged pass 1 -> pass 2 (work/foldK/
+    ner_pass2.crfsuite, trained as for two passes; with `reuse`, taken when there) -> pass 3."""
     params = {**PARAMS, **(params or {})}
     sentences = read_conll(data)
     tokens = [[t for t, _ in s] for s in sentences]
@@ -178,13 +183,21 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     stamp.write_text(json.dumps(pass1, sort_keys=True) + "\n", encoding="utf-8")
     words = Featurizer().words
     stems = [[words[t][3] for t in toks] for toks in tokens]
+    second = with_doc_marks(tokens, base, first, train)     # documents never cross a fold (100-sentence blocks)
+    later = pass2_jackknife(second, labels, train, folds, work, params, scored) if passes == 3 else {}
     result: dict = {}
     for k in scored:
         rest = [i for i in train if fold_of(i, folds) != k]
         model = work / f"fold{k}" / "ner.crfsuite"
-        second = with_doc_marks(tokens, base, first, rest)
         began = time.perf_counter()
-        fit([second[i] for i in rest], [labels[i] for i in rest], model, params, params["pass2_algorithm"])
+        if passes == 3:
+            if not (reuse and pass2_path(model).is_file()):
+                fit([second[i] for i in rest], [labels[i] for i in rest], pass2_path(model), params,
+                    params["pass2_algorithm"])
+            third = with_doc_marks(tokens, base, later[k], rest)
+            fit([third[i] for i in rest], [labels[i] for i in rest], model, params, params["pass2_algorithm"])
+        else:
+            fit([second[i] for i in rest], [labels[i] for i in rest], model, params, params["pass2_algorithm"])
         shutil.copyfile(fold_model_path(out, k), pass1_path(model))
         shutil.copyfile(clusters_path(out), clusters_path(model))
         NameMemory.build([stems[i] for i in rest], [gold[i] for i in rest]).write(memory_path(model))
@@ -192,6 +205,46 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
         result[k]["fit_seconds"] = round(time.perf_counter() - began, 1)
     result["mean_micro_f1"] = round(sum(result[k]["micro"]["f1"] for k in scored) / len(scored), 4)
     return result
+
+
+def pass2_pair_path(work: Path, a: int, b: int) -> Path:
+    """The pass 2 trained on the folds other than a and b (the pass-2 jackknife of inner_folds, passes 3)."""
+    lo, hi = sorted((a, b))
+    return work / "pass2" / f"without{lo}{hi}.crfsuite"
+
+
+def pass2_pairs(scored, folds: int) -> list[tuple[int, int]]:
+    """The fold pairs {j, K} (K scored, j another fold) whose pass-2 jackknife models inner_folds needs."""
+    return sorted({tuple(sorted((j, k))) for k in scored for j in range(folds) if j != k})
+
+
+def pass2_jackknife(second, labels, train, folds: int, work: Path, params: dict, scored,
+                    pairs=None) -> dict[int, dict[int, list[str]]]:
+    """Per scored fold K, the pass-2 labels of the sentences of every other fold j, each fold tagged by
+    a pass 2 trained on the folds other than j and K (`second`: pass-2 features from the jackknifed
+    pass-1 labels). One model per pair {j, K} (it serves K = j's partner either way), kept under
+    work/pass2/ and taken as it is when there (same pass-1 and pass-2 params: work/pass2/params.json).
+    `pairs`: fit only these pairs and tag nothing (to fit them in two processes)."""
+    stamp = work / "pass2" / "params.json"
+    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) != params:
+        raise ValueError(f"{work}: its pass-2 jackknife models were trained with other params ({stamp})")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps(params, sort_keys=True) + "\n", encoding="utf-8")
+    out: dict[int, dict[int, list[str]]] = {k: {} for k in scored}
+    for a, b in pairs or pass2_pairs(scored, folds):
+        path = pass2_pair_path(work, a, b)
+        if not path.is_file():
+            rest = [i for i in train if fold_of(i, folds) not in (a, b)]
+            fit([second[i] for i in rest], [labels[i] for i in rest], path, params, params["pass2_algorithm"])
+        if pairs:
+            continue
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(path))
+        for k, j in ((a, b), (b, a)):
+            if k in out:
+                out[k].update({i: tagger.tag(second[i]) for i in train if fold_of(i, folds) == j})
+        tagger.close()
+    return out
 
 
 def dev_mask(n: int) -> list[bool]:

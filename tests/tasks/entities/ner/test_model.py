@@ -96,3 +96,30 @@ def test_threads_share_the_model_safely(model):
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(model.mentions, texts))
     assert got == expected
+
+
+def test_three_pass_model_tags_pass1_pass2_pass3(tmp_path):
+    """A model with ner_pass2.crfsuite beside it tags in three passes; the numpy scorer and crfsuite's
+    own taggers give the same labels (sentences written for this test)."""
+    lines = []
+    for name, place, org in [("رامي نصار", "إربد", "شركة الكهرباء"), ("هدى عيسى", "الزرقاء", "بلدية عمان"),
+                             ("بيتر براون", "برلين", "جامعة برلين"), ("سعاد يونس", "أسوان", "نادي الشرطة")] * 5:
+        first, last = name.split()
+        org1, org2 = org.split()
+        lines.append(f"وصرح O\n{first} B-PERS\n{last} I-PERS\nمن O\n{place} B-LOC\nبأن O\n{org1} B-ORG\n"
+                     f"{org2} I-ORG\nستفتح O\nقريبا O\n. O\n")
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join(["\n".join(lines)] * 40), encoding="utf-8")
+    from tasks.entities.ner.model import pass2_path
+    from tasks.entities.ner.train import inner_folds
+    inner_folds(data, tmp_path / "work", dict(max_iterations=20, feature_minfreq=1), scored=(1,), passes=3)
+    path = tmp_path / "work" / "fold1" / "ner.crfsuite"
+    model = NerModel(path)
+    assert pass2_path(path).is_file() and model.stacked == [2, 0] and len(model.scorer.models) == 3
+    doc = ["وصرح كمال فرحات من حماة بأن شركة المياه ستفتح قريبا .".split(), "وصرح فرحات بأن".split(), []]
+    labels, probs = model.tag_document(doc)
+    assert labels[0][1:3] == ["B-PERS", "I-PERS"] and labels[0][4] == "B-LOC" and labels[2] == []
+    ref, ref_probs = model.tag_document(doc, engine="crfsuite")
+    assert ref == labels
+    for p, q in zip(probs, ref_probs):
+        assert p == pytest.approx(q, abs=1e-9)

@@ -111,7 +111,7 @@ def test_label_scores_equal_the_label_marks_looked_up_one_by_one(model):
     from tasks.entities.ner.features import label_marks
     scorer = model.scorer
     labels = [["O", "B-PERS", "I-PERS", "O"], ["B-LOC"], ["O", "B-ORG"]]
-    got = model.label_scores(labels)
+    got = model.label_scores[0](labels)              # what the last pass adds from the labels before it
     cols = scorer.cols[0]
     want = np.array([[sum(scorer.state[scorer.attrs[f], cols][j] for f in marks if f in scorer.attrs)
                       for j in range(cols.stop - cols.start)] for labs in labels for marks in label_marks(labs)])

@@ -6,8 +6,8 @@ import pytest
 
 from tasks.entities.ner.clusters import clusters_path
 from tasks.entities.ner.memory import NameMemory, memory_path
-from tasks.entities.ner.model import NerModel, pass1_path
-from tasks.entities.ner.train import inner_folds, train_ner
+from tasks.entities.ner.model import NerModel, pass1_path, pass2_path
+from tasks.entities.ner.train import inner_folds, pass2_pairs, train_ner
 
 # sentences written for this test (not from ANERcorp)
 LINES = []
@@ -78,3 +78,25 @@ def test_inner_folds_reuse_pass1_for_a_pass2_candidate(tmp_path):
     assert len(fold_models) == 5 and all(p.stat().st_mtime_ns == t for p, t in fold_models.items())   # not refitted
     with pytest.raises(ValueError):                   # pass-1 fold models of another setting are not taken
         inner_folds(data, work, {**params, "c2": 2.0}, scored=(1,), reuse=True)
+
+
+def test_inner_folds_three_passes(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
+    params = dict(max_iterations=20, feature_minfreq=1)
+    work = tmp_path / "work"
+    result = inner_folds(data, work, params, scored=(0, 3), passes=3)
+    assert result[0]["micro"]["gold"] == 200 * 3 and result[0]["micro"]["f1"] > 0.9 and result["mean_micro_f1"] > 0.9
+    # the pass-2 jackknife: one model per pair {j, K}, K scored, j another fold (pairs shared by both K)
+    assert pass2_pairs((0, 3), 5) == [(0, 1), (0, 2), (0, 3), (0, 4), (1, 3), (2, 3), (3, 4)]
+    assert sorted(p.name for p in (work / "pass2").glob("*.crfsuite")) == [
+        f"without{a}{b}.crfsuite" for a, b in pass2_pairs((0, 3), 5)]
+    for k in (0, 3):                  # fold K's three passes, tagged as the product tags them
+        fold = work / f"fold{k}" / "ner.crfsuite"
+        assert pass1_path(fold).is_file() and pass2_path(fold).is_file() and NerModel(fold).stacked == [2, 0]
+    pair_models = {p: p.stat().st_mtime_ns for p in (work / "pass2").glob("*.crfsuite")}
+    again = inner_folds(data, work, params, scored=(0,), passes=3, reuse=True)
+    assert again[0] == {**result[0], "fit_seconds": again[0]["fit_seconds"]}        # deterministic
+    assert all(p.stat().st_mtime_ns == t for p, t in pair_models.items())           # pair models taken as they are
+    with pytest.raises(ValueError):                   # pair models of another setting are not taken
+        inner_folds(data, work, {**params, "c1": 0.2}, scored=(0,), passes=3)
