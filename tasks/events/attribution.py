@@ -6,7 +6,7 @@ import re
 
 from tasks.events.lexicon import cue_set, word_set, word_verbs
 from tasks.events.words import (BIT, CLOSE_QUOTES, Carry, Filler, OPEN_QUOTES, Sentence, _definite, _heads, has, is_,
-                                proclitic, Word)
+                                positions, proclitic, Word)
 
 NAQL = word_verbs("naql_verbs")
 ISSUED_BY = word_set("issued_by")                  # 'بيان صادر عن'
@@ -192,7 +192,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     if according is False:
         according = None
         bit = BIT["according_to"]
-        for j in ([k for k, fl in enumerate(sent.cflags) if fl & bit] if sent.bits & bit else ()):
+        for j in (positions(sent.cflags, bit) if sent.bits & bit else ()):
             f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
             if f:
                 according = (_source(sent, f, None), j)
@@ -221,7 +221,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     stops = sent.memo.get("speech_stops")
     if stops is None:                        # once per sentence: the few words a scan can stop at, last first
         stop = BIT["clause_breaks"] | BIT["speech_verbs"] | BIT["speech_nouns"] | BIT["continuation_verbs"]
-        stops = sent.memo["speech_stops"] = [k for k in range(len(words) - 1, -1, -1) if flags[k] & stop]
+        stops = sent.memo["speech_stops"] = positions(flags, stop)[::-1]
     for j in stops:
         if j >= i:
             continue
@@ -314,7 +314,7 @@ def _count_quotes(span: str, carry: Carry) -> None:
 def _update_carry(sent: Sentence, carry: Carry) -> None:
     """Remember the sentence's last speaker and whether a quote is still open at its end."""
     bit = BIT["speech_verbs"]
-    for j in ([k for k, fl in enumerate(sent.cflags) if fl & bit] if sent.bits & bit else ()):
+    for j in (positions(sent.cflags, bit) if sent.bits & bit else ()):
         if j not in sent.triggers:
             src = speech_source(sent, j)
             if src is not None:

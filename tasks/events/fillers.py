@@ -8,7 +8,7 @@ ADJ_ENDINGS = ("ي", "يه", "يين", "يون", "يا", "يان")
 from tasks.events.words import (AGENTIVE, AGENT_END_BIT, BIT, CHUNK_BREAK_BITS, DEFINITE_BIT, Filler, HEAD_BITS,
                                 LAM_BIT, NOT_NP, NUMBER_BIT, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L, Sentence,
                                 TANWEEN_BIT, _definite, _marker_before, _markers, _mention_type, _norm,
-                                _tanween, has, is_, proclitic)
+                                _tanween, has, is_, positions, proclitic)
 
 
 AFFILIATION = word_set("affiliation")   # 'طائرة تابعة للجيش'
@@ -209,7 +209,7 @@ def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
     out = []
     free = 0                                  # first word not inside an earlier name or place chunk
     # only names and place-head words can open a place: visit those, left to right
-    for i in sorted(set(mention_at).union([j for j, w in enumerate(words) if w.flags & head_place])):
+    for i in sorted(set(mention_at).union(positions(sent.cue_flags(), head_place))):
         if i < free:
             continue
         m = mention_at.get(i)
@@ -295,8 +295,8 @@ def _agent_slots(sent: Sentence) -> set[int]:
     slots = sent.memo.get("agent")
     if slots is None:
         markers = _markers("agent_markers")
-        slots = sent.memo["agent"] = {j + 1 for j, fl in enumerate(sent.cflags)
-                                      if fl & AGENT_END_BIT and _marker_before(sent, j + 1, markers)} \
+        slots = sent.memo["agent"] = {j + 1 for j in positions(sent.cflags, AGENT_END_BIT)
+                                      if _marker_before(sent, j + 1, markers)} \
             if sent.bits & AGENT_END_BIT else set()
     return slots
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from functools import lru_cache, reduce
-from operator import or_
+from itertools import compress, repeat
+from operator import and_, attrgetter, or_
 
 from akhbar.config import EventsConfig
 from akhbar.text.normalise import clitic_keys, normalize
@@ -113,11 +114,9 @@ class Sentence:
         if self.cflags is None:
             words = self.words
             n = len(words)
-            cflags = self.cflags = [w.flags for w in words]
-            for j, w in enumerate(words):
-                if not w.flags & PHRASE_BIT:
-                    continue                  # most words open no multi-word cue (one int test)
-                for ph, bit in _phrases_opening(w.keys):
+            cflags = self.cflags = list(map(FLAGS_OF, words))
+            for j in positions(cflags, PHRASE_BIT):   # most words open no multi-word cue
+                for ph, bit in _phrases_opening(words[j].keys):
                     # a word's keys start with its normalised form: `in keys` is "equals or a clitic key"
                     if j + len(ph) <= n and ph[1] in words[j + 1].keys and (
                             len(ph) == 2 or all(ph[m] in words[j + m].keys for m in range(2, len(ph)))):
@@ -155,6 +154,15 @@ def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = Non
 
 
 
+FLAGS_OF, START_OF = attrgetter("flags"), attrgetter("start")
+
+
+def positions(flags: list[int], bit: int) -> list[int]:
+    """Indexes of the words whose flags have `bit`, in order (iterated in C: no Python step per word)."""
+    return list(compress(range(len(flags)), map(and_, flags, repeat(bit))))
+
+
+
 def _may_have_events(tokens: list[str]) -> bool:
     """Token-level pre-check, before any Word is built (one cached lookup per token, iterated in C)."""
     return any(map(_event_token, tokens))
@@ -183,7 +191,7 @@ def analyse(text: str, s_start: int, s_end: int, mentions: list[dict], words: li
 def _place_mentions(sent: Sentence, mentions: list[dict]) -> None:
     """Mentions by their first and last word (`_word_at` inlined; the first of overlapping ones wins)."""
     words = sent.words
-    starts = [w.start for w in words]
+    starts = list(map(START_OF, words))
     mention_at, mention_end, covered, owner = sent.mention_at, sent.mention_end, sent.covered, sent.owner
     word_at = bisect.bisect_right
     for m in mentions:
