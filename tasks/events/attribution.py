@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from tasks.events.lexicon import cue_set, word_set, word_verbs
-from tasks.events.words import (BIT, CLOSE_QUOTES, Carry, Filler, OPEN_QUOTES, Sentence, _definite, _heads, has, is_,
-                                positions, proclitic, Word)
+from tasks.events.words import (BIT, CLOSE_QUOTES, Carry, Filler, OPEN_QUOTES, Sentence, _definite, _heads, has,
+                                PROCLITIC_L, positions, Word)
 
 NAQL = word_verbs("naql_verbs")
 ISSUED_BY = word_set("issued_by")                  # 'بيان صادر عن'
@@ -16,7 +14,7 @@ from tasks.events.fillers import GOVERNING, chunk, mention_filler
 
 
 def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
-    return {"filler": f, "via": via, "rumour": is_(sent.words[f.first], "rumour")}
+    return {"filler": f, "via": via, "rumour": (sent.words[f.first].flags & BIT["rumour"])}
 
 
 
@@ -24,20 +22,20 @@ def _speaker_after(sent: Sentence, j: int) -> Filler | None:
     """Who speaks: a mention or a head-noun chunk right after a speech verb/cue at word j."""
     words = sent.words
     k = j + 1
-    while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and is_(words[k + 1], "speech_verbs"))
-                               or is_(words[k], "speech_verbs")):
+    while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and (words[k + 1].flags & BIT["speech_verbs"]))
+                               or (words[k].flags & BIT["speech_verbs"])):
         k += 1                               # 'وفق ما أفاد صحافي'
-    if k + 1 < len(words) and is_(words[k], "speech_nouns") and not words[k + 1].punct.strip():
+    if k + 1 < len(words) and (words[k].flags & BIT["speech_nouns"]) and not words[k + 1].punct.strip():
         # 'وفق بيان للجيش', 'بحسب بيان صادر عن الوزارة': who issued the statement speaks
         if words[k + 1].norm in ISSUED_BY and k + 2 < len(words) and words[k + 2].norm == "عن":
             k += 3
-        elif proclitic(words[k + 1].norm) == "ل" and not _definite(words[k]):
+        elif words[k + 1].flags & PROCLITIC_L and not _definite(words[k]):
             k += 1
-    if k >= len(words) or is_(words[k], "complementizers") or words[k].punct.strip(" «»\"“”()"):
+    if k >= len(words) or (words[k].flags & BIT["complementizers"]) or words[k].punct.strip(" «»\"“”()"):
         return None
     if k in sent.mention_at:
         return mention_filler(sent, k)
-    if is_(words[k], "head_person"):
+    if words[k].flags & BIT["head_person"]:
         return speaker_chunk(sent, k)
     return _name_before_content(sent, k)
 
@@ -48,10 +46,10 @@ def _name_before_content(sent: Sentence, k: int) -> Filler | None:
     words = sent.words
     for end in range(k, min(len(words), k + 3)):
         w = words[end]
-        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.stems) or is_(w, "complementizers"):
+        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.stems) or (w.flags & BIT["complementizers"]):
             return None                      # 'قال فيها', 'أكد أن'
         nxt = words[end + 1] if end + 1 < len(words) else None
-        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in CONTENT_OPENERS or is_(nxt, "complementizers") \
+        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in CONTENT_OPENERS or (nxt.flags & BIT["complementizers"]) \
                 or end + 1 in sent.triggers:     # 'أعلنت السلطات الكينية اعتقال/عدم اعتقال ...': the content starts
             a, b = words[k].start, w.end
             return Filler(a, b, sent.text[a:b], None, k, end)
@@ -66,11 +64,11 @@ def speaker_chunk(sent: Sentence, k: int) -> Filler:
     stops = cue_set("chunk_stops") - SPEAKER_CROSSING
     for j in range(k + 1, min(len(words), k + 9)):
         w = words[j]
-        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or is_(w, "complementizers")
-                or is_(w, "speech_nouns") or w.norm.isdigit() or w.norm == "ل"
-                or (proclitic(w.norm) == "ل" and is_(w, "head_media"))):
+        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or (w.flags & BIT["complementizers"])
+                or (w.flags & BIT["speech_nouns"]) or w.norm.isdigit() or w.norm == "ل"
+                or (w.flags & PROCLITIC_L and (w.flags & BIT["head_media"]))):
             break                            # 'لوكالة فرانس برس' is the channel, not the speaker
-        if w.norm in SPEAKER_CROSSING and not (j + 1 < len(words) and (is_(words[j + 1], "head_person")
+        if w.norm in SPEAKER_CROSSING and not (j + 1 < len(words) and ((words[j + 1].flags & BIT["head_person"])
                                                                    or j + 1 in sent.mention_at)):
             break
         last = j
@@ -93,7 +91,7 @@ def _speaker_before(sent: Sentence, j: int) -> Filler | None:
         m = sent.mention_at.get(s)
         if m is not None and (m["type"] in ("PERSON", "ORG", "NORP") or sent.mention_end[s] == last):
             return mention_filler(sent, s)
-    if words[first].norm in cue_set("chunk_stops") or not is_(words[first], "head_person"):
+    if words[first].norm in cue_set("chunk_stops") or not (words[first].flags & BIT["head_person"]):
         return None
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
@@ -105,11 +103,11 @@ def _via_after(sent: Sentence, f: Filler) -> Filler | None:
     words = sent.words
     for k in range(f.last + 1, min(len(words), f.last + 8)):
         w = words[k]
-        if is_(w, "complementizers"):
+        if w.flags & BIT["complementizers"]:
             return None
         if w.norm == "ل":
             return chunk(sent, k + 1, max_words=4)
-        if proclitic(w.norm) == "ل" and is_(w, "head_media"):
+        if w.flags & PROCLITIC_L and (w.flags & BIT["head_media"]):
             c = chunk(sent, k, max_words=4)
             if c:
                 lead = _media_offset(w)
@@ -144,14 +142,14 @@ def speech_source(sent: Sentence, j: int) -> dict | None:
 def _speech_source(sent: Sentence, j: int) -> dict | None:
     words = sent.words
     w = words[j]
-    is_verb = is_(w, "speech_verbs") or is_(w, "continuation_verbs")
-    if not is_verb and not any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:j + 8]):
+    is_verb = (w.flags & BIT["speech_verbs"]) or (w.flags & BIT["continuation_verbs"])
+    if not is_verb and not any((x.flags & BIT["complementizers"]) or x.norm == "عن" for x in words[j + 1:j + 8]):
         return None                          # a speech noun that introduces no content ('شبه بيان قسد')
     f = _speaker_after(sent, j)
     via = None
     if f is not None and has(w, NAQL):
         for k in range(f.last + 1, min(len(words), f.last + 6)):
-            if words[k].norm == "عن" or is_(words[k], "speech_nouns"):
+            if words[k].norm == "عن" or (words[k].flags & BIT["speech_nouns"]):
                 inner = _speaker_after(sent, k)
                 if inner is not None:
                     f, via = inner, f
@@ -227,16 +225,16 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
             continue
         w = words[j]
         if not quoted and flags[j] & BIT["clause_breaks"] \
-                and not (w.norm == "حيث" and j + 1 < len(words) and is_(words[j + 1], "complementizers")):
+                and not (w.norm == "حيث" and j + 1 < len(words) and (words[j + 1].flags & BIT["complementizers"])):
             return None, None
-        cont = is_(w, "continuation_verbs")
-        if not (is_(w, "speech_verbs") or is_(w, "speech_nouns") or cont) or j in sent.triggers:
+        cont = w.flags & BIT["continuation_verbs"]
+        if not ((w.flags & BIT["speech_verbs"]) or (w.flags & BIT["speech_nouns"]) or cont) or j in sent.triggers:
             continue                         # 'نقل' moving people is an event, not a report
         src = speech_source(sent, j)
         if src is not None:
             return src, j
         nxt = words[j + 1] if j + 1 < len(words) else None
-        if j <= 1 or cont or j + 1 == i or (nxt is not None and is_(nxt, "complementizers")):
+        if j <= 1 or cont or j + 1 == i or (nxt is not None and (nxt.flags & BIT["complementizers"])):
             # a speech verb with a pronoun subject ('وأضاف أن', 'مضيفا أن', 'أقر بمقتل'): the last speaker goes on
             prev = _last_speaker(sent, j, carry)
             if prev is not None:
@@ -252,7 +250,7 @@ def _headline_colon(sent: Sentence) -> int | None:
     words = sent.words
     colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
     if colon is None or colon > 2 or words[0].norm.startswith("و") or any(
-            is_(x, "speech_verbs") or is_(x, "continuation_verbs") or x.norm in cue_set("chunk_stops")
+            (x.flags & BIT["speech_verbs"]) or (x.flags & BIT["continuation_verbs"]) or x.norm in cue_set("chunk_stops")
             for x in words[:colon]):
         return None
     return colon
@@ -277,7 +275,7 @@ def _postposed_speaker(sent: Sentence) -> tuple[dict, int] | None:
             c -= 1
         if not any(q in words[c].punct for q in ("،", ",", *CLOSE_QUOTES)):
             return None
-        if any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:]):
+        if any((x.flags & BIT["complementizers"]) or x.norm == "عن" for x in words[j + 1:]):
             return None                      # '، قال إن ...': a new statement, not a closing one
         f = _speaker_after(sent, j)
         if f is None or f.last < n - 3:
@@ -290,7 +288,7 @@ def _postposed_speaker(sent: Sentence) -> tuple[dict, int] | None:
 def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
     """The speaker of an earlier speech cue in the sentence, else the one carried from before."""
     for k in range(j - 1, -1, -1):
-        if is_(sent.words[k], "speech_verbs") and k not in sent.triggers:
+        if (sent.words[k].flags & BIT["speech_verbs"]) and k not in sent.triggers:
             src = speech_source(sent, k)
             if src is not None:
                 return src
@@ -298,14 +296,11 @@ def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
 
 
 
-_QUOTE_MARK = re.compile("[" + re.escape(OPEN_QUOTES + CLOSE_QUOTES) + "]")
-
-
 def _count_quotes(span: str, carry: Carry) -> None:
-    marks = _QUOTE_MARK.findall(span)       # most sentences have none: one C scan, no count per mark
-    if marks:
-        carry.quote_depth = max(0, carry.quote_depth + sum(marks.count(q) for q in OPEN_QUOTES)
-                                - sum(marks.count(q) for q in CLOSE_QUOTES))
+    count = span.count                      # four C counts: cheaper than a regex scan ('«“' open, '»”' close)
+    opened, closed = count("«") + count("“"), count("»") + count("”")
+    if opened or closed:
+        carry.quote_depth = max(0, carry.quote_depth + opened - closed)
     elif carry.quote_depth < 0:
         carry.quote_depth = 0
 

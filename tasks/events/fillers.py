@@ -8,7 +8,7 @@ ADJ_ENDINGS = ("ي", "يه", "يين", "يون", "يا", "يان")
 from tasks.events.words import (AGENTIVE, AGENT_END_BIT, BIT, CHUNK_BREAK_BITS, DEFINITE_BIT, Filler, HEAD_BITS,
                                 LAM_BIT, NOT_NP, NUMBER_BIT, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L, Sentence,
                                 TANWEEN_BIT, _definite, _marker_before, _markers, _mention_type, _norm,
-                                _tanween, has, is_, positions, proclitic)
+                                _tanween, has, positions, proclitic)
 
 
 AFFILIATION = word_set("affiliation")   # 'طائرة تابعة للجيش'
@@ -248,8 +248,8 @@ def _purpose_noun(sent: Sentence, j: int) -> bool:
 def _vague_place(sent: Sentence, f: Filler) -> bool:
     """A place phrase headed by a part-of noun with no name or place noun after it ('الجانب الشرقي',
     'المناطق الريفية', not 'الأراضي السورية' or 'الجانب الشرقي للمدينة'): too vague to be a site."""
-    return (f.entity_id is None and is_(sent.words[f.first], "head_vague")
-            and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or is_(sent.words[k], "head_place")
+    return (f.entity_id is None and (sent.words[f.first].flags & BIT["head_vague"])
+            and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or (sent.words[k].flags & BIT["head_place"])
                         for k in range(f.first + 1, f.last + 1)))
 
 
@@ -286,7 +286,7 @@ def _coordinated_before(sent: Sentence, f: Filler) -> list[Filler]:
 
 def _is_place(sent: Sentence, f: Filler) -> bool:
     m = sent.mention_at.get(f.first)
-    return (m is not None and m["type"] == "LOC") or is_(sent.words[f.first], "head_place")
+    return (m is not None and m["type"] == "LOC") or (sent.words[f.first].flags & BIT["head_place"])
 
 
 

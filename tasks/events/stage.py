@@ -18,7 +18,7 @@ from akhbar.text.tokens import TOKEN
 from tasks.events.lexicon import Trigger
 from tasks.events.time import find_quantities, find_times, resolve
 from tasks.events.words import (BIT, CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
-                                TIME_START_BIT, _may_have_events, analyse, is_, positions, words_of)
+                                TIME_START_BIT, _may_have_events, analyse, positions, words_of)
 from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with, _mode_from_cues, _trigger_span,
                                    find_triggers)
 from tasks.events.arguments import _gender, _pronoun_subject, arguments
@@ -250,7 +250,7 @@ def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
     if cue_idx is not None and cue_idx < i:
         if e.last < cue_idx or comp is not None and e.first > cue_idx:
             return True
-    return comp is not None and any(is_(sent.words[j], "speech_verbs") for j in range(max(0, e.first - 5), e.first))
+    return comp is not None and any((sent.words[j].flags & BIT["speech_verbs"]) for j in range(max(0, e.first - 5), e.first))
 
 
 
