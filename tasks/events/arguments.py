@@ -11,7 +11,7 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
                                 SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative, _construct, _definite, _heads,
                                 _marker_before, _markers, _mention_type, has, proclitic)
 
-from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, GOVERNING, _agent_slots, _coordinated_before,
+from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
                                   coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
 
@@ -387,7 +387,7 @@ def _agent_genitive(sent: Sentence, f: Filler) -> bool:
     if not _agentive(sent, f) or nxt >= len(sent.words) or sent.words[nxt].punct.strip(" ()«»\""):
         return False
     w = sent.words[nxt]
-    if has(w, cue_set("target_preps")) or w.flags & PROCLITIC_L:
+    if has(w, TARGET_PREPS) or w.flags & PROCLITIC_L:
         return True                           # 'على إسرائيل', 'لمسلحين': the object marked by a preposition
     return nxt not in sent.covered and _accusative(w) and not w.flags & NOT_NP   # 'مدرسةً', 'مسلحين'
 
@@ -420,7 +420,7 @@ def _site_noun_before(sent: Sentence, f: Filler) -> bool:
     if f.first < 2:
         return False
     prev = sent.words[f.first - 1]
-    return bool(({proclitic(prev.norm)} | set(sent.words[f.first - 2].keys)) & cue_set("location_preps")) \
+    return bool(({proclitic(prev.norm)} | set(sent.words[f.first - 2].keys)) & LOCATION_PREPS) \
         and not prev.flags & (NOT_NP | TRIGGER_BIT) and f.first - 1 not in sent.covered
 
 
@@ -552,7 +552,7 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int | 
         if mentions_only:
             continue
         after_comp = j > 0 and (words[j - 1].flags & comp or words[j - 1].norm in COPULAS)
-        if not (fl & BIT["head_person"] or (after_comp and w.norm not in cue_set("chunk_stops"))):
+        if not (fl & BIT["head_person"] or (after_comp and w.norm not in CHUNK_STOPS)):
             continue
         if j == 0 or w.punct.strip() or after_comp or words[j - 1].norm in SUBJECT_OPENERS:
             f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.events.lexicon import cue_set, word_set, word_verbs
+from tasks.events.lexicon import word_set, word_verbs
 from tasks.events.words import (BIT, CLOSE_QUOTES, Carry, Filler, OPEN_QUOTES, Sentence, _definite, _heads, has,
                                 PROCLITIC_L, positions, Word)
 
@@ -10,7 +10,9 @@ NAQL = word_verbs("naql_verbs")
 ISSUED_BY = word_set("issued_by")                  # 'بيان صادر عن'
 CONTENT_OPENERS = word_set("content_openers")      # words after which a speaker's content starts
 SPEAKER_CROSSING = word_set("speaker_crossing")    # prepositions a speaker's phrase crosses ('مسؤول في الوزارة')    # 'نقلت وكالة X عن Y': X is the channel, Y the source
-from tasks.events.fillers import GOVERNING, chunk, mention_filler
+from tasks.events.fillers import CHUNK_STOPS, GOVERNING, chunk, mention_filler
+
+SPEAKER_STOPS = CHUNK_STOPS - SPEAKER_CROSSING     # what ends a speaker's phrase (once, not per call)
 
 
 def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
@@ -46,7 +48,7 @@ def _name_before_content(sent: Sentence, k: int) -> Filler | None:
     words = sent.words
     for end in range(k, min(len(words), k + 3)):
         w = words[end]
-        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.stems) or (w.flags & BIT["complementizers"]):
+        if w.norm in CHUNK_STOPS or not GOVERNING.isdisjoint(w.stems) or w.flags & BIT["complementizers"]:
             return None                      # 'قال فيها', 'أكد أن'
         nxt = words[end + 1] if end + 1 < len(words) else None
         if nxt is None or nxt.punct.strip(" ()") or nxt.norm in CONTENT_OPENERS or (nxt.flags & BIT["complementizers"]) \
@@ -61,7 +63,7 @@ def speaker_chunk(sent: Sentence, k: int) -> Filler:
     """A speaker's noun phrase: crosses 'في/باسم/من' into an institution ('مسؤول في وزارة الدفاع')."""
     words = sent.words
     last = k
-    stops = cue_set("chunk_stops") - SPEAKER_CROSSING
+    stops = SPEAKER_STOPS
     for j in range(k + 1, min(len(words), k + 9)):
         w = words[j]
         if (w.punct.strip(" ()«»\"“”") or w.norm in stops or (w.flags & BIT["complementizers"])
@@ -84,14 +86,14 @@ def _speaker_before(sent: Sentence, j: int) -> Filler | None:
     if last < 0 or words[j].punct.strip(" ()"):
         return None
     first = last
-    while first > 0 and last - first < 5 and words[first - 1].norm not in cue_set("chunk_stops") \
+    while first > 0 and last - first < 5 and words[first - 1].norm not in CHUNK_STOPS \
             and not words[first].punct.strip(" ()"):
         first -= 1
     for s in range(first, last + 1):
         m = sent.mention_at.get(s)
         if m is not None and (m["type"] in ("PERSON", "ORG", "NORP") or sent.mention_end[s] == last):
             return mention_filler(sent, s)
-    if words[first].norm in cue_set("chunk_stops") or not (words[first].flags & BIT["head_person"]):
+    if words[first].norm in CHUNK_STOPS or not (words[first].flags & BIT["head_person"]):
         return None
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
@@ -173,7 +175,7 @@ def _in_quote(sent: Sentence, i: int) -> bool:
     quoted = sent.memo.get("has_open_quote")
     if quoted is None:
         span = sent.text[words[0].end:words[-1].start]
-        quoted = sent.memo["has_open_quote"] = any(q in span for q in OPEN_QUOTES)
+        quoted = sent.memo["has_open_quote"] = any(map(span.__contains__, OPEN_QUOTES))   # in C
     if not quoted:
         return False
     between = sent.text[words[0].end:words[i].start]
@@ -250,7 +252,7 @@ def _headline_colon(sent: Sentence) -> int | None:
     words = sent.words
     colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
     if colon is None or colon > 2 or words[0].norm.startswith("و") or any(
-            (x.flags & BIT["speech_verbs"]) or (x.flags & BIT["continuation_verbs"]) or x.norm in cue_set("chunk_stops")
+            (x.flags & BIT["speech_verbs"]) or (x.flags & BIT["continuation_verbs"]) or x.norm in CHUNK_STOPS
             for x in words[:colon]):
         return None
     return colon

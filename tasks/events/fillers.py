@@ -222,8 +222,12 @@ def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
             f = chunk(sent, i, max_words=4, stop_at_trigger=triggers, place=True)   # «القاعدة» is a name
             if f:
                 # a LOC mention inside the chunk gives it an entity id
-                inner = next((mention_at[j] for j in range(f.first, f.last + 1)
-                              if j in mention_at and mention_at[j]["type"] == "LOC"), None)
+                inner = None
+                for j in range(f.first, f.last + 1):
+                    m = mention_at.get(j)
+                    if m is not None and m["type"] == "LOC":
+                        inner = m
+                        break
                 if inner:
                     f.entity_id = inner["entity_id"]
                 elif _vague_place(sent, f) and f.last + 2 < len(words) and words[f.last + 1].norm == "من" \

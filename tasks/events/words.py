@@ -101,7 +101,6 @@ class Sentence:
     mention_end: dict[int, int] = field(default_factory=dict)   # first word -> last word of a mention
     covered: set[int] = field(default_factory=set)
     owner: dict[int, int] = field(default_factory=dict)          # word index -> first word of its mention
-    _phrases: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)
     cflags: list[int] | None = None
     triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
