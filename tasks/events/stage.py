@@ -270,11 +270,14 @@ def _mentions_by_sentence(entities: pl.DataFrame) -> dict[tuple[str, int], list[
     mentions: dict[tuple[str, int], list[dict]] = {}
     participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS)).sort(
         "article_id", "sentence_idx", "start", "end", descending=[False, False, False, True], maintain_order=True)
-    of_sentence = mentions.setdefault
+    cur_aid = cur_idx = object()              # sorted: each sentence's mentions come in one run
+    cur: list[dict] = []
     for aid, s_idx, start, end, surface, typ, eid in zip(*(participants.get_column(c).to_list()
                                                            for c in MENTION_FIELDS)):
-        of_sentence((aid, s_idx), []).append({"start": start, "end": end, "surface": surface, "type": typ,
-                                              "entity_id": eid})
+        if s_idx != cur_idx or aid != cur_aid:
+            cur_aid, cur_idx = aid, s_idx
+            cur = mentions[(aid, s_idx)] = []
+        cur.append({"start": start, "end": end, "surface": surface, "type": typ, "entity_id": eid})
     return mentions
 
 

@@ -206,9 +206,13 @@ def _place_mentions(sent: Sentence, mentions: list[dict]) -> None:
             continue
         mention_at[first] = m
         mention_end[first] = last
-        span = range(first, last + 1)
-        covered.update(span)
-        owner.update(dict.fromkeys(span, first))
+        if first == last:                     # most mentions are one word: no range, no dict built
+            covered.add(first)
+            owner[first] = first
+        else:
+            span = range(first, last + 1)
+            covered.update(span)
+            owner.update(dict.fromkeys(span, first))
 
 
 
