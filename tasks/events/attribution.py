@@ -173,14 +173,14 @@ def _in_quote(sent: Sentence, i: int) -> bool:
     if i == 0:
         return False
     quoted = sent.memo.get("has_open_quote")
+    a = words[0].end                         # searched and counted in place: no slice of the text
     if quoted is None:
-        span = sent.text[words[0].end:words[-1].start]
-        quoted = sent.memo["has_open_quote"] = any(map(span.__contains__, OPEN_QUOTES))   # in C
+        find, b = sent.text.find, words[-1].start
+        quoted = sent.memo["has_open_quote"] = any(find(q, a, b) >= 0 for q in OPEN_QUOTES)
     if not quoted:
         return False
-    between = sent.text[words[0].end:words[i].start]
-    count = between.count                    # OPEN_QUOTES '«“', CLOSE_QUOTES '»”'
-    return count("«") + count("“") > count("»") + count("”")
+    count, b = sent.text.count, words[i].start   # OPEN_QUOTES '«“', CLOSE_QUOTES '»”'
+    return count("«", a, b) + count("“", a, b) > count("»", a, b) + count("”", a, b)
 
 
 
@@ -298,9 +298,13 @@ def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
 
 
 
-def _count_quotes(span: str, carry: Carry) -> None:
-    count = span.count                      # four C counts: cheaper than a regex scan ('«“' open, '»”' close)
-    opened, closed = count("«") + count("“"), count("»") + count("”")
+def _count_quotes(text: str, carry: Carry, start: int = 0, end: int | None = None) -> None:
+    """Quote marks of text[start:end] move the carry's quote depth (counted in place, no slice)."""
+    if end is None:
+        end = len(text)
+    count = text.count                      # four C counts: cheaper than a regex scan ('«“' open, '»”' close)
+    opened = count("«", start, end) + count("“", start, end)
+    closed = count("»", start, end) + count("”", start, end)
     if opened or closed:
         carry.quote_depth = max(0, carry.quote_depth + opened - closed)
     elif carry.quote_depth < 0:
@@ -317,4 +321,4 @@ def _update_carry(sent: Sentence, carry: Carry) -> None:
             if src is not None:
                 carry.source, carry.source_paragraph = src, carry.paragraph
     if sent.words:
-        _count_quotes(sent.text[sent.words[0].start:sent.words[-1].end + 2], carry)
+        _count_quotes(sent.text, carry, sent.words[0].start, sent.words[-1].end + 2)

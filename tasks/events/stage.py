@@ -51,7 +51,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     if s_idx < TOPIC_SENTENCES:
         carry.tokens.update(tokens)           # the article's topic is read from its title and lead
     if not _may_have_events(tokens):
-        _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
+        _count_quotes(text, carry, s_start, s_end)   # no trigger form and no speech verb: only quotes move
         return []
     words, _ = words_of(text, s_start, s_end, tokens)
     sent = analyse(text, s_start, s_end, mentions, words, cfg, presorted)
