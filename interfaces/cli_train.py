@@ -22,6 +22,16 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
               c1: float = typer.Option(None, help="L1 regularisation (default: the card's)."),
               c2: float = typer.Option(None, help="L2 regularisation."),
               limit: int = typer.Option(None, help="Train on the first N sentences only."),
+              labels: str = typer.Option(None, "--labels", help="Label encoding trained on: bio or bioes."),
+              inner_folds: str = typer.Option(None, "--inner-folds",
+                                              help="Instead of training the model: score the setting on these "
+                                                   "inner folds of the training part (e.g. 0,1,2; dev not read); "
+                                                   "work files under --work."),
+              work: Path = typer.Option(Path("ner_folds"), "--work", help="Folder for --inner-folds' models."),
+              reuse_pass1: bool = typer.Option(False, "--reuse-pass1",
+                                               help="--inner-folds: take the pass-1 fold models already in --work "
+                                                    "(a pass-2-only candidate)."),
+              pass2_algorithm: str = typer.Option(None, "--pass2-algorithm", help="lbfgs (default), ap or pa."),
               unlabeled: list[Path] = typer.Option([], "--unlabeled",
                                                    help="Unlabelled Arabic text for the word clusters (a CSV "
                                                         "with a `text` column or plain text; repeatable)."),
@@ -46,7 +56,15 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         name_lists.cache_clear()
     from tasks.entities.ner.train import train_ner as run
 
-    params = {k: v for k, v in dict(c1=c1, c2=c2).items() if v is not None}
+    params = {k: v for k, v in dict(c1=c1, c2=c2, labels=labels, pass2_algorithm=pass2_algorithm).items()
+              if v is not None}
+    if pass2_algorithm is not None and pass2_algorithm not in ("lbfgs", "ap", "pa"):
+        fail(f"--pass2-algorithm {pass2_algorithm!r}: give lbfgs, ap or pa", ExitCode.USAGE)
+    if labels is not None and labels not in ("bio", "bioes"):
+        fail(f"--labels {labels!r}: give bio or bioes", ExitCode.USAGE)
+    if inner_folds is not None:
+        _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1)
+        return
     try:
         card = run(data, out or default_model_path(), params, limit, tuple(unlabeled))
     except ConllError as exc:
@@ -59,6 +77,31 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                   f"{card['train_seconds']} s); dev: " + ", ".join(
                       f"{t} P {dev[t]['precision']:.3f} R {dev[t]['recall']:.3f} F1 {dev[t]['f1']:.3f}"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
+
+
+def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tuple[Path, ...], reuse: bool) -> None:
+    """`akhbar train ner --inner-folds K,..`: the setting's micro F1 on inner folds (train.inner_folds),
+    printed and written to work/scores.json."""
+    from tasks.entities.ner.conll import ConllError
+    from tasks.entities.ner.train import inner_folds as run
+
+    try:
+        scored = tuple(int(k) for k in folds.split(","))
+    except ValueError:
+        fail(f"--inner-folds {folds!r}: give fold numbers such as 0,1,2", ExitCode.USAGE)
+    if not all(0 <= k < 5 for k in scored):
+        fail(f"--inner-folds {folds!r}: folds are 0-4", ExitCode.USAGE)
+    try:
+        result = run(data, work, params, scored, unlabeled, reuse)
+    except (ConllError, ValueError) as exc:
+        fail(str(exc), ExitCode.USAGE)
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "scores.json").write_text(json.dumps(dict(params=params, folds=result), indent=2) + "\n", encoding="utf-8")
+    for k in scored:
+        m = result[k]["micro"]
+        console.print(f"fold {k}: micro P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}; " + ", ".join(
+            f"{t} {result[k][t]['f1']:.4f}" for t in ("PERS", "LOC", "ORG")))
+    console.print(f"mean micro F1 {result['mean_micro_f1']:.4f}")
 
 
 @train_app.command("events")

@@ -7,9 +7,10 @@ from functools import lru_cache
 from akhbar.text.normalise import normalize
 from tasks.events.lexicon import Trigger, cue_set, events_data, ontology, word_set
 from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
-                                LAM_BIT, MOVEMENT, NOT_NP, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_L, RELATIVES, RESUMPTIVE_BIT,
-                                SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative, _construct, _definite, _heads,
-                                _marker_before, _markers, _mention_type, has, proclitic)
+                                LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_L,
+                                RELATIVES, RESUMPTIVE_BIT, SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative,
+                                _construct, _definite, _heads, _marker_before, _markers, _mention_type, has,
+                                proclitic)
 
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
@@ -88,6 +89,11 @@ def _clean_fillers(sent: Sentence, actor: list[Filler], target: list[Filler], ve
     return actor, target
 
 
+def _nominative(w: Word) -> bool:
+    """An indefinite sound plural in -ون ('مجهولون', 'مستوطنون'): nominative, so after a verb its subject."""
+    return len(w.norm) > 4 and w.norm.endswith("ون") and not w.flags & (NUMBER_BIT | DEFINITE_BIT)
+
+
 def _nominal_form(norm: str) -> bool:
     n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
     return n.startswith(("ال", "لل")) or proclitic(norm) in ("ب", "ل")
@@ -157,7 +163,7 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
     np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)
     if np1 is not None and role == "target":
         target = coordinated(sent, np1)       # news passive: 'قتل جندي' (the killed)
-    elif f is not None or (np1 is not None and not before and _definite(words[np1.first])
+    elif f is not None or (np1 is not None and not before and (_definite(words[np1.first]) or _nominative(words[np1.first]))
                            and not words[i].norm.endswith("وا")):
         # VSO: a definite noun phrase or a name after the verb is its subject; the next one the object
         s1 = f or np1

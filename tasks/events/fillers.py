@@ -17,6 +17,9 @@ AFFILIATION = word_set("affiliation")   # 'طائرة تابعة للجيش'
 APPROXIMATORS = word_set("approximators")   # in np_stops: they end a phrase
 
 
+NUMBER_ADJECTIVES = word_set("number_adjectives")   # 'شرطيين اثنين': one and two follow their noun
+
+
 GOVERNING = word_set("governing_preps")
 
 
@@ -92,6 +95,11 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
                 or pfl & DEFINITE_BIT and not fl & (DEFINITE_BIT | PROCLITIC_BITS | TANWEEN_BIT)):
             break                             # a new noun phrase starts here ('الطائرات | مواقع المسلحين':
                                               # a word with the article is no construct head)
+        if (fl & NUMBER_BIT and not fl & DEFINITE_BIT and not pfl & NUMBER_BIT and w.norm not in NUMBER_ADJECTIVES
+                or w.norm[-2:] != "ون" and words[first].norm[-2:] == "ون" and words[first].flags & HEAD_BITS):
+            break                             # 'مسلحون | ثلاثة مهندسين', 'مسلحون | شرطيين', 'مسلحون | مدرسة':
+                                              # a count, or after a nominative plural head any word that does
+                                              # not agree with it (an adjective would: 'مسلحون ملثمون')
         if place and j not in sent.mention_at and (
                 (w.norm[0] == "ي" and len(w.norm) > 3)
                 or (w.norm[0] == "و" and not w.flags & (BIT["head_place"] | BIT["head_person"]))):

@@ -29,10 +29,11 @@ from functools import lru_cache
 
 from akhbar.text.normalise import clitic_keys, normalize
 from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, lookup_keys, verb_forms
-from tasks.events.words import NUMBER_BIT, RELATIVES, Sentence, Word, _definite
+from tasks.events.words import CLAUSE_BITS, NUMBER_BIT, RELATIVES, Sentence, Word, _definite
 
 MAIN, BACKGROUND = "main", "background"
 ACTING_BEFORE, ACTING_AFTER = 2, 2           # words between a participant noun and its onset verb
+FAR_REACH = 9                                 # words between a subject participant and its plural verb
 NEWS_DAYS = 60                                # an event dated further back than this is recalled, not reported
 REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW, UNDERGO_WINDOW = 3, 4, 6, 3
 CLAUSE_PUNCT = "،,;:.؛!?؟"
@@ -44,7 +45,7 @@ def lists() -> dict[str, frozenset]:
     out = {name: frozenset(normalize(w) for w in data[name])
            for name in ("participant_nouns", "reference_before", "casualty_words", "anchors", "question_openers",
                         "generic_nouns", "participant_quantifiers", "relatives", "casualty_governors", "masdar_before",
-                           "undergo_verbs")}
+                           "undergo_verbs", "protest_event_nouns")}
     for name in ("participant_actions", "happening_verbs"):
         forms = {f for past, present in data[name] for f in verb_forms(past, present)}
         # a two-letter form with a conjunction ('وسد', 'فشن') is too short for clitic_keys to strip
@@ -139,7 +140,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     ref = bit["reference_before"]
     if any(sb[k] & ref for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
         return BACKGROUND, "reference"
-    if sb[i] & bit["participant_nouns"]:
+    if sb[i] & bit["participant_nouns"] and not (t.type == "PROTEST" and sb[i] & bit["protest_event_nouns"]):
         return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
     if t.pos != "verb" or _masdar(sent, i):
         if _undergone(sent, i, key):
@@ -230,6 +231,24 @@ def _acting(sent: Sentence, i: int, people: bool = True) -> bool:
             return False
         if sb[k] & acts:
             return words[k].norm[:1] not in ("ب", "ل", "ك")
+    return _far_subject(sent, i)
+
+
+def _far_subject(sent: Sentence, i: int) -> bool:
+    """A participant noun heading a subject phrase, nominative ('المتظاهرون') or partitive after a count
+    ('الآلاف من المتظاهرين'), whose plural action verb comes later in its clause ('الآلاف من المتظاهرين
+    من تلاميذ المدارس وطلاب الثانوي تدفقوا'); no punctuation or relative pronoun between."""
+    words, sb, bit = sent.words, _word_bits(sent), _bit_of()
+    w = words[i]
+    partitive = i >= 2 and words[i - 1].norm == "من" and bool(sb[i - 2] & bit["participant_quantifiers"]
+                                                              or sent.cflags[i - 2] & NUMBER_BIT)
+    if not (partitive or w.norm.endswith("ون")):
+        return False
+    for k in range(i + 1, min(len(words), i + 1 + FAR_REACH)):
+        if words[k].punct.strip() or sb[k] & bit["relatives"] or sent.cflags[k] & CLAUSE_BITS:
+            return False                      # 'فرقت الشرطة عشرات من المحتجين بعد أن احتشدوا': another clause
+        if sb[k] & bit["participant_actions"]:
+            return words[k].norm.endswith("وا") and words[k].norm[:1] not in ("ب", "ل", "ك")
     return False
 
 

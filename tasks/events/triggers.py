@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from akhbar.text.normalise import normalize
+from tasks.events.killings import agent_killing
 from tasks.events.lexicon import Trigger, lookup, ontology, trigger_index
 
 def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
@@ -60,6 +61,8 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
             t = replace(t, pos="noun")       # 'لطرد', 'الطرد': the verbal noun spelled like the verb
         if t.pos == "verb" and not t.future and i > 0 and words[i - 1].norm in RELATIVES and key[0] in "يتنا":
             continue                         # habitual description: 'التحالف الذي يحارب'
+        if t.type == "CASUALTIES":
+            t = agent_killing(sent, i, t)     # 'قتل جندي على يد قناص', 'قواته قتلت خمسة مسلحين': ASSAULT
         if found and found[-1][1].type == t.type and i - found[-1][0] <= sent.cfg.merge_gap \
                 and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
             j, prev, pkey = found[-1]

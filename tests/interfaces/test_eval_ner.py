@@ -66,3 +66,23 @@ def test_train_ner_small_file(tmp_path):
     assert result.exit_code == 0, result.output
     card = json.loads(result.output)
     assert card["training_data"]["sentences"] == 20 and (tmp_path / "m.json").is_file()
+
+
+def test_train_ner_bad_options_are_one_line_usage_errors(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 10), encoding="utf-8")
+    for args, said in ((["--labels", "iob2"], "--labels"), (["--inner-folds", "0,7"], "folds are 0-4"),
+                       (["--inner-folds", "a,b"], "--inner-folds"), (["--pass2-algorithm", "sgd"], "--pass2-algorithm")):
+        result = cli("train", "ner", "--data", data, "--work", tmp_path / "w", *args)
+        assert result.exit_code == 2 and said in result.output, (args, result.output)
+    assert not (tmp_path / "w").exists()
+
+
+def test_train_ner_inner_folds_prints_and_writes_scores(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 300), encoding="utf-8")        # 600 sentences: folds 0-4 of blocks 0-5
+    result = cli("train", "ner", "--data", data, "--work", tmp_path / "w", "--inner-folds", "1", "--labels", "bioes")
+    assert result.exit_code == 0, result.output
+    scores = json.loads((tmp_path / "w" / "scores.json").read_text(encoding="utf-8"))
+    assert "fold 1: micro" in result.output and scores["params"] == {"labels": "bioes"}
+    assert scores["folds"]["1"]["micro"]["gold"] > 0

@@ -60,18 +60,43 @@ def parse_conll(text: str, name: str = "<text>") -> list[Sentence]:
 
 
 def spans(labels: list[str]) -> set[tuple[str, int, int]]:
-    """(type, first token, end token) of each chunk, conlleval's chunking: a chunk starts at B-X,
-    at I-X after O or another type, and ends before anything that does not continue it."""
+    """(type, first token, end token) of each chunk, conlleval's chunking: a chunk starts at B-X or
+    S-X, at I-X / E-X after O, another type or a closed chunk, and ends before anything that does not
+    continue it, or at E-X / S-X (BIOES labels, the tagger's own encoding when trained with them)."""
     out = set()
     typ, start = None, 0
     for i, lab in enumerate(list(labels) + ["O"]):
         tag, _, t = lab.partition("-")
-        if typ is not None and (tag != "I" or t != typ):
+        if typ is not None and (tag not in ("I", "E") or t != typ):
             out.add((typ, start, i))
             typ = None
-        if tag == "B" or (tag == "I" and typ is None):
+        if tag in ("B", "S") or (tag in ("I", "E") and typ is None):
             typ, start = t, i
+        if tag in ("E", "S"):
+            out.add((typ, start, i + 1))
+            typ = None
     return out
+
+
+def relabel(labels: list[str], encoding: str) -> list[str]:
+    """The chunks of `labels` (BIO or BIOES, read by spans) written in `encoding`: "bio" (B-X, I-X) or
+    "bioes" (a one-token chunk S-X, a longer one B-X I-X ... E-X)."""
+    if encoding not in ENCODINGS:
+        raise ValueError(f"label encoding {encoding!r} is not one of {ENCODINGS}")
+    out = ["O"] * len(labels)
+    for typ, a, b in spans(labels):
+        out[a:b] = ["B-" + typ] + ["I-" + typ] * (b - a - 1)
+        if encoding == "bioes":
+            out[b - 1] = ("S-" if b - a == 1 else "E-") + typ
+    return out
+
+
+ENCODINGS = ("bio", "bioes")
+
+
+def encoding_of(labels) -> str:
+    """"bioes" when a label set has S-/E- labels (a model trained on BIOES), else "bio"."""
+    return "bioes" if any(lab[:2] in ("S-", "E-") for lab in labels) else "bio"
 
 
 @dataclass

@@ -3,7 +3,8 @@ once per process, tagging documents in two passes, and character-exact mentions 
 
 Pass 1 tags each sentence from its own features; pass 2 adds what pass 1 said about the same
 stems elsewhere in the document (features.doc_marks) and gives the labels. Labels are ANERcorp's
-(B-/I- PERS, LOC, ORG, MISC); `ANER_TYPES` maps them to the project's types and MISC is dropped.
+(B-/I- PERS, LOC, ORG, MISC; a model trained on BIOES labels gives them out as BIO, its marginals
+those of its own labels); `ANER_TYPES` maps them to the project's types and MISC is dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pycrfsuite
 from akhbar.resources import resource_path
 from akhbar.text.tokens import tokenize
 from tasks.entities.ner.clusters import clusters_path, read_clusters
-from tasks.entities.ner.conll import ANER_TYPES, spans
+from tasks.entities.ner.conll import ANER_TYPES, encoding_of, relabel, spans
 from tasks.entities.ner.features import STACK, Featurizer, doc_marks, label_mark, rule_marks, sentence_rule_marks
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.scorer import CrfWeights, DocumentScorer, LabelScores, marginals, viterbi
@@ -57,6 +58,8 @@ class NerModel:
         known = frozenset(self.scorer.attrs)
         # the pass-1 labels as pass-2 features (feature set 4), scored in numpy
         self.label_scores = LabelScores(self.scorer, 0, self.scorer.models[-1].labels, label_mark, STACK)
+        # the labels it was trained on: BIO, or BIOES (S- one-token chunk, E- last token) given out as BIO
+        self.encoding = encoding_of(self.scorer.models[0].labels)
         # the word clusters and name memory trained with it (feature set 3), when beside the model
         clusters = read_clusters(clusters_path(self.path)) if clusters_path(self.path).is_file() else None
         memory = NameMemory.read(memory_path(self.path)) if memory_path(self.path).is_file() else None
@@ -127,7 +130,7 @@ class NerModel:
         column = {lab: i for i, lab in enumerate(weights.labels)}
         for j, ((d, k), labs) in enumerate(zip(where, found)):
             p = probs_of.get(j)
-            out[d][0][k] = labs
+            out[d][0][k] = labs if self.encoding == "bio" else relabel(labs, "bio")
             out[d][1][k] = [None if p is None or named_only and lab == "O" else float(p[i, column[lab]])
                             for i, lab in enumerate(labs)]
         return out
@@ -155,7 +158,7 @@ class NerModel:
                 probs.append([])
                 continue
             labs = tagger.tag(q)
-            labels.append(labs)
+            labels.append(labs if self.encoding == "bio" else relabel(labs, "bio"))
             probs.append([None if named_only and lab == "O" else tagger.marginal(lab, i) for i, lab in enumerate(labs)])
         return labels, probs
 

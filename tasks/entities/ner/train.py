@@ -16,11 +16,17 @@ sentence gets the memory of the other folds, so remembered names are trusted as 
 on unseen text), written beside the model. It scores the dev split the way the product tags
 (pass 1, then pass 2) and writes the model files and the card (training data sha256, feature set
 version, parameters, dev P/R/F1 per type).
+
+Options decided on inner folds (`inner_folds`, `akhbar train ner --inner-folds 0,1,2`; the dev split
+never read): the label encoding (params["labels"]: BIO, or BIOES given out as BIO by the model) and
+pass 2's crfsuite algorithm (params["pass2_algorithm"]); the committed setting (BIO, L-BFGS) and
+the fold figures of the others are in docs/entities.md (NER tagger, branch ner8).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 
@@ -28,22 +34,26 @@ import pycrfsuite
 
 from tasks.entities.ner.clusters import (build_clusters, clusters_path, read_clusters, read_unlabeled,
                                          write_clusters)
-from tasks.entities.ner.conll import DEV_BLOCK, DEV_EVERY, Sentence, file_sha256, read_conll, score
+from tasks.entities.ner.conll import DEV_BLOCK, DEV_EVERY, Sentence, file_sha256, read_conll, relabel, score
 from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featurizer, doc_marks,
                                          sentence_rule_marks)
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path
 
-PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5)
+PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs")
 
 
-def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict) -> None:
-    """Train one CRF on feature sequences and write the model file (single-threaded, deterministic)."""
-    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict,
+        algorithm: str = "lbfgs") -> None:
+    """Train one CRF on feature sequences and write the model file (single-threaded, deterministic).
+    `algorithm`: crfsuite's lbfgs (L1 c1 + L2 c2), or ap / pa (averaged perceptron, passive-aggressive:
+    their own defaults, no c1/c2)."""
+    trainer = pycrfsuite.Trainer(algorithm=algorithm, verbose=False)
     for x, y in zip(items, labels):
         trainer.append(x, y)
-    trainer.set_params({"c1": params["c1"], "c2": params["c2"], "max_iterations": params["max_iterations"],
-                        "feature.minfreq": params["feature_minfreq"], "feature.possible_transitions": True})
+    common = {"max_iterations": params["max_iterations"], "feature.minfreq": params["feature_minfreq"],
+              "feature.possible_transitions": True}
+    trainer.set_params({"c1": params["c1"], "c2": params["c2"], **common} if algorithm == "lbfgs" else common)
     model_path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(model_path))
 
@@ -89,36 +99,104 @@ def side_tables(tokens, labels, train, out: Path, folds: int, unlabeled=()) -> t
     return clusters, marks
 
 
-def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict, unlabeled=()) -> None:
-    """Train pass 1 (file pass1_path(out)) and pass 2 (out) on the sentences not in dev."""
-    tokens = [[t for t, _ in s] for s in sentences]
-    labels = [[lab for _, lab in s] for s in sentences]
-    train = [i for i in range(len(sentences)) if not is_dev[i]]
-    folds = params["folds"]
-    clusters, memory = side_tables(tokens, labels, train, out, folds, unlabeled)
+def base_features(tokens, train, clusters, memory) -> dict[int, list]:
+    """Pass-1 features of the training sentences (with the rule tagger's and the memory's marks)."""
     featurize = Featurizer(clusters=clusters)
-    base = {i: featurize(tokens[i], [r + m for r, m in zip(sentence_rule_marks(tokens[i]), memory[i])])
+    return {i: featurize(tokens[i], [r + m for r, m in zip(sentence_rule_marks(tokens[i]), memory[i])])
             for i in train}
+
+
+def fold_model_path(out: Path, k: int) -> Path:
+    return out.with_name(f".{out.stem}_fold{k}.crfsuite")
+
+
+def jackknife(base, labels, train, folds: int, out: Path, params: dict, keep: bool = False,
+              reuse: bool = False) -> dict[int, list[str]]:
+    """Pass-1 labels of each training sentence from a model trained on the other folds (fold_of);
+    the fold models (fold_model_path) are removed unless `keep`; `reuse`: a fold model already
+    there is taken as it is (the caller's word that it was trained with the same pass-1 setting)."""
     first: dict[int, list[str]] = {}
     for k in range(folds):
         held = [i for i in train if fold_of(i, folds) == k]
         rest = [i for i in train if fold_of(i, folds) != k]
         if not held or not rest:
             continue
-        fold_path = out.with_name(f".{out.stem}_fold{k}.crfsuite")
-        fit([base[i] for i in rest], [labels[i] for i in rest], fold_path, params)
+        fold_path = fold_model_path(out, k)
+        if not (reuse and fold_path.is_file()):
+            fit([base[i] for i in rest], [labels[i] for i in rest], fold_path, params)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(fold_path))
         first.update({i: tagger.tag(base[i]) for i in held})
         tagger.close()
-        fold_path.unlink()
+        if not keep:
+            fold_path.unlink()
+    return first
+
+
+def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict, unlabeled=()) -> None:
+    """Train pass 1 (file pass1_path(out)) and pass 2 (out) on the sentences not in dev, both on
+    the labels written in params["labels"] (BIO or BIOES; conll.relabel)."""
+    tokens = [[t for t, _ in s] for s in sentences]
+    gold = [[lab for _, lab in s] for s in sentences]
+    labels = [relabel(g, params["labels"]) for g in gold]
+    train = [i for i in range(len(sentences)) if not is_dev[i]]
+    folds = params["folds"]
+    clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled)
+    base = base_features(tokens, train, clusters, memory)
+    first = jackknife(base, labels, train, folds, out, params)
     fit([base[i] for i in train], [labels[i] for i in train], pass1_path(out), params)
     tagger = pycrfsuite.Tagger()
     tagger.open(str(pass1_path(out)))
     first.update({i: tagger.tag(base[i]) for i in train if i not in first})
     tagger.close()
     second = with_doc_marks(tokens, base, first, train)
-    fit([second[i] for i in train], [labels[i] for i in train], out, params)
+    fit([second[i] for i in train], [labels[i] for i in train], out, params, params["pass2_algorithm"])
+
+
+def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1, 2), unlabeled=(),
+                reuse: bool = False) -> dict:
+    """Score a training setting on inner folds of the training part (the dev split is never read):
+    the pass-1 jackknife of two_pass (its fold models kept), then for each fold K of `scored` a pass 2
+    trained on the other folds with their jackknifed pass-1 labels, saved under work/foldK/ with fold
+    K's pass-1 model, the word clusters and the other folds' name memory, and fold K tagged as the
+    product tags (evaluate_file). Returns {K: scores} (conll.score) plus their mean micro F1.
+    `reuse`: take the pass-1 fold models already in `work` (a pass-2-only candidate: pass-1 setting
+    unchanged; checked against the params they were trained with, written beside them)."""
+    params = {**PARAMS, **(params or {})}
+    sentences = read_conll(data)
+    tokens = [[t for t, _ in s] for s in sentences]
+    gold = [[lab for _, lab in s] for s in sentences]
+    labels = [relabel(g, params["labels"]) for g in gold]
+    train = [i for i in range(len(sentences)) if not dev_mask(len(sentences))[i]]
+    folds, out = params["folds"], work / "all.crfsuite"
+    clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled)
+    base = base_features(tokens, train, clusters, memory)
+    stamp, pass1 = work / "pass1_params.json", {k: v for k, v in params.items() if k != "pass2_algorithm"}
+    if reuse and stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) != pass1:
+        raise ValueError(f"{work}: its pass-1 fold models were trained with other params ({stamp})")
+    first = jackknife(base, labels, train, folds, out, params, keep=True, reuse=reuse and stamp.is_file())
+    stamp.write_text(json.dumps(pass1, sort_keys=True) + "\n", encoding="utf-8")
+    words = Featurizer().words
+    stems = [[words[t][3] for t in toks] for toks in tokens]
+    result: dict = {}
+    for k in scored:
+        rest = [i for i in train if fold_of(i, folds) != k]
+        model = work / f"fold{k}" / "ner.crfsuite"
+        second = with_doc_marks(tokens, base, first, rest)
+        began = time.perf_counter()
+        fit([second[i] for i in rest], [labels[i] for i in rest], model, params, params["pass2_algorithm"])
+        shutil.copyfile(fold_model_path(out, k), pass1_path(model))
+        shutil.copyfile(clusters_path(out), clusters_path(model))
+        NameMemory.build([stems[i] for i in rest], [gold[i] for i in rest]).write(memory_path(model))
+        result[k] = evaluate_file(model, [sentences[i] for i in train if fold_of(i, folds) == k])
+        result[k]["fit_seconds"] = round(time.perf_counter() - began, 1)
+    result["mean_micro_f1"] = round(sum(result[k]["micro"]["f1"] for k in scored) / len(scored), 4)
+    return result
+
+
+def dev_mask(n: int) -> list[bool]:
+    """Which of n sentences (in file order) are the dev split (conll.split's blocks)."""
+    return [(i // DEV_BLOCK) % DEV_EVERY == DEV_EVERY - 1 for i in range(n)]
 
 
 def evaluate_model(model: NerModel, sentences: list[Sentence]) -> dict:
@@ -142,7 +220,7 @@ def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | No
     `limit`: the first N sentences only (tests). `unlabeled`: text files for the word clusters."""
     params = {**PARAMS, **(params or {})}
     sentences = read_conll(data)[:limit] if limit else read_conll(data)
-    is_dev = [(i // DEV_BLOCK) % DEV_EVERY == DEV_EVERY - 1 for i in range(len(sentences))]
+    is_dev = dev_mask(len(sentences))
     began = time.perf_counter()
     two_pass(sentences, is_dev, out, params, unlabeled)
     seconds = round(time.perf_counter() - began, 1)

@@ -19,6 +19,12 @@ def _of(text, etype):
     ("قتل ثلاثة جنود في هجوم على حاجز عسكري صباح اليوم.", "ASSAULT", "nominal-anchored-verb"),
     ("وتعرضت سيارة الإسعاف لإطلاق نار كثيف عند مدخل القرية.", "ASSAULT", "nominal-undergone"),   # not purpose
     ("وأكد المحامي أن موكله تعرض للضرب في مركز الشرطة.", "ASSAULT", "nominal-undergone"),         # not definite
+    ("نظم الأهالي مسيرة حاشدة وسط البلدة.", "PROTEST", "nominal-anchored-verb"),  # events7: 'مسيرة' is the march itself
+    ("سار مئات الفلاحين في مسيرة صامتة نحو القصر.", "PROTEST", "nominal-anchored-verb"),   # not a drone: no participant
+    ("بدأ الأسرى إضرابا مفتوحا عن الطعام.", "PROTEST", "nominal-anchored-verb"),         # events7: onset verbs
+    ("دخل سائقو الأجرة في إضراب شامل.", "PROTEST", "nominal-anchored-verb"),
+    ("نظم العمال إضرابا شاملا في المصانع.", "PROTEST", "nominal-anchored-verb"),
+    ("أغلق محتجون مداخل المدينة بالحجارة.", "PROTEST", "participant-acting"),     # 'محتجون' is a trigger
 ])
 def test_main(text, etype, rule):
     e = _of(text, etype)[0]
@@ -34,6 +40,9 @@ def test_main(text, etype, rule):
     ("يقول المحللون إن المسلحين يطلقون الصواريخ من المزارع.", "ASSAULT", "present"),
     ("وأدان الوزير الهجوم بشدة.", "ASSAULT", "reference"),
     ("وجاء الاغتيال في وقت حساس للحكومة.", "ASSAULT", "nominal-definite"),
+    ("ونظمت الوزارة ندوة عن حقوق المتظاهرين.", "PROTEST", "participant"),       # 'نظم' with another object
+    ("واعتقلت قوات الأمن محتجا قرب السفارة.", "PROTEST", "participant"),          # events7: accusative, the object
+    ("واحتجزت الشرطة متظاهرا لساعات في المركز.", "PROTEST", "participant"),
 ])
 def test_background(text, etype, rule):
     e = _of(text, etype)[0]
@@ -78,6 +87,12 @@ def test_verb_form_after_a_preposition_or_construct_head_is_a_verbal_noun():
     ("مليونا متظاهر خرجوا إلى الشوارع.", "main", "participant-acting"),               # the singular after a count
     ("وقتل متظاهر برصاص الشرطة في المدينة.", "background", "participant"),          # passive: he was killed
     ("ووقعت صدامات بين الجنود ونحو مئتي متظاهر قرب الجدار.", "background", "participant"),
+    # events6: a subject far from its plural verb (partitive after a count, or nominative)
+    ("وقال شهود إن الآلاف من المحتجين من عمال المصانع وسكان الأحياء الفقيرة تجمعوا أمام البلدية.", "main",
+     "participant-acting"),
+    ("المتظاهرون في العاصمة وفي مدن أخرى خرجوا إلى الشوارع.", "main", "participant-acting"),
+    ("وفرقت الشرطة عشرات من المحتجين بعد أن احتشدوا في الساحة.", "background", "participant"),  # another clause
+    ("واعتقلت الشرطة المئات من المتظاهرين الذين تجمعوا في الميدان.", "background", "participant"),  # relative
 ])
 def test_participant_acting_by_case_and_clause(text, salience, rule):
     e = _of(text, "PROTEST")[0]

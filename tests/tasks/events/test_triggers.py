@@ -80,6 +80,8 @@ def test_undergoing_a_beating_or_an_assault_is_an_assault(text):
     "ونظم عشرات الموظفين وقفة احتجاجية أمام مبنى البلدية للمطالبة بصرف رواتبهم.",
     "وأضرب عمال الميناء عن العمل لليوم الثالث على التوالي.",
     "وتجمع مئات المحتجين في الساحة الرئيسية مرددين هتافات ضد الفساد.",
+    "احتج مئات المزارعين أمام مقر المحافظة على أسعار الأسمدة.",          # events6: احتج in its own entry
+    "وأغلق محتجون الطريق الدولي بالحجارة.",                              # 'محتجون', nominative, is a trigger
 ])
 def test_protest_forms(text):
     assert any(e["event_type"] == "PROTEST" for e in events(text))
@@ -90,6 +92,34 @@ def test_protest_forms(text):
     "وتجمع لدى الصندوق احتياطي كبير من العملات الأجنبية.",            # تجمع without protesters
     "وتوقف الحوار بعد سقوط الحكومة في البرلمان.",                     # سقوط without a projectile
     "وقال إن الوزير تعرض لانتقادات شديدة من النواب.",                 # undergoing criticism
+    "واحتجت الخارجية رسميا لدى السفير على تصريحاته.",                 # a diplomatic protest (events6)
+    "وقد احتج الوفد لدى رئاسة المؤتمر على جدول الأعمال.",
 ])
 def test_new_forms_need_their_context(text):
     assert not any(e["event_type"] in ("ASSAULT", "PROTEST") for e in events(text))
+
+
+@pytest.mark.parametrize("text", [
+    "ضرب الحراس سجينا داخل زنزانته.",                                   # events7: a person as object
+    "ضرب أفراد الأمن الصحفيين بالهراوات أمام المحكمة.",                  # an instrument of beating
+    "وضرب مجهولون شابا ضربا مبرحا في الحي القديم.",
+    "طعن مهاجم شرطيا عند مدخل المحطة.",                                  # stabbing
+    "وطعن رجل زوجته بسكين المطبخ.",
+])
+def test_beating_and_stabbing_with_a_person_or_a_weapon_are_assaults(text):
+    assert any(e["event_type"] == "ASSAULT" for e in events(text))
+
+
+@pytest.mark.parametrize("text", [
+    "وضرب الرئيس موعدا لإجراء الانتخابات في الربيع.",                   # 'ضرب' in other senses
+    "وضربت الأمطار الغزيرة المناطق الشمالية.",
+    "وضرب اللاعب الكرة برأسه في الدقيقة الأخيرة.",
+    "وطعن المحامون في قرار المحكمة أمام الاستئناف.",                     # 'طعن في': a legal appeal
+    "وطعنت الحكومة بالحكم الصادر ضدها.",
+])
+def test_beating_and_stabbing_forms_need_their_context(text):
+    assert not any(e["event_type"] == "ASSAULT" for e in events(text))
+
+
+def test_a_strike_with_present_yadrib_is_no_beating():
+    assert [e["event_type"] for e in events("ويضرب المعلمون عن العمل في المدارس.")] == ["PROTEST"]

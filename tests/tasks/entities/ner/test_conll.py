@@ -2,7 +2,7 @@
 
 import pytest
 
-from tasks.entities.ner.conll import ConllError, parse_conll, read_conll, score, spans, split
+from tasks.entities.ner.conll import ConllError, encoding_of, parse_conll, read_conll, relabel, score, spans, split
 
 
 def test_parse_tab_and_space_and_extra_columns():
@@ -54,3 +54,22 @@ def test_split_by_blocks_is_deterministic_and_disjoint():
     assert len(dev) == 100 and len(train) == 900
     assert dev[0] == sents[700] and dev[-1] == sents[799]
     assert split(sents) == (train, dev)
+
+
+def test_spans_read_bioes_labels():
+    # S- is a chunk of one token, E- closes a chunk: the same chunks as the BIO labels
+    assert spans(["S-PERS", "S-PERS", "O", "B-ORG", "I-ORG", "E-ORG", "S-LOC"]) == {
+        ("PERS", 0, 1), ("PERS", 1, 2), ("ORG", 3, 6), ("LOC", 6, 7)}
+    assert spans(["B-LOC", "E-LOC", "I-LOC", "E-LOC"]) == {("LOC", 0, 2), ("LOC", 2, 4)}   # I after E opens one
+    assert spans(["E-ORG"]) == {("ORG", 0, 1)}
+
+
+def test_relabel_round_trip():
+    bio = ["B-PERS", "I-PERS", "O", "B-LOC", "B-LOC", "I-ORG", "I-ORG", "I-ORG", "B-MISC"]
+    bioes = relabel(bio, "bioes")
+    assert bioes == ["B-PERS", "E-PERS", "O", "S-LOC", "S-LOC", "B-ORG", "I-ORG", "E-ORG", "S-MISC"]
+    assert relabel(bioes, "bio") == ["B-PERS", "I-PERS", "O", "B-LOC", "B-LOC", "B-ORG", "I-ORG", "I-ORG", "B-MISC"]
+    assert spans(bioes) == spans(bio) and relabel([], "bioes") == []
+    assert encoding_of(["O", "B-PERS", "I-PERS"]) == "bio" and encoding_of(["O", "S-LOC"]) == "bioes"
+    with pytest.raises(ValueError):
+        relabel(bio, "iob2")

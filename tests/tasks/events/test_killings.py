@@ -1,0 +1,39 @@
+"""Killings by a named agent are ASSAULT (tasks/events/killings.py). Sentences written for these tests,
+outside every data set and outside the written evaluation sets."""
+
+import pytest
+
+from tests.tasks.events.evhelp import RULES_ONLY, events, has
+
+
+def _types(text):
+    return {e["event_type"] for e in events(text, cfg=RULES_ONLY) if e["trigger"].lstrip("و").startswith("قتل")}
+
+
+@pytest.mark.parametrize("text,actor,target", [
+    ("قتل مزارع على يد مستوطنين قرب الخليل.", "مستوطنين", "مزارع"),                 # agent marker
+    ("قتل فتى برصاص الشرطة عند مدخل الجامعة.", "الشرطة", "فتى"),             # 'برصاص X'
+    ("وقتل حارس من قبل عصابة مسلحة فجر اليوم.", "عصابة مسلحة", "حارس"),
+    ("الميليشيات قتلت عشرة مدنيين في القرية.", "الميليشيات", "عشرة مدنيين"),         # SVO with an object
+    ("قتل متمردون أربعة جنود في كمين.", "متمردون", "أربعة جنود"),                    # VSO, nominative agent
+    ("قتلت قوات الاحتلال شابين قرب الحاجز.", "قوات الاحتلال", None),
+])
+def test_a_named_killer_makes_an_assault(text, actor, target):
+    evs = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT" and e["trigger"].lstrip("و").startswith("قتل")]
+    assert evs, [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
+    assert has(evs[0]["actor_text"], actor), evs[0]["actor_text"]
+    if target:
+        assert has(evs[0]["target_text"], target), evs[0]["target_text"]
+
+
+@pytest.mark.parametrize("text", [
+    "قتل أربعة أشخاص في انهيار مبنى بالعاصمة.",          # news passive: who died, no killer named
+    "قتل الركاب الخمسة في حادث السير.",                 # a definite count is an adjective, not the object
+    "خمسة عمال قتلوا في انفجار داخل المصنع.",            # the subject before is the killed
+    "قتل متظاهر واحد وأصيب عشرات.",                    # 'واحد' is no object
+    "قتل شاب برصاص طائش في حفل عرس.",                  # stray fire names no agent
+    "وقتل مسلحون خلال الاشتباكات.",                     # militants killed: no object follows
+    "قتلوا بعد ساعات من اختطافهم على يد العصابة.",       # the marker belongs to another phrase
+])
+def test_killings_without_a_named_killer_stay_casualties(text):
+    assert _types(text) == {"CASUALTIES"}, [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
