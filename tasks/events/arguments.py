@@ -7,11 +7,12 @@ from functools import lru_cache
 from akhbar.text.normalise import normalize
 from tasks.events.lexicon import Trigger, cue_set, events_data, ontology, word_set
 from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
-                                LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, RELATIVES,
-                                RESUMPTIVE_BIT, SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative, _construct,
-                                _definite, _heads, _marker_before, _markers, _mention_type, has, is_, proclitic)
+                                LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_L,
+                                RELATIVES, RESUMPTIVE_BIT, SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative,
+                                _construct, _definite, _heads, _marker_before, _markers, _mention_type, has,
+                                proclitic)
 
-from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, GOVERNING, _agent_slots, _coordinated_before,
+from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
                                   coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
 
@@ -169,7 +170,7 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
         if not actor:
             actor = coordinated(sent, s1)
         k = coordinated(sent, s1)[-1].last + 1
-        if takes_object and k < n and k not in triggers and k not in sent.covered and proclitic(words[k].norm) == "ب":
+        if takes_object and k < n and k not in triggers and k not in sent.covered and words[k].flags & PROCLITIC_B:
             k += 1                            # an instrument first: 'قصفت القوات بالمدفعية الثقيلة أحياء سكنية'
             while k < n and words[k].flags & DEFINITE_BIT and not words[k].flags & HEAD_BITS and k not in sent.covered:
                 k += 1                        # its adjectives
@@ -200,7 +201,7 @@ def _noun_arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], afte
             or words[nxt].flags & (BIT["head_person"] | BIT["head_militant"])
             or words[nxt].norm.isdigit()):
         f = _object_np(sent, nxt, t, triggers)   # 'مقتل قيادي بارز', 'استهداف مخازن الأسلحة'
-        if f is not None and genitive == "actor" and not is_(words[f.first], "head_person"):
+        if f is not None and genitive == "actor" and not (words[f.first].flags & BIT["head_person"]):
             f = None                           # an actor genitive must name someone
     if f is None and not actor and takes_object:
         actor = _possessor(sent, i, triggers)  # 'الضربات الجوية لطائرات التحالف'
@@ -210,7 +211,7 @@ def _noun_arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], afte
         elif _agent_genitive(sent, f):        # 'اختطاف جماعة مسلحة عمالا': subject, then object
             actor = actor or coordinated(sent, f)
             obj = np_at(sent, f.last + 1, triggers)
-            if obj is None and f.last + 1 < n and proclitic(words[f.last + 1].norm) == "ل":
+            if obj is None and f.last + 1 < n and words[f.last + 1].flags & PROCLITIC_L:
                 obj = chunk(sent, f.last + 1, max_words=4, stop_at_trigger=triggers)   # 'لمسلحين'
             target = coordinated(sent, obj) if obj is not None else []
         else:
@@ -239,7 +240,7 @@ def _prepositional_target(sent: Sentence, i: int, t: Trigger, triggers: set[int]
                 obj = np_at(sent, j + 1, triggers)
                 if obj is not None and (words[j].norm == "ضد" or not _is_place(sent, obj)
                                         or obj.first in sent.mention_at or t.type != "ASSAULT"
-                                        or is_(words[obj.first], "head_place")):
+                                        or (words[obj.first].flags & BIT["head_place"])):
                     return coordinated(sent, obj)
                 break
     if t.type == "CONTROL_CHANGE":
@@ -370,8 +371,8 @@ def _clause_subject(sent: Sentence, f: Filler, i: int) -> bool:
     """Whether f opens the clause of the verb at i (after 'أن/إن' or at the start of the sentence)
     a few words before it: then it is the verb's subject (SVO) and nothing after the verb is."""
     words = sent.words
-    return (i - f.last <= 4 and (f.first in sent.mention_at or bool(is_(words[f.first], "head_person")))
-            and (f.first == 0 or bool(is_(words[f.first - 1], "complementizers")))
+    return (i - f.last <= 4 and (f.first in sent.mention_at or bool(words[f.first].flags & BIT["head_person"]))
+            and (f.first == 0 or bool(words[f.first - 1].flags & BIT["complementizers"]))
             and not any(words[k].punct.strip() for k in range(f.last + 1, i + 1)))
 
 
@@ -392,7 +393,7 @@ def _agent_genitive(sent: Sentence, f: Filler) -> bool:
     if not _agentive(sent, f) or nxt >= len(sent.words) or sent.words[nxt].punct.strip(" ()«»\""):
         return False
     w = sent.words[nxt]
-    if has(w, cue_set("target_preps")) or proclitic(w.norm) == "ل":
+    if has(w, TARGET_PREPS) or w.flags & PROCLITIC_L:
         return True                           # 'على إسرائيل', 'لمسلحين': the object marked by a preposition
     return nxt not in sent.covered and _accusative(w) and not w.flags & NOT_NP   # 'مدرسةً', 'مسلحين'
 
@@ -406,11 +407,11 @@ def _possessor(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
         w = words[j]
         if w.punct.strip() or j in triggers:
             return []
-        if w.norm.startswith(("ل", "لل")) and proclitic(w.norm) == "ل":
+        if w.norm.startswith(("ل", "لل")) and w.flags & PROCLITIC_L:
             start = sent.owner.get(j)
             if start is not None and start == j and sent.mention_at[j]["type"] in ("PERSON", "ORG"):
                 return [mention_filler(sent, j)]
-            if start is None and is_(w, "head_militant"):
+            if start is None and (w.flags & BIT["head_militant"]):
                 f = chunk(sent, j, max_words=4, stop_at_trigger=triggers)
                 return [f] if f else []
             return []
@@ -425,7 +426,7 @@ def _site_noun_before(sent: Sentence, f: Filler) -> bool:
     if f.first < 2:
         return False
     prev = sent.words[f.first - 1]
-    return bool(({proclitic(prev.norm)} | set(sent.words[f.first - 2].keys)) & cue_set("location_preps")) \
+    return bool(({proclitic(prev.norm)} | set(sent.words[f.first - 2].keys)) & LOCATION_PREPS) \
         and not prev.flags & (NOT_NP | TRIGGER_BIT) and f.first - 1 not in sent.covered
 
 
@@ -441,7 +442,7 @@ def _object_np(sent: Sentence, j: int, t: Trigger, triggers: set[int]) -> Filler
     m = sent.mention_at.get(f.first)
     if m is not None and m["type"] == "LOC" and t.type != "ASSAULT":
         return None
-    if m is None and is_(sent.words[f.first], "head_place") and t.type in PLACE_OBJECT_TYPES | MOVEMENT:
+    if m is None and (sent.words[f.first].flags & BIT["head_place"]) and t.type in PLACE_OBJECT_TYPES | MOVEMENT:
         return None
     return f
 
@@ -457,22 +458,22 @@ def _light_verb_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
     for j in range(i - 1, max(-1, i - 1 - cfg.request_reach), -1):
         if not words[j].flags & GOVERNOR_BITS:
             continue
-        if i - j <= cfg.light_verb_reach and is_(words[j], "light_verbs") \
-                or i - j <= cfg.control_verb_reach and is_(words[j], "control_verbs"):
+        if i - j <= cfg.light_verb_reach and (words[j].flags & BIT["light_verbs"]) \
+                or i - j <= cfg.control_verb_reach and (words[j].flags & BIT["control_verbs"]):
             k = j + 1
             while k < i and k in sent.time_words:   # 'شنت أمس القوات ... هجوما'
                 k += 1
             f = filler_at(sent, k, _heads()["person"], triggers) if k < i else None
-            before = _subject_before(sent, j, triggers, max_back=cfg.control_verb_subject_back if is_(words[j], "control_verbs")
+            before = _subject_before(sent, j, triggers, max_back=cfg.control_verb_subject_back if (words[j].flags & BIT["control_verbs"])
                                     else cfg.light_verb_subject_back)
-            if f is None and not before and k < i and _definite(words[k]) and not is_(words[k], "head_place"):
+            if f is None and not before and k < i and _definite(words[k]) and not (words[k].flags & BIT["head_place"]):
                 f = np_at(sent, k, triggers)        # VSO: a definite phrase right after the verb ('تمكنت القوات من')
             if f is not None and f.last < i and not preps_before(sent, f) & GOVERNING:
                 return coordinated(sent, f)
             return before
-        if is_(words[j], "request_verbs") and not triggers.intersection(range(j + 1, i)):   # 12 words back
+        if (words[j].flags & BIT["request_verbs"]) and not triggers.intersection(range(j + 1, i)):   # 12 words back
             return _request_object(sent, j, i, triggers)
-        if is_(words[j], "speech_verbs"):
+        if words[j].flags & BIT["speech_verbs"]:
             break
     return []
 
@@ -499,7 +500,7 @@ def _resumptive_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Fill
         while k < len(words) and k in sent.time_words:
             k += 1
         f = filler_at(sent, k, _heads()["person"], triggers)
-        if f is None and k < len(words) and _definite(words[k]) and not is_(words[k], "head_place"):
+        if f is None and k < len(words) and _definite(words[k]) and not (words[k].flags & BIT["head_place"]):
             f = np_at(sent, k, triggers)
         return coordinated(sent, f) if f is not None else []
     return []
@@ -551,13 +552,13 @@ def _subject_before(sent: Sentence, i: int, triggers: set[int], max_back: int | 
                 # 'الأراضي العراقية' is a place, 'بدعم من التحالف' a prepositional phrase: neither is the
                 # subject, unless a relative pronoun follows ('لتنظيم داعش الذي بدأ بالهروب')
                 relative = f.last + 1 < i and words[f.last + 1].norm in RELATIVES
-                if not is_(words[f.first], "head_place") and (relative or not preps_before(sent, f) & GOVERNING):
+                if not (words[f.first].flags & BIT["head_place"]) and (relative or not preps_before(sent, f) & GOVERNING):
                     return _coordinated_before(sent, f)
             continue
         if mentions_only:
             continue
         after_comp = j > 0 and (words[j - 1].flags & comp or words[j - 1].norm in COPULAS)
-        if not (fl & BIT["head_person"] or (after_comp and w.norm not in cue_set("chunk_stops"))):
+        if not (fl & BIT["head_person"] or (after_comp and w.norm not in CHUNK_STOPS)):
             continue
         if j == 0 or w.punct.strip() or after_comp or words[j - 1].norm in SUBJECT_OPENERS:
             f = chunk(sent, j, max_words=4, stop_at_trigger=triggers | {i})

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
-from tasks.events.lexicon import cue_set, word_set, word_verbs
-from tasks.events.words import (BIT, CLOSE_QUOTES, Carry, Filler, OPEN_QUOTES, Sentence, _definite, _heads, has, is_,
-                                proclitic, Word)
+from tasks.events.lexicon import word_set, word_verbs
+from tasks.events.words import (BIT, CLOSE_QUOTES, Carry, Filler, OPEN_QUOTES, Sentence, _definite, _heads, has,
+                                PROCLITIC_L, positions, Word)
 
 NAQL = word_verbs("naql_verbs")
 ISSUED_BY = word_set("issued_by")                  # 'بيان صادر عن'
 CONTENT_OPENERS = word_set("content_openers")      # words after which a speaker's content starts
 SPEAKER_CROSSING = word_set("speaker_crossing")    # prepositions a speaker's phrase crosses ('مسؤول في الوزارة')    # 'نقلت وكالة X عن Y': X is the channel, Y the source
-from tasks.events.fillers import GOVERNING, chunk, mention_filler
+from tasks.events.fillers import CHUNK_STOPS, GOVERNING, chunk, mention_filler
+
+SPEAKER_STOPS = CHUNK_STOPS - SPEAKER_CROSSING     # what ends a speaker's phrase (once, not per call)
 
 
 def _source(sent: Sentence, f: Filler, via: Filler | None) -> dict:
-    return {"filler": f, "via": via, "rumour": is_(sent.words[f.first], "rumour")}
+    return {"filler": f, "via": via, "rumour": (sent.words[f.first].flags & BIT["rumour"])}
 
 
 
@@ -24,20 +24,20 @@ def _speaker_after(sent: Sentence, j: int) -> Filler | None:
     """Who speaks: a mention or a head-noun chunk right after a speech verb/cue at word j."""
     words = sent.words
     k = j + 1
-    while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and is_(words[k + 1], "speech_verbs"))
-                               or is_(words[k], "speech_verbs")):
+    while k < len(words) and ((words[k].norm == "ما" and k + 1 < len(words) and (words[k + 1].flags & BIT["speech_verbs"]))
+                               or (words[k].flags & BIT["speech_verbs"])):
         k += 1                               # 'وفق ما أفاد صحافي'
-    if k + 1 < len(words) and is_(words[k], "speech_nouns") and not words[k + 1].punct.strip():
+    if k + 1 < len(words) and (words[k].flags & BIT["speech_nouns"]) and not words[k + 1].punct.strip():
         # 'وفق بيان للجيش', 'بحسب بيان صادر عن الوزارة': who issued the statement speaks
         if words[k + 1].norm in ISSUED_BY and k + 2 < len(words) and words[k + 2].norm == "عن":
             k += 3
-        elif proclitic(words[k + 1].norm) == "ل" and not _definite(words[k]):
+        elif words[k + 1].flags & PROCLITIC_L and not _definite(words[k]):
             k += 1
-    if k >= len(words) or is_(words[k], "complementizers") or words[k].punct.strip(" «»\"“”()"):
+    if k >= len(words) or (words[k].flags & BIT["complementizers"]) or words[k].punct.strip(" «»\"“”()"):
         return None
     if k in sent.mention_at:
         return mention_filler(sent, k)
-    if is_(words[k], "head_person"):
+    if words[k].flags & BIT["head_person"]:
         return speaker_chunk(sent, k)
     return _name_before_content(sent, k)
 
@@ -48,10 +48,10 @@ def _name_before_content(sent: Sentence, k: int) -> Filler | None:
     words = sent.words
     for end in range(k, min(len(words), k + 3)):
         w = words[end]
-        if w.norm in cue_set("chunk_stops") or any(x in GOVERNING for x in w.stems) or is_(w, "complementizers"):
+        if w.norm in CHUNK_STOPS or not GOVERNING.isdisjoint(w.stems) or w.flags & BIT["complementizers"]:
             return None                      # 'قال فيها', 'أكد أن'
         nxt = words[end + 1] if end + 1 < len(words) else None
-        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in CONTENT_OPENERS or is_(nxt, "complementizers") \
+        if nxt is None or nxt.punct.strip(" ()") or nxt.norm in CONTENT_OPENERS or (nxt.flags & BIT["complementizers"]) \
                 or end + 1 in sent.triggers:     # 'أعلنت السلطات الكينية اعتقال/عدم اعتقال ...': the content starts
             a, b = words[k].start, w.end
             return Filler(a, b, sent.text[a:b], None, k, end)
@@ -63,14 +63,14 @@ def speaker_chunk(sent: Sentence, k: int) -> Filler:
     """A speaker's noun phrase: crosses 'في/باسم/من' into an institution ('مسؤول في وزارة الدفاع')."""
     words = sent.words
     last = k
-    stops = cue_set("chunk_stops") - SPEAKER_CROSSING
+    stops = SPEAKER_STOPS
     for j in range(k + 1, min(len(words), k + 9)):
         w = words[j]
-        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or is_(w, "complementizers")
-                or is_(w, "speech_nouns") or w.norm.isdigit() or w.norm == "ل"
-                or (proclitic(w.norm) == "ل" and is_(w, "head_media"))):
+        if (w.punct.strip(" ()«»\"“”") or w.norm in stops or (w.flags & BIT["complementizers"])
+                or (w.flags & BIT["speech_nouns"]) or w.norm.isdigit() or w.norm == "ل"
+                or (w.flags & PROCLITIC_L and (w.flags & BIT["head_media"]))):
             break                            # 'لوكالة فرانس برس' is the channel, not the speaker
-        if w.norm in SPEAKER_CROSSING and not (j + 1 < len(words) and (is_(words[j + 1], "head_person")
+        if w.norm in SPEAKER_CROSSING and not (j + 1 < len(words) and ((words[j + 1].flags & BIT["head_person"])
                                                                    or j + 1 in sent.mention_at)):
             break
         last = j
@@ -86,14 +86,14 @@ def _speaker_before(sent: Sentence, j: int) -> Filler | None:
     if last < 0 or words[j].punct.strip(" ()"):
         return None
     first = last
-    while first > 0 and last - first < 5 and words[first - 1].norm not in cue_set("chunk_stops") \
+    while first > 0 and last - first < 5 and words[first - 1].norm not in CHUNK_STOPS \
             and not words[first].punct.strip(" ()"):
         first -= 1
     for s in range(first, last + 1):
         m = sent.mention_at.get(s)
         if m is not None and (m["type"] in ("PERSON", "ORG", "NORP") or sent.mention_end[s] == last):
             return mention_filler(sent, s)
-    if words[first].norm in cue_set("chunk_stops") or not is_(words[first], "head_person"):
+    if words[first].norm in CHUNK_STOPS or not (words[first].flags & BIT["head_person"]):
         return None
     a, b = words[first].start, words[last].end
     return Filler(a, b, sent.text[a:b], None, first, last)
@@ -105,11 +105,11 @@ def _via_after(sent: Sentence, f: Filler) -> Filler | None:
     words = sent.words
     for k in range(f.last + 1, min(len(words), f.last + 8)):
         w = words[k]
-        if is_(w, "complementizers"):
+        if w.flags & BIT["complementizers"]:
             return None
         if w.norm == "ل":
             return chunk(sent, k + 1, max_words=4)
-        if proclitic(w.norm) == "ل" and is_(w, "head_media"):
+        if w.flags & PROCLITIC_L and (w.flags & BIT["head_media"]):
             c = chunk(sent, k, max_words=4)
             if c:
                 lead = _media_offset(w)
@@ -144,14 +144,14 @@ def speech_source(sent: Sentence, j: int) -> dict | None:
 def _speech_source(sent: Sentence, j: int) -> dict | None:
     words = sent.words
     w = words[j]
-    is_verb = is_(w, "speech_verbs") or is_(w, "continuation_verbs")
-    if not is_verb and not any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:j + 8]):
+    is_verb = (w.flags & BIT["speech_verbs"]) or (w.flags & BIT["continuation_verbs"])
+    if not is_verb and not any((x.flags & BIT["complementizers"]) or x.norm == "عن" for x in words[j + 1:j + 8]):
         return None                          # a speech noun that introduces no content ('شبه بيان قسد')
     f = _speaker_after(sent, j)
     via = None
     if f is not None and has(w, NAQL):
         for k in range(f.last + 1, min(len(words), f.last + 6)):
-            if words[k].norm == "عن" or is_(words[k], "speech_nouns"):
+            if words[k].norm == "عن" or (words[k].flags & BIT["speech_nouns"]):
                 inner = _speaker_after(sent, k)
                 if inner is not None:
                     f, via = inner, f
@@ -173,14 +173,14 @@ def _in_quote(sent: Sentence, i: int) -> bool:
     if i == 0:
         return False
     quoted = sent.memo.get("has_open_quote")
+    a = words[0].end                         # searched and counted in place: no slice of the text
     if quoted is None:
-        span = sent.text[words[0].end:words[-1].start]
-        quoted = sent.memo["has_open_quote"] = any(q in span for q in OPEN_QUOTES)
+        find, b = sent.text.find, words[-1].start
+        quoted = sent.memo["has_open_quote"] = any(find(q, a, b) >= 0 for q in OPEN_QUOTES)
     if not quoted:
         return False
-    between = sent.text[words[0].end:words[i].start]
-    count = between.count                    # OPEN_QUOTES '«“', CLOSE_QUOTES '»”'
-    return count("«") + count("“") > count("»") + count("”")
+    count, b = sent.text.count, words[i].start   # OPEN_QUOTES '«“', CLOSE_QUOTES '»”'
+    return count("«", a, b) + count("“", a, b) > count("»", a, b) + count("”", a, b)
 
 
 
@@ -192,7 +192,7 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     if according is False:
         according = None
         bit = BIT["according_to"]
-        for j in ([k for k, fl in enumerate(sent.cflags) if fl & bit] if sent.bits & bit else ()):
+        for j in (positions(sent.cflags, bit) if sent.bits & bit else ()):
             f = _speaker_after(sent, j + max(sent.phrase_len(j, "according_to"), 1) - 1)
             if f:
                 according = (_source(sent, f, None), j)
@@ -221,22 +221,22 @@ def attribution(sent: Sentence, i: int, carry: Carry) -> tuple[dict | None, int 
     stops = sent.memo.get("speech_stops")
     if stops is None:                        # once per sentence: the few words a scan can stop at, last first
         stop = BIT["clause_breaks"] | BIT["speech_verbs"] | BIT["speech_nouns"] | BIT["continuation_verbs"]
-        stops = sent.memo["speech_stops"] = [k for k in range(len(words) - 1, -1, -1) if flags[k] & stop]
+        stops = sent.memo["speech_stops"] = positions(flags, stop)[::-1]
     for j in stops:
         if j >= i:
             continue
         w = words[j]
         if not quoted and flags[j] & BIT["clause_breaks"] \
-                and not (w.norm == "حيث" and j + 1 < len(words) and is_(words[j + 1], "complementizers")):
+                and not (w.norm == "حيث" and j + 1 < len(words) and (words[j + 1].flags & BIT["complementizers"])):
             return None, None
-        cont = is_(w, "continuation_verbs")
-        if not (is_(w, "speech_verbs") or is_(w, "speech_nouns") or cont) or j in sent.triggers:
+        cont = w.flags & BIT["continuation_verbs"]
+        if not ((w.flags & BIT["speech_verbs"]) or (w.flags & BIT["speech_nouns"]) or cont) or j in sent.triggers:
             continue                         # 'نقل' moving people is an event, not a report
         src = speech_source(sent, j)
         if src is not None:
             return src, j
         nxt = words[j + 1] if j + 1 < len(words) else None
-        if j <= 1 or cont or j + 1 == i or (nxt is not None and is_(nxt, "complementizers")):
+        if j <= 1 or cont or j + 1 == i or (nxt is not None and (nxt.flags & BIT["complementizers"])):
             # a speech verb with a pronoun subject ('وأضاف أن', 'مضيفا أن', 'أقر بمقتل'): the last speaker goes on
             prev = _last_speaker(sent, j, carry)
             if prev is not None:
@@ -252,7 +252,7 @@ def _headline_colon(sent: Sentence) -> int | None:
     words = sent.words
     colon = next((k for k in range(1, min(5, len(words))) if ":" in words[k].punct), None)
     if colon is None or colon > 2 or words[0].norm.startswith("و") or any(
-            is_(x, "speech_verbs") or is_(x, "continuation_verbs") or x.norm in cue_set("chunk_stops")
+            (x.flags & BIT["speech_verbs"]) or (x.flags & BIT["continuation_verbs"]) or x.norm in CHUNK_STOPS
             for x in words[:colon]):
         return None
     return colon
@@ -277,7 +277,7 @@ def _postposed_speaker(sent: Sentence) -> tuple[dict, int] | None:
             c -= 1
         if not any(q in words[c].punct for q in ("،", ",", *CLOSE_QUOTES)):
             return None
-        if any(is_(x, "complementizers") or x.norm == "عن" for x in words[j + 1:]):
+        if any((x.flags & BIT["complementizers"]) or x.norm == "عن" for x in words[j + 1:]):
             return None                      # '، قال إن ...': a new statement, not a closing one
         f = _speaker_after(sent, j)
         if f is None or f.last < n - 3:
@@ -290,7 +290,7 @@ def _postposed_speaker(sent: Sentence) -> tuple[dict, int] | None:
 def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
     """The speaker of an earlier speech cue in the sentence, else the one carried from before."""
     for k in range(j - 1, -1, -1):
-        if is_(sent.words[k], "speech_verbs") and k not in sent.triggers:
+        if (sent.words[k].flags & BIT["speech_verbs"]) and k not in sent.triggers:
             src = speech_source(sent, k)
             if src is not None:
                 return src
@@ -298,14 +298,15 @@ def _last_speaker(sent: Sentence, j: int, carry: Carry) -> dict | None:
 
 
 
-_QUOTE_MARK = re.compile("[" + re.escape(OPEN_QUOTES + CLOSE_QUOTES) + "]")
-
-
-def _count_quotes(span: str, carry: Carry) -> None:
-    marks = _QUOTE_MARK.findall(span)       # most sentences have none: one C scan, no count per mark
-    if marks:
-        carry.quote_depth = max(0, carry.quote_depth + sum(marks.count(q) for q in OPEN_QUOTES)
-                                - sum(marks.count(q) for q in CLOSE_QUOTES))
+def _count_quotes(text: str, carry: Carry, start: int = 0, end: int | None = None) -> None:
+    """Quote marks of text[start:end] move the carry's quote depth (counted in place, no slice)."""
+    if end is None:
+        end = len(text)
+    count = text.count                      # four C counts: cheaper than a regex scan ('«“' open, '»”' close)
+    opened = count("«", start, end) + count("“", start, end)
+    closed = count("»", start, end) + count("”", start, end)
+    if opened or closed:
+        carry.quote_depth = max(0, carry.quote_depth + opened - closed)
     elif carry.quote_depth < 0:
         carry.quote_depth = 0
 
@@ -314,10 +315,10 @@ def _count_quotes(span: str, carry: Carry) -> None:
 def _update_carry(sent: Sentence, carry: Carry) -> None:
     """Remember the sentence's last speaker and whether a quote is still open at its end."""
     bit = BIT["speech_verbs"]
-    for j in ([k for k, fl in enumerate(sent.cflags) if fl & bit] if sent.bits & bit else ()):
+    for j in (positions(sent.cflags, bit) if sent.bits & bit else ()):
         if j not in sent.triggers:
             src = speech_source(sent, j)
             if src is not None:
                 carry.source, carry.source_paragraph = src, carry.paragraph
     if sent.words:
-        _count_quotes(sent.text[sent.words[0].start:sent.words[-1].end + 2], carry)
+        _count_quotes(sent.text, carry, sent.words[0].start, sent.words[-1].end + 2)

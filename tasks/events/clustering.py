@@ -15,13 +15,17 @@ CLUSTER_COLUMNS = ("event_id", "event_type", "article_id", "event_date", "date_p
                                     for k in ("entity_id", "text")))
 
 
+PLACE_ID_COLUMNS = ("location_entity_id", "origin_entity_id", "destination_entity_id")
+PLACE_TEXT_COLUMNS = ("location_text", "origin_text", "destination_text")
+
+
 def _place_key(r: dict) -> str | None:
-    for role in ("location", "origin", "destination"):
-        if r[f"{role}_entity_id"]:
-            return r[f"{role}_entity_id"]
-    for role in ("location", "origin", "destination"):
-        if r[f"{role}_text"]:
-            return "t:" + _norm(r[f"{role}_text"]).replace("ال", "")
+    for c in PLACE_ID_COLUMNS:               # column names as constants: no string built per row
+        if r[c]:
+            return r[c]
+    for c in PLACE_TEXT_COLUMNS:
+        if r[c]:
+            return "t:" + _norm(r[c]).replace("ال", "")
     return None
 
 

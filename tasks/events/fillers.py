@@ -8,7 +8,7 @@ ADJ_ENDINGS = ("ي", "يه", "يين", "يون", "يا", "يان")
 from tasks.events.words import (AGENTIVE, AGENT_END_BIT, BIT, CHUNK_BREAK_BITS, DEFINITE_BIT, Filler, HEAD_BITS,
                                 LAM_BIT, NOT_NP, NUMBER_BIT, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L, Sentence,
                                 TANWEEN_BIT, _definite, _marker_before, _markers, _mention_type, _norm,
-                                _tanween, has, is_, proclitic)
+                                _tanween, has, positions, proclitic)
 
 
 AFFILIATION = word_set("affiliation")   # 'طائرة تابعة للجيش'
@@ -217,7 +217,7 @@ def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
     out = []
     free = 0                                  # first word not inside an earlier name or place chunk
     # only names and place-head words can open a place: visit those, left to right
-    for i in sorted(set(mention_at).union([j for j, w in enumerate(words) if w.flags & head_place])):
+    for i in sorted(set(mention_at).union(positions(sent.cue_flags(), head_place))):
         if i < free:
             continue
         m = mention_at.get(i)
@@ -230,8 +230,12 @@ def _place_fillers(sent: Sentence, triggers: set[int]) -> list[Filler]:
             f = chunk(sent, i, max_words=4, stop_at_trigger=triggers, place=True)   # «القاعدة» is a name
             if f:
                 # a LOC mention inside the chunk gives it an entity id
-                inner = next((mention_at[j] for j in range(f.first, f.last + 1)
-                              if j in mention_at and mention_at[j]["type"] == "LOC"), None)
+                inner = None
+                for j in range(f.first, f.last + 1):
+                    m = mention_at.get(j)
+                    if m is not None and m["type"] == "LOC":
+                        inner = m
+                        break
                 if inner:
                     f.entity_id = inner["entity_id"]
                 elif _vague_place(sent, f) and f.last + 2 < len(words) and words[f.last + 1].norm == "من" \
@@ -256,8 +260,8 @@ def _purpose_noun(sent: Sentence, j: int) -> bool:
 def _vague_place(sent: Sentence, f: Filler) -> bool:
     """A place phrase headed by a part-of noun with no name or place noun after it ('الجانب الشرقي',
     'المناطق الريفية', not 'الأراضي السورية' or 'الجانب الشرقي للمدينة'): too vague to be a site."""
-    return (f.entity_id is None and is_(sent.words[f.first], "head_vague")
-            and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or is_(sent.words[k], "head_place")
+    return (f.entity_id is None and (sent.words[f.first].flags & BIT["head_vague"])
+            and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or (sent.words[k].flags & BIT["head_place"])
                         for k in range(f.first + 1, f.last + 1)))
 
 
@@ -294,7 +298,7 @@ def _coordinated_before(sent: Sentence, f: Filler) -> list[Filler]:
 
 def _is_place(sent: Sentence, f: Filler) -> bool:
     m = sent.mention_at.get(f.first)
-    return (m is not None and m["type"] == "LOC") or is_(sent.words[f.first], "head_place")
+    return (m is not None and m["type"] == "LOC") or (sent.words[f.first].flags & BIT["head_place"])
 
 
 
@@ -303,8 +307,8 @@ def _agent_slots(sent: Sentence) -> set[int]:
     slots = sent.memo.get("agent")
     if slots is None:
         markers = _markers("agent_markers")
-        slots = sent.memo["agent"] = {j + 1 for j, fl in enumerate(sent.cflags)
-                                      if fl & AGENT_END_BIT and _marker_before(sent, j + 1, markers)} \
+        slots = sent.memo["agent"] = {j + 1 for j in positions(sent.cflags, AGENT_END_BIT)
+                                      if _marker_before(sent, j + 1, markers)} \
             if sent.bits & AGENT_END_BIT else set()
     return slots
 

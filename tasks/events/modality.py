@@ -271,7 +271,8 @@ def _after_bits(sent: Sentence, i: int, n: int) -> int:
     words, flags = sent.words, sent.cflags
     bits = 0
     for j in range(i + 1, min(len(words), i + 1 + n)):
-        if words[j].punct.strip():
+        p = words[j].punct
+        if p and p.strip():                   # most words have no punctuation: no strip call
             break
         bits |= flags[j]
     return bits

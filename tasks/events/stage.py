@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from itertools import compress
+from operator import attrgetter
 
 import polars as pl
 import pyarrow as pa
@@ -15,7 +18,7 @@ from akhbar.text.tokens import TOKEN
 from tasks.events.lexicon import Trigger
 from tasks.events.time import find_quantities, find_times, resolve
 from tasks.events.words import (BIT, CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
-                                TIME_START_BIT, _may_have_events, analyse, is_, words_of)
+                                TIME_START_BIT, _may_have_events, analyse, positions, words_of)
 from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with, _mode_from_cues, _trigger_span,
                                    find_triggers)
 from tasks.events.arguments import _gender, _pronoun_subject, arguments
@@ -34,6 +37,10 @@ UNDATED_MODALITIES = ("future", "hypothetical")
 TOPIC_SENTENCES = 5                                 # title and lead: what an article is about      # no publication date for what has not happened
 
 
+COMMA_MARKS = re.compile("[،,;:]")         # a comma, semicolon or colon before a word (`_comma_words`)
+PUNCT_OF = attrgetter("punct")
+
+
 MENTION_FIELDS = ("article_id", "sentence_idx", "start", "end", "surface", "type", "entity_id")  # what events read
 
 
@@ -44,7 +51,7 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     if s_idx < TOPIC_SENTENCES:
         carry.tokens.update(tokens)           # the article's topic is read from its title and lead
     if not _may_have_events(tokens):
-        _count_quotes(text[s_start:s_end], carry)    # no trigger form and no speech verb: only quotes move
+        _count_quotes(text, carry, s_start, s_end)   # no trigger form and no speech verb: only quotes move
         return []
     words, _ = words_of(text, s_start, s_end, tokens)
     sent = analyse(text, s_start, s_end, mentions, words, cfg, presorted)
@@ -54,11 +61,9 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     out = []
     if found:
         bits, cflags = sent.bits, sent.cflags   # the OR of the word flags: skip a scan when no word has the bit
-        times = find_times(sent.words, [k for k, fl in enumerate(cflags) if fl & TIME_START_BIT]
-                           if bits & TIME_START_BIT else [])
+        times = find_times(sent.words, positions(cflags, TIME_START_BIT) if bits & TIME_START_BIT else [])
         time_words = sent.time_words = {k for e in times for k in range(e.first, e.last + 1)}
-        quantities = find_quantities(sent.words, time_words,
-                                     [k for k, fl in enumerate(cflags) if fl & NUMBER_BIT] if bits & NUMBER_BIT else [])
+        quantities = find_quantities(sent.words, time_words, positions(cflags, NUMBER_BIT) if bits & NUMBER_BIT else [])
         where = (article_id, s_idx, s_start, s_end, run_id)
         for i, t, key in found:
             out.append(_event_row(where, sent, i, t, key, times, quantities, published, carry))
@@ -141,10 +146,10 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
         "event_id": stable_id("evt", article_id, t_start, t_end, etype), "article_id": article_id,
         "sentence_idx": s_idx, "start": s_start, "end": s_end, "trigger": sent.text[t_start:t_end],
         "trigger_start": t_start, "trigger_end": t_end, "event_type": etype, "mode": mode,
-        "actor_entity_ids": [f.entity_id for f in actor if f.entity_id],
-        "actor_text": LIST_SEP.join([f.text for f in actor]) or None,
-        "target_entity_ids": [f.entity_id for f in target if f.entity_id],
-        "target_text": LIST_SEP.join([f.text for f in target]) or None,
+        "actor_entity_ids": [f.entity_id for f in actor if f.entity_id] if actor else [],   # no comprehension
+        "actor_text": LIST_SEP.join([f.text for f in actor]) or None if actor else None,   # over nothing
+        "target_entity_ids": [f.entity_id for f in target if f.entity_id] if target else [],
+        "target_text": LIST_SEP.join([f.text for f in target]) or None if target else None,
         "location_entity_id": loc.entity_id if loc else None, "location_text": loc.text if loc else None,
         "origin_entity_id": orig.entity_id if orig else None, "origin_text": orig.text if orig else None,
         "destination_entity_id": dest.entity_id if dest else None, "destination_text": dest.text if dest else None,
@@ -192,12 +197,19 @@ def _event_quantities(sent: Sentence, i: int, t: Trigger, quantities: list) -> l
     return qs
 
 
+_ROUNDED: dict[float, float] = {}     # confidence -> rounded: a handful of distinct sums, `round(x, 2)` is costly
+
+
 def _confidence(cfg: EventsConfig, t: Trigger, args: dict, src) -> float:
     conf = cfg.confidence_base + cfg.confidence_actor * bool(args["actor"]) \
         + cfg.confidence_place * bool(args["location"] or args["origin"] or args["destination"]) \
         + cfg.confidence_checked * (t.pos == "verb" or bool(t.context.require_near or t.context.require_next)) \
         + cfg.confidence_source * bool(src)
-    return round(min(conf, cfg.confidence_cap), 2)
+    conf = min(conf, cfg.confidence_cap)
+    rounded = _ROUNDED.get(conf)
+    if rounded is None:
+        rounded = _ROUNDED[conf] = round(conf, 2)
+    return rounded
 
 
 def _same_clause(sent: Sentence, i: int, e, triggers: set[int]) -> bool:
@@ -217,9 +229,10 @@ def _same_clause(sent: Sentence, i: int, e, triggers: set[int]) -> bool:
 def _comma_words(sent: Sentence) -> frozenset[int]:
     """Indexes of the words with a comma, semicolon or colon before them (once per sentence)."""
     commas = sent.memo.get("commas")
-    if commas is None:
-        commas = sent.memo["commas"] = frozenset(k for k, w in enumerate(sent.words)
-                                                 if w.punct and any(c in w.punct for c in "،,;:"))
+    if commas is None:                        # most words have no punctuation: only those are searched
+        puncts = list(map(PUNCT_OF, sent.words))
+        commas = sent.memo["commas"] = frozenset(k for k in compress(range(len(puncts)), puncts)
+                                                 if COMMA_MARKS.search(puncts[k]))
     return commas
 
 
@@ -237,7 +250,7 @@ def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
     if cue_idx is not None and cue_idx < i:
         if e.last < cue_idx or comp is not None and e.first > cue_idx:
             return True
-    return comp is not None and any(is_(sent.words[j], "speech_verbs") for j in range(max(0, e.first - 5), e.first))
+    return comp is not None and any((sent.words[j].flags & BIT["speech_verbs"]) for j in range(max(0, e.first - 5), e.first))
 
 
 
@@ -257,11 +270,14 @@ def _mentions_by_sentence(entities: pl.DataFrame) -> dict[tuple[str, int], list[
     mentions: dict[tuple[str, int], list[dict]] = {}
     participants = entities.filter(~pl.col("type").is_in(NON_PARTICIPANTS)).sort(
         "article_id", "sentence_idx", "start", "end", descending=[False, False, False, True], maintain_order=True)
-    of_sentence = mentions.setdefault
+    cur_aid = cur_idx = object()              # sorted: each sentence's mentions come in one run
+    cur: list[dict] = []
     for aid, s_idx, start, end, surface, typ, eid in zip(*(participants.get_column(c).to_list()
                                                            for c in MENTION_FIELDS)):
-        of_sentence((aid, s_idx), []).append({"start": start, "end": end, "surface": surface, "type": typ,
-                                              "entity_id": eid})
+        if s_idx != cur_idx or aid != cur_aid:
+            cur_aid, cur_idx = aid, s_idx
+            cur = mentions[(aid, s_idx)] = []
+        cur.append({"start": start, "end": end, "surface": surface, "type": typ, "entity_id": eid})
     return mentions
 
 

@@ -65,19 +65,28 @@ def month_table() -> dict[tuple[str, ...], int]:
 
 
 def _key_in(word, values) -> str | None:
-    return next((k for k in word.keys if k in values), None)
+    for k in word.keys:                       # a loop, not next() over a generator: called per time word
+        if k in values:
+            return k
+    return None
 
 
 def _month_at(words, i) -> tuple[int, int] | None:
     """(month, number of words) when a month name starts at word i."""
+    if i >= len(words):
+        return None
     table = month_table()
-    for n in (2, 1):
-        if i + n > len(words):
-            continue
-        for k in words[i].keys:
-            m = table.get((k, *(w.norm for w in words[i + 1:i + n])))
+    keys = words[i].keys
+    if i + 2 <= len(words):                   # a two-word name first ('كانون الثاني'); keys built without a generator
+        nxt = words[i + 1].norm
+        for k in keys:
+            m = table.get((k, nxt))
             if m:
-                return m, n
+                return m, 2
+    for k in keys:
+        m = table.get((k,))
+        if m:
+            return m, 1
     return None
 
 

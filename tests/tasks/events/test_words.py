@@ -57,6 +57,21 @@ def test_shape_bits_agree_with_the_functions_they_stand_for():
         assert "".join(v for b, v in letter.items() if w.flags & b) == proclitic(w.norm), w.norm
 
 
+def test_bit_layout_gives_every_list_and_shape_one_position_below_the_rare_ones():
+    """Every cue list, verb list, head list and word-shape flag has its own bit; the common ones lie
+    below position 30, so most words' flags are one-digit ints (the fast path of `&`, `|`)."""
+    from tasks.events import words as W
+    shapes = [W.TRIGGER_BIT, W.PHRASE_BIT, W.NUMBER_BIT, W.AGENT_END_BIT, W.RESUMPTIVE_BIT, W.LAM_BIT,
+              W.TIME_START_BIT, W.THREAT_BIT, W.DEFINITE_BIT, W.TANWEEN_BIT, W.PROCLITIC_B, W.PROCLITIC_L,
+              W.PROCLITIC_K]
+    values = list(W.BIT.values()) + shapes
+    assert len(set(values)) == len(values) == len(W._BIT_ORDER) == len(set(W._BIT_ORDER))
+    assert all(v > 0 and v & (v - 1) == 0 for v in values)          # one bit each
+    common = (W.DEFINITE_BIT | W.TRIGGER_BIT | W.TANWEEN_BIT | W.PROCLITIC_BITS | W.BIT["chunk_stops"]
+              | W.BIT["head_person"] | W.BIT["speech_verbs"] | W.BIT["complementizers"])
+    assert common < 1 << 30
+
+
 def test_quote_depth_counts_both_quote_styles():
     from tasks.events.attribution import _in_quote
     from tasks.events.words import CLOSE_QUOTES, OPEN_QUOTES
