@@ -144,6 +144,8 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
         peaks[stage.name] = max([own[stage.name], *peaks.values()])   # the high-water mark so far
+        print(json.dumps(dict(stage=stage.name, seconds=timings[stage.name], own_peak_mb=own[stage.name],
+                              held_mb=rss[stage.name])), file=sys.stderr, flush=True)   # progress of a long run
         if stage.name == until:
             break
     workers.configure(1)
@@ -216,9 +218,9 @@ def main() -> list[dict]:
                   f"x{r['rss_vs_baseline']} RSS vs baseline | vs {first['documents']}: RSS x{r['rss_vs_first_size']}, "
                   f"throughput x{r['throughput_vs_first_size']} | load {r['load_avg_1m']} | stages "
                   f"{json.dumps(r['pipeline']['timings'])}", flush=True)
-    out = ROOT / "bench" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scale.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+            out = ROOT / "bench" / "out"      # after each size: a long run's first sizes are kept if it is stopped
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "scale.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return results
 
 
