@@ -25,7 +25,7 @@ from akhbar.lake.tables import map_text
 from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
-from flows.partitions import partition_count, split
+from flows.partitions import partition_count, partition_of, split
 from flows.spill import Spilled, materialise, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
@@ -123,8 +123,9 @@ def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> tuple[dict[int, pl.
     per partition of blocks, the corpus-frequent words its glued-word repair may use (counted over
     all blocks, so the partitioning never changes a repair)."""
     n = partition_count(blocks.height, cfg)
-    parts = split(blocks, "block_id", n) or {0: blocks}
-    return corpus_vocabulary(blocks, parts, cfg.max_glued_word_chars), n
+    if blocks.is_empty():
+        return corpus_vocabulary(blocks, {0: blocks}, cfg.max_glued_word_chars), n
+    return corpus_vocabulary(blocks, partition_of(blocks.get_column("block_id"), n), cfg.max_glued_word_chars), n
 
 
 def n_buckets(rows: int, per_bucket: int) -> int:
