@@ -77,6 +77,9 @@ class SegmentConfig:
 class RunConfig:
     partitions: int = 8                       # segment/extract tasks; rows go to hash(id) % partitions,
                                               # so adding documents only touches the partitions they land in
+    partition_rows: int = 2000                # blocks per partition at most (on average): a larger corpus gets
+                                              # partitions x 2, x 4 ... (flows/partitions.py partition_count),
+                                              # so a partition's size stays bounded; 0: always `partitions`
     batch_rows: int = 1000                    # a partition with more blocks/articles than this is run in
                                               # slices of this many (bounded batches: flows/graph.py call); 0: off
     workers: int = 0                          # processes running the partition tasks' work under the thread

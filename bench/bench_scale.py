@@ -9,7 +9,9 @@ processes run on it, one after the other:
     (akhbar.text.normalise), one file at a time -- the cheapest pass that touches the corpus;
   - pipeline: the whole DAG through publish into a fresh lake, in one process (the local
     executor, flows/graph.py, that `akhbar eval` and the tests use; BENCH_SCALE_BATCH sets
-    the run's batch size, see docs/scale.md; BENCH_SCALE_UNTIL=STAGE stops after that stage,
+    the run's batch size, see docs/scale.md; BENCH_SCALE_PARTITION_ROWS its blocks per partition
+    (PipelineConfig.partition_rows: the partition count doubles until a partition holds no more);
+    BENCH_SCALE_UNTIL=STAGE stops after that stage,
     e.g. `vocabulary` to measure ingest and dedupe alone; BENCH_SCALE_WORKERS=N gives ingest and
     dedupe N worker processes, flows/workers.py; partition outputs are spilled to files under the
     lake's _staging folder as in a published run, BENCH_SCALE_SPILL=0 holds them in memory).
@@ -115,14 +117,16 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     from akhbar.config import PipelineConfig
     from flows import workers
     from flows.graph import release, releases, run_local
+    from flows.partitions import N_PARTITIONS
     from flows.pipeline import DAG
     from flows.runtime import FINISH_READS
     from flows.spill import SPILL_DIR
     from flows.staging import clear
     from flows.steps import start_bag
 
-    batch = os.environ.get("BENCH_SCALE_BATCH")
-    cfg = PipelineConfig.from_env(**({"batch_rows": int(batch)} if batch else {}))
+    batch, per_part = os.environ.get("BENCH_SCALE_BATCH"), os.environ.get("BENCH_SCALE_PARTITION_ROWS")
+    cfg = PipelineConfig.from_env(**({"batch_rows": int(batch)} if batch else {}),
+                                  **({"partition_rows": int(per_part)} if per_part else {}))
     bag = start_bag(corpus, "bench_scale", cfg, output_dir=str(output))
     until = os.environ.get("BENCH_SCALE_UNTIL")     # stop after this stage (e.g. dedupe: ingest + dedupe only)
     n_workers = workers.configure(int(os.environ.get("BENCH_SCALE_WORKERS", "1")))
@@ -140,6 +144,8 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
         peaks[stage.name] = max([own[stage.name], *peaks.values()])   # the high-water mark so far
+        print(json.dumps(dict(stage=stage.name, seconds=timings[stage.name], own_peak_mb=own[stage.name],
+                              held_mb=rss[stage.name])), file=sys.stderr, flush=True)   # progress of a long run
         if stage.name == until:
             break
     workers.configure(1)
@@ -147,7 +153,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     counts = {k: v.height for k, v in tables.items()}
     clear(output / "_staging" / "bench_scale")
     return dict(articles=counts.get("articles", counts.get("blocks", 0)), documents=counts.get("documents", 0),
-                counts=counts, timings=timings, workers=n_workers,
+                counts=counts, timings=timings, workers=n_workers, partitions=bag.get(N_PARTITIONS, cfg.partitions),
                 rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
                 peak_rss_in_stage_mb=own,
                 elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=max(peaks.values()))
@@ -212,9 +218,9 @@ def main() -> list[dict]:
                   f"x{r['rss_vs_baseline']} RSS vs baseline | vs {first['documents']}: RSS x{r['rss_vs_first_size']}, "
                   f"throughput x{r['throughput_vs_first_size']} | load {r['load_avg_1m']} | stages "
                   f"{json.dumps(r['pipeline']['timings'])}", flush=True)
-    out = ROOT / "bench" / "out"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "scale.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+            out = ROOT / "bench" / "out"      # after each size: a long run's first sizes are kept if it is stopped
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "scale.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     return results
 
 

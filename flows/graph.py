@@ -30,7 +30,7 @@ from typing import Any
 import polars as pl
 
 from akhbar.contracts import KEYS, SCHEMAS, empty_frame
-from flows.partitions import partition_of
+from flows.partitions import partition_of, partitions_of
 from flows.spill import SPILL_DIR, Spilled, materialise, spill_partition, spilled
 
 Bag = dict[str, Any]
@@ -247,7 +247,7 @@ _libc = None
 def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
               keep: Iterable[str] | None = None) -> Bag:
     """Run `stages` in order in this process; stop after the stage named `until`. Partitioned
-    stages use the bag's cfg.partitions, like the flow. With `keep`, datasets no later stage
+    stages use the run's partition count (`partitions_of`), like the flow. With `keep`, datasets no later stage
     reads and not in `keep` are dropped as soon as their last reader has run (`releases`). With a
     spill folder in the bag (flows/spill.py), partition outputs go to files as each partition ends."""
     stages = tuple(stages)
@@ -312,7 +312,7 @@ def partition_inputs(stage: Stage, kwargs: Bag, n: int) -> Iterable[tuple[int, B
 
 
 def run_partitions(stage: Stage, bag: Bag) -> tuple:
-    n, folder = bag["cfg"].partitions, bag.get(SPILL_DIR)
+    n, folder = partitions_of(bag), bag.get(SPILL_DIR)
     results = []
     for p, kwargs in partition_inputs(stage, inputs_of(stage, bag), n):
         out, failures = call(stage, kwargs)

@@ -1,9 +1,10 @@
 """Stable partitions and the cache keys of the partition tasks.
 
-Partitions: a row goes to partition `hash(id) % n` with `n` fixed by config
-(PipelineConfig.partitions), so adding a few documents changes only the
-partitions those documents land in; every other partition keeps its content
-and therefore its cache key.
+Partitions: a row goes to partition `hash(id) % n` with `n` set by config
+(PipelineConfig.partitions, doubled while a partition would hold more than
+PipelineConfig.partition_rows blocks: `partition_count`), so adding a few
+documents changes only the partitions those documents land in; every other
+partition keeps its content and therefore its cache key.
 
 Cache keys: hash of the task's input frames (content, not object identity)
 plus the code version: akhbar.__version__, the polars version (row hashes are
@@ -47,6 +48,26 @@ def partition_of(ids: pl.Series, n: int) -> pl.Series:
     """Partition number in [0, n) for each id: a blake2b hash, stable across processes and releases."""
     return pl.Series([int.from_bytes(hashlib.blake2b(str(x).encode(), digest_size=8).digest(), "big") % n
                       for x in ids], dtype=pl.Int64)
+
+
+def partition_count(rows: int, cfg: Any) -> int:
+    """The run's partition count for `rows` blocks: cfg.partitions, doubled until a partition holds at
+    most cfg.partition_rows blocks on average (0: never doubled). A partition's size (what segment,
+    entities, events and validate hold at once) stays bounded whatever the corpus; doubling, not
+    rows / partition_rows, so the count (and the partitions' cache keys) changes only when the
+    corpus doubles, and a run over 2x the blocks cuts each earlier partition in two."""
+    n, per = max(1, cfg.partitions), getattr(cfg, "partition_rows", 0)
+    while per > 0 and -(-rows // n) > per:
+        n *= 2
+    return n
+
+
+N_PARTITIONS = "n_partitions"   # bag key: the run's partition count, set once the blocks are known (vocabulary)
+
+
+def partitions_of(bag: dict) -> int:
+    """The partition count of the run whose bag this is (cfg.partitions before the vocabulary stage)."""
+    return bag.get(N_PARTITIONS) or bag["cfg"].partitions
 
 
 def split(frame: pl.DataFrame, id_col: str, n: int) -> dict[int, pl.DataFrame]:

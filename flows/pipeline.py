@@ -16,7 +16,7 @@ from prefect import flow
 
 from flows import steps
 from flows.graph import Stage, concat, release, releases, unique_rows
-from flows.partitions import warm_code_versions
+from flows.partitions import N_PARTITIONS, warm_code_versions
 from flows.runtime import FINISH_READS, Run, run_stage, task_runner_from_env
 from akhbar.lake import single_writer
 
@@ -26,7 +26,7 @@ DAG: tuple[Stage, ...] = (
     Stage("dedupe", steps.dedupe, ("ingested", "run_id", "cfg", "dedupe_state"),
           ("deduped", "segments", "blocks", "dedupe_index"), cached=True, code="tasks.dedupe"),
     Stage("mark-new", steps.mark_new, ("deduped", "ingested"), ("documents",), spill=True),
-    Stage("vocabulary", steps.vocabulary, ("blocks", "cfg"), ("vocab",)),
+    Stage("vocabulary", steps.vocabulary, ("blocks", "cfg"), ("vocab", N_PARTITIONS)),
     Stage("segment", steps.segment, ("blocks", "vocab", "run_id", "cfg"), ("articles", "sentences", "segment_rejections"),
           split=steps.split_blocks, merge=(steps.merge_article_frames, unique_rows("sentences"), concat),
           cached=True, offload=True, isolate="block_id", code="tasks.segment",

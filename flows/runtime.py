@@ -33,7 +33,7 @@ from akhbar.config import PipelineConfig
 from flows import staging, workers
 from flows.graph import Bag, Stage, call, gathered, inputs_of, kept, partition_inputs, spilled_whole, stamp
 from flows.spill import SPILL_DIR, Spilled, materialise
-from flows.partitions import stage_cache_key, warm_code_versions
+from flows.partitions import partitions_of, stage_cache_key, warm_code_versions
 from flows.report import RunProgress, artifact_prefix, html_report, publish_artifacts
 from flows.steps import start_bag
 from tasks.ingest import iter_files
@@ -275,7 +275,7 @@ class Run:
                        validation=bag["report"], timings=self.clock.seconds, cached=self.clock.cached,
                        elapsed_s=round(time.perf_counter() - self.t_flow, 3),
                        task_runner=type(self.runner).__name__, runner_startup_s=self.startup_s,
-                       partitions=self.cfg.partitions, worker_processes=self.n_workers,
+                       partitions=partitions_of(bag), worker_processes=self.n_workers,
                        input_dir=str(meta["input_dir"]), output_dir=str(meta["output_dir"]),
                        flow_run_id=meta["flow_run_id"], stage_failures=len(bag["stage_failures"]),
                        staged_partitions=self.staged,
@@ -316,7 +316,7 @@ def _run_stage(stage: Stage, run: Run) -> Bag:
     process (it holds the lock). With a spill folder (thread runner), partition outputs are written
     to files as each partition's result is taken, and spilled inputs are read partition by
     partition, or whole by a stage that does not read them in part (flows/spill.py)."""
-    task_, folder, n = prefect_task(stage, run.cache), run.bag.get(SPILL_DIR), run.cfg.partitions
+    task_, folder, n = prefect_task(stage, run.cache), run.bag.get(SPILL_DIR), partitions_of(run.bag)
     kwargs = inputs_of(stage, run.bag)
     if not stage.partitioned:
         kwargs = {k: v if k in stage.lazy else materialise(v) for k, v in kwargs.items()}
@@ -355,7 +355,7 @@ def _run_stage(stage: Stage, run: Run) -> Bag:
 def _run_staged(stage: Stage, run: Run, kwargs: Bag) -> Bag:
     """A partitioned stage through files (flows/staging.py): the inputs are written once, each task
     gets file names, the workers read their partition and write their outputs, read back here."""
-    parts = staging.stage_inputs(stage, kwargs, run.cfg.partitions, run.staging)
+    parts = staging.stage_inputs(stage, kwargs, partitions_of(run.bag), run.staging)
     del kwargs
     task_ = staged_task(stage)
     futures = [task_.with_options(task_run_name=f"{stage.name}-p{s.partition}").submit(stage.name, s) for s in parts]

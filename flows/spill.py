@@ -8,8 +8,10 @@ folder in the bag (`SPILL_DIR`), the executor writes each partition's output fra
 
 - a partitioned stage that reads a spilled dataset gets only its partition's rows: every file of
   an article-keyed dataset carries the article's partition (`_part`, the blake2b `partition_of` the
-  split uses), so partition p of the articles, their sentences and their mentions is one filtered
-  scan (`Spilled.partition`), merged the way the whole frame would be;
+  split uses), and is one file per article partition (`spilled`: the outputs of a stage partitioned
+  by another key, segment's by block, are regrouped by one `shuffle` pass), so partition p of the
+  articles, their sentences and their mentions is one file each (`Spilled.partition`), merged the
+  way the whole frame would be;
 - a corpus-wide stage that declares the input in `Stage.lazy` receives the `Spilled` and reads the
   columns it needs (`Spilled.frame(columns)`: catalog reads 8 mention columns, cluster-events the 15
   columns clustering looks at) and may return a `Spilled` with columns attached by key
@@ -17,8 +19,10 @@ folder in the bag (`SPILL_DIR`), the executor writes each partition's output fra
   a stage whose result per key needs only that key's rows reads the dataset in hash buckets of the
   key, one at a time (`Spilled.buckets`: catalog by entity_id, cluster-events by type and place), so
   its transient is one bucket's, not the corpus';
-- any other reader gets the whole frame, merged exactly as the in-memory run merges it (the same
-  merge function over the partitions' frames in partition order), so every table is unchanged.
+- any other reader gets the whole frame, merged as the in-memory run merges it (the same merge
+  function over the files' frames): the same rows; the rows of a regrouped dataset come partition by
+  partition (each partition's in the in-memory order), which is the order validate writes them in
+  anyway, so every published table is unchanged.
 
 The folder is removed when the run ends (flows/local.py, bench/bench_scale.py).
 """
@@ -62,6 +66,7 @@ class Spilled:
     attached: str | None = None            # parquet of `key` + columns that replace/extend the rows' own
     key: str | None = None
     rowwise: bool = False                  # the merge only concatenates: any slice of rows is a part
+    by_part: bool = False                  # file i holds exactly the rows of partitions[i] (`spilled`)
 
     def _scan(self) -> pl.LazyFrame:
         return pl.scan_parquet(list(self.files))
@@ -113,8 +118,11 @@ class Spilled:
 
     def partition(self, p: int, columns: list[str] | tuple[str, ...] | None = None) -> Any:
         """The rows of partition p (by PART_KEY), merged like the whole frame, then cut (these columns)."""
-        lazy = self._scan()
-        return self._read(lazy.filter(pl.col(PART) == p).drop(PART), list(columns) if columns is not None else None)
+        columns = list(columns) if columns is not None else None
+        if self.by_part:      # one file per partition: that file alone (none: no row, the dataset's columns)
+            lazy = pl.scan_parquet(self.files[self.partitions.index(p)]) if p in self.partitions else self._scan().head(0)
+            return self._read(lazy.drop(PART), columns)
+        return self._read(self._scan().filter(pl.col(PART) == p).drop(PART), columns)
 
     def rows(self) -> int:
         """Rows in the files (before the merge; from the parquet footers)."""
@@ -145,7 +153,7 @@ class Spilled:
         by a streaming query (one row group at a time, never the whole text), rows in order."""
         lazy = self._scan().join(keys.lazy(), on=keys.columns, how="semi", maintain_order="left")
         lazy.sink_parquet(path, row_group_size=PART_ROWS)
-        return replace(self, files=(str(path),), partitions=())
+        return replace(self, files=(str(path),), partitions=(), by_part=False)
 
     def attach(self, extra: pl.DataFrame, key: str, name: str) -> "Spilled":
         """This dataset with `extra`'s columns set by `key` when read (a column it already has is replaced in
@@ -234,12 +242,42 @@ def spilled(files: list[Any], merge: Callable, n: int, rowwise: bool = False) ->
     output was not a frame (None: nothing to spill)."""
     if not all(isinstance(f, str) for f in files):
         return merge([read_output(f) for f in files])
-    parts = ()
     schema = pl.read_parquet_schema(files[0]) if files else {}
-    if PART in schema:
-        found = pl.scan_parquet(files).select(pl.col(PART).unique()).collect()
-        parts = tuple(sorted(found.get_column(PART).to_list()))
-    return Spilled(tuple(files), merge, partitions=parts, rowwise=rowwise)
+    if PART not in schema:
+        return Spilled(tuple(files), merge, rowwise=rowwise)
+    found = [pl.scan_parquet(f).select(pl.col(PART).unique()).collect().get_column(PART).to_list() for f in files]
+    held = [(parts[0], f) for parts, f in zip(found, files) if parts]
+    if not held:                                   # no row at all
+        return Spilled(tuple(files), merge, rowwise=rowwise)
+    if any(len(parts) > 1 for parts in found) or len({p for p, _ in held}) < len(held):
+        held = regroup(files)                      # rows of many partitions per file (segment's, by block)
+    held.sort()
+    return Spilled(tuple(f for _, f in held), merge, partitions=tuple(p for p, _ in held), rowwise=rowwise,
+                   by_part=True)
+
+
+def regroup(files: list[str]) -> list[tuple[int, str]]:
+    """The files' rows rewritten as one parquet file per article partition (PART), rows in file and row
+    order (what a filtered scan of partition p gives), by one `shuffle` pass; the files are then
+    removed. A reader of partition p then reads one file, not every file filtered: with a partition
+    count that grows with the corpus, n filtered scans of n files would read the corpus n times."""
+    first = Path(files[0])
+    stem, folder = first.name.removesuffix(".parquet").rsplit(".p", 1)[0], first.parent / f"_regroup.{uuid.uuid4().hex}"
+    columns = list(pl.read_parquet_schema(files[0]))
+    n = pl.scan_parquet(files).select(pl.col(PART).max()).collect().item() + 1
+    out = []
+    try:
+        for p, path in enumerate(shuffle(tuple(files), columns, pl.col(PART), n, folder)):
+            if path:
+                target = first.parent / f"{stem}.part{p}.parquet"
+                write_rows(pl.read_ipc(path), target)
+                Path(path).unlink()
+                out.append((p, str(target)))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    for f in files:
+        Path(f).unlink(missing_ok=True)
+    return out
 
 
 def read_output(value: Any) -> Any:

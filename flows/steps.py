@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -24,7 +25,7 @@ from akhbar.lake.tables import map_text
 from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
-from flows.partitions import split
+from flows.partitions import partition_count, partition_of, split
 from flows.spill import Spilled, materialise, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
@@ -33,8 +34,7 @@ from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F4
 from tasks.events.stage import forget_memos as forget_event_memos  # noqa: F401  (Stage.forget)
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
-from tasks.incidents import build_incidents_isolated
-from tasks.incidents.build import incidents_of_parts
+from tasks.incidents import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
@@ -118,11 +118,14 @@ def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame) -> pl.DataFrame:
                                                      how="left", maintain_order="left")
 
 
-def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> dict[int, pl.DataFrame]:
-    """Per partition of blocks, the corpus-frequent words its glued-word repair may use (counted
-    over all blocks, so the partitioning never changes a repair)."""
-    parts = split(blocks, "block_id", cfg.partitions) or {0: blocks}
-    return corpus_vocabulary(blocks, parts, cfg.max_glued_word_chars)
+def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> tuple[dict[int, pl.DataFrame], int]:
+    """The run's partition count (grows with the blocks: flows/partitions.py partition_count) and,
+    per partition of blocks, the corpus-frequent words its glued-word repair may use (counted over
+    all blocks, so the partitioning never changes a repair)."""
+    n = partition_count(blocks.height, cfg)
+    if blocks.is_empty():
+        return corpus_vocabulary(blocks, {0: blocks}, cfg.max_glued_word_chars), n
+    return corpus_vocabulary(blocks, partition_of(blocks.get_column("block_id"), n), cfg.max_glued_word_chars), n
 
 
 def n_buckets(rows: int, per_bucket: int) -> int:
@@ -130,13 +133,19 @@ def n_buckets(rows: int, per_bucket: int) -> int:
     return max(1, -(-rows // per_bucket))
 
 
+def in_buckets(data: Spilled, by: pl.Expr, per_bucket: int, columns) -> Iterator[pl.DataFrame]:
+    """A spilled dataset (these columns) one hash bucket of `by` at a time, about `per_bucket` rows each
+    (Spilled.buckets), for the corpus-wide stages whose result per key needs only that key's rows."""
+    return data.buckets(by, n_buckets(data.rows(), per_bucket), columns)
+
+
 def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
     """The entity catalog; from spilled mentions, only the columns it aggregates, one hash bucket of
     entity_id at a time (CATALOG_BUCKET_ROWS mentions each)."""
     if not isinstance(entities, Spilled):
         return build_catalog(entities, run_id, cfg.entities)
-    n = n_buckets(entities.rows(), CATALOG_BUCKET_ROWS)
-    return catalog_of_parts(entities.buckets(pl.col("entity_id").hash(), n, CATALOG_COLUMNS), run_id)
+    return catalog_of_parts(in_buckets(entities, pl.col("entity_id").hash(), CATALOG_BUCKET_ROWS, CATALOG_COLUMNS),
+                            run_id)
 
 
 def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
@@ -145,9 +154,8 @@ def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spille
     each); the cluster ids are attached to the files by event_id."""
     if not isinstance(events_unclustered, Spilled):
         return cluster_events(events_unclustered)
-    n = n_buckets(events_unclustered.rows(), CLUSTER_BUCKET_ROWS)
-    parts = [cluster_part(part) for part in events_unclustered.buckets(place_bucket(), n, CLUSTER_COLUMNS)
-             if part is not None and not part.is_empty()]
+    buckets = in_buckets(events_unclustered, place_bucket(), CLUSTER_BUCKET_ROWS, CLUSTER_COLUMNS)
+    parts = [cluster_part(part) for part in buckets if part is not None and not part.is_empty()]
     if not parts:                                  # no event at all
         return events_unclustered
     return events_unclustered.attach(pl.concat(parts, how="vertical"), "event_id", "events")
@@ -169,10 +177,9 @@ def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.D
         names = pl.read_parquet_schema(documents.files[0])
         documents = documents.frame([c for c in INCIDENT_DOCUMENT_COLUMNS if c in names])
     if not isinstance(events, Spilled):
-        return build_incidents_isolated(events, entity_catalog, articles, documents, run_id, known_incidents)
-    n = n_buckets(events.rows(), INCIDENT_BUCKET_ROWS)
-    return incidents_of_parts(events.buckets(place_bucket(), n, INCIDENT_EVENT_COLUMNS), entity_catalog, articles,
-                              documents, run_id, known_incidents)
+        return incidents_of_parts([events], entity_catalog, articles, documents, run_id, known_incidents)
+    return incidents_of_parts(in_buckets(events, place_bucket(), INCIDENT_BUCKET_ROWS, INCIDENT_EVENT_COLUMNS),
+                              entity_catalog, articles, documents, run_id, known_incidents)
 
 
 def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,

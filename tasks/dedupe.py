@@ -537,6 +537,9 @@ def carried_by(documents: pl.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+PAGE_BATCH_DOCS = 5_000     # documents whose page blocks are built at once (build_blocks)
+
+
 def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFrame,
                  cfg: PipelineConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
@@ -559,18 +562,28 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
             _k=pl.col("_hashes").list.explode(keep_nulls=False, empty_as_null=False),
         ).with_columns(_k=pl.col("_k").hash(HASH_SEED))
 
-    page = joined(parts.filter(pl.col("kind").is_null()), ["doc_idx", "doc_id"])
-    residue_docs = page.filter(pl.col("n_words") < cfg.block_min_words)["doc_id"]
+    text = pl.col("_t").str.strip_chars("\n")
+    page_parts, kept, small = parts.filter(pl.col("kind").is_null()), [], []
+    # the page blocks PAGE_BATCH_DOCS documents at a time: the sliced pieces and joined texts of one
+    # batch are alive at once, not the corpus' (they were 3-4 copies of its text at 100k documents)
+    last = page_parts.get_column("doc_idx").max()      # doc_idx counts every ok document, not only the kept
+    for lo in range(0, (last if last is not None else 0) + 1, PAGE_BATCH_DOCS):
+        page = joined(page_parts.filter(pl.col("doc_idx").is_between(lo, lo + PAGE_BATCH_DOCS - 1)),
+                      ["doc_idx", "doc_id"])
+        small.append(page.filter(pl.col("n_words") < cfg.block_min_words).get_column("doc_id"))
+        kept.append(page.filter(pl.col("n_words") >= cfg.block_min_words)
+                    .join(carriers, on="doc_id", how="left", maintain_order="left")
+                    .join(meta, on="doc_id", how="left", maintain_order="left")
+                    .select(block_id="doc_id", doc_ids="_carried", text=text, meta_title="meta_title",
+                            meta_date="meta_date", meta_source="meta_source", meta_url="meta_url", _k="_k"))
+        del page
+    residue_docs = pl.concat(small)
     residue = (parts.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_id").is_in(residue_docs))
                .with_columns(kind=pl.lit("boilerplate"), reason=pl.format(
                    "residue: what is left of the page after the cuts has fewer than {} words",
                    pl.lit(cfg.block_min_words))))
-    text = pl.col("_t").str.strip_chars("\n")
-    out = [page.filter(pl.col("n_words") >= cfg.block_min_words)
-           .join(carriers, on="doc_id", how="left", maintain_order="left")
-           .join(meta, on="doc_id", how="left", maintain_order="left")
-           .select(block_id="doc_id", doc_ids="_carried", text=text, meta_title="meta_title", meta_date="meta_date",
-                   meta_source="meta_source", meta_url="meta_url", _k="_k")]
+    out = [pl.concat(kept)]
+    del kept
     shared = parts.filter(pl.col("kind") == "shared")
     if shared.height:
         out.append(shared_blocks(shared, joined, carriers, meta).with_columns(text=text).drop("_t"))

@@ -98,33 +98,56 @@ def frequent_words(forms: pl.DataFrame) -> pl.DataFrame:
             .select("word").sort("word"))
 
 
-def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame],
+def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame] | pl.Series,
                       max_word_chars: int = GLUED_MAX_LETTERS) -> dict[int, pl.DataFrame]:
     """For each partition of `blocks`, the corpus-frequent words its glued-word repair can use.
 
-    Frequency is counted once over all blocks, so a repair never depends on how the blocks are
-    partitioned. Each partition gets only the frequent words that are a possible part of one of
-    its own words (the left part, perhaps after a proclitic, or the right part): the repairs are
-    the same as with the whole list, and a partition's cache key changes only when a word it
-    could use crosses the threshold, not whenever any document is added.
+    `parts`: the partitions of `blocks` (a split's dict), or each block's partition number (a Series
+    aligned with `blocks`: no copy of the blocks). Frequency is counted once over all blocks, so a
+    repair never depends on how the blocks are partitioned. Each partition gets only the frequent words
+    that are a possible part of one of its own words (the left part, perhaps after a proclitic, or the
+    right part): the repairs are the same as with the whole list, and a partition's cache key changes
+    only when a word it could use crosses the threshold, not whenever any document is added. The
+    counts are folded VOCAB_BATCH blocks at a time and each partition's words are read from its own
+    blocks, so no (partition, word) table of the whole corpus is held (it grew with the partition count).
     """
+    tags = _partition_tags(blocks, parts)
+    forms = _normalised(_word_counts(blocks))
+    known = frequent_words(forms)
+    glueable = forms.filter(pl.col("word").str.len_chars().is_between(GLUED_MIN_LETTERS, max_word_chars))
+    glueable = glueable.select("raw", "word")
+    keys = list(parts) if isinstance(parts, dict) else sorted(tags.unique().to_list()) or [0]
+    out = {}
+    for p in keys:
+        raw = _raw_words(blocks.filter(tags == p)).unique()
+        words = raw.join(glueable, on="raw").select("word").unique()
+        out[p] = known.join(_split_parts(words), on="word", how="semi")
+    return out
+
+
+def _partition_tags(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame] | pl.Series) -> pl.Series:
+    """Each block's partition number, aligned with `blocks`."""
+    if not isinstance(parts, dict):
+        return parts
     tag = pl.concat([part.select("block_id", _p=pl.lit(p, pl.Int64)) for p, part in parts.items()]) if parts \
         else pl.DataFrame(schema={"block_id": pl.String, "_p": pl.Int64})
-    # words counted per (form, partition) VOCAB_BATCH blocks at a time: every word occurrence of the
-    # corpus as a row (the exploded table) is held for one batch only
-    counted = [(blocks.slice(lo, VOCAB_BATCH).select("block_id", raw=pl.col("text").str.extract_all(_AR_WORD.pattern))
-                .join(tag, on="block_id", how="left").select("_p", "raw")
-                .explode("raw", keep_nulls=False, empty_as_null=False).group_by("_p", "raw").agg(n=pl.len()))
-               for lo in range(0, max(blocks.height, 1), VOCAB_BATCH)]
-    found = pl.concat(counted).group_by("_p", "raw").agg(pl.col("n").sum())
-    forms = _normalised(found.group_by("raw").agg(pl.col("n").sum()))
-    known = frequent_words(forms)
-    # the distinct words of each partition long enough to be glued
-    glueable = pl.col("word").str.len_chars().is_between(GLUED_MIN_LETTERS, max_word_chars)
-    candidates = found.select("_p", "raw").join(forms.filter(glueable), on="raw")
-    return {p: known.join(_split_parts(candidates.filter(pl.col("_p") == p).select("word").unique()),
-                          on="word", how="semi")
-            for p in parts}
+    return blocks.select("block_id").join(tag, on="block_id", how="left", maintain_order="left").get_column("_p")
+
+
+def _raw_words(blocks: pl.DataFrame) -> pl.DataFrame:
+    """Every Arabic word occurrence of the blocks' text as written, one row each (`raw`)."""
+    return blocks.select(raw=pl.col("text").str.extract_all(_AR_WORD.pattern)).explode(
+        "raw", keep_nulls=False, empty_as_null=False)
+
+
+def _word_counts(blocks: pl.DataFrame) -> pl.DataFrame:
+    """(raw, n) over all blocks, counted VOCAB_BATCH blocks at a time and folded into one running count:
+    every word occurrence of the corpus is a row for one batch only."""
+    total = pl.DataFrame(schema={"raw": pl.String, "n": pl.UInt32})
+    for lo in range(0, blocks.height, VOCAB_BATCH):
+        batch = _raw_words(blocks.slice(lo, VOCAB_BATCH)).group_by("raw").agg(n=pl.len().cast(pl.UInt32))
+        total = pl.concat([total, batch]).group_by("raw").agg(pl.col("n").sum())
+    return total
 
 
 def _split_parts(words: pl.DataFrame) -> pl.DataFrame:

@@ -239,10 +239,11 @@ def with_ids(inc: pl.DataFrame, run_id: str, previous: pl.DataFrame | None) -> p
 def incidents_of_parts(parts: Iterable[pl.DataFrame | None], entity_catalog: pl.DataFrame, articles: pl.DataFrame,
                        documents: pl.DataFrame | None, run_id: str, previous: pl.DataFrame | None = None
                        ) -> tuple[pl.DataFrame, list[dict]]:
-    """`build_incidents_isolated` over events given in parts, every cluster's events in one part (e.g.
-    hash buckets of `tasks.events.clustering.place_bucket`): one part's events alive at a time; a
-    part that raises is built cluster by cluster (a cluster that still raises is quarantined); the
-    ids are assigned over all parts' incidents at once, as build_incidents does."""
+    """build_incidents over events given in parts, every cluster's events in one part (the whole events
+    as one part, or hash buckets of `tasks.events.clustering.place_bucket`): one part's events alive at a
+    time; a part that raises is built cluster by cluster, and a cluster that still raises becomes a
+    quarantine row (table incidents, row_key = cluster_id, check exception), the rest kept; the ids are
+    assigned over all parts' incidents at once, as build_incidents does (the same table when none fails)."""
     info, nm = article_info(articles, documents), names(entity_catalog)
     frames, failures = [], []
     for part in parts:
@@ -263,22 +264,3 @@ def incidents_of_parts(parts: Iterable[pl.DataFrame | None], entity_catalog: pl.
     inc = pl.concat(frames, how="vertical", rechunk=False)
     del frames
     return with_ids(inc, run_id, previous), failures
-
-
-def build_incidents_isolated(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame,
-                             documents: pl.DataFrame | None, run_id: str, previous: pl.DataFrame | None = None
-                             ) -> tuple[pl.DataFrame, list[dict]]:
-    """build_incidents; if it raises, cluster by cluster: a cluster that still raises becomes a
-    quarantine row (table incidents, row_key = cluster_id, check exception) and the rest is kept."""
-    try:
-        return build_incidents(events, entity_catalog, articles, documents, run_id, previous), []
-    except Exception:   # noqa: BLE001 - isolate the failing clusters below
-        pass
-    frames, failures = [empty_frame("incidents")], []
-    for (cid,), group in evidence_events(events).group_by("cluster_id", maintain_order=True):
-        members = events.filter(pl.col("cluster_id") == cid)
-        try:
-            frames.append(build_incidents(members, entity_catalog, articles, documents, run_id, previous))
-        except Exception as exc:   # noqa: BLE001
-            failures.append(dict(table="incidents", row_key=str(cid), check="exception", detail=error_detail(exc)))
-    return pl.concat(frames).sort("incident_id"), failures

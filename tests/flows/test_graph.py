@@ -30,6 +30,26 @@ def test_partition_count_does_not_change_the_tables(seeds_dir):
     assert one["events"].height == eight["events"].height > 0
 
 
+def test_a_partition_count_grown_with_the_corpus_does_not_change_the_tables(seeds_dir, tmp_path):
+    """partition_rows small enough that the seeds (5 blocks) get 8x the configured partition: the same
+    tables as a fixed count, in memory and spilled (segment's outputs regrouped by article partition)."""
+    from flows.partitions import N_PARTITIONS
+    from flows.spill import SPILL_DIR
+
+    fixed = run_graph(seeds_dir, until="quarantine", cfg=PipelineConfig(partitions=1, partition_rows=0))
+    cfg = PipelineConfig(partitions=1, partition_rows=1)      # one block per partition: 1 -> 2 -> 4 -> 8
+    grown = run_graph(seeds_dir, until="quarantine", cfg=cfg)
+    spilled = run_local(DAG, dict(input_dir=str(seeds_dir), run_id="local", cfg=cfg, known_documents=None,
+                                  **{SPILL_DIR: tmp_path / "spill"}), until="quarantine")
+    assert fixed[N_PARTITIONS] == 1 and grown[N_PARTITIONS] == 8 == spilled[N_PARTITIONS]
+    assert len(spilled["articles"].partitions) > 2 and spilled["articles"].by_part
+    for name, frame in fixed["tables"].items():
+        for other in (grown["tables"][name], spilled["tables"][name]):
+            got = other.frame() if hasattr(other, "frame") else other
+            key = list(frame.columns[:2])
+            assert got.sort(key).equals(frame.sort(key)), name
+
+
 def test_one_failing_article_is_quarantined_and_the_rest_goes_on(seeds_dir, monkeypatch):
     real = steps.extract_entities
     articles = run_graph(seeds_dir, until="segment")["articles"]

@@ -36,6 +36,17 @@ def test_adding_documents_changes_only_the_partitions_they_land_in():
     assert sum(f.height for f in fp.split(grown, "block_id", 8).values()) == grown.height
 
 
+def test_partition_count_doubles_until_a_partition_is_bounded():
+    cfg = SimpleNamespace(partitions=8, partition_rows=2000)
+    assert [fp.partition_count(rows, cfg) for rows in (0, 1, 16_000, 16_001, 32_001, 112_000, 1_000_000)] == \
+        [8, 8, 8, 16, 32, 64, 512]
+    for rows in range(0, 300_000, 7_919):
+        n = fp.partition_count(rows, cfg)
+        assert -(-rows // n) <= 2000 and (n == 8 or -(-rows // (n // 2)) > 2000)
+    assert fp.partition_count(10**7, SimpleNamespace(partitions=3, partition_rows=0)) == 3     # 0: fixed
+    assert fp.partitions_of({"cfg": cfg}) == 8 and fp.partitions_of({"cfg": cfg, fp.N_PARTITIONS: 32}) == 32
+
+
 def test_split_of_an_empty_frame_is_empty():
     assert fp.split(pl.DataFrame({"block_id": []}, schema={"block_id": pl.String}), "block_id", 4) == {}
 

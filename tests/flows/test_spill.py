@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+from pathlib import Path
 
 import polars as pl
 
@@ -60,7 +61,9 @@ def test_the_documents_are_held_as_a_file_from_mark_new_on(seeds_dir, tmp_path):
 
 def test_a_partition_read_from_spilled_files_equals_the_split(tmp_path):
     """Spilled.partition(p) gives the rows the in-memory split gives partition p, in its order, from
-    files written by other partitions (segment's block partitions); frame() the merged whole."""
+    files written by other partitions (segment's block partitions), regrouped into one file per
+    article partition (the block partitions' files removed); frame() the merged whole's rows,
+    partition by partition."""
     n = 4
     merge = unique_rows("sentences")
     outputs = [pl.DataFrame({"article_id": [f"a{(i * 7 + k) % 13}" for i in range(6)],
@@ -69,14 +72,18 @@ def test_a_partition_read_from_spilled_files_equals_the_split(tmp_path):
     files = [spill_partition(tmp_path, "segment", k, (frame,), ("sentences",), n)[0] for k, frame in enumerate(outputs)]
     data = spilled(files, merge, n)
     whole = merge(outputs)
-    assert data.frame().equals(whole) and data.height == whole.height
+    key = ["article_id", "sentence_idx"]
+    assert data.frame().sort(key).equals(whole.sort(key)) and data.height == whole.height
     assert PART not in data.frame().columns
     articles = whole.select("article_id").unique(maintain_order=True)
     split = split_articles(dict(articles=articles, sentences=whole), n)
     assert sorted(split) == list(data.partitions)
+    assert data.by_part and len(data.files) == len(split) and not any(Path(f).exists() for f in files)
     for p, inputs in split.items():
         assert data.partition(p).equals(inputs["sentences"]), p
-    assert data.frame(["text"]).equals(whole.select("text"))
+        assert pl.read_parquet(data.files[data.partitions.index(p)]).get_column(PART).unique().to_list() == [p]
+    assert data.frame().equals(pl.concat([split[p]["sentences"] for p in sorted(split)]))
+    assert data.frame(["text"]).equals(data.frame().select("text"))
 
 
 def test_attached_columns_replace_or_extend_the_rows(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 import tasks.incidents.build as build
 from akhbar.contracts import SCHEMAS
-from tasks.incidents import build_incidents, build_incidents_isolated
+from tasks.incidents import build_incidents, incidents_of_parts
 from tests.snapshot_tables import frame
 
 CATALOG = frame("entity_catalog", [
@@ -121,16 +121,17 @@ def test_a_split_cluster_keeps_the_old_id_once():
 
 
 def test_a_failing_cluster_is_quarantined_and_the_rest_kept(monkeypatch):
-    real = build.build_incidents
+    """The whole events as one part (the in-memory run's path)."""
+    real = build.incident_rows
 
-    def flaky(evts, *a, **kw):
+    def flaky(evts, *a):
         if "bad" in evts["cluster_id"].to_list():
             raise ValueError("broken cluster")
-        return real(evts, *a, **kw)
+        return real(evts, *a)
 
-    monkeypatch.setattr(build, "build_incidents", flaky)
-    out, failures = build_incidents_isolated(events(ev("e1", "art_1", "ok"), ev("e2", "art_2", "bad")), CATALOG,
-                                             ARTICLES, None, "r")
+    monkeypatch.setattr(build, "incident_rows", flaky)
+    out, failures = incidents_of_parts([events(ev("e1", "art_1", "ok"), ev("e2", "art_2", "bad"))], CATALOG,
+                                       ARTICLES, None, "r")
     assert out["evidence_event_ids"].to_list() == [["e1"]]
     assert [(f["table"], f["row_key"], f["check"]) for f in failures] == [("incidents", "bad", "exception")]
     assert "broken cluster" in failures[0]["detail"]
