@@ -114,12 +114,16 @@ def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame] | pl.
     tags = _partition_tags(blocks, parts)
     forms = _normalised(_word_counts(blocks))
     known = frequent_words(forms)
-    glueable = forms.filter(pl.col("word").str.len_chars().is_between(GLUED_MIN_LETTERS, max_word_chars))
+    titles = _raw_words(blocks, "meta_title").unique()
+    titles = _normalised(titles.join(forms.select("raw"), on="raw", how="anti").with_columns(n=pl.lit(0, pl.UInt32)))
+    glueable = pl.concat([forms, titles], how="diagonal_relaxed")
+    glueable = glueable.filter(pl.col("word").str.len_chars().is_between(GLUED_MIN_LETTERS, max_word_chars))
     glueable = glueable.select("raw", "word")
     keys = list(parts) if isinstance(parts, dict) else sorted(tags.unique().to_list()) or [0]
     out = {}
     for p in keys:
-        raw = _raw_words(blocks.filter(tags == p)).unique()
+        mine = blocks.filter(tags == p)
+        raw = pl.concat([_raw_words(mine), _raw_words(mine, "meta_title")]).unique()
         words = raw.join(glueable, on="raw").select("word").unique()
         out[p] = known.join(_split_parts(words), on="word", how="semi")
     return out
@@ -134,9 +138,12 @@ def _partition_tags(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame] | pl.Se
     return blocks.select("block_id").join(tag, on="block_id", how="left", maintain_order="left").get_column("_p")
 
 
-def _raw_words(blocks: pl.DataFrame) -> pl.DataFrame:
-    """Every Arabic word occurrence of the blocks' text as written, one row each (`raw`)."""
-    return blocks.select(raw=pl.col("text").str.extract_all(_AR_WORD.pattern)).explode(
+def _raw_words(blocks: pl.DataFrame, column: str = "text") -> pl.DataFrame:
+    """Every Arabic word occurrence of the blocks' `column` as written, one row each (`raw`); none when
+    the blocks have no such column (`meta_title`: the page title a story may take, see build_articles)."""
+    if column not in blocks.columns:
+        return pl.DataFrame(schema={"raw": pl.String})
+    return blocks.select(raw=pl.col(column).cast(pl.String).str.extract_all(_AR_WORD.pattern)).explode(
         "raw", keep_nulls=False, empty_as_null=False)
 
 
@@ -167,13 +174,16 @@ class Vocabulary:
 
     `known_words` (a `word` frame, e.g. from `corpus_vocabulary`) are the corpus's frequent words;
     without it they are counted in `texts`, which is right when `texts` is the whole corpus.
-    Words longer than `max_word_chars` letters are never split.
+    Words longer than `max_word_chars` letters are never split. `titles`: further texts repairs run on
+    (the page titles a story may take): their words may be glued words, but they are not counted.
     """
 
     def __init__(self, texts: list[str], known_words: pl.DataFrame | None = None,
-                 max_word_chars: int = GLUED_MAX_LETTERS):
+                 max_word_chars: int = GLUED_MAX_LETTERS, titles: list[str] = ()):
         forms = word_forms(texts)
         self.norm_of = dict(zip(forms["raw"].to_list(), forms["word"].to_list()))
+        if titles:
+            self.norm_of.update(zip(*word_forms(list(titles)).select("raw", "word").get_columns()))
         self.seen = frozenset((frequent_words(forms) if known_words is None else known_words)["word"].to_list())
         self.ranks = word_ranks()
         self.max_word_chars = max_word_chars
@@ -712,7 +722,8 @@ def segment_blocks(blocks: pl.DataFrame, run_id: str, known_words: pl.DataFrame 
     rows = list(blocks.iter_rows(named=True))
     rejected = []
     try:
-        vocab = Vocabulary([r["text"] for r in rows if r.get("text")], known_words, max_word_chars)
+        vocab = Vocabulary([r["text"] for r in rows if r.get("text")], known_words, max_word_chars,
+                           titles=[r["meta_title"] for r in rows if r.get("meta_title")])
     except Exception as exc:  # without a vocabulary no glued word is repaired; the articles still are built
         log.warning("segment: glued-word vocabulary failed, no repairs in this partition: %s", error_detail(exc))
         rejected.append(_error_row("<vocabulary>", exc, run_id))

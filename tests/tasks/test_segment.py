@@ -236,6 +236,24 @@ def test_glued_word_repair_does_not_depend_on_partitioning():
     assert local["repairs"].list.len().sum() == 0
 
 
+def test_glued_word_of_a_page_title_repaired_whatever_the_partitioning():
+    """A story may take its title from the page's meta_title (build_articles): a glued word found only
+    there is a candidate in every partitioning (the vocabulary reads titles too), never counted."""
+    pages = GLUED_PAGES[:3] + ["بدأ مئات النازحين العودة إلى منازلهم بعد انتهاء المعارك."]
+    blocks = spread_blocks(pages, 4).with_columns(
+        meta_title=pl.Series([None, None, None, "عودة النازحين إلى مدينةكرمشان"], dtype=pl.String))
+    whole, _, _ = segment_blocks(blocks, "r")
+    for n in (1, 2, 4):
+        parts = split(blocks, "block_id", n)
+        vocab = corpus_vocabulary(blocks, parts)
+        arts = merge_articles([segment_blocks(b, "r", vocab[p])[0] for p, b in parts.items()])
+        assert arts.equals(whole), n
+    titled = whole.filter(pl.col("title") == "عودة النازحين إلى مدينةكرمشان")
+    (r,) = titled["repairs"][0]
+    text = titled["text"][0]
+    assert (text[r["start"]:r["split"]], text[r["split"]:r["end"]]) == ("مدينة", "كرمشان")
+
+
 def test_repair_offsets_survive_tashkeel():
     text = "في جَنوبالمدينة"
     (r,) = find_repairs(text, Vocabulary([text]))
