@@ -60,6 +60,7 @@ class NetworkTrap:
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.connections = 0
+        self.silent = 0
         self.hosts: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -71,14 +72,17 @@ class NetworkTrap:
             except OSError:
                 continue
             self.connections += 1
-            conn.settimeout(1)
+            conn.settimeout(3)
             try:
                 head = conn.recv(4096)
             except OSError:
                 head = b""
+            conn.close()
+            if not head:        # a socket opened and left silent (Chromium's speculative preconnect): no request
+                self.silent += 1
+                continue
             found = HOST_HEADER.findall(head) or sni_hosts(head) or HOST.findall(head)
             self.hosts.append(found[0].decode() if found else "(unknown)")
-            conn.close()
 
     def __enter__(self):
         self._thread.start()
@@ -86,7 +90,7 @@ class NetworkTrap:
 
     def __exit__(self, *exc):
         self._stop.set()
-        self._thread.join(2)
+        self._thread.join(4)          # longer than a connection's read timeout
         self.sock.close()
 
 
