@@ -120,23 +120,6 @@ def test_a_split_cluster_keeps_the_old_id_once():
     assert split["incident_id"].n_unique() == 2 and first["incident_id"].item() in split["incident_id"].to_list()
 
 
-def test_a_failing_cluster_is_quarantined_and_the_rest_kept(monkeypatch):
-    """The whole events as one part (the in-memory run's path)."""
-    real = build.incident_rows
-
-    def flaky(evts, *a):
-        if "bad" in evts["cluster_id"].to_list():
-            raise ValueError("broken cluster")
-        return real(evts, *a)
-
-    monkeypatch.setattr(build, "incident_rows", flaky)
-    out, failures = incidents_of_parts([events(ev("e1", "art_1", "ok"), ev("e2", "art_2", "bad"))], CATALOG,
-                                       ARTICLES, None, "r")
-    assert out["evidence_event_ids"].to_list() == [["e1"]]
-    assert [(f["table"], f["row_key"], f["check"]) for f in failures] == [("incidents", "bad", "exception")]
-    assert "broken cluster" in failures[0]["detail"]
-
-
 def test_no_events_no_incidents():
     assert incidents(events()).is_empty()
 
@@ -171,7 +154,11 @@ def test_incidents_built_cluster_part_by_part_equal_the_whole_build():
     assert first["incident_id"].is_in(whole["incident_id"].implode()).sum() == 2
 
 
-def test_a_failing_cluster_of_a_part_is_quarantined_and_the_rest_kept(monkeypatch):
+@pytest.mark.parametrize("extra, kept", [
+    ([], [["e1"]]),                                           # the whole events as one part (in-memory run)
+    ([("e3", "art_3", "c3")], [["e1"], ["e3"]]),               # events in parts (the spilled run)
+])
+def test_a_failing_cluster_is_quarantined_and_the_rest_kept(monkeypatch, extra, kept):
     real = build.incident_rows
 
     def flaky(evts, *a):
@@ -181,6 +168,8 @@ def test_a_failing_cluster_of_a_part_is_quarantined_and_the_rest_kept(monkeypatc
 
     monkeypatch.setattr(build, "incident_rows", flaky)
     part = events(ev("e1", "art_1", "ok"), ev("e2", "art_2", "bad"))
-    out, failures = build.incidents_of_parts([part, events(ev("e3", "art_3", "c3"))], CATALOG, ARTICLES, None, "r")
-    assert sorted(out["evidence_event_ids"].to_list()) == [["e1"], ["e3"]]
+    parts = [part] + ([events(*(ev(*e) for e in extra))] if extra else [])
+    out, failures = incidents_of_parts(parts, CATALOG, ARTICLES, None, "r")
+    assert sorted(out["evidence_event_ids"].to_list()) == kept
     assert [(f["table"], f["row_key"], f["check"]) for f in failures] == [("incidents", "bad", "exception")]
+    assert "broken cluster" in failures[0]["detail"]
