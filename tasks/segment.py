@@ -114,11 +114,10 @@ def corpus_vocabulary(blocks: pl.DataFrame, parts: dict[int, pl.DataFrame] | pl.
     tags = _partition_tags(blocks, parts)
     forms = _normalised(_word_counts(blocks))
     known = frequent_words(forms)
-    titles = _raw_words(blocks, "meta_title").unique()
-    titles = _normalised(titles.join(forms.select("raw"), on="raw", how="anti").with_columns(n=pl.lit(0, pl.UInt32)))
-    glueable = pl.concat([forms, titles], how="diagonal_relaxed")
+    # written forms found only in page titles (build_articles may make one the story's title): candidates, not counted
+    titles = _normalised(_raw_words(blocks, "meta_title").unique().join(forms, on="raw", how="anti"))
+    glueable = pl.concat([forms.select("raw", "word"), titles.select("raw", "word")])
     glueable = glueable.filter(pl.col("word").str.len_chars().is_between(GLUED_MIN_LETTERS, max_word_chars))
-    glueable = glueable.select("raw", "word")
     keys = list(parts) if isinstance(parts, dict) else sorted(tags.unique().to_list()) or [0]
     out = {}
     for p in keys:
