@@ -122,9 +122,7 @@ def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> tuple[dict[int, pl.
     """The run's partition count (grows with the blocks: flows/partitions.py partition_count) and,
     per partition of blocks, the corpus-frequent words its glued-word repair may use (counted over
     all blocks, so the partitioning never changes a repair)."""
-    n = partition_count(blocks.height, cfg)
-    if blocks.is_empty():
-        return corpus_vocabulary(blocks, {0: blocks}, cfg.max_glued_word_chars), n
+    n = partition_count(blocks.height, cfg)       # no block: one empty partition 0 (corpus_vocabulary)
     return corpus_vocabulary(blocks, partition_of(blocks.get_column("block_id"), n), cfg.max_glued_word_chars), n
 
 
