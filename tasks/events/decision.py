@@ -167,6 +167,11 @@ def _fast_probability(m: dict, own: list[str], etype: str, shared: float) -> flo
     return _sigmoid(z + sum(map(add, map(plain.get, own, repeat(0.0)), map(typed.get, own, repeat(0.0)))))
 
 
+def salience_rule(row: dict) -> str:
+    """The salience rule named last in the row's `method` ('...;salience:verb' -> 'verb')."""
+    return row["method"].rpartition("salience:")[2]
+
+
 def kept_main(row: dict, n_words: int) -> str:
     """Why a row of a sentence shorter than KEPT_SHORT words is main whatever the model's probability
     ('' when it is not): a plain report of who did what. `agent-object`: a past verb the rules call main
@@ -178,7 +183,7 @@ def kept_main(row: dict, n_words: int) -> str:
     near its threshold; in long sentences it has the data and decides (docs/events.md, events6, events7)."""
     if n_words >= KEPT_SHORT or row["actor_text"] is None:
         return ""
-    rule = row["method"].rpartition("salience:")[2]
+    rule = salience_rule(row)
     if row.get("event_type") == "PROTEST":
         return "protesters" if rule in KEPT_PROTEST_RULES else ""
     if rule == "nominal-undergone":
@@ -188,7 +193,7 @@ def kept_main(row: dict, n_words: int) -> str:
 
 def _decided(row: dict) -> bool:
     return (row["event_type"] in DECIDED_TYPES and row["modality"] in FACTUAL
-            and row["method"].rpartition("salience:")[2] not in KEPT_RULES)
+            and salience_rule(row) not in KEPT_RULES)
 
 
 def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
@@ -202,7 +207,7 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
     for i, row in rows_at:
         if not _decided(row):
             continue
-        etype, rule = row["event_type"], row["method"].rpartition("salience:")[2]
+        etype, rule = row["event_type"], salience_rule(row)
         own = own_features(words, i, row["modality"], rule, row["actor_text"] is not None,
                            row["target_text"] is not None, row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
