@@ -15,6 +15,7 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
                                   coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
+from tasks.events.victims import result_victims
 
 DIRECTIONS = word_set("directions")              # 'من مدينة غاو شمالي مالي'
 RESUMPTIVE_PREPS = word_set("resumptive_preps")  # 'يقوم بها'
@@ -40,7 +41,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(sent.words[i].norm, key) and (t.type != "CONTROL_CHANGE"
                                                                   or t.mode in ("expel", "overthrow"))
-    if t.pos == "verb":
+    if t.pos == "verb" and t.lemma in _argument_words()["intransitive_verbs"] and not t.passive:
+        actor, target = actor or _intransitive_subject(sent, i, nxt, triggers), []
+    elif t.pos == "verb":
         actor, target = _verb_arguments(sent, i, t, key, triggers, (nxt, f), actor, role, takes_object)
     else:
         actor, target = _noun_arguments(sent, i, t, triggers, (nxt, f), actor, genitive, takes_object)
@@ -50,6 +53,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
                                    and not _nominal_form(sent.words[i].norm))
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
+    if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
+        target = target + [f for f in result_victims(sent, i) if all(f.first > g.last or f.last < g.first for g in target)]
     if "target" not in spec["arguments"]:
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)
@@ -59,7 +64,18 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
 @lru_cache(maxsize=1)
 def _argument_words() -> dict[str, frozenset]:
     data = events_data("argument_words.json")
-    return {k: frozenset(normalize(w) for w in data[k]) for k in ("non_filler_words", "instrument_words", "attacker_words")}
+    return {k: frozenset(normalize(w) for w in data[k]) for k in ("non_filler_words", "instrument_words", "attacker_words",
+                                                                  "intransitive_verbs")}
+
+
+def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) -> list[Filler]:
+    """The subject of a verb that takes no object ('انفجرت عبوة ناسفة', 'عبوة ناسفة انفجرت'): the noun
+    phrase right after it (a time adverbial first is skipped), else the subject before it; a prepositional
+    phrase or a place after it is no subject ('انفجرت في السوق')."""
+    f = np_at(sent, nxt, triggers) if nxt < len(sent.words) and not sent.words[nxt].punct.strip() else None
+    if f is not None and not preps_before(sent, f) & GOVERNING and not _is_place(sent, f):
+        return coordinated(sent, f)
+    return _subject_before(sent, i, triggers)
 
 
 def _lone(f: Filler, name: str, sent: Sentence) -> bool:

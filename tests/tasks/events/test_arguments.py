@@ -26,6 +26,9 @@ CASES = [
     ("اقتحم متمردون مستشفى في البلدة.", "ASSAULT", {"actor": "متمردون", "target": "مستشفى"}),
     # an indefinite plural in -ون right after the verb is its subject, not its object
     ("أطلق مستوطنون النار على راع قرب القرية.", "ASSAULT", {"actor": "مستوطنون", "target": "راع"}),
+    # a verb with no object: the phrase after it is its subject, never its target (events8)
+    ("انفجرت أمس عبوة ناسفة في سوق الخضار.", "ASSAULT", {"actor": "عبوة ناسفة"}),
+    ("وقالت الشرطة إن قنبلة انفجرت قرب المحكمة.", "ASSAULT", {"actor": "قنبلة"}),
     # agent markers
     ("تعرض موكب الوزير لهجوم من قبل مسلحين مجهولين.", "ASSAULT", {"actor": "مسلحين مجهولين"}),
     ("قتل الصحافي على يد قناص في المدينة القديمة.", "ASSAULT", {"actor": "قناص", "target": "الصحافي"}),  # events6
@@ -70,6 +73,13 @@ def test_argument_rules(text, etype, expected):
     e = one(text, etype)
     for role, phrase in expected.items():
         assert has(e[f"{role}_text"], phrase), (role, e[f"{role}_text"])
+
+
+def test_the_subject_of_an_explosion_is_no_target():
+    e = one("انفجرت عبوة ناسفة قرب دورية للجيش.", "ASSAULT")
+    assert not has(e["target_text"], "عبوة ناسفة") and has(e["actor_text"], "عبوة ناسفة")
+    e = one("انفجرت في السوق قنبلة يدوية.", "ASSAULT")    # a prepositional phrase after the verb is no subject
+    assert e["actor_text"] is None or not has(e["actor_text"], "السوق")
 
 
 def test_attached_pronoun_blocks_a_second_object():
