@@ -20,6 +20,7 @@ from tasks.events.words import NUMBER_BIT, Filler, Sentence
 
 REACH = 24                # words between the trigger and its result verb
 RESULT_PREPS = frozenset({"الي", "عن", "في"})
+PARTITIVE_PRONOUNS = frozenset({"منهم", "منهما", "منهن", "منها"})
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +48,8 @@ def _result_victims_at(sent: Sentence) -> list[tuple[int, Filler]]:
         elif j >= n or not cflags[j] & NUMBER_BIT:
             continue                          # a count of the dead right after it: 'فأوقعت عشرين قتيلا'
         f = np_at(sent, j, set())
-        if f is not None:
-            found.append((k, f))
+        if f is not None and not (f.first == f.last and f.last + 1 < n and words[f.last + 1].norm in PARTITIVE_PRONOUNS):
+            found.append((k, f))              # 'مقتل عدد منهم': a part of people named before, nobody new
     sent.memo["result_victims"] = found
     return found
 

@@ -36,3 +36,8 @@ def test_the_object_stays_a_target_beside_the_victims():
 def test_no_victims_without_a_result_clause_after_the_attack(text):
     e = _assault(text)
     assert not any(has(e["target_text"], w) for w in ("خمسة أشخاص", "الجدار", "إصابته")), e["target_text"]
+
+
+def test_a_part_of_people_named_before_is_no_new_victim():
+    e = _assault("قصفت الطائرات تجمعا للمسلحين قرب الحدود، ما أسفر عن مقتل عدد منهم.")
+    assert not has(e["target_text"], "عدد"), e["target_text"]
