@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from akhbar.text.normalise import normalize
-from tasks.events.lexicon import Trigger, cue_set, events_data, ontology, word_set
+from tasks.events.lexicon import Trigger, cue_set, events_data, lookup, ontology, word_set
 from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
-                                LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_L,
+                                LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L,
                                 RELATIVES, RESUMPTIVE_BIT, SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative,
                                 _construct, _definite, _heads, _marker_before, _markers, _mention_type, has,
                                 proclitic)
@@ -51,6 +51,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         actor = _between(sent, i, triggers)   # 'اشتباكات عنيفة بين فصيلين', 'محادثات بين الحكومة والمتمردين'
     actor, target = _clean_fillers(sent, actor, target, t.pos == "verb" and i + 1 < len(sent.words)
                                    and not _nominal_form(sent.words[i].norm))
+    if t.type == "ASSAULT":
+        actor, target = _without_projectiles(sent, actor, target, t.pos == "verb")
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
     if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
@@ -65,7 +67,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
 def _argument_words() -> dict[str, frozenset]:
     data = events_data("argument_words.json")
     return {k: frozenset(normalize(w) for w in data[k]) for k in ("non_filler_words", "instrument_words", "attacker_words",
-                                                                  "intransitive_verbs")}
+                                                                  "intransitive_verbs", "projectile_counts")}
 
 
 def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) -> list[Filler]:
@@ -103,6 +105,59 @@ def _clean_fillers(sent: Sentence, actor: list[Filler], target: list[Filler], ve
         if verb and not actor:
             actor = attackers
     return actor, target
+
+
+def _people_np(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
+    """`np_at`, and protesters or a protest gathering at word j though they are PROTEST triggers: the
+    object of an attack ('أطلقت الشرطة النار على المتظاهرين', 'ضرب رجال الشرطة متظاهرا')."""
+    f = np_at(sent, j, triggers)
+    if f is None and 0 <= j < len(sent.words) and _protest_only(sent.words[j].norm) \
+            and not sent.words[j].flags & PROCLITIC_BITS and j not in sent.covered:
+        f = chunk(sent, j, max_words=4, stop_at_trigger=triggers - {j})
+    return f
+
+
+@lru_cache(maxsize=4096)
+def _protest_only(norm: str) -> bool:
+    """Whether a form is only ever a PROTEST noun trigger (protesters, a protest gathering)."""
+    hit = lookup(norm)
+    return hit is not None and all(c.type == "PROTEST" and c.pos == "noun" for c in hit[1])
+
+
+def _projectile_at(sent: Sentence, k: int) -> bool:
+    """Whether word k names what is fired ('صاروخين', 'القذائف', 'نيرانها': a possessive is stripped)."""
+    if k >= len(sent.words):
+        return False
+    w, instruments = sent.words[k], _argument_words()["instrument_words"]
+    return not instruments.isdisjoint(w.keys) or any(w.norm.endswith(p) and w.norm[:-len(p)] in instruments
+                                                      for p in ("ها", "هم", "ه"))
+
+
+def _projectile_head(sent: Sentence, f: Filler) -> bool:
+    """A phrase about what is fired: its first word, or its second after a count ('عشرات القذائف')."""
+    return _projectile_at(sent, f.first) or (f.first < f.last and bool(sent.words[f.first].flags & NUMBER_BIT
+                                             or not _argument_words()["projectile_counts"].isdisjoint(sent.words[f.first].keys))
+                                             and _projectile_at(sent, f.first + 1))
+
+
+def _without_projectiles(sent: Sentence, actor: list[Filler], target: list[Filler],
+                         verb: bool) -> tuple[list[Filler], list[Filler]]:
+    """What is fired is neither target nor part of the actor: 'أطلقت القوات عشرات القذائف على القرية' (the
+    target is then read after 'على'), 'أطلقت طائرة مسيرة صاروخين' (the actor chunk ends before the
+    missiles). An indefinite phrase right after a firing verb and followed by what it fires is the
+    subject, not the object ('أطلقت دبابة إسرائيلية قذيفة على تجمع')."""
+    words = sent.words
+    out = []
+    for f in actor:
+        cut = next((k for k in range(f.first + 1, f.last + 1) if _projectile_at(sent, k)), None)
+        if cut is not None:
+            a, b = words[f.first].start, words[cut - 1].end
+            f = Filler(a, b, sent.text[a:b], None, f.first, cut - 1)
+        out.append(f)
+    kept = [f for f in target if not _projectile_head(sent, f)]
+    if verb and not out and len(kept) == 1 and kept == target and _projectile_at(sent, kept[0].last + 1):
+        return kept, []
+    return out, kept
 
 
 def _nominative(w: Word) -> bool:
@@ -253,7 +308,7 @@ def _prepositional_target(sent: Sentence, i: int, t: Trigger, triggers: set[int]
             if words[j].norm in TARGET_PREPS:
                 if j + 2 in _agent_slots(sent):
                     break                     # 'على يد الحراس': the agent, not the target
-                obj = np_at(sent, j + 1, triggers)
+                obj = _people_np(sent, j + 1, triggers) if t.type == "ASSAULT" else np_at(sent, j + 1, triggers)
                 if obj is not None and (words[j].norm == "ضد" or not _is_place(sent, obj)
                                         or obj.first in sent.mention_at or t.type != "ASSAULT"
                                         or (words[obj.first].flags & BIT["head_place"])):
@@ -452,7 +507,7 @@ def _object_np(sent: Sentence, j: int, t: Trigger, triggers: set[int]) -> Filler
     when the event acts on it ('قصفت مواقع', not 'غادر الموصل', which is an origin)."""
     if t.mode == "release" and j + 1 < len(sent.words) and sent.words[j].norm == "سراح":
         j += 1                                # 'أطلقت السلطات سراح صحافية': who is released follows 'سراح'
-    f = np_at(sent, j, triggers)
+    f = _people_np(sent, j, triggers) if t.type == "ASSAULT" else np_at(sent, j, triggers)
     if f is None or preps_before(sent, f) & GOVERNING - {"ل"} and j in sent.mention_at:
         return None
     m = sent.mention_at.get(f.first)

@@ -29,6 +29,15 @@ CASES = [
     # a verb with no object: the phrase after it is its subject, never its target (events8)
     ("انفجرت أمس عبوة ناسفة في سوق الخضار.", "ASSAULT", {"actor": "عبوة ناسفة"}),
     ("وقالت الشرطة إن قنبلة انفجرت قرب المحكمة.", "ASSAULT", {"actor": "قنبلة"}),
+    # what is fired is no target: the target follows 'على' (events8)
+    ("أطلقت القوات عشرات القذائف على القرية فجر اليوم.", "ASSAULT", {"actor": "القوات", "target": "القرية"}),
+    ("وقال سكان إن دبابات أميركية أطلقت نيرانها على الحي الشرقي.", "ASSAULT",
+     {"actor": "دبابات أميركية", "target": "الحي الشرقي"}),
+    ("أطلقت طائرة مسيرة صاروخين على سيارة في المدينة.", "ASSAULT", {"actor": "طائرة مسيرة", "target": "سيارة"}),
+    # protesters attacked: a PROTEST trigger word can be an attack's object (events8)
+    ("أطلقت الشرطة الرصاص المطاطي على المتظاهرين.", "ASSAULT", {"actor": "الشرطة", "target": "المتظاهرين"}),
+    ("ضرب رجال الشرطة متظاهرا بالهراوات.", "ASSAULT", {"actor": "رجال الشرطة", "target": "متظاهرا"}),
+    ("هاجمت قوات الأمن المحتجين في الساحة.", "ASSAULT", {"actor": "قوات الأمن", "target": "المحتجين"}),
     # agent markers
     ("تعرض موكب الوزير لهجوم من قبل مسلحين مجهولين.", "ASSAULT", {"actor": "مسلحين مجهولين"}),
     ("قتل الصحافي على يد قناص في المدينة القديمة.", "ASSAULT", {"actor": "قناص", "target": "الصحافي"}),  # events6
@@ -80,6 +89,20 @@ def test_the_subject_of_an_explosion_is_no_target():
     assert not has(e["target_text"], "عبوة ناسفة") and has(e["actor_text"], "عبوة ناسفة")
     e = one("انفجرت في السوق قنبلة يدوية.", "ASSAULT")    # a prepositional phrase after the verb is no subject
     assert e["actor_text"] is None or not has(e["actor_text"], "السوق")
+
+
+def test_the_fired_is_never_part_of_actor_or_target():
+    e = one("أطلقت طائرة مسيرة صاروخين على سيارة في المدينة.", "ASSAULT")
+    assert not has(e["actor_text"], "صاروخين") and not has(e["target_text"], "صاروخين")
+    e = one("أطلقت القوات عشرات القذائف على القرية فجر اليوم.", "ASSAULT")
+    assert not has(e["target_text"], "عشرات القذائف")
+    e = one("قصفت المدفعية عدة قرى في الريف.", "ASSAULT")       # a count before a non-projectile stays the target
+    assert has(e["target_text"], "عدة قرى")
+
+
+def test_protesters_are_not_the_target_of_their_own_attack():
+    e = one("هاجم المتظاهرون مركزا للشرطة.", "ASSAULT")
+    assert has(e["actor_text"], "المتظاهرون") and not has(e["target_text"], "المتظاهرون")
 
 
 def test_attached_pronoun_blocks_a_second_object():
