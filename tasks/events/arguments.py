@@ -15,6 +15,7 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
                                   coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
+from tasks.events.protest_args import protested_against, protesters
 from tasks.events.victims import result_victims
 
 DIRECTIONS = word_set("directions")              # 'من مدينة غاو شمالي مالي'
@@ -55,6 +56,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         actor, target = _without_projectiles(sent, actor, target, t.pos == "verb")
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
+    if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'
+        actor = actor or protesters(sent, i, key, triggers)
+        target = target or protested_against(sent, i)
     if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
         target = target + [f for f in result_victims(sent, i) if all(f.first > g.last or f.last < g.first for g in target)]
     if "target" not in spec["arguments"]:
@@ -165,6 +169,16 @@ def _nominative(w: Word) -> bool:
     return len(w.norm) > 4 and w.norm.endswith("ون") and not w.flags & (NUMBER_BIT | DEFINITE_BIT)
 
 
+def _construct_nominative(sent: Sentence, k: int) -> bool:
+    """A sound masculine plural in the construct state, nominative ('سائقو الحافلات', 'موظفو البلدية'):
+    the -ون lost its nun before a definite genitive; after a verb it is the subject (the accusative and
+    genitive end in -ي: 'سائقي')."""
+    words = sent.words
+    w = words[k]
+    return (len(w.norm) > 4 and w.norm.endswith("و") and not w.flags & (NUMBER_BIT | DEFINITE_BIT)
+            and k + 1 < len(words) and words[k + 1].norm.startswith("ال") and not words[k + 1].punct.strip())
+
+
 def _nominal_form(norm: str) -> bool:
     n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
     return n.startswith(("ال", "لل")) or proclitic(norm) in ("ب", "ل")
@@ -234,7 +248,8 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
     np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)
     if np1 is not None and role == "target":
         target = coordinated(sent, np1)       # news passive: 'قتل جندي' (the killed)
-    elif f is not None or (np1 is not None and not before and (_definite(words[np1.first]) or _nominative(words[np1.first]))
+    elif f is not None or (np1 is not None and not before and (_definite(words[np1.first]) or _nominative(words[np1.first])
+                                                               or _construct_nominative(sent, np1.first))
                            and not words[i].norm.endswith("وا")):
         # VSO: a definite noun phrase or a name after the verb is its subject; the next one the object
         s1 = f or np1

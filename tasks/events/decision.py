@@ -191,6 +191,13 @@ def kept_main(row: dict, n_words: int) -> str:
     return "agent-object" if row["target_text"] is not None and rule == "verb" else ""
 
 
+def named_actor(row: dict) -> bool:
+    """Whether the row names an actor besides its trigger: protesters that are the trigger themselves
+    ('وأضرم المتظاهرون النار', tasks/events/protest_args.py) are their own actor, no evidence of a report."""
+    actor = row["actor_text"]
+    return actor is not None and not actor.startswith(row["trigger"])
+
+
 def _decided(row: dict) -> bool:
     return (row["event_type"] in DECIDED_TYPES and row["modality"] in FACTUAL
             and salience_rule(row) not in KEPT_RULES)
@@ -208,7 +215,7 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
         if not _decided(row):
             continue
         etype, rule = row["event_type"], salience_rule(row)
-        own = own_features(words, i, row["modality"], rule, row["actor_text"] is not None,
+        own = own_features(words, i, row["modality"], rule, named_actor(row),
                            row["target_text"] is not None, row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",

@@ -3,7 +3,7 @@
 News reports an attack and then what it caused: 'انفجرت قنبلة قرب مركز للشرطة مما أدى إلى مقتل ثلاثة
 جنود', 'هاجم مسلحون حافلة، ما أسفر عن إصابة سبعة مدنيين'. The killed and wounded are the attack's
 target (PLOVER; the arabic_event_gsr annotators mark them so), besides the object or site it hit.
-A result verb (`result_verbs`: أدى، أسفر، أوقع، خلف، تسبب) after an ASSAULT trigger, then at most a
+A result verb (`victim_result_verbs`: أدى، أسفر، أوقع، خلف، تسبب) after an ASSAULT trigger, then at most a
 preposition ('إلى', 'عن', 'في'), a harm noun (`harm_nouns`: مقتل، إصابة، جرح، استشهاد، سقوط ...) and the
 noun phrase it governs, or a count right after it ('فأوقعت عشرين قتيلا'): that phrase joins the target. A pronoun ('أسفر عن إصابته') names nobody new.
 Word lists: akhbar/resources/events/argument_words.json.
@@ -26,7 +26,7 @@ PARTITIVE_PRONOUNS = frozenset({"منهم", "منهما", "منهن", "منها"
 @lru_cache(maxsize=1)
 def _lists() -> tuple[frozenset, frozenset]:
     data = events_data("argument_words.json")
-    return (frozenset(normalize(w) for w in data["result_verbs"]),
+    return (frozenset(normalize(w) for w in data["victim_result_verbs"]),
             frozenset(normalize(w) for w in data["harm_nouns"]))
 
 
