@@ -16,7 +16,7 @@ from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVER
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
                                   coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
 from tasks.events.protest_args import protested_against, protesters
-from tasks.events.victims import result_victims
+from tasks.events.victims import partitive, result_victims, undergoer
 
 DIRECTIONS = word_set("directions")              # 'من مدينة غاو شمالي مالي'
 RESUMPTIVE_PREPS = word_set("resumptive_preps")  # 'يقوم بها'
@@ -59,8 +59,11 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'
         actor = actor or protesters(sent, i, key, triggers)
         target = target or protested_against(sent, i)
+    if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before)) is not None:
+        actor = [f for f in actor if f.last < u.first or f.first > u.last]   # 'تعرضت دورية للجيش لهجوم': the
+        target = [u]                          # patrol underwent the attack, it is no actor and the noun's genitive no target
     if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
-        target = target + [f for f in result_victims(sent, i) if all(f.first > g.last or f.last < g.first for g in target)]
+        target = [partitive(sent, f, triggers) for f in target] + [f for f in result_victims(sent, i) if all(f.first > g.last or f.last < g.first for g in target)]
     if "target" not in spec["arguments"]:
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)

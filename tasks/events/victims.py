@@ -16,6 +16,7 @@ from functools import lru_cache
 from akhbar.text.normalise import normalize
 from tasks.events.fillers import np_at
 from tasks.events.lexicon import events_data
+from tasks.events.salience import UNDERGO_WINDOW as UNDERGO_REACH, _undergone, lists
 from tasks.events.words import NUMBER_BIT, Filler, Sentence
 
 REACH = 24                # words between the trigger and its result verb
@@ -49,7 +50,7 @@ def _result_victims_at(sent: Sentence) -> list[tuple[int, Filler]]:
             continue                          # a count of the dead right after it: 'فأوقعت عشرين قتيلا'
         f = np_at(sent, j, set())
         if f is not None and not (f.first == f.last and f.last + 1 < n and words[f.last + 1].norm in PARTITIVE_PRONOUNS):
-            found.append((k, f))              # 'مقتل عدد منهم': a part of people named before, nobody new
+            found.append((k, partitive(sent, f, set())))              # 'مقتل عدد منهم': a part of people named before, nobody new
     sent.memo["result_victims"] = found
     return found
 
@@ -61,3 +62,42 @@ def result_victims(sent: Sentence, i: int) -> list[Filler]:
         if k > i:
             return [f] if k - i <= REACH else []
     return []
+
+
+def undergoer(sent: Sentence, i: int, key: str, triggers: set[int], subject_before) -> Filler | None:
+    """Who underwent the attack named by the event noun at word i after a 'to undergo' verb: its subject,
+    after it ('تعرضت دورية للجيش لهجوم', 'تعرض ناشط للضرب') or before it ('القوات الأمريكية تعرضت لهجوم');
+    None when the noun is no undergone attack (salience rule `nominal-undergone`). `subject_before`:
+    arguments._subject_before (passed in: arguments imports this module)."""
+    if not _undergone(sent, i, key):
+        return None
+    words, undergo = sent.words, lists()["undergo_verbs"]
+    u = next((k for k in range(i - 1, max(-1, i - 1 - UNDERGO_REACH), -1) if not undergo.isdisjoint(words[k].keys)), None)
+    if u is None:
+        return None
+    if u + 1 < i:
+        f = np_at(sent, u + 1, triggers)
+        if f is not None and f.last < i:
+            return f
+    before = subject_before(sent, u, triggers)
+    return before[0] if before else None
+
+
+def partitive(sent: Sentence, f: Filler, triggers: set[int]) -> Filler:
+    """A count or group word and the people it counts are one participant: 'ثلاثة | من عناصر الجيش',
+    'مجموعة | من المتمردين' -> 'ثلاثة من عناصر الجيش' (`partitive_heads`, numbers); f otherwise."""
+    words, n = sent.words, len(sent.words)
+    j = f.last + 1
+    head = words[f.last]
+    if j + 1 >= n or words[j].norm != "من" or words[j].punct.strip() or words[j + 1].punct.strip() or not (
+            head.flags & NUMBER_BIT or not _partitive_heads().isdisjoint(head.keys)):
+        return f
+    g = np_at(sent, j + 1, triggers)
+    if g is None:
+        return f
+    return Filler(f.start, g.end, sent.text[f.start:g.end], g.entity_id, f.first, g.last)
+
+
+@lru_cache(maxsize=1)
+def _partitive_heads() -> frozenset:
+    return frozenset(normalize(w) for w in events_data("argument_words.json")["partitive_heads"])

@@ -41,3 +41,33 @@ def test_no_victims_without_a_result_clause_after_the_attack(text):
 def test_a_part_of_people_named_before_is_no_new_victim():
     e = _assault("قصفت الطائرات تجمعا للمسلحين قرب الحدود، ما أسفر عن مقتل عدد منهم.")
     assert not has(e["target_text"], "عدد"), e["target_text"]
+
+
+@pytest.mark.parametrize("text, target", [
+    ("تعرضت دورية للجيش لهجوم مسلح قرب الحدود.", "دورية"),
+    ("وقالت الشرطة إن القوات الأمريكية تعرضت لهجوم في الرمادي.", "القوات الأمريكية"),
+    ("تعرض ناشط للضرب على يد عناصر أمنية.", "ناشط"),
+])
+def test_who_underwent_the_attack_is_its_target_not_its_actor(text, target):
+    e = _assault(text)
+    assert has(e["target_text"], target), e["target_text"]
+    assert not has(e["actor_text"], target), e["actor_text"]
+
+
+def test_the_agent_of_an_undergone_attack_stays_its_actor():
+    e = _assault("تعرض ناشط للضرب على يد عناصر أمنية.")
+    assert has(e["actor_text"], "عناصر أمنية"), e["actor_text"]
+
+
+@pytest.mark.parametrize("text, target", [
+    ("قصفت الطائرات مجموعة من المسلحين قرب الحدود.", "مجموعة من المسلحين"),
+    ("انفجرت قنبلة قرب الحاجز ما أسفر عن إصابة ثلاثة من عناصر الجيش.", "ثلاثة من عناصر الجيش"),
+])
+def test_a_count_and_the_people_it_counts_are_one_target(text, target):
+    e = _assault(text)
+    assert target in (e["target_text"] or "").split("؛ "), e["target_text"]
+
+
+def test_a_count_without_its_people_is_not_extended():
+    e = _assault("قتلت القوات ثلاثة مسلحين من الجماعة.")
+    assert "ثلاثة مسلحين" in (e["target_text"] or "").split("؛ "), e["target_text"]
