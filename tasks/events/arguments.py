@@ -81,8 +81,14 @@ def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) 
     """The subject of a verb that takes no object ('انفجرت عبوة ناسفة', 'عبوة ناسفة انفجرت'): the noun
     phrase right after it (a time adverbial first is skipped), else the subject before it; a prepositional
     phrase or a place after it is no subject ('انفجرت في السوق')."""
-    f = np_at(sent, nxt, triggers) if nxt < len(sent.words) and not sent.words[nxt].punct.strip() else None
-    if f is not None and not preps_before(sent, f) & GOVERNING and not _is_place(sent, f):
+    words = sent.words
+    f = np_at(sent, nxt, triggers) if nxt < len(words) and not words[nxt].punct.strip() else None
+    if f is not None and f.last + 1 < len(words) and words[f.first].flags & NUMBER_BIT and f.first == f.last \
+            and _projectile_at(sent, f.last + 1):
+        a, b = f.start, words[f.last + 1].end  # 'انفجرت خمس قذائف': the count and what it counts
+        f = Filler(a, b, sent.text[a:b], None, f.first, f.last + 1)
+    if f is not None and not preps_before(sent, f) & GOVERNING and not _is_place(sent, f) \
+            and words[f.first].norm not in DIRECTIONS:        # 'انفجرت أمس شمال إسبانيا': a place
         return coordinated(sent, f)
     return _subject_before(sent, i, triggers)
 
@@ -157,7 +163,7 @@ def _without_projectiles(sent: Sentence, actor: list[Filler], target: list[Fille
     out = []
     for f in actor:
         cut = next((k for k in range(f.first + 1, f.last + 1) if _projectile_at(sent, k)), None)
-        if cut is not None:
+        if cut is not None and not _projectile_head(sent, f):   # 'انفجرت خمس قذائف': the fired themselves act
             a, b = words[f.first].start, words[cut - 1].end
             f = Filler(a, b, sent.text[a:b], None, f.first, cut - 1)
         out.append(f)

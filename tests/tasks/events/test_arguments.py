@@ -90,6 +90,10 @@ def test_argument_rules(text, etype, expected):
 def test_the_subject_of_an_explosion_is_no_target():
     e = one("انفجرت عبوة ناسفة قرب دورية للجيش.", "ASSAULT")
     assert not has(e["target_text"], "عبوة ناسفة") and has(e["actor_text"], "عبوة ناسفة")
+    e = one("وانفجرت خمس قذائف هاون قرب مقر الحكومة.", "ASSAULT")    # the count and what it counts
+    assert has(e["actor_text"], "خمس قذائف") and "قذائف" in e["actor_text"]
+    e = one("وقالت السلطات إن قنبلة انفجرت أمس شمال إسبانيا.", "ASSAULT")    # a place after the verb is no subject
+    assert has(e["actor_text"], "قنبلة") and not has(e["actor_text"], "شمال إسبانيا")
     e = one("انفجرت في السوق قنبلة يدوية.", "ASSAULT")    # a prepositional phrase after the verb is no subject
     assert e["actor_text"] is None or not has(e["actor_text"], "السوق")
 
