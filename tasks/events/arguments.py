@@ -188,6 +188,15 @@ def _construct_nominative(sent: Sentence, k: int) -> bool:
             and k + 1 < len(words) and words[k + 1].norm.startswith("ال") and not words[k + 1].punct.strip())
 
 
+def _indefinite_subject(sent: Sentence, f: Filler) -> bool:
+    """An indefinite phrase without accusative ending right after the verb, followed at once by an
+    accusative one: subject, then object ('استهدف مفجر انتحاري مركزا للشرطة', 'خطف مسلح ملثم طفلا')."""
+    words, k = sent.words, f.last + 1
+    return (k < len(words) and not _accusative(words[f.first]) and not _accusative(words[f.last])
+            and not words[f.first].flags & (NUMBER_BIT | DEFINITE_BIT) and _accusative(words[k])
+            and not words[k].punct.strip() and k not in sent.time_words and not words[k].flags & NUMBER_BIT)
+
+
 def _nominal_form(norm: str) -> bool:
     n = norm[1:] if len(norm) > 3 and norm[0] in "وف" else norm
     return n.startswith(("ال", "لل")) or proclitic(norm) in ("ب", "ل")
@@ -258,7 +267,8 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
     if np1 is not None and role == "target":
         target = coordinated(sent, np1)       # news passive: 'قتل جندي' (the killed)
     elif f is not None or (np1 is not None and not before and (_definite(words[np1.first]) or _nominative(words[np1.first])
-                                                               or _construct_nominative(sent, np1.first))
+                                                               or _construct_nominative(sent, np1.first)
+                                                               or _indefinite_subject(sent, np1))
                            and not words[i].norm.endswith("وا")):
         # VSO: a definite noun phrase or a name after the verb is its subject; the next one the object
         s1 = f or np1

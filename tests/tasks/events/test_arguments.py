@@ -41,6 +41,9 @@ CASES = [
     # a construct plural in -و after the verb is its subject (nominative), not its object (events8)
     ("أضرب سائقو الحافلات عن العمل في المدينة.", "PROTEST", {"actor": "سائقو الحافلات"}),
     ("اختطف مسلحو الجماعة موظفي الإغاثة.", "ASSAULT", {"actor": "مسلحو الجماعة", "target": "موظفي"}),
+    # VSO with an indefinite subject: the accusative phrase after it is the object (events8)
+    ("استهدف مفجر انتحاري مركزا للشرطة في المدينة.", "ASSAULT", {"actor": "مفجر انتحاري", "target": "مركزا"}),
+    ("خطف مسلح ملثم طفلا من أمام المدرسة.", "ASSAULT", {"actor": "مسلح ملثم", "target": "طفلا"}),
     # agent markers
     ("تعرض موكب الوزير لهجوم من قبل مسلحين مجهولين.", "ASSAULT", {"actor": "مسلحين مجهولين"}),
     ("قتل الصحافي على يد قناص في المدينة القديمة.", "ASSAULT", {"actor": "قناص", "target": "الصحافي"}),  # events6
