@@ -54,6 +54,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
                                    and not _nominal_form(sent.words[i].norm))
     if t.type == "ASSAULT":
         actor, target = _without_projectiles(sent, actor, target, t.pos == "verb")
+        if t.pos != "verb":                   # 'هجوم انتحاري منسق': an adjective of the attack, not its actor
+            actor = [f for f in actor if f.first != i + 1 or _argument_words()["attacker_words"].isdisjoint(sent.words[f.first].keys)]
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
     if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'

@@ -229,3 +229,10 @@ def test_origin_and_destination():
     e = one("هروب عكسي لقيادات داعش من سوريا إلى العراق.", "ESCAPE")
     assert (e["origin_text"], e["destination_text"]) == ("سوريا", "العراق")
     assert e["origin_entity_id"] and e["destination_entity_id"] and e["origin_entity_id"] != e["destination_entity_id"]
+
+
+def test_a_suicide_adjective_after_the_attack_noun_is_no_actor():
+    e = one("قتل عشرون شخصا في هجوم انتحاري منسق على السوق.", "ASSAULT")
+    assert e["actor_text"] is None or not has(e["actor_text"], "انتحاري منسق")
+    e = one("نفذ انتحاري هجوما على الحاجز.", "ASSAULT")          # the bomber as the support verb's subject stays
+    assert has(e["actor_text"], "انتحاري")
