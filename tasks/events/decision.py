@@ -198,6 +198,12 @@ def named_actor(row: dict) -> bool:
     return actor is not None and not actor.startswith(row["trigger"])
 
 
+def named_target(row: dict) -> bool:
+    """Whether the row names a target the decision reads: what a protest is against ('احتجاجا على قرار
+    الحكومة', tasks/events/protest_args.py) says nothing of whether it happened, so PROTEST rows never count."""
+    return row["target_text"] is not None and row["event_type"] != "PROTEST"
+
+
 def _decided(row: dict) -> bool:
     return (row["event_type"] in DECIDED_TYPES and row["modality"] in FACTUAL
             and salience_rule(row) not in KEPT_RULES)
@@ -216,7 +222,7 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
             continue
         etype, rule = row["event_type"], salience_rule(row)
         own = own_features(words, i, row["modality"], rule, named_actor(row),
-                           row["target_text"] is not None, row["source_text"] is not None)
+                           named_target(row), row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]

@@ -72,13 +72,15 @@ def protested_against(sent: Sentence, i: int) -> list[Filler]:
 
 def _named(sent: Sentence, at: int) -> list[Filler]:
     """The first agent mention starting within NAME_REACH words of `at` (a state only at `at`), or a
-    phrase of people or institutions right at `at` ('ضد الحكومة', 'احتجاجا على الشرطة')."""
+    phrase of people or institutions right at `at` or definite within reach ('ضد الحكومة', 'احتجاجا على
+    تعامل الحكومة')."""
     for k in range(at, min(len(sent.words), at + NAME_REACH)):
         if k > at and sent.words[k].punct.strip():
             break
         start = sent.owner.get(k)
         if start is None:
-            if k == at and sent.words[k].flags & AGENT_HEADS and k not in sent.covered:
+            w = sent.words[k]
+            if w.flags & AGENT_HEADS and k not in sent.covered and (k == at or w.norm.startswith("ال")):
                 f = chunk(sent, k, max_words=3)
                 return [f] if f is not None else []
             continue

@@ -3,7 +3,7 @@ test, outside every data set."""
 
 import pytest
 
-from tasks.events.decision import named_actor
+from tasks.events.decision import named_actor, named_target
 from tests.tasks.events.evhelp import RULES_ONLY, events, has
 
 
@@ -29,6 +29,7 @@ def test_protesters_that_are_the_trigger_are_its_actor(text, actor):
     ("خرج آلاف المحتجين في شوارع العاصمة ضد الحكومة.", "الحكومة"),
     ("تظاهر العشرات أمام السفارة تنديدا بإسرائيل.", "إسرائيل"),
     ("اعتصم مئات العمال أمام المصنع احتجاجا على قرار وزارة الصناعة إغلاقه.", "وزارة الصناعة"),
+    ("خرج مئات من المتظاهرين احتجاجا على تعامل الحكومة مع الحرائق.", "الحكومة"),
 ])
 def test_who_is_protested_against_is_the_target(text, target):
     assert any(has(e["target_text"], target) for e in _protests(text)), [e["target_text"] for e in _protests(text)]
@@ -45,3 +46,8 @@ def test_no_target_without_someone_protested_against(text):
 def test_a_named_actor_is_kept():
     e = next(e for e in _protests("تظاهر مئات الطلاب أمام مقر البرلمان.") if e["trigger"] == "تظاهر")
     assert has(e["actor_text"], "مئات الطلاب") and named_actor(e)
+
+
+def test_what_a_protest_is_against_is_no_evidence_for_the_decision():
+    e = next(e for e in _protests("خرج آلاف المحتجين في شوارع العاصمة ضد الحكومة.") if e["target_text"])
+    assert not named_target(e)
