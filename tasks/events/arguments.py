@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from akhbar.text.normalise import normalize
-from tasks.events.lexicon import Trigger, cue_set, events_data, ontology, word_set
+from tasks.events.lexicon import Trigger, cue_set, events_data, lookup, ontology, word_set
 from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
-                                LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_L,
+                                LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L,
                                 RELATIVES, RESUMPTIVE_BIT, SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative,
                                 _construct, _definite, _heads, _marker_before, _markers, _mention_type, has,
                                 proclitic)
@@ -15,6 +15,8 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
                                   coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
+from tasks.events.protest_args import protested_against, protesters
+from tasks.events.victims import partitive, result_victims, undergoer
 
 DIRECTIONS = word_set("directions")              # 'من مدينة غاو شمالي مالي'
 RESUMPTIVE_PREPS = word_set("resumptive_preps")  # 'يقوم بها'
@@ -40,7 +42,9 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(sent.words[i].norm, key) and (t.type != "CONTROL_CHANGE"
                                                                   or t.mode in ("expel", "overthrow"))
-    if t.pos == "verb":
+    if t.pos == "verb" and t.lemma in _argument_words()["intransitive_verbs"] and not t.passive:
+        actor, target = actor or _intransitive_subject(sent, i, nxt, triggers), []
+    elif t.pos == "verb":
         actor, target = _verb_arguments(sent, i, t, key, triggers, (nxt, f), actor, role, takes_object)
     else:
         actor, target = _noun_arguments(sent, i, t, triggers, (nxt, f), actor, genitive, takes_object)
@@ -48,8 +52,20 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         actor = _between(sent, i, triggers)   # 'اشتباكات عنيفة بين فصيلين', 'محادثات بين الحكومة والمتمردين'
     actor, target = _clean_fillers(sent, actor, target, t.pos == "verb" and i + 1 < len(sent.words)
                                    and not _nominal_form(sent.words[i].norm))
+    if t.type == "ASSAULT":
+        actor, target = _without_projectiles(sent, actor, target, t.pos == "verb")
+        if t.pos != "verb":                   # 'هجوم انتحاري منسق': an adjective of the attack, not its actor
+            actor = [f for f in actor if f.first != i + 1 or _argument_words()["attacker_words"].isdisjoint(sent.words[f.first].keys)]
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
+    if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'
+        actor = actor or protesters(sent, i, key, triggers)
+        target = target or protested_against(sent, i)
+    if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before)) is not None:
+        actor = [f for f in actor if f.last < u.first or f.first > u.last]   # 'تعرضت دورية للجيش لهجوم': the
+        target = [u]                          # patrol underwent the attack, it is no actor and the noun's genitive no target
+    if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
+        target = [partitive(sent, f, triggers) for f in target] + [f for f in result_victims(sent, i) if all(f.first > g.last or f.last < g.first for g in target)]
     if "target" not in spec["arguments"]:
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)
@@ -59,7 +75,24 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
 @lru_cache(maxsize=1)
 def _argument_words() -> dict[str, frozenset]:
     data = events_data("argument_words.json")
-    return {k: frozenset(normalize(w) for w in data[k]) for k in ("non_filler_words", "instrument_words", "attacker_words")}
+    return {k: frozenset(normalize(w) for w in data[k]) for k in ("non_filler_words", "instrument_words", "attacker_words",
+                                                                  "intransitive_verbs", "projectile_counts")}
+
+
+def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) -> list[Filler]:
+    """The subject of a verb that takes no object ('انفجرت عبوة ناسفة', 'عبوة ناسفة انفجرت'): the noun
+    phrase right after it (a time adverbial first is skipped), else the subject before it; a prepositional
+    phrase or a place after it is no subject ('انفجرت في السوق')."""
+    words = sent.words
+    f = np_at(sent, nxt, triggers) if nxt < len(words) and not words[nxt].punct.strip() else None
+    if f is not None and f.last + 1 < len(words) and words[f.first].flags & NUMBER_BIT and f.first == f.last \
+            and _projectile_at(sent, f.last + 1):
+        a, b = f.start, words[f.last + 1].end  # 'انفجرت خمس قذائف': the count and what it counts
+        f = Filler(a, b, sent.text[a:b], None, f.first, f.last + 1)
+    if f is not None and not preps_before(sent, f) & GOVERNING and not _is_place(sent, f) \
+            and words[f.first].norm not in DIRECTIONS:        # 'انفجرت أمس شمال إسبانيا': a place
+        return coordinated(sent, f)
+    return _subject_before(sent, i, triggers)
 
 
 def _lone(f: Filler, name: str, sent: Sentence) -> bool:
@@ -89,9 +122,81 @@ def _clean_fillers(sent: Sentence, actor: list[Filler], target: list[Filler], ve
     return actor, target
 
 
+def _people_np(sent: Sentence, j: int, triggers: set[int]) -> Filler | None:
+    """`np_at`, and protesters or a protest gathering at word j though they are PROTEST triggers: the
+    object of an attack ('أطلقت الشرطة النار على المتظاهرين', 'ضرب رجال الشرطة متظاهرا')."""
+    f = np_at(sent, j, triggers)
+    if f is None and 0 <= j < len(sent.words) and _protest_only(sent.words[j].norm) \
+            and not sent.words[j].flags & PROCLITIC_BITS and j not in sent.covered:
+        f = chunk(sent, j, max_words=4, stop_at_trigger=triggers - {j})
+    return f
+
+
+@lru_cache(maxsize=4096)
+def _protest_only(norm: str) -> bool:
+    """Whether a form is only ever a PROTEST noun trigger (protesters, a protest gathering)."""
+    hit = lookup(norm)
+    return hit is not None and all(c.type == "PROTEST" and c.pos == "noun" for c in hit[1])
+
+
+def _projectile_at(sent: Sentence, k: int) -> bool:
+    """Whether word k names what is fired ('صاروخين', 'القذائف', 'نيرانها': a possessive is stripped)."""
+    if k >= len(sent.words):
+        return False
+    w, instruments = sent.words[k], _argument_words()["instrument_words"]
+    return not instruments.isdisjoint(w.keys) or any(w.norm.endswith(p) and w.norm[:-len(p)] in instruments
+                                                      for p in ("ها", "هم", "ه"))
+
+
+def _projectile_head(sent: Sentence, f: Filler) -> bool:
+    """A phrase about what is fired: its first word, or its second after a count ('عشرات القذائف')."""
+    return _projectile_at(sent, f.first) or (f.first < f.last and bool(sent.words[f.first].flags & NUMBER_BIT
+                                             or not _argument_words()["projectile_counts"].isdisjoint(sent.words[f.first].keys))
+                                             and _projectile_at(sent, f.first + 1))
+
+
+def _without_projectiles(sent: Sentence, actor: list[Filler], target: list[Filler],
+                         verb: bool) -> tuple[list[Filler], list[Filler]]:
+    """What is fired is neither target nor part of the actor: 'أطلقت القوات عشرات القذائف على القرية' (the
+    target is then read after 'على'), 'أطلقت طائرة مسيرة صاروخين' (the actor chunk ends before the
+    missiles). An indefinite phrase right after a firing verb and followed by what it fires is the
+    subject, not the object ('أطلقت دبابة إسرائيلية قذيفة على تجمع')."""
+    words = sent.words
+    out = []
+    for f in actor:
+        cut = next((k for k in range(f.first + 1, f.last + 1) if _projectile_at(sent, k)), None)
+        if cut is not None and not _projectile_head(sent, f):   # 'انفجرت خمس قذائف': the fired themselves act
+            a, b = words[f.first].start, words[cut - 1].end
+            f = Filler(a, b, sent.text[a:b], None, f.first, cut - 1)
+        out.append(f)
+    kept = [f for f in target if not _projectile_head(sent, f)]
+    if verb and not out and len(kept) == 1 and kept == target and _projectile_at(sent, kept[0].last + 1):
+        return kept, []
+    return out, kept
+
+
 def _nominative(w: Word) -> bool:
     """An indefinite sound plural in -ون ('مجهولون', 'مستوطنون'): nominative, so after a verb its subject."""
     return len(w.norm) > 4 and w.norm.endswith("ون") and not w.flags & (NUMBER_BIT | DEFINITE_BIT)
+
+
+def _construct_nominative(sent: Sentence, k: int) -> bool:
+    """A sound masculine plural in the construct state, nominative ('سائقو الحافلات', 'موظفو البلدية'):
+    the -ون lost its nun before a definite genitive; after a verb it is the subject (the accusative and
+    genitive end in -ي: 'سائقي')."""
+    words = sent.words
+    w = words[k]
+    return (len(w.norm) > 4 and w.norm.endswith("و") and not w.flags & (NUMBER_BIT | DEFINITE_BIT)
+            and k + 1 < len(words) and words[k + 1].norm.startswith("ال") and not words[k + 1].punct.strip())
+
+
+def _indefinite_subject(sent: Sentence, f: Filler) -> bool:
+    """An indefinite phrase without accusative ending right after the verb, followed at once by an
+    accusative one: subject, then object ('استهدف مفجر انتحاري مركزا للشرطة', 'خطف مسلح ملثم طفلا')."""
+    words, k = sent.words, f.last + 1
+    return (k < len(words) and not _accusative(words[f.first]) and not _accusative(words[f.last])
+            and not words[f.first].flags & (NUMBER_BIT | DEFINITE_BIT) and _accusative(words[k])
+            and not words[k].punct.strip() and k not in sent.time_words and not words[k].flags & NUMBER_BIT)
 
 
 def _nominal_form(norm: str) -> bool:
@@ -163,7 +268,9 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
     np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)
     if np1 is not None and role == "target":
         target = coordinated(sent, np1)       # news passive: 'قتل جندي' (the killed)
-    elif f is not None or (np1 is not None and not before and (_definite(words[np1.first]) or _nominative(words[np1.first]))
+    elif f is not None or (np1 is not None and not before and (_definite(words[np1.first]) or _nominative(words[np1.first])
+                                                               or _construct_nominative(sent, np1.first)
+                                                               or _indefinite_subject(sent, np1))
                            and not words[i].norm.endswith("وا")):
         # VSO: a definite noun phrase or a name after the verb is its subject; the next one the object
         s1 = f or np1
@@ -237,7 +344,7 @@ def _prepositional_target(sent: Sentence, i: int, t: Trigger, triggers: set[int]
             if words[j].norm in TARGET_PREPS:
                 if j + 2 in _agent_slots(sent):
                     break                     # 'على يد الحراس': the agent, not the target
-                obj = np_at(sent, j + 1, triggers)
+                obj = _people_np(sent, j + 1, triggers) if t.type == "ASSAULT" else np_at(sent, j + 1, triggers)
                 if obj is not None and (words[j].norm == "ضد" or not _is_place(sent, obj)
                                         or obj.first in sent.mention_at or t.type != "ASSAULT"
                                         or (words[obj.first].flags & BIT["head_place"])):
@@ -436,7 +543,7 @@ def _object_np(sent: Sentence, j: int, t: Trigger, triggers: set[int]) -> Filler
     when the event acts on it ('قصفت مواقع', not 'غادر الموصل', which is an origin)."""
     if t.mode == "release" and j + 1 < len(sent.words) and sent.words[j].norm == "سراح":
         j += 1                                # 'أطلقت السلطات سراح صحافية': who is released follows 'سراح'
-    f = np_at(sent, j, triggers)
+    f = _people_np(sent, j, triggers) if t.type == "ASSAULT" else np_at(sent, j, triggers)
     if f is None or preps_before(sent, f) & GOVERNING - {"ل"} and j in sent.mention_at:
         return None
     m = sent.mention_at.get(f.first)

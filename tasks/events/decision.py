@@ -191,6 +191,19 @@ def kept_main(row: dict, n_words: int) -> str:
     return "agent-object" if row["target_text"] is not None and rule == "verb" else ""
 
 
+def named_actor(row: dict) -> bool:
+    """Whether the row names an actor besides its trigger: protesters that are the trigger themselves
+    ('وأضرم المتظاهرون النار', tasks/events/protest_args.py) are their own actor, no evidence of a report."""
+    actor = row["actor_text"]
+    return actor is not None and not actor.startswith(row["trigger"])
+
+
+def named_target(row: dict) -> bool:
+    """Whether the row names a target the decision reads: what a protest is against ('احتجاجا على قرار
+    الحكومة', tasks/events/protest_args.py) says nothing of whether it happened, so PROTEST rows never count."""
+    return row["target_text"] is not None and row["event_type"] != "PROTEST"
+
+
 def _decided(row: dict) -> bool:
     return (row["event_type"] in DECIDED_TYPES and row["modality"] in FACTUAL
             and salience_rule(row) not in KEPT_RULES)
@@ -208,8 +221,8 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
         if not _decided(row):
             continue
         etype, rule = row["event_type"], salience_rule(row)
-        own = own_features(words, i, row["modality"], rule, row["actor_text"] is not None,
-                           row["target_text"] is not None, row["source_text"] is not None)
+        own = own_features(words, i, row["modality"], rule, named_actor(row),
+                           named_target(row), row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
@@ -229,8 +242,8 @@ def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> lis
 
 def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
-    the model and its probability in `method` ('...;decision:lr-gsr-5=0.83;salience:verb'); a row
-    `kept_main` stays main and says so ('...;decision:lr-gsr-5=0.28;kept:agent-object;salience:verb')."""
+    the model and its probability in `method` ('...;decision:lr-gsr-6=0.83;salience:verb'); a row
+    `kept_main` stays main and says so ('...;decision:lr-gsr-6=0.28;kept:agent-object;salience:verb')."""
     m = model()
     if m is None:
         return

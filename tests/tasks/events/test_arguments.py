@@ -26,6 +26,24 @@ CASES = [
     ("اقتحم متمردون مستشفى في البلدة.", "ASSAULT", {"actor": "متمردون", "target": "مستشفى"}),
     # an indefinite plural in -ون right after the verb is its subject, not its object
     ("أطلق مستوطنون النار على راع قرب القرية.", "ASSAULT", {"actor": "مستوطنون", "target": "راع"}),
+    # a verb with no object: the phrase after it is its subject, never its target (events8)
+    ("انفجرت أمس عبوة ناسفة في سوق الخضار.", "ASSAULT", {"actor": "عبوة ناسفة"}),
+    ("وقالت الشرطة إن قنبلة انفجرت قرب المحكمة.", "ASSAULT", {"actor": "قنبلة"}),
+    # what is fired is no target: the target follows 'على' (events8)
+    ("أطلقت القوات عشرات القذائف على القرية فجر اليوم.", "ASSAULT", {"actor": "القوات", "target": "القرية"}),
+    ("وقال سكان إن دبابات أميركية أطلقت نيرانها على الحي الشرقي.", "ASSAULT",
+     {"actor": "دبابات أميركية", "target": "الحي الشرقي"}),
+    ("أطلقت طائرة مسيرة صاروخين على سيارة في المدينة.", "ASSAULT", {"actor": "طائرة مسيرة", "target": "سيارة"}),
+    # protesters attacked: a PROTEST trigger word can be an attack's object (events8)
+    ("أطلقت الشرطة الرصاص المطاطي على المتظاهرين.", "ASSAULT", {"actor": "الشرطة", "target": "المتظاهرين"}),
+    ("ضرب رجال الشرطة متظاهرا بالهراوات.", "ASSAULT", {"actor": "رجال الشرطة", "target": "متظاهرا"}),
+    ("هاجمت قوات الأمن المحتجين في الساحة.", "ASSAULT", {"actor": "قوات الأمن", "target": "المحتجين"}),
+    # a construct plural in -و after the verb is its subject (nominative), not its object (events8)
+    ("أضرب سائقو الحافلات عن العمل في المدينة.", "PROTEST", {"actor": "سائقو الحافلات"}),
+    ("اختطف مسلحو الجماعة موظفي الإغاثة.", "ASSAULT", {"actor": "مسلحو الجماعة", "target": "موظفي"}),
+    # VSO with an indefinite subject: the accusative phrase after it is the object (events8)
+    ("استهدف مفجر انتحاري مركزا للشرطة في المدينة.", "ASSAULT", {"actor": "مفجر انتحاري", "target": "مركزا"}),
+    ("خطف مسلح ملثم طفلا من أمام المدرسة.", "ASSAULT", {"actor": "مسلح ملثم", "target": "طفلا"}),
     # agent markers
     ("تعرض موكب الوزير لهجوم من قبل مسلحين مجهولين.", "ASSAULT", {"actor": "مسلحين مجهولين"}),
     ("قتل الصحافي على يد قناص في المدينة القديمة.", "ASSAULT", {"actor": "قناص", "target": "الصحافي"}),  # events6
@@ -70,6 +88,31 @@ def test_argument_rules(text, etype, expected):
     e = one(text, etype)
     for role, phrase in expected.items():
         assert has(e[f"{role}_text"], phrase), (role, e[f"{role}_text"])
+
+
+def test_the_subject_of_an_explosion_is_no_target():
+    e = one("انفجرت عبوة ناسفة قرب دورية للجيش.", "ASSAULT")
+    assert not has(e["target_text"], "عبوة ناسفة") and has(e["actor_text"], "عبوة ناسفة")
+    e = one("وانفجرت خمس قذائف هاون قرب مقر الحكومة.", "ASSAULT")    # the count and what it counts
+    assert has(e["actor_text"], "خمس قذائف") and "قذائف" in e["actor_text"]
+    e = one("وقالت السلطات إن قنبلة انفجرت أمس شمال إسبانيا.", "ASSAULT")    # a place after the verb is no subject
+    assert has(e["actor_text"], "قنبلة") and not has(e["actor_text"], "شمال إسبانيا")
+    e = one("انفجرت في السوق قنبلة يدوية.", "ASSAULT")    # a prepositional phrase after the verb is no subject
+    assert e["actor_text"] is None or not has(e["actor_text"], "السوق")
+
+
+def test_the_fired_is_never_part_of_actor_or_target():
+    e = one("أطلقت طائرة مسيرة صاروخين على سيارة في المدينة.", "ASSAULT")
+    assert not has(e["actor_text"], "صاروخين") and not has(e["target_text"], "صاروخين")
+    e = one("أطلقت القوات عشرات القذائف على القرية فجر اليوم.", "ASSAULT")
+    assert not has(e["target_text"], "عشرات القذائف")
+    e = one("قصفت المدفعية عدة قرى في الريف.", "ASSAULT")       # a count before a non-projectile stays the target
+    assert has(e["target_text"], "عدة قرى")
+
+
+def test_protesters_are_not_the_target_of_their_own_attack():
+    e = one("هاجم المتظاهرون مركزا للشرطة.", "ASSAULT")
+    assert has(e["actor_text"], "المتظاهرون") and not has(e["target_text"], "المتظاهرون")
 
 
 def test_attached_pronoun_blocks_a_second_object():
@@ -186,3 +229,10 @@ def test_origin_and_destination():
     e = one("هروب عكسي لقيادات داعش من سوريا إلى العراق.", "ESCAPE")
     assert (e["origin_text"], e["destination_text"]) == ("سوريا", "العراق")
     assert e["origin_entity_id"] and e["destination_entity_id"] and e["origin_entity_id"] != e["destination_entity_id"]
+
+
+def test_a_suicide_adjective_after_the_attack_noun_is_no_actor():
+    e = one("قتل عشرون شخصا في هجوم انتحاري منسق على السوق.", "ASSAULT")
+    assert e["actor_text"] is None or not has(e["actor_text"], "انتحاري منسق")
+    e = one("نفذ انتحاري هجوما على الحاجز.", "ASSAULT")          # the bomber as the support verb's subject stays
+    assert has(e["actor_text"], "انتحاري")
