@@ -15,7 +15,7 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
                                   coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
-from tasks.events.protest_args import protested_against, protesters
+from tasks.events.protest_args import protested_against, protesters, protesters_before
 from tasks.events.victims import partitive, result_victims, undergoer
 
 DIRECTIONS = word_set("directions")              # 'من مدينة غاو شمالي مالي'
@@ -59,7 +59,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
     if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'
-        actor = actor or protesters(sent, i, key, triggers)
+        actor = actor or protesters(sent, i, key, triggers) or protesters_before(sent, i, triggers)
         target = target or protested_against(sent, i)
     if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before)) is not None:
         actor = [f for f in actor if f.last < u.first or f.first > u.last]   # 'تعرضت دورية للجيش لهجوم': the

@@ -242,8 +242,8 @@ def sentence_features(words: list[Word], rows_at: list[tuple[int, dict]]) -> lis
 
 def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     """Set `salience` of the factual ASSAULT/PROTEST rows of one sentence from the model and name
-    the model and its probability in `method` ('...;decision:lr-gsr-6=0.83;salience:verb'); a row
-    `kept_main` stays main and says so ('...;decision:lr-gsr-6=0.28;kept:agent-object;salience:verb')."""
+    the model and its probability in `method` ('...;decision:lr-gsr-7=0.83;salience:verb'); a row
+    `kept_main` stays main and says so ('...;decision:lr-gsr-7=0.28;kept:agent-object;salience:verb')."""
     m = model()
     if m is None:
         return

@@ -49,6 +49,20 @@ def protesters(sent: Sentence, i: int, key: str, triggers: set[int]) -> list[Fil
     return [Filler(start, end, sent.text[start:end], None, i, f.last if f is not None else i)]
 
 
+def protesters_before(sent: Sentence, i: int, triggers: set[int], reach: int = 3) -> list[Filler]:
+    """The protesters named just before a protest verb that took their place as the trigger
+    (tasks/events/triggers.py `_participant_first`: 'مليون متظاهر خرجوا', 'قيام المتظاهرين أمس بالتجمع'):
+    the nearest participant noun at most `reach` words back, no punctuation between."""
+    words, nouns = sent.words, lists()["participant_nouns"]
+    for k in range(i - 1, max(-1, i - 1 - reach), -1):
+        if words[k].punct.strip():
+            return []
+        key = next((x for x in words[k].keys if x in nouns), None)
+        if key is not None:
+            return protesters(sent, k, key, triggers | {i})
+    return []
+
+
 def protested_against(sent: Sentence, i: int) -> list[Filler]:
     """The person, organisation or nationality the protest at word i is against, or []."""
     words, n = sent.words, len(sent.words)

@@ -57,6 +57,7 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         t = next((c for c in cands if context_ok(c, sent, i)), None)
         if t is None:
             continue
+        verb_entry = t.pos == "verb"
         if t.pos == "verb" and _nominal(w.norm):
             t = replace(t, pos="noun")       # 'لطرد', 'الطرد': the verbal noun spelled like the verb
         if t.pos == "verb" and not t.future and i > 0 and words[i - 1].norm in RELATIVES and key[0] in "يتنا":
@@ -66,12 +67,32 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         if found and found[-1][1].type == t.type and i - found[-1][0] <= sent.cfg.merge_gap \
                 and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
             j, prev, pkey = found[-1]
+            if verb_entry and t.type == "PROTEST" and _participant_first(words, j, i):
+                found[-1] = (i, t, key)      # 'المتظاهرين يوم أمس بالتجمع أمام': the gathering, not its people
+                continue
             if prev.mode is None and t.mode is not None:
                 found[-1] = (j, Trigger(prev.type, t.mode, prev.pos, prev.lemma, prev.future, prev.context, prev.passive), pkey)
             continue
         found.append((i, t, key))
     return found
 
+
+
+def _participant_first(words: list[Word], j: int, i: int) -> bool:
+    """Whether the PROTEST trigger at word j, a participant noun ('المتظاهرين', salience.json), gives way to
+    the protest verb or its verbal noun at i right after it: their action is the event ('قيام المتظاهرين
+    بالتجمع', 'المحتجون احتشدوا'); a participant is background by itself, an event noun after it
+    ('بين المتظاهرين وشرطة مكافحة الشغب') is not their action."""
+    forms = participant_forms()
+    return words[j].norm in forms and words[i].norm not in forms
+
+
+@lru_cache(maxsize=1)
+def participant_forms() -> frozenset:
+    """Normalised participant nouns with their clitic forms ('والمتظاهرون')."""
+    from tasks.events.salience import lists
+    nouns = lists()["participant_nouns"]
+    return frozenset(n for n in nouns) | frozenset(p + n for n in nouns for p in ("و", "ف", "ال", "وال", "فال"))
 
 
 def _drop_mentions_opening_with(sent: Sentence, triggers: set[int]) -> None:

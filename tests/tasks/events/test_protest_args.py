@@ -4,7 +4,7 @@ test, outside every data set."""
 import pytest
 
 from tasks.events.decision import named_actor, named_target
-from tests.tasks.events.evhelp import RULES_ONLY, events, has
+from tests.tasks.events.evhelp import RULES_ONLY, events, has, one
 
 
 def _protests(text):
@@ -51,3 +51,13 @@ def test_a_named_actor_is_kept():
 def test_what_a_protest_is_against_is_no_evidence_for_the_decision():
     e = next(e for e in _protests("خرج آلاف المحتجين في شوارع العاصمة ضد الحكومة.") if e["target_text"])
     assert not named_target(e)
+
+
+@pytest.mark.parametrize("text,trigger,actor", [
+    ("وأدانت الحكومة قيام مئات المتظاهرين أمس بالتجمع أمام السفارة.", "التجمع", "المتظاهرين"),
+    ("مليون متظاهر خرجوا إلى شوارع المدينة.", "خرجوا", "متظاهر"),
+])
+def test_protesters_before_the_verb_that_took_their_place_are_its_actor(text, trigger, actor):
+    """events9: written sentences; the participant noun gives way to the protest verb after it."""
+    e = one(text, "PROTEST")
+    assert (e["trigger"], e["actor_text"]) == (trigger, actor)

@@ -78,20 +78,24 @@ def test_verb_form_after_a_preposition_or_construct_head_is_a_verbal_noun():
     ("فسد المحتجون مدخل الوزارة بالإطارات المشتعلة.", "main", "participant-acting"),
     ("وأشعل المتظاهرون النار في حاويات القمامة وسط المدينة.", "main", "participant-acting"),
     ("ونفذ المتظاهرون اعتصاما أمام مبنى المحافظة.", "main", "participant-acting"),
-    ("خرج الطلاب متظاهرين في شوارع المدينة.", "main", "participant-acting"),       # indefinite: circumstantial
+    ("سار الطلاب متظاهرين في شوارع المدينة.", "main", "participant-acting"),       # indefinite: circumstantial
+    ("خرج الطلاب متظاهرين في شوارع المدينة.", "main", "verb"),     # events9: going out with protesters is the protest
     ("وأزالت البلدية الحواجز التي قطع بها المحتجون الشارع.", "background", "participant"),   # relative clause
     ("ومنعت الشرطة توجه المتظاهرين إلى الساحة.", "background", "participant"),      # definite -ين: genitive
     ("واستخدمت الشرطة خراطيم المياه لتفريق محتجين رشقوها بالحجارة.", "background", "participant"),  # describes them
     ("وحذرت الشرطة من قيام المتظاهرين برشق السيارات.", "background", "participant"),  # verbal noun with ب
-    ("وخرج نحو ألف متظاهر إلى شوارع العاصمة أمس.", "main", "participant-acting"),   # counts between are free
-    ("مليونا متظاهر خرجوا إلى الشوارع.", "main", "participant-acting"),               # the singular after a count
+    ("وسار نحو ألف متظاهر في شوارع العاصمة أمس.", "main", "participant-acting"),   # counts between are free
+    ("وخرج نحو ألف متظاهر إلى شوارع العاصمة أمس.", "main", "verb"),
+    ("مليونا متظاهر ساروا في الشوارع.", "main", "participant-acting"),               # the singular after a count
+    ("مليونا متظاهر خرجوا إلى الشوارع.", "main", "verb"),      # events9: the participant gives way to the verb
     ("وقتل متظاهر برصاص الشرطة في المدينة.", "background", "participant"),          # passive: he was killed
     ("ووقعت صدامات بين الجنود ونحو مئتي متظاهر قرب الجدار.", "background", "participant"),
     # events6: a subject far from its plural verb (partitive after a count, or nominative)
     ("وقال شهود إن الآلاف من المحتجين من عمال المصانع وسكان الأحياء الفقيرة تجمعوا أمام البلدية.", "main",
      "participant-acting"),
     ("المتظاهرون في العاصمة وفي مدن أخرى خرجوا إلى الشوارع.", "main", "participant-acting"),
-    ("وفرقت الشرطة عشرات من المحتجين بعد أن احتشدوا في الساحة.", "background", "participant"),  # another clause
+    ("وفرقت الشرطة عشرات من المحتجين بعد أن أغلقوا الطريق.", "background", "participant"),  # another clause
+    ("وفرقت الشرطة عشرات من المحتجين بعد أن احتشدوا في الساحة.", "background", "reference"),  # events9: the verb
     ("واعتقلت الشرطة المئات من المتظاهرين الذين تجمعوا في الميدان.", "background", "participant"),  # relative
 ])
 def test_participant_acting_by_case_and_clause(text, salience, rule):

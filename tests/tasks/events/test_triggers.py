@@ -123,3 +123,48 @@ def test_beating_and_stabbing_forms_need_their_context(text):
 
 def test_a_strike_with_present_yadrib_is_no_beating():
     assert [e["event_type"] for e in events("ويضرب المعلمون عن العمل في المدارس.")] == ["PROTEST"]
+
+
+# events9: going out / down to the streets is a protest when protesters or streets are named; a
+# participant noun gives way to the gathering verb after it. Sentences written for these tests.
+@pytest.mark.parametrize("text,trigger,actor", [
+    ("وخرج آلاف المتظاهرين إلى شوارع العاصمة أمس.", "خرج", "آلاف المتظاهرين"),
+    ("خرج المحتجون الى الشوارع احتجاجا على الغلاء.", "خرج", "المحتجون"),
+    ("نزل آلاف الطلاب إلى الشوارع رفضا لقرار الحكومة.", "نزل", "آلاف الطلاب"),
+    ("ونزل المعلمون إلى الشارع للمطالبة برفع الأجور.", "نزل", "المعلمون"),
+    ("المحتجون احتشدوا أمام مبنى البلدية صباح اليوم.", "احتشدوا", "المحتجون"),
+    ("وكان ألف عامل قد تجمعوا خارج مقر الشركة.", "تجمعوا", None),
+    ("احتشد مئات الأهالي وسط البلدة تضامنا مع المعتقلين.", "احتشد", "مئات الأهالي"),
+])
+def test_going_out_to_the_streets_is_a_protest(text, trigger, actor):
+    evs = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] in ("PROTEST", "ESCAPE", "EVACUATE")]
+    assert {e["event_type"] for e in evs} == {"PROTEST"}, [(e["event_type"], e["trigger"]) for e in evs]
+    assert evs[0]["trigger"] == trigger and evs[0]["salience"] == "main"
+    if actor:
+        assert evs[0]["actor_text"] == actor
+
+
+@pytest.mark.parametrize("text,etype", [
+    ("خرج الرئيس من المستشفى أمس.", "ESCAPE"),
+    ("خرج المسلحون من المدينة بعد الاتفاق.", "ESCAPE"),
+])
+def test_going_out_without_protesters_keeps_its_sense(text, etype):
+    assert [e["event_type"] for e in events(text) if e["event_type"] in ("PROTEST", etype)] == [etype]
+
+
+@pytest.mark.parametrize("text", [
+    "نزلت الأمطار بغزارة على شوارع المدينة.",
+    "ونزل الجيش إلى الشوارع لفرض حظر التجول.",
+    "نزلت أسعار النفط في الأسواق أمس.",
+    "احتشدت القوات على الحدود الشمالية.",
+])
+def test_rain_troops_and_prices_in_the_streets_are_no_protest(text):
+    assert not [e for e in events(text) if e["event_type"] == "PROTEST"]
+
+
+def test_the_gathering_not_its_people_is_the_protest_event():
+    e = one("وأدانت الحكومة قيام مئات المتظاهرين أمس بالتجمع أمام السفارة.", "PROTEST", cfg=RULES_ONLY)
+    assert e["trigger"] != "المتظاهرين" and "participant" not in e["method"]
+    # a protest noun after the protesters ('مكافحة الشغب') is not their action: the participant stays
+    e = one("واندلعت مواجهات بين المتظاهرين وشرطة مكافحة الشغب.", "PROTEST", cfg=RULES_ONLY)
+    assert e["trigger"] == "المتظاهرين"
