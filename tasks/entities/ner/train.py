@@ -207,6 +207,30 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     return result
 
 
+def bias_folds(data: Path, work: Path, label: str, values, scored=(0, 1, 2), folds: int = PARAMS["folds"]) -> dict:
+    """Score a label bias (NerModel.set_label_bias: `values` added to the last pass's `label` scores)
+    with the fold models an inner_folds run left in `work` (no training; the dev split never read):
+    {value: {K: conll.score of fold K}} plus, per K, the value chosen on the other scored folds
+    (choose_bias) and its fold-K scores, so the choice is scored on a fold it was not chosen on."""
+    sentences = read_conll(data)
+    train = [i for i in range(len(sentences)) if not dev_mask(len(sentences))[i]]
+    table: dict = {v: {} for v in values}
+    for k in scored:
+        model = NerModel(work / f"fold{k}" / "ner.crfsuite", label_bias={})
+        held = [sentences[i] for i in train if fold_of(i, folds) == k]
+        for v in values:
+            model.set_label_bias({label: v})
+            table[v][k] = evaluate_model(model, held)
+    chosen = {k: choose_bias(table, [j for j in scored if j != k]) for k in scored}
+    return dict(label=label, table=table, chosen=chosen, best=choose_bias(table, list(scored)),
+                held_out={k: table[chosen[k]][k] for k in scored})
+
+
+def choose_bias(table: dict, folds: list[int]) -> float:
+    """The value of `table` (bias_folds) with the best mean micro F1 over `folds`; ties to the smaller |value|."""
+    return max(sorted(table, key=abs), key=lambda v: round(sum(table[v][k]["micro"]["f1"] for k in folds), 10))
+
+
 def pass2_pair_path(work: Path, a: int, b: int) -> Path:
     """The pass 2 trained on the folds other than a and b (the pass-2 jackknife of inner_folds, passes 3)."""
     lo, hi = sorted((a, b))
