@@ -17,7 +17,6 @@ lookup per token plus the window and the sentence-level matches.
 
 from __future__ import annotations
 
-from collections import Counter
 from functools import lru_cache
 from operator import itemgetter
 
@@ -339,25 +338,13 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
     own = {st: sorted(fs) for st, fs in memory.items()}
     before = {st: ["-1:" + f for f in fs] for st, fs in own.items()}     # as the previous token's
     after = {st: ["1:" + f for f in fs] for st, fs in own.items()}       # as the next token's
-    for st, mark in burst_marks(stems, ranks).items():
-        own.setdefault(st, []).append(mark)
     out = []
     for toks, labels in zip(stems, first_pass):
         labs = label_marks(labels) if stacked else [() for _ in toks]
-        if own.keys().isdisjoint(toks):      # no document evidence in this sentence
+        if memory.keys().isdisjoint(toks):      # no document evidence in this sentence
             out.append([list(lab) for lab in labs])
             continue
         prev = [()] + [before.get(st, ()) for st in toks[:-1]]
         nxt = [after.get(st, ()) for st in toks[1:]] + [()]
         out.append([[*own.get(st, ()), *p, *q, *lab] for st, p, q, lab in zip(toks, prev, nxt, labs)])
     return out
-
-
-def burst_marks(stems: list[list[str]], ranks: dict[str, int]) -> dict[str, str]:
-    """Stems a document repeats that general Arabic seldom uses, with how often and how rare
-    ('dn=3|none': 3 times or more, in no frequency list; 'dn=2|40000'): a rare word a story
-    repeats is more often one of its names ('أراجون', 'لاغونتواز'), whatever pass 1 said (feature set 5).
-    The DOC_MIN_RANK commonest words and stems of 2 letters or less are left out."""
-    counts = Counter(st for toks in stems for st in toks if len(st) > 2)
-    return {st: "dn=%s|%s" % ("3" if n >= 3 else "2", rank_bucket(ranks, st)) for st, n in counts.items()
-            if n >= 2 and ranks.get(st, DOC_MIN_RANK) >= DOC_MIN_RANK}

@@ -77,13 +77,3 @@ def test_feature_set_4_pass_two_sees_the_pass_one_labels_around_the_token():
     out = doc_marks([["قال", "سامي"], ["في", "المدينة"]], [["O", "B-PERS"], ["O", "O"]])
     assert all(any(m.startswith("p1=") for m in tok) for sent in out for tok in sent)
     assert "dB=PERS" in out[0][1]
-
-
-def test_pass_two_sees_rare_words_its_document_repeats():
-    # a document written for this test: a made-up place three times, a common word twice, a name once
-    sents = [["وذهب", "ملك", "بارونيا", "إلى", "المدينة"], ["وعاد", "إلى", "بارونيا"],
-             ["وقال", "سامي", "إن", "بارونيا", "المدينة"]]
-    out = doc_marks(sents, [["O"] * len(s) for s in sents])
-    assert "dn=3|none" in out[0][2] and "dn=3|none" in out[1][2] and "dn=3|none" in out[2][3]
-    assert not any(m.startswith("dn=") for m in out[0][4] + out[2][1])   # common word, a name said once
-    assert not any(m.startswith("dn=") for sent in doc_marks(sents[:1], [["O"] * 5]) for tok in sent for m in tok)
