@@ -89,35 +89,6 @@ def strip_clitics(norm: str) -> tuple[str, str, str]:
     return prefix, "", stem
 
 
-def split_word(norm: str, ranks: dict[str, int]) -> tuple[str, str, str]:
-    """(proclitics, article, stem) of a normalised token for the tagger's features (feature set 5):
-    as strip_clitics, but a proclitic letter is taken off only when the rest is a more common word
-    than the whole (words_ar.txt ranks, the rest with or without ال), or, for the conjunction و, when
-    neither is ranked. So 'فلسطين', 'لبنان', 'بغداد', 'فريق' stay whole (strip_clitics gives 'سطين',
-    'بنان', 'غداد', 'ريق') while 'بفلسطين', 'ولبنان', 'وقال', 'للأمم' lose their clitics: one stem for
-    a name with and without a preposition."""
-    def rank(word: str) -> int | None:
-        found = [r for r in (ranks.get(word), ranks.get("ال" + word) if not word.startswith("ال") else None)
-                 if r is not None]
-        return min(found) if found else None
-
-    def better(rest: str, whole: str) -> bool:
-        r, w = rank(rest), ranks.get(whole)
-        return r is not None and (w is None or r < w)
-
-    prefix, rest = "", norm
-    if len(rest) > 3 and rest[0] in "وف" and (better(rest[1:], rest) or rest[0] == "و" and rank(rest[1:]) is None
-                                             and ranks.get(rest) is None):
-        prefix, rest = rest[0], rest[1:]
-    if len(rest) > 3 and rest.startswith("لل") and better("ال" + rest[2:], rest):
-        return prefix + "ل", "ال", rest[2:]
-    if len(rest) > 3 and rest[0] in "بلك" and better(rest[1:], rest):
-        prefix, rest = prefix + rest[0], rest[1:]
-    if len(rest) > 3 and rest.startswith("ال"):
-        return prefix, "ال", rest[2:]
-    return prefix, "", rest
-
-
 def shape(token: str) -> str:
     if token.isdigit():
         return "D"
@@ -169,7 +140,7 @@ class Featurizer:
         """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
         the own and neighbour features the models know, whether it is a speech verb) for one raw token."""
         norm = normalize(token)
-        proclitic, article, stem = split_word(norm, self.ranks)
+        proclitic, article, stem = strip_clitics(norm)
         feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
         if proclitic:
             feats.append("pc=" + proclitic)
@@ -354,7 +325,7 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
     around the token (label_marks; `stacked=False` leaves them out: the numpy scorer adds them itself)."""
     ranks = word_ranks() if ranks is None else ranks
     if stems is None:
-        stems = [[split_word(normalize(t), ranks)[2] for t in toks] for toks in sentences]
+        stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
     memory: dict[str, set[str]] = {}
     for toks, labels in zip(stems, first_pass):
         if labels.count("O") == len(labels):    # no chunk
