@@ -90,7 +90,8 @@ def strip_clitics(norm: str) -> tuple[str, str, str]:
 
 
 def split_word(norm: str, ranks: dict[str, int]) -> tuple[str, str, str]:
-    """(proclitics, article, stem) of a normalised token for the tagger's features (feature set 5):
+    """(proclitics, article, stem) of a normalised token; its stem keys the word clusters, the name
+    memory and pass 2's document marks (feature set 5; the `s=` and affix features keep strip_clitics'):
     as strip_clitics, but a proclitic letter is taken off only when the rest is a more common word
     than the whole (words_ar.txt ranks, the rest with or without ال), or, for the conjunction و, when
     neither is ranked. So 'فلسطين', 'لبنان', 'بغداد', 'فريق' stay whole (strip_clitics gives 'سطين',
