@@ -89,36 +89,6 @@ def strip_clitics(norm: str) -> tuple[str, str, str]:
     return prefix, "", stem
 
 
-def split_word(norm: str, ranks: dict[str, int]) -> tuple[str, str, str]:
-    """(proclitics, article, stem) of a normalised token; its stem keys the word clusters, the name
-    memory and pass 2's document marks (feature set 5; the `s=` and affix features keep strip_clitics'):
-    as strip_clitics, but a proclitic letter is taken off only when the rest is a more common word
-    than the whole (words_ar.txt ranks, the rest with or without ال), or, for the conjunction و, when
-    neither is ranked. So 'فلسطين', 'لبنان', 'بغداد', 'فريق' stay whole (strip_clitics gives 'سطين',
-    'بنان', 'غداد', 'ريق') while 'بفلسطين', 'ولبنان', 'وقال', 'للأمم' lose their clitics: one stem for
-    a name with and without a preposition."""
-    def rank(word: str) -> int | None:
-        found = [r for r in (ranks.get(word), ranks.get("ال" + word) if not word.startswith("ال") else None)
-                 if r is not None]
-        return min(found) if found else None
-
-    def better(rest: str, whole: str) -> bool:
-        r, w = rank(rest), ranks.get(whole)
-        return r is not None and (w is None or r < w)
-
-    prefix, rest = "", norm
-    if len(rest) > 3 and rest[0] in "وف" and (better(rest[1:], rest) or rest[0] == "و" and rank(rest[1:]) is None
-                                             and ranks.get(rest) is None):
-        prefix, rest = rest[0], rest[1:]
-    if len(rest) > 3 and rest.startswith("لل") and better("ال" + rest[2:], rest):
-        return prefix + "ل", "ال", rest[2:]
-    if len(rest) > 3 and rest[0] in "بلك" and better(rest[1:], rest):
-        prefix, rest = prefix + rest[0], rest[1:]
-    if len(rest) > 3 and rest.startswith("ال"):
-        return prefix, "ال", rest[2:]
-    return prefix, "", rest
-
-
 def shape(token: str) -> str:
     if token.isdigit():
         return "D"
@@ -180,8 +150,7 @@ class Featurizer:
             if len(stem) > n:
                 feats += ["p%d=%s" % (n, stem[:n]), "x%d=%s" % (n, stem[-n:])]
         feats.append("x1=" + norm[-1:])
-        key = split_word(norm, self.ranks)[2]     # the linking stem: clusters, name memory, document marks
-        cluster = self.clusters.get(key)
+        cluster = self.clusters.get(stem)
         if cluster is not None:
             feats.append("c=%d" % cluster)
         marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
@@ -204,9 +173,9 @@ class Featurizer:
         own, known = tuple(feats), self.known
         speech = "lx=SPEECH" in own
         if known is None:
-            return own, near, norm, key, own, near, speech
+            return own, near, norm, stem, own, near, speech
         # the models' share, UTF-8 encoded once here rather than by pycrfsuite at every sentence
-        return (own, near, norm, key, tuple(f.encode() for f in own if f in known),
+        return (own, near, norm, stem, tuple(f.encode() for f in own if f in known),
                 {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()}, speech)
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
@@ -356,7 +325,7 @@ def doc_marks(sentences: list[list[str]], first_pass: list[list[str]], ranks: di
     around the token (label_marks; `stacked=False` leaves them out: the numpy scorer adds them itself)."""
     ranks = word_ranks() if ranks is None else ranks
     if stems is None:
-        stems = [[split_word(normalize(t), ranks)[2] for t in toks] for toks in sentences]
+        stems = [[strip_clitics(normalize(t))[2] for t in toks] for toks in sentences]
     memory: dict[str, set[str]] = {}
     for toks, labels in zip(stems, first_pass):
         if labels.count("O") == len(labels):    # no chunk

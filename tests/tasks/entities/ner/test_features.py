@@ -77,19 +77,3 @@ def test_feature_set_4_pass_two_sees_the_pass_one_labels_around_the_token():
     out = doc_marks([["قال", "سامي"], ["في", "المدينة"]], [["O", "B-PERS"], ["O", "O"]])
     assert all(any(m.startswith("p1=") for m in tok) for sent in out for tok in sent)
     assert "dB=PERS" in out[0][1]
-
-
-def test_split_word_keeps_names_whole_and_one_stem_with_and_without_a_clitic():
-    from tasks.entities.ner.features import split_word, word_ranks
-    ranks = word_ranks()
-    for whole in ("فلسطين", "لبنان", "بغداد", "فرنسا", "فريق", "كندا"):
-        assert split_word(normalize(whole), ranks) == ("", "", normalize(whole))
-        for clitic in ("و", "ب", "وب"):
-            assert split_word(normalize(clitic + whole), ranks)[2] == normalize(whole)
-    assert split_word(normalize("للبنان"), ranks) == ("ل", "", "لبنان")
-    assert split_word(normalize("وبالموصل"), ranks) == ("وب", "ال", "موصل")
-    assert split_word(normalize("للأمم"), ranks) == ("ل", "ال", "امم")
-    assert split_word(normalize("وقال"), ranks) == ("و", "", "قال")
-    # a made-up name: the conjunction comes off, a preposition letter stays (it may be the name's)
-    assert split_word(normalize("وبارونيتاس"), ranks)[:1] == ("و",)
-    assert split_word(normalize("بارونيتاس"), ranks) == ("", "", normalize("بارونيتاس"))
