@@ -36,6 +36,10 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                                          help="--inner-folds: 3 scores a third pass (stacked on pass-2 labels "
                                               "from a pass-2 jackknife; with --reuse-pass1 the folds' pass-2 "
                                               "models already in --work are taken too)."),
+              bias_grid: str = typer.Option(None, "--bias-grid",
+                                            help="--inner-folds: no training; score the fold models already in "
+                                                 "--work with these last-pass label biases, e.g. ORG=0,0.5,1 "
+                                                 "or O=0,-0.5,-1 (each value chosen on the other folds too)."),
               unlabeled: list[Path] = typer.Option([], "--unlabeled",
                                                    help="Unlabelled Arabic text for the word clusters (a CSV "
                                                         "with a `text` column or plain text; repeatable)."),
@@ -68,6 +72,11 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         fail(f"--labels {labels!r}: give bio or bioes", ExitCode.USAGE)
     if passes not in (2, 3) or passes == 3 and inner_folds is None:
         fail(f"--passes {passes}: give 2, or 3 with --inner-folds", ExitCode.USAGE)
+    if bias_grid is not None:
+        if inner_folds is None:
+            fail("--bias-grid needs --inner-folds (and the fold models of an --inner-folds run in --work)", ExitCode.USAGE)
+        _bias_folds(data, work, bias_grid, inner_folds)
+        return
     if inner_folds is not None:
         _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1, passes)
         return
@@ -85,6 +94,43 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
 
 
+def _fold_numbers(folds: str) -> tuple[int, ...]:
+    try:
+        scored = tuple(int(k) for k in folds.split(","))
+    except ValueError:
+        fail(f"--inner-folds {folds!r}: give fold numbers such as 0,1,2", ExitCode.USAGE)
+    if not all(0 <= k < 5 for k in scored):
+        fail(f"--inner-folds {folds!r}: folds are 0-4", ExitCode.USAGE)
+    return scored
+
+
+def _bias_folds(data: Path, work: Path, grid: str, folds: str) -> None:
+    """`akhbar train ner --inner-folds K,.. --bias-grid LABEL=v,..`: train.bias_folds, printed and
+    written to work/bias_LABEL.json."""
+    from tasks.entities.ner.train import bias_folds
+
+    scored = _fold_numbers(folds)
+    label, _, values = grid.partition("=")
+    try:
+        grid_values = [float(v) for v in values.split(",")]
+    except ValueError:
+        fail(f"--bias-grid {grid!r}: give LABEL=v1,v2,... such as ORG=0,0.5,1", ExitCode.USAGE)
+    if not label or not all((work / f"fold{k}" / "ner.crfsuite").is_file() for k in scored):
+        fail(f"--bias-grid: no label, or no fold models in {work} (run --inner-folds first)", ExitCode.USAGE)
+    result = bias_folds(data, work, label, grid_values, scored)
+    (work / f"bias_{label}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    for v in grid_values:
+        row = result["table"][v]
+        console.print(f"{label} {v:+.2f}: " + ", ".join(
+            f"fold {k} F1 {row[k]['micro']['f1']:.4f} (P {row[k]['micro']['precision']:.3f} R "
+            f"{row[k]['micro']['recall']:.3f}; ORG {row[k]['ORG']['f1']:.3f})" for k in scored)
+            + f"; mean {sum(row[k]['micro']['f1'] for k in scored) / len(scored):.4f}")
+    held = result["held_out"]
+    console.print("chosen on the other folds: " + ", ".join(
+        f"fold {k}: {result['chosen'][k]:+.2f} -> F1 {held[k]['micro']['f1']:.4f}" for k in scored)
+        + f"; mean {sum(held[k]['micro']['f1'] for k in scored) / len(scored):.4f}; best on all: {result['best']:+.2f}")
+
+
 def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tuple[Path, ...], reuse: bool,
                  passes: int = 2) -> None:
     """`akhbar train ner --inner-folds K,..`: the setting's micro F1 on inner folds (train.inner_folds),
@@ -92,12 +138,7 @@ def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tu
     from tasks.entities.ner.conll import ConllError
     from tasks.entities.ner.train import inner_folds as run
 
-    try:
-        scored = tuple(int(k) for k in folds.split(","))
-    except ValueError:
-        fail(f"--inner-folds {folds!r}: give fold numbers such as 0,1,2", ExitCode.USAGE)
-    if not all(0 <= k < 5 for k in scored):
-        fail(f"--inner-folds {folds!r}: folds are 0-4", ExitCode.USAGE)
+    scored = _fold_numbers(folds)
     try:
         result = run(data, work, params, scored, unlabeled, reuse, passes)
     except (ConllError, ValueError) as exc:

@@ -87,3 +87,23 @@ def test_train_ner_inner_folds_prints_and_writes_scores(tmp_path):
     scores = json.loads((tmp_path / "w" / "scores.json").read_text(encoding="utf-8"))
     assert "fold 1: micro" in result.output and scores["params"] == {"labels": "bioes"}
     assert scores["folds"]["1"]["micro"]["gold"] > 0
+
+
+def test_train_ner_bias_grid_scores_fold_models_without_training(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 300), encoding="utf-8")
+    work = tmp_path / "w"
+    for args, said in ((["--bias-grid", "ORG=0.5"], "--inner-folds"),
+                       (["--inner-folds", "1", "--bias-grid", "ORG=0.5"], "no fold models"),
+                       (["--inner-folds", "1", "--bias-grid", "ORG=a"], "--bias-grid")):
+        result = cli("train", "ner", "--data", data, "--work", work, *args)
+        assert result.exit_code == 2 and said in result.output, (args, result.output)
+    assert cli("train", "ner", "--data", data, "--work", work, "--inner-folds", "1").exit_code == 0
+    model = work / "fold1" / "ner.crfsuite"
+    stamp = model.stat().st_mtime_ns
+    result = cli("train", "ner", "--data", data, "--work", work, "--inner-folds", "1", "--bias-grid", "ORG=0.2,-30")
+    assert result.exit_code == 0, result.output
+    assert "ORG +0.20: fold 1 F1" in result.output and "chosen on the other folds" in result.output
+    saved = json.loads((work / "bias_ORG.json").read_text(encoding="utf-8"))
+    assert saved["table"]["-30.0"]["1"]["ORG"]["predicted"] == 0 < saved["table"]["0.2"]["1"]["ORG"]["predicted"]
+    assert model.stat().st_mtime_ns == stamp                      # nothing retrained

@@ -53,7 +53,7 @@ class NerModel:
     """A CRF model file (its first-pass model, word clusters and name memory beside it, when trained
     with them) and the featurizer."""
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, label_bias: dict[str, float] | None = None):
         self.path = Path(path) if path else default_model_path()
         if not self.path.is_file():
             raise FileNotFoundError(f"NER model: no file at {self.path} (build it with `akhbar train ner`)")
@@ -78,6 +78,17 @@ class NerModel:
         memory = NameMemory.read(memory_path(self.path)) if memory_path(self.path).is_file() else None
         # features no model knows are left out (crfsuite would drop them)
         self.featurize = Featurizer(known, clusters, memory)
+        # the last pass's per-type label bias (card params["label_bias"], chosen on inner folds), or `label_bias`
+        self.set_label_bias(self.card().get("params", {}).get("label_bias") if label_bias is None else label_bias)
+
+    def set_label_bias(self, label_bias: dict[str, float] | None) -> None:
+        """Add label_bias[TYPE] to the last pass's state score of every TYPE label (B-ORG, I-ORG for
+        'ORG'; 'O' for O) at every token before decoding: a recall / precision trade-off of the
+        trained weights (Minkov et al. 2006), in the numpy engine only (crfsuite's tagger, the
+        reference, decodes the trained weights alone). None or all zeros: no bias."""
+        self.label_bias = dict(label_bias or {})
+        bias = np.array([self.label_bias.get(label_type(lab), 0.0) for lab in self.scorer.models[0].labels])
+        self.bias = bias if bias.any() else None
 
     def taggers(self) -> tuple[pycrfsuite.Tagger, pycrfsuite.Tagger | None]:
         """(pass 2, pass 1 or None) crfsuite taggers of the calling thread, opened on its first call (the
@@ -137,6 +148,8 @@ class NerModel:
         else:
             second = scores[:, scorer.cols[0]]
         weights = scorer.models[0]
+        if self.bias is not None:
+            second = second + self.bias
         found = viterbi(weights, second, lengths)
         want = [j for j, labs in enumerate(found) if not named_only or labs.count("O") < len(labs)]
         probs_of = {}
@@ -153,7 +166,8 @@ class NerModel:
         return out
 
     def _tag_crfsuite(self, sentences, rules, named_only):
-        """tag_document through crfsuite's own tagger (the reference the numpy scorer matches)."""
+        """tag_document through crfsuite's own tagger (the reference the numpy scorer matches; the
+        trained weights alone, without label_bias)."""
         tagger, pass1 = self.taggers()
         feats = [self.featurize(toks, sentence_rule_marks(toks) if r is None else r) if toks else []
                  for toks, r in zip(sentences, rules)]
@@ -233,6 +247,11 @@ class NerModel:
         """article_mentions of text[start:end] as one sentence."""
         end = len(text) if end is None else end
         return self.article_mentions(text, [(start, end)], splits, None if rules is None else [rules])[0]
+
+
+def label_type(label: str) -> str:
+    """'B-ORG' -> 'ORG', 'O' -> 'O' (BIO and BIOES labels)."""
+    return label.split("-", 1)[1] if "-" in label else label
 
 
 @lru_cache(maxsize=2)

@@ -207,6 +207,31 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     return result
 
 
+def bias_folds(data: Path, work: Path, label: str, values, scored=(0, 1, 2), folds: int = PARAMS["folds"]) -> dict:
+    """Score a label bias (NerModel.set_label_bias: `values` added to the last pass's `label` scores)
+    with the fold models an inner_folds run left in `work` (no training; the dev split never read):
+    {value: {K: conll.score of fold K}} plus, per K, the value chosen on the other scored folds
+    (choose_bias) and its fold-K scores, so the choice is scored on a fold it was not chosen on."""
+    sentences = read_conll(data)
+    train = [i for i in range(len(sentences)) if not dev_mask(len(sentences))[i]]
+    table: dict = {v: {} for v in values}
+    for k in scored:
+        model = NerModel(work / f"fold{k}" / "ner.crfsuite", label_bias={})
+        held = [sentences[i] for i in train if fold_of(i, folds) == k]
+        rules = [sentence_rule_marks([t for t, _ in s]) for s in held]      # once for every value
+        for v in values:
+            model.set_label_bias({label: v})
+            table[v][k] = evaluate_model(model, held, rules)
+    chosen = {k: choose_bias(table, [j for j in scored if j != k]) for k in scored}
+    return dict(label=label, table=table, chosen=chosen, best=choose_bias(table, list(scored)),
+                held_out={k: table[chosen[k]][k] for k in scored})
+
+
+def choose_bias(table: dict, folds: list[int]) -> float:
+    """The value of `table` (bias_folds) with the best mean micro F1 over `folds`; ties to the smaller |value|."""
+    return max(sorted(table, key=abs), key=lambda v: round(sum(table[v][k]["micro"]["f1"] for k in folds), 10))
+
+
 def pass2_pair_path(work: Path, a: int, b: int) -> Path:
     """The pass 2 trained on the folds other than a and b (the pass-2 jackknife of inner_folds, passes 3)."""
     lo, hi = sorted((a, b))
@@ -252,18 +277,20 @@ def dev_mask(n: int) -> list[bool]:
     return [(i // DEV_BLOCK) % DEV_EVERY == DEV_EVERY - 1 for i in range(n)]
 
 
-def evaluate_model(model: NerModel, sentences: list[Sentence]) -> dict:
+def evaluate_model(model: NerModel, sentences: list[Sentence], rules: list | None = None) -> dict:
     """Scores of the model on sentences tagged as the product tags: documents of DOC_SENTENCES
-    consecutive sentences, pass 1 then pass 2."""
+    consecutive sentences, pass 1 then pass 2. `rules`: the sentences' sentence_rule_marks, when
+    already computed (None: computed here, as the model does)."""
     pred: list[list[str]] = []
     for a in range(0, len(sentences), DOC_SENTENCES):
         doc = sentences[a:a + DOC_SENTENCES]
-        pred += model.tag_document([[t for t, _ in s] for s in doc])[0]
+        pred += model.tag_document([[t for t, _ in s] for s in doc], rules[a:a + DOC_SENTENCES] if rules else None)[0]
     return score([[lab for _, lab in s] for s in sentences], pred)
 
 
-def evaluate_file(model_path: Path, sentences: list[Sentence]) -> dict:
-    return evaluate_model(NerModel(model_path), sentences)
+def evaluate_file(model_path: Path, sentences: list[Sentence], label_bias: dict | None = None) -> dict:
+    """evaluate_model of the model file; `label_bias` None: the bias of the card beside it (if any)."""
+    return evaluate_model(NerModel(model_path, label_bias=label_bias), sentences)
 
 
 def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | None = None,
@@ -294,7 +321,7 @@ def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | No
                                                           for p in unlabeled],
                       stems=len(read_clusters(clusters_path(out)))),
         model_bytes=out.stat().st_size + pass1_path(out).stat().st_size,
-        dev=evaluate_file(out, dev) if dev else {},
+        dev=evaluate_file(out, dev, params.get("label_bias", {})) if dev else {},
         licence="Derived from ANERcorp (Benajiba, Rosso and Benedi Ruiz 2007; CAMeL Lab splits, Obeid et al. "
                 "2020), CC BY-SA 4.0: this model is a derived work under CC BY-SA 4.0.")
     out.with_suffix(".json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tasks.entities.ner.conll import file_sha256, read_conll, split
-from tasks.entities.ner.model import NerModel, default_model_path, load_model, pass1_path
+from tasks.entities.ner.model import NerModel, default_model_path, label_type, load_model, pass1_path
 from tasks.entities.ner.train import evaluate_file
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -123,3 +123,25 @@ def test_three_pass_model_tags_pass1_pass2_pass3(tmp_path):
     assert ref == labels
     for p, q in zip(probs, ref_probs):
         assert p == pytest.approx(q, abs=1e-9)
+
+
+def test_label_bias_trades_precision_for_recall_of_one_type():
+    # a sentence written for this test: a company and a club that no list names
+    tokens = "وقال مدير شركة الفجر للتجارة إن نادي النجمة سيلعب ضد فريق الشروق في بيروت".split()
+    model = NerModel(default_model_path(), label_bias={})
+    plain = model.tag(tokens)
+    assert model.bias is None and plain == model.tag_document([tokens], engine="crfsuite")[0][0]
+    assert plain[-1] == "B-LOC"
+    model.set_label_bias({"ORG": 0.0})
+    assert model.bias is None and model.tag(tokens) == plain
+    model.set_label_bias({"ORG": 2.0})
+    raised = model.tag(tokens)
+    assert raised.count("B-ORG") > plain.count("B-ORG") and raised[-1] == "B-LOC"    # other types kept
+    model.set_label_bias({"ORG": -20.0})
+    assert "B-ORG" not in model.tag(tokens) and model.tag(tokens)[-1] == "B-LOC"
+    model.set_label_bias({"O": -20.0})                                   # every name type raised
+    assert "O" not in model.tag(tokens)
+
+
+def test_label_type():
+    assert [label_type(x) for x in ("O", "B-ORG", "I-PERS", "S-LOC", "E-MISC")] == ["O", "ORG", "PERS", "LOC", "MISC"]

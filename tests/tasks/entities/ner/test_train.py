@@ -7,7 +7,7 @@ import pytest
 from tasks.entities.ner.clusters import clusters_path
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path, pass2_path
-from tasks.entities.ner.train import inner_folds, pass2_pairs, train_ner
+from tasks.entities.ner.train import bias_folds, choose_bias, inner_folds, pass2_pairs, train_ner
 
 # sentences written for this test (not from ANERcorp)
 LINES = []
@@ -100,3 +100,26 @@ def test_inner_folds_three_passes(tmp_path):
     assert all(p.stat().st_mtime_ns == t for p, t in pair_models.items())           # pair models taken as they are
     with pytest.raises(ValueError):                   # pair models of another setting are not taken
         inner_folds(data, work, {**params, "c1": 0.2}, scored=(0,), passes=3)
+
+
+def test_bias_folds_scores_a_grid_and_chooses_on_the_other_folds(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
+    work = tmp_path / "work"
+    inner_folds(data, work, dict(max_iterations=20, feature_minfreq=1), scored=(0, 2))
+    result = bias_folds(data, work, "ORG", [0.0, 0.5, -50.0], scored=(0, 2))
+    table = result["table"]
+    assert table[0.0][0]["micro"]["gold"] == 200 * 3 and table[0.0][0]["micro"]["f1"] > 0.9
+    assert table[-50.0][0]["ORG"]["predicted"] == 0 < table[0.0][0]["ORG"]["predicted"]   # the bias acts
+    assert table[-50.0][0]["PERS"]["recall"] == table[0.0][0]["PERS"]["recall"] > 0.9        # on ORG only
+    assert result["chosen"] == {0: result["chosen"][0], 2: result["chosen"][2]} and result["chosen"][0] != -50.0
+    assert result["held_out"][0] == table[result["chosen"][0]][0]
+
+
+def test_choose_bias_takes_the_best_mean_and_the_smaller_value_on_ties():
+    def f1(x):
+        return {"micro": {"f1": x}}
+    table = {0.0: {0: f1(0.70), 1: f1(0.80)}, 0.2: {0: f1(0.72), 1: f1(0.80)}, 0.4: {0: f1(0.74), 1: f1(0.78)},
+             -0.2: {0: f1(0.72), 1: f1(0.80)}}
+    assert choose_bias(table, [0, 1]) == 0.2          # 0.2, -0.2 and 0.4 tie on the mean: the smallest |b|
+    assert choose_bias(table, [0]) == 0.4 and choose_bias(table, [1]) == 0.0
