@@ -4,9 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-start bench-flow bench-scale bench-scale-slow ui eval train-ner train-events clean-state help
+.PHONY: compile run test test-fast bench bench-start bench-flow bench-scale bench-scale-slow ui eval train-ner train-events clean-state help
 
 help:
+	@echo "make compile - (re)build the compiled (Cython) copies of the events modules whose source changed (akhbar/compiled.py)"
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
 	@echo "make test   - install (if needed) and run the whole test suite"
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
@@ -23,9 +24,13 @@ $(STAMP): pyproject.toml constraints.txt
 	@echo "installing akhbar and its dependencies into $(VENV) (first time: about two minutes) ..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[test]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,compiled]"
+	$(PY) -m akhbar.compiled tasks.events
 	touch $(STAMP)
 	@echo "installed: $(VENV)/bin/akhbar"
+
+compile: $(STAMP)
+	$(PY) -m akhbar.compiled tasks.events
 
 run: $(STAMP)
 	$(VENV)/bin/akhbar run --input seeds --output data
@@ -36,7 +41,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
 
-bench: $(STAMP)
+bench: $(STAMP) compile
 	$(PY) -m bench.run
 
 bench-start: $(STAMP)

@@ -12,9 +12,15 @@ Rule-based, one sentence at a time, split by concern:
   clustering   cross-article clusters;
   stage        the stage entry: `extract_events` over frames, `extract_sentence_events`.
 Every span indexes articles.text; normalised forms are used for matching only.
+The modules run compiled (Cython) when `make compile` built them from this very source
+(akhbar/compiled.py); otherwise, or once edited, as Python: the same program either way.
 """
 
-from tasks.events.clustering import cluster_events, cluster_rows
+from akhbar.compiled import use_compiled
+
+use_compiled(__name__, __path__[0])                  # before the submodules are imported
+
+from tasks.events.clustering import cluster_events, cluster_rows  # noqa: E402
 from tasks.events.stage import MENTION_FIELDS, extract_events, extract_sentence_events
 from tasks.events.words import Carry, Filler, Sentence, Word, analyse, words_of
 

@@ -25,7 +25,7 @@ PRESENT_SUFFIXES = ("", "ون", "ان", "ين", "وا", "و", "ن")
 PRONOUNS = ("هما", "هم", "هن", "ها", "ه", "نا", "كم")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Context:
     """Conditions on the tokens around a trigger (normalised stems, matched clitic-aware)."""
     require_near: frozenset = frozenset()
@@ -38,7 +38,7 @@ class Context:
     next_window: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trigger:
     type: str
     mode: str | None

@@ -41,7 +41,7 @@ YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})$")
 
 
-@dataclass
+@dataclass(slots=True)
 class TimeExpr:
     first: int                       # word range [first, last]
     last: int

@@ -68,7 +68,7 @@ class Word:
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Carry:
     """Attribution state handed from one sentence to the next within an article."""
     source: dict | None = None
@@ -93,7 +93,7 @@ class Filler:
 
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     text: str
     words: list[Word]
