@@ -326,3 +326,17 @@ def test_near_duplicates_read_the_kept_lines_chunk_by_chunk_like_a_filtered_copy
             found = near_duplicate_clusters(lines.filter(kept), docs.height, cfg, given_sig, chunk_docs=chunk)
             assert found and near_duplicate_clusters(lines, docs.height, cfg, given_sig, chunk_docs=chunk,
                                                      kept=kept) == found
+
+
+def test_line_table_sorted_only_when_it_is_not_already():
+    """in_line_order: a table already in (doc_idx, line_idx) order is returned as it is (no copy);
+    any other order is sorted; an empty or one-row table is in order."""
+    from tasks.dedupe import in_line_order
+
+    ordered = pl.DataFrame({"doc_idx": [0, 0, 0, 2, 2, 5], "line_idx": [0, 1, 4, 0, 1, 0], "key": list("abcdef")})
+    assert in_line_order(ordered) is ordered
+    for perm in ([1, 0, 2, 3, 4, 5], [3, 4, 5, 0, 1, 2], [0, 1, 2, 4, 3, 5]):
+        shuffled = ordered[perm]
+        out = in_line_order(shuffled)
+        assert out is not shuffled and out.equals(ordered)
+    assert in_line_order(ordered.head(1)) is not None and in_line_order(ordered.head(0)).height == 0
