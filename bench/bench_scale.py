@@ -132,7 +132,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     n_workers = workers.configure(int(os.environ.get("BENCH_SCALE_WORKERS", "1")))
     if os.environ.get("BENCH_SCALE_SPILL", "1") == "1":    # partition outputs to files, as run_and_publish does
         bag[SPILL_DIR] = output / "_staging" / "bench_scale"
-    t0, timings, rss, peaks = time.perf_counter(), {}, {}, {}
+    t0, timings, rss, peaks, kinds = time.perf_counter(), {}, {}, {}, {}
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     own = {}
     for stage in DAG:
@@ -143,9 +143,11 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
         release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
         timings[stage.name] = round(time.perf_counter() - t, 2)
         rss[stage.name] = _self_rss()
+        # what the held RSS is: anonymous memory, or file pages mapped in (memory-mapped files, models)
+        kinds[stage.name] = {k: round(status_mb(k), 1) for k in ("RssAnon", "RssFile")}
         peaks[stage.name] = max([own[stage.name], *peaks.values()])   # the high-water mark so far
         print(json.dumps(dict(stage=stage.name, seconds=timings[stage.name], own_peak_mb=own[stage.name],
-                              held_mb=rss[stage.name])), file=sys.stderr, flush=True)   # progress of a long run
+                              held_mb=rss[stage.name], **kinds[stage.name])), file=sys.stderr, flush=True)
         if stage.name == until:
             break
     workers.configure(1)
@@ -154,7 +156,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     clear(output / "_staging" / "bench_scale")
     return dict(articles=counts.get("articles", counts.get("blocks", 0)), documents=counts.get("documents", 0),
                 counts=counts, timings=timings, workers=n_workers, partitions=bag.get(N_PARTITIONS, cfg.partitions),
-                rss_after_stage_mb=rss, peak_rss_after_stage_mb=peaks,
+                rss_after_stage_mb=rss, rss_kinds_after_stage_mb=kinds, peak_rss_after_stage_mb=peaks,
                 peak_rss_in_stage_mb=own,
                 elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=max(peaks.values()))
 

@@ -22,7 +22,7 @@ text in Python (a str index is O(1)), never by a per-row character scan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -80,10 +80,11 @@ def check_keys(name: str, df: pl.DataFrame) -> None:
                               f"e.g. {dup.row(0, named=True)}", "key")
 
 
-def check_keys_in_parts(name: str, read_keys: Callable[[], list[pl.DataFrame]]) -> None:
-    """check_keys over a table's key columns read part by part (`read_keys`): a 64-bit hash per row
-    is what is held for the whole table (8 bytes a row, not the key strings); only when two hashes
-    are equal are the keys read again and compared."""
+def check_keys_in_parts(name: str, read_keys: Callable[[], Iterable[pl.DataFrame]]) -> None:
+    """check_keys over a table's key columns read part by part (`read_keys`, e.g. a generator: each
+    part hashed and dropped before the next is read): a 64-bit hash per row is what is held for the
+    whole table (8 bytes a row, not the key strings); only when two hashes are equal are the keys
+    read again and compared."""
     key = list(KEYS[name])
     hashes = [f.select(pl.struct(key).hash(0).alias("_h")) for f in read_keys()]
     if hashes and pl.concat(hashes).get_column("_h").is_duplicated().any():
@@ -421,7 +422,7 @@ def validate_parts(whole: dict[str, pl.DataFrame], read: Reader, partitions: lis
         elif name in candidates:
             check_keys(name, candidates[name])
     for name in ARTICLE_TABLES:
-        check_keys_in_parts(name, lambda: [read(name, p, KEYS[name]) for p in partitions])
+        check_keys_in_parts(name, lambda: (read(name, p, KEYS[name]) for p in partitions))   # one part at a time
     clean: dict[str, pl.DataFrame] = {}
     for name in ("documents", "segments"):
         clean[name] = (tally.check_sliced(name, sliced[name], clean, candidates) if name in sliced

@@ -29,13 +29,17 @@ See docs/publish.md.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
+import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import deltalake
+import numpy as np
 import polars as pl
 import pyarrow as pa
 from deltalake import DeltaTable, WriterProperties, write_deltalake
@@ -117,7 +121,7 @@ class Write:
     """One Delta commit of a table and the same commit of its index (see commit)."""
     how: str                   # overwrite | append | replace
     rows: "pl.DataFrame | PartRows"   # the table's rows to write, run ids restored
-    index_rows: pl.DataFrame   # their index rows
+    index_rows: "pl.DataFrame | IndexRows"   # their index rows
     predicate: str | None = None
 
 
@@ -125,7 +129,7 @@ class Write:
 class TablePlan:
     """What publish does to one table: its writes (none when nothing changed), the table's whole
     new index (key, row hash, first-seen run id), and the inserted / updated / deleted keys."""
-    index: pl.DataFrame
+    index: "pl.DataFrame | IndexRows"
     counts: dict[str, int]
     writes: list[Write] = field(default_factory=list)
 
@@ -144,19 +148,88 @@ def parts_of(table) -> Iterator[pl.DataFrame]:
 
 
 @dataclass
+class MetaFile:
+    """The compact per-row frame (`compared`'s columns) of a table given in parts, in an Arrow IPC file
+    written part by part (`compared_to_file`, one record batch per part, `sizes` their rows) and read
+    back a batch at a time, through reads, not a memory map (mapped pages count in the resident set):
+    publish then holds a few bits and bytes per row of a table, not its keys (docs/scale.md section 17)."""
+    path: str
+    sizes: list[int]
+
+    @property
+    def height(self) -> int:
+        return sum(self.sizes)
+
+    def _batches(self, columns: list[str], first: int = 0) -> Iterator[tuple[int, pl.DataFrame]]:
+        """(first row, these columns of the batch), batch by batch from the one holding row `first`."""
+        with pa.OSFile(self.path) as f:
+            reader, start = pa.ipc.open_file(f), 0
+            for i, size in enumerate(self.sizes):
+                if start + size > first:
+                    yield start, pl.from_arrow(reader.get_batch(i).select(columns))
+                start += size
+
+    def batches(self, columns: list[str], mask: pl.Series | None = None) -> Iterator[pl.DataFrame]:
+        for start, df in self._batches(columns):
+            yield df if mask is None else df.filter(mask.slice(start, df.height))
+
+    def read(self, columns: list[str], mask: pl.Series | None = None) -> pl.DataFrame:
+        """These columns of the rows where `mask` (all rows: None), as one frame."""
+        frames = list(self.batches(columns, mask))
+        if frames:
+            return pl.concat(frames)
+        with pa.OSFile(self.path) as f:     # no row: the columns' types (from_batches: no pandas import)
+            return pl.from_arrow(pa.Table.from_batches([], schema=pa.ipc.open_file(f).schema).select(columns))
+
+    def column(self, name: str, start: int, length: int) -> pl.Series:
+        """Rows start .. start + length of one column."""
+        out = []
+        for first, df in self._batches([name], start):
+            if first >= start + length:
+                break
+            out.append(df.get_column(name).slice(max(start - first, 0), start + length - max(start, first)))
+        return pl.concat(out) if out else pl.Series(name, [], dtype=pl.String)
+
+
+@dataclass
+class IndexRows:
+    """A table's index rows (key, row hash, first-seen run) kept in its MetaFile, those where `mask`
+    (None: all), read a batch at a time when written or hashed."""
+    name: str
+    meta: MetaFile
+    mask: pl.Series | None = None
+
+    def batches(self) -> Iterator[pl.DataFrame]:
+        yield from self.meta.batches(index_columns(self.name), self.mask)
+
+    def frame(self) -> pl.DataFrame:
+        return self.meta.read(index_columns(self.name), self.mask)
+
+    def filter(self, mask: pl.Series) -> "IndexRows":
+        return IndexRows(self.name, self.meta, mask if self.mask is None else self.mask & mask)
+
+
+def index_columns(name: str) -> list[str]:
+    return [*publish_key(name), HASH, run_column(name)]
+
+
+@dataclass
 class PartRows:
     """The rows of a table given in parts, with their first-seen run ids (aligned with the parts'
-    rows, in order) and which of them to write (`mask`, None: all): read part by part when written."""
+    rows, in order; or the MetaFile holding them) and which of them to write (`mask`, None: all): read
+    part by part when written."""
     name: str
     table: object
-    runs: pl.Series
+    runs: "pl.Series | MetaFile"
     mask: pl.Series | None = None
 
     def frames(self) -> Iterator[pl.DataFrame]:
         offset, run_col = 0, run_column(self.name)
         for part in parts_of(self.table):
             df = part.select(SCHEMAS[self.name].names).cast(contract_dtypes(self.name))
-            df = df.with_columns(self.runs.slice(offset, df.height).alias(run_col))
+            runs = (self.runs.slice(offset, df.height) if isinstance(self.runs, pl.Series)
+                    else self.runs.column(run_col, offset, df.height))
+            df = df.with_columns(runs.alias(run_col))
             if self.mask is not None:
                 df = df.filter(self.mask.slice(offset, df.height))
             offset += part.height
@@ -199,22 +272,55 @@ def with_previous(df: pl.DataFrame, old: pl.DataFrame, key: list[str]) -> pl.Dat
     return df.with_columns(matched.get_column("_old"), matched.get_column("_first"))
 
 
-def compared(name: str, table, old: pl.DataFrame) -> pl.DataFrame:
-    """Per row of the table (parts in order): key, row hash, the previous index's hash (`_old`) and
-    first-seen run (`_first`), and the run id it keeps (first seen, else its own): a compact frame,
-    built one part at a time."""
+def compared_parts(name: str, table, old: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """Per part of the table (in order), per row: key, row hash, the previous index's hash (`_old`)
+    and first-seen run (`_first`), and the run id it keeps (first seen, else its own)."""
     key, run_col = publish_key(name), run_column(name)
-    metas = []
     for part in parts_of(table):
         df = part.select(SCHEMAS[name].names).cast(contract_dtypes(name))
         meta = with_previous(df.select(*key, run_col).with_columns(row_hashes(name, df)), old, key)
-        metas.append(meta.with_columns(pl.coalesce("_first", run_col).alias(run_col)))
-    return pl.concat(metas) if metas else empty_index(name).with_columns(
-        pl.lit(None, pl.Int64).alias("_old"), pl.lit(None, pl.String).alias("_first"))
+        yield meta.with_columns(pl.coalesce("_first", run_col).alias(run_col))
+
+
+def empty_meta(name: str) -> pl.DataFrame:
+    return empty_index(name).with_columns(pl.lit(None, pl.Int64).alias("_old"), pl.lit(None, pl.String).alias("_first"))
+
+
+def compared(name: str, table, old: pl.DataFrame) -> pl.DataFrame:
+    """The compact per-row frame of the whole table (`compared_parts`), built one part at a time."""
+    metas = list(compared_parts(name, table, old))
+    return pl.concat(metas) if metas else empty_meta(name)
+
+
+def compared_to_file(name: str, table, old: pl.DataFrame, folder: Path) -> tuple[MetaFile, pl.DataFrame]:
+    """`compared` written to an Arrow IPC file in `folder` part by part, and what the plan needs of
+    every row held in memory: whether it is inserted (`_ins`), updated (`_upd`), and a 64-bit hash of
+    its key (`_kh`, for repeated keys)."""
+    key, run_col = publish_key(name), run_column(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    path, writer, schema, flags, sizes = folder / f"{name}.{uuid.uuid4().hex}.meta.arrow", None, None, [], []
+    try:
+        for meta in itertools.chain(compared_parts(name, table, old), [empty_meta(name)]):
+            if meta.is_empty() and writer is not None:
+                continue
+            flags.append(meta.select(pl.col("_first").is_null().alias("_ins"),
+                                     (pl.col("_first").is_not_null() & pl.col(HASH).ne_missing(pl.col("_old"))).alias("_upd"),
+                                     pl.struct(key).hash(0).alias("_kh")))
+            tbl = meta.select(*key, HASH, "_old", "_first", run_col).to_arrow()
+            if writer is None:
+                schema = tbl.schema
+                writer = pa.ipc.new_file(str(path), schema)
+            writer.write_batch(tbl.cast(schema).combine_chunks().to_batches(max_chunksize=None)[0]
+                               if tbl.num_rows else pa.RecordBatch.from_pylist([], schema=schema))
+            sizes.append(meta.height)
+    finally:
+        if writer is not None:
+            writer.close()
+    return MetaFile(str(path), sizes), pl.concat(flags)
 
 
 def plan_table(name: str, frame, previous: pl.DataFrame | None = None,
-               force: bool = False, rewrite: bool = False) -> TablePlan:
+               force: bool = False, rewrite: bool = False, folder: Path | None = None) -> TablePlan:
     """Compare a table's new full state with the previous snapshot's index (never its rows).
 
     New keys are appended. Updated and deleted keys are replaced in place: one key column's
@@ -224,7 +330,8 @@ def plan_table(name: str, frame, previous: pl.DataFrame | None = None,
     `force`: write even when no row changed (a schema change). `rewrite`: when writing, write the
     whole table (no usable previous version to change in place: first write, schema change, or
     commits left by a crashed run). Without `previous` the table is new: every row is inserted.
-    `frame`: a DataFrame, or a table in parts (`parts_of`), compared and written part by part.
+    `frame`: a DataFrame, or a table in parts (`parts_of`), compared and written part by part; with
+    `folder`, a table in parts keeps its compact per-row frame in a file there (`MetaFile`), not in memory.
     """
     key, run_col = publish_key(name), run_column(name)
     dtypes = contract_dtypes(name)
@@ -236,18 +343,55 @@ def plan_table(name: str, frame, previous: pl.DataFrame | None = None,
         meta = with_previous(df.with_columns(row_hashes(name, df)), old, key).with_columns(
             pl.coalesce("_first", run_col).alias(run_col))
         frame = meta.select(SCHEMAS[name].names)
+    elif folder is not None and not isinstance(frame, pl.DataFrame):
+        meta_file, flags = compared_to_file(name, frame, old, folder)
+        if not repeats(flags.get_column("_kh")):
+            inserted, updated = flags.get_column("_ins"), flags.get_column("_upd")
+            del flags
+            return planned(name, frame, meta_file, old, previous, inserted, updated, None, force, rewrite)
+        meta = meta_file.read([*key, HASH, "_old", "_first", run_col])   # a repeated key: as one frame
     else:
         meta = compared(name, frame, old)
     inserted = meta["_first"].is_null()
     updated = ~inserted & meta[HASH].ne_missing(meta["_old"])
-    duplicated = duplicated_keys(meta, key)
+    return planned(name, frame, meta, old, previous, inserted, updated, duplicated_keys(meta, key), force, rewrite)
+
+
+def repeats(hashes: pl.Series) -> bool:
+    """Whether a value occurs twice, by sorting a copy (8 bytes a row; `is_duplicated` builds a hash
+    table of about 50 bytes a row: +60 MB at 1.9M mentions)."""
+    ordered = hashes.sort()
+    return bool(ordered.len() > 1 and (ordered.slice(1) == ordered.slice(0, ordered.len() - 1)).any())
+
+
+def meta_rows(meta: "pl.DataFrame | MetaFile", columns: list[str], mask: pl.Series | None = None) -> pl.DataFrame:
+    if isinstance(meta, MetaFile):
+        return meta.read(columns, mask)
+    return meta.select(columns) if mask is None else meta.select(columns).filter(mask)
+
+
+def planned(name: str, frame, meta: "pl.DataFrame | MetaFile", old: pl.DataFrame, previous: pl.DataFrame,
+            inserted: pl.Series, updated: pl.Series, duplicated: pl.Series | None, force: bool,
+            rewrite: bool) -> TablePlan:
+    """plan_table's decision from the compact per-row frame (in memory, or its MetaFile) and per row
+    whether it is inserted, updated, and carries a repeated key (`duplicated`; None: no key repeated)."""
+    key, run_col, dtypes = publish_key(name), run_column(name), contract_dtypes(name)
     counts = dict(inserted=int(inserted.sum()), updated=int(updated.sum()))
+    repeated = duplicated is not None and bool(duplicated.any())
     # every previous key matched by a row of this run: nothing deleted (the common case, no anti join)
-    gone = old.height > meta.height - counts["inserted"] - int((duplicated & ~inserted).sum())
-    deleted = old.select(key).join(meta.select(key), on=key, how="anti") if gone else old.select(key).clear()
+    gone = old.height > meta.height - counts["inserted"] - (int((duplicated & ~inserted).sum()) if repeated else 0)
+    if not gone:
+        deleted = old.select(key).clear()
+    elif isinstance(meta, MetaFile):
+        deleted = old.select(key).join(meta.read(key), on=key, how="anti")
+    else:
+        deleted = old.select(key).join(meta.select(key), on=key, how="anti")
     counts["deleted"] = deleted.height
-    index = meta.select(*key, HASH, run_col)
-    if duplicated.any():
+    if isinstance(meta, MetaFile):
+        index = IndexRows(name, meta)
+    else:
+        index = meta.select(*key, HASH, run_col)
+    if repeated:
         # a key carried by two rows (quarantine can repeat one) cannot be compared row by row:
         # its index hash is null, so it counts as updated next time too
         index = (index.with_columns(pl.when(duplicated).then(None).otherwise(pl.col(HASH)).alias(HASH))
@@ -256,16 +400,19 @@ def plan_table(name: str, frame, previous: pl.DataFrame | None = None,
     if not sum(counts.values()) and not force:
         return plan
     rows = rows_of(name, frame, meta)
-    touched = pl.concat([meta.filter(updated).select(key), deleted])
     selectable = [k for k in key if dtypes[k] == pl.String or dtypes[k].is_integer()]
-    # the key column whose values single out the fewest rows
-    column = max(selectable, key=lambda c: touched[c].n_unique()) if selectable else None
-    values = touched[column].unique().sort() if column else None
-    if (rewrite or column is None or duplicated.any() or len(values) > MAX_PREDICATE_VALUES
-            or touched.height > MAX_REPLACE_SHARE * max(previous.height, 1)):
+    if (rewrite or not selectable or repeated
+            or counts["updated"] + counts["deleted"] > MAX_REPLACE_SHARE * max(previous.height, 1)):
         plan.writes.append(Write("overwrite", rows, index))
         return plan
-    hit = meta[column].is_in(values)   # index rows align with rows: no repeated key
+    touched = pl.concat([meta_rows(meta, key, updated), deleted])
+    # the key column whose values single out the fewest rows
+    column = max(selectable, key=lambda c: touched[c].n_unique())
+    values = touched[column].unique().sort()
+    if len(values) > MAX_PREDICATE_VALUES:
+        plan.writes.append(Write("overwrite", rows, index))
+        return plan
+    hit = meta_rows(meta, [column]).get_column(column).is_in(values)   # index rows align with rows: no repeated key
     if len(values):
         plan.writes.append(Write("replace", rows.filter(hit), index.filter(hit), in_predicate(column, values)))
     new = inserted & ~hit
@@ -274,8 +421,10 @@ def plan_table(name: str, frame, previous: pl.DataFrame | None = None,
     return plan
 
 
-def rows_of(name: str, frame, meta: pl.DataFrame) -> "pl.DataFrame | PartRows":
+def rows_of(name: str, frame, meta: "pl.DataFrame | MetaFile") -> "pl.DataFrame | PartRows":
     """The rows to write, with their first-seen run ids: a frame for a frame, else read in parts."""
+    if isinstance(meta, MetaFile):
+        return PartRows(name, frame, meta)
     if isinstance(frame, pl.DataFrame):
         df = frame.select(SCHEMAS[name].names).cast(contract_dtypes(name))
         return df.with_columns(meta.get_column(run_column(name)))   # in place: the run column is a contract column
@@ -391,12 +540,24 @@ def up_to(batches: Iterator[pa.RecordBatch], limit: int) -> Iterator[pa.RecordBa
 
 
 def write_index(output_dir: Path | str, name: str, write: Write) -> int:
-    """Write the table's index change the same way as its rows; return the index's new version."""
+    """Write the table's index change the same way as its rows; return the index's new version. Rows
+    kept in a MetaFile (`IndexRows`) are written a batch at a time, in commits of about COMMIT_BYTES
+    (the first does the write's overwrite / replace, the next ones append), each batch sorted by key."""
     schema = pa.schema([delta_schema(name).field(k) for k in publish_key(name)]
                        + [pa.field(HASH, pa.int64()), pa.field(run_column(name), pa.string())])
-    tbl = write.index_rows.sort(publish_key(name)).to_arrow().cast(schema)
-    return commit(index_path(output_dir, name), tbl, write.how, write.predicate,
-                  "overwrite" if write.how == "overwrite" else None)
+    path, mode = index_path(output_dir, name), "overwrite" if write.how == "overwrite" else None
+    if isinstance(write.index_rows, pl.DataFrame):
+        tbl = write.index_rows.sort(publish_key(name)).to_arrow().cast(schema)
+        return commit(path, tbl, write.how, write.predicate, mode)
+    batches = (b for df in write.index_rows.batches()
+               for b in df.sort(publish_key(name)).to_arrow().cast(schema).to_batches())
+    head, first, version = next(batches, None), True, None
+    while first or head is not None:
+        chunk = itertools.chain([] if head is None else [head], up_to(batches, COMMIT_BYTES - (head.nbytes if head else 0)))
+        reader = pa.RecordBatchReader.from_batches(schema, chunk)
+        version = (commit(path, reader, write.how, write.predicate, mode) if first else commit(path, reader, "append"))
+        head, first = next(batches, None), False
+    return version
 
 
 def append_run(output_dir: Path | str, run_row: dict, change: dict | None = None) -> int:
@@ -443,10 +604,22 @@ def previous_index(output_dir: Path, name: str, table_version: int, index_versio
             .select(*publish_key(name), pl.lit(None, pl.Int64).alias(HASH), run_column(name)).collect())
 
 
-def table_hash(name: str, index: pl.DataFrame) -> str:
+def table_hash(name: str, index: "pl.DataFrame | IndexRows") -> str:
     """sha256 over the contract schema and the index rows (key, row hash, first-seen run), in any
-    order: the sorted per-row hashes are hashed. Recorded in runs.table_hashes for lineage."""
-    rows = index.hash_rows(seed=0).sort() if index.height else pl.Series([], dtype=pl.UInt64)
+    order: the sorted per-row hashes are hashed. Recorded in runs.table_hashes for lineage. Rows in a
+    MetaFile are hashed a batch at a time (8 bytes a row held)."""
+    if isinstance(index, IndexRows):      # filled batch by batch, sorted in place: one u64 copy of the rows
+        rows, at = np.empty(index.meta.height, dtype=np.uint64), 0
+        for df in index.batches():
+            rows[at:at + df.height] = df.hash_rows(seed=0).to_numpy()
+            at += df.height
+        rows = rows[:at]
+        rows.sort()
+        digest = hashlib.sha256(str(delta_schema(name)).encode())   # = sha256_bytes(schema + rows), no copy
+        digest.update(memoryview(rows))
+        return digest.hexdigest()
+    else:
+        rows = index.hash_rows(seed=0).sort() if index.height else pl.Series([], dtype=pl.UInt64)
     return sha256_bytes(str(delta_schema(name)).encode() + rows.to_numpy().tobytes())
 
 
@@ -460,13 +633,24 @@ def publish_table(output_dir: Path, name: str, frame: pl.DataFrame, prev_version
         rewrite = (change is not None or prev_index is None
                    or not head_is(table_path(output_dir, name), prev_version)
                    or not head_is(index_path(output_dir, name), prev_index))
-    # a table new to the lake is written even when empty, so the snapshot can name it
-    plan = plan_table(name, frame, before, force=change is not None or before is None, rewrite=rewrite)
-    version = index_version = None
-    for write in plan.writes:
-        version = write_in_commits(output_dir, name, write, change)
-        index_version = write_index(output_dir, name, write)
-    return version, index_version, table_hash(name, plan.index)
+    # a table new to the lake is written even when empty, so the snapshot can name it; a table in parts
+    # keeps its per-row comparison in a file under <output>/_staging (removed here; a killed run's is
+    # removed when the next run starts)
+    folder = Path(output_dir) / "_staging" / f"publish.{uuid.uuid4().hex}"
+    try:
+        plan = plan_table(name, frame, before, force=change is not None or before is None, rewrite=rewrite,
+                          folder=folder)
+        version = index_version = None
+        for write in plan.writes:
+            version = write_in_commits(output_dir, name, write, change)
+            index_version = write_index(output_dir, name, write)
+        return version, index_version, table_hash(name, plan.index)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            folder.parent.rmdir()          # only when empty: a run's spill folder may live there too
+        except OSError:
+            pass
 
 
 def publish(output_dir: Path | str, tables: dict[str, pl.DataFrame], run_row: dict,

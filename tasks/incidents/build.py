@@ -163,7 +163,9 @@ def claims(events: pl.DataFrame, nm: pl.DataFrame, cluster_ids: pl.DataFrame) ->
 def assign_ids(inc: pl.DataFrame, previous: pl.DataFrame | None) -> pl.Series:
     """incident_id per row: the previous incident sharing the most evidence events (each previous id
     used once, ties by id), else stable_id('inc', smallest evidence event id)."""
-    fresh = [stable_id("inc", ids[0]) for ids in inc["evidence_event_ids"].to_list()]
+    # only each list's first (smallest) id leaves polars: the whole lists as Python objects were ~1.6M
+    # strings at 100k documents, memory Python's allocator kept after the stage (docs/scale.md section 17)
+    fresh = [stable_id("inc", first) for first in inc["evidence_event_ids"].list.first().to_list()]
     if previous is None or previous.is_empty():
         return pl.Series("incident_id", fresh, pl.String)
     old = previous.select("incident_id", pl.col("evidence_event_ids").alias("_e")).explode("_e")

@@ -181,6 +181,22 @@ def test_a_rowwise_dataset_is_read_in_bounded_slices(tmp_path, monkeypatch):
     assert [p.height for p in Spilled((str(path),), concat).parts()] == [11]
 
 
+def test_height_of_a_rowwise_dataset_comes_from_the_footers(tmp_path, monkeypatch):
+    """A row-wise dataset's height is its files' rows, read from the parquet footers without a column
+    (publish counts every table: reading their keys held the mentions' keys whole); another merge
+    (a key kept once) still counts the merged rows."""
+    frames = [pl.DataFrame({"article_id": [f"a{i}", "a0"], "text": ["نص", "خبر"]}) for i in range(3)]
+    paths = []
+    for i, f in enumerate(frames):
+        paths.append(str(tmp_path / f"t.p{i}.parquet"))
+        f.write_parquet(paths[-1])
+    merged = Spilled(tuple(paths), unique_rows("articles"))
+    assert merged.height == 3                                   # a0 kept once
+    rowwise = Spilled(tuple(paths), concat, rowwise=True)
+    monkeypatch.setattr(Spilled, "_scan", lambda self: (_ for _ in ()).throw(AssertionError("columns read")))
+    assert rowwise.height == 6 == pl.concat(frames).height
+
+
 def test_keep_copies_the_rows_of_the_kept_keys_in_order(tmp_path):
     frame = pl.DataFrame({"doc_id": [f"d{i}" for i in range(6)], "text": [f"نص {i}" for i in range(6)]})
     path = tmp_path / "docs.parquet"

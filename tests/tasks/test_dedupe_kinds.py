@@ -302,3 +302,41 @@ def test_one_shared_line_without_a_sentence_end_is_boilerplate(tmp_path):
     # a one-line segment long enough to be a story on its own stays shared
     _, segments, _ = run(tmp_path, PipelineConfig(shared_single_line_min_words=10))
     assert segments.filter(pl.col("kind") == "shared").height == 4
+
+
+def test_near_duplicates_read_the_kept_lines_chunk_by_chunk_like_a_filtered_copy(tmp_path):
+    """near_duplicate_clusters given the whole line table and `kept` (applied to each chunk of
+    documents: no filtered copy of the corpus' lines) finds what it finds on the filtered copy, in
+    any chunking, with signatures computed there or given."""
+    from tasks.dedupe import (document_lines, line_table, mark_listed_boilerplate, mark_repeated_lines,
+                              near_duplicate_clusters)
+
+    for p in sorted(SEEDS.glob("00[0-3]_*.txt")):
+        shutil.copy(p, tmp_path / p.name)
+    write(tmp_path, "zz_rescrape.txt", near_copy(seed_text("001")))
+    cfg = PipelineConfig()
+    docs = (ingest_folder(tmp_path, "r", cfg).filter(pl.col("status") == "ok").sort("source_path")
+            .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64)))
+    lines = mark_repeated_lines(mark_listed_boilerplate(line_table(docs)), cfg)
+    kept = pl.col("kind").is_null() & ~pl.col("blank")
+    assert lines.filter(~kept).height > 0                  # some lines are not read
+    _, sig, _ = document_lines(docs.with_columns(pl.lit(None, pl.Binary).alias("_sig")), cfg)
+    for chunk in (1, 2, 2_000):
+        for given_sig in (None, sig):
+            found = near_duplicate_clusters(lines.filter(kept), docs.height, cfg, given_sig, chunk_docs=chunk)
+            assert found and near_duplicate_clusters(lines, docs.height, cfg, given_sig, chunk_docs=chunk,
+                                                     kept=kept) == found
+
+
+def test_line_table_sorted_only_when_it_is_not_already():
+    """in_line_order: a table already in (doc_idx, line_idx) order is returned as it is (no copy);
+    any other order is sorted; an empty or one-row table is in order."""
+    from tasks.dedupe import in_line_order
+
+    ordered = pl.DataFrame({"doc_idx": [0, 0, 0, 2, 2, 5], "line_idx": [0, 1, 4, 0, 1, 0], "key": list("abcdef")})
+    assert in_line_order(ordered) is ordered
+    for perm in ([1, 0, 2, 3, 4, 5], [3, 4, 5, 0, 1, 2], [0, 1, 2, 4, 3, 5]):
+        shuffled = ordered[perm]
+        out = in_line_order(shuffled)
+        assert out is not shuffled and out.equals(ordered)
+    assert in_line_order(ordered.head(1)) is not None and in_line_order(ordered.head(0)).height == 0

@@ -302,3 +302,28 @@ def test_validation_by_partition_still_refuses_duplicate_keys_and_too_many_failu
     t["entities"] = t["entities"].with_columns(type=pl.lit("WEAPON"))
     with pytest.raises(ValidationError, match="failed validation"):
         validated_by_partition(t, 3, max_failure_share=0.05)
+
+
+def test_keys_checked_in_parts_read_one_part_at_a_time():
+    """check_keys_in_parts takes the parts as a generator: each part is hashed before the next is
+    read (a part or two alive, never all parts' key strings at once), and a key repeated across two parts is still refused."""
+    import gc
+    import weakref
+
+    from tasks.validate import check_keys_in_parts
+
+    parts = [pl.DataFrame({"mention_id": [f"m{p}_{i}" for i in range(5)]}) for p in range(6)]
+    alive: list = []
+
+    def read():
+        for p in parts:
+            frame = p.clone()
+            gc.collect()
+            assert sum(r() is not None for r in alive) <= 2, "earlier parts are still held"   # a list: 5
+            alive.append(weakref.ref(frame))
+            yield frame
+    check_keys_in_parts("entities", read)
+    assert len(alive) == 6
+    parts[5] = pl.DataFrame({"mention_id": ["m3_0", "m0_2"]})          # m0_2 is in part 0 too
+    with pytest.raises(ValidationError, match="duplicate key"):     # (a hash collision reads all keys again)
+        check_keys_in_parts("entities", lambda: iter(parts))

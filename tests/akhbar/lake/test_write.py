@@ -71,24 +71,45 @@ def written(rows) -> pl.DataFrame:
     return rows if isinstance(rows, pl.DataFrame) else pl.concat(list(rows.frames()))
 
 
+def index_frame(index) -> pl.DataFrame:
+    """A plan's or write's index rows, whether a frame or kept in a file (akhbar/lake/write.py IndexRows)."""
+    return index if isinstance(index, pl.DataFrame) else index.frame()
+
+
 @pytest.mark.parametrize("cut", [1, 2, 3])
-def test_a_table_in_parts_is_planned_and_written_like_the_frame(cut):
+@pytest.mark.parametrize("in_file", [False, True])
+def test_a_table_in_parts_is_planned_and_written_like_the_frame(cut, in_file, tmp_path):
     """Update, delete, insert under a touched value and elsewhere: the plan of the same rows given in
-    parts (cut every `cut` rows, some parts empty) has the same writes, rows, run ids and index."""
+    parts (cut every `cut` rows, some parts empty) has the same writes, rows, run ids, index and
+    table hash, whether its per-row comparison is held in memory or kept in a file (`folder`)."""
     base = plan_table("sentences", sentences(BASE, "r1"), None, rewrite=True).index
     new = {k: v for k, v in BASE.items() if k != ("a3", 0)}
     new.update({("a1", 1): "جملة معدلة", ("a1", 2): "جملة جديدة", ("a5", 0): "خبر جديد"})
     whole = sentences(new, "r2")
     parts = InParts([whole.slice(i, cut) for i in range(0, whole.height, cut)] + [whole.clear()])
+    folder = tmp_path / "meta" if in_file else None
     for previous, rewrite in ((base, False), (None, True), (base, True)):
-        a, b = plan_table("sentences", whole, previous, rewrite=rewrite), plan_table("sentences", parts, previous,
-                                                                                    rewrite=rewrite)
-        assert a.mode == b.mode and a.counts == b.counts and a.index.equals(b.index)
+        a = plan_table("sentences", whole, previous, rewrite=rewrite)
+        b = plan_table("sentences", parts, previous, rewrite=rewrite, folder=folder)
+        assert a.mode == b.mode and a.counts == b.counts and a.index.equals(index_frame(b.index))
+        assert publish_mod.table_hash("sentences", a.index) == publish_mod.table_hash("sentences", b.index)
         for wa, wb in zip(a.writes, b.writes, strict=True):
-            assert (wa.how, wa.predicate) == (wb.how, wb.predicate) and wa.index_rows.equals(wb.index_rows)
+            assert (wa.how, wa.predicate) == (wb.how, wb.predicate) and wa.index_rows.equals(index_frame(wb.index_rows))
             key = ["article_id", "sentence_idx"]
             assert written(wa.rows).sort(key).equals(written(wb.rows).sort(key))
-    assert plan_table("sentences", parts, base).mode == "replace+append"
+    assert plan_table("sentences", parts, base, folder=folder).mode == "replace+append"
+
+
+def test_a_repeated_key_in_parts_is_planned_like_the_frame(tmp_path):
+    """A key carried by two rows of a table in parts (quarantine can repeat one): the plan kept in a
+    file falls back to the whole comparison, as for the frame: overwrite, one index row, null hash."""
+    q = frame("quarantine", [dict(table="articles", row_key="x", check="span", detail=d, run_id="r1")
+                             for d in ("one", "two", "three")])
+    base = plan_table("quarantine", q.head(1), None, rewrite=True).index
+    a = plan_table("quarantine", q, base)
+    b = plan_table("quarantine", InParts([q.head(2), q.tail(1)]), base, folder=tmp_path)
+    assert a.mode == b.mode == "overwrite" and a.counts == b.counts and a.index.equals(index_frame(b.index))
+    assert b.index.height == 1 and b.index["row_hash"].is_null().all()
 
 
 def test_large_changes_duplicate_keys_and_forced_writes_overwrite(monkeypatch):
@@ -174,16 +195,20 @@ STATES = st.lists(st.dictionaries(st.tuples(st.sampled_from(["a1", "a2", "a3", "
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(states=STATES)
-def test_any_sequence_of_runs_publishes_each_full_state(tmp_path_factory, states):
+@given(states=STATES, cut=st.sampled_from([0, 1, 3]))
+def test_any_sequence_of_runs_publishes_each_full_state(tmp_path_factory, states, cut):
     """Whatever inserts, updates and deletes a run brings, the snapshot is exactly the run's
-    state, with each key's first-seen run id; an unchanged rerun writes no version."""
+    state, with each key's first-seen run id; an unchanged rerun writes no version. `cut`: the
+    table given in parts of that many rows (compared through a file under _staging), 0: a frame."""
     out = tmp_path_factory.mktemp("lake")
     first_seen: dict = {}
     for n, state in enumerate(states):
         run = f"r{n}"
         first_seen = {k: first_seen.get(k, run) for k in state}
-        publish(out, {"sentences": sentences(state, run)}, run_row(run))
+        rows = sentences(state, run)
+        table = InParts([rows.slice(i, cut) for i in range(0, rows.height, cut)]) if cut else rows
+        publish(out, {"sentences": table}, run_row(run))
+        assert not (out / "_staging").exists()
         got = read_table(out, "sentences")
         assert {(a, i): (t, r) for a, i, t, r in got.select("article_id", "sentence_idx", "text", "run_id").rows()} \
             == {k: (state[k], first_seen[k]) for k in state}
