@@ -21,7 +21,7 @@ from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION
 from akhbar.lake import LockError, SchemaChangeError, read_latest
 from akhbar.lake.state import read_state
-from akhbar.lake.tables import map_text
+from akhbar.lake.tables import map_text, scan_latest
 from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
@@ -80,9 +80,11 @@ def start_bag(input_dir: Path | str, run_id: str, cfg: PipelineConfig, output_di
     return bag
 
 
-def known(output_dir: str | None) -> pl.DataFrame | None:
-    """The documents of the latest snapshot (ingest keeps their first-seen run ids)."""
-    return read_latest(output_dir, "documents") if output_dir else None
+def known(output_dir: str | None) -> pl.LazyFrame | None:
+    """The documents of the latest snapshot, not read yet (ingest keeps their first-seen run ids):
+    ingest reads their keys first and the rows of the files it does not parse again last, so the
+    earlier documents' text is read once, not held whole beside this run's (tasks/ingest.py)."""
+    return scan_latest(output_dir, "documents") if output_dir else None
 
 
 def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.DataFrame | None:
@@ -101,7 +103,8 @@ def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.Dat
         return None
 
 
-def ingest(input_dir: str, run_id: str, cfg: PipelineConfig, known_documents: pl.DataFrame | None) -> pl.DataFrame:
+def ingest(input_dir: str, run_id: str, cfg: PipelineConfig,
+           known_documents: pl.DataFrame | pl.LazyFrame | None) -> pl.DataFrame:
     """Files read in batches by the worker processes (flows/workers.py), when the pool is on."""
     return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents, mapper=workers.map_bounded)
 
