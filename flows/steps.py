@@ -19,7 +19,7 @@ import polars as pl
 import akhbar
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION
-from akhbar.lake import LockError, SchemaChangeError, read_latest
+from akhbar.lake import LockError, SchemaChangeError
 from akhbar.lake.state import read_state
 from akhbar.lake.tables import map_text, scan_latest
 from akhbar.faults import error_detail
@@ -37,6 +37,7 @@ from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
 from tasks.incidents import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
+from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
@@ -163,8 +164,10 @@ def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spille
 
 
 def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
-    """The incidents of the latest snapshot: a new run keeps their ids for the reports they share."""
-    return read_latest(output_dir, "incidents") if output_dir else None
+    """The incidents of the latest snapshot, only the columns that keep their ids (a new run keeps
+    them for the reports they share: tasks/incidents/build.py assign_ids)."""
+    previous = scan_latest(output_dir, "incidents") if output_dir else None
+    return None if previous is None else previous.select(INCIDENT_PREVIOUS_COLUMNS).collect()
 
 
 def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame, documents: pl.DataFrame,
