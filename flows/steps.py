@@ -19,9 +19,9 @@ import polars as pl
 import akhbar
 from akhbar.config import PipelineConfig
 from akhbar.contracts import CONTRACT_VERSION
-from akhbar.lake import LockError, SchemaChangeError, read_latest
+from akhbar.lake import LockError, SchemaChangeError
 from akhbar.lake.state import read_state
-from akhbar.lake.tables import map_text
+from akhbar.lake.tables import map_text, scan_latest
 from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
@@ -37,6 +37,7 @@ from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
 from tasks.incidents import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
+from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
@@ -80,9 +81,11 @@ def start_bag(input_dir: Path | str, run_id: str, cfg: PipelineConfig, output_di
     return bag
 
 
-def known(output_dir: str | None) -> pl.DataFrame | None:
-    """The documents of the latest snapshot (ingest keeps their first-seen run ids)."""
-    return read_latest(output_dir, "documents") if output_dir else None
+def known(output_dir: str | None) -> pl.LazyFrame | None:
+    """The documents of the latest snapshot, not read yet (ingest keeps their first-seen run ids):
+    ingest reads their keys first and the rows of the files it does not parse again last, so the
+    earlier documents' text is read once, not held whole beside this run's (tasks/ingest.py)."""
+    return scan_latest(output_dir, "documents") if output_dir else None
 
 
 def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.DataFrame | None:
@@ -101,7 +104,8 @@ def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.Dat
         return None
 
 
-def ingest(input_dir: str, run_id: str, cfg: PipelineConfig, known_documents: pl.DataFrame | None) -> pl.DataFrame:
+def ingest(input_dir: str, run_id: str, cfg: PipelineConfig,
+           known_documents: pl.DataFrame | pl.LazyFrame | None) -> pl.DataFrame:
     """Files read in batches by the worker processes (flows/workers.py), when the pool is on."""
     return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents, mapper=workers.map_bounded)
 
@@ -160,8 +164,10 @@ def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spille
 
 
 def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
-    """The incidents of the latest snapshot: a new run keeps their ids for the reports they share."""
-    return read_latest(output_dir, "incidents") if output_dir else None
+    """The incidents of the latest snapshot, only the columns that keep their ids (a new run keeps
+    them for the reports they share: tasks/incidents/build.py assign_ids)."""
+    previous = scan_latest(output_dir, "incidents") if output_dir else None
+    return None if previous is None else previous.select(INCIDENT_PREVIOUS_COLUMNS).collect()
 
 
 def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.DataFrame, documents: pl.DataFrame,

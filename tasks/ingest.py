@@ -670,20 +670,23 @@ def documents_schema() -> dict:
     return empty_frame("documents").schema
 
 
-def known_files(known: pl.DataFrame) -> dict[tuple[str, str], list]:
+def known_files(known: pl.DataFrame | pl.LazyFrame) -> dict[tuple[str, str], list]:
     """(source_path, file hash) of the previous rows, each mapped to no rows: a file with such a key
     is not parsed again and its rows are taken from `known` itself (ingest_folder), not copied into
-    Python dicts. Snapshots without file_sha256 use content_sha256."""
-    file_hash = pl.col("file_sha256") if "file_sha256" in known.columns else pl.lit(None, pl.String)
-    keys = known.select("source_path", pl.coalesce(file_hash, pl.col("content_sha256"))).unique()
+    Python dicts. Snapshots without file_sha256 use content_sha256. Only these columns are read."""
+    known = known.lazy()
+    names = known.collect_schema().names()
+    file_hash = pl.col("file_sha256") if "file_sha256" in names else pl.lit(None, pl.String)
+    keys = known.select("source_path", pl.coalesce(file_hash, pl.col("content_sha256"))).unique().collect()
     return {key: [] for key in keys.iter_rows()}
 
 
-def as_documents(known: pl.DataFrame) -> pl.DataFrame:
+def as_documents(known: pl.DataFrame | pl.LazyFrame) -> pl.LazyFrame:
     """Previous rows with the current documents columns (a column an older snapshot lacks is null)."""
-    schema = documents_schema()
-    return known.select([pl.col(c).cast(t) if c in known.columns else pl.lit(None, t).alias(c)
-                         for c, t in schema.items()])
+    known = known.lazy()
+    names = known.collect_schema().names()
+    return known.select([pl.col(c).cast(t) if c in names else pl.lit(None, t).alias(c)
+                         for c, t in documents_schema().items()])
 
 
 def display_path(rel: str) -> tuple[str, str | None]:
@@ -737,7 +740,8 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
                   known: pl.DataFrame | None = None, mapper: Mapper = in_process) -> pl.DataFrame:
     """Read every file under input_dir into a documents frame (one row per file or record).
 
-    `known` is the documents table of the previous snapshot (or None). A file
+    `known` is the documents table of the previous snapshot (or None; lazy in a run: its keys are
+    read first, the rows kept from it, text included, only after the files are read). A file
     whose path and content hash are already known is not parsed again: it keeps
     its earlier rows (and their ingested_run_id). Known documents whose file is
     gone are kept too: the corpus only grows, nothing published is dropped. The
@@ -749,14 +753,14 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
     cfg = cfg or PipelineConfig()
     input_dir = Path(input_dir)
     full_schema = {**documents_schema(), "is_new": pl.Boolean}
-    index = known_files(known) if known is not None and known.height else {}
+    index = known_files(known) if known is not None else {}
     frames = list(mapper(read_batch, file_batches(input_dir, index), run_id, cfg, input_dir))
     # a record index can only occur once per file: the first row of a doc_id is kept
     found = pl.concat(frames).unique("doc_id", keep="first", maintain_order=True) if frames \
         else pl.DataFrame(schema=full_schema)
     if index:   # known files (not parsed again) and known documents whose file is gone keep their rows
-        found = pl.concat([found, as_documents(known).join(found.select("doc_id"), on="doc_id", how="anti")
-                          .with_columns(is_new=pl.lit(False))])
+        found = pl.concat([found, as_documents(known).join(found.lazy().select("doc_id"), on="doc_id", how="anti")
+                          .with_columns(is_new=pl.lit(False)).collect()])
     # Rows reused from the previous snapshot carry their old status; dedupe recomputes it.
     return found.sort("source_path", "record_idx", nulls_last=False)
 

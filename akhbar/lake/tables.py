@@ -152,6 +152,17 @@ def read_latest(output_dir: Path | str, name: str) -> pl.DataFrame | None:
     return read_table(output_dir, name, version=table_version(snap, name))
 
 
+def scan_latest(output_dir: Path | str, name: str) -> pl.LazyFrame | None:
+    """A table as of the latest snapshot, not read yet: a reader selects the columns (and rows) it
+    needs, and only those are read from the files (a rerun's ingest reads the known documents' keys,
+    then their rows with text only for the files it does not parse again). Not sorted; None as
+    `read_latest`. The version is fixed now, so a later publish does not change what it reads."""
+    snap = latest_snapshot(output_dir)
+    if snap is None or name not in run_map(snap["table_versions"]):
+        return None
+    return pl.scan_delta(str(table_path(output_dir, name)), version=table_version(snap, name))
+
+
 def read_snapshot(output_dir: Path | str, names: list[str] | tuple[str, ...], run: str | None = None
                   ) -> dict[str, pl.DataFrame]:
     """Several tables from ONE snapshot (the latest, or `run`'s): the snapshot is resolved once,

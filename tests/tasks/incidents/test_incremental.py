@@ -9,6 +9,7 @@ import polars as pl
 from akhbar.config import PipelineConfig
 from flows.graph import run_local
 from flows.pipeline import DAG
+from tasks.incidents.build import PREVIOUS_COLUMNS
 
 SEEDS = Path(__file__).resolve().parents[3] / "seeds"
 
@@ -54,3 +55,6 @@ def test_new_articles_join_existing_incidents_and_ids_survive(tmp_path):
                          >= pl.col("old").list.len())
     assert kept.to_series().all()
     assert later["incident_id"].is_unique().all()
+    # a run reads only these columns of the previous incidents (flows/steps.py known_incidents): same ids
+    narrow = incidents(SEEDS, known=first.select(PREVIOUS_COLUMNS), run_id="r2")
+    assert narrow.equals(later)
