@@ -380,12 +380,7 @@ def planned(name: str, frame, meta: "pl.DataFrame | MetaFile", old: pl.DataFrame
     repeated = duplicated is not None and bool(duplicated.any())
     # every previous key matched by a row of this run: nothing deleted (the common case, no anti join)
     gone = old.height > meta.height - counts["inserted"] - (int((duplicated & ~inserted).sum()) if repeated else 0)
-    if not gone:
-        deleted = old.select(key).clear()
-    elif isinstance(meta, MetaFile):
-        deleted = old.select(key).join(meta.read(key), on=key, how="anti")
-    else:
-        deleted = old.select(key).join(meta.select(key), on=key, how="anti")
+    deleted = old.select(key).join(meta_rows(meta, key), on=key, how="anti") if gone else old.select(key).clear()
     counts["deleted"] = deleted.height
     if isinstance(meta, MetaFile):
         index = IndexRows(name, meta)
