@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from akhbar.text.normalise import normalize
-from tasks.events.lexicon import Trigger, cue_set, events_data, lookup, ontology, word_set
+from tasks.events.lexicon import ARGUMENT_WORDS, Trigger, cue_set, lookup, ontology, word_set
 from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR_BITS, HEAD_BITS, INTRANSITIVE,
                                 LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L,
                                 RELATIVES, RESUMPTIVE_BIT, SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative,
@@ -42,7 +42,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     # objects of a control change are the territory (a place); only expulsions and overthrows take a party
     takes_object = not _has_pronoun(sent.words[i].norm, key) and (t.type != "CONTROL_CHANGE"
                                                                   or t.mode in ("expel", "overthrow"))
-    if t.pos == "verb" and t.lemma in _argument_words()["intransitive_verbs"] and not t.passive:
+    if t.pos == "verb" and t.lemma in _argument_words("intransitive_verbs") and not t.passive:
         actor, target = actor or _intransitive_subject(sent, i, nxt, triggers), []
     elif t.pos == "verb":
         actor, target = _verb_arguments(sent, i, t, key, triggers, (nxt, f), actor, role, takes_object)
@@ -55,7 +55,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if t.type == "ASSAULT":
         actor, target = _without_projectiles(sent, actor, target, t.pos == "verb")
         if t.pos != "verb":                   # 'هجوم انتحاري منسق': an adjective of the attack, not its actor
-            actor = [f for f in actor if f.first != i + 1 or _argument_words()["attacker_words"].isdisjoint(sent.words[f.first].keys)]
+            actor = [f for f in actor if f.first != i + 1 or _argument_words("attacker_words").isdisjoint(sent.words[f.first].keys)]
     if not target:
         target = _prepositional_target(sent, i, t, triggers)
     if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'
@@ -72,11 +72,8 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     return {"actor": actor, "target": target, **places}
 
 
-@lru_cache(maxsize=1)
-def _argument_words() -> dict[str, frozenset]:
-    data = events_data("argument_words.json")
-    return {k: frozenset(normalize(w) for w in data[k]) for k in ("non_filler_words", "instrument_words", "attacker_words",
-                                                                  "intransitive_verbs", "projectile_counts")}
+def _argument_words(name: str) -> frozenset:
+    return word_set(name, ARGUMENT_WORDS)
 
 
 def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) -> list[Filler]:
@@ -101,7 +98,7 @@ def _lone(f: Filler, name: str, sent: Sentence) -> bool:
     if f.first != f.last:
         return False
     w = sent.words[f.first]
-    if not _argument_words()[name].isdisjoint(w.keys):
+    if not _argument_words(name).isdisjoint(w.keys):
         return True
     return name == "non_filler_words" and _mention_type(sent, f.first) == "NORP" and w.norm.endswith("يه")
 
@@ -143,7 +140,7 @@ def _projectile_at(sent: Sentence, k: int) -> bool:
     """Whether word k names what is fired ('صاروخين', 'القذائف', 'نيرانها': a possessive is stripped)."""
     if k >= len(sent.words):
         return False
-    w, instruments = sent.words[k], _argument_words()["instrument_words"]
+    w, instruments = sent.words[k], _argument_words("instrument_words")
     return not instruments.isdisjoint(w.keys) or any(w.norm.endswith(p) and w.norm[:-len(p)] in instruments
                                                       for p in ("ها", "هم", "ه"))
 
@@ -151,7 +148,7 @@ def _projectile_at(sent: Sentence, k: int) -> bool:
 def _projectile_head(sent: Sentence, f: Filler) -> bool:
     """A phrase about what is fired: its first word, or its second after a count ('عشرات القذائف')."""
     return _projectile_at(sent, f.first) or (f.first < f.last and bool(sent.words[f.first].flags & NUMBER_BIT
-                                             or not _argument_words()["projectile_counts"].isdisjoint(sent.words[f.first].keys))
+                                             or not _argument_words("projectile_counts").isdisjoint(sent.words[f.first].keys))
                                              and _projectile_at(sent, f.first + 1))
 
 

@@ -168,10 +168,14 @@ def cues() -> dict:
     return events_data("cues.json")
 
 
+ARGUMENT_WORDS = "argument_words.json"        # the word lists of event arguments (victims, projectiles, protests)
+
+
 @lru_cache(maxsize=64)
-def word_set(name: str) -> frozenset:
-    """A word list of akhbar/resources/events/words.json (function words, closed classes), normalised."""
-    return frozenset(normalize(w) for w in events_data("words.json")[name])
+def word_set(name: str, source: str = "words.json") -> frozenset:
+    """A word list of akhbar/resources/events/words.json (function words, closed classes), or of
+    another JSON file of word lists there (`ARGUMENT_WORDS`), normalised."""
+    return frozenset(normalize(w) for w in events_data(source)[name])
 
 
 def word_map(name: str) -> dict:

@@ -13,11 +13,8 @@ Word lists: akhbar/resources/events/argument_words.json (protest_against_preps, 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from akhbar.text.normalise import normalize
 from tasks.events.fillers import chunk, mention_filler
-from tasks.events.lexicon import events_data
+from tasks.events.lexicon import ARGUMENT_WORDS, word_set
 from tasks.events.salience import lists
 from tasks.events.triggers import _trigger_span
 from tasks.events.words import BIT, Filler, Sentence
@@ -27,13 +24,6 @@ NAME_REACH = 3            # words after the cue where the target's name may star
 AGAINST_TYPES = ("PERSON", "ORG", "NORP")
 CLAUSE_PUNCT = "،,;:.؛!?؟"
 AGENT_HEADS = BIT["head_person"] | BIT["head_militant"]
-
-
-@lru_cache(maxsize=1)
-def _cues() -> tuple[frozenset, frozenset]:
-    data = events_data("argument_words.json")
-    return (frozenset(normalize(w) for w in data["protest_against_preps"]),
-            frozenset(normalize(w) for w in data["protest_against_nouns"]))
 
 
 def protesters(sent: Sentence, i: int, key: str, triggers: set[int]) -> list[Filler]:
@@ -66,7 +56,7 @@ def protesters_before(sent: Sentence, i: int, triggers: set[int], reach: int = 3
 def protested_against(sent: Sentence, i: int) -> list[Filler]:
     """The person, organisation or nationality the protest at word i is against, or []."""
     words, n = sent.words, len(sent.words)
-    preps, nouns = _cues()
+    preps, nouns = word_set("protest_against_preps", ARGUMENT_WORDS), word_set("protest_against_nouns", ARGUMENT_WORDS)
     for k in range(i, min(n, i + REACH)):
         if k > i and any(c in words[k].punct for c in CLAUSE_PUNCT):
             return []

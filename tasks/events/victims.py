@@ -11,11 +11,8 @@ Word lists: akhbar/resources/events/argument_words.json.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from akhbar.text.normalise import normalize
 from tasks.events.fillers import np_at
-from tasks.events.lexicon import events_data
+from tasks.events.lexicon import ARGUMENT_WORDS, word_set
 from tasks.events.salience import UNDERGO_WINDOW as UNDERGO_REACH, _undergone, lists
 from tasks.events.words import NUMBER_BIT, Filler, Sentence
 
@@ -24,11 +21,6 @@ RESULT_PREPS = frozenset({"الي", "عن", "في"})
 PARTITIVE_PRONOUNS = frozenset({"منهم", "منهما", "منهن", "منها"})
 
 
-@lru_cache(maxsize=1)
-def _lists() -> tuple[frozenset, frozenset]:
-    data = events_data("argument_words.json")
-    return (frozenset(normalize(w) for w in data["victim_result_verbs"]),
-            frozenset(normalize(w) for w in data["harm_nouns"]))
 
 
 def _result_victims_at(sent: Sentence) -> list[tuple[int, Filler]]:
@@ -36,7 +28,7 @@ def _result_victims_at(sent: Sentence) -> list[tuple[int, Filler]]:
     found = sent.memo.get("result_victims")
     if found is not None:
         return found
-    verbs, harms = _lists()
+    verbs, harms = word_set("victim_result_verbs", ARGUMENT_WORDS), word_set("harm_nouns", ARGUMENT_WORDS)
     words, n, found, cflags = sent.words, len(sent.words), [], sent.cue_flags()
     for k, w in enumerate(words):
         if verbs.isdisjoint(w.keys):
@@ -90,14 +82,10 @@ def partitive(sent: Sentence, f: Filler, triggers: set[int]) -> Filler:
     j = f.last + 1
     head = words[f.last]
     if j + 1 >= n or words[j].norm != "من" or words[j].punct.strip() or words[j + 1].punct.strip() or not (
-            head.flags & NUMBER_BIT or not _partitive_heads().isdisjoint(head.keys)):
+            head.flags & NUMBER_BIT or not word_set("partitive_heads", ARGUMENT_WORDS).isdisjoint(head.keys)):
         return f
     g = np_at(sent, j + 1, triggers)
     if g is None:
         return f
     return Filler(f.start, g.end, sent.text[f.start:g.end], g.entity_id, f.first, g.last)
 
-
-@lru_cache(maxsize=1)
-def _partitive_heads() -> frozenset:
-    return frozenset(normalize(w) for w in events_data("argument_words.json")["partitive_heads"])
