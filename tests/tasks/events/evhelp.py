@@ -21,10 +21,15 @@ def events(text, published=None, cfg=None):
     return out
 
 
-def one(text, etype, **kw):
+def of_type(text, etype, **kw):
+    """The events of one type in `text` (asserted to be some)."""
     evs = [e for e in events(text, **kw) if e["event_type"] == etype]
     assert evs, (etype, [e["event_type"] for e in events(text, **kw)])
-    return evs[0]
+    return evs
+
+
+def one(text, etype, **kw):
+    return of_type(text, etype, **kw)[0]
 
 
 def frames(texts, published=None):

@@ -4,13 +4,11 @@ test, outside every data set."""
 import pytest
 
 from tasks.events.decision import named_actor, named_target
-from tests.tasks.events.evhelp import RULES_ONLY, events, has, one
+from tests.tasks.events.evhelp import RULES_ONLY, has, of_type, one
 
 
 def _protests(text):
-    evs = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "PROTEST"]
-    assert evs, [e["event_type"] for e in events(text, cfg=RULES_ONLY)]
-    return evs
+    return of_type(text, "PROTEST", cfg=RULES_ONLY)
 
 
 @pytest.mark.parametrize("text, actor", [

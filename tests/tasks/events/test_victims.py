@@ -3,13 +3,11 @@ written for the test, outside every data set."""
 
 import pytest
 
-from tests.tasks.events.evhelp import RULES_ONLY, events, has
+from tests.tasks.events.evhelp import RULES_ONLY, has, one
 
 
 def _assault(text):
-    evs = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT"]
-    assert evs, [e["event_type"] for e in events(text, cfg=RULES_ONLY)]
-    return evs[0]
+    return one(text, "ASSAULT", cfg=RULES_ONLY)
 
 
 @pytest.mark.parametrize("text, victims", [
