@@ -52,28 +52,17 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                                                              "and every chunk's mean marginal reaches this."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the CRF NER tagger on DATA minus its dev split; write the model and its card."""
-    from akhbar.resources import resource_path
     from tasks.entities.ner.conll import ConllError
     from tasks.entities.ner.model import default_model_path
 
     if not data.is_file():
         fail(f"training data '{data}' not found: give the ANERcorp train part with --data", ExitCode.NOT_FOUND)
-    for path in [*unlabeled, *self_train_from]:
+    for path in unlabeled:
         if not path.is_file():
-            fail(f"--unlabeled / --self-train-from '{path}' not found", ExitCode.NOT_FOUND)
-    if not 0 < self_train_min_conf <= 1:
-        fail(f"--self-train-min-conf {self_train_min_conf}: give a value in (0, 1]", ExitCode.USAGE)
-    self_train = dict(files=[str(p) for p in self_train_from], min_conf=self_train_min_conf) if self_train_from else None
-    if self_train and passes != 2:
-        fail("--self-train-from trains two passes (not --passes 3)", ExitCode.USAGE)
+            fail(f"--unlabeled '{path}' not found", ExitCode.NOT_FOUND)
+    self_train = _self_train_option(self_train_from, self_train_min_conf, passes)
     if lists_from is not None:
-        from tasks.entities.ner.lists import write_lists
-        if not lists_from.is_dir():
-            fail(f"--lists-from '{lists_from}' is not a folder", ExitCode.NOT_FOUND)
-        n = write_lists(lists_from, Path(str(resource_path("entities/ner_lists.tsv"))))
-        console.print(f"wrote {n} list words to entities/ner_lists.tsv")
-        from tasks.entities.ner.features import name_lists
-        name_lists.cache_clear()
+        _rebuild_lists(lists_from)
     from tasks.entities.ner.train import train_ner as run
 
     params = {k: v for k, v in dict(c1=c1, c2=c2, labels=labels, pass2_algorithm=pass2_algorithm).items()
@@ -104,6 +93,31 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                   f"{card['train_seconds']} s); dev: " + ", ".join(
                       f"{t} P {dev[t]['precision']:.3f} R {dev[t]['recall']:.3f} F1 {dev[t]['f1']:.3f}"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
+
+
+def _self_train_option(files: list[Path], min_conf: float, passes: int) -> dict | None:
+    """--self-train-from / --self-train-min-conf checked, as train.two_pass takes them (None: not asked)."""
+    for path in files:
+        if not path.is_file():
+            fail(f"--self-train-from '{path}' not found", ExitCode.NOT_FOUND)
+    if not 0 < min_conf <= 1:
+        fail(f"--self-train-min-conf {min_conf}: give a value in (0, 1]", ExitCode.USAGE)
+    if files and passes != 2:
+        fail("--self-train-from trains two passes (not --passes 3)", ExitCode.USAGE)
+    return dict(files=[str(p) for p in files], min_conf=min_conf) if files else None
+
+
+def _rebuild_lists(shared: Path) -> None:
+    """--lists-from: entities/ner_lists.tsv rebuilt from the shared data folder."""
+    from akhbar.resources import resource_path
+    from tasks.entities.ner.features import name_lists
+    from tasks.entities.ner.lists import write_lists
+
+    if not shared.is_dir():
+        fail(f"--lists-from '{shared}' is not a folder", ExitCode.NOT_FOUND)
+    n = write_lists(shared, Path(str(resource_path("entities/ner_lists.tsv"))))
+    console.print(f"wrote {n} list words to entities/ner_lists.tsv")
+    name_lists.cache_clear()
 
 
 def _fold_numbers(folds: str) -> tuple[int, ...]:
