@@ -22,7 +22,10 @@ never read): the label encoding (params["labels"]: BIO, or BIOES given out as BI
 pass 2's crfsuite algorithm (params["pass2_algorithm"]); the committed setting (BIO, L-BFGS) and
 the fold figures of the others are in docs/entities.md (NER tagger, branch ner8). A third pass
 (`--passes 3`: pass 2's features from pass-2 labels, trained on a pass-2 jackknife; pass2_jackknife)
-is scored there only (branch ner9: not better, so the product trains two passes).
+is scored there only (branch ner9: not better, so the product trains two passes). Self-training
+(`self_train`, `akhbar train ner --self-train-from FILE`; selftrain.py): pass 2 trained again with the
+unlabelled texts its two-pass teacher tags confidently (branch ner11: not better on the inner folds,
+so `make train-ner` does not use it).
 """
 
 from __future__ import annotations
