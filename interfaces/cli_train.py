@@ -43,9 +43,15 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
               unlabeled: list[Path] = typer.Option([], "--unlabeled",
                                                    help="Unlabelled Arabic text for the word clusters (a CSV "
                                                         "with a `text` column or plain text; repeatable)."),
+              self_train_from: list[Path] = typer.Option([], "--self-train-from",
+                                                         help="Unlabelled text (as --unlabeled) that the two-pass "
+                                                              "model tags; its confidently tagged texts are added to "
+                                                              "pass 2's training data (self-training; repeatable)."),
+              self_train_min_conf: float = typer.Option(0.9, "--self-train-min-conf",
+                                                        help="--self-train-from: a text is kept when it has a chunk "
+                                                             "and every chunk's mean marginal reaches this."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the CRF NER tagger on DATA minus its dev split; write the model and its card."""
-    from akhbar.resources import resource_path
     from tasks.entities.ner.conll import ConllError
     from tasks.entities.ner.model import default_model_path
 
@@ -54,14 +60,9 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
     for path in unlabeled:
         if not path.is_file():
             fail(f"--unlabeled '{path}' not found", ExitCode.NOT_FOUND)
+    self_train = _self_train_option(self_train_from, self_train_min_conf, passes)
     if lists_from is not None:
-        from tasks.entities.ner.lists import write_lists
-        if not lists_from.is_dir():
-            fail(f"--lists-from '{lists_from}' is not a folder", ExitCode.NOT_FOUND)
-        n = write_lists(lists_from, Path(str(resource_path("entities/ner_lists.tsv"))))
-        console.print(f"wrote {n} list words to entities/ner_lists.tsv")
-        from tasks.entities.ner.features import name_lists
-        name_lists.cache_clear()
+        _rebuild_lists(lists_from)
     from tasks.entities.ner.train import train_ner as run
 
     params = {k: v for k, v in dict(c1=c1, c2=c2, labels=labels, pass2_algorithm=pass2_algorithm).items()
@@ -78,10 +79,10 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         _bias_folds(data, work, bias_grid, inner_folds)
         return
     if inner_folds is not None:
-        _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1, passes)
+        _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1, passes, self_train)
         return
     try:
-        card = run(data, out or default_model_path(), params, limit, tuple(unlabeled))
+        card = run(data, out or default_model_path(), params, limit, tuple(unlabeled), self_train)
     except ConllError as exc:
         fail(str(exc), ExitCode.USAGE)
     if as_json:
@@ -92,6 +93,31 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                   f"{card['train_seconds']} s); dev: " + ", ".join(
                       f"{t} P {dev[t]['precision']:.3f} R {dev[t]['recall']:.3f} F1 {dev[t]['f1']:.3f}"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
+
+
+def _self_train_option(files: list[Path], min_conf: float, passes: int) -> dict | None:
+    """--self-train-from / --self-train-min-conf checked, as train.two_pass takes them (None: not asked)."""
+    for path in files:
+        if not path.is_file():
+            fail(f"--self-train-from '{path}' not found", ExitCode.NOT_FOUND)
+    if not 0 < min_conf <= 1:
+        fail(f"--self-train-min-conf {min_conf}: give a value in (0, 1]", ExitCode.USAGE)
+    if files and passes != 2:
+        fail("--self-train-from trains two passes (not --passes 3)", ExitCode.USAGE)
+    return dict(files=[str(p) for p in files], min_conf=min_conf) if files else None
+
+
+def _rebuild_lists(shared: Path) -> None:
+    """--lists-from: entities/ner_lists.tsv rebuilt from the shared data folder."""
+    from akhbar.resources import resource_path
+    from tasks.entities.ner.features import name_lists
+    from tasks.entities.ner.lists import write_lists
+
+    if not shared.is_dir():
+        fail(f"--lists-from '{shared}' is not a folder", ExitCode.NOT_FOUND)
+    n = write_lists(shared, Path(str(resource_path("entities/ner_lists.tsv"))))
+    console.print(f"wrote {n} list words to entities/ner_lists.tsv")
+    name_lists.cache_clear()
 
 
 def _fold_numbers(folds: str) -> tuple[int, ...]:
@@ -132,7 +158,7 @@ def _bias_folds(data: Path, work: Path, grid: str, folds: str) -> None:
 
 
 def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tuple[Path, ...], reuse: bool,
-                 passes: int = 2) -> None:
+                 passes: int = 2, self_train: dict | None = None) -> None:
     """`akhbar train ner --inner-folds K,..`: the setting's micro F1 on inner folds (train.inner_folds),
     printed and written to work/scores.json."""
     from tasks.entities.ner.conll import ConllError
@@ -140,16 +166,18 @@ def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tu
 
     scored = _fold_numbers(folds)
     try:
-        result = run(data, work, params, scored, unlabeled, reuse, passes)
+        result = run(data, work, params, scored, unlabeled, reuse, passes, self_train)
     except (ConllError, ValueError) as exc:
         fail(str(exc), ExitCode.USAGE)
     work.mkdir(parents=True, exist_ok=True)
-    (work / "scores.json").write_text(json.dumps(dict(params=params, passes=passes, folds=result), indent=2) + "\n",
-                                      encoding="utf-8")
+    (work / "scores.json").write_text(json.dumps(dict(params=params, passes=passes, self_train=self_train,
+                                                      folds=result), indent=2) + "\n", encoding="utf-8")
     for k in scored:
         m = result[k]["micro"]
         console.print(f"fold {k}: micro P {m['precision']:.4f} R {m['recall']:.4f} F1 {m['f1']:.4f}; " + ", ".join(
-            f"{t} {result[k][t]['f1']:.4f}" for t in ("PERS", "LOC", "ORG")))
+            f"{t} {result[k][t]['f1']:.4f}" for t in ("PERS", "LOC", "ORG"))
+            + (f"; self-training: {result[k]['self_training']['sentences_added']} sentences added"
+               if "self_training" in result[k] else ""))
     console.print(f"mean micro F1 {result['mean_micro_f1']:.4f}")
 
 

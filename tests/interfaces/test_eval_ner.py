@@ -1,5 +1,6 @@
 """`akhbar eval ner --conll FILE` and `akhbar train ner`: figures for any CoNLL file, one-line errors."""
 
+import hashlib
 import json
 
 from typer.testing import CliRunner
@@ -73,7 +74,9 @@ def test_train_ner_bad_options_are_one_line_usage_errors(tmp_path):
     data.write_text("\n".join([CONLL] * 10), encoding="utf-8")
     for args, said in ((["--labels", "iob2"], "--labels"), (["--inner-folds", "0,7"], "folds are 0-4"),
                        (["--inner-folds", "a,b"], "--inner-folds"), (["--pass2-algorithm", "sgd"], "--pass2-algorithm"),
-                       (["--passes", "4", "--inner-folds", "0"], "--passes"), (["--passes", "3"], "--passes")):
+                       (["--passes", "4", "--inner-folds", "0"], "--passes"), (["--passes", "3"], "--passes"),
+                       (["--self-train-from", data, "--self-train-min-conf", "0"], "--self-train-min-conf"),
+                       (["--self-train-from", data, "--passes", "3", "--inner-folds", "0"], "--self-train-from")):
         result = cli("train", "ner", "--data", data, "--work", tmp_path / "w", *args)
         assert result.exit_code == 2 and said in result.output, (args, result.output)
     assert not (tmp_path / "w").exists()
@@ -107,3 +110,17 @@ def test_train_ner_bias_grid_scores_fold_models_without_training(tmp_path):
     saved = json.loads((work / "bias_ORG.json").read_text(encoding="utf-8"))
     assert saved["table"]["-30.0"]["1"]["ORG"]["predicted"] == 0 < saved["table"]["0.2"]["1"]["ORG"]["predicted"]
     assert model.stat().st_mtime_ns == stamp                      # nothing retrained
+
+
+def test_train_ner_self_training_records_what_it_added(tmp_path):
+    data, news = tmp_path / "train.txt", tmp_path / "news.txt"
+    data.write_text("\n".join([CONLL] * 10), encoding="utf-8")
+    assert cli("train", "ner", "--data", data, "--self-train-from", tmp_path / "none.txt").exit_code == 3
+    # written for this test: a name in a known context, and a sentence with no name
+    news.write_text("وصرح أندريا بيرلو في القاهرة .\nذهب الرجل الى السوق .\n", encoding="utf-8")
+    result = cli("train", "ner", "--data", data, "--out", tmp_path / "m.crfsuite", "--json",
+                 "--self-train-from", news, "--self-train-min-conf", "0.5")
+    assert result.exit_code == 0, result.output
+    added = json.loads(result.output)["self_training"]
+    assert added["texts"] == 2 and added["min_conf"] == 0.5 and added["sentences_added"] <= 1
+    assert added["files"] == [f"news.txt (sha256 {hashlib.sha256(news.read_bytes()).hexdigest()[:16]})"]

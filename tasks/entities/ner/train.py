@@ -22,7 +22,10 @@ never read): the label encoding (params["labels"]: BIO, or BIOES given out as BI
 pass 2's crfsuite algorithm (params["pass2_algorithm"]); the committed setting (BIO, L-BFGS) and
 the fold figures of the others are in docs/entities.md (NER tagger, branch ner8). A third pass
 (`--passes 3`: pass 2's features from pass-2 labels, trained on a pass-2 jackknife; pass2_jackknife)
-is scored there only (branch ner9: not better, so the product trains two passes).
+is scored there only (branch ner9: not better, so the product trains two passes). Self-training
+(`self_train`, `akhbar train ner --self-train-from FILE`; selftrain.py): pass 2 trained again with the
+unlabelled texts its two-pass teacher tags confidently (branch ner11: not better on the inner folds,
+so `make train-ner` does not use it).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featuri
                                          sentence_rule_marks)
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path, pass2_path
+from tasks.entities.ner.selftrain import self_training_set
 
 PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs")
 
@@ -135,9 +139,12 @@ def jackknife(base, labels, train, folds: int, out: Path, params: dict, keep: bo
     return first
 
 
-def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict, unlabeled=()) -> None:
+def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict, unlabeled=(),
+             self_train: dict | None = None) -> dict | None:
     """Train pass 1 (file pass1_path(out)) and pass 2 (out) on the sentences not in dev, both on
-    the labels written in params["labels"] (BIO or BIOES; conll.relabel)."""
+    the labels written in params["labels"] (BIO or BIOES; conll.relabel). `self_train`
+    {"files": [...], "min_conf": c}: then pass 2 is trained again with the texts of those files that
+    this two-pass model (the teacher) tags confidently (selftrain.py); returns their summary."""
     tokens = [[t for t, _ in s] for s in sentences]
     gold = [[lab for _, lab in s] for s in sentences]
     labels = [relabel(g, params["labels"]) for g in gold]
@@ -153,10 +160,18 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     tagger.close()
     second = with_doc_marks(tokens, base, first, train)
     fit([second[i] for i in train], [labels[i] for i in train], out, params, params["pass2_algorithm"])
+    if not self_train:
+        return None
+    items, pseudo, summary = self_training_set(      # the memory beside `out`: the whole training part's
+        out, self_train["files"], self_train["min_conf"], clusters, NameMemory.read(memory_path(out)),
+        pass1_path(out), params["labels"], params.get("label_bias"))
+    fit([second[i] for i in train] + items, [labels[i] for i in train] + pseudo, out, params,
+        params["pass2_algorithm"])
+    return summary
 
 
 def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1, 2), unlabeled=(),
-                reuse: bool = False, passes: int = 2) -> dict:
+                reuse: bool = False, passes: int = 2, self_train: dict | None = None) -> dict:
     """Score a training setting on inner folds of the training part (the dev split is never read):
     the pass-1 jackknife of two_pass (its fold models kept), then for each fold K of `scored` a pass 2
     trained on the other folds with their jackknifed pass-1 labels, saved under work/foldK/ with fold
@@ -166,7 +181,9 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     unchanged; checked against the params they were trained with, written beside them).
     `passes` 3: a third pass (pass 2's features from pass-2 labels) trained on the other folds with
     their pass-2 jackknife labels (pass2_jackknife), fold K tagged pass 1 -> pass 2 (work/foldK/
-    ner_pass2.crfsuite, trained as for two passes; with `reuse`, taken when there) -> pass 3."""
+    ner_pass2.crfsuite, trained as for two passes; with `reuse`, taken when there) -> pass 3.
+    `self_train` (two passes; two_pass): fold K's pass 2 also learns from the texts its teacher, the
+    baseline two-pass model without fold K (fold_teacher), tags confidently."""
     params = {**PARAMS, **(params or {})}
     sentences = read_conll(data)
     tokens = [[t for t, _ in s] for s in sentences]
@@ -190,6 +207,7 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
         rest = [i for i in train if fold_of(i, folds) != k]
         model = work / f"fold{k}" / "ner.crfsuite"
         began = time.perf_counter()
+        memory_k, summary = NameMemory.build([stems[i] for i in rest], [gold[i] for i in rest]), None
         if passes == 3:
             if not (reuse and pass2_path(model).is_file()):
                 fit([second[i] for i in rest], [labels[i] for i in rest], pass2_path(model), params,
@@ -197,14 +215,37 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
             third = with_doc_marks(tokens, base, later[k], rest)
             fit([third[i] for i in rest], [labels[i] for i in rest], model, params, params["pass2_algorithm"])
         else:
-            fit([second[i] for i in rest], [labels[i] for i in rest], model, params, params["pass2_algorithm"])
+            items, pseudo = [], []
+            if self_train:
+                teacher = fold_teacher(work / f"teacher{k}" / "ner.crfsuite", fold_model_path(out, k), out,
+                                       [second[i] for i in rest], [labels[i] for i in rest], memory_k, params, reuse)
+                items, pseudo, summary = self_training_set(
+                    teacher, self_train["files"], self_train["min_conf"], clusters, memory_k,
+                    fold_model_path(out, k), params["labels"])
+            fit([second[i] for i in rest] + items, [labels[i] for i in rest] + pseudo, model, params,
+                params["pass2_algorithm"])
         shutil.copyfile(fold_model_path(out, k), pass1_path(model))
         shutil.copyfile(clusters_path(out), clusters_path(model))
-        NameMemory.build([stems[i] for i in rest], [gold[i] for i in rest]).write(memory_path(model))
+        memory_k.write(memory_path(model))
         result[k] = evaluate_file(model, [sentences[i] for i in train if fold_of(i, folds) == k])
+        if summary:
+            result[k]["self_training"] = summary
         result[k]["fit_seconds"] = round(time.perf_counter() - began, 1)
     result["mean_micro_f1"] = round(sum(result[k]["micro"]["f1"] for k in scored) / len(scored), 4)
     return result
+
+
+def fold_teacher(model: Path, pass1: Path, out: Path, items, labels, memory: NameMemory, params: dict,
+                 reuse: bool) -> Path:
+    """The self-training teacher of a fold at `model`: pass 2 trained on `items` (the other folds),
+    with the fold's pass-1 model `pass1`, the clusters beside `out` and the other folds' `memory`
+    (the baseline fold model of inner_folds); with `reuse`, taken when there (a baseline run's foldK/)."""
+    if not (reuse and model.is_file()):
+        fit(items, labels, model, params, params["pass2_algorithm"])
+        shutil.copyfile(pass1, pass1_path(model))
+        shutil.copyfile(clusters_path(out), clusters_path(model))
+        memory.write(memory_path(model))
+    return model
 
 
 def bias_folds(data: Path, work: Path, label: str, values, scored=(0, 1, 2), folds: int = PARAMS["folds"]) -> dict:
@@ -294,15 +335,16 @@ def evaluate_file(model_path: Path, sentences: list[Sentence], label_bias: dict 
 
 
 def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | None = None,
-              unlabeled: tuple[Path, ...] = ()) -> dict:
+              unlabeled: tuple[Path, ...] = (), self_train: dict | None = None) -> dict:
     """Train on `data` minus its dev split, write `out` (.crfsuite, with its pass-1 model, word
     clusters and name memory beside it) and its card (`out` with .json); return the card.
-    `limit`: the first N sentences only (tests). `unlabeled`: text files for the word clusters."""
+    `limit`: the first N sentences only (tests). `unlabeled`: text files for the word clusters.
+    `self_train`: {"files": [...], "min_conf": c}, pass 2 self-trained on them (two_pass)."""
     params = {**PARAMS, **(params or {})}
     sentences = read_conll(data)[:limit] if limit else read_conll(data)
     is_dev = dev_mask(len(sentences))
     began = time.perf_counter()
-    two_pass(sentences, is_dev, out, params, unlabeled)
+    self_training = two_pass(sentences, is_dev, out, params, unlabeled, self_train)
     seconds = round(time.perf_counter() - began, 1)
     dev = [s for s, d in zip(sentences, is_dev) if d]
     train = [s for s, d in zip(sentences, is_dev) if not d]
@@ -321,6 +363,7 @@ def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | No
                                                           for p in unlabeled],
                       stems=len(read_clusters(clusters_path(out)))),
         model_bytes=out.stat().st_size + pass1_path(out).stat().st_size,
+        **({"self_training": self_training} if self_training else {}),
         dev=evaluate_file(out, dev, params.get("label_bias", {})) if dev else {},
         licence="Derived from ANERcorp (Benajiba, Rosso and Benedi Ruiz 2007; CAMeL Lab splits, Obeid et al. "
                 "2020), CC BY-SA 4.0: this model is a derived work under CC BY-SA 4.0.")

@@ -123,3 +123,54 @@ def test_choose_bias_takes_the_best_mean_and_the_smaller_value_on_ties():
              -0.2: {0: f1(0.72), 1: f1(0.80)}}
     assert choose_bias(table, [0, 1]) == 0.2          # 0.2, -0.2 and 0.4 tie on the mean: the smallest |b|
     assert choose_bias(table, [0]) == 0.4 and choose_bias(table, [1]) == 0.0
+
+
+# unlabelled sentences written for the self-training tests (outside every data set)
+NEWS = ["وقال رامي عواد في إربد إن وزارة الزراعة تعمل جيدا .", "ذهب الرجل الى السوق صباحا ثم عاد الى بيته .",
+        "اجتمع كمال النجار مع ممثلي شركة الصفوة للتأمين في طرطوس .", "وقال هشام بركات في المنصورة إن نقابة الأطباء تعمل جيدا ."]
+
+
+def test_self_training_is_deterministic_and_adds_the_confident_texts(tmp_path):
+    from tasks.entities.ner.selftrain import pseudo_labelled, read_texts
+    data, news = tmp_path / "train.txt", tmp_path / "news.txt"
+    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
+    news.write_text("\n".join(NEWS * 3) + "\n", encoding="utf-8")
+    params = dict(max_iterations=20, feature_minfreq=1)
+    plain = train_ner(data, tmp_path / "teacher.crfsuite", params)     # the teacher: the same training without it
+    st = dict(files=[str(news)], min_conf=0.6)
+    card = train_ner(data, tmp_path / "a.crfsuite", params, self_train=st)
+    again = train_ner(data, tmp_path / "b.crfsuite", params, self_train=st)
+    assert (tmp_path / "a.crfsuite").read_bytes() == (tmp_path / "b.crfsuite").read_bytes()
+    assert card["self_training"] == again["self_training"] and card["dev"] == again["dev"]
+    kept = pseudo_labelled(tmp_path / "teacher.crfsuite", read_texts([news]), 0.6)
+    added = card["self_training"]
+    assert added["sentences_added"] == len(kept) > 0 and added["texts"] == 12 and added["min_conf"] == 0.6
+    assert all(i % 4 != 1 for i, _ in kept)                               # never the sentence with no name
+    assert added["files"][0].startswith("news.txt (sha256 ") and "self_training" not in plain
+    # pass 1 is the teacher's; pass 2 learnt from the added texts
+    assert pass1_path(tmp_path / "a.crfsuite").read_bytes() == pass1_path(tmp_path / "teacher.crfsuite").read_bytes()
+    assert (tmp_path / "a.crfsuite").read_bytes() != (tmp_path / "teacher.crfsuite").read_bytes()
+    assert card["dev"]["micro"]["f1"] > 0.9
+
+
+def test_inner_folds_self_training_uses_the_fold_teacher(tmp_path):
+    data, news = tmp_path / "train.txt", tmp_path / "news.txt"
+    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
+    news.write_text("\n".join(NEWS * 3) + "\n", encoding="utf-8")
+    params = dict(max_iterations=20, feature_minfreq=1)
+    work = tmp_path / "work"
+    base = inner_folds(data, work, params, scored=(1,))
+    teacher = work / "teacher1"
+    teacher.mkdir()
+    for f in (work / "fold1").iterdir():                  # the baseline's fold model is fold 1's teacher
+        (teacher / f.name).write_bytes(f.read_bytes())
+    baseline_pass2 = (work / "fold1" / "ner.crfsuite").read_bytes()
+    result = inner_folds(data, work, params, scored=(1,), reuse=True, self_train=dict(files=[str(news)], min_conf=0.6))
+    assert result[1]["self_training"]["sentences_added"] > 0 and result[1]["micro"]["f1"] > 0.9
+    assert (teacher / "ner.crfsuite").read_bytes() == baseline_pass2            # taken as it is
+    assert (work / "fold1" / "ner.crfsuite").read_bytes() != baseline_pass2
+    assert base[1]["micro"]["gold"] == result[1]["micro"]["gold"]
+    fresh = inner_folds(data, tmp_path / "w2", params, scored=(1,), self_train=dict(files=[str(news)], min_conf=0.6))
+    assert (tmp_path / "w2" / "teacher1" / "ner.crfsuite").read_bytes() == baseline_pass2   # fitted: the same model
+    assert fresh[1]["self_training"] == result[1]["self_training"]
+    assert (tmp_path / "w2" / "fold1" / "ner.crfsuite").read_bytes() == (work / "fold1" / "ner.crfsuite").read_bytes()
