@@ -88,7 +88,8 @@ def train_events(gsr_dir: Path, out_dir: Path) -> dict:
                     "the sentence's clitic-stripped words",
         "kept_main": "in a sentence under 16 words, main whatever the model says (decision.kept_main): an ASSAULT row "
                      "the rules call main by `verb` with actor and target named, or by `nominal-undergone` with an actor; "
-                     "a PROTEST row by `verb` or `nominal-anchored-verb` with an actor; it is trained on and scored 1.0 "
+                     "a PROTEST row by `verb` or `nominal-anchored-verb` with an actor; never a row in a time clause "
+                     "(salience.json time_clause_openers: 'عندما خرج المتظاهرون'); it is trained on and scored 1.0 "
                      "in cross-validation and the figures",
         "training_data": {"dir": Path(gsr_dir).name, "sha256": data_hash(gsr_dir), **counts,
                           "split": "tune = sha1('akhbar-split:'+id)[0] >= 86 (interfaces/eval_gsr.split_of); "
