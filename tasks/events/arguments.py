@@ -61,7 +61,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'
         actor = actor or protesters(sent, i, key, triggers) or protesters_before(sent, i, triggers)
         target = target or protested_against(sent, i)
-    if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before)) is not None:
+    if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before, t)) is not None:
         actor = [f for f in actor if f.last < u.first or f.first > u.last]   # 'تعرضت دورية للجيش لهجوم': the
         target = [u]                          # patrol underwent the attack, it is no actor and the noun's genitive no target
     if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too

@@ -138,7 +138,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if _question(sent):
         return BACKGROUND, "question"
     sb, bit = _word_bits(sent), _bit_of()
-    at = _attempt_head(sent, i, t)            # 'محاولة اغتيال': the attempt noun stands for the attempted assault
+    at = attempt_head(sent, i, t)            # 'محاولة اغتيال': the attempt noun stands for the attempted assault
     ref = bit["reference_before"]
     if any(sb[k] & ref for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at) or \
             at != i and _foiled(sent, at):
@@ -147,7 +147,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
         return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
     if t.pos != "verb" or _masdar(sent, i) or at != i:
         if _undergone(sent, at, key if at == i else "", UNDERGO_WINDOW if at == i else SUBJECT_REACH) or \
-                _survived(sent, at):
+                survived(sent, at):
             return MAIN, "nominal-undergone"          # 'تعرض للضرب', 'تعرضت القافلة لإطلاق نار', 'نجا من محاولة اغتيال'
         if _relative_clause(sent, at, reach=3):
             return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
@@ -177,18 +177,18 @@ def _undergone(sent: Sentence, i: int, key: str, reach: int = UNDERGO_WINDOW) ->
 
 
 @lru_cache(maxsize=1)
-def _attempt_lists() -> dict[str, frozenset]:
+def attempt_lists() -> dict[str, frozenset]:
     data = events_data("salience.json")
     return {name: frozenset(normalize(w) for w in data[name])
             for name in ("attempt_nouns", "attempt_assault_nouns", "attempt_foiled", "survive_verbs")}
 
 
 def _is(w: Word, name: str) -> bool:
-    words = _attempt_lists()[name]
+    words = attempt_lists()[name]
     return w.norm in words or not words.isdisjoint(clitic_keys(w.norm))
 
 
-def _attempt_head(sent: Sentence, i: int, t: Trigger) -> int:
+def attempt_head(sent: Sentence, i: int, t: Trigger) -> int:
     """The attempt noun right before an ASSAULT verbal noun of killing or bombing ('محاولة اغتيال',
     'لمحاولة قتل', 'محاولتي تفجير'), or i: an attempted assault is an ASSAULT event (CAMEO 185), so
     the attempt noun is no reference cue for it; an attempt at anything else ('محاولة خطف') stays one."""
@@ -205,7 +205,7 @@ def _foiled(sent: Sentence, at: int) -> bool:
     return any(_is(sent.words[k], "attempt_foiled") for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at)
 
 
-def _survived(sent: Sentence, i: int) -> bool:
+def survived(sent: Sentence, i: int) -> bool:
     """An event noun after 'من' with a past 'to survive' verb within eight words before, in its clause
     ('نجا من محاولة اغتيال', 'نجت القافلة من هجوم'): what the subject underwent."""
     words = sent.words
