@@ -23,7 +23,7 @@ from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_
                                         sentence_f1, train)
 from tasks.events.words import words_of
 
-MODEL_NAME = "lr-gsr-7"
+MODEL_NAME = "lr-gsr-8"
 
 
 def data_hash(gsr_dir: Path) -> str:
@@ -83,7 +83,8 @@ def train_events(gsr_dir: Path, out_dir: Path) -> dict:
         "features": "type; the rules' salience rule; modality; trigger clitic-stripped form and first two "
                     "letters; words 1-3 either side (clitic-stripped); actor/target/source present; sentence "
                     "length, trigger position; punctuation before the trigger; each of those joined with the "
-                    "type; others of the type in the sentence and whether one was ruled main; the salience lexicon classes "
+                    "type; others of the type in the sentence and whether one was ruled main; for a `nominal-undergone` row the "
+                    "mode of what was undergone (armed attack, abduction, torture, beating); the salience lexicon classes "
                     "(akhbar/resources/events/salience.json lists) within 3 words of the trigger and in the sentence; "
                     "the sentence's clitic-stripped words",
         "kept_main": "in a sentence under 16 words, main whatever the model says (decision.kept_main): an ASSAULT row "

@@ -31,7 +31,7 @@ from tasks.events.words import Word
 MODEL_FILE = "models/events_decision.json"
 DECIDED_TYPES = ("ASSAULT", "PROTEST")
 FACTUAL = ("asserted", "claimed", "reported", "accused")
-FEATURE_SET = "events-decision-features-3"
+FEATURE_SET = "events-decision-features-4"
 KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
 NEAR = 3                                   # words either side of the trigger read as positional features
 KEPT_SHORT = 16                            # `kept_main` applies below this many words (the `len` feature's buckets 0-1)
@@ -250,6 +250,8 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
+        if rule == "nominal-undergone":       # what was undergone: an armed attack ('تعرضت لهجوم بقذائف'), or
+            own.append(f"undergone={row.get('mode')}")   # torture, beating, abduction (reported differently)
         if strings:
             own += class_features(word_bits(words), i, names)
         else:

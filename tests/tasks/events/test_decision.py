@@ -183,6 +183,28 @@ def test_fast_path_equals_the_trained_scoring():
     assert slow and fast == pytest.approx(slow, abs=1e-9)
 
 
+def _decision_features(text):
+    from tasks.events.words import words_of
+    rows = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT"]
+    words = words_of(text, 0, len(text))[0]
+    rows_at = [(decision.trigger_word(words, e["trigger_start"]), e) for e in rows]
+    return [f for _, fs in decision.sentence_features(words, rows_at) for f in fs]
+
+
+@pytest.mark.parametrize("text,mode", [
+    ("وتعرضت دورية للشرطة لهجوم بقذائف الهاون قرب مدينة الرقة.", "offensive"),
+    ("وتعرض مختار القرية للخطف على طريق المزارع.", "abduct"),
+])
+def test_an_undergone_row_names_what_was_undergone(text, mode):
+    """events11: an armed attack undergone ('تعرضت لهجوم بقذائف') is told apart from an abduction or torture."""
+    feats = _decision_features(text)
+    assert f"undergone={mode}" in feats and f"ASSAULT|undergone={mode}" in feats
+
+
+def test_only_undergone_rows_name_what_was_undergone():
+    assert not any(f.startswith("undergone=") for f in _decision_features("قصفت الطائرات مواقع المسلحين قرب الرقة."))
+
+
 def test_class_features_name_lexicon_classes_near_and_in_the_sentence():
     """Lexicon classes generalise over words: an onset verb next to a protest noun, a time anchor."""
     from tasks.events.salience import list_names, word_lists
