@@ -61,7 +61,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
     if t.type == "PROTEST":                   # 'وأضرم المتظاهرون النار', 'احتجاجا على زيارة بوش'
         actor = actor or protesters(sent, i, key, triggers) or protesters_before(sent, i, triggers)
         target = target or protested_against(sent, i)
-    if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before)) is not None:
+    if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before, t)) is not None:
         actor = [f for f in actor if f.last < u.first or f.first > u.last]   # 'تعرضت دورية للجيش لهجوم': the
         target = [u]                          # patrol underwent the attack, it is no actor and the noun's genitive no target
     if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
@@ -74,6 +74,19 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
 
 def _argument_words(name: str) -> frozenset:
     return word_set(name, ARGUMENT_WORDS)
+
+
+def _after_time(sent: Sentence, k: int, limit: int) -> int:
+    """The first word from k (before `limit`) outside a time adverbial: a time expression, with a lead
+    right before it ('قبل ظهر أمس', 'بعد ظهر الثلاثاء': argument_words.json time_leads)."""
+    words, tw = sent.words, sent.time_words
+    if not tw:
+        return k
+    leads = _argument_words("time_leads")
+    while k < limit and (k in tw or k + 1 in tw and not words[k + 1].punct.strip()
+                         and not leads.isdisjoint(words[k].keys)):
+        k += 1
+    return k
 
 
 def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) -> list[Filler]:
@@ -238,8 +251,7 @@ def _phrase_after_trigger(sent: Sentence, i: int, t: Trigger, triggers: set[int]
     words, n = sent.words, len(sent.words)
     nxt = i + 1
     if t.pos == "verb":                       # 'هاجمت فجر اليوم مجموعة مسلحة': a time adverbial may precede the subject
-        while nxt < min(n, i + 5) and nxt in sent.time_words:
-            nxt += 1
+        nxt = _after_time(sent, nxt, min(n, i + 6))
     f = filler_at(sent, nxt, _heads()["person"], triggers) if nxt < n else None
     if f is not None and t.pos == "verb" and t.type not in PLACE_OBJECT_TYPES and _is_state(sent, f):
         pass                                  # 'وسترسل واشنطن': a state or capital acts
@@ -274,6 +286,8 @@ def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[
         if not actor:
             actor = coordinated(sent, s1)
         k = coordinated(sent, s1)[-1].last + 1
+        if takes_object:                      # 'اغتالت مجموعة مسلحة فجر اليوم مختار القرية': the object after the time
+            k = _after_time(sent, k, min(n, k + 5))
         if takes_object and k < n and k not in triggers and k not in sent.covered and words[k].flags & PROCLITIC_B:
             k += 1                            # an instrument first: 'قصفت القوات بالمدفعية الثقيلة أحياء سكنية'
             while k < n and words[k].flags & DEFINITE_BIT and not words[k].flags & HEAD_BITS and k not in sent.covered:

@@ -23,17 +23,20 @@ from itertools import repeat
 from operator import add
 
 from akhbar.resources import resource_path
+from akhbar.text.normalise import normalize
+from tasks.events.lexicon import events_data
 from tasks.events.salience import list_names, word_lists
 from tasks.events.words import Word
 
 MODEL_FILE = "models/events_decision.json"
 DECIDED_TYPES = ("ASSAULT", "PROTEST")
 FACTUAL = ("asserted", "claimed", "reported", "accused")
-FEATURE_SET = "events-decision-features-3"
+FEATURE_SET = "events-decision-features-4"
 KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
 NEAR = 3                                   # words either side of the trigger read as positional features
 KEPT_SHORT = 16                            # `kept_main` applies below this many words (the `len` feature's buckets 0-1)
 KEPT_PROTEST_RULES = ("verb", "nominal-anchored-verb")   # a protest verb, or a protest noun with its onset verb
+CLAUSE_REACH = 3                           # words between a time-clause opener and the trigger
 
 
 def base(w: Word) -> str:
@@ -172,7 +175,26 @@ def salience_rule(row: dict) -> str:
     return row["method"].rpartition("salience:")[2]
 
 
-def kept_main(row: dict, n_words: int) -> str:
+@lru_cache(maxsize=1)
+def time_clause_openers() -> frozenset:
+    """salience.json `time_clause_openers`, normalised ('عندما', 'حين', 'بعدما' ...)."""
+    return frozenset(normalize(w) for w in events_data("salience.json")["time_clause_openers"])
+
+
+def in_time_clause(words: list[Word], i: int) -> bool:
+    """Whether the trigger at word i stands in a time clause: an opener ('عندما', 'بعدما', clitic-aware:
+    'وعندما') at most CLAUSE_REACH words before it with no punctuation between ('عندما خرج المتظاهرون',
+    'بعدما قطع المتظاهرون الطرقات')."""
+    openers = time_clause_openers()
+    for k in range(i - 1, max(-1, i - 1 - CLAUSE_REACH), -1):
+        if words[k + 1].punct.strip():
+            return False
+        if not openers.isdisjoint(words[k].keys):
+            return True
+    return False
+
+
+def kept_main(row: dict, n_words: int, time_clause: bool = False) -> str:
     """Why a row of a sentence shorter than KEPT_SHORT words is main whatever the model's probability
     ('' when it is not): a plain report of who did what. `agent-object`: a past verb the rules call main
     (`verb`) with its agent and object both named ('خطف مسلحون صحفيا', 'قصفت الطائرات المدينة أمس');
@@ -180,8 +202,10 @@ def kept_main(row: dict, n_words: int) -> str:
     `protesters`: a protest verb or a protest noun with its onset verb, the protesters named ('أضرب عمال
     الموانئ عن العمل', 'نفذ الصحفيون وقفة احتجاجية'). The model learned from long attributed wire sentences
     (on tune 50 of 811 ASSAULT candidates are in sentences under 16 words) and scores short plain reports
-    near its threshold; in long sentences it has the data and decides (docs/events.md, events6, events7)."""
-    if n_words >= KEPT_SHORT or row["actor_text"] is None:
+    near its threshold; in long sentences it has the data and decides (docs/events.md, events6, events7).
+    Never a row in a time clause (`time_clause`, `in_time_clause`: 'ووقعت شجارات عندما خرج المتظاهرون الى
+    الشوارع'): the clause dates another happening, it is not the report; the model decides it."""
+    if n_words >= KEPT_SHORT or row["actor_text"] is None or time_clause:
         return ""
     rule = salience_rule(row)
     if row.get("event_type") == "PROTEST":
@@ -226,6 +250,8 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
+        if rule == "nominal-undergone":       # what was undergone: an armed attack ('تعرضت لهجوم بقذائف'), or
+            own.append(f"undergone={row.get('mode')}")   # torture, beating, abduction (reported differently)
         if strings:
             own += class_features(word_bits(words), i, names)
         else:
@@ -253,10 +279,10 @@ def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
     decided = _own_rows(words, rows_at, bits)
     shared = bag_score(m, words)
     for row, own in decided:
-        p = _fast_probability(m, own, row["event_type"], shared + _class_score(m, row["event_type"], bits,
-                                                                              row.pop("_i")))
+        i = row.pop("_i")
+        p = _fast_probability(m, own, row["event_type"], shared + _class_score(m, row["event_type"], bits, i))
         head, _, rule = row["method"].rpartition(";salience:")
-        kept = kept_main(row, len(words))
+        kept = kept_main(row, len(words), len(words) < KEPT_SHORT and in_time_clause(words, i))
         row["method"] = f"{head};decision:{m['name']}={p:.2f}{';kept:' + kept if kept else ''};salience:{rule}"
         row["_p"] = 1.0 if kept else p
     for row, _ in decided:

@@ -83,8 +83,8 @@ def chunk(sent: Sentence, first: int, max_words: int = 5, stop_at_trigger: set[i
         w = words[j]
         fl = w.flags
         if (fl & CHUNK_BREAK_BITS or w.punct.strip(" ()") or fl & CHUNK_STOP_BIT and w.norm in stops
-                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit()):
-            break
+                or (stop_at_trigger and j in stop_at_trigger) or w.norm.isdigit() or j in sent.time_words):
+            break                             # 'مجموعة مسلحة | فجر اليوم'
         prev = words[j - 1]
         if not place and fl & (PROCLITIC_L | PROCLITIC_B) and j not in mention_at and prev.norm not in AFFILIATION:
             break                             # 'قوات إضافية | لمنطقة الحدود' (but 'الساحل الأيمن لمدينة الموصل')

@@ -36,6 +36,7 @@ ACTING_BEFORE, ACTING_AFTER = 2, 2           # words between a participant noun 
 FAR_REACH = 9                                 # words between a subject participant and its plural verb
 NEWS_DAYS = 60                                # an event dated further back than this is recalled, not reported
 REFERENCE_WINDOW, HAPPENING_WINDOW, ANCHOR_WINDOW, UNDERGO_WINDOW = 3, 4, 6, 3
+SUBJECT_REACH = 8                             # words between 'تعرض'/'نجا' and 'لمحاولة'/'من محاولة' (a named subject)
 CLAUSE_PUNCT = "،,;:.؛!?؟"
 
 
@@ -137,21 +138,25 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if _question(sent):
         return BACKGROUND, "question"
     sb, bit = _word_bits(sent), _bit_of()
+    at = attempt_head(sent, i, t)            # 'محاولة اغتيال': the attempt noun stands for the attempted assault
     ref = bit["reference_before"]
-    if any(sb[k] & ref for k in _clause_span(sent, i, REFERENCE_WINDOW, 0) if k != i):
+    if any(sb[k] & ref for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at) or \
+            at != i and _foiled(sent, at):
         return BACKGROUND, "reference"
     if sb[i] & bit["participant_nouns"] and not (t.type == "PROTEST" and sb[i] & bit["protest_event_nouns"]):
         return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
-    if t.pos != "verb" or _masdar(sent, i):
-        if _undergone(sent, i, key):
-            return MAIN, "nominal-undergone"          # 'تعرض للضرب', 'تعرضت القافلة لإطلاق نار'
-        if _relative_clause(sent, i, reach=3):
+    if t.pos != "verb" or _masdar(sent, i) or at != i:
+        if _undergone(sent, at, key if at == i else "", UNDERGO_WINDOW if at == i else SUBJECT_REACH) or \
+                survived(sent, at):
+            return MAIN, "nominal-undergone"          # 'تعرض للضرب', 'تعرضت القافلة لإطلاق نار', 'نجا من محاولة اغتيال'
+        if _relative_clause(sent, at, reach=3):
             return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
+        w = words[at]
         if w.norm[:1] == "ل" and w.norm[1:2] not in ("ا", "ل") and key[:1] != "ل" and t.type != "PROTEST":
             return BACKGROUND, "purpose"
         if _definite(w) and w.norm[:2] != "لل":
             return BACKGROUND, "nominal-definite"
-        how = _anchored(sent, i, t.type == "PROTEST")
+        how = _anchored(sent, at, t.type == "PROTEST")
         if how:
             return MAIN, "nominal-anchored-" + how
         return BACKGROUND, "nominal-generic" if _in(w, "generic_nouns") else "nominal-unanchored"
@@ -162,13 +167,51 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     return MAIN, "verb"
 
 
-def _undergone(sent: Sentence, i: int, key: str) -> bool:
+def _undergone(sent: Sentence, i: int, key: str, reach: int = UNDERGO_WINDOW) -> bool:
     """An event noun with ل within three words after a past 'to undergo' verb, in its clause: what
     the subject underwent ('تعرض للضرب', 'تعرضت القافلة لإطلاق نار')."""
     if sent.words[i].norm[:1] != "ل" or key[:1] == "ل":
         return False
     sb, undergo = _word_bits(sent), _bit_of()["undergo_verbs"]
-    return any(sb[k] & undergo for k in _clause_span(sent, i, UNDERGO_WINDOW, 0) if k != i)
+    return any(sb[k] & undergo for k in _clause_span(sent, i, reach, 0) if k != i)
+
+
+@lru_cache(maxsize=1)
+def attempt_lists() -> dict[str, frozenset]:
+    data = events_data("salience.json")
+    return {name: frozenset(normalize(w) for w in data[name])
+            for name in ("attempt_nouns", "attempt_assault_nouns", "attempt_foiled", "survive_verbs")}
+
+
+def _is(w: Word, name: str) -> bool:
+    words = attempt_lists()[name]
+    return w.norm in words or not words.isdisjoint(clitic_keys(w.norm))
+
+
+def attempt_head(sent: Sentence, i: int, t: Trigger) -> int:
+    """The attempt noun right before an ASSAULT verbal noun of killing or bombing ('محاولة اغتيال',
+    'لمحاولة قتل', 'محاولتي تفجير'), or i: an attempted assault is an ASSAULT event (CAMEO 185), so
+    the attempt noun is no reference cue for it; an attempt at anything else ('محاولة خطف') stays one."""
+    if t.type != "ASSAULT" or i == 0 or sent.words[i].punct.strip():
+        return i
+    words = sent.words
+    if _is(words[i - 1], "attempt_nouns") and _is(words[i], "attempt_assault_nouns"):
+        return i - 1
+    return i
+
+
+def _foiled(sent: Sentence, at: int) -> bool:
+    """A word before the attempt noun, in its clause, saying it was prevented ('أحبطت الشرطة محاولة تفجير')."""
+    return any(_is(sent.words[k], "attempt_foiled") for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at)
+
+
+def survived(sent: Sentence, i: int) -> bool:
+    """An event noun after 'من' with a past 'to survive' verb within eight words before, in its clause
+    ('نجا من محاولة اغتيال', 'نجت القافلة من هجوم'): what the subject underwent."""
+    words = sent.words
+    if i == 0 or words[i - 1].norm != "من" or words[i].punct.strip():
+        return False
+    return any(_is(words[k], "survive_verbs") for k in _clause_span(sent, i - 1, SUBJECT_REACH, 0) if k != i - 1)
 
 
 def _masdar(sent: Sentence, i: int) -> bool:

@@ -80,6 +80,13 @@ CASES = [
     ("قصفت المدفعية وطائرات الجيش مواقع المتمردين.", "ASSAULT", {"actor": "طائرات الجيش"}),
     # the addressee of a request is the actor of the act it asks for, even after a participle's agent
     ("دعت السلطات الأهالي المحاصرين من قبل المتمردين إلى الخروج من الحي.", "EVACUATE", {"actor": "الأهالي"}),
+    # the object after a time adverbial (a time expression, with 'قبل'/'بعد' before it) (events11)
+    ("اغتالت مجموعة مسلحة فجر اليوم مختار القرية في ريف إدلب.", "ASSAULT",
+     {"actor": "مجموعة مسلحة", "target": "مختار القرية"}),
+    ("وقد اغتال مسلحون قبل ظهر أمس الأربعاء ضابطا في الموصل.", "ASSAULT", {"actor": "مسلحون", "target": "ضابطا"}),
+    ("قصفت الطائرات صباح اليوم مواقع المسلحين قرب درعا.", "ASSAULT",
+     {"actor": "الطائرات", "target": "مواقع المسلحين"}),
+    ("اعتقلت الشرطة مساء الثلاثاء ثلاثة شبان في الخليل.", "COERCE", {"actor": "الشرطة", "target": "ثلاثة شبان"}),
 ]
 
 

@@ -84,6 +84,40 @@ def test_short_reports_kept_main_say_why(text, etype, why):
     assert evs and any(e["salience"] == "main" and f";kept:{why};" in e["method"] for e in evs)
 
 
+def test_in_time_clause_reads_the_opener_before_the_trigger():
+    """events10: an opener ('عندما', 'بعدما', with its conjunction 'وحين') at most three words before the
+    trigger, no punctuation between; a main clause, or an opener beyond a comma, is no time clause."""
+    from tasks.events.words import words_of
+
+    def at(text, form):
+        words = words_of(text, 0, len(text))[0]
+        return decision.in_time_clause(words, next(k for k, w in enumerate(words) if w.norm == form))
+
+    assert at("اندلعت مواجهات عندما اعتصم الطلاب أمام الكلية.", "اعتصم")
+    assert at("وأغلقت المتاجر أبوابها بعدما قطع المحتجون الجسر.", "المحتجون")
+    assert at("وحين هاجم قراصنة السفينة أطلق الحراس النار.", "هاجم")
+    assert not at("اعتصم الطلاب أمام الكلية صباح الأحد.", "اعتصم")
+    assert not at("وصل الوفد عندما انتهى الاجتماع، ثم اعتصم الطلاب أمام الكلية.", "اعتصم")
+
+
+def test_kept_main_never_in_a_time_clause():
+    """A short report in a time clause dates another happening: the model decides, not the kept rule."""
+    row = {"event_type": "PROTEST", "actor_text": "الطلاب", "target_text": None,
+           "method": "lexicon-rules-v1;salience:verb"}
+    assert decision.kept_main(row, 9) == "protesters"
+    assert not decision.kept_main(row, 9, time_clause=True)
+
+
+@pytest.mark.parametrize("report,clause,etype", [
+    ("نزل المحتجون إلى الشوارع في المدينة.", "وتعطلت حركة السير عندما نزل المحتجون إلى الشوارع.", "PROTEST"),
+    ("هاجم متمردون قافلة على الطريق.", "وتوقفت الرحلات حين هاجم متمردون قافلة على الطريق.", "ASSAULT"),
+])
+def test_a_short_report_in_a_time_clause_is_not_kept(report, clause, etype):
+    assert any(";kept:" in e["method"] for e in _decided(report, etype))        # the plain report is kept main
+    evs = _decided(clause, etype)
+    assert evs and all(";kept:" not in e["method"] for e in evs)
+
+
 def test_a_long_sentence_is_left_to_the_model():
     text = ("وقال مصدر أمني في المحافظة لوكالة الأنباء الرسمية إن مسلحين مجهولين خطفوا صباح اليوم ثلاثة مهندسين "
             "يعملون في شركة نفطية أجنبية على الطريق الساحلي قرب الميناء.")
@@ -147,6 +181,28 @@ def test_fast_path_equals_the_trained_scoring():
                               + decision._class_score(m, r["event_type"], bits, r.pop("_i")))
             for r, own in _own_rows(words, rows_at, bits)]
     assert slow and fast == pytest.approx(slow, abs=1e-9)
+
+
+def _decision_features(text):
+    from tasks.events.words import words_of
+    rows = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT"]
+    words = words_of(text, 0, len(text))[0]
+    rows_at = [(decision.trigger_word(words, e["trigger_start"]), e) for e in rows]
+    return [f for _, fs in decision.sentence_features(words, rows_at) for f in fs]
+
+
+@pytest.mark.parametrize("text,mode", [
+    ("وتعرضت دورية للشرطة لهجوم بقذائف الهاون قرب مدينة الرقة.", "offensive"),
+    ("وتعرض مختار القرية للخطف على طريق المزارع.", "abduct"),
+])
+def test_an_undergone_row_names_what_was_undergone(text, mode):
+    """events11: an armed attack undergone ('تعرضت لهجوم بقذائف') is told apart from an abduction or torture."""
+    feats = _decision_features(text)
+    assert f"undergone={mode}" in feats and f"ASSAULT|undergone={mode}" in feats
+
+
+def test_only_undergone_rows_name_what_was_undergone():
+    assert not any(f.startswith("undergone=") for f in _decision_features("قصفت الطائرات مواقع المسلحين قرب الرقة."))
 
 
 def test_class_features_name_lexicon_classes_near_and_in_the_sentence():

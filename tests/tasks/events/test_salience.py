@@ -106,3 +106,26 @@ def test_participant_acting_by_case_and_clause(text, salience, rule):
 def test_a_casualty_verb_before_an_instrument_is_active():
     e = _of("قتلت قذيفة ثلاثة مدنيين في السوق.", "ASSAULT")[0]
     assert (e["salience"], e["method"].rpartition("salience:")[2]) == ("main", "participant-acting")
+
+
+@pytest.mark.parametrize("text,trigger,salience,rule", [
+    # an attempted assassination / bombing that happened is an ASSAULT event (CAMEO 185), not a reference
+    ("تعرض محافظ المدينة لمحاولة اغتيال قرب منزله في حمص مساء الأحد.", "اغتيال", "main", "nominal-undergone"),
+    ("وتعرض موكب رئيس بلدية القرية الشمالية السابق لمحاولة تفجير بعبوة قرب الجسر.", "تفجير", "main",
+     "nominal-undergone"),                                                      # a named subject: eight words reach
+    ("نجا قائد الشرطة من محاولة اغتيال على طريق المطار في مصراتة.", "اغتيال", "main", "nominal-undergone"),
+    ("ونجت القافلة من هجوم بالعبوات الناسفة قرب تكريت.", "هجوم", "main", "nominal-undergone"),
+    # prevented, or an attempt at something else: stays a reference
+    ("أحبطت الشرطة محاولة تفجير مبنى البلدية في سوسة.", "تفجير", "background", "reference"),
+    ("وأصيب التاجر بجروح بعد محاولة خطفه أمام متجره في طرابلس.", "خطفه", "background", "reference"),
+    ("واعتقلت الشرطة المتهمين بمحاولة اغتيال الوزير في المنامة.", "اغتيال", "background", "reference"),
+])
+def test_attempted_assault(text, trigger, salience, rule):
+    e = [e for e in _of(text, "ASSAULT") if e["trigger"] == trigger][0]
+    assert (e["salience"], e["method"].split("salience:")[-1]) == (salience, rule)
+
+
+def test_an_attempt_at_escape_stays_a_reference():
+    evs = [e for e in events("وتعرض الحارس لمحاولة فرار جماعي من السجن المركزي في بنغازي.", cfg=RULES_ONLY)
+           if e["trigger"] == "فرار"]
+    assert evs and evs[0]["salience"] == "background" and evs[0]["method"].endswith("salience:reference")

@@ -45,6 +45,10 @@ def test_a_part_of_people_named_before_is_no_new_victim():
     ("تعرضت دورية للجيش لهجوم مسلح قرب الحدود.", "دورية"),
     ("وقالت الشرطة إن القوات الأمريكية تعرضت لهجوم في الرمادي.", "القوات الأمريكية"),
     ("تعرض ناشط للضرب على يد عناصر أمنية.", "ناشط"),
+    # an attempted assassination undergone or survived (events11): the attempt noun stands for it
+    ("تعرض محافظ المدينة لمحاولة اغتيال قرب منزله في حمص.", "محافظ المدينة"),
+    ("نجا قائد الشرطة من محاولة اغتيال على طريق المطار في مصراتة.", "قائد الشرطة"),
+    ("ونجت القافلة من هجوم بالعبوات الناسفة قرب تكريت.", "القافلة"),
 ])
 def test_who_underwent_the_attack_is_its_target_not_its_actor(text, target):
     e = _assault(text)
