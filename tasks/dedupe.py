@@ -28,6 +28,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -51,6 +52,7 @@ BLOCK_SCHEMA = {
 HASH_SEED = 0x5EED  # polars' hash is stable within a polars version (pinned in constraints.txt)
 WORD = r"\w+"
 SENTENCE_END = r"[.!?؟…][\"'»”’)\]}›]*$"  # a line ending a sentence, perhaps inside quotes or brackets
+ENDS = "_ends"   # the line table's flag for SENTENCE_END: the corpus-wide passes keep it, not the line's key
 # A candidate pair whose signatures agree on fewer than (threshold - margin) of their rows is not
 # worth an exact check: at 64 permutations and Jaccard 0.8 the estimate's standard error is 0.05,
 # so a pair at the threshold is pruned with probability ~2%, one at 0.85 with ~0.04%.
@@ -313,14 +315,19 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def doc_sets(lines: pl.DataFrame, doc_idx: np.ndarray, k: int, chunk_docs: int = 2_000,
+LinesOf = Callable[[list[int]], pl.DataFrame]     # doc_idx values -> those documents' line table, in doc order
+
+
+def doc_sets(lines: pl.DataFrame | LinesOf, doc_idx: np.ndarray, k: int, chunk_docs: int = 2_000,
              kept: pl.Expr | None = None) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """For the given documents: (unique sorted shingles, shingles, their line hashes) for verification,
-    from their lines where `kept` (None: all)."""
+    from their lines where `kept` (None: all). `lines`: a line table, or a function giving the lines of
+    a chunk of documents (dedupe rebuilds the candidates' lines instead of keeping every key)."""
     out = {}
     for lo in range(0, len(doc_idx), chunk_docs):
-        sub = lines.filter(pl.col("doc_idx").is_in(doc_idx[lo:lo + chunk_docs].tolist())
-                           & (pl.lit(True) if kept is None else kept))
+        chunk = doc_idx[lo:lo + chunk_docs].tolist()
+        sub = (lines(chunk) if callable(lines) else lines.filter(pl.col("doc_idx").is_in(chunk))
+               ).filter(pl.lit(True) if kept is None else kept)
         sh, d, lh = shingles(sub, k)
         if len(sh) == 0:
             continue
@@ -347,14 +354,15 @@ def verify(a: tuple, b: tuple, cfg: PipelineConfig) -> float | None:
     return sim if small or jaccard(ra, rb) >= cfg.near_dup_residual_threshold else None
 
 
-def near_duplicate_clusters(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfig, sig: np.ndarray | None = None,
+def near_duplicate_clusters(lines: pl.DataFrame | LinesOf, n_docs: int, cfg: PipelineConfig, sig: np.ndarray | None = None,
                             chunk_docs: int = DOC_BATCH, kept: pl.Expr | None = None) -> list[tuple[int, int, float]]:
     """(member doc_idx, canonical doc_idx, Jaccard to canonical) for every non-canonical member.
 
     `sig`: the documents' signatures when already computed (`document_lines`), else computed here
     chunk by chunk; LSH buckets give candidate pairs; the signature estimate prunes hopeless ones;
     the rest are checked on true shingle sets. `kept`: the lines to read (applied to each chunk of
-    documents, so no filtered copy of the corpus' line table is made; None: every line).
+    documents, so no filtered copy of the corpus' line table is made; None: every line). `lines` may be
+    a function of a chunk's doc_idx values when `sig` is given (only the candidates' lines are read).
     """
     if n_docs < 2:
         return []
@@ -379,11 +387,17 @@ def near_duplicate_clusters(lines: pl.DataFrame, n_docs: int, cfg: PipelineConfi
     return sorted((i, root, jaccard(sets[i][0], sets[root][0])) for i, root in members)
 
 
-def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, lines: pl.DataFrame,
-                         cfg: PipelineConfig, sig: np.ndarray | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Set near_duplicate marks on documents; return (documents, ok docs still kept)."""
-    # the kept lines are read chunk by chunk of documents, not copied out of the corpus' line table
-    found = near_duplicate_clusters(lines, docs.height, cfg, sig, kept=pl.col("kind").is_null() & ~pl.col("blank"))
+def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, cfg: PipelineConfig,
+                         sig: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Set near_duplicate marks on documents; return (documents, ok docs still kept). The candidates'
+    kept lines are rebuilt from their text, chunk by chunk (`marked_lines`: per-document rules, so the
+    same lines as the signatures were computed from): the corpus' line keys are never all alive."""
+    text = docs.select("doc_idx", "doc_id", "text")
+
+    def lines_of(doc_idx: list[int]) -> pl.DataFrame:
+        return marked_lines(text.filter(pl.col("doc_idx").is_in(doc_idx)), cfg)
+
+    found = near_duplicate_clusters(lines_of, docs.height, cfg, sig, kept=pl.col("kind").is_null() & ~pl.col("blank"))
     if not found:
         return documents, docs
     ids = docs["doc_id"].to_list()
@@ -410,6 +424,11 @@ def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, lines: pl.
 
 
 # --- 5. shared segments --------------------------------------------------------------
+def ends_sentence() -> pl.Expr:
+    """The line's key ends a sentence (SENTENCE_END): all that the shared-segment rule reads of the key."""
+    return pl.col("key").str.contains(SENTENCE_END).alias(ENDS)
+
+
 def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     """Runs of substantial lines carried by the same set of (2+) documents -> one shared block each.
 
@@ -422,24 +441,26 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     subst = pl.col("kind").is_null() & (pl.col("n_words") >= cfg.shared_line_min_words)
     lines = lines.with_columns(_subst=subst).with_columns(
         _rank=pl.col("_subst").cast(pl.Int64).cum_sum().over("doc_idx"))
-    cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank", "key", "n_words")
+    if ENDS not in lines.columns:      # a line table with its keys (tests, benches): the flag from them
+        lines = lines.with_columns(ends_sentence())
+    cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank", ENDS, "n_words")
     sets = (cand.group_by("line_hash").agg(pl.col("doc_idx").unique().sort().alias("_docs"))
             .filter(pl.col("_docs").list.len() >= 2)
             .with_columns(_set=pl.col("_docs").hash(HASH_SEED), _rep=pl.col("_docs").list.first(),
                           _n=pl.col("_docs").list.len())
             .drop("_docs"))  # a popular line's carrier list must not ride along with every row
     if sets.height == 0:
-        return lines.drop("_subst", "_rank").with_columns(_block=pl.lit(None, pl.String),
+        return lines.drop("_subst", "_rank", ENDS).with_columns(_block=pl.lit(None, pl.String),
                                                           _n=pl.lit(None, pl.UInt32))
     rep = (cand.join(sets, on="line_hash").filter(pl.col("doc_idx") == pl.col("_rep"))
            .sort("_set", "_rank")
            .with_columns(_run=((pl.col("_rank").diff().over("_set") != 1).fill_null(True)).cum_sum()))
     runs = (rep.group_by("_run").agg(pl.col("line_hash").sort_by("_rank"), pl.col("_n").first(),
-                                     pl.col("key").first(), pl.col("n_words").first())
+                                     pl.col(ENDS).first(), pl.col("n_words").first())
             .with_columns(_block=pl.col("line_hash").list.eval(pl.element().cast(pl.String)).list.join(",")))
     # One shared line that neither ends a sentence nor is long is a headline, caption or footer
     # the pages repeat, not a story: logged as boilerplate instead of becoming a block of its own.
-    lone = ((pl.col("line_hash").list.len() == 1) & ~pl.col("key").str.contains(SENTENCE_END)
+    lone = ((pl.col("line_hash").list.len() == 1) & ~pl.col(ENDS)
             & (pl.col("n_words") < cfg.shared_single_line_min_words))
     furniture = runs.filter(lone).select(pl.col("line_hash").list.first(), _furn_n=pl.col("_n"))
     runs = runs.filter(~lone)
@@ -458,7 +479,8 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     nxt = pl.col("_block").backward_fill().over("doc_idx")
     between = pl.col("_block").is_null() & ~pl.col("_subst") & (prev == nxt)
     lines = lines.with_columns(_block=pl.when(between).then(prev).otherwise(pl.col("_block")))
-    return lines.join(runs.select("_block", "_n"), on="_block", how="left").sort("doc_idx", "line_idx").drop("_subst", "_rank")
+    return (lines.join(runs.select("_block", "_n"), on="_block", how="left").sort("doc_idx", "line_idx")
+            .drop("_subst", "_rank", ENDS))
 
 
 # --- 6. assembly ----------------------------------------------------------------------
@@ -653,7 +675,7 @@ def lines_batch(batch: pl.DataFrame, cfg: PipelineConfig) -> tuple[pl.DataFrame 
     keys, bad = guarded_line_keys(batch)
     if bad:
         return None, None, bad
-    lines = mark_repeated_lines(mark_listed_boilerplate(line_table(batch, keys)), cfg)
+    lines = marked_lines(batch, cfg, keys)
     sig = np.full((batch.height, cfg.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
     known = batch.get_column(SIGNATURE).is_not_null().to_numpy()
     if known.any():
@@ -664,7 +686,15 @@ def lines_batch(batch: pl.DataFrame, cfg: PipelineConfig) -> tuple[pl.DataFrame 
         kept = lines.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_idx").is_in(todo.implode()))
         sh, d, _ = shingles(kept, cfg.shingle_size)
         sig[~known] = minhash(sh, d - lo, batch.height, cfg.num_perm)[~known]
-    return lines, sig, {}
+    # the keys (a normalised copy of the text) leave the table: the corpus-wide passes read only the
+    # sentence-end flag, and near-duplicate checks rebuild the lines of their few candidates
+    return lines.with_columns(ends_sentence()).drop("key"), sig, {}
+
+
+def marked_lines(docs: pl.DataFrame, cfg: PipelineConfig, keys: list[str] | None = None) -> pl.DataFrame:
+    """The line table of these documents with listed boilerplate and in-page repeats marked: only
+    per-document rules, so a document's lines are the same whatever other documents come with it."""
+    return mark_repeated_lines(mark_listed_boilerplate(line_table(docs, keys)), cfg)
 
 
 def document_lines(docs: pl.DataFrame, cfg: PipelineConfig, mapper: Mapper = in_process
@@ -727,7 +757,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
     index = index_frame(docs, sig, params, run_id)
     docs = docs.drop(SIGNATURE)
     n_docs = docs.height
-    documents, docs = mark_near_duplicates(documents, docs, lines, cfg, sig)
+    documents, docs = mark_near_duplicates(documents, docs, cfg, sig)
     del sig
     lines = in_line_order(lines if docs.height == n_docs else
                           lines.filter(pl.col("doc_idx").is_in(docs.get_column("doc_idx").implode())))

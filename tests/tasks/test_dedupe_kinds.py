@@ -340,3 +340,103 @@ def test_line_table_sorted_only_when_it_is_not_already():
         out = in_line_order(shuffled)
         assert out is not shuffled and out.equals(ordered)
     assert in_line_order(ordered.head(1)) is not None and in_line_order(ordered.head(0)).height == 0
+
+
+# Newly written pages (no data set): a long story, its re-scrape with three words changed and a
+# footer, an unrelated story, and a page that repeats a caption and a paragraph of the first.
+WRITTEN_FLOOD = "\n".join([
+    "غمرت السيول صباح الثلاثاء أحياء واسعة من بلدة وادي السدر بعد أمطار غزيرة استمرت ست ساعات متواصلة.",
+    "وقال رئيس المجلس البلدي سالم العتيبي إن المياه وصلت إلى الطوابق الأولى في أكثر من مئتي منزل.",
+    "وأضاف أن فرق الدفاع المدني أجلت نحو ثلاثمئة أسرة إلى مدارس البلدة وقاعة الأفراح الكبرى.",
+    "صورة من الأرشيف",
+    "وأشار العتيبي إلى أن الطريق الرابط بين البلدة ومدينة رأس الحجر أغلق بالكامل بسبب انهيار جسر صغير.",
+    "من جهتها أعلنت مديرية الصحة أن ثلاثة أشخاص أصيبوا بجروح طفيفة ونقلوا إلى المستشفى الميداني.",
+    "وطالب سكان الحي الشرقي الحكومة بإرسال مضخات إضافية لسحب المياه من الشوارع والأقبية قبل حلول الليل.",
+    "ويتوقع خبراء الأرصاد أن تتواصل الأمطار حتى مساء الخميس مع انخفاض ملحوظ في درجات الحرارة.",
+    "وكانت البلدة قد شهدت فيضانا مماثلا قبل أحد عشر عاما ألحق أضرارا كبيرة بالمحاصيل الزراعية.",
+    "وقالت المزارعة نورة الحارثي إن حقول القمح والشعير في السهل الجنوبي باتت مغمورة بالكامل.",
+    "وتعهد محافظ المنطقة بصرف تعويضات عاجلة للأسر المتضررة خلال الأسبوعين المقبلين.",
+])
+WRITTEN_FIRE = "\n".join([
+    "اندلع حريق كبير مساء الأحد في سوق الخضار المركزي ببلدة الريحان والتهم عشرات المحال التجارية.",
+    "وقال شهود إن ألسنة اللهب ارتفعت عاليا قبل أن تتمكن ست سيارات إطفاء من السيطرة عليها بعد منتصف الليل.",
+    "ولم تعلن السلطات عن سقوط ضحايا لكنها فتحت تحقيقا لمعرفة أسباب الحريق.",
+])
+
+
+def written_near_copy(text: str) -> str:
+    words = text.split(" ")
+    for i in (20, 60, 100):
+        words[i] = "كلمة"
+    return " ".join(words) + "\nجميع الحقوق محفوظة لموقع آخر"
+
+
+def written_corpus(folder: Path) -> None:
+    write(folder, "a_flood.txt", WRITTEN_FLOOD)
+    write(folder, "b_flood_rescrape.txt", written_near_copy(WRITTEN_FLOOD))
+    write(folder, "c_fire.txt", WRITTEN_FIRE)
+    lines = WRITTEN_FLOOD.split("\n")
+    write(folder, "d_fire_and_caption.txt", WRITTEN_FIRE + "\n" + lines[3] + "\n" + lines[5])
+    write(folder, "e_school.txt", "افتتحت وزارة التربية مدرسة جديدة في قرية عين الزيتون تتسع لأربعمئة طالب.\n"
+          "وقال مدير المدرسة إن الدراسة ستبدأ فيها مطلع الشهر المقبل بعد تجهيز المختبرات والمكتبة.")
+
+
+def written_docs(folder: Path, cfg: PipelineConfig) -> pl.DataFrame:
+    written_corpus(folder)
+    return (ingest_folder(folder, "r", cfg).filter(pl.col("status") == "ok").sort("source_path")
+            .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64),
+                                                    pl.lit(None, pl.Binary).alias("_sig")))
+
+
+def test_the_corpus_line_table_carries_a_sentence_end_flag_not_the_line_keys(tmp_path):
+    """document_lines drops each line's key (a normalised copy of the text) and keeps only what the
+    corpus-wide passes read of it: whether it ends a sentence, equal to the rule on the key."""
+    from tasks.dedupe import ENDS, document_lines, ends_sentence, marked_lines
+
+    cfg = PipelineConfig()
+    docs = written_docs(tmp_path, cfg)
+    lines, _, bad = document_lines(docs, cfg)
+    assert not bad and "key" not in lines.columns
+    full = marked_lines(docs, cfg).with_columns(ends_sentence())
+    assert lines.equals(full.drop("key").select(lines.columns))
+    story = lines.filter(pl.col("doc_idx") == 0).get_column(ENDS).to_list()
+    assert story == [True, True, True, False, *[True] * 7]          # the caption (line 3) ends no sentence
+
+
+def test_near_duplicates_from_the_candidates_rebuilt_lines_equal_those_from_the_table(tmp_path):
+    """Given the signatures, near_duplicate_clusters reading a function that rebuilds the lines of a
+    chunk of documents finds what it finds on the whole line table, in any chunking, and asks only for
+    the candidates' lines (not the unrelated story's)."""
+    from tasks.dedupe import document_lines, marked_lines, near_duplicate_clusters
+
+    cfg = PipelineConfig()
+    docs = written_docs(tmp_path, cfg)
+    _, sig, _ = document_lines(docs, cfg)
+    table, kept = marked_lines(docs, cfg), pl.col("kind").is_null() & ~pl.col("blank")
+    asked: set[int] = set()
+
+    def lines_of(doc_idx: list[int]) -> pl.DataFrame:
+        asked.update(doc_idx)
+        return marked_lines(docs.filter(pl.col("doc_idx").is_in(doc_idx)), cfg)
+
+    for chunk in (1, 2, 2_000):
+        found = near_duplicate_clusters(table, docs.height, cfg, sig, chunk_docs=chunk, kept=kept)
+        assert found == [(1, 0, found[0][2])] and found[0][2] >= cfg.near_dup_threshold
+        assert near_duplicate_clusters(lines_of, docs.height, cfg, sig, chunk_docs=chunk, kept=kept) == found
+    assert 4 not in asked and {0, 1} <= asked       # the school page is in no candidate pair
+
+
+def test_written_pages_deduplicated_with_the_keyless_line_table(tmp_path):
+    """The whole stage on the written pages: the re-scrape is a near duplicate of the story, the caption
+    the fire page repeats is cut as a shared one-line caption (it ends no sentence), the repeated
+    paragraph (it ends one) is a shared segment kept once as its own block."""
+    written_corpus(tmp_path)
+    docs, segments, blocks = run(tmp_path)
+    status = dict(zip(docs["source_path"].str.split("/").list.last(), docs["status"]))
+    assert status["b_flood_rescrape.txt"] == "near_duplicate" and status["a_flood.txt"] == "ok"
+    caption, paragraph = WRITTEN_FLOOD.split("\n")[3], WRITTEN_FLOOD.split("\n")[5]
+    texts = dict(zip(docs["doc_id"], docs["text"]))
+    cuts = {texts[d][s:e].strip("\n"): k for d, s, e, k in segments.select("doc_id", "start", "end", "kind").iter_rows()}
+    assert cuts[caption] == "boilerplate" and cuts[paragraph] == "shared"
+    assert blocks.filter(pl.col("text") == paragraph).height == 1
+    assert_rebuildable(docs, segments)
