@@ -18,7 +18,7 @@ from akhbar.text.tokens import TOKEN
 from tasks.events.lexicon import Trigger
 from tasks.events.time import find_quantities, find_times, resolve
 from tasks.events.words import (BIT, CLAUSE_BITS, Carry, Filler, LIST_SEP, NON_PARTICIPANTS, NUMBER_BIT, Sentence,
-                                TIME_START_BIT, _may_have_events, analyse, positions, token_infos, words_of)
+                                TIME_START_BIT, _may_have_events, analyse, positions, words_of)
 from tasks.events.triggers import (_civilian_movers, _drop_mentions_opening_with, _mode_from_cues, _trigger_span,
                                    find_triggers)
 from tasks.events.arguments import _gender, _pronoun_subject, arguments
@@ -50,11 +50,10 @@ def _sentence_events(article_id: str, text: str, s_idx: int, s_start: int, s_end
     tokens = TOKEN.findall(text, s_start, s_end)
     if s_idx < TOPIC_SENTENCES:
         carry.tokens.update(tokens)           # the article's topic is read from its title and lead
-    infos = token_infos(tokens)               # each token's memoised form, keys and flags: read twice
-    if not _may_have_events(tokens, infos):
+    if not _may_have_events(tokens):
         _count_quotes(text, carry, s_start, s_end)   # no trigger form and no speech verb: only quotes move
         return []
-    words, _ = words_of(text, s_start, s_end, tokens, infos)
+    words, _ = words_of(text, s_start, s_end, tokens)
     sent = analyse(text, s_start, s_end, mentions, words, cfg, presorted)
     found = _in_domain(sent, find_triggers(sent))
     sent.triggers = {i for i, _, _ in found}
@@ -362,8 +361,7 @@ def forget_memos() -> None:
     10). Caches of pure functions: outputs do not change, the next call rebuilds what it needs."""
     from tasks.events import decision, domain, lexicon, salience, time, words
     decision._BITS.clear()
-    words._TOKEN_INFO.clear()
-    for memo in (time.may_start_time, time.number_value, words._norm,
+    for memo in (time.may_start_time, time.number_value, words._norm, words._event_token, words._token_info,
                  words.word_flags, words._phrases_opening, words.proclitic, salience._bits, domain._word_domains,
                  domain._conflict_word, domain._token_topic, domain._sense_bits, lexicon.lookup_keys):
         memo.cache_clear()

@@ -129,23 +129,20 @@ class Sentence:
 
 
 
-def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = None,
-             infos: list | None = None) -> tuple[list[Word], str]:
+def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = None) -> tuple[list[Word], str]:
     """Words (tokens with a letter or digit) with the punctuation before each; trailing punctuation.
 
     Every non-space character belongs to a token (akhbar.text.tokens.TOKEN), so the gaps are whitespace and
-    `str.find` from the previous end locates each token: cheaper than a Match object per token. `infos`:
-    `token_infos(tokens)` when the caller has them already (the stage reads them for `_may_have_events`)."""
+    `str.find` from the previous end locates each token: cheaper than a Match object per token."""
     if tokens is None:
         tokens = TOKEN.findall(text, s_start, s_end)
-    if infos is None:
-        infos = token_infos(tokens)
     words: list[Word] = []
-    append, find = words.append, text.find
+    append, info_of, find = words.append, _token_info, text.find
     pending, pos = "", s_start
-    for g, info in zip(tokens, infos):
+    for g in tokens:
         a = find(g, pos)
         pos = a + len(g)
+        info = info_of(g)
         if info is None:
             pending += g
         elif info[0]:
@@ -165,12 +162,16 @@ def positions(flags: list[int], bit: int) -> list[int]:
 
 
 
-def _may_have_events(tokens: list[str], infos: list | None = None) -> bool:
-    """Token-level pre-check, before any Word is built: whether a token is a trigger form or a speech
-    verb (`EVENT_BITS`); `infos` as `token_infos(tokens)` gives them."""
-    if infos is None:
-        infos = token_infos(tokens)
-    return any(info is not None and len(info) > 1 and info[3] & EVENT_BITS for info in infos)
+def _may_have_events(tokens: list[str]) -> bool:
+    """Token-level pre-check, before any Word is built (one cached lookup per token, iterated in C)."""
+    return any(map(_event_token, tokens))
+
+
+@lru_cache(maxsize=300_000)
+def _event_token(tok: str) -> bool:
+    """Whether the token is a trigger form or a speech verb (`EVENT_BITS`)."""
+    info = _token_info(tok)
+    return info is not None and len(info) > 1 and bool(info[3] & EVENT_BITS)
 
 
 
@@ -221,39 +222,13 @@ def _word_at(starts, words, offset) -> int | None:
 
 
 
+@lru_cache(maxsize=300_000)
 def _token_info(tok: str):
-    """(norm, clitic keys, stems, flags) of a word token; None for punctuation (memoised in `_TOKEN_INFO`)."""
-    return _TOKEN_INFO[tok]
-
-
-def _new_token_info(tok: str):
+    """(norm, clitic keys, stems, flags) of a word token; None for punctuation (one cache hit per token)."""
     if not any(c.isalnum() for c in tok):
         return None
     norm = _norm(tok)
     return (norm, clitic_keys(norm), lookup_keys(norm), word_flags(norm)) if norm else ("",)
-
-
-class _TokenMemo(dict):
-    """token -> `_new_token_info(token)`, computed on first access; emptied when it holds TOKEN_MEMO_SIZE
-    tokens (memory stays bounded, docs/scale.md section 10). A hit is one dict lookup, and
-    `map(_TOKEN_INFO.__getitem__, tokens)` answers a sentence without a call per token: a third
-    of an `lru_cache` hit, which also moves the entry in its recency list."""
-    __slots__ = ()
-
-    def __missing__(self, tok: str):
-        if len(self) >= TOKEN_MEMO_SIZE:
-            self.clear()
-        info = self[tok] = _new_token_info(tok)
-        return info
-
-
-TOKEN_MEMO_SIZE = 300_000
-_TOKEN_INFO = _TokenMemo()
-
-
-def token_infos(tokens: list[str]) -> list:
-    """`_token_info` of every token, in order (one dict lookup each, iterated in C)."""
-    return list(map(_TOKEN_INFO.__getitem__, tokens))
 
 
 

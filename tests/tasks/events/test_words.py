@@ -94,24 +94,3 @@ def test_shape_bits_read_the_article_tanween_and_proclitics():
     assert definite == {"والقوات", "للمدينه", "الموصل"}      # the article after و/ف, or لل
     assert tanween == {"جنديا", "عمالا"}                         # not 'وا' (too short), not a definite word
     assert proclitic("بالمدفعيه") == "ب" and proclitic("للمدينه") == "ل"
-
-
-def test_token_memo_stays_bounded_and_gives_the_same_words_once_emptied(monkeypatch):
-    """`_TOKEN_INFO` (token -> form, keys, stems, flags) is emptied when full; the words built
-    through it, and the event pre-check, are the same before and after, and from the infos or not."""
-    from akhbar.text.tokens import TOKEN
-    from tasks.events import words as W
-    text = "أطلقت شرطة مدينة طنجة الغاز على محتجين، وقال شاهد إن ثلاثة أصيبوا صباح الأحد."
-    tokens = TOKEN.findall(text)
-    first = [(w.start, w.end, w.norm, w.keys, w.stems, w.flags, w.punct) for w in W.words_of(text, 0, len(text))[0]]
-    monkeypatch.setattr(W, "TOKEN_MEMO_SIZE", 3)
-    W._TOKEN_INFO.clear()
-    infos = W.token_infos(tokens)
-    assert len(W._TOKEN_INFO) <= 3 and len(infos) == len(tokens)
-    again = [(w.start, w.end, w.norm, w.keys, w.stems, w.flags, w.punct)
-             for w in W.words_of(text, 0, len(text), tokens, infos)[0]]
-    assert again == first and len(first) == 14 and first[0][2] == "اطلقت"
-    assert W._may_have_events(tokens) and W._may_have_events(tokens, infos)
-    quiet = "الطقس معتدل في الساحل اليوم"
-    assert not W._may_have_events(TOKEN.findall(quiet))
-    W._TOKEN_INFO.clear()
