@@ -23,9 +23,8 @@ from itertools import repeat
 from operator import add
 
 from akhbar.resources import resource_path
-from akhbar.text.normalise import normalize
-from tasks.events.lexicon import events_data
-from tasks.events.salience import list_names, word_lists
+from tasks.events.lexicon import word_set
+from tasks.events.salience import SALIENCE_WORDS, list_names, word_lists
 from tasks.events.words import Word
 
 MODEL_FILE = "models/events_decision.json"
@@ -175,17 +174,11 @@ def salience_rule(row: dict) -> str:
     return row["method"].rpartition("salience:")[2]
 
 
-@lru_cache(maxsize=1)
-def time_clause_openers() -> frozenset:
-    """salience.json `time_clause_openers`, normalised ('عندما', 'حين', 'بعدما' ...)."""
-    return frozenset(normalize(w) for w in events_data("salience.json")["time_clause_openers"])
-
-
 def in_time_clause(words: list[Word], i: int) -> bool:
     """Whether the trigger at word i stands in a time clause: an opener ('عندما', 'بعدما', clitic-aware:
     'وعندما') at most CLAUSE_REACH words before it with no punctuation between ('عندما خرج المتظاهرون',
     'بعدما قطع المتظاهرون الطرقات')."""
-    openers = time_clause_openers()
+    openers = word_set("time_clause_openers", SALIENCE_WORDS)   # 'عندما', 'حين', 'بعدما' ...
     for k in range(i - 1, max(-1, i - 1 - CLAUSE_REACH), -1):
         if words[k + 1].punct.strip():
             return False

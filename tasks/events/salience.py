@@ -28,7 +28,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from akhbar.text.normalise import clitic_keys, normalize
-from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, lookup_keys, verb_forms
+from tasks.events.lexicon import PAST_SUFFIXES, Trigger, events_data, lookup_keys, verb_forms, word_set
 from tasks.events.words import CLAUSE_BITS, NUMBER_BIT, RELATIVES, Sentence, Word, _definite
 
 MAIN, BACKGROUND = "main", "background"
@@ -176,15 +176,11 @@ def _undergone(sent: Sentence, i: int, key: str, reach: int = UNDERGO_WINDOW) ->
     return any(sb[k] & undergo for k in _clause_span(sent, i, reach, 0) if k != i)
 
 
-@lru_cache(maxsize=1)
-def attempt_lists() -> dict[str, frozenset]:
-    data = events_data("salience.json")
-    return {name: frozenset(normalize(w) for w in data[name])
-            for name in ("attempt_nouns", "attempt_assault_nouns", "attempt_foiled", "survive_verbs")}
+SALIENCE_WORDS = "salience.json"              # lexicon.word_set source of the attempt and clause lists
 
 
 def _is(w: Word, name: str) -> bool:
-    words = attempt_lists()[name]
+    words = word_set(name, SALIENCE_WORDS)
     return w.norm in words or not words.isdisjoint(clitic_keys(w.norm))
 
 
