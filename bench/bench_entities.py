@@ -15,7 +15,7 @@ import os
 import sys
 import time
 
-from bench.results import save
+from bench.results import save, token_rates
 from bench.results import verdict as bench_verdict
 
 TARGET_TOKENS_PER_S = 20_000
@@ -53,9 +53,7 @@ def run(n_docs: int) -> dict:
     base_s = baseline(articles, sentences)
     res = dict(documents=n_docs, articles=articles.height, sentences=sentences.height, tokens=n_tokens,
                mentions=mentions.height, entities_s=round(stage_s, 3),
-               entities_tokens_per_s=round(n_tokens / stage_s), baseline_tokens_per_s=round(n_tokens / base_s),
-               target_tokens_per_s=TARGET_TOKENS_PER_S)
-    res["ratio_to_baseline"] = round(res["entities_tokens_per_s"] / res["baseline_tokens_per_s"], 3)
+               **token_rates("entities", n_tokens, stage_s, base_s, TARGET_TOKENS_PER_S))
     return res
 
 

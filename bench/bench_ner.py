@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.results import save
+from bench.results import save, token_rates
 from bench.results import verdict as bench_verdict
 
 TARGET_TOKENS_PER_S = 50_000
@@ -92,9 +92,7 @@ def run(n_docs: int) -> dict:
     tag_s = time.perf_counter() - t
     base_s = baseline(articles, sentences)
     res = dict(documents=n_docs, sentences=sentences.height, tokens=n_tokens, model_chunks=chunks, tagging_s=round(tag_s, 3),
-               tagging_tokens_per_s=round(n_tokens / tag_s), baseline_tokens_per_s=round(n_tokens / base_s),
-               target_tokens_per_s=TARGET_TOKENS_PER_S)
-    res["ratio_to_baseline"] = round(res["tagging_tokens_per_s"] / res["baseline_tokens_per_s"], 3)
+               **token_rates("tagging", n_tokens, tag_s, base_s, TARGET_TOKENS_PER_S))
     res["model_load_s"] = round(min(_python(LOAD) for _ in range(3)), 3)
     res["model_bytes"] = model.path.stat().st_size
     for tagger in ("crf", "none"):

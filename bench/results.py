@@ -17,3 +17,10 @@ def save(name: str, result: object) -> None:
 
 def verdict(rate: float, target: float) -> str:
     return "meets" if rate >= target else "BELOW"
+
+
+def token_rates(name: str, tokens: int, seconds: float, base_seconds: float, target: float) -> dict:
+    """`<name>_tokens_per_s`, the same-run baseline's rate, the target and their ratio (bench_entities, bench_ner)."""
+    rate, base = round(tokens / seconds), round(tokens / base_seconds)
+    return {f"{name}_tokens_per_s": rate, "baseline_tokens_per_s": base, "target_tokens_per_s": target,
+            "ratio_to_baseline": round(rate / base, 3)}
