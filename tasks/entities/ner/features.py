@@ -83,7 +83,7 @@ def inflection_bucket(ranks: dict[str, int], norm: str, stem: str) -> str:
     inflections of any clitic key of the normalised form without its article (strip_clitics may take
     a root letter for a clitic: 'كتيبه' -> 'تيبه')."""
     keys = {k[2:] if k.startswith("ال") else k for k in clitic_keys(norm)} | {stem}
-    return "inf=%d|%s" % (min(max((inflections(ranks, k) for k in keys if len(k) > 1), default=0), 4), rank_bucket(ranks, stem))
+    return "inf=%d|%s" % (min(max(inflections(ranks, k) for k in keys if len(k) > 1), 4), rank_bucket(ranks, stem))
 
 
 @lru_cache(maxsize=1)
