@@ -27,10 +27,9 @@ from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
 from tasks.entities.ner.conll import spans
 
-FEATURE_VERSION = "ner-features-5"   # 2: + frequency buckets, bigram, the rule tagger's marks;
+FEATURE_VERSION = "ner-features-4"   # 2: + frequency buckets, bigram, the rule tagger's marks;
                                      # 3: + word clusters, name memory, the neighbours' shape/article/clitics/ending
                                      # 4: + pass 2 sees the pass-1 labels at -2..+2 (label_marks)
-                                     # 5: + how many inflected forms of the stem are common words (inflections)
 LISTS = "entities/ner_lists.tsv"
 # lexicon classes worth a feature (the others are closed grammatical sets the form already says)
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
@@ -52,7 +51,6 @@ MAX_NAME_TOKENS = 6
 WORD_MEMO_MAX = 200_000     # distinct words remembered before the memo starts over (flat memory on long runs)
 RANKS = (500, 2000, 10000, 40000)     # word frequency buckets (words_ar.txt ranks): Arabic has no capitals,
                                       # and a rare word is more often a name
-INFLECTIONS = tuple(sorted(ner_word_set("INFLECTION")))
 
 
 @lru_cache(maxsize=1)
@@ -66,24 +64,6 @@ def word_ranks() -> dict[str, int]:
 def rank_bucket(ranks: dict[str, int], word: str) -> str:
     r = ranks.get(word)
     return "none" if r is None else str(next(b for b in RANKS if r < b))
-
-
-def inflections(ranks: dict[str, int], stem: str) -> int:
-    """How many inflected forms of a clitic-stripped stem are common words (words_ar.txt): the stem
-    with the article, and the stem with each INFLECTION suffix (a final ه, the normalised ة, also as
-    ت before it: مدرسه -> مدرستها). A common noun or adjective has many ('جيش': الجيش, جيشه), a name
-    few or none ('رونالدو', 'عماش'), which a frequency rank alone does not tell."""
-    bases = {stem, stem[:-1] + "ت"} if stem.endswith("ه") and len(stem) > 2 else {stem}
-    found = {b + x for b in bases for x in INFLECTIONS if b + x in ranks}
-    return len(found) + (("ال" + stem) in ranks)
-
-
-def inflection_bucket(ranks: dict[str, int], norm: str, stem: str) -> str:
-    """'inf=N' (0, 1, 2, 3 or '4': 4+) with the stem's own frequency bucket ('inf=0|none'): the most
-    inflections of any clitic key of the normalised form without its article (strip_clitics may take
-    a root letter for a clitic: 'كتيبه' -> 'تيبه')."""
-    keys = {k[2:] if k.startswith("ال") else k for k in clitic_keys(norm)} | {stem}
-    return "inf=%d|%s" % (min(max(inflections(ranks, k) for k in keys if len(k) > 1), 4), rank_bucket(ranks, stem))
 
 
 @lru_cache(maxsize=1)
@@ -174,8 +154,6 @@ class Featurizer:
         if cluster is not None:
             feats.append("c=%d" % cluster)
         marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
-        inflected = inflection_bucket(self.ranks, norm, stem)
-        feats.append(inflected)
         found = self.lex.lookup(norm)
         if found:
             marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
@@ -189,7 +167,7 @@ class Featurizer:
         near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
         # the next and previous words' shape, article, proclitics and ending
         form = ["sh=" + shape(token), *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []),
-                "x2=" + stem[-2:], inflected]
+                "x2=" + stem[-2:]]
         for d in (-1, 1):
             near[d] += tuple("%d:%s" % (d, f) for f in form)
         own, known = tuple(feats), self.known

@@ -77,20 +77,3 @@ def test_feature_set_4_pass_two_sees_the_pass_one_labels_around_the_token():
     out = doc_marks([["قال", "سامي"], ["في", "المدينة"]], [["O", "B-PERS"], ["O", "O"]])
     assert all(any(m.startswith("p1=") for m in tok) for sent in out for tok in sent)
     assert "dB=PERS" in out[0][1]
-
-
-def test_feature_set_5_counts_the_inflections_a_common_word_takes():
-    from tasks.entities.ner.features import inflection_bucket, inflections, word_ranks
-    ranks = word_ranks()
-    # a common noun takes the article and endings ('الحكومة', 'حكومته' ...); a foreign name written
-    # in Arabic, made up for this test, takes none
-    assert inflections(ranks, normalize("حكومة")) >= 3
-    assert inflections(ranks, normalize("فيرغاشتون")) == 0
-    assert inflection_bucket(ranks, normalize("فيرغاشتون"), normalize("فيرغاشتون")) == "inf=0|none"
-    # the ة of a stem becomes ت before an ending: 'مدرستها' counts for 'مدرسة'
-    assert inflections({"مدرستها": 1}, normalize("مدرسة")) == 1
-    # clitics do not change it: the count is taken over the clitic keys without the article
-    plain = inflection_bucket(ranks, normalize("الحكومة"), "حكومه")
-    assert plain == inflection_bucket(ranks, normalize("وللحكومة"), "حكومه") and plain.startswith("inf=4")
-    items = Featurizer()(["وقال", "فيرغاشتون", "إن", "الحكومة", "سقطت"])
-    assert "inf=0|none" in items[1] and "-1:inf=0|none" in items[2] and "1:inf=0|none" in items[0]
