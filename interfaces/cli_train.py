@@ -50,13 +50,10 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
               self_train_min_conf: float = typer.Option(0.9, "--self-train-min-conf",
                                                         help="--self-train-from: a text is kept when it has a chunk "
                                                              "and every chunk's mean marginal reaches this."),
-              jackknife_from: Path = typer.Option(None, "--jackknife-from",
-                                                  help="Take the pass-1 jackknife fold models of an --inner-folds "
-                                                       "run of the same setting in this --work folder (the same "
-                                                       "fits: 5 fewer)."),
+              jackknife_from: Path = typer.Option(None, "--jackknife-from", help="Take the pass-1 jackknife "
+                                                  "fold models of an --inner-folds run of this setting there."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the CRF NER tagger on DATA minus its dev split; write the model and its card."""
-    from tasks.entities.ner.conll import ConllError
     from tasks.entities.ner.model import default_model_path
 
     if not data.is_file():
@@ -87,9 +84,7 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         return
     try:
         card = run(data, out or default_model_path(), params, limit, tuple(unlabeled), self_train, jackknife_from)
-    except ConllError as exc:
-        fail(str(exc), ExitCode.USAGE)
-    except ValueError as exc:       # --jackknife-from: no fold models of this setting there
+    except ValueError as exc:      # a malformed file (conll.ConllError), or --jackknife-from of another setting
         fail(str(exc), ExitCode.USAGE)
     if as_json:
         print(json.dumps(card, indent=2, ensure_ascii=False))
@@ -191,10 +186,8 @@ def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tu
 def train_events(gsr: Path = typer.Option(Path("../shared/data/arabic_event_gsr_dev"), "--gsr",
                                           help="The arabic_event_gsr DEV half; only its tune split is trained on."),
                  out: Path = typer.Option(None, "--out", help="Model folder (default: the committed one)."),
-                 jackknife_from: Path = typer.Option(None, "--jackknife-from",
-                                                  help="Take the pass-1 jackknife fold models of an --inner-folds "
-                                                       "run of the same setting in this --work folder (the same "
-                                                       "fits: 5 fewer)."),
+                 jackknife_from: Path = typer.Option(None, "--jackknife-from", help="Take the pass-1 jackknife "
+                                                  "fold models of an --inner-folds run of this setting there."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the salience decision for ASSAULT/PROTEST (tasks/events/decision.py); write model and card."""
     from akhbar.resources import resource_path
