@@ -50,9 +50,10 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
               self_train_min_conf: float = typer.Option(0.9, "--self-train-min-conf",
                                                         help="--self-train-from: a text is kept when it has a chunk "
                                                              "and every chunk's mean marginal reaches this."),
+              jackknife_from: Path = typer.Option(None, "--jackknife-from", help="Take the pass-1 jackknife "
+                                                  "fold models of an --inner-folds run of this setting there."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the CRF NER tagger on DATA minus its dev split; write the model and its card."""
-    from tasks.entities.ner.conll import ConllError
     from tasks.entities.ner.model import default_model_path
 
     if not data.is_file():
@@ -82,8 +83,8 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         _inner_folds(data, work, params, inner_folds, tuple(unlabeled), reuse_pass1, passes, self_train)
         return
     try:
-        card = run(data, out or default_model_path(), params, limit, tuple(unlabeled), self_train)
-    except ConllError as exc:
+        card = run(data, out or default_model_path(), params, limit, tuple(unlabeled), self_train, jackknife_from)
+    except ValueError as exc:      # a malformed file (conll.ConllError), or --jackknife-from of another setting
         fail(str(exc), ExitCode.USAGE)
     if as_json:
         print(json.dumps(card, indent=2, ensure_ascii=False))
@@ -185,7 +186,9 @@ def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tu
 def train_events(gsr: Path = typer.Option(Path("../shared/data/arabic_event_gsr_dev"), "--gsr",
                                           help="The arabic_event_gsr DEV half; only its tune split is trained on."),
                  out: Path = typer.Option(None, "--out", help="Model folder (default: the committed one)."),
-                 as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
+                 jackknife_from: Path = typer.Option(None, "--jackknife-from", help="Take the pass-1 jackknife "
+                                                  "fold models of an --inner-folds run of this setting there."),
+              as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the salience decision for ASSAULT/PROTEST (tasks/events/decision.py); write model and card."""
     from akhbar.resources import resource_path
     from interfaces.train_events import train_events as run

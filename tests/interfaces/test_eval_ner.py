@@ -82,6 +82,14 @@ def test_train_ner_bad_options_are_one_line_usage_errors(tmp_path):
     assert not (tmp_path / "w").exists()
 
 
+def test_train_ner_jackknife_from_a_folder_without_fold_models_is_a_usage_error(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 10), encoding="utf-8")
+    (tmp_path / "w").mkdir()
+    result = cli("train", "ner", "--data", data, "--out", tmp_path / "m.crfsuite", "--jackknife-from", tmp_path / "w")
+    assert result.exit_code == 2 and "pass-1 fold models" in result.output, result.output
+
+
 def test_train_ner_inner_folds_prints_and_writes_scores(tmp_path):
     data = tmp_path / "train.txt"
     data.write_text("\n".join([CONLL] * 300), encoding="utf-8")        # 600 sentences: folds 0-4 of blocks 0-5

@@ -140,11 +140,13 @@ def jackknife(base, labels, train, folds: int, out: Path, params: dict, keep: bo
 
 
 def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: dict, unlabeled=(),
-             self_train: dict | None = None) -> dict | None:
+             self_train: dict | None = None, jackknife_from: Path | None = None) -> dict | None:
     """Train pass 1 (file pass1_path(out)) and pass 2 (out) on the sentences not in dev, both on
     the labels written in params["labels"] (BIO or BIOES; conll.relabel). `self_train`
     {"files": [...], "min_conf": c}: then pass 2 is trained again with the texts of those files that
-    this two-pass model (the teacher) tags confidently (selftrain.py); returns their summary."""
+    this two-pass model (the teacher) tags confidently (selftrain.py); returns their summary.
+    `jackknife_from`: the work folder of an inner_folds run of the same pass-1 setting on the same
+    data, whose pass-1 fold models are the jackknife's (the same fit: copied, not refitted)."""
     tokens = [[t for t, _ in s] for s in sentences]
     gold = [[lab for _, lab in s] for s in sentences]
     labels = [relabel(g, params["labels"]) for g in gold]
@@ -152,7 +154,9 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     folds = params["folds"]
     clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled)
     base = base_features(tokens, train, clusters, memory)
-    first = jackknife(base, labels, train, folds, out, params)
+    if jackknife_from is not None:
+        copy_jackknife(jackknife_from, out, params)
+    first = jackknife(base, labels, train, folds, out, params, reuse=jackknife_from is not None)
     fit([base[i] for i in train], [labels[i] for i in train], pass1_path(out), params)
     tagger = pycrfsuite.Tagger()
     tagger.open(str(pass1_path(out)))
@@ -168,6 +172,17 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     fit([second[i] for i in train] + items, [labels[i] for i in train] + pseudo, out, params,
         params["pass2_algorithm"])
     return summary
+
+
+def copy_jackknife(work: Path, out: Path, params: dict) -> None:
+    """The pass-1 fold models of an inner_folds run in `work` copied to where two_pass's jackknife
+    writes its own (fold_model_path(out, k)); refused when they were trained with other pass-1 params."""
+    stamp = work / "pass1_params.json"
+    pass1 = {k: v for k, v in params.items() if k not in ("pass2_algorithm", "label_bias")}
+    if not stamp.is_file() or json.loads(stamp.read_text(encoding="utf-8")) != pass1:
+        raise ValueError(f"{work}: no pass-1 fold models of these params ({stamp})")
+    for k in range(params["folds"]):
+        shutil.copyfile(fold_model_path(work / "all.crfsuite", k), fold_model_path(out, k))
 
 
 def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1, 2), unlabeled=(),
@@ -335,16 +350,18 @@ def evaluate_file(model_path: Path, sentences: list[Sentence], label_bias: dict 
 
 
 def train_ner(data: Path, out: Path, params: dict | None = None, limit: int | None = None,
-              unlabeled: tuple[Path, ...] = (), self_train: dict | None = None) -> dict:
+              unlabeled: tuple[Path, ...] = (), self_train: dict | None = None,
+              jackknife_from: Path | None = None) -> dict:
     """Train on `data` minus its dev split, write `out` (.crfsuite, with its pass-1 model, word
     clusters and name memory beside it) and its card (`out` with .json); return the card.
     `limit`: the first N sentences only (tests). `unlabeled`: text files for the word clusters.
-    `self_train`: {"files": [...], "min_conf": c}, pass 2 self-trained on them (two_pass)."""
+    `self_train`: {"files": [...], "min_conf": c}, pass 2 self-trained on them (two_pass).
+    `jackknife_from`: an inner_folds work folder whose pass-1 fold models are taken (two_pass)."""
     params = {**PARAMS, **(params or {})}
     sentences = read_conll(data)[:limit] if limit else read_conll(data)
     is_dev = dev_mask(len(sentences))
     began = time.perf_counter()
-    self_training = two_pass(sentences, is_dev, out, params, unlabeled, self_train)
+    self_training = two_pass(sentences, is_dev, out, params, unlabeled, self_train, jackknife_from)
     seconds = round(time.perf_counter() - began, 1)
     dev = [s for s, d in zip(sentences, is_dev) if d]
     train = [s for s, d in zip(sentences, is_dev) if not d]

@@ -80,6 +80,21 @@ def test_inner_folds_reuse_pass1_for_a_pass2_candidate(tmp_path):
         inner_folds(data, work, {**params, "c2": 2.0}, scored=(1,), reuse=True)
 
 
+def test_train_ner_takes_the_jackknife_of_an_inner_folds_run(tmp_path):
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
+    params = dict(max_iterations=20, feature_minfreq=1)
+    work = tmp_path / "work"
+    inner_folds(data, work, params, scored=(1,))
+    out, again = tmp_path / "m.crfsuite", tmp_path / "m2.crfsuite"
+    card = train_ner(data, out, params)
+    card2 = train_ner(data, again, params, jackknife_from=work)     # the same fold models: the same files
+    assert again.read_bytes() == out.read_bytes() and pass1_path(again).read_bytes() == pass1_path(out).read_bytes()
+    assert card2["dev"] == card["dev"] and not list(tmp_path.glob(".*fold*"))
+    with pytest.raises(ValueError):                   # fold models of another setting are not taken
+        train_ner(data, tmp_path / "m3.crfsuite", {**params, "c2": 2.0}, jackknife_from=work)
+
+
 def test_inner_folds_three_passes(tmp_path):
     data = tmp_path / "train.txt"
     data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
