@@ -289,13 +289,13 @@ class Run:
 
 # the columns the run's artifacts read of tables held on disk (the others: their row counts)
 REPORT_COLUMNS = {"entities": ("entity_id", "canonical_name", "type", "article_id"), "events": ("event_type", "modality"),
-                  "documents": ("status", "reason")}
+                  "documents": ("status", "reason"), "segments": ("kind", "doc_id", "start", "end")}
 
 
 def report_view(tables: dict) -> dict:
-    """The tables as flows/report.py's artifacts read them: spilled ones by the columns they use."""
-    return {k: v.frame(REPORT_COLUMNS[k]) if isinstance(v, Spilled) and k in REPORT_COLUMNS else v
-            for k, v in tables.items()}
+    """The tables as flows/report.py's artifacts read them: spilled ones by the columns they use (whole when
+    not listed: the catalog, the incidents' charts)."""
+    return {k: v.frame(REPORT_COLUMNS.get(k)) if isinstance(v, Spilled) else v for k, v in tables.items()}
 
 
 def run_stage(stage: Stage, run: Run) -> Bag:

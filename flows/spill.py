@@ -14,8 +14,9 @@ folder in the bag (`SPILL_DIR`), the executor writes each partition's output fra
   way the whole frame would be;
 - a corpus-wide stage that declares the input in `Stage.lazy` receives the `Spilled` and reads the
   columns it needs (`Spilled.frame(columns)`: catalog reads 8 mention columns, cluster-events the 15
-  columns clustering looks at) and may return a `Spilled` with columns attached by key
-  (`Spilled.attach`: the cluster ids are a small frame joined on event_id when the events are read);
+  columns clustering looks at) and may return a `Spilled` with columns set by key (`Spilled.joined`:
+  cluster-events writes the cluster ids into a copy of each events file, so a later reader of one
+  partition reads its rows' ids only; `Spilled.attach` keeps them in a side file joined on each read);
   a stage whose result per key needs only that key's rows reads the dataset in hash buckets of the
   key, one at a time (`Spilled.buckets`: catalog by entity_id, cluster-events by type and place), so
   its transient is one bucket's, not the corpus';
@@ -165,6 +166,29 @@ class Spilled:
         path = Path(self.files[0]).parent / f"{name}.attached.parquet"
         extra.write_parquet(path)
         return replace(self, attached=str(path), key=key)
+
+    def joined(self, extra: pl.DataFrame, key: str, name: str) -> "Spilled":
+        """This dataset with `extra`'s columns set by `key`, as `attach` gives them when read, but written
+        into a copy of each file (one file at a time, `name`.fK.parquet next to them): a reader of one
+        partition, bucket or slice then reads its rows only, not every key's extra columns (the cluster
+        ids of every event, read again by each of validate's partitions and publish's slices)."""
+        if not self.files:
+            return self
+        folder = Path(self.files[0]).parent
+        ids = pl.concat([pl.scan_parquet(f).select(pl.col(key).unique(), pl.lit(i, pl.UInt32).alias("_file")).collect()
+                         for i, f in enumerate(self.files)])     # a key once per file (a merge drops repeats)
+        per_file = extra.join(ids, on=key, how="inner").partition_by("_file", as_dict=True, include_key=False)
+        del ids
+        out = []
+        for i, path in enumerate(self.files):
+            frame = pl.read_parquet(path)
+            joined = frame.select(key).join(per_file.pop((i,), extra.clear()), on=key, how="left",
+                                            maintain_order="left")
+            frame = frame.with_columns(joined.get_column(c) for c in extra.columns if c != key)
+            out.append(str(folder / f"{name}.f{i}.parquet"))
+            write_rows(frame, out[-1])
+            del frame, joined
+        return replace(self, files=tuple(out))
 
 
 SHUFFLE_CHUNK_ROWS = 100_000

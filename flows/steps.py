@@ -26,7 +26,7 @@ from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import partition_count, partition_of, split
-from flows.spill import Spilled, materialise, write_rows
+from flows.spill import Spilled, materialise, spilled, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.entities import build_catalog, extract_entities
 from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
@@ -36,6 +36,7 @@ from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
 from tasks.incidents import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
+from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
@@ -153,14 +154,14 @@ def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) 
 def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
     """Clusters span partitions: assigned once over the whole corpus. Spilled events: clustered on
     the columns clustering reads, one bucket of (type, place) at a time (CLUSTER_BUCKET_ROWS events
-    each); the cluster ids are attached to the files by event_id."""
+    each); the cluster ids are written into a copy of each partition's file, joined by event_id."""
     if not isinstance(events_unclustered, Spilled):
         return cluster_events(events_unclustered)
     buckets = in_buckets(events_unclustered, place_bucket(), CLUSTER_BUCKET_ROWS, CLUSTER_COLUMNS)
     parts = [cluster_part(part) for part in buckets if part is not None and not part.is_empty()]
     if not parts:                                  # no event at all
         return events_unclustered
-    return events_unclustered.attach(pl.concat(parts, how="vertical"), "event_id", "events")
+    return events_unclustered.joined(pl.concat(parts, how="vertical"), "event_id", "cluster-events.events")
 
 
 def known_incidents(output_dir: str | None) -> pl.DataFrame | None:
@@ -174,16 +175,23 @@ def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.D
               known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
     quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads;
-    the events one bucket of (type, place) at a time (a cluster never spans two), INCIDENT_BUCKET_ROWS each."""
-    if isinstance(articles, Spilled):
-        articles = articles.frame(INCIDENT_ARTICLE_COLUMNS)
-    if isinstance(documents, Spilled):
-        names = pl.read_parquet_schema(documents.files[0])
-        documents = documents.frame([c for c in INCIDENT_DOCUMENT_COLUMNS if c in names])
+    the events one bucket of (type, place) at a time (a cluster never spans two), INCIDENT_BUCKET_ROWS each;
+    a spilled catalog by the columns `names` reads."""
+    articles, documents, entity_catalog = (columns_of(data, columns) for data, columns in (
+        (articles, INCIDENT_ARTICLE_COLUMNS), (documents, INCIDENT_DOCUMENT_COLUMNS),
+        (entity_catalog, INCIDENT_CATALOG_COLUMNS)))
     if not isinstance(events, Spilled):
         return incidents_of_parts([events], entity_catalog, articles, documents, run_id, known_incidents)
     return incidents_of_parts(in_buckets(events, place_bucket(), INCIDENT_BUCKET_ROWS, INCIDENT_EVENT_COLUMNS),
                               entity_catalog, articles, documents, run_id, known_incidents)
+
+
+def columns_of(data, columns: tuple[str, ...]):
+    """A spilled dataset's frame of these columns (those its files have); anything else as it is."""
+    if not isinstance(data, Spilled) or not data.files:
+        return materialise(data)
+    names = pl.read_parquet_schema(data.files[0])
+    return data.frame([c for c in columns if c in names])
 
 
 def validate(documents, segments, articles, sentences, entities, entity_catalog, events, run_id: str,
@@ -220,7 +228,9 @@ def validate_spilled(whole: dict, parted: dict[str, Spilled], run_id: str, cfg: 
     """Validation one article partition at a time (tasks/validate.py validate_parts): each partition's
     clean rows are written next to the spilled inputs, and the validated tables are those files.
     Spilled documents are checked a row slice at a time; their clean rows are the spilled file itself
-    when none failed, else the file's rows whose key stayed clean (copied by streaming)."""
+    when none failed, else the file's rows whose key stayed clean (copied by streaming). The clean rows of
+    the other tables (segments, catalog, incidents) are written there too: quarantine and publish hold
+    file names, and publish reads every table a slice at a time."""
     folder = Path(parted["articles"].files[0]).parent
     files: dict[str, list[str]] = {name: [] for name in parted}
     docs = whole["documents"]
@@ -243,6 +253,9 @@ def validate_spilled(whole: dict, parted: dict[str, Spilled], run_id: str, cfg: 
     if sliced:
         kept = report["rows_out"]["documents"] < report["rows_in"]["documents"]
         clean["documents"] = docs.keep(clean["documents"], folder / "validate.documents.parquet") if kept else docs
+    for name in [n for n, v in clean.items() if isinstance(v, pl.DataFrame)]:   # segments, catalog, incidents
+        write_rows(clean[name], folder / f"validate.{name}.parquet")           # files too: not held to publish
+        clean[name] = spilled([str(folder / f"validate.{name}.parquet")], concat, 1, rowwise=True)
     validated = {name: clean.get(name) if name in clean else Spilled(tuple(files[name]), concat, rowwise=True)
                  for name in (*CHECK_ORDER, *OPTIONAL) if name in clean or name in files}
     return validated, quarantine_rows, report

@@ -35,6 +35,8 @@ EVENT_COLUMNS = ("event_id", "article_id", "event_type", "mode", "actor_entity_i
                  "quantities", "source_entity_id", "source_text", "modality", "salience", "cluster_id")
 ARTICLE_COLUMNS = ("article_id", "doc_ids", "published_date", "date_precision", "source")
 DOCUMENT_COLUMNS = ("doc_id", "meta_source")      # what article_info reads of the documents
+CATALOG_COLUMNS = ("entity_id", "canonical_name", "name_latin", "lat", "lon", "country_code", "feature_class",
+                   "geonames_id")               # what `names` reads of the catalog (name_latin when present)
 PREVIOUS_COLUMNS = ("incident_id", "evidence_event_ids")   # what assign_ids reads of the previous snapshot
 
 

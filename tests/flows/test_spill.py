@@ -38,6 +38,8 @@ def test_spilled_run_gives_the_same_tables(seeds_dir, tmp_path):
         assert len(pickle.dumps(tables[name])) < 5000         # file names, not rows
         assert tables[name].height == plain[name].height > 0
     assert plain["events"].height > 0 and plain["incidents"].height > 0
+    for name in ("documents", "segments", "entity_catalog", "incidents"):   # every table a file from validate on
+        assert isinstance(tables[name], Spilled) and len(pickle.dumps(tables[name])) < 5000, name
     for name, frame in plain.items():
         got = materialise(tables[name])
         if name in ARTICLE_TABLES:
@@ -96,6 +98,27 @@ def test_attached_columns_replace_or_extend_the_rows(tmp_path):
     assert got["cluster_id"].to_list() == ["c2", "c1", "c1"] and got["n_sources"].to_list() == [1, 2, 2]
 
 
+def test_joined_columns_are_written_into_each_file_and_read_as_attached(tmp_path):
+    """Spilled.joined gives what attach gives, read whole, by partition or in columns, but from files that
+    carry the columns (no side file read by every reader): events of two partitions from three stage
+    partitions, one event id produced twice, one event with no cluster row."""
+    n = 2
+    outputs = [pl.DataFrame({"event_id": ids, "article_id": arts, "cluster_id": [None] * len(ids)},
+                            schema_overrides={"cluster_id": pl.String})
+               for ids, arts in ((["e4", "e1"], ["kafr", "tell"]), (["e2", "e1"], ["suq", "tell"]), (["e9"], ["wadi"]))]
+    files = [spill_partition(tmp_path, "extract-events", k, (f,), ("events",), n)[0] for k, f in enumerate(outputs)]
+    data = spilled(files, unique_rows("events"), n)
+    extra = pl.DataFrame({"event_id": ["e1", "e2", "e4"], "cluster_id": ["k1", "k2", "k1"], "n_sources": [2, 1, 2]})
+    attached, joined = data.attach(extra, "event_id", "events"), data.joined(extra, "event_id", "cluster-events.events")
+    assert joined.attached is None and all("cluster-events.events" in f for f in joined.files)
+    assert joined.frame().equals(attached.frame()) and joined.frame()["cluster_id"].null_count() == 1
+    assert joined.frame(["event_id", "n_sources"]).equals(attached.frame(["event_id", "n_sources"]))
+    for p in data.partitions:
+        assert joined.partition(p).equals(attached.partition(p)), p
+    written = pl.read_parquet(joined.files[0])
+    assert {"cluster_id", "n_sources", PART} <= set(written.columns)
+
+
 def test_publish_from_spilled_tables_equals_publish_from_frames(seeds_dir, tmp_path):
     """run_and_publish spills (partition outputs, validation, publish part by part): every published
     table equals the one an in-memory run publishes, and no spill file is left."""
@@ -150,10 +173,11 @@ def test_catalog_and_clusters_one_bucket_at_a_time_equal_the_whole_corpus_pass(s
     monkeypatch.setattr(spill, "SHUFFLE_CHUNK_ROWS", 7)
     bag = run_local(DAG, bag_for(seeds_dir, cfg, **{SPILL_DIR: tmp_path / "spill"}), until="incidents")
     assert steps.n_buckets(bag["entities"].rows(), 20) > 3 and steps.n_buckets(bag["events"].rows(), 5) > 3
-    assert plain["entity_catalog"].height > 0 and bag["entity_catalog"].equals(plain["entity_catalog"])
+    assert isinstance(bag["entity_catalog"], Spilled) and isinstance(bag["incidents"], Spilled)   # files, not rows
+    assert plain["entity_catalog"].height > 0 and materialise(bag["entity_catalog"]).equals(plain["entity_catalog"])
     assert plain["events"]["n_sources"].max() > 1
     assert materialise(bag["events"]).sort("event_id").equals(plain["events"].sort("event_id"))
-    assert bag["incidents"].equals(plain["incidents"])
+    assert plain["incidents"].height > 0 and materialise(bag["incidents"]).equals(plain["incidents"])
 
 def test_a_rowwise_dataset_is_read_in_bounded_slices(tmp_path, monkeypatch):
     """A dataset whose merge only concatenates (the documents, validated tables) yields parts of whole
