@@ -146,8 +146,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if sb[i] & bit["participant_nouns"] and not (t.type == "PROTEST" and sb[i] & bit["protest_event_nouns"]):
         return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
     if t.pos != "verb" or _masdar(sent, i) or at != i:
-        if _undergone(sent, at, key if at == i else "", UNDERGO_WINDOW if at == i else SUBJECT_REACH) or \
-                survived(sent, at):
+        if undergone_at(sent, i, at, key) is not None:
             return MAIN, "nominal-undergone"          # 'تعرض للضرب', 'تعرضت القافلة لإطلاق نار', 'نجا من محاولة اغتيال'
         if _relative_clause(sent, at, reach=3):
             return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
@@ -208,6 +207,19 @@ def survived(sent: Sentence, i: int) -> bool:
     if i == 0 or words[i - 1].norm != "من" or words[i].punct.strip():
         return False
     return any(_is(words[k], "survive_verbs") for k in _clause_span(sent, i - 1, SUBJECT_REACH, 0) if k != i - 1)
+
+
+def undergone_at(sent: Sentence, i: int, at: int, key: str) -> tuple[int, int, frozenset] | None:
+    """How the event noun at word i (its attempt noun at `at`: attempt_head) was undergone: (the word
+    its verb is looked for before, how far, the verb list) for 'تعرض ل...' (undergo_verbs) or, else, for
+    'نجا من ...' (survive_verbs); None when it is neither. Used by the salience rule `nominal-undergone`
+    and by victims.undergoer, so both read the same undergone attack."""
+    reach = UNDERGO_WINDOW if at == i else SUBJECT_REACH
+    if _undergone(sent, at, key if at == i else "", reach):
+        return at, reach, lists()["undergo_verbs"]
+    if survived(sent, at):
+        return at - 1, SUBJECT_REACH, word_set("survive_verbs", SALIENCE_WORDS)   # 'نجا X من ...'
+    return None
 
 
 def _masdar(sent: Sentence, i: int) -> bool:
