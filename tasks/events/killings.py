@@ -8,6 +8,9 @@ also reports the attack, and PLOVER (and the arabic_event_gsr annotators) code i
   'قوات الأمن قتلت ثلاثة متظاهرين';
 - VSO: an agent in the nominative right after the verb and an indefinite object after it: 'قتل
   مسلحون شرطيين اثنين', 'قتلت قوات الأمن ثلاثة متظاهرين'.
+An attempted killing ('محاولة قتل', 'محاولة لقتل الوزير') reports an attack that happened, not a death:
+ASSAULT (CAMEO 185, the codebook's attempted assault; salience.attempt_head reads its attempt noun),
+the attempt nouns being salience.json `attempt_nouns`.
 The news passive without an agent stays CASUALTIES: 'قتل ثلاثة أشخاص في انفجار', 'قتل الجنود
 الثلاثة', 'ثلاثة جنود قتلوا في هجوم', 'بعد أن قتلوا عددا من المسلحين' (no agent named).
 An agent is a militant, security or person head noun ('مسلحون', 'الجيش', 'قوات'), or an entity
@@ -20,7 +23,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tasks.events.fillers import NUMBER_ADJECTIVES
-from tasks.events.lexicon import Trigger, cue_set
+from tasks.events.lexicon import Trigger, cue_set, word_set
+from tasks.events.salience import SALIENCE_WORDS
 from tasks.events.words import (BIT, DEFINITE_BIT, NUMBER_BIT, NOT_NP, Sentence, _accusative, _markers, phrase_at,
                                 proclitic)
 
@@ -31,14 +35,27 @@ MARKER_REACH, SUBJECT_BACK, OBJECT_REACH = 5, 3, 3
 
 
 def agent_killing(sent: Sentence, i: int, t: Trigger) -> Trigger:
-    """The killing verb trigger at word i as ASSAULT when an agent is named, else `t` unchanged."""
-    if t.type != "CASUALTIES" or t.mode != "killed" or t.pos != "verb" or t.passive or t.lemma != "قتل":
+    """The killing verb trigger at word i as ASSAULT when an agent is named or an attempt noun governs
+    it, else `t` unchanged."""
+    if t.type != "CASUALTIES" or t.mode != "killed" or t.lemma != "قتل":
+        return t
+    if _attempted(sent, i):
+        return replace(t, type="ASSAULT", mode=None, pos="noun", passive=False)
+    if t.pos != "verb" or t.passive:
         return t
     if _marked_agent(sent, i):
         return replace(t, type="ASSAULT", mode=None, passive=True)
     if _subject_before(sent, i) and _object_at(sent, i + 1) or _vso(sent, i):
         return replace(t, type="ASSAULT", mode=None)
     return t
+
+
+def _attempted(sent: Sentence, i: int) -> bool:
+    """An attempt noun right before the killing word, no punctuation between ('محاولة قتل', 'لمحاولة
+    قتله', 'محاولات لقتل'): the verbal noun it governs is the attempted assault."""
+    if i == 0 or sent.words[i].punct.strip():
+        return False
+    return not word_set("attempt_nouns", SALIENCE_WORDS).isdisjoint(sent.words[i - 1].keys)
 
 
 def _agent(sent: Sentence, j: int) -> bool:

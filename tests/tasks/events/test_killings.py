@@ -37,3 +37,25 @@ def test_a_named_killer_makes_an_assault(text, actor, target):
 ])
 def test_killings_without_a_named_killer_stay_casualties(text):
     assert _types(text) == {"CASUALTIES"}, [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
+
+
+@pytest.mark.parametrize("text,salience,target", [
+    ("تعرض رئيس البلدية لمحاولة قتل أمام منزله في بلدة الزرقاء أمس.", "main", "رئيس البلدية"),   # undergone
+    ("أعلنت الشرطة أن التاجر نجا من محاولة قتل في مدينة صفاقس الليلة الماضية.", "main", "التاجر"),  # survived
+    ("قال الجيش إن مسلحين قاموا بمحاولة لقتل ضابط كبير في مدينة حمص صباح اليوم.", "main", "ضابط كبير"),
+    ("أحبطت الشرطة محاولة قتل قاض في بنغازي.", "background", None),        # prevented: a reference, no event
+])
+def test_an_attempted_killing_is_an_assault(text, salience, target):
+    evs = [e for e in events(text, cfg=RULES_ONLY) if e["trigger"].endswith("قتل")]
+    assert [e["event_type"] for e in evs] == ["ASSAULT"], [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
+    assert evs[0]["salience"] == salience, evs[0]["method"]
+    if target:
+        assert has(evs[0]["target_text"], target), evs[0]["target_text"]
+
+
+@pytest.mark.parametrize("text", [
+    "قتل ثلاثة أشخاص في انهيار مبنى بمدينة سوسة.",            # no attempt noun: who died
+    "وبعد محاولة، قتل الحارس في الاشتباك مع اللصوص.",          # punctuation between: no attempt of this killing
+])
+def test_a_killing_without_an_attempt_noun_stays_casualties(text):
+    assert _types(text) == {"CASUALTIES"}, [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
