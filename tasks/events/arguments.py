@@ -91,17 +91,19 @@ def _after_time(sent: Sentence, k: int, limit: int) -> int:
 
 def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) -> list[Filler]:
     """The subject of a verb that takes no object ('انفجرت عبوة ناسفة', 'عبوة ناسفة انفجرت'): the noun
-    phrase right after it (a time adverbial first is skipped), else the subject before it; a prepositional
-    phrase or a place after it is no subject ('انفجرت في السوق')."""
+    phrase right after it (a time adverbial first is skipped; protesters though they are a PROTEST trigger:
+    'تجمع أمس متظاهرون'), else the subject before it; a prepositional phrase or a place after it is no
+    subject ('انفجرت في السوق')."""
     words = sent.words
-    f = np_at(sent, nxt, triggers) if nxt < len(words) and not words[nxt].punct.strip() else None
+    f = _people_np(sent, nxt, triggers) if nxt < len(words) and not words[nxt].punct.strip() else None
     if f is not None and f.last + 1 < len(words) and words[f.first].flags & NUMBER_BIT and f.first == f.last \
             and _projectile_at(sent, f.last + 1):
         a, b = f.start, words[f.last + 1].end  # 'انفجرت خمس قذائف': the count and what it counts
         f = Filler(a, b, sent.text[a:b], None, f.first, f.last + 1)
     if f is not None and not preps_before(sent, f) & GOVERNING and not _is_place(sent, f) \
-            and words[f.first].norm not in DIRECTIONS:        # 'انفجرت أمس شمال إسبانيا': a place
-        return coordinated(sent, f)
+            and words[f.first].norm not in DIRECTIONS and words[f.first].norm not in LOCATION_PREPS:
+        return coordinated(sent, partitive(sent, f, triggers))   # 'تجمع عدد من الأنصار'; not a place:
+        # 'انفجرت أمس شمال إسبانيا', 'احتشدوا خارج المبنى'
     return _subject_before(sent, i, triggers)
 
 
