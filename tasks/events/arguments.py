@@ -14,7 +14,8 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
 
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
-                                  coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
+                                  coordinated, filler_at, mention_filler, np_at, place_fillers, pluperfect_subject_at,
+                                  preps_before)
 from tasks.events.protest_args import protested_against, protesters, protesters_before
 from tasks.events.victims import partitive, result_victims, undergoer
 
@@ -267,13 +268,23 @@ def _phrase_after_trigger(sent: Sentence, i: int, t: Trigger, triggers: set[int]
     return nxt, f
 
 
+def _pluperfect_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """The subject between a past 'كان' form and 'قد' right before the verb at word i ('وكانت وحدة خاصة
+    من قوات الأمن قد قتلت': fillers.pluperfect_subject_at), or []."""
+    j = pluperfect_subject_at(sent, i)
+    f = _people_np(sent, j, triggers) if j is not None else None
+    if f is None or f.last >= i - 1:
+        return []
+    return coordinated(sent, partitive(sent, f, triggers))
+
+
 def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[int], after: tuple,
                     actor: list[Filler], role: str, takes_object: bool) -> tuple[list[Filler], list[Filler]]:
     """Subject and object of a verb trigger: VSO, SVO, a pronoun subject, or a news passive."""
     words, n = sent.words, len(sent.words)
     nxt, f = after
     target: list[Filler] = []
-    before = [] if actor or role == "target" else _subject_before(sent, i, triggers)
+    before = [] if actor or role == "target" else _pluperfect_subject(sent, i, triggers) or _subject_before(sent, i, triggers)
     if before and f is not None and _clause_subject(sent, before[0], i):
         f = None                              # 'إن بلينكن ... سيلتقي العاهل الأردني': the name after the verb is its object
     np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)

@@ -267,3 +267,9 @@ def test_a_locative_adverb_opens_no_subject():
     e = one("وكان مئات العمال قد احتشدوا خارج مبنى الولاية في مدينة سطيف.", "PROTEST")
     assert not e["actor_text"] or "خارج" not in e["actor_text"], e["actor_text"]
     assert not e["target_text"] or "خارج" not in e["target_text"], e["target_text"]
+
+
+def test_a_pluperfect_subject_far_before_the_verb_is_the_actor():
+    e = one("وكانت مجموعة مسلحة مجهولة قد هاجمت مركزا للشرطة في بلدة الشيخ مسكين ليل الأحد.", "ASSAULT")
+    assert has(e["actor_text"], "مجموعة مسلحة مجهولة"), e["actor_text"]
+    assert has(e["target_text"], "مركزا"), e["target_text"]

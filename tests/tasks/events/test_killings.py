@@ -59,3 +59,25 @@ def test_an_attempted_killing_is_an_assault(text, salience, target):
 ])
 def test_a_killing_without_an_attempt_noun_stays_casualties(text):
     assert _types(text) == {"CASUALTIES"}, [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
+
+
+@pytest.mark.parametrize("text,actor,target", [
+    ("وكانت وحدة خاصة من قوات الأمن قد قتلت ثلاثة مسلحين في ضواحي مدينة الرقة.", "وحدة خاصة", "ثلاثة مسلحين"),
+    ("وكان مسلحون قد قتلوا شرطيين اثنين في بلدة المنصورة.", "مسلحون", "شرطيين اثنين"),
+    ("وكانت فرقة خاصة من قوات الأمن قد قتلت أول من أمس أربعة من المسلحين في بلدة الضالع.", "فرقة خاصة", "أربعة"),
+    ("الشرطة قتلت أمس ثلاثة لصوص في حي الملاح.", "الشرطة", "ثلاثة لصوص"),      # SVO, the object after a time word
+])
+def test_a_pluperfect_killer_far_before_the_verb_makes_an_assault(text, actor, target):
+    """'وكان X قد قتل Y': the subject between the past 'كان' and 'قد' is the killer (fillers.pluperfect_subject_at)."""
+    evs = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT" and "قتل" in e["trigger"]]
+    assert evs, [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
+    assert has(evs[0]["actor_text"], actor), evs[0]["actor_text"]
+    assert has(evs[0]["target_text"], target), evs[0]["target_text"]
+
+
+@pytest.mark.parametrize("text", [
+    "وكان ثلاثة عمال قد قتلوا في انفجار داخل المصنع.",      # the subject is the killed: no object follows
+    "وكان الجنود، حسب الشهود، قد قتلوا خمسة رجال.",           # punctuation between: no pluperfect subject read
+])
+def test_a_pluperfect_without_a_killer_stays_casualties(text):
+    assert _types(text) == {"CASUALTIES"}, [(e["event_type"], e["trigger"]) for e in events(text, cfg=RULES_ONLY)]
