@@ -140,7 +140,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     sb, bit = _word_bits(sent), _bit_of()
     at = attempt_head(sent, i, t)            # 'محاولة اغتيال': the attempt noun stands for the attempted assault
     ref = bit["reference_before"]
-    if any(sb[k] & ref for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at) or \
+    if any(sb[k] & ref and not _in_unit_name(sent, k, at) for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at) or \
             at != i and _foiled(sent, at):
         return BACKGROUND, "reference"
     if sb[i] & bit["participant_nouns"] and not (t.type == "PROTEST" and sb[i] & bit["protest_event_nouns"]):
@@ -193,6 +193,12 @@ def attempt_head(sent: Sentence, i: int, t: Trigger) -> int:
     if _is(words[i - 1], "attempt_nouns") and _is(words[i], "attempt_assault_nouns"):
         return i - 1
     return i
+
+
+def _in_unit_name(sent: Sentence, k: int, at: int) -> bool:
+    """Whether the reference word k is part of a unit's name ('قوات مكافحة الإرهاب قد قتلت'): a unit head
+    right before it, and it does not govern the trigger at `at` ('شرطة مكافحة الشغب' stays a reference)."""
+    return 0 < k < at - 1 and not sent.words[k].punct.strip() and _is(sent.words[k - 1], "unit_heads")
 
 
 def _foiled(sent: Sentence, at: int) -> bool:
