@@ -14,7 +14,8 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
 
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
-                                  coordinated, filler_at, mention_filler, np_at, place_fillers, preps_before)
+                                  coordinated, filler_at, mention_filler, np_at, place_fillers, pluperfect_subject_at,
+                                  preps_before)
 from tasks.events.protest_args import protested_against, protesters, protesters_before
 from tasks.events.victims import partitive, result_victims, undergoer
 
@@ -91,17 +92,19 @@ def _after_time(sent: Sentence, k: int, limit: int) -> int:
 
 def _intransitive_subject(sent: Sentence, i: int, nxt: int, triggers: set[int]) -> list[Filler]:
     """The subject of a verb that takes no object ('انفجرت عبوة ناسفة', 'عبوة ناسفة انفجرت'): the noun
-    phrase right after it (a time adverbial first is skipped), else the subject before it; a prepositional
-    phrase or a place after it is no subject ('انفجرت في السوق')."""
+    phrase right after it (a time adverbial first is skipped; protesters though they are a PROTEST trigger:
+    'تجمع أمس متظاهرون'), else the subject before it; a prepositional phrase or a place after it is no
+    subject ('انفجرت في السوق')."""
     words = sent.words
-    f = np_at(sent, nxt, triggers) if nxt < len(words) and not words[nxt].punct.strip() else None
+    f = _people_np(sent, nxt, triggers) if nxt < len(words) and not words[nxt].punct.strip() else None
     if f is not None and f.last + 1 < len(words) and words[f.first].flags & NUMBER_BIT and f.first == f.last \
             and _projectile_at(sent, f.last + 1):
         a, b = f.start, words[f.last + 1].end  # 'انفجرت خمس قذائف': the count and what it counts
         f = Filler(a, b, sent.text[a:b], None, f.first, f.last + 1)
     if f is not None and not preps_before(sent, f) & GOVERNING and not _is_place(sent, f) \
-            and words[f.first].norm not in DIRECTIONS:        # 'انفجرت أمس شمال إسبانيا': a place
-        return coordinated(sent, f)
+            and words[f.first].norm not in DIRECTIONS and words[f.first].norm not in LOCATION_PREPS:
+        return coordinated(sent, partitive(sent, f, triggers))   # 'تجمع عدد من الأنصار'; not a place:
+        # 'انفجرت أمس شمال إسبانيا', 'احتشدوا خارج المبنى'
     return _subject_before(sent, i, triggers)
 
 
@@ -265,13 +268,23 @@ def _phrase_after_trigger(sent: Sentence, i: int, t: Trigger, triggers: set[int]
     return nxt, f
 
 
+def _pluperfect_subject(sent: Sentence, i: int, triggers: set[int]) -> list[Filler]:
+    """The subject between a past 'كان' form and 'قد' right before the verb at word i ('وكانت وحدة خاصة
+    من قوات الأمن قد قتلت': fillers.pluperfect_subject_at), or []."""
+    j = pluperfect_subject_at(sent, i)
+    f = _people_np(sent, j, triggers) if j is not None else None
+    if f is None or f.last >= i - 1:
+        return []
+    return coordinated(sent, partitive(sent, f, triggers))
+
+
 def _verb_arguments(sent: Sentence, i: int, t: Trigger, key: str, triggers: set[int], after: tuple,
                     actor: list[Filler], role: str, takes_object: bool) -> tuple[list[Filler], list[Filler]]:
     """Subject and object of a verb trigger: VSO, SVO, a pronoun subject, or a news passive."""
     words, n = sent.words, len(sent.words)
     nxt, f = after
     target: list[Filler] = []
-    before = [] if actor or role == "target" else _subject_before(sent, i, triggers)
+    before = [] if actor or role == "target" else _pluperfect_subject(sent, i, triggers) or _subject_before(sent, i, triggers)
     if before and f is not None and _clause_subject(sent, before[0], i):
         f = None                              # 'إن بلينكن ... سيلتقي العاهل الأردني': the name after the verb is its object
     np1 = f or (_object_np(sent, nxt, t, triggers) if takes_object else None)

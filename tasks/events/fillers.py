@@ -32,6 +32,10 @@ CHUNK_STOP_BIT = BIT["chunk_stops"]          # set on a word whose form or a cli
 PRONOUN_SUFFIXES = word_set("pronoun_suffixes")
 
 
+PLUPERFECT = word_set("pluperfect_auxiliaries")   # 'وكانت وحدة خاصة ... قد قتلت'
+PLUPERFECT_REACH = 8                        # words between the past 'كان' form and 'قد'
+
+
 def mention_filler(sent: Sentence, first: int) -> Filler:
     m = sent.mention_at[first]
     if m["type"] == "NORP":
@@ -264,6 +268,21 @@ def _vague_place(sent: Sentence, f: Filler) -> bool:
             and not any(_mention_type(sent, k) in ("@LOC", "@NORP") or (sent.words[k].flags & BIT["head_place"])
                         for k in range(f.first + 1, f.last + 1)))
 
+
+
+def pluperfect_subject_at(sent: Sentence, i: int) -> int | None:
+    """Where the subject of a pluperfect verb at word i starts: right after a past 'كان' form at most
+    PLUPERFECT_REACH words before the 'قد' that stands right before the verb, no punctuation between
+    ('وكانت وحدة خاصة من قوات الأمن قد قتلت', 'وكان مسلحون قد هاجموا'); None otherwise."""
+    words = sent.words
+    if i < 3 or words[i - 1].norm != "قد" or words[i].punct.strip() or words[i - 1].punct.strip():
+        return None
+    for k in range(i - 2, max(-1, i - 2 - PLUPERFECT_REACH), -1):
+        if not PLUPERFECT.isdisjoint(words[k].keys):
+            return k + 1 if k + 1 < i - 1 else None
+        if words[k].punct.strip():
+            return None
+    return None
 
 
 def coordinated(sent: Sentence, f: Filler) -> list[Filler]:

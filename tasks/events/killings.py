@@ -4,10 +4,14 @@ A killing verb ('قتل', CASUALTIES) reports who died; when the sentence names 
 also reports the attack, and PLOVER (and the arabic_event_gsr annotators) code it ASSAULT:
 - an agent marker after the verb: 'قتل جندي على يد قناص', 'قتل شرطي برصاص مسلحين' (the verb is
   then passive: the phrase after it is the killed, `passive=True`);
-- SVO: an agent right before the verb and its object right after it: 'قواته قتلت خمسة مسلحين',
+- SVO: an agent right before the verb and its object right after it (or after a time phrase: 'قتلت أمس'): 'قواته قتلت خمسة مسلحين',
   'قوات الأمن قتلت ثلاثة متظاهرين';
+- a pluperfect with its subject far before the verb: 'وكانت وحدة من قوات الأمن قد قتلت ثلاثة مسلحين';
 - VSO: an agent in the nominative right after the verb and an indefinite object after it: 'قتل
   مسلحون شرطيين اثنين', 'قتلت قوات الأمن ثلاثة متظاهرين'.
+An attempted killing ('محاولة قتل', 'محاولة لقتل الوزير') reports an attack that happened, not a death:
+ASSAULT (CAMEO 185, the codebook's attempted assault; salience.attempt_head reads its attempt noun),
+the attempt nouns being salience.json `attempt_nouns`.
 The news passive without an agent stays CASUALTIES: 'قتل ثلاثة أشخاص في انفجار', 'قتل الجنود
 الثلاثة', 'ثلاثة جنود قتلوا في هجوم', 'بعد أن قتلوا عددا من المسلحين' (no agent named).
 An agent is a militant, security or person head noun ('مسلحون', 'الجيش', 'قوات'), or an entity
@@ -19,10 +23,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tasks.events.fillers import NUMBER_ADJECTIVES
-from tasks.events.lexicon import Trigger, cue_set
-from tasks.events.words import (BIT, DEFINITE_BIT, NUMBER_BIT, NOT_NP, Sentence, _accusative, _markers, phrase_at,
-                                proclitic)
+from tasks.events.fillers import NUMBER_ADJECTIVES, pluperfect_subject_at
+from tasks.events.lexicon import Trigger, cue_set, word_set
+from tasks.events.salience import SALIENCE_WORDS
+from tasks.events.time import find_times
+from tasks.events.words import (BIT, DEFINITE_BIT, NUMBER_BIT, NOT_NP, TIME_START_BIT, Sentence, _accusative, _markers,
+                                phrase_at, proclitic)
 
 AGENT_TYPES = ("PERSON", "ORG", "NORP")
 PEOPLE_BITS = BIT["head_person"] | BIT["head_civilian"] | BIT["head_militant"]
@@ -31,14 +37,28 @@ MARKER_REACH, SUBJECT_BACK, OBJECT_REACH = 5, 3, 3
 
 
 def agent_killing(sent: Sentence, i: int, t: Trigger) -> Trigger:
-    """The killing verb trigger at word i as ASSAULT when an agent is named, else `t` unchanged."""
-    if t.type != "CASUALTIES" or t.mode != "killed" or t.pos != "verb" or t.passive or t.lemma != "قتل":
+    """The killing verb trigger at word i as ASSAULT when an agent is named or an attempt noun governs
+    it, else `t` unchanged."""
+    if t.type != "CASUALTIES" or t.mode != "killed" or t.lemma != "قتل":
+        return t
+    if _attempted(sent, i):
+        return replace(t, type="ASSAULT", mode=None, pos="noun", passive=False)
+    if t.pos != "verb" or t.passive:
         return t
     if _marked_agent(sent, i):
         return replace(t, type="ASSAULT", mode=None, passive=True)
-    if _subject_before(sent, i) and _object_at(sent, i + 1) or _vso(sent, i):
+    if (_subject_before(sent, i) or _pluperfect_agent(sent, i)) and _object_at(sent, _after_time(sent, i + 1)) \
+            or _vso(sent, i):
         return replace(t, type="ASSAULT", mode=None)
     return t
+
+
+def _attempted(sent: Sentence, i: int) -> bool:
+    """An attempt noun right before the killing word, no punctuation between ('محاولة قتل', 'لمحاولة
+    قتله', 'محاولات لقتل'): the verbal noun it governs is the attempted assault."""
+    if i == 0 or sent.words[i].punct.strip():
+        return False
+    return not word_set("attempt_nouns", SALIENCE_WORDS).isdisjoint(sent.words[i - 1].keys)
 
 
 def _agent(sent: Sentence, j: int) -> bool:
@@ -79,6 +99,22 @@ def _subject_before(sent: Sentence, i: int) -> bool:
         if _agent(sent, j):
             return True
     return False
+
+
+def _pluperfect_agent(sent: Sentence, i: int) -> bool:
+    """An agent in the subject between a past 'كان' form and 'قد' before the verb ('وكانت وحدة من قوات
+    الأمن قد قتلت', 'وكان مسلحون قد قتلوا': fillers.pluperfect_subject_at)."""
+    j = pluperfect_subject_at(sent, i)
+    return j is not None and any(_agent(sent, k) for k in range(j, i - 1))
+
+
+def _after_time(sent: Sentence, j: int) -> int:
+    """The first word after a time expression that opens at word j ('قتلت أول من أمس أربعة مسلحين'), or j."""
+    if j < len(sent.words) and sent.cue_flags()[j] & TIME_START_BIT:
+        found = find_times(sent.words, [j])
+        if found and found[0].first == j:
+            return found[0].last + 1
+    return j
 
 
 def _object_at(sent: Sentence, j: int) -> bool:

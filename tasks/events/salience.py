@@ -140,14 +140,13 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     sb, bit = _word_bits(sent), _bit_of()
     at = attempt_head(sent, i, t)            # 'محاولة اغتيال': the attempt noun stands for the attempted assault
     ref = bit["reference_before"]
-    if any(sb[k] & ref for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at) or \
+    if any(sb[k] & ref and not _in_unit_name(sent, k, at) for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at) or \
             at != i and _foiled(sent, at):
         return BACKGROUND, "reference"
     if sb[i] & bit["participant_nouns"] and not (t.type == "PROTEST" and sb[i] & bit["protest_event_nouns"]):
         return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
     if t.pos != "verb" or _masdar(sent, i) or at != i:
-        if _undergone(sent, at, key if at == i else "", UNDERGO_WINDOW if at == i else SUBJECT_REACH) or \
-                survived(sent, at):
+        if undergone_at(sent, i, at, key) is not None:
             return MAIN, "nominal-undergone"          # 'تعرض للضرب', 'تعرضت القافلة لإطلاق نار', 'نجا من محاولة اغتيال'
         if _relative_clause(sent, at, reach=3):
             return BACKGROUND, "relative-clause"      # 'الذين سقطوا في تفجير طرابلس'
@@ -196,6 +195,12 @@ def attempt_head(sent: Sentence, i: int, t: Trigger) -> int:
     return i
 
 
+def _in_unit_name(sent: Sentence, k: int, at: int) -> bool:
+    """Whether the reference word k is part of a unit's name ('قوات مكافحة الإرهاب قد قتلت'): a unit head
+    right before it, and it does not govern the trigger at `at` ('شرطة مكافحة الشغب' stays a reference)."""
+    return 0 < k < at - 1 and not sent.words[k].punct.strip() and _is(sent.words[k - 1], "unit_heads")
+
+
 def _foiled(sent: Sentence, at: int) -> bool:
     """A word before the attempt noun, in its clause, saying it was prevented ('أحبطت الشرطة محاولة تفجير')."""
     return any(_is(sent.words[k], "attempt_foiled") for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at)
@@ -208,6 +213,19 @@ def survived(sent: Sentence, i: int) -> bool:
     if i == 0 or words[i - 1].norm != "من" or words[i].punct.strip():
         return False
     return any(_is(words[k], "survive_verbs") for k in _clause_span(sent, i - 1, SUBJECT_REACH, 0) if k != i - 1)
+
+
+def undergone_at(sent: Sentence, i: int, at: int, key: str) -> tuple[int, int, frozenset] | None:
+    """How the event noun at word i (its attempt noun at `at`: attempt_head) was undergone: (the word
+    its verb is looked for before, how far, the verb list) for 'تعرض ل...' (undergo_verbs) or, else, for
+    'نجا من ...' (survive_verbs); None when it is neither. Used by the salience rule `nominal-undergone`
+    and by victims.undergoer, so both read the same undergone attack."""
+    reach = UNDERGO_WINDOW if at == i else SUBJECT_REACH
+    if _undergone(sent, at, key if at == i else "", reach):
+        return at, reach, lists()["undergo_verbs"]
+    if survived(sent, at):
+        return at - 1, SUBJECT_REACH, word_set("survive_verbs", SALIENCE_WORDS)   # 'نجا X من ...'
+    return None
 
 
 def _masdar(sent: Sentence, i: int) -> bool:

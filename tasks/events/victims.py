@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from tasks.events.fillers import np_at
 from tasks.events.lexicon import ARGUMENT_WORDS, word_set
-from tasks.events.salience import (SALIENCE_WORDS, SUBJECT_REACH, UNDERGO_WINDOW as UNDERGO_REACH, _undergone,
-                                   attempt_head, lists, survived)
+from tasks.events.salience import attempt_head, undergone_at
 from tasks.events.words import NUMBER_BIT, Filler, Sentence
 
 REACH = 24                # words between the trigger and its result verb
@@ -63,13 +62,10 @@ def undergoer(sent: Sentence, i: int, key: str, triggers: set[int], subject_befo
     None when the noun is no undergone attack (salience rule `nominal-undergone`). `subject_before`:
     arguments._subject_before (passed in: arguments imports this module). An attempted assault stands at
     its attempt noun ('تعرض المحافظ لمحاولة اغتيال', 'نجا القائد من محاولة اغتيال': salience.attempt_head)."""
-    at = attempt_head(sent, i, t) if t is not None else i
-    reach, undergo = UNDERGO_REACH if at == i else SUBJECT_REACH, lists()["undergo_verbs"]
-    if not _undergone(sent, at, key if at == i else "", reach):
-        if not survived(sent, at):
-            return None
-        at, reach, undergo = at - 1, SUBJECT_REACH, word_set("survive_verbs", SALIENCE_WORDS)   # 'نجا X من ...'
-    i, words = at, sent.words
+    how = undergone_at(sent, i, attempt_head(sent, i, t) if t is not None else i, key)
+    if how is None:
+        return None
+    (i, reach, undergo), words = how, sent.words
     u = next((k for k in range(i - 1, max(-1, i - 1 - reach), -1) if not undergo.isdisjoint(words[k].keys)), None)
     if u is None:
         return None

@@ -243,3 +243,33 @@ def test_a_suicide_adjective_after_the_attack_noun_is_no_actor():
     assert e["actor_text"] is None or not has(e["actor_text"], "انتحاري منسق")
     e = one("نفذ انتحاري هجوما على الحاجز.", "ASSAULT")          # the bomber as the support verb's subject stays
     assert has(e["actor_text"], "انتحاري")
+
+
+@pytest.mark.parametrize("text,actor,target", [
+    ("تظاهر آلاف الطلاب أمس في مدينة قسنطينة ضد الحكومة.", "آلاف الطلاب", "الحكومة"),   # the target only after 'ضد'
+    ("وفي وهران (كريم بلقاسم)، تجمع عدد من أنصار النقابة بعد الظهر في ساحة البلدية.", "عدد من أنصار النقابة", None),
+    ("اعتصم عشرات الأطباء أمام وزارة الصحة في الرباط.", "عشرات الأطباء", None),
+    ("خرج آلاف المحتجين إلى شوارع مدينة بنزرت.", "آلاف المحتجين", None),
+    ("وتجمع امس متظاهرون في مدينة صور.", "متظاهرون", None),          # protesters though they are a trigger
+    ("وسط إجراءات أمنية اتخذها الجيش، احتشد المحتجون في ساحة البلدة.", "المحتجون", None),
+])
+def test_a_protest_verb_takes_no_object(text, actor, target):
+    """The noun phrase after a protest verb is its subject, never its target (intransitive_verbs)."""
+    e = next(e for e in events(text) if e["event_type"] == "PROTEST" and e["method"].endswith("salience:verb"))
+    assert has(e["actor_text"], actor), e["actor_text"]
+    if target:
+        assert has(e["target_text"], target), e["target_text"]
+    else:
+        assert not e["target_text"], e["target_text"]
+
+
+def test_a_locative_adverb_opens_no_subject():
+    e = one("وكان مئات العمال قد احتشدوا خارج مبنى الولاية في مدينة سطيف.", "PROTEST")
+    assert not e["actor_text"] or "خارج" not in e["actor_text"], e["actor_text"]
+    assert not e["target_text"] or "خارج" not in e["target_text"], e["target_text"]
+
+
+def test_a_pluperfect_subject_far_before_the_verb_is_the_actor():
+    e = one("وكانت مجموعة مسلحة مجهولة قد هاجمت مركزا للشرطة في بلدة الشيخ مسكين ليل الأحد.", "ASSAULT")
+    assert has(e["actor_text"], "مجموعة مسلحة مجهولة"), e["actor_text"]
+    assert has(e["target_text"], "مركزا"), e["target_text"]

@@ -129,3 +129,18 @@ def test_an_attempt_at_escape_stays_a_reference():
     evs = [e for e in events("وتعرض الحارس لمحاولة فرار جماعي من السجن المركزي في بنغازي.", cfg=RULES_ONLY)
            if e["trigger"] == "فرار"]
     assert evs and evs[0]["salience"] == "background" and evs[0]["method"].endswith("salience:reference")
+
+
+@pytest.mark.parametrize("text,etype,trigger,salience,rule", [
+    # a reference word inside a unit's name is no reference cue for the trigger after the name
+    ("وكانت وحدة من قوات مكافحة الإرهاب قد قتلت أمس خمسة مسلحين في بلدة العريش.", "ASSAULT", "قتلت", "main", "verb"),
+    ("وقال ضابط إن دورية لقوات مكافحة الإرهاب هاجمت مخبأ للمهربين قرب الحدود الجنوبية.", "ASSAULT", "هاجمت", "main", "verb"),
+    # right before the trigger it governs it: the riot police are no riot
+    ("واستخدمت شرطة مكافحة الشغب الغاز المسيل للدموع في ساحة الجامعة.", "PROTEST", "الشغب", "background", "reference"),
+    # no unit head before it: still a reference
+    ("وبعد مكافحة التهريب هاجم مسلحون مركزا للجمارك.", "ASSAULT", "هاجم", "background", "reference"),
+])
+def test_a_reference_word_in_a_unit_name(text, etype, trigger, salience, rule):
+    e = [e for e in _of(text, etype) if e["trigger"] == trigger]
+    assert e, [(x["event_type"], x["trigger"]) for x in events(text, cfg=RULES_ONLY)]
+    assert (e[0]["salience"], e[0]["method"].split("salience:")[-1]) == (salience, rule)
