@@ -9,6 +9,12 @@ from, and a package that calls `use_compiled` imports a module's copy only while
 matches its `.py` file. An edited module is imported from source until the next `make compile`;
 no build, no compiler or no Cython just means pure Python, never a stale or different program.
 
+A module may have an augmenting `.pxd` beside it (Cython's pure-Python mode: `cdef class`
+declarations, typed locals); the `.py` stays plain Python. Such a typed module's digest also covers
+every `.pxd` of its package (one may `cimport` another's extension types, whose C layout must match),
+and the typed modules load compiled together or not at all (`typed_fresh`): compiled code that
+reads a `Word` as a C struct must never meet the pure-Python `Word` of an edited module.
+
     python -m akhbar.compiled tasks.events      # (re)build the stale or missing copies of a package
 """
 
@@ -26,11 +32,23 @@ from pathlib import Path
 BUILD_DIR = Path(sys.prefix) / "akhbar-compiled"       # per environment: the copies fit its interpreter
 SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]   # e.g. '.cpython-311-x86_64-linux-gnu.so'
 DIRECTIVES = {"language_level": 3, "binding": True,
-              "annotation_typing": False}            # annotations stay hints: Python semantics, unchanged
+              "annotation_typing": False,            # annotations stay hints: Python semantics, unchanged
+              "nonecheck": True}                     # a None where a .pxd types an extension type: AttributeError, as in Python
 
 
 def source_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def module_digest(source: Path) -> str:
+    """What a compiled copy of the module `source` (a `.py`) was built from: its bytes, and when it
+    has a `.pxd` beside it, the name and bytes of every `.pxd` of the package too."""
+    if not source.with_suffix(".pxd").is_file():
+        return source_digest(source)
+    digest = hashlib.sha256(source.read_bytes())
+    for pxd in sorted(source.parent.glob("*.pxd")):
+        digest.update(b"\0" + pxd.name.encode() + b"\0" + pxd.read_bytes())
+    return digest.hexdigest()
 
 
 def _copy_of(build: Path, package: str, name: str) -> tuple[Path, Path]:
@@ -40,9 +58,10 @@ def _copy_of(build: Path, package: str, name: str) -> tuple[Path, Path]:
 
 
 def fresh(source: Path, binary: Path, stamp: Path) -> bool:
-    """Whether `binary` was built from exactly the bytes of `source` (its stamp holds their digest)."""
+    """Whether `binary` was built from exactly the bytes of `source` and its declarations (its stamp
+    holds their `module_digest`)."""
     try:
-        return binary.is_file() and stamp.read_text().strip() == source_digest(source)
+        return binary.is_file() and stamp.read_text().strip() == module_digest(source)
     except OSError:
         return False
 
@@ -74,6 +93,8 @@ class CompiledFinder(importlib.abc.MetaPathFinder):
         binary, stamp = _copy_of(self.build, self.package, name)
         if not fresh(source, binary, stamp):
             return None
+        if source.with_suffix(".pxd").is_file() and not typed_fresh(self.package, self.source_dir, self.build):
+            return None
         loader = _SourceFileLoader(fullname, str(binary), source)
         return importlib.util.spec_from_file_location(fullname, binary, loader=loader)
 
@@ -92,6 +113,17 @@ def modules_of(source_dir: Path) -> list[str]:
     return sorted(p.stem for p in source_dir.glob("*.py") if p.stem != "__init__")
 
 
+def typed_modules(source_dir: Path) -> list[str]:
+    """The modules with an augmenting `.pxd` (extension types, typed code)."""
+    return [name for name in modules_of(source_dir) if (source_dir / (name + ".pxd")).is_file()]
+
+
+def typed_fresh(package: str, source_dir: Path, build: Path = BUILD_DIR) -> bool:
+    """Whether every typed module of the package has a fresh copy (else none of them is used)."""
+    return all(fresh(source_dir / (name + ".py"), *_copy_of(build, package, name))
+               for name in typed_modules(Path(source_dir)))
+
+
 def stale(package: str, source_dir: Path, build: Path = BUILD_DIR) -> list[str]:
     """The modules whose compiled copy is missing or was built from other source."""
     return [name for name in modules_of(source_dir)
@@ -100,7 +132,8 @@ def stale(package: str, source_dir: Path, build: Path = BUILD_DIR) -> list[str]:
 
 def build_package(package: str, source_dir: Path, build: Path = BUILD_DIR, names: list[str] | None = None) -> list[str]:
     """Compile the stale modules of `package` (or `names`) with Cython into `build`; returns them.
-    The sources are copied to a scratch tree first, so nothing is written beside them."""
+    The sources (and every `.pxd` of the package) are copied to a scratch tree first, so nothing is
+    written beside them."""
     from Cython.Build import cythonize                  # a build-time tool, imported only here
     from setuptools import Distribution, Extension
     from setuptools.command.build_ext import build_ext
@@ -116,10 +149,13 @@ def build_package(package: str, source_dir: Path, build: Path = BUILD_DIR, names
             (folder / "__init__.py").touch()
         digests = {}
         for name in names:
-            digests[name] = source_digest(source_dir / (name + ".py"))
+            digests[name] = module_digest(source_dir / (name + ".py"))
             shutil.copyfile(source_dir / (name + ".py"), Path(tmp).joinpath(*parts, name + ".py"))
+        for pxd in source_dir.glob("*.pxd"):            # declarations: their own module's and cimported ones
+            shutil.copyfile(pxd, Path(tmp).joinpath(*parts, pxd.name))
         exts = [Extension(f"{package}.{name}", [str(Path(tmp).joinpath(*parts, name + ".py"))]) for name in names]
-        cmd = build_ext(Distribution({"ext_modules": cythonize(exts, compiler_directives=DIRECTIVES, quiet=True)}))
+        cmd = build_ext(Distribution({"ext_modules": cythonize(exts, compiler_directives=DIRECTIVES, quiet=True,
+                                                               include_path=[tmp])}))
         cmd.build_lib, cmd.build_temp, cmd.parallel = str(build), str(Path(tmp) / "obj"), 2
         cmd.ensure_finalized()
         cmd.run()

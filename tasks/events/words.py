@@ -53,18 +53,53 @@ RELATIVES = word_set("relatives")
 
 
 DEFAULT_CONFIG = EventsConfig()
+
+
+WORD_FIELDS = ("start", "end", "norm", "keys", "stems", "flags", "punct")
+
+
+FILLER_FIELDS = ("start", "end", "text", "entity_id", "first", "last")
+
+
+SENTENCE_FIELDS = ("text", "words", "mention_at", "mention_end", "covered", "owner", "memo", "cflags", "triggers",
+                   "bits", "time_words", "cfg")
+
+
+def fields_repr(obj, names: tuple[str, ...]) -> str:
+    """`Name(field=value, ...)`, as a dataclass prints itself."""
+    return f"{type(obj).__name__}(" + ", ".join(f"{n}={getattr(obj, n)!r}" for n in names) + ")"
+
+
+def fields_eq(obj, other, names: tuple[str, ...]):
+    """Equal when of the same class with equal fields, as a dataclass compares (NotImplemented otherwise)."""
+    if other.__class__ is not obj.__class__:
+        return NotImplemented
+    return all(getattr(obj, n) == getattr(other, n) for n in names)
+
+
 _norm = lru_cache(maxsize=500_000)(normalize)
 
 
-@dataclass(slots=True)
 class Word:
-    start: int
-    end: int
-    norm: str
-    keys: tuple[str, ...]     # clitic-stripped forms (cue matching)
-    stems: tuple[str, ...]    # the same with attached pronouns peeled off (head nouns, triggers)
-    flags: int = 0            # cue lists the word belongs to (see word_flags)
-    punct: str = ""           # punctuation between the previous word and this one
+    """A word token. A plain class with slots (not a dataclass): the compiled build declares it a
+    Cython extension type in words.pxd, whose attributes typed code reads as C struct fields."""
+    __slots__ = WORD_FIELDS
+
+    def __init__(self, start: int, end: int, norm: str, keys: tuple[str, ...], stems: tuple[str, ...],
+                 flags: int = 0, punct: str = ""):
+        self.start = start
+        self.end = end
+        self.norm = norm
+        self.keys = keys          # clitic-stripped forms (cue matching)
+        self.stems = stems        # the same with attached pronouns peeled off (head nouns, triggers)
+        self.flags = flags        # cue lists the word belongs to (see word_flags)
+        self.punct = punct        # punctuation between the previous word and this one
+
+    def __repr__(self) -> str:
+        return fields_repr(self, WORD_FIELDS)
+
+    def __eq__(self, other) -> bool:
+        return fields_eq(self, other, WORD_FIELDS)
 
 
 
@@ -81,32 +116,55 @@ class Carry:
 
 
 
-@dataclass(slots=True)
 class Filler:
-    """An argument: an entity mention or, failing that, a chunk of words."""
-    start: int
-    end: int
-    text: str
-    entity_id: str | None = None
-    first: int = 0
-    last: int = 0
+    """An argument: an entity mention or, failing that, a chunk of words (an extension type when
+    compiled, like `Word`)."""
+    __slots__ = FILLER_FIELDS
+
+    def __init__(self, start: int, end: int, text: str, entity_id: str | None = None, first: int = 0,
+                 last: int = 0):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.entity_id = entity_id
+        self.first = first
+        self.last = last
+
+    def __repr__(self) -> str:
+        return fields_repr(self, FILLER_FIELDS)
+
+    def __eq__(self, other) -> bool:
+        return fields_eq(self, other, FILLER_FIELDS)
 
 
 
-@dataclass(slots=True)
 class Sentence:
-    text: str
-    words: list[Word]
-    mention_at: dict[int, dict] = field(default_factory=dict)   # first word index -> mention
-    mention_end: dict[int, int] = field(default_factory=dict)   # first word -> last word of a mention
-    covered: set[int] = field(default_factory=set)
-    owner: dict[int, int] = field(default_factory=dict)          # word index -> first word of its mention
-    memo: dict = field(default_factory=dict)
-    cflags: list[int] | None = None
-    triggers: set[int] = field(default_factory=set)              # word indexes of this sentence's events
-    bits: int = 0                                                # OR of cflags: the cue lists the sentence has
-    time_words: set[int] = field(default_factory=set)            # words inside a time expression
-    cfg: EventsConfig = DEFAULT_CONFIG                            # thresholds and windows
+    """The sentence model (an extension type when compiled, like `Word`)."""
+    __slots__ = SENTENCE_FIELDS
+
+    def __init__(self, text: str, words: list[Word], mention_at: dict[int, dict] | None = None,
+                 mention_end: dict[int, int] | None = None, covered: set[int] | None = None,
+                 owner: dict[int, int] | None = None, memo: dict | None = None, cflags: list[int] | None = None,
+                 triggers: set[int] | None = None, bits: int = 0, time_words: set[int] | None = None,
+                 cfg: EventsConfig = DEFAULT_CONFIG):
+        self.text = text
+        self.words = words
+        self.mention_at = {} if mention_at is None else mention_at      # first word index -> mention
+        self.mention_end = {} if mention_end is None else mention_end   # first word -> last word of a mention
+        self.covered = set() if covered is None else covered
+        self.owner = {} if owner is None else owner                     # word index -> first word of its mention
+        self.memo = {} if memo is None else memo
+        self.cflags = cflags
+        self.triggers = set() if triggers is None else triggers         # word indexes of this sentence's events
+        self.bits = bits                                                # OR of cflags: the cue lists the sentence has
+        self.time_words = set() if time_words is None else time_words   # words inside a time expression
+        self.cfg = cfg                                                  # thresholds and windows
+
+    def __repr__(self) -> str:
+        return fields_repr(self, SENTENCE_FIELDS)
+
+    def __eq__(self, other) -> bool:
+        return fields_eq(self, other, SENTENCE_FIELDS)
 
     def cue_flags(self) -> list[int]:
         """Per word, its cue-list bits plus those of the multi-word cues starting there (once per sentence)."""

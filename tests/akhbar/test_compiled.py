@@ -102,3 +102,84 @@ def test_a_real_build_runs_the_same_code_and_an_edit_falls_back_to_source(tmp_pa
         sys.path.remove(str(src.parent))
         for name in ("cy_pkg_real.mod", "cy_pkg_real"):
             sys.modules.pop(name, None)
+
+
+def test_a_pxd_is_part_of_the_digest_of_its_module(tmp_path):
+    """An augmenting .pxd edited (or removed) after the build makes the copy stale, as an edited .py does."""
+    src = _package(tmp_path)
+    (src / "mod.pxd").write_text("cdef class Point:\n    cdef public object x\n")
+    binary = _fake_copy(tmp_path / "build", "cy_pkg", "mod", compiled.module_digest(src / "mod.py"))
+    stamp = binary.with_name("mod.sha256")
+    assert fresh(src / "mod.py", binary, stamp)
+    assert compiled.module_digest(src / "mod.py") != source_digest(src / "mod.py")
+    (src / "mod.pxd").write_text("cdef class Point:\n    cdef public object x, y\n")
+    assert not fresh(src / "mod.py", binary, stamp)
+    assert stale("cy_pkg", src, tmp_path / "build") == ["mod"]
+    (src / "mod.pxd").unlink()
+    assert not fresh(src / "mod.py", binary, stamp)
+
+
+def test_a_module_without_pxd_keeps_the_digest_of_its_source(tmp_path):
+    src = _package(tmp_path)
+    (src / "other.py").write_text("x = 1\n")
+    (src / "other.pxd").write_text("cdef class Point:\n    cdef public object x\n")
+    assert compiled.module_digest(src / "mod.py") == source_digest(src / "mod.py")
+
+
+def test_the_typed_modules_load_compiled_together_or_not_at_all(tmp_path):
+    """Compiled code that reads an extension type as a C struct must never meet the Python class of
+    an edited module: one stale typed module sends every typed module to its source."""
+    src = _package(tmp_path)
+    (src / "mod.pxd").write_text("cdef class Point:\n    cdef public object x\n")
+    (src / "user.py").write_text("from cy_pkg.mod import Point\n")
+    (src / "user.pxd").write_text("from cy_pkg.mod cimport Point\n")
+    (src / "plain.py").write_text("y = 2\n")
+    build = tmp_path / "build"
+    for name in ("mod", "user", "plain"):
+        _fake_copy(build, "cy_pkg", name, compiled.module_digest(src / (name + ".py")))
+    finder = CompiledFinder("cy_pkg", src, build)
+    assert compiled.typed_modules(src) == ["mod", "user"]
+    assert all(finder.find_spec("cy_pkg." + name) is not None for name in ("mod", "user", "plain"))
+    (src / "mod.py").write_text("class Point:\n    __slots__ = ('x',)\n")          # edited: mod is stale
+    assert finder.find_spec("cy_pkg.mod") is None
+    assert finder.find_spec("cy_pkg.user") is None                                   # fresh, but typed
+    assert finder.find_spec("cy_pkg.plain") is not None                              # untyped: unaffected
+
+
+@pytest.mark.slow
+def test_a_real_build_with_a_pxd_makes_an_extension_type_and_a_pxd_edit_falls_back(tmp_path):
+    """The .pxd turns the plain class with slots into a Cython extension type (typed attributes,
+    no instance dict), which computes what the source does; once the .pxd is edited the source is
+    imported, its plain class again."""
+    pytest.importorskip("Cython")
+    body = ("class Point:\n    __slots__ = ('x', 'y')\n\n    def __init__(self, x, y=0):\n"
+            "        self.x = x\n        self.y = y\n\n\ndef total(points):\n    s = 0\n"
+            "    for p in points:\n        s += p.x * p.y\n    return s\n")
+    src = _package(tmp_path, "cy_pkg_pxd", body)
+    (src / "mod.pxd").write_text("import cython\n\ncdef class Point:\n    cdef public object x, y\n\n"
+                                 "@cython.locals(p=Point)\ncpdef total(points)\n")
+    build = tmp_path / "build"
+    try:
+        assert compiled.build_package("cy_pkg_pxd", src, build) == ["mod"]
+    except Exception as exc:                                  # no C compiler on this machine
+        pytest.skip(f"cannot compile here: {exc}")
+    sys.path.insert(0, str(src.parent))
+    finder = CompiledFinder("cy_pkg_pxd", src, build)
+    sys.meta_path.insert(0, finder)
+    try:
+        mod = importlib.import_module("cy_pkg_pxd.mod")
+        assert mod.__spec__.origin.endswith(SUFFIX)
+        assert type(mod.Point.x).__name__ == "getset_descriptor"           # a typed field, not a slot
+        assert mod.total([mod.Point(2, 3), mod.Point(4, y=5)]) == 26
+        (src / "mod.pxd").write_text("cdef class Point:\n    cdef public object x, y, z\n")
+        for name in ("cy_pkg_pxd.mod", "cy_pkg_pxd"):
+            sys.modules.pop(name, None)
+        mod = importlib.import_module("cy_pkg_pxd.mod")
+        assert not mod.__spec__.origin.endswith(SUFFIX)
+        assert type(mod.Point.x).__name__ == "member_descriptor"
+        assert mod.total([mod.Point(2, 3), mod.Point(4, y=5)]) == 26
+    finally:
+        sys.meta_path.remove(finder)
+        sys.path.remove(str(src.parent))
+        for name in ("cy_pkg_pxd.mod", "cy_pkg_pxd"):
+            sys.modules.pop(name, None)

@@ -94,3 +94,29 @@ def test_shape_bits_read_the_article_tanween_and_proclitics():
     assert definite == {"والقوات", "للمدينه", "الموصل"}      # the article after و/ف, or لل
     assert tanween == {"جنديا", "عمالا"}                         # not 'وا' (too short), not a definite word
     assert proclitic("بالمدفعيه") == "ب" and proclitic("للمدينه") == "ل"
+
+
+def test_the_sentence_model_classes_behave_as_the_dataclasses_they_replace():
+    """Word, Filler, Sentence are plain classes with slots (extension types when compiled, words.pxd):
+    the same constructor defaults, repr and equality as the dataclasses were, and no instance dict."""
+    import pytest
+
+    from tasks.events.words import Filler, Sentence, Word
+
+    text = "اعتقلت الشرطة في طنطا رجلين."
+    words, _ = words_of(text, 0, len(text))
+    w = words[2]
+    same = Word(w.start, w.end, w.norm, w.keys, w.stems, w.flags, w.punct)
+    assert same == w and not same != w and w != words[3] and w != (w.start, w.end)
+    assert repr(Word(0, 3, "في", ("في",), ("في",))) == \
+        "Word(start=0, end=3, norm='في', keys=('في',), stems=('في',), flags=0, punct='')"
+    with pytest.raises(TypeError):
+        hash(w)                                           # eq without frozen: unhashable, as before
+    f = Filler(8, 12, "طنطا")
+    assert (f.entity_id, f.first, f.last) == (None, 0, 0) and f == Filler(8, 12, "طنطا", None, 0, 0)
+    assert repr(f) == "Filler(start=8, end=12, text='طنطا', entity_id=None, first=0, last=0)"
+    a, b = Sentence(text, words), Sentence(text, words)
+    assert a.mention_at == {} and a.mention_at is not b.mention_at and a.cflags is None and a.bits == 0
+    assert a == b and a != Sentence(text, words[:2])
+    with pytest.raises(AttributeError):
+        f.colour = "red"                                  # slots (or a C struct): no new attributes

@@ -1,0 +1,38 @@
+# Cython declarations augmenting arguments.py in the compiled build (akhbar/compiled.py; see words.pxd).
+# Its closure-free functions become cpdef: calls within the module are C calls, and a typed
+# Sentence/Word argument is read as a C struct. The .py runs unchanged as Python without this file.
+
+from tasks.events.words cimport Filler, Sentence, Word
+
+cpdef _argument_words(name)
+cpdef _after_time(Sentence sent, k, limit)
+cpdef _intransitive_subject(Sentence sent, i, nxt, triggers)
+cpdef _lone(f, name, Sentence sent)
+cpdef _clean_fillers(Sentence sent, actor, target, verb)
+cpdef _people_np(Sentence sent, j, triggers)
+cpdef _projectile_head(Sentence sent, f)
+cpdef _nominative(Word w)
+cpdef _construct_nominative(Sentence sent, k)
+cpdef _indefinite_subject(Sentence sent, f)
+cpdef _nominal_form(norm)
+cpdef _agent_marker_actor(Sentence sent, i, triggers)
+cpdef _phrase_after_trigger(Sentence sent, i, t, triggers, genitive)
+cpdef _verb_arguments(Sentence sent, i, t, key, triggers, after, actor, role, takes_object)
+cpdef _noun_arguments(Sentence sent, i, t, triggers, after, actor, genitive, takes_object)
+cpdef _prepositional_target(Sentence sent, i, t, triggers)
+cpdef _site_scan_end(Sentence sent, i, triggers)
+cpdef _places(Sentence sent, i, t, spec, participants, triggers)
+cpdef _fold_places(t, spec, location, origin, destination)
+cpdef _between(Sentence sent, i, triggers)
+cpdef _agentive(Sentence sent, f)
+cpdef _agent_genitive(Sentence sent, f)
+cpdef _possessor(Sentence sent, i, triggers)
+cpdef _site_noun_before(Sentence sent, f)
+cpdef _object_np(Sentence sent, j, t, triggers)
+cpdef _light_verb_subject(Sentence sent, i, triggers)
+cpdef _resumptive_subject(Sentence sent, i, triggers)
+cpdef _request_object(Sentence sent, j, i, triggers)
+cpdef _pronoun_plural(Word w)
+cpdef _subject_before(Sentence sent, i, triggers, max_back=*, mentions_only=*)
+cpdef _pronoun_subject(Sentence sent, i, t, key)
+cpdef _gender(Sentence sent, f)

@@ -1,0 +1,8 @@
+# Cython declarations augmenting protest_args.py in the compiled build (akhbar/compiled.py; see words.pxd).
+# Its closure-free functions become cpdef: calls within the module are C calls, and a typed
+# Sentence/Word argument is read as a C struct. The .py runs unchanged as Python without this file.
+
+from tasks.events.words cimport Filler, Sentence, Word
+
+cpdef protesters(Sentence sent, i, key, triggers)
+cpdef _named(Sentence sent, at)

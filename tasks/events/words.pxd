@@ -1,0 +1,36 @@
+# Cython declarations augmenting words.py in the compiled build (akhbar/compiled.py); the .py runs
+# unchanged as Python without them. Word, Filler and Sentence become extension types: typed code
+# reads their attributes as C struct fields, and building one costs no interpreted __init__.
+# The attributes stay Python objects (`object`): the same values and integer semantics as the .py.
+# Closure-free functions are cpdef (C calls within the module). A typed argument that is None raises
+# AttributeError on its first attribute read, as in the .py (`nonecheck`, akhbar/compiled.py).
+
+cdef class Word:
+    cdef public object start, end, norm, keys, stems, flags, punct
+
+
+cdef class Filler:
+    cdef public object start, end, text, entity_id, first, last
+
+
+cdef class Sentence:
+    cdef public object text, words, mention_at, mention_end, covered, owner, memo, cflags, triggers, bits
+    cdef public object time_words, cfg
+
+    cpdef phrase_len(self, j, name)
+
+
+cpdef words_of(text, s_start, s_end, tokens=*)
+cpdef positions(flags, bit)
+cpdef _may_have_events(tokens)
+cpdef _place_mentions(Sentence sent, mentions)
+cpdef _word_at(starts, words, offset)
+cpdef _shape_bits(norm)
+cpdef is_(Word word, name)
+cpdef has(Word word, values)
+cpdef has_stem(Word word, values)
+cpdef _mention_type(Sentence sent, j)
+cpdef _definite(Word w)
+cpdef _tanween(Word w)
+cpdef _accusative(Word w)
+cpdef _construct(Word w)
