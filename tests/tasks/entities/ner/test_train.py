@@ -65,12 +65,18 @@ def test_inner_folds_score_held_folds_without_dev(tmp_path):
         assert pass1_path(tmp_path / "work" / f"fold{k}" / "ner.crfsuite").is_file()
 
 
-def test_inner_folds_reuse_pass1_for_a_pass2_candidate(tmp_path):
+def _inner_folds_run(tmp_path):
+    """An inner-folds run (fold 1 scored) on 40 copies of CONLL: (its data, work folder, parameters)."""
     data = tmp_path / "train.txt"
     data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
     params = dict(max_iterations=20, feature_minfreq=1)
     work = tmp_path / "work"
     inner_folds(data, work, params, scored=(1,))
+    return data, work, params
+
+
+def test_inner_folds_reuse_pass1_for_a_pass2_candidate(tmp_path):
+    data, work, params = _inner_folds_run(tmp_path)
     pass1 = pass1_path(work / "fold1" / "ner.crfsuite").read_bytes()
     fold_models = {p: p.stat().st_mtime_ns for p in work.glob(".all_fold*.crfsuite")}
     result = inner_folds(data, work, {**params, "pass2_algorithm": "pa"}, scored=(1,), reuse=True)
@@ -81,11 +87,7 @@ def test_inner_folds_reuse_pass1_for_a_pass2_candidate(tmp_path):
 
 
 def test_train_ner_takes_the_jackknife_of_an_inner_folds_run(tmp_path):
-    data = tmp_path / "train.txt"
-    data.write_text("\n".join([CONLL] * 40), encoding="utf-8")
-    params = dict(max_iterations=20, feature_minfreq=1)
-    work = tmp_path / "work"
-    inner_folds(data, work, params, scored=(1,))
+    data, work, params = _inner_folds_run(tmp_path)
     out, again = tmp_path / "m.crfsuite", tmp_path / "m2.crfsuite"
     card = train_ner(data, out, params)
     card2 = train_ner(data, again, params, jackknife_from=work)     # the same fold models: the same files
