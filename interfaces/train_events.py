@@ -17,8 +17,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from tasks.events.decision import (FEATURE_SET, DECIDED_TYPES, bag, in_time_clause, kept_main, leads,
-                                   sentence_features, trigger_word)
+from tasks.events.decision import (FEATURE_SET, DECIDED_TYPES, bag, in_time_clause, kept_main, sentence_features,
+                                   trigger_word)
 from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_COUNT, REPEATS, Candidate, scores,
                                         sentence_f1, train)
 from tasks.events.words import words_of
@@ -55,8 +55,7 @@ def collect(gsr_dir: Path) -> tuple[list[Candidate], dict, dict]:
             at = {id(e): i for i, e in rows_at}
             shared = bag(words)
             by_split[split] += [Candidate(r["id"], t, r["gold"], feats + shared,
-                                          bool(kept_main(e, len(words), in_time_clause(words, at[id(e)]),
-                                                         leads(words, at[id(e)]))))
+                                          bool(kept_main(e, len(words), in_time_clause(words, at[id(e)]))))
                                 for e, feats in sentence_features(words, rows_at) if e["event_type"] == t]
     return by_split, positives, {"sentences": len(rows)}
 

@@ -25,7 +25,7 @@ from operator import add
 from akhbar.resources import resource_path
 from tasks.events.lexicon import word_set
 from tasks.events.salience import SALIENCE_WORDS, list_names, word_lists
-from tasks.events.words import CLAUSE_BITS, Word
+from tasks.events.words import Word
 
 MODEL_FILE = "models/events_decision.json"
 DECIDED_TYPES = ("ASSAULT", "PROTEST")
@@ -36,7 +36,6 @@ NEAR = 3                                   # words either side of the trigger re
 KEPT_SHORT = 16                            # `kept_main` applies below this many words (the `len` feature's buckets 0-1)
 KEPT_PROTEST_RULES = ("verb", "nominal-anchored-verb")   # a protest verb, or a protest noun with its onset verb
 CLAUSE_REACH = 3                           # words between a time-clause opener and the trigger
-LEAD_REACH = 3                             # words before a trigger that still opens its sentence ('وفي لندن توجه المتظاهرون')
 
 
 def base(w: Word) -> str:
@@ -188,18 +187,7 @@ def in_time_clause(words: list[Word], i: int) -> bool:
     return False
 
 
-def leads(words: list[Word], i: int) -> bool:
-    """Whether the trigger at word i belongs to the clause that opens the sentence: at most LEAD_REACH
-    words before it, no punctuation and no complementizer, speech verb or clause break among them
-    ('وأضرم المتظاهرون النار', 'وفي بغداد أحرق متظاهرون أعلاما'; not 'وقالت رويترز ان المتظاهرين تدفقوا',
-    'فيما أحرق المتظاهرون')."""
-    if i > LEAD_REACH or in_time_clause(words, i):
-        return False
-    return not any(words[k].flags & CLAUSE_BITS for k in range(i)) and \
-        not any(words[k].punct.strip() for k in range(1, i + 1))
-
-
-def kept_main(row: dict, n_words: int, time_clause: bool = False, lead: bool = False) -> str:
+def kept_main(row: dict, n_words: int, time_clause: bool = False) -> str:
     """Why a row of a sentence shorter than KEPT_SHORT words is main whatever the model's probability
     ('' when it is not): a plain report of who did what. `agent-object`: a past verb the rules call main
     (`verb`) with its agent and object both named ('خطف مسلحون صحفيا', 'قصفت الطائرات المدينة أمس');
@@ -209,12 +197,7 @@ def kept_main(row: dict, n_words: int, time_clause: bool = False, lead: bool = F
     (on tune 50 of 811 ASSAULT candidates are in sentences under 16 words) and scores short plain reports
     near its threshold; in long sentences it has the data and decides (docs/events.md, events6, events7).
     Never a row in a time clause (`time_clause`, `in_time_clause`: 'ووقعت شجارات عندما خرج المتظاهرون الى
-    الشوارع'): the clause dates another happening, it is not the report; the model decides it.
-    In a sentence of any length, `protesters-acting`: protesters as the subject of the action verb that
-    opens the sentence (`lead`, `leads`: 'وأضرم المتظاهرون النار في الإطارات', 'وفي بغداد أحرق متظاهرون
-    أعلاما'): the sentence reports what the protest did (docs/events.md, events13)."""
-    if lead and row.get("event_type") == "PROTEST" and salience_rule(row) == "participant-acting":
-        return "protesters-acting"
+    الشوارع'): the clause dates another happening, it is not the report; the model decides it."""
     if n_words >= KEPT_SHORT or row["actor_text"] is None or time_clause:
         return ""
     rule = salience_rule(row)
@@ -292,7 +275,7 @@ def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
         i = row.pop("_i")
         p = _fast_probability(m, own, row["event_type"], shared + _class_score(m, row["event_type"], bits, i))
         head, _, rule = row["method"].rpartition(";salience:")
-        kept = kept_main(row, len(words), len(words) < KEPT_SHORT and in_time_clause(words, i), leads(words, i))
+        kept = kept_main(row, len(words), len(words) < KEPT_SHORT and in_time_clause(words, i))
         row["method"] = f"{head};decision:{m['name']}={p:.2f}{';kept:' + kept if kept else ''};salience:{rule}"
         row["_p"] = 1.0 if kept else p
     for row, _ in decided:

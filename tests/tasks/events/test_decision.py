@@ -108,51 +108,6 @@ def test_kept_main_never_in_a_time_clause():
     assert not decision.kept_main(row, 9, time_clause=True)
 
 
-def test_leads_reads_the_clause_that_opens_the_sentence():
-    """events13, written sentences outside every data set: the trigger at most three words into the
-    sentence, no punctuation, complementizer, speech verb or time-clause opener before it."""
-    from tasks.events.words import words_of
-
-    def at(text, form):
-        words = words_of(text, 0, len(text))[0]
-        return decision.leads(words, next(k for k, w in enumerate(words) if w.norm == form))
-
-    assert at("وأشعل المحتجون الإطارات عند مدخل البلدة.", "المحتجون")
-    assert at("وفي حمص قطع متظاهرون الطريق السريع لساعتين.", "متظاهرون")
-    assert at("وقد رشق المتظاهرون مقر البلدية بالبيض.", "المتظاهرون")
-    assert not at("وذكر شاهد أن المتظاهرين أشعلوا الإطارات.", "المتظاهرين")           # a complementizer clause
-    assert not at("وعم الهدوء المدينة فيما أشعل المحتجون الإطارات.", "المحتجون")      # too far, another clause
-    assert not at("وبعدما قطع المحتجون الطريق تدخلت الشرطة.", "المحتجون")            # a time clause
-    assert not at("وفي الصباح، رشق المتظاهرون مقر البلدية.", "المتظاهرون")           # punctuation before
-
-
-def test_protesters_acting_in_the_opening_clause_are_kept_main():
-    """events13: protesters as the subject of the verb that opens the sentence report the protest
-    in a sentence of any length; elsewhere, and for other rules, the model decides."""
-    row = {"event_type": "PROTEST", "actor_text": "المتظاهرون", "target_text": None,
-           "method": "lexicon-rules-v1;salience:participant-acting", "trigger": "المتظاهرون"}
-    assert decision.kept_main(row, 30, lead=True) == "protesters-acting"
-    assert not decision.kept_main(row, 30)
-    assert not decision.kept_main(row | {"method": "lexicon-rules-v1;salience:participant"}, 30, lead=True)
-    assert not decision.kept_main(row | {"event_type": "ASSAULT"}, 30, lead=True)
-
-
-@pytest.mark.parametrize("text", [
-    "وأشعل المحتجون الإطارات عند مدخل البلدة الشمالي ورددوا هتافات تطالب بالإفراج عن المعتقلين وبتحسين "
-    "الخدمات في الأحياء الفقيرة.",
-    "وفي حمص قطع متظاهرون الطريق السريع لساعتين احتجاجا على انقطاع الكهرباء المتكرر عن أحيائهم منذ أسابيع.",
-])
-def test_a_long_report_of_acting_protesters_is_main(text):
-    evs = _decided(text, "PROTEST")
-    assert evs and any(e["salience"] == "main" and ";kept:protesters-acting;" in e["method"] for e in evs)
-
-
-def test_acting_protesters_after_a_complementizer_are_left_to_the_model():
-    text = ("وذكرت مصادر محلية أن المتظاهرين أشعلوا الإطارات عند مدخل البلدة الشمالي ورددوا هتافات تطالب "
-            "بالإفراج عن المعتقلين.")
-    assert all(";kept:protesters-acting;" not in e["method"] for e in _decided(text, "PROTEST"))
-
-
 @pytest.mark.parametrize("report,clause,etype", [
     ("نزل المحتجون إلى الشوارع في المدينة.", "وتعطلت حركة السير عندما نزل المحتجون إلى الشوارع.", "PROTEST"),
     ("هاجم متمردون قافلة على الطريق.", "وتوقفت الرحلات حين هاجم متمردون قافلة على الطريق.", "ASSAULT"),
