@@ -91,9 +91,7 @@ def train_events(gsr_dir: Path, out_dir: Path) -> dict:
                      "the rules call main by `verb` with actor and target named, or by `nominal-undergone` with an actor; "
                      "a PROTEST row by `verb` or `nominal-anchored-verb` with an actor; never a row in a time clause "
                      "(salience.json time_clause_openers: 'عندما خرج المتظاهرون'); it is trained on and scored 1.0 "
-                     "in cross-validation and the figures; in a sentence of any "
-                     "length, a PROTEST `participant-acting` row whose trigger opens the sentence (decision.leads: "
-                     "'وأضرم المتظاهرون النار', `protesters-acting`)",
+                     "in cross-validation and the figures",
         "training_data": {"dir": Path(gsr_dir).name, "sha256": data_hash(gsr_dir), **counts,
                           "split": "tune = sha1('akhbar-split:'+id)[0] >= 86 (interfaces/eval_gsr.split_of); "
                                    "trained on tune only, check never trained on",
