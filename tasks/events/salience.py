@@ -265,7 +265,8 @@ def _acting(sent: Sentence, i: int, people: bool = True) -> bool:
     accusative, 'خرجوا متظاهرين', acting), an indefinite one in -ين is governed by what
     precedes it, so a verb after it describes it ('لتفريق متظاهرين رشقوها'); a verb in a relative
     clause ('التي قطع بها المتظاهرون') or a verbal noun with a preposition ('برشق') is no action,
-    and a casualty verb before a noun of people is read as a passive ('وقتل متظاهر برصاص الشرطة';
+    and a casualty verb before a noun of people is read as a passive ('وقتل متظاهر برصاص الشرطة', and a
+    verb of falling or dying makes it the victim: 'وسقط متظاهر قتيلا', `_casualty_verb`;
     before an instrument it is active: 'قتلت قذيفة ثلاثة مدنيين')."""
     words = sent.words
     w = words[i]
@@ -276,7 +277,7 @@ def _acting(sent: Sentence, i: int, people: bool = True) -> bool:
     budget, k, counts = ACTING_BEFORE, i - 1, bit["participant_quantifiers"]
     while k >= 0 and budget and not words[k + 1].punct.strip():   # 'خرج نحو ألف متظاهر': counts are free
         if sb[k] & acts:               # a casualty verb before it is read as passive: 'وقتل متظاهر'
-            return not (oblique and k == i - 1 and _definite(w) or people and sb[k] & bit["casualty_words"]
+            return not (oblique and k == i - 1 and _definite(w) or people and _casualty_verb(sent, k)
                         or _after_relative(sent, k))
         if not (sb[k] & counts or sent.cflags[k] & NUMBER_BIT):
             budget -= 1
@@ -289,6 +290,13 @@ def _acting(sent: Sentence, i: int, people: bool = True) -> bool:
         if sb[k] & acts:
             return words[k].norm[:1] not in ("ب", "ل", "ك")
     return _far_subject(sent, i)
+
+
+def _casualty_verb(sent: Sentence, k: int) -> bool:
+    """Whether the verb at word k, before a participant noun of people, makes it a casualty: a casualty
+    word ('وقتل متظاهر', read as passive) or a verb of falling or dying ('وسقط متظاهر قتيلا', 'توفي محتج')."""
+    return bool(_word_bits(sent)[k] & _bit_of()["casualty_words"]) or \
+        not word_set("fall_verbs", SALIENCE_WORDS).isdisjoint(sent.words[k].keys)
 
 
 def _far_subject(sent: Sentence, i: int) -> bool:
