@@ -66,11 +66,19 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         actor = [f for f in actor if f.last < u.first or f.first > u.last]   # 'تعرضت دورية للجيش لهجوم': the
         target = [u]                          # patrol underwent the attack, it is no actor and the noun's genitive no target
     if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
-        target = [partitive(sent, f, triggers) for f in target] + [f for f in result_victims(sent, i) if all(f.first > g.last or f.last < g.first for g in target)]
+        target = [partitive(sent, f, triggers) for f in target] + [f for f in result_victims(sent, i) if _apart(f, target)]
     if "target" not in spec["arguments"]:
         target = []                           # 'سترسل 400 جندي': troops are a quantity, not a target
     places = _places(sent, i, t, spec, actor + target, triggers)
     return {"actor": actor, "target": target, **places}
+
+
+def _apart(f: Filler, fillers: list[Filler]) -> bool:
+    """Whether filler f overlaps none of `fillers` (a loop, not a generator: `arguments` stays closure-free)."""
+    for g in fillers:
+        if not (f.first > g.last or f.last < g.first):
+            return False
+    return True
 
 
 def _argument_words(name: str) -> frozenset:

@@ -176,7 +176,12 @@ def _in_quote(sent: Sentence, i: int) -> bool:
     a = words[0].end                         # searched and counted in place: no slice of the text
     if quoted is None:
         find, b = sent.text.find, words[-1].start
-        quoted = sent.memo["has_open_quote"] = any(find(q, a, b) >= 0 for q in OPEN_QUOTES)
+        quoted = False                       # a loop, not a generator: `_in_quote` stays closure-free
+        for q in OPEN_QUOTES:
+            if find(q, a, b) >= 0:
+                quoted = True
+                break
+        sent.memo["has_open_quote"] = quoted
     if not quoted:
         return False
     count, b = sent.text.count, words[i].start   # OPEN_QUOTES '«“', CLOSE_QUOTES '»”'

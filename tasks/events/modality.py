@@ -32,8 +32,13 @@ def _first(sent: Sentence, name: str) -> int:
     first = sent.memo.get(name)               # memo keys: cue list names and a few stage names ('places', ...)
     if first is None:
         bit = BIT[name]
-        first = sent.memo[name] = (next(j for j, f in enumerate(sent.cflags) if f & bit)
-                                   if sent.bits & bit else len(sent.words))
+        first = len(sent.words)
+        if sent.bits & bit:
+            for j, f in enumerate(sent.cflags):
+                if f & bit:
+                    first = j
+                    break
+        sent.memo[name] = first
     return first
 
 
@@ -44,7 +49,11 @@ def _governor(sent: Sentence, i: int) -> int | None:
     govs = sent.memo.get("governors")
     if govs is None:                          # once per sentence: most have none
         govs = sent.memo["governors"] = [j for j, f in enumerate(sent.cflags) if f & GOVERNING_VERB_BITS]
-    j = next((g for g in reversed(govs) if g < i), None)
+    j = None
+    for g in reversed(govs):
+        if g < i:
+            j = g
+            break
     cfg = sent.cfg
     if j is None or i - j > cfg.light_verb_reach or not is_(sent.words[j], "light_verbs") and i - j > cfg.control_verb_reach:
         return None
@@ -108,9 +117,8 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return negated
     if reduce(or_, flags[i + 1:i + 4], 0) & BIT["negation_after"]:
         return "denied"
-    if seen & BIT["hypothetical"] and any(
-            flags[j] & BIT["hypothetical"] and not any(flags[k] & SPEECH_BITS for k in range(j + 1, i))
-            and not _attributive_cue(words, j) for j in range(max(0, a - cfg.hypothetical_window), i)):
+    if seen & BIT["hypothetical"] and _cue_before(flags, words, max(0, a - cfg.hypothetical_window), i,
+                                                 BIT["hypothetical"], SPEECH_BITS, True):
         return "hypothetical"                 # not across a new statement ('...، مؤكدا أن')
     if seen & BIT["hypothetical_near"] and _any_before(flags, a, i, 2, BIT["hypothetical_near"]):
         return "hypothetical"
@@ -120,7 +128,7 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
             and not words[i + 1].punct.strip():
         return "hypothetical"                 # 'باستهداف أي سفينة': any potential target
     if seen & BIT["disjunction"] and _any_before(flags, a, i, 3, BIT["disjunction"]) \
-            and any(x.norm == "واما" for x in words):
+            and _has_norm(words, "واما"):
         return "hypothetical"
     if t.type != "ACCUSE" and sbits & ACCUSE_BITS and min(_first(sent, "accuse_verbs"), _first(sent, "accuse_nouns")) < i:
         return "accused"
@@ -136,9 +144,8 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
         return "hypothetical" if _after_bits(sent, i, cfg.condition_after_window) & BIT["hypothetical"] else "future"
     if sbits & THREAT_BIT and t.type != "THREATEN" and _threatened(sent, i, a):
         return "future"                      # the act threatened: 'هدد زعيم التنظيم بشن هجمات'
-    if t.type != "REQUEST" and seen & BIT["request_verbs"] and any(
-            flags[j] & BIT["request_verbs"] and not any(flags[k] & BIT["complementizers"] for k in range(j + 1, i))
-            for j in range(max(0, a - cfg.request_reach), i)):
+    if t.type != "REQUEST" and seen & BIT["request_verbs"] and _cue_before(
+            flags, words, max(0, a - cfg.request_reach), i, BIT["request_verbs"], BIT["complementizers"], False):
         return "future"                      # the requested act: 'دعت المدنيين إلى الخروج'
     if source and source.get("rumour"):
         return "reported"
@@ -152,7 +159,34 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
 
 def _any_before(flags: list[int], a: int, i: int, n: int, bit: int) -> bool:
     """Whether a word from n before a (the trigger or its governing verb) up to the trigger i has the bit."""
-    return any(flags[j] & bit for j in range(max(0, a - n), i))
+    for j in range(max(0, a - n), i):
+        if flags[j] & bit:
+            return True
+    return False
+
+
+def _cue_before(flags: list[int], words: list[Word], lo: int, i: int, bit: int, stop: int, attributive: bool) -> bool:
+    """Whether a word j in [lo, i) has cue `bit` with no word of `stop` bits between it and the trigger i
+    (and, with `attributive`, is no attributive cue: `_attributive_cue`). Loops, not generators:
+    `modality` stays closure-free."""
+    for j in range(lo, i):
+        if flags[j] & bit:
+            blocked = False
+            for k in range(j + 1, i):
+                if flags[k] & stop:
+                    blocked = True
+                    break
+            if not blocked and not (attributive and _attributive_cue(words, j)):
+                return True
+    return False
+
+
+def _has_norm(words: list[Word], norm: str) -> bool:
+    """Whether a word of the sentence has the normalised form `norm`."""
+    for x in words:
+        if x.norm == norm:
+            return True
+    return False
 
 
 def _negated(sent: Sentence, i: int, a: int, seen: int) -> str | None:

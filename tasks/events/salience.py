@@ -140,8 +140,7 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     sb, bit = _word_bits(sent), _bit_of()
     at = attempt_head(sent, i, t)            # 'محاولة اغتيال': the attempt noun stands for the attempted assault
     ref = bit["reference_before"]
-    if any(sb[k] & ref and not _in_unit_name(sent, k, at) for k in _clause_span(sent, at, REFERENCE_WINDOW, 0) if k != at) or \
-            at != i and _foiled(sent, at):
+    if _reference_before(sent, sb, ref, at) or at != i and _foiled(sent, at):
         return BACKGROUND, "reference"
     if sb[i] & bit["participant_nouns"] and not (t.type == "PROTEST" and sb[i] & bit["protest_event_nouns"]):
         return (MAIN, "participant-acting") if _acting(sent, i, t.type == "PROTEST") else (BACKGROUND, "participant")
@@ -164,6 +163,23 @@ def salience(sent: Sentence, i: int, t: Trigger, key: str) -> tuple[str, str]:
     if _present(t, key):
         return BACKGROUND, "present"
     return MAIN, "verb"
+
+
+def _reference_before(sent: Sentence, sb: list[int], ref: int, at: int) -> bool:
+    """Whether a reference word ('السابق', 'الماضي' ...) stands before word `at` in its clause, outside a
+    unit's name (a loop, not a generator: `salience` stays closure-free)."""
+    for k in _clause_span(sent, at, REFERENCE_WINDOW, 0):
+        if k != at and sb[k] & ref and not _in_unit_name(sent, k, at):
+            return True
+    return False
+
+
+def _span_has(sent: Sentence, sb: list[int], bit: int, i: int, before: int, after: int) -> bool:
+    """Whether a word other than i in `_clause_span(sent, i, before, after)` has `bit` in `sb`."""
+    for k in _clause_span(sent, i, before, after):
+        if k != i and sb[k] & bit:
+            return True
+    return False
 
 
 def _undergone(sent: Sentence, i: int, key: str, reach: int = UNDERGO_WINDOW) -> bool:
@@ -328,21 +344,25 @@ def _after_relative(sent: Sentence, k: int) -> bool:
 def _anchored(sent: Sentence, i: int, protest: bool = False) -> str | None:
     """The evidence that the event noun at word i happened (a rule suffix), or None."""
     words = sent.words
-    if any(sent.cflags[k] & NUMBER_BIT and not words[k].punct.strip() for k in range(i + 1, min(len(words), i + 3))):
-        return "count"                       # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
+    cflags = sent.cflags
+    for k in range(i + 1, min(len(words), i + 3)):
+        if cflags[k] & NUMBER_BIT and not words[k].punct.strip():
+            return "count"                   # counted: 'مقتل ثلاثة', 'استشهاد 5 شبان', 'جثث ثلاثة رجال'
     sb, bit = _word_bits(sent), _bit_of()
     happening, anchors, governors = bit["happening_verbs"], bit["anchors"], bit["casualty_governors"]
-    if any(k != i and sb[k] & happening for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
+    if _span_has(sent, sb, happening, i, HAPPENING_WINDOW, HAPPENING_WINDOW):
         return "verb"
-    if protest and any(k != i and sb[k] & bit["participant_actions"]
-                       for k in _clause_span(sent, i, HAPPENING_WINDOW, HAPPENING_WINDOW)):
+    if protest and _span_has(sent, sb, bit["participant_actions"], i, HAPPENING_WINDOW, HAPPENING_WINDOW):
         return "verb"                        # 'خرج مئات ... احتجاجا على': the protest's own onset verb
-    if any(k != i and sb[k] & anchors for k in _clause_span(sent, i, 2, ANCHOR_WINDOW)):
+    if _span_has(sent, sb, anchors, i, 2, ANCHOR_WINDOW):
         return "time"
     if not sb[i] & governors and not (i > 0 and sb[i - 1] & governors):
         return None
     casualty = bit["casualty_words"]
-    return "casualty" if any(k != i and sb[k] & casualty for k in range(len(words))) else None
+    for k in range(len(words)):
+        if k != i and sb[k] & casualty:
+            return "casualty"
+    return None
 
 
 def earlier_than_news(date, published) -> bool:

@@ -128,8 +128,7 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
         date, precision = published, "publication"   # reported as past: on or shortly before publication
     qs = _event_quantities(sent, i, t, quantities)
     if t.type == "CASUALTIES" and not args["target"] and qs:
-        a = next((x for x in quantities if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == qs[0]["text"]),
-                 None)
+        a = _quantity_with_text(sent, quantities, qs[0]["text"])
         if a is not None:
             args["target"] = [Filler(sent.words[a[0]].start, sent.words[a[1]].end, qs[0]["text"], None, a[0], a[1])]
     etype = t.type
@@ -162,6 +161,15 @@ def _event_row(where: tuple, sent: Sentence, i: int, t: Trigger, key: str, times
     return row
 
 
+def _quantity_with_text(sent: Sentence, quantities: list, text: str):
+    """The first (first word, last word, quantity) of `quantities` spelled `text`, or None (a loop:
+    `_event_row` stays closure-free)."""
+    for x in quantities:
+        if sent.text[sent.words[x[0]].start:sent.words[x[1]].end] == text:
+            return x
+    return None
+
+
 def _elided_actor(sent: Sentence, i: int, t: Trigger, key: str, args: dict, carry: Carry) -> None:
     """An event with no actor whose trigger shows an agreeing person takes the article's last actor
     ('وصل بلينكن ... وفي جولته'); an event with an actor becomes the last actor."""
@@ -179,7 +187,12 @@ def _event_time(sent: Sentence, i: int, times: list, cue_idx: int | None):
     window = sent.cfg.time_window
     eligible = [e for e in times if min(abs(e.first - i), abs(e.last - i)) <= window
                 and not _statement_date(sent, e, i, cue_idx) and _same_clause(sent, i, e, sent.triggers)]
-    return min(eligible, key=lambda e: min(abs(e.first - i), abs(e.last - i))) if eligible else None
+    best = best_d = None                      # the first nearest (as `min` with a key; a loop: no closure)
+    for e in eligible:
+        d = min(abs(e.first - i), abs(e.last - i))
+        if best is None or d < best_d:
+            best, best_d = e, d
+    return best
 
 
 def _event_quantities(sent: Sentence, i: int, t: Trigger, quantities: list) -> list[dict]:
@@ -246,11 +259,21 @@ def _statement_date(sent: Sentence, e, i: int, cue_idx: int | None) -> bool:
     if e.first >= i:
         return False
     cflags, bit = sent.cflags, BIT["complementizers"]
-    comp = next((k for k in range(e.last + 1, i) if cflags[k] & bit), None)
+    comp = None
+    for k in range(e.last + 1, i):
+        if cflags[k] & bit:
+            comp = k
+            break
     if cue_idx is not None and cue_idx < i:
         if e.last < cue_idx or comp is not None and e.first > cue_idx:
             return True
-    return comp is not None and any((sent.words[j].flags & BIT["speech_verbs"]) for j in range(max(0, e.first - 5), e.first))
+    if comp is None:
+        return False
+    speech = BIT["speech_verbs"]
+    for j in range(max(0, e.first - 5), e.first):
+        if sent.words[j].flags & speech:
+            return True
+    return False
 
 
 

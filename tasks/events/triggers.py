@@ -14,21 +14,30 @@ def context_ok(t: Trigger, sent: Sentence, i: int) -> bool:
     words = sent.words
     if c.exclude_forms and has(words[i], c.exclude_forms):
         return False
-    if c.exclude_prev and any(has_stem(x, c.exclude_prev) for x in words[max(0, i - c.prev_window):i]):
+    if c.exclude_prev and _any_stem(words[max(0, i - c.prev_window):i], c.exclude_prev):
         return False
-    if c.exclude_next and any(has_stem(x, c.exclude_next) for x in words[i + 1:i + 1 + c.next_window]):
+    if c.exclude_next and _any_stem(words[i + 1:i + 1 + c.next_window], c.exclude_next):
         return False
-    if c.require_next and not any(has_stem(x, c.require_next) for x in words[i + 1:i + 1 + c.window]):
+    if c.require_next and not _any_stem(words[i + 1:i + 1 + c.window], c.require_next):
         return False
     if c.require_near:
         near, owner = c.require_near, sent.owner
         lo, hi = max(0, i - c.window), min(len(words), i + 1 + c.window)
         # `has_stem` and `_mention_type` inlined: one set test per word, the mention type only for covered words
-        if not any(not near.isdisjoint(words[j].stems)
-                   or (j in owner and "@" + sent.mention_at[owner[j]]["type"] in near)
-                   for j in range(lo, hi) if j != i):
-            return False
+        for j in range(lo, hi):
+            if j != i and (not near.isdisjoint(words[j].stems)
+                           or (j in owner and "@" + sent.mention_at[owner[j]]["type"] in near)):
+                return True
+        return False
     return True
+
+
+def _any_stem(words: list[Word], values) -> bool:
+    """Whether one of `words` has a stem in `values` (a loop, not a generator: callers stay closure-free)."""
+    for x in words:
+        if has_stem(x, values):
+            return True
+    return False
 from tasks.events.words import (BIT, RELATIVES, Sentence, TRIGGER_BIT, Word, _mention_type, _norm, has,
                                 has_stem, is_, proclitic)
 
@@ -54,7 +63,11 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
 
         hit = lookup(w.norm, index)
         key, cands = hit
-        t = next((c for c in cands if context_ok(c, sent, i)), None)
+        t = None
+        for c in cands:
+            if context_ok(c, sent, i):
+                t = c
+                break
         if t is None:
             continue
         verb_entry = t.pos == "verb"
@@ -65,7 +78,7 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         if t.type == "CASUALTIES":
             t = agent_killing(sent, i, t)     # 'قتل جندي على يد قناص', 'قواته قتلت خمسة مسلحين': ASSAULT
         if found and found[-1][1].type == t.type and i - found[-1][0] <= sent.cfg.merge_gap \
-                and not any(words[k].punct.strip() for k in range(found[-1][0] + 1, i + 1)):
+                and not _punct_between(words, found[-1][0] + 1, i + 1):
             j, prev, pkey = found[-1]
             if verb_entry and t.type == "PROTEST" and _participant_first(words, j, i):
                 found[-1] = (i, t, key)      # 'المتظاهرين يوم أمس بالتجمع أمام': the gathering, not its people
@@ -76,6 +89,14 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         found.append((i, t, key))
     return found
 
+
+
+def _punct_between(words: list[Word], lo: int, hi: int) -> bool:
+    """Whether a word of words[lo:hi] has punctuation before it (a loop: `find_triggers` stays closure-free)."""
+    for k in range(lo, hi):
+        if words[k].punct.strip():
+            return True
+    return False
 
 
 def _participant_first(words: list[Word], j: int, i: int) -> bool:

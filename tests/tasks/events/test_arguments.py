@@ -273,3 +273,12 @@ def test_a_pluperfect_subject_far_before_the_verb_is_the_actor():
     e = one("وكانت مجموعة مسلحة مجهولة قد هاجمت مركزا للشرطة في بلدة الشيخ مسكين ليل الأحد.", "ASSAULT")
     assert has(e["actor_text"], "مجموعة مسلحة مجهولة"), e["actor_text"]
     assert has(e["target_text"], "مركزا"), e["target_text"]
+
+
+def test_apart_is_no_overlap_with_any_filler():
+    """evspeed8: `_apart` (a loop replacing a generator in `arguments`); fillers written for the test."""
+    from tasks.events.arguments import _apart
+    from tasks.events.words import Filler
+    f = Filler(10, 20, "x", None, 3, 4)
+    assert _apart(f, []) and _apart(f, [Filler(0, 5, "y", None, 0, 2), Filler(30, 40, "z", None, 5, 6)])
+    assert not _apart(f, [Filler(0, 12, "y", None, 2, 3)])
