@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import struct
 import threading
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
+EMPTY: dict = {}
 FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 ROLES = (None, -2, -1, 1, 2)     # row 0: the word's own features; rows 1-4: as the neighbour at that offset
 WORD_ROWS_MAX = 50_000           # distinct words cached before the cache starts over (flat memory)
@@ -71,6 +73,33 @@ class CrfWeights:
         self.exp_trans = np.exp(self.trans)
 
 
+class Memo(dict):
+    """key -> fn(key), computed on first access (as tasks/entities/lexicon.py's; this module imports no stage code)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
+
+
+def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, int]]:
+    """The bigram attributes 'bg=A|B' as A -> B -> id, so that a pair of forms is looked up without
+    formatting its attribute name: every split at a '|' is listed (a form may hold one), and
+    index[a][b] is attrs['bg=%s|%s' % (a, b)] whenever that attribute exists."""
+    out: dict[str, dict[str, int]] = {}
+    for name, k in attrs.items():
+        if name.startswith("bg="):
+            body = name[3:]
+            at = body.find("|")
+            while at >= 0:
+                out.setdefault(body[:at], {})[body[at + 1:]] = k
+                at = body.find("|", at + 1)
+    return out
+
+
 class DocumentScorer:
     """State scores of several models at once: the union of their attributes, each a row of all
     models' label weights side by side (`cols[k]`: model k's columns), and per distinct word its
@@ -92,7 +121,11 @@ class DocumentScorer:
         self.index: dict[str, int] = {}
         self.rows = np.zeros((1024, len(ROLES), c))
         self.mark_ids: dict[str, tuple] = {}     # a mark -> its ids as the token's, the previous token's, the next's
+        # a mark -> its row in mark_table (its attribute ids as the token's, the previous token's, the next's; -1: unknown)
+        self.mark_rows = Memo(self._mark_row)
+        self.mark_table = np.full((64, 3), -1, dtype=np.intp)
         self.edge = [self.attrs.get(name) for name in ("BOS", "first", "EOS")]
+        self.bigrams = bigram_index(self.attrs)
         self.lock = threading.Lock()
 
     def forget(self) -> None:
@@ -108,16 +141,26 @@ class DocumentScorer:
     def word_rows(self, tokens: list[str], words: list[tuple]) -> list[int]:
         """Row indices of the tokens (their memo entries `words`), adding the words not seen yet."""
         index = self.index
-        out = []
-        for token, word in zip(tokens, words):
-            k = index.get(token)
+        out = list(map(index.get, tokens))
+        if None not in out:
+            return out
+        for j, (token, k) in enumerate(zip(tokens, out)):
             if k is None:
-                k = index[token] = len(index) + 1
+                k = out[j] = index.get(token)
+            if k is None:
+                word = words[j]
+                k = out[j] = index[token] = len(index) + 1
                 if k >= len(self.rows):
                     self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
                 self.rows[k] = [self.vector(word[0])] + [self.vector(word[1][d]) for d in ROLES[1:]]
-            out.append(k)
         return out
+
+    def _mark_row(self, mark: str) -> int:
+        k = len(self.mark_rows)
+        if k >= len(self.mark_table):
+            self.mark_table = np.concatenate([self.mark_table, np.full_like(self.mark_table, -1)])
+        self.mark_table[k] = [-1 if i is None else i for i in self.mark(mark)]
+        return k
 
     def mark(self, mark: str) -> tuple:
         ids = self.mark_ids.get(mark)
@@ -136,39 +179,14 @@ class DocumentScorer:
     def _scores(self, tokens: list[list[str]], parts: list[tuple[list, list]]) -> np.ndarray:
         if len(self.index) > WORD_ROWS_MAX:      # flat memory on long runs (never inside one call)
             self.index.clear()
-        idx, at, ids = [], [], []
         lengths = [len(t) for t in tokens]
-        base = 0
-        attrs, edge = self.attrs, self.edge
-        for toks, (words, marks), n in zip(tokens, parts, lengths):
-            idx += self.word_rows(toks, words)
-            for name_id, pos in zip(edge, (base, base, base + n - 1)):
-                if name_id is not None:
-                    at.append(pos)
-                    ids.append(name_id)
-            forms = [w[0][0][2:] for w in words]
-            for i in range(1, n):
-                k = attrs.get("bg=%s|%s" % (forms[i - 1], forms[i]))
-                if k is not None:
-                    at.append(base + i)
-                    ids.append(k)
-            for i, ms in enumerate(marks):
-                for m in ms:
-                    own, prev, nxt = self.mark(m)
-                    if own is not None:
-                        at.append(base + i)
-                        ids.append(own)
-                    if prev is not None and i + 1 < n:      # seen by the next token as '-1:mark'
-                        at.append(base + i + 1)
-                        ids.append(prev)
-                    if nxt is not None and i > 0:           # seen by the previous token as '1:mark'
-                        at.append(base + i - 1)
-                        ids.append(nxt)
-            base += n
-        rows = self.rows
-        ix = np.array(idx, dtype=np.intp)
+        words = [w for ws, _ in parts for w in ws]
+        ix = np.array(self.word_rows([t for toks in tokens for t in toks], words), dtype=np.intp)
         lens = np.array(lengths, dtype=np.intp)
-        pos = np.arange(len(ix)) - np.repeat(np.cumsum(lens) - lens, lens)
+        first = np.cumsum(lens) - lens
+        pos = np.arange(len(ix)) - np.repeat(first, lens)
+        at, ids = self._attributes(words, [ms for _, marks in parts for ms in marks], first, lens, pos)
+        rows = self.rows
         left = pos[:, None] >= (1, 2)
         right = np.repeat(lens, lens)[:, None] > pos[:, None] + (1, 2)
         s = rows[ix, 0]
@@ -176,9 +194,44 @@ class DocumentScorer:
         s[1:] += rows[np.where(left[1:, 0], ix[:-1], 0), 2]
         s[:-1] += rows[np.where(right[:-1, 0], ix[1:], 0), 3]
         s[:-2] += rows[np.where(right[:-2, 1], ix[2:], 0), 4]
-        if ids:
-            np.add.at(s, np.array(at, dtype=np.intp), self.state[ids])
+        if len(ids):
+            np.add.at(s, at, self.state[ids])
         return s
+
+    def _attributes(self, words: list[tuple], marks: list[list[str]], first: np.ndarray, lens: np.ndarray,
+                    pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(token, attribute id) of the sentence-level attributes of all tokens, in blocks: sentence
+        edges, bigrams, the marks as the next token's '-1:', as the token's own, as the previous
+        token's '1:'. Each token receives its attributes in the order crfsuite's item lists them, so
+        np.add.at sums them in that order (the scores are the same to the last bit)."""
+        at, ids = [], []
+        for name_id, where in zip(self.edge, (first, first, first + lens - 1)):     # BOS, first, EOS
+            if name_id is not None:
+                at.append(where)
+                ids.append(np.full(len(where), name_id, dtype=np.intp))
+        if len(at) > 1:     # per sentence in the order BOS, first, EOS (one-token sentences get all three)
+            at, ids = [np.stack(at, 1).ravel()], [np.stack(ids, 1).ravel()]
+        at.append(np.array([], dtype=np.intp))
+        ids.append(np.array([], dtype=np.intp))
+        bigrams, forms = self.bigrams, [w[2] for w in words]
+        starts = set(first.tolist())
+        found = [(j, k) for j, (a, b) in enumerate(zip(forms, forms[1:]), 1)
+                 if (k := bigrams.get(a, EMPTY).get(b)) is not None and j not in starts]
+        if found:
+            at.append(np.array([j for j, _ in found], dtype=np.intp))
+            ids.append(np.array([k for _, k in found], dtype=np.intp))
+        counts = np.fromiter(map(len, marks), dtype=np.intp, count=len(marks))
+        if counts.any():
+            mark_rows = np.array(list(map(self.mark_rows.__getitem__, chain.from_iterable(marks))), dtype=np.intp)
+            table = self.mark_table[mark_rows]
+            tok = np.repeat(np.arange(len(marks)), counts)
+            tok_pos = pos[tok]
+            last = tok_pos + 1 >= np.repeat(lens, lens)[tok]
+            for col, shift, ok in ((1, 1, ~last), (0, 0, None), (2, -1, tok_pos > 0)):
+                keep = table[:, col] >= 0 if ok is None else (table[:, col] >= 0) & ok
+                at.append(tok[keep] + shift)
+                ids.append(table[keep, col])
+        return np.concatenate(at), np.concatenate(ids)
 
     def add(self, scores: np.ndarray, model: int, extra: list[list[str]]) -> np.ndarray:
         """Model `model`'s columns of `scores` plus attributes given as they are, per token (pass 2's
@@ -264,16 +317,18 @@ def viterbi(weights: CrfWeights, scores: np.ndarray, lengths: list[int]) -> list
         cand = delta[:m, :, None] + trans                 # previous label x current label
         back.append(cand.argmax(1))                       # the first best previous label, as crfsuite
         delta[:m] = cand.max(1) + scores[starts[:m] + t]
+    # back-tracking, all sentences at once: at step t the sentences still running are a prefix
+    y = delta.argmax(1)
+    path = np.empty((batch.steps, len(lengths)), dtype=np.intp)
+    for t in range(batch.steps - 1, 0, -1):
+        m = running[t]
+        path[t, :m] = y[:m]
+        y[:m] = back[t][np.arange(m), y[:m]]
+    path[0] = y
     labels = weights.labels
-    last = delta.argmax(1).tolist()
     out: list[list[str] | None] = [None] * len(lengths)
-    for i, (k, n) in enumerate(zip(batch.order.tolist(), batch.lengths.tolist())):
-        y = last[i]
-        path = [y]
-        for t in range(n - 1, 0, -1):
-            y = back[t][i, y]
-            path.append(y)
-        out[k] = [labels[y] for y in reversed(path)]
+    for k, n, row in zip(batch.order.tolist(), batch.lengths.tolist(), path.T.tolist()):
+        out[k] = [labels[y] for y in row[:n]]
     return out
 
 
