@@ -28,7 +28,8 @@ from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
 from akhbar.text.tokens import repair_splits
 from tasks.entities.lexicon import default_gazetteer
-from tasks.entities.mentions import MENTION_COLUMNS, empty_entities, rule_mentions, sentences_by_article
+from tasks.entities.mentions import (MENTION_COLUMNS, SentenceTokens, empty_entities, mention_frame, rule_mentions,
+                                     sentences_by_article)
 
 
 class EntityBackend(Protocol):
@@ -45,6 +46,11 @@ class RuleBackend:
     def __init__(self, cfg: EntitiesConfig | None = None):
         self.cfg = cfg
 
+    def article_rows(self, article_id: str, text: str, sentences: list[tuple[int, int, int]],
+                     splits: list[int] | None = None, tokens: SentenceTokens | None = None) -> list[tuple]:
+        """Rule mentions of one article (mentions.rule_mentions); `tokens`: its sentence_tokens if known."""
+        return rule_mentions(article_id, text, sentences, splits=splits, cfg=self.cfg, tokens=tokens)
+
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         by_article = sentences_by_article(sentences)
         rows: list[tuple] = []
@@ -52,12 +58,8 @@ class RuleBackend:
         cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
         for row in articles.select(cols).iter_rows(named=True):
             splits = repair_splits(row["repairs"]) if has_repairs else None
-            rows.extend(rule_mentions(row["article_id"], row["text"], by_article.get(row["article_id"], []),
-                                      splits=splits, cfg=self.cfg))
-        # column lists to Arrow: cheaper than building the frame from row dicts (as in tasks/events.py)
-        schema = pa.schema([SCHEMAS["entities"].field(c) for c in MENTION_COLUMNS])
-        columns = dict(zip(MENTION_COLUMNS, map(list, zip(*rows)))) if rows else {c: [] for c in MENTION_COLUMNS}
-        return pl.from_arrow(pa.Table.from_pydict(columns, schema=schema))
+            rows.extend(self.article_rows(row["article_id"], row["text"], by_article.get(row["article_id"], []), splits))
+        return mention_frame(rows)
 
 
 # Labels of common Arabic NER models (CAMeLBERT NER, AraBERT ANERcorp, WikiANN) -> our types.

@@ -233,8 +233,7 @@ class Featurizer:
             for m, r in zip(marks, rules):
                 m += r
         if self.memory is not None:
-            for m, r in zip(marks, self.memory.marks([w[3] for w in words])):
-                m += r
+            self.memory.add_marks([w[3] for w in words], marks)
         self.speaker_marks(words, marks)
         return words, marks
 

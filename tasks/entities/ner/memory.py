@@ -40,6 +40,7 @@ class NameMemory:
         self.longest: dict[str, int] = {}       # first stem -> the longest remembered chunk it starts
         for key in chunks:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+        self.seen = {stem: "mt=" + value for stem, value in tokens.items()}     # stem -> its 'mt=' mark
 
     @classmethod
     def build(cls, stems: list[list[str]], labels: list[list[str]]) -> NameMemory:
@@ -62,23 +63,28 @@ class NameMemory:
     def marks(self, stems: list[str]) -> list[list[str]]:
         """Per token, the memory's marks (module docstring)."""
         out: list[list[str]] = [[] for _ in stems]
-        i, n = 0, len(stems)
-        chunks, longest = self.chunks, self.longest
-        while i < n:
-            matched = 0
-            for k in range(min(longest.get(stems[i], 0), n - i), 0, -1):
+        self.add_marks(stems, out)
+        return out
+
+    def add_marks(self, stems: list[str], out: list[list[str]]) -> None:
+        """Append the memory's marks to each token's list in `out` (marks(), without new lists): the
+        longest remembered chunk from each stem that starts one (left to right, no overlap), then 'mt='."""
+        chunks, longest, n, after = self.chunks, self.longest, len(stems), 0
+        for i, most in enumerate(map(longest.get, stems)):
+            if most is None or i < after:
+                continue
+            for k in range(min(most, n - i), 0, -1):
                 typ = chunks.get(tuple(stems[i:i + k]))
                 if typ is not None:
                     out[i].append("mB=" + typ)
-                    out[i + 1:i + k] = [o + ["mI=" + typ] for o in out[i + 1:i + k]]
-                    matched = k
+                    for o in out[i + 1:i + k]:
+                        o.append("mI=" + typ)
+                    after = i + k
                     break
-            i += matched or 1
-        for j, stem in enumerate(stems):
-            seen = self.tokens.get(stem)
-            if seen is not None:
-                out[j].append("mt=" + seen)
-        return out
+        seen = self.seen
+        for j, mark in enumerate(map(seen.get, stems)):
+            if mark is not None:
+                out[j].append(mark)
 
     def write(self, path: Path) -> None:
         rows = [f"CHUNK\t{' '.join(k)}\t{t}\n" for k, t in sorted(self.chunks.items())]

@@ -211,11 +211,13 @@ class NerModel:
         return self.articles_mentions([(text, sentences, splits, rules)])[0]
 
     def articles_mentions(self, articles: list[tuple]) -> list[list[list[tuple[int, int, str, float]]]]:
-        """article_mentions of several articles (text, sentences, splits, rules), tagged together
-        (each article one document)."""
+        """article_mentions of several articles (text, sentences, splits, rules[, tokens]), tagged together
+        (each article one document). `tokens`: the sentences' (token spans, token strings) when already
+        tokenized (tasks/entities/mentions.py sentence_tokens)."""
         spans_of, docs = [], []
-        for text, sentences, splits, rules in articles:
-            token_spans = [tokenize(text, s, e, splits) for s, e in sentences]
+        for text, sentences, splits, rules, *tokenized in articles:
+            known = tokenized[0] if tokenized else None
+            token_spans = known[0] if known is not None else [tokenize(text, s, e, splits) for s, e in sentences]
             if rules is None:
                 from tasks.entities.mentions import rule_mentions
                 found = rule_mentions("", text, [(i, s, e) for i, (s, e) in enumerate(sentences)], splits=splits)
@@ -223,7 +225,7 @@ class NerModel:
                 for r in found:
                     rules[r[1]].append((r[2], r[3], r[5], r[10]))
             spans_of.append(token_spans)
-            docs.append(([[text[a:b] for a, b in sp] for sp in token_spans],
+            docs.append((known[1] if known is not None else [[text[a:b] for a, b in sp] for sp in token_spans],
                          [rule_marks(sp, r) for sp, r in zip(token_spans, rules)]))
         return [self._chunks(sps, *tagged) for sps, tagged in zip(spans_of, self.tag_documents(docs, named_only=True))]
 
