@@ -16,14 +16,14 @@ built on it, so the imports run one way (ner/backend.py -> backends.py).
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from itertools import accumulate
 from pathlib import Path
 from typing import Protocol
 
 import polars as pl
-import pyarrow as pa
 
 from akhbar.config import EntitiesConfig
-from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
 from akhbar.text.tokens import repair_splits
@@ -122,6 +122,9 @@ class TransformersBackend:
         return merge_mentions(self.base.extract(articles, sentences), model)
 
 
+NO_SPANS: tuple[list[int], list[int]] = ([], [])
+
+
 def merge_mentions(primary: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
     """primary plus the rows of extra that overlap no primary span of the same article."""
     if extra.is_empty():
@@ -129,6 +132,15 @@ def merge_mentions(primary: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
     spans: dict[str, list[tuple[int, int]]] = {}
     for aid, s, e in primary.select("article_id", "start", "end").iter_rows():
         spans.setdefault(aid, []).append((s, e))
-    keep = [not any(s < pe and ps < e for ps, pe in spans.get(aid, ()))
-            for aid, s, e in extra.select("article_id", "start", "end").iter_rows()]
+    # per article: the primary starts in order and, for each prefix, the furthest end; a span [s, e)
+    # overlaps a primary span iff one that starts before e ends after s (no scan of every pair)
+    reach: dict[str, tuple[list[int], list[int]]] = {}
+    for aid, found in spans.items():
+        found.sort()
+        reach[aid] = ([ps for ps, _ in found], list(accumulate((pe for _, pe in found), max)))
+    keep = []
+    for aid, s, e in extra.select("article_id", "start", "end").iter_rows():
+        starts, ends = reach.get(aid, NO_SPANS)
+        k = bisect_left(starts, e)        # the primary spans that start before e
+        keep.append(k == 0 or ends[k - 1] <= s)
     return pl.concat([primary, extra.filter(pl.Series(keep))]).sort("article_id", "start", "end")
