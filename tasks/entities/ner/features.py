@@ -35,6 +35,7 @@ LISTS = "entities/ner_lists.tsv"
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
                "NORP", "STOP", "MONTH", "GOV_CUE", "LOCATIVE", "DIRECTION", "NOUN", "ORG_DEF", "LINKER", "UNIT")
 WINDOW = (-2, -1, 1, 2)
+NEAR_PREFIX = tuple((d, "%d:" % d) for d in WINDOW)     # a neighbour's features: '-2:w=...', '1:s=...'
 # 'وقال X إن ...', 'وأكد X أن ...': the words between a speech verb and the complementiser name the
 # speaker (normalised forms; the speech verbs are the lexicon's SPEECH class)
 WORDS = "entities/ner_words.tsv"
@@ -121,6 +122,11 @@ class Featurizer:
         self.lists = name_lists()
         self.ranks = word_ranks()
         self.words = Memo(self._word)
+        self.encoded = Memo(self._encoded)     # token -> the models' share of its features (crfsuite path)
+        self.listed: dict[str, tuple[str, ...]] = {}      # word -> the name lists holding it
+        for name, words in self.lists.items():
+            for w in words:
+                self.listed[w] = (*self.listed.get(w, ()), name)
         # bounds that spare sentence_marks lookups that cannot match (the same matches, fewer tries):
         # the most tokens of a gazetteer name a normalised token may start (under any key lookup tries) ...
         firsts = self.gaz.first_tokens
@@ -133,15 +139,19 @@ class Featurizer:
     def forget(self) -> None:
         """Empty the memos (per word and per mark): they are recomputed as needed, the same."""
         self.words.clear()
+        self.encoded.clear()
         self.name_len.clear()
         self.near_mark.clear()
 
     def _word(self, token: str) -> tuple:
         """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
-        the own and neighbour features the models know, whether it is a speech verb) for one raw token."""
+        the own and neighbour features the models know, whether it is a speech verb) for one raw token.
+        With `known`, the models' share (UTF-8 encoded for pycrfsuite) is left None here and made by
+        `encoded` when the crfsuite path asks for it: the numpy scorer reads the full features."""
         norm = normalize(token)
         proclitic, article, stem = strip_clitics(norm)
-        feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
+        sh = "sh=" + shape(token)
+        feats = ["w=" + norm, "s=" + stem, sh, "len=" + str(min(len(stem), 8))]
         if proclitic:
             feats.append("pc=" + proclitic)
         if article:
@@ -158,25 +168,31 @@ class Featurizer:
         if found:
             marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
         keys = clitic_keys(norm)
-        for name, words in self.lists.items():
-            if any(k in words for k in keys):
-                marks.append("ls=" + name)
+        listed = [name for k in keys for name in self.listed.get(k, ())]
+        if listed:
+            marks += ["ls=" + name for name in self.lists if name in listed]
         if any(k in self.geo for k in keys):
             marks.append("geo")
         feats += marks
-        near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
+        shared = ["w=" + norm, "s=" + stem, *marks]
+        near = {d: tuple([pre + f for f in shared]) for d, pre in NEAR_PREFIX}
         # the next and previous words' shape, article, proclitics and ending
-        form = ["sh=" + shape(token), *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []),
-                "x2=" + stem[-2:]]
-        for d in (-1, 1):
-            near[d] += tuple("%d:%s" % (d, f) for f in form)
-        own, known = tuple(feats), self.known
-        speech = "lx=SPEECH" in own
-        if known is None:
+        form = [sh, *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []), "x2=" + stem[-2:]]
+        near[-1] += tuple(["-1:" + f for f in form])
+        near[1] += tuple(["1:" + f for f in form])
+        own = tuple(feats)
+        speech = "lx=SPEECH" in marks
+        if self.known is None:
             return own, near, norm, stem, own, near, speech
-        # the models' share, UTF-8 encoded once here rather than by pycrfsuite at every sentence
-        return (own, near, norm, stem, tuple(f.encode() for f in own if f in known),
-                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()}, speech)
+        return own, near, norm, stem, None, None, speech
+
+    def _encoded(self, token: str) -> tuple[tuple, dict]:
+        """The models' share of a word's own and neighbour features, UTF-8 encoded once (pycrfsuite's
+        item format) rather than by pycrfsuite at every sentence."""
+        own, near = self.words[token][:2]
+        known = self.known
+        return (tuple(f.encode() for f in own if f in known),
+                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()})
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
         """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
@@ -241,6 +257,8 @@ class Featurizer:
         """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
         words, marks = self.parts(tokens, rules)
         keep = self.keep
+        if keep is not None:      # the models' share, encoded (_encoded), in the memo entries' places 4 and 5
+            words = [(*w[:4], *enc, w[6]) for w, enc in zip(words, map(self.encoded.__getitem__, tokens))]
         own_marks = marks if keep is None else [[m for m in ms if keep(m)] if ms else ms for ms in marks]
         near_mark = self.near_mark
         near_marks = {d: [[f for m in ms for f in near_mark[d, m]] if ms else ms for ms in marks] for d in (-1, 1)}
