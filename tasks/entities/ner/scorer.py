@@ -144,15 +144,39 @@ class DocumentScorer:
         out = list(map(index.get, tokens))
         if None not in out:
             return out
+        new: list[tuple] = []
         for j, (token, k) in enumerate(zip(tokens, out)):
             if k is None:
-                k = out[j] = index.get(token)
+                k = index.get(token)
             if k is None:
-                word = words[j]
-                k = out[j] = index[token] = len(index) + 1
-                if k >= len(self.rows):
-                    self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
-                self.rows[k] = [self.vector(word[0])] + [self.vector(word[1][d]) for d in ROLES[1:]]
+                k = index[token] = len(index) + 1
+                new.append(words[j])
+            out[j] = k
+        if new:
+            top = len(index) + 1
+            while top > len(self.rows):
+                self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
+            self.rows[top - len(new):top] = self.vectors(
+                [w[0] if d is None else w[1][d] for w in new for d in ROLES]).reshape(len(new), len(ROLES), -1)
+        return out
+
+    def vectors(self, lists: list) -> np.ndarray:
+        """vector() of each attribute list, at once: the lists' rows gathered into a (lists x longest)
+        grid padded with a zero row, then added column by column, so each list's rows are summed in
+        order as .sum(0) does (the same sums to the last bit; np.add.reduceat sums in another order)."""
+        get = self.attrs.get
+        ids = [[i for i in map(get, attributes) if i is not None] for attributes in lists]
+        counts = np.fromiter(map(len, ids), dtype=np.intp, count=len(ids))
+        total = int(counts.sum())
+        if not total:
+            return np.zeros((len(ids), self.state.shape[1]))
+        rows = np.concatenate([self.state[list(chain.from_iterable(ids))], np.zeros((1, self.state.shape[1]))])
+        grid = np.full((len(ids), int(counts.max())), total, dtype=np.intp)     # `total`: the zero row
+        owner = np.repeat(np.arange(len(ids)), counts)
+        grid[owner, np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)] = np.arange(total)
+        out = rows[grid[:, 0]]
+        for col in grid.T[1:]:
+            out += rows[col]
         return out
 
     def _mark_row(self, mark: str) -> int:
