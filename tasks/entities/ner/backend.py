@@ -28,7 +28,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import islice
+from itertools import compress, count, islice
+from operator import itemgetter
 
 import polars as pl
 
@@ -146,7 +147,7 @@ class CrfBackend:
         spans_of, strings_of = tokens if tokens is not None else sentence_tokens(text, sentences, splits)
         for (idx, _, _), spans_, strings in zip(sentences, spans_of, strings_of):
             facts = list(map(words.__getitem__, strings))
-            speech = [i for i, fact in enumerate(facts) if fact[6]]     # the speech verbs
+            speech = list(compress(count(), map(itemgetter(6), facts)))     # the speech verbs
             if not speech:
                 continue
             norms = [f[2] for f in facts]

@@ -18,6 +18,7 @@ lookup per token plus the window and the sentence-level matches.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress, count
 from operator import itemgetter
 
 from akhbar.geo import default_index
@@ -133,6 +134,9 @@ class Featurizer:
         self.name_len = Memo(lambda norm: max(firsts.get(k, 0) for k in (*clitic_keys(norm), "ال" + norm)))
         # ... and the first words of the GeoNames names of several words
         self.geo_firsts = frozenset(name.split(" ", 1)[0] for name in self.geo if " " in name)
+        # per normalised token: (may start a gazetteer name, may start a GeoNames name), None if neither
+        self.may_start = Memo(self._may_start)
+        self.gaz_names = Memo(self.gaz.lookup)     # a name's tokens -> its gazetteer entry (or None)
         # (offset, mark) -> the mark as a neighbour's ('-1:gzB=LOC'), () when no model knows it
         self.near_mark = Memo(lambda key: tuple(f for f in ("%d:%s" % key,) if known is None or f in known))
 
@@ -141,6 +145,8 @@ class Featurizer:
         self.words.clear()
         self.encoded.clear()
         self.name_len.clear()
+        self.may_start.clear()
+        self.gaz_names.clear()
         self.near_mark.clear()
 
     def _word(self, token: str) -> tuple:
@@ -194,24 +200,32 @@ class Featurizer:
         return (tuple(f.encode() for f in own if f in known),
                 {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()})
 
+    def _may_start(self, norm: str) -> tuple[bool, bool] | None:
+        gaz = self.gaz.start_keys_of((norm,))[0] is not None
+        geo = norm in self.geo_firsts or " " in norm
+        return (gaz, geo) if gaz or geo else None
+
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
-        """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
+        """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I:
+        from each token that may start one (left to right, a match skips the tokens it covers)."""
         out: list[list[str]] = [[] for _ in norms]
-        gaz, geo = self.gaz, self.geo
-        starts = gaz.start_keys_of(norms)
-        name_len, geo_firsts = self.name_len, self.geo_firsts
-        i, n = 0, len(norms)
-        while i < n:
+        geo, gaz_names, name_len = self.geo, self.gaz_names, self.name_len
+        may = list(map(self.may_start.__getitem__, norms))
+        n, after = len(norms), 0
+        for i in compress(count(), may):
+            if i < after:
+                continue
+            gaz_start, geo_start = may[i]
             matched = 0
-            if starts[i] is not None:
+            if gaz_start:
                 for k in range(min(MAX_NAME_TOKENS, n - i, name_len[norms[i]]), 0, -1):
-                    entry = gaz.lookup(tuple(norms[i:i + k]))
+                    entry = gaz_names[tuple(norms[i:i + k])]
                     if entry is not None:
                         for j in range(i, i + k):
                             out[j].append(("gzB=" if j == i else "gzI=") + entry.type)
                         matched = k
                         break
-            if not matched and i + 1 < n and (norms[i] in geo_firsts or " " in norms[i]):
+            if not matched and i + 1 < n and geo_start:
                 for k in range(min(3, n - i), 1, -1):
                     name = " ".join(norms[i:i + k])
                     if name in geo:
@@ -219,7 +233,7 @@ class Featurizer:
                             out[j].append("geoB" if j == i else "geoI")
                         matched = k
                         break
-            i += matched or 1
+            after = i + matched
         return out
 
     @staticmethod
@@ -227,7 +241,7 @@ class Featurizer:
         """Add 'spk' to the words between a speech verb and a complementiser at most SPEAKER_MAX
         words apart, with no punctuation between ('وقال عيد عماش إن': عيد, عماش)."""
         n = len(words)
-        for i in [i for i, word in enumerate(words) if word[6]]:     # the speech verbs
+        for i in list(compress(count(), map(itemgetter(6), words))):     # the speech verbs
             for j in range(i + 1, min(n, i + SPEAKER_MAX + 2)):
                 w = words[j][0]
                 if w[0][2:] in COMPLEMENTISERS:
@@ -241,15 +255,15 @@ class Featurizer:
     def parts(self, tokens: list[str], rules: list[list[str]] | None = None) -> tuple[list[tuple], list[list[str]]]:
         """(the word memo's entry of each token, each token's sentence-level marks: gazetteer and
         GeoNames matches, the rules' marks, the name memory's, the speaker slot's)."""
-        if len(self.words) > WORD_MEMO_MAX:
+        if len(self.words) > WORD_MEMO_MAX or len(self.gaz_names) > WORD_MEMO_MAX:
             self.forget()
         words = list(map(self.words.__getitem__, tokens))
-        marks = self.sentence_marks([w[2] for w in words])
+        marks = self.sentence_marks(list(map(itemgetter(2), words)))
         if rules is not None:
-            for m, r in zip(marks, rules):
-                m += r
+            for i in compress(count(), rules):      # the tokens the rules marked
+                marks[i] += rules[i]
         if self.memory is not None:
-            self.memory.add_marks([w[3] for w in words], marks)
+            self.memory.add_marks(list(map(itemgetter(3), words)), marks)
         self.speaker_marks(words, marks)
         return words, marks
 

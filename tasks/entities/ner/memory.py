@@ -17,6 +17,7 @@ The table is written beside the model file (`ner_memory.tsv`) by `akhbar train n
 from __future__ import annotations
 
 from collections import Counter
+from itertools import compress, count
 from pathlib import Path
 
 from tasks.entities.ner.conll import spans
@@ -70,10 +71,10 @@ class NameMemory:
         """Append the memory's marks to each token's list in `out` (marks(), without new lists): the
         longest remembered chunk from each stem that starts one (left to right, no overlap), then 'mt='."""
         chunks, longest, n, after = self.chunks, self.longest, len(stems), 0
-        for i, most in enumerate(map(longest.get, stems)):
-            if most is None or i < after:
+        for i in compress(count(), map(longest.__contains__, stems)):
+            if i < after:
                 continue
-            for k in range(min(most, n - i), 0, -1):
+            for k in range(min(longest[stems[i]], n - i), 0, -1):
                 typ = chunks.get(tuple(stems[i:i + k]))
                 if typ is not None:
                     out[i].append("mB=" + typ)
@@ -82,9 +83,8 @@ class NameMemory:
                     after = i + k
                     break
         seen = self.seen
-        for j, mark in enumerate(map(seen.get, stems)):
-            if mark is not None:
-                out[j].append(mark)
+        for j in compress(count(), map(seen.__contains__, stems)):
+            out[j].append(seen[stems[j]])
 
     def write(self, path: Path) -> None:
         rows = [f"CHUNK\t{' '.join(k)}\t{t}\n" for k, t in sorted(self.chunks.items())]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -132,7 +133,7 @@ class NerModel:
         scores = scorer(toks, parts)
         if self.two_pass:
             labels = viterbi(scorer.models[1], scores[:, scorer.cols[1]], lengths)
-            stems = [[w[3] for w in words] for words, _ in parts]
+            stems = [list(map(itemgetter(3), words)) for words, _ in parts]
             by_doc: dict[int, list[int]] = {}
             for j, (d, _) in enumerate(where):
                 by_doc.setdefault(d, []).append(j)
@@ -161,8 +162,11 @@ class NerModel:
         for j, ((d, k), labs) in enumerate(zip(where, found)):
             p = probs_of.get(j)
             out[d][0][k] = labs if self.encoding == "bio" else relabel(labs, "bio")
-            out[d][1][k] = [None if p is None or named_only and lab == "O" else float(p[i, column[lab]])
-                            for i, lab in enumerate(labs)]
+            if p is None:
+                out[d][1][k] = [None] * len(labs)
+                continue
+            probs = p[np.arange(len(labs)), list(map(column.__getitem__, labs))].tolist()
+            out[d][1][k] = [None if lab == "O" else v for v, lab in zip(probs, labs)] if named_only else probs
         return out
 
     def _tag_crfsuite(self, sentences, rules, named_only):

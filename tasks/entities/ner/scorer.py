@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import struct
 import threading
-from itertools import chain
+from itertools import chain, compress, count
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
-EMPTY: dict = {}
 FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 ROLES = (None, -2, -1, 1, 2)     # row 0: the word's own features; rows 1-4: as the neighbour at that offset
 WORD_ROWS_MAX = 50_000           # distinct words cached before the cache starts over (flat memory)
@@ -237,10 +237,11 @@ class DocumentScorer:
             at, ids = [np.stack(at, 1).ravel()], [np.stack(ids, 1).ravel()]
         at.append(np.array([], dtype=np.intp))
         ids.append(np.array([], dtype=np.intp))
-        bigrams, forms = self.bigrams, [w[2] for w in words]
+        forms = list(map(itemgetter(2), words))
+        lefts = list(map(self.bigrams.get, forms))      # the forms that begin a known bigram
         starts = set(first.tolist())
-        found = [(j, k) for j, (a, b) in enumerate(zip(forms, forms[1:]), 1)
-                 if (k := bigrams.get(a, EMPTY).get(b)) is not None and j not in starts]
+        found = [(j + 1, k) for j in compress(count(), lefts[:-1])
+                 if (k := lefts[j].get(forms[j + 1])) is not None and j + 1 not in starts]
         if found:
             at.append(np.array([j for j, _ in found], dtype=np.intp))
             ids.append(np.array([k for _, k in found], dtype=np.intp))
@@ -300,7 +301,7 @@ class LabelScores:
 
     def __call__(self, labels: list[list[str]]) -> np.ndarray:
         """Scores (all tokens in order x pass-2 labels) of the sentences' pass-1 labels."""
-        lab = np.array([self.index[x] for labs in labels for x in labs], dtype=np.intp)
+        lab = np.fromiter(map(self.index.__getitem__, chain.from_iterable(labels)), dtype=np.intp)
         pos, lens = positions([len(x) for x in labels])
         out = np.zeros((len(lab), self.tables[0].shape[1]))
         for d, table in zip(self.offsets, self.tables):
@@ -352,7 +353,7 @@ def viterbi(weights: CrfWeights, scores: np.ndarray, lengths: list[int]) -> list
     labels = weights.labels
     out: list[list[str] | None] = [None] * len(lengths)
     for k, n, row in zip(batch.order.tolist(), batch.lengths.tolist(), path.T.tolist()):
-        out[k] = [labels[y] for y in row[:n]]
+        out[k] = list(map(labels.__getitem__, row[:n]))
     return out
 
 
