@@ -103,6 +103,16 @@ def shape(token: str) -> str:
     return "P"
 
 
+def neighbour_features(shown: tuple[tuple[str, ...], tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """{offset: a word's features as the neighbour at that offset} ('-2:w=...', '1:sh=A') from what it
+    shows (Featurizer._word): the first part at every offset of WINDOW, the second at -1 and +1 too."""
+    every, close = shown
+    near = {d: tuple([pre + f for f in every]) for d, pre in NEAR_PREFIX}
+    near[-1] += tuple(["-1:" + f for f in close])
+    near[1] += tuple(["1:" + f for f in close])
+    return near
+
+
 class Featurizer:
     """Token list -> list of feature-string lists (pycrfsuite's item format; with `known`, the
     word-level features are UTF-8 bytes, which pycrfsuite takes as they are).
@@ -150,8 +160,9 @@ class Featurizer:
         self.near_mark.clear()
 
     def _word(self, token: str) -> tuple:
-        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
-        the own and neighbour features the models know, whether it is a speech verb) for one raw token.
+        """(the token's own features, what it shows as a neighbour (neighbour_features: the features at
+        every offset, those at ±1 only), normalised form, stem, the own and neighbour features
+        ({offset: features}) the models know, whether it is a speech verb) for one raw token.
         With `known`, the models' share (UTF-8 encoded for pycrfsuite) is left None here and made by
         `encoded` when the crfsuite path asks for it: the numpy scorer reads the full features."""
         norm = normalize(token)
@@ -180,25 +191,23 @@ class Featurizer:
         if any(k in self.geo for k in keys):
             marks.append("geo")
         feats += marks
-        shared = ["w=" + norm, "s=" + stem, *marks]
-        near = {d: tuple([pre + f for f in shared]) for d, pre in NEAR_PREFIX}
-        # the next and previous words' shape, article, proclitics and ending
-        form = [sh, *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []), "x2=" + stem[-2:]]
-        near[-1] += tuple(["-1:" + f for f in form])
-        near[1] += tuple(["1:" + f for f in form])
+        # as a neighbour: these at every offset, and the word's shape, article, proclitics and ending at ±1
+        shown = (("w=" + norm, "s=" + stem, *marks),
+                 (sh, *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []), "x2=" + stem[-2:]))
         own = tuple(feats)
         speech = "lx=SPEECH" in marks
         if self.known is None:
-            return own, near, norm, stem, own, near, speech
-        return own, near, norm, stem, None, None, speech
+            near = neighbour_features(shown)
+            return own, shown, norm, stem, own, near, speech
+        return own, shown, norm, stem, None, None, speech
 
     def _encoded(self, token: str) -> tuple[tuple, dict]:
         """The models' share of a word's own and neighbour features, UTF-8 encoded once (pycrfsuite's
         item format) rather than by pycrfsuite at every sentence."""
-        own, near = self.words[token][:2]
+        own, shown = self.words[token][:2]
         known = self.known
         return (tuple(f.encode() for f in own if f in known),
-                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()})
+                {d: tuple(f.encode() for f in fs if f in known) for d, fs in neighbour_features(shown).items()})
 
     def _may_start(self, norm: str) -> tuple[bool, bool] | None:
         gaz = self.gaz.start_keys_of((norm,))[0] is not None

@@ -120,6 +120,8 @@ class DocumentScorer:
             self.state[[self.attrs[a] for a in m.attrs], cols] = m.state[list(m.attrs.values())]
         self.index: dict[str, int] = {}
         self.rows = np.zeros((1024, len(ROLES), c))
+        # a feature a word shows its neighbours -> its attribute ids at -2, -1, +1, +2 (None: unknown)
+        self.near_ids = Memo(lambda f: tuple(self.attrs.get(pre + f) for pre in ("-2:", "-1:", "1:", "2:")))
         self.mark_ids: dict[str, tuple] = {}     # a mark -> its ids as the token's, the previous token's, the next's
         # a mark -> its row in mark_table (its attribute ids as the token's, the previous token's, the next's; -1: unknown)
         self.mark_rows = Memo(self._mark_row)
@@ -132,6 +134,7 @@ class DocumentScorer:
         """Drop the per-word score rows (a memo: the scores do not change)."""
         with self.lock:
             self.index.clear()
+            self.near_ids.clear()
             self.rows = np.zeros((1024, *self.rows.shape[1:]))
 
     def vector(self, attributes) -> np.ndarray:
@@ -156,16 +159,30 @@ class DocumentScorer:
             top = len(index) + 1
             while top > len(self.rows):
                 self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
-            self.rows[top - len(new):top] = self.vectors(
-                [w[0] if d is None else w[1][d] for w in new for d in ROLES]).reshape(len(new), len(ROLES), -1)
+            self.rows[top - len(new):top] = self.vectors(self.role_ids(new)).reshape(len(new), len(ROLES), -1)
         return out
 
-    def vectors(self, lists: list) -> np.ndarray:
-        """vector() of each attribute list, at once: the lists' rows gathered into a (lists x longest)
-        grid padded with a zero row, then added column by column, so each list's rows are summed in
-        order as .sum(0) does (the same sums to the last bit; np.add.reduceat sums in another order)."""
-        get = self.attrs.get
-        ids = [[i for i in map(get, attributes) if i is not None] for attributes in lists]
+    def role_ids(self, words: list[tuple]) -> list[list[int]]:
+        """Per word (its features memo entry) and role (ROLES: own, as the neighbour at -2, -1, +1, +2),
+        the ids of its attributes the models know, in crfsuite's item order: the own features, then
+        what the word shows as a neighbour (features.neighbour_features) with the offset's prefix."""
+        get, near = self.attrs.get, self.near_ids
+        out = []
+        for word in words:
+            every, close = (list(map(near.__getitem__, part)) for part in word[1])
+            out.append([i for i in map(get, word[0]) if i is not None])
+            for r, d in enumerate(ROLES[1:]):
+                found = [ids[r] for ids in every if ids[r] is not None]
+                if d in (-1, 1):
+                    found += [ids[r] for ids in close if ids[r] is not None]
+                out.append(found)
+        return out
+
+    def vectors(self, ids: list[list[int]]) -> np.ndarray:
+        """The summed state rows of each list of attribute ids, at once: the rows gathered into a (lists x
+        longest) grid padded with a zero row, then added column by column, so each list's rows are summed
+        in order as vector()'s .sum(0) does (the same sums to the last bit; np.add.reduceat sums in
+        another order)."""
         counts = np.fromiter(map(len, ids), dtype=np.intp, count=len(ids))
         total = int(counts.sum())
         if not total:
@@ -203,6 +220,7 @@ class DocumentScorer:
     def _scores(self, tokens: list[list[str]], parts: list[tuple[list, list]]) -> np.ndarray:
         if len(self.index) > WORD_ROWS_MAX:      # flat memory on long runs (never inside one call)
             self.index.clear()
+            self.near_ids.clear()
         lengths = [len(t) for t in tokens]
         words = [w for ws, _ in parts for w in ws]
         ix = np.array(self.word_rows([t for toks in tokens for t in toks], words), dtype=np.intp)
