@@ -42,6 +42,7 @@ class NameMemory:
         for key in chunks:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
         self.seen = {stem: "mt=" + value for stem, value in tokens.items()}     # stem -> its 'mt=' mark
+        self.pairs = {key[:2] for key in chunks if len(key) > 1}     # the first two stems of the longer chunks
 
     @classmethod
     def build(cls, stems: list[list[str]], labels: list[list[str]]) -> NameMemory:
@@ -70,11 +71,14 @@ class NameMemory:
     def add_marks(self, stems: list[str], out: list[list[str]]) -> None:
         """Append the memory's marks to each token's list in `out` (marks(), without new lists): the
         longest remembered chunk from each stem that starts one (left to right, no overlap), then 'mt='."""
-        chunks, longest, n, after = self.chunks, self.longest, len(stems), 0
+        chunks, longest, pairs, n, after = self.chunks, self.longest, self.pairs, len(stems), 0
         for i in compress(count(), map(longest.__contains__, stems)):
             if i < after:
                 continue
-            for k in range(min(longest[stems[i]], n - i), 0, -1):
+            most = min(longest[stems[i]], n - i)
+            if most > 1 and (stems[i], stems[i + 1]) not in pairs:     # no longer chunk starts here
+                most = 1
+            for k in range(most, 0, -1):
                 typ = chunks.get(tuple(stems[i:i + k]))
                 if typ is not None:
                     out[i].append("mB=" + typ)
