@@ -117,9 +117,9 @@ class CrfBackend:
         self.ranks = word_ranks()
         self.lex = default_lexicon()
 
-    def common_word(self, surface: str, typ: str = "LOC") -> bool:
-        """A chunk of vocabulary rather than a name (see the module docstring)."""
-        norms = name_tokens(surface)
+    def common_word(self, surface: str, typ: str = "LOC", norms: tuple[str, ...] | None = None) -> bool:
+        """A chunk of vocabulary rather than a name (see the module docstring); `norms`: its name_tokens."""
+        norms = name_tokens(surface) if norms is None else norms
         if not norms:
             return False
         listed = self.gaz.lookup(norms)
@@ -188,10 +188,11 @@ class CrfBackend:
                 if start >= end:
                     continue
                 surface = text[start:end]
-                if self.common_word(surface, typ):
+                norms = name_tokens(surface)
+                if self.common_word(surface, typ, norms):
                     continue
                 norm = normalize(surface)
-                entry = self.gaz.lookup(name_tokens(surface), (typ,))
+                entry = self.gaz.lookup(norms, (typ,))
                 eid = entry.entity_id if entry else stable_id(PREFIX[typ], norm)
                 canon = entry.canonical_name if entry else surface
                 place = (self.geo.for_entity(eid) if entry else None) or (
