@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: compile run test test-fast bench bench-start bench-flow bench-scale bench-scale-slow ui eval train-ner train-events clean-state help
 
 help:
-	@echo "make compile - (re)build the compiled (Cython) copies of the events modules whose source changed (akhbar/compiled.py)"
+	@echo "make compile - (re)build the compiled (Cython) copies of the events and entities modules whose source changed (akhbar/compiled.py)"
 	@echo "make run    - install (if needed) and run the pipeline on seeds/ into data/"
 	@echo "make test   - install (if needed) and run the whole test suite"
 	@echo "make bench  - benchmarks (stage and end-to-end throughput, peak memory)"
@@ -25,12 +25,12 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[test,compiled]"
-	$(PY) -m akhbar.compiled tasks.events
+	$(PY) -m akhbar.compiled tasks.events tasks.entities tasks.entities.ner tasks.entities.rules
 	touch $(STAMP)
 	@echo "installed: $(VENV)/bin/akhbar"
 
 compile: $(STAMP)
-	$(PY) -m akhbar.compiled tasks.events
+	$(PY) -m akhbar.compiled tasks.events tasks.entities tasks.entities.ner tasks.entities.rules
 
 run: $(STAMP)
 	$(VENV)/bin/akhbar run --input seeds --output data

@@ -83,19 +83,43 @@ def generate(n: int, out_dir: Path, seed: int = 7, dup: float = 0.05, near: floa
     return out_dir
 
 
-def segmented_corpus(n: int):
-    """(articles, sentences) of n generated documents after ingest, dedupe and segment: the
-    input the extraction benchmarks time their stage on."""
+def segmented_corpus(n: int, corpus: str = "generated", cache: Path | None = None):
+    """(articles, sentences) of n documents after ingest, dedupe, the vocabulary and segment: the
+    input the extraction benchmarks time their stage on.
+
+    corpus: "generated" (this module's seed shuffle) or "realistic" (bench/realistic.py: real
+    newswire sentences, real-news lengths, URLs, tables, long tokens). The realistic corpus is
+    segmented with the run's corpus vocabulary (glued-word repair), one partition, as the flow
+    does. cache: a folder where the two frames are kept as parquet per (corpus, n) and read back
+    on the next call (segmenting 2,000 realistic documents takes a while)."""
     import tempfile
+
+    import polars as pl
 
     from tasks.dedupe import dedupe
     from tasks.ingest import ingest_folder
-    from tasks.segment import segment
+    from tasks.segment import corpus_vocabulary, segment
 
+    if corpus not in ("generated", "realistic"):
+        raise ValueError(f"corpus must be 'generated' or 'realistic', not {corpus!r}")
+    files = [cache / f"{corpus}_{n}_{name}.parquet" for name in ("articles", "sentences")] if cache else []
+    if files and all(f.is_file() for f in files):
+        return tuple(pl.read_parquet(f) for f in files)
     with tempfile.TemporaryDirectory() as tmp:
-        docs = ingest_folder(generate(n, Path(tmp) / "corpus"), "bench")
+        if corpus == "realistic":
+            from bench.realistic import generate_realistic
+            folder = generate_realistic(n, Path(tmp) / "corpus")
+        else:
+            folder = generate(n, Path(tmp) / "corpus")
+        docs = ingest_folder(folder, "bench")
     _, _, blocks = dedupe(docs, "bench")
-    return segment(blocks, "bench")
+    vocab = corpus_vocabulary(blocks, {0: blocks})[0] if corpus == "realistic" else None
+    articles, sentences = segment(blocks, "bench", vocab)
+    if files:
+        cache.mkdir(parents=True, exist_ok=True)
+        articles.write_parquet(files[0])
+        sentences.write_parquet(files[1])
+    return articles, sentences
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,9 +8,15 @@ The package (docs/entities.md):
   lexicon.py    gazetteer, word-class lexicon and closed word sets (akhbar/resources/)
   rules/        the rule groups (gazetteer, organisations, places, numbers, people, nationalities)
   link.py       article-level linking and geocoding
+The modules (and those of ner/ and rules/) run compiled (Cython) when `make compile` built them from
+this very source (akhbar/compiled.py); otherwise, or once edited, as Python: the same program either way.
 """
 
-from tasks.entities.backends import MODEL_LABELS, EntityBackend, RuleBackend, TransformersBackend, merge_mentions
+from akhbar.compiled import use_compiled
+
+use_compiled(__name__, __path__[0])                  # before the submodules are imported
+
+from tasks.entities.backends import MODEL_LABELS, EntityBackend, RuleBackend, TransformersBackend, merge_mentions  # noqa: E402
 from tasks.entities.lexicon import Gazetteer, GazEntry, default_gazetteer, default_lexicon
 from tasks.entities.mentions import (MENTION_COLUMNS, empty_entities, extract_mentions, rule_mentions,
                                      sentences_by_article)

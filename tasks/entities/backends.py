@@ -16,19 +16,20 @@ built on it, so the imports run one way (ner/backend.py -> backends.py).
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from itertools import accumulate
 from pathlib import Path
 from typing import Protocol
 
 import polars as pl
-import pyarrow as pa
 
 from akhbar.config import EntitiesConfig
-from akhbar.contracts import SCHEMAS
 from akhbar.ids import stable_id
 from akhbar.text.normalise import normalize
 from akhbar.text.tokens import repair_splits
 from tasks.entities.lexicon import default_gazetteer
-from tasks.entities.mentions import MENTION_COLUMNS, empty_entities, rule_mentions, sentences_by_article
+from tasks.entities.mentions import (MENTION_COLUMNS, SentenceTokens, empty_entities, mention_frame, rule_mentions,
+                                     sentences_by_article)
 
 
 class EntityBackend(Protocol):
@@ -45,6 +46,11 @@ class RuleBackend:
     def __init__(self, cfg: EntitiesConfig | None = None):
         self.cfg = cfg
 
+    def article_rows(self, article_id: str, text: str, sentences: list[tuple[int, int, int]],
+                     splits: list[int] | None = None, tokens: SentenceTokens | None = None) -> list[tuple]:
+        """Rule mentions of one article (mentions.rule_mentions); `tokens`: its sentence_tokens if known."""
+        return rule_mentions(article_id, text, sentences, splits=splits, cfg=self.cfg, tokens=tokens)
+
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         by_article = sentences_by_article(sentences)
         rows: list[tuple] = []
@@ -52,12 +58,8 @@ class RuleBackend:
         cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
         for row in articles.select(cols).iter_rows(named=True):
             splits = repair_splits(row["repairs"]) if has_repairs else None
-            rows.extend(rule_mentions(row["article_id"], row["text"], by_article.get(row["article_id"], []),
-                                      splits=splits, cfg=self.cfg))
-        # column lists to Arrow: cheaper than building the frame from row dicts (as in tasks/events.py)
-        schema = pa.schema([SCHEMAS["entities"].field(c) for c in MENTION_COLUMNS])
-        columns = dict(zip(MENTION_COLUMNS, map(list, zip(*rows)))) if rows else {c: [] for c in MENTION_COLUMNS}
-        return pl.from_arrow(pa.Table.from_pydict(columns, schema=schema))
+            rows.extend(self.article_rows(row["article_id"], row["text"], by_article.get(row["article_id"], []), splits))
+        return mention_frame(rows)
 
 
 # Labels of common Arabic NER models (CAMeLBERT NER, AraBERT ANERcorp, WikiANN) -> our types.
@@ -120,6 +122,9 @@ class TransformersBackend:
         return merge_mentions(self.base.extract(articles, sentences), model)
 
 
+NO_SPANS: tuple[list[int], list[int]] = ([], [])
+
+
 def merge_mentions(primary: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
     """primary plus the rows of extra that overlap no primary span of the same article."""
     if extra.is_empty():
@@ -127,6 +132,15 @@ def merge_mentions(primary: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
     spans: dict[str, list[tuple[int, int]]] = {}
     for aid, s, e in primary.select("article_id", "start", "end").iter_rows():
         spans.setdefault(aid, []).append((s, e))
-    keep = [not any(s < pe and ps < e for ps, pe in spans.get(aid, ()))
-            for aid, s, e in extra.select("article_id", "start", "end").iter_rows()]
+    # per article: the primary starts in order and, for each prefix, the furthest end; a span [s, e)
+    # overlaps a primary span iff one that starts before e ends after s (no scan of every pair)
+    reach: dict[str, tuple[list[int], list[int]]] = {}
+    for aid, found in spans.items():
+        found.sort()
+        reach[aid] = ([ps for ps, _ in found], list(accumulate((pe for _, pe in found), max)))
+    keep = []
+    for aid, s, e in extra.select("article_id", "start", "end").iter_rows():
+        starts, ends = reach.get(aid, NO_SPANS)
+        k = bisect_left(starts, e)        # the primary spans that start before e
+        keep.append(k == 0 or ends[k - 1] <= s)
     return pl.concat([primary, extra.filter(pl.Series(keep))]).sort("article_id", "start", "end")

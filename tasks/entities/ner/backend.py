@@ -28,6 +28,8 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress, count, islice
+from operator import itemgetter
 
 import polars as pl
 
@@ -35,10 +37,11 @@ from akhbar.config import EntitiesConfig
 from akhbar.geo import default_index
 from akhbar.ids import stable_id
 from akhbar.text.normalise import ARABIC_LETTER, normalize
-from akhbar.text.tokens import TOKEN, repair_splits, tokenize
+from akhbar.text.tokens import TOKEN, repair_splits
 from tasks.entities.backends import RuleBackend, merge_mentions
 from tasks.entities.lexicon import default_gazetteer, default_lexicon, name_tokens
-from tasks.entities.mentions import MENTION_COLUMNS, empty_entities, sentences_by_article
+from tasks.entities.mentions import (MENTION_COLUMNS, SentenceTokens, empty_entities, mention_frame, sentence_tokens,
+                                     sentences_by_article)
 from tasks.entities.ner.features import COMPLEMENTISERS, name_lists, strip_clitics, word_ranks
 from tasks.entities.ner.model import NerModel, load_model
 
@@ -114,9 +117,9 @@ class CrfBackend:
         self.ranks = word_ranks()
         self.lex = default_lexicon()
 
-    def common_word(self, surface: str, typ: str = "LOC") -> bool:
-        """A chunk of vocabulary rather than a name (see the module docstring)."""
-        norms = name_tokens(surface)
+    def common_word(self, surface: str, typ: str = "LOC", norms: tuple[str, ...] | None = None) -> bool:
+        """A chunk of vocabulary rather than a name (see the module docstring); `norms`: its name_tokens."""
+        norms = name_tokens(surface) if norms is None else norms
         if not norms:
             return False
         listed = self.gaz.lookup(norms)
@@ -135,17 +138,20 @@ class CrfBackend:
         found = self.lex.lookup(norm)
         return bool(found) and not VOCABULARY.isdisjoint(found[1]) and "FIRSTNAME" not in found[1]
 
-    def speaker_slots(self, text: str, sentences, splits) -> list[tuple[int, int, int]]:
-        """(sentence_idx, start, end) of the speaker-slot names of one article (module docstring)."""
+    def speaker_slots(self, text: str, sentences, splits, tokens: SentenceTokens | None = None
+                      ) -> list[tuple[int, int, int]]:
+        """(sentence_idx, start, end) of the speaker-slot names of one article (module docstring);
+        `tokens`: its sentence_tokens when already computed."""
         out = []
         words = self.model.featurize.words       # the tagger's per-word memo: features, form, stem
-        for idx, s, e in sentences:
-            spans_ = tokenize(text, s, e, splits)
-            facts = [words[text[a:b]] for a, b in spans_]
+        spans_of, strings_of = tokens if tokens is not None else sentence_tokens(text, sentences, splits)
+        for (idx, _, _), spans_, strings in zip(sentences, spans_of, strings_of):
+            facts = list(map(words.__getitem__, strings))
+            speech = list(compress(count(), map(itemgetter(6), facts)))     # the speech verbs
+            if not speech:
+                continue
             norms = [f[2] for f in facts]
-            for i, fact in enumerate(facts):
-                if not fact[6]:                  # not a speech verb
-                    continue
+            for i in speech:
                 j = next((j for j in range(i + 3, min(len(norms), i + 5)) if norms[j] in COMPLEMENTISERS), None)
                 if j is None or any(norms[k] in COMPLEMENTISERS for k in range(i + 1, j)):
                     continue
@@ -162,15 +168,17 @@ class CrfBackend:
                 return False
         return words[-1] not in self.ranks or self.name_start.given_name(words[0])
 
-    def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict, found=None) -> list[tuple]:
+    def model_rows(self, article_id: str, text: str, sentences, splits, rules: dict, found=None,
+                   tokens: SentenceTokens | None = None) -> list[tuple]:
         """Model mentions of one article (one document for the tagger's second pass); `rules`:
         sentence_idx -> its rule mentions (start, end, type, method); `found`: the tagger's chunks
-        per sentence when already tagged (extract tags articles in batches)."""
+        per sentence when already tagged (extract tags articles in batches); `tokens`: the article's
+        sentence_tokens when already computed."""
         rows = []
         floor = self.cfg.ner_min_confidence
         if found is None:
-            found = self.model.article_mentions(text, [(s, e) for _, s, e in sentences], splits,
-                                                [rules.get(idx, []) for idx, _, _ in sentences])
+            found = self.model.articles_mentions([(text, [(s, e) for _, s, e in sentences], splits,
+                                                   [rules.get(idx, []) for idx, _, _ in sentences], tokens)])[0]
         for (idx, _, _), chunks in zip(sentences, found):
             for start, end, typ, conf in chunks:
                 if conf < floor:
@@ -180,10 +188,11 @@ class CrfBackend:
                 if start >= end:
                     continue
                 surface = text[start:end]
-                if self.common_word(surface, typ):
+                norms = name_tokens(surface)
+                if self.common_word(surface, typ, norms):
                     continue
                 norm = normalize(surface)
-                entry = self.gaz.lookup(name_tokens(surface), (typ,))
+                entry = self.gaz.lookup(norms, (typ,))
                 eid = entry.entity_id if entry else stable_id(PREFIX[typ], norm)
                 canon = entry.canonical_name if entry else surface
                 place = (self.geo.for_entity(eid) if entry else None) or (
@@ -192,7 +201,7 @@ class CrfBackend:
                              (place.geonames_id or None) if place else None, place.lat if place else None,
                              place.lon if place else None, (place.country_code.strip() or None) if place else None))
         taken = [(a, b) for spans_ in rules.values() for a, b, _, _ in spans_]
-        for idx, start, end in self.speaker_slots(text, sentences, splits):
+        for idx, start, end in self.speaker_slots(text, sentences, splits, tokens):
             if not any(start < b and a < end for a, b in taken):      # rules win; the slot beats the model
                 rows = [r for r in rows if not (start < r[3] and r[2] < end)]
                 surface = text[start:end]
@@ -201,33 +210,38 @@ class CrfBackend:
         return rows
 
     def batch_rows(self, batch: list[tuple]) -> list[tuple]:
-        """model_rows of several articles (article_id, text, sentences, splits, rules), tagged together."""
+        """model_rows of several articles (article_id, text, sentences, splits, rules[, tokens]), tagged together."""
         if not batch:
             return []
         found = self.model.articles_mentions([(text, [(s, e) for _, s, e in sents], splits,
-                                               [rules.get(idx, []) for idx, _, _ in sents])
-                                              for _, text, sents, splits, rules in batch])
-        return [row for args, f in zip(batch, found) for row in self.model_rows(*args, found=f)]
+                                               [rules.get(idx, []) for idx, _, _ in sents], *tokens)
+                                              for _, text, sents, splits, rules, *tokens in batch])
+        return [row for (aid, text, sents, splits, rules, *tokens), f in zip(batch, found)
+                for row in self.model_rows(aid, text, sents, splits, rules, found=f, tokens=tokens[0] if tokens else None)]
 
     def extract(self, articles: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
-        rules = self.base.extract(articles, sentences)
+        """TAG_BATCH articles at a time: each tokenized once (for the rules, the tagger and the speaker
+        slots), the rules first, then the tagger on the batch, the rule mentions winning on overlap."""
         by_article = sentences_by_article(sentences)
-        rule_spans: dict[str, dict[int, list]] = {}
-        for aid, idx, s, e, typ, method in rules.select("article_id", "sentence_idx", "start", "end", "type",
-                                                        "method").iter_rows():
-            rule_spans.setdefault(aid, {}).setdefault(idx, []).append((s, e, typ, method))
         has_repairs = "repairs" in articles.columns
-        rows: list[tuple] = []
         cols = ["article_id", "text"] + (["repairs"] if has_repairs else [])
-        batch: list[tuple] = []
-        for row in articles.select(cols).iter_rows(named=True):
-            splits = repair_splits(row["repairs"]) if has_repairs else None
-            batch.append((row["article_id"], row["text"], by_article.get(row["article_id"], []), splits,
-                          rule_spans.get(row["article_id"], {})))
-            if len(batch) == TAG_BATCH:
-                rows.extend(self.batch_rows(batch))
-                batch = []
-        rows.extend(self.batch_rows(batch))
+        found: list[tuple] = []
+        rows: list[tuple] = []
+        todo = articles.select(cols).iter_rows()
+        while chunk := list(islice(todo, TAG_BATCH)):
+            batch = []
+            for aid, text, *repairs in chunk:
+                splits = repair_splits(repairs[0]) if has_repairs else None
+                sents = by_article.get(aid, [])
+                tokens = sentence_tokens(text, sents, splits)
+                mine = self.base.article_rows(aid, text, sents, splits, tokens)
+                found += mine
+                spans_: dict[int, list] = {}
+                for r in mine:    # article_id, sentence_idx, start, end, surface, type ... method (MENTION_COLUMNS)
+                    spans_.setdefault(r[1], []).append((r[2], r[3], r[5], r[10]))
+                batch.append((aid, text, sents, splits, spans_, tokens))
+            rows.extend(self.batch_rows(batch))
+        rules = mention_frame(found)
         if not rows:
             return rules
         schema = {k: v for k, v in empty_entities().schema.items() if k in MENTION_COLUMNS}

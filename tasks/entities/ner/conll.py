@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import compress, count
 from pathlib import Path
 
 # ANERcorp labels -> the project's entity types (MISC has no project type: ignored by default)
@@ -63,10 +64,15 @@ def spans(labels: list[str]) -> set[tuple[str, int, int]]:
     """(type, first token, end token) of each chunk, conlleval's chunking: a chunk starts at B-X or
     S-X, at I-X / E-X after O, another type or a closed chunk, and ends before anything that does not
     continue it, or at E-X / S-X (BIOES labels, the tagger's own encoding when trained with them)."""
+    labels = labels if isinstance(labels, (list, tuple)) else list(labels)
     out = set()
-    typ, start = None, 0
-    for i, lab in enumerate(list(labels) + ["O"]):
-        tag, _, t = lab.partition("-")
+    typ, start, last = None, 0, -1
+    # an O only closes an open chunk: visit the other labels, closing a chunk at the O after `last`
+    for i in compress(count(), map("O".__ne__, labels)):
+        if typ is not None and i > last + 1:
+            out.add((typ, start, last + 1))
+            typ = None
+        tag, _, t = labels[i].partition("-")
         if typ is not None and (tag not in ("I", "E") or t != typ):
             out.add((typ, start, i))
             typ = None
@@ -75,6 +81,9 @@ def spans(labels: list[str]) -> set[tuple[str, int, int]]:
         if tag in ("E", "S"):
             out.add((typ, start, i + 1))
             typ = None
+        last = i
+    if typ is not None:
+        out.add((typ, start, last + 1))
     return out
 
 

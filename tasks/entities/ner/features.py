@@ -18,6 +18,7 @@ lookup per token plus the window and the sentence-level matches.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress, count
 from operator import itemgetter
 
 from akhbar.geo import default_index
@@ -35,6 +36,7 @@ LISTS = "entities/ner_lists.tsv"
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
                "NORP", "STOP", "MONTH", "GOV_CUE", "LOCATIVE", "DIRECTION", "NOUN", "ORG_DEF", "LINKER", "UNIT")
 WINDOW = (-2, -1, 1, 2)
+NEAR_PREFIX = tuple((d, "%d:" % d) for d in WINDOW)     # a neighbour's features: '-2:w=...', '1:s=...'
 # 'وقال X إن ...', 'وأكد X أن ...': the words between a speech verb and the complementiser name the
 # speaker (normalised forms; the speech verbs are the lexicon's SPEECH class)
 WORDS = "entities/ner_words.tsv"
@@ -101,6 +103,16 @@ def shape(token: str) -> str:
     return "P"
 
 
+def neighbour_features(shown: tuple[tuple[str, ...], tuple[str, ...]]) -> dict[int, tuple[str, ...]]:
+    """{offset: a word's features as the neighbour at that offset} ('-2:w=...', '1:sh=A') from what it
+    shows (Featurizer._word): the first part at every offset of WINDOW, the second at -1 and +1 too."""
+    every, close = shown
+    near = {d: tuple([pre + f for f in every]) for d, pre in NEAR_PREFIX}
+    near[-1] += tuple(["-1:" + f for f in close])
+    near[1] += tuple(["1:" + f for f in close])
+    return near
+
+
 class Featurizer:
     """Token list -> list of feature-string lists (pycrfsuite's item format; with `known`, the
     word-level features are UTF-8 bytes, which pycrfsuite takes as they are).
@@ -121,27 +133,42 @@ class Featurizer:
         self.lists = name_lists()
         self.ranks = word_ranks()
         self.words = Memo(self._word)
+        self.encoded = Memo(self._encoded)     # token -> the models' share of its features (crfsuite path)
+        self.listed: dict[str, tuple[str, ...]] = {}      # word -> the name lists holding it
+        for name, words in self.lists.items():
+            for w in words:
+                self.listed[w] = (*self.listed.get(w, ()), name)
         # bounds that spare sentence_marks lookups that cannot match (the same matches, fewer tries):
         # the most tokens of a gazetteer name a normalised token may start (under any key lookup tries) ...
         firsts = self.gaz.first_tokens
         self.name_len = Memo(lambda norm: max(firsts.get(k, 0) for k in (*clitic_keys(norm), "ال" + norm)))
         # ... and the first words of the GeoNames names of several words
         self.geo_firsts = frozenset(name.split(" ", 1)[0] for name in self.geo if " " in name)
+        # per normalised token: (may start a gazetteer name, may start a GeoNames name), None if neither
+        self.may_start = Memo(self._may_start)
+        self.gaz_names = Memo(self.gaz.lookup)     # a name's tokens -> its gazetteer entry (or None)
         # (offset, mark) -> the mark as a neighbour's ('-1:gzB=LOC'), () when no model knows it
         self.near_mark = Memo(lambda key: tuple(f for f in ("%d:%s" % key,) if known is None or f in known))
 
     def forget(self) -> None:
         """Empty the memos (per word and per mark): they are recomputed as needed, the same."""
         self.words.clear()
+        self.encoded.clear()
         self.name_len.clear()
+        self.may_start.clear()
+        self.gaz_names.clear()
         self.near_mark.clear()
 
     def _word(self, token: str) -> tuple:
-        """(the token's own features, {offset: its features as a neighbour}, normalised form, stem,
-        the own and neighbour features the models know, whether it is a speech verb) for one raw token."""
+        """(the token's own features, what it shows as a neighbour (neighbour_features: the features at
+        every offset, those at ±1 only), normalised form, stem, the own and neighbour features
+        ({offset: features}) the models know, whether it is a speech verb) for one raw token.
+        With `known`, the models' share (UTF-8 encoded for pycrfsuite) is left None here and made by
+        `encoded` when the crfsuite path asks for it: the numpy scorer reads the full features."""
         norm = normalize(token)
         proclitic, article, stem = strip_clitics(norm)
-        feats = ["w=" + norm, "s=" + stem, "sh=" + shape(token), "len=" + str(min(len(stem), 8))]
+        sh = "sh=" + shape(token)
+        feats = ["w=" + norm, "s=" + stem, sh, "len=" + str(min(len(stem), 8))]
         if proclitic:
             feats.append("pc=" + proclitic)
         if article:
@@ -158,44 +185,56 @@ class Featurizer:
         if found:
             marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
         keys = clitic_keys(norm)
-        for name, words in self.lists.items():
-            if any(k in words for k in keys):
-                marks.append("ls=" + name)
+        listed = [name for k in keys for name in self.listed.get(k, ())]
+        if listed:
+            marks += ["ls=" + name for name in self.lists if name in listed]
         if any(k in self.geo for k in keys):
             marks.append("geo")
         feats += marks
-        near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
-        # the next and previous words' shape, article, proclitics and ending
-        form = ["sh=" + shape(token), *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []),
-                "x2=" + stem[-2:]]
-        for d in (-1, 1):
-            near[d] += tuple("%d:%s" % (d, f) for f in form)
-        own, known = tuple(feats), self.known
-        speech = "lx=SPEECH" in own
-        if known is None:
-            return own, near, norm, stem, own, near, speech
-        # the models' share, UTF-8 encoded once here rather than by pycrfsuite at every sentence
-        return (own, near, norm, stem, tuple(f.encode() for f in own if f in known),
-                {d: tuple(f.encode() for f in fs if f in known) for d, fs in near.items()}, speech)
+        # as a neighbour: these at every offset, and the word's shape, article, proclitics and ending at ±1
+        shown = (("w=" + norm, "s=" + stem, *marks),
+                 (sh, *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []), "x2=" + stem[-2:]))
+        own = tuple(feats)
+        speech = "lx=SPEECH" in marks
+        if self.known is None:
+            near = neighbour_features(shown)
+            return own, shown, norm, stem, own, near, speech
+        return own, shown, norm, stem, None, None, speech
+
+    def _encoded(self, token: str) -> tuple[tuple, dict]:
+        """The models' share of a word's own and neighbour features, UTF-8 encoded once (pycrfsuite's
+        item format) rather than by pycrfsuite at every sentence."""
+        own, shown = self.words[token][:2]
+        known = self.known
+        return (tuple(f.encode() for f in own if f in known),
+                {d: tuple(f.encode() for f in fs if f in known) for d, fs in neighbour_features(shown).items()})
+
+    def _may_start(self, norm: str) -> tuple[bool, bool] | None:
+        gaz = self.gaz.start_keys_of((norm,))[0] is not None
+        geo = norm in self.geo_firsts or " " in norm
+        return (gaz, geo) if gaz or geo else None
 
     def sentence_marks(self, norms: list[str]) -> list[list[str]]:
-        """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I."""
+        """Gazetteer (typed) and GeoNames multi-word matches over the sentence, longest first, as B/I:
+        from each token that may start one (left to right, a match skips the tokens it covers)."""
         out: list[list[str]] = [[] for _ in norms]
-        gaz, geo = self.gaz, self.geo
-        starts = gaz.start_keys_of(norms)
-        name_len, geo_firsts = self.name_len, self.geo_firsts
-        i, n = 0, len(norms)
-        while i < n:
+        geo, gaz_names, name_len = self.geo, self.gaz_names, self.name_len
+        may = list(map(self.may_start.__getitem__, norms))
+        n, after = len(norms), 0
+        for i in compress(count(), may):
+            if i < after:
+                continue
+            gaz_start, geo_start = may[i]
             matched = 0
-            if starts[i] is not None:
+            if gaz_start:
                 for k in range(min(MAX_NAME_TOKENS, n - i, name_len[norms[i]]), 0, -1):
-                    entry = gaz.lookup(tuple(norms[i:i + k]))
+                    entry = gaz_names[tuple(norms[i:i + k])]
                     if entry is not None:
                         for j in range(i, i + k):
                             out[j].append(("gzB=" if j == i else "gzI=") + entry.type)
                         matched = k
                         break
-            if not matched and i + 1 < n and (norms[i] in geo_firsts or " " in norms[i]):
+            if not matched and i + 1 < n and geo_start:
                 for k in range(min(3, n - i), 1, -1):
                     name = " ".join(norms[i:i + k])
                     if name in geo:
@@ -203,7 +242,7 @@ class Featurizer:
                             out[j].append("geoB" if j == i else "geoI")
                         matched = k
                         break
-            i += matched or 1
+            after = i + matched
         return out
 
     @staticmethod
@@ -211,7 +250,7 @@ class Featurizer:
         """Add 'spk' to the words between a speech verb and a complementiser at most SPEAKER_MAX
         words apart, with no punctuation between ('وقال عيد عماش إن': عيد, عماش)."""
         n = len(words)
-        for i in [i for i, word in enumerate(words) if word[6]]:     # the speech verbs
+        for i in list(compress(count(), map(itemgetter(6), words))):     # the speech verbs
             for j in range(i + 1, min(n, i + SPEAKER_MAX + 2)):
                 w = words[j][0]
                 if w[0][2:] in COMPLEMENTISERS:
@@ -225,16 +264,15 @@ class Featurizer:
     def parts(self, tokens: list[str], rules: list[list[str]] | None = None) -> tuple[list[tuple], list[list[str]]]:
         """(the word memo's entry of each token, each token's sentence-level marks: gazetteer and
         GeoNames matches, the rules' marks, the name memory's, the speaker slot's)."""
-        if len(self.words) > WORD_MEMO_MAX:
+        if len(self.words) > WORD_MEMO_MAX or len(self.gaz_names) > WORD_MEMO_MAX:
             self.forget()
         words = list(map(self.words.__getitem__, tokens))
-        marks = self.sentence_marks([w[2] for w in words])
+        marks = self.sentence_marks(list(map(itemgetter(2), words)))
         if rules is not None:
-            for m, r in zip(marks, rules):
-                m += r
+            for i in compress(count(), rules):      # the tokens the rules marked
+                marks[i] += rules[i]
         if self.memory is not None:
-            for m, r in zip(marks, self.memory.marks([w[3] for w in words])):
-                m += r
+            self.memory.add_marks(list(map(itemgetter(3), words)), marks)
         self.speaker_marks(words, marks)
         return words, marks
 
@@ -242,6 +280,8 @@ class Featurizer:
         """Features of one sentence; `rules`: per token, what the rule tagger says (rule_marks)."""
         words, marks = self.parts(tokens, rules)
         keep = self.keep
+        if keep is not None:      # the models' share, encoded (_encoded), in the memo entries' places 4 and 5
+            words = [(*w[:4], *enc, w[6]) for w, enc in zip(words, map(self.encoded.__getitem__, tokens))]
         own_marks = marks if keep is None else [[m for m in ms if keep(m)] if ms else ms for ms in marks]
         near_mark = self.near_mark
         near_marks = {d: [[f for m in ms for f in near_mark[d, m]] if ms else ms for ms in marks] for d in (-1, 1)}

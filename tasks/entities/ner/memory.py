@@ -17,6 +17,7 @@ The table is written beside the model file (`ner_memory.tsv`) by `akhbar train n
 from __future__ import annotations
 
 from collections import Counter
+from itertools import compress, count
 from pathlib import Path
 
 from tasks.entities.ner.conll import spans
@@ -40,6 +41,8 @@ class NameMemory:
         self.longest: dict[str, int] = {}       # first stem -> the longest remembered chunk it starts
         for key in chunks:
             self.longest[key[0]] = max(self.longest.get(key[0], 0), len(key))
+        self.seen = {stem: "mt=" + value for stem, value in tokens.items()}     # stem -> its 'mt=' mark
+        self.pairs = {key[:2] for key in chunks if len(key) > 1}     # the first two stems of the longer chunks
 
     @classmethod
     def build(cls, stems: list[list[str]], labels: list[list[str]]) -> NameMemory:
@@ -62,23 +65,30 @@ class NameMemory:
     def marks(self, stems: list[str]) -> list[list[str]]:
         """Per token, the memory's marks (module docstring)."""
         out: list[list[str]] = [[] for _ in stems]
-        i, n = 0, len(stems)
-        chunks, longest = self.chunks, self.longest
-        while i < n:
-            matched = 0
-            for k in range(min(longest.get(stems[i], 0), n - i), 0, -1):
+        self.add_marks(stems, out)
+        return out
+
+    def add_marks(self, stems: list[str], out: list[list[str]]) -> None:
+        """Append the memory's marks to each token's list in `out` (marks(), without new lists): the
+        longest remembered chunk from each stem that starts one (left to right, no overlap), then 'mt='."""
+        chunks, longest, pairs, n, after = self.chunks, self.longest, self.pairs, len(stems), 0
+        for i in compress(count(), map(longest.__contains__, stems)):
+            if i < after:
+                continue
+            most = min(longest[stems[i]], n - i)
+            if most > 1 and (stems[i], stems[i + 1]) not in pairs:     # no longer chunk starts here
+                most = 1
+            for k in range(most, 0, -1):
                 typ = chunks.get(tuple(stems[i:i + k]))
                 if typ is not None:
                     out[i].append("mB=" + typ)
-                    out[i + 1:i + k] = [o + ["mI=" + typ] for o in out[i + 1:i + k]]
-                    matched = k
+                    for o in out[i + 1:i + k]:
+                        o.append("mI=" + typ)
+                    after = i + k
                     break
-            i += matched or 1
-        for j, stem in enumerate(stems):
-            seen = self.tokens.get(stem)
-            if seen is not None:
-                out[j].append("mt=" + seen)
-        return out
+        seen = self.seen
+        for j in compress(count(), map(seen.__contains__, stems)):
+            out[j].append(seen[stems[j]])
 
     def write(self, path: Path) -> None:
         rows = [f"CHUNK\t{' '.join(k)}\t{t}\n" for k, t in sorted(self.chunks.items())]

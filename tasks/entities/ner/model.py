@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -132,7 +133,7 @@ class NerModel:
         scores = scorer(toks, parts)
         if self.two_pass:
             labels = viterbi(scorer.models[1], scores[:, scorer.cols[1]], lengths)
-            stems = [[w[3] for w in words] for words, _ in parts]
+            stems = [list(map(itemgetter(3), words)) for words, _ in parts]
             by_doc: dict[int, list[int]] = {}
             for j, (d, _) in enumerate(where):
                 by_doc.setdefault(d, []).append(j)
@@ -161,8 +162,11 @@ class NerModel:
         for j, ((d, k), labs) in enumerate(zip(where, found)):
             p = probs_of.get(j)
             out[d][0][k] = labs if self.encoding == "bio" else relabel(labs, "bio")
-            out[d][1][k] = [None if p is None or named_only and lab == "O" else float(p[i, column[lab]])
-                            for i, lab in enumerate(labs)]
+            if p is None:
+                out[d][1][k] = [None] * len(labs)
+                continue
+            probs = p[np.arange(len(labs)), list(map(column.__getitem__, labs))].tolist()
+            out[d][1][k] = [None if lab == "O" else v for v, lab in zip(probs, labs)] if named_only else probs
         return out
 
     def _tag_crfsuite(self, sentences, rules, named_only):
@@ -211,11 +215,13 @@ class NerModel:
         return self.articles_mentions([(text, sentences, splits, rules)])[0]
 
     def articles_mentions(self, articles: list[tuple]) -> list[list[list[tuple[int, int, str, float]]]]:
-        """article_mentions of several articles (text, sentences, splits, rules), tagged together
-        (each article one document)."""
+        """article_mentions of several articles (text, sentences, splits, rules[, tokens]), tagged together
+        (each article one document). `tokens`: the sentences' (token spans, token strings) when already
+        tokenized (tasks/entities/mentions.py sentence_tokens)."""
         spans_of, docs = [], []
-        for text, sentences, splits, rules in articles:
-            token_spans = [tokenize(text, s, e, splits) for s, e in sentences]
+        for text, sentences, splits, rules, *tokenized in articles:
+            known = tokenized[0] if tokenized else None
+            token_spans = known[0] if known is not None else [tokenize(text, s, e, splits) for s, e in sentences]
             if rules is None:
                 from tasks.entities.mentions import rule_mentions
                 found = rule_mentions("", text, [(i, s, e) for i, (s, e) in enumerate(sentences)], splits=splits)
@@ -223,7 +229,7 @@ class NerModel:
                 for r in found:
                     rules[r[1]].append((r[2], r[3], r[5], r[10]))
             spans_of.append(token_spans)
-            docs.append(([[text[a:b] for a, b in sp] for sp in token_spans],
+            docs.append((known[1] if known is not None else [[text[a:b] for a, b in sp] for sp in token_spans],
                          [rule_marks(sp, r) for sp, r in zip(token_spans, rules)]))
         return [self._chunks(sps, *tagged) for sps, tagged in zip(spans_of, self.tag_documents(docs, named_only=True))]
 

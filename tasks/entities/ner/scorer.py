@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import struct
 import threading
+from itertools import chain, compress, count
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +73,33 @@ class CrfWeights:
         self.exp_trans = np.exp(self.trans)
 
 
+class Memo(dict):
+    """key -> fn(key), computed on first access (as tasks/entities/lexicon.py's; this module imports no stage code)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value
+
+
+def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, int]]:
+    """The bigram attributes 'bg=A|B' as A -> B -> id, so that a pair of forms is looked up without
+    formatting its attribute name: every split at a '|' is listed (a form may hold one), and
+    index[a][b] is attrs['bg=%s|%s' % (a, b)] whenever that attribute exists."""
+    out: dict[str, dict[str, int]] = {}
+    for name, k in attrs.items():
+        if name.startswith("bg="):
+            body = name[3:]
+            at = body.find("|")
+            while at >= 0:
+                out.setdefault(body[:at], {})[body[at + 1:]] = k
+                at = body.find("|", at + 1)
+    return out
+
+
 class DocumentScorer:
     """State scores of several models at once: the union of their attributes, each a row of all
     models' label weights side by side (`cols[k]`: model k's columns), and per distinct word its
@@ -91,14 +120,21 @@ class DocumentScorer:
             self.state[[self.attrs[a] for a in m.attrs], cols] = m.state[list(m.attrs.values())]
         self.index: dict[str, int] = {}
         self.rows = np.zeros((1024, len(ROLES), c))
+        # a feature a word shows its neighbours -> its attribute ids at -2, -1, +1, +2 (None: unknown)
+        self.near_ids = Memo(lambda f: tuple(self.attrs.get(pre + f) for pre in ("-2:", "-1:", "1:", "2:")))
         self.mark_ids: dict[str, tuple] = {}     # a mark -> its ids as the token's, the previous token's, the next's
+        # a mark -> its row in mark_table (its attribute ids as the token's, the previous token's, the next's; -1: unknown)
+        self.mark_rows = Memo(self._mark_row)
+        self.mark_table = np.full((64, 3), -1, dtype=np.intp)
         self.edge = [self.attrs.get(name) for name in ("BOS", "first", "EOS")]
+        self.bigrams = bigram_index(self.attrs)
         self.lock = threading.Lock()
 
     def forget(self) -> None:
         """Drop the per-word score rows (a memo: the scores do not change)."""
         with self.lock:
             self.index.clear()
+            self.near_ids.clear()
             self.rows = np.zeros((1024, *self.rows.shape[1:]))
 
     def vector(self, attributes) -> np.ndarray:
@@ -108,16 +144,64 @@ class DocumentScorer:
     def word_rows(self, tokens: list[str], words: list[tuple]) -> list[int]:
         """Row indices of the tokens (their memo entries `words`), adding the words not seen yet."""
         index = self.index
-        out = []
-        for token, word in zip(tokens, words):
-            k = index.get(token)
+        out = list(map(index.get, tokens))
+        if None not in out:
+            return out
+        new: list[tuple] = []
+        for j, (token, k) in enumerate(zip(tokens, out)):
+            if k is None:
+                k = index.get(token)
             if k is None:
                 k = index[token] = len(index) + 1
-                if k >= len(self.rows):
-                    self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
-                self.rows[k] = [self.vector(word[0])] + [self.vector(word[1][d]) for d in ROLES[1:]]
-            out.append(k)
+                new.append(words[j])
+            out[j] = k
+        if new:
+            top = len(index) + 1
+            while top > len(self.rows):
+                self.rows = np.concatenate([self.rows, np.zeros_like(self.rows)])
+            self.rows[top - len(new):top] = self.vectors(self.role_ids(new)).reshape(len(new), len(ROLES), -1)
         return out
+
+    def role_ids(self, words: list[tuple]) -> list[list[int]]:
+        """Per word (its features memo entry) and role (ROLES: own, as the neighbour at -2, -1, +1, +2),
+        the ids of its attributes the models know, in crfsuite's item order: the own features, then
+        what the word shows as a neighbour (features.neighbour_features) with the offset's prefix."""
+        get, near = self.attrs.get, self.near_ids
+        out = []
+        for word in words:
+            every, close = (list(map(near.__getitem__, part)) for part in word[1])
+            out.append([i for i in map(get, word[0]) if i is not None])
+            for r, d in enumerate(ROLES[1:]):
+                found = [ids[r] for ids in every if ids[r] is not None]
+                if d in (-1, 1):
+                    found += [ids[r] for ids in close if ids[r] is not None]
+                out.append(found)
+        return out
+
+    def vectors(self, ids: list[list[int]]) -> np.ndarray:
+        """The summed state rows of each list of attribute ids, at once: the rows gathered into a (lists x
+        longest) grid padded with a zero row, then added column by column, so each list's rows are summed
+        in order as vector()'s .sum(0) does (the same sums to the last bit; np.add.reduceat sums in
+        another order)."""
+        counts = np.fromiter(map(len, ids), dtype=np.intp, count=len(ids))
+        total = int(counts.sum())
+        if not total:
+            return np.zeros((len(ids), self.state.shape[1]))
+        rows = np.concatenate([self.state[list(chain.from_iterable(ids))], np.zeros((1, self.state.shape[1]))])
+        grid = np.full((len(ids), int(counts.max())), total, dtype=np.intp)     # `total`: the zero row
+        owner = np.repeat(np.arange(len(ids)), counts)
+        grid[owner, np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)] = np.arange(total)
+        out = rows[grid[:, 0]]
+        for col in grid.T[1:]:
+            out += rows[col]
+        return out
+
+    def _mark_row(self, mark: str) -> int:
+        k = len(self.mark_rows)
+        if k >= len(self.mark_table):
+            self.mark_table = np.concatenate([self.mark_table, np.full_like(self.mark_table, -1)])
+        self.mark_table[k] = [-1 if i is None else i for i in self.mark(mark)]
+        return k
 
     def mark(self, mark: str) -> tuple:
         ids = self.mark_ids.get(mark)
@@ -136,39 +220,15 @@ class DocumentScorer:
     def _scores(self, tokens: list[list[str]], parts: list[tuple[list, list]]) -> np.ndarray:
         if len(self.index) > WORD_ROWS_MAX:      # flat memory on long runs (never inside one call)
             self.index.clear()
-        idx, at, ids = [], [], []
+            self.near_ids.clear()
         lengths = [len(t) for t in tokens]
-        base = 0
-        attrs, edge = self.attrs, self.edge
-        for toks, (words, marks), n in zip(tokens, parts, lengths):
-            idx += self.word_rows(toks, words)
-            for name_id, pos in zip(edge, (base, base, base + n - 1)):
-                if name_id is not None:
-                    at.append(pos)
-                    ids.append(name_id)
-            forms = [w[0][0][2:] for w in words]
-            for i in range(1, n):
-                k = attrs.get("bg=%s|%s" % (forms[i - 1], forms[i]))
-                if k is not None:
-                    at.append(base + i)
-                    ids.append(k)
-            for i, ms in enumerate(marks):
-                for m in ms:
-                    own, prev, nxt = self.mark(m)
-                    if own is not None:
-                        at.append(base + i)
-                        ids.append(own)
-                    if prev is not None and i + 1 < n:      # seen by the next token as '-1:mark'
-                        at.append(base + i + 1)
-                        ids.append(prev)
-                    if nxt is not None and i > 0:           # seen by the previous token as '1:mark'
-                        at.append(base + i - 1)
-                        ids.append(nxt)
-            base += n
-        rows = self.rows
-        ix = np.array(idx, dtype=np.intp)
+        words = [w for ws, _ in parts for w in ws]
+        ix = np.array(self.word_rows([t for toks in tokens for t in toks], words), dtype=np.intp)
         lens = np.array(lengths, dtype=np.intp)
-        pos = np.arange(len(ix)) - np.repeat(np.cumsum(lens) - lens, lens)
+        first = np.cumsum(lens) - lens
+        pos = np.arange(len(ix)) - np.repeat(first, lens)
+        at, ids = self._attributes(words, [ms for _, marks in parts for ms in marks], first, lens, pos)
+        rows = self.rows
         left = pos[:, None] >= (1, 2)
         right = np.repeat(lens, lens)[:, None] > pos[:, None] + (1, 2)
         s = rows[ix, 0]
@@ -176,9 +236,45 @@ class DocumentScorer:
         s[1:] += rows[np.where(left[1:, 0], ix[:-1], 0), 2]
         s[:-1] += rows[np.where(right[:-1, 0], ix[1:], 0), 3]
         s[:-2] += rows[np.where(right[:-2, 1], ix[2:], 0), 4]
-        if ids:
-            np.add.at(s, np.array(at, dtype=np.intp), self.state[ids])
+        if len(ids):
+            np.add.at(s, at, self.state[ids])
         return s
+
+    def _attributes(self, words: list[tuple], marks: list[list[str]], first: np.ndarray, lens: np.ndarray,
+                    pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(token, attribute id) of the sentence-level attributes of all tokens, in blocks: sentence
+        edges, bigrams, the marks as the next token's '-1:', as the token's own, as the previous
+        token's '1:'. Each token receives its attributes in the order crfsuite's item lists them, so
+        np.add.at sums them in that order (the scores are the same to the last bit)."""
+        at, ids = [], []
+        for name_id, where in zip(self.edge, (first, first, first + lens - 1)):     # BOS, first, EOS
+            if name_id is not None:
+                at.append(where)
+                ids.append(np.full(len(where), name_id, dtype=np.intp))
+        if len(at) > 1:     # per sentence in the order BOS, first, EOS (one-token sentences get all three)
+            at, ids = [np.stack(at, 1).ravel()], [np.stack(ids, 1).ravel()]
+        at.append(np.array([], dtype=np.intp))
+        ids.append(np.array([], dtype=np.intp))
+        forms = list(map(itemgetter(2), words))
+        lefts = list(map(self.bigrams.get, forms))      # the forms that begin a known bigram
+        starts = set(first.tolist())
+        found = [(j + 1, k) for j in compress(count(), lefts[:-1])
+                 if (k := lefts[j].get(forms[j + 1])) is not None and j + 1 not in starts]
+        if found:
+            at.append(np.array([j for j, _ in found], dtype=np.intp))
+            ids.append(np.array([k for _, k in found], dtype=np.intp))
+        counts = np.fromiter(map(len, marks), dtype=np.intp, count=len(marks))
+        if counts.any():
+            mark_rows = np.array(list(map(self.mark_rows.__getitem__, chain.from_iterable(marks))), dtype=np.intp)
+            table = self.mark_table[mark_rows]
+            tok = np.repeat(np.arange(len(marks)), counts)
+            tok_pos = pos[tok]
+            last = tok_pos + 1 >= np.repeat(lens, lens)[tok]
+            for col, shift, ok in ((1, 1, ~last), (0, 0, None), (2, -1, tok_pos > 0)):
+                keep = table[:, col] >= 0 if ok is None else (table[:, col] >= 0) & ok
+                at.append(tok[keep] + shift)
+                ids.append(table[keep, col])
+        return np.concatenate(at), np.concatenate(ids)
 
     def add(self, scores: np.ndarray, model: int, extra: list[list[str]]) -> np.ndarray:
         """Model `model`'s columns of `scores` plus attributes given as they are, per token (pass 2's
@@ -223,7 +319,7 @@ class LabelScores:
 
     def __call__(self, labels: list[list[str]]) -> np.ndarray:
         """Scores (all tokens in order x pass-2 labels) of the sentences' pass-1 labels."""
-        lab = np.array([self.index[x] for labs in labels for x in labs], dtype=np.intp)
+        lab = np.fromiter(map(self.index.__getitem__, chain.from_iterable(labels)), dtype=np.intp)
         pos, lens = positions([len(x) for x in labels])
         out = np.zeros((len(lab), self.tables[0].shape[1]))
         for d, table in zip(self.offsets, self.tables):
@@ -264,16 +360,18 @@ def viterbi(weights: CrfWeights, scores: np.ndarray, lengths: list[int]) -> list
         cand = delta[:m, :, None] + trans                 # previous label x current label
         back.append(cand.argmax(1))                       # the first best previous label, as crfsuite
         delta[:m] = cand.max(1) + scores[starts[:m] + t]
+    # back-tracking, all sentences at once: at step t the sentences still running are a prefix
+    y = delta.argmax(1)
+    path = np.empty((batch.steps, len(lengths)), dtype=np.intp)
+    for t in range(batch.steps - 1, 0, -1):
+        m = running[t]
+        path[t, :m] = y[:m]
+        y[:m] = back[t][np.arange(m), y[:m]]
+    path[0] = y
     labels = weights.labels
-    last = delta.argmax(1).tolist()
     out: list[list[str] | None] = [None] * len(lengths)
-    for i, (k, n) in enumerate(zip(batch.order.tolist(), batch.lengths.tolist())):
-        y = last[i]
-        path = [y]
-        for t in range(n - 1, 0, -1):
-            y = back[t][i, y]
-            path.append(y)
-        out[k] = [labels[y] for y in reversed(path)]
+    for k, n, row in zip(batch.order.tolist(), batch.lengths.tolist(), path.T.tolist()):
+        out[k] = list(map(labels.__getitem__, row[:n]))
     return out
 
 

@@ -17,7 +17,11 @@ tasks/entities/link.py.
 
 from __future__ import annotations
 
-from tasks.entities.rules.core import RuleCore
+from akhbar.compiled import use_compiled
+
+use_compiled(__name__, __path__[0])                  # before the submodules are imported
+
+from tasks.entities.rules.core import RuleCore  # noqa: E402
 from tasks.entities.rules.gazetteer import GazetteerRules
 from tasks.entities.rules.homographs import HomographRules
 from tasks.entities.rules.nationalities import NationalityRules

@@ -22,9 +22,10 @@ class RuleCore:
     """Token stream of one article plus the mentions found so far."""
 
     def __init__(self, text: str, sentences: list[tuple[int, int, int]], gaz: Gazetteer, lex: Lexicon,
-                 splits: list[int] | None = None, cfg: EntitiesConfig | None = None):
+                 splits: list[int] | None = None, cfg: EntitiesConfig | None = None, tokens=None):
         # splits: offsets where segment repaired a glued word ('الولاياتالمتحدة'), so the
         # token stream sees two words while offsets stay true to the stored text.
+        # tokens: the sentences' (token spans, token strings) when already tokenized (mentions.sentence_tokens)
         self.text, self.gaz, self.lex = text, gaz, lex
         self.cfg = cfg = cfg or DEFAULT_CONFIG
         self.frequent = frequent_words(cfg.frequent_words)     # too common to be an unknown part of a name
@@ -34,9 +35,10 @@ class RuleCore:
         self.sent_range: list[tuple[int, int]] = []   # per token: the token range of its sentence
         self.bounds: list[tuple[int, int]] = []   # token range of each sentence
         self.sent_ids: list[int] = []
-        for s_idx, s, e in sentences:
+        per_sentence = tokens[0] if tokens is not None else (tokenize(text, s, e, splits) for _, s, e in sentences)
+        for (s_idx, _, _), sentence_spans in zip(sentences, per_sentence):
             first = len(spans)
-            spans += tokenize(text, s, e, splits)
+            spans += sentence_spans
             n = len(spans) - first
             self.sent += [s_idx] * n
             self.sent_range += [(first, len(spans))] * n
@@ -44,7 +46,7 @@ class RuleCore:
             self.sent_ids.append(s_idx)
         self.starts: list[int] = [a for a, _ in spans]
         self.ends: list[int] = [b for _, b in spans]
-        self.raw = [text[a:b] for a, b in spans]
+        self.raw = [t for ts in tokens[1] for t in ts] if tokens is not None else [text[a:b] for a, b in spans]
         if lex.facts is None or len(lex.facts) > self.cfg.token_memo_max:
             lex.facts = Memo(partial(token_facts, lex=lex))
         facts = list(map(lex.facts.__getitem__, self.raw))

@@ -60,3 +60,29 @@ def test_stage_reads_no_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("AKHBAR_NER_MODEL_DIR", str(tmp_path / "missing"))
     monkeypatch.setenv("AKHBAR_NER_TAGGER", "none")
     assert isinstance(get_backend(), CrfBackend)
+
+
+def test_merge_keeps_exactly_the_extra_spans_that_overlap_no_primary_span():
+    """merge_mentions' bisect over sorted primary spans against the pairwise overlap rule, on spans
+    made up here (nested, touching, out of order, two articles)."""
+    import random
+
+    import polars as pl
+
+    from tasks.entities import MENTION_COLUMNS, empty_entities
+    schema = {k: v for k, v in empty_entities().schema.items() if k in MENTION_COLUMNS}
+    rng = random.Random(16)
+
+    def frame(spans):
+        rows = [dict(article_id=a, sentence_idx=0, start=s, end=e, surface="x", type="LOC", entity_id="loc_x",
+                     canonical_name="x", role=None, confidence=0.9, method="m", geonames_id=None, lat=None, lon=None,
+                     country_code=None) for a, s, e in spans]
+        return pl.DataFrame(rows, schema=schema).select(MENTION_COLUMNS)
+
+    for _ in range(200):
+        primary = [(rng.choice("ab"), s, s + rng.randint(1, 6)) for s in rng.sample(range(40), 6)]
+        extra = [(rng.choice("abc"), s, s + rng.randint(1, 6)) for s in rng.sample(range(40), 8)]
+        kept = merge_mentions(frame(primary), frame(extra))
+        expected = [x for x in extra if not any(x[0] == p[0] and x[1] < p[2] and p[1] < x[2] for p in primary)]
+        assert kept.height == len(primary) + len(expected)
+        assert sorted(kept.select("article_id", "start", "end").rows()) == sorted(primary + expected)

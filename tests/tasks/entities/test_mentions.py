@@ -48,3 +48,19 @@ def test_offsets_are_exact_and_spans_disjoint(mentions, words, sep):
         assert 0 <= m["start"] < m["end"] <= len(text)
         assert m["start"] >= last_end
         last_end = m["end"]
+
+
+def test_shared_tokens_give_the_same_rule_mentions():
+    """rule_mentions with the article's sentence_tokens (tokenized once for the rules, the tagger and
+    the speaker slots) equals rule_mentions tokenizing itself; with a glued-word split too (text
+    written for this test)."""
+    from tasks.entities.mentions import rule_mentions, sentence_tokens
+    text = "قال الوزير أحمد الخطيب إن القوات دخلت مدينة حمص. وأعلنت وزارةالدفاع مقتل 3 عناصر يوم الأحد."
+    first_end = text.index(".") + 1
+    sentences = [(0, 0, first_end), (1, first_end + 1, len(text))]
+    splits = [text.index("الدفاع")]
+    for cut in (None, splits):
+        tokens = sentence_tokens(text, sentences, cut)
+        assert [len(sp) for sp in tokens[0]] == [len(ts) for ts in tokens[1]]
+        assert rule_mentions("a", text, sentences, splits=cut, tokens=tokens) == rule_mentions("a", text, sentences,
+                                                                                             splits=cut)

@@ -73,3 +73,29 @@ def test_relabel_round_trip():
     assert encoding_of(["O", "B-PERS", "I-PERS"]) == "bio" and encoding_of(["O", "S-LOC"]) == "bioes"
     with pytest.raises(ValueError):
         relabel(bio, "iob2")
+
+
+def _spans_every_label(labels):
+    """conlleval's chunking visiting every label, O included (the reference `spans` skips the O's of)."""
+    out, typ, start = set(), None, 0
+    for i, lab in enumerate(list(labels) + ["O"]):
+        tag, _, t = lab.partition("-")
+        if typ is not None and (tag not in ("I", "E") or t != typ):
+            out.add((typ, start, i))
+            typ = None
+        if tag in ("B", "S") or (tag in ("I", "E") and typ is None):
+            typ, start = t, i
+        if tag in ("E", "S"):
+            out.add((typ, start, i + 1))
+            typ = None
+    return out
+
+
+def test_spans_skipping_o_labels_chunks_as_visiting_every_label():
+    import random
+    rng = random.Random(14)
+    alphabet = ["O"] * 4 + [f"{tag}-{typ}" for tag in "BIES" for typ in ("PERS", "LOC")]
+    for _ in range(3000):
+        labels = [rng.choice(alphabet) for _ in range(rng.randint(0, 12))]
+        assert spans(labels) == _spans_every_label(labels), labels
+        assert spans(tuple(labels)) == spans(iter(labels)) == spans(labels)

@@ -116,3 +116,25 @@ def test_label_scores_equal_the_label_marks_looked_up_one_by_one(model):
     want = np.array([[sum(scorer.state[scorer.attrs[f], cols][j] for f in marks if f in scorer.attrs)
                       for j in range(cols.stop - cols.start)] for labs in labels for marks in label_marks(labs)])
     assert np.abs(got - want).max() < 1e-12 and np.abs(want).max() > 0
+
+
+def test_new_words_rows_are_the_one_by_one_sums_to_the_last_bit(model):
+    """DocumentScorer.vectors/role_ids (a batch's new words at once) give exactly vector()'s sums of
+    each word's own and neighbour features (sentences written for this test, outside every data set)."""
+    from tasks.entities.ner.features import neighbour_features
+    from tasks.entities.ner.scorer import ROLES
+    tokens = sorted({t for text in TEXTS + ["وأفادت وكالة الأنباء بأن 12 شخصا أصيبوا في مدينة حماة يوم الجمعة."]
+                     for t in text.replace(".", " .").replace("،", " ،").split()})
+    words = [model.featurize.words[t] for t in tokens]
+    scorer = model.scorer
+    rows = scorer.vectors(scorer.role_ids(words))
+    one_by_one = np.array([scorer.vector(w[0] if d is None else neighbour_features(w[1])[d]) for w in words for d in ROLES])
+    assert rows.shape == one_by_one.shape and np.array_equal(rows, one_by_one)
+
+
+def test_bigram_index_matches_the_formatted_attribute():
+    from tasks.entities.ner.scorer import bigram_index
+    attrs = {"bg=في|مدينة": 3, "bg=a|b|c": 7, "w=في": 1}
+    index = bigram_index(attrs)
+    assert index["في"]["مدينة"] == 3 and index["a"]["b|c"] == 7 and index["a|b"]["c"] == 7
+    assert "w=في" not in index and "في" not in index.get("w=", {})
