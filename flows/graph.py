@@ -256,6 +256,7 @@ def run_local(stages: Iterable[Stage], bag: Bag, until: str | None = None,
     bag.setdefault("stage_failures", [])
     bag.setdefault("known_incidents", None)   # the local executor starts with no earlier snapshot
     bag.setdefault("dedupe_state", None)
+    bag.setdefault(SPILL_DIR, None)           # no folder: datasets stay in memory
     for stage in stages:
         outputs = run_partitions(stage, bag) if stage.partitioned else run_whole(stage, bag)
         bag.update(zip(stage.outputs, outputs))

@@ -151,8 +151,12 @@ def resources_digest() -> str:
 
 
 def _fingerprint(value: Any) -> str:
+    from flows.spill import Spilled    # (flows.spill imports this module)
+
     if isinstance(value, pl.DataFrame):
         return frame_fingerprint(value)
+    if isinstance(value, Spilled):     # its content, slice by slice (file names change with every run)
+        return "spilled[" + ",".join(frame_fingerprint(part) for part in value.parts()) + "]"
     if isinstance(value, (tuple, list)):
         return "[" + ",".join(_fingerprint(v) for v in value) + "]"
     if isinstance(value, dict):

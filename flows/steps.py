@@ -26,8 +26,9 @@ from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import partition_count, partition_of, split
-from flows.spill import Spilled, materialise, spilled, write_rows
+from flows.spill import PART_ROWS, SPILL_DIR, ParquetSink, Spilled, materialise, spilled, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
+from tasks.dedupe_text import ROW, Texts, without_text
 from tasks.entities import build_catalog, extract_entities
 from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
 from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
@@ -40,6 +41,7 @@ from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
+from tasks.ingest_file import documents_order, ingest_to_file
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
 from tasks.validate import CHECK_ORDER, OPTIONAL, ValidationError, validate as validate_tables, validate_parts
@@ -72,7 +74,8 @@ def start_bag(input_dir: Path | str, run_id: str, cfg: PipelineConfig, output_di
     """The bag a run starts from (the flow, `flows.local`, bench-scale): its input, run id and settings;
     with an output lake, what the lake already holds (first-seen documents and incidents, the dedupe
     index) and the `run_meta` publish writes; `extra` datasets as given (`known_documents` overrides)."""
-    bag: Bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg, known_documents=known(output_dir))
+    bag: Bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg, known_documents=known(output_dir),
+                    **{SPILL_DIR: None})     # the executor sets a folder when datasets go to files
     if output_dir is not None:
         meta = dict(run_id=run_id, flow_run_id=flow_run_id, started_at=dt.datetime.now(dt.timezone.utc),
                     git_commit=git_commit, input_dir=str(input_dir), output_dir=str(output_dir))
@@ -105,22 +108,65 @@ def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.Dat
         return None
 
 
-def ingest(input_dir: str, run_id: str, cfg: PipelineConfig,
-           known_documents: pl.DataFrame | pl.LazyFrame | None) -> pl.DataFrame:
-    """Files read in batches by the worker processes (flows/workers.py), when the pool is on."""
-    return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents, mapper=workers.map_bounded)
+def ingest(input_dir: str, run_id: str, cfg: PipelineConfig, known_documents: pl.DataFrame | pl.LazyFrame | None,
+           spill_dir: Path | str | None = None) -> pl.DataFrame | Spilled:
+    """Files read in batches by the worker processes (flows/workers.py), when the pool is on. With a
+    spill folder, the rows go to one parquet file batch by batch (tasks/ingest_file.py): the run holds
+    no document's text after ingest, and ingest itself only a batch's."""
+    if not spill_dir:
+        return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents, mapper=workers.map_bounded)
+    Path(spill_dir).mkdir(parents=True, exist_ok=True)
+    path = ingest_to_file(Path(input_dir), run_id, Path(spill_dir) / "ingest.ingested.p0.parquet", PART_ROWS, cfg,
+                          known=known_documents, mapper=workers.map_bounded)
+    return spilled([path], concat, 1, rowwise=True)
 
 
-def dedupe(ingested: pl.DataFrame, run_id: str, cfg: PipelineConfig, dedupe_state: pl.DataFrame | None = None):
+def dedupe(ingested: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig,
+           dedupe_state: pl.DataFrame | None = None):
     """Per-document work (line keys, in-page rules, signatures) in batches in the worker processes;
-    signatures of unchanged documents taken from the previous snapshot's dedupe_index."""
-    return dedupe_documents(ingested, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded)
+    signatures of unchanged documents taken from the previous snapshot's dedupe_index. Ingested
+    documents in a file (spilled) are held without their text, read a batch at a time
+    (tasks/dedupe_text.py); the documents returned are then without it too (mark-new puts it back)."""
+    texts = Texts()
+    if isinstance(ingested, Spilled):
+        texts = Texts(one_file(ingested))
+        ingested = documents_order(without_text(texts.path, list(pl.read_parquet_schema(texts.path))))
+    return dedupe_documents(ingested, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded, texts=texts)
 
 
-def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame) -> pl.DataFrame:
-    """is_new is this run's view of the input, not part of dedupe's (cached) answer."""
-    return deduped.drop("is_new", strict=False).join(ingested.select("doc_id", "is_new"), on="doc_id",
-                                                     how="left", maintain_order="left")
+def one_file(data: Spilled) -> str:
+    """The file of a dataset spilled as one file (a corpus-wide stage's output, `Stage.spill`)."""
+    if len(data.files) != 1:
+        raise ValueError(f"expected one spilled file, got {len(data.files)}")
+    return data.files[0]
+
+
+def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
+    """is_new is this run's view of the input, not part of dedupe's (cached) answer. Documents
+    deduped without their text (ingested spilled) get it back here, written to a file PART_ROWS
+    documents at a time (`documents_file`): the corpus' text is never held whole."""
+    if isinstance(ingested, Spilled):
+        new = ingested.frame(["doc_id", "is_new"])
+        if ROW in deduped.columns:
+            path = one_file(ingested)
+            return documents_file(deduped, new, path, str(Path(path).parent / "mark-new.documents.p0.parquet"))
+        ingested = new
+    is_new = deduped.select("doc_id").join(ingested.select("doc_id", "is_new"), on="doc_id", how="left",
+                                           maintain_order="left").get_column("is_new")
+    return deduped.drop("is_new", strict=False).with_columns(is_new)
+
+
+def documents_file(deduped: pl.DataFrame, new: pl.DataFrame, text_file: str, path: str) -> Spilled:
+    """The deduped documents with their text (from `text_file`, by ROW) and this run's is_new, in the
+    columns and row order of the in-memory mark-new, written PART_ROWS rows at a time."""
+    names = [c for c in pl.read_parquet_schema(text_file) if c != "is_new"]
+    columns = [*names, "is_new"]
+    is_new = deduped.select("doc_id").join(new, on="doc_id", how="left", maintain_order="left").get_column("is_new")
+    frame = deduped.with_columns(is_new)
+    with ParquetSink(path, PART_ROWS) as sink:
+        for lo in range(0, max(frame.height, 1), PART_ROWS):
+            sink.write(Texts(text_file).add(frame.slice(lo, PART_ROWS)).select(columns))
+    return spilled([path], concat, 1, rowwise=True)
 
 
 def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> tuple[dict[int, pl.DataFrame], int]:
