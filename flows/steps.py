@@ -26,9 +26,9 @@ from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import partition_count, partition_of, split
-from flows.spill import PART_ROWS, SPILL_DIR, ParquetSink, Spilled, materialise, spilled, write_rows
+from flows.spill import PART_ROWS, ParquetSink, Spilled, materialise, spilled, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
-from tasks.dedupe_text import ROW, Texts, without_text
+from tasks.dedupe_text import CHARS, ROW, Texts, without_text
 from tasks.entities import build_catalog, extract_entities
 from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
 from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
@@ -74,8 +74,7 @@ def start_bag(input_dir: Path | str, run_id: str, cfg: PipelineConfig, output_di
     """The bag a run starts from (the flow, `flows.local`, bench-scale): its input, run id and settings;
     with an output lake, what the lake already holds (first-seen documents and incidents, the dedupe
     index) and the `run_meta` publish writes; `extra` datasets as given (`known_documents` overrides)."""
-    bag: Bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg, known_documents=known(output_dir),
-                    **{SPILL_DIR: None})     # the executor sets a folder when datasets go to files
+    bag: Bag = dict(input_dir=str(input_dir), run_id=run_id, cfg=cfg, known_documents=known(output_dir))
     if output_dir is not None:
         meta = dict(run_id=run_id, flow_run_id=flow_run_id, started_at=dt.datetime.now(dt.timezone.utc),
                     git_commit=git_commit, input_dir=str(input_dir), output_dir=str(output_dir))
@@ -127,11 +126,13 @@ def dedupe(ingested: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig,
     signatures of unchanged documents taken from the previous snapshot's dedupe_index. Ingested
     documents in a file (spilled) are held without their text, read a batch at a time
     (tasks/dedupe_text.py); the documents returned are then without it too (mark-new puts it back)."""
-    texts = Texts()
-    if isinstance(ingested, Spilled):
-        texts = Texts(one_file(ingested))
-        ingested = documents_order(without_text(texts.path, list(pl.read_parquet_schema(texts.path))))
-    return dedupe_documents(ingested, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded, texts=texts)
+    if not isinstance(ingested, Spilled):
+        return dedupe_documents(ingested, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded)
+    texts = Texts(one_file(ingested))
+    held = documents_order(without_text(texts.path, list(pl.read_parquet_schema(texts.path))))
+    out = dedupe_documents(held, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded, texts=texts)
+    # rows of this run's file are not part of the (cached) answer: mark-new finds them by doc_id
+    return out[0].drop(ROW, CHARS), *out[1:]
 
 
 def one_file(data: Spilled) -> str:
@@ -145,24 +146,23 @@ def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame | Spilled) -> pl.Data
     """is_new is this run's view of the input, not part of dedupe's (cached) answer. Documents
     deduped without their text (ingested spilled) get it back here, written to a file PART_ROWS
     documents at a time (`documents_file`): the corpus' text is never held whole."""
-    if isinstance(ingested, Spilled):
-        new = ingested.frame(["doc_id", "is_new"])
-        if ROW in deduped.columns:
-            path = one_file(ingested)
-            return documents_file(deduped, new, path, str(Path(path).parent / "mark-new.documents.p0.parquet"))
-        ingested = new
+    if isinstance(ingested, Spilled) and "text" not in deduped.columns:
+        path = one_file(ingested)
+        return documents_file(deduped, path, str(Path(path).parent / "mark-new.documents.p0.parquet"))
+    ingested = ingested.frame(["doc_id", "is_new"]) if isinstance(ingested, Spilled) else ingested
     is_new = deduped.select("doc_id").join(ingested.select("doc_id", "is_new"), on="doc_id", how="left",
                                            maintain_order="left").get_column("is_new")
     return deduped.drop("is_new", strict=False).with_columns(is_new)
 
 
-def documents_file(deduped: pl.DataFrame, new: pl.DataFrame, text_file: str, path: str) -> Spilled:
-    """The deduped documents with their text (from `text_file`, by ROW) and this run's is_new, in the
-    columns and row order of the in-memory mark-new, written PART_ROWS rows at a time."""
-    names = [c for c in pl.read_parquet_schema(text_file) if c != "is_new"]
-    columns = [*names, "is_new"]
-    is_new = deduped.select("doc_id").join(new, on="doc_id", how="left", maintain_order="left").get_column("is_new")
-    frame = deduped.with_columns(is_new)
+def documents_file(deduped: pl.DataFrame, text_file: str, path: str) -> Spilled:
+    """The deduped documents with their text and this run's is_new (from `text_file`, the row of each
+    doc_id found in it), in the columns and row order of the in-memory mark-new, written PART_ROWS rows
+    at a time."""
+    columns = [*(c for c in pl.read_parquet_schema(text_file) if c != "is_new"), "is_new"]
+    rows = pl.scan_parquet(text_file).select("doc_id", "is_new").with_row_index(ROW).collect()
+    joined = deduped.select("doc_id").join(rows, on="doc_id", how="left", maintain_order="left")
+    frame = deduped.with_columns(joined.get_column("is_new"), joined.get_column(ROW).cast(pl.Int64))
     with ParquetSink(path, PART_ROWS) as sink:
         for lo in range(0, max(frame.height, 1), PART_ROWS):
             sink.write(Texts(text_file).add(frame.slice(lo, PART_ROWS)).select(columns))

@@ -41,3 +41,18 @@ def test_a_spilled_inputs_fingerprint_is_its_content(tmp_path):
     changed = steps.ingest(str(corpus), "r", cfg, None, spill_dir=tmp_path / "b")
     assert _fingerprint(changed) != _fingerprint(one)
     assert pl.read_parquet(changed.files[0]).height == pl.read_parquet(one.files[0]).height
+
+
+def test_a_cached_dedupe_answer_fits_a_file_listing_the_rows_in_another_order(tmp_path):
+    """A rerun whose ingest lists the same documents in another order (known rows come last) has the
+    same fingerprint, so dedupe's cached answer is reused: mark-new finds each document's text by doc_id."""
+    corpus, cfg = write_corpus(tmp_path / "in"), PipelineConfig()
+    first = steps.ingest(str(corpus), "r", cfg, None, spill_dir=tmp_path / "a")
+    deduped = steps.dedupe(first, "r", cfg)[0]
+    expected = steps.mark_new(deduped, first).frame()
+    (tmp_path / "b").mkdir()
+    other = tmp_path / "b" / "ingest.ingested.p0.parquet"
+    pl.read_parquet(first.files[0]).reverse().write_parquet(other, row_group_size=2)
+    reordered = Spilled((str(other),), first.merge, rowwise=True)
+    assert _fingerprint(reordered) == _fingerprint(first)
+    assert steps.mark_new(deduped, reordered).frame().equals(expected)
