@@ -21,10 +21,17 @@ import os
 
 JEMALLOC_ENV = "_RJEM_MALLOC_CONF"          # polars' jemalloc (tikv-jemallocator's prefix)
 JEMALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"
+# Arrow's buffers (the parquet writer's and reader's) from the C heap, which flows/graph.py `trim` hands
+# back after each stage, not from Arrow's default mimalloc pool, which keeps freed pages for Arrow alone:
+# ingest's and mark-new's parquet writers left ~30 MB that no later stage could use (docs/scale.md
+# section 21: at 15k documents vocabulary's own peak 387 -> 357 MB). Read when pyarrow is first imported.
+ARROW_POOL_ENV = "ARROW_DEFAULT_MEMORY_POOL"
+ARROW_POOL = "system"
 
 
 def configure_allocator(environ=None) -> str:
-    """Set polars' jemalloc to return freed pages at once unless the environment says otherwise;
-    return the value in effect."""
+    """Set polars' jemalloc to return freed pages at once, and Arrow to allocate from the C heap, unless
+    the environment says otherwise; return the jemalloc value in effect."""
     env = os.environ if environ is None else environ
+    env.setdefault(ARROW_POOL_ENV, ARROW_POOL)
     return env.setdefault(JEMALLOC_ENV, JEMALLOC_CONF)

@@ -64,11 +64,15 @@ class Stage:
         return self.split is not None
 
 
+# inputs a bag may lack (then None): the spill folder, set by an executor that writes datasets to files
+OPTIONAL_INPUTS = (SPILL_DIR,)
+
+
 def inputs_of(stage: Stage, bag: Bag) -> Bag:
-    missing = [k for k in stage.inputs if k not in bag]
+    missing = [k for k in stage.inputs if k not in bag and k not in OPTIONAL_INPUTS]
     if missing:
         raise KeyError(f"stage '{stage.name}' needs {missing}, which no earlier stage produced")
-    return {k: bag[k] for k in stage.inputs}
+    return {k: bag.get(k) for k in stage.inputs}
 
 
 def as_tuple(stage: Stage, value: Any) -> tuple:

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 import akhbar
@@ -92,6 +93,23 @@ def frame_fingerprint(frame: pl.DataFrame) -> str:
     return h.hexdigest()
 
 
+def rows_fingerprint(parts) -> str:
+    """Content hash of a dataset given in parts (a spilled file's slices): schema + the set of its rows,
+    in any order (ignoring VOLATILE_COLUMNS). For an input its stage reads in an order of its own (dedupe
+    sorts the documents): a rerun whose files list the same rows in another order hits the cache."""
+    h, schema, hashes = hashlib.blake2b(digest_size=16), None, []
+    for part in parts:
+        part = part.select([c for c in part.columns if c not in VOLATILE_COLUMNS])
+        schema = schema or repr([(c, str(t)) for c, t in part.schema.items()])
+        if part.height and part.width:
+            hashes.append(np.stack([part.hash_rows(seed=seed).to_numpy() for seed in (0, 1)], axis=1))
+    rows = np.concatenate(hashes) if hashes else np.empty((0, 2), dtype=np.uint64)
+    h.update((schema or "").encode())
+    h.update(str(len(rows)).encode())
+    h.update(rows[np.lexsort((rows[:, 1], rows[:, 0]))].tobytes())
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=None)
 def _imports(module_name: str) -> frozenset[str]:
     """Names of the akhbar/tasks modules imported by the module (read from its source; once per
@@ -151,8 +169,12 @@ def resources_digest() -> str:
 
 
 def _fingerprint(value: Any) -> str:
+    from flows.spill import Spilled    # (flows.spill imports this module)
+
     if isinstance(value, pl.DataFrame):
         return frame_fingerprint(value)
+    if isinstance(value, Spilled):     # its content (file names change with every run)
+        return "spilled:" + rows_fingerprint(value.parts())
     if isinstance(value, (tuple, list)):
         return "[" + ",".join(_fingerprint(v) for v in value) + "]"
     if isinstance(value, dict):

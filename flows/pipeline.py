@@ -17,15 +17,16 @@ from prefect import flow
 from flows import steps
 from flows.graph import Stage, concat, release, releases, unique_rows
 from flows.partitions import N_PARTITIONS, warm_code_versions
+from flows.spill import SPILL_DIR
 from flows.runtime import FINISH_READS, Run, run_stage, task_runner_from_env
 from akhbar.lake import single_writer
 
 DAG: tuple[Stage, ...] = (
-    Stage("ingest", steps.ingest, ("input_dir", "run_id", "cfg", "known_documents"), ("ingested",), retries=2,
-          retry_if=steps.io_error),
+    Stage("ingest", steps.ingest, ("input_dir", "run_id", "cfg", "known_documents", SPILL_DIR), ("ingested",),
+          retries=2, retry_if=steps.io_error),
     Stage("dedupe", steps.dedupe, ("ingested", "run_id", "cfg", "dedupe_state"),
-          ("deduped", "segments", "blocks", "dedupe_index"), cached=True, code="tasks.dedupe"),
-    Stage("mark-new", steps.mark_new, ("deduped", "ingested"), ("documents",), spill=True),
+          ("deduped", "segments", "blocks", "dedupe_index"), cached=True, code="tasks.dedupe", lazy=("ingested",)),
+    Stage("mark-new", steps.mark_new, ("deduped", "ingested"), ("documents",), spill=True, lazy=("ingested",)),
     Stage("vocabulary", steps.vocabulary, ("blocks", "cfg"), ("vocab", N_PARTITIONS)),
     Stage("segment", steps.segment, ("blocks", "vocab", "run_id", "cfg"), ("articles", "sentences", "segment_rejections"),
           split=steps.split_blocks, merge=(steps.merge_article_frames, unique_rows("sentences"), concat),

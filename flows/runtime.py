@@ -228,6 +228,8 @@ class Run:
         """What finish reports of a dataset that is released before it (the ingested files)."""
         if stage.name == "ingest":
             ingested = self.bag["ingested"]
+            if isinstance(ingested, Spilled):
+                ingested = ingested.frame(["is_new", "status"])
             self.ingest_counts = dict(
                 files=ingested.height, new=ingested.filter(pl.col("is_new")).height,
                 known=ingested.filter(~pl.col("is_new")).height,
@@ -305,6 +307,8 @@ def run_stage(stage: Stage, run: Run) -> Bag:
     counts = {k: v.height for k, v in outputs.items() if isinstance(v, pl.DataFrame)}
     if stage.name == "ingest":
         ingested = outputs["ingested"]
+        if isinstance(ingested, Spilled):
+            ingested = ingested.frame(["is_new"])
         counts = dict(files=ingested.height, new=ingested.filter(pl.col("is_new")).height)
     if counts:
         get_run_logger().info(f"{stage.name}: " + ", ".join(f"%({k})d {k}" for k in counts), counts)

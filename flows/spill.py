@@ -41,6 +41,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from akhbar.batches import ParquetSink  # noqa: F401  (spilled outputs written in slices)
 from akhbar.contracts import DATA_TABLES, KEYS
 from flows.partitions import partition_of
 

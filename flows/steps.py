@@ -26,8 +26,9 @@ from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import partition_count, partition_of, split
-from flows.spill import Spilled, materialise, spilled, write_rows
+from flows.spill import PART_ROWS, ParquetSink, Spilled, materialise, spilled, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
+from tasks.dedupe_text import CHARS, ROW, Texts, without_text
 from tasks.entities import build_catalog, extract_entities
 from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
 from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
@@ -40,6 +41,7 @@ from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
+from tasks.ingest_file import documents_order, ingest_to_file
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
 from tasks.validate import CHECK_ORDER, OPTIONAL, ValidationError, validate as validate_tables, validate_parts
@@ -105,22 +107,66 @@ def dedupe_state(output_dir: str | None, run_meta: dict | None = None) -> pl.Dat
         return None
 
 
-def ingest(input_dir: str, run_id: str, cfg: PipelineConfig,
-           known_documents: pl.DataFrame | pl.LazyFrame | None) -> pl.DataFrame:
-    """Files read in batches by the worker processes (flows/workers.py), when the pool is on."""
-    return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents, mapper=workers.map_bounded)
+def ingest(input_dir: str, run_id: str, cfg: PipelineConfig, known_documents: pl.DataFrame | pl.LazyFrame | None,
+           spill_dir: Path | str | None = None) -> pl.DataFrame | Spilled:
+    """Files read in batches by the worker processes (flows/workers.py), when the pool is on. With a
+    spill folder, the rows go to one parquet file batch by batch (tasks/ingest_file.py): the run holds
+    no document's text after ingest, and ingest itself only a batch's."""
+    if not spill_dir:
+        return ingest_folder(Path(input_dir), run_id, cfg, known=known_documents, mapper=workers.map_bounded)
+    Path(spill_dir).mkdir(parents=True, exist_ok=True)
+    path = ingest_to_file(Path(input_dir), run_id, Path(spill_dir) / "ingest.ingested.p0.parquet", PART_ROWS, cfg,
+                          known=known_documents, mapper=workers.map_bounded)
+    return spilled([path], concat, 1, rowwise=True)
 
 
-def dedupe(ingested: pl.DataFrame, run_id: str, cfg: PipelineConfig, dedupe_state: pl.DataFrame | None = None):
+def dedupe(ingested: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig,
+           dedupe_state: pl.DataFrame | None = None):
     """Per-document work (line keys, in-page rules, signatures) in batches in the worker processes;
-    signatures of unchanged documents taken from the previous snapshot's dedupe_index."""
-    return dedupe_documents(ingested, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded)
+    signatures of unchanged documents taken from the previous snapshot's dedupe_index. Ingested
+    documents in a file (spilled) are held without their text, read a batch at a time
+    (tasks/dedupe_text.py); the documents returned are then without it too (mark-new puts it back)."""
+    if not isinstance(ingested, Spilled):
+        return dedupe_documents(ingested, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded)
+    texts = Texts(one_file(ingested))
+    held = documents_order(without_text(texts.path, list(pl.read_parquet_schema(texts.path))))
+    out = dedupe_documents(held, run_id, cfg, state=dedupe_state, mapper=workers.map_bounded, texts=texts)
+    # rows of this run's file are not part of the (cached) answer: mark-new finds them by doc_id
+    return out[0].drop(ROW, CHARS), *out[1:]
 
 
-def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame) -> pl.DataFrame:
-    """is_new is this run's view of the input, not part of dedupe's (cached) answer."""
-    return deduped.drop("is_new", strict=False).join(ingested.select("doc_id", "is_new"), on="doc_id",
-                                                     how="left", maintain_order="left")
+def one_file(data: Spilled) -> str:
+    """The file of a dataset spilled as one file (a corpus-wide stage's output, `Stage.spill`)."""
+    if len(data.files) != 1:
+        raise ValueError(f"expected one spilled file, got {len(data.files)}")
+    return data.files[0]
+
+
+def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
+    """is_new is this run's view of the input, not part of dedupe's (cached) answer. Documents
+    deduped without their text (ingested spilled) get it back here, written to a file PART_ROWS
+    documents at a time (`documents_file`): the corpus' text is never held whole."""
+    if isinstance(ingested, Spilled) and "text" not in deduped.columns:
+        path = one_file(ingested)
+        return documents_file(deduped, path, str(Path(path).parent / "mark-new.documents.p0.parquet"))
+    ingested = ingested.frame(["doc_id", "is_new"]) if isinstance(ingested, Spilled) else ingested
+    is_new = deduped.select("doc_id").join(ingested.select("doc_id", "is_new"), on="doc_id", how="left",
+                                           maintain_order="left").get_column("is_new")
+    return deduped.drop("is_new", strict=False).with_columns(is_new)
+
+
+def documents_file(deduped: pl.DataFrame, text_file: str, path: str) -> Spilled:
+    """The deduped documents with their text and this run's is_new (from `text_file`, the row of each
+    doc_id found in it), in the columns and row order of the in-memory mark-new, written PART_ROWS rows
+    at a time."""
+    columns = [*(c for c in pl.read_parquet_schema(text_file) if c != "is_new"), "is_new"]
+    rows = pl.scan_parquet(text_file).select("doc_id", "is_new").with_row_index(ROW).collect()
+    joined = deduped.select("doc_id").join(rows, on="doc_id", how="left", maintain_order="left")
+    frame = deduped.with_columns(joined.get_column("is_new"), joined.get_column(ROW).cast(pl.Int64))
+    with ParquetSink(path, PART_ROWS) as sink:
+        for lo in range(0, max(frame.height, 1), PART_ROWS):
+            sink.write(Texts(text_file).add(frame.slice(lo, PART_ROWS)).select(columns))
+    return spilled([path], concat, 1, rowwise=True)
 
 
 def vocabulary(blocks: pl.DataFrame, cfg: PipelineConfig) -> tuple[dict[int, pl.DataFrame], int]:

@@ -43,6 +43,7 @@ from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
 from akhbar.unionfind import UnionFind
 from tasks.dedupe_index import SIGNATURE, attach_known, index_frame, signature_params, signatures_of, usable_state
+from tasks.dedupe_text import Texts, text_chars
 
 log = logging.getLogger(__name__)
 BLOCK_SCHEMA = {
@@ -388,14 +389,14 @@ def near_duplicate_clusters(lines: pl.DataFrame | LinesOf, n_docs: int, cfg: Pip
 
 
 def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, cfg: PipelineConfig,
-                         sig: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame]:
+                         sig: np.ndarray, texts: Texts = Texts()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Set near_duplicate marks on documents; return (documents, ok docs still kept). The candidates'
     kept lines are rebuilt from their text, chunk by chunk (`marked_lines`: per-document rules, so the
     same lines as the signatures were computed from): the corpus' line keys are never all alive."""
-    text = docs.select("doc_idx", "doc_id", "text")
+    text = docs.select("doc_idx", "doc_id", *texts.columns)
 
     def lines_of(doc_idx: list[int]) -> pl.DataFrame:
-        return marked_lines(text.filter(pl.col("doc_idx").is_in(doc_idx)), cfg)
+        return marked_lines(texts.add(text.filter(pl.col("doc_idx").is_in(doc_idx))), cfg)
 
     found = near_duplicate_clusters(lines_of, docs.height, cfg, sig, kept=pl.col("kind").is_null() & ~pl.col("blank"))
     if not found:
@@ -556,7 +557,7 @@ def document_parts(text: str, cuts: pl.DataFrame) -> list[tuple[int, str]]:
 
 def whole_doc_cuts(documents: pl.DataFrame, status: str, kind: str, run_id: str) -> pl.DataFrame:
     d = documents.filter(pl.col("status") == status)
-    return d.select("doc_id", start=pl.lit(0, pl.Int64), end=pl.col("text").str.len_chars().cast(pl.Int64),
+    return d.select("doc_id", start=pl.lit(0, pl.Int64), end=text_chars(d).cast(pl.Int64),
                     kind=pl.lit(kind), canonical_id="duplicate_of", reason="reason", run_id=pl.lit(run_id))
 
 
@@ -576,20 +577,21 @@ PAGE_BATCH_DOCS = 5_000     # documents whose page blocks are built at once (bui
 
 
 def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFrame,
-                 cfg: PipelineConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+                 cfg: PipelineConfig, source: Texts = Texts()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
 
     Each block carries `_k`, a hash of its lines' normalised keys, so that merging blocks
     with the same text does not normalise every block again. The texts are sliced and joined in
     polars (no Python string per document or piece: they held several copies of the corpus).
     """
-    texts = docs.select("doc_idx", "text")
+    texts = docs.select("doc_idx", *source.columns)
     carriers = pl.DataFrame([(k, sorted(v)) for k, v in carried_by(documents).items()], orient="row",
                             schema={"doc_id": pl.String, "_carried": pl.List(pl.String)})
     meta = docs.select("doc_id", "meta_title", "meta_date", "meta_source", "meta_url")
 
     def joined(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-        frame = (frame.join(texts, on="doc_idx", how="left", maintain_order="left")
+        these = source.add(texts.filter(pl.col("doc_idx").is_in(frame.get_column("doc_idx").unique().implode())))
+        frame = (frame.join(these, on="doc_idx", how="left", maintain_order="left")
                  .with_columns(_t=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
                  .drop("text"))
         return frame.group_by(by, maintain_order=True).agg(
@@ -697,14 +699,16 @@ def marked_lines(docs: pl.DataFrame, cfg: PipelineConfig, keys: list[str] | None
     return mark_repeated_lines(mark_listed_boilerplate(line_table(docs, keys)), cfg)
 
 
-def document_lines(docs: pl.DataFrame, cfg: PipelineConfig, mapper: Mapper = in_process
+def document_lines(docs: pl.DataFrame, cfg: PipelineConfig, mapper: Mapper = in_process, texts: Texts = Texts()
                    ) -> tuple[pl.DataFrame | None, np.ndarray | None, dict[str, str]]:
     """`lines_batch` over batches of DOC_BATCH documents, run by `mapper`, results concatenated in
-    document order: (lines, signatures, {}) or, when some documents' keys raised, (None, None, bad)."""
-    cols = docs.select("doc_idx", "doc_id", "text", SIGNATURE)
+    document order: (lines, signatures, {}) or, when some documents' keys raised, (None, None, bad).
+    The text of one batch is read (`texts`) as the mapper takes it."""
+    cols = docs.select("doc_idx", "doc_id", *texts.columns, SIGNATURE)
     if cols.height == 0:
-        return lines_batch(cols, cfg)
-    batches = (cols.slice(lo, DOC_BATCH) for lo in range(0, cols.height, DOC_BATCH))
+        return lines_batch(texts.add(cols), cfg)
+    batches = (texts.add(cols.slice(lo, DOC_BATCH)).select("doc_idx", "doc_id", "text", SIGNATURE)
+               for lo in range(0, cols.height, DOC_BATCH))
     parts, sigs, bad = [], [], {}
     for lines, sig, failed in mapper(lines_batch, batches, cfg):
         bad.update(failed)
@@ -733,11 +737,13 @@ def dedupe(documents: pl.DataFrame, run_id: str,
 
 
 def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig | None = None,
-                      state: pl.DataFrame | None = None, mapper: Mapper = in_process
+                      state: pl.DataFrame | None = None, mapper: Mapper = in_process, texts: Texts = Texts()
                       ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(documents, segments, blocks, dedupe_index). `state`: the previous snapshot's dedupe_index
     (tasks/dedupe_index.py), whose signatures are reused for unchanged documents; `mapper` runs the
-    per-document batches (flows/workers.py map_bounded: in the worker processes)."""
+    per-document batches (flows/workers.py map_bounded: in the worker processes). `texts`: where the
+    text is (tasks/dedupe_text.py): documents without it are read a batch at a time from its file, and
+    the documents returned are without it too (ROW and CHARS instead)."""
     cfg = cfg or PipelineConfig()
     params = signature_params(cfg, MINHASH_SEED, HASH_SEED)
     known = usable_state(state, params, cfg.num_perm)
@@ -747,7 +753,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
         docs = attach_known(documents.filter(pl.col("status") == "ok").sort("source_path", "record_idx",
                                                                            nulls_last=False)
                             .with_row_index("doc_idx").with_columns(pl.col("doc_idx").cast(pl.Int64)), known)
-        lines, sig, bad = document_lines(docs, cfg, mapper)
+        lines, sig, bad = document_lines(docs, cfg, mapper, texts)
         if not bad:
             break
         documents = reset_marks(reject(documents, bad))
@@ -757,7 +763,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
     index = index_frame(docs, sig, params, run_id)
     docs = docs.drop(SIGNATURE)
     n_docs = docs.height
-    documents, docs = mark_near_duplicates(documents, docs, cfg, sig)
+    documents, docs = mark_near_duplicates(documents, docs, cfg, sig, texts)
     del sig
     lines = in_line_order(lines if docs.height == n_docs else
                           lines.filter(pl.col("doc_idx").is_in(docs.get_column("doc_idx").implode())))
@@ -768,7 +774,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
                 pl.col("_block"))
     parts = coalesce(lines)
     del lines      # the corpus' line table (~235 MB at 50k documents) is not alive while the blocks are built
-    blocks, residue = build_blocks(parts, docs, documents, cfg)
+    blocks, residue = build_blocks(parts, docs, documents, cfg, texts)
     # ids of blocks merged away now point at the block that was kept
     remap = blocks.select("block_id", "_merged").explode("_merged").filter(pl.col("block_id") != pl.col("_merged"))
     line_cuts = pl.concat([parts.filter(pl.col("kind").is_not_null()), residue]).join(

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from akhbar.memory import JEMALLOC_CONF, JEMALLOC_ENV, configure_allocator
+from akhbar.memory import ARROW_POOL, ARROW_POOL_ENV, JEMALLOC_CONF, JEMALLOC_ENV, configure_allocator
 
 # In a fresh process: import akhbar first (as every entry point does), build and drop ~0.5 GB of
 # polars frames, and print RSS at the peak and after the drop (MB).
@@ -24,6 +24,17 @@ def test_configure_allocator_sets_a_default_and_keeps_the_callers_value():
     assert configure_allocator(env) == JEMALLOC_CONF and env[JEMALLOC_ENV] == JEMALLOC_CONF
     env = {JEMALLOC_ENV: ""}
     assert configure_allocator(env) == "" and env[JEMALLOC_ENV] == ""
+    assert env[ARROW_POOL_ENV] == ARROW_POOL
+    env = {ARROW_POOL_ENV: "mimalloc"}
+    configure_allocator(env)
+    assert env[ARROW_POOL_ENV] == "mimalloc"
+
+
+def test_arrow_allocates_from_the_c_heap_in_a_process_that_imports_akhbar():
+    env = {k: v for k, v in __import__("os").environ.items() if k != ARROW_POOL_ENV}
+    out = subprocess.run([sys.executable, "-c", "import akhbar, pyarrow as pa; print(pa.default_memory_pool().backend_name)"],
+                         capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "system"
 
 
 def test_a_process_that_imports_akhbar_gives_freed_polars_memory_back():
