@@ -51,6 +51,7 @@ MAX_NAME_TOKENS = 6
 WORD_MEMO_MAX = 200_000     # distinct words remembered before the memo starts over (flat memory on long runs)
 RANKS = (500, 2000, 10000, 40000)     # word frequency buckets (words_ar.txt ranks): Arabic has no capitals,
                                       # and a rare word is more often a name
+INFLECTIONS = tuple(sorted(ner_word_set("INFLECTION")))
 
 
 @lru_cache(maxsize=1)
@@ -64,6 +65,31 @@ def word_ranks() -> dict[str, int]:
 def rank_bucket(ranks: dict[str, int], word: str) -> str:
     r = ranks.get(word)
     return "none" if r is None else str(next(b for b in RANKS if r < b))
+
+
+def inflections(ranks: dict[str, int], stem: str) -> int:
+    """How many inflected forms of a clitic-stripped stem are common words (words_ar.txt): the stem
+    with the article, and the stem with each INFLECTION suffix (a final ه, the normalised ة, also as
+    ت before it: مدرسه -> مدرستها). A common noun or adjective has many ('جيش': الجيش, جيشه), a name
+    few or none ('رونالدو', 'عماش'), which a frequency rank alone does not tell."""
+    bases = {stem, stem[:-1] + "ت"} if stem.endswith("ه") and len(stem) > 2 else {stem}
+    found = {b + x for b in bases for x in INFLECTIONS if b + x in ranks}
+    return len(found) + (("ال" + stem) in ranks)
+
+
+def inflection_bucket(ranks: dict[str, int], norm: str, stem: str) -> str:
+    """'inf=N' (0, 1, 2, 3 or '4': 4+) with the stem's own frequency bucket ('inf=0|none'): the most
+    inflections of any clitic key of the normalised form without its article (strip_clitics may take
+    a root letter for a clitic: 'كتيبه' -> 'تيبه')."""
+    keys = {k[2:] if k.startswith("ال") else k for k in clitic_keys(norm)} | {stem}
+    count = max((inflections(ranks, k) for k in keys if len(k) > 1), default=0)
+    return "inf=%d|%s" % (min(count, 4), rank_bucket(ranks, stem))
+
+
+def is_inflection_feature(feature: str) -> bool:
+    """An inflection count feature, the token's or a neighbour's ('inf=0|none', '-1:inf=4|2000')."""
+    head, sep, rest = feature.partition(":")
+    return feature.startswith("inf=") or bool(sep) and head in ("-1", "1") and rest.startswith("inf=")
 
 
 @lru_cache(maxsize=1)
@@ -109,10 +135,14 @@ class Featurizer:
     model does not know, so leaving those out (in order) gives the same scores and labels while
     sparing their conversion and lookup; None (training) keeps them all."""
 
-    def __init__(self, known: frozenset[str] | None = None, clusters: dict[str, int] | None = None,
-                 memory=None):
+    def __init__(self, known: frozenset[str] | None = None, clusters: dict | None = None,
+                 memory=None, inflected: bool | None = None):
         self.known = known
-        self.clusters = clusters or {}
+        # stem -> its cluster ids (clusters.read_clusters; an int: one granularity)
+        self.clusters = {w: c if isinstance(c, tuple) else (c,) for w, c in (clusters or {}).items()}
+        # the inflection count (inf=, a pass-1 candidate): asked for, or known to the models
+        self.inflected = (known is not None and any(f.startswith("inf=") for f in known)
+                          if inflected is None else inflected)
         self.memory = memory            # a memory.NameMemory, or None (training passes its marks in)
         self.keep = None if known is None else known.__contains__
         self.lex = default_lexicon()
@@ -150,10 +180,12 @@ class Featurizer:
             if len(stem) > n:
                 feats += ["p%d=%s" % (n, stem[:n]), "x%d=%s" % (n, stem[-n:])]
         feats.append("x1=" + norm[-1:])
-        cluster = self.clusters.get(stem)
-        if cluster is not None:
-            feats.append("c=%d" % cluster)
+        cluster = self.clusters.get(stem, ())
+        levels = ["c%d=%d" % (i, c) for i, c in enumerate(cluster[1:], 1)]     # coarser / finer clusterings
+        feats += ["c=%d" % c for c in cluster[:1]] + levels
         marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
+        inflected = [inflection_bucket(self.ranks, norm, stem)] if self.inflected else []
+        feats += inflected
         found = self.lex.lookup(norm)
         if found:
             marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
@@ -167,7 +199,7 @@ class Featurizer:
         near = {d: tuple("%d:%s" % (d, f) for f in ["w=" + norm, "s=" + stem, *marks]) for d in WINDOW}
         # the next and previous words' shape, article, proclitics and ending
         form = ["sh=" + shape(token), *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []),
-                "x2=" + stem[-2:]]
+                "x2=" + stem[-2:], *levels, *inflected]
         for d in (-1, 1):
             near[d] += tuple("%d:%s" % (d, f) for f in form)
         own, known = tuple(feats), self.known
