@@ -95,7 +95,8 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
 
 def _params(given: dict, options: list[str]) -> dict:
     """The training params given (None: the card's), checked, and each --option KEY=VALUE checked against
-    train.OPTIONS: cluster_levels a list of cluster counts (the first the committed 256), pass1_inflections 0 or 1."""
+    train.OPTIONS: cluster_levels a list of cluster counts (the first the committed 256), pass1_inflections and
+    vowel_letters 0 or 1."""
     from tasks.entities.ner.train import OPTIONS
 
     if given["pass2_algorithm"] not in (None, "lbfgs", "ap", "pa"):
@@ -110,7 +111,7 @@ def _params(given: dict, options: list[str]) -> dict:
                 out[key] = [int(v) for v in value.split(",")]
                 if not out[key] or min(out[key]) < 2:
                     raise ValueError(value)
-            elif key == "pass1_inflections" and value in ("0", "1"):
+            elif key in ("pass1_inflections", "vowel_letters") and value in ("0", "1"):
                 out[key] = value == "1"
             else:
                 raise ValueError(value)

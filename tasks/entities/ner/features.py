@@ -86,6 +86,20 @@ def inflection_bucket(ranks: dict[str, int], norm: str, stem: str) -> str:
     return "inf=%d|%s" % (min(count, 4), rank_bucket(ranks, stem))
 
 
+LONG_VOWELS = frozenset("اويى")         # the long-vowel letters (and ى) of a normalised stem
+
+
+def vowel_bucket(ranks: dict[str, int], stem: str) -> str:
+    """'lv=N|L|r': how many of the stem's letters after the first are long-vowel letters (0-2, 3: 3+),
+    its length in buckets (L 3: up to 3 letters, 5: 4-5, 7: 6-7, 9: 8+) and whether the stem is
+    among the common words (k) or not (r). Foreign names written in Arabic spell their vowels out
+    ('أراجون' 2 of 6 letters, 'بيرلسكوني' 3 of 9), words on an Arabic root pattern write few
+    ('مستشفى' 1 of 6, 'حكومة' 1 of 5)."""
+    count = sum(c in LONG_VOWELS for c in stem[1:])
+    size = next(b for b in (3, 5, 7, 9) if len(stem) <= b or b == 9)
+    return "lv=%d|%d|%s" % (min(count, 3), size, "k" if stem in ranks else "r")
+
+
 def is_inflection_feature(feature: str) -> bool:
     """An inflection count feature, the token's or a neighbour's ('inf=0|none', '-1:inf=4|2000')."""
     head, sep, rest = feature.partition(":")
@@ -136,13 +150,15 @@ class Featurizer:
     sparing their conversion and lookup; None (training) keeps them all."""
 
     def __init__(self, known: frozenset[str] | None = None, clusters: dict | None = None,
-                 memory=None, inflected: bool | None = None):
+                 memory=None, inflected: bool | None = None, vowels: bool | None = None):
         self.known = known
         # stem -> its cluster ids (clusters.read_clusters; an int: one granularity)
         self.clusters = {w: c if isinstance(c, tuple) else (c,) for w, c in (clusters or {}).items()}
         # the inflection count (inf=, a pass-1 candidate): asked for, or known to the models
         self.inflected = (known is not None and any(f.startswith("inf=") for f in known)
                           if inflected is None else inflected)
+        # the long-vowel density (lv=, a candidate): asked for, or known to the models
+        self.vowels = known is not None and any(f.startswith("lv=") for f in known) if vowels is None else vowels
         self.memory = memory            # a memory.NameMemory, or None (training passes its marks in)
         self.keep = None if known is None else known.__contains__
         self.lex = default_lexicon()
@@ -186,6 +202,8 @@ class Featurizer:
         marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
         inflected = [inflection_bucket(self.ranks, norm, stem)] if self.inflected else []
         feats += inflected
+        if self.vowels and ARABIC_LETTER.match(token):
+            feats.append(vowel_bucket(self.ranks, stem))
         found = self.lex.lookup(norm)
         if found:
             marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]

@@ -50,7 +50,7 @@ PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, la
 # candidate options (branch ner13), off unless given: the word clusters at several granularities
 # (clusters.build_cluster_levels), the stem's inflection count in pass 1's features only
 # (in params only when given, so the committed setting's params, stamps and card stay as they were)
-OPTIONS = dict(cluster_levels=[256], pass1_inflections=False)
+OPTIONS = dict(cluster_levels=[256], pass1_inflections=False, vowel_letters=False)
 
 
 def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict,
@@ -110,10 +110,10 @@ def side_tables(tokens, labels, train, out: Path, folds: int, unlabeled=(),
     return clusters, marks
 
 
-def base_features(tokens, train, clusters, memory, inflected: bool = False) -> dict[int, list]:
+def base_features(tokens, train, clusters, memory, inflected: bool = False, vowels: bool = False) -> dict[int, list]:
     """Pass-1 features of the training sentences (with the rule tagger's and the memory's marks);
-    `inflected`: with the inflection count (features.inflection_bucket)."""
-    featurize = Featurizer(clusters=clusters, inflected=inflected)
+    `inflected`: with the inflection count (features.inflection_bucket); `vowels`: features.vowel_bucket."""
+    featurize = Featurizer(clusters=clusters, inflected=inflected, vowels=vowels)
     return {i: featurize(tokens[i], [r + m for r, m in zip(sentence_rule_marks(tokens[i]), memory[i])])
             for i in train}
 
@@ -167,7 +167,7 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     folds = params["folds"]
     options = {**OPTIONS, **params}
     clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled, tuple(options["cluster_levels"]))
-    base = base_features(tokens, train, clusters, memory, options["pass1_inflections"])
+    base = base_features(tokens, train, clusters, memory, options["pass1_inflections"], options["vowel_letters"])
     if jackknife_from is not None:
         copy_jackknife(jackknife_from, out, params)
     first = jackknife(base, labels, train, folds, out, params, reuse=jackknife_from is not None)
@@ -222,7 +222,7 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     folds, out = params["folds"], work / "all.crfsuite"
     options = {**OPTIONS, **params}
     clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled, tuple(options["cluster_levels"]))
-    base = base_features(tokens, train, clusters, memory, options["pass1_inflections"])
+    base = base_features(tokens, train, clusters, memory, options["pass1_inflections"], options["vowel_letters"])
     stamp, pass1 = work / "pass1_params.json", {k: v for k, v in params.items() if k != "pass2_algorithm"}
     if reuse and stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) != pass1:
         raise ValueError(f"{work}: its pass-1 fold models were trained with other params ({stamp})")

@@ -107,3 +107,16 @@ def test_pass_one_inflection_count_on_demand():
     # a model that knows inf= features gets them at tagging
     assert Featurizer(known=frozenset({"inf=0|none"})).inflected and not Featurizer(known=frozenset()).inflected
     assert is_inflection_feature("-1:inf=0|none") and not is_inflection_feature("w=inf")
+
+
+def test_long_vowel_letters_on_demand():
+    # words written for this test: a transliterated name spells its vowels, a root-pattern word few
+    from tasks.entities.ner.features import vowel_bucket, word_ranks
+    ranks = word_ranks()
+    assert vowel_bucket(ranks, normalize("فيرغاشتوني")) == "lv=3|9|r"
+    assert vowel_bucket({"مستشفي": 1}, normalize("مستشفى")) == "lv=1|7|k"
+    assert vowel_bucket({}, "كتب") == "lv=0|3|r"
+    items = Featurizer(vowels=True)(["قال", "فيرغاشتوني", "2024"])
+    assert "lv=3|9|r" in items[1] and not any(x.startswith("lv=") for x in items[2])   # Arabic tokens only
+    assert not any(x.startswith("lv=") for x in Featurizer()(["فيرغاشتوني"])[0])        # off by default
+    assert Featurizer(known=frozenset({"lv=0|3|k"})).vowels
