@@ -27,9 +27,10 @@ from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
 from tasks.entities.ner.conll import spans
 
-FEATURE_VERSION = "ner-features-4"   # 2: + frequency buckets, bigram, the rule tagger's marks;
+FEATURE_VERSION = "ner-features-5"   # 2: + frequency buckets, bigram, the rule tagger's marks;
                                      # 3: + word clusters, name memory, the neighbours' shape/article/clitics/ending
                                      # 4: + pass 2 sees the pass-1 labels at -2..+2 (label_marks)
+                                     # 5: + the stem's long-vowel letters, length, common or not (vowel_bucket)
 LISTS = "entities/ner_lists.tsv"
 # lexicon classes worth a feature (the others are closed grammatical sets the form already says)
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",

@@ -46,7 +46,9 @@ from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path, pass2_path
 from tasks.entities.ner.selftrain import self_training_set
 
-PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs")
+# vowel_letters: the stem's long-vowel letters (features.vowel_bucket; feature set 5, kept on branch ner13's inner folds)
+PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs",
+              vowel_letters=True)
 # candidate options (branch ner13), off unless given: the word clusters at several granularities
 # (clusters.build_cluster_levels), the stem's inflection count in pass 1's features only
 # (in params only when given, so the committed setting's params, stamps and card stay as they were)
