@@ -52,6 +52,8 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                                                              "and every chunk's mean marginal reaches this."),
               jackknife_from: Path = typer.Option(None, "--jackknife-from", help="Take the pass-1 jackknife "
                                                   "fold models of an --inner-folds run of this setting there."),
+              option: list[str] = typer.Option([], "--option", help="A candidate setting (train.OPTIONS), "
+                                               "e.g. cluster_levels=256,64,1024 or pass1_inflections=1; repeatable."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the CRF NER tagger on DATA minus its dev split; write the model and its card."""
     from tasks.entities.ner.model import default_model_path
@@ -66,12 +68,7 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
         _rebuild_lists(lists_from)
     from tasks.entities.ner.train import train_ner as run
 
-    params = {k: v for k, v in dict(c1=c1, c2=c2, labels=labels, pass2_algorithm=pass2_algorithm).items()
-              if v is not None}
-    if pass2_algorithm is not None and pass2_algorithm not in ("lbfgs", "ap", "pa"):
-        fail(f"--pass2-algorithm {pass2_algorithm!r}: give lbfgs, ap or pa", ExitCode.USAGE)
-    if labels is not None and labels not in ("bio", "bioes"):
-        fail(f"--labels {labels!r}: give bio or bioes", ExitCode.USAGE)
+    params = _params(dict(c1=c1, c2=c2, labels=labels, pass2_algorithm=pass2_algorithm), option)
     if passes not in (2, 3) or passes == 3 and inner_folds is None:
         fail(f"--passes {passes}: give 2, or 3 with --inner-folds", ExitCode.USAGE)
     if bias_grid is not None:
@@ -94,6 +91,33 @@ def train_ner(data: Path = typer.Option(Path("../shared/data/anercorp/train.txt"
                   f"{card['train_seconds']} s); dev: " + ", ".join(
                       f"{t} P {dev[t]['precision']:.3f} R {dev[t]['recall']:.3f} F1 {dev[t]['f1']:.3f}"
                       for t in ("PERS", "LOC", "ORG", "micro") if t in dev))
+
+
+def _params(given: dict, options: list[str]) -> dict:
+    """The training params given (None: the card's), checked, and each --option KEY=VALUE checked against
+    train.OPTIONS: cluster_levels a list of cluster counts (the first the committed 256), pass1_inflections and
+    vowel_letters 0 or 1."""
+    from tasks.entities.ner.train import OPTIONS
+
+    if given["pass2_algorithm"] not in (None, "lbfgs", "ap", "pa"):
+        fail(f"--pass2-algorithm {given['pass2_algorithm']!r}: give lbfgs, ap or pa", ExitCode.USAGE)
+    if given["labels"] not in (None, "bio", "bioes"):
+        fail(f"--labels {given['labels']!r}: give bio or bioes", ExitCode.USAGE)
+    out = {k: v for k, v in given.items() if v is not None}
+    for text in options:
+        key, _, value = text.partition("=")
+        try:
+            if key == "cluster_levels":
+                out[key] = [int(v) for v in value.split(",")]
+                if not out[key] or min(out[key]) < 2:
+                    raise ValueError(value)
+            elif key in ("pass1_inflections", "vowel_letters") and value in ("0", "1"):
+                out[key] = value == "1"
+            else:
+                raise ValueError(value)
+        except ValueError:
+            fail(f"--option {text!r}: give one of {', '.join(OPTIONS)} with a valid value", ExitCode.USAGE)
+    return out
 
 
 def _self_train_option(files: list[Path], min_conf: float, passes: int) -> dict | None:
@@ -188,6 +212,8 @@ def train_events(gsr: Path = typer.Option(Path("../shared/data/arabic_event_gsr_
                  out: Path = typer.Option(None, "--out", help="Model folder (default: the committed one)."),
                  jackknife_from: Path = typer.Option(None, "--jackknife-from", help="Take the pass-1 jackknife "
                                                   "fold models of an --inner-folds run of this setting there."),
+              option: list[str] = typer.Option([], "--option", help="A candidate setting (train.OPTIONS), "
+                                               "e.g. cluster_levels=256,64,1024 or pass1_inflections=1; repeatable."),
               as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
     """Train the salience decision for ASSAULT/PROTEST (tasks/events/decision.py); write model and card."""
     from akhbar.resources import resource_path

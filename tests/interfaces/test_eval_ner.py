@@ -76,7 +76,9 @@ def test_train_ner_bad_options_are_one_line_usage_errors(tmp_path):
                        (["--inner-folds", "a,b"], "--inner-folds"), (["--pass2-algorithm", "sgd"], "--pass2-algorithm"),
                        (["--passes", "4", "--inner-folds", "0"], "--passes"), (["--passes", "3"], "--passes"),
                        (["--self-train-from", data, "--self-train-min-conf", "0"], "--self-train-min-conf"),
-                       (["--self-train-from", data, "--passes", "3", "--inner-folds", "0"], "--self-train-from")):
+                       (["--self-train-from", data, "--passes", "3", "--inner-folds", "0"], "--self-train-from"),
+                       (["--option", "colour=1"], "--option"), (["--option", "cluster_levels=256,x"], "--option"),
+                       (["--option", "pass1_inflections=yes"], "--option")):
         result = cli("train", "ner", "--data", data, "--work", tmp_path / "w", *args)
         assert result.exit_code == 2 and said in result.output, (args, result.output)
     assert not (tmp_path / "w").exists()

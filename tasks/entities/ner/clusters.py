@@ -10,10 +10,13 @@ A name the labelled data never shows is often used like names it does show ('...
    +1 and +2, weighted by positive pointwise mutual information;
 3. DIMS dimensions from the eigenvectors of the context Gram matrix (a truncated SVD), rows
    scaled to unit length;
-4. spherical k-means into K clusters, initialised with the K commonest stems, ITERATIONS rounds.
+4. spherical k-means into K clusters, initialised with the K commonest stems, ITERATIONS rounds;
+   with params["cluster_levels"] (e.g. 256, 64, 1024) the same vectors are clustered once per k
+   (build_cluster_levels; branch ner13's candidate).
 
-The table (stem <tab> cluster) is written beside the model file (`ner_clusters.tsv`); the
-featurizer adds `c=<cluster>` to a token whose stem it lists.
+The table (stem <tab> cluster [<tab> cluster ...]) is written beside the model file
+(`ner_clusters.tsv`); the featurizer adds `c=<cluster>` to a token whose stem it lists, and the
+further columns as `c1=`, `c2=` ... on the token and its ±1 neighbours.
 """
 
 from __future__ import annotations
@@ -67,15 +70,20 @@ def context_matrix(sentences: list[list[str]]) -> tuple[list[str], np.ndarray]:
     return vocab, np.maximum(pmi, 0)
 
 
-def build_clusters(sentences: list[list[str]], k: int = K) -> dict[str, int]:
-    """Stem -> cluster id (module docstring); `sentences`: stems. Empty when fewer than k stems qualify."""
+def embed(sentences: list[list[str]], k: int) -> tuple[list[str], np.ndarray | None]:
+    """(vocabulary, unit-length SVD rows of its PPMI context counts); None when k stems do not qualify."""
     vocab, ppmi = context_matrix(sentences)
     if len(vocab) <= k:
-        return {}
+        return vocab, None
     values, vectors = np.linalg.eigh(ppmi.T @ ppmi)
     top = np.argsort(-values, kind="stable")[:DIMS]
     x = ppmi @ vectors[:, top] / np.sqrt(np.sqrt(np.maximum(values[top], 1e-9)))
     x /= np.linalg.norm(x, axis=1, keepdims=True) + 1e-9
+    return vocab, x
+
+
+def kmeans(x: np.ndarray, k: int) -> np.ndarray:
+    """Spherical k-means of the rows of x into k clusters, initialised with the first k rows."""
     centres = x[:k].copy()
     for _ in range(ITERATIONS):
         assign = np.argmax(x @ centres.T, axis=1)
@@ -84,20 +92,40 @@ def build_clusters(sentences: list[list[str]], k: int = K) -> dict[str, int]:
             if len(members):
                 centres[j] = members.mean(0)
                 centres[j] /= np.linalg.norm(centres[j]) + 1e-9
-    assign = np.argmax(x @ centres.T, axis=1)
-    return {w: int(a) for w, a in zip(vocab, assign)}
+    return np.argmax(x @ centres.T, axis=1)
 
 
-def write_clusters(clusters: dict[str, int], path: Path) -> None:
-    path.write_text(HEADER + "".join(f"{w}\t{c}\n" for w, c in sorted(clusters.items())), encoding="utf-8")
+def build_clusters(sentences: list[list[str]], k: int = K) -> dict[str, int]:
+    """Stem -> cluster id (module docstring); `sentences`: stems. Empty when fewer than k stems qualify."""
+    vocab, x = embed(sentences, k)
+    return {} if x is None else {w: int(a) for w, a in zip(vocab, kmeans(x, k))}
 
 
-def read_clusters(path: Path) -> dict[str, int]:
+def build_cluster_levels(sentences: list[list[str]], ks: tuple[int, ...] = (K,)) -> dict[str, tuple[int, ...]]:
+    """Stem -> its cluster id at each granularity of `ks` (the same vectors clustered into k groups for
+    each k; the first is the featurizer's `c=`, the others `c1=`, `c2=` ...); ks (K,) is build_clusters.
+    Empty when fewer than max(ks) stems qualify."""
+    vocab, x = embed(sentences, max(ks))
+    if x is None:
+        return {}
+    columns = [kmeans(x, k) for k in ks]
+    return {w: tuple(int(c[i]) for c in columns) for i, w in enumerate(vocab)}
+
+
+def write_clusters(clusters: dict, path: Path) -> None:
+    """Rows stem <tab> cluster [<tab> cluster at the next granularity ...]; values int or tuple."""
+    rows = "".join(w + "\t" + "\t".join(map(str, c if isinstance(c, tuple) else (c,))) + "\n"
+                   for w, c in sorted(clusters.items()))
+    path.write_text(HEADER + rows, encoding="utf-8")
+
+
+def read_clusters(path: Path) -> dict[str, tuple[int, ...]]:
+    """Stem -> its cluster ids, one per column of the table (one column: the committed 256 clusters)."""
     out = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
-            w, c = line.split("\t")
-            out[w] = int(c)
+            w, *cs = line.split("\t")
+            out[w] = tuple(map(int, cs))
     return out
 
 

@@ -28,9 +28,10 @@ from akhbar.text.lexicon import lexicon
 from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
 from tasks.entities.ner.conll import spans
 
-FEATURE_VERSION = "ner-features-4"   # 2: + frequency buckets, bigram, the rule tagger's marks;
+FEATURE_VERSION = "ner-features-5"   # 2: + frequency buckets, bigram, the rule tagger's marks;
                                      # 3: + word clusters, name memory, the neighbours' shape/article/clitics/ending
                                      # 4: + pass 2 sees the pass-1 labels at -2..+2 (label_marks)
+                                     # 5: + the stem's long-vowel letters, length, common or not (vowel_bucket)
 LISTS = "entities/ner_lists.tsv"
 # lexicon classes worth a feature (the others are closed grammatical sets the form already says)
 LEX_CLASSES = ("FIRSTNAME", "TITLE", "ORG_HEAD", "LOC_CUE", "PLACE_HEAD", "SPEECH", "ROLEWORD", "NAMEWORD",
@@ -53,6 +54,7 @@ MAX_NAME_TOKENS = 6
 WORD_MEMO_MAX = 200_000     # distinct words remembered before the memo starts over (flat memory on long runs)
 RANKS = (500, 2000, 10000, 40000)     # word frequency buckets (words_ar.txt ranks): Arabic has no capitals,
                                       # and a rare word is more often a name
+INFLECTIONS = tuple(sorted(ner_word_set("INFLECTION")))
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +68,45 @@ def word_ranks() -> dict[str, int]:
 def rank_bucket(ranks: dict[str, int], word: str) -> str:
     r = ranks.get(word)
     return "none" if r is None else str(next(b for b in RANKS if r < b))
+
+
+def inflections(ranks: dict[str, int], stem: str) -> int:
+    """How many inflected forms of a clitic-stripped stem are common words (words_ar.txt): the stem
+    with the article, and the stem with each INFLECTION suffix (a final ه, the normalised ة, also as
+    ت before it: مدرسه -> مدرستها). A common noun or adjective has many ('جيش': الجيش, جيشه), a name
+    few or none ('رونالدو', 'عماش'), which a frequency rank alone does not tell."""
+    bases = {stem, stem[:-1] + "ت"} if stem.endswith("ه") and len(stem) > 2 else {stem}
+    found = {b + x for b in bases for x in INFLECTIONS if b + x in ranks}
+    return len(found) + (("ال" + stem) in ranks)
+
+
+def inflection_bucket(ranks: dict[str, int], norm: str, stem: str) -> str:
+    """'inf=N' (0, 1, 2, 3 or '4': 4+) with the stem's own frequency bucket ('inf=0|none'): the most
+    inflections of any clitic key of the normalised form without its article (strip_clitics may take
+    a root letter for a clitic: 'كتيبه' -> 'تيبه')."""
+    keys = {k[2:] if k.startswith("ال") else k for k in clitic_keys(norm)} | {stem}
+    count = max((inflections(ranks, k) for k in keys if len(k) > 1), default=0)
+    return "inf=%d|%s" % (min(count, 4), rank_bucket(ranks, stem))
+
+
+LONG_VOWELS = frozenset("اويى")         # the long-vowel letters (and ى) of a normalised stem
+
+
+def vowel_bucket(ranks: dict[str, int], stem: str) -> str:
+    """'lv=N|L|r': how many of the stem's letters after the first are long-vowel letters (0-2, 3: 3+),
+    its length in buckets (L 3: up to 3 letters, 5: 4-5, 7: 6-7, 9: 8+) and whether the stem is
+    among the common words (k) or not (r). Foreign names written in Arabic spell their vowels out
+    ('أراجون' 2 of 6 letters, 'بيرلسكوني' 3 of 9), words on an Arabic root pattern write few
+    ('مستشفى' 1 of 6, 'حكومة' 1 of 5)."""
+    count = sum(c in LONG_VOWELS for c in stem[1:])
+    size = next(b for b in (3, 5, 7, 9) if len(stem) <= b or b == 9)
+    return "lv=%d|%d|%s" % (min(count, 3), size, "k" if stem in ranks else "r")
+
+
+def is_inflection_feature(feature: str) -> bool:
+    """An inflection count feature, the token's or a neighbour's ('inf=0|none', '-1:inf=4|2000')."""
+    head, sep, rest = feature.partition(":")
+    return feature.startswith("inf=") or bool(sep) and head in ("-1", "1") and rest.startswith("inf=")
 
 
 @lru_cache(maxsize=1)
@@ -121,10 +162,16 @@ class Featurizer:
     model does not know, so leaving those out (in order) gives the same scores and labels while
     sparing their conversion and lookup; None (training) keeps them all."""
 
-    def __init__(self, known: frozenset[str] | None = None, clusters: dict[str, int] | None = None,
-                 memory=None):
+    def __init__(self, known: frozenset[str] | None = None, clusters: dict | None = None,
+                 memory=None, inflected: bool | None = None, vowels: bool | None = None):
         self.known = known
-        self.clusters = clusters or {}
+        # stem -> its cluster ids (clusters.read_clusters; an int: one granularity)
+        self.clusters = {w: c if isinstance(c, tuple) else (c,) for w, c in (clusters or {}).items()}
+        # the inflection count (inf=, a pass-1 candidate): asked for, or known to the models
+        self.inflected = (known is not None and any(f.startswith("inf=") for f in known)
+                          if inflected is None else inflected)
+        # the long-vowel density (lv=, a candidate): asked for, or known to the models
+        self.vowels = known is not None and any(f.startswith("lv=") for f in known) if vowels is None else vowels
         self.memory = memory            # a memory.NameMemory, or None (training passes its marks in)
         self.keep = None if known is None else known.__contains__
         self.lex = default_lexicon()
@@ -177,10 +224,14 @@ class Featurizer:
             if len(stem) > n:
                 feats += ["p%d=%s" % (n, stem[:n]), "x%d=%s" % (n, stem[-n:])]
         feats.append("x1=" + norm[-1:])
-        cluster = self.clusters.get(stem)
-        if cluster is not None:
-            feats.append("c=%d" % cluster)
+        cluster = self.clusters.get(stem, ())
+        levels = ["c%d=%d" % (i, c) for i, c in enumerate(cluster[1:], 1)]     # coarser / finer clusterings
+        feats += ["c=%d" % c for c in cluster[:1]] + levels
         marks = ["rk=" + rank_bucket(self.ranks, norm), "rs=" + rank_bucket(self.ranks, stem)]
+        inflected = [inflection_bucket(self.ranks, norm, stem)] if self.inflected else []
+        feats += inflected
+        if self.vowels and ARABIC_LETTER.match(token):
+            feats.append(vowel_bucket(self.ranks, stem))
         found = self.lex.lookup(norm)
         if found:
             marks += ["lx=" + c for c in found[1] if c in LEX_CLASSES]
@@ -193,7 +244,7 @@ class Featurizer:
         feats += marks
         # as a neighbour: these at every offset, and the word's shape, article, proclitics and ending at ±1
         shown = (("w=" + norm, "s=" + stem, *marks),
-                 (sh, *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []), "x2=" + stem[-2:]))
+                 (sh, *(["art"] if article else []), *(["pc=" + proclitic] if proclitic else []), "x2=" + stem[-2:], *levels, *inflected))
         own = tuple(feats)
         speech = "lx=SPEECH" in marks
         if self.known is None:

@@ -37,16 +37,22 @@ from pathlib import Path
 
 import pycrfsuite
 
-from tasks.entities.ner.clusters import (build_clusters, clusters_path, read_clusters, read_unlabeled,
+from tasks.entities.ner.clusters import (build_cluster_levels, clusters_path, read_clusters, read_unlabeled,
                                          write_clusters)
 from tasks.entities.ner.conll import DEV_BLOCK, DEV_EVERY, Sentence, file_sha256, read_conll, relabel, score
 from tasks.entities.ner.features import (DOC_SENTENCES, FEATURE_VERSION, Featurizer, doc_marks,
-                                         sentence_rule_marks)
+                                         is_inflection_feature, sentence_rule_marks)
 from tasks.entities.ner.memory import NameMemory, memory_path
 from tasks.entities.ner.model import NerModel, pass1_path, pass2_path
 from tasks.entities.ner.selftrain import self_training_set
 
-PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs")
+# vowel_letters: the stem's long-vowel letters (features.vowel_bucket; feature set 5, kept on branch ner13's inner folds)
+PARAMS = dict(c1=0.1, c2=1.0, max_iterations=150, feature_minfreq=2, folds=5, labels="bio", pass2_algorithm="lbfgs",
+              vowel_letters=True)
+# candidate options (branch ner13), off unless given: the word clusters at several granularities
+# (clusters.build_cluster_levels), the stem's inflection count in pass 1's features only
+# (in params only when given, so the committed setting's params, stamps and card stay as they were)
+OPTIONS = dict(cluster_levels=[256], pass1_inflections=False, vowel_letters=False)
 
 
 def fit(items: list[list[list[str]]], labels: list[list[str]], model_path: Path, params: dict,
@@ -86,14 +92,15 @@ def fold_of(i: int, folds: int) -> int:
     return (i // DEV_BLOCK) % folds
 
 
-def side_tables(tokens, labels, train, out: Path, folds: int, unlabeled=()) -> tuple[dict, dict[int, list]]:
-    """Build and write the word clusters and name memory beside `out`; return the clusters and, per
-    training sentence, its memory marks from the other folds' labels (jackknife)."""
+def side_tables(tokens, labels, train, out: Path, folds: int, unlabeled=(),
+                levels=tuple(OPTIONS["cluster_levels"])) -> tuple[dict, dict[int, list]]:
+    """Build and write the word clusters (at the granularities `levels`) and name memory beside `out`;
+    return the clusters and, per training sentence, its memory marks from the other folds' labels (jackknife)."""
     words = Featurizer().words
     stems = [[words[t][3] for t in toks] for toks in tokens]
     text = [stems[i] for i in train] + [[words[t][3] for t in toks] for path in unlabeled
                                         for toks in read_unlabeled(Path(path))]
-    clusters = build_clusters(text)
+    clusters = build_cluster_levels(text, tuple(levels))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_clusters(clusters, clusters_path(out))
     NameMemory.build([stems[i] for i in train], [labels[i] for i in train]).write(memory_path(out))
@@ -105,11 +112,19 @@ def side_tables(tokens, labels, train, out: Path, folds: int, unlabeled=()) -> t
     return clusters, marks
 
 
-def base_features(tokens, train, clusters, memory) -> dict[int, list]:
-    """Pass-1 features of the training sentences (with the rule tagger's and the memory's marks)."""
-    featurize = Featurizer(clusters=clusters)
+def base_features(tokens, train, clusters, memory, inflected: bool = False, vowels: bool = False) -> dict[int, list]:
+    """Pass-1 features of the training sentences (with the rule tagger's and the memory's marks);
+    `inflected`: with the inflection count (features.inflection_bucket); `vowels`: features.vowel_bucket."""
+    featurize = Featurizer(clusters=clusters, inflected=inflected, vowels=vowels)
     return {i: featurize(tokens[i], [r + m for r, m in zip(sentence_rule_marks(tokens[i]), memory[i])])
             for i in train}
+
+
+def pass2_base(base: dict[int, list], params: dict) -> dict[int, list]:
+    """The sentence features pass 2 builds on: pass 1's, less the pass-1-only inflection count."""
+    if not params.get("pass1_inflections"):
+        return base
+    return {i: [[f for f in item if not is_inflection_feature(f)] for item in items] for i, items in base.items()}
 
 
 def fold_model_path(out: Path, k: int) -> Path:
@@ -152,8 +167,9 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     labels = [relabel(g, params["labels"]) for g in gold]
     train = [i for i in range(len(sentences)) if not is_dev[i]]
     folds = params["folds"]
-    clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled)
-    base = base_features(tokens, train, clusters, memory)
+    options = {**OPTIONS, **params}
+    clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled, tuple(options["cluster_levels"]))
+    base = base_features(tokens, train, clusters, memory, options["pass1_inflections"], options["vowel_letters"])
     if jackknife_from is not None:
         copy_jackknife(jackknife_from, out, params)
     first = jackknife(base, labels, train, folds, out, params, reuse=jackknife_from is not None)
@@ -162,7 +178,7 @@ def two_pass(sentences: list[Sentence], is_dev: list[bool], out: Path, params: d
     tagger.open(str(pass1_path(out)))
     first.update({i: tagger.tag(base[i]) for i in train if i not in first})
     tagger.close()
-    second = with_doc_marks(tokens, base, first, train)
+    second = with_doc_marks(tokens, pass2_base(base, params), first, train)
     fit([second[i] for i in train], [labels[i] for i in train], out, params, params["pass2_algorithm"])
     if not self_train:
         return None
@@ -206,8 +222,9 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     labels = [relabel(g, params["labels"]) for g in gold]
     train = [i for i in range(len(sentences)) if not dev_mask(len(sentences))[i]]
     folds, out = params["folds"], work / "all.crfsuite"
-    clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled)
-    base = base_features(tokens, train, clusters, memory)
+    options = {**OPTIONS, **params}
+    clusters, memory = side_tables(tokens, gold, train, out, folds, unlabeled, tuple(options["cluster_levels"]))
+    base = base_features(tokens, train, clusters, memory, options["pass1_inflections"], options["vowel_letters"])
     stamp, pass1 = work / "pass1_params.json", {k: v for k, v in params.items() if k != "pass2_algorithm"}
     if reuse and stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) != pass1:
         raise ValueError(f"{work}: its pass-1 fold models were trained with other params ({stamp})")
@@ -215,7 +232,7 @@ def inner_folds(data: Path, work: Path, params: dict | None = None, scored=(0, 1
     stamp.write_text(json.dumps(pass1, sort_keys=True) + "\n", encoding="utf-8")
     words = Featurizer().words
     stems = [[words[t][3] for t in toks] for toks in tokens]
-    second = with_doc_marks(tokens, base, first, train)     # documents never cross a fold (100-sentence blocks)
+    second = with_doc_marks(tokens, pass2_base(base, params), first, train)     # documents never cross a fold (100-sentence blocks)
     later = pass2_jackknife(second, labels, train, folds, work, params, scored) if passes == 3 else {}
     result: dict = {}
     for k in scored:

@@ -77,3 +77,46 @@ def test_feature_set_4_pass_two_sees_the_pass_one_labels_around_the_token():
     out = doc_marks([["قال", "سامي"], ["في", "المدينة"]], [["O", "B-PERS"], ["O", "O"]])
     assert all(any(m.startswith("p1=") for m in tok) for sent in out for tok in sent)
     assert "dB=PERS" in out[0][1]
+
+
+def test_cluster_levels_give_the_token_and_its_neighbours_coarse_and_fine_ids():
+    # sentence written for this test; the 256 cluster (the first column) stays on the token only
+    f = Featurizer(clusters={"جوبا": (7, 2, 900)})
+    items = f(["وصل", "الوفد", "إلى", "جوبا", "أمس"])
+    assert {"c=7", "c1=2", "c2=900"} <= set(items[3])
+    assert {"1:c1=2", "1:c2=900"} <= set(items[2]) and {"-1:c1=2", "-1:c2=900"} <= set(items[4])
+    assert not any(x.endswith("c=7") for x in items[2] + items[4])
+    assert Featurizer(clusters={"جوبا": 7})(["جوبا"]) == Featurizer(clusters={"جوبا": (7,)})(["جوبا"])
+
+
+def test_pass_one_inflection_count_on_demand():
+    from tasks.entities.ner.features import inflection_bucket, inflections, is_inflection_feature, word_ranks
+    ranks = word_ranks()
+    # a common noun takes the article and endings ('الحكومة', 'حكومته' ...); a foreign name written
+    # in Arabic, made up for this test, takes none
+    assert inflections(ranks, normalize("حكومة")) >= 3
+    assert inflections(ranks, normalize("فيرغاشتون")) == 0
+    assert inflection_bucket(ranks, normalize("فيرغاشتون"), normalize("فيرغاشتون")) == "inf=0|none"
+    assert inflections({"مدرستها": 1}, normalize("مدرسة")) == 1      # ة as ت before an ending
+    plain = inflection_bucket(ranks, normalize("الحكومة"), "حكومه")
+    assert plain == inflection_bucket(ranks, normalize("وللحكومة"), "حكومه") and plain.startswith("inf=4")
+    toks = ["وقال", "فيرغاشتون", "إن", "الحكومة", "سقطت"]
+    items = Featurizer(inflected=True)(toks)
+    assert "inf=0|none" in items[1] and "-1:inf=0|none" in items[2] and "1:inf=0|none" in items[0]
+    assert not any(is_inflection_feature(x) for item in Featurizer()(toks) for x in item)   # off by default
+    # a model that knows inf= features gets them at tagging
+    assert Featurizer(known=frozenset({"inf=0|none"})).inflected and not Featurizer(known=frozenset()).inflected
+    assert is_inflection_feature("-1:inf=0|none") and not is_inflection_feature("w=inf")
+
+
+def test_long_vowel_letters_on_demand():
+    # words written for this test: a transliterated name spells its vowels, a root-pattern word few
+    from tasks.entities.ner.features import vowel_bucket, word_ranks
+    ranks = word_ranks()
+    assert vowel_bucket(ranks, normalize("فيرغاشتوني")) == "lv=3|9|r"
+    assert vowel_bucket({"مستشفي": 1}, normalize("مستشفى")) == "lv=1|7|k"
+    assert vowel_bucket({}, "كتب") == "lv=0|3|r"
+    items = Featurizer(vowels=True)(["قال", "فيرغاشتوني", "2024"])
+    assert "lv=3|9|r" in items[1] and not any(x.startswith("lv=") for x in items[2])   # Arabic tokens only
+    assert not any(x.startswith("lv=") for x in Featurizer()(["فيرغاشتوني"])[0])        # off by default
+    assert Featurizer(known=frozenset({"lv=0|3|k"})).vowels

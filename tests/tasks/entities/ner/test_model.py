@@ -13,7 +13,7 @@ from tasks.entities.ner.train import evaluate_file
 ROOT = Path(__file__).resolve().parents[4]
 ANERCORP = ROOT.parent / "shared" / "data" / "anercorp" / "train.txt"
 TOLERANCE = 0.005
-DEV_F1_FLOOR = 0.79       # the committed model's dev micro F1 must not fall under this, whatever its card says
+DEV_F1_FLOOR = 0.80       # the committed model's dev micro F1 must not fall under this (issue 14's target), whatever its card says
 
 
 @pytest.fixture(scope="module")

@@ -191,3 +191,21 @@ def test_inner_folds_self_training_uses_the_fold_teacher(tmp_path):
     assert (tmp_path / "w2" / "teacher1" / "ner.crfsuite").read_bytes() == baseline_pass2   # fitted: the same model
     assert fresh[1]["self_training"] == result[1]["self_training"]
     assert (tmp_path / "w2" / "fold1" / "ner.crfsuite").read_bytes() == (work / "fold1" / "ner.crfsuite").read_bytes()
+
+
+def test_candidate_options_inflections_in_pass_one_only_and_vowels_in_both(tmp_path):
+    # train.OPTIONS (branch ner13): pass1_inflections gives pass 1 the inf= features and leaves them
+    # out of pass 2's items; vowel_letters gives both passes lv=; the tagging model featurizes them
+    from tasks.entities.ner.scorer import CrfWeights
+    data = tmp_path / "train.txt"
+    data.write_text("\n".join([CONLL] * 10), encoding="utf-8")
+    out = tmp_path / "m.crfsuite"
+    card = train_ner(data, out, dict(max_iterations=20, feature_minfreq=1, pass1_inflections=True, vowel_letters=True))
+    first, second = CrfWeights(pass1_path(out)).attrs, CrfWeights(out).attrs
+    assert any(a.startswith("inf=") for a in first) and any(a.startswith("-1:inf=") for a in first)
+    assert not any("inf=" in a for a in second)
+    assert any(a.startswith("lv=") for a in first) and any(a.startswith("lv=") for a in second)
+    model = NerModel(out)
+    assert model.featurize.inflected and model.featurize.vowels and card["params"]["pass1_inflections"]
+    plain = train_ner(data, tmp_path / "p.crfsuite", dict(max_iterations=20, feature_minfreq=1))
+    assert "pass1_inflections" not in plain["params"] and not NerModel(tmp_path / "p.crfsuite").featurize.inflected
