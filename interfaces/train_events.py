@@ -23,7 +23,7 @@ from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_
                                         sentence_f1, train)
 from tasks.events.words import words_of
 
-MODEL_NAME = "lr-gsr-10"
+MODEL_NAME = "lr-gsr-11"
 
 
 def data_hash(gsr_dir: Path) -> str:
