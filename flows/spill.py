@@ -16,7 +16,7 @@ folder in the bag (`SPILL_DIR`), the executor writes each partition's output fra
   columns it needs (`Spilled.frame(columns)`: catalog reads 8 mention columns, cluster-events the 15
   columns clustering looks at) and may return a `Spilled` with columns set by key (`Spilled.joined`:
   cluster-events writes the cluster ids into a copy of each events file, so a later reader of one
-  partition reads its rows' ids only; `Spilled.attach` keeps them in a side file joined on each read);
+  partition reads its rows' ids only);
   a stage whose result per key needs only that key's rows reads the dataset in hash buckets of the
   key, one at a time (`Spilled.buckets`: catalog by entity_id, cluster-events by type and place), so
   its transient is one bucket's, not the corpus';
@@ -61,12 +61,10 @@ PART_BYTES = 8 << 20
 @dataclass(frozen=True)
 class Spilled:
     """A dataset as parquet files (one per partition of the stage that made it, in partition order)
-    and the merge that makes them one frame; optionally a small frame of columns attached by key."""
+    and the merge that makes them one frame."""
     files: tuple[str, ...]
     merge: Callable[[list[pl.DataFrame]], Any]
     partitions: tuple[int, ...] = ()       # partitions (of PART_KEY) present in the rows; () when not tagged
-    attached: str | None = None            # parquet of `key` + columns that replace/extend the rows' own
-    key: str | None = None
     rowwise: bool = False                  # the merge only concatenates: any slice of rows is a part
     by_part: bool = False                  # file i holds exactly the rows of partitions[i] (`spilled`)
 
@@ -103,17 +101,12 @@ class Spilled:
 
     def _read(self, lazy: pl.LazyFrame, columns: list[str] | None) -> Any:
         names = lazy.collect_schema().names()
-        attached = list(pl.read_parquet_schema(self.attached)) if self.attached else []
         if columns is not None:
             keep = dict.fromkeys([*(c for c in NEEDS if c in names), *(c for c in columns if c in names)])
             lazy = lazy.select(list(keep))
         elif PART in names:
             lazy = lazy.drop(PART)
         frame = self.merge([lazy.collect()])
-        if self.attached and frame is not None:       # the attached rows of these keys only
-            extra = pl.scan_parquet(self.attached).join(frame.lazy().select(self.key), on=self.key, how="semi").collect()
-            joined = frame.select(self.key).join(extra, on=self.key, how="left", maintain_order="left")
-            frame = frame.with_columns(joined.get_column(c) for c in attached if c != self.key)
         return frame.select(columns) if columns is not None and frame is not None else frame
 
     def frame(self, columns: list[str] | tuple[str, ...] | None = None) -> Any:
@@ -161,16 +154,9 @@ class Spilled:
         lazy.sink_parquet(path, row_group_size=PART_ROWS)
         return replace(self, files=(str(path),), partitions=(), by_part=False)
 
-    def attach(self, extra: pl.DataFrame, key: str, name: str) -> "Spilled":
-        """This dataset with `extra`'s columns set by `key` when read (a column it already has is replaced in
-        place, like DataFrame.with_columns); `extra` is written next to the dataset's files."""
-        path = Path(self.files[0]).parent / f"{name}.attached.parquet"
-        extra.write_parquet(path)
-        return replace(self, attached=str(path), key=key)
-
     def joined(self, extra: pl.DataFrame, key: str, name: str) -> "Spilled":
-        """This dataset with `extra`'s columns set by `key`, as `attach` gives them when read, but written
-        into a copy of each file (one file at a time, `name`.fK.parquet next to them): a reader of one
+        """This dataset with `extra`'s columns set by `key` (a column it already has is replaced in place, like
+        DataFrame.with_columns; a row without a key in `extra` gets nulls), written into a copy of each file (one file at a time, `name`.fK.parquet next to them): a reader of one
         partition, bucket or slice then reads its rows only, not every key's extra columns (the cluster
         ids of every event, read again by each of validate's partitions and publish's slices)."""
         if not self.files:

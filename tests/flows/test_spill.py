@@ -88,20 +88,26 @@ def test_a_partition_read_from_spilled_files_equals_the_split(tmp_path):
     assert data.frame(["text"]).equals(data.frame().select("text"))
 
 
-def test_attached_columns_replace_or_extend_the_rows(tmp_path):
+def set_by_key(frame: pl.DataFrame, extra: pl.DataFrame, key: str) -> pl.DataFrame:
+    """The oracle: `extra`'s columns set on the in-memory frame by `key` (replaced in place or appended)."""
+    joined = frame.select(key).join(extra, on=key, how="left", maintain_order="left")
+    return frame.with_columns(joined.get_column(c) for c in extra.columns if c != key)
+
+
+def test_joined_columns_replace_or_extend_the_rows(tmp_path):
     frame = pl.DataFrame({"event_id": ["e2", "e1", "e3"], "article_id": ["a", "b", "a"],
                           "cluster_id": [None, None, None]}, schema_overrides={"cluster_id": pl.String})
     data = spilled([spill_partition(tmp_path, "x", 0, (frame,), ("events",), 2)[0]], unique_rows("events"), 2)
     ids = pl.DataFrame({"event_id": ["e1", "e2", "e3"], "cluster_id": ["c1", "c2", "c1"], "n_sources": [2, 1, 2]})
-    got = data.attach(ids, "event_id", "events").frame()
+    got = data.joined(ids, "event_id", "events").frame()
     assert got.columns == ["event_id", "article_id", "cluster_id", "n_sources"]
     assert got["cluster_id"].to_list() == ["c2", "c1", "c1"] and got["n_sources"].to_list() == [1, 2, 2]
 
 
-def test_joined_columns_are_written_into_each_file_and_read_as_attached(tmp_path):
-    """Spilled.joined gives what attach gives, read whole, by partition or in columns, but from files that
-    carry the columns (no side file read by every reader): events of two partitions from three stage
-    partitions, one event id produced twice, one event with no cluster row."""
+def test_joined_columns_are_written_into_each_file_and_read_by_key(tmp_path):
+    """Spilled.joined gives the frame with the columns set by key, read whole, by partition or in columns,
+    from files that carry the columns (no side file read by every reader): events of two partitions from
+    three stage partitions, one event id produced twice, one event with no cluster row."""
     n = 2
     outputs = [pl.DataFrame({"event_id": ids, "article_id": arts, "cluster_id": [None] * len(ids)},
                             schema_overrides={"cluster_id": pl.String})
@@ -109,12 +115,13 @@ def test_joined_columns_are_written_into_each_file_and_read_as_attached(tmp_path
     files = [spill_partition(tmp_path, "extract-events", k, (f,), ("events",), n)[0] for k, f in enumerate(outputs)]
     data = spilled(files, unique_rows("events"), n)
     extra = pl.DataFrame({"event_id": ["e1", "e2", "e4"], "cluster_id": ["k1", "k2", "k1"], "n_sources": [2, 1, 2]})
-    attached, joined = data.attach(extra, "event_id", "events"), data.joined(extra, "event_id", "cluster-events.events")
-    assert joined.attached is None and all("cluster-events.events" in f for f in joined.files)
-    assert joined.frame().equals(attached.frame()) and joined.frame()["cluster_id"].null_count() == 1
-    assert joined.frame(["event_id", "n_sources"]).equals(attached.frame(["event_id", "n_sources"]))
+    joined = data.joined(extra, "event_id", "cluster-events.events")
+    assert all("cluster-events.events" in f for f in joined.files)
+    want = set_by_key(data.frame(), extra, "event_id")
+    assert joined.frame().equals(want) and joined.frame()["cluster_id"].null_count() == 1
+    assert joined.frame(["event_id", "n_sources"]).equals(want.select("event_id", "n_sources"))
     for p in data.partitions:
-        assert joined.partition(p).equals(attached.partition(p)), p
+        assert joined.partition(p).equals(set_by_key(data.partition(p), extra, "event_id")), p
     written = pl.read_parquet(joined.files[0])
     assert {"cluster_id", "n_sources", PART} <= set(written.columns)
 
