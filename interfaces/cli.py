@@ -291,6 +291,8 @@ def eval_events(gold: Path = GoldOpt, input: Path = EvalInputOpt, as_json: bool 
 def eval_ner(conll: Path = typer.Option(..., "--conll", help="A CoNLL file: token <tab|space> label, blank line "
                                                             "between sentences (BIO; PERS/PER, LOC, ORG)."),
              model: Path = typer.Option(None, "--model", help="Model file (default: the committed tagger)."),
+             dev_split: bool = typer.Option(False, "--dev-split", help="Score only the sentences `akhbar train ner` "
+                                            "holds out of this file (on ANERcorp's train part: the card's dev figures)."),
              as_json: bool = EvalJsonOpt):
     """Precision, recall and F1 per type of the NER tagger on a CoNLL file (exact spans, conlleval style)."""
     from interfaces.eval_ner import evaluate_conll, render
@@ -299,7 +301,7 @@ def eval_ner(conll: Path = typer.Option(..., "--conll", help="A CoNLL file: toke
     if not conll.is_file():
         fail(f"CoNLL file '{conll}' not found", ExitCode.NOT_FOUND)
     try:
-        result = evaluate_conll(conll, model)
+        result = evaluate_conll(conll, model, dev_split)
     except ConllError as exc:
         fail(str(exc), ExitCode.USAGE)
     except FileNotFoundError as exc:

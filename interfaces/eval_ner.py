@@ -5,7 +5,9 @@ The tagger tags each sentence's tokens as the file gives them, DOC_SENTENCES con
 making one document for its second pass (as in training); chunks are compared exactly
 (type, first token, last token), conlleval style. Micro P/R/F1 over PERS, LOC and ORG (PER and
 PERSON in a file count as PERS, GPE as LOC); other types such as MISC are printed on their own
-and left out of the micro figure.
+and left out of the micro figure. With `--dev-split` only the sentences `akhbar train ner` holds out of
+that file (conll.split: every 8th block of 100 sentences) are scored: on ANERcorp's train part, the
+model card's dev figures.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from rich.table import Table
 
-from tasks.entities.ner.conll import SCORED, read_conll, score
+from tasks.entities.ner.conll import SCORED, read_conll, score, split
 from tasks.entities.ner.features import DOC_SENTENCES
 
 ALIASES = {"PER": "PERS", "PERSON": "PERS", "GPE": "LOC"}
@@ -25,18 +27,21 @@ def _canon(label: str) -> str:
     return f"{tag}-{ALIASES.get(typ, typ)}" if typ else label
 
 
-def evaluate_conll(path: Path, model_path: Path | None = None) -> dict:
-    """Figures for one CoNLL file (raises ConllError on a bad file, FileNotFoundError without a model)."""
+def evaluate_conll(path: Path, model_path: Path | None = None, dev_split: bool = False) -> dict:
+    """Figures for one CoNLL file, or for its dev split (raises ConllError on a bad file,
+    FileNotFoundError without a model)."""
     from tasks.entities.ner.model import load_model
 
     sentences = read_conll(path)
+    if dev_split:
+        sentences = split(sentences)[1]
     model = load_model(str(model_path) if model_path else None)
     gold = [[_canon(lab) for _, lab in s] for s in sentences]
     pred: list[list[str]] = []
     for a in range(0, len(sentences), DOC_SENTENCES):       # the tagger's documents (model card)
         pred += model.tag_document([[t for t, _ in s] for s in sentences[a:a + DOC_SENTENCES]])[0]
     figures = score(gold, pred)
-    return dict(file=str(path), model=str(model.path), sentences=len(sentences),
+    return dict(file=str(path) + (" (dev split)" if dev_split else ""), model=str(model.path), sentences=len(sentences),
                 tokens=sum(map(len, sentences)), scores=figures)
 
 

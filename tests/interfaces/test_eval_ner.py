@@ -134,3 +134,16 @@ def test_train_ner_self_training_records_what_it_added(tmp_path):
     added = json.loads(result.output)["self_training"]
     assert added["texts"] == 2 and added["min_conf"] == 0.5 and added["sentences_added"] <= 1
     assert added["files"] == [f"news.txt (sha256 {hashlib.sha256(news.read_bytes()).hexdigest()[:16]})"]
+
+
+def test_eval_ner_dev_split_scores_the_held_out_blocks_only(tmp_path):
+    """--dev-split scores the blocks `akhbar train ner` holds out (every 8th block of 100 sentences):
+    400 copies of the two written sentences above (3 PERS/LOC/ORG chunks a copy), of which sentences 700-799 are dev."""
+    f = tmp_path / "many.conll"
+    f.write_text("\n".join([CONLL] * 400), encoding="utf-8")
+    whole = json.loads(cli("eval", "ner", "--conll", f, "--json").output)
+    result = cli("eval", "ner", "--conll", f, "--dev-split", "--json")
+    assert result.exit_code == 0, result.output
+    dev = json.loads(result.output)
+    assert whole["sentences"] == 800 and dev["sentences"] == 100 and dev["file"].endswith("(dev split)")
+    assert dev["scores"]["micro"]["gold"] == 50 * 3 and dev["scores"]["micro"]["predicted"] > 0
