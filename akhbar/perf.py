@@ -48,3 +48,16 @@ def loading_without_gc() -> Iterator[None]:
         if enabled:
             gc.freeze()
             gc.enable()
+
+
+class Memo(dict):
+    """key -> fn(key), computed on first access. `list(map(memo.__getitem__, tokens))` answers a
+    whole token list without a Python call per token once the tokens have been seen."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        value = self[key] = self.fn(key)
+        return value

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from pyarabic.number_const import NUMBER_WORDS
 
+from akhbar.perf import Memo
 from akhbar.text.normalise import clitic_keys, normalize
 from akhbar.resources import read_tsv, read_word_sets
 from akhbar.text.tokens import tokenize
@@ -74,19 +75,6 @@ def abd_variants(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
         else:
             glued.append(t)
     return [v for v in {tuple(spaced), tuple(glued)} if v != toks]
-
-
-class Memo(dict):
-    """key -> fn(key), computed on first access. `list(map(memo.__getitem__, tokens))` answers a
-    whole token list without a Python call per token once the tokens have been seen."""
-
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, key):
-        value = self[key] = self.fn(key)
-        return value
 
 
 class Gazetteer:

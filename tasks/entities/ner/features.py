@@ -22,10 +22,11 @@ from itertools import compress, count
 from operator import itemgetter
 
 from akhbar.geo import default_index
+from akhbar.perf import Memo
 from akhbar.resources import read_tsv, read_word_sets
 from akhbar.text.normalise import ARABIC_LETTER, clitic_keys, normalize
 from akhbar.text.lexicon import lexicon
-from tasks.entities.lexicon import Memo, default_gazetteer, default_lexicon
+from tasks.entities.lexicon import default_gazetteer, default_lexicon
 from tasks.entities.ner.conll import spans
 
 FEATURE_VERSION = "ner-features-5"   # 2: + frequency buckets, bigram, the rule tagger's marks;

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from akhbar.perf import Memo
+
 FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
 ROLES = (None, -2, -1, 1, 2)     # row 0: the word's own features; rows 1-4: as the neighbour at that offset
 WORD_ROWS_MAX = 50_000           # distinct words cached before the cache starts over (flat memory)
@@ -71,18 +73,6 @@ class CrfWeights:
         np.add.at(self.state, (st["src"].astype(np.intp), st["dst"].astype(np.intp)), st["weight"])
         np.add.at(self.trans, (tr["src"].astype(np.intp), tr["dst"].astype(np.intp)), tr["weight"])
         self.exp_trans = np.exp(self.trans)
-
-
-class Memo(dict):
-    """key -> fn(key), computed on first access (as tasks/entities/lexicon.py's; this module imports no stage code)."""
-
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, key):
-        value = self[key] = self.fn(key)
-        return value
 
 
 def bigram_index(attrs: dict[str, int]) -> dict[str, dict[str, int]]:

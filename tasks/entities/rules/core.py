@@ -11,7 +11,8 @@ from typing import Iterable, Iterator
 
 from akhbar.text.tokens import tokenize
 from akhbar.config import EntitiesConfig
-from tasks.entities.lexicon import Gazetteer, Lexicon, Memo, frequent_words
+from akhbar.perf import Memo
+from tasks.entities.lexicon import Gazetteer, Lexicon, frequent_words
 from tasks.entities.rules.tokens import (Mention, TokenFacts, class_bits, token_facts, word_offset)
 
 

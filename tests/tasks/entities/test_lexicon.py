@@ -2,7 +2,7 @@
 
 from akhbar.resources import read_word_sets
 from akhbar.text.normalise import normalize
-from tasks.entities.lexicon import (AMBIGUOUS_NUMBER_WORDS, WORDS, Gazetteer, Memo, default_gazetteer,
+from tasks.entities.lexicon import (AMBIGUOUS_NUMBER_WORDS, WORDS, Gazetteer, default_gazetteer,
                                     default_lexicon, frequent_words, word_map, word_set)
 
 
@@ -49,12 +49,6 @@ def test_word_sets_come_from_one_resource():
 def test_frequent_words_ranked_prefix():
     top = frequent_words(100)
     assert 0 < len(top) <= 100 and top <= frequent_words(10_000) <= frequent_words(None)   # normalising merges a few
-
-
-def test_memo_computes_once():
-    calls = []
-    memo = Memo(lambda k: calls.append(k) or k * 2)
-    assert list(map(memo.__getitem__, [1, 2, 1])) == [2, 4, 2] and calls == [1, 2]
 
 
 def test_gazetteer_indexes_both_spellings_of_abd_names():
