@@ -40,8 +40,8 @@ from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, E
 from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
-from tasks.ingest import MANIFEST_COLUMNS, ingest_folder, input_manifest_hash
-from tasks.ingest_file import documents_order, ingest_to_file
+from tasks.ingest import MANIFEST_COLUMNS, documents_order, ingest_folder, input_manifest_hash
+from tasks.ingest_file import ingest_to_file
 from tasks.publish import publish as publish_tables
 from tasks.segment import corpus_vocabulary, merge_articles, segment_blocks
 from tasks.validate import CHECK_ORDER, OPTIONAL, ValidationError, validate as validate_tables, validate_parts

@@ -762,7 +762,13 @@ def ingest_folder(input_dir: Path, run_id: str, cfg: PipelineConfig | None = Non
         found = pl.concat([found, as_documents(known).join(found.lazy().select("doc_id"), on="doc_id", how="anti")
                           .with_columns(is_new=pl.lit(False)).collect()])
     # Rows reused from the previous snapshot carry their old status; dedupe recomputes it.
-    return found.sort("source_path", "record_idx", nulls_last=False)
+    return documents_order(found)
+
+
+def documents_order(frame: pl.DataFrame) -> pl.DataFrame:
+    """Documents in ingest's row order: by (source_path, record_idx), nulls first (`ingest_folder`'s
+    frame; tasks/ingest_file.py's file is in reading order and sorted with this where the order matters)."""
+    return frame.sort("source_path", "record_idx", nulls_last=False)
 
 
 def ingest_counts(documents: pl.DataFrame) -> dict[str, int]:

@@ -16,9 +16,7 @@ import polars as pl
 
 from akhbar.batches import Mapper, ParquetSink, in_process
 from akhbar.config import PipelineConfig
-from tasks.ingest import as_documents, documents_schema, file_batches, known_files, read_batch
-
-ORDER = ("source_path", "record_idx")     # ingest_folder's row order (nulls first)
+from tasks.ingest import as_documents, documents_order, documents_schema, file_batches, known_files, read_batch
 
 
 def ingest_to_file(input_dir: Path, run_id: str, path: Path | str, group_rows: int,
@@ -50,8 +48,3 @@ def ingest_to_file(input_dir: Path, run_id: str, path: Path | str, group_rows: i
         with ParquetSink(path, group_rows) as sink:
             sink.write(first)
     return str(path)
-
-
-def documents_order(frame: pl.DataFrame) -> pl.DataFrame:
-    """Rows of an ingested file in `ingest_folder`'s order."""
-    return frame.sort(*ORDER, nulls_last=False)

@@ -16,7 +16,8 @@ import tasks.dedupe as dedupe_module
 from tasks.dedupe import dedupe_with_index
 from tasks.dedupe_text import CHARS, ROW, Texts, texts_at, without_text
 from tasks.ingest import ingest_folder
-from tasks.ingest_file import documents_order, ingest_to_file
+from tasks.ingest import documents_order
+from tasks.ingest_file import ingest_to_file
 
 FLOOD = [
     "أعلنت السلطات المحلية في بلدة عين الصفصاف حالة الطوارئ بعد فيضان النهر الصغير ليلة الخميس.",

@@ -10,7 +10,8 @@ from pathlib import Path
 import polars as pl
 
 from tasks.ingest import ingest_folder
-from tasks.ingest_file import documents_order, ingest_to_file
+from tasks.ingest import documents_order
+from tasks.ingest_file import ingest_to_file
 
 STORIES = [
     "قال رئيس بلدية وادي الريحان إن الأمطار الغزيرة أغرقت السوق القديم صباح الثلاثاء.\nوأضاف أن فرق الدفاع المدني أخلت عشرين أسرة من البيوت القريبة من النهر.",
