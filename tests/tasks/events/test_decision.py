@@ -250,3 +250,63 @@ def test_third_written_set_protest_forms_beating_stabbing_and_references():
     toll updates, policy statements, 'ضرب مثلا', trials): first run (lr-gsr-4, events6 rules) 14 / 24,
     events7 (lr-gsr-5) 20 / 24, events8 (lr-gsr-6) 21 / 24."""
     assert _written_right("salience_8_written.jsonl")[0] >= 19
+
+
+# events14: protest evidence in the sentence, PROTEST decided without word identities. Sentences written
+# for these tests, outside every batch, the GSR dev half and the written sets.
+
+@pytest.mark.parametrize("text,groups", [
+    ("وهتف المحتجون بشعارات ضد الحكومة أمام مبنى البرلمان.", {"chants", "banners"}),
+    ("وفرقت الشرطة المعتصمين بالغاز المسيل للدموع قرب الميدان.", {"dispersal"}),
+    ("تجمع مئات العمال أمام المصنع مطالبين بصرف رواتبهم المتأخرة.", {"demands"}),
+    ("سار الطلاب في شوارع المدينة حاملين لافتات كتب عليها لا للرسوم.", {"banners"}),
+])
+def test_evidence_features_name_what_a_crowd_does(text, groups):
+    """Chants, banners, demands and dispersal anywhere in the sentence, clitic-aware ('وهتف', 'بالغاز المسيل')."""
+    from tasks.events.words import words_of
+    feats = decision.evidence_features(words_of(text, 0, len(text))[0])
+    assert {f[3:] for f in feats if f.startswith("ev:")} == groups
+    assert f"evidence={min(len(groups), 2)}" in feats
+
+
+@pytest.mark.parametrize("text", [
+    "نجح طالب من القرية في امتحان الطب هذا العام.",           # 'طالب' the student, not 'demanded'
+    "وافق مجلس الوزراء على الميزانية الجديدة بعد نقاش طويل.",
+    "رفع البنك المركزي سعر الفائدة نصف نقطة.",                 # 'رفع' lifting a rate, not raising banners
+])
+def test_no_protest_evidence_in_other_news(text):
+    from tasks.events.words import words_of
+    assert decision.evidence_features(words_of(text, 0, len(text))[0]) == ["evidence=0"]
+
+
+def _rows_and_words(text, etype):
+    from tasks.events.words import words_of
+    rows = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == etype]
+    words = words_of(text, 0, len(text))[0]
+    return [(decision.trigger_word(words, e["trigger_start"]), e) for e in rows], words
+
+
+def test_protest_rows_are_decided_without_word_identities():
+    """PROTEST (a WORDLESS type): no words around the trigger, no sentence bag, but its evidence; ASSAULT
+    rows keep both and get no protest evidence."""
+    rows_at, words = _rows_and_words("تظاهر آلاف العمال أمام البرلمان أمس مرددين هتافات ضد الحكومة.", "PROTEST")
+    feats = [f for _, fs in decision.sentence_features(words, rows_at) for f in fs]
+    assert feats and decision.type_bag(words, "PROTEST") == []
+    assert not any(f.split("|")[-1][:3] in {"L1=", "L2=", "L3=", "R1=", "R2=", "R3="} for f in feats)
+    assert "ev:chants" in feats and "PROTEST|ev:demands" not in feats
+    rows_at, words = _rows_and_words("قتل مسلحون خمسة جنود في هجوم على حاجز عسكري شمال بغداد صباح اليوم.", "ASSAULT")
+    feats = [f for _, fs in decision.sentence_features(words, rows_at) for f in fs]
+    assert decision.type_bag(words, "ASSAULT") and any(f.startswith("R1=") for f in feats)
+    assert not any(f.startswith(("ev:", "evidence=")) for f in feats)
+
+
+def test_fast_path_equals_the_trained_scoring_for_protest():
+    """A PROTEST row's probability in the stage leaves the bag out, as the trainer does."""
+    from tasks.events.decision import _fast_probability, _own_rows, probability, sentence_features, type_bag
+    rows_at, words = _rows_and_words("تظاهر آلاف العمال أمام البرلمان أمس مرددين هتافات ضد الحكومة.", "PROTEST")
+    m = decision.model()
+    slow = [probability(m, f + type_bag(words, r["event_type"])) for r, f in sentence_features(words, rows_at)]
+    bits = decision.word_bits(words)
+    fast = [_fast_probability(m, own, r["event_type"], decision._class_score(m, r["event_type"], bits, r.pop("_i")))
+            for r, own in _own_rows(words, rows_at, bits)]
+    assert slow and fast == pytest.approx(slow, abs=1e-9)
