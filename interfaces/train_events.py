@@ -86,9 +86,7 @@ def train_events(gsr_dir: Path, out_dir: Path) -> dict:
                     "type; others of the type in the sentence and whether one was ruled main; for a `nominal-undergone` row the "
                     "mode of what was undergone (armed attack, abduction, torture, beating); the salience lexicon classes "
                     "(akhbar/resources/events/salience.json lists) within 3 words of the trigger and in the sentence; "
-                    "the sentence's clitic-stripped words; PROTEST rows (decision.WORDLESS): no words around the "
-                    "trigger and no sentence words, but the sentence's protest evidence (protest_evidence.json "
-                    "groups: chants, banners, demands, dispersal; and how many)",
+                    "the sentence's clitic-stripped words",
         "kept_main": "in a sentence under 16 words, main whatever the model says (decision.kept_main): an ASSAULT row "
                      "the rules call main by `verb` with actor and target named, or by `nominal-undergone` with an actor; "
                      "a PROTEST row by `verb` or `nominal-anchored-verb` with an actor; never a row in a time clause "

@@ -157,8 +157,7 @@ def test_card_check_figures_hold():
     PROTEST floor 0.45 -> 0.35 (events5): lr-gsr-3 scores 0.370 on check (lr-gsr-2 0.462; 12 positive
     sentences, one sentence moves F1 by about 0.04) while its cross-validated tune F1 rose 0.457 -> 0.491
     (6 repeats) and the written sentences 17 -> 18 / 20; docs/events.md, events5. lr-gsr-4 (events6):
-    ASSAULT 0.684, PROTEST 0.429; lr-gsr-5 (events7): 0.690, 0.462; lr-gsr-12 (events14, PROTEST without
-    word identities): 0.718, 0.353 (3 of 12 found; docs/events.md, events14)."""
+    ASSAULT 0.684, PROTEST 0.429; lr-gsr-5 (events7): 0.690, 0.462."""
     card = json.loads(resource_path("models/events_decision_card.json").read_text(encoding="utf-8"))
     model = decision.model()
     assert model is not None and model["name"] == card["name"]
