@@ -17,13 +17,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from tasks.events.decision import (FEATURE_SET, DECIDED_TYPES, in_time_clause, kept_main, sentence_features,
-                                   trigger_word, type_bag)
+from tasks.events.decision import (FEATURE_SET, DECIDED_TYPES, bag, in_time_clause, kept_main, sentence_features,
+                                   trigger_word)
 from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_COUNT, REPEATS, Candidate, scores,
                                         sentence_f1, train)
 from tasks.events.words import words_of
 
-MODEL_NAME = "lr-gsr-12"
+MODEL_NAME = "lr-gsr-11"
 
 
 def data_hash(gsr_dir: Path) -> str:
@@ -53,7 +53,7 @@ def collect(gsr_dir: Path) -> tuple[list[Candidate], dict, dict]:
             words = words_of(texts[aid], evs[0]["start"], evs[0]["end"])[0]
             rows_at = [(trigger_word(words, e["trigger_start"]), e) for e in evs]
             at = {id(e): i for i, e in rows_at}
-            shared = type_bag(words, t)
+            shared = bag(words)
             by_split[split] += [Candidate(r["id"], t, r["gold"], feats + shared,
                                           bool(kept_main(e, len(words), in_time_clause(words, at[id(e)]))))
                                 for e, feats in sentence_features(words, rows_at) if e["event_type"] == t]

@@ -37,8 +37,6 @@ NEAR = 3                                   # words either side of the trigger re
 KEPT_SHORT = 16                            # `kept_main` applies below this many words (the `len` feature's buckets 0-1)
 KEPT_PROTEST_RULES = ("verb", "nominal-anchored-verb")   # a protest verb, or a protest noun with its onset verb
 CLAUSE_REACH = 3                           # words between a time-clause opener and the trigger
-WORDLESS = ("PROTEST",)                    # types decided without word identities (no words around the trigger, no
-                                           # sentence bag): 32 tune positives cannot weigh words; classes and evidence can
 
 
 def base(w: Word) -> str:
@@ -47,14 +45,13 @@ def base(w: Word) -> str:
 
 
 def own_features(words: list[Word], i: int, modality: str, rule: str,
-                 has_actor: bool, has_target: bool, has_source: bool, near_words: bool = True) -> list[str]:
-    """The candidate's own feature names (trigger at word i); `features` adds each joined with the type.
-    `near_words` False (a WORDLESS type): the words around the trigger are left out."""
+                 has_actor: bool, has_target: bool, has_source: bool) -> list[str]:
+    """The candidate's own feature names (trigger at word i); `features` adds each joined with the type."""
     n = len(words)
     own = [f"rule={rule}", f"mod={modality}", f"trig={base(words[i])}", f"trigform={words[i].norm[:2]}",
            f"actor={has_actor}", f"target={has_target}", f"source={has_source}",
            f"len={min(n // 8, 6)}", f"at={min(i // 4, 5)}", f"left={min((n - 1 - i) // 4, 5)}"]
-    for d in range(1, NEAR + 1 if near_words else 1):
+    for d in range(1, NEAR + 1):
         if i - d >= 0:
             own.append(f"L{d}={base(words[i - d])}")
         if i + d < n:
@@ -129,11 +126,6 @@ def bag(words: list[Word]) -> list[str]:
     """The sentence's clitic-stripped words (shared by its candidates), each once. Word pairs were
     tried: the same cross-validated F1 on tune, 2.4 times the weights and a slower stage."""
     return [f"w={b}" for b in dict.fromkeys(w.keys[-1] for w in words)]
-
-
-def type_bag(words: list[Word], etype: str) -> list[str]:
-    """`bag(words)` for a candidate of `etype`; none for a WORDLESS type (PROTEST)."""
-    return [] if etype in WORDLESS else bag(words)
 
 
 def bag_score(m: dict, words: list[Word]) -> float:
@@ -264,7 +256,7 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
             continue
         etype, rule = row["event_type"], salience_rule(row)
         own = own_features(words, i, row["modality"], rule, named_actor(row),
-                           named_target(row), row["source_text"] is not None, etype not in WORDLESS)
+                           named_target(row), row["source_text"] is not None)
         same = [r for _, r in rows_at if r is not row and r["event_type"] == etype]
         own += [f"others={min(len(same), 2)}",
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
@@ -298,10 +290,10 @@ def decide_sentence(words: list[Word], rows_at: list[tuple[int, dict]]) -> None:
         return
     bits = word_bits(words)
     decided = _own_rows(words, rows_at, bits)
-    shared = bag_score(m, words) if any(row["event_type"] not in WORDLESS for row, _ in decided) else 0.0
+    shared = bag_score(m, words)
     for row, own in decided:
-        i, etype = row.pop("_i"), row["event_type"]
-        p = _fast_probability(m, own, etype, (0.0 if etype in WORDLESS else shared) + _class_score(m, etype, bits, i))
+        i = row.pop("_i")
+        p = _fast_probability(m, own, row["event_type"], shared + _class_score(m, row["event_type"], bits, i))
         head, _, rule = row["method"].rpartition(";salience:")
         kept = kept_main(row, len(words), len(words) < KEPT_SHORT and in_time_clause(words, i))
         row["method"] = f"{head};decision:{m['name']}={p:.2f}{';kept:' + kept if kept else ''};salience:{rule}"
