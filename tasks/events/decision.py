@@ -23,15 +23,14 @@ from itertools import repeat
 from operator import add
 
 from akhbar.resources import resource_path
-from akhbar.text.normalise import normalize
-from tasks.events.lexicon import events_data, word_set
+from tasks.events.lexicon import word_set
 from tasks.events.salience import SALIENCE_WORDS, list_names, word_lists
 from tasks.events.words import Word
 
 MODEL_FILE = "models/events_decision.json"
 DECIDED_TYPES = ("ASSAULT", "PROTEST")
 FACTUAL = ("asserted", "claimed", "reported", "accused")
-FEATURE_SET = "events-decision-features-5"
+FEATURE_SET = "events-decision-features-4"
 KEPT_RULES = ("question", "present", "earlier-date")   # the rules' background calls the model never overrules
 NEAR = 3                                   # words either side of the trigger read as positional features
 KEPT_SHORT = 16                            # `kept_main` applies below this many words (the `len` feature's buckets 0-1)
@@ -98,22 +97,6 @@ def word_bits(words: list[Word]) -> list[int]:
             b = _BITS[w.norm] = word_lists(w.norm)
         out.append(b)
     return out
-
-
-@lru_cache(maxsize=1)
-def _evidence_groups() -> dict[str, str]:
-    """Normalised form -> its group of akhbar/resources/events/protest_evidence.json ('هتافات' -> 'chants')."""
-    return {normalize(w): g for g, ws in events_data("protest_evidence.json")["groups"].items() for w in ws}
-
-
-def evidence_features(words: list[Word]) -> list[str]:
-    """What the rest of the sentence says about a protest happening (PROTEST rows only): which groups of
-    protest_evidence.json occur anywhere in it, clitic-aware (`ev:chants` for 'وهتفوا', `ev:demands` for
-    'مطالبين', `ev:banners`, `ev:dispersal`), and how many (`evidence=0/1/2`, 2 for two or more). A crowd
-    that chants, carries banners, demands or is dispersed is a protest happening, not a mention of one."""
-    table = _evidence_groups()
-    found = sorted({table[k] for w in words for k in w.keys if k in table})
-    return [*(f"ev:{g}" for g in found), f"evidence={min(len(found), 2)}"]
 
 
 def features(own: list[str], etype: str) -> list[str]:
@@ -250,7 +233,7 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
     them was ruled main, and its lexicon classes (`class_features`) unless `bits` is given (the
     stage scores those from the bits, `_class_score`); each row's trigger index in `row['_i']`
     then."""
-    out, names, strings, evidence = [], list_names(), bits is None, None
+    out, names, strings = [], list_names(), bits is None
     for i, row in rows_at:
         if not _decided(row):
             continue
@@ -262,9 +245,6 @@ def _own_rows(words: list[Word], rows_at: list[tuple[int, dict]],
                 f"other-main={any(r['salience'] == 'main' and r['modality'] in FACTUAL for r in same)}"]
         if rule == "nominal-undergone":       # what was undergone: an armed attack ('تعرضت لهجوم بقذائف'), or
             own.append(f"undergone={row.get('mode')}")   # torture, beating, abduction (reported differently)
-        if etype == "PROTEST":                # the sentence's protest evidence, read once per sentence
-            evidence = evidence_features(words) if evidence is None else evidence
-            own += evidence
         if strings:
             own += class_features(word_bits(words), i, names)
         else:
