@@ -206,6 +206,20 @@ def _inner_folds(data: Path, work: Path, params: dict, folds: str, unlabeled: tu
     console.print(f"mean micro F1 {result['mean_micro_f1']:.4f}")
 
 
+def _print_tune_cv(gsr: Path, as_json: bool) -> None:
+    from interfaces.train_events import tune_cv
+    result = tune_cv(gsr)
+    if as_json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    console.print(f"tune cross-validation: {result['candidates']} candidates, l2 {result['l2']}")
+    for t in ("ASSAULT", "PROTEST"):
+        r = result[t]
+        console.print(f"  {t:<8} threshold {r['threshold']:.2f}  P {r['precision']:.3f}  R {r['recall']:.3f}  "
+                      f"F1 {r['f1']:.3f}")
+        console.print(f"           F1 per fold assignment {' '.join(f'{x:.3f}' for x in r['per_assignment'])}")
+
+
 @train_app.command("events")
 def train_events(gsr: Path = typer.Option(Path("../shared/data/arabic_event_gsr_dev"), "--gsr",
                                           help="The arabic_event_gsr DEV half; only its tune split is trained on."),
@@ -214,13 +228,18 @@ def train_events(gsr: Path = typer.Option(Path("../shared/data/arabic_event_gsr_
                                                   "fold models of an --inner-folds run of this setting there."),
               option: list[str] = typer.Option([], "--option", help="A candidate setting (train.OPTIONS), "
                                                "e.g. cluster_levels=256,64,1024 or pass1_inflections=1; repeatable."),
-              as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON.")):
+              as_json: bool = typer.Option(False, "--json", help="Print the model card as JSON."),
+              tune_cv: bool = typer.Option(False, "--tune-cv", help="Only the tune cross-validation (the pipeline "
+                                           "on tune sentences alone, check never run); writes nothing.")):
     """Train the salience decision for ASSAULT/PROTEST (tasks/events/decision.py); write model and card."""
     from akhbar.resources import resource_path
     from interfaces.train_events import train_events as run
 
     if not (gsr.is_dir() and any(gsr.glob("*_gsr.csv"))):
         fail(f"'{gsr}' holds no *_gsr.csv: give the arabic_event_gsr dev half with --gsr", ExitCode.NOT_FOUND)
+    if tune_cv:
+        _print_tune_cv(gsr, as_json)
+        return
     card = run(gsr, out or Path(str(resource_path("models"))))
     if as_json:
         print(json.dumps(card, indent=2, ensure_ascii=False))

@@ -9,6 +9,9 @@ and gives the honest figure. The blind test half is never read.
    on tune and fits on all tune candidates.
 3. The model (weights, bias, thresholds) and a card (data hash, counts, features, CV, tune,
    check and all-dev figures) are written to akhbar/resources/models/.
+
+`tune_cv` (`akhbar train events --tune-cv`) gives only step 2's cross-validation, with the pipeline run on
+the tune sentences alone: what a candidate change is judged on, without running (or printing) check.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from pathlib import Path
 
 from tasks.events.decision import (FEATURE_SET, DECIDED_TYPES, bag, in_time_clause, kept_main, sentence_features,
                                    trigger_word)
-from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_COUNT, REPEATS, Candidate, scores,
-                                        sentence_f1, train)
+from tasks.events.decision_fit import (FOLDS, ITERATIONS, L2_GRID, L2_KEPT, MIN_COUNT, REPEATS, Candidate,
+                                        out_of_fold, pick_threshold, scores, sentence_f1, train)
 from tasks.events.words import words_of
 
 MODEL_NAME = "lr-gsr-11"
@@ -34,12 +37,13 @@ def data_hash(gsr_dir: Path) -> str:
     return h.hexdigest()
 
 
-def collect(gsr_dir: Path) -> tuple[list[Candidate], dict, dict]:
-    """Candidates with their split ({split: [Candidate]}), gold-positive sentence counts per split/type."""
+def collect(gsr_dir: Path, splits: tuple[str, ...] = ("tune", "check")) -> tuple[list[Candidate], dict, dict]:
+    """Candidates with their split ({split: [Candidate]}), gold-positive sentence counts per split/type;
+    the pipeline runs on the sentences of `splits` only."""
     from akhbar.config import PipelineConfig
     from interfaces.eval_gsr import load_sentences, predict_with_texts, split_of
 
-    rows = [r for r in load_sentences(gsr_dir) if r["event_type"] in DECIDED_TYPES]
+    rows = [r for r in load_sentences(gsr_dir) if r["event_type"] in DECIDED_TYPES and split_of(r["id"]) in splits]
     preds, texts = predict_with_texts(rows, PipelineConfig.from_env(learned_decision=False))
     by_split: dict[str, list[Candidate]] = {"tune": [], "check": []}
     positives = {(s, t): 0 for s in by_split for t in DECIDED_TYPES}
@@ -58,6 +62,24 @@ def collect(gsr_dir: Path) -> tuple[list[Candidate], dict, dict]:
                                           bool(kept_main(e, len(words), in_time_clause(words, at[id(e)]))))
                                 for e, feats in sentence_features(words, rows_at) if e["event_type"] == t]
     return by_split, positives, {"sentences": len(rows)}
+
+
+def tune_cv(gsr_dir: Path, l2: float | None = None) -> dict:
+    """The tune cross-validation a candidate change is judged on (docs/events.md, events10-14): the pipeline on
+    the tune sentences only (check is never run), candidates as `collect` builds them, `out_of_fold` for the
+    REPEATS fold assignments at `l2` (default L2_KEPT, else the grid's first), `pick_threshold`. Per type: the
+    threshold, mean P / R / F1 over the assignments and each assignment's F1 at that threshold."""
+    by_split, positives, counts = collect(gsr_dir, ("tune",))
+    cands, l2 = by_split["tune"], l2 if l2 is not None else (L2_KEPT if L2_KEPT is not None else L2_GRID[0])
+    repeats = [out_of_fold(cands, l2, r) for r in range(REPEATS)]
+    out: dict = {"l2": l2, "candidates": len(cands), **counts}
+    for t in DECIDED_TYPES:
+        idx = [j for j, c in enumerate(cands) if c.etype == t]
+        runs = [([cands[j] for j in idx], [probs[j] for j in idx]) for probs in repeats]
+        threshold, mean = pick_threshold(runs, positives[("tune", t)])
+        out[t] = {"threshold": threshold, **mean,
+                  "per_assignment": [sentence_f1(c, p, threshold, positives[("tune", t)])["f1"] for c, p in runs]}
+    return out
 
 
 def train_events(gsr_dir: Path, out_dir: Path) -> dict:
