@@ -34,7 +34,7 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
-from akhbar.text.normalise import normalize, normalize_for_hash
+from akhbar.text.normalise import normalize
 from akhbar.batches import Mapper, in_process
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
@@ -42,15 +42,11 @@ from akhbar.faults import error_detail
 from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
 from akhbar.unionfind import UnionFind
+from tasks.dedupe_blocks import BLOCK_SCHEMA, HASH_SEED, build_blocks, merge_blocks  # noqa: F401
 from tasks.dedupe_index import SIGNATURE, attach_known, index_frame, signature_params, signatures_of, usable_state
 from tasks.dedupe_text import Texts, text_chars
 
 log = logging.getLogger(__name__)
-BLOCK_SCHEMA = {
-    "block_id": pl.String, "doc_ids": pl.List(pl.String), "text": pl.String,
-    "meta_title": pl.String, "meta_date": pl.String, "meta_source": pl.String, "meta_url": pl.String,
-}
-HASH_SEED = 0x5EED  # polars' hash is stable within a polars version (pinned in constraints.txt)
 WORD = r"\w+"
 SENTENCE_END = r"[.!?؟…][\"'»”’)\]}›]*$"  # a line ending a sentence, perhaps inside quotes or brackets
 ENDS = "_ends"   # the line table's flag for SENTENCE_END: the corpus-wide passes keep it, not the line's key
@@ -559,111 +555,6 @@ def whole_doc_cuts(documents: pl.DataFrame, status: str, kind: str, run_id: str)
     d = documents.filter(pl.col("status") == status)
     return d.select("doc_id", start=pl.lit(0, pl.Int64), end=text_chars(d).cast(pl.Int64),
                     kind=pl.lit(kind), canonical_id="duplicate_of", reason="reason", run_id=pl.lit(run_id))
-
-
-def carried_by(documents: pl.DataFrame) -> dict[str, list[str]]:
-    """kept doc_id -> itself plus every duplicate / near-duplicate that resolves to it."""
-    parent = dict(documents.filter(pl.col("duplicate_of").is_not_null()).select("doc_id", "duplicate_of").iter_rows())
-    out: dict[str, list[str]] = {}
-    for d in documents.filter(pl.col("status") != "rejected")["doc_id"]:
-        root, hops = d, 0
-        while root in parent and hops < 10:  # a duplicate of a near-duplicate resolves to the canonical
-            root, hops = parent[root], hops + 1
-        out.setdefault(root, []).append(d)
-    return out
-
-
-PAGE_BATCH_DOCS = 5_000     # documents whose page blocks are built at once (build_blocks)
-
-
-def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFrame,
-                 cfg: PipelineConfig, source: Texts = Texts()) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
-
-    Each block carries `_k`, a hash of its lines' normalised keys, so that merging blocks
-    with the same text does not normalise every block again. The texts are sliced and joined in
-    polars (no Python string per document or piece: they held several copies of the corpus).
-    """
-    texts = docs.select("doc_idx", *source.columns)
-    carriers = pl.DataFrame([(k, sorted(v)) for k, v in carried_by(documents).items()], orient="row",
-                            schema={"doc_id": pl.String, "_carried": pl.List(pl.String)})
-    meta = docs.select("doc_id", "meta_title", "meta_date", "meta_source", "meta_url")
-
-    def joined(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-        these = source.add(texts.filter(pl.col("doc_idx").is_in(frame.get_column("doc_idx").unique().implode())))
-        frame = (frame.join(these, on="doc_idx", how="left", maintain_order="left")
-                 .with_columns(_t=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
-                 .drop("text"))
-        return frame.group_by(by, maintain_order=True).agg(
-            pl.col("_t").str.join(""), pl.col("n_words").sum(),
-            _k=pl.col("_hashes").list.explode(keep_nulls=False, empty_as_null=False),
-        ).with_columns(_k=pl.col("_k").hash(HASH_SEED))
-
-    text = pl.col("_t").str.strip_chars("\n")
-    page_parts, kept, small = parts.filter(pl.col("kind").is_null()), [], []
-    # the page blocks PAGE_BATCH_DOCS documents at a time: the sliced pieces and joined texts of one
-    # batch are alive at once, not the corpus' (they were 3-4 copies of its text at 100k documents)
-    last = page_parts.get_column("doc_idx").max()      # doc_idx counts every ok document, not only the kept
-    for lo in range(0, (last if last is not None else 0) + 1, PAGE_BATCH_DOCS):
-        page = joined(page_parts.filter(pl.col("doc_idx").is_between(lo, lo + PAGE_BATCH_DOCS - 1)),
-                      ["doc_idx", "doc_id"])
-        small.append(page.filter(pl.col("n_words") < cfg.block_min_words).get_column("doc_id"))
-        kept.append(page.filter(pl.col("n_words") >= cfg.block_min_words)
-                    .join(carriers, on="doc_id", how="left", maintain_order="left")
-                    .join(meta, on="doc_id", how="left", maintain_order="left")
-                    .select(block_id="doc_id", doc_ids="_carried", text=text, meta_title="meta_title",
-                            meta_date="meta_date", meta_source="meta_source", meta_url="meta_url", _k="_k"))
-        del page
-    residue_docs = pl.concat(small)
-    residue = (parts.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_id").is_in(residue_docs))
-               .with_columns(kind=pl.lit("boilerplate"), reason=pl.format(
-                   "residue: what is left of the page after the cuts has fewer than {} words",
-                   pl.lit(cfg.block_min_words))))
-    out = [pl.concat(kept)]
-    del kept
-    shared = parts.filter(pl.col("kind") == "shared")
-    if shared.height:
-        out.append(shared_blocks(shared, joined, carriers, meta).with_columns(text=text).drop("_t"))
-    schema = {**BLOCK_SCHEMA, "_k": pl.UInt64}
-    blocks = pl.concat([b.select(list(schema)).cast(schema) for b in out])
-    return merge_blocks(blocks), residue
-
-
-def shared_blocks(shared: pl.DataFrame, joined, carriers: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
-    """One block per shared segment: its text from the representative (the first carrier), every
-    document carrying it (and their duplicates), and the source when all carriers agree."""
-    rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
-                                              pl.col("doc_id").unique().alias("_carriers"))
-    shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
-    blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"), ["canonical_id"])
-    each = rep.select("canonical_id", doc_id="_carriers").explode("doc_id")
-    docs_of = (each.join(carriers, on="doc_id").explode("_carried").group_by("canonical_id")
-               .agg(doc_ids=pl.col("_carried").unique().sort()))
-    source = (each.join(meta, on="doc_id", how="left").group_by("canonical_id")
-              .agg(pl.when(pl.col("meta_source").n_unique() == 1).then(pl.col("meta_source").first())
-                   .alias("meta_source")))
-    return (blocks.join(docs_of, on="canonical_id").join(source, on="canonical_id")
-            .select(block_id="canonical_id", doc_ids="doc_ids", _t="_t", meta_title=pl.lit(None, pl.String),
-                    meta_date=pl.lit(None, pl.String), meta_source="meta_source", meta_url=pl.lit(None, pl.String),
-                    _k="_k"))
-
-
-def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
-    """Blocks with the same normalised text become one (doc_ids united, smallest block_id kept).
-
-    The text key is `_k` when the caller has one, else the hash of normalize_for_hash(text).
-    The output lists the ids merged into each block in `_merged`.
-    """
-    if blocks.height == 0:
-        return blocks.select(*BLOCK_SCHEMA).with_columns(_merged=pl.lit(None, pl.List(pl.String)))
-    if "_k" not in blocks.columns:
-        blocks = blocks.with_columns(_k=pl.Series([normalize_for_hash(t) for t in blocks["text"]]).hash(HASH_SEED))
-    return (blocks.sort("block_id")
-            .group_by("_k", maintain_order=True)
-            .agg(pl.col("block_id").first(), pl.col("doc_ids").list.explode(keep_nulls=False, empty_as_null=False)
-                 .unique().sort(), pl.all().exclude("block_id", "doc_ids", "_k").first(),
-                 pl.col("block_id").alias("_merged"))
-            .select(*BLOCK_SCHEMA, "_merged").sort("block_id"))
 
 
 # --- per-document work, in batches --------------------------------------------------
