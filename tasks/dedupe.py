@@ -136,8 +136,9 @@ def guarded_line_keys(docs: pl.DataFrame) -> tuple[list[str], dict[str, str]]:
 
 
 def line_table(docs: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
-    """One row per line of each document: doc, line_idx, start/end (line), span_end (with its newline), key.
-    `keys`: the documents' `line_keys`, when already computed."""
+    """One row per line of each document: doc, line_idx, start/end (line), span_end (with its newline), key,
+    and whether the key ends a sentence (ENDS: what the shared-segment pass reads of the key, kept when the
+    corpus' line table drops the keys). `keys`: the documents' `line_keys`, when already computed."""
     keys = [line_keys(t) for t in docs["text"]] if keys is None else keys
     frame = docs.select("doc_idx", "doc_id", "text").with_columns(key=pl.Series(keys, dtype=pl.String))
     lines = (frame.select("doc_idx", "doc_id", line=pl.col("text").str.split("\n"),
@@ -157,7 +158,7 @@ def line_table(docs: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFram
         span_end=pl.min_horizontal(pl.col("end") + 1, pl.col("doc_len")),
         blank=pl.col("key") == "",
         n_words=pl.col("key").str.count_matches(WORD),
-        line_hash=pl.col("key").hash(HASH_SEED),
+        line_hash=pl.col("key").hash(HASH_SEED), **{ENDS: ends_sentence()},
         kind=pl.lit(None, pl.String), canonical_id=pl.lit(None, pl.String), reason=pl.lit(None, pl.String),
     ).drop("line", "doc_len")
 
@@ -438,8 +439,6 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     subst = pl.col("kind").is_null() & (pl.col("n_words") >= cfg.shared_line_min_words)
     lines = lines.with_columns(_subst=subst).with_columns(
         _rank=pl.col("_subst").cast(pl.Int64).cum_sum().over("doc_idx"))
-    if ENDS not in lines.columns:      # a line table with its keys (tests, benches): the flag from them
-        lines = lines.with_columns(ends_sentence())
     cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank", ENDS, "n_words")
     sets = (cand.group_by("line_hash").agg(pl.col("doc_idx").unique().sort().alias("_docs"))
             .filter(pl.col("_docs").list.len() >= 2)
@@ -580,8 +579,8 @@ def lines_batch(batch: pl.DataFrame, cfg: PipelineConfig) -> tuple[pl.DataFrame 
         sh, d, _ = shingles(kept, cfg.shingle_size)
         sig[~known] = minhash(sh, d - lo, batch.height, cfg.num_perm)[~known]
     # the keys (a normalised copy of the text) leave the table: the corpus-wide passes read only the
-    # sentence-end flag, and near-duplicate checks rebuild the lines of their few candidates
-    return lines.with_columns(ends_sentence()).drop("key"), sig, {}
+    # sentence-end flag (ENDS, set by line_table), and near-duplicate checks rebuild their candidates' lines
+    return lines.drop("key"), sig, {}
 
 
 def marked_lines(docs: pl.DataFrame, cfg: PipelineConfig, keys: list[str] | None = None) -> pl.DataFrame:
