@@ -28,7 +28,7 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from functools import lru_cache
 
 import numpy as np
@@ -43,6 +43,7 @@ from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
 from akhbar.unionfind import UnionFind
 from tasks.dedupe_blocks import BLOCK_SCHEMA, HASH_SEED, build_blocks, merge_blocks  # noqa: F401
+from tasks.dedupe_sets import ShingleStore
 from tasks.dedupe_index import SIGNATURE, attach_known, index_frame, signature_params, signatures_of, usable_state
 from tasks.dedupe_text import Texts, text_chars
 
@@ -317,11 +318,13 @@ LinesOf = Callable[[list[int]], pl.DataFrame]     # doc_idx values -> those docu
 
 
 def doc_sets(lines: pl.DataFrame | LinesOf, doc_idx: np.ndarray, k: int, chunk_docs: int = 2_000,
-             kept: pl.Expr | None = None) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+             kept: pl.Expr | None = None, out: MutableMapping | None = None
+             ) -> MutableMapping[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """For the given documents: (unique sorted shingles, shingles, their line hashes) for verification,
     from their lines where `kept` (None: all). `lines`: a line table, or a function giving the lines of
-    a chunk of documents (dedupe rebuilds the candidates' lines instead of keeping every key)."""
-    out = {}
+    a chunk of documents (dedupe rebuilds the candidates' lines instead of keeping every key). `out`:
+    where they go (a dict when None; dedupe's ShingleStore keeps them in files)."""
+    out = {} if out is None else out
     for lo in range(0, len(doc_idx), chunk_docs):
         chunk = doc_idx[lo:lo + chunk_docs].tolist()
         sub = (lines(chunk) if callable(lines) else lines.filter(pl.col("doc_idx").is_in(chunk))
@@ -376,13 +379,14 @@ def near_duplicate_clusters(lines: pl.DataFrame | LinesOf, n_docs: int, cfg: Pip
                         cfg.near_dup_threshold - SIGNATURE_MARGIN)
     if not len(pairs):
         return []
-    sets = doc_sets(lines, np.unique(pairs), cfg.shingle_size, chunk_docs, kept)
-    uf = UnionFind()
-    for i, j in pairs.tolist():
-        if i in sets and j in sets and verify(sets[i], sets[j], cfg) is not None:
-            uf.union(i, j)
-    members = [(i, uf.find(i)) for i in list(uf.parent) if uf.find(i) != i]
-    return sorted((i, root, jaccard(sets[i][0], sets[root][0])) for i, root in members)
+    with ShingleStore() as sets:      # the candidates' shingles in files, read back pair by pair
+        doc_sets(lines, np.unique(pairs), cfg.shingle_size, chunk_docs, kept, out=sets)
+        uf = UnionFind()
+        for i, j in pairs.tolist():
+            if i in sets and j in sets and verify(sets[i], sets[j], cfg) is not None:
+                uf.union(i, j)
+        members = [(i, uf.find(i)) for i in list(uf.parent) if uf.find(i) != i]
+        return sorted((i, root, jaccard(sets[i][0], sets[root][0])) for i, root in members)
 
 
 def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, cfg: PipelineConfig,

@@ -62,7 +62,7 @@ class BlockFiles:
         if frame.height == 0:
             return
         path = self.folder / f"blocks{len(self.files)}.parquet"
-        frame.select(CONTENT).write_parquet(path, row_group_size=GROUP_ROWS)
+        frame.select(CONTENT).write_parquet(path, compression="lz4", row_group_size=GROUP_ROWS)   # read once
         self.held.append(frame.select(*HELD, _file=pl.lit(len(self.files), pl.Int64),
                                       _row=pl.int_range(pl.len(), dtype=pl.Int64)))
         self.files.append(str(path))

@@ -1,0 +1,58 @@
+"""The near-duplicate candidates' shingles, kept in files while their pairs are verified (tasks/dedupe.py).
+
+Issue 16 (peak memory flat with the corpus). Verifying a candidate pair needs both documents' word
+shingles and the line hash of each (`verify`: true Jaccard, then the residual veto). They were held in
+a dict for every candidate document at once: about 47 KB per candidate on the realistic corpus, some 8%
+of the documents, so ~4 MB per 1,000 documents, the fastest-growing part of the near-duplicate search
+(docs/scale.md section 22). `ShingleStore` appends each candidate's shingles and line hashes to two
+binary files as the candidates' lines are rebuilt (one pass over their text, as before) and holds only
+where each document's run starts and ends; a pair reads its two documents back (`np.fromfile` at an
+offset: a copy for the pair, freed after it). Same shingles, same verification, same clusters.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+WORD = np.dtype(np.uint64)
+
+
+class ShingleStore:
+    """A mapping doc_idx -> (unique sorted shingles, shingles, their line hashes), written to files as it
+    is filled and read back per document. Use as a context manager (the files are removed at exit)."""
+
+    def __init__(self, folder: str | None = None):
+        self._tmp = tempfile.TemporaryDirectory(prefix="dedupe-sets-", dir=folder)
+        self.paths = (Path(self._tmp.name) / "shingles.bin", Path(self._tmp.name) / "line_hashes.bin")
+        self._files = [open(p, "wb") for p in self.paths]
+        self.spans: dict[int, tuple[int, int]] = {}
+        self._end = 0
+
+    def __enter__(self) -> "ShingleStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for f in self._files:
+            f.close()
+        self._tmp.cleanup()
+
+    def __setitem__(self, doc: int, value: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        _, shingles, line_hashes = value
+        for f, array in zip(self._files, (shingles, line_hashes)):
+            f.write(np.ascontiguousarray(array, dtype=WORD).tobytes())
+        self.spans[doc] = (self._end, self._end + len(shingles))
+        self._end += len(shingles)
+
+    def __contains__(self, doc: object) -> bool:
+        return doc in self.spans
+
+    def __getitem__(self, doc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        for f in self._files:
+            f.flush()
+        start, end = self.spans[doc]
+        shingles, line_hashes = (np.fromfile(p, dtype=WORD, count=end - start, offset=start * WORD.itemsize)
+                                 for p in self.paths)
+        return np.unique(shingles), shingles, line_hashes
