@@ -58,6 +58,9 @@ SIGNATURE_MARGIN = 0.1
 # Documents per batch of the per-document work (line keys, line table, in-page rules, signatures):
 # one worker task, and the bound on that work's transient memory (its exploded word tables).
 DOC_BATCH = 2_000
+# Near-duplicate candidates whose lines are rebuilt at once (their keys and word tables: ~60 MB at 2,000
+# long candidates); the candidates are in document order, so a chunk reads a run of the text file's groups.
+CANDIDATE_CHUNK_DOCS = 500
 
 
 def empty_segments() -> pl.DataFrame:
@@ -399,7 +402,8 @@ def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, cfg: Pipel
     def lines_of(doc_idx: list[int]) -> pl.DataFrame:
         return marked_lines(texts.add(text.filter(pl.col("doc_idx").is_in(doc_idx))), cfg)
 
-    found = near_duplicate_clusters(lines_of, docs.height, cfg, sig, kept=pl.col("kind").is_null() & ~pl.col("blank"))
+    found = near_duplicate_clusters(lines_of, docs.height, cfg, sig, chunk_docs=CANDIDATE_CHUNK_DOCS,
+                                    kept=pl.col("kind").is_null() & ~pl.col("blank"))
     if not found:
         return documents, docs
     ids = docs["doc_id"].to_list()

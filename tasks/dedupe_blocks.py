@@ -30,8 +30,8 @@ BLOCK_SCHEMA = {
     "meta_title": pl.String, "meta_date": pl.String, "meta_source": pl.String, "meta_url": pl.String,
 }
 HASH_SEED = 0x5EED  # polars' hash is stable within a polars version (pinned in constraints.txt)
-PAGE_BATCH_DOCS = 5_000     # documents whose page blocks are built at once (build_blocks)
-SLICE_BLOCKS = 5_000        # merged blocks read back from the files at once (BlockFiles.read)
+PAGE_BATCH_DOCS = 2_000     # documents whose page blocks are built at once (build_blocks): ~25 MB of pieces
+SLICE_BLOCKS = 2_000        # merged blocks read back from the files at once (BlockFiles.read)
 GROUP_ROWS = 500            # rows per parquet row group of a block file: a slice's run reads few extra rows
 STORED = {**BLOCK_SCHEMA, "_k": pl.UInt64}
 HELD = ("block_id", "doc_ids", "_k")          # what is held of each block while they are built
