@@ -39,11 +39,12 @@ from akhbar.batches import Mapper, in_process
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
 from akhbar.faults import error_detail
+from akhbar.memory import trim
 from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
 from akhbar.unionfind import UnionFind
 from tasks.dedupe_blocks import BLOCK_SCHEMA, HASH_SEED, build_blocks, merge_blocks  # noqa: F401
-from tasks.dedupe_sets import ShingleStore
+from tasks.dedupe_sets import LineSpool, ShingleStore
 from tasks.dedupe_index import SIGNATURE, attach_known, index_frame, signature_params, signatures_of, usable_state
 from tasks.dedupe_text import Texts, text_chars
 
@@ -607,15 +608,16 @@ def document_lines(docs: pl.DataFrame, cfg: PipelineConfig, mapper: Mapper = in_
         return lines_batch(texts.add(cols), cfg)
     batches = (texts.add(cols.slice(lo, DOC_BATCH)).select("doc_idx", "doc_id", "text", SIGNATURE)
                for lo in range(0, cols.height, DOC_BATCH))
-    parts, sigs, bad = [], [], {}
-    for lines, sig, failed in mapper(lines_batch, batches, cfg):
-        bad.update(failed)
-        if not bad:
-            parts.append(lines)
-            sigs.append(sig)
-    if bad:
-        return None, None, bad
-    return pl.concat(parts), np.concatenate(sigs), {}
+    bad: dict[str, str] = {}
+    with LineSpool(cfg.num_perm, texts.folder) as spool:     # each batch's results to files as they come
+        for lines, sig, failed in mapper(lines_batch, batches, cfg):
+            bad.update(failed)
+            if not bad:
+                spool.add(lines, sig)
+            del lines, sig
+        if bad:
+            return None, None, bad
+        return (*spool.read(), {})
 
 
 # --- the stage -------------------------------------------------------------------------
@@ -661,6 +663,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
     index = index_frame(docs, sig, params, run_id)
     docs = docs.drop(SIGNATURE)
     n_docs = docs.height
+    trim()      # the batches' Python keys and arrays, freed, handed back before the corpus-wide passes
     documents, docs = mark_near_duplicates(documents, docs, cfg, sig, texts)
     del sig
     lines = in_line_order(lines if docs.height == n_docs else
@@ -672,6 +675,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
                 pl.col("_block"))
     parts = coalesce(lines)
     del lines      # the corpus' line table (~235 MB at 50k documents) is not alive while the blocks are built
+    trim()
     blocks, residue = build_blocks(parts, docs, documents, cfg, texts)
     # ids of blocks merged away now point at the block that was kept
     remap = blocks.select("block_id", "_merged").explode("_merged").filter(pl.col("block_id") != pl.col("_merged"))

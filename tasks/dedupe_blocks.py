@@ -145,8 +145,7 @@ def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFram
     text = pl.col("_t").str.strip_chars("\n")
     page_parts, small = parts.filter(pl.col("kind").is_null()), []
     last = page_parts.get_column("doc_idx").max()      # doc_idx counts every ok document, not only the kept
-    folder = str(Path(source.path).parent) if source.path else None     # beside the run's spilled files
-    with tempfile.TemporaryDirectory(prefix="dedupe-blocks-", dir=folder) as tmp:
+    with tempfile.TemporaryDirectory(prefix="dedupe-blocks-", dir=source.folder) as tmp:
         store = BlockFiles(Path(tmp))
         for lo in range(0, (last if last is not None else 0) + 1, PAGE_BATCH_DOCS):
             page = joined_texts(page_parts.filter(pl.col("doc_idx").is_between(lo, lo + PAGE_BATCH_DOCS - 1)),

@@ -1,4 +1,11 @@
-"""The near-duplicate candidates' shingles, kept in files while their pairs are verified (tasks/dedupe.py).
+"""Dedupe's per-document results kept in files while the corpus is read (tasks/dedupe.py).
+
+`LineSpool`: the line table and MinHash signatures of each batch of documents (`document_lines`) are
+written to files as the batches come and read back once, after the last: while a batch's keys, words and
+shingles are alive (dedupe's own peak), the earlier batches' results are not held beside them, and
+the concatenation's copy is not made.
+
+`ShingleStore`: the near-duplicate candidates' shingles, kept in files while their pairs are verified.
 
 Issue 16 (peak memory flat with the corpus). Verifying a candidate pair needs both documents' word
 shingles and the line hash of each (`verify`: true Jaccard, then the residual veto). They were held in
@@ -56,3 +63,35 @@ class ShingleStore:
         shingles, line_hashes = (np.fromfile(p, dtype=WORD, count=end - start, offset=start * WORD.itemsize)
                                  for p in self.paths)
         return np.unique(shingles), shingles, line_hashes
+
+
+class LineSpool:
+    """Per batch of documents, its line table (an Arrow IPC file: a temporary file read once) and its
+    signatures (appended to one binary file); `read` gives them back as one table and one array, in
+    batch order. Use as a context manager (the files are removed at exit)."""
+
+    def __init__(self, num_perm: int, folder: str | None = None):
+        self._tmp = tempfile.TemporaryDirectory(prefix="dedupe-lines-", dir=folder)
+        self.num_perm, self.files = num_perm, []
+        self.sig_path = Path(self._tmp.name) / "signatures.bin"
+        self._sigs = open(self.sig_path, "wb")
+
+    def __enter__(self) -> "LineSpool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._sigs.close()
+        self._tmp.cleanup()
+
+    def add(self, lines, sig: np.ndarray) -> None:
+        self.files.append(str(Path(self._tmp.name) / f"lines{len(self.files)}.arrow"))
+        lines.write_ipc(self.files[-1])
+        self._sigs.write(np.ascontiguousarray(sig, dtype=np.uint32).tobytes())
+
+    def read(self):
+        """(the line tables of every batch as one frame, the signatures as one (n, num_perm) uint32 array)."""
+        import polars as pl
+
+        self._sigs.flush()
+        lines = pl.concat([pl.read_ipc(f) for f in self.files])
+        return lines, np.fromfile(self.sig_path, dtype=np.uint32).reshape(-1, self.num_perm)

@@ -42,3 +42,26 @@ def test_doc_sets_into_the_store_equal_the_dict_and_verify_alike(tmp_path):
             for j in docs.tolist():
                 assert verify(store[i], store[j], cfg) == verify(held[i], held[j], cfg)
         assert verify(store[0], store[1], cfg) is not None       # the flood and its re-scrape
+
+
+def test_document_lines_through_the_spool_equal_the_batches_concatenated(tmp_path, monkeypatch):
+    """document_lines writes each batch's lines and signatures to files and reads them back once: the
+    same table (columns, types, rows) and signatures as lines_batch over the batches, concatenated."""
+    import polars as pl
+
+    import tasks.dedupe as dedupe_module
+    from tasks.dedupe import document_lines, lines_batch
+    from tasks.dedupe_sets import LineSpool
+
+    cfg = PipelineConfig()
+    docs = written_docs(tmp_path, cfg)
+    monkeypatch.setattr(dedupe_module, "DOC_BATCH", 2)
+    lines, sig, bad = document_lines(docs, cfg)
+    parts = [lines_batch(docs.slice(lo, 2).select("doc_idx", "doc_id", "text", "_sig"), cfg) for lo in range(0, 5, 2)]
+    assert not bad and lines.equals(pl.concat([p[0] for p in parts]))
+    assert lines.schema == parts[0][0].schema
+    assert np.array_equal(sig, np.concatenate([p[1] for p in parts])) and sig.dtype == np.uint32
+    with LineSpool(cfg.num_perm) as spool:
+        folder = spool.sig_path.parent
+        assert folder.exists()
+    assert not folder.exists()
