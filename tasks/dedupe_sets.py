@@ -9,22 +9,26 @@ the concatenation's copy is not made.
 
 Issue 16 (peak memory flat with the corpus). Verifying a candidate pair needs both documents' word
 shingles and the line hash of each (`verify`: true Jaccard, then the residual veto). They were held in
-a dict for every candidate document at once: about 47 KB per candidate on the realistic corpus, some 8%
-of the documents, so ~4 MB per 1,000 documents, the fastest-growing part of the near-duplicate search
-(docs/scale.md section 22). `ShingleStore` appends each candidate's shingles and line hashes to two
-binary files as the candidates' lines are rebuilt (one pass over their text, as before) and holds only
-where each document's run starts and ends; a pair reads its two documents back (`np.fromfile` at an
-offset: a copy for the pair, freed after it). Same shingles, same verification, same clusters.
+a dict for every candidate document at once: 9.7 MB for the 1,306 candidates of the 15k realistic corpus
+(about 8% of the documents are candidates: ~0.65 MB per 1,000 documents, without bound; docs/scale.md
+section 22). `ShingleStore` appends each candidate's shingles and line hashes to two binary files as the
+candidates' lines are rebuilt (one pass over their text, as before) and holds only where each document's
+run starts and ends; a pair reads its two documents back (`np.fromfile` at an offset), and the last
+RECENT_DOCS documents read are kept. Same shingles, same verification, same clusters.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
 WORD = np.dtype(np.uint64)
+# documents read back kept for the next pairs (pairs come sorted by their first document, which each
+# of its pairs reads again): a bounded cache, ~8 KB per document on the realistic corpus
+RECENT_DOCS = 256
 
 
 class ShingleStore:
@@ -37,6 +41,7 @@ class ShingleStore:
         self._files = [open(p, "wb") for p in self.paths]
         self.spans: dict[int, tuple[int, int]] = {}
         self._end = 0
+        self._recent: OrderedDict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
 
     def __enter__(self) -> "ShingleStore":
         return self
@@ -57,12 +62,18 @@ class ShingleStore:
         return doc in self.spans
 
     def __getitem__(self, doc: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if doc in self._recent:
+            self._recent.move_to_end(doc)
+            return self._recent[doc]
         for f in self._files:
             f.flush()
         start, end = self.spans[doc]
         shingles, line_hashes = (np.fromfile(p, dtype=WORD, count=end - start, offset=start * WORD.itemsize)
                                  for p in self.paths)
-        return np.unique(shingles), shingles, line_hashes
+        self._recent[doc] = value = (np.unique(shingles), shingles, line_hashes)
+        if len(self._recent) > RECENT_DOCS:
+            self._recent.popitem(last=False)
+        return value
 
 
 class LineSpool:

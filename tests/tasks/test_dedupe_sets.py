@@ -19,11 +19,12 @@ def test_the_store_gives_back_each_documents_arrays_and_holds_only_their_spans()
         for d, (sh, lh) in arrays.items():
             store[d] = (np.unique(sh), sh, lh)
         assert 2 not in store and all(d in store for d in arrays)
-        assert vars(store).keys() == {"_tmp", "paths", "_files", "spans", "_end"}     # no array held
+        assert vars(store).keys() == {"_tmp", "paths", "_files", "spans", "_end", "_recent"} and not store._recent
         for d, (sh, lh) in arrays.items():
             got = store[d]
             assert np.array_equal(got[0], np.unique(sh)) and np.array_equal(got[1], sh)
             assert np.array_equal(got[2], lh)
+        assert list(store._recent) == list(arrays) and store[4] is store._recent[4]     # the last read, kept
         paths = store.paths
     assert not any(p.exists() for p in paths)                 # removed on exit
 
