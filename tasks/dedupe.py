@@ -18,7 +18,7 @@ Steps, in order (docs/ingest-dedupe.md explains each rule and its thresholds):
   5. shared segments: runs of lines carried by two or more documents, cut from each and
      kept once as their own block;
   6. blocks: what is left of each page, plus one block per shared segment; blocks with the
-     same normalised text are merged.
+     same normalised text are merged (tasks/dedupe_blocks.py: built and merged through files).
 Lines are compared on a normalised key (akhbar.text.normalise.normalize); the stored text never changes.
 """
 
