@@ -17,6 +17,7 @@ defaults). Processes started later (workers, Dask workers on this machine) inher
 
 from __future__ import annotations
 
+import ctypes
 import os
 
 JEMALLOC_ENV = "_RJEM_MALLOC_CONF"          # polars' jemalloc (tikv-jemallocator's prefix)
@@ -35,3 +36,24 @@ def configure_allocator(environ=None) -> str:
     env = os.environ if environ is None else environ
     env.setdefault(ARROW_POOL_ENV, ARROW_POOL)
     return env.setdefault(JEMALLOC_ENV, JEMALLOC_CONF)
+
+
+def trim() -> None:
+    """glibc keeps the memory a stage's Python objects freed for the process: after a stage that
+    built millions of them the RSS stays at the stage's peak. malloc_trim(0) returns free pages to
+    the system (a no-op where there is no glibc; AKHBAR_NO_TRIM=1 turns it off, to measure). Called
+    after each stage (flows/graph.py `release`) and inside dedupe between its passes."""
+    global _libc
+    if os.environ.get("AKHBAR_NO_TRIM") == "1":
+        return
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None

@@ -20,8 +20,6 @@ type, message, the function that raised) and the run goes on with the rest.
 
 from __future__ import annotations
 
-import ctypes
-import os
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,6 +28,7 @@ from typing import Any
 import polars as pl
 
 from akhbar.contracts import KEYS, SCHEMAS, empty_frame
+from akhbar.memory import trim
 from flows.partitions import partition_of, partitions_of
 from flows.spill import SPILL_DIR, Spilled, materialise, spill_partition, spilled
 
@@ -224,26 +223,6 @@ def release(bag: Bag, names: Iterable[str]) -> None:
         if isinstance(bag.get(name), (pl.DataFrame, dict, Spilled)):
             del bag[name]
     trim()
-
-
-def trim() -> None:
-    """glibc keeps the memory a stage's Python objects freed for the process: after a stage that
-    built millions of them the RSS stays at the stage's peak. malloc_trim(0) returns free pages to
-    the system (a no-op where there is no glibc; AKHBAR_NO_TRIM=1 turns it off, to measure)."""
-    global _libc
-    if os.environ.get("AKHBAR_NO_TRIM") == "1":
-        return
-    if _libc is None:
-        try:
-            _libc = ctypes.CDLL("libc.so.6")
-            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
-        except (OSError, AttributeError):
-            _libc = False
-    if _libc:
-        _libc.malloc_trim(0)
-
-
-_libc = None
 
 
 # --- the local executor -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ Steps, in order (docs/ingest-dedupe.md explains each rule and its thresholds):
   5. shared segments: runs of lines carried by two or more documents, cut from each and
      kept once as their own block;
   6. blocks: what is left of each page, plus one block per shared segment; blocks with the
-     same normalised text are merged.
+     same normalised text are merged (tasks/dedupe_blocks.py: built and merged through files).
 Lines are compared on a normalised key (akhbar.text.normalise.normalize); the stored text never changes.
 """
 
@@ -28,29 +28,27 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from functools import lru_cache
 
 import numpy as np
 import polars as pl
 
-from akhbar.text.normalise import normalize, normalize_for_hash
+from akhbar.text.normalise import normalize
 from akhbar.batches import Mapper, in_process
 from akhbar.config import PipelineConfig
 from akhbar.contracts import empty_frame
 from akhbar.faults import error_detail
+from akhbar.memory import trim
 from akhbar.ids import stable_id
 from akhbar.resources import read_tsv
 from akhbar.unionfind import UnionFind
+from tasks.dedupe_blocks import BLOCK_SCHEMA, HASH_SEED, build_blocks, merge_blocks  # noqa: F401
+from tasks.dedupe_sets import LineSpool, ShingleStore
 from tasks.dedupe_index import SIGNATURE, attach_known, index_frame, signature_params, signatures_of, usable_state
 from tasks.dedupe_text import Texts, text_chars
 
 log = logging.getLogger(__name__)
-BLOCK_SCHEMA = {
-    "block_id": pl.String, "doc_ids": pl.List(pl.String), "text": pl.String,
-    "meta_title": pl.String, "meta_date": pl.String, "meta_source": pl.String, "meta_url": pl.String,
-}
-HASH_SEED = 0x5EED  # polars' hash is stable within a polars version (pinned in constraints.txt)
 WORD = r"\w+"
 SENTENCE_END = r"[.!?؟…][\"'»”’)\]}›]*$"  # a line ending a sentence, perhaps inside quotes or brackets
 ENDS = "_ends"   # the line table's flag for SENTENCE_END: the corpus-wide passes keep it, not the line's key
@@ -61,6 +59,9 @@ SIGNATURE_MARGIN = 0.1
 # Documents per batch of the per-document work (line keys, line table, in-page rules, signatures):
 # one worker task, and the bound on that work's transient memory (its exploded word tables).
 DOC_BATCH = 2_000
+# Near-duplicate candidates whose lines are rebuilt at once (their keys and word tables: ~60 MB at 2,000
+# long candidates); the candidates are in document order, so a chunk reads a run of the text file's groups.
+CANDIDATE_CHUNK_DOCS = 500
 
 
 def empty_segments() -> pl.DataFrame:
@@ -140,8 +141,9 @@ def guarded_line_keys(docs: pl.DataFrame) -> tuple[list[str], dict[str, str]]:
 
 
 def line_table(docs: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFrame:
-    """One row per line of each document: doc, line_idx, start/end (line), span_end (with its newline), key.
-    `keys`: the documents' `line_keys`, when already computed."""
+    """One row per line of each document: doc, line_idx, start/end (line), span_end (with its newline), key,
+    and whether the key ends a sentence (ENDS: what the shared-segment pass reads of the key, kept when the
+    corpus' line table drops the keys). `keys`: the documents' `line_keys`, when already computed."""
     keys = [line_keys(t) for t in docs["text"]] if keys is None else keys
     frame = docs.select("doc_idx", "doc_id", "text").with_columns(key=pl.Series(keys, dtype=pl.String))
     lines = (frame.select("doc_idx", "doc_id", line=pl.col("text").str.split("\n"),
@@ -161,7 +163,7 @@ def line_table(docs: pl.DataFrame, keys: list[str] | None = None) -> pl.DataFram
         span_end=pl.min_horizontal(pl.col("end") + 1, pl.col("doc_len")),
         blank=pl.col("key") == "",
         n_words=pl.col("key").str.count_matches(WORD),
-        line_hash=pl.col("key").hash(HASH_SEED),
+        line_hash=pl.col("key").hash(HASH_SEED), **{ENDS: ends_sentence()},
         kind=pl.lit(None, pl.String), canonical_id=pl.lit(None, pl.String), reason=pl.lit(None, pl.String),
     ).drop("line", "doc_len")
 
@@ -320,11 +322,13 @@ LinesOf = Callable[[list[int]], pl.DataFrame]     # doc_idx values -> those docu
 
 
 def doc_sets(lines: pl.DataFrame | LinesOf, doc_idx: np.ndarray, k: int, chunk_docs: int = 2_000,
-             kept: pl.Expr | None = None) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+             kept: pl.Expr | None = None, out: MutableMapping | None = None
+             ) -> MutableMapping[int, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """For the given documents: (unique sorted shingles, shingles, their line hashes) for verification,
     from their lines where `kept` (None: all). `lines`: a line table, or a function giving the lines of
-    a chunk of documents (dedupe rebuilds the candidates' lines instead of keeping every key)."""
-    out = {}
+    a chunk of documents (dedupe rebuilds the candidates' lines instead of keeping every key). `out`:
+    where they go (a dict when None; dedupe's ShingleStore keeps them in files)."""
+    out = {} if out is None else out
     for lo in range(0, len(doc_idx), chunk_docs):
         chunk = doc_idx[lo:lo + chunk_docs].tolist()
         sub = (lines(chunk) if callable(lines) else lines.filter(pl.col("doc_idx").is_in(chunk))
@@ -379,13 +383,14 @@ def near_duplicate_clusters(lines: pl.DataFrame | LinesOf, n_docs: int, cfg: Pip
                         cfg.near_dup_threshold - SIGNATURE_MARGIN)
     if not len(pairs):
         return []
-    sets = doc_sets(lines, np.unique(pairs), cfg.shingle_size, chunk_docs, kept)
-    uf = UnionFind()
-    for i, j in pairs.tolist():
-        if i in sets and j in sets and verify(sets[i], sets[j], cfg) is not None:
-            uf.union(i, j)
-    members = [(i, uf.find(i)) for i in list(uf.parent) if uf.find(i) != i]
-    return sorted((i, root, jaccard(sets[i][0], sets[root][0])) for i, root in members)
+    with ShingleStore() as sets:      # the candidates' shingles in files, read back pair by pair
+        doc_sets(lines, np.unique(pairs), cfg.shingle_size, chunk_docs, kept, out=sets)
+        uf = UnionFind()
+        for i, j in pairs.tolist():
+            if i in sets and j in sets and verify(sets[i], sets[j], cfg) is not None:
+                uf.union(i, j)
+        members = [(i, uf.find(i)) for i in list(uf.parent) if uf.find(i) != i]
+        return sorted((i, root, jaccard(sets[i][0], sets[root][0])) for i, root in members)
 
 
 def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, cfg: PipelineConfig,
@@ -398,7 +403,8 @@ def mark_near_duplicates(documents: pl.DataFrame, docs: pl.DataFrame, cfg: Pipel
     def lines_of(doc_idx: list[int]) -> pl.DataFrame:
         return marked_lines(texts.add(text.filter(pl.col("doc_idx").is_in(doc_idx))), cfg)
 
-    found = near_duplicate_clusters(lines_of, docs.height, cfg, sig, kept=pl.col("kind").is_null() & ~pl.col("blank"))
+    found = near_duplicate_clusters(lines_of, docs.height, cfg, sig, chunk_docs=CANDIDATE_CHUNK_DOCS,
+                                    kept=pl.col("kind").is_null() & ~pl.col("blank"))
     if not found:
         return documents, docs
     ids = docs["doc_id"].to_list()
@@ -442,8 +448,6 @@ def mark_shared(lines: pl.DataFrame, cfg: PipelineConfig) -> pl.DataFrame:
     subst = pl.col("kind").is_null() & (pl.col("n_words") >= cfg.shared_line_min_words)
     lines = lines.with_columns(_subst=subst).with_columns(
         _rank=pl.col("_subst").cast(pl.Int64).cum_sum().over("doc_idx"))
-    if ENDS not in lines.columns:      # a line table with its keys (tests, benches): the flag from them
-        lines = lines.with_columns(ends_sentence())
     cand = lines.filter("_subst").select("doc_idx", "line_hash", "_rank", ENDS, "n_words")
     sets = (cand.group_by("line_hash").agg(pl.col("doc_idx").unique().sort().alias("_docs"))
             .filter(pl.col("_docs").list.len() >= 2)
@@ -561,111 +565,6 @@ def whole_doc_cuts(documents: pl.DataFrame, status: str, kind: str, run_id: str)
                     kind=pl.lit(kind), canonical_id="duplicate_of", reason="reason", run_id=pl.lit(run_id))
 
 
-def carried_by(documents: pl.DataFrame) -> dict[str, list[str]]:
-    """kept doc_id -> itself plus every duplicate / near-duplicate that resolves to it."""
-    parent = dict(documents.filter(pl.col("duplicate_of").is_not_null()).select("doc_id", "duplicate_of").iter_rows())
-    out: dict[str, list[str]] = {}
-    for d in documents.filter(pl.col("status") != "rejected")["doc_id"]:
-        root, hops = d, 0
-        while root in parent and hops < 10:  # a duplicate of a near-duplicate resolves to the canonical
-            root, hops = parent[root], hops + 1
-        out.setdefault(root, []).append(d)
-    return out
-
-
-PAGE_BATCH_DOCS = 5_000     # documents whose page blocks are built at once (build_blocks)
-
-
-def build_blocks(parts: pl.DataFrame, docs: pl.DataFrame, documents: pl.DataFrame,
-                 cfg: PipelineConfig, source: Texts = Texts()) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Page blocks (kept parts) and shared blocks (parts of the representative); residue cut.
-
-    Each block carries `_k`, a hash of its lines' normalised keys, so that merging blocks
-    with the same text does not normalise every block again. The texts are sliced and joined in
-    polars (no Python string per document or piece: they held several copies of the corpus).
-    """
-    texts = docs.select("doc_idx", *source.columns)
-    carriers = pl.DataFrame([(k, sorted(v)) for k, v in carried_by(documents).items()], orient="row",
-                            schema={"doc_id": pl.String, "_carried": pl.List(pl.String)})
-    meta = docs.select("doc_id", "meta_title", "meta_date", "meta_source", "meta_url")
-
-    def joined(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
-        these = source.add(texts.filter(pl.col("doc_idx").is_in(frame.get_column("doc_idx").unique().implode())))
-        frame = (frame.join(these, on="doc_idx", how="left", maintain_order="left")
-                 .with_columns(_t=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
-                 .drop("text"))
-        return frame.group_by(by, maintain_order=True).agg(
-            pl.col("_t").str.join(""), pl.col("n_words").sum(),
-            _k=pl.col("_hashes").list.explode(keep_nulls=False, empty_as_null=False),
-        ).with_columns(_k=pl.col("_k").hash(HASH_SEED))
-
-    text = pl.col("_t").str.strip_chars("\n")
-    page_parts, kept, small = parts.filter(pl.col("kind").is_null()), [], []
-    # the page blocks PAGE_BATCH_DOCS documents at a time: the sliced pieces and joined texts of one
-    # batch are alive at once, not the corpus' (they were 3-4 copies of its text at 100k documents)
-    last = page_parts.get_column("doc_idx").max()      # doc_idx counts every ok document, not only the kept
-    for lo in range(0, (last if last is not None else 0) + 1, PAGE_BATCH_DOCS):
-        page = joined(page_parts.filter(pl.col("doc_idx").is_between(lo, lo + PAGE_BATCH_DOCS - 1)),
-                      ["doc_idx", "doc_id"])
-        small.append(page.filter(pl.col("n_words") < cfg.block_min_words).get_column("doc_id"))
-        kept.append(page.filter(pl.col("n_words") >= cfg.block_min_words)
-                    .join(carriers, on="doc_id", how="left", maintain_order="left")
-                    .join(meta, on="doc_id", how="left", maintain_order="left")
-                    .select(block_id="doc_id", doc_ids="_carried", text=text, meta_title="meta_title",
-                            meta_date="meta_date", meta_source="meta_source", meta_url="meta_url", _k="_k"))
-        del page
-    residue_docs = pl.concat(small)
-    residue = (parts.filter(pl.col("kind").is_null() & ~pl.col("blank") & pl.col("doc_id").is_in(residue_docs))
-               .with_columns(kind=pl.lit("boilerplate"), reason=pl.format(
-                   "residue: what is left of the page after the cuts has fewer than {} words",
-                   pl.lit(cfg.block_min_words))))
-    out = [pl.concat(kept)]
-    del kept
-    shared = parts.filter(pl.col("kind") == "shared")
-    if shared.height:
-        out.append(shared_blocks(shared, joined, carriers, meta).with_columns(text=text).drop("_t"))
-    schema = {**BLOCK_SCHEMA, "_k": pl.UInt64}
-    blocks = pl.concat([b.select(list(schema)).cast(schema) for b in out])
-    return merge_blocks(blocks), residue
-
-
-def shared_blocks(shared: pl.DataFrame, joined, carriers: pl.DataFrame, meta: pl.DataFrame) -> pl.DataFrame:
-    """One block per shared segment: its text from the representative (the first carrier), every
-    document carrying it (and their duplicates), and the source when all carriers agree."""
-    rep = shared.group_by("canonical_id").agg(pl.col("doc_idx").min().alias("_rep"),
-                                              pl.col("doc_id").unique().alias("_carriers"))
-    shared = shared.join(rep.select("canonical_id", "_rep"), on="canonical_id")  # not the carrier lists
-    blocks = joined(shared.filter(pl.col("doc_idx") == pl.col("_rep")).sort("doc_idx", "start"), ["canonical_id"])
-    each = rep.select("canonical_id", doc_id="_carriers").explode("doc_id")
-    docs_of = (each.join(carriers, on="doc_id").explode("_carried").group_by("canonical_id")
-               .agg(doc_ids=pl.col("_carried").unique().sort()))
-    source = (each.join(meta, on="doc_id", how="left").group_by("canonical_id")
-              .agg(pl.when(pl.col("meta_source").n_unique() == 1).then(pl.col("meta_source").first())
-                   .alias("meta_source")))
-    return (blocks.join(docs_of, on="canonical_id").join(source, on="canonical_id")
-            .select(block_id="canonical_id", doc_ids="doc_ids", _t="_t", meta_title=pl.lit(None, pl.String),
-                    meta_date=pl.lit(None, pl.String), meta_source="meta_source", meta_url=pl.lit(None, pl.String),
-                    _k="_k"))
-
-
-def merge_blocks(blocks: pl.DataFrame) -> pl.DataFrame:
-    """Blocks with the same normalised text become one (doc_ids united, smallest block_id kept).
-
-    The text key is `_k` when the caller has one, else the hash of normalize_for_hash(text).
-    The output lists the ids merged into each block in `_merged`.
-    """
-    if blocks.height == 0:
-        return blocks.select(*BLOCK_SCHEMA).with_columns(_merged=pl.lit(None, pl.List(pl.String)))
-    if "_k" not in blocks.columns:
-        blocks = blocks.with_columns(_k=pl.Series([normalize_for_hash(t) for t in blocks["text"]]).hash(HASH_SEED))
-    return (blocks.sort("block_id")
-            .group_by("_k", maintain_order=True)
-            .agg(pl.col("block_id").first(), pl.col("doc_ids").list.explode(keep_nulls=False, empty_as_null=False)
-                 .unique().sort(), pl.all().exclude("block_id", "doc_ids", "_k").first(),
-                 pl.col("block_id").alias("_merged"))
-            .select(*BLOCK_SCHEMA, "_merged").sort("block_id"))
-
-
 # --- per-document work, in batches --------------------------------------------------
 def lines_batch(batch: pl.DataFrame, cfg: PipelineConfig) -> tuple[pl.DataFrame | None, np.ndarray | None,
                                                                    dict[str, str]]:
@@ -689,8 +588,8 @@ def lines_batch(batch: pl.DataFrame, cfg: PipelineConfig) -> tuple[pl.DataFrame 
         sh, d, _ = shingles(kept, cfg.shingle_size)
         sig[~known] = minhash(sh, d - lo, batch.height, cfg.num_perm)[~known]
     # the keys (a normalised copy of the text) leave the table: the corpus-wide passes read only the
-    # sentence-end flag, and near-duplicate checks rebuild the lines of their few candidates
-    return lines.with_columns(ends_sentence()).drop("key"), sig, {}
+    # sentence-end flag (ENDS, set by line_table), and near-duplicate checks rebuild their candidates' lines
+    return lines.drop("key"), sig, {}
 
 
 def marked_lines(docs: pl.DataFrame, cfg: PipelineConfig, keys: list[str] | None = None) -> pl.DataFrame:
@@ -709,15 +608,16 @@ def document_lines(docs: pl.DataFrame, cfg: PipelineConfig, mapper: Mapper = in_
         return lines_batch(texts.add(cols), cfg)
     batches = (texts.add(cols.slice(lo, DOC_BATCH)).select("doc_idx", "doc_id", "text", SIGNATURE)
                for lo in range(0, cols.height, DOC_BATCH))
-    parts, sigs, bad = [], [], {}
-    for lines, sig, failed in mapper(lines_batch, batches, cfg):
-        bad.update(failed)
-        if not bad:
-            parts.append(lines)
-            sigs.append(sig)
-    if bad:
-        return None, None, bad
-    return pl.concat(parts), np.concatenate(sigs), {}
+    bad: dict[str, str] = {}
+    with LineSpool(cfg.num_perm, texts.folder) as spool:     # each batch's results to files as they come
+        for lines, sig, failed in mapper(lines_batch, batches, cfg):
+            bad.update(failed)
+            if not bad:
+                spool.add(lines, sig)
+            del lines, sig
+        if bad:
+            return None, None, bad
+        return (*spool.read(), {})
 
 
 # --- the stage -------------------------------------------------------------------------
@@ -763,6 +663,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
     index = index_frame(docs, sig, params, run_id)
     docs = docs.drop(SIGNATURE)
     n_docs = docs.height
+    trim()      # the batches' Python keys and arrays, freed, handed back before the corpus-wide passes
     documents, docs = mark_near_duplicates(documents, docs, cfg, sig, texts)
     del sig
     lines = in_line_order(lines if docs.height == n_docs else
@@ -774,6 +675,7 @@ def dedupe_with_index(documents: pl.DataFrame, run_id: str, cfg: PipelineConfig 
                 pl.col("_block"))
     parts = coalesce(lines)
     del lines      # the corpus' line table (~235 MB at 50k documents) is not alive while the blocks are built
+    trim()
     blocks, residue = build_blocks(parts, docs, documents, cfg, texts)
     # ids of blocks merged away now point at the block that was kept
     remap = blocks.select("block_id", "_merged").explode("_merged").filter(pl.col("block_id") != pl.col("_merged"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -59,6 +60,12 @@ class Texts:
     def columns(self) -> tuple[str, ...]:
         """What a frame of documents carries for its text: the text itself or its row in the file."""
         return (TEXT,) if self.path is None else (ROW,)
+
+    @property
+    def folder(self) -> str | None:
+        """Where dedupe's temporary files go: beside the text file (the run's spill folder), else the
+        system's temporary folder (None)."""
+        return None if self.path is None else str(Path(self.path).parent)
 
     def add(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The frame with its documents' `text` (read from the file by ROW, which is then dropped)."""

@@ -10,6 +10,7 @@ document's text is found by its row (tasks/dedupe_text.py). Same rows and values
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polars as pl
@@ -44,7 +45,14 @@ def ingest_to_file(input_dir: Path, run_id: str, path: Path | str, group_rows: i
                 sink.write(old.slice(lo, group_rows))
             del old
     if found.is_duplicated().any():     # a doc_id in two batches (two paths shown alike): the first row kept
-        first = pl.read_parquet(path).filter(pl.col("doc_id").is_first_distinct())
-        with ParquetSink(path, group_rows) as sink:
-            sink.write(first)
+        drop_rows(path, found.is_first_distinct().not_().arg_true(), group_rows)
     return str(path)
+
+
+def drop_rows(path: Path | str, rows: pl.Series, group_rows: int) -> None:
+    """The parquet file without these rows (positions), by a streaming scan and sink into a copy that
+    then replaces it: one row group at a time, never the whole file (its text) in memory."""
+    copy = Path(f"{path}.kept")
+    (pl.scan_parquet(path).with_row_index("_pos").filter(~pl.col("_pos").is_in(rows.cast(pl.UInt32).implode()))
+     .drop("_pos").sink_parquet(copy, row_group_size=group_rows))
+    os.replace(copy, path)

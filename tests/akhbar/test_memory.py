@@ -42,3 +42,15 @@ def test_a_process_that_imports_akhbar_gives_freed_polars_memory_back():
     out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, check=True)
     peak, after = map(int, out.stdout.split())
     assert peak > after + 200, (peak, after)     # the dropped frames' pages left the process
+
+
+def test_trim_hands_pages_back_or_does_nothing(monkeypatch):
+    """akhbar.memory.trim (used by the executor after each stage and by dedupe between passes): callable
+    anywhere, a no-op when AKHBAR_NO_TRIM=1; flows/graph.py uses the same function."""
+    import flows.graph
+    from akhbar import memory
+
+    assert flows.graph.trim is memory.trim
+    assert memory.trim() is None
+    monkeypatch.setenv("AKHBAR_NO_TRIM", "1")
+    assert memory.trim() is None

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 import tasks.dedupe as dedupe_module
+import tasks.dedupe_blocks as blocks_module
 from tasks.dedupe import dedupe_with_index
 from tasks.dedupe_text import CHARS, ROW, Texts, texts_at, without_text
 from tasks.ingest import ingest_folder
@@ -62,7 +63,8 @@ def test_texts_at_reads_any_rows_in_the_order_asked(tmp_path):
 @pytest.mark.parametrize("batch", [1, 2, 2_000])
 def test_dedupe_from_the_file_equals_dedupe_in_memory(tmp_path, monkeypatch, batch):
     monkeypatch.setattr(dedupe_module, "DOC_BATCH", batch)
-    monkeypatch.setattr(dedupe_module, "PAGE_BATCH_DOCS", batch)
+    monkeypatch.setattr(blocks_module, "PAGE_BATCH_DOCS", batch)
+    monkeypatch.setattr(blocks_module, "SLICE_BLOCKS", batch)
     corpus = write_corpus(tmp_path / "in")
     whole = dedupe_with_index(ingest_folder(corpus, "r"), "r")
     path = ingest_to_file(corpus, "r", tmp_path / "ingested.parquet", group_rows=2)

@@ -59,3 +59,38 @@ def test_an_empty_folder_gives_an_empty_file_with_the_columns(tmp_path):
     path = ingest_to_file(tmp_path / "in", "r", tmp_path / "ingested.parquet", group_rows=2)
     written = pl.read_parquet(path)
     assert written.height == 0 and written.schema == ingest_folder(tmp_path / "in", "r").schema
+
+
+def test_a_doc_id_in_two_batches_keeps_its_first_row_as_ingest_folder(tmp_path, monkeypatch):
+    """Two files whose names are shown alike (an undecodable byte, shown as \\xff, and a name written with
+    that escape) have one doc_id; in batches of one file each, the file keeps the first row, as ingest_folder."""
+    import os
+
+    import tasks.ingest as ingest_module
+    import tasks.ingest_file as ingest_file_module
+
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / os.fsdecode(b"news-\xff.txt")).write_text(STORIES[0], encoding="utf-8")
+    (corpus / "news-\\xff.txt").write_text(STORIES[1], encoding="utf-8")
+    (corpus / "other.txt").write_text(STORIES[2], encoding="utf-8")
+    monkeypatch.setattr(ingest_file_module, "file_batches",
+                        lambda folder, index: ingest_module.file_batches(folder, index, size=1))
+    whole = ingest_folder(corpus, "r")
+    path = ingest_to_file(corpus, "r", tmp_path / "ingested.parquet", group_rows=2)
+    written = pl.read_parquet(path)
+    assert whole.height == 2 and written["doc_id"].n_unique() == written.height == 2
+    assert documents_order(written).equals(whole)
+
+
+def test_drop_rows_keeps_the_others_in_order_in_row_groups(tmp_path):
+    import pyarrow.parquet as pq
+
+    from tasks.ingest_file import drop_rows
+
+    frame = pl.DataFrame({"doc_id": [f"d{i}" for i in range(7)], "text": [f"نص {i}" for i in range(7)]})
+    frame.write_parquet(tmp_path / "f.parquet")
+    drop_rows(tmp_path / "f.parquet", pl.Series([1, 4]), group_rows=2)
+    assert pl.read_parquet(tmp_path / "f.parquet").equals(frame[[0, 2, 3, 5, 6]])
+    meta = pq.ParquetFile(tmp_path / "f.parquet").metadata
+    assert max(meta.row_group(i).num_rows for i in range(meta.num_row_groups)) <= 2
