@@ -22,6 +22,7 @@ cdef class Sentence:
 
 cpdef words_of(text, s_start, s_end, tokens=*)
 cpdef positions(flags, bit)
+cpdef punct_between(words, lo, hi)
 cpdef _may_have_events(tokens)
 cpdef _place_mentions(Sentence sent, mentions)
 cpdef _word_at(starts, words, offset)

@@ -220,6 +220,16 @@ def positions(flags: list[int], bit: int) -> list[int]:
 
 
 
+def punct_between(words: list[Word], lo: int, hi: int) -> bool:
+    """Whether a word of words[lo:hi] has punctuation before it (a loop, not a generator: its callers in
+    triggers, arguments and fillers stay closure-free)."""
+    for k in range(lo, hi):
+        if words[k].punct.strip():
+            return True
+    return False
+
+
+
 def _may_have_events(tokens: list[str]) -> bool:
     """Token-level pre-check, before any Word is built (one cached lookup per token, iterated in C)."""
     return any(map(_event_token, tokens))

@@ -120,3 +120,13 @@ def test_the_sentence_model_classes_behave_as_the_dataclasses_they_replace():
     assert a == b and a != Sentence(text, words[:2])
     with pytest.raises(AttributeError):
         f.colour = "red"                                  # slots (or a C struct): no new attributes
+
+
+def test_punct_between_reads_the_punctuation_before_each_word():
+    """`punct_between` (evspeed8's loop in `find_triggers`, one helper since evspeed9 for triggers, arguments
+    and fillers); words written for the test."""
+    from tasks.events.words import Word, punct_between
+    words = [Word(0, 1, "ا", ("ا",), ("ا",), 0, ""), Word(2, 3, "ب", ("ب",), ("ب",), 0, " "),
+             Word(5, 6, "ج", ("ج",), ("ج",), 0, "، ")]
+    assert not punct_between(words, 0, 2) and punct_between(words, 1, 3)
+    assert not punct_between(words, 2, 2)                  # an empty range has none
