@@ -230,9 +230,42 @@ def punct_between(words: list[Word], lo: int, hi: int) -> bool:
 
 
 
+EVENT_FORMS: set[str] = set()       # tokens seen that are a trigger form or a speech verb (`_event_token`)
+OTHER_FORMS: set[str] = set()       # tokens seen that are neither
+MAX_FORMS = 300_000                 # the two sets are emptied past this many tokens (as the lru caches are bounded)
+
+
 def _may_have_events(tokens: list[str]) -> bool:
-    """Token-level pre-check, before any Word is built (one cached lookup per token, iterated in C)."""
-    return any(map(_event_token, tokens))
+    """Token-level pre-check, before any Word is built: whether a token is a trigger form or a speech
+    verb. One set test per sentence once its tokens have been seen (news repeats its words): a known
+    event token answers yes at the first hit, tokens all known to be neither answer no; a sentence with
+    a token not seen yet asks `_event_token` for each and remembers the answers (the same answer
+    `any(map(_event_token, tokens))` gives)."""
+    if not EVENT_FORMS.isdisjoint(tokens):
+        return True
+    if OTHER_FORMS.issuperset(tokens):
+        return False
+    return _learn_event_forms(tokens)
+
+
+def _learn_event_forms(tokens: list[str]) -> bool:
+    """`any(map(_event_token, tokens))`, each token filed in EVENT_FORMS or OTHER_FORMS."""
+    if len(OTHER_FORMS) > MAX_FORMS or len(EVENT_FORMS) > MAX_FORMS:
+        forget_event_forms()
+    found = False
+    for tok in tokens:
+        if _event_token(tok):
+            EVENT_FORMS.add(tok)
+            found = True
+        else:
+            OTHER_FORMS.add(tok)
+    return found
+
+
+def forget_event_forms() -> None:
+    """Empty the pre-check's memo (`forget_memos` of the stage; a lexicon change in tests)."""
+    EVENT_FORMS.clear()
+    OTHER_FORMS.clear()
 
 
 @lru_cache(maxsize=300_000)
