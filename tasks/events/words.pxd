@@ -23,7 +23,7 @@ cdef class Sentence:
     cpdef phrase_len(self, j, name)
 
 
-@cython.locals(src=str, a=Py_ssize_t, pos=Py_ssize_t)
+@cython.locals(src=str, a=Py_ssize_t, pos=Py_ssize_t, w=Word)
 cpdef words_of(text, s_start, s_end, tokens=*)
 @cython.locals(k=Py_ssize_t, b=long, f=long)
 cpdef list positions(flags, bit)
@@ -32,7 +32,8 @@ cpdef or_all(flags)
 cpdef punct_between(words, lo, hi)
 cpdef _may_have_events(tokens)
 cpdef _learn_event_forms(tokens)
-cpdef forget_event_forms()
+cpdef forget_token_memos()
+cpdef _learn_token(tok)
 cpdef _place_mentions(Sentence sent, mentions)
 cpdef _word_at(starts, words, offset)
 cpdef _shape_bits(norm)

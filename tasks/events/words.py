@@ -194,7 +194,7 @@ def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = Non
     if tokens is None:
         tokens = TOKEN.findall(text, s_start, s_end)
     words: list[Word] = []
-    append, info_of = words.append, _token_info
+    append, info_of = words.append, TOKEN_INFO.get
     src = text                                # a `str` local when compiled: `find` is a C call (words.pxd)
     pending, pos = "", s_start
     for g in tokens:
@@ -202,10 +202,14 @@ def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = Non
         pos = a + len(g)
         info = info_of(g)
         if info is None:
+            info = _learn_token(g)
+        if not info:                          # punctuation
             pending += g
         elif info[0]:
-            norm, keys, stems, flags = info
-            append(Word(a, pos, norm, keys, stems, flags, pending))
+            w = Word.__new__(Word)            # compiled: the extension type's fields set in C, no __init__ call
+            w.start, w.end, w.punct = a, pos, pending
+            w.norm, w.keys, w.stems, w.flags = info
+            append(w)
             pending = ""
     return words, pending
 
@@ -268,7 +272,7 @@ def _may_have_events(tokens: list[str]) -> bool:
 def _learn_event_forms(tokens: list[str]) -> bool:
     """`any(map(_event_token, tokens))`, each token filed in EVENT_FORMS or OTHER_FORMS."""
     if len(OTHER_FORMS) > MAX_FORMS or len(EVENT_FORMS) > MAX_FORMS:
-        forget_event_forms()
+        forget_token_memos()
     found = False
     for tok in tokens:
         if _event_token(tok):
@@ -279,10 +283,11 @@ def _learn_event_forms(tokens: list[str]) -> bool:
     return found
 
 
-def forget_event_forms() -> None:
-    """Empty the pre-check's memo (`forget_memos` of the stage; a lexicon change in tests)."""
+def forget_token_memos() -> None:
+    """Empty the pre-check's memo and TOKEN_INFO (`forget_memos` of the stage)."""
     EVENT_FORMS.clear()
     OTHER_FORMS.clear()
+    TOKEN_INFO.clear()
 
 
 @lru_cache(maxsize=300_000)
@@ -338,6 +343,17 @@ def _word_at(starts, words, offset) -> int | None:
     i = bisect.bisect_right(starts, offset) - 1
     return i if i >= 0 and words[i].start <= offset < words[i].end else None
 
+
+
+TOKEN_INFO: dict[str, tuple] = {}    # token -> `_token_info(token)`, () for punctuation: one dict read per token
+
+
+def _learn_token(tok: str) -> tuple:
+    """`_token_info(tok)` filed in TOKEN_INFO (emptied past MAX_FORMS tokens, as the lru caches are bounded)."""
+    if len(TOKEN_INFO) > MAX_FORMS:
+        TOKEN_INFO.clear()
+    info = TOKEN_INFO[tok] = _token_info(tok) or ()
+    return info
 
 
 @lru_cache(maxsize=300_000)

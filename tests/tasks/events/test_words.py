@@ -143,11 +143,11 @@ def test_may_have_events_answers_as_the_token_test_whatever_the_memo_holds():
     tokens = [TOKEN.findall(s) for s in sentences]
     expected = [any(map(W._event_token, t)) for t in tokens]
     assert expected == [True, True, False, False]
-    W.forget_event_forms()
+    W.forget_token_memos()
     assert [W._may_have_events(t) for t in tokens] == expected          # learning
     assert W.EVENT_FORMS and W.OTHER_FORMS
     assert [W._may_have_events(t) for t in tokens] == expected          # from the memo
     assert [W._may_have_events(t) for t in reversed(tokens)] == expected[::-1]
     assert W._may_have_events(tokens[2] + ["قصفت"]) and not W._may_have_events([])
-    W.forget_event_forms()
+    W.forget_token_memos()
     assert not W.EVENT_FORMS and not W.OTHER_FORMS
