@@ -10,7 +10,7 @@ from tasks.events.words import (BIT, CLAUSE_BITS, DEFINITE_BIT, Filler, GOVERNOR
                                 LAM_BIT, MOVEMENT, NOT_NP, NUMBER_BIT, PLACE_OBJECT_TYPES, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L,
                                 RELATIVES, RESUMPTIVE_BIT, SPEECH_BITS, Sentence, TRIGGER_BIT, Word, _accusative,
                                 _construct, _definite, _heads, _marker_before, _markers, _mention_type, has,
-                                proclitic)
+                                proclitic, punct_between)
 
 from tasks.events.fillers import (ADJ_ENDINGS, APPROXIMATORS, CHUNK_STOPS, GOVERNING, _agent_slots, _coordinated_before,
                                   _has_pronoun, _is_place, _is_state, _purpose_noun, _vague_place, chunk,
@@ -63,7 +63,7 @@ def arguments(sent: Sentence, i: int, t: Trigger, triggers: set[int], key: str =
         actor = actor or protesters(sent, i, key, triggers) or protesters_before(sent, i, triggers)
         target = target or protested_against(sent, i)
     if t.type == "ASSAULT" and t.pos != "verb" and (u := undergoer(sent, i, key, triggers, _subject_before, t)) is not None:
-        actor = [f for f in actor if f.last < u.first or f.first > u.last]   # 'تعرضت دورية للجيش لهجوم': the
+        actor = [f for f in actor if _apart(f, [u])]   # 'تعرضت دورية للجيش لهجوم': the
         target = [u]                          # patrol underwent the attack, it is no actor and the noun's genitive no target
     if t.type == "ASSAULT":                   # '... مما أدى إلى مقتل ثلاثة جنود': the killed are its target too
         target = [partitive(sent, f, triggers) for f in target] + [f for f in result_victims(sent, i) if _apart(f, target)]
@@ -512,7 +512,7 @@ def _clause_subject(sent: Sentence, f: Filler, i: int) -> bool:
     words = sent.words
     return (i - f.last <= 4 and (f.first in sent.mention_at or bool(words[f.first].flags & BIT["head_person"]))
             and (f.first == 0 or bool(words[f.first - 1].flags & BIT["complementizers"]))
-            and not any(words[k].punct.strip() for k in range(f.last + 1, i + 1)))
+            and not punct_between(words, f.last + 1, i + 1))
 
 
 

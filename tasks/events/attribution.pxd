@@ -2,6 +2,7 @@
 # Its closure-free functions become cpdef: calls within the module are C calls, and a typed
 # Sentence/Word argument is read as a C struct. The .py runs unchanged as Python without this file.
 
+cimport cython
 from tasks.events.words cimport Filler, Sentence, Word
 
 cpdef _source(Sentence sent, f, via)
@@ -13,6 +14,7 @@ cpdef _via_after(Sentence sent, f)
 cpdef speech_source(Sentence sent, j)
 cpdef attribution(Sentence sent, i, carry)
 cpdef _last_speaker(Sentence sent, j, carry)
+@cython.locals(src=str)
 cpdef _count_quotes(text, carry, start=*, end=*)
 cpdef _update_carry(Sentence sent, carry)
 cpdef _in_quote(Sentence sent, i)

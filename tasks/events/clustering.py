@@ -94,7 +94,8 @@ def cluster_rows(rows: list[dict]) -> tuple[list[str], list[int]]:
     separate rows but may share a cluster. n_sources counts the distinct (article, source)
     pairs behind a cluster.
     """
-    order = sorted(range(len(rows)), key=lambda k: rows[k]["event_id"])   # the input order never matters
+    ids = [r["event_id"] for r in rows]
+    order = sorted(range(len(rows)), key=ids.__getitem__)   # the input order never matters (no lambda per row)
     ids, ns = _cluster_sorted([rows[k] for k in order])
     cluster_ids, n_sources = [""] * len(rows), [1] * len(rows)
     for pos, k in enumerate(order):
@@ -180,7 +181,7 @@ def assign_article_event_ids(rows: list[dict]) -> None:
             earlier = by_type[etype] = []
             match = None
         else:
-            match = next((j for j in reversed(earlier[-MAX_LOOKBACK:]) if _same_happening(keys[j], keys[k])), None)
+            match = _last_match(earlier, keys, k)
             if match is None and r["method"].rpartition("salience:")[2] in LINKING_RULES:
                 match = last[etype]
         if match is not None:
@@ -190,6 +191,15 @@ def assign_article_event_ids(rows: list[dict]) -> None:
     for k, r in enumerate(rows):                # the root is the group's first event (smallest index)
         root = sets.find(k) if k in sets.parent else k
         r["article_event_id"] = _aev(rows[root]["event_id"])
+
+
+def _last_match(earlier: list[int], keys: list[tuple], k: int) -> int | None:
+    """The latest of the last MAX_LOOKBACK `earlier` events that is the same happening as event k, or None
+    (a loop: no generator per event)."""
+    for j in reversed(earlier[-MAX_LOOKBACK:]):
+        if _same_happening(keys[j], keys[k]):
+            return j
+    return None
 
 
 def _aev(event_id: str) -> str:

@@ -20,7 +20,6 @@ import json
 import math
 from functools import lru_cache
 from itertools import repeat
-from operator import add
 
 from akhbar.resources import resource_path
 from tasks.events.lexicon import word_set
@@ -127,6 +126,8 @@ def model() -> dict | None:
     m["_uni"] = {f[2:]: w for f, w in weights.items() if f.startswith("w=")}
     m["_typed"] = {t: {f[len(t) + 1:]: w for f, w in weights.items() if f.startswith(t + "|")}
                    for t in DECIDED_TYPES}        # 'ASSAULT|rule=verb' looked up as 'rule=verb' per type
+    m["_both"] = {t: {f: weights.get(f, 0.0) + typed.get(f, 0.0) for f in (*weights, *typed)}   # plain + typed
+                  for t, typed in m["_typed"].items()}   # weight of an own feature: one read (`_fast_probability`)
     names = list_names()                   # class weights per salience list bit, plain + typed, for _class_score
     m["_classes"] = {t: tuple([weights.get(f"{p}:{n}", 0.0) + m["_typed"][t].get(f"{p}:{n}", 0.0) for n in names]
                               for p in ("near", "has")) for t in DECIDED_TYPES}
@@ -164,9 +165,9 @@ def _sigmoid(z: float) -> float:
 
 def _fast_probability(m: dict, own: list[str], etype: str, shared: float) -> float:
     """`probability(m, features(own, etype) + bag)` without building the joined strings."""
-    plain, typed = m["weights"], m["_typed"][etype]
-    z = m["bias"] + shared + plain.get(f"type={etype}", 0.0)
-    return _sigmoid(z + sum(map(add, map(plain.get, own, repeat(0.0)), map(typed.get, own, repeat(0.0)))))
+    z = m["bias"] + shared + m["weights"].get(f"type={etype}", 0.0)
+    # each term is the plain weight plus the typed one, summed in `own`'s order as before (`m["_both"]`)
+    return _sigmoid(z + sum(map(m["_both"][etype].get, own, repeat(0.0))))
 
 
 def salience_rule(row: dict) -> str:

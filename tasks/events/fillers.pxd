@@ -6,6 +6,7 @@ from tasks.events.words cimport Filler, Sentence, Word
 
 cpdef mention_filler(Sentence sent, first)
 cpdef _adjective_head(Sentence sent, first)
+cpdef _approximate(Sentence sent, i, triggers)
 cpdef chunk(Sentence sent, first, max_words=*, stop_at_trigger=*, place=*)
 cpdef filler_at(Sentence sent, i, heads=*, triggers=*)
 cpdef np_at(Sentence sent, j, triggers)

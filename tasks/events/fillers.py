@@ -8,7 +8,7 @@ ADJ_ENDINGS = ("ي", "يه", "يين", "يون", "يا", "يان")
 from tasks.events.words import (AGENTIVE, AGENT_END_BIT, BIT, CHUNK_BREAK_BITS, DEFINITE_BIT, Filler, HEAD_BITS,
                                 LAM_BIT, NOT_NP, NUMBER_BIT, PROCLITIC_B, PROCLITIC_BITS, PROCLITIC_L, Sentence,
                                 TANWEEN_BIT, _definite, _marker_before, _markers, _mention_type, _norm,
-                                _tanween, has, positions, proclitic)
+                                _tanween, has, positions, proclitic, punct_between)
 
 
 AFFILIATION = word_set("affiliation")   # 'طائرة تابعة للجيش'
@@ -126,7 +126,7 @@ def _approximate(sent: Sentence, i: int, triggers: set[int] | None) -> Filler | 
     """'أكثر من 400 سجين': an approximator, 'من' and the counted phrase are one participant."""
     words = sent.words
     k = i + 2 if i + 2 < len(words) and words[i + 1].norm == "من" else i + 1
-    if k >= len(words) or not words[k].flags & NUMBER_BIT or any(words[m].punct.strip() for m in range(i + 1, k + 1)):
+    if k >= len(words) or not words[k].flags & NUMBER_BIT or punct_between(words, i + 1, k + 1):
         return None
     f = mention_filler(sent, k) if k in sent.mention_at else chunk(sent, k, max_words=3, stop_at_trigger=triggers)
     if f is None:

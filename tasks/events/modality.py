@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache, reduce
-from operator import or_
+from functools import lru_cache
 
 from tasks.events.lexicon import Trigger, cues, lookup, verb_forms, word_set, word_verbs
 from tasks.events.words import (ACCUSE_BITS, BIT, GOVERNING_VERB_BITS, PURPOSE_TYPES, SPEECH_BITS, SPEECH_NOUN_BITS,
-                                Sentence, THREAT_BIT, Word, has, has_stem, is_, proclitic)
+                                Sentence, THREAT_BIT, Word, has, has_stem, is_, or_all, proclitic)
 
 RESULT_VERBS = word_set("result_verbs")
 RESULT_COMPLEMENTS = word_set("result_complements")   # 'لم يسفر القصف عن'
@@ -111,11 +110,11 @@ def modality(sent: Sentence, i: int, t: Trigger, key: str, source: dict | None, 
     g = _governor(sent, i) if t.pos == "noun" and sbits & GOVERNING_VERB_BITS else None
     a = i if g is None else g
 
-    seen = reduce(or_, flags[max(0, a - cfg.cue_lookback):i], 0)   # every cue bit within the lookback: skip absent checks
+    seen = or_all(flags[max(0, a - cfg.cue_lookback):i])   # every cue bit within the lookback: skip absent checks
     negated = _negated(sent, i, a, seen)
     if negated is not None:
         return negated
-    if reduce(or_, flags[i + 1:i + 4], 0) & BIT["negation_after"]:
+    if or_all(flags[i + 1:i + 4]) & BIT["negation_after"]:
         return "denied"
     if seen & BIT["hypothetical"] and _cue_before(flags, words, max(0, a - cfg.hypothetical_window), i,
                                                  BIT["hypothetical"], SPEECH_BITS, True):

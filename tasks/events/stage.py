@@ -384,6 +384,7 @@ def forget_memos() -> None:
     10). Caches of pure functions: outputs do not change, the next call rebuilds what it needs."""
     from tasks.events import decision, domain, lexicon, salience, time, words
     decision._BITS.clear()
+    words.forget_token_memos()
     for memo in (time.may_start_time, time.number_value, words._norm, words._event_token, words._token_info,
                  words.word_flags, words._phrases_opening, words.proclitic, salience._bits, domain._word_domains,
                  domain._conflict_word, domain._token_topic, domain._sense_bits, lexicon.lookup_keys):

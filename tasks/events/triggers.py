@@ -39,7 +39,7 @@ def _any_stem(words: list[Word], values) -> bool:
             return True
     return False
 from tasks.events.words import (BIT, RELATIVES, Sentence, TRIGGER_BIT, Word, _mention_type, _norm, has,
-                                has_stem, is_, proclitic)
+                                has_stem, is_, proclitic, punct_between)
 
 
 
@@ -78,7 +78,7 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         if t.type == "CASUALTIES":
             t = agent_killing(sent, i, t)     # 'قتل جندي على يد قناص', 'قواته قتلت خمسة مسلحين': ASSAULT
         if found and found[-1][1].type == t.type and i - found[-1][0] <= sent.cfg.merge_gap \
-                and not _punct_between(words, found[-1][0] + 1, i + 1):
+                and not punct_between(words, found[-1][0] + 1, i + 1):
             j, prev, pkey = found[-1]
             if verb_entry and t.type == "PROTEST" and _participant_first(words, j, i):
                 found[-1] = (i, t, key)      # 'المتظاهرين يوم أمس بالتجمع أمام': the gathering, not its people
@@ -89,14 +89,6 @@ def find_triggers(sent: Sentence) -> list[tuple[int, Trigger, str]]:
         found.append((i, t, key))
     return found
 
-
-
-def _punct_between(words: list[Word], lo: int, hi: int) -> bool:
-    """Whether a word of words[lo:hi] has punctuation before it (a loop: `find_triggers` stays closure-free)."""
-    for k in range(lo, hi):
-        if words[k].punct.strip():
-            return True
-    return False
 
 
 def _participant_first(words: list[Word], j: int, i: int) -> bool:

@@ -5,6 +5,9 @@
 # Closure-free functions are cpdef (C calls within the module). A typed argument that is None raises
 # AttributeError on its first attribute read, as in the .py (`nonecheck`, akhbar/compiled.py).
 
+cimport cython
+
+
 cdef class Word:
     cdef public object start, end, norm, keys, stems, flags, punct
 
@@ -20,9 +23,17 @@ cdef class Sentence:
     cpdef phrase_len(self, j, name)
 
 
+@cython.locals(src=str, a=Py_ssize_t, pos=Py_ssize_t, w=Word)
 cpdef words_of(text, s_start, s_end, tokens=*)
-cpdef positions(flags, bit)
+@cython.locals(k=Py_ssize_t, b=long, f=long)
+cpdef list positions(flags, bit)
+@cython.locals(k=Py_ssize_t, acc=long, f=long)
+cpdef or_all(flags)
+cpdef punct_between(words, lo, hi)
 cpdef _may_have_events(tokens)
+cpdef _learn_event_forms(tokens)
+cpdef forget_token_memos()
+cpdef _learn_token(tok)
 cpdef _place_mentions(Sentence sent, mentions)
 cpdef _word_at(starts, words, offset)
 cpdef _shape_bits(norm)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from functools import lru_cache, reduce
-from itertools import compress, repeat
-from operator import and_, attrgetter, or_
+from functools import lru_cache
+from operator import attrgetter
 
 from akhbar.config import EventsConfig
 from akhbar.text.normalise import clitic_keys, normalize
@@ -178,7 +177,7 @@ class Sentence:
                     if j + len(ph) <= n and ph[1] in words[j + 1].keys and (
                             len(ph) == 2 or all(ph[m] in words[j + m].keys for m in range(2, len(ph)))):
                         cflags[j] |= bit
-            self.bits = reduce(or_, cflags, 0)
+            self.bits = or_all(cflags)
         return self.cflags
 
     def phrase_len(self, j: int, name: str) -> int:
@@ -195,17 +194,22 @@ def words_of(text: str, s_start: int, s_end: int, tokens: list[str] | None = Non
     if tokens is None:
         tokens = TOKEN.findall(text, s_start, s_end)
     words: list[Word] = []
-    append, info_of, find = words.append, _token_info, text.find
+    append, info_of = words.append, TOKEN_INFO.get
+    src = text                                # a `str` local when compiled: `find` is a C call (words.pxd)
     pending, pos = "", s_start
     for g in tokens:
-        a = find(g, pos)
+        a = src.find(g, pos)
         pos = a + len(g)
         info = info_of(g)
         if info is None:
+            info = _learn_token(g)
+        if not info:                          # punctuation
             pending += g
         elif info[0]:
-            norm, keys, stems, flags = info
-            append(Word(a, pos, norm, keys, stems, flags, pending))
+            w = Word.__new__(Word)            # compiled: the extension type's fields set in C, no __init__ call
+            w.start, w.end, w.punct = a, pos, pending
+            w.norm, w.keys, w.stems, w.flags = info
+            append(w)
             pending = ""
     return words, pending
 
@@ -215,14 +219,75 @@ FLAGS_OF, START_OF = attrgetter("flags"), attrgetter("start")
 
 
 def positions(flags: list[int], bit: int) -> list[int]:
-    """Indexes of the words whose flags have `bit`, in order (iterated in C: no Python step per word)."""
-    return list(compress(range(len(flags)), map(and_, flags, repeat(bit))))
+    """Indexes of the words whose flags have `bit`, in order. A plain loop: compiled, its index and
+    flags are C integers (words.pxd), no Python int made or tested per word (a `compress`/`map(and_)`
+    pipeline built two per word and was 5 % of a compiled pass)."""
+    out = []
+    b = bit
+    for k in range(len(flags)):
+        f = flags[k]
+        if f & b:
+            out.append(k)
+    return out
 
+
+def or_all(flags: list[int]) -> int:
+    """The OR of `flags` (a word's or a sentence's cue bits): a C loop when compiled, like `positions`."""
+    acc = 0
+    for k in range(len(flags)):
+        f = flags[k]
+        acc |= f
+    return acc
+
+
+
+def punct_between(words: list[Word], lo: int, hi: int) -> bool:
+    """Whether a word of words[lo:hi] has punctuation before it (a loop, not a generator: its callers in
+    triggers, arguments and fillers stay closure-free)."""
+    for k in range(lo, hi):
+        if words[k].punct.strip():
+            return True
+    return False
+
+
+
+EVENT_FORMS: set[str] = set()       # tokens seen that are a trigger form or a speech verb (`_event_token`)
+OTHER_FORMS: set[str] = set()       # tokens seen that are neither
+MAX_FORMS = 300_000                 # the two sets are emptied past this many tokens (as the lru caches are bounded)
 
 
 def _may_have_events(tokens: list[str]) -> bool:
-    """Token-level pre-check, before any Word is built (one cached lookup per token, iterated in C)."""
-    return any(map(_event_token, tokens))
+    """Token-level pre-check, before any Word is built: whether a token is a trigger form or a speech
+    verb. One set test per sentence once its tokens have been seen (news repeats its words): a known
+    event token answers yes at the first hit, tokens all known to be neither answer no; a sentence with
+    a token not seen yet asks `_event_token` for each and remembers the answers (the same answer
+    `any(map(_event_token, tokens))` gives)."""
+    if not EVENT_FORMS.isdisjoint(tokens):
+        return True
+    if OTHER_FORMS.issuperset(tokens):
+        return False
+    return _learn_event_forms(tokens)
+
+
+def _learn_event_forms(tokens: list[str]) -> bool:
+    """`any(map(_event_token, tokens))`, each token filed in EVENT_FORMS or OTHER_FORMS."""
+    if len(OTHER_FORMS) > MAX_FORMS or len(EVENT_FORMS) > MAX_FORMS:
+        forget_token_memos()
+    found = False
+    for tok in tokens:
+        if _event_token(tok):
+            EVENT_FORMS.add(tok)
+            found = True
+        else:
+            OTHER_FORMS.add(tok)
+    return found
+
+
+def forget_token_memos() -> None:
+    """Empty the pre-check's memo and TOKEN_INFO (`forget_memos` of the stage)."""
+    EVENT_FORMS.clear()
+    OTHER_FORMS.clear()
+    TOKEN_INFO.clear()
 
 
 @lru_cache(maxsize=300_000)
@@ -278,6 +343,17 @@ def _word_at(starts, words, offset) -> int | None:
     i = bisect.bisect_right(starts, offset) - 1
     return i if i >= 0 and words[i].start <= offset < words[i].end else None
 
+
+
+TOKEN_INFO: dict[str, tuple] = {}    # token -> `_token_info(token)`, () for punctuation: one dict read per token
+
+
+def _learn_token(tok: str) -> tuple:
+    """`_token_info(tok)` filed in TOKEN_INFO (emptied past MAX_FORMS tokens, as the lru caches are bounded)."""
+    if len(TOKEN_INFO) > MAX_FORMS:
+        TOKEN_INFO.clear()
+    info = TOKEN_INFO[tok] = _token_info(tok) or ()
+    return info
 
 
 @lru_cache(maxsize=300_000)

@@ -56,3 +56,20 @@ def test_events_that_may_share_a_cluster_hash_alike():
     assert h[2] == h[3]                 # placed by text only: by type (an empty id is no id)
     assert h[0] != h[5]                 # another type
     assert len({h[4], h[0], h[2]}) == 3  # no place at all: its own id
+
+
+def test_last_match_is_the_latest_same_happening_within_the_lookback():
+    """evspeed9: `_last_match` (a loop replacing `next(generator)` in `assign_article_event_ids`) returns
+    the latest earlier event of the same happening among the last MAX_LOOKBACK, else None. Rows written
+    for the test: (date, place key, row) as `_same_happening` reads them."""
+    from tasks.events.clustering import MAX_LOOKBACK, _last_match
+
+    def key(date, place, actor=None):
+        return (date, place, {"actor_text": actor, "actor_entity_ids": []})
+    d = dt.date(2024, 5, 2)
+    keys = [key(d, "p:1"), key(None, "p:2"), key(d, "p:1"), key(None, "p:3"), key(d, "p:1")]
+    assert _last_match([0, 1, 2, 3], keys, 4) == 2          # the latest of 0 and 2
+    assert _last_match([1, 3], keys, 4) is None
+    assert _last_match([], keys, 4) is None
+    far = [key(d, "p:1")] + [key(None, "p:9")] * MAX_LOOKBACK + [key(d, "p:1")]
+    assert _last_match(list(range(MAX_LOOKBACK + 1)), far, MAX_LOOKBACK + 1) is None   # 0 is out of reach

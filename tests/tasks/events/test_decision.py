@@ -183,6 +183,30 @@ def test_fast_path_equals_the_trained_scoring():
     assert slow and fast == pytest.approx(slow, abs=1e-9)
 
 
+def test_fast_path_sums_the_plain_and_typed_weights_in_feature_order():
+    """evspeed9: `_fast_probability` reads one precomputed plain + typed weight per own feature; the
+    probability is exactly (==, not approx) the sum of the two lookups in the features' order, as
+    before. A sentence written for the test."""
+    import math
+    from itertools import repeat
+    from operator import add
+    from tasks.events.decision import _fast_probability, _own_rows, bag_score
+    from tasks.events.words import words_of
+    text = "أطلق مسلحون النار على دورية للشرطة قرب السوق المركزي وقتلوا شرطيين اثنين."
+    rows = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT"]
+    words = words_of(text, 0, len(text))[0]
+    rows_at = [(decision.trigger_word(words, e["trigger_start"]), e) for e in rows]
+    m = decision.model()
+    own_rows = _own_rows(words, rows_at, decision.word_bits(words))
+    assert own_rows
+    for r, own in own_rows:
+        etype, shared = r["event_type"], bag_score(m, words)
+        plain, typed = m["weights"], m["_typed"][etype]
+        z = m["bias"] + shared + plain.get(f"type={etype}", 0.0)
+        z += sum(map(add, map(plain.get, own, repeat(0.0)), map(typed.get, own, repeat(0.0))))
+        assert _fast_probability(m, own, etype, shared) == 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def _decision_features(text):
     from tasks.events.words import words_of
     rows = [e for e in events(text, cfg=RULES_ONLY) if e["event_type"] == "ASSAULT"]

@@ -67,7 +67,8 @@ def test_forget_memos_empties_the_word_memos_and_changes_no_output():
     first = extract_events(arts, sents, ents, "r")
     assert first.height >= 1
     assert words.word_flags.cache_info().currsize and words._norm.cache_info().currsize
+    assert words.EVENT_FORMS and words.OTHER_FORMS and words.TOKEN_INFO
     forget_memos()
     assert words.word_flags.cache_info().currsize == 0 and words._norm.cache_info().currsize == 0
-    assert not decision._BITS
+    assert not decision._BITS and not words.EVENT_FORMS and not words.OTHER_FORMS and not words.TOKEN_INFO
     assert extract_events(arts, sents, ents, "r").equals(first)

@@ -168,12 +168,3 @@ def test_the_gathering_not_its_people_is_the_protest_event():
     # a protest noun after the protesters ('مكافحة الشغب') is not their action: the participant stays
     e = one("واندلعت مواجهات بين المتظاهرين وشرطة مكافحة الشغب.", "PROTEST", cfg=RULES_ONLY)
     assert e["trigger"] == "المتظاهرين"
-
-
-def test_punct_between_reads_the_punctuation_before_each_word():
-    """evspeed8: `_punct_between` (a loop replacing a generator in `find_triggers`); words written for the test."""
-    from tasks.events.triggers import _punct_between
-    from tasks.events.words import Word
-    words = [Word(0, 1, "ا", ("ا",), ("ا",), 0, ""), Word(2, 3, "ب", ("ب",), ("ب",), 0, " "),
-             Word(5, 6, "ج", ("ج",), ("ج",), 0, "، ")]
-    assert not _punct_between(words, 0, 2) and _punct_between(words, 1, 3)

@@ -120,3 +120,34 @@ def test_the_sentence_model_classes_behave_as_the_dataclasses_they_replace():
     assert a == b and a != Sentence(text, words[:2])
     with pytest.raises(AttributeError):
         f.colour = "red"                                  # slots (or a C struct): no new attributes
+
+
+def test_punct_between_reads_the_punctuation_before_each_word():
+    """`punct_between` (evspeed8's loop in `find_triggers`, one helper since evspeed9 for triggers, arguments
+    and fillers); words written for the test."""
+    from tasks.events.words import Word, punct_between
+    words = [Word(0, 1, "ا", ("ا",), ("ا",), 0, ""), Word(2, 3, "ب", ("ب",), ("ب",), 0, " "),
+             Word(5, 6, "ج", ("ج",), ("ج",), 0, "، ")]
+    assert not punct_between(words, 0, 2) and punct_between(words, 1, 3)
+    assert not punct_between(words, 2, 2)                  # an empty range has none
+
+
+def test_may_have_events_answers_as_the_token_test_whatever_the_memo_holds():
+    """evspeed9: the pre-check remembers which tokens are trigger forms or speech verbs; its answer is
+    `any(map(_event_token, tokens))` on a fresh memo, a filled one and one emptied in between.
+    Sentences written for the test."""
+    from akhbar.text.tokens import TOKEN
+    from tasks.events import words as W
+    sentences = ["قصفت الطائرات مواقع المسلحين شمال المدينة.", "وقال المتحدث إن الاجتماع انتهى.",
+                 "ارتفعت أسعار القمح في الأسواق هذا الشهر.", "الطقس معتدل في الساحل اليوم."]
+    tokens = [TOKEN.findall(s) for s in sentences]
+    expected = [any(map(W._event_token, t)) for t in tokens]
+    assert expected == [True, True, False, False]
+    W.forget_token_memos()
+    assert [W._may_have_events(t) for t in tokens] == expected          # learning
+    assert W.EVENT_FORMS and W.OTHER_FORMS
+    assert [W._may_have_events(t) for t in tokens] == expected          # from the memo
+    assert [W._may_have_events(t) for t in reversed(tokens)] == expected[::-1]
+    assert W._may_have_events(tokens[2] + ["قصفت"]) and not W._may_have_events([])
+    W.forget_token_memos()
+    assert not W.EVENT_FORMS and not W.OTHER_FORMS
