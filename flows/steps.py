@@ -37,7 +37,7 @@ from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
 from tasks.incidents import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
-from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS
+from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS, cluster_bucket
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, documents_order, ingest_folder, input_manifest_hash
@@ -221,14 +221,14 @@ def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.D
               known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
     quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads;
-    the events one bucket of (type, place) at a time (a cluster never spans two), INCIDENT_BUCKET_ROWS each;
+    the events one hash bucket of cluster_id at a time (`cluster_bucket`), INCIDENT_BUCKET_ROWS each;
     a spilled catalog by the columns `names` reads."""
     articles, documents, entity_catalog = (columns_of(data, columns) for data, columns in (
         (articles, INCIDENT_ARTICLE_COLUMNS), (documents, INCIDENT_DOCUMENT_COLUMNS),
         (entity_catalog, INCIDENT_CATALOG_COLUMNS)))
     if not isinstance(events, Spilled):
         return incidents_of_parts([events], entity_catalog, articles, documents, run_id, known_incidents)
-    return incidents_of_parts(in_buckets(events, place_bucket(), INCIDENT_BUCKET_ROWS, INCIDENT_EVENT_COLUMNS),
+    return incidents_of_parts(in_buckets(events, cluster_bucket(), INCIDENT_BUCKET_ROWS, INCIDENT_EVENT_COLUMNS),
                               entity_catalog, articles, documents, run_id, known_incidents)
 
 
