@@ -30,7 +30,7 @@ from flows.spill import PART_ROWS, ParquetSink, Spilled, materialise, spilled, w
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.dedupe_text import CHARS, ROW, Texts, without_text
 from tasks.entities import build_catalog, extract_entities
-from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
+from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_chunks, catalog_of_parts
 from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
 from tasks.events.stage import forget_memos as forget_event_memos  # noqa: F401  (Stage.forget)
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
@@ -189,10 +189,13 @@ def in_buckets(data: Spilled, by: pl.Expr, per_bucket: int, columns) -> Iterator
 
 
 def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
-    """The entity catalog; from spilled mentions, only the columns it aggregates, one hash bucket of
-    entity_id at a time (CATALOG_BUCKET_ROWS mentions each)."""
+    """The entity catalog; from spilled mentions, only the columns it aggregates: one partition file at a
+    time (per-entity counts folded, `catalog_of_chunks`: a frequent entity's mentions are never held
+    together), else one hash bucket of entity_id at a time (CATALOG_BUCKET_ROWS mentions each)."""
     if not isinstance(entities, Spilled):
         return build_catalog(entities, run_id, cfg.entities)
+    if entities.by_part:      # one file per article partition: its mentions merged alone, in the whole order
+        return catalog_of_chunks((entities.partition(p, CATALOG_COLUMNS) for p in entities.partitions), run_id)
     return catalog_of_parts(in_buckets(entities, pl.col("entity_id").hash(), CATALOG_BUCKET_ROWS, CATALOG_COLUMNS),
                             run_id)
 
