@@ -2,7 +2,8 @@
 
     python -m bench.stage_checkpoint make CORPUS DIR STAGE   # ingest .. STAGE, bag pickled to DIR/bag.pkl
     python -m bench.stage_checkpoint from DIR STAGE [SAVE]   # the stages after STAGE, on a copy of DIR
-                                                             # (SAVE: checkpoint after that stage too)
+                                                             # (SAVE: checkpoint after that stage too;
+                                                             # CHECKPOINT_UNTIL=STAGE: stop after it)
 
 `make` runs as bench_scale's pipeline child does (spill folder DIR/lake/_staging/bench_scale, the flow's
 releases) and pickles the bag (DIR/bag.STAGE.pkl, the lake copied to DIR/lake.STAGE). `from` first
@@ -87,7 +88,9 @@ def resume(out: Path, after: str, save: str | None = None) -> None:
     bag = pickle.loads((out / f"bag.{after}.pkl").read_bytes())
     names = [s.name for s in DAG]
     print(json.dumps(dict(stage="start", held_mb=_self_rss(), sizes_mb=_sizes(bag))), flush=True)
-    _run(DAG[names.index(after) + 1:], bag, releases(DAG, FINISH_READS), out, save)
+    until = os.environ.get("CHECKPOINT_UNTIL")          # stop after this stage
+    end = names.index(until) + 1 if until else len(names)
+    _run(DAG[names.index(after) + 1:end], bag, releases(DAG, FINISH_READS), out, save)
 
 
 if __name__ == "__main__":  # pragma: no cover
