@@ -26,7 +26,7 @@ from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import partition_count, partition_of, split
-from flows.spill import PART_ROWS, ParquetSink, Spilled, materialise, spilled, write_rows
+from flows.spill import PART, PART_ROWS, ParquetSink, Spilled, materialise, spilled, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.dedupe_text import CHARS, ROW, Texts, without_text
 from tasks.entities import build_catalog, extract_entities
@@ -203,9 +203,15 @@ def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) 
 def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
     """Clusters span partitions: assigned once over the whole corpus. Spilled events: clustered on
     the columns clustering reads, one bucket of (type, place) at a time (CLUSTER_BUCKET_ROWS events
-    each); the cluster ids are written into a copy of each partition's file, joined by event_id."""
+    each); the cluster ids are written into a copy of each partition's file, joined by event_id: with one
+    file per partition, each bucket's ids go to a file and are cut by partition (`Spilled.joined_parts`)."""
     if not isinstance(events_unclustered, Spilled):
         return cluster_events(events_unclustered)
+    if events_unclustered.by_part and events_unclustered.files:   # ids written file by file (Spilled.joined_parts)
+        buckets = in_buckets(events_unclustered, place_bucket(), CLUSTER_BUCKET_ROWS, (*CLUSTER_COLUMNS, PART))
+        parts = (cluster_part(part).with_columns(part.get_column(PART)) for part in buckets
+                 if part is not None and not part.is_empty())
+        return events_unclustered.joined_parts(parts, "event_id", "cluster-events.events")
     buckets = in_buckets(events_unclustered, place_bucket(), CLUSTER_BUCKET_ROWS, CLUSTER_COLUMNS)
     parts = [cluster_part(part) for part in buckets if part is not None and not part.is_empty()]
     if not parts:                                  # no event at all
