@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -176,6 +176,38 @@ class Spilled:
             write_rows(frame, out[-1])
             del frame, joined
         return replace(self, files=tuple(out))
+
+
+    def joined_parts(self, parts: Iterable[pl.DataFrame | None], key: str, name: str) -> "Spilled":
+        """`joined` with the extra columns given in parts, each row with its partition (PART), for a dataset
+        of one file per partition (`by_part`): each part is written to a file as it comes, the parts are cut
+        by partition in one `shuffle` pass, and each file is joined with its own partition's extras only,
+        so neither the whole extra frame nor every file's keys are held (they grow with the corpus)."""
+        folder = Path(self.files[0]).parent / f"_joined.{uuid.uuid4().hex}"
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            written = []
+            for part in parts:
+                if part is not None and not part.is_empty():
+                    written.append(str(folder / f"x{len(written)}.parquet"))
+                    write_rows(part, written[-1])
+            if not written:
+                return self
+            schema = pl.read_parquet_schema(written[0])
+            cut = shuffle(tuple(written), list(schema), pl.col(PART), max(self.partitions) + 1, folder / "cut")
+            empty = pl.DataFrame(schema={c: t for c, t in schema.items() if c != PART})
+            out = []
+            for i, (p, path) in enumerate(zip(self.partitions, self.files)):
+                extra = pl.read_ipc(cut[p]).drop(PART) if p < len(cut) and cut[p] else empty
+                frame = pl.read_parquet(path)
+                joined = frame.select(key).join(extra, on=key, how="left", maintain_order="left")
+                frame = frame.with_columns(joined.get_column(c) for c in extra.columns if c != key)
+                out.append(str(Path(path).parent / f"{name}.f{i}.parquet"))
+                write_rows(frame, out[-1])
+                del frame, joined, extra
+            return replace(self, files=tuple(out))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 SHUFFLE_CHUNK_ROWS = 100_000

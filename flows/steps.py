@@ -26,18 +26,18 @@ from akhbar.faults import error_detail
 from flows import workers
 from flows.graph import Bag, concat, quarantine_frame
 from flows.partitions import partition_count, partition_of, split
-from flows.spill import PART_ROWS, ParquetSink, Spilled, materialise, spilled, write_rows
+from flows.spill import PART, PART_ROWS, ParquetSink, Spilled, materialise, spilled, write_rows
 from tasks.dedupe import dedupe_with_index as dedupe_documents
 from tasks.dedupe_text import CHARS, ROW, Texts, without_text
 from tasks.entities import build_catalog, extract_entities
-from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_parts
+from tasks.entities.catalog import CATALOG_COLUMNS, catalog_of_chunks, catalog_of_parts
 from tasks.entities.stage import forget_memos as forget_entity_memos  # noqa: F401  (Stage.forget)
 from tasks.events.stage import forget_memos as forget_event_memos  # noqa: F401  (Stage.forget)
 from tasks.events import MENTION_FIELDS, cluster_events, extract_events
 from tasks.events.clustering import CLUSTER_COLUMNS, cluster_part, place_bucket
 from tasks.incidents import incidents_of_parts
 from tasks.incidents.build import ARTICLE_COLUMNS as INCIDENT_ARTICLE_COLUMNS, EVENT_COLUMNS as INCIDENT_EVENT_COLUMNS
-from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS
+from tasks.incidents.build import CATALOG_COLUMNS as INCIDENT_CATALOG_COLUMNS, cluster_bucket
 from tasks.incidents.build import DOCUMENT_COLUMNS as INCIDENT_DOCUMENT_COLUMNS
 from tasks.incidents.build import PREVIOUS_COLUMNS as INCIDENT_PREVIOUS_COLUMNS
 from tasks.ingest import MANIFEST_COLUMNS, documents_order, ingest_folder, input_manifest_hash
@@ -189,10 +189,13 @@ def in_buckets(data: Spilled, by: pl.Expr, per_bucket: int, columns) -> Iterator
 
 
 def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) -> pl.DataFrame:
-    """The entity catalog; from spilled mentions, only the columns it aggregates, one hash bucket of
-    entity_id at a time (CATALOG_BUCKET_ROWS mentions each)."""
+    """The entity catalog; from spilled mentions, only the columns it aggregates: one partition file at a
+    time (per-entity counts folded, `catalog_of_chunks`: a frequent entity's mentions are never held
+    together), else one hash bucket of entity_id at a time (CATALOG_BUCKET_ROWS mentions each)."""
     if not isinstance(entities, Spilled):
         return build_catalog(entities, run_id, cfg.entities)
+    if entities.by_part:      # one file per article partition: its mentions merged alone, in the whole order
+        return catalog_of_chunks((entities.partition(p, CATALOG_COLUMNS) for p in entities.partitions), run_id)
     return catalog_of_parts(in_buckets(entities, pl.col("entity_id").hash(), CATALOG_BUCKET_ROWS, CATALOG_COLUMNS),
                             run_id)
 
@@ -200,9 +203,15 @@ def catalog(entities: pl.DataFrame | Spilled, run_id: str, cfg: PipelineConfig) 
 def cluster(events_unclustered: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
     """Clusters span partitions: assigned once over the whole corpus. Spilled events: clustered on
     the columns clustering reads, one bucket of (type, place) at a time (CLUSTER_BUCKET_ROWS events
-    each); the cluster ids are written into a copy of each partition's file, joined by event_id."""
+    each); the cluster ids are written into a copy of each partition's file, joined by event_id: with one
+    file per partition, each bucket's ids go to a file and are cut by partition (`Spilled.joined_parts`)."""
     if not isinstance(events_unclustered, Spilled):
         return cluster_events(events_unclustered)
+    if events_unclustered.by_part and events_unclustered.files:   # ids written file by file (Spilled.joined_parts)
+        buckets = in_buckets(events_unclustered, place_bucket(), CLUSTER_BUCKET_ROWS, (*CLUSTER_COLUMNS, PART))
+        parts = (cluster_part(part).with_columns(part.get_column(PART)) for part in buckets
+                 if part is not None and not part.is_empty())
+        return events_unclustered.joined_parts(parts, "event_id", "cluster-events.events")
     buckets = in_buckets(events_unclustered, place_bucket(), CLUSTER_BUCKET_ROWS, CLUSTER_COLUMNS)
     parts = [cluster_part(part) for part in buckets if part is not None and not part.is_empty()]
     if not parts:                                  # no event at all
@@ -221,14 +230,14 @@ def incidents(events: pl.DataFrame, entity_catalog: pl.DataFrame, articles: pl.D
               known_incidents: pl.DataFrame | None, run_id: str) -> tuple[pl.DataFrame, list[dict]]:
     """One row per real-world happening from the clusters (tasks/incidents); failing clusters are
     quarantined, the rest kept. Spilled events, articles and documents: only the columns it reads;
-    the events one bucket of (type, place) at a time (a cluster never spans two), INCIDENT_BUCKET_ROWS each;
+    the events one hash bucket of cluster_id at a time (`cluster_bucket`), INCIDENT_BUCKET_ROWS each;
     a spilled catalog by the columns `names` reads."""
     articles, documents, entity_catalog = (columns_of(data, columns) for data, columns in (
         (articles, INCIDENT_ARTICLE_COLUMNS), (documents, INCIDENT_DOCUMENT_COLUMNS),
         (entity_catalog, INCIDENT_CATALOG_COLUMNS)))
     if not isinstance(events, Spilled):
         return incidents_of_parts([events], entity_catalog, articles, documents, run_id, known_incidents)
-    return incidents_of_parts(in_buckets(events, place_bucket(), INCIDENT_BUCKET_ROWS, INCIDENT_EVENT_COLUMNS),
+    return incidents_of_parts(in_buckets(events, cluster_bucket(), INCIDENT_BUCKET_ROWS, INCIDENT_EVENT_COLUMNS),
                               entity_catalog, articles, documents, run_id, known_incidents)
 
 

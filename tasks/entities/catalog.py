@@ -39,13 +39,17 @@ def build_catalog(mentions: pl.DataFrame, run_id: str, cfg: EntitiesConfig | Non
     return catalog_of_parts([mentions], run_id)
 
 
-def catalog_of_parts(parts: Iterable[pl.DataFrame | None], run_id: str) -> pl.DataFrame:
+def catalog_of_parts(parts: Iterable[pl.DataFrame | None], run_id: str,
+                     aggregates: pl.DataFrame | None = None) -> pl.DataFrame:
     """`build_catalog` over the mentions given in parts, each holding every mention of its entities
     (e.g. one hash bucket of entity_id at a time, flows/spill.py `Spilled.buckets`): only one part's
-    rows and Python objects are alive at a time; the rows are those of the whole-frame catalog."""
+    rows and Python objects are alive at a time; the rows are those of the whole-frame catalog.
+    `aggregates`: the per-entity aggregates already computed (`catalog_of_chunks`), finished here."""
     schema = empty_frame("entity_catalog").schema
     gaz, geo = default_gazetteer(), default_index()
     frames = [catalog_part(part, gaz, geo) for part in parts if part is not None and not part.is_empty()]
+    if aggregates is not None and not aggregates.is_empty():
+        frames.append(finish(aggregates, gaz, geo))
     if not frames:
         return pl.DataFrame(schema=schema)
     return (pl.concat(frames, how="vertical").with_columns(run_id=pl.lit(run_id))
@@ -60,6 +64,12 @@ def catalog_part(mentions: pl.DataFrame, gaz, geo) -> pl.DataFrame:
         pl.col("geonames_id").drop_nulls().first(), pl.col("lat").drop_nulls().first(),
         pl.col("lon").drop_nulls().first(), pl.col("country_code").drop_nulls().first())
            .join(readable(mentions), on="entity_id", how="left"))
+    return finish(cat, gaz, geo)
+
+
+def finish(cat: pl.DataFrame, gaz, geo) -> pl.DataFrame:
+    """The per-entity aggregates (entity_id, type, aliases seen, mention_count, geo, canonical_name) with
+    the Latin name, the gazetteer's aliases and the place's feature class."""
     latin, aliases, feature = [], [], []
     for eid, name, seen, gid in cat.select("entity_id", "canonical_name", "aliases", "geonames_id").iter_rows():
         place = geo.for_entity(eid) or (geo.by_gid.get(int(gid)) if gid else None)
@@ -72,3 +82,65 @@ def catalog_part(mentions: pl.DataFrame, gaz, geo) -> pl.DataFrame:
         aliases=pl.Series(aliases, dtype=pl.List(pl.String)),
         feature_class=pl.when(pl.col("type") == "LOC").then(
             pl.Series(feature, dtype=pl.String).fill_null("P")))
+
+
+# --- the catalog from mentions in chunks of any cut (a spilled run's partition files) -----------------
+
+GEO_COLUMNS = ("geonames_id", "lat", "lon", "country_code")
+
+
+def catalog_of_chunks(chunks: Iterable[pl.DataFrame | None], run_id: str) -> pl.DataFrame:
+    """`build_catalog` over mentions given in chunks of any cut, in the whole frame's row order (e.g. one
+    spilled partition file at a time): each chunk is reduced to per-entity partial counts (types, names,
+    surfaces, the first non-null geo values with their row), folded into running totals; only one chunk's
+    rows are alive, and the mentions of one entity (a country named in every other article) are never
+    held together, as a hash bucket of entity_id holds them. The rows are those of the whole-frame catalog."""
+    totals, offset = None, 0
+    for chunk in chunks:
+        if chunk is None or chunk.is_empty():
+            continue
+        part = partial_counts(chunk, offset)
+        offset += chunk.height
+        totals = part if totals is None else {k: fold(k, pl.concat([totals[k], part[k]])) for k in part}
+    if totals is None:
+        return catalog_of_parts([], run_id)
+    return catalog_of_parts([], run_id, aggregates=aggregates(totals))
+
+
+def partial_counts(mentions: pl.DataFrame, offset: int) -> dict[str, pl.DataFrame]:
+    """A chunk's per-entity counts; `offset`: the chunk's first row in the whole frame (for `first`)."""
+    m = mentions.with_row_index("_o", offset)
+    name = pl.coalesce(pl.col("canonical_name").replace("", None), "surface").alias("canonical_name")
+    out = dict(types=m.group_by("entity_id", "type").len("n"),
+               names=m.select("entity_id", name).group_by("entity_id", "canonical_name").len("n"),
+               surfaces=m.select("entity_id", "surface").unique())
+    for c in GEO_COLUMNS:
+        out[c] = m.filter(pl.col(c).is_not_null()).group_by("entity_id").agg(pl.col(c).first(), pl.col("_o").first())
+    return out
+
+
+def fold(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Two chunks' partial counts of one kind as one."""
+    if kind in ("types", "names"):
+        return frame.group_by(frame.columns[:2]).agg(pl.col("n").sum())
+    if kind == "surfaces":
+        return frame.unique()
+    return frame.sort("_o").group_by("entity_id").agg(pl.col(kind).first(), pl.col("_o").first())
+
+
+def aggregates(totals: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """catalog_part's per-entity aggregates from the folded counts: the most frequent type (ties: the
+    first in order), the sorted surfaces, the mention count, the first non-null geo values, `readable`'s name."""
+    types = totals["types"]
+    cat = (types.sort(["entity_id", "n", "type"], descending=[False, True, False]).unique("entity_id", keep="first")
+           .select("entity_id", "type")
+           .join(types.group_by("entity_id").agg(pl.col("n").sum().cast(pl.Int64).alias("mention_count")),
+                 on="entity_id")
+           .join(totals["surfaces"].group_by("entity_id").agg(pl.col("surface").sort().alias("aliases")),
+                 on="entity_id"))
+    for c in GEO_COLUMNS:
+        cat = cat.join(totals[c].select("entity_id", c), on="entity_id", how="left")
+    names = (totals["names"].sort(["entity_id", "n", pl.col("canonical_name").str.len_chars(), "canonical_name"],
+                                  descending=[False, True, True, False])
+             .unique("entity_id", keep="first").select("entity_id", "canonical_name"))
+    return cat.join(names, on="entity_id", how="left")

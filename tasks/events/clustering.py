@@ -23,6 +23,11 @@ def _place_key(r: dict) -> str | None:
     for c in PLACE_ID_COLUMNS:               # column names as constants: no string built per row
         if r[c]:
             return r[c]
+    return _text_place_key(r)
+
+
+def _text_place_key(r: dict) -> str | None:
+    """The place key of an event placed by text only: its first place text, normalised."""
     for c in PLACE_TEXT_COLUMNS:
         if r[c]:
             return "t:" + _norm(r[c]).replace("ال", "")
@@ -71,15 +76,18 @@ def cluster_part(events: pl.DataFrame) -> pl.DataFrame:
 
 
 def place_bucket() -> pl.Expr:
-    """A hash per event such that events that may share a cluster hash alike: (type, the place
-    entity id `_place_key` takes); events placed by text only hash by their type (their key is the
-    Python-normalised text); events without any place (clusters of one) by their own id."""
+    """A hash per event such that events that may share a cluster hash alike: (type, the place key
+    `_place_key` takes: the place entity id, else the Python-normalised place text, computed per row);
+    events without any place (clusters of one) by their own id. No key but one place's own events
+    shares a bucket (the events placed by text hashed by their type alone made one bucket per type
+    that grew with the corpus)."""
     def filled(c: str) -> pl.Expr:
         return pl.when(pl.col(c) != "").then(pl.col(c))
     place_id = pl.coalesce(*(filled(f"{r}_entity_id") for r in ROLES))
     has_text = pl.any_horizontal(*(filled(f"{r}_text").is_not_null() for r in ROLES))
+    text_key = pl.struct(*PLACE_TEXT_COLUMNS).map_elements(_text_place_key, return_dtype=pl.String)
     return (pl.when(place_id.is_not_null()).then(pl.struct(pl.col("event_type"), place_id.alias("_p")).hash())
-            .when(has_text).then(pl.col("event_type").hash())
+            .when(has_text).then(pl.struct(pl.col("event_type"), text_key.alias("_p")).hash())
             .otherwise(pl.col("event_id").hash()))
 
 

@@ -48,6 +48,15 @@ def evidence_events(events: pl.DataFrame) -> pl.DataFrame:
     return events.filter(keep)
 
 
+def cluster_bucket() -> pl.Expr:
+    """A hash per event by which the events can come in parts for `incidents_of_parts`: every event of a
+    cluster hashes alike (its cluster_id); an event without a cluster (never evidence, never a claim) by
+    its own id. Unlike the clustering's `place_bucket`, no key holds a growing share of the corpus (all
+    the events placed by text alone of one type, or of one busy place), so the parts stay bounded."""
+    return (pl.when(pl.col("cluster_id").is_not_null()).then(pl.col("cluster_id").hash())
+            .otherwise(pl.col("event_id").hash()))
+
+
 def article_info(articles: pl.DataFrame, documents: pl.DataFrame | None) -> pl.DataFrame:
     """article_id, published_date, date_precision, publisher (page/record source, else the first
     document's meta_source, else the article itself: unknown publishers are never merged)."""
@@ -245,7 +254,7 @@ def incidents_of_parts(parts: Iterable[pl.DataFrame | None], entity_catalog: pl.
                        documents: pl.DataFrame | None, run_id: str, previous: pl.DataFrame | None = None
                        ) -> tuple[pl.DataFrame, list[dict]]:
     """build_incidents over events given in parts, every cluster's events in one part (the whole events
-    as one part, or hash buckets of `tasks.events.clustering.place_bucket`): one part's events alive at a
+    as one part, or hash buckets of `cluster_bucket`): one part's events alive at a
     time; a part that raises is built cluster by cluster, and a cluster that still raises becomes a
     quarantine row (table incidents, row_key = cluster_id, check exception), the rest kept; the ids are
     assigned over all parts' incidents at once, as build_incidents does (the same table when none fails)."""

@@ -25,8 +25,10 @@ def test_rerun_is_idempotent_and_critical_failure_publishes_nothing(prefect_harn
     import flows.steps as steps_mod
 
     real_catalog, real_parts = steps_mod.build_catalog, steps_mod.catalog_of_parts   # in-memory, spilled mentions
+    real_chunks = steps_mod.catalog_of_chunks                                         # spilled, one file per partition
     monkeypatch.setattr(steps_mod, "build_catalog", lambda m, r, c=None: pl.concat([real_catalog(m, r, c)] * 2))
     monkeypatch.setattr(steps_mod, "catalog_of_parts", lambda parts, r: pl.concat([real_parts(parts, r)] * 2))
+    monkeypatch.setattr(steps_mod, "catalog_of_chunks", lambda parts, r: pl.concat([real_chunks(parts, r)] * 2))
     with pytest.raises(ValidationError, match="key check failed for table 'entity_catalog'"):
         pipeline_mod.pipeline(input_dir=str(seeds_dir), output_dir=str(tmp_path))
     assert snapshots(tmp_path).height == 2

@@ -126,6 +126,31 @@ def test_joined_columns_are_written_into_each_file_and_read_by_key(tmp_path):
     assert {"cluster_id", "n_sources", PART} <= set(written.columns)
 
 
+def test_joined_parts_cut_by_partition_equal_joined_with_the_whole_extra_frame(tmp_path):
+    """Spilled.joined_parts (cluster-events' ids in bucket parts, each row with its partition) writes the
+    same files' rows as `joined` with the parts concatenated: events of two partitions from three stage
+    partitions (regrouped, one file per partition), one event id produced twice, one event with no
+    cluster row, the ids in parts that mix partitions; no part at all leaves the dataset as it is."""
+    n = 2
+    outputs = [pl.DataFrame({"event_id": ids, "article_id": arts, "cluster_id": [None] * len(ids)},
+                            schema_overrides={"cluster_id": pl.String})
+               for ids, arts in ((["e4", "e1"], ["kafr", "tell"]), (["e2", "e1"], ["suq", "tell"]), (["e9"], ["wadi"]))]
+    files = [spill_partition(tmp_path, "extract-events", k, (f,), ("events",), n)[0] for k, f in enumerate(outputs)]
+    data = spilled(files, unique_rows("events"), n)
+    assert data.by_part and len(data.partitions) == 2
+    extra = pl.DataFrame({"event_id": ["e1", "e2", "e4"], "cluster_id": ["k1", "k2", "k1"], "n_sources": [2, 1, 2]},
+                         schema_overrides={"n_sources": pl.Int32})
+    parts_of = data.frame(["event_id", PART]).join(extra, on="event_id").select(*extra.columns, PART)
+    parts = [parts_of.slice(0, 1), None, parts_of.slice(1, 2)]
+    want = data.joined(extra, "event_id", "cluster-events.events")
+    got = data.joined_parts(iter(parts), "event_id", "cluster-events.events")
+    assert got.partitions == want.partitions and got.frame().equals(want.frame())
+    for p in data.partitions:
+        assert got.partition(p).equals(want.partition(p)), p
+    assert not list((tmp_path).glob("_joined.*"))                    # its temporary files removed
+    assert data.joined_parts(iter([None]), "event_id", "x") is data
+
+
 def test_publish_from_spilled_tables_equals_publish_from_frames(seeds_dir, tmp_path):
     """run_and_publish spills (partition outputs, validation, publish part by part): every published
     table equals the one an in-memory run publishes, and no spill file is left."""

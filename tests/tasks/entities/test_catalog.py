@@ -7,7 +7,7 @@ import polars as pl
 from akhbar.contracts import empty_frame
 from akhbar.text.sentences import split_sentences
 from tasks.entities import build_catalog, extract_mentions
-from tasks.entities.catalog import catalog_of_parts
+from tasks.entities.catalog import catalog_of_chunks, catalog_of_parts
 
 ARTICLES = {
     "a1": "وقال الرئيس علي عبدالله صالح إن الحوار مستمر. واستقبل الملك سلمان بن عبدالعزيز الوفد في الرياض.",
@@ -71,3 +71,23 @@ def test_the_catalog_built_one_entity_bucket_at_a_time_equals_the_whole_one():
         assert sum(p.height > 0 for p in parts) > 1          # really cut
         assert catalog_of_parts(parts, "r").equals(whole), n
     assert catalog_of_parts([], "r").equals(build_catalog(mentions.clear(), "r"))
+
+
+def test_the_catalog_folded_over_chunks_of_any_cut_equals_the_whole_one():
+    """catalog_of_chunks (the spilled run's pass: one partition file at a time, an entity's mentions in
+    several chunks) gives build_catalog's rows for cuts of 1, 2, 3 and 7 rows, and for the mentions
+    repeated with geo values only in a later chunk (articles written for this test)."""
+    mentions, whole = catalog()
+    for size in (1, 2, 3, 7):
+        chunks = [mentions.slice(i, size) for i in range(0, mentions.height, size)]
+        assert catalog_of_chunks(chunks, "r").equals(whole), size
+    # the same entities again, with and without coordinates, names and types tied in other orders
+    more = pl.concat([mentions.with_columns(
+        pl.lit(None, mentions.schema[c]).alias(c) for c in ("lat", "lon", "geonames_id", "country_code")), mentions,
+                      mentions.reverse().with_columns(canonical_name=pl.col("surface"))])
+    big = build_catalog(more, "r")
+    assert big["lat"].null_count() < big.height and big["mention_count"].sum() == 3 * mentions.height
+    for size in (2, 5, more.height):
+        chunks = [more.slice(i, size) for i in range(0, more.height, size)]
+        assert catalog_of_chunks(chunks, "r").equals(big), size
+    assert catalog_of_chunks([], "r").equals(build_catalog(mentions.clear(), "r"))

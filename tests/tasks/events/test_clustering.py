@@ -73,3 +73,27 @@ def test_last_match_is_the_latest_same_happening_within_the_lookback():
     assert _last_match([], keys, 4) is None
     far = [key(d, "p:1")] + [key(None, "p:9")] * MAX_LOOKBACK + [key(d, "p:1")]
     assert _last_match(list(range(MAX_LOOKBACK + 1)), far, MAX_LOOKBACK + 1) is None   # 0 is out of reach
+
+
+def test_events_placed_by_text_hash_by_their_place_not_by_their_type_alone():
+    """Events of one type placed by text only: one bucket per place text (as `_place_key` normalises it:
+    'الموصل' ~ 'موصل'), not one bucket for the whole type (it grew with the corpus); cut into buckets,
+    the clusters equal the whole pass. Texts written for this test."""
+    places = ["الموصل", "موصل", "تكريت", "الرمادي", "بيجي", "سامراء", "الفلوجة", "هيت"]
+    ev = pl.DataFrame(dict(
+        event_id=[f"e{i}" for i in range(16)], event_type=["ATTACK"] * 16, article_id=[f"a{i % 5}" for i in range(16)],
+        event_date=[None] * 16, date_precision=["unknown"] * 16, actor_entity_ids=[[] for _ in range(16)],
+        actor_text=[None] * 16, source_text=[None] * 16,
+        location_entity_id=[None] * 16, location_text=[places[i % 8] for i in range(16)],
+        origin_entity_id=[None] * 16, origin_text=[None] * 16, destination_entity_id=[None] * 16,
+        destination_text=[None] * 16),
+        schema_overrides={"actor_entity_ids": pl.List(pl.String), "event_date": pl.Date}).select(CLUSTER_COLUMNS)
+    h = ev.select(place_bucket())[:, 0].to_list()
+    assert h[0] == h[1] == h[8] == h[9]          # one place, however written
+    assert len(set(h)) == 7                      # seven places, seven hashes
+    whole = cluster_events(ev).select("event_id", "cluster_id", "n_sources").sort("event_id")
+    assert whole["cluster_id"].n_unique() == 7
+    for n in (2, 3):
+        parts = [cluster_part(ev.filter(place_bucket() % n == b)) for b in range(n)]
+        assert sum(p.height > 0 for p in parts) > 1
+        assert pl.concat(parts).sort("event_id").equals(whole), n

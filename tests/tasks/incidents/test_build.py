@@ -173,3 +173,25 @@ def test_a_failing_cluster_is_quarantined_and_the_rest_kept(monkeypatch, extra, 
     assert sorted(out["evidence_event_ids"].to_list()) == kept
     assert [(f["table"], f["row_key"], f["check"]) for f in failures] == [("incidents", "bad", "exception")]
     assert "broken cluster" in failures[0]["detail"]
+
+
+def test_cluster_buckets_keep_each_cluster_whole_and_spread_one_busy_place():
+    """The spilled run's incident parts are hash buckets of `cluster_bucket`: every event of a cluster
+    (denied claims included) in one bucket, events without a cluster spread by their id, and the clusters
+    of one busy place (one (type, place) key: one bucket of the clustering's `place_bucket`) spread over
+    several buckets; built bucket by bucket, the table equals the whole build. Events written here."""
+    rows = [ev(f"e{i}", f"art_{1 + i % 4}", f"c{i // 2}", killed=i) for i in range(24)]     # 12 clusters in Homs
+    rows += [ev("e90", "art_1", "c3", modality="denied", source_text="الجيش"), ev("e91", "art_2", None),
+             ev("e92", "art_3", None)]
+    evts = events(*rows)
+    n = 4
+    bucket = evts.with_columns(_b=build.cluster_bucket() % n)
+    per_cluster = bucket.filter(pl.col("cluster_id").is_not_null()).group_by("cluster_id").agg(pl.col("_b").n_unique())
+    assert per_cluster["_b"].max() == 1
+    assert bucket.filter(pl.col("cluster_id").is_not_null())["_b"].n_unique() > 1     # one place, several buckets
+    alone = evts.filter(pl.col("cluster_id").is_null())
+    assert alone.select(build.cluster_bucket() == pl.col("event_id").hash()).to_series().all()
+    parts = [evts.filter(build.cluster_bucket() % n == b) for b in range(n)]
+    got, failures = incidents_of_parts(parts, CATALOG, ARTICLES, None, "r2")
+    whole = incidents(evts)
+    assert not failures and whole.height == 12 and got.equals(whole)
