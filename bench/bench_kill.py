@@ -9,7 +9,8 @@ PREFECT_API_URL: each run starts its temporary API server):
 
   A. uninterrupted, into lake A (state A): its wall time, articles/s and the process tree's peak
      RSS (bench_scale's sampler: /proc every 50 ms; the tree holds the worker processes and the
-     temporary API server);
+     temporary API server), and every 0.5 s the RSS per role (flow, workers, server) and the tree's
+     PSS (the forked workers share their lexicons' pages: summed RSS counts them once per process);
   B. into lake B (state B), the whole process group SIGKILLed at `--kill-at` (default 0.5) of A's
      wall time -- a time, not a stage: the stage it lands in is read off the run's log (the task
      runs that had finished, per stage). Then: what the kill left (no snapshot, the tables'
@@ -18,6 +19,8 @@ PREFECT_API_URL: each run starts its temporary API server):
   B'. the same command again into lake B (state B): the rerun. Its summary says how many
      partitions of each cached stage it took from the cache the killed run had filled.
 
+The rerun should redo none of the cached work the killed run finished (`reuse`: per cached stage,
+the task runs the killed run's log shows finished, and those the rerun took from the cache).
 Then A and B are compared: every published table, value by value (bench.compare_outputs, the
 run id columns left out: the runs differ in id), the `runs` rows (one published row each, same
 counts; in B the row names every table's newest Delta version and was committed after every
@@ -38,7 +41,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.bench_scale import tree_pids, tree_rss_mb
+from bench.bench_scale import status_mb, tree_pids, tree_rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
 FINISHED = re.compile(r"Task run '([a-z-]+?)(?:-p\d+)?' - Finished in state (\w+)")
@@ -65,11 +68,15 @@ def watch(cmd: list[str], env: dict, log: Path, kill_after_s: float | None = Non
     with log.open("w") as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True,
                                 start_new_session=True)
-    t0, peak, killed = time.perf_counter(), [0.0], {}
+    t0, peak, killed, roles, n = time.perf_counter(), [0.0], {}, {}, [0]
 
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss_mb(proc.pid))
+            n[0] += 1
+            if n[0] % 10 == 1:                  # every 0.5 s: who holds it (RSS per role, the tree's PSS)
+                for role, mb in by_role(proc.pid).items():
+                    roles[role] = max(roles.get(role, 0.0), round(mb, 1))
             if kill_after_s is not None and not killed and time.perf_counter() - t0 >= kill_after_s:
                 killed["pids"] = tree_pids(proc.pid)
                 killed["at_s"] = round(time.perf_counter() - t0, 1)
@@ -81,7 +88,7 @@ def watch(cmd: list[str], env: dict, log: Path, kill_after_s: float | None = Non
     out, _ = proc.communicate()
     sampler.join()
     res = dict(returncode=proc.returncode, wall_s=round(time.perf_counter() - t0, 1), peak_rss_tree_mb=round(peak[0], 1),
-               finished_task_runs=finished_task_runs(log))
+               peak_by_role_mb=roles, finished_task_runs=finished_task_runs(log))
     if killed:
         res.update(killed_at_s=killed["at_s"], tree_at_kill=len(killed["pids"]),
                    left_after_30_s=survivors(killed["pids"], 30.0))
@@ -90,6 +97,37 @@ def watch(cmd: list[str], env: dict, log: Path, kill_after_s: float | None = Non
     except ValueError:
         res["summary"] = None
     return res
+
+
+def role_of(pid: int, root: int) -> str:
+    """flow (the command's process), workers (the forkserver and the worker processes it forks),
+    server (the temporary Prefect API server), other (multiprocessing's resource tracker ...)."""
+    if pid == root:
+        return "flow"
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "other"
+    if b"multiprocessing.forkserver" in cmd:
+        return "workers"
+    return "server" if b"uvicorn" in cmd or b"host, port, parent" in cmd else "other"
+
+
+def by_role(root: int) -> dict[str, float]:
+    """RSS summed per role of the tree (MB), and the tree's PSS (`tree_pss`: shared pages, as the
+    forked workers' lexicons, counted once between the processes sharing them)."""
+    out: dict[str, float] = {}
+    for pid in tree_pids(root):
+        try:
+            rss = status_mb("VmRSS", pid)
+            pss = next(int(line.split()[1]) / 1024 for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+                       if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            continue
+        role = role_of(pid, root)
+        out[role] = out.get(role, 0.0) + rss
+        out["tree_pss"] = out.get("tree_pss", 0.0) + pss
+    return out
 
 
 def survivors(pids: list[int], wait_s: float) -> list[int]:
@@ -165,6 +203,16 @@ def compare(a: Path, b: Path) -> dict:
                 runs_b=runs_written_last(b))
 
 
+def reuse(killed: dict, rerun: dict) -> dict:
+    """Per cached stage: the task runs the killed run finished, and those the rerun took from the cache.
+    `redone`: the stages whose finished work the rerun computed again."""
+    cached = (rerun.get("summary") or {}).get("cached") or {}
+    out = {stage: dict(finished_before_kill=killed["finished_task_runs"].get(stage, {}).get("Completed", 0),
+                       cached_in_rerun=int(done_total.split("/")[0]), task_runs=int(done_total.split("/")[1]))
+           for stage, done_total in cached.items()}
+    return dict(stages=out, redone=sorted(k for k, v in out.items() if v["cached_in_rerun"] < v["finished_before_kill"]))
+
+
 def rate(run: dict) -> dict:
     """articles/s from flow start (the summary's elapsed_s) and from the command's start."""
     s = run.get("summary") or {}
@@ -195,7 +243,7 @@ def bench_kill(n: int, folder: Path, kill_at: float = 0.5) -> dict:
     print(json.dumps(dict(run="B rerun", **{k: v for k, v in rerun.items() if k != "summary"}, **rate(rerun))), flush=True)
     res = dict(documents=n, corpus=describe(corpus), kill_at=kill_at, load_avg_1m=round(os.getloadavg()[0], 2),
                uninterrupted={**_brief(a), **rate(a)}, killed=_brief(killed), rerun={**_brief(rerun), **rate(rerun)},
-               lake_b_after_rerun=lake_state(lake_b), comparison=compare(lake_a, lake_b))
+               lake_b_after_rerun=lake_state(lake_b), reuse=reuse(killed, rerun), comparison=compare(lake_a, lake_b))
     c = res["comparison"]
     res["converged"] = (not c["differing_tables"] and c["snapshots"] == [1, 1] and c["runs_rows_b"] == 1
                         and c["counts_equal"] and c["runs_b"]["names_newest_versions"] and c["runs_b"]["runs_committed_last"])
