@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -65,6 +66,7 @@ def watch(cmd: list[str], env: dict, log: Path, kill_after_s: float | None = Non
     """Run `cmd` in a new process group; sample its tree's RSS; SIGKILL the group at `kill_after_s`.
     Returns exit code, wall seconds, tree peak MB, the JSON summary (if it printed one) and, when
     killed, the processes of the tree at the kill and those still alive 30 s later."""
+    cpu0 = _children_cpu_s()
     with log.open("w") as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=err, text=True,
                                 start_new_session=True)
@@ -89,6 +91,8 @@ def watch(cmd: list[str], env: dict, log: Path, kill_after_s: float | None = Non
     sampler.join()
     res = dict(returncode=proc.returncode, wall_s=round(time.perf_counter() - t0, 1), peak_rss_tree_mb=round(peak[0], 1),
                peak_by_role_mb=roles, finished_task_runs=finished_task_runs(log))
+    if not killed:      # CPU seconds of the command and the processes it reaped (workers, server); a killed
+        res["cpu_s"] = round(_children_cpu_s() - cpu0, 1)   # run's orphans are reaped by no one we wait for
     if killed:
         res.update(killed_at_s=killed["at_s"], tree_at_kill=len(killed["pids"]),
                    left_after_30_s=survivors(killed["pids"], 30.0))
@@ -97,6 +101,11 @@ def watch(cmd: list[str], env: dict, log: Path, kill_after_s: float | None = Non
     except ValueError:
         res["summary"] = None
     return res
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def role_of(pid: int, root: int) -> str:
