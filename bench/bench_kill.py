@@ -56,8 +56,9 @@ def akhbar_command(corpus: Path, lake: Path) -> list[str]:
 
 
 def environment(state: Path) -> dict:
-    """This environment with its own Prefect state folder and no configured API."""
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    """This environment with its own state folder and no Prefect setting (no configured API; Prefect's
+    home and result storage follow AKHBAR_STATE, flows/settings.py): the lakes share no cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(AKHBAR_STATE=str(state), PYTHONUNBUFFERED="1")
     return env
 
