@@ -63,16 +63,24 @@ def status_mb(field: str, pid: int | str = "self") -> float:
     return 0.0
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants, MB."""
-    total, todo = 0.0, [pid]
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (those alive now)."""
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
+        todo += _children(p)
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, MB."""
+    total = 0.0
+    for p in tree_pids(pid):
         try:
             total += status_mb("VmRSS", p)
         except OSError:
             continue
-        todo += _children(p)
     return total
 
 

@@ -4,6 +4,7 @@
     python -m bench.compare_outputs --write F.json   # record them
     python -m bench.compare_outputs --check F.json   # exit 1 if any table differs
     python -m bench.compare_outputs --lakes A B      # the published tables of two lakes (runs excluded)
+    python -m bench.compare_outputs --lakes A B --ignore-run-ids   # ... of two runs with different run ids
 
 Each table is hashed value by value: rows are serialised to JSON (columns in contract order,
 lists and dates included), sorted, then hashed, so row order does not matter but every value
@@ -51,8 +52,13 @@ def all_digests(n: int) -> dict[str, dict]:
     return out
 
 
-def lake_digests(output_dir: Path) -> dict[str, dict]:
-    """Digest of every table of a lake's latest snapshot but `runs` (ids and times differ by run)."""
+# the columns that name a run (its id): two runs of one corpus under different ids differ only there
+RUN_ID_COLUMNS = ("run_id", "ingested_run_id")
+
+
+def lake_digests(output_dir: Path, ignore_run_ids: bool = False) -> dict[str, dict]:
+    """Digest of every table of a lake's latest snapshot but `runs` (ids and times differ by run);
+    with `ignore_run_ids` the RUN_ID_COLUMNS are left out of every table."""
     from akhbar.contracts import DATA_TABLES
     from akhbar.lake import read_latest
 
@@ -60,14 +66,21 @@ def lake_digests(output_dir: Path) -> dict[str, dict]:
     for name in DATA_TABLES:
         df = read_latest(output_dir, name)
         if df is not None:
+            if ignore_run_ids:
+                df = df.drop([c for c in RUN_ID_COLUMNS if c in df.columns])
             out[name] = {"rows": df.height, "sha256": table_digest(df)}
     return out
 
 
-def compare_lakes(a: Path, b: Path) -> int:
-    da, db = lake_digests(a), lake_digests(b)
+def differing_tables(a: Path, b: Path, ignore_run_ids: bool = False) -> tuple[dict, dict, list[str]]:
+    """Both lakes' digests and the tables whose digests differ (or that only one lake has)."""
+    da, db = lake_digests(a, ignore_run_ids), lake_digests(b, ignore_run_ids)
+    return da, db, [t for t in sorted(set(da) | set(db)) if da.get(t) != db.get(t)]
+
+
+def compare_lakes(a: Path, b: Path, ignore_run_ids: bool = False) -> int:
+    da, db, bad = differing_tables(a, b, ignore_run_ids)
     print(json.dumps({"a": da, "b": db}, indent=2))
-    bad = [t for t in sorted(set(da) | set(db)) if da.get(t) != db.get(t)]
     print("IDENTICAL" if not bad else f"DIFFERENT: {', '.join(bad)}")
     return 1 if bad else 0
 
@@ -78,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", type=Path, help="record the digests to this JSON file")
     ap.add_argument("--check", type=Path, help="compare against digests recorded in this JSON file")
     ap.add_argument("--lakes", type=Path, nargs=2, help="compare the published tables of two lakes instead")
+    ap.add_argument("--ignore-run-ids", action="store_true",
+                    help="with --lakes: leave the run id columns out (two runs under different ids)")
     args = ap.parse_args(argv)
     if args.lakes:
-        return compare_lakes(*args.lakes)
+        return compare_lakes(*args.lakes, ignore_run_ids=args.ignore_run_ids)
     digests = all_digests(args.n)
     print(json.dumps(digests, indent=2))
     if args.write:

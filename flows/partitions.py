@@ -35,8 +35,10 @@ import akhbar
 
 # Columns that say *when* or *by which run* a row was made, not what it is:
 # left out of content hashes so a rerun over the same input hits the cache
-# (the flow stamps the current run_id on cached outputs).
-VOLATILE_COLUMNS = ("run_id", "is_new")
+# (the flow stamps the current run_id on cached outputs; mark-new takes is_new and
+# ingested_run_id from this run's ingest: flows/steps.py RUN_VIEW). ingested_run_id: a first run
+# killed after dedupe, rerun, ingests every document again under the new run's id.
+VOLATILE_COLUMNS = ("run_id", "is_new", "ingested_run_id")
 # Inputs that change how fast a stage runs, never what it returns, left out of its cache key: the
 # dedupe state (stored signatures, equal to recomputed ones by construction: tasks/dedupe_index.py),
 # which the first run of an output lacks and the next has.

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,29 +331,53 @@ def _run_stage(stage: Stage, run: Run) -> Bag:
         run.progress.step(stage.name)
         run.bag["stage_failures"] = run.bag["stage_failures"] + failures
         return dict(zip(stage.outputs, spilled_whole(stage, out, run.bag.get(SPILL_DIR))))
-    parts = dict(partition_inputs(stage, kwargs, n)) if stage.partitioned else {0: kwargs}
+    parts = partition_inputs(stage, kwargs, n) if stage.partitioned else iter([(0, kwargs)])
     del kwargs
-    names = {p: f"{stage.name}-p{p}" if stage.partitioned else stage.name for p in parts}
+    later = run.dag[run.dag.index(stage) + 1:]
     if stage.partitioned:   # partitions are known only now: re-estimate the steps still to come
-        later = run.dag[run.dag.index(stage) + 1:]
-        run.progress.plan(len(parts) + sum(len(parts) if s.partitioned else 1 for s in later))
-    futures = {p: task_.with_options(task_run_name=names[p]).submit(stage.name, parts[p]) for p in parts}
-    parts.clear()
-    by_future = {f: p for p, f in futures.items()}
-    for fut in as_completed(list(by_future)):
-        run.progress.step(names[by_future[fut]])
-    del by_future
-    results = [futures[p].result() for p in sorted(futures)]   # result() first: it fixes the future's final state
+        run.progress.plan(n + sum(n if s.partitioned else 1 for s in later))
+    name = (lambda p: f"{stage.name}-p{p}") if stage.partitioned else (lambda p: stage.name)
+    outs, failures, cached = {}, {}, 0
+    for p, fut in in_window(lambda p, inputs: task_.with_options(task_run_name=name(p)).submit(stage.name, inputs),
+                            parts, window(run)):
+        result = fut.result()     # result() first: it fixes the future's final state
+        cached += fut.state.name == "Cached"
+        run.progress.step(name(p))
+        out, failures[p] = tuple(stamp(v, run.bag["run_id"]) for v in result[0]), result[1]
+        del result, fut
+        outs[p] = kept(stage, p, out, folder, n) if stage.partitioned else out   # spilled as it comes
+        del out
     if run.cache:
-        run.clock.cached[stage.name] = f"{sum(f.state.name == 'Cached' for f in futures.values())}/{len(futures)}"
-    run.bag["stage_failures"] = run.bag["stage_failures"] + [r for _, fails in results for r in fails]
+        run.clock.cached[stage.name] = f"{cached}/{len(outs)}"
+    run.bag["stage_failures"] = run.bag["stage_failures"] + [r for p in sorted(failures) for r in failures[p]]
     if not stage.partitioned:
-        return dict(zip(stage.outputs, (stamp(v, run.bag["run_id"]) for v in results[0][0])))
-    outs = []
-    for p in sorted(futures):     # one partition at a time: stamped, spilled, and its result let go
-        outs.append(kept(stage, p, tuple(stamp(v, run.bag["run_id"]) for v in results.pop(0)[0]), folder, n))
-        del futures[p]
-    return dict(zip(stage.outputs, gathered(stage, outs, folder, n)))
+        return dict(zip(stage.outputs, outs[0]))
+    run.progress.plan(sum(len(outs) if s.partitioned else 1 for s in later))
+    return dict(zip(stage.outputs, gathered(stage, [outs.pop(p) for p in sorted(outs)], folder, n)))
+
+
+def window(run: Run) -> int:
+    """Partitions of a stage submitted and not yet taken: two per worker process (or thread when the
+    work runs in this process), at least 4: enough to keep the workers busy, and the flow holds the
+    inputs and outputs of these, not of every partition (docs/scale.md section 23)."""
+    return max(4, 2 * run.n_workers)
+
+
+def in_window(submit: Callable[[int, Bag], Any], parts: Iterable[tuple[int, Bag]], ahead: int
+              ) -> Iterator[tuple[int, Any]]:
+    """(partition, its future) as each finishes, submitting `submit(p, inputs)` for the next of `parts`
+    whenever fewer than `ahead` are out: inputs are made (read from the spill files) only when
+    submitted, and each result is taken as soon as it is done."""
+    pending = {}
+    for p, inputs in parts:
+        pending[submit(p, inputs)] = p
+        del inputs
+        while len(pending) >= ahead:
+            fut = next(as_completed(list(pending)))
+            yield pending.pop(fut), fut
+    while pending:
+        fut = next(as_completed(list(pending)))
+        yield pending.pop(fut), fut
 
 
 def _run_staged(stage: Stage, run: Run, kwargs: Bag) -> Bag:

@@ -142,27 +142,35 @@ def one_file(data: Spilled) -> str:
     return data.files[0]
 
 
+# This run's view of a document, not part of dedupe's (cached) answer: taken from ingest by mark-new.
+# (A cached answer computed by a run that was killed carries that run's id as ingested_run_id.)
+RUN_VIEW = ("is_new", "ingested_run_id")
+
+
 def mark_new(deduped: pl.DataFrame, ingested: pl.DataFrame | Spilled) -> pl.DataFrame | Spilled:
-    """is_new is this run's view of the input, not part of dedupe's (cached) answer. Documents
-    deduped without their text (ingested spilled) get it back here, written to a file PART_ROWS
-    documents at a time (`documents_file`): the corpus' text is never held whole."""
+    """is_new and ingested_run_id are this run's view of the input (RUN_VIEW), not part of dedupe's
+    (cached) answer: taken from ingest's row of each doc_id. Documents deduped without their text
+    (ingested spilled) get it back here, written to a file PART_ROWS documents at a time
+    (`documents_file`): the corpus' text is never held whole."""
     if isinstance(ingested, Spilled) and "text" not in deduped.columns:
         path = one_file(ingested)
         return documents_file(deduped, path, str(Path(path).parent / "mark-new.documents.p0.parquet"))
-    ingested = ingested.frame(["doc_id", "is_new"]) if isinstance(ingested, Spilled) else ingested
-    is_new = deduped.select("doc_id").join(ingested.select("doc_id", "is_new"), on="doc_id", how="left",
-                                           maintain_order="left").get_column("is_new")
-    return deduped.drop("is_new", strict=False).with_columns(is_new)
+    ingested = ingested.frame(["doc_id", *RUN_VIEW]) if isinstance(ingested, Spilled) else ingested
+    view = [c for c in RUN_VIEW if c in ingested.columns]
+    joined = deduped.select("doc_id").join(ingested.select("doc_id", *view), on="doc_id", how="left",
+                                           maintain_order="left")
+    return deduped.drop("is_new", strict=False).with_columns(joined.get_column(c) for c in view)
 
 
 def documents_file(deduped: pl.DataFrame, text_file: str, path: str) -> Spilled:
-    """The deduped documents with their text and this run's is_new (from `text_file`, the row of each
-    doc_id found in it), in the columns and row order of the in-memory mark-new, written PART_ROWS rows
-    at a time."""
+    """The deduped documents with their text and this run's is_new and ingested_run_id (from
+    `text_file`, the row of each doc_id found in it), in the columns and row order of the in-memory
+    mark-new, written PART_ROWS rows at a time."""
     columns = [*(c for c in pl.read_parquet_schema(text_file) if c != "is_new"), "is_new"]
-    rows = pl.scan_parquet(text_file).select("doc_id", "is_new").with_row_index(ROW).collect()
+    view = [c for c in RUN_VIEW if c in columns]
+    rows = pl.scan_parquet(text_file).select("doc_id", *view).with_row_index(ROW).collect()
     joined = deduped.select("doc_id").join(rows, on="doc_id", how="left", maintain_order="left")
-    frame = deduped.with_columns(joined.get_column("is_new"), joined.get_column(ROW).cast(pl.Int64))
+    frame = deduped.with_columns(*(joined.get_column(c) for c in view), joined.get_column(ROW).cast(pl.Int64))
     with ParquetSink(path, PART_ROWS) as sink:
         for lo in range(0, max(frame.height, 1), PART_ROWS):
             sink.write(Texts(text_file).add(frame.slice(lo, PART_ROWS)).select(columns))

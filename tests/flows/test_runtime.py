@@ -186,3 +186,37 @@ def test_partition_count_does_not_change_repairs(prefect_harness, tmp_path):
     assert out[1]["articles"]["repairs"].list.len().sum() == 1
     for name in ("articles", "sentences", "entities", "events"):
         assert out[4][name].equals(out[1][name]), name
+
+
+def test_partitions_are_submitted_in_a_window_and_taken_as_they_finish(prefect_harness):
+    """A stage holds the inputs and outputs of at most `ahead` partitions, not of all (docs/scale.md
+    section 23): `in_window` submits the next partition only once fewer than `ahead` are out, makes
+    each partition's inputs only when it submits it, and returns every partition once."""
+    import time
+
+    from prefect import flow, task
+
+    from flows.runtime import in_window
+
+    made = []
+
+    @task
+    def work(p: int) -> int:
+        time.sleep(0.05 * (p % 3))
+        return p * 10
+
+    def parts():
+        for p in range(12):
+            made.append(p)
+            yield p, p
+
+    @flow
+    def run_all() -> list[tuple[int, int, int]]:
+        got = []
+        for p, fut in in_window(lambda p, inputs: work.submit(inputs), parts(), ahead=3):
+            got.append((p, fut.result(), len(made) - len(got)))    # partitions made and not yet taken
+        return got
+
+    out = run_all()
+    assert sorted(p for p, _, _ in out) == list(range(12)) and all(r == p * 10 for p, r, _ in out)
+    assert max(outstanding for _, _, outstanding in out) <= 3

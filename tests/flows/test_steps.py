@@ -56,3 +56,22 @@ def test_a_cached_dedupe_answer_fits_a_file_listing_the_rows_in_another_order(tm
     reordered = Spilled((str(other),), first.merge, rowwise=True)
     assert _fingerprint(reordered) == _fingerprint(first)
     assert steps.mark_new(deduped, reordered).frame().equals(expected)
+
+
+def test_a_dedupe_answer_cached_by_a_killed_run_serves_the_rerun(tmp_path):
+    """A first run killed after dedupe leaves dedupe's answer in the cache; its rerun ingests every
+    document again under its own run id (nothing was published). The key must match (ingested_run_id
+    is volatile) and mark-new must give the rerun's ids, not the killed run's (issue 16, bench_kill)."""
+    corpus, cfg = write_corpus(tmp_path / "in"), PipelineConfig()
+    killed = steps.ingest(str(corpus), "run_killed", cfg, None, spill_dir=tmp_path / "a")
+    rerun = steps.ingest(str(corpus), "run_rerun", cfg, None, spill_dir=tmp_path / "b")
+    assert _fingerprint(killed) == _fingerprint(rerun)
+    cached = steps.dedupe(killed, "run_killed", cfg)[0]
+    fresh = steps.mark_new(steps.dedupe(rerun, "run_rerun", cfg)[0], rerun).frame()
+    got = steps.mark_new(cached, rerun).frame()
+    assert got.equals(fresh) and set(got["ingested_run_id"]) == {"run_rerun"}
+    in_memory = steps.ingest(str(corpus), "run_rerun", cfg, None)       # the in-memory steps alike
+    cached_in_memory = steps.dedupe(steps.ingest(str(corpus), "run_killed", cfg, None), "run_killed", cfg)[0]
+    got = steps.mark_new(cached_in_memory, in_memory)
+    assert got.equals(steps.mark_new(steps.dedupe(in_memory, "run_rerun", cfg)[0], in_memory))
+    assert set(got["ingested_run_id"]) == {"run_rerun"}
