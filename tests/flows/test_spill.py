@@ -104,16 +104,22 @@ def test_joined_columns_replace_or_extend_the_rows(tmp_path):
     assert got["cluster_id"].to_list() == ["c2", "c1", "c1"] and got["n_sources"].to_list() == [1, 2, 2]
 
 
-def test_joined_columns_are_written_into_each_file_and_read_by_key(tmp_path):
-    """Spilled.joined gives the frame with the columns set by key, read whole, by partition or in columns,
-    from files that carry the columns (no side file read by every reader): events of two partitions from
-    three stage partitions, one event id produced twice, one event with no cluster row."""
+def _events_of_two_partitions(tmp_path):
+    """Events of two partitions from three stage partitions, one event id produced twice (e1), one
+    event (e9) that the id frames below leave without a cluster row."""
     n = 2
     outputs = [pl.DataFrame({"event_id": ids, "article_id": arts, "cluster_id": [None] * len(ids)},
                             schema_overrides={"cluster_id": pl.String})
                for ids, arts in ((["e4", "e1"], ["kafr", "tell"]), (["e2", "e1"], ["suq", "tell"]), (["e9"], ["wadi"]))]
     files = [spill_partition(tmp_path, "extract-events", k, (f,), ("events",), n)[0] for k, f in enumerate(outputs)]
-    data = spilled(files, unique_rows("events"), n)
+    return spilled(files, unique_rows("events"), n)
+
+
+def test_joined_columns_are_written_into_each_file_and_read_by_key(tmp_path):
+    """Spilled.joined gives the frame with the columns set by key, read whole, by partition or in columns,
+    from files that carry the columns (no side file read by every reader): events of two partitions from
+    three stage partitions, one event id produced twice, one event with no cluster row."""
+    data = _events_of_two_partitions(tmp_path)
     extra = pl.DataFrame({"event_id": ["e1", "e2", "e4"], "cluster_id": ["k1", "k2", "k1"], "n_sources": [2, 1, 2]})
     joined = data.joined(extra, "event_id", "cluster-events.events")
     assert all("cluster-events.events" in f for f in joined.files)
@@ -131,12 +137,7 @@ def test_joined_parts_cut_by_partition_equal_joined_with_the_whole_extra_frame(t
     same files' rows as `joined` with the parts concatenated: events of two partitions from three stage
     partitions (regrouped, one file per partition), one event id produced twice, one event with no
     cluster row, the ids in parts that mix partitions; no part at all leaves the dataset as it is."""
-    n = 2
-    outputs = [pl.DataFrame({"event_id": ids, "article_id": arts, "cluster_id": [None] * len(ids)},
-                            schema_overrides={"cluster_id": pl.String})
-               for ids, arts in ((["e4", "e1"], ["kafr", "tell"]), (["e2", "e1"], ["suq", "tell"]), (["e9"], ["wadi"]))]
-    files = [spill_partition(tmp_path, "extract-events", k, (f,), ("events",), n)[0] for k, f in enumerate(outputs)]
-    data = spilled(files, unique_rows("events"), n)
+    data = _events_of_two_partitions(tmp_path)
     assert data.by_part and len(data.partitions) == 2
     extra = pl.DataFrame({"event_id": ["e1", "e2", "e4"], "cluster_id": ["k1", "k2", "k1"], "n_sources": [2, 1, 2]},
                          schema_overrides={"n_sources": pl.Int32})
