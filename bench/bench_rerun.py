@@ -23,14 +23,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.bench_scale import _hwm, _reset_peak, _self_rss
+from bench.bench_scale import _hwm, _reset_peak, _self_rss, measured_stage
 
 STAGES = ("ingest", "dedupe", "mark-new")
 
 
 def child(kind: str, corpus: Path, lake: Path) -> dict:
     from akhbar.config import PipelineConfig
-    from flows.graph import release, releases, run_local
+    from flows.graph import releases
     from flows.pipeline import DAG
     from flows.runtime import FINISH_READS
     from flows.steps import publish, start_bag
@@ -42,10 +42,8 @@ def child(kind: str, corpus: Path, lake: Path) -> dict:
     own["start"], held["start"] = _hwm(), _self_rss()
     drop = releases(DAG, FINISH_READS)
     for stage in DAG[:len(STAGES)]:
-        _reset_peak()
-        bag = run_local((stage,), bag)
-        release(bag, drop.get(stage.name, ()))
-        own[stage.name], held[stage.name] = _hwm(), _self_rss()
+        bag, own[stage.name], _ = measured_stage(stage, bag, drop)
+        held[stage.name] = _self_rss()
     if kind == "seed":
         publish({"documents": bag["documents"]}, {}, bag["documents"], bag["run_meta"], cfg,
                 dedupe_index=bag["dedupe_index"])

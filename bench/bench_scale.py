@@ -124,7 +124,7 @@ def child_baseline(corpus: Path) -> dict:
 def child_pipeline(corpus: Path, output: Path) -> dict:
     from akhbar.config import PipelineConfig
     from flows import workers
-    from flows.graph import release, releases, run_local
+    from flows.graph import releases
     from flows.partitions import N_PARTITIONS
     from flows.pipeline import DAG
     from flows.runtime import FINISH_READS
@@ -144,12 +144,7 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
     drop = releases(DAG, FINISH_READS) if os.environ.get("BENCH_SCALE_KEEP_ALL") != "1" else {}
     own = {}
     for stage in DAG:
-        t = time.perf_counter()
-        _reset_peak()
-        bag = run_local((stage,), bag)
-        own[stage.name] = _hwm()                  # this stage's own high-water mark (reset before it)
-        release(bag, drop.get(stage.name, ()))      # what the flow does (flows/pipeline.py)
-        timings[stage.name] = round(time.perf_counter() - t, 2)
+        bag, own[stage.name], timings[stage.name] = measured_stage(stage, bag, drop)
         rss[stage.name] = _self_rss()
         # what the held RSS is: anonymous memory, or file pages mapped in (memory-mapped files, models)
         kinds[stage.name] = {k: round(status_mb(k), 1) for k in ("RssAnon", "RssFile")}
@@ -167,6 +162,19 @@ def child_pipeline(corpus: Path, output: Path) -> dict:
                 rss_after_stage_mb=rss, rss_kinds_after_stage_mb=kinds, peak_rss_after_stage_mb=peaks,
                 peak_rss_in_stage_mb=own,
                 elapsed_s=round(time.perf_counter() - t0, 3), peak_rss_self_mb=max(peaks.values()))
+
+
+def measured_stage(stage, bag: dict, drop: dict) -> tuple[dict, float, float]:
+    """One stage run as the flow runs it, then what the flow releases after it (flows/pipeline.py):
+    (the bag, the stage's own high-water mark in MB (reset before it), its seconds with the release)."""
+    from flows.graph import release, run_local
+
+    t = time.perf_counter()
+    _reset_peak()
+    bag = run_local((stage,), bag)
+    own = _hwm()
+    release(bag, drop.get(stage.name, ()))
+    return bag, own, round(time.perf_counter() - t, 2)
 
 
 def _self_rss() -> float:

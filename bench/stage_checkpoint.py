@@ -22,10 +22,9 @@ import os
 import pickle
 import shutil
 import sys
-import time
 from pathlib import Path
 
-from bench.bench_scale import _hwm, _reset_peak, _self_rss, status_mb
+from bench.bench_scale import _self_rss, measured_stage, status_mb
 
 
 def _sizes(bag: dict) -> dict:
@@ -47,15 +46,9 @@ def _save(bag: dict, out: Path, stage: str) -> None:
 
 
 def _run(stages, bag: dict, drop: dict, out: Path | None = None, save: str | None = None) -> dict:
-    from flows.graph import release, run_local
-
     for stage in stages:
-        t = time.perf_counter()
-        _reset_peak()
-        bag = run_local((stage,), bag)
-        own = _hwm()
-        release(bag, drop.get(stage.name, ()))
-        print(json.dumps(dict(stage=stage.name, seconds=round(time.perf_counter() - t, 2), own_peak_mb=own,
+        bag, own, seconds = measured_stage(stage, bag, drop)
+        print(json.dumps(dict(stage=stage.name, seconds=seconds, own_peak_mb=own,
                               held_mb=_self_rss(), anon_mb=round(status_mb("RssAnon"), 1),
                               load=round(os.getloadavg()[0], 1), sizes_mb=_sizes(bag))), flush=True)
         if stage.name == save:
