@@ -11,8 +11,8 @@ Issue 16 (peak memory flat with the corpus). Verifying a candidate pair needs bo
 shingles and the line hash of each (`verify`: true Jaccard, then the residual veto). They were held in
 a dict for every candidate document at once: 9.7 MB for the 1,306 candidates of the 15k realistic corpus
 (about 8% of the documents are candidates: ~0.65 MB per 1,000 documents, without bound; docs/scale.md
-section 22). `ShingleStore` appends each candidate's shingles and line hashes to two binary files as the
-candidates' lines are rebuilt (one pass over their text, as before) and holds only where each document's
+section 22). `ShingleStore` appends each candidate's unique shingles, shingles and line hashes to three binary files as
+the candidates' lines are rebuilt (one pass over their text, as before) and holds only where each document's
 run starts and ends; a pair reads its two documents back (`np.fromfile` at an offset), and the last
 RECENT_DOCS documents read are kept. Same shingles, same verification, same clusters.
 """
@@ -37,10 +37,12 @@ class ShingleStore:
 
     def __init__(self, folder: str | None = None):
         self._tmp = tempfile.TemporaryDirectory(prefix="dedupe-sets-", dir=folder)
-        self.paths = (Path(self._tmp.name) / "shingles.bin", Path(self._tmp.name) / "line_hashes.bin")
+        self.paths = tuple(Path(self._tmp.name) / f"{name}.bin" for name in ("unique", "shingles", "line_hashes"))
         self._files = [open(p, "wb") for p in self.paths]
-        self.spans: dict[int, tuple[int, int]] = {}
-        self._end = 0
+        # per document: where its unique shingles start and end in the first file, and where its
+        # shingles (and their line hashes, as many) start and end in the other two
+        self.spans: dict[int, tuple[int, int, int, int]] = {}
+        self._end = [0, 0]
         self._recent: OrderedDict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = OrderedDict()
 
     def __enter__(self) -> "ShingleStore":
@@ -52,11 +54,11 @@ class ShingleStore:
         self._tmp.cleanup()
 
     def __setitem__(self, doc: int, value: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-        _, shingles, line_hashes = value
-        for f, array in zip(self._files, (shingles, line_hashes)):
+        for f, array in zip(self._files, value):
             f.write(np.ascontiguousarray(array, dtype=WORD).tobytes())
-        self.spans[doc] = (self._end, self._end + len(shingles))
-        self._end += len(shingles)
+        (u0, s0), n_unique, n = self._end, len(value[0]), len(value[1])
+        self.spans[doc] = (u0, u0 + n_unique, s0, s0 + n)
+        self._end = [u0 + n_unique, s0 + n]
 
     def __contains__(self, doc: object) -> bool:
         return doc in self.spans
@@ -67,10 +69,10 @@ class ShingleStore:
             return self._recent[doc]
         for f in self._files:
             f.flush()
-        start, end = self.spans[doc]
-        shingles, line_hashes = (np.fromfile(p, dtype=WORD, count=end - start, offset=start * WORD.itemsize)
-                                 for p in self.paths)
-        self._recent[doc] = value = (np.unique(shingles), shingles, line_hashes)
+        u0, u1, s0, s1 = self.spans[doc]
+        value = tuple(np.fromfile(p, dtype=WORD, count=end - start, offset=start * WORD.itemsize)
+                      for p, (start, end) in zip(self.paths, ((u0, u1), (s0, s1), (s0, s1))))
+        self._recent[doc] = value
         if len(self._recent) > RECENT_DOCS:
             self._recent.popitem(last=False)
         return value
